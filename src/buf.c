@@ -1,0 +1,295 @@
+/*
+ * buf.c: growable byte buffers with a hard cap, and the small checked
+ * helpers (allocation, number parsing, clocks) every module shares.  Every
+ * buffer filled from the network is a struct buf with a cap.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cimhead.h"
+
+void
+buf_init(struct buf *b, size_t cap)
+{
+	memset(b, 0, sizeof(*b));
+	b->cap = cap;
+}
+
+void
+buf_reset(struct buf *b)
+{
+	b->len = 0;
+	if (b->data != NULL)
+		b->data[0] = '\0';
+}
+
+void
+buf_release(struct buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->size = 0;
+}
+
+/* Makes room for n more bytes plus the NUL; -1 when the cap forbids it. */
+static int
+buf_reserve(struct buf *b, size_t n)
+{
+	size_t	need, nsize;
+
+	if (n > SIZE_MAX - b->len - 1)
+		return (-1);
+	need = b->len + n + 1;
+	if (b->cap != 0 && b->len + n > b->cap)
+		return (-1);
+	if (need <= b->size)
+		return (0);
+	nsize = b->size ? b->size : 256;
+	while (nsize < need)
+		nsize = nsize > SIZE_MAX / 2 ? need : nsize * 2;
+	b->data = xreallocarray(b->data, nsize, 1);
+	b->size = nsize;
+	return (0);
+}
+
+int
+buf_add(struct buf *b, const void *p, size_t n)
+{
+	if (buf_reserve(b, n) == -1)
+		return (-1);
+	if (n != 0)
+		memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+	return (0);
+}
+
+int
+buf_puts(struct buf *b, const char *s)
+{
+	return (buf_add(b, s, strlen(s)));
+}
+
+int
+buf_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list	ap;
+	int	n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || buf_reserve(b, (size_t)n) == -1)
+		return (-1);
+	va_start(ap, fmt);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+	return (0);
+}
+
+int
+buf_xml_escape(struct buf *b, const char *s)
+{
+	const char	*p, *rep;
+
+	for (p = s; *p != '\0'; p++) {
+		switch (*p) {
+		case '&': rep = "&amp;"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '"': rep = "&quot;"; break;
+		case '\'': rep = "&apos;"; break;
+		default: rep = NULL; break;
+		}
+		if (rep != NULL) {
+			if (buf_puts(b, rep) == -1)
+				return (-1);
+		} else if (buf_add(b, p, 1) == -1)
+			return (-1);
+	}
+	return (0);
+}
+
+char *
+buf_steal(struct buf *b, size_t *lenp)
+{
+	char	*p;
+
+	if (b->data == NULL)
+		b->data = xstrdup("");
+	p = b->data;
+	if (lenp != NULL)
+		*lenp = b->len;
+	b->data = NULL;
+	b->len = b->size = 0;
+	return (p);
+}
+
+void *
+xmalloc(size_t n)
+{
+	void	*p;
+
+	if ((p = malloc(n ? n : 1)) == NULL)
+		fatal("out of memory (%zu bytes)", n);
+	return (p);
+}
+
+void *
+xcalloc(size_t n, size_t sz)
+{
+	void	*p;
+
+	if ((p = calloc(n ? n : 1, sz ? sz : 1)) == NULL)
+		fatal("out of memory");
+	return (p);
+}
+
+void *
+xreallocarray(void *old, size_t n, size_t sz)
+{
+	void	*p;
+
+	if (sz != 0 && n > SIZE_MAX / sz)
+		fatal("allocation overflow");
+	if ((p = realloc(old, (n * sz) != 0 ? n * sz : 1)) == NULL)
+		fatal("out of memory");
+	return (p);
+}
+
+char *
+xstrdup(const char *s)
+{
+	char	*p;
+
+	if ((p = strdup(s)) == NULL)
+		fatal("out of memory");
+	return (p);
+}
+
+char *
+xstrndup(const char *s, size_t n)
+{
+	char	*p;
+
+	if ((p = strndup(s, n)) == NULL)
+		fatal("out of memory");
+	return (p);
+}
+
+/* Whole string, decimal, no sign, no spaces: what a uint64 on the wire is. */
+int
+parse_u64(const char *s, uint64_t *out)
+{
+	unsigned long long	v;
+	char			*end;
+
+	if (s == NULL || !isdigit((unsigned char)*s))
+		return (-1);
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0')
+		return (-1);
+	*out = (uint64_t)v;
+	return (0);
+}
+
+int
+parse_i64(const char *s, int64_t *out)
+{
+	long long	 v;
+	char		*end;
+
+	if (s == NULL || *s == '\0' || isspace((unsigned char)*s))
+		return (-1);
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || *end != '\0' || end == s)
+		return (-1);
+	*out = (int64_t)v;
+	return (0);
+}
+
+int
+parse_long_range(const char *s, long min, long max, long *out)
+{
+	int64_t	v;
+
+	if (parse_i64(s, &v) == -1 || v < min || v > max)
+		return (-1);
+	*out = (long)v;
+	return (0);
+}
+
+int
+str_casecmp_ascii(const char *a, const char *b)
+{
+	int	ca, cb;
+
+	for (;; a++, b++) {
+		ca = tolower((unsigned char)*a);
+		cb = tolower((unsigned char)*b);
+		if (ca != cb || ca == '\0')
+			return (ca - cb);
+	}
+}
+
+uint64_t
+mono_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000);
+}
+
+uint64_t
+wall_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000);
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return (c - '0');
+	c = tolower(c);
+	if (c >= 'a' && c <= 'f')
+		return (c - 'a' + 10);
+	return (-1);
+}
+
+/* %XX decoding; a stray '%' is kept as is.  -1 when out is too small. */
+int
+uri_unescape(const char *in, char *out, size_t outlen)
+{
+	size_t	o = 0;
+	int	hi, lo;
+
+	for (; *in != '\0'; in++) {
+		if (o + 1 >= outlen)
+			return (-1);
+		if (*in == '%' && (hi = hexval((unsigned char)in[1])) != -1 &&
+		    (lo = hexval((unsigned char)in[2])) != -1) {
+			out[o++] = (char)(hi << 4 | lo);
+			in += 2;
+		} else
+			out[o++] = *in;
+	}
+	if (outlen == 0)
+		return (-1);
+	out[o] = '\0';
+	return (0);
+}

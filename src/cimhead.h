@@ -1,0 +1,438 @@
+/*
+ * cimhead.h: the one shared header of libcimhead, cimhead, cimheadd and
+ * cimmockd.  It is sectioned by the file that owns each declaration, so any
+ * call leads to its owner.  Structs used by one file only are defined there
+ * and stay opaque here.
+ *
+ * Ownership: whoever allocates frees; every *_new has a *_free that accepts
+ * NULL.  Any other ownership rule is written next to the prototype.
+ */
+#ifndef CIMHEAD_H
+#define CIMHEAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdarg.h>
+#include <sys/types.h>
+
+struct event_base;
+
+#ifndef __dead
+#define __dead __attribute__((__noreturn__))
+#endif
+#define PRINTFLIKE(f, a) __attribute__((__format__(__printf__, f, a)))
+
+#define nitems(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- compat/ --------------------------------------------------------- */
+#ifndef HAVE_STRLCPY
+size_t	strlcpy(char *, const char *, size_t);
+#endif
+#ifndef HAVE_STRLCAT
+size_t	strlcat(char *, const char *, size_t);
+#endif
+
+/* ---- buf.c: growable byte buffers with a cap -------------------------- */
+struct buf {
+	char	*data;		/* always NUL-terminated when non-NULL */
+	size_t	 len;
+	size_t	 size;
+	size_t	 cap;		/* 0: no cap; else appends past cap fail */
+};
+void	 buf_init(struct buf *, size_t cap);
+void	 buf_reset(struct buf *);		/* len = 0, keeps memory */
+void	 buf_release(struct buf *);		/* frees data */
+int	 buf_add(struct buf *, const void *, size_t);	/* -1: over cap */
+int	 buf_puts(struct buf *, const char *);
+int	 buf_printf(struct buf *, const char *, ...) PRINTFLIKE(2, 3);
+int	 buf_xml_escape(struct buf *, const char *);	/* &<>"' escaped */
+char	*buf_steal(struct buf *, size_t *lenp);	/* caller frees */
+
+/* small helpers */
+void	*xmalloc(size_t);		/* fatal() on OOM */
+void	*xcalloc(size_t, size_t);
+void	*xreallocarray(void *, size_t, size_t);
+char	*xstrdup(const char *);
+char	*xstrndup(const char *, size_t);
+int	 parse_u64(const char *, uint64_t *);	/* whole string, decimal */
+int	 parse_i64(const char *, int64_t *);
+int	 parse_long_range(const char *, long, long, long *);
+int	 str_casecmp_ascii(const char *, const char *);
+uint64_t mono_ms(void);			/* monotonic clock, ms */
+uint64_t wall_ms(void);			/* realtime clock, ms */
+int	 uri_unescape(const char *in, char *out, size_t outlen); /* %XX */
+
+/* ---- log.c ------------------------------------------------------------ */
+enum log_level {
+	LOG_LVL_ERR = 0,
+	LOG_LVL_WARN,
+	LOG_LVL_INFO,
+	LOG_LVL_DEBUG,
+};
+void	 log_init(const char *progname, enum log_level, int use_syslog);
+void	 log_set_level(enum log_level);
+enum log_level log_get_level(void);
+void	 log_err(const char *, ...) PRINTFLIKE(1, 2);
+void	 log_warn(const char *, ...) PRINTFLIKE(1, 2);
+void	 log_info(const char *, ...) PRINTFLIKE(1, 2);
+void	 log_debug(const char *, ...) PRINTFLIKE(1, 2);
+void	 log_vmsg(enum log_level, const char *, va_list) PRINTFLIKE(2, 0);
+__dead void fatal(const char *, ...) PRINTFLIKE(1, 2);
+
+/* ---- cim.c: the value model both codecs produce ------------------------ */
+enum cim_type {
+	CIM_T_NONE = 0,		/* unknown / not given (e.g. PARAMVALUE w/o PARAMTYPE) */
+	CIM_T_STRING,
+	CIM_T_BOOLEAN,
+	CIM_T_CHAR16,
+	CIM_T_UINT8,
+	CIM_T_SINT8,
+	CIM_T_UINT16,
+	CIM_T_SINT16,
+	CIM_T_UINT32,
+	CIM_T_SINT32,
+	CIM_T_UINT64,
+	CIM_T_SINT64,
+	CIM_T_REAL32,
+	CIM_T_REAL64,
+	CIM_T_DATETIME,
+	CIM_T_REFERENCE,
+	CIM_T_OBJECT,		/* embedded object / instance, kept as text */
+};
+const char	*cim_type_name(enum cim_type);		/* "uint64" ... */
+int		 cim_type_parse(const char *, enum cim_type *);	/* -1 unknown */
+int		 cim_type_is_integer(enum cim_type);
+int		 cim_type_is_signed(enum cim_type);
+int		 cim_type_is_real(enum cim_type);
+/* Checks that text is a valid literal of the type (range for integers). */
+int		 cim_value_check(enum cim_type, const char *text);
+
+/*
+ * A value: always the exact text from the wire, so numbers never lose
+ * precision.  Scalars have nvals == 1 (or 0 when NULL), arrays any count.
+ */
+struct cim_value {
+	enum cim_type	 type;
+	int		 is_array;
+	int		 is_null;
+	int		 embedded;	/* EmbeddedObject / EmbeddedInstance */
+	size_t		 nvals;
+	char		**vals;
+};
+
+struct cim_property {
+	char		*name;
+	struct cim_value v;
+};
+
+struct cim_keybinding {
+	char		*name;
+	enum cim_type	 type;		/* STRING, BOOLEAN, numeric: UINT64/SINT64/REAL64 */
+	char		*value;
+};
+
+struct cim_path {
+	char		*host;		/* NULL for local paths */
+	char		*ns;		/* "root/cimv2"; NULL when not given */
+	char		*classname;
+	size_t		 nkeys;
+	struct cim_keybinding *keys;
+};
+
+struct cim_instance {
+	char		*classname;
+	struct cim_path	*path;		/* NULL when the reply has none */
+	size_t		 nprops;
+	struct cim_property *props;
+};
+
+struct cim_method_result {
+	struct cim_value ret;		/* RETURNVALUE */
+	size_t		 nout;
+	struct cim_property *out;	/* out PARAMVALUEs */
+};
+
+/* constructors/destructors; all *_free accept NULL */
+struct cim_instance	*cim_instance_new(const char *classname);
+void			 cim_instance_free(struct cim_instance *);
+struct cim_property	*cim_instance_add(struct cim_instance *, const char *name,
+			    enum cim_type, const char *text); /* text NULL: NULL value */
+const struct cim_property *cim_instance_get(const struct cim_instance *,
+			    const char *name);	/* case-insensitive */
+const char		*cim_instance_text(const struct cim_instance *,
+			    const char *name);	/* scalar text or NULL */
+struct cim_path		*cim_path_new(const char *ns, const char *classname);
+struct cim_path		*cim_path_dup(const struct cim_path *);
+void			 cim_path_free(struct cim_path *);
+void			 cim_path_add_key(struct cim_path *, const char *name,
+			    enum cim_type, const char *value);
+int			 cim_path_parse(const char *, struct cim_path *); /* Class.k="v",k2=3 */
+void			 cim_value_init(struct cim_value *, enum cim_type);
+void			 cim_value_add(struct cim_value *, const char *text);
+void			 cim_value_clear(struct cim_value *);
+void			 cim_value_copy(struct cim_value *dst, const struct cim_value *);
+void			 cim_property_clear(struct cim_property *);
+void			 cim_method_result_clear(struct cim_method_result *);
+
+/* DSP0200 status codes */
+enum cim_status {
+	CIM_ERR_FAILED = 1,
+	CIM_ERR_ACCESS_DENIED = 2,
+	CIM_ERR_INVALID_NAMESPACE = 3,
+	CIM_ERR_INVALID_PARAMETER = 4,
+	CIM_ERR_INVALID_CLASS = 5,
+	CIM_ERR_NOT_FOUND = 6,
+	CIM_ERR_NOT_SUPPORTED = 7,
+	CIM_ERR_CLASS_HAS_CHILDREN = 8,
+	CIM_ERR_CLASS_HAS_INSTANCES = 9,
+	CIM_ERR_INVALID_SUPERCLASS = 10,
+	CIM_ERR_ALREADY_EXISTS = 11,
+	CIM_ERR_NO_SUCH_PROPERTY = 12,
+	CIM_ERR_TYPE_MISMATCH = 13,
+	CIM_ERR_QUERY_LANGUAGE_NOT_SUPPORTED = 14,
+	CIM_ERR_INVALID_QUERY = 15,
+	CIM_ERR_METHOD_NOT_AVAILABLE = 16,
+	CIM_ERR_METHOD_NOT_FOUND = 17,
+};
+const char	*cim_status_name(int code);	/* "CIM_ERR_NOT_FOUND"; "CIM_ERR_<n>" style for unknown */
+
+/*
+ * Errors of every layer land in one struct.  kind says which layer; the CLI
+ * maps WBEM_E_CIM to exit 1 and every other kind to exit 3.
+ */
+enum wbem_errkind {
+	WBEM_E_NONE = 0,
+	WBEM_E_CIM,		/* the server answered with a CIM status / fault */
+	WBEM_E_PROTOCOL,	/* CIMError header, bad XML, unexpected shape */
+	WBEM_E_HTTP,		/* unexpected HTTP status (500, 404 ...) */
+	WBEM_E_AUTH,		/* 401/403 */
+	WBEM_E_TRANSPORT,	/* connect, TLS, reset, DNS */
+	WBEM_E_TIMEOUT,		/* operation deadline passed */
+	WBEM_E_TOOBIG,		/* response over the size cap */
+	WBEM_E_CANCELLED,
+	WBEM_E_USAGE,		/* caller error (bad request struct) */
+};
+struct wbem_error {
+	enum wbem_errkind kind;
+	int		 code;		/* CIM status code, or HTTP status, or CURLcode */
+	long		 http_status;	/* 0 when none */
+	char		 name[64];	/* "CIM_ERR_NOT_FOUND", CIMError token, fault subcode */
+	char		 description[512];
+	char		 wsman_code[32];	/* f:WSManFault Code (wsman) */
+};
+const char	*wbem_errkind_name(enum wbem_errkind);
+void		 wbem_error_set(struct wbem_error *, enum wbem_errkind, int code,
+		    const char *name, const char *fmt, ...) PRINTFLIKE(5, 6);
+void		 wbem_error_clear(struct wbem_error *);
+
+/* ---- wbem requests and results (protocol-neutral; cim.c owns helpers) -- */
+enum wbem_op {
+	WBEM_OP_ENUM = 0,	/* EnumerateInstances */
+	WBEM_OP_ENUM_NAMES,	/* EnumerateInstanceNames */
+	WBEM_OP_GET,		/* GetInstance (path) */
+	WBEM_OP_QUERY,		/* ExecQuery (query, query_lang) */
+	WBEM_OP_INVOKE,		/* InvokeMethod on path (keys: instance; none: static) */
+	WBEM_OP_GET_CLASS,	/* GetClass (mock and wbemcli use it) */
+};
+const char	*wbem_op_name(enum wbem_op);	/* the CIM-XML method name */
+
+struct wbem_request {
+	enum wbem_op	 op;
+	const char	*ns;		/* "root/cimv2" */
+	const char	*classname;	/* ENUM, ENUM_NAMES, GET_CLASS */
+	const struct cim_path *path;	/* GET, INVOKE (classname + keys) */
+	const char	*query;		/* QUERY */
+	const char	*query_lang;	/* QUERY; "WQL" when NULL */
+	const char	*method;	/* INVOKE */
+	size_t		 nparams;	/* INVOKE in parameters */
+	const struct cim_property *params;
+	const char * const *proplist;	/* NULL-terminated PropertyList, or NULL */
+	int		 deep;		/* DeepInheritance (ENUM); default TRUE in DSP0200 */
+	int		 local_only;	/* LocalOnly; we send FALSE */
+};
+
+enum wbem_result_kind {
+	WBEM_R_INSTANCES = 0,	/* ENUM, GET, QUERY */
+	WBEM_R_PATHS,		/* ENUM_NAMES */
+	WBEM_R_METHOD,		/* INVOKE */
+	WBEM_R_CLASS,		/* GET_CLASS: kept as a raw XML fragment */
+};
+struct wbem_result {
+	enum wbem_result_kind kind;
+	size_t		 ninst;
+	struct cim_instance **inst;
+	size_t		 npaths;
+	struct cim_path	**paths;
+	struct cim_method_result method;
+	char		*class_xml;
+};
+struct wbem_result	*wbem_result_new(enum wbem_result_kind);
+void			 wbem_result_free(struct wbem_result *);
+void			 wbem_result_add_instance(struct wbem_result *, struct cim_instance *); /* takes it */
+void			 wbem_result_add_path(struct wbem_result *, struct cim_path *); /* takes it */
+
+/* ---- xml.c: libxml2 with the safety settings every parser here uses ----- */
+#define XML_MAX_BYTES_DEFAULT	(64u * 1024 * 1024)
+#define XML_MAX_DEPTH_DEFAULT	64
+struct _xmlDoc;
+/*
+ * Parses untrusted bytes: no network, no entity expansion, no DTD loading,
+ * no external subsets; rejects a DOCTYPE with entities; caps size and
+ * element depth.  Returns NULL and fills err (WBEM_E_PROTOCOL) on failure.
+ */
+struct _xmlDoc	*xml_parse_safe(const char *, size_t, size_t max_bytes,
+		    int max_depth, struct wbem_error *);
+void		 xml_global_init(void);	/* once per process, before threads */
+
+/* ---- cimxml.c: CIM-XML codec (DSP0200/DSP0201); pure, no I/O ------------ */
+/* Headers a CIM-XML request needs besides the body. */
+struct cimxml_hdrs {
+	char	cimmethod[128];		/* CIMMethod: */
+	char	cimobject[1024];	/* CIMObject: (already %-escaped) */
+};
+/* Client side. */
+int	cimxml_encode_request(const struct wbem_request *, unsigned msgid,
+	    struct buf *body, struct cimxml_hdrs *, struct wbem_error *);
+/*
+ * Decodes a whole reply.  status is the HTTP status; hdr_cimerror/pgdetail
+ * are the CIMError and PGErrorDetail headers (NULL if absent);
+ * trailer_code/desc are the CIMStatusCode/CIMStatusCodeDescription trailers
+ * (NULL if absent; desc still URI-escaped).  Returns a result, or NULL with
+ * err filled.
+ */
+struct cimxml_reply {
+	long		 status;
+	const char	*cimerror;
+	const char	*pgdetail;
+	const char	*trailer_code;
+	const char	*trailer_desc;
+	const char	*body;
+	size_t		 body_len;
+	size_t		 max_bytes;	/* 0: XML_MAX_BYTES_DEFAULT */
+};
+struct wbem_result *cimxml_decode_response(const struct wbem_request *,
+	    const struct cimxml_reply *, struct wbem_error *);
+/* Server side (cimmockd). */
+struct cimxml_call {
+	char		*msgid;
+	char		*protocol_version;
+	char		*method;	/* intrinsic or extrinsic method name */
+	int		 intrinsic;
+	struct wbem_request req;	/* pointers owned by this struct */
+	struct cim_path	*path_store;
+	struct cim_property *param_store;
+	char		**proplist_store;
+	char		*ns_store, *class_store, *query_store, *lang_store;
+	char		*cimversion, *dtdversion;
+};
+int	cimxml_decode_request(const char *, size_t, struct cimxml_call *,
+	    struct wbem_error *);	/* err->name is the CIMError token */
+void	cimxml_call_clear(struct cimxml_call *);
+int	cimxml_encode_response(const struct cimxml_call *,
+	    const struct wbem_result *, struct buf *);
+int	cimxml_encode_error(const struct cimxml_call *, int code,
+	    const char *description, struct buf *);
+/* One INSTANCE element, used by the mock for GetInstance and embedded objects. */
+int	cimxml_encode_instance(const struct cim_instance *, struct buf *);
+
+/* ---- http.c: libcurl multi on the libevent base ------------------------- */
+enum http_auth {
+	HTTP_AUTH_ANY = 0,	/* libcurl picks among the schemes below */
+	HTTP_AUTH_BASIC,
+	HTTP_AUTH_DIGEST,
+	HTTP_AUTH_NTLM,
+	HTTP_AUTH_NEGOTIATE,
+};
+int		 http_auth_parse(const char *, enum http_auth *);
+
+#define HTTP_MAX_RESPONSE_DEFAULT	(16u * 1024 * 1024)
+
+struct http_header {
+	char	*name;
+	char	*value;
+};
+struct http_response {
+	long		 status;
+	size_t		 nheaders;
+	struct http_header *headers;
+	size_t		 ntrailers;
+	struct http_header *trailers;
+	char		*body;		/* NUL-terminated */
+	size_t		 body_len;
+	int		 cut_short;	/* we stopped reading (bodiless CIMError reply) */
+};
+/* case-insensitive; NULL when absent */
+const char	*http_response_header(const struct http_response *, const char *);
+const char	*http_response_trailer(const struct http_response *, const char *);
+
+struct http_request {
+	const char	*url;
+	const char	*content_type;
+	const char * const *headers;	/* NULL-terminated "Name: value" */
+	const char	*body;
+	size_t		 body_len;
+	const char	*user;		/* NULL: no auth */
+	const char	*password;
+	enum http_auth	 auth;
+	const char	*cacert;	/* NULL: system trust */
+	int		 insecure;	/* turns verification off; explicit only */
+	unsigned	 timeout_ms;	/* whole-operation deadline */
+	size_t		 max_response;	/* 0: HTTP_MAX_RESPONSE_DEFAULT */
+	int		 want_trailers;	/* send TE: trailers */
+	int		 verbose;	/* log the exchange, credentials masked */
+};
+struct http_ctx;
+struct http_xfer;
+/*
+ * Called exactly once per http_post: with resp (and err->kind NONE) when an
+ * HTTP response arrived, whatever its status; with resp NULL and err filled
+ * on transport failure, timeout, size cap or cancel.  resp is freed after
+ * the callback returns.
+ */
+typedef void (*http_done_cb)(const struct http_response *resp,
+		    const struct wbem_error *err, void *arg);
+struct http_ctx	*http_ctx_new(struct event_base *);
+void		 http_ctx_free(struct http_ctx *);	/* cancels what is in flight */
+struct http_xfer *http_post(struct http_ctx *, const struct http_request *,
+		    http_done_cb, void *arg);		/* NULL only on OOM/bad args, cb not called */
+void		 http_cancel(struct http_xfer *);	/* cb fires with WBEM_E_CANCELLED */
+size_t		 http_inflight(const struct http_ctx *);
+
+/* ---- wbem.c: protocol-neutral operations on a node ---------------------- */
+enum wbem_proto {
+	WBEM_PROTO_CIMXML = 0,
+	WBEM_PROTO_WSMAN,
+};
+const char	*wbem_proto_name(enum wbem_proto);
+int		 wbem_proto_parse(const char *, enum wbem_proto *);
+
+struct wbem_target {
+	enum wbem_proto	 proto;
+	const char	*url;		/* CIM-XML: http://h:p/cimom; WS-Man: http://h:p/wsman */
+	const char	*ns;		/* default namespace, "root/cimv2" */
+	const char	*user;
+	const char	*password;
+	enum http_auth	 auth;
+	const char	*cacert;
+	int		 insecure;
+	unsigned	 timeout_ms;
+	size_t		 max_response;
+	int		 want_trailers;	/* CIM-XML: TE: trailers (default on) */
+	int		 verbose;
+};
+struct wbem_call;
+/*
+ * Called exactly once per wbem_start: with res non-NULL on success (the
+ * callback owns res and frees it with wbem_result_free), or with res NULL
+ * and err filled.
+ */
+typedef void (*wbem_done_cb)(struct wbem_result *res,
+		    const struct wbem_error *err, void *arg);
+struct wbem_call *wbem_start(struct http_ctx *, const struct wbem_target *,
+		    const struct wbem_request *, wbem_done_cb, void *arg);
+void		 wbem_cancel(struct wbem_call *);	/* cb fires with WBEM_E_CANCELLED */
+/* Blocking helper for the CLI: runs a private event base until done. */
+struct wbem_result *wbem_run(const struct wbem_target *,
+		    const struct wbem_request *, struct wbem_error *);
+
+#endif /* CIMHEAD_H */

@@ -1,0 +1,57 @@
+# lib.sh: shared helpers for the shell tests; they speak TAP.
+# Sourced by tests/e2e/*.sh.  Every process a test starts is killed on exit.
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+: "${SHARED_DIR:=$top_srcdir/../shared}"
+TAP_N=0
+TAP_FAILED=0
+TEST_PIDS=""
+TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/cimhead-test.XXXXXX")
+
+cleanup() {
+	for p in $TEST_PIDS; do kill "$p" 2>/dev/null; done
+	for p in $TEST_PIDS; do wait "$p" 2>/dev/null; done
+	rm -rf "$TEST_TMP"
+}
+trap cleanup EXIT INT TERM
+
+ok() {	# ok CONDITION-EXIT-STATUS DESCRIPTION
+	TAP_N=$((TAP_N + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $TAP_N - $2"
+	else
+		echo "not ok $TAP_N - $2"
+		TAP_FAILED=$((TAP_FAILED + 1))
+	fi
+}
+
+is() {	# is GOT WANT DESCRIPTION
+	TAP_N=$((TAP_N + 1))
+	if [ "$1" = "$2" ]; then
+		echo "ok $TAP_N - $3"
+	else
+		echo "not ok $TAP_N - $3"
+		echo "#   got: '$1'"
+		echo "#  want: '$2'"
+		TAP_FAILED=$((TAP_FAILED + 1))
+	fi
+}
+
+skip_all() {
+	echo "1..0 # SKIP $1"
+	exit 0
+}
+
+done_testing() {
+	echo "1..$TAP_N"
+	[ "$TAP_FAILED" -eq 0 ]
+}
+
+# wait_for_file FILE [SECONDS]: waits until FILE is non-empty.
+wait_for_file() {
+	_n=0
+	while [ ! -s "$1" ] && [ $_n -lt $((${2:-10} * 10)) ]; do
+		sleep 0.1; _n=$((_n + 1))
+	done
+	[ -s "$1" ]
+}
