@@ -435,4 +435,16 @@ void		 wbem_cancel(struct wbem_call *);	/* cb fires with WBEM_E_CANCELLED */
 struct wbem_result *wbem_run(const struct wbem_target *,
 		    const struct wbem_request *, struct wbem_error *);
 
+/* ---- wsman.c: WS-Management codec as WinRM speaks it; pure ------------- */
+/* (owned by the WS-Man work) */
+
+
+/* ---- cimheadd: conf.c, profile.c, node.c, policy.c, dispatch.c ---------- */
+/* (owned by the daemon work) */
+
+
+/* ---- cimheadd: probe.c, recovery.c, frontend.c, admin.c ----------------- */
+/* (owned by the daemon work) */
+
+
 #endif /* CIMHEAD_H */
