@@ -120,7 +120,7 @@ browse "$TEST_TMP/shot.log" "" --screenshot="$PNG" --window-size=1280,800
 [ -s "$PNG" ]
 ok $? "screenshot written"
 # Badge colours: up, down, draining, suspect (see --s-* in the page's CSS).
-stats=$("$PYTHON3" "$HELPER" png "$PNG" 1e7b34 c62828 6b3fb3 b26a00 2>&1)
+stats=$("$PYTHON3" "$HELPER" png "$PNG" 1e7b34 c62828 6b3fb3 9a5b00 2>&1)
 set -- $stats
 is "$1x$2" "1280x800" "screenshot is 1280x800"
 [ "${3:-0}" -ge 200 ]
@@ -150,7 +150,7 @@ stop
 serve fail "$FIX/nodes.json"
 DOM=$TEST_TMP/fail.html
 browse "$DOM" "" --dump-dom
-has "$DOM" '<p class="status lost" id="status" role="status" aria-live="polite">Connection lost (HTTP 500), retrying</p>' \
+has "$DOM" '<p class="status lost" id="status" role="status" aria-live="polite">Connection lost (HTTP 500) · retrying</p>' \
     "HTTP 500 shows connection lost"
 has "$DOM" '<p class="empty" id="empty">No data: ' "no data yet is explained"
 stop
@@ -158,7 +158,7 @@ stop
 serve fail-after "$FIX/nodes.json"
 DOM=$TEST_TMP/failafter.html
 browse "$DOM" "" --dump-dom
-grep -q 'class="status lost"[^>]*>Connection lost (HTTP 500); last update [0-9:]*, retrying<' "$DOM"
+grep -q 'class="status lost"[^>]*>Connection lost (HTTP 500) · last update [0-9:]* · retrying<' "$DOM"
 ok $? "failure after success shows connection lost with the last update"
 has "$DOM" '>vod-3</h2>' "the last known cards stay on the page"
 has "$DOM" '<main id="main" class="stale">' "the last known cards are dimmed"
