@@ -154,13 +154,21 @@ has "$DOM" '>vod-ok</h2>' "a good node next to a hostile one still renders"
 hasnt "$DOM.err" 'CONSOLE' "no console messages with hostile data"
 stop
 
+# ---- no nodes configured: said in words, not a blank page
+serve ok "$FIX/nodes-empty.json"
+DOM=$TEST_TMP/empty.html
+browse "$DOM" "" --dump-dom
+has "$DOM" '<p class="empty" id="empty">No nodes configured.</p>' "an empty cluster is said so"
+has "$DOM" '<li class="count total">0 nodes</li>' "header counts 0 nodes"
+stop
+
 # ---- (c) the API fails: the page says so and is never blank
 serve fail "$FIX/nodes.json"
 DOM=$TEST_TMP/fail.html
 browse "$DOM" "" --dump-dom
 has "$DOM" '<p class="status lost" id="status" role="status" aria-live="polite">Connection lost (HTTP 500) · retrying</p>' \
     "HTTP 500 shows connection lost"
-has "$DOM" '<p class="empty" id="empty">No data: ' "no data yet is explained"
+has "$DOM" '<p class="empty" id="empty">No data yet: the admin API did not answer (HTTP 500).</p>' "no data yet is explained"
 stop
 
 serve fail-after "$FIX/nodes.json"
