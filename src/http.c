@@ -218,6 +218,12 @@ http_ctx_destroy(struct http_ctx *ctx)
 	free(ctx);
 }
 
+struct event_base *
+http_ctx_base(const struct http_ctx *ctx)
+{
+	return (ctx->base);
+}
+
 size_t
 http_inflight(const struct http_ctx *ctx)
 {
