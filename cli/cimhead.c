@@ -427,6 +427,7 @@ main(int argc, char *argv[])
 
 	log_init("cimhead", o.verbose >= 2 ? LOG_LVL_DEBUG :
 	    o.verbose == 1 ? LOG_LVL_INFO : LOG_LVL_WARN, 0);
+	xml_global_init();
 
 	memset(&t, 0, sizeof(t));
 	t.proto = o.proto;
