@@ -320,12 +320,21 @@ struct cimxml_reply {
 };
 struct wbem_result *cimxml_decode_response(const struct wbem_request *,
 	    const struct cimxml_reply *, struct wbem_error *);
-/* Server side (cimmockd). */
+/*
+ * Server side (cimmockd).  cimxml_decode_request fills a call; on failure
+ * err->kind says how to answer: WBEM_E_PROTOCOL is an HTTP error with
+ * err->name as the CIMError token and err->http_status (400 or 501) and
+ * err->description as PGErrorDetail; WBEM_E_CIM (e.g. a missing required
+ * parameter) is an <ERROR> reply for the call, which is filled far enough
+ * (msgid, method, intrinsic) for cimxml_encode_error.  Either way the call
+ * must be cleared.
+ */
 struct cimxml_call {
 	char		*msgid;
 	char		*protocol_version;
 	char		*method;	/* intrinsic or extrinsic method name */
 	int		 intrinsic;
+	int		 op_known;	/* req.op is meaningful (else: unknown intrinsic) */
 	struct wbem_request req;	/* pointers owned by this struct */
 	struct cim_path	*path_store;
 	struct cim_property *param_store;
@@ -336,6 +345,18 @@ struct cimxml_call {
 int	cimxml_decode_request(const char *, size_t, struct cimxml_call *,
 	    struct wbem_error *);	/* err->name is the CIMError token */
 void	cimxml_call_clear(struct cimxml_call *);
+/*
+ * Checks the CIMMethod, CIMObject and CIMProtocolVersion headers (raw,
+ * still %-escaped; NULL when absent) against a decoded call as OpenPegasus
+ * does: -1 with err->name "header-mismatch" (400) or
+ * "unsupported-protocol-version" (501) and its PGErrorDetail wording.
+ */
+int	cimxml_check_headers(const struct cimxml_call *, const char *cimmethod,
+	    const char *cimobject, const char *protocol_version,
+	    struct wbem_error *);
+/* The CIMObject the call implies, unescaped: "root/cimv2[:Class[.k=\"v\"]]". */
+int	cimxml_call_object(const struct cimxml_call *, struct buf *);
+/* Bodies byte-for-byte as OpenPegasus 2.14 writes them. */
 int	cimxml_encode_response(const struct cimxml_call *,
 	    const struct wbem_result *, struct buf *);
 int	cimxml_encode_error(const struct cimxml_call *, int code,
