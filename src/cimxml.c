@@ -1075,9 +1075,11 @@ cx_error_elem(const xmlNode *e, struct wbem_error *err)
 		    "ERROR element without a valid CODE");
 		return (-1);
 	}
-	desc = cx_attr(e, "DESCRIPTION");
+	/* without a DESCRIPTION the status name is the best message */
+	if ((desc = cx_attr(e, "DESCRIPTION")) == NULL || *desc == '\0')
+		desc = cim_status_name((int)code);
 	wbem_error_set(err, WBEM_E_CIM, (int)code, cim_status_name((int)code),
-	    "%s", desc != NULL ? desc : "");
+	    "%s", desc);
 	err->http_status = 200;
 	return (0);
 }
@@ -1103,6 +1105,8 @@ cx_trailer_error(const struct cimxml_reply *rep, struct wbem_error *err)
 	if (rep->trailer_desc != NULL &&
 	    uri_unescape(rep->trailer_desc, desc, sizeof(desc)) == -1)
 		strlcpy(desc, rep->trailer_desc, sizeof(desc));
+	if (desc[0] == '\0')
+		strlcpy(desc, cim_status_name((int)code), sizeof(desc));
 	wbem_error_set(err, WBEM_E_CIM, (int)code, cim_status_name((int)code),
 	    "%s", desc);
 	err->http_status = rep->status;
@@ -1360,7 +1364,7 @@ cx_decode_iparams(const xmlNode *call, struct cimxml_call *c,
     struct wbem_error *err)
 {
 	const xmlNode	*ip, *v, *m;
-	const char	*name;
+	const char	*name, *cls;
 	struct wbem_error e2;
 	char		*text;
 	size_t		 n;
@@ -1378,10 +1382,10 @@ cx_decode_iparams(const xmlNode *call, struct cimxml_call *c,
 		}
 		v = cx_first(ip);
 		if (strcmp(name, "ClassName") == 0 && cx_is(v, "CLASSNAME")) {
-			if ((text = (char *)cx_attr(v, "NAME")) == NULL)
+			if ((cls = cx_attr(v, "NAME")) == NULL || *cls == '\0')
 				goto bad;
 			free(c->class_store);
-			c->class_store = xstrdup(text);
+			c->class_store = xstrdup(cls);
 		} else if (strcmp(name, "InstanceName") == 0 &&
 		    cx_is(v, "INSTANCENAME")) {
 			cim_path_free(c->path_store);
@@ -1748,6 +1752,12 @@ cimxml_check_headers(const struct cimxml_call *c, const char *cimmethod,
 	int		 parsed;
 
 	wbem_error_clear(err);
+	if (c->method == NULL || c->protocol_version == NULL ||
+	    c->ns_store == NULL || (!c->intrinsic && c->path_store == NULL)) {
+		cx_refuse(err, 400, "request-not-valid",
+		    "no decoded request to check the headers against");
+		return (-1);
+	}
 	if (strcmp(pv, c->protocol_version) != 0) {
 		cx_refuse(err, 400, "header-mismatch", "CIMProtocolVersion "
 		    "value \"%s\" does not match CIM request protocol version "

@@ -20,7 +20,7 @@ struct capture {
 	size_t	 body_len;
 };
 
-static char * __attribute__((unused))
+static __attribute__((unused)) char *
 slurp(const char *rel, size_t *lenp)
 {
 	const char	*top = getenv("top_srcdir");
@@ -44,7 +44,7 @@ slurp(const char *rel, size_t *lenp)
 	return (buf_steal(&b, lenp));
 }
 
-static void __attribute__((unused))
+static __attribute__((unused)) void
 capture_load(struct capture *c, const char *name, const char *ext)
 {
 	char	 rel[256];
@@ -68,7 +68,7 @@ capture_load(struct capture *c, const char *name, const char *ext)
 }
 
 /* A header's value, copied into out; NULL when absent. */
-static const char * __attribute__((unused))
+static __attribute__((unused)) const char *
 capture_header(const struct capture *c, const char *name, char *out,
     size_t outlen)
 {
@@ -91,7 +91,7 @@ capture_header(const struct capture *c, const char *name, char *out,
 	return (NULL);
 }
 
-static void __attribute__((unused))
+static __attribute__((unused)) void
 capture_free(struct capture *c)
 {
 	free(c->raw);

@@ -408,6 +408,8 @@ test_errors(void)
 	ok(r == NULL && err.kind == WBEM_E_CIM && err.code == 4242 &&
 	    strcmp(err.name, "CIM_ERR_UNKNOWN") == 0,
 	    "unknown CIM code gets the generic name");
+	is_str(err.description, "CIM_ERR_UNKNOWN",
+	    "ERROR without DESCRIPTION: the status name is the message");
 
 	req_init(&req, WBEM_OP_ENUM);
 	r = decode_fixture(&req, "cimxml/empty-enum.xml", &err);
