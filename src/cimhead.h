@@ -286,7 +286,9 @@ struct _xmlDoc;
 /*
  * Parses untrusted bytes: no network, no entity expansion, no DTD loading,
  * no external subsets; rejects a DOCTYPE with entities; caps size and
- * element depth.  Returns NULL and fills err (WBEM_E_PROTOCOL) on failure.
+ * element depth.  Returns a document the caller frees with xmlFreeDoc, or
+ * NULL with err filled (WBEM_E_PROTOCOL; err->code is libxml2's
+ * xmlParserErrors code when libxml2 found the error, else 0).
  */
 struct _xmlDoc	*xml_parse_safe(const char *, size_t, size_t max_bytes,
 		    int max_depth, struct wbem_error *);

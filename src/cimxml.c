@@ -18,10 +18,13 @@
 #include <strings.h>
 
 #include <libxml/tree.h>
+#include <libxml/xmlerror.h>
 
 #include "cimhead.h"
 
 #define CX_DEFAULT_NS	"root/cimv2"
+#define CX_MAX_KEYS	1000	/* OpenPegasus refuses more per path */
+#define CX_TRIM_ALL	1	/* server: trim string keys too, as Pegasus */
 
 static int	 cx_is(const xmlNode *, const char *);
 static xmlNode	*cx_first(const xmlNode *);
@@ -46,12 +49,14 @@ static int	 cx_encode_intrinsic(const struct wbem_request *, const char *,
 static int	 cx_encode_invoke(const struct wbem_request *, const char *,
 		    struct buf *, struct wbem_error *);
 static char	*cx_ns_of(const xmlNode *);
-static struct cim_path *cx_instancename(const xmlNode *, const char *,
+static struct cim_path *cx_instancename(const xmlNode *, const char *, int,
 		    struct wbem_error *);
 static struct cim_path *cx_objpath(const xmlNode *, const char *,
 		    struct wbem_error *);
-static int	 cx_keybinding(const xmlNode *, struct cim_path *,
+static int	 cx_keybinding(const xmlNode *, struct cim_path *, int,
 		    struct wbem_error *);
+static void	 cx_trim(char *);
+static long	 cx_end_line(const xmlNode *);
 static int	 cx_reference_text(const xmlNode *, char **,
 		    struct wbem_error *);
 static int	 cx_value_elem(const xmlNode *, struct cim_value *,
@@ -147,6 +152,38 @@ cx_text(const xmlNode *n)
 			buf_puts(&b, (const char *)c->content);
 	}
 	return (buf_steal(&b, NULL));
+}
+
+/*
+ * Leading and trailing XML whitespace off, in place: numbers and booleans
+ * are trimmed on both sides, and the server trims key strings too, since
+ * OpenPegasus does (a pretty-printed request still names its instance).
+ */
+static void
+cx_trim(char *s)
+{
+	size_t	n = strlen(s), i = 0;
+
+	while (n > 0 && strchr(" \t\r\n", s[n - 1]) != NULL)
+		s[--n] = '\0';
+	while (s[i] != '\0' && strchr(" \t\r\n", s[i]) != NULL)
+		i++;
+	memmove(s, s + i, n - i + 1);
+}
+
+/* The line an element's content ends on, where OpenPegasus reports it. */
+static long
+cx_end_line(const xmlNode *n)
+{
+	const xmlNode	*c;
+	const char	*p;
+	long		 line = xmlGetLineNo((xmlNode *)n);
+
+	for (c = n->children; c != NULL; c = c->next)
+		if (c->type == XML_TEXT_NODE && c->content != NULL)
+			for (p = (const char *)c->content; *p != '\0'; p++)
+				line += *p == '\n';
+	return (line);
 }
 
 /* An element serialised back to text (CLASS for GetClass, INSTANCE params). */
@@ -651,7 +688,8 @@ cx_ns_of(const xmlNode *lnp)
 }
 
 static int
-cx_keybinding(const xmlNode *kb, struct cim_path *p, struct wbem_error *err)
+cx_keybinding(const xmlNode *kb, struct cim_path *p, int flags,
+    struct wbem_error *err)
 {
 	const xmlNode	*kv;
 	const char	*name, *vt, *ts;
@@ -679,6 +717,8 @@ cx_keybinding(const xmlNode *kb, struct cim_path *p, struct wbem_error *err)
 	text = cx_text(kv);
 	vt = cx_attr(kv, "VALUETYPE");
 	ts = cx_attr(kv, "TYPE");
+	if ((flags & CX_TRIM_ALL) || (vt != NULL && strcmp(vt, "string") != 0))
+		cx_trim(text);
 	if (ts != NULL && cim_type_parse(ts, &t) == 0)
 		;
 	else if (vt == NULL || strcmp(vt, "string") == 0)
@@ -699,16 +739,17 @@ cx_keybinding(const xmlNode *kb, struct cim_path *p, struct wbem_error *err)
 
 /* INSTANCENAME (or a keyless CLASSNAME) into a path in namespace ns. */
 static struct cim_path *
-cx_instancename(const xmlNode *in, const char *ns, struct wbem_error *err)
+cx_instancename(const xmlNode *in, const char *ns, int flags,
+    struct wbem_error *err)
 {
 	const xmlNode	*kb;
-	const char	*cls;
+	const char	*cls, *attr = cx_is(in, "CLASSNAME") ? "NAME" : "CLASSNAME";
 	struct cim_path	*p;
 
-	if ((cls = cx_attr(in, cx_is(in, "CLASSNAME") ? "NAME" :
-	    "CLASSNAME")) == NULL || *cls == '\0') {
+	if ((cls = cx_attr(in, attr)) == NULL || *cls == '\0') {
 		wbem_error_set(err, WBEM_E_PROTOCOL, 0, NULL,
-		    "%s without a class name", (const char *)in->name);
+		    "on line %ld: missing %s.%s attribute",
+		    xmlGetLineNo((xmlNode *)in), (const char *)in->name, attr);
 		return (NULL);
 	}
 	p = cim_path_new(ns, cls);
@@ -717,7 +758,15 @@ cx_instancename(const xmlNode *in, const char *ns, struct wbem_error *err)
 	for (kb = cx_first(in); kb != NULL; kb = cx_next(kb)) {
 		if (!cx_is(kb, "KEYBINDING"))
 			continue;
-		if (cx_keybinding(kb, p, err) == -1) {
+		if (p->nkeys == CX_MAX_KEYS) {
+			wbem_error_set(err, WBEM_E_PROTOCOL, 0, NULL,
+			    "on line %ld: More than %d key-value pairs per "
+			    "object path are not supported.",
+			    xmlGetLineNo((xmlNode *)kb), CX_MAX_KEYS);
+			cim_path_free(p);
+			return (NULL);
+		}
+		if (cx_keybinding(kb, p, flags, err) == -1) {
 			cim_path_free(p);
 			return (NULL);
 		}
@@ -739,7 +788,7 @@ cx_objpath(const xmlNode *n, const char *ns, struct wbem_error *err)
 	if (cx_is(n, "OBJECTPATH"))
 		n = cx_first(n);
 	if (cx_is(n, "INSTANCENAME") || cx_is(n, "CLASSNAME"))
-		return (cx_instancename(n, ns, err));
+		return (cx_instancename(n, ns, 0, err));
 	if (cx_is(n, "INSTANCEPATH") || cx_is(n, "CLASSPATH")) {
 		nsp = cx_child(n, "NAMESPACEPATH");
 		host = cx_child(nsp, "HOST");
@@ -762,7 +811,8 @@ cx_objpath(const xmlNode *n, const char *ns, struct wbem_error *err)
 		return (NULL);
 	}
 	pns = cx_ns_of(lnp);
-	if ((p = cx_instancename(name, pns != NULL ? pns : ns, err)) != NULL &&
+	if ((p = cx_instancename(name, pns != NULL ? pns : ns, 0, err)) !=
+	    NULL &&
 	    host != NULL) {
 		h = cx_text(host);
 		if (*h != '\0') {
@@ -820,6 +870,9 @@ cx_value_elem(const xmlNode *parent, struct cim_value *v,
 	if (cx_is(n, "VALUE")) {
 		text = cx_text(n);
 		if (!v->embedded && (cim_type_is_integer(v->type) ||
+		    cim_type_is_real(v->type) || v->type == CIM_T_BOOLEAN))
+			cx_trim(text);
+		if (!v->embedded && (cim_type_is_integer(v->type) ||
 		    cim_type_is_real(v->type) || v->type == CIM_T_BOOLEAN) &&
 		    cim_value_check(v->type, text) == -1) {
 			wbem_error_set(err, WBEM_E_PROTOCOL, 0, NULL,
@@ -861,9 +914,13 @@ cx_value_elem(const xmlNode *parent, struct cim_value *v,
 			if (cx_is(m, "VALUE.REFERENCE")) {
 				if (cx_reference_text(m, &text, err) == -1)
 					return (-1);
-			} else if (cx_is(m, "VALUE"))
+			} else if (cx_is(m, "VALUE")) {
 				text = cx_text(m);
-			else
+				if (cim_type_is_integer(v->type) ||
+				    cim_type_is_real(v->type) ||
+				    v->type == CIM_T_BOOLEAN)
+					cx_trim(text);
+			} else
 				continue;
 			if (!v->embedded && v->type != CIM_T_REFERENCE &&
 			    (cim_type_is_integer(v->type) ||
@@ -1266,6 +1323,48 @@ cx_refuse(struct wbem_error *err, long status, const char *token,
 	va_end(ap);
 }
 
+/*
+ * A body libxml2 refused.  OpenPegasus's own lexer calls broken character
+ * or entity references and bad names request-not-well-formed; anything
+ * else it notices while validating the structure: request-not-valid.
+ */
+static void
+cx_refuse_xml(struct wbem_error *err, const struct wbem_error *xe)
+{
+	const char	*what = NULL;
+	long		 line = 0;
+
+	switch (xe->code) {
+	case XML_ERR_INVALID_HEX_CHARREF:
+	case XML_ERR_INVALID_DEC_CHARREF:
+	case XML_ERR_INVALID_CHARREF:
+	case XML_ERR_INVALID_CHAR:
+	case XML_ERR_ENTITYREF_AT_EOF:
+	case XML_ERR_ENTITYREF_NO_NAME:
+	case XML_ERR_ENTITYREF_SEMICOL_MISSING:
+	case XML_ERR_UNDECLARED_ENTITY:
+		what = "Malformed reference";
+		break;
+	case XML_ERR_NAME_REQUIRED:
+		if (strstr(xe->description, "attribute") != NULL)
+			what = "Bad attribute name";
+		else if (strstr(xe->description, "StartTag") != NULL)
+			what = "Bad opening element";
+		else if (strstr(xe->description, "EntityRef") != NULL)
+			what = "Malformed reference";
+		break;
+	default:
+		break;
+	}
+	if (what != NULL && sscanf(xe->description, "XML error at line %ld",
+	    &line) == 1)
+		cx_refuse(err, 400, "request-not-well-formed",
+		    "%s: on line %ld", what, line);
+	else
+		cx_refuse(err, 400, "request-not-valid", "Validation error: %s",
+		    xe->description);
+}
+
 /* "2.0", "2.1" ...: a 2.x version as DSP0201 numbers them. */
 static int
 cx_version_ok(const char *v, char major)
@@ -1329,13 +1428,13 @@ cx_param_check(const xmlNode *pv, enum cim_type t, struct wbem_error *err)
 			if (!cx_is(m, "VALUE"))
 				continue;
 			text = cx_text(m);
+			cx_trim(text);
 			bad = cim_value_check(t, text) == -1;
 			free(text);
 			if (bad) {
 				cx_refuse(err, 400, "request-not-valid",
 				    "Semantic error: on line %ld: %s",
-				    xmlGetLineNo((xmlNode *)m),
-				    cx_type_complaint(t));
+				    cx_end_line(m), cx_type_complaint(t));
 				return (-1);
 			}
 		}
@@ -1382,16 +1481,31 @@ cx_decode_iparams(const xmlNode *call, struct cimxml_call *c,
 		}
 		v = cx_first(ip);
 		if (strcmp(name, "ClassName") == 0 && cx_is(v, "CLASSNAME")) {
-			if ((cls = cx_attr(v, "NAME")) == NULL || *cls == '\0')
-				goto bad;
+			if ((cls = cx_attr(v, "NAME")) == NULL) {
+				cx_refuse(err, 400, "request-not-valid",
+				    "Validation error: on line %ld: missing "
+				    "CLASSNAME.NAME attribute",
+				    xmlGetLineNo((xmlNode *)v));
+				return (-1);
+			}
+			if (!cx_name_ok(cls)) {
+				cx_refuse(err, 400, "request-not-valid",
+				    "Semantic error: on line %ld: Illegal value "
+				    "for CLASSNAME.NAME attribute",
+				    xmlGetLineNo((xmlNode *)v));
+				return (-1);
+			}
 			free(c->class_store);
 			c->class_store = xstrdup(cls);
 		} else if (strcmp(name, "InstanceName") == 0 &&
 		    cx_is(v, "INSTANCENAME")) {
 			cim_path_free(c->path_store);
 			if ((c->path_store = cx_instancename(v, c->ns_store,
-			    &e2)) == NULL)
-				goto bad;
+			    CX_TRIM_ALL, &e2)) == NULL) {
+				cx_refuse(err, 400, "request-not-valid",
+				    "Validation error: %s", e2.description);
+				return (-1);
+			}
 		} else if ((strcmp(name, "Query") == 0 ||
 		    strcmp(name, "QueryLanguage") == 0) && cx_is(v, "VALUE")) {
 			text = cx_text(v);
@@ -1417,17 +1531,20 @@ cx_decode_iparams(const xmlNode *call, struct cimxml_call *c,
 		    strcmp(name, "LocalOnly") == 0 ||
 		    strcmp(name, "IncludeQualifiers") == 0 ||
 		    strcmp(name, "IncludeClassOrigin") == 0) {
-			if (v == NULL)
-				continue;	/* NULL: the default */
-			if (!cx_is(v, "VALUE"))
-				goto bad;
+			if (!cx_is(v, "VALUE")) {
+				cx_refuse(err, 400, "request-not-valid",
+				    "Validation error: on line %ld: Expected "
+				    "VALUE element", cx_end_line(ip));
+				return (-1);
+			}
 			text = cx_text(v);
+			cx_trim(text);
 			if (cx_bool_text(text, &b) == -1) {
 				free(text);
 				cx_refuse(err, 400, "request-not-valid",
-				    "Semantic error: on line %ld: "
-				    "Invalid boolean value",
-				    xmlGetLineNo((xmlNode *)v));
+				    "Semantic error: on line %ld: Invalid value "
+				    "for VALUE element: must be \"TRUE\" or "
+				    "\"FALSE\"", cx_end_line(v));
 				return (-1);
 			}
 			free(text);
@@ -1465,11 +1582,18 @@ cx_decode_params(const xmlNode *call, struct cimxml_call *c,
 		if (!cx_is(pv, "PARAMVALUE"))
 			continue;
 		t = CIM_T_NONE;
-		if ((name = cx_attr(pv, "NAME")) == NULL ||
-		    ((ts = cx_attr(pv, "PARAMTYPE")) != NULL &&
-		    cim_type_parse(ts, &t) == -1)) {
+		if ((name = cx_attr(pv, "NAME")) == NULL) {
 			cx_refuse(err, 400, "request-not-valid",
-			    "Validation error: on line %ld: bad PARAMVALUE",
+			    "Validation error: on line %ld: Missing "
+			    "PARAMVALUE.NAME attribute",
+			    xmlGetLineNo((xmlNode *)pv));
+			return (-1);
+		}
+		if ((ts = cx_attr(pv, "PARAMTYPE")) != NULL &&
+		    cim_type_parse(ts, &t) == -1) {
+			cx_refuse(err, 400, "request-not-valid",
+			    "Semantic error: on line %ld: Illegal value for "
+			    "PARAMVALUE.PARAMTYPE attribute",
 			    xmlGetLineNo((xmlNode *)pv));
 			return (-1);
 		}
@@ -1511,8 +1635,7 @@ cimxml_decode_request(const char *data, size_t len, struct cimxml_call *c,
 	memset(c, 0, sizeof(*c));
 	wbem_error_clear(err);
 	if ((doc = xml_parse_safe(data, len, 0, 0, &e2)) == NULL) {
-		cx_refuse(err, 400, "request-not-valid", "Validation error: %s",
-		    e2.description);
+		cx_refuse_xml(err, &e2);
 		return (-1);
 	}
 	root = xmlDocGetRootElement(doc);
@@ -1588,13 +1711,17 @@ cimxml_decode_request(const char *data, size_t len, struct cimxml_call *c,
 		if ((lnp = cx_child(path, "LOCALNAMESPACEPATH")) == NULL ||
 		    (c->ns_store = cx_ns_of(lnp)) == NULL ||
 		    ((cls = cx_child(path, "CLASSNAME")) == NULL &&
-		    (cls = cx_child(path, "INSTANCENAME")) == NULL) ||
-		    (c->path_store = cx_instancename(cls, c->ns_store,
-		    &e2)) == NULL) {
+		    (cls = cx_child(path, "INSTANCENAME")) == NULL)) {
 			cx_refuse(err, 400, "request-not-valid",
 			    "Validation error: on line %ld: bad %s",
 			    xmlGetLineNo((xmlNode *)path),
 			    (const char *)path->name);
+			goto fail;
+		}
+		if ((c->path_store = cx_instancename(cls, c->ns_store,
+		    CX_TRIM_ALL, &e2)) == NULL) {
+			cx_refuse(err, 400, "request-not-valid",
+			    "Validation error: %s", e2.description);
 			goto fail;
 		}
 		c->class_store = xstrdup(c->path_store->classname);

@@ -25,6 +25,8 @@ struct xml_guard {
 	int		 depth;
 	int		 max_depth;
 	int		 refused;	/* we stopped the parser */
+	int		 code;		/* libxml2's xmlParserErrors of msg */
+	long		 line;
 	char		 msg[256];	/* first error, ours or libxml2's */
 	startElementNsSAX2Func	start;
 	endElementNsSAX2Func	end;
@@ -72,6 +74,8 @@ xml_serror_cb(void *arg, xmlErrorPtr e)
 	if (ctxt == NULL || (g = ctxt->_private) == NULL || e == NULL ||
 	    e->level < XML_ERR_ERROR || g->msg[0] != '\0')
 		return;
+	g->code = e->code;
+	g->line = e->line;
 	snprintf(g->msg, sizeof(g->msg), "XML error at line %d: %s", e->line,
 	    e->message != NULL ? e->message : "unknown error");
 	n = strlen(g->msg);
@@ -184,7 +188,7 @@ xml_parse_safe(const char *data, size_t len, size_t max_bytes, int max_depth,
 		if (g.msg[0] == '\0')
 			snprintf(g.msg, sizeof(g.msg),
 			    "XML error: document not well-formed");
-		wbem_error_set(err, WBEM_E_PROTOCOL, 0, NULL, "%s", g.msg);
+		wbem_error_set(err, WBEM_E_PROTOCOL, g.code, NULL, "%s", g.msg);
 		goto fail;
 	}
 	if (xmlDocGetRootElement(doc) == NULL) {

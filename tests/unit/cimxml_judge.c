@@ -1,9 +1,11 @@
 /*
  * cimxml_judge FILE: decodes one recorded request (header lines, a blank
  * line, the body) as cimmockd would, with cimxml_decode_request and
- * cimxml_check_headers, and prints the verdict on one line:
+ * cimxml_check_headers, and prints the verdict on one line (a FILE that
+ * starts with '<' is a bare body: no header check):
  *   OK <method> op=<op> ns=<ns> class=<class> keys=<n> params=<n>
  *   REFUSED <CIMError token> <http status>: <detail>
+ *   CIMERROR <code>: <description>   (an <ERROR> reply)
  * Exit status 0 for OK, 1 for REFUSED, 2 on usage or I/O error.
  */
 #include "config.h"
@@ -61,15 +63,18 @@ main(int argc, char *argv[])
 		buf_add(&b, chunk, n);
 	fclose(f);
 	data = buf_steal(&b, &len);
-	if ((body = strstr(data, "\n\n")) == NULL) {
+	if (data[0] == '<')
+		body = data;
+	else if ((body = strstr(data, "\n\n")) != NULL) {
+		*body = '\0';
+		body += 2;
+	} else {
 		free(data);
 		return (2);
 	}
-	*body = '\0';
-	body += 2;
 
 	rc = cimxml_decode_request(body, len - (size_t)(body - data), &c, &err);
-	if (rc == 0)
+	if (rc == 0 && body != data)
 		rc = cimxml_check_headers(&c, header(data, "CIMMethod", m,
 		    sizeof(m)), header(data, "CIMObject", o, sizeof(o)),
 		    header(data, "CIMProtocolVersion", pv, sizeof(pv)), &err);
@@ -79,9 +84,10 @@ main(int argc, char *argv[])
 		    c.req.ns, c.req.classname != NULL ? c.req.classname :
 		    (c.req.path != NULL ? c.req.path->classname : "-"),
 		    c.req.path != NULL ? c.req.path->nkeys : 0, c.req.nparams);
+	else if (err.kind == WBEM_E_CIM)
+		printf("CIMERROR %d: %s\n", err.code, err.description);
 	else
-		printf("REFUSED %s %ld: %s\n", err.name[0] != '\0' ? err.name :
-		    wbem_errkind_name(err.kind), err.http_status,
+		printf("REFUSED %s %ld: %s\n", err.name, err.http_status,
 		    err.description);
 	cimxml_call_clear(&c);
 	free(data);

@@ -433,6 +433,22 @@ test_errors(void)
 	ok(r == NULL && err.kind == WBEM_E_PROTOCOL &&
 	    strstr(err.description, "uint32") != NULL,
 	    "value not fitting its TYPE refused");
+	{
+		static const char padded[] = "<CIM CIMVERSION=\"2.0\" "
+		    "DTDVERSION=\"2.0\"><MESSAGE ID=\"1\" PROTOCOLVERSION=\"1.0\">"
+		    "<SIMPLERSP><IMETHODRESPONSE NAME=\"GetInstance\">"
+		    "<IRETURNVALUE><INSTANCE CLASSNAME=\"C\"><PROPERTY NAME=\"N\" "
+		    "TYPE=\"uint32\"><VALUE>\n 42 \n</VALUE></PROPERTY><PROPERTY "
+		    "NAME=\"S\" TYPE=\"string\"><VALUE> 42 </VALUE></PROPERTY>"
+		    "</INSTANCE></IRETURNVALUE></IMETHODRESPONSE></SIMPLERSP>"
+		    "</MESSAGE></CIM>";
+
+		r = decode_body(&req, padded, sizeof(padded) - 1, &err);
+		is_str(ptext(r, 0, "N"), "42", "whitespace around a number "
+		    "trimmed");
+		is_str(ptext(r, 0, "S"), " 42 ", "whitespace in a string kept");
+		wbem_result_free(r);
+	}
 	r = decode_body(&req, "plain text", 10, &err);
 	ok(r == NULL && err.kind == WBEM_E_PROTOCOL &&
 	    strstr(err.description, "line 1") != NULL,

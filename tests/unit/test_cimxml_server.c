@@ -252,6 +252,114 @@ test_refusals(void)
 	cimxml_call_clear(&c);
 }
 
+#define REQ_HEAD "<?xml version=\"1.0\"?>\n<CIM CIMVERSION=\"2.0\" " \
+	"DTDVERSION=\"2.0\">\n<MESSAGE ID=\"9\" PROTOCOLVERSION=\"1.0\">\n" \
+	"<SIMPLEREQ>\n"
+#define REQ_NS "<LOCALNAMESPACEPATH><NAMESPACE NAME=\"root\"/>" \
+	"</LOCALNAMESPACEPATH>\n"
+#define REQ_TAIL "</SIMPLEREQ>\n</MESSAGE>\n</CIM>\n"
+
+/* The refusals OpenPegasus's wetest suite pins down, with its wording. */
+static void
+refused_as(const char *body, const char *token, const char *detail,
+    const char *what)
+{
+	struct cimxml_call	c;
+	struct wbem_error	err;
+
+	ok(cimxml_decode_request(body, strlen(body), &c, &err) == -1 &&
+	    strcmp(err.name, token) == 0, "%s: %s", what, token);
+	is_str(err.description, detail, "%s: detail", what);
+	cimxml_call_clear(&c);
+}
+
+static void
+test_pegasus_rules(void)
+{
+	struct cimxml_call	 c;
+	struct wbem_error	 err;
+	const char		*body;
+
+	/* pretty-printed: booleans and keys are trimmed, as Pegasus does */
+	body = REQ_HEAD "<IMETHODCALL NAME=\"GetInstance\">\n" REQ_NS
+	    "<IPARAMVALUE NAME=\"LocalOnly\">\n <VALUE>\n  FALSE\n </VALUE>\n"
+	    "</IPARAMVALUE>\n<IPARAMVALUE NAME=\"InstanceName\">\n"
+	    "<INSTANCENAME CLASSNAME=\"C\">\n<KEYBINDING NAME=\"S\">\n"
+	    "<KEYVALUE VALUETYPE=\"string\">\n  abc\n</KEYVALUE>\n"
+	    "</KEYBINDING>\n<KEYBINDING NAME=\"N\">\n<KEYVALUE "
+	    "VALUETYPE=\"numeric\">\n &#56;\n</KEYVALUE>\n</KEYBINDING>\n"
+	    "</INSTANCENAME>\n</IPARAMVALUE>\n</IMETHODCALL>\n" REQ_TAIL;
+	ok(cimxml_decode_request(body, strlen(body), &c, &err) == 0 &&
+	    c.req.local_only == 0 && c.req.path != NULL &&
+	    c.req.path->nkeys == 2 && strcmp(c.req.path->keys[0].value,
+	    "abc") == 0 && strcmp(c.req.path->keys[1].value, "8") == 0 &&
+	    c.req.path->keys[1].type == CIM_T_UINT64,
+	    "whitespace around booleans and key values trimmed");
+	cimxml_call_clear(&c);
+
+	refused_as(REQ_HEAD "<IMETHODCALL NAME=\"EnumerateInstances\">\n"
+	    REQ_NS "<IPARAMVALUE NAME=\"DeepInheritance\">\n<VALUE>\n"
+	    "junk\n</VALUE>\n</IPARAMVALUE>\n</IMETHODCALL>\n" REQ_TAIL,
+	    "request-not-valid", "Semantic error: on line 10: Invalid value "
+	    "for VALUE element: must be \"TRUE\" or \"FALSE\"",
+	    "bad boolean, reported on the line its content ends");
+	refused_as(REQ_HEAD "<IMETHODCALL NAME=\"EnumerateInstances\">\n"
+	    REQ_NS "<IPARAMVALUE NAME=\"DeepInheritance\">\n</IPARAMVALUE>\n"
+	    "</IMETHODCALL>\n" REQ_TAIL, "request-not-valid",
+	    "Validation error: on line 8: Expected VALUE element",
+	    "boolean parameter without VALUE");
+	refused_as(REQ_HEAD "<IMETHODCALL NAME=\"EnumerateInstances\">\n"
+	    REQ_NS "<IPARAMVALUE NAME=\"ClassName\"><CLASSNAME NAME=\" \"/>"
+	    "</IPARAMVALUE>\n</IMETHODCALL>\n" REQ_TAIL, "request-not-valid",
+	    "Semantic error: on line 7: Illegal value for CLASSNAME.NAME "
+	    "attribute", "class name that is no CIM name");
+	refused_as(REQ_HEAD "<IMETHODCALL NAME=\"EnumerateInstances\">\n"
+	    REQ_NS "<IPARAMVALUE NAME=\"ClassName\"><CLASSNAME/>"
+	    "</IPARAMVALUE>\n</IMETHODCALL>\n" REQ_TAIL, "request-not-valid",
+	    "Validation error: on line 7: missing CLASSNAME.NAME attribute",
+	    "CLASSNAME without NAME");
+	refused_as(REQ_HEAD "<METHODCALL NAME=\"M\">\n<LOCALCLASSPATH>"
+	    REQ_NS "<CLASSNAME NAME=\"C\"/></LOCALCLASSPATH>\n<PARAMVALUE>"
+	    "<VALUE>1</VALUE></PARAMVALUE>\n</METHODCALL>\n" REQ_TAIL,
+	    "request-not-valid", "Validation error: on line 8: Missing "
+	    "PARAMVALUE.NAME attribute", "PARAMVALUE without NAME");
+	refused_as(REQ_HEAD "<IMETHODCALL NAME=\"EnumerateInstances\">\n"
+	    REQ_NS "<IPARAMVALUE NAME=\"ClassName\"><CLASSNAME NAME=\"A&#0;\"/>"
+	    "</IPARAMVALUE>\n</IMETHODCALL>\n" REQ_TAIL,
+	    "request-not-well-formed", "Malformed reference: on line 7",
+	    "bad character reference");
+	refused_as(REQ_HEAD "<IMETHODCALL NAME=\"EnumerateInstances\">\n"
+	    REQ_NS "<IPARAMVALUE NAME=\"ClassName\"><CLASSNAME NAME=\"&bogus;\"/>"
+	    "</IPARAMVALUE>\n</IMETHODCALL>\n" REQ_TAIL,
+	    "request-not-well-formed", "Malformed reference: on line 7",
+	    "undefined entity");
+	refused_as(REQ_HEAD "<IMETHODCALL NAME=\"EnumerateInstances\">\n"
+	    REQ_NS "<IPARAMVALUE 1NAME=\"ClassName\"/>\n</IMETHODCALL>\n"
+	    REQ_TAIL, "request-not-well-formed",
+	    "Bad attribute name: on line 7", "bad attribute name");
+}
+
+static void
+test_key_cap(void)
+{
+	struct buf	b;
+	int		i;
+
+	buf_init(&b, 0);
+	buf_puts(&b, REQ_HEAD "<IMETHODCALL NAME=\"GetInstance\">\n" REQ_NS
+	    "<IPARAMVALUE NAME=\"InstanceName\">\n<INSTANCENAME "
+	    "CLASSNAME=\"C\">\n");
+	for (i = 0; i < 1001; i++)
+		buf_printf(&b, "<KEYBINDING NAME=\"K%d\"><KEYVALUE>v"
+		    "</KEYVALUE></KEYBINDING>\n", i);
+	buf_puts(&b, "</INSTANCENAME>\n</IPARAMVALUE>\n</IMETHODCALL>\n"
+	    REQ_TAIL);
+	refused_as(b.data, "request-not-valid", "Validation error: on line "
+	    "1009: More than 1000 key-value pairs per object path are not "
+	    "supported.", "1001 keys refused");
+	buf_release(&b);
+}
+
 /* Encodes with the call of a real request and compares with the reply. */
 static void
 same_as(const char *name, const struct wbem_result *r, const char *what)
@@ -490,6 +598,8 @@ main(void)
 	test_decode();
 	test_judge();
 	test_refusals();
+	test_pegasus_rules();
+	test_key_cap();
 	test_encode();
 	test_round_trip();
 	return (tap_done());
