@@ -295,6 +295,8 @@ struct _xmlDoc	*xml_parse_safe(const char *, size_t, size_t max_bytes,
 void		 xml_global_init(void);	/* once per process, before threads */
 
 /* ---- cimxml.c: CIM-XML codec (DSP0200/DSP0201); pure, no I/O ------------ */
+/* %-escapes a header value (CIMObject, PGErrorDetail, trailers) as DSP0200. */
+int	cimxml_uri_escape(const char *, struct buf *);
 /* Headers a CIM-XML request needs besides the body. */
 struct cimxml_hdrs {
 	char	cimmethod[128];		/* CIMMethod: */
@@ -358,7 +360,11 @@ int	cimxml_check_headers(const struct cimxml_call *, const char *cimmethod,
 	    struct wbem_error *);
 /* The CIMObject the call implies, unescaped: "root/cimv2[:Class[.k=\"v\"]]". */
 int	cimxml_call_object(const struct cimxml_call *, struct buf *);
-/* Bodies byte-for-byte as OpenPegasus 2.14 writes them. */
+/*
+ * Bodies byte-for-byte as OpenPegasus 2.14 writes them.  A NULL result
+ * gives the empty (I)METHODRESPONSE of a chunked error reply, whose status
+ * goes in the CIMStatusCode/CIMStatusCodeDescription trailers.
+ */
 int	cimxml_encode_response(const struct cimxml_call *,
 	    const struct wbem_result *, struct buf *);
 int	cimxml_encode_error(const struct cimxml_call *, int code,

@@ -35,7 +35,6 @@ static char	*cx_text(const xmlNode *);
 static char	*cx_dump(const xmlNode *);
 static int	 cx_name_ok(const char *);
 static int	 cx_ns_ok(const char *);
-static void	 cx_hdr_escape(const char *, struct buf *);
 static void	 cx_put_ns(struct buf *, const char *);
 static void	 cx_put_keyvalue(struct buf *, const struct cim_keybinding *);
 static void	 cx_put_instancename(struct buf *, const struct cim_path *);
@@ -231,22 +230,24 @@ cx_ns_ok(const char *s)
 }
 
 /*
- * DSP0200 header values are URI-escaped UTF-8: everything outside the
- * unreserved set becomes %XX (so '/' %2F, ':' %3A, '"' %22, '=' %3D,
- * ',' %2C), as OpenPegasus expects them.
+ * DSP0200 header values are URI-escaped UTF-8.  Everything outside the
+ * RFC 2396 unreserved set becomes %XX (so '/' %2F, ':' %3A, '"' %22,
+ * '=' %3D, ',' %2C, ' ' %20), which is what OpenPegasus writes in
+ * PGErrorDetail and CIMStatusCodeDescription and reads in CIMObject.
  */
-static void
-cx_hdr_escape(const char *s, struct buf *b)
+int
+cimxml_uri_escape(const char *s, struct buf *b)
 {
 	const unsigned char	*p;
+	int			 rc = 0;
 
 	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (isalnum(*p) || *p == '-' || *p == '_' || *p == '.' ||
-		    *p == '~')
-			buf_add(b, p, 1);
+		if (isalnum(*p) || strchr("-_.!~*'()", *p) != NULL)
+			rc |= buf_add(b, p, 1);
 		else
-			buf_printf(b, "%%%02X", *p);
+			rc |= buf_printf(b, "%%%02X", *p);
 	}
+	return (rc == 0 ? 0 : -1);
 }
 
 /* ---- encoding pieces ----------------------------------------------------- */
@@ -627,7 +628,7 @@ cimxml_encode_request(const struct wbem_request *req, unsigned msgid,
 		return (0);
 	buf_init(&obj, 0);
 	if (req->op != WBEM_OP_INVOKE)
-		cx_hdr_escape(ns, &obj);
+		cimxml_uri_escape(ns, &obj);
 	else {
 		mp = cim_path_new(ns, cx_request_class(req));
 		if (req->path != NULL)
@@ -638,7 +639,7 @@ cimxml_encode_request(const struct wbem_request *req, unsigned msgid,
 		buf_init(&model, 0);
 		cim_path_format(mp, &model);
 		cim_path_free(mp);
-		cx_hdr_escape(model.data, &obj);
+		cimxml_uri_escape(model.data, &obj);
 		buf_release(&model);
 	}
 	if (obj.len >= sizeof(hdrs->cimobject)) {

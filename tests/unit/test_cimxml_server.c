@@ -42,6 +42,25 @@ capture_body(const char *name)
 	return (s);
 }
 
+/* The body of a chunked capture, chunks joined; *trailers after it. */
+static char *
+capture_dechunked(const char *name, char **trailers)
+{
+	struct capture	 c;
+	struct buf	 b;
+	const char	*p;
+	char		*end;
+	unsigned long	 n;
+
+	capture_load(&c, name, "response");
+	buf_init(&b, 0);
+	for (p = c.body; (n = strtoul(p, &end, 16)) > 0; p = end + 2 + n + 2)
+		buf_add(&b, end + 2, n);
+	*trailers = xstrdup((end != NULL && strlen(end) > 2) ? end + 2 : "");
+	capture_free(&c);
+	return (buf_steal(&b, NULL));
+}
+
 static void
 test_decode(void)
 {
@@ -167,8 +186,16 @@ judge(const char *name, int exact_detail)
 		    strcmp(err.name, wtok != NULL ? wtok : "") == 0,
 		    "%s: %ld %s (got %ld %s)", name, rsp.status,
 		    wtok != NULL ? wtok : "", err.http_status, err.name);
-		if (exact_detail)
+		if (exact_detail) {
+			struct buf	esc;
+
 			is_str(err.description, want, "%s: PGErrorDetail", name);
+			buf_init(&esc, 0);
+			cimxml_uri_escape(err.description, &esc);
+			is_str(esc.data, wdet, "%s: PGErrorDetail escaped as "
+			    "OpenPegasus does", name);
+			buf_release(&esc);
+		}
 	}
 	cimxml_call_clear(&c);
 	capture_free(&req);
@@ -520,6 +547,57 @@ test_encode(void)
 	buf_release(&b);
 }
 
+/* Chunked replies: same bodies; errors as an empty body plus trailers. */
+static void
+test_chunked(void)
+{
+	struct cimxml_call	 c;
+	struct wbem_error	 err;
+	struct wbem_result	*r;
+	struct buf		 b, esc;
+	char			*want, *trailers;
+
+	buf_init(&b, 0);
+	r = wbem_result_new(WBEM_R_INSTANCES);
+	add_processes(r);
+	decode_capture_request("ei-process-chunked", &c, &err);
+	cimxml_encode_response(&c, r, &b);
+	want = capture_dechunked("ei-process-chunked", &trailers);
+	is_str(b.data, want, "ei-process-chunked: same body when chunked");
+	ok(strstr(trailers, "CIMStatusCode") == NULL, "no status trailer on "
+	    "success");
+	free(want);
+	free(trailers);
+	cimxml_call_clear(&c);
+	wbem_result_free(r);
+
+	buf_reset(&b);
+	decode_capture_request("eq-process-caption-chunked", &c, &err);
+	cimxml_encode_response(&c, NULL, &b);
+	want = capture_dechunked("eq-process-caption-chunked", &trailers);
+	is_str(b.data, want, "chunked error: empty IMETHODRESPONSE");
+	buf_init(&esc, 0);
+	buf_puts(&esc, "CIMStatusCodeDescription: ");
+	cimxml_uri_escape("CIM_ERR_INVALID_QUERY: SELECT * FROM Win32_Process "
+	    "WHERE Caption = 'vodstream.exe'", &esc);
+	ok(strstr(trailers, esc.data) != NULL,
+	    "CIMStatusCodeDescription escaped as OpenPegasus does");
+	buf_release(&esc);
+	free(want);
+	free(trailers);
+	cimxml_call_clear(&c);
+
+	buf_reset(&b);
+	decode_capture_request("im-create-static-chunked", &c, &err);
+	cimxml_encode_response(&c, NULL, &b);
+	want = capture_dechunked("im-create-static-chunked", &trailers);
+	is_str(b.data, want, "chunked error: empty METHODRESPONSE");
+	free(want);
+	free(trailers);
+	cimxml_call_clear(&c);
+	buf_release(&b);
+}
+
 /* What the mock writes, the client reads back unchanged. */
 static void
 test_round_trip(void)
@@ -601,6 +679,7 @@ main(void)
 	test_pegasus_rules();
 	test_key_cap();
 	test_encode();
+	test_chunked();
 	test_round_trip();
 	return (tap_done());
 }
