@@ -24,7 +24,7 @@
 
 #define CX_DEFAULT_NS	"root/cimv2"
 #define CX_MAX_KEYS	1000	/* OpenPegasus refuses more per path */
-#define CX_TRIM_ALL	1	/* server: trim string keys too, as Pegasus */
+#define CX_TRIM_ALL	1	/* server: trim string keys too (Pegasus) */
 
 static int	 cx_is(const xmlNode *, const char *);
 static xmlNode	*cx_first(const xmlNode *);
@@ -36,15 +36,16 @@ static char	*cx_dump(const xmlNode *);
 static int	 cx_name_ok(const char *);
 static int	 cx_ns_ok(const char *);
 static void	 cx_put_ns(struct buf *, const char *);
-static void	 cx_put_keyvalue(struct buf *, const struct cim_keybinding *);
+static void	 cx_put_keyvalue(struct buf *,
+		    const struct cim_keybinding *);
 static void	 cx_put_instancename(struct buf *, const struct cim_path *);
 static int	 cx_put_reference(struct buf *, const char *, const char *);
 static int	 cx_put_value(struct buf *, const struct cim_value *,
 		    const char *);
 static void	 cx_put_proplist(struct buf *, const char * const *);
 static void	 cx_put_bool_param(struct buf *, const char *, int);
-static int	 cx_encode_intrinsic(const struct wbem_request *, const char *,
-		    struct buf *, struct wbem_error *);
+static int	 cx_encode_intrinsic(const struct wbem_request *,
+		    const char *, struct buf *, struct wbem_error *);
 static int	 cx_encode_invoke(const struct wbem_request *, const char *,
 		    struct buf *, struct wbem_error *);
 static char	*cx_ns_of(const xmlNode *);
@@ -277,8 +278,9 @@ static void
 cx_put_keyvalue(struct buf *b, const struct cim_keybinding *k)
 {
 	const char	*vt;
-	enum cim_type	 t = k->type == CIM_T_NONE ? CIM_T_STRING : k->type;
+	enum cim_type	 t;
 
+	t = k->type == CIM_T_NONE ? CIM_T_STRING : k->type;
 	if (t == CIM_T_BOOLEAN)
 		vt = "boolean";
 	else if (cim_type_is_integer(t) || cim_type_is_real(t))
@@ -662,7 +664,7 @@ fail:
 	return (-1);
 }
 
-/* ---- decoding -------------------------------------------------------------- */
+/* ---- decoding ---------------------------------------------------------- */
 
 /* LOCALNAMESPACEPATH's NAMESPACE names joined with '/'. */
 static char *
@@ -744,9 +746,10 @@ cx_instancename(const xmlNode *in, const char *ns, int flags,
     struct wbem_error *err)
 {
 	const xmlNode	*kb;
-	const char	*cls, *attr = cx_is(in, "CLASSNAME") ? "NAME" : "CLASSNAME";
+	const char	*cls, *attr;
 	struct cim_path	*p;
 
+	attr = cx_is(in, "CLASSNAME") ? "NAME" : "CLASSNAME";
 	if ((cls = cx_attr(in, attr)) == NULL || *cls == '\0') {
 		wbem_error_set(err, WBEM_E_PROTOCOL, 0, NULL,
 		    "on line %ld: missing %s.%s attribute",
@@ -794,7 +797,8 @@ cx_objpath(const xmlNode *n, const char *ns, struct wbem_error *err)
 		nsp = cx_child(n, "NAMESPACEPATH");
 		host = cx_child(nsp, "HOST");
 		lnp = cx_child(nsp, "LOCALNAMESPACEPATH");
-	} else if (cx_is(n, "LOCALINSTANCEPATH") || cx_is(n, "LOCALCLASSPATH")) {
+	} else if (cx_is(n, "LOCALINSTANCEPATH") ||
+	    cx_is(n, "LOCALCLASSPATH")) {
 		host = NULL;
 		lnp = cx_child(n, "LOCALNAMESPACEPATH");
 	} else {
@@ -938,8 +942,8 @@ cx_value_elem(const xmlNode *parent, struct cim_value *v,
 		}
 		return (0);
 	}
-	wbem_error_set(err, WBEM_E_PROTOCOL, 0, NULL, "unexpected %s as a value",
-	    (const char *)n->name);
+	wbem_error_set(err, WBEM_E_PROTOCOL, 0, NULL,
+	    "unexpected %s as a value", (const char *)n->name);
 	return (-1);
 }
 
@@ -1491,8 +1495,8 @@ cx_decode_iparams(const xmlNode *call, struct cimxml_call *c,
 			}
 			if (!cx_name_ok(cls)) {
 				cx_refuse(err, 400, "request-not-valid",
-				    "Semantic error: on line %ld: Illegal value "
-				    "for CLASSNAME.NAME attribute",
+				    "Semantic error: on line %ld: Illegal "
+				    "value for CLASSNAME.NAME attribute",
 				    xmlGetLineNo((xmlNode *)v));
 				return (-1);
 			}
@@ -1543,9 +1547,9 @@ cx_decode_iparams(const xmlNode *call, struct cimxml_call *c,
 			if (cx_bool_text(text, &b) == -1) {
 				free(text);
 				cx_refuse(err, 400, "request-not-valid",
-				    "Semantic error: on line %ld: Invalid value "
-				    "for VALUE element: must be \"TRUE\" or "
-				    "\"FALSE\"", cx_end_line(v));
+				    "Semantic error: on line %ld: Invalid "
+				    "value for VALUE element: must be "
+				    "\"TRUE\" or \"FALSE\"", cx_end_line(v));
 				return (-1);
 			}
 			free(text);
@@ -1677,7 +1681,8 @@ cimxml_decode_request(const char *data, size_t len, struct cimxml_call *c,
 	    (call = cx_child(sreq, "METHODCALL")) == NULL) ||
 	    (a = cx_attr(call, "NAME")) == NULL || *a == '\0') {
 		cx_refuse(err, 400, "request-not-valid", "Validation error: "
-		    "SIMPLEREQ with a named IMETHODCALL or METHODCALL expected");
+		    "SIMPLEREQ with a named IMETHODCALL or METHODCALL "
+		    "expected");
 		goto fail;
 	}
 	c->method = xstrdup(a);
@@ -1741,7 +1746,8 @@ cimxml_decode_request(const char *data, size_t len, struct cimxml_call *c,
 		c->path_store->ns = xstrdup(c->ns_store);
 
 	/* what OpenPegasus answers with CIM_ERR_INVALID_PARAMETER */
-	if (c->op_known && ((c->req.op == WBEM_OP_GET && c->path_store == NULL) ||
+	if (c->op_known && ((c->req.op == WBEM_OP_GET &&
+	    c->path_store == NULL) ||
 	    (c->req.op == WBEM_OP_QUERY && (c->query_store == NULL ||
 	    c->lang_store == NULL)) ||
 	    ((c->req.op == WBEM_OP_ENUM || c->req.op == WBEM_OP_ENUM_NAMES ||
@@ -1875,10 +1881,11 @@ cimxml_check_headers(const struct cimxml_call *c, const char *cimmethod,
     struct wbem_error *err)
 {
 	char		 val[1024];
-	const char	*pv = protocol_version != NULL ? protocol_version : "1.0";
+	const char	*pv;
 	struct buf	 want;
 	int		 parsed;
 
+	pv = protocol_version != NULL ? protocol_version : "1.0";
 	wbem_error_clear(err);
 	if (c->method == NULL || c->protocol_version == NULL ||
 	    c->ns_store == NULL || (!c->intrinsic && c->path_store == NULL)) {
@@ -1905,7 +1912,8 @@ cimxml_check_headers(const struct cimxml_call *c, const char *cimmethod,
 	if (uri_unescape(cimmethod, val, sizeof(val)) == -1 ||
 	    str_casecmp_ascii(val, c->method) != 0) {
 		cx_refuse(err, 400, "header-mismatch", "CIMMethod value \"%s\" "
-		    "does not match CIM request method \"%s\".", val, c->method);
+		    "does not match CIM request method \"%s\".", val,
+		    c->method);
 		return (-1);
 	}
 	if (cimobject == NULL) {
@@ -1934,7 +1942,7 @@ cimxml_check_headers(const struct cimxml_call *c, const char *cimmethod,
 	return (-1);
 }
 
-/* ---- OpenPegasus-shaped reply bodies ----------------------------------------- */
+/* ---- OpenPegasus-shaped reply bodies ----------------------------------- */
 
 static void
 cx_rsp_begin(const struct cimxml_call *c, struct buf *b)

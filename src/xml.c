@@ -25,9 +25,9 @@ struct xml_guard {
 	int		 depth;
 	int		 max_depth;
 	int		 refused;	/* we stopped the parser */
-	int		 code;		/* libxml2's xmlParserErrors of msg */
+	int		 code;		/* libxml2's error code of msg */
 	long		 line;
-	char		 msg[256];	/* first error, ours or libxml2's */
+	char		 msg[256];	/* first error: ours or libxml2's */
 	startElementNsSAX2Func	start;
 	endElementNsSAX2Func	end;
 };
@@ -37,7 +37,8 @@ static void	xml_entity_decl_cb(void *, const xmlChar *, int,
 		    const xmlChar *, const xmlChar *, xmlChar *);
 static void	xml_unparsed_entity_decl_cb(void *, const xmlChar *,
 		    const xmlChar *, const xmlChar *, const xmlChar *);
-static void	xml_start_element_cb(void *, const xmlChar *, const xmlChar *,
+static void	xml_start_element_cb(void *, const xmlChar *,
+		    const xmlChar *,
 		    const xmlChar *, int, const xmlChar **, int, int,
 		    const xmlChar **);
 static void	xml_end_element_cb(void *, const xmlChar *, const xmlChar *,
@@ -160,7 +161,7 @@ xml_parse_safe(const char *data, size_t len, size_t max_bytes, int max_depth,
 	g.start = ctxt->sax->startElementNs;
 	g.end = ctxt->sax->endElementNs;
 	ctxt->_private = &g;
-	/* No XML_PARSE_NOENT, DTDLOAD, DTDATTR, DTDVALID or HUGE, on purpose. */
+	/* No XML_PARSE_NOENT, DTDLOAD, DTDATTR, DTDVALID or HUGE: on purpose */
 	xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_NOERROR |
 	    XML_PARSE_NOWARNING);
 	ctxt->sax->serror = xml_serror_cb;

@@ -551,7 +551,8 @@ test_safety(void)
 	buf_reset(&b);
 	buf_puts(&b, "<CIM A=\"");
 	for (i = 0; i < 11 * 1024 * 1024 / 64; i++)
-		buf_puts(&b, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+		buf_puts(&b, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+		    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
 	buf_puts(&b, "\"/>");
 	ok(hostile(b.data, b.len, 0, 0, &err, &ms) == -1 &&
 	    err.kind == WBEM_E_PROTOCOL, "11 MiB attribute refused: %s",

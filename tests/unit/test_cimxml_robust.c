@@ -17,7 +17,7 @@
 #include "fixture.h"
 
 struct target {
-	const char	*name;		/* capture under tests/fixtures/openpegasus */
+	const char	*name;		/* tests/fixtures/openpegasus/NAME.* */
 	enum wbem_op	 op;
 	const char	*method;
 };
