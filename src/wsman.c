@@ -1026,11 +1026,19 @@ prop_value(xmlNode *el, const char *cls, enum cim_type *type)
 		text = node_text(el);
 		if (*type != CIM_T_STRING && *type != CIM_T_CHAR16)
 			trim_inplace(text);
+		/* a value that does not fit the type we assumed stays text */
+		if (*type != CIM_T_STRING && cim_value_check(*type, text) != 0)
+			*type = CIM_T_STRING;
 		return (text);
 	}
 	if (c->ns != NULL && strcmp((const char *)c->ns->href, NS_CIM) == 0 &&
-	    next_el(c) == NULL)
-		return (datetime_text(c, type));
+	    next_el(c) == NULL) {
+		text = datetime_text(c, type);
+		if (*type == CIM_T_DATETIME &&
+		    cim_value_check(CIM_T_DATETIME, text) != 0)
+			*type = CIM_T_STRING;
+		return (text);
+	}
 	if (child_el(el, NS_A, "Address") != NULL &&
 	    (path = epr_to_path(el)) != NULL) {
 		buf_init(&b, 0);
@@ -1128,7 +1136,8 @@ item_to_instance(xmlNode *el, const char *cls, const char *ns)
 	const struct wsman_ptype	*pt;
 	xmlNode				*c, *d, *prev;
 	char				*text;
-	enum cim_type			 type, t2;
+	enum cim_type			 type;
+	size_t				 n;
 	int				 seen;
 
 	inst = cim_instance_new(cls);
@@ -1144,20 +1153,31 @@ item_to_instance(xmlNode *el, const char *cls, const char *ns)
 			}
 		if (seen)
 			continue;
-		text = prop_value(c, cls, &type);
-		p = cim_instance_add(inst, (const char *)c->name, type, text);
-		free(text);
-		for (d = next_el(c); d != NULL; d = next_el(d)) {
+		for (n = 0, d = c; d != NULL; d = next_el(d))
+			if (strcmp((const char *)d->name,
+			    (const char *)c->name) == 0)
+				n++;
+		if (n == 1) {
+			text = prop_value(c, cls, &type);
+			cim_instance_add(inst, (const char *)c->name, type, text);
+			free(text);
+			continue;
+		}
+		/* an array; a nil member is a NULL member (VALUE.NULL) */
+		p = cim_instance_add(inst, (const char *)c->name, CIM_T_STRING,
+		    NULL);
+		p->v.is_array = 1;
+		p->v.type = CIM_T_NONE;
+		for (d = c; d != NULL; d = next_el(d)) {
 			if (strcmp((const char *)d->name,
 			    (const char *)c->name) != 0)
 				continue;
-			p->v.is_array = 1;
-			if ((text = prop_value(d, cls, &t2)) == NULL)
-				continue;	/* a NULL element: the model has none */
-			if (p->v.is_null) {
-				p->v.is_null = 0;
-				p->v.type = t2;
-			}
+			text = prop_value(d, cls, &type);
+			/* members disagree on the type: keep them all as text */
+			if (p->v.type == CIM_T_NONE)
+				p->v.type = type;
+			else if (p->v.type != type)
+				p->v.type = CIM_T_STRING;
 			cim_value_add(&p->v, text);
 			free(text);
 		}

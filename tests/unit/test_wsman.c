@@ -550,7 +550,14 @@ test_shapes(void)
 		is_str(ptype(in, "Index"), "string",
 		    "unknown class: string, text kept");
 		ok(in->path == NULL, "unknown class: no path invented");
-		is_int(in->nprops, 8, "eight properties (array counted once)");
+		is_str(ptype(in, "Bogus"), "string",
+		    "a value that does not fit its xsi:type stays a string");
+		p = prop(in, "DefaultIPGateway");
+		ok(p != NULL && p->v.is_array && p->v.nvals == 2 &&
+		    p->v.vals[0] == NULL && p->v.vals[1] != NULL &&
+		    strcmp(p->v.vals[1], "192.0.2.1") == 0,
+		    "a nil array member is a NULL member");
+		is_int(in->nprops, 10, "ten properties (arrays counted once)");
 	}
 	wbem_result_free(res);
 	res = NULL;
