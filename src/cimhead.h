@@ -449,7 +449,11 @@ struct wbem_target {
 	size_t		 max_response;
 	int		 want_trailers;	/* CIM-XML: TE: trailers (default on) */
 	int		 verbose;
+	int		 allow_unencrypted; /* WS-Man over plain http (warns) */
+	unsigned	 max_inflight;	/* WS-Man ops per url+user at once; 0: 15 */
+	unsigned	 max_elements;	/* WS-Man items per Enumerate/Pull; 0: 32 */
 };
+#define WBEM_WSMAN_MAX_INFLIGHT	15	/* what older WinRM allows per user */
 struct wbem_call;
 /*
  * Called exactly once per wbem_start: with res non-NULL on success (the
