@@ -516,7 +516,9 @@ struct wsman_state {
 	char		*context;	/* EnumerationContext to Pull/Release, or NULL */
 	int		 done;		/* the operation has its whole answer */
 	unsigned	 nreplies;
+	unsigned	 ntimedout;	/* Pulls in a row that timed out empty */
 };
+#define WSMAN_PULL_TIMEOUTS_MAX	8	/* empty w:TimedOut Pulls retried in a row */
 void	wsman_state_init(struct wsman_state *);
 void	wsman_state_clear(struct wsman_state *);	/* frees strings, re-inits */
 
@@ -539,7 +541,8 @@ int	wsman_encode_release(const struct wsman_opts *, struct wsman_state *,
  * Decodes the reply to the message st->sent (msgid is its MessageID).
  * status is the HTTP status.  On 0, the items are appended to *resp
  * (created when NULL; the caller owns it) and st->done / st->context say
- * whether to Pull.  On -1, err is filled: WBEM_E_CIM for a SOAP fault,
+ * whether to Pull (a Pull that timed out with no items, w:TimedOut, is
+ * such a reply: the context stays valid).  On -1, err is filled: WBEM_E_CIM for a SOAP fault,
  * WBEM_E_AUTH for 401/403, WBEM_E_TOOBIG for 413, WBEM_E_PROTOCOL for a
  * reply that is not one (bad XML, RelatesTo mismatch, wrong shape),
  * WBEM_E_HTTP for other statuses; st->context is left as it was so an

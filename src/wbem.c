@@ -260,6 +260,23 @@ wbem_wsman_msgid(char *out, size_t outlen, struct wbem_error *err)
 	return (0);
 }
 
+/*
+ * The server's OperationTimeout: a little less than what is left of our
+ * deadline, so a stalled WMI query ends in a w:TimedOut fault (after which
+ * a Pull is simply retried) rather than in our HTTP timeout.
+ */
+static void
+wbem_wsman_optimeout(struct wbem_call *c)
+{
+	uint64_t	now, left;
+
+	if (c->deadline == 0)
+		return;
+	now = mono_ms();
+	left = c->deadline > now ? (c->deadline - now) * 4 / 5 : 0;
+	c->wo.timeout_ms = left < 500 ? 500 : (unsigned)left;
+}
+
 /* Posts one message of the conversation with what is left of the deadline. */
 static int
 wbem_wsman_post(struct wbem_call *c, const struct buf *body,
@@ -505,6 +522,7 @@ wbem_wsman_start(struct wbem_call *c, const struct wbem_target *t,
 	c->wo.max_bytes = t->max_response;
 	if (t->timeout_ms != 0)
 		c->deadline = mono_ms() + t->timeout_ms;
+	wbem_wsman_optimeout(c);
 	if (r.ns == NULL)
 		r.ns = c->req.ns;
 	buf_init(&c->first, 0);
@@ -574,6 +592,7 @@ wbem_wsman_reply(struct wbem_call *c, const struct http_response *resp,
 		return;
 	}
 	buf_init(&b, 0);
+	wbem_wsman_optimeout(c);
 	if (wbem_wsman_msgid(c->msgid, sizeof(c->msgid), &err) == 0 &&
 	    wsman_encode_pull(&c->wo, &c->ws, c->msgid, &b, &err) == 0 &&
 	    wbem_wsman_post(c, &b, &err) == 0) {

@@ -1707,6 +1707,20 @@ wsman_decode_response(struct wsman_state *st, const struct wsman_opts *o,
 	if (fault != NULL) {
 		/* faults raised before the header was read carry no RelatesTo */
 		fault_to_error(fault, status, err);
+		/*
+		 * DSP0226: a Pull that finds no items within its
+		 * OperationTimeout faults w:TimedOut and the context stays
+		 * valid; WMI perf queries do stall, so pull again (bounded).
+		 */
+		if (st->sent == WSMAN_MSG_PULL && st->context != NULL &&
+		    strcmp(err->name, "w:TimedOut") == 0 &&
+		    st->ntimedout < WSMAN_PULL_TIMEOUTS_MAX) {
+			st->ntimedout++;
+			wbem_error_clear(err);
+			if (*resp == NULL)
+				*resp = wbem_result_new(result_kind(st->op));
+			rc = 0;
+		}
 		goto done;
 	}
 	if (status != 200) {
@@ -1730,6 +1744,7 @@ wsman_decode_response(struct wsman_state *st, const struct wsman_opts *o,
 	case WSMAN_MSG_ENUMERATE:
 	case WSMAN_MSG_PULL:
 		rc = dec_enum(bdy, st, *resp, status, err);
+		st->ntimedout = 0;
 		break;
 	case WSMAN_MSG_RELEASE:
 		free(st->context);

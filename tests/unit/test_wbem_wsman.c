@@ -36,7 +36,8 @@ struct srv {
 	unsigned	 delay_ms;
 	unsigned	 npulls;	/* Pulls before the end of sequence */
 	int		 hang_pulls;
-	int		 fault_pulls;
+	int		 fault_pulls;	/* Pulls that time out empty first */
+	int		 internal_pulls;	/* Pulls that fault */
 	int		 bad_relates;
 	int		 nreq, nenum, npull, nrelease, nget;
 	int		 cur, max_cur;
@@ -45,6 +46,7 @@ struct srv {
 	char		 last_msgid[64];
 	char		 release_ctx[64];
 	char		 pull_max[16];
+	char		 enum_optimeout[32];
 	int		 pull_ctx_ok;
 };
 
@@ -125,6 +127,8 @@ srv_cb(struct evhttp_request *req, void *arg)
 	pd->status = 200;
 	if (strstr(body, "enumeration/Enumerate<") != NULL) {
 		s->nenum++;
+		between(body, "<w:OperationTimeout>", "</w:OperationTimeout>",
+		    s->enum_optimeout, sizeof(s->enum_optimeout));
 		buf_printf(&b, "<n:EnumerateResponse><n:EnumerationContext>"
 		    "ctx-1</n:EnumerationContext><w:Items><w:XmlFragment>"
 		    "<Name>item0</Name></w:XmlFragment></w:Items>"
@@ -143,12 +147,16 @@ srv_cb(struct evhttp_request *req, void *arg)
 			buf_release(&b);
 			return;		/* the client cancels */
 		}
-		if (s->fault_pulls) {
+		if (s->fault_pulls > 0 || s->internal_pulls) {
 			pd->status = 500;
-			buf_puts(&b, "<s:Fault><s:Code><s:Value>s:Receiver"
-			    "</s:Value><s:Subcode><s:Value>w:TimedOut</s:Value>"
+			buf_printf(&b, "<s:Fault><s:Code><s:Value>s:Receiver"
+			    "</s:Value><s:Subcode><s:Value>%s</s:Value>"
 			    "</s:Subcode></s:Code><s:Reason><s:Text>late"
-			    "</s:Text></s:Reason></s:Fault>");
+			    "</s:Text></s:Reason></s:Fault>", s->internal_pulls ?
+			    "w:InternalError" : "w:TimedOut");
+			if (s->fault_pulls > 0)
+				s->fault_pulls--;
+			s->npull--;	/* an empty Pull does not advance */
 		} else
 			buf_printf(&b, "<n:PullResponse>%s<n:Items>"
 			    "<w:XmlFragment><Name>item%d</Name></w:XmlFragment>"
@@ -316,6 +324,10 @@ main(void)
 	is_int(s.npull, 3, "query: three Pulls");
 	is_int(s.pull_ctx_ok, 3, "query: each Pull carried the context");
 	is_str(s.pull_max, "2", "query: MaxElements from the target");
+	ok(strncmp(s.enum_optimeout, "PT3.", 4) == 0 ||
+	    strcmp(s.enum_optimeout, "PT4.000S") == 0,
+	    "query: OperationTimeout a fifth under the 5 s deadline (%s)",
+	    s.enum_optimeout);
 	is_int(s.nrelease, 0, "query: nothing to release at the end");
 	is_int(s.bad_ctype, 0, "Content-Type application/soap+xml;charset=UTF-8");
 	is_int(s.dup_msgid, 0, "a fresh MessageID for every message");
@@ -387,18 +399,30 @@ main(void)
 	is_str(s.release_ctx, "ctx-1", "cancel: Release names the context");
 	s.hang_pulls = 0;
 
+	/* Pulls that time out empty are pulled again */
+	s.fault_pulls = 2;
+	s.npulls = 1;
+	s.npull = s.nrelease = 0;
+	memset(&r, 0, sizeof(r));
+	r.stop_after = 1;
+	start(ctx, &s, WBEM_OP_QUERY, 5000, &r, NULL);
+	run_for(3000);
+	ok(r.calls == 1 && r.kind == WBEM_E_NONE && r.ninst == 2,
+	    "w:TimedOut Pulls: retried, then the items");
+	is_int(s.fault_pulls, 0, "w:TimedOut Pulls: both were sent");
+
 	/* a fault on a Pull: CIM error, context released */
-	s.fault_pulls = 1;
+	s.internal_pulls = 1;
 	s.nrelease = 0;
 	memset(&r, 0, sizeof(r));
 	r.stop_after = 1;
 	start(ctx, &s, WBEM_OP_QUERY, 5000, &r, NULL);
 	run_for(3000);
 	ok(r.calls == 1 && r.kind == WBEM_E_CIM, "Pull fault: a CIM error");
-	is_str(r.name, "w:TimedOut", "Pull fault: its subcode");
+	is_str(r.name, "w:InternalError", "Pull fault: its subcode");
 	run_for(200);
 	is_int(s.nrelease, 1, "Pull fault: the context is released");
-	s.fault_pulls = 0;
+	s.internal_pulls = 0;
 
 	/* RelatesTo mismatch */
 	s.bad_relates = 1;

@@ -768,6 +768,36 @@ test_faults(void)
 	is_int(err.code, CIM_ERR_INVALID_PARAMETER, "schema: INVALID_PARAMETER");
 	is_str(err.wsman_code, "2150858817", "schema: code");
 
+	/* a Pull that timed out with no items: pull again, bounded */
+	st.sent = WSMAN_MSG_PULL;
+	st.context = xstrdup("uuid:CTX-T");
+	st.done = 0;
+	ok(decode_fixture(&st, "fault-timedout.xml", 500, RT("0D"), &res,
+	    &err) == 0 && err.kind == WBEM_E_NONE,
+	    "w:TimedOut on a Pull is not an error");
+	ok(!st.done && st.context != NULL &&
+	    strcmp(st.context, "uuid:CTX-T") == 0,
+	    "w:TimedOut: the context stays for the next Pull");
+	ok(res != NULL && res->ninst == 0, "w:TimedOut: no items");
+	for (i = 1; i < WSMAN_PULL_TIMEOUTS_MAX; i++)
+		decode_fixture(&st, "fault-timedout.xml", 500, RT("0D"), &res,
+		    &err);
+	ok(decode_fixture(&st, "fault-timedout.xml", 500, RT("0D"), &res,
+	    &err) == -1 && err.kind == WBEM_E_CIM &&
+	    strcmp(err.name, "w:TimedOut") == 0,
+	    "too many w:TimedOut in a row: the fault");
+	is_str(err.wsman_code, "2150858793", "w:TimedOut: WSManFault code");
+	is_int(err.code, CIM_ERR_FAILED, "w:TimedOut: FAILED");
+	st.ntimedout = 0;
+	st.sent = WSMAN_MSG_ENUMERATE;
+	ok(decode_fixture(&st, "fault-timedout.xml", 500, RT("0D"), &res,
+	    &err) == -1 && err.kind == WBEM_E_CIM,
+	    "w:TimedOut on an Enumerate is a fault");
+	wbem_result_free(res);
+	res = NULL;
+	free(st.context);
+	st.context = NULL;
+
 	/* HTTP statuses */
 	ok(wsman_decode_response(&st, &o, 413, "", 0, RT("01"), &res,
 	    &err) == -1 && err.kind == WBEM_E_TOOBIG && err.http_status == 413,
