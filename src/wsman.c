@@ -526,6 +526,19 @@ wql_from_class(const char *q)
 	return (xstrdup(""));
 }
 
+/* The WMI plugin's resource URI of a class (or "*") in a namespace. */
+static char *
+class_uri(const char *ns, const char *cls)
+{
+	size_t	 n;
+	char	*s;
+
+	n = strlen(WMI_URI) + strlen(ns) + strlen(cls) + 2;
+	s = xmalloc(n);
+	snprintf(s, n, "%s%s/%s", WMI_URI, ns, cls);
+	return (s);
+}
+
 static int
 enc_enumerate(const struct wbem_request *req, const struct wsman_opts *o,
     const char *msgid, struct wsman_state *st, struct buf *b,
@@ -566,17 +579,9 @@ enc_enumerate(const struct wbem_request *req, const struct wsman_opts *o,
 		if (req->op == WBEM_OP_ENUM_NAMES)
 			mode = "EnumerateEPR";
 	}
-	if (query != NULL) {
-		st->resource_uri = xmalloc(strlen(WMI_URI) + strlen(st->ns) + 3);
-		snprintf(st->resource_uri, strlen(WMI_URI) + strlen(st->ns) + 3,
-		    "%s%s/*", WMI_URI, st->ns);
-	} else {
-		st->resource_uri = xmalloc(strlen(WMI_URI) + strlen(st->ns) +
-		    strlen(st->classname) + 2);
-		snprintf(st->resource_uri, strlen(WMI_URI) + strlen(st->ns) +
-		    strlen(st->classname) + 2, "%s%s/%s", WMI_URI, st->ns,
-		    st->classname);
-	}
+	/* a WQL filter goes to the namespace's "*" resource */
+	st->resource_uri = class_uri(st->ns, query != NULL ? "*" :
+	    st->classname);
 	r |= enc_header(b, o, ACT_ENUMERATE, st->resource_uri, msgid, NULL);
 	r |= buf_puts(b, "<n:Enumerate><w:OptimizeEnumeration/>");
 	r |= buf_printf(b, "<w:MaxElements>%u</w:MaxElements>",
@@ -613,18 +618,6 @@ check_keys(const struct cim_path *p, struct wbem_error *err)
 			return (-1);
 		}
 	return (0);
-}
-
-static char *
-class_uri(const char *ns, const char *cls)
-{
-	size_t	 n;
-	char	*s;
-
-	n = strlen(WMI_URI) + strlen(ns) + strlen(cls) + 2;
-	s = xmalloc(n);
-	snprintf(s, n, "%s%s/%s", WMI_URI, ns, cls);
-	return (s);
 }
 
 static int
