@@ -119,6 +119,7 @@ is "$(j 'j["error"]["name"]')" n:CannotProcessFilter "fault: subcode name"
 is "$(j 'j["error"]["description"]')" \
     "The specified class does not exist in the given namespace." \
     "fault: innermost message"
+is "$(j 'j["error"]["wsman_code"]')" 2150858778 "fault: the WSManFault code"
 ws get "$URL" Win32_Service Name=x
 is "$?" 3 "401: exit 3"
 ws get "$URL" Win32_Service Name=x
