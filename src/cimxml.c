@@ -27,6 +27,7 @@ static xmlNode	*cx_next(const xmlNode *);
 static xmlNode	*cx_child(const xmlNode *, const char *);
 static const char *cx_attr(const xmlNode *, const char *);
 static char	*cx_text(const xmlNode *);
+static void	 cx_trim(char *);
 static char	*cx_dump(const xmlNode *);
 static int	 cx_name_ok(const char *);
 static int	 cx_ns_ok(const char *);
@@ -145,6 +146,24 @@ cx_text(const xmlNode *n)
 			buf_puts(&b, (const char *)c->content);
 	}
 	return (buf_steal(&b, NULL));
+}
+
+/*
+ * A numeric or boolean value's text without the XML whitespace around it:
+ * DSP0201 lets a server pretty-print <VALUE>\n1\n</VALUE> (OpenPegasus's
+ * own test replies do).  Strings, char16 and datetimes stay byte-exact.
+ */
+static void
+cx_trim(char *s)
+{
+	size_t	 len, i = 0;
+
+	len = strlen(s);
+	while (len > 0 && strchr(" \t\r\n", s[len - 1]) != NULL)
+		s[--len] = '\0';
+	while (s[i] != '\0' && strchr(" \t\r\n", s[i]) != NULL)
+		i++;
+	memmove(s, s + i, len - i + 1);
 }
 
 /* An element serialised back to text (CLASS for GetClass, INSTANCE params). */
@@ -677,6 +696,8 @@ cx_keybinding(const xmlNode *kb, struct cim_path *p, struct wbem_error *err)
 	text = cx_text(kv);
 	vt = cx_attr(kv, "VALUETYPE");
 	ts = cx_attr(kv, "TYPE");
+	if (vt != NULL && strcmp(vt, "string") != 0)
+		cx_trim(text);
 	if (ts != NULL && cim_type_parse(ts, &t) == 0)
 		;
 	else if (vt == NULL || strcmp(vt, "string") == 0)
@@ -818,6 +839,9 @@ cx_value_elem(const xmlNode *parent, struct cim_value *v,
 	if (cx_is(n, "VALUE")) {
 		text = cx_text(n);
 		if (!v->embedded && (cim_type_is_integer(v->type) ||
+		    cim_type_is_real(v->type) || v->type == CIM_T_BOOLEAN))
+			cx_trim(text);
+		if (!v->embedded && (cim_type_is_integer(v->type) ||
 		    cim_type_is_real(v->type) || v->type == CIM_T_BOOLEAN) &&
 		    cim_value_check(v->type, text) == -1) {
 			wbem_error_set(err, WBEM_E_PROTOCOL, 0, NULL,
@@ -859,9 +883,13 @@ cx_value_elem(const xmlNode *parent, struct cim_value *v,
 			if (cx_is(m, "VALUE.REFERENCE")) {
 				if (cx_reference_text(m, &text, err) == -1)
 					return (-1);
-			} else if (cx_is(m, "VALUE"))
+			} else if (cx_is(m, "VALUE")) {
 				text = cx_text(m);
-			else
+				if (!v->embedded && (cim_type_is_integer(v->type) ||
+				    cim_type_is_real(v->type) ||
+				    v->type == CIM_T_BOOLEAN))
+					cx_trim(text);
+			} else
 				continue;
 			if (!v->embedded && v->type != CIM_T_REFERENCE &&
 			    (cim_type_is_integer(v->type) ||
