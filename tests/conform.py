@@ -6,12 +6,19 @@
                        tests/replay.py to the cimhead operation its request
                        names; the JSON is checked by an oracle that reads the
                        reply with xml.etree, independent of the C decoder.
+  conform.py variants I/N
+                       the OpenPegasus 2.14.4 captures (tests/fixtures/
+                       conform/captures) re-sent in forms the code has not
+                       seen: the JSON and the exit status must not change
+                       (the I-th of N shards, so that each stays short).
 
 Environment: top_srcdir, top_builddir (as make check sets them), PYTHON3.
 Every replay.py started here is killed before the script ends.
 """
+import concurrent.futures
 import json
 import os
+import random
 import re
 import subprocess
 import sys
@@ -27,7 +34,7 @@ CIMHEAD = os.path.join(BUILD, "cimhead")
 REPLAY = os.path.join(SRC, "tests", "replay.py")
 PYTHON = os.environ.get("PYTHON3") or sys.executable
 WETEST = os.path.join(SRC, "tests", "fixtures", "wetest")
-CAPTURES = os.path.join(SRC, "tests", "fixtures", "replay")
+CAPTURES = os.path.join(SRC, "tests", "fixtures", "conform", "captures")
 HANG_MS = 3000          # a reply must end well before cimhead's deadline
 INTEGER = {"uint8", "sint8", "uint16", "sint16", "uint32", "sint32",
            "uint64", "sint64"}
@@ -465,6 +472,317 @@ def wetest(tmp):
 
 
 
+# ---- variants of the captures ----------------------------------------------
+
+def parse_reply(raw):
+    """(status line, [(name, value)], framing, body, [(name, value)])."""
+    head, _, rest = raw.partition(b"\r\n\r\n")
+    lines = head.split(b"\r\n")
+    hdrs = [tuple(x.strip() for x in line.split(b":", 1)) for line in
+            lines[1:]]
+    names = {n.lower(): v for n, v in hdrs}
+    trailers = []
+    if names.get(b"transfer-encoding", b"").lower() == b"chunked":
+        body = b""
+        while True:
+            size, _, rest = rest.partition(b"\r\n")
+            n = int(size.split(b";")[0], 16)
+            if n == 0:
+                break
+            body, rest = body + rest[:n], rest[n + 2:]
+        for line in rest.split(b"\r\n"):
+            if line:
+                trailers.append(tuple(x.strip() for x in
+                                      line.split(b":", 1)))
+        return lines[0], hdrs, "chunked", body, trailers
+    if b"content-length" in names:
+        return lines[0], hdrs, "length", rest[:int(names[b"content-length"])], []
+    return lines[0], hdrs, "none", rest, []
+
+
+def build_reply(status, hdrs, framing, body, trailers=(), case=None,
+                pad=True, cuts=None, hexfmt=b"%x"):
+    """The reply again: header NAMES in CASE, content-length PADded or not,
+    or chunked with chunk boundaries at byte offsets CUTS."""
+    def c(name):
+        return {"lower": name.lower(), "upper": name.upper(),
+                "swap": name.swapcase()}.get(case, name)
+    out = [status]
+    for name, value in hdrs:
+        low = name.lower()
+        if low in (b"content-length", b"transfer-encoding", b"trailer"):
+            continue
+        out.append(c(name) + b": " + value)
+    if framing == "length":
+        out.append(c(b"content-length") + b": " +
+                   (b"%010d" if pad else b"%d") % len(body))
+    elif framing == "chunked":
+        out.append(c(b"transfer-encoding") + b": chunked")
+        if trailers:
+            out.append(c(b"Trailer") + b": " +
+                       b", ".join(c(n) for n, _ in trailers))
+    data = b"\r\n".join(out) + b"\r\n\r\n"
+    if framing == "length":
+        return data + body
+    if framing == "none":
+        return data + body
+    cuts = sorted(set(x for x in (cuts or [len(body)]) if 0 < x < len(body)))
+    prev = 0
+    for x in cuts + [len(body)]:
+        if x > prev:
+            data += hexfmt % (x - prev) + b"\r\n" + body[prev:x] + b"\r\n"
+        prev = x
+    data += b"0\r\n"
+    for name, value in trailers:
+        data += c(name) + b": " + value + b"\r\n"
+    return data + b"\r\n"
+
+
+def awkward_cuts(body):
+    """Chunk boundaries inside every multi-byte UTF-8 character and inside
+    every entity (after its '&' and before its ';')."""
+    cuts = []
+    for i, b in enumerate(body):
+        if b >= 0xc0:
+            cuts.append(i + 1)
+    for m in re.finditer(rb"&[#a-zA-Z0-9]+;", body):
+        cuts += [m.start() + 1, m.end() - 1]
+    return cuts
+
+
+ATTR = re.compile(rb'([\w.:-]+)\s*=\s*("[^"]*"|\'[^\']*\')')
+STAG = re.compile(rb"<([A-Za-z][\w.:-]*)((?:\s+[\w.:-]+\s*=\s*"
+                  rb"(?:\"[^\"]*\"|'[^']*'))*)\s*(/?)>")
+
+
+def xml_retag(body, order, quote):
+    """Every start tag again: attributes reversed (ORDER) with newlines and
+    tabs between them, or in single quotes (QUOTE); text is untouched."""
+    def one(m):
+        attrs = ATTR.findall(m.group(2))
+        if order:
+            attrs.reverse()
+        parts = []
+        for name, val in attrs:
+            inner = val[1:-1]
+            if quote and b"'" not in inner:
+                val = b"'" + inner + b"'"
+            parts.append(name + (b" =\t" if order else b"=") + val)
+        sep = b"\n\t  " if order else b" "
+        tail = (b"\n" if order else b"") + m.group(3) + b">"
+        return (b"<" + m.group(1) + (sep if parts else b"") +
+                sep.join(parts) + tail)
+    return STAG.sub(one, body)
+
+
+DECL = re.compile(rb"^<\?xml[^?]*\?>")
+
+
+def xml_variants(body):
+    """(label, body) in every XML form that must decode the same."""
+    if not body.lstrip().startswith(b"<"):
+        return []
+    out = [("attributes reversed, newlines and tabs in tags",
+            xml_retag(body, True, False)),
+           ("single-quoted attributes", xml_retag(body, False, True)),
+           ("CRLF line ends in the XML", body.replace(b"\n", b"\r\n")),
+           ("UTF-8 BOM", b"\xef\xbb\xbf" + body)]
+    if DECL.match(body):
+        out[1] = ("single-quoted attributes and encoding='UTF-8'",
+                  DECL.sub(b"<?xml version='1.0' encoding='UTF-8'?>",
+                           out[1][1]))
+        out += [("XML declaration without encoding",
+                 DECL.sub(b'<?xml version="1.0"?>', body)),
+                ("no XML declaration", DECL.sub(b"", body).lstrip())]
+    return out
+
+
+def capture_cmd(req):
+    """cimhead arguments and namespace for what a captured request asked."""
+    body = req.partition(b"\r\n\r\n")[2]
+    try:
+        simple = ET.fromstring(body).find("MESSAGE/SIMPLEREQ")
+        call = simple.find("IMETHODCALL")
+    except (ET.ParseError, AttributeError):
+        return "root/cimv2", ["enum", "Win32_Process"]
+    if call is not None:
+        ns = "/".join(n.get("NAME") for n in
+                      call.findall("LOCALNAMESPACEPATH/NAMESPACE"))
+        params = {p.get("NAME"): p for p in call.findall("IPARAMVALUE")}
+        op = call.get("NAME")
+        if op == "ExecQuery":
+            return ns, ["query", params["Query"].findtext("VALUE")]
+        if op == "GetInstance":
+            inn = params["InstanceName"].find("INSTANCENAME")
+            return ns, ["get", inn.get("CLASSNAME")] + [
+                '%s="%s"' % (kb.get("NAME"), kb.findtext("KEYVALUE"))
+                for kb in inn.findall("KEYBINDING")]
+        cls = params["ClassName"].find("CLASSNAME").get("NAME")
+        return ns, ["names" if op == "EnumerateInstanceNames" else "enum",
+                    cls]
+    call = simple.find("METHODCALL")
+    path = call[0]
+    ns = "/".join(n.get("NAME") for n in
+                  path.findall("LOCALNAMESPACEPATH/NAMESPACE"))
+    inn = path.find("INSTANCENAME")
+    if inn is not None:
+        obj = inn.get("CLASSNAME") + "." + ",".join(
+            '%s="%s"' % (kb.get("NAME"), kb.findtext("KEYVALUE"))
+            for kb in inn.findall("KEYBINDING"))
+    else:
+        obj = path.find("CLASSNAME").get("NAME")
+    return ns, ["invoke", obj, call.get("NAME")]
+
+
+def capture_variants(raw, full):
+    """(label, bytes) of the variants of one captured reply; only the
+    header forms when not FULL (a body an earlier capture had)."""
+    status, hdrs, framing, body, trailers = parse_reply(raw)
+    keep = framing if trailers or framing != "length" else "length"
+    out = [("header names lower-case",
+            build_reply(status, hdrs, keep, body, trailers, "lower",
+                        cuts=[len(body)])),
+           ("header names swapped case",
+            build_reply(status, hdrs, keep, body, trailers, "swap",
+                        cuts=[len(body)]))]
+    if not body or not full:
+        return out
+    if not trailers:
+        out += [("content-length not zero-padded",
+                 build_reply(status, hdrs, "length", body, pad=False)),
+                ("header names upper-case, content-length zero-padded",
+                 build_reply(status, hdrs, "length", body, (), "upper"))]
+    rnd = random.Random(len(body))
+    out += [("chunked, one byte a chunk",
+             build_reply(status, hdrs, "chunked", body, trailers,
+                         cuts=range(len(body)))),
+            ("chunked, 4096 bytes a chunk, zero-padded upper-case sizes",
+             build_reply(status, hdrs, "chunked", body, trailers,
+                         cuts=range(0, len(body), 4096), hexfmt=b"%08X")),
+            ("chunked inside UTF-8 characters and entities",
+             build_reply(status, hdrs, "chunked", body, trailers,
+                         cuts=awkward_cuts(body))),
+            ("chunked at 40 random places",
+             build_reply(status, hdrs, "chunked", body, trailers,
+                         cuts=[rnd.randrange(len(body))
+                               for _ in range(40)]))]
+    for label, xbody in xml_variants(body):
+        out.append((label, build_reply(status, hdrs, framing, xbody,
+                                       trailers, cuts=awkward_cuts(xbody))))
+    return out
+
+
+def reply_key(raw):
+    """Captures whose replies differ only in MESSAGE ID share a key."""
+    _, _, framing, body, trailers = parse_reply(raw)
+    return (framing, re.sub(rb'MESSAGE ID="[0-9]+"', b"", body),
+            tuple(trailers))
+
+
+def one_capture(tmp, base, name, full):
+    """[(condition, description, diagnostic)] of one capture's variants."""
+    results = []
+    raw = open(os.path.join(CAPTURES, name + ".response"), "rb").read()
+    req = open(os.path.join(CAPTURES, name + ".request"), "rb").read()
+    ns, args = capture_cmd(req)
+    files = [name + ".response"]
+    labels = []
+    for i, (label, data) in enumerate(capture_variants(raw, full)):
+        f = "%s.v%d" % (name, i)
+        open(os.path.join(base, f), "wb").write(data)
+        files.append(f)
+        labels.append(label)
+    open(os.path.join(base, name + ".response"), "wb").write(raw)
+    rp = Replay(tmp, base, files)
+    try:
+        argv = ["--format", "json", args[0], rp.url(ns)] + args[1:]
+        rc0, out0, err0, ms0 = cimhead(argv)
+        results.append((rc0 in (0, 1, 3) and ms0 < HANG_MS and
+                        out0.startswith((b"[", b"{")),
+                        "%s: as captured: exit %d in %d ms" % (name, rc0,
+                                                               ms0),
+                        err0.decode("utf-8", "replace")))
+        for label in labels:
+            rc, out, err, ms = cimhead(argv)
+            results.append((rc == rc0 and out == out0 and ms < HANG_MS,
+                            "%s, %s: same JSON, exit %d" % (name, label,
+                                                            rc0),
+                            "exit %d in %d ms: %s\n%s" % (
+                                rc, ms, err.decode("utf-8", "replace"),
+                                out.decode("utf-8", "replace")[:600])))
+    finally:
+        rp.stop()
+    return results
+
+
+def variants(tmp, shard, nshards):
+    if not os.path.isdir(CAPTURES):
+        print("1..0 # SKIP no tests/fixtures/conform/captures")
+        return 0
+    base = os.path.join(tmp, "variants")
+    os.makedirs(base)
+    names = sorted(f[:-len(".response")] for f in os.listdir(CAPTURES)
+                   if f.endswith(".response"))
+    # all variants for the first capture of each distinct reply, the header
+    # forms for the others; one replay.py per capture, three captures at a
+    # time; the TAP lines are printed in capture order
+    seen, full = set(), []
+    for name in names:
+        key = reply_key(open(os.path.join(CAPTURES, name + ".response"),
+                             "rb").read())
+        full.append(key not in seen)
+        seen.add(key)
+    names, full = names[shard - 1::nshards], full[shard - 1::nshards]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=3) as pool:
+        for results in pool.map(lambda a: one_capture(tmp, base, *a),
+                                zip(names, full)):
+            for cond, desc, diag in results:
+                T.ok(cond, desc, diag)
+    if shard == 1:
+        trailer_forms(tmp, base)
+    return T.done()
+
+
+def trailer_forms(tmp, base):
+    """The chunked error form with trailer names in another case and a
+    URI-escaped UTF-8 description: code and text exact."""
+    raw = open(os.path.join(CAPTURES, "eq-process-caption-chunked.response"),
+               "rb").read()
+    req = open(os.path.join(CAPTURES, "eq-process-caption-chunked.request"),
+               "rb").read()
+    status, hdrs, _, body, _ = parse_reply(raw)
+    desc = "CIM_ERR_INVALID_QUERY: caf\u00e9 \u20ac \"<x>\" 100% \U0001f3ac"
+    esc = urllib.parse.quote(desc, safe="").encode()
+    forms = []
+    for case in ("lower", "upper", "swap"):
+        trailers = [(b"CIMStatusCode", b"15"),
+                    (b"CIMStatusCodeDescription", esc)]
+        forms.append(("trailer names %s" % case,
+                      build_reply(status, hdrs, "chunked", body, trailers,
+                                  case, cuts=range(0, len(body), 5))))
+    files = []
+    for i, (_, data) in enumerate(forms):
+        files.append("trailer.v%d" % i)
+        open(os.path.join(base, files[-1]), "wb").write(data)
+    ns, args = capture_cmd(req)
+    rp = Replay(tmp, base, files)
+    try:
+        for label, _ in forms:
+            rc, out, err, ms = cimhead(["--format", "json", args[0],
+                                        rp.url(ns)] + args[1:])
+            try:
+                je = parse_json(out).get("error", {})
+            except ValueError:
+                je = {}
+            T.ok(rc == 1 and je.get("code") == 15 and je.get("kind") ==
+                 "cim" and je.get("description") == desc and ms < HANG_MS,
+                 "trailer-only error, %s, URI-escaped UTF-8 description: "
+                 "exit 1, code 15, text exact" % label,
+                 "exit %d: %s" % (rc, out.decode("utf-8", "replace")))
+    finally:
+        rp.stop()
+
+
 def main(argv):
     if not os.access(CIMHEAD, os.X_OK):
         print("1..0 # SKIP cimhead not built")
@@ -472,6 +790,11 @@ def main(argv):
     with tempfile.TemporaryDirectory(prefix="cimhead-conform.") as tmp:
         if argv[1:] == ["wetest"]:
             return wetest(tmp)
+        m = re.match(r"([0-9]+)/([0-9]+)$", argv[2] if len(argv) == 3
+                     else "")
+        if argv[1] == "variants" and m and 1 <= int(m.group(1)) <= \
+                int(m.group(2)):
+            return variants(tmp, int(m.group(1)), int(m.group(2)))
     sys.exit(__doc__)
 
 
