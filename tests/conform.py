@@ -257,6 +257,22 @@ def expect_from_reply(raw, want_op):
     return ("result", resp)
 
 
+def reply_pairs(resp):
+    """[(INSTANCE, its INSTANCENAME or None)] of an IMETHODRESPONSE."""
+    irv = resp.find("IRETURNVALUE")
+    pairs = []
+    for el in (irv if irv is not None else []):
+        if el.tag == "INSTANCE":
+            pairs.append((el, None))
+        elif el.tag in ("VALUE.NAMEDINSTANCE", "VALUE.INSTANCEWITHPATH",
+                        "VALUE.OBJECTWITHPATH"):
+            name = el.find("INSTANCENAME")
+            if name is None:
+                name = el.find("INSTANCEPATH/INSTANCENAME")
+            pairs.append((el.find("INSTANCE"), name))
+    return pairs
+
+
 def check_run(label, expect, rc, out, err, ms, want_path=None):
     """The TAP checks of one cimhead run against the oracle's expectation."""
     T.ok(rc >= 0 and ms < HANG_MS, "%s: ends in %d ms, no hang" % (label, ms),
@@ -302,18 +318,7 @@ def check_run(label, expect, rc, out, err, ms, want_path=None):
              " one clear line" % (label, expect[1]),
              "exit %d: %s" % (rc, errline))
     else:
-        resp = expect[1]
-        irv = resp.find("IRETURNVALUE")
-        pairs = []
-        for el in (irv if irv is not None else []):
-            if el.tag == "INSTANCE":
-                pairs.append((el, None))
-            elif el.tag in ("VALUE.NAMEDINSTANCE", "VALUE.INSTANCEWITHPATH",
-                            "VALUE.OBJECTWITHPATH"):
-                name = el.find("INSTANCENAME")
-                if name is None:
-                    name = el.find("INSTANCEPATH/INSTANCENAME")
-                pairs.append((el.find("INSTANCE"), name))
+        pairs = reply_pairs(expect[1])
         if not T.ok(rc == 0 and isinstance(j, list) and
                     len(j) == len(pairs),
                     "%s: exit 0, %d instance(s)" % (label, len(pairs)),
@@ -679,6 +684,37 @@ def reply_key(raw):
             tuple(trailers))
 
 
+OPNAME = {"enum": "EnumerateInstances", "get": "GetInstance",
+          "query": "ExecQuery"}
+
+
+def capture_oracle(name, raw, args, out):
+    """The xml.etree oracle on a captured result: every value exact."""
+    body = parse_reply(raw)[3]
+    resp = ET.fromstring(body).find("MESSAGE/SIMPLERSP/IMETHODRESPONSE")
+    want_path = None
+    if args[0] == "get":
+        want_path = {}
+        for kv in args[2:]:
+            k, _, v = kv.partition("=")
+            want_path[k] = v.strip('"')
+    pairs = reply_pairs(resp)
+    try:
+        j = parse_json(out)
+    except ValueError as e:
+        return (False, "%s: JSON" % name, str(e))
+    bad = [] if isinstance(j, list) and len(j) == len(pairs) else \
+        ["%d instances in the reply, JSON: %r" % (len(pairs), out[:200])]
+    for (inst, iname), jinst in zip(pairs, j if not bad else []):
+        bad += instance_mismatches(inst, jinst, iname, want_path)
+    nvals = sum(1 for inst, _ in pairs for p in inst
+                if p.tag.startswith("PROPERTY"))
+    return (not bad, "%s: as captured: %d instance(s), every key and "
+            "property (%d) exact (xml.etree oracle)" % (name, len(pairs),
+                                                       nvals),
+            "\n".join(bad))
+
+
 def one_capture(tmp, base, name, full):
     """[(condition, description, diagnostic)] of one capture's variants."""
     results = []
@@ -702,6 +738,8 @@ def one_capture(tmp, base, name, full):
                         "%s: as captured: exit %d in %d ms" % (name, rc0,
                                                                ms0),
                         err0.decode("utf-8", "replace")))
+        if rc0 == 0 and args[0] in OPNAME:
+            results.append(capture_oracle(name, raw, args, out0))
         for label in labels:
             rc, out, err, ms = cimhead(argv)
             results.append((rc == rc0 and out == out0 and ms < HANG_MS,
