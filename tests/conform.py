@@ -32,7 +32,7 @@ SRC = os.environ.get("top_srcdir") or os.path.join(
 BUILD = os.environ.get("top_builddir") or SRC
 CIMHEAD = os.path.join(BUILD, "cimhead")
 REPLAY = os.path.join(SRC, "tests", "replay.py")
-PYTHON = os.environ.get("PYTHON3") or sys.executable
+PYTHON = sys.executable
 WETEST = os.path.join(SRC, "tests", "fixtures", "wetest")
 CAPTURES = os.path.join(SRC, "tests", "fixtures", "conform", "captures")
 HANG_MS = 3000          # a reply must end well before cimhead's deadline
@@ -762,7 +762,7 @@ def variants(tmp, shard, nshards):
     names = sorted(f[:-len(".response")] for f in os.listdir(CAPTURES)
                    if f.endswith(".response"))
     # all variants for the first capture of each distinct reply, the header
-    # forms for the others; one replay.py per capture, three captures at a
+    # forms for the others; one replay.py per capture, two captures at a
     # time; the TAP lines are printed in capture order
     seen, full = set(), []
     for name in names:
@@ -771,7 +771,7 @@ def variants(tmp, shard, nshards):
         full.append(key not in seen)
         seen.add(key)
     names, full = names[shard - 1::nshards], full[shard - 1::nshards]
-    with concurrent.futures.ThreadPoolExecutor(max_workers=3) as pool:
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
         for results in pool.map(lambda a: one_capture(tmp, base, *a),
                                 zip(names, full)):
             for cond, desc, diag in results:
