@@ -591,12 +591,25 @@ def xml_variants(body):
             xml_retag(body, True, False)),
            ("single-quoted attributes", xml_retag(body, False, True)),
            ("CRLF line ends in the XML", body.replace(b"\n", b"\r\n")),
-           ("UTF-8 BOM", b"\xef\xbb\xbf" + body)]
+           ("UTF-8 BOM", b"\xef\xbb\xbf" + body),
+           ("comments and a processing instruction between elements",
+            body.replace(b"\n<", b"\n<!-- c --><?pi x?><")),
+           ("values as CDATA sections",
+            re.sub(rb"<VALUE>([^<&\]]+)</VALUE>",
+                   rb"<VALUE><![CDATA[\1]]></VALUE>", body)),
+           ("non-ASCII as character references",
+            re.sub("[^\x00-\x7f]", lambda m: "&#x%X;" % ord(m.group(0)),
+                   body.decode("utf-8")).encode("ascii"))]
     if DECL.match(body):
         out[1] = ("single-quoted attributes and encoding='UTF-8'",
                   DECL.sub(b"<?xml version='1.0' encoding='UTF-8'?>",
                            out[1][1]))
-        out += [("XML declaration without encoding",
+        out += [("standalone declaration and a DOCTYPE (never fetched)",
+                 DECL.sub(b'<?xml version="1.0" encoding="utf-8" '
+                          b'standalone="no"?>\n<!DOCTYPE CIM SYSTEM '
+                          b'"http://www.dmtf.org/cim/mapping/xml/v2.0/'
+                          b'cim.dtd">', body)),
+                ("XML declaration without encoding",
                  DECL.sub(b'<?xml version="1.0"?>', body)),
                 ("no XML declaration", DECL.sub(b"", body).lstrip())]
     return out
