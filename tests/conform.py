@@ -698,12 +698,102 @@ def reply_key(raw):
 
 
 OPNAME = {"enum": "EnumerateInstances", "get": "GetInstance",
-          "query": "ExecQuery"}
+          "query": "ExecQuery", "names": "EnumerateInstanceNames",
+          "invoke": "InvokeMethod"}
+
+
+def error_oracle(raw):
+    """The error a captured reply carries, as cimhead must report it, or
+    None for a result."""
+    status, hdrs, _, body, trailers = parse_reply(raw)
+    code = int(status.split()[1])
+    h = {n.decode().lower(): v.decode("latin-1") for n, v in hdrs}
+    t = {n.decode().lower(): v.decode("latin-1") for n, v in trailers}
+    if code in (401, 403):
+        return {"exit": 3, "kind": "auth", "http_status": code}
+    if "cimerror" in h:
+        want = {"exit": 1, "kind": "protocol", "code": code,
+                "http_status": code, "name": h["cimerror"]}
+        if "pgerrordetail" in h:
+            want["description"] = urllib.parse.unquote(h["pgerrordetail"])
+        return want
+    if code != 200:
+        return {"exit": 3, "kind": "http", "code": code, "http_status": code}
+    if t.get("cimstatuscode", "0") != "0":
+        return {"exit": 1, "kind": "cim", "code": int(t["cimstatuscode"]),
+                "description": urllib.parse.unquote(
+                    t.get("cimstatuscodedescription", ""))}
+    e = re.search(rb'<ERROR CODE="([0-9]+)" DESCRIPTION="([^"]*)"', body)
+    if e is not None:
+        desc = ET.fromstring(b"<x a=\"%s\"/>" % e.group(2)).get("a")
+        return {"exit": 1, "kind": "cim", "code": int(e.group(1)),
+                "description": desc}
+    return None
+
+
+def names_oracle(name, resp, j):
+    """EnumerateInstanceNames: every INSTANCENAME and key, in order."""
+    names = resp.findall("IRETURNVALUE/INSTANCENAME")
+    bad = [] if isinstance(j, list) and len(j) == len(names) else \
+        ["%d names in the reply, JSON %r" % (len(names), j)]
+    for iname, jp in zip(names, j if not bad else []):
+        if jp.get("classname") != iname.get("CLASSNAME"):
+            bad.append("classname %r" % jp.get("classname"))
+        kbs = iname.findall("KEYBINDING")
+        jpath = jp.get("path") or {}
+        if sorted(jpath) != sorted(k.get("NAME") for k in kbs):
+            bad.append("path %r" % jpath)
+            continue
+        for kb in kbs:
+            m = key_mismatch(kb.find("KEYVALUE"), jpath[kb.get("NAME")])
+            if m:
+                bad.append("key %s: %s" % (kb.get("NAME"), m))
+    return (not bad, "%s: as captured: %d path(s), every key exact "
+            "(xml.etree oracle)" % (name, len(names)), "\n".join(bad))
+
+
+def method_oracle(name, resp, j):
+    """InvokeMethod: RETURNVALUE and every out PARAMVALUE, typed."""
+    bad = []
+
+    def one(el, jv, what):
+        ctype = el.get("PARAMTYPE")
+        if not isinstance(jv, dict) or jv.get("type") != ctype:
+            bad.append("%s: %r, PARAMTYPE %s" % (what, jv, ctype))
+            return
+        v = el.find("VALUE")
+        if v is None:
+            if jv.get("value") is not None:
+                bad.append("%s: NULL is %r" % (what, jv.get("value")))
+            return
+        m = value_mismatch(ctype, v.text, jv.get("value"))
+        if m:
+            bad.append("%s: %s" % (what, m))
+    rv = resp.find("RETURNVALUE")
+    one(rv, j.get("returnvalue"), "returnvalue")
+    outs = resp.findall("PARAMVALUE")
+    jout = j.get("out") or {}
+    if sorted(jout) != sorted(p.get("NAME") for p in outs):
+        bad.append("out %r" % sorted(jout))
+    for p in outs:
+        one(p, jout.get(p.get("NAME")), "out " + p.get("NAME"))
+    return (not bad, "%s: as captured: return value and %d out "
+            "parameter(s) exact (xml.etree oracle)" % (name, len(outs)),
+            "\n".join(bad))
 
 
 def capture_oracle(name, raw, args, out):
     """The xml.etree oracle on a captured result: every value exact."""
     body = parse_reply(raw)[3]
+    if args[0] in ("names", "invoke"):
+        try:
+            j = parse_json(out)
+        except ValueError as e:
+            return (False, "%s: JSON" % name, str(e))
+        simple = ET.fromstring(body).find("MESSAGE/SIMPLERSP")
+        if args[0] == "names":
+            return names_oracle(name, simple.find("IMETHODRESPONSE"), j)
+        return method_oracle(name, simple.find("METHODRESPONSE"), j)
     resp = ET.fromstring(body).find("MESSAGE/SIMPLERSP/IMETHODRESPONSE")
     want_path = None
     if args[0] == "get":
@@ -751,8 +841,22 @@ def one_capture(tmp, base, name, full):
                         "%s: as captured: exit %d in %d ms" % (name, rc0,
                                                                ms0),
                         err0.decode("utf-8", "replace")))
-        if rc0 == 0 and args[0] in OPNAME:
+        want = error_oracle(raw)
+        if want is not None:
+            try:
+                je = parse_json(out0).get("error", {})
+            except (ValueError, AttributeError):
+                je = {}
+            got = {k: je.get(k) for k in want if k != "exit"}
+            got["exit"] = rc0
+            results.append((got == want, "%s: as captured: %s" % (
+                name, json.dumps(want, ensure_ascii=False)),
+                json.dumps(got, ensure_ascii=False)))
+        elif rc0 == 0:
             results.append(capture_oracle(name, raw, args, out0))
+        else:
+            results.append((False, "%s: as captured: a result, exit 0" %
+                            name, err0.decode("utf-8", "replace")))
         for label in labels:
             rc, out, err, ms = cimhead(argv)
             results.append((rc == rc0 and out == out0 and ms < HANG_MS,
