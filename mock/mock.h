@@ -113,6 +113,8 @@ struct inst_list {
 };
 void	 inst_list_add(struct inst_list *, struct mock_inst *);	/* takes it */
 void	 inst_list_clear(struct inst_list *);
+/* Does hay contain needle, ASCII case-insensitively? */
+int	 str_icontains(const char *hay, const char *needle);
 
 /* ---- load.c: the load model; pure (now is a parameter) ------------------- */
 struct load_conf {
@@ -182,7 +184,6 @@ struct httpd *httpd_new(struct event_base *, const char *addr, int port,
 	    httpd_request_cb, void *arg);
 void	 httpd_free(struct httpd *);	/* closes every connection */
 int	 httpd_port(const struct httpd *);
-int	 httpd_pause(struct httpd *, int paused);	/* refuse: listener off */
 void	 httpd_set_reset(struct httpd *, int on);	/* reset at accept */
 const char *httpd_header(const struct httpd_req *, const char *name);
 void	 httpd_send(struct httpd_req *, const void *, size_t);
@@ -193,6 +194,8 @@ void	 httpd_done(struct httpd_req *, int keep);
 void	 httpd_abort(struct httpd_req *);
 /* Bytes still queued on the connection (pacing). */
 size_t	 httpd_pending(const struct httpd_req *);
+/* Bytes of this request's replies handed to the kernel so far. */
+size_t	 httpd_sent(const struct httpd_req *);
 /* Called when the peer goes away while a handler holds the request. */
 typedef void (*httpd_gone_cb)(struct httpd_req *, void *arg);
 void	 httpd_on_gone(struct httpd_req *, httpd_gone_cb, void *arg);
@@ -205,6 +208,8 @@ size_t	 httpd_nconns(const struct httpd *);
 struct node;
 /* Handles one request on the cimom port; replies through httpd. */
 void	 cimsrv_handle(struct node *, struct httpd_req *);
+void	 cimsrv_reply_for_test(struct node *, const struct httpd_req *,
+	    struct buf *, int *keep);
 
 /* ---- node.c: one virtual node ------------------------------------------- */
 enum fault_kind {
@@ -288,10 +293,16 @@ const struct mof_schema *node_schema(const struct node *);
 /* The instances of a class as the node sees them now (caller clears). */
 int	 node_instances(struct node *, const struct mof_class *,
 	    struct inst_list *);
+struct event_base *node_base(const struct node *);
 int	 node_kill(struct node *);		/* -1: not running */
+/* Win32_Process.Create: the Windows return code; *pid when 0. */
+uint32_t node_create(struct node *, const char *cmdline, uint32_t *pid);
+/* Win32_Service.StartService: return code, -1 when no such service. */
+int	 node_start_service(struct node *, const char *name);
 /* Starts the stream process; returns the pid (0 when already pending). */
 uint32_t node_start(struct node *, unsigned delay_ms);
 enum proc_state node_proc_state(const struct node *);
+uint32_t node_proc_pid(const struct node *);
 void	 node_set_fault(struct node *, const struct fault *);
 void	 node_clear_fault(struct node *);
 const struct fault *node_fault(const struct node *);

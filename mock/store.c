@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "mock.h"
 
@@ -151,4 +152,15 @@ inst_list_clear(struct inst_list *l)
 	free(l->v);
 	l->v = NULL;
 	l->n = 0;
+}
+
+int
+str_icontains(const char *hay, const char *needle)
+{
+	size_t	n = strlen(needle);
+
+	for (; *hay != '\0'; hay++)
+		if (strncasecmp(hay, needle, n) == 0)
+			return (1);
+	return (0);
 }
