@@ -546,7 +546,7 @@ cimsrv_decode(const struct httpd_req *hr, struct cimreq *r, struct buf *out)
 	const xmlNode	*root, *msg, *simple, *call, *c, *v;
 	const xmlError	*xe;
 	char		 attr[128], detail[512];
-	const char	*p;
+	const char	*p, *tail;
 	int		 rc = -1;
 
 	for (p = hr->body; p != NULL && isspace((unsigned char)*p); p++)
@@ -568,13 +568,11 @@ cimsrv_decode(const struct httpd_req *hr, struct cimreq *r, struct buf *out)
 	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	if (doc == NULL) {
 		xe = xmlGetLastError();
-		/* a body cut short (Content-Length too small) ends mid-tag */
-		if (xe != NULL && (xe->code == XML_ERR_GT_REQUIRED ||
-		    xe->code == XML_ERR_LTSLASH_REQUIRED ||
-		    xe->code == XML_ERR_DOCUMENT_END ||
-		    xe->code == XML_ERR_NAME_REQUIRED ||
-		    xe->code == XML_ERR_TAG_NOT_FINISHED ||
-		    xe->code == XML_ERR_DOCUMENT_EMPTY)) {
+		/* a body cut short (Content-Length too small) lacks </CIM> */
+		for (tail = hr->body + hr->body_len; tail > hr->body &&
+		    isspace((unsigned char)tail[-1]); tail--)
+			;
+		if (tail - hr->body < 6 || strncmp(tail - 6, "</CIM>", 6) != 0) {
 			snprintf(detail, sizeof(detail),
 			    "Bad closing element: on line %d", xe->line);
 			cimsrv_http_error(out, 400, "request-not-well-formed",

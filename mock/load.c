@@ -5,7 +5,7 @@
  * fraction that follows from a base load and the active streams (the raw
  * processor counter is PERF_100NSEC_TIMER_INV: it accumulates idle time in
  * 100 ns units); available memory falls per stream.  Formatted rates are
- * taken over the last second from a ring of one snapshot per second.
+ * taken over the last second from a ring of snapshots 125 ms apart.
  */
 #include "config.h"
 
@@ -15,6 +15,8 @@
 
 /* 1601-01-01 to 1970-01-01 in ms */
 #define LOAD_EPOCH_DELTA_MS	11644473600000ULL
+/* snapshot spacing: rates cover 1 s to 1 s + LOAD_SNAP_MS */
+#define LOAD_SNAP_MS		125
 
 uint64_t
 load_sys100ns(uint64_t wall)
@@ -63,7 +65,7 @@ load_snapshot(struct load_state *s, uint64_t now)
 {
 	unsigned	i;
 
-	if (now < s->ring[s->ring_head].ms + 1000)
+	if (now < s->ring[s->ring_head].ms + LOAD_SNAP_MS)
 		return;
 	i = (s->ring_head + 1) % LOAD_RING;
 	s->ring[i].ms = now;

@@ -128,7 +128,7 @@ struct load_conf {
 	uint64_t	 background_bps;	/* bytes/s besides the streams */
 	unsigned	 extra_streams;	/* simulated viewers (no bytes) */
 };
-#define LOAD_RING	16
+#define LOAD_RING	32
 struct load_state {
 	uint64_t	 last_ms;	/* monotonic time of the last advance */
 	uint64_t	 idle_100ns;	/* PERF_100NSEC_TIMER_INV accumulator */
@@ -138,7 +138,7 @@ struct load_state {
 	uint64_t	 stream_bytes;	/* of which the streams */
 	double		 bg_frac;	/* carried fraction of a background byte */
 	double		 cpu_pct;	/* busy percent over the last interval */
-	/* one snapshot a second so formatted rates cover ~1 s */
+	/* snapshots 125 ms apart so formatted rates cover ~1 s */
 	struct {
 		uint64_t ms, sent, recv, idle, busy;
 	}		 ring[LOAD_RING];

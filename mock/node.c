@@ -388,6 +388,27 @@ node_start_cb(evutil_socket_t fd, short what, void *arg)
 	    n->pid);
 }
 
+/*
+ * Does the command line start the program path?  Quoted: the quoted text.
+ * Unquoted: like CreateProcess, any prefix ending at a space (or the whole
+ * line) may name it, so C:\Program Files\X\x.exe -a works unquoted.
+ */
+static int
+node_cmd_runs(const char *cmd, const char *path)
+{
+	size_t	n;
+
+	if (path == NULL)
+		return (0);
+	while (*cmd == ' ')
+		cmd++;
+	n = strlen(path);
+	if (*cmd == '"')
+		return (strncasecmp(cmd + 1, path, n) == 0 && cmd[1 + n] == '"');
+	return (strncasecmp(cmd, path, n) == 0 &&
+	    (cmd[n] == '\0' || cmd[n] == ' '));
+}
+
 /* The program of a command line: "quoted path" or the first word. */
 static void
 node_program(const char *cmd, char *out, size_t outlen)
@@ -407,18 +428,12 @@ node_program(const char *cmd, char *out, size_t outlen)
 	out[n] = '\0';
 }
 
-static const char *
-node_basename(const char *path)
-{
-	const char	*b = strrchr(path, '\\');
-
-	return (b != NULL ? b + 1 : path);
-}
-
 /*
  * Win32_Process.Create as the mock models it: no command line is 21
  * (invalid parameter); the streaming server's program starts it (0 and
- * the pid; when it already runs or is starting, 0 and that pid); a
+ * the pid; when it already runs or is starting, 0 and that pid); the
+ * program is the streaming server when it is its configured path or its
+ * bare file name (found on the PATH); a
  * program under C:\Windows\ is 2 (access denied: the provider's account
  * may not start system programs); another program the node knows (the
  * ExecutablePath of a listed process) starts a copy (0); any other
@@ -435,9 +450,9 @@ node_create(struct node *n, const char *cmd, uint32_t *pid)
 	if (cmd == NULL || *cmd == '\0')
 		return (21);
 	node_program(cmd, prog, sizeof(prog));
-	if ((n->conf.stream_path != NULL &&
-	    str_casecmp_ascii(prog, n->conf.stream_path) == 0) ||
-	    str_casecmp_ascii(node_basename(prog), n->conf.stream_proc) == 0) {
+	if (node_cmd_runs(cmd, n->conf.stream_path) ||
+	    (strchr(prog, '\\') == NULL &&
+	    str_casecmp_ascii(prog, n->conf.stream_proc) == 0)) {
 		*pid = node_start(n, n->conf.start_delay_ms);
 		return (0);
 	}
@@ -445,7 +460,7 @@ node_create(struct node *n, const char *cmd, uint32_t *pid)
 		return (2);
 	for (i = 0; i < n->conf.nprocs; i++) {
 		p = &n->conf.procs[i];
-		if (p->path == NULL || str_casecmp_ascii(p->path, prog) != 0)
+		if (!node_cmd_runs(cmd, p->path))
 			continue;
 		n->extra = xreallocarray(n->extra, n->nextra + 1,
 		    sizeof(*n->extra));
