@@ -61,6 +61,10 @@ P=$(mock_port NODE02)
 CIM="$PYTHON3 $top_srcdir/tests/e2e/mock_cim.py $P"
 is "$($CIM query "SELECT Caption FROM Win32_Process WHERE Caption = 'vodstream.exe'")" \
     "error=15" "pegasus dialect: single quotes are CIM error 15"
+# malformed requests never kill it
+r=$(timeout 60 "$PYTHON3" "$top_srcdir/tests/e2e/mock_fuzz.py" \
+    "$top_srcdir/tests/fixtures/openpegasus" "$(mock_port NODE01)" 300)
+is "$r" ok "300 mutated requests: still answering"
 kill -INT "$MOCK_PID"; wait "$MOCK_PID"
 is $? 0 "SIGINT: clean exit 0"
 done_testing
