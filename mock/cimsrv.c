@@ -5,8 +5,10 @@
  * Content-Length, no body and keep the connection; zero-padded lower-case
  * content-length; chunked replies with CIMStatusCode trailers only when the
  * request sent TE; no IRETURNVALUE for an empty result; Basic auth on every
- * request.  The reply bytes are built here, byte for byte in Pegasus's
- * layout, so the replay test can compare them with the captures.  Injected
+ * request.  Requests are decoded and their CIM headers checked by the
+ * codec (cimxml.c); the reply bytes are built here, byte for byte in
+ * Pegasus's layout, and compared with the captures by the replay test.
+ * Injected
  * faults (latency, hang, reset, garbage, truncation, oversize, 401, 500,
  * CIM error, drip) are applied to the reply before it leaves.
  */
@@ -19,14 +21,11 @@
 #include <strings.h>
 
 #include <event2/event.h>
-#include <libxml/parser.h>
-#include <libxml/tree.h>
 #include <openssl/evp.h>
 
 #include "mock.h"
 
 #define CIMSRV_NS	"root/cimv2"
-#define CIMSRV_MAX_DEPTH 64
 
 /* What the request asked for, after the HTTP and XML checks. */
 struct cimreq {
@@ -191,16 +190,19 @@ cimsrv_frame(struct buf *out, const struct cimreq *r, const struct buf *body,
 	buf_puts(out, "\r\n");
 }
 
-/* A CIM error reply: ERROR element, or empty body + trailers if chunked. */
+/*
+ * A CIM error reply: ERROR element, or empty body + trailers if chunked.
+ * text is the whole DESCRIPTION.
+ */
 static void
-cimsrv_cim_error(struct buf *out, const struct cimreq *r, int code,
-    const char *what)
+cimsrv_cim_error_text(struct buf *out, const struct cimreq *r, int code,
+    const char *text)
 {
 	struct buf	body, desc;
 
 	buf_init(&body, 0);
 	buf_init(&desc, 0);
-	buf_printf(&desc, "%s: %s", cimsrv_status_name(code), what);
+	buf_puts(&desc, text);
 	cimsrv_body_open(&body, r);
 	if (!r->chunked) {
 		body.len--;	/* Pegasus puts ERROR right after the open tag's newline */
@@ -213,6 +215,19 @@ cimsrv_cim_error(struct buf *out, const struct cimreq *r, int code,
 		cimsrv_body_close(&body, r);
 	cimsrv_frame(out, r, &body, code, desc.data);
 	buf_release(&body);
+	buf_release(&desc);
+}
+
+/* The same, with OpenPegasus's "CIM_ERR_NAME: what" description. */
+static void
+cimsrv_cim_error(struct buf *out, const struct cimreq *r, int code,
+    const char *what)
+{
+	struct buf	desc;
+
+	buf_init(&desc, 0);
+	buf_printf(&desc, "%s: %s", cimsrv_status_name(code), what);
+	cimsrv_cim_error_text(out, r, code, desc.data);
 	buf_release(&desc);
 }
 
@@ -373,97 +388,7 @@ cimsrv_class(struct buf *b, const struct mof_class *c)
 	buf_puts(b, "</CLASS>\n");
 }
 
-/* ---- request decoding ---------------------------------------------------- */
-
-static int
-cimsrv_is(const xmlNode *n, const char *name)
-{
-	return (n != NULL && n->type == XML_ELEMENT_NODE &&
-	    strcmp((const char *)n->name, name) == 0);
-}
-
-static const xmlNode *
-cimsrv_child(const xmlNode *n, const char *name)
-{
-	const xmlNode	*c;
-
-	for (c = n ? n->children : NULL; c != NULL; c = c->next)
-		if (cimsrv_is(c, name))
-			return (c);
-	return (NULL);
-}
-
-/* Attribute text copied into out; "" when absent. */
-static void
-cimsrv_attr(const xmlNode *n, const char *name, char *out, size_t outlen)
-{
-	xmlChar	*v;
-
-	out[0] = '\0';
-	if (n == NULL || (v = xmlGetProp(n, (const xmlChar *)name)) == NULL)
-		return;
-	strlcpy(out, (const char *)v, outlen);
-	xmlFree(v);
-}
-
-static char *
-cimsrv_text(const xmlNode *n)
-{
-	xmlChar	*t;
-	char	*s;
-
-	t = xmlNodeGetContent(n);
-	s = xstrdup(t ? (const char *)t : "");
-	xmlFree(t);
-	return (s);
-}
-
-static void
-cimsrv_ns(const xmlNode *lnp, char *ns, size_t nslen)
-{
-	const xmlNode	*c;
-	char		 part[128];
-
-	ns[0] = '\0';
-	for (c = lnp ? lnp->children : NULL; c != NULL; c = c->next) {
-		if (!cimsrv_is(c, "NAMESPACE"))
-			continue;
-		cimsrv_attr(c, "NAME", part, sizeof(part));
-		if (ns[0] != '\0')
-			strlcat(ns, "/", nslen);
-		strlcat(ns, part, nslen);
-	}
-}
-
-static void
-cimsrv_instname(struct cimreq *r, const xmlNode *in)
-{
-	const xmlNode	*kb, *kv;
-	char		 name[128], vt[32];
-
-	cimsrv_attr(in, "CLASSNAME", name, sizeof(name));
-	free(r->classname);
-	r->classname = xstrdup(name);
-	for (kb = in->children; kb != NULL; kb = kb->next) {
-		if (!cimsrv_is(kb, "KEYBINDING") || r->nkeys >= nitems(r->keys))
-			continue;
-		cimsrv_attr(kb, "NAME", name, sizeof(name));
-		kv = cimsrv_child(kb, "KEYVALUE");
-		cimsrv_attr(kv, "VALUETYPE", vt, sizeof(vt));
-		r->keys[r->nkeys].name = xstrdup(name);
-		r->keys[r->nkeys].type = strcmp(vt, "numeric") == 0 ?
-		    CIM_T_UINT64 : strcmp(vt, "boolean") == 0 ? CIM_T_BOOLEAN :
-		    CIM_T_STRING;
-		r->keys[r->nkeys].value = kv ? cimsrv_text(kv) : xstrdup("");
-		r->nkeys++;
-	}
-	if (r->nkeys == 0 && (kv = cimsrv_child(in, "KEYVALUE")) != NULL) {
-		r->keys[0].name = NULL;
-		r->keys[0].type = CIM_T_STRING;
-		r->keys[0].value = cimsrv_text(kv);
-		r->nkeys = 1;
-	}
-}
+/* ---- request decoding (the codec's server side) ------------------------- */
 
 static void
 cimreq_clear(struct cimreq *r)
@@ -486,253 +411,119 @@ cimreq_clear(struct cimreq *r)
 	memset(r, 0, sizeof(*r));
 }
 
-/* Checks a PARAMVALUE's text against its PARAMTYPE (400 when it fails). */
-static int
-cimsrv_value_fits(enum cim_type t, const char *s)
+/* Copies what the dispatcher needs out of a decoded call. */
+static void
+cimsrv_from_call(const struct cimxml_call *c, struct cimreq *r)
 {
-	uint64_t	u;
-	int64_t		i;
-	char		*end;
+	const struct wbem_request	*q = &c->req;
+	const struct cim_path		*p = q->path;
+	size_t				 i;
 
-	switch (t) {
-	case CIM_T_UINT8: return (parse_u64(s, &u) == 0 && u <= 0xff);
-	case CIM_T_UINT16: return (parse_u64(s, &u) == 0 && u <= 0xffff);
-	case CIM_T_UINT32: return (parse_u64(s, &u) == 0 && u <= 0xffffffffu);
-	case CIM_T_UINT64: return (parse_u64(s, &u) == 0);
-	case CIM_T_SINT8: return (parse_i64(s, &i) == 0 && i >= -128 && i <= 127);
-	case CIM_T_SINT16:
-		return (parse_i64(s, &i) == 0 && i >= -32768 && i <= 32767);
-	case CIM_T_SINT32:
-		return (parse_i64(s, &i) == 0 && i >= INT32_MIN && i <= INT32_MAX);
-	case CIM_T_SINT64: return (parse_i64(s, &i) == 0);
-	case CIM_T_REAL32:
-	case CIM_T_REAL64:
-		(void)strtod(s, &end);
-		return (*s != '\0' && *end == '\0');
-	case CIM_T_BOOLEAN:
-		return (str_casecmp_ascii(s, "TRUE") == 0 ||
-		    str_casecmp_ascii(s, "FALSE") == 0);
-	default: return (1);
+	strlcpy(r->msgid, c->msgid ? c->msgid : "", sizeof(r->msgid));
+	strlcpy(r->method, c->method ? c->method : "", sizeof(r->method));
+	r->intrinsic = c->intrinsic;
+	strlcpy(r->ns, q->ns ? q->ns : "", sizeof(r->ns));
+	if (q->classname != NULL)
+		r->classname = xstrdup(q->classname);
+	else if (p != NULL && p->classname != NULL)
+		r->classname = xstrdup(p->classname);
+	for (i = 0; p != NULL && i < p->nkeys && i < nitems(r->keys); i++) {
+		r->keys[i].name = p->keys[i].name ? xstrdup(p->keys[i].name) :
+		    NULL;
+		r->keys[i].type = p->keys[i].type == CIM_T_NONE ?
+		    CIM_T_STRING : p->keys[i].type;
+		r->keys[i].value = xstrdup(p->keys[i].value ?
+		    p->keys[i].value : "");
+		r->nkeys++;
+	}
+	r->query = q->query ? xstrdup(q->query) : NULL;
+	r->lang = q->query_lang ? xstrdup(q->query_lang) : NULL;
+	if (q->proplist != NULL) {
+		r->has_proplist = 1;
+		for (i = 0; q->proplist[i] != NULL && i < nitems(r->props);
+		    i++)
+			r->props[r->nprops++] = xstrdup(q->proplist[i]);
+	}
+	for (i = 0; i < q->nparams && i < nitems(r->params); i++) {
+		r->params[i].name = xstrdup(q->params[i].name);
+		r->params[i].v.is_null = 1;
+		mval_copy(&r->params[i].v, &q->params[i].v);
+		r->nparams++;
 	}
 }
 
-static const char *
-cimsrv_type_word(enum cim_type t)
+/* Does an XML body stop before its closing </CIM>? */
+static int
+cimsrv_cut_short(const struct httpd_req *hr)
 {
-	switch (t) {
-	case CIM_T_UINT8: case CIM_T_UINT16: case CIM_T_UINT32:
-	case CIM_T_UINT64:
-		return ("unsigned integer");
-	case CIM_T_SINT8: case CIM_T_SINT16: case CIM_T_SINT32:
-	case CIM_T_SINT64:
-		return ("signed integer");
-	case CIM_T_REAL32: case CIM_T_REAL64:
-		return ("real number");
-	case CIM_T_BOOLEAN:
-		return ("boolean");
-	default:
-		return ("string");
-	}
+	const char	*tail = hr->body + hr->body_len;
+
+	if (strncmp(hr->body, "<?xml", 5) != 0)
+		return (0);
+	while (tail > hr->body && isspace((unsigned char)tail[-1]))
+		tail--;
+	return (tail - hr->body < 6 || strncmp(tail - 6, "</CIM>", 6) != 0);
+}
+
+static int
+cimsrv_lines(const struct httpd_req *hr)
+{
+	size_t	i;
+	int	n = 1;
+
+	for (i = 0; i < hr->body_len; i++)
+		if (hr->body[i] == '\n')
+			n++;
+	return (n);
 }
 
 /*
- * Decodes the XML body; on a protocol error fills out with the 400/501
- * reply and returns -1.
+ * Decodes the body with the codec and checks the CIM headers against it;
+ * on failure out gets the 400/501 (or, for a CIM-level refusal, the ERROR
+ * reply) and -1 is returned.
  */
 static int
-cimsrv_decode(const struct httpd_req *hr, struct cimreq *r, struct buf *out)
+cimsrv_decode(const struct httpd_req *hr, const char *cimmethod,
+    const char *cimobject, const char *pversion, struct cimreq *r,
+    struct buf *out)
 {
-	xmlDoc		*doc = NULL;
-	const xmlNode	*root, *msg, *simple, *call, *c, *v;
-	const xmlError	*xe;
-	char		 attr[128], detail[512];
-	const char	*p, *tail;
-	int		 rc = -1;
+	struct cimxml_call	c;
+	struct wbem_error	e;
+	char			detail[128];
+	int			rc = -1;
 
-	for (p = hr->body; p != NULL && isspace((unsigned char)*p); p++)
-		;
-	if (p == NULL || strncmp(p, "<?xml", 5) != 0) {
-		cimsrv_http_error(out, 400, "request-not-valid",
-		    "Validation error: on line 2: Expected <?xml ... ?> style "
-		    "declaration");
-		return (-1);
-	}
-	if (strstr(hr->body, "<!DOCTYPE") != NULL ||
-	    strstr(hr->body, "<!ENTITY") != NULL) {
-		cimsrv_http_error(out, 400, "request-not-valid",
-		    "Validation error: DOCTYPE not allowed");
-		return (-1);
-	}
-	xmlResetLastError();
-	doc = xmlReadMemory(hr->body, (int)hr->body_len, "request", NULL,
-	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	if (doc == NULL) {
-		xe = xmlGetLastError();
-		/* a body cut short (Content-Length too small) lacks </CIM> */
-		for (tail = hr->body + hr->body_len; tail > hr->body &&
-		    isspace((unsigned char)tail[-1]); tail--)
-			;
-		if (tail - hr->body < 6 || strncmp(tail - 6, "</CIM>", 6) != 0) {
+	memset(&c, 0, sizeof(c));
+	if (cimxml_decode_request(hr->body, hr->body_len, &c, &e) == -1) {
+		if (e.kind == WBEM_E_CIM) {
+			cimsrv_from_call(&c, r);
+			cimsrv_cim_error_text(out, r, e.code, e.description);
+		} else if (cimsrv_cut_short(hr)) {
+			/*
+			 * OpenPegasus's lexer meets the end of a body cut
+			 * short (Content-Length too small) inside an element:
+			 * a well-formedness error, whatever libxml2 says.
+			 */
 			snprintf(detail, sizeof(detail),
-			    "Bad closing element: on line %d", xe->line);
+			    "Bad closing element: on line %d", cimsrv_lines(hr));
 			cimsrv_http_error(out, 400, "request-not-well-formed",
 			    detail);
-		} else {
-			snprintf(detail, sizeof(detail),
-			    "Validation error: on line %d: %s",
-			    xe ? xe->line : 0, xe && xe->message ?
-			    xe->message : "malformed XML");
-			detail[strcspn(detail, "\n")] = '\0';
-			cimsrv_http_error(out, 400, "request-not-valid", detail);
-		}
-		return (-1);
-	}
-	root = xmlDocGetRootElement(doc);
-	if (!cimsrv_is(root, "CIM")) {
-		cimsrv_http_error(out, 400, "request-not-valid",
-		    "Validation error: expected CIM element");
+		} else
+			cimsrv_http_error(out, (int)(e.http_status ?
+			    e.http_status : 400), e.name[0] ? e.name : NULL,
+			    e.description[0] ? e.description : NULL);
 		goto done;
 	}
-	cimsrv_attr(root, "CIMVERSION", attr, sizeof(attr));
-	if (strncmp(attr, "2.", 2) != 0) {
-		snprintf(detail, sizeof(detail),
-		    "CIM version \"%s\" is not supported.", attr);
-		cimsrv_http_error(out, 501, "unsupported-cim-version", detail);
+	if (cimxml_check_headers(&c, cimmethod, cimobject, pversion,
+	    &e) == -1) {
+		cimsrv_http_error(out, (int)(e.http_status ? e.http_status :
+		    400), e.name[0] ? e.name : NULL, e.description[0] ?
+		    e.description : NULL);
 		goto done;
 	}
-	cimsrv_attr(root, "DTDVERSION", attr, sizeof(attr));
-	if (strncmp(attr, "2.", 2) != 0) {
-		snprintf(detail, sizeof(detail),
-		    "DTD version \"%s\" is not supported.", attr);
-		cimsrv_http_error(out, 501, "unsupported-dtd-version", detail);
-		goto done;
-	}
-	msg = cimsrv_child(root, "MESSAGE");
-	simple = cimsrv_child(msg, "SIMPLEREQ");
-	if (simple == NULL) {
-		cimsrv_http_error(out, 400, "request-not-valid",
-		    "Validation error: expected MESSAGE/SIMPLEREQ");
-		goto done;
-	}
-	cimsrv_attr(msg, "ID", r->msgid, sizeof(r->msgid));
-	cimsrv_attr(msg, "PROTOCOLVERSION", attr, sizeof(attr));
-	{
-		const char	*hv = NULL;
-		char		 hname[64];
-
-		snprintf(hname, sizeof(hname), "%sCIMProtocolVersion",
-		    r->mprefix);
-		hv = httpd_header(hr, hname);
-		if (hv == NULL)
-			hv = "1.0";
-		if (strcmp(hv, attr) != 0 || (strcmp(attr, "1.0") != 0 &&
-		    strcmp(attr, "1.1") != 0)) {
-			snprintf(detail, sizeof(detail), "CIMProtocolVersion "
-			    "value \"%s\" does not match CIM request protocol "
-			    "version \"%s\".", hv, attr);
-			cimsrv_http_error(out, 400, "header-mismatch", detail);
-			goto done;
-		}
-	}
-	if ((call = cimsrv_child(simple, "IMETHODCALL")) != NULL)
-		r->intrinsic = 1;
-	else if ((call = cimsrv_child(simple, "METHODCALL")) == NULL) {
-		cimsrv_http_error(out, 400, "request-not-valid",
-		    "Validation error: expected IMETHODCALL or METHODCALL");
-		goto done;
-	}
-	cimsrv_attr(call, "NAME", r->method, sizeof(r->method));
-	if (r->intrinsic) {
-		cimsrv_ns(cimsrv_child(call, "LOCALNAMESPACEPATH"), r->ns,
-		    sizeof(r->ns));
-		for (c = call->children; c != NULL; c = c->next) {
-			if (!cimsrv_is(c, "IPARAMVALUE"))
-				continue;
-			cimsrv_attr(c, "NAME", attr, sizeof(attr));
-			if (strcmp(attr, "ClassName") == 0) {
-				cimsrv_attr(cimsrv_child(c, "CLASSNAME"),
-				    "NAME", attr, sizeof(attr));
-				free(r->classname);
-				r->classname = xstrdup(attr);
-			} else if (strcmp(attr, "InstanceName") == 0 &&
-			    (v = cimsrv_child(c, "INSTANCENAME")) != NULL)
-				cimsrv_instname(r, v);
-			else if (strcmp(attr, "Query") == 0) {
-				free(r->query);
-				r->query = cimsrv_text(c);
-			} else if (strcmp(attr, "QueryLanguage") == 0) {
-				free(r->lang);
-				r->lang = cimsrv_text(c);
-			} else if (strcmp(attr, "PropertyList") == 0) {
-				r->has_proplist = 1;
-				v = cimsrv_child(c, "VALUE.ARRAY");
-				for (v = v ? v->children : NULL; v != NULL;
-				    v = v->next)
-					if (cimsrv_is(v, "VALUE") &&
-					    r->nprops < nitems(r->props))
-						r->props[r->nprops++] =
-						    cimsrv_text(v);
-			}
-		}
-	} else {
-		if ((c = cimsrv_child(call, "LOCALCLASSPATH")) != NULL) {
-			cimsrv_ns(cimsrv_child(c, "LOCALNAMESPACEPATH"), r->ns,
-			    sizeof(r->ns));
-			cimsrv_attr(cimsrv_child(c, "CLASSNAME"), "NAME",
-			    attr, sizeof(attr));
-			r->classname = xstrdup(attr);
-		} else if ((c = cimsrv_child(call,
-		    "LOCALINSTANCEPATH")) != NULL) {
-			cimsrv_ns(cimsrv_child(c, "LOCALNAMESPACEPATH"), r->ns,
-			    sizeof(r->ns));
-			if ((v = cimsrv_child(c, "INSTANCENAME")) != NULL)
-				cimsrv_instname(r, v);
-			r->has_path = 1;
-		}
-		if (r->classname == NULL) {
-			cimsrv_http_error(out, 400, "request-not-valid",
-			    "Validation error: expected LOCALCLASSPATH or "
-			    "LOCALINSTANCEPATH");
-			goto done;
-		}
-		for (c = call->children; c != NULL; c = c->next) {
-			struct cim_property	*pp;
-			char			 ptype[32];
-			enum cim_type		 t = CIM_T_STRING;
-
-			if (!cimsrv_is(c, "PARAMVALUE") ||
-			    r->nparams >= nitems(r->params))
-				continue;
-			cimsrv_attr(c, "NAME", attr, sizeof(attr));
-			cimsrv_attr(c, "PARAMTYPE", ptype, sizeof(ptype));
-			if (ptype[0] != '\0' && mof_type_parse(ptype, &t) == -1)
-				t = CIM_T_STRING;
-			pp = &r->params[r->nparams++];
-			pp->name = xstrdup(attr);
-			pp->v.is_null = 1;
-			pp->v.type = ptype[0] != '\0' ? t : CIM_T_NONE;
-			if ((v = cimsrv_child(c, "VALUE")) != NULL) {
-				char	*text = cimsrv_text(v);
-
-				if (ptype[0] != '\0' &&
-				    !cimsrv_value_fits(t, text)) {
-					snprintf(detail, sizeof(detail),
-					    "Semantic error: on line %ld: "
-					    "Invalid %s value", xmlGetLineNo(v),
-					    cimsrv_type_word(t));
-					free(text);
-					cimsrv_http_error(out, 400,
-					    "request-not-valid", detail);
-					goto done;
-				}
-				mval_set(&pp->v, pp->v.type, text);
-				free(text);
-			}
-		}
-	}
+	cimsrv_from_call(&c, r);
 	rc = 0;
 done:
-	xmlFreeDoc(doc);
+	cimxml_call_clear(&c);
 	return (rc);
 }
 
@@ -1104,7 +895,7 @@ cimsrv_reply(struct node *node, const struct httpd_req *hr, struct buf *out,
 	const struct node_conf	*nc = node_conf(node);
 	struct cimreq		 r;
 	const char		*h, *te;
-	char			 name[64], obj[1024], want[1024], detail[2300];
+	char			 name[64], detail[512];
 	int			 close = 0;
 
 	memset(&r, 0, sizeof(r));
@@ -1150,11 +941,12 @@ cimsrv_reply(struct node *node, const struct httpd_req *hr, struct buf *out,
 		return;
 	}
 	{
-		char	hm[80], ho[80];
+		char	hm[80], ho[80], hp[80];
 		const char *vm, *vo;
 
 		snprintf(hm, sizeof(hm), "%sCIMMethod", name);
 		snprintf(ho, sizeof(ho), "%sCIMObject", name);
+		snprintf(hp, sizeof(hp), "%sCIMProtocolVersion", name);
 		if ((vm = httpd_header(hr, hm)) == NULL) {
 			cimsrv_http_error(out, 400, "header-mismatch",
 			    "Missing CIMMethod HTTP header.");
@@ -1165,52 +957,11 @@ cimsrv_reply(struct node *node, const struct httpd_req *hr, struct buf *out,
 			    "Missing CIMObject HTTP header.");
 			return;
 		}
-		if (uri_unescape(vo, obj, sizeof(obj)) == -1)
-			strlcpy(obj, vo, sizeof(obj));
 		if (name[0] != '\0')
 			strlcpy(r.mprefix, "75-", sizeof(r.mprefix));
-		if (cimsrv_decode(hr, &r, out) == -1)
+		if (cimsrv_decode(hr, vm, vo, httpd_header(hr, hp), &r,
+		    out) == -1)
 			goto done;
-		if (strcmp(vm, r.method) != 0) {
-			snprintf(detail, sizeof(detail), "CIMMethod value "
-			    "\"%s\" does not match CIM request method \"%s\".",
-			    vm, r.method);
-			cimsrv_http_error(out, 400, "header-mismatch", detail);
-			goto done;
-		}
-	}
-	if (r.intrinsic) {
-		if (str_casecmp_ascii(obj, r.ns) != 0) {
-			snprintf(detail, sizeof(detail), "CIMObject value "
-			    "\"%s\" does not match CIM request object \"%s\".",
-			    obj, r.ns);
-			cimsrv_http_error(out, 400, "header-mismatch", detail);
-			goto done;
-		}
-	} else {
-		char	*colon, *dot;
-
-		if ((colon = strchr(obj, ':')) == NULL) {
-			snprintf(detail, sizeof(detail),
-			    "Could not parse CIMObject value \"%s\".", obj);
-			cimsrv_http_error(out, 400, "header-mismatch", detail);
-			goto done;
-		}
-		snprintf(want, sizeof(want), "%s:%s", r.ns, r.classname);
-		*colon = '\0';
-		if ((dot = strchr(colon + 1, '.')) != NULL)
-			*dot = '\0';
-		if (str_casecmp_ascii(obj, r.ns) != 0 ||
-		    str_casecmp_ascii(colon + 1, r.classname) != 0) {
-			*colon = ':';
-			if (dot != NULL)
-				*dot = '.';
-			snprintf(detail, sizeof(detail), "CIMObject value "
-			    "\"%s\" does not match CIM request object \"%s\".",
-			    obj, want);
-			cimsrv_http_error(out, 400, "header-mismatch", detail);
-			goto done;
-		}
 	}
 	te = httpd_header(hr, "TE");
 	r.chunked = te != NULL && (str_icontains(te, "trailers") ||
