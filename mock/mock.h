@@ -95,9 +95,12 @@ struct mock_inst {
 	const struct mof_class *cls;
 	size_t		 nprops;
 	struct cim_property *props;	/* in class order */
+	unsigned char	*absent;	/* NULL, or 1 where a pinned instance
+					   has no such property at all */
 };
 struct mock_inst *inst_new(const struct mof_class *);
 void	 inst_free(struct mock_inst *);
+struct mock_inst *inst_dup(const struct mock_inst *);
 /* Sets a property by (case-insensitive) name; -1 when the class lacks it. */
 int	 inst_set(struct mock_inst *, const char *name, const char *text);
 int	 inst_setf(struct mock_inst *, const char *name, const char *fmt, ...)
@@ -208,8 +211,6 @@ size_t	 httpd_nconns(const struct httpd *);
 struct node;
 /* Handles one request on the cimom port; replies through httpd. */
 void	 cimsrv_handle(struct node *, struct httpd_req *);
-void	 cimsrv_reply_for_test(struct node *, const struct httpd_req *,
-	    struct buf *, int *keep);
 
 /* ---- node.c: one virtual node ------------------------------------------- */
 enum fault_kind {
