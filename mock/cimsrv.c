@@ -323,14 +323,14 @@ cimsrv_class(struct buf *b, const struct mof_class *c)
 		else
 			buf_printf(b, "<PROPERTY%s NAME=\"%s\"  TYPE=\"%s\">\n",
 			    p->is_array ? ".ARRAY" : "", p->name,
-			    mof_type_name(p->type));
+			    cim_type_name(p->type));
 		cimsrv_quals(b, p->quals, p->nquals);
 		buf_printf(b, "</PROPERTY%s>\n", p->type == CIM_T_REFERENCE ?
 		    ".REFERENCE" : p->is_array ? ".ARRAY" : "");
 	}
 	for (i = 0; i < c->nmethods; i++) {
 		buf_printf(b, "<METHOD NAME=\"%s\" TYPE=\"%s\">\n",
-		    c->methods[i].name, mof_type_name(c->methods[i].type));
+		    c->methods[i].name, cim_type_name(c->methods[i].type));
 		cimsrv_quals(b, c->methods[i].quals, c->methods[i].nquals);
 		for (j = 0; j < c->methods[i].nparams; j++) {
 			p = &c->methods[i].params[j];
@@ -341,11 +341,11 @@ cimsrv_class(struct buf *b, const struct mof_class *c)
 			else if (p->is_array)
 				buf_printf(b, "<PARAMETER.ARRAY NAME=\"%s\" "
 				    "TYPE=\"%s\">\n", p->name,
-				    mof_type_name(p->type));
+				    cim_type_name(p->type));
 			else
 				buf_printf(b, "<PARAMETER NAME=\"%s\" "
 				    "TYPE=\"%s\">\n", p->name,
-				    mof_type_name(p->type));
+				    cim_type_name(p->type));
 			cimsrv_quals(b, p->quals, p->nquals);
 			buf_printf(b, "</PARAMETER%s>\n",
 			    p->type == CIM_T_REFERENCE ? ".REFERENCE" :

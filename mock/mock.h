@@ -62,8 +62,6 @@ const struct mof_qual *mof_qual_find(const struct mof_qual *, size_t,
 	    const char *);
 int	 mof_qual_true(const struct mof_qual *, size_t, const char *);
 int	 mof_prop_is_key(const struct mof_prop *);
-const char *mof_type_name(enum cim_type);
-int	 mof_type_parse(const char *, enum cim_type *);
 
 /* ---- wql.c: WQL parser and evaluator; pure ------------------------------ */
 enum wql_dialect {
