@@ -302,15 +302,23 @@ struct cimxml_hdrs {
 	char	cimmethod[128];		/* CIMMethod: */
 	char	cimobject[1024];	/* CIMObject: (already %-escaped) */
 };
-/* Client side. */
+/*
+ * Client side.  Appends the request body to body and fills the headers
+ * (hdrs may be NULL); on -1 (WBEM_E_USAGE: bad names, a parameter value
+ * that does not fit its type, ...) body is left as it was.
+ */
 int	cimxml_encode_request(const struct wbem_request *, unsigned msgid,
 	    struct buf *body, struct cimxml_hdrs *, struct wbem_error *);
 /*
- * Decodes a whole reply.  status is the HTTP status; hdr_cimerror/pgdetail
+ * Decodes a whole reply.  status is the HTTP status; cimerror/pgdetail
  * are the CIMError and PGErrorDetail headers (NULL if absent);
  * trailer_code/desc are the CIMStatusCode/CIMStatusCodeDescription trailers
- * (NULL if absent; desc still URI-escaped).  Returns a result, or NULL with
- * err filled.
+ * (NULL if absent; desc still URI-escaped).  Returns a result the caller
+ * frees with wbem_result_free, or NULL with err filled: WBEM_E_CIM (ERROR
+ * element or status trailer), WBEM_E_PROTOCOL (CIMError header: name is
+ * the token; not CIM-XML; wrong shape), WBEM_E_AUTH (401/403), WBEM_E_HTTP.
+ * Values keep their wire text; numbers and booleans are trimmed and must
+ * fit their TYPE.
  */
 struct cimxml_reply {
 	long		 status;
@@ -338,7 +346,7 @@ struct cimxml_call {
 	char		*protocol_version;
 	char		*method;	/* intrinsic or extrinsic method name */
 	int		 intrinsic;
-	int		 op_known;	/* req.op is meaningful (else: unknown intrinsic) */
+	int		 op_known;	/* req.op valid (else unknown intrinsic) */
 	struct wbem_request req;	/* pointers owned by this struct */
 	struct cim_path	*path_store;
 	struct cim_property *param_store;
@@ -369,7 +377,7 @@ int	cimxml_encode_response(const struct cimxml_call *,
 	    const struct wbem_result *, struct buf *);
 int	cimxml_encode_error(const struct cimxml_call *, int code,
 	    const char *description, struct buf *);
-/* One INSTANCE element, used by the mock for GetInstance and embedded objects. */
+/* One INSTANCE element (GetInstance, embedded objects), Pegasus layout. */
 int	cimxml_encode_instance(const struct cim_instance *, struct buf *);
 
 /* ---- http.c: libcurl multi on the libevent base ------------------------- */
