@@ -634,11 +634,21 @@ node_streams_pace(struct node *n, uint64_t dt)
 	struct stream	*s, *next;
 	unsigned char	 chunk[16384];
 	size_t		 len;
+	double		 share, demand;
 
+	/*
+	 * A saturated interface cannot send more than its bandwidth: the
+	 * streams then share it and each falls below the bitrate.
+	 */
+	share = 1.0;
+	demand = (double)n->conf.bitrate * n->nstreams +
+	    8.0 * (double)n->conf.load.background_bps;
+	if (n->conf.load.bandwidth > 0 && demand > (double)n->conf.load.bandwidth)
+		share = (double)n->conf.load.bandwidth / demand;
 	for (s = TAILQ_FIRST(&n->streams); s != NULL; s = next) {
 		next = TAILQ_NEXT(s, entry);
-		s->credit += (double)n->conf.bitrate / 8.0 * (double)dt /
-		    1000.0;
+		s->credit += (double)n->conf.bitrate / 8.0 * share *
+		    (double)dt / 1000.0;
 		while (s->off < s->end && s->credit >= 1.0 &&
 		    httpd_pending(s->req) < NODE_SEND_MAX) {
 			len = sizeof(chunk);
