@@ -166,7 +166,15 @@ struct cim_path		*cim_path_dup(const struct cim_path *);
 void			 cim_path_free(struct cim_path *);
 void			 cim_path_add_key(struct cim_path *, const char *name,
 			    enum cim_type, const char *value);
-int			 cim_path_parse(const char *, struct cim_path *); /* Class.k="v",k2=3 */
+/*
+ * [//host/][ns:]Class.k="v",k2=3 into a path from cim_path_new (class
+ * replaced, keys appended, host/ns replaced only when the text has them).
+ */
+int			 cim_path_parse(const char *, struct cim_path *);
+/* The same text form back (appends to the buf); -1 over the buf's cap. */
+int			 cim_path_format(const struct cim_path *, struct buf *);
+/* Type of an unquoted key value: BOOLEAN, UINT64/SINT64/REAL64 or STRING. */
+enum cim_type		 cim_key_type_guess(const char *);
 void			 cim_value_init(struct cim_value *, enum cim_type);
 void			 cim_value_add(struct cim_value *, const char *text);
 void			 cim_value_clear(struct cim_value *);
@@ -194,7 +202,7 @@ enum cim_status {
 	CIM_ERR_METHOD_NOT_AVAILABLE = 16,
 	CIM_ERR_METHOD_NOT_FOUND = 17,
 };
-const char	*cim_status_name(int code);	/* "CIM_ERR_NOT_FOUND"; "CIM_ERR_<n>" style for unknown */
+const char	*cim_status_name(int code);	/* "CIM_ERR_NOT_FOUND"; "CIM_ERR_UNKNOWN" for unknown codes */
 
 /*
  * Errors of every layer land in one struct.  kind says which layer; the CLI

@@ -1,0 +1,744 @@
+/*
+ * cim.c: the protocol-neutral value model both codecs produce and consume
+ * (instances, properties, paths, method results), the checks on literal
+ * values, the DSP0200 status names and the one error struct every layer
+ * fills.  Values are kept as the exact wire text so that no number ever
+ * loses precision on its way through.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cimhead.h"
+
+static const char *cim_type_names[] = {
+	[CIM_T_NONE] = "none",
+	[CIM_T_STRING] = "string",
+	[CIM_T_BOOLEAN] = "boolean",
+	[CIM_T_CHAR16] = "char16",
+	[CIM_T_UINT8] = "uint8",
+	[CIM_T_SINT8] = "sint8",
+	[CIM_T_UINT16] = "uint16",
+	[CIM_T_SINT16] = "sint16",
+	[CIM_T_UINT32] = "uint32",
+	[CIM_T_SINT32] = "sint32",
+	[CIM_T_UINT64] = "uint64",
+	[CIM_T_SINT64] = "sint64",
+	[CIM_T_REAL32] = "real32",
+	[CIM_T_REAL64] = "real64",
+	[CIM_T_DATETIME] = "datetime",
+	[CIM_T_REFERENCE] = "reference",
+	[CIM_T_OBJECT] = "object",
+};
+
+/* Largest magnitude of each integer type; signed minimum is max + 1. */
+static const struct {
+	enum cim_type	 type;
+	uint64_t	 max;
+} cim_int_ranges[] = {
+	{ CIM_T_UINT8, UINT8_MAX },
+	{ CIM_T_SINT8, INT8_MAX },
+	{ CIM_T_UINT16, UINT16_MAX },
+	{ CIM_T_SINT16, INT16_MAX },
+	{ CIM_T_UINT32, UINT32_MAX },
+	{ CIM_T_SINT32, INT32_MAX },
+	{ CIM_T_UINT64, UINT64_MAX },
+	{ CIM_T_SINT64, INT64_MAX },
+};
+
+static const char *cim_status_names[] = {
+	[0] = "CIM_ERR_SUCCESS",
+	[CIM_ERR_FAILED] = "CIM_ERR_FAILED",
+	[CIM_ERR_ACCESS_DENIED] = "CIM_ERR_ACCESS_DENIED",
+	[CIM_ERR_INVALID_NAMESPACE] = "CIM_ERR_INVALID_NAMESPACE",
+	[CIM_ERR_INVALID_PARAMETER] = "CIM_ERR_INVALID_PARAMETER",
+	[CIM_ERR_INVALID_CLASS] = "CIM_ERR_INVALID_CLASS",
+	[CIM_ERR_NOT_FOUND] = "CIM_ERR_NOT_FOUND",
+	[CIM_ERR_NOT_SUPPORTED] = "CIM_ERR_NOT_SUPPORTED",
+	[CIM_ERR_CLASS_HAS_CHILDREN] = "CIM_ERR_CLASS_HAS_CHILDREN",
+	[CIM_ERR_CLASS_HAS_INSTANCES] = "CIM_ERR_CLASS_HAS_INSTANCES",
+	[CIM_ERR_INVALID_SUPERCLASS] = "CIM_ERR_INVALID_SUPERCLASS",
+	[CIM_ERR_ALREADY_EXISTS] = "CIM_ERR_ALREADY_EXISTS",
+	[CIM_ERR_NO_SUCH_PROPERTY] = "CIM_ERR_NO_SUCH_PROPERTY",
+	[CIM_ERR_TYPE_MISMATCH] = "CIM_ERR_TYPE_MISMATCH",
+	[CIM_ERR_QUERY_LANGUAGE_NOT_SUPPORTED] =
+	    "CIM_ERR_QUERY_LANGUAGE_NOT_SUPPORTED",
+	[CIM_ERR_INVALID_QUERY] = "CIM_ERR_INVALID_QUERY",
+	[CIM_ERR_METHOD_NOT_AVAILABLE] = "CIM_ERR_METHOD_NOT_AVAILABLE",
+	[CIM_ERR_METHOD_NOT_FOUND] = "CIM_ERR_METHOD_NOT_FOUND",
+	/* DSP0200 1.3/1.4: pulled enumerations and server limits */
+	[18] = "CIM_ERR_NAMESPACE_NOT_EMPTY",
+	[19] = "CIM_ERR_INVALID_ENUMERATION_CONTEXT",
+	[20] = "CIM_ERR_INVALID_OPERATION_TIMEOUT",
+	[21] = "CIM_ERR_PULL_HAS_BEEN_ABANDONED",
+	[22] = "CIM_ERR_PULL_CANNOT_BE_ABANDONED",
+	[23] = "CIM_ERR_FILTERED_ENUMERATION_NOT_SUPPORTED",
+	[24] = "CIM_ERR_CONTINUATION_ON_ERROR_NOT_SUPPORTED",
+	[25] = "CIM_ERR_SERVER_LIMITS_EXCEEDED",
+	[26] = "CIM_ERR_SERVER_IS_SHUTTING_DOWN",
+};
+
+static const char *wbem_errkind_names[] = {
+	[WBEM_E_NONE] = "none",
+	[WBEM_E_CIM] = "cim",
+	[WBEM_E_PROTOCOL] = "protocol",
+	[WBEM_E_HTTP] = "http",
+	[WBEM_E_AUTH] = "auth",
+	[WBEM_E_TRANSPORT] = "transport",
+	[WBEM_E_TIMEOUT] = "timeout",
+	[WBEM_E_TOOBIG] = "toobig",
+	[WBEM_E_CANCELLED] = "cancelled",
+	[WBEM_E_USAGE] = "usage",
+};
+
+static const char *wbem_op_names[] = {
+	[WBEM_OP_ENUM] = "EnumerateInstances",
+	[WBEM_OP_ENUM_NAMES] = "EnumerateInstanceNames",
+	[WBEM_OP_GET] = "GetInstance",
+	[WBEM_OP_QUERY] = "ExecQuery",
+	[WBEM_OP_INVOKE] = "InvokeMethod",
+	[WBEM_OP_GET_CLASS] = "GetClass",
+};
+
+static int	cim_int_parse(const char *, uint64_t *, int *);
+static int	cim_check_char16(const char *);
+static int	cim_check_datetime(const char *);
+static void	cim_keybinding_clear(struct cim_keybinding *);
+static int	cim_path_parse_keys(const char *, struct cim_path *);
+
+const char *
+cim_type_name(enum cim_type t)
+{
+	if ((size_t)t >= nitems(cim_type_names) || cim_type_names[t] == NULL)
+		return ("none");
+	return (cim_type_names[t]);
+}
+
+int
+cim_type_parse(const char *s, enum cim_type *t)
+{
+	size_t	i;
+
+	if (s == NULL)
+		return (-1);
+	for (i = 1; i < nitems(cim_type_names); i++) {
+		if (str_casecmp_ascii(s, cim_type_names[i]) == 0) {
+			*t = (enum cim_type)i;
+			return (0);
+		}
+	}
+	/* PARAMTYPE="instance" is an embedded instance: kept as text too. */
+	if (str_casecmp_ascii(s, "instance") == 0) {
+		*t = CIM_T_OBJECT;
+		return (0);
+	}
+	return (-1);
+}
+
+int
+cim_type_is_integer(enum cim_type t)
+{
+	return (t >= CIM_T_UINT8 && t <= CIM_T_SINT64);
+}
+
+int
+cim_type_is_signed(enum cim_type t)
+{
+	return (t == CIM_T_SINT8 || t == CIM_T_SINT16 || t == CIM_T_SINT32 ||
+	    t == CIM_T_SINT64 || t == CIM_T_REAL32 || t == CIM_T_REAL64);
+}
+
+int
+cim_type_is_real(enum cim_type t)
+{
+	return (t == CIM_T_REAL32 || t == CIM_T_REAL64);
+}
+
+/*
+ * An integer literal as DSP0201 allows it: optional sign, then decimal
+ * digits or 0x hex digits, nothing else.  The magnitude goes through
+ * strtoull so that all 64 bits survive.
+ */
+static int
+cim_int_parse(const char *s, uint64_t *mag, int *neg)
+{
+	unsigned long long	 v;
+	char			*end;
+	int			 base = 10;
+
+	*neg = 0;
+	if (*s == '+' || *s == '-') {
+		*neg = (*s == '-');
+		s++;
+	}
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+		if (!isxdigit((unsigned char)*s))
+			return (-1);
+	} else if (!isdigit((unsigned char)*s))
+		return (-1);
+	errno = 0;
+	v = strtoull(s, &end, base);
+	if (errno != 0 || *end != '\0')
+		return (-1);
+	*mag = (uint64_t)v;
+	return (0);
+}
+
+/* Exactly one UTF-8 encoded character of the BMP (char16 is UCS-2). */
+static int
+cim_check_char16(const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 n, i;
+
+	if (p[0] == '\0')
+		return (-1);
+	if (p[0] < 0x80)
+		n = 1;
+	else if ((p[0] & 0xe0) == 0xc0 && p[0] >= 0xc2)
+		n = 2;
+	else if ((p[0] & 0xf0) == 0xe0)
+		n = 3;
+	else
+		return (-1);
+	for (i = 1; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return (-1);
+	return (p[n] == '\0' ? 0 : -1);
+}
+
+/*
+ * yyyymmddhhmmss.mmmmmmsutc (sign + or -) or the interval form
+ * ddddddddhhmmss.mmmmmm:000; '*' stands for an unknown digit.
+ */
+static int
+cim_check_datetime(const char *s)
+{
+	size_t	i;
+
+	if (strlen(s) != 25 || s[14] != '.')
+		return (-1);
+	for (i = 0; i < 21; i++) {
+		if (i == 14)
+			continue;
+		if (!isdigit((unsigned char)s[i]) && s[i] != '*')
+			return (-1);
+	}
+	if (s[21] == ':')
+		return (strcmp(s + 22, "000") == 0 ? 0 : -1);
+	if (s[21] != '+' && s[21] != '-')
+		return (-1);
+	for (i = 22; i < 25; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return (-1);
+	return (0);
+}
+
+int
+cim_value_check(enum cim_type t, const char *text)
+{
+	uint64_t	 mag;
+	size_t		 i;
+	int		 neg;
+	char		*end;
+
+	if (text == NULL)
+		return (-1);
+	switch (t) {
+	case CIM_T_NONE:
+	case CIM_T_STRING:
+	case CIM_T_OBJECT:
+		return (0);
+	case CIM_T_BOOLEAN:
+		return (str_casecmp_ascii(text, "TRUE") == 0 ||
+		    str_casecmp_ascii(text, "FALSE") == 0 ? 0 : -1);
+	case CIM_T_CHAR16:
+		return (cim_check_char16(text));
+	case CIM_T_REAL32:
+	case CIM_T_REAL64:
+		if (*text == '\0' || isspace((unsigned char)*text))
+			return (-1);
+		errno = 0;
+		(void)strtod(text, &end);
+		return (*end == '\0' && errno != ERANGE ? 0 : -1);
+	case CIM_T_DATETIME:
+		return (cim_check_datetime(text));
+	case CIM_T_REFERENCE:
+		return (*text != '\0' ? 0 : -1);
+	default:
+		break;
+	}
+	if (cim_int_parse(text, &mag, &neg) == -1)
+		return (-1);
+	for (i = 0; i < nitems(cim_int_ranges); i++) {
+		if (cim_int_ranges[i].type != t)
+			continue;
+		if (neg && mag == 0)
+			return (0);
+		if (!cim_type_is_signed(t))
+			return (neg || mag > cim_int_ranges[i].max ? -1 : 0);
+		if (neg)
+			return (mag - 1 > cim_int_ranges[i].max ? -1 : 0);
+		return (mag > cim_int_ranges[i].max ? -1 : 0);
+	}
+	return (-1);
+}
+
+void
+cim_value_init(struct cim_value *v, enum cim_type t)
+{
+	memset(v, 0, sizeof(*v));
+	v->type = t;
+	v->is_null = 1;
+}
+
+/* Appends one member; NULL text is a NULL array member (VALUE.NULL). */
+void
+cim_value_add(struct cim_value *v, const char *text)
+{
+	v->vals = xreallocarray(v->vals, v->nvals + 1, sizeof(*v->vals));
+	v->vals[v->nvals++] = text != NULL ? xstrdup(text) : NULL;
+	v->is_null = 0;
+}
+
+void
+cim_value_clear(struct cim_value *v)
+{
+	size_t	i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < v->nvals; i++)
+		free(v->vals[i]);
+	free(v->vals);
+	cim_value_init(v, v->type);
+}
+
+void
+cim_value_copy(struct cim_value *dst, const struct cim_value *src)
+{
+	size_t	i;
+
+	cim_value_init(dst, src->type);
+	dst->is_array = src->is_array;
+	dst->embedded = src->embedded;
+	for (i = 0; i < src->nvals; i++)
+		cim_value_add(dst, src->vals[i]);
+	dst->is_null = src->is_null;
+}
+
+void
+cim_property_clear(struct cim_property *p)
+{
+	if (p == NULL)
+		return;
+	free(p->name);
+	p->name = NULL;
+	cim_value_clear(&p->v);
+}
+
+void
+cim_method_result_clear(struct cim_method_result *m)
+{
+	size_t	i;
+
+	if (m == NULL)
+		return;
+	cim_value_clear(&m->ret);
+	for (i = 0; i < m->nout; i++)
+		cim_property_clear(&m->out[i]);
+	free(m->out);
+	m->out = NULL;
+	m->nout = 0;
+}
+
+struct cim_instance *
+cim_instance_new(const char *classname)
+{
+	struct cim_instance	*inst;
+
+	inst = xcalloc(1, sizeof(*inst));
+	inst->classname = xstrdup(classname != NULL ? classname : "");
+	return (inst);
+}
+
+void
+cim_instance_free(struct cim_instance *inst)
+{
+	size_t	i;
+
+	if (inst == NULL)
+		return;
+	for (i = 0; i < inst->nprops; i++)
+		cim_property_clear(&inst->props[i]);
+	free(inst->props);
+	cim_path_free(inst->path);
+	free(inst->classname);
+	free(inst);
+}
+
+/* The pointer stays valid until the next add to the same instance. */
+struct cim_property *
+cim_instance_add(struct cim_instance *inst, const char *name,
+    enum cim_type t, const char *text)
+{
+	struct cim_property	*p;
+
+	inst->props = xreallocarray(inst->props, inst->nprops + 1,
+	    sizeof(*inst->props));
+	p = &inst->props[inst->nprops++];
+	p->name = xstrdup(name);
+	cim_value_init(&p->v, t);
+	if (text != NULL)
+		cim_value_add(&p->v, text);
+	return (p);
+}
+
+/* Case-insensitive: CIM names are, and WinRM spells them differently. */
+const struct cim_property *
+cim_instance_get(const struct cim_instance *inst, const char *name)
+{
+	size_t	i;
+
+	if (inst == NULL || name == NULL)
+		return (NULL);
+	for (i = 0; i < inst->nprops; i++)
+		if (str_casecmp_ascii(inst->props[i].name, name) == 0)
+			return (&inst->props[i]);
+	return (NULL);
+}
+
+const char *
+cim_instance_text(const struct cim_instance *inst, const char *name)
+{
+	const struct cim_property	*p;
+
+	if ((p = cim_instance_get(inst, name)) == NULL || p->v.is_null ||
+	    p->v.is_array || p->v.nvals == 0)
+		return (NULL);
+	return (p->v.vals[0]);
+}
+
+struct cim_path *
+cim_path_new(const char *ns, const char *classname)
+{
+	struct cim_path	*p;
+
+	p = xcalloc(1, sizeof(*p));
+	p->ns = ns != NULL ? xstrdup(ns) : NULL;
+	p->classname = xstrdup(classname != NULL ? classname : "");
+	return (p);
+}
+
+struct cim_path *
+cim_path_dup(const struct cim_path *src)
+{
+	struct cim_path	*p;
+	size_t		 i;
+
+	if (src == NULL)
+		return (NULL);
+	p = cim_path_new(src->ns, src->classname);
+	p->host = src->host != NULL ? xstrdup(src->host) : NULL;
+	for (i = 0; i < src->nkeys; i++)
+		cim_path_add_key(p, src->keys[i].name, src->keys[i].type,
+		    src->keys[i].value);
+	return (p);
+}
+
+static void
+cim_keybinding_clear(struct cim_keybinding *k)
+{
+	free(k->name);
+	free(k->value);
+	k->name = k->value = NULL;
+}
+
+void
+cim_path_free(struct cim_path *p)
+{
+	size_t	i;
+
+	if (p == NULL)
+		return;
+	for (i = 0; i < p->nkeys; i++)
+		cim_keybinding_clear(&p->keys[i]);
+	free(p->keys);
+	free(p->host);
+	free(p->ns);
+	free(p->classname);
+	free(p);
+}
+
+void
+cim_path_add_key(struct cim_path *p, const char *name, enum cim_type t,
+    const char *value)
+{
+	struct cim_keybinding	*k;
+
+	p->keys = xreallocarray(p->keys, p->nkeys + 1, sizeof(*p->keys));
+	k = &p->keys[p->nkeys++];
+	k->name = xstrdup(name);
+	k->type = t == CIM_T_NONE ? CIM_T_STRING : t;
+	k->value = xstrdup(value != NULL ? value : "");
+}
+
+/* What type an unquoted key value has: boolean, numeric or (else) string. */
+enum cim_type
+cim_key_type_guess(const char *v)
+{
+	uint64_t	 mag;
+	int		 neg;
+
+	if (str_casecmp_ascii(v, "TRUE") == 0 ||
+	    str_casecmp_ascii(v, "FALSE") == 0)
+		return (CIM_T_BOOLEAN);
+	if (cim_int_parse(v, &mag, &neg) == 0)
+		return (neg ? CIM_T_SINT64 : CIM_T_UINT64);
+	if (*v != '\0' && (isdigit((unsigned char)*v) || *v == '-' ||
+	    *v == '+' || *v == '.') && cim_value_check(CIM_T_REAL64, v) == 0)
+		return (CIM_T_REAL64);
+	return (CIM_T_STRING);
+}
+
+/* k="v",k2=3 ... after the class name's dot. */
+static int
+cim_path_parse_keys(const char *s, struct cim_path *path)
+{
+	struct buf	 name, val;
+	const char	*p = s;
+	enum cim_type	 t;
+	int		 rc = -1;
+
+	buf_init(&name, 0);
+	buf_init(&val, 0);
+	for (;;) {
+		buf_reset(&name);
+		buf_reset(&val);
+		while (*p != '\0' && *p != '=' && *p != ',' && *p != '"')
+			buf_add(&name, p++, 1);
+		if (*p != '=' || name.len == 0)
+			goto out;
+		p++;
+		if (*p == '"') {
+			for (p++; *p != '"'; p++) {
+				if (*p == '\0')
+					goto out;
+				if (*p == '\\' && p[1] != '\0')
+					p++;
+				buf_add(&val, p, 1);
+			}
+			p++;
+			t = CIM_T_STRING;
+			if (*p != '\0' && *p != ',')
+				goto out;
+		} else {
+			while (*p != '\0' && *p != ',')
+				buf_add(&val, p++, 1);
+			if (val.len == 0)
+				goto out;
+			t = cim_key_type_guess(val.data);
+		}
+		cim_path_add_key(path, name.data, t, val.data != NULL ?
+		    val.data : "");
+		if (*p == '\0')
+			break;
+		p++;	/* ',' */
+	}
+	rc = 0;
+out:
+	buf_release(&name);
+	buf_release(&val);
+	return (rc);
+}
+
+/*
+ * Parses [//host/][namespace:]Class[.key=value,...] into path, which must
+ * come from cim_path_new: the class name is replaced, keys are appended,
+ * host and namespace are replaced only when the text has them.  Quoted
+ * values are strings (backslash escapes the next character); unquoted ones
+ * are booleans, numbers or, failing both, strings.
+ */
+int
+cim_path_parse(const char *s, struct cim_path *path)
+{
+	const char	*p = s, *colon, *dot, *slash;
+	char		*cls;
+	size_t		 i;
+
+	if (s == NULL || path == NULL)
+		return (-1);
+	if (p[0] == '/' && p[1] == '/') {
+		p += 2;
+		if ((slash = strchr(p, '/')) == NULL || slash == p)
+			return (-1);
+		free(path->host);
+		path->host = xstrndup(p, (size_t)(slash - p));
+		p = slash + 1;
+	}
+	/* a namespace never holds '.', '=' or '"'; a class name never ':' */
+	colon = strchr(p, ':');
+	dot = strpbrk(p, ".=\"");
+	if (colon != NULL && (dot == NULL || colon < dot)) {
+		if (colon == p)
+			return (-1);
+		free(path->ns);
+		path->ns = xstrndup(p, (size_t)(colon - p));
+		p = colon + 1;
+	}
+	dot = strchr(p, '.');
+	cls = dot != NULL ? xstrndup(p, (size_t)(dot - p)) : xstrdup(p);
+	for (i = 0; cls[i] != '\0'; i++) {
+		if (!isalnum((unsigned char)cls[i]) && cls[i] != '_') {
+			free(cls);
+			return (-1);
+		}
+	}
+	if (cls[0] == '\0') {
+		free(cls);
+		return (-1);
+	}
+	free(path->classname);
+	path->classname = cls;
+	if (dot == NULL)
+		return (0);
+	return (cim_path_parse_keys(dot + 1, path));
+}
+
+/*
+ * The text form of a path, as wbemcli prints and cim_path_parse reads it:
+ * //host/ns:Class.k="v",n=1 (host and namespace only when known).
+ */
+int
+cim_path_format(const struct cim_path *path, struct buf *b)
+{
+	const char	*v;
+	size_t		 i;
+	int		 rc = 0;
+
+	if (path->host != NULL && path->ns != NULL)
+		rc |= buf_printf(b, "//%s/", path->host);
+	if (path->ns != NULL)
+		rc |= buf_printf(b, "%s:", path->ns);
+	rc |= buf_puts(b, path->classname);
+	for (i = 0; i < path->nkeys; i++) {
+		rc |= buf_printf(b, "%s%s=", i == 0 ? "." : ",",
+		    path->keys[i].name);
+		if (path->keys[i].type != CIM_T_STRING) {
+			rc |= buf_puts(b, path->keys[i].value);
+			continue;
+		}
+		rc |= buf_puts(b, "\"");
+		for (v = path->keys[i].value; *v != '\0'; v++) {
+			if (*v == '"' || *v == '\\')
+				rc |= buf_puts(b, "\\");
+			rc |= buf_add(b, v, 1);
+		}
+		rc |= buf_puts(b, "\"");
+	}
+	return (rc == 0 ? 0 : -1);
+}
+
+const char *
+cim_status_name(int code)
+{
+	if (code < 0 || (size_t)code >= nitems(cim_status_names) ||
+	    cim_status_names[code] == NULL)
+		return ("CIM_ERR_UNKNOWN");
+	return (cim_status_names[code]);
+}
+
+const char *
+wbem_errkind_name(enum wbem_errkind k)
+{
+	if ((size_t)k >= nitems(wbem_errkind_names))
+		return ("unknown");
+	return (wbem_errkind_names[k]);
+}
+
+/* Clears err first: http_status and wsman_code are set by the caller after. */
+void
+wbem_error_set(struct wbem_error *err, enum wbem_errkind kind, int code,
+    const char *name, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (err == NULL)
+		return;
+	wbem_error_clear(err);
+	err->kind = kind;
+	err->code = code;
+	if (name != NULL)
+		strlcpy(err->name, name, sizeof(err->name));
+	if (fmt != NULL) {
+		va_start(ap, fmt);
+		(void)vsnprintf(err->description, sizeof(err->description),
+		    fmt, ap);
+		va_end(ap);
+	}
+}
+
+void
+wbem_error_clear(struct wbem_error *err)
+{
+	if (err != NULL)
+		memset(err, 0, sizeof(*err));
+}
+
+const char *
+wbem_op_name(enum wbem_op op)
+{
+	if ((size_t)op >= nitems(wbem_op_names))
+		return ("Unknown");
+	return (wbem_op_names[op]);
+}
+
+struct wbem_result *
+wbem_result_new(enum wbem_result_kind kind)
+{
+	struct wbem_result	*r;
+
+	r = xcalloc(1, sizeof(*r));
+	r->kind = kind;
+	cim_value_init(&r->method.ret, CIM_T_NONE);
+	return (r);
+}
+
+void
+wbem_result_free(struct wbem_result *r)
+{
+	size_t	i;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < r->ninst; i++)
+		cim_instance_free(r->inst[i]);
+	free(r->inst);
+	for (i = 0; i < r->npaths; i++)
+		cim_path_free(r->paths[i]);
+	free(r->paths);
+	cim_method_result_clear(&r->method);
+	free(r->class_xml);
+	free(r);
+}
+
+void
+wbem_result_add_instance(struct wbem_result *r, struct cim_instance *inst)
+{
+	r->inst = xreallocarray(r->inst, r->ninst + 1, sizeof(*r->inst));
+	r->inst[r->ninst++] = inst;
+}
+
+void
+wbem_result_add_path(struct wbem_result *r, struct cim_path *p)
+{
+	r->paths = xreallocarray(r->paths, r->npaths + 1, sizeof(*r->paths));
+	r->paths[r->npaths++] = p;
+}

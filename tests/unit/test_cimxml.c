@@ -1,0 +1,761 @@
+/*
+ * test_cimxml.c: the CIM-XML codec against the project's own fixtures
+ * (tests/fixtures/cimxml: every shape, value form and error form of
+ * PROTOCOL-NOTES) and against real OpenPegasus captures kept in
+ * tests/fixtures/openpegasus; the XML safety caps; request encoding.
+ */
+#include "config.h"
+
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libxml/tree.h>
+
+#include "cimhead.h"
+#include "tap.h"
+
+/* One recorded HTTP message split into status, head and body. */
+struct capture {
+	long	 status;
+	char	*raw;
+	char	*head;		/* points into raw */
+	char	*body;		/* points into raw */
+	size_t	 body_len;
+};
+
+static char *
+slurp(const char *rel, size_t *lenp)
+{
+	const char	*top = getenv("top_srcdir");
+	char		 path[4096];
+	struct buf	 b;
+	char		 chunk[8192];
+	size_t		 n;
+	FILE		*f;
+
+	snprintf(path, sizeof(path), "%s/tests/fixtures/%s",
+	    top != NULL ? top : ".", rel);
+	if ((f = fopen(path, "rb")) == NULL) {
+		printf("# cannot open %s\n", path);
+		*lenp = 0;
+		return (xstrdup(""));
+	}
+	buf_init(&b, 0);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(&b, chunk, n);
+	fclose(f);
+	return (buf_steal(&b, lenp));
+}
+
+static void
+capture_load(struct capture *c, const char *name, const char *ext)
+{
+	char	 rel[256];
+	char	*sep;
+	size_t	 len;
+
+	snprintf(rel, sizeof(rel), "openpegasus/%s.%s", name, ext);
+	memset(c, 0, sizeof(*c));
+	c->raw = slurp(rel, &len);
+	c->head = c->raw;
+	if ((sep = strstr(c->raw, "\r\n\r\n")) != NULL) {
+		*sep = '\0';
+		c->body = sep + 4;
+		c->body_len = len - (size_t)(c->body - c->raw);
+	} else {
+		c->body = c->raw + len;
+		c->body_len = 0;
+	}
+	if (strncmp(c->raw, "HTTP/1.1 ", 9) == 0)
+		c->status = strtol(c->raw + 9, NULL, 10);
+}
+
+/* A header's value, copied into out; NULL when absent. */
+static const char *
+capture_header(const struct capture *c, const char *name, char *out,
+    size_t outlen)
+{
+	const char	*p = c->head, *e;
+	size_t		 nl = strlen(name);
+
+	while ((p = strstr(p, "\r\n")) != NULL) {
+		p += 2;
+		if (strncasecmp(p, name, nl) == 0 && p[nl] == ':') {
+			p += nl + 1;
+			while (*p == ' ')
+				p++;
+			e = strstr(p, "\r\n");
+			if (e == NULL)
+				e = p + strlen(p);
+			snprintf(out, outlen, "%.*s", (int)(e - p), p);
+			return (out);
+		}
+	}
+	return (NULL);
+}
+
+static void
+capture_free(struct capture *c)
+{
+	free(c->raw);
+}
+
+static void
+req_init(struct wbem_request *req, enum wbem_op op)
+{
+	memset(req, 0, sizeof(*req));
+	req->op = op;
+	req->ns = "root/cimv2";
+	req->classname = "Win32_Process";
+	req->method = "Create";
+}
+
+static struct wbem_result *
+decode_body(const struct wbem_request *req, const char *body, size_t len,
+    struct wbem_error *err)
+{
+	struct cimxml_reply	rep;
+
+	memset(&rep, 0, sizeof(rep));
+	rep.status = 200;
+	rep.body = body;
+	rep.body_len = len;
+	return (cimxml_decode_response(req, &rep, err));
+}
+
+static struct wbem_result *
+decode_fixture(const struct wbem_request *req, const char *rel,
+    struct wbem_error *err)
+{
+	struct wbem_result	*r;
+	char			*body;
+	size_t			 len;
+
+	body = slurp(rel, &len);
+	r = decode_body(req, body, len, err);
+	free(body);
+	return (r);
+}
+
+static struct wbem_result *
+decode_capture(const struct wbem_request *req, const char *name,
+    struct wbem_error *err)
+{
+	struct capture		 c;
+	struct cimxml_reply	 rep;
+	struct wbem_result	*r;
+	char			 cimerror[128], detail[512];
+
+	capture_load(&c, name, "response");
+	memset(&rep, 0, sizeof(rep));
+	rep.status = c.status;
+	rep.cimerror = capture_header(&c, "CIMError", cimerror,
+	    sizeof(cimerror));
+	rep.pgdetail = capture_header(&c, "PGErrorDetail", detail,
+	    sizeof(detail));
+	rep.body = c.body;
+	rep.body_len = c.body_len;
+	r = cimxml_decode_response(req, &rep, err);
+	capture_free(&c);
+	return (r);
+}
+
+static const struct cim_property *
+prop(const struct wbem_result *r, size_t i, const char *name)
+{
+	if (r == NULL || i >= r->ninst)
+		return (NULL);
+	return (cim_instance_get(r->inst[i], name));
+}
+
+static const char *
+ptext(const struct wbem_result *r, size_t i, const char *name)
+{
+	if (r == NULL || i >= r->ninst)
+		return (NULL);
+	return (cim_instance_text(r->inst[i], name));
+}
+
+static void
+test_captures(void)
+{
+	struct wbem_request	 req;
+	struct wbem_result	*r;
+	struct wbem_error	 err;
+	struct capture		 c;
+	struct cimxml_reply	 rep;
+	const char		*p;
+	char			 code[16], desc[512];
+
+	req_init(&req, WBEM_OP_ENUM);
+	r = decode_capture(&req, "ei-process", &err);
+	ok(r != NULL && r->kind == WBEM_R_INSTANCES && r->ninst == 4,
+	    "ei-process: four instances");
+	is_str(ptext(r, 1, "CommandLine"),
+	    "\"C:\\Program Files\\VodStream\\vodstream.exe\" --port 8554 "
+	    "--cache D:\\vod", "ei-process: &quot; decoded byte-exact");
+	ok(prop(r, 0, "CommandLine") != NULL &&
+	    prop(r, 0, "CommandLine")->v.is_null, "ei-process: NULL property");
+	ok(r != NULL && r->ninst > 1 && r->inst[1]->path != NULL &&
+	    strcmp(r->inst[1]->path->classname, "Win32_Process") == 0 &&
+	    r->inst[1]->path->nkeys == 1 &&
+	    strcmp(r->inst[1]->path->keys[0].value, "2345") == 0 &&
+	    strcmp(r->inst[1]->path->ns, "root/cimv2") == 0,
+	    "ei-process: path from INSTANCENAME in the request namespace");
+	ok(prop(r, 1, "ProcessId") != NULL &&
+	    prop(r, 1, "ProcessId")->v.type == CIM_T_UINT32, "ei-process: TYPE");
+	wbem_result_free(r);
+
+	req.classname = "Win32_PerfRawData_PerfOS_Processor";
+	r = decode_capture(&req, "ei-processor", &err);
+	is_str(ptext(r, 0, "Timestamp_Sys100NS"), "133534123456789012",
+	    "ei-processor: uint64 past 2^53 exact");
+	wbem_result_free(r);
+
+	req.classname = "CIM_Fan";
+	r = decode_capture(&req, "ei-empty-class", &err);
+	ok(r != NULL && r->ninst == 0 && err.kind == WBEM_E_NONE,
+	    "ei-empty-class: no IRETURNVALUE is an empty result");
+	wbem_result_free(r);
+
+	req_init(&req, WBEM_OP_ENUM_NAMES);
+	req.classname = "CIM_Fan";
+	r = decode_capture(&req, "ein-empty-class", &err);
+	ok(r != NULL && r->kind == WBEM_R_PATHS && r->npaths == 0,
+	    "ein-empty-class: empty");
+	wbem_result_free(r);
+	req.classname = "Win32_Process";
+	r = decode_capture(&req, "ein-process", &err);
+	ok(r != NULL && r->npaths == 4 &&
+	    strcmp(r->paths[3]->keys[0].value, "4711") == 0,
+	    "ein-process: four names");
+	wbem_result_free(r);
+
+	req_init(&req, WBEM_OP_GET);
+	r = decode_capture(&req, "gi-process", &err);
+	ok(r != NULL && r->ninst == 1 && r->inst[0]->path == NULL,
+	    "gi-process: bare INSTANCE");
+	is_str(ptext(r, 0, "Caption"), "vodstream.exe", "gi-process: Caption");
+	wbem_result_free(r);
+
+	req_init(&req, WBEM_OP_QUERY);
+	req.query = "SELECT * FROM Win32_Process WHERE Caption = \"vodstream.exe\"";
+	r = decode_capture(&req, "eq-process-caption-dq", &err);
+	ok(r != NULL && r->ninst == 1 && r->inst[0]->path != NULL &&
+	    r->inst[0]->path->host != NULL &&
+	    strcmp(r->inst[0]->path->host, "vm") == 0,
+	    "eq-process-caption-dq: path with HOST");
+	wbem_result_free(r);
+
+	r = decode_capture(&req, "eq-bad-namespace", &err);
+	ok(r == NULL && err.kind == WBEM_E_CIM && err.code == 3 &&
+	    strcmp(err.name, "CIM_ERR_INVALID_NAMESPACE") == 0,
+	    "eq-bad-namespace: CIM error 3");
+
+	/* the chunked error: empty IMETHODRESPONSE, status in trailers */
+	capture_load(&c, "eq-process-caption-chunked", "response");
+	memset(&rep, 0, sizeof(rep));
+	rep.status = c.status;
+	p = strstr(c.body, "CIMStatusCode: ");
+	snprintf(code, sizeof(code), "%.*s", p ? (int)strcspn(p + 15, "\r") : 0,
+	    p ? p + 15 : "");
+	p = strstr(c.body, "CIMStatusCodeDescription: ");
+	snprintf(desc, sizeof(desc), "%.*s", p ? (int)strcspn(p + 26, "\r") : 0,
+	    p ? p + 26 : "");
+	capture_free(&c);
+	rep.trailer_code = code;
+	rep.trailer_desc = desc;
+	rep.body = slurp("cimxml/empty-query.xml", &rep.body_len);
+	r = cimxml_decode_response(&req, &rep, &err);
+	ok(r == NULL && err.kind == WBEM_E_CIM && err.code == 15 &&
+	    strcmp(err.name, "CIM_ERR_INVALID_QUERY") == 0,
+	    "trailer-only error: CIMStatusCode 15");
+	is_str(err.description, "CIM_ERR_INVALID_QUERY: SELECT * FROM "
+	    "Win32_Process WHERE Caption = 'vodstream.exe'",
+	    "trailer description unescaped");
+	rep.trailer_code = "0";
+	rep.trailer_desc = NULL;
+	r = cimxml_decode_response(&req, &rep, &err);
+	ok(r != NULL && r->ninst == 0, "CIMStatusCode 0 trailer: success");
+	wbem_result_free(r);
+	rep.trailer_code = "15";
+	rep.body_len = 0;
+	r = cimxml_decode_response(&req, &rep, &err);
+	ok(r == NULL && err.kind == WBEM_E_CIM && err.code == 15,
+	    "trailer error with no body at all");
+	free((char *)rep.body);
+
+	req_init(&req, WBEM_OP_ENUM);
+	r = decode_capture(&req, "ei-unknown-class", &err);
+	ok(r == NULL && err.kind == WBEM_E_CIM && err.code == 5 &&
+	    strcmp(err.name, "CIM_ERR_INVALID_CLASS") == 0 &&
+	    strcmp(err.description, "CIM_ERR_INVALID_CLASS: NoSuchClass") == 0,
+	    "ei-unknown-class: ERROR CODE=5 with description");
+
+	r = decode_capture(&req, "err-cimversion", &err);
+	ok(r == NULL && err.kind == WBEM_E_PROTOCOL &&
+	    err.http_status == 501 &&
+	    strcmp(err.name, "unsupported-cim-version") == 0,
+	    "err-cimversion: bodiless 501 with CIMError");
+	is_str(err.description, "CIM version \"3.0\" is not supported.",
+	    "err-cimversion: PGErrorDetail unescaped");
+	r = decode_capture(&req, "err-protocolversion", &err);
+	ok(r == NULL && err.kind == WBEM_E_PROTOCOL &&
+	    err.http_status == 400 && strcmp(err.name, "header-mismatch") == 0,
+	    "err-protocolversion: 400 header-mismatch");
+	r = decode_capture(&req, "auth-none", &err);
+	ok(r == NULL && err.kind == WBEM_E_AUTH && err.http_status == 401,
+	    "auth-none: 401 is an auth error");
+
+	req_init(&req, WBEM_OP_INVOKE);
+	r = decode_capture(&req, "im-create-ok", &err);
+	ok(r != NULL && r->kind == WBEM_R_METHOD &&
+	    r->method.ret.type == CIM_T_UINT32 && r->method.ret.nvals == 1 &&
+	    strcmp(r->method.ret.vals[0], "0") == 0, "im-create-ok: RETURNVALUE");
+	ok(r != NULL && r->method.nout == 1 &&
+	    strcmp(r->method.out[0].name, "ProcessId") == 0 &&
+	    strcmp(r->method.out[0].v.vals[0], "5000") == 0,
+	    "im-create-ok: out ProcessId");
+	wbem_result_free(r);
+	r = decode_capture(&req, "im-create-rc9", &err);
+	ok(r != NULL && r->method.nout == 0 &&
+	    strcmp(r->method.ret.vals[0], "9") == 0,
+	    "im-create-rc9: non-zero ReturnValue is not an error");
+	wbem_result_free(r);
+	r = decode_capture(&req, "im-create-on-instance", &err);
+	ok(r == NULL && err.kind == WBEM_E_CIM && err.code == 16,
+	    "im-create-on-instance: METHODRESPONSE ERROR 16");
+	r = decode_capture(&req, "im-create-bad-paramtype", &err);
+	ok(r == NULL && err.kind == WBEM_E_PROTOCOL &&
+	    strcmp(err.name, "request-not-valid") == 0 &&
+	    strstr(err.description, "Invalid unsigned integer") != NULL,
+	    "im-create-bad-paramtype: request-not-valid");
+
+	req_init(&req, WBEM_OP_GET_CLASS);
+	r = decode_capture(&req, "gc-process", &err);
+	ok(r != NULL && r->kind == WBEM_R_CLASS && r->class_xml != NULL &&
+	    strncmp(r->class_xml, "<CLASS NAME=\"Win32_Process\"", 27) == 0,
+	    "gc-process: CLASS kept as XML");
+	wbem_result_free(r);
+}
+
+static void
+test_values(void)
+{
+	struct wbem_request		 req;
+	struct wbem_result		*r;
+	struct wbem_error		 err;
+	const struct cim_property	*p;
+
+	req_init(&req, WBEM_OP_ENUM);
+	req.classname = "Test_Values";
+	r = decode_fixture(&req, "cimxml/ei-values.xml", &err);
+	ok(r != NULL && r->ninst == 2, "ei-values: two instances, "
+	    "whitespace and comments between elements skipped");
+	if (r == NULL) {
+		printf("# %s\n", err.description);
+		return;
+	}
+	is_str(r->inst[0]->path->keys[0].value, "k\"1\"", "escaped key value");
+	is_str(ptext(r, 0, "Id"), "k\"1\"", "escaped property");
+	p = prop(r, 0, "Null");
+	ok(p != NULL && p->v.is_null && p->v.nvals == 0,
+	    "PROPERTY without VALUE is NULL");
+	p = prop(r, 0, "NullNoSpace");
+	ok(p != NULL && p->v.is_null, "self-closed PROPERTY is NULL");
+	is_str(ptext(r, 0, "EmptyPair"), "", "<VALUE></VALUE> is empty string");
+	is_str(ptext(r, 0, "EmptySelf"), "", "<VALUE/> is empty string");
+	ok(!prop(r, 0, "EmptySelf")->v.is_null, "empty string is not NULL");
+	is_str(ptext(r, 0, "Spaces"), "  two  spaces  ", "spaces in VALUE kept");
+	is_str(ptext(r, 0, "U64Max"), "18446744073709551615", "uint64 max exact");
+	is_str(ptext(r, 0, "U64Odd"), "9007199254740993", "2^53 + 1 exact");
+	is_str(ptext(r, 0, "S64Min"), "-9223372036854775808", "sint64 min");
+	is_str(ptext(r, 0, "Unicode"), "\xc3\x9cn\xc3\xaf""c\xc3\xb8""d\xc3\xa9 "
+	    "\xe6\x97\xa5\xe6\x9c\xac", "raw UTF-8 byte-exact");
+	is_str(ptext(r, 0, "Escapes"), "\"q\" & <t> 'a' A\xe2\x98\xba\xe6\x97\xa5",
+	    "every escape and numeric char refs");
+	is_str(ptext(r, 0, "CData"), "<raw> & tail", "CDATA text kept");
+	is_str(ptext(r, 0, "When"), "20261123192357.000000+000", "datetime");
+	p = prop(r, 0, "Arr");
+	ok(p != NULL && p->v.is_array && !p->v.is_null && p->v.nvals == 3 &&
+	    strcmp(p->v.vals[0], "1") == 0 && p->v.vals[1] == NULL &&
+	    strcmp(p->v.vals[2], "65535") == 0, "array with VALUE.NULL member");
+	p = prop(r, 0, "ArrEmpty");
+	ok(p != NULL && p->v.is_array && !p->v.is_null && p->v.nvals == 0,
+	    "empty VALUE.ARRAY is an empty array");
+	p = prop(r, 0, "ArrNull");
+	ok(p != NULL && p->v.is_array && p->v.is_null, "array without "
+	    "VALUE.ARRAY is NULL");
+	p = prop(r, 0, "Owner");
+	ok(p != NULL && p->v.type == CIM_T_REFERENCE, "PROPERTY.REFERENCE");
+	is_str(ptext(r, 0, "Owner"),
+	    "//node7/root/cimv2:Win32_Process.Handle=\"4\"",
+	    "VALUE.REFERENCE to path text");
+	p = prop(r, 0, "Embedded");
+	ok(p != NULL && p->v.embedded && p->v.type == CIM_T_OBJECT,
+	    "EmbeddedObject marks the value");
+	is_str(ptext(r, 0, "Embedded"), "<INSTANCE CLASSNAME=\"X\"><PROPERTY "
+	    "NAME=\"A\" TYPE=\"uint8\"><VALUE>1</VALUE></PROPERTY></INSTANCE>",
+	    "embedded object text exact");
+	p = prop(r, 0, "EmbeddedUpper");
+	ok(p != NULL && p->v.embedded, "EMBEDDEDOBJECT (upper case) too");
+	ok(prop(r, 0, "Description") == NULL, "QUALIFIER is not a property");
+	is_str(r->inst[1]->path->keys[0].value, "k2",
+	    "KEYVALUE without VALUETYPE is a string");
+	is_str(ptext(r, 1, "Id"), "k2", "attributes across lines");
+	wbem_result_free(r);
+
+	req_init(&req, WBEM_OP_QUERY);
+	req.query = "SELECT * FROM Win32_Process";
+	r = decode_fixture(&req, "cimxml/eq-host.xml", &err);
+	ok(r != NULL && r->ninst == 4, "eq-host: four shapes decoded");
+	if (r != NULL && r->ninst == 4) {
+		is_str(r->inst[0]->path->host, "node1.example.com", "HOST");
+		is_str(r->inst[0]->path->ns, "root/other",
+		    "namespace from NAMESPACEPATH");
+		ok(r->inst[1]->path == NULL, "VALUE.OBJECT has no path");
+		is_str(ptext(r, 1, "Caption"), "obj", "VALUE.OBJECT instance");
+		is_str(r->inst[2]->path->host, "h2", "VALUE.INSTANCEWITHPATH");
+		is_str(r->inst[3]->path->keys[0].value, "6",
+		    "VALUE.OBJECTWITHLOCALPATH");
+		ok(r->inst[3]->path->host == NULL, "local path has no host");
+	}
+	wbem_result_free(r);
+
+	req_init(&req, WBEM_OP_ENUM_NAMES);
+	r = decode_fixture(&req, "cimxml/ein-keys.xml", &err);
+	ok(r != NULL && r->npaths == 2 && r->paths[0]->nkeys == 5,
+	    "ein-keys: names with typed keys");
+	if (r != NULL && r->npaths == 2 && r->paths[0]->nkeys == 5) {
+		ok(r->paths[0]->keys[0].type == CIM_T_STRING &&
+		    strcmp(r->paths[0]->keys[0].value, "a,b=\"c\"") == 0,
+		    "string key");
+		ok(r->paths[0]->keys[1].type == CIM_T_UINT64 &&
+		    strcmp(r->paths[0]->keys[1].value,
+		    "18446744073709551615") == 0, "numeric key exact");
+		ok(r->paths[0]->keys[2].type == CIM_T_SINT64, "negative key");
+		ok(r->paths[0]->keys[3].type == CIM_T_BOOLEAN, "boolean key");
+		ok(r->paths[0]->keys[4].type == CIM_T_UINT8, "TYPE kept");
+		ok(r->paths[1]->nkeys == 0, "keyless INSTANCENAME");
+	}
+	wbem_result_free(r);
+
+	req_init(&req, WBEM_OP_INVOKE);
+	r = decode_fixture(&req, "cimxml/im-out.xml", &err);
+	ok(r != NULL && r->method.nout == 5, "im-out: five out params");
+	if (r != NULL && r->method.nout == 5) {
+		ok(r->method.out[1].v.type == CIM_T_NONE &&
+		    strcmp(r->method.out[1].v.vals[0],
+		    "\xc3\x9cn\xc3\xaf""c\xc3\xb8""d\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac"
+		    " & co") == 0, "out param without PARAMTYPE");
+		ok(r->method.out[2].v.is_array &&
+		    r->method.out[2].v.nvals == 2 &&
+		    strcmp(r->method.out[2].v.vals[0],
+		    "18446744073709551615") == 0 &&
+		    r->method.out[2].v.vals[1] == NULL, "out array");
+		ok(r->method.out[3].v.is_null, "out NULL");
+		ok(r->method.out[4].v.embedded &&
+		    strcmp(r->method.out[4].v.vals[0],
+		    "<INSTANCE CLASSNAME=\"I\"/>") == 0, "out embedded object");
+	}
+	wbem_result_free(r);
+	req.method = "Spawn";
+	r = decode_fixture(&req, "cimxml/im-ref.xml", &err);
+	ok(r != NULL && r->method.ret.type == CIM_T_REFERENCE &&
+	    strcmp(r->method.ret.vals[0],
+	    "root/cimv2:Win32_Process.Handle=\"77\"") == 0,
+	    "RETURNVALUE with VALUE.REFERENCE");
+	wbem_result_free(r);
+}
+
+static void
+test_errors(void)
+{
+	struct wbem_request	 req;
+	struct wbem_result	*r;
+	struct wbem_error	 err;
+	struct cimxml_reply	 rep;
+
+	req_init(&req, WBEM_OP_GET);
+	r = decode_fixture(&req, "cimxml/error-notfound.xml", &err);
+	ok(r == NULL && err.kind == WBEM_E_CIM && err.code == 6 &&
+	    strcmp(err.name, "CIM_ERR_NOT_FOUND") == 0, "ERROR CODE=6");
+	is_str(err.description, "CIM_ERR_NOT_FOUND: Win32_Process.Handle="
+	    "\"9999\" \xe2\x80\x93 nicht gefunden", "ERROR DESCRIPTION exact");
+
+	req_init(&req, WBEM_OP_INVOKE);
+	r = decode_fixture(&req, "cimxml/error-unknown-code.xml", &err);
+	ok(r == NULL && err.kind == WBEM_E_CIM && err.code == 4242 &&
+	    strcmp(err.name, "CIM_ERR_UNKNOWN") == 0,
+	    "unknown CIM code gets the generic name");
+
+	req_init(&req, WBEM_OP_ENUM);
+	r = decode_fixture(&req, "cimxml/empty-enum.xml", &err);
+	ok(r != NULL && r->ninst == 0 && err.kind == WBEM_E_NONE,
+	    "empty IMETHODRESPONSE: empty result");
+	wbem_result_free(r);
+
+	r = decode_fixture(&req, "cimxml/gi-bare.xml", &err);
+	ok(r == NULL && err.kind == WBEM_E_PROTOCOL &&
+	    strstr(err.description, "GetInstance") != NULL,
+	    "wrong response method name refused");
+	r = decode_fixture(&req, "cimxml/not-cimxml.xml", &err);
+	ok(r == NULL && err.kind == WBEM_E_PROTOCOL &&
+	    strstr(err.description, "CIM-XML") != NULL,
+	    "HTML body refused: not CIM-XML");
+	r = decode_fixture(&req, "cimxml/lowercase-elements.xml", &err);
+	ok(r == NULL && err.kind == WBEM_E_PROTOCOL,
+	    "element names are case-sensitive");
+	req_init(&req, WBEM_OP_GET);
+	r = decode_fixture(&req, "cimxml/bad-uint.xml", &err);
+	ok(r == NULL && err.kind == WBEM_E_PROTOCOL &&
+	    strstr(err.description, "uint32") != NULL,
+	    "value not fitting its TYPE refused");
+	r = decode_body(&req, "plain text", 10, &err);
+	ok(r == NULL && err.kind == WBEM_E_PROTOCOL &&
+	    strstr(err.description, "line 1") != NULL,
+	    "not XML: error with its line");
+
+	memset(&rep, 0, sizeof(rep));
+	rep.status = 500;
+	rep.body = "<html/>";
+	rep.body_len = 7;
+	r = cimxml_decode_response(&req, &rep, &err);
+	ok(r == NULL && err.kind == WBEM_E_HTTP && err.code == 500 &&
+	    err.http_status == 500, "HTTP 500 without CIMError");
+	rep.status = 403;
+	r = cimxml_decode_response(&req, &rep, &err);
+	ok(r == NULL && err.kind == WBEM_E_AUTH, "HTTP 403 is auth");
+	rep.status = 400;
+	rep.cimerror = "request-not-valid";
+	rep.pgdetail = NULL;
+	rep.body = NULL;
+	rep.body_len = 0;
+	r = cimxml_decode_response(&req, &rep, &err);
+	ok(r == NULL && err.kind == WBEM_E_PROTOCOL &&
+	    strcmp(err.name, "request-not-valid") == 0 &&
+	    err.description[0] != '\0', "CIMError without PGErrorDetail");
+	rep.status = 200;
+	rep.cimerror = NULL;
+	r = cimxml_decode_response(&req, &rep, &err);
+	ok(r == NULL && err.kind == WBEM_E_PROTOCOL, "200 with no body");
+}
+
+/* Runs one hostile document; returns the error kind, err filled. */
+static int
+hostile(const char *data, size_t len, size_t max_bytes, int depth,
+    struct wbem_error *err, uint64_t *ms)
+{
+	xmlDoc		*doc;
+	uint64_t	 t0 = mono_ms();
+
+	doc = xml_parse_safe(data, len, max_bytes, depth, err);
+	*ms = mono_ms() - t0;
+	if (doc != NULL) {
+		xmlFreeDoc(doc);
+		return (0);
+	}
+	return (-1);
+}
+
+static void
+test_safety(void)
+{
+	struct wbem_error	 err;
+	struct buf		 b;
+	char			*data;
+	size_t			 len, i;
+	uint64_t		 ms;
+	int			 fd, saved;
+	struct stat		 st;
+	char			 tmpl[] = "/tmp/cimxml-stderr.XXXXXX";
+
+	data = slurp("cimxml/billion-laughs.xml", &len);
+	ok(hostile(data, len, 0, 0, &err, &ms) == -1 &&
+	    err.kind == WBEM_E_PROTOCOL && strstr(err.description, "entit"),
+	    "billion laughs refused: %s", err.description);
+	ok(ms < 1000, "billion laughs refused quickly (%llu ms)",
+	    (unsigned long long)ms);
+	free(data);
+	data = slurp("cimxml/xxe-file.xml", &len);
+	ok(hostile(data, len, 0, 0, &err, &ms) == -1 &&
+	    strstr(err.description, "entit"), "XXE file:///etc/passwd refused");
+	free(data);
+	data = slurp("cimxml/xxe-http.xml", &len);
+	ok(hostile(data, len, 0, 0, &err, &ms) == -1 &&
+	    strstr(err.description, "entit") && ms < 1000,
+	    "XXE http:// parameter entity refused, no network");
+	free(data);
+	data = slurp("cimxml/external-dtd.xml", &len);
+	ok(hostile(data, len, 0, 0, &err, &ms) == 0 && ms < 1000,
+	    "external DTD is never loaded (document parses alone)");
+	free(data);
+
+	buf_init(&b, 0);
+	for (i = 0; i < 10000; i++)
+		buf_puts(&b, "<a>");
+	for (i = 0; i < 10000; i++)
+		buf_puts(&b, "</a>");
+	ok(hostile(b.data, b.len, 0, 0, &err, &ms) == -1 &&
+	    strstr(err.description, "deeper than 64") != NULL,
+	    "depth 10000 refused: %s", err.description);
+	ok(ms < 1000, "depth refused quickly");
+	buf_reset(&b);
+	for (i = 0; i < 65; i++)
+		buf_puts(&b, "<a>");
+	for (i = 0; i < 65; i++)
+		buf_puts(&b, "</a>");
+	ok(hostile(b.data, b.len, 0, 0, &err, &ms) == -1,
+	    "depth 65 over the default cap of 64");
+	ok(hostile(b.data, b.len, 0, 70, &err, &ms) == 0,
+	    "depth 65 under a cap of 70");
+
+	buf_reset(&b);
+	buf_puts(&b, "<CIM A=\"");
+	for (i = 0; i < 11 * 1024 * 1024 / 64; i++)
+		buf_puts(&b, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+	buf_puts(&b, "\"/>");
+	ok(hostile(b.data, b.len, 0, 0, &err, &ms) == -1 &&
+	    err.kind == WBEM_E_PROTOCOL, "11 MiB attribute refused: %s",
+	    err.description);
+	ok(ms < 3000, "huge attribute refused quickly (%llu ms)",
+	    (unsigned long long)ms);
+	ok(hostile(b.data, b.len, 1024 * 1024, 0, &err, &ms) == -1 &&
+	    strstr(err.description, "cap") != NULL && ms < 100,
+	    "size cap refuses before parsing: %s", err.description);
+	buf_release(&b);
+
+	/* libxml2 must print nothing: errors go to wbem_error only */
+	fflush(stderr);
+	saved = dup(2);
+	fd = mkstemp(tmpl);
+	dup2(fd, 2);
+	(void)hostile("<a><b></a>", 10, 0, 0, &err, &ms);
+	(void)hostile("<?xml version=\"1.0\"?><a>&nope;</a>", 34, 0, 0, &err,
+	    &ms);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	fstat(fd, &st);
+	close(fd);
+	unlink(tmpl);
+	ok(st.st_size == 0, "nothing printed on stderr (%lld bytes)",
+	    (long long)st.st_size);
+	ok(strstr(err.description, "line 1") != NULL &&
+	    strstr(err.description, "nope") != NULL,
+	    "first parse error with its line: %s", err.description);
+}
+
+static void
+test_encode(void)
+{
+	static const char * const pl[] = { "Caption", "ProcessId", NULL };
+	struct wbem_request	 req;
+	struct wbem_error	 err;
+	struct cimxml_hdrs	 h;
+	struct cim_property	 params[2];
+	struct cim_path		*path;
+	struct buf		 b;
+	xmlDoc			*doc;
+
+	buf_init(&b, 0);
+	req_init(&req, WBEM_OP_ENUM);
+	req.proplist = pl;
+	ok(cimxml_encode_request(&req, 3001, &b, &h, &err) == 0, "encode enum");
+	is_str(h.cimmethod, "EnumerateInstances", "CIMMethod intrinsic");
+	is_str(h.cimobject, "root%2Fcimv2", "CIMObject namespace escaped");
+	ok(strstr(b.data, "<MESSAGE ID=\"3001\" PROTOCOLVERSION=\"1.0\">") &&
+	    strstr(b.data, "<CIM CIMVERSION=\"2.0\" DTDVERSION=\"2.0\">"),
+	    "CIM and MESSAGE attributes");
+	ok(strstr(b.data, "<IPARAMVALUE NAME=\"PropertyList\"><VALUE.ARRAY>"
+	    "<VALUE>Caption</VALUE><VALUE>ProcessId</VALUE></VALUE.ARRAY>") !=
+	    NULL, "PropertyList");
+	doc = xml_parse_safe(b.data, b.len, 0, 0, &err);
+	ok(doc != NULL, "encoded request parses");
+	xmlFreeDoc(doc);
+
+	buf_reset(&b);
+	req_init(&req, WBEM_OP_QUERY);
+	req.query = "SELECT * FROM Win32_Process WHERE Caption = \"v&<x>\"";
+	ok(cimxml_encode_request(&req, 1, &b, &h, &err) == 0, "encode query");
+	ok(strstr(b.data, "<IPARAMVALUE NAME=\"QueryLanguage\"><VALUE>WQL"
+	    "</VALUE></IPARAMVALUE>") != NULL, "QueryLanguage WQL by default");
+	ok(strstr(b.data, "<VALUE>SELECT * FROM Win32_Process WHERE Caption = "
+	    "&quot;v&amp;&lt;x&gt;&quot;</VALUE>") != NULL,
+	    "query text escaped, otherwise as given");
+
+	buf_reset(&b);
+	memset(params, 0, sizeof(params));
+	params[0].name = "CommandLine";
+	cim_value_init(&params[0].v, CIM_T_STRING);
+	cim_value_add(&params[0].v, "C:\\x.exe");
+	params[1].name = "CurrentDirectory";
+	cim_value_init(&params[1].v, CIM_T_NONE);
+	cim_value_add(&params[1].v, "C:\\");
+	req_init(&req, WBEM_OP_INVOKE);
+	req.params = params;
+	req.nparams = 2;
+	ok(cimxml_encode_request(&req, 5001, &b, &h, &err) == 0,
+	    "encode static invoke");
+	is_str(h.cimmethod, "Create", "CIMMethod is the method");
+	is_str(h.cimobject, "root%2Fcimv2%3AWin32_Process",
+	    "CIMObject for a static method");
+	ok(strstr(b.data, "<LOCALCLASSPATH>") != NULL, "static: LOCALCLASSPATH");
+	ok(strstr(b.data, "<PARAMVALUE NAME=\"CommandLine\" PARAMTYPE=\"string\">"
+	    "<VALUE>C:\\x.exe</VALUE>") != NULL, "PARAMTYPE from the type");
+	ok(strstr(b.data, "<PARAMVALUE NAME=\"CurrentDirectory\"><VALUE>") !=
+	    NULL, "PARAMTYPE omitted for CIM_T_NONE");
+
+	buf_reset(&b);
+	path = cim_path_new("root/cimv2", NULL);
+	cim_path_parse("Win32_Process.Handle=\"2345\"", path);
+	req.path = path;
+	req.classname = NULL;
+	ok(cimxml_encode_request(&req, 3301, &b, &h, &err) == 0,
+	    "encode instance invoke");
+	is_str(h.cimobject, "root%2Fcimv2%3AWin32_Process.Handle%3D%222345%22",
+	    "CIMObject for an instance method, as OpenPegasus took it");
+	ok(strstr(b.data, "<LOCALINSTANCEPATH>") != NULL,
+	    "instance: LOCALINSTANCEPATH");
+
+	buf_reset(&b);
+	cim_value_clear(&params[0].v);
+	cim_value_init(&params[0].v, CIM_T_UINT32);
+	cim_value_add(&params[0].v, "abc");
+	ok(cimxml_encode_request(&req, 1, &b, &h, &err) == -1 &&
+	    err.kind == WBEM_E_USAGE && b.len == 0,
+	    "param value not fitting its type refused before sending");
+	cim_value_clear(&params[0].v);
+	cim_value_clear(&params[1].v);
+	cim_path_free(path);
+
+	req_init(&req, WBEM_OP_ENUM);
+	req.classname = "Bad\"Class";
+	ok(cimxml_encode_request(&req, 1, &b, &h, &err) == -1 &&
+	    err.kind == WBEM_E_USAGE, "bad class name refused");
+	req_init(&req, WBEM_OP_QUERY);
+	ok(cimxml_encode_request(&req, 1, &b, &h, &err) == -1,
+	    "query without text refused");
+	req_init(&req, WBEM_OP_ENUM);
+	req.ns = "root\r\nX: y";
+	ok(cimxml_encode_request(&req, 1, &b, &h, &err) == -1,
+	    "namespace with CRLF refused");
+	buf_release(&b);
+}
+
+int
+main(void)
+{
+	xml_global_init();
+	test_captures();
+	test_values();
+	test_errors();
+	test_safety();
+	test_encode();
+	return (tap_done());
+}
