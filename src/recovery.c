@@ -197,7 +197,7 @@ recovery_call_done_cb(struct wbem_result *res, const struct wbem_error *err,
 	struct profile_reading	 rd;
 	const char		*rv;
 	uint64_t		 code;
-	char			 why[300];
+	char			 why[768];
 
 	op->pending = 0;
 	op->call = NULL;
