@@ -405,6 +405,7 @@ struct http_xfer *http_post(struct http_ctx *, const struct http_request *,
 		    http_done_cb, void *arg);		/* NULL only on OOM/bad args, cb not called */
 void		 http_cancel(struct http_xfer *);	/* cb fires with WBEM_E_CANCELLED */
 size_t		 http_inflight(const struct http_ctx *);
+struct event_base *http_ctx_base(const struct http_ctx *);	/* for deferrals */
 
 /* ---- wbem.c: protocol-neutral operations on a node ---------------------- */
 enum wbem_proto {

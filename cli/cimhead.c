@@ -1,0 +1,532 @@
+/*
+ * cimhead.c: the command-line WBEM client.  It turns its arguments into one
+ * wbem_request and one wbem_target, runs it with wbem_run, and prints the
+ * result as JSON or text; cli/print.c does the printing.  The exit status
+ * tells a script what went wrong (see cimhead(1)).  Passwords never come
+ * from the command line, where ps(1) and shell history would show them.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cimhead.h"
+#include "cli.h"
+
+#define CLI_TIMEOUT_DEFAULT	10000
+#define CLI_NS_DEFAULT		"root/cimv2"
+#define CLI_PASSWORD_MAX	1024
+
+struct cli {
+	const char		*user;
+	const char		*password_file;
+	const char		*cacert;
+	int			 insecure;
+	unsigned		 timeout_ms;
+	size_t			 max_response;
+	enum http_auth		 auth;
+	enum wbem_proto		 proto;
+	const char		*ns;
+	enum cli_format		 format;
+	int			 verbose;
+	int			 no_trailers;
+};
+
+enum {
+	OPT_PASSWORD_FILE = 256,
+	OPT_CACERT,
+	OPT_INSECURE,
+	OPT_TIMEOUT,
+	OPT_PROTOCOL,
+	OPT_NAMESPACE,
+	OPT_FORMAT,
+	OPT_AUTH,
+	OPT_MAX_RESPONSE,
+	OPT_NO_TRAILERS,
+	OPT_PASSWORD,
+};
+
+static const struct option cli_longopts[] = {
+	{ "user",		required_argument, NULL, 'u' },
+	{ "password-file",	required_argument, NULL, OPT_PASSWORD_FILE },
+	{ "cacert",		required_argument, NULL, OPT_CACERT },
+	{ "insecure",		no_argument,	   NULL, OPT_INSECURE },
+	{ "timeout",		required_argument, NULL, OPT_TIMEOUT },
+	{ "protocol",		required_argument, NULL, OPT_PROTOCOL },
+	{ "namespace",		required_argument, NULL, OPT_NAMESPACE },
+	{ "format",		required_argument, NULL, OPT_FORMAT },
+	{ "auth",		required_argument, NULL, OPT_AUTH },
+	{ "max-response",	required_argument, NULL, OPT_MAX_RESPONSE },
+	{ "no-trailers",	no_argument,	   NULL, OPT_NO_TRAILERS },
+	{ "verbose",		no_argument,	   NULL, 'v' },
+	{ "help",		no_argument,	   NULL, 'h' },
+	{ "version",		no_argument,	   NULL, 'V' },
+	/* caught only to explain why there is no such option */
+	{ "password",		optional_argument, NULL, OPT_PASSWORD },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+"usage: cimhead [options] <op> URL ...\n"
+"  query  URL WQL                      ExecQuery (WQL)\n"
+"  enum   URL CLASS                    EnumerateInstances\n"
+"  names  URL CLASS                    EnumerateInstanceNames\n"
+"  get    URL CLASS KEY=VALUE...       GetInstance\n"
+"  invoke URL CLASS[.KEY=VALUE,...] METHOD [NAME[:TYPE]=VALUE...]\n"
+"options:\n"
+"  -u, --user USER           user name (password: --password-file or\n"
+"                            the CIMHEAD_PASSWORD environment variable)\n"
+"      --password-file FILE  read the password from the first line of FILE\n"
+"      --auth SCHEME         basic (default), digest, ntlm, negotiate, any\n"
+"      --cacert FILE         trust the CA certificates in FILE\n"
+"      --insecure            do not verify the server's TLS certificate\n"
+"      --timeout MS          deadline for the whole operation (10000)\n"
+"      --max-response BYTES  largest reply accepted (16777216)\n"
+"      --protocol P          cimxml (default) or wsman\n"
+"      --namespace NS        CIM namespace (default root/cimv2)\n"
+"      --format F            json (default) or text\n"
+"      --no-trailers         do not ask for HTTP trailers (CIM-XML)\n"
+"  -v, --verbose             show the HTTP exchange on stderr (twice: bodies)\n"
+"  -h, --help                this text\n"
+"  -V, --version             the version\n"
+"exit status: 0 ok, 1 CIM error, 2 usage, 3 transport/auth/timeout\n");
+}
+
+static __dead void
+usage_error(const char *fmt, ...) PRINTFLIKE(1, 2);
+
+static __dead void
+usage_error(const char *fmt, ...)
+{
+	va_list	ap;
+
+	fprintf(stderr, "cimhead: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'cimhead --help'.\n");
+	exit(CLI_EXIT_USAGE);
+}
+
+/*
+ * The password: the first line of --password-file, else CIMHEAD_PASSWORD.
+ * Returns an allocated string, or NULL when neither is given.
+ */
+static char *
+cli_password(const char *file)
+{
+	struct stat	 st;
+	char		 line[CLI_PASSWORD_MAX + 2];
+	const char	*env;
+	FILE		*fp;
+	size_t		 n;
+	int		 fd;
+
+	if (file == NULL) {
+		env = getenv("CIMHEAD_PASSWORD");
+		return (env != NULL ? xstrdup(env) : NULL);
+	}
+	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1)
+		usage_error("--password-file %s: %s", file, strerror(errno));
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode))
+		usage_error("--password-file %s: not a regular file", file);
+	if (st.st_mode & (S_IRWXG | S_IRWXO))
+		fprintf(stderr, "cimhead: warning: password file %s is "
+		    "readable by group or others (chmod 600 it)\n", file);
+	if ((fp = fdopen(fd, "r")) == NULL)
+		usage_error("--password-file %s: %s", file, strerror(errno));
+	if (fgets(line, sizeof(line), fp) == NULL)
+		line[0] = '\0';
+	fclose(fp);
+	n = strlen(line);
+	if (n > CLI_PASSWORD_MAX)
+		usage_error("--password-file %s: first line longer than %d "
+		    "bytes", file, CLI_PASSWORD_MAX);
+	if (n > 0 && line[n - 1] == '\n')
+		line[--n] = '\0';
+	if (n > 0 && line[n - 1] == '\r')
+		line[--n] = '\0';
+	return (xstrdup(line));
+}
+
+/* Arguments that end up in XML must not hold control characters. */
+static void
+cli_check_text(const char *what, const char *s)
+{
+	const unsigned char	*p;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++)
+		if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
+			usage_error("%s: control characters cannot be sent "
+			    "in CIM-XML", what);
+}
+
+/*
+ * CIM-XML: URL http[s]://host[:port]/<namespace>.  The POST goes to /cimom
+ * on that host; the path names the namespace (empty or /cimom: default).
+ * Returns the endpoint URL (allocated) and sets *nsp (allocated or NULL).
+ */
+static char *
+cli_cimxml_url(const char *url, char **nsp)
+{
+	const char	*auth, *path, *end;
+	char		*ns, *base, *p;
+	size_t		 n;
+	struct buf	 b;
+
+	*nsp = NULL;
+	if (strncmp(url, "http://", 7) == 0)
+		auth = url + 7;
+	else if (strncmp(url, "https://", 8) == 0)
+		auth = url + 8;
+	else
+		usage_error("URL must start with http:// or https://: %s", url);
+	path = auth + strcspn(auth, "/?#");
+	if (path == auth)
+		usage_error("URL has no host: %s", url);
+	if (memchr(auth, '@', path - auth) != NULL)
+		usage_error("URL must not hold user or password: use -u and "
+		    "--password-file");
+	if (*path == '?' || *path == '#' || strpbrk(path, "?#") != NULL)
+		usage_error("URL must not have a query or fragment: %s", url);
+	buf_init(&b, 0);
+	buf_add(&b, url, path - url);
+	buf_puts(&b, "/cimom");
+	base = buf_steal(&b, NULL);
+
+	while (*path == '/')
+		path++;
+	end = path + strlen(path);
+	while (end > path && end[-1] == '/')
+		end--;
+	n = end - path;
+	if (n == 0 || (n == 5 && strncmp(path, "cimom", 5) == 0))
+		return (base);
+	ns = xstrndup(path, n);
+	p = xmalloc(n + 1);
+	if (uri_unescape(ns, p, n + 1) == -1)
+		usage_error("bad namespace in URL: %s", url);
+	free(ns);
+	*nsp = p;
+	return (base);
+}
+
+/* One KEY=VALUE of `get`, typed like the keys of cim_path_parse. */
+static void
+cli_add_key(struct cim_path *path, const char *arg)
+{
+	struct cim_path	*tmp;
+	struct buf	 b;
+
+	cli_check_text("key", arg);
+	if (strchr(arg, '=') == NULL || *arg == '=')
+		usage_error("key must be KEY=VALUE: %s", arg);
+	buf_init(&b, 0);
+	buf_printf(&b, "X.%s", arg);
+	tmp = cim_path_new(NULL, NULL);
+	if (cim_path_parse(b.data, tmp) == -1 || tmp->nkeys != 1)
+		usage_error("bad key (quote string values: K=\\\"v\\\"): %s",
+		    arg);
+	cim_path_add_key(path, tmp->keys[0].name, tmp->keys[0].type,
+	    tmp->keys[0].value);
+	cim_path_free(tmp);
+	buf_release(&b);
+}
+
+/* One NAME[:TYPE]=VALUE of `invoke`; untyped parameters are strings. */
+static void
+cli_param(struct cim_property *p, const char *arg)
+{
+	const char	*eq, *colon;
+	enum cim_type	 t = CIM_T_STRING;
+	char		*tname;
+
+	cli_check_text("parameter", arg);
+	if ((eq = strchr(arg, '=')) == NULL || eq == arg)
+		usage_error("parameter must be NAME=VALUE or NAME:TYPE=VALUE: "
+		    "%s", arg);
+	colon = memchr(arg, ':', eq - arg);
+	memset(p, 0, sizeof(*p));
+	if (colon != NULL) {
+		tname = xstrndup(colon + 1, eq - colon - 1);
+		if (cim_type_parse(tname, &t) == -1 ||
+		    t == CIM_T_REFERENCE || t == CIM_T_OBJECT)
+			usage_error("unknown parameter type \"%s\" in %s",
+			    tname, arg);
+		free(tname);
+		if (cim_value_check(t, eq + 1) == -1)
+			usage_error("parameter %.*s: \"%s\" is not a valid %s",
+			    (int)(colon - arg), arg, eq + 1, cim_type_name(t));
+		p->name = xstrndup(arg, colon - arg);
+	} else
+		p->name = xstrndup(arg, eq - arg);
+	cim_value_init(&p->v, t);
+	cim_value_add(&p->v, eq + 1);
+}
+
+/* Exit status for an error: see cimhead(1). */
+static int
+cli_exit_status(const struct wbem_error *err)
+{
+	switch (err->kind) {
+	case WBEM_E_NONE:
+		return (CLI_EXIT_OK);
+	case WBEM_E_CIM:
+		return (CLI_EXIT_CIM);
+	case WBEM_E_PROTOCOL:
+		/* a CIMError header: the server refused the request */
+		if (err->http_status >= 400 && err->name[0] != '\0')
+			return (CLI_EXIT_CIM);
+		return (CLI_EXIT_TRANSPORT);
+	case WBEM_E_USAGE:
+		return (CLI_EXIT_USAGE);
+	default:
+		return (CLI_EXIT_TRANSPORT);
+	}
+}
+
+static void
+cli_report(const struct wbem_error *err)
+{
+	if (err->kind == WBEM_E_CIM)
+		fprintf(stderr, "cimhead: %s (%d): %s\n", err->name, err->code,
+		    err->description);
+	else if (err->name[0] != '\0' && err->http_status != 0)
+		fprintf(stderr, "cimhead: %s error: HTTP %ld %s: %s\n",
+		    wbem_errkind_name(err->kind), err->http_status, err->name,
+		    err->description);
+	else
+		fprintf(stderr, "cimhead: %s error: %s\n",
+		    wbem_errkind_name(err->kind), err->description);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct cli		 o;
+	struct wbem_target	 t;
+	struct wbem_request	 req;
+	struct wbem_result	*res;
+	struct wbem_error	 err;
+	struct cim_path		*path = NULL;
+	struct cim_property	*params = NULL;
+	const char		*op, *url;
+	char			*password = NULL, *endpoint = NULL;
+	char			*url_ns = NULL;
+	long			 l;
+	int			 ch, i, nargs, status;
+
+	memset(&o, 0, sizeof(o));
+	o.timeout_ms = CLI_TIMEOUT_DEFAULT;
+	o.auth = HTTP_AUTH_BASIC;
+	o.proto = WBEM_PROTO_CIMXML;
+	o.format = CLI_FMT_JSON;
+
+	while ((ch = getopt_long(argc, argv, "u:pvhV", cli_longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'u':
+			o.user = optarg;
+			break;
+		case 'p':
+		case OPT_PASSWORD:
+			/* never echo what followed: it may be the password */
+			usage_error("there is no password option: a password "
+			    "on the command line is visible to every user "
+			    "(ps, shell history); use --password-file FILE or "
+			    "the CIMHEAD_PASSWORD environment variable");
+		case OPT_PASSWORD_FILE:
+			o.password_file = optarg;
+			break;
+		case OPT_CACERT:
+			o.cacert = optarg;
+			break;
+		case OPT_INSECURE:
+			o.insecure = 1;
+			break;
+		case OPT_TIMEOUT:
+			if (parse_long_range(optarg, 1, 3600000, &l) == -1)
+				usage_error("--timeout: milliseconds, 1 to "
+				    "3600000: %s", optarg);
+			o.timeout_ms = (unsigned)l;
+			break;
+		case OPT_MAX_RESPONSE:
+			if (parse_long_range(optarg, 1, 1L << 30, &l) == -1)
+				usage_error("--max-response: bytes, 1 to "
+				    "1073741824: %s", optarg);
+			o.max_response = (size_t)l;
+			break;
+		case OPT_PROTOCOL:
+			if (wbem_proto_parse(optarg, &o.proto) == -1)
+				usage_error("--protocol: cimxml or wsman: %s",
+				    optarg);
+			break;
+		case OPT_NAMESPACE:
+			cli_check_text("--namespace", optarg);
+			o.ns = optarg;
+			break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "json") == 0)
+				o.format = CLI_FMT_JSON;
+			else if (strcmp(optarg, "text") == 0)
+				o.format = CLI_FMT_TEXT;
+			else
+				usage_error("--format: json or text: %s",
+				    optarg);
+			break;
+		case OPT_AUTH:
+			if (http_auth_parse(optarg, &o.auth) == -1)
+				usage_error("--auth: basic, digest, ntlm, "
+				    "negotiate or any: %s", optarg);
+			break;
+		case OPT_NO_TRAILERS:
+			o.no_trailers = 1;
+			break;
+		case 'v':
+			o.verbose++;
+			break;
+		case 'h':
+			usage(stdout);
+			return (CLI_EXIT_OK);
+		case 'V':
+			printf("cimhead %s\n", PACKAGE_VERSION);
+			return (CLI_EXIT_OK);
+		default:
+			usage(stderr);
+			return (CLI_EXIT_USAGE);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 2)
+		usage_error("an operation and a URL are needed");
+	op = argv[0];
+	url = argv[1];
+	nargs = argc - 2;
+	argv += 2;
+
+	log_init("cimhead", o.verbose >= 2 ? LOG_LVL_DEBUG :
+	    o.verbose == 1 ? LOG_LVL_INFO : LOG_LVL_WARN, 0);
+
+	memset(&t, 0, sizeof(t));
+	t.proto = o.proto;
+	if (o.proto == WBEM_PROTO_CIMXML) {
+		endpoint = cli_cimxml_url(url, &url_ns);
+		t.url = endpoint;
+	} else {
+		if (strncmp(url, "http://", 7) != 0 &&
+		    strncmp(url, "https://", 8) != 0)
+			usage_error("URL must start with http:// or https://: "
+			    "%s", url);
+		t.url = url;
+	}
+	t.ns = o.ns != NULL ? o.ns : url_ns != NULL ? url_ns :
+	    CLI_NS_DEFAULT;
+	if (o.user != NULL) {
+		password = cli_password(o.password_file);
+		if (password == NULL && o.auth != HTTP_AUTH_NEGOTIATE)
+			usage_error("-u %s needs a password: --password-file "
+			    "FILE or CIMHEAD_PASSWORD", o.user);
+		t.user = o.user;
+		t.password = password != NULL ? password : "";
+	} else if (o.password_file != NULL)
+		usage_error("--password-file without -u USER");
+	t.auth = o.auth;
+	t.cacert = o.cacert;
+	t.insecure = o.insecure;
+	t.timeout_ms = o.timeout_ms;
+	t.max_response = o.max_response;
+	t.want_trailers = !o.no_trailers;
+	t.verbose = o.verbose > 0;
+
+	memset(&req, 0, sizeof(req));
+	req.ns = t.ns;
+	req.deep = 1;
+	if (strcmp(op, "query") == 0) {
+		if (nargs != 1)
+			usage_error("query URL WQL");
+		cli_check_text("query", argv[0]);
+		req.op = WBEM_OP_QUERY;
+		req.query = argv[0];
+		req.query_lang = "WQL";
+	} else if (strcmp(op, "enum") == 0 || strcmp(op, "names") == 0) {
+		if (nargs != 1)
+			usage_error("%s URL CLASS", op);
+		cli_check_text("class", argv[0]);
+		req.op = op[0] == 'e' ? WBEM_OP_ENUM : WBEM_OP_ENUM_NAMES;
+		req.classname = argv[0];
+	} else if (strcmp(op, "get") == 0) {
+		if (nargs < 1)
+			usage_error("get URL CLASS KEY=VALUE...");
+		path = cim_path_new(t.ns, NULL);
+		cli_check_text("class", argv[0]);
+		if (cim_path_parse(argv[0], path) == -1 || path->nkeys != 0)
+			usage_error("get: bad class name: %s", argv[0]);
+		for (i = 1; i < nargs; i++)
+			cli_add_key(path, argv[i]);
+		req.op = WBEM_OP_GET;
+		req.classname = path->classname;
+		req.path = path;
+	} else if (strcmp(op, "invoke") == 0) {
+		if (nargs < 2)
+			usage_error("invoke URL CLASS[.KEY=VALUE,...] METHOD "
+			    "[NAME[:TYPE]=VALUE...]");
+		path = cim_path_new(t.ns, NULL);
+		cli_check_text("object", argv[0]);
+		cli_check_text("method", argv[1]);
+		if (cim_path_parse(argv[0], path) == -1)
+			usage_error("invoke: bad object path (quote string "
+			    "keys: Class.Key=\\\"v\\\"): %s", argv[0]);
+		if (nargs > 2)
+			params = xcalloc(nargs - 2, sizeof(*params));
+		for (i = 2; i < nargs; i++)
+			cli_param(&params[i - 2], argv[i]);
+		req.op = WBEM_OP_INVOKE;
+		req.classname = path->classname;
+		req.path = path;
+		req.method = argv[1];
+		req.nparams = nargs > 2 ? nargs - 2 : 0;
+		req.params = params;
+	} else
+		usage_error("unknown operation \"%s\" (query, enum, names, get, "
+		    "invoke)", op);
+
+	res = wbem_run(&t, &req, &err);
+	if (res != NULL) {
+		status = print_result(stdout, o.format, res, path) == 0 ?
+		    CLI_EXIT_OK : CLI_EXIT_TRANSPORT;
+		wbem_result_free(res);
+	} else {
+		if (err.kind == WBEM_E_NONE)
+			wbem_error_set(&err, WBEM_E_PROTOCOL, 0, NULL,
+			    "no result");
+		status = cli_exit_status(&err);
+		print_error(stdout, o.format, &err);
+		cli_report(&err);
+	}
+	if (fflush(stdout) == EOF && status == CLI_EXIT_OK)
+		status = CLI_EXIT_TRANSPORT;
+
+	for (i = 0; params != NULL && i < nargs - 2; i++)
+		cim_property_clear(&params[i]);
+	free(params);
+	cim_path_free(path);
+	if (password != NULL) {
+		memset(password, 0, strlen(password));
+		free(password);
+	}
+	free(endpoint);
+	free(url_ns);
+	return (status);
+}

@@ -1,0 +1,33 @@
+/*
+ * cli.h: what cli/cimhead.c (options, targets, exit status) and cli/print.c
+ * (JSON and text output) share.  Private to the cimhead program.
+ */
+#ifndef CLI_H
+#define CLI_H
+
+#include <stdio.h>
+
+#include "cimhead.h"
+
+/* exit statuses: the contract in cimhead(1) */
+#define CLI_EXIT_OK		0
+#define CLI_EXIT_CIM		1	/* the server said no (CIM status, CIMError) */
+#define CLI_EXIT_USAGE		2
+#define CLI_EXIT_TRANSPORT	3	/* transport, auth, timeout, HTTP, bad reply */
+
+enum cli_format {
+	CLI_FMT_JSON = 0,
+	CLI_FMT_TEXT,
+};
+
+/*
+ * Prints a result.  req_path, when not NULL, is the path the user asked for
+ * (GetInstance replies carry none).  Returns 0, or -1 when the output could
+ * not be produced (message on stderr).
+ */
+int	print_result(FILE *, enum cli_format, const struct wbem_result *,
+	    const struct cim_path *req_path);
+/* Prints an error on out (JSON only; text prints nothing there). */
+int	print_error(FILE *, enum cli_format, const struct wbem_error *);
+
+#endif /* CLI_H */

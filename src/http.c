@@ -1,0 +1,822 @@
+/*
+ * http.c: HTTP POST for the WBEM clients, on libcurl's multi interface
+ * driven by the program's libevent base (curl's hiperfifo pattern: curl
+ * tells us which sockets to watch and when to wake it; one event per
+ * socket, one timer per context).  Connections stay in the multi's cache,
+ * so a node is reached over a kept-alive connection.
+ *
+ * This is the only file that includes curl.  What it guarantees its callers:
+ * - every http_post completes exactly once, never from inside http_post;
+ * - every transfer has a deadline fixed when it starts, and a size cap;
+ * - TLS verification is on unless the caller asks, explicitly, for less;
+ * - no CURLOPT_FAILONERROR: any HTTP status is a response, with headers;
+ * - an OpenPegasus protocol error (400/501 with no body framing on a
+ *   connection the server keeps open) is delivered at the end of its
+ *   headers instead of waiting for a close that never comes;
+ * - the verbose log never shows a credential.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <curl/curl.h>
+#include <event2/event.h>
+
+#include "cimhead.h"
+
+#define HTTP_MAX_HEADERS	256	/* per response, trailers included */
+#define HTTP_TIMEOUT_FALLBACK_MS 10000	/* when the caller gave 0 */
+
+struct http_sock;
+
+struct http_ctx {
+	struct event_base	*base;
+	CURLM			*multi;
+	struct event		*timer;
+	struct http_sock	*socks;		/* watched sockets */
+	struct http_xfer	*xfers;		/* in flight, doubly linked */
+	size_t			 ninflight;
+	int			 dispatching;	/* inside our completion loop */
+	int			 dying;		/* http_ctx_free called meanwhile */
+};
+
+struct http_sock {
+	curl_socket_t		 fd;
+	struct event		*ev;
+	struct http_ctx		*ctx;
+	struct http_sock	*prev, *next;
+};
+
+struct http_xfer {
+	struct http_ctx		*ctx;
+	struct http_xfer	*prev, *next;
+	CURL			*easy;
+	int			 added;		/* handed to the multi */
+	struct curl_slist	*hdrs;
+	http_done_cb		 cb;
+	void			*arg;
+	int			 verbose;
+	size_t			 max_response;
+
+	/* an error found before the transfer could start, reported later */
+	struct event		*defer;
+	struct wbem_error	 early;
+
+	/* response being read */
+	long			 status;	/* from the latest status line */
+	int			 headers_done;	/* the blank line was seen */
+	struct http_header	*headers;
+	size_t			 nheaders;
+	struct http_header	*trailers;
+	size_t			 ntrailers;
+	size_t			 header_bytes;
+	struct buf		 body;
+	int			 cut_short;
+	int			 toobig;
+	char			 errbuf[CURL_ERROR_SIZE];
+};
+
+static int	http_socket_cb(CURL *, curl_socket_t, int, void *, void *);
+static int	http_timer_cb(CURLM *, long, void *);
+static void	http_event_cb(evutil_socket_t, short, void *);
+static void	http_timeout_cb(evutil_socket_t, short, void *);
+static void	http_defer_cb(evutil_socket_t, short, void *);
+static size_t	http_header_cb(char *, size_t, size_t, void *);
+static size_t	http_write_cb(char *, size_t, size_t, void *);
+static int	http_debug_cb(CURL *, curl_infotype, char *, size_t, void *);
+static void	http_check_done(struct http_ctx *);
+static void	http_finish(struct http_xfer *, CURLcode);
+static void	http_complete(struct http_xfer *, const struct http_response *,
+		    const struct wbem_error *);
+static void	http_ctx_destroy(struct http_ctx *);
+static void	http_sock_free(struct http_ctx *, struct http_sock *);
+static void	http_log(enum log_level, const char *, ...) PRINTFLIKE(2, 3);
+
+int
+http_auth_parse(const char *s, enum http_auth *out)
+{
+	static const struct {
+		const char	*name;
+		enum http_auth	 auth;
+	} names[] = {
+		{ "any", HTTP_AUTH_ANY },
+		{ "basic", HTTP_AUTH_BASIC },
+		{ "digest", HTTP_AUTH_DIGEST },
+		{ "ntlm", HTTP_AUTH_NTLM },
+		{ "negotiate", HTTP_AUTH_NEGOTIATE },
+	};
+	size_t	i;
+
+	for (i = 0; i < nitems(names); i++) {
+		if (str_casecmp_ascii(s, names[i].name) == 0) {
+			*out = names[i].auth;
+			return (0);
+		}
+	}
+	return (-1);
+}
+
+static const char *
+http_header_find(const struct http_header *h, size_t n, const char *name)
+{
+	size_t	i;
+
+	/* the last one wins, as a repeated header overrides */
+	for (i = n; i > 0; i--)
+		if (str_casecmp_ascii(h[i - 1].name, name) == 0)
+			return (h[i - 1].value);
+	return (NULL);
+}
+
+const char *
+http_response_header(const struct http_response *r, const char *name)
+{
+	return (http_header_find(r->headers, r->nheaders, name));
+}
+
+const char *
+http_response_trailer(const struct http_response *r, const char *name)
+{
+	return (http_header_find(r->trailers, r->ntrailers, name));
+}
+
+static void
+http_headers_clear(struct http_header **h, size_t *n)
+{
+	size_t	i;
+
+	for (i = 0; i < *n; i++) {
+		free((*h)[i].name);
+		free((*h)[i].value);
+	}
+	free(*h);
+	*h = NULL;
+	*n = 0;
+}
+
+struct http_ctx *
+http_ctx_new(struct event_base *base)
+{
+	struct http_ctx	*ctx;
+	static int	 curl_ready;
+
+	if (!curl_ready) {
+		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+			return (NULL);
+		curl_ready = 1;
+	}
+	ctx = xcalloc(1, sizeof(*ctx));
+	ctx->base = base;
+	if ((ctx->multi = curl_multi_init()) == NULL)
+		goto fail;
+	if ((ctx->timer = evtimer_new(base, http_timeout_cb, ctx)) == NULL)
+		goto fail;
+	if (curl_multi_setopt(ctx->multi, CURLMOPT_SOCKETFUNCTION,
+	    http_socket_cb) != CURLM_OK ||
+	    curl_multi_setopt(ctx->multi, CURLMOPT_SOCKETDATA, ctx) != CURLM_OK ||
+	    curl_multi_setopt(ctx->multi, CURLMOPT_TIMERFUNCTION,
+	    http_timer_cb) != CURLM_OK ||
+	    curl_multi_setopt(ctx->multi, CURLMOPT_TIMERDATA, ctx) != CURLM_OK)
+		goto fail;
+	return (ctx);
+fail:
+	if (ctx->timer != NULL)
+		event_free(ctx->timer);
+	if (ctx->multi != NULL)
+		curl_multi_cleanup(ctx->multi);
+	free(ctx);
+	return (NULL);
+}
+
+void
+http_ctx_free(struct http_ctx *ctx)
+{
+	if (ctx == NULL)
+		return;
+	/* Cancelling fires callbacks, which may start nothing new here. */
+	ctx->dying = 1;
+	while (ctx->xfers != NULL)
+		http_cancel(ctx->xfers);
+	if (ctx->dispatching)
+		return;		/* http_check_done frees it when it unwinds */
+	http_ctx_destroy(ctx);
+}
+
+static void
+http_ctx_destroy(struct http_ctx *ctx)
+{
+	curl_multi_cleanup(ctx->multi);
+	/* whatever curl did not hand back while closing its cache */
+	while (ctx->socks != NULL)
+		http_sock_free(ctx, ctx->socks);
+	event_free(ctx->timer);
+	free(ctx);
+}
+
+struct event_base *
+http_ctx_base(const struct http_ctx *ctx)
+{
+	return (ctx->base);
+}
+
+size_t
+http_inflight(const struct http_ctx *ctx)
+{
+	return (ctx->ninflight);
+}
+
+static void
+http_sock_free(struct http_ctx *ctx, struct http_sock *s)
+{
+	if (s->prev != NULL)
+		s->prev->next = s->next;
+	else
+		ctx->socks = s->next;
+	if (s->next != NULL)
+		s->next->prev = s->prev;
+	if (s->ev != NULL)
+		event_free(s->ev);
+	free(s);
+}
+
+/* CURLMOPT_SOCKETFUNCTION: curl says what to watch on one socket. */
+static int
+http_socket_cb(CURL *easy, curl_socket_t fd, int what, void *cbp, void *sockp)
+{
+	struct http_ctx		*ctx = cbp;
+	struct http_sock	*s = sockp;
+	short			 events;
+
+	if (what == CURL_POLL_REMOVE) {
+		if (s != NULL) {
+			curl_multi_assign(ctx->multi, fd, NULL);
+			http_sock_free(ctx, s);
+		}
+		return (0);
+	}
+	events = EV_PERSIST;
+	if (what & CURL_POLL_IN)
+		events |= EV_READ;
+	if (what & CURL_POLL_OUT)
+		events |= EV_WRITE;
+	if (s == NULL) {
+		s = xcalloc(1, sizeof(*s));
+		s->fd = fd;
+		s->ctx = ctx;
+		s->next = ctx->socks;
+		if (ctx->socks != NULL)
+			ctx->socks->prev = s;
+		ctx->socks = s;
+		curl_multi_assign(ctx->multi, fd, s);
+	} else
+		event_free(s->ev);
+	s->ev = event_new(ctx->base, fd, events, http_event_cb, s);
+	if (s->ev == NULL || event_add(s->ev, NULL) == -1)
+		fatal("http: cannot watch socket %d", (int)fd);
+	return (0);
+}
+
+/* CURLMOPT_TIMERFUNCTION: curl wants to be woken after ms (-1: never). */
+static int
+http_timer_cb(CURLM *multi, long ms, void *arg)
+{
+	struct http_ctx	*ctx = arg;
+	struct timeval	 tv;
+
+	if (ms < 0) {
+		evtimer_del(ctx->timer);
+		return (0);
+	}
+	/*
+	 * Even a 0 ms timeout goes through the loop: acting now could finish
+	 * a transfer inside http_post, and callbacks must never fire there.
+	 */
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	evtimer_add(ctx->timer, &tv);
+	return (0);
+}
+
+static void
+http_event_cb(evutil_socket_t fd, short events, void *arg)
+{
+	struct http_sock	*s = arg;
+	struct http_ctx		*ctx = s->ctx;
+	int			 action = 0, running;
+
+	if (events & EV_READ)
+		action |= CURL_CSELECT_IN;
+	if (events & EV_WRITE)
+		action |= CURL_CSELECT_OUT;
+	/* s may be freed inside this call (CURL_POLL_REMOVE). */
+	curl_multi_socket_action(ctx->multi, fd, action, &running);
+	http_check_done(ctx);
+}
+
+static void
+http_timeout_cb(evutil_socket_t fd, short events, void *arg)
+{
+	struct http_ctx	*ctx = arg;
+	int		 running;
+
+	curl_multi_socket_action(ctx->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+	http_check_done(ctx);
+}
+
+/* Completes every transfer curl has finished. */
+static void
+http_check_done(struct http_ctx *ctx)
+{
+	CURLMsg			*msg;
+	int			 left;
+	CURL			*easy;
+	CURLcode		 rc;
+	struct http_xfer	*x;
+
+	ctx->dispatching++;
+	while (!ctx->dying &&
+	    (msg = curl_multi_info_read(ctx->multi, &left)) != NULL) {
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		easy = msg->easy_handle;
+		rc = msg->data.result;
+		x = NULL;
+		curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&x);
+		if (x != NULL)
+			http_finish(x, rc);
+	}
+	ctx->dispatching--;
+	if (ctx->dying && ctx->dispatching == 0)
+		http_ctx_destroy(ctx);
+}
+
+static void
+http_xfer_unlink(struct http_xfer *x)
+{
+	struct http_ctx	*ctx = x->ctx;
+
+	if (x->prev != NULL)
+		x->prev->next = x->next;
+	else
+		ctx->xfers = x->next;
+	if (x->next != NULL)
+		x->next->prev = x->prev;
+	x->prev = x->next = NULL;
+	ctx->ninflight--;
+}
+
+static void
+http_xfer_free(struct http_xfer *x)
+{
+	if (x->easy != NULL) {
+		if (x->added)
+			curl_multi_remove_handle(x->ctx->multi, x->easy);
+		curl_easy_cleanup(x->easy);
+	}
+	if (x->defer != NULL)
+		event_free(x->defer);
+	curl_slist_free_all(x->hdrs);
+	http_headers_clear(&x->headers, &x->nheaders);
+	http_headers_clear(&x->trailers, &x->ntrailers);
+	buf_release(&x->body);
+	free(x);
+}
+
+/* Calls back once and frees the transfer; x is gone afterwards. */
+static void
+http_complete(struct http_xfer *x, const struct http_response *resp,
+    const struct wbem_error *err)
+{
+	http_done_cb	 cb = x->cb;
+	void		*arg = x->arg;
+
+	http_xfer_unlink(x);
+	/* Detach from curl first, so the callback may start a new post. */
+	if (x->easy != NULL && x->added) {
+		curl_multi_remove_handle(x->ctx->multi, x->easy);
+		x->added = 0;
+	}
+	cb(resp, err, arg);
+	http_xfer_free(x);
+}
+
+/* Turns curl's verdict into a response or an error. */
+static void
+http_finish(struct http_xfer *x, CURLcode rc)
+{
+	struct http_response	 resp;
+	struct wbem_error	 err;
+	long			 status = 0;
+
+	wbem_error_clear(&err);
+	if (x->toobig || rc == CURLE_FILESIZE_EXCEEDED) {
+		wbem_error_set(&err, WBEM_E_TOOBIG, rc, "toobig",
+		    "response larger than %zu bytes", x->max_response);
+		http_complete(x, NULL, &err);
+		return;
+	}
+	if (rc != CURLE_OK && !x->cut_short) {
+		if (rc == CURLE_OPERATION_TIMEDOUT)
+			wbem_error_set(&err, WBEM_E_TIMEOUT, rc, "timeout",
+			    "%s", x->errbuf[0] ? x->errbuf :
+			    curl_easy_strerror(rc));
+		else
+			wbem_error_set(&err, WBEM_E_TRANSPORT, rc,
+			    curl_easy_strerror(rc), "%s", x->errbuf[0] ?
+			    x->errbuf : curl_easy_strerror(rc));
+		http_complete(x, NULL, &err);
+		return;
+	}
+	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
+	memset(&resp, 0, sizeof(resp));
+	resp.status = x->status != 0 ? x->status : status;
+	resp.headers = x->headers;
+	resp.nheaders = x->nheaders;
+	resp.trailers = x->trailers;
+	resp.ntrailers = x->ntrailers;
+	if (x->body.data == NULL)
+		buf_add(&x->body, "", 0);
+	resp.body = x->body.data;
+	resp.body_len = x->body.len;
+	resp.cut_short = x->cut_short;
+	if (x->verbose && x->cut_short)
+		log_info("http: status %ld without body framing: "
+		    "answered at the end of its headers", resp.status);
+	http_complete(x, &resp, &err);
+}
+
+/* Reports an error found in http_post from the loop, as promised. */
+static void
+http_defer_cb(evutil_socket_t fd, short events, void *arg)
+{
+	struct http_xfer	*x = arg;
+	struct wbem_error	 err = x->early;
+
+	http_complete(x, NULL, &err);
+}
+
+void
+http_cancel(struct http_xfer *x)
+{
+	struct wbem_error	err;
+
+	if (x == NULL)
+		return;
+	wbem_error_set(&err, WBEM_E_CANCELLED, 0, "cancelled",
+	    "operation cancelled");
+	http_complete(x, NULL, &err);
+}
+
+/* Adds one "Name: value" line to a header list, within the caps. */
+static int
+http_header_add(struct http_xfer *x, struct http_header **h, size_t *n,
+    const char *line, size_t len)
+{
+	const char	*colon, *v, *end;
+
+	if (x->nheaders + x->ntrailers >= HTTP_MAX_HEADERS)
+		return (-1);
+	end = line + len;
+	while (end > line && (end[-1] == '\r' || end[-1] == '\n'))
+		end--;
+	if ((colon = memchr(line, ':', end - line)) == NULL || colon == line)
+		return (0);	/* not a header line: ignore it */
+	v = colon + 1;
+	while (v < end && (*v == ' ' || *v == '\t'))
+		v++;
+	while (end > v && (end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	*h = xreallocarray(*h, *n + 1, sizeof(**h));
+	(*h)[*n].name = xstrndup(line, colon - line);
+	(*h)[*n].value = xstrndup(v, end - v);
+	(*n)++;
+	return (0);
+}
+
+/*
+ * At the end of a response's headers: decide whether to read on.  Returns
+ * -1 to stop the transfer (size cap, or a reply we have all of).
+ */
+static int
+http_headers_end(struct http_xfer *x)
+{
+	const char	*cl, *te;
+	uint64_t	 len;
+
+	x->headers_done = 1;
+	if (x->status >= 100 && x->status < 200)
+		return (0);
+	cl = http_header_find(x->headers, x->nheaders, "Content-Length");
+	te = http_header_find(x->headers, x->nheaders, "Transfer-Encoding");
+	if (cl != NULL && parse_u64(cl, &len) == 0 && len > x->max_response) {
+		x->toobig = 1;
+		return (-1);
+	}
+	/*
+	 * OpenPegasus answers a protocol error with 400/501, a CIMError
+	 * header, no Content-Length, no chunking, and keeps the connection
+	 * open: a body "until close" would never end.  All that matters is
+	 * in the headers, so stop here; curl then drops the connection.
+	 */
+	if ((x->status == 400 || x->status == 501) && cl == NULL &&
+	    (te == NULL || strstr(te, "chunked") == NULL)) {
+		x->cut_short = 1;
+		return (-1);
+	}
+	return (0);
+}
+
+/* CURLOPT_HEADERFUNCTION: status lines, headers, the blank line, trailers. */
+static size_t
+http_header_cb(char *data, size_t size, size_t nitems, void *arg)
+{
+	struct http_xfer	*x = arg;
+	size_t			 len = size * nitems;
+	const char		*p;
+
+	x->header_bytes += len;
+	if (x->header_bytes > x->max_response) {
+		x->toobig = 1;
+		return (0);
+	}
+	if (len >= 5 && strncmp(data, "HTTP/", 5) == 0) {
+		/*
+		 * A new response (after 1xx, or a 401 before the retry with
+		 * credentials): only the last one's headers are kept.
+		 */
+		http_headers_clear(&x->headers, &x->nheaders);
+		http_headers_clear(&x->trailers, &x->ntrailers);
+		buf_reset(&x->body);
+		x->headers_done = 0;
+		x->status = 0;
+		if ((p = memchr(data, ' ', len)) != NULL) {
+			for (p++; p < data + len && isdigit((unsigned char)*p);
+			    p++)
+				x->status = x->status * 10 + (*p - '0');
+		}
+		return (len);
+	}
+	if (len <= 2 && (len == 0 || data[0] == '\r' || data[0] == '\n')) {
+		if (!x->headers_done && http_headers_end(x) == -1)
+			return (0);
+		return (len);
+	}
+	if (http_header_add(x, x->headers_done ? &x->trailers : &x->headers,
+	    x->headers_done ? &x->ntrailers : &x->nheaders, data, len) == -1) {
+		x->toobig = 1;
+		return (0);
+	}
+	return (len);
+}
+
+/* CURLOPT_WRITEFUNCTION: the body, under the cap. */
+static size_t
+http_write_cb(char *data, size_t size, size_t nitems, void *arg)
+{
+	struct http_xfer	*x = arg;
+	size_t			 len = size * nitems;
+
+	if (buf_add(&x->body, data, len) == -1) {
+		x->toobig = 1;
+		return (0);
+	}
+	return (len);
+}
+
+static void
+http_log(enum log_level lvl, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	log_vmsg(lvl, fmt, ap);
+	va_end(ap);
+}
+
+/* Logs a block of header lines, hiding credentials. */
+static void
+http_log_headers(enum log_level lvl, const char *prefix, const char *data,
+    size_t len)
+{
+	const char	*p = data, *end = data + len, *nl, *sp;
+	size_t		 n;
+	int		 secret;
+
+	while (p < end) {
+		if ((nl = memchr(p, '\n', end - p)) == NULL)
+			nl = end;
+		n = nl - p;
+		if (n > 0 && p[n - 1] == '\r')
+			n--;
+		if (n > 0) {
+			secret = (n >= 14 && strncasecmp(p, "Authorization:",
+			    14) == 0) || (n >= 20 && strncasecmp(p,
+			    "Proxy-Authorization:", 20) == 0);
+			if (secret) {
+				/* keep the scheme, hide the rest */
+				sp = (const char *)memchr(p, ':', n) + 1;
+				while (sp < p + n && *sp == ' ')
+					sp++;
+				while (sp < p + n && *sp != ' ')
+					sp++;
+				http_log(lvl, "%s%.*s ****", prefix,
+				    (int)(sp - p), p);
+			} else
+				http_log(lvl, "%s%.*s", prefix, (int)n, p);
+		}
+		p = nl + 1;
+	}
+}
+
+/* CURLOPT_DEBUGFUNCTION: the -v view of the exchange. */
+static int
+http_debug_cb(CURL *easy, curl_infotype type, char *data, size_t len,
+    void *arg)
+{
+	switch (type) {
+	case CURLINFO_TEXT:
+		http_log_headers(LOG_LVL_INFO, "* ", data, len);
+		break;
+	case CURLINFO_HEADER_OUT:
+		http_log_headers(LOG_LVL_INFO, "> ", data, len);
+		break;
+	case CURLINFO_HEADER_IN:
+		http_log_headers(LOG_LVL_INFO, "< ", data, len);
+		break;
+	case CURLINFO_DATA_OUT:
+		if (log_get_level() >= LOG_LVL_DEBUG)
+			log_debug("> [%zu bytes]\n%.*s", len, (int)len, data);
+		break;
+	case CURLINFO_DATA_IN:
+		if (log_get_level() >= LOG_LVL_DEBUG)
+			log_debug("< [%zu bytes]\n%.*s", len, (int)len, data);
+		break;
+	default:
+		break;
+	}
+	return (0);
+}
+
+static long
+http_auth_bits(enum http_auth a)
+{
+	switch (a) {
+	case HTTP_AUTH_BASIC:
+		return (CURLAUTH_BASIC);
+	case HTTP_AUTH_DIGEST:
+		return (CURLAUTH_DIGEST);
+	case HTTP_AUTH_NTLM:
+		return (CURLAUTH_NTLM);
+	case HTTP_AUTH_NEGOTIATE:
+		return (CURLAUTH_NEGOTIATE);
+	case HTTP_AUTH_ANY:
+		break;
+	}
+	/* not CURLAUTH_ANY: that includes NTLM_WB, which runs a helper */
+	return (CURLAUTH_BASIC | CURLAUTH_DIGEST | CURLAUTH_NTLM |
+	    CURLAUTH_NEGOTIATE);
+}
+
+/* Sets up the easy handle; -1 with err filled on the first failure. */
+static int
+http_setup(struct http_xfer *x, const struct http_request *req,
+    struct wbem_error *err)
+{
+	CURL			*e = x->easy;
+	CURLcode		 rc = CURLE_OK;
+	const char * const	*h;
+	char			 line[512];
+	unsigned		 timeout;
+	struct curl_slist	*l;
+
+#define SET(opt, val) do {						\
+	if (rc == CURLE_OK && (rc = curl_easy_setopt(e, opt, val)) != CURLE_OK) \
+		wbem_error_set(err, WBEM_E_USAGE, rc, "setopt",		\
+		    "http: cannot set %s: %s", #opt, curl_easy_strerror(rc)); \
+} while (0)
+
+	timeout = req->timeout_ms != 0 ? req->timeout_ms :
+	    HTTP_TIMEOUT_FALLBACK_MS;
+
+	/* headers: ours, the caller's, and the two that are protocol facts */
+	snprintf(line, sizeof(line), "Content-Type: %s",
+	    req->content_type != NULL ? req->content_type :
+	    "application/xml; charset=utf-8");
+	if ((l = curl_slist_append(x->hdrs, line)) == NULL)
+		goto oom;
+	x->hdrs = l;
+	for (h = req->headers; h != NULL && *h != NULL; h++) {
+		if ((l = curl_slist_append(x->hdrs, *h)) == NULL)
+			goto oom;
+		x->hdrs = l;
+	}
+	/* the server never sends 100 Continue: curl would stall 1 s */
+	if ((l = curl_slist_append(x->hdrs, "Expect:")) == NULL)
+		goto oom;
+	x->hdrs = l;
+	if (req->want_trailers) {
+		if ((l = curl_slist_append(x->hdrs, "TE: trailers")) == NULL)
+			goto oom;
+		x->hdrs = l;
+	}
+
+	SET(CURLOPT_PRIVATE, (void *)x);
+	SET(CURLOPT_ERRORBUFFER, x->errbuf);
+	SET(CURLOPT_NOSIGNAL, 1L);
+	SET(CURLOPT_URL, req->url);
+#if LIBCURL_VERSION_NUM >= 0x075500
+	SET(CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+	SET(CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+	SET(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
+	SET(CURLOPT_FOLLOWLOCATION, 0L);
+	SET(CURLOPT_USERAGENT, PACKAGE_NAME "/" PACKAGE_VERSION);
+	SET(CURLOPT_POST, 1L);
+	SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
+	SET(CURLOPT_COPYPOSTFIELDS, req->body != NULL ? req->body : "");
+	SET(CURLOPT_HTTPHEADER, x->hdrs);
+	SET(CURLOPT_TIMEOUT_MS, (long)timeout);
+	SET(CURLOPT_CONNECTTIMEOUT_MS, (long)timeout);
+	SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)x->max_response);
+	SET(CURLOPT_HEADERFUNCTION, http_header_cb);
+	SET(CURLOPT_HEADERDATA, (void *)x);
+	SET(CURLOPT_WRITEFUNCTION, http_write_cb);
+	SET(CURLOPT_WRITEDATA, (void *)x);
+	/* verification is explicit, never left to a build default */
+	SET(CURLOPT_SSL_VERIFYPEER, req->insecure ? 0L : 1L);
+	SET(CURLOPT_SSL_VERIFYHOST, req->insecure ? 0L : 2L);
+	if (req->cacert != NULL)
+		SET(CURLOPT_CAINFO, req->cacert);
+	if (req->user != NULL) {
+		SET(CURLOPT_HTTPAUTH, http_auth_bits(req->auth));
+		SET(CURLOPT_USERNAME, req->user);
+		SET(CURLOPT_PASSWORD, req->password != NULL ?
+		    req->password : "");
+	}
+	if (req->verbose) {
+		SET(CURLOPT_DEBUGFUNCTION, http_debug_cb);
+		SET(CURLOPT_DEBUGDATA, (void *)x);
+		SET(CURLOPT_VERBOSE, 1L);
+	}
+#undef SET
+	return (rc == CURLE_OK ? 0 : -1);
+oom:
+	wbem_error_set(err, WBEM_E_USAGE, 0, "oom", "http: out of memory");
+	return (-1);
+}
+
+struct http_xfer *
+http_post(struct http_ctx *ctx, const struct http_request *req,
+    http_done_cb cb, void *arg)
+{
+	struct http_xfer	*x;
+	struct wbem_error	 err;
+	CURLMcode		 mrc;
+
+	if (ctx == NULL || req == NULL || req->url == NULL || cb == NULL ||
+	    ctx->dying)
+		return (NULL);
+	x = xcalloc(1, sizeof(*x));
+	x->ctx = ctx;
+	x->cb = cb;
+	x->arg = arg;
+	x->verbose = req->verbose;
+	x->max_response = req->max_response != 0 ? req->max_response :
+	    HTTP_MAX_RESPONSE_DEFAULT;
+	buf_init(&x->body, x->max_response);
+	wbem_error_clear(&err);
+
+	x->next = ctx->xfers;
+	if (ctx->xfers != NULL)
+		ctx->xfers->prev = x;
+	ctx->xfers = x;
+	ctx->ninflight++;
+
+	if ((x->easy = curl_easy_init()) == NULL)
+		wbem_error_set(&err, WBEM_E_TRANSPORT, 0, "init",
+		    "http: cannot create a transfer");
+	else if (http_setup(x, req, &err) == 0) {
+		if ((mrc = curl_multi_add_handle(ctx->multi, x->easy)) ==
+		    CURLM_OK) {
+			x->added = 1;
+			return (x);
+		}
+		wbem_error_set(&err, WBEM_E_TRANSPORT, mrc, "multi",
+		    "http: %s", curl_multi_strerror(mrc));
+	}
+	/* the caller hears of it from the loop, never from in here */
+	x->early = err;
+	if ((x->defer = evtimer_new(ctx->base, http_defer_cb, x)) == NULL) {
+		http_xfer_unlink(x);
+		http_xfer_free(x);
+		return (NULL);
+	}
+	event_active(x->defer, EV_TIMEOUT, 1);
+	return (x);
+}

@@ -1,0 +1,594 @@
+/*
+ * test_http.c: http.c against an in-process libevent server that answers
+ * each request with the next canned reply of a script: exactly-once
+ * callbacks (success, timeout, cancel, context free, refusal), never from
+ * inside http_post; trailers; the bodiless 400 on an open connection;
+ * size caps; the last response's headers after a 401; keep-alive.
+ */
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+
+#include "cimhead.h"
+#include "tap.h"
+
+#define HANG	((const char *)1)	/* read the request, never answer */
+
+struct srv {
+	struct evconnlistener	*lst;
+	int			 port;
+	const char		**script;	/* NULL-terminated */
+	int			 next;
+	int			 nconn;
+	int			 nreq;
+	char			 lastreq[8192];
+	char			 firstreq[8192];
+};
+
+struct res {
+	int			 calls;
+	int			 in_post;	/* set while http_post runs */
+	int			 called_in_post;
+	long			 status;
+	int			 cut_short;
+	enum wbem_errkind	 kind;
+	char			 body[256];
+	char			 cimerror[64];
+	char			 trailer_code[16];
+	char			 trailer_desc[64];
+	char			 xfirst[16];
+	uint64_t		 at;
+	struct event_base	*base;
+	int			 stop;		/* loopbreak on completion */
+};
+
+static struct event_base	*base;
+
+static void
+srv_read_cb(struct bufferevent *bev, void *arg)
+{
+	struct srv	*s = arg;
+	struct evbuffer	*in = bufferevent_get_input(bev);
+	struct evbuffer_ptr p;
+	size_t		 hlen, clen = 0;
+	char		*head, *cl;
+	const char	*step;
+
+	for (;;) {
+		p = evbuffer_search(in, "\r\n\r\n", 4, NULL);
+		if (p.pos < 0)
+			return;
+		hlen = p.pos + 4;
+		head = xmalloc(hlen + 1);
+		evbuffer_copyout(in, head, hlen);
+		head[hlen] = '\0';
+		if ((cl = strstr(head, "\r\nContent-Length:")) != NULL)
+			clen = strtoul(cl + 17, NULL, 10);
+		if (evbuffer_get_length(in) < hlen + clen) {
+			free(head);
+			return;
+		}
+		evbuffer_drain(in, hlen + clen);
+		s->nreq++;
+		strlcpy(s->lastreq, head, sizeof(s->lastreq));
+		if (s->nreq == 1)
+			strlcpy(s->firstreq, head, sizeof(s->firstreq));
+		free(head);
+		step = s->script[s->next];
+		if (step == NULL)
+			continue;
+		s->next++;
+		if (step != HANG)
+			bufferevent_write(bev, step, strlen(step));
+	}
+}
+
+static void
+srv_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
+		bufferevent_free(bev);
+}
+
+static void
+srv_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
+    struct sockaddr *sa, int salen, void *arg)
+{
+	struct srv		*s = arg;
+	struct bufferevent	*bev;
+
+	s->nconn++;
+	bev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE);
+	bufferevent_setcb(bev, srv_read_cb, NULL, srv_event_cb, s);
+	bufferevent_enable(bev, EV_READ | EV_WRITE);
+}
+
+static void
+srv_start(struct srv *s, const char **script)
+{
+	struct sockaddr_in	sin;
+	socklen_t		len = sizeof(sin);
+
+	memset(s, 0, sizeof(*s));
+	s->script = script;
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	s->lst = evconnlistener_new_bind(base, srv_accept_cb, s,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, 16,
+	    (struct sockaddr *)&sin, sizeof(sin));
+	if (s->lst == NULL)
+		fatal("cannot listen");
+	getsockname(evconnlistener_get_fd(s->lst), (struct sockaddr *)&sin,
+	    &len);
+	s->port = ntohs(sin.sin_port);
+}
+
+static void
+srv_stop(struct srv *s)
+{
+	evconnlistener_free(s->lst);
+}
+
+static void
+done_cb(const struct http_response *resp, const struct wbem_error *err,
+    void *arg)
+{
+	struct res	*r = arg;
+	const char	*v;
+
+	r->calls++;
+	if (r->in_post)
+		r->called_in_post = 1;
+	r->at = mono_ms();
+	r->kind = err->kind;
+	if (resp != NULL) {
+		r->status = resp->status;
+		r->cut_short = resp->cut_short;
+		snprintf(r->body, sizeof(r->body), "%.*s",
+		    (int)resp->body_len, resp->body);
+		if ((v = http_response_header(resp, "cimerror")) != NULL)
+			strlcpy(r->cimerror, v, sizeof(r->cimerror));
+		if ((v = http_response_header(resp, "X-First")) != NULL)
+			strlcpy(r->xfirst, v, sizeof(r->xfirst));
+		if ((v = http_response_trailer(resp, "cimstatuscode")) != NULL)
+			strlcpy(r->trailer_code, v, sizeof(r->trailer_code));
+		if ((v = http_response_trailer(resp,
+		    "CIMStatusCodeDescription")) != NULL)
+			strlcpy(r->trailer_desc, v, sizeof(r->trailer_desc));
+	}
+	if (r->stop)
+		event_base_loopbreak(base);
+}
+
+static void
+stop_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	event_base_loopbreak(base);
+}
+
+/* Runs the loop until a callback breaks it or ms pass. */
+static void
+run_for(unsigned ms)
+{
+	struct timeval	tv = { ms / 1000, (ms % 1000) * 1000 };
+
+	event_base_once(base, -1, EV_TIMEOUT, stop_cb, NULL, &tv);
+	event_base_dispatch(base);
+}
+
+static struct http_xfer *
+post(struct http_ctx *ctx, struct srv *s, struct res *r,
+    struct http_request *rq)
+{
+	struct http_xfer	*x;
+	char			 url[128];
+
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/cimom", s->port);
+	rq->url = url;
+	if (rq->body == NULL) {
+		rq->body = "<x/>";
+		rq->body_len = 4;
+	}
+	if (rq->timeout_ms == 0)
+		rq->timeout_ms = 5000;
+	r->stop = 1;
+	r->in_post = 1;
+	x = http_post(ctx, rq, done_cb, r);
+	r->in_post = 0;
+	return (x);
+}
+
+static void
+t_ok(struct http_ctx *ctx)
+{
+	const char		*script[] = {
+	    "HTTP/1.1 200 OK\r\ncontent-length: 0000000005\r\n"
+	    "X-First: a\r\n\r\nhello", NULL };
+	struct srv		 s;
+	struct res		 r = { 0 };
+	struct http_request	 rq = { 0 };
+	const char		*h[] = { "CIMOperation: MethodCall", NULL };
+	char			 big[4000];
+	uint64_t		 t0;
+
+	srv_start(&s, script);
+	/* over 1 KiB, where curl would otherwise ask for 100-continue */
+	memset(big, 'x', sizeof(big));
+	rq.body = big;
+	rq.body_len = sizeof(big);
+	rq.headers = h;
+	rq.want_trailers = 1;
+	t0 = mono_ms();
+	ok(post(ctx, &s, &r, &rq) != NULL, "post starts");
+	is_int(http_inflight(ctx), 1, "one in flight");
+	run_for(5000);
+	is_int(r.calls, 1, "ok: callback once");
+	ok(!r.called_in_post, "ok: not called from inside http_post");
+	is_int(r.kind, WBEM_E_NONE, "ok: no error");
+	is_int(r.status, 200, "ok: status 200");
+	is_str(r.body, "hello", "zero-padded lower-case content-length read");
+	ok(r.at - t0 < 500, "a 4000-byte body goes without a stall");
+	ok(strstr(s.lastreq, "Expect") == NULL, "no Expect header");
+	ok(strstr(s.lastreq, "\r\nTE: trailers\r\n") != NULL,
+	    "TE: trailers sent when asked");
+	ok(strstr(s.lastreq, "\r\nCIMOperation: MethodCall\r\n") != NULL,
+	    "caller headers sent");
+	ok(strstr(s.lastreq, "\r\nContent-Type: application/xml; "
+	    "charset=utf-8\r\n") != NULL, "default content type");
+	is_int(http_inflight(ctx), 0, "none in flight after");
+	srv_stop(&s);
+}
+
+static void
+t_zero_length(struct http_ctx *ctx)
+{
+	const char		*script[] = {
+	    "HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n", NULL };
+	struct srv		 s;
+	struct res		 r = { 0 };
+	struct http_request	 rq = { 0 };
+	uint64_t		 t0 = mono_ms();
+
+	srv_start(&s, script);
+	post(ctx, &s, &r, &rq);
+	run_for(5000);
+	is_int(r.calls, 1, "content-length 0: callback once");
+	is_int(r.kind, WBEM_E_NONE, "content-length 0: no error");
+	is_str(r.body, "", "content-length 0: empty body");
+	ok(r.at - t0 < 1000, "content-length 0: answered at once");
+	srv_stop(&s);
+}
+
+static void
+t_trailers(struct http_ctx *ctx)
+{
+	const char		*script[] = {
+	    "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n"
+	    "Trailer: CIMStatusCode, CIMStatusCodeDescription\r\n\r\n"
+	    "3\r\nhel\r\n2\r\nlo\r\n0\r\nCIMStatusCode: 15\r\n"
+	    "CIMStatusCodeDescription: CIM_ERR_INVALID_QUERY%3A%20x\r\n\r\n",
+	    NULL };
+	struct srv		 s;
+	struct res		 r = { 0 };
+	struct http_request	 rq = { 0 };
+
+	srv_start(&s, script);
+	rq.want_trailers = 1;
+	post(ctx, &s, &r, &rq);
+	run_for(5000);
+	is_int(r.calls, 1, "trailers: callback once");
+	is_str(r.body, "hello", "trailers: chunks joined");
+	is_str(r.trailer_code, "15", "trailers: CIMStatusCode read");
+	is_str(r.trailer_desc, "CIM_ERR_INVALID_QUERY%3A%20x",
+	    "trailers: description kept escaped");
+	srv_stop(&s);
+}
+
+static void
+t_bodiless_400(struct http_ctx *ctx)
+{
+	const char		*script[] = {
+	    "HTTP/1.1 400 Bad Request\r\nCIMError: request-not-valid\r\n"
+	    "PGErrorDetail: x\r\n\r\n", NULL };
+	struct srv		 s;
+	struct res		 r = { 0 };
+	struct http_request	 rq = { 0 };
+	uint64_t		 t0 = mono_ms();
+
+	srv_start(&s, script);
+	rq.timeout_ms = 10000;
+	post(ctx, &s, &r, &rq);
+	run_for(10000);
+	is_int(r.calls, 1, "bodiless 400: callback once");
+	is_int(r.kind, WBEM_E_NONE, "bodiless 400: a response");
+	is_int(r.status, 400, "bodiless 400: status");
+	ok(r.cut_short, "bodiless 400: cut short");
+	is_str(r.cimerror, "request-not-valid", "bodiless 400: CIMError");
+	ok(r.at - t0 < 1000, "bodiless 400: answered in %llu ms, "
+	    "not at the deadline", (unsigned long long)(r.at - t0));
+	srv_stop(&s);
+}
+
+static void
+t_timeout(struct http_ctx *ctx)
+{
+	const char		*script[] = { HANG, NULL };
+	struct srv		 s;
+	struct res		 r = { 0 };
+	struct http_request	 rq = { 0 };
+	uint64_t		 t0 = mono_ms();
+
+	srv_start(&s, script);
+	rq.timeout_ms = 300;
+	post(ctx, &s, &r, &rq);
+	run_for(5000);
+	is_int(r.calls, 1, "timeout: callback once");
+	is_int(r.kind, WBEM_E_TIMEOUT, "timeout: kind TIMEOUT");
+	ok(r.at - t0 >= 280 && r.at - t0 < 1500,
+	    "timeout: after about the deadline (%llu ms)",
+	    (unsigned long long)(r.at - t0));
+	r.stop = 0;
+	run_for(400);
+	is_int(r.calls, 1, "timeout: no second callback");
+	srv_stop(&s);
+}
+
+static void
+t_refused(struct http_ctx *ctx)
+{
+	struct srv		 s;
+	struct res		 r = { 0 };
+	struct http_request	 rq = { 0 };
+	const char		*script[] = { NULL };
+	uint64_t		 t0 = mono_ms();
+
+	srv_start(&s, script);
+	srv_stop(&s);		/* the port is now closed */
+	post(ctx, &s, &r, &rq);
+	ok(r.calls == 0, "refused: not called from inside http_post");
+	run_for(5000);
+	is_int(r.calls, 1, "refused: callback once");
+	is_int(r.kind, WBEM_E_TRANSPORT, "refused: kind TRANSPORT");
+	ok(r.at - t0 < 1000, "refused: fast");
+}
+
+static void
+t_cancel(struct http_ctx *ctx)
+{
+	const char		*script[] = { HANG, NULL };
+	struct srv		 s;
+	struct res		 r = { 0 };
+	struct http_request	 rq = { 0 };
+	struct http_xfer	*x;
+
+	srv_start(&s, script);
+	rq.timeout_ms = 300;
+	x = post(ctx, &s, &r, &rq);
+	r.stop = 0;
+	run_for(100);
+	is_int(s.nreq, 1, "cancel: request reached the server");
+	http_cancel(x);
+	is_int(r.calls, 1, "cancel: callback once");
+	is_int(r.kind, WBEM_E_CANCELLED, "cancel: kind CANCELLED");
+	run_for(600);
+	is_int(r.calls, 1, "cancel: no callback at the old deadline");
+	is_int(http_inflight(ctx), 0, "cancel: nothing in flight");
+	srv_stop(&s);
+}
+
+static void
+t_ctx_free(void)
+{
+	const char		*script[] = { HANG, HANG, NULL };
+	struct srv		 s;
+	struct res		 r1 = { 0 }, r2 = { 0 };
+	struct http_request	 rq1 = { 0 }, rq2 = { 0 };
+	struct http_ctx		*ctx = http_ctx_new(base);
+
+	srv_start(&s, script);
+	post(ctx, &s, &r1, &rq1);
+	post(ctx, &s, &r2, &rq2);
+	r1.stop = r2.stop = 0;
+	run_for(100);
+	http_ctx_free(ctx);
+	ok(r1.calls == 1 && r2.calls == 1, "ctx free: each callback once");
+	ok(r1.kind == WBEM_E_CANCELLED && r2.kind == WBEM_E_CANCELLED,
+	    "ctx free: both CANCELLED");
+	run_for(200);
+	ok(r1.calls == 1 && r2.calls == 1, "ctx free: nothing later");
+	srv_stop(&s);
+}
+
+static void
+t_caps(struct http_ctx *ctx)
+{
+	const char		*script[] = {
+	    "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n",
+	    "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+	    "64\r\n0123456789012345678901234567890123456789"
+	    "012345678901234567890123456789012345678901234567890123456789\r\n"
+	    "64\r\n0123456789012345678901234567890123456789"
+	    "012345678901234567890123456789012345678901234567890123456789\r\n"
+	    "0\r\n\r\n", NULL };
+	struct srv		 s;
+	struct res		 r1 = { 0 }, r2 = { 0 };
+	struct http_request	 rq1 = { 0 }, rq2 = { 0 };
+	uint64_t		 t0 = mono_ms();
+
+	srv_start(&s, script);
+	rq1.max_response = 150;
+	post(ctx, &s, &r1, &rq1);
+	run_for(5000);
+	is_int(r1.kind, WBEM_E_TOOBIG, "cap: Content-Length over the cap");
+	ok(r1.at - t0 < 1000, "cap: refused at the headers");
+	rq2.max_response = 150;
+	post(ctx, &s, &r2, &rq2);
+	run_for(5000);
+	is_int(r2.calls, 1, "cap: chunked callback once");
+	is_int(r2.kind, WBEM_E_TOOBIG, "cap: chunked body over the cap");
+	srv_stop(&s);
+}
+
+static void
+t_auth_retry(struct http_ctx *ctx)
+{
+	const char		*script[] = {
+	    "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"vm\""
+	    "\r\nX-First: yes\r\ncontent-length: 0000000000\r\n\r\n",
+	    "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok", NULL };
+	struct srv		 s;
+	struct res		 r = { 0 };
+	struct http_request	 rq = { 0 };
+
+	srv_start(&s, script);
+	rq.user = "root";
+	rq.password = "wbempass";
+	rq.auth = HTTP_AUTH_ANY;
+	post(ctx, &s, &r, &rq);
+	run_for(5000);
+	is_int(r.calls, 1, "auth: callback once");
+	is_int(r.status, 200, "auth: the retry's status");
+	is_str(r.xfirst, "", "auth: only the last response's headers");
+	is_str(r.body, "ok", "auth: the retry's body");
+	ok(strstr(s.firstreq, "Authorization") == NULL,
+	    "auth any: first request probes without credentials");
+	ok(strstr(s.lastreq, "\r\nAuthorization: Basic cm9vdDp3YmVtcGFzcw==") !=
+	    NULL, "auth any: retry with Basic");
+	srv_stop(&s);
+}
+
+static void
+t_keepalive(struct http_ctx *ctx)
+{
+	const char		*script[] = {
+	    "HTTP/1.1 200 OK\r\ncontent-length: 1\r\n\r\na",
+	    "HTTP/1.1 200 OK\r\ncontent-length: 1\r\n\r\nb", NULL };
+	struct srv		 s;
+	struct res		 r1 = { 0 }, r2 = { 0 };
+	struct http_request	 rq1 = { 0 }, rq2 = { 0 };
+
+	srv_start(&s, script);
+	rq1.user = rq2.user = "root";
+	rq1.password = rq2.password = "pw";
+	rq1.auth = rq2.auth = HTTP_AUTH_BASIC;
+	post(ctx, &s, &r1, &rq1);
+	run_for(5000);
+	post(ctx, &s, &r2, &rq2);
+	run_for(5000);
+	ok(r1.calls == 1 && r2.calls == 1, "keepalive: both answered");
+	is_str(r2.body, "b", "keepalive: second reply");
+	is_int(s.nconn, 1, "keepalive: one connection for two requests");
+	ok(strstr(s.firstreq, "\r\nAuthorization: Basic ") != NULL &&
+	    strstr(s.lastreq, "\r\nAuthorization: Basic ") != NULL,
+	    "basic: credentials on every request");
+	srv_stop(&s);
+}
+
+struct chain {
+	struct http_ctx	*ctx;
+	struct srv	*s;
+	struct res	 r2;
+	int		 first_calls;
+};
+
+static void
+chain_cb(const struct http_response *resp, const struct wbem_error *err,
+    void *arg)
+{
+	struct chain		*c = arg;
+	struct http_request	 rq = { 0 };
+
+	c->first_calls++;
+	post(c->ctx, c->s, &c->r2, &rq);
+}
+
+static void
+t_chain(struct http_ctx *ctx)
+{
+	const char		*script[] = {
+	    "HTTP/1.1 200 OK\r\ncontent-length: 1\r\n\r\na",
+	    "HTTP/1.1 200 OK\r\ncontent-length: 1\r\n\r\nb", NULL };
+	struct srv		 s;
+	struct chain		 c = { 0 };
+	struct http_request	 rq = { 0 };
+	char			 url[128];
+
+	srv_start(&s, script);
+	c.ctx = ctx;
+	c.s = &s;
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/cimom", s.port);
+	rq.url = url;
+	rq.timeout_ms = 5000;
+	http_post(ctx, &rq, chain_cb, &c);
+	run_for(5000);
+	is_int(c.first_calls, 1, "chain: first callback once");
+	is_int(c.r2.calls, 1, "chain: a post from inside a callback completes");
+	is_str(c.r2.body, "b", "chain: its reply");
+	srv_stop(&s);
+}
+
+static void
+t_bad_url(struct http_ctx *ctx)
+{
+	struct res		 r = { 0 };
+	struct http_request	 rq = { 0 };
+
+	rq.url = "gopher://127.0.0.1/x";
+	rq.timeout_ms = 1000;
+	r.stop = 1;
+	r.in_post = 1;
+	http_post(ctx, &rq, done_cb, &r);
+	r.in_post = 0;
+	ok(r.calls == 0, "bad scheme: not called from inside http_post");
+	run_for(2000);
+	is_int(r.calls, 1, "bad scheme: callback once");
+	is_int(r.kind, WBEM_E_TRANSPORT, "bad scheme: refused");
+}
+
+int
+main(void)
+{
+	struct http_ctx	*ctx;
+	enum http_auth	 a;
+
+	log_init("test_http", LOG_LVL_WARN, 0);
+	base = event_base_new();
+	ctx = http_ctx_new(base);
+	ok(ctx != NULL, "context");
+	ok(http_auth_parse("NTLM", &a) == 0 && a == HTTP_AUTH_NTLM,
+	    "auth names parse");
+	ok(http_auth_parse("kerberos", &a) == -1, "unknown auth refused");
+
+	t_ok(ctx);
+	t_zero_length(ctx);
+	t_trailers(ctx);
+	t_bodiless_400(ctx);
+	t_timeout(ctx);
+	t_refused(ctx);
+	t_cancel(ctx);
+	t_ctx_free();
+	t_caps(ctx);
+	t_auth_retry(ctx);
+	t_keepalive(ctx);
+	t_chain(ctx);
+	t_bad_url(ctx);
+
+	http_ctx_free(ctx);
+	run_for(200);	/* lets the server see every close */
+	event_base_free(base);
+	return (tap_done());
+}
