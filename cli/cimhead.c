@@ -337,7 +337,9 @@ main(int argc, char *argv[])
 	o.proto = WBEM_PROTO_CIMXML;
 	o.format = CLI_FMT_JSON;
 
-	while ((ch = getopt_long(argc, argv, "u:pvhV", cli_longopts,
+	/* our own messages: getopt's would echo "--passw=secret" */
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":u:pvhV", cli_longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'u':
@@ -406,9 +408,16 @@ main(int argc, char *argv[])
 		case 'V':
 			printf("cimhead %s\n", PACKAGE_VERSION);
 			return (CLI_EXIT_OK);
+		case ':':
+			usage_error("option %.*s needs a value",
+			    (int)strcspn(argv[optind - 1], "="),
+			    argv[optind - 1]);
 		default:
-			usage(stderr);
-			return (CLI_EXIT_USAGE);
+			if (optopt != 0 && optopt < 256)
+				usage_error("unknown option -%c", optopt);
+			usage_error("unknown, ambiguous or misused option %.*s",
+			    (int)strcspn(argv[optind - 1], "="),
+			    argv[optind - 1]);
 		}
 	}
 	argc -= optind;
@@ -422,6 +431,7 @@ main(int argc, char *argv[])
 
 	log_init("cimhead", o.verbose >= 2 ? LOG_LVL_DEBUG :
 	    o.verbose == 1 ? LOG_LVL_INFO : LOG_LVL_WARN, 0);
+	xml_global_init();
 
 	memset(&t, 0, sizeof(t));
 	t.proto = o.proto;

@@ -273,10 +273,15 @@ http_socket_cb(CURL *easy, curl_socket_t fd, int what, void *cbp, void *sockp)
 			ctx->socks->prev = s;
 		ctx->socks = s;
 		curl_multi_assign(ctx->multi, fd, s);
-	} else
-		event_free(s->ev);
-	s->ev = event_new(ctx->base, fd, events, http_event_cb, s);
-	if (s->ev == NULL || event_add(s->ev, NULL) == -1)
+		if ((s->ev = event_new(ctx->base, fd, events, http_event_cb,
+		    s)) == NULL)
+			fatal("http: cannot watch socket %d", (int)fd);
+	} else {
+		/* re-armed in place: this may run inside s->ev's callback */
+		event_del(s->ev);
+		event_assign(s->ev, ctx->base, fd, events, http_event_cb, s);
+	}
+	if (event_add(s->ev, NULL) == -1)
 		fatal("http: cannot watch socket %d", (int)fd);
 	return (0);
 }

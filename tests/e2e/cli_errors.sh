@@ -76,4 +76,16 @@ is "$(json_get "$OUT" '[j["error"]["kind"], j["error"]["http_status"]]')" \
     '["auth", 401]' "401: kind auth"
 is "$(ls "$REQ" | wc -l | tr -d ' ')" 1 "401 with Basic: one request, no retry loop"
 
+# replies that are not what a CIM server says: exit 3
+start_replay not-xml.response
+"$CIMHEAD" enum "$URL" Win32_Process >"$OUT" 2>"$ERR"
+is "$?" 3 "unparseable 200 reply: exit 3"
+is "$(json_get "$OUT" 'j["error"]["kind"]')" protocol "unparseable: kind protocol"
+
+start_replay http-500.response
+"$CIMHEAD" enum "$URL" Win32_Process >"$OUT" 2>"$ERR"
+is "$?" 3 "HTTP 500 without CIMError: exit 3"
+is "$(json_get "$OUT" '[j["error"]["kind"], j["error"]["http_status"]]')" \
+    '["http", 500]' "HTTP 500: kind http"
+
 done_testing

@@ -57,6 +57,16 @@ is "$(json_get "$OUT" 'j[0]["path"]')" \
     '{"Name": "café \"1\"", "Id": 18446744073709551615, "On": true}' \
     "path keys typed: string, numeric, boolean"
 
+# numerals DSP0201 allows but JSON does not: canonical decimal
+start_replay numerals.response
+"$CIMHEAD" enum "$URL" Test_Numerals >"$OUT" 2>"$ERR"
+is "$?" 0 "numerals: exit 0"
+is "$(json_get "$OUT" '[j[0]["properties"][k]["value"] for k in ("Hex", "Plus", "Zeros", "MinusZero", "Dot", "Inf")]')" \
+    '[31, 7, 7, 0, 0.5, "INF"]' "numerals: hex, +, leading zeros, -0, .5 made JSON; INF a string"
+grep -q '"value": 1.5E+3$' "$OUT"
+ok $? "numerals: a JSON-valid real kept as written"
+is "$(json_get "$OUT" 'j[0]["path"]')" '{"Id": 7}' "numerals: numeric key"
+
 # get: the path comes from the request; keys typed by the documented rule
 start_replay gi-process.response
 "$CIMHEAD" get "$URL" Win32_Process 'Handle="2345"' >"$OUT" 2>"$ERR"

@@ -56,6 +56,12 @@ ok $? "--password: the message points to CIMHEAD_PASSWORD"
 if grep -q hunter2 "$OUT" "$ERR"; then r=1; else r=0; fi
 ok $r "--password: the value is not echoed"
 usage_is_2 "--password as a separate word" --password hunter2 enum "$U" X
+usage_is_2 "ambiguous --passw=..." --passw=hunter2 enum "$U" X
+if grep -q hunter2 "$OUT" "$ERR"; then r=1; else r=0; fi
+ok $r "ambiguous option: its value is not echoed"
+usage_is_2 "option without its value" enum "$U" X --timeout
+grep -q 'needs a value' "$ERR"
+ok $? "option without its value: says so"
 
 # WS-Management until its codec is built in: a clear refusal, no traffic
 start_replay hang

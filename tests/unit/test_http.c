@@ -57,6 +57,16 @@ struct res {
 
 static struct event_base	*base;
 
+/* After a reply marked with a leading '!': close once it is written. */
+static void
+srv_write_cb(struct bufferevent *bev, void *arg)
+{
+	if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+		bufferevent_free(bev);
+}
+
+static void srv_event_cb(struct bufferevent *, short, void *);
+
 static void
 srv_read_cb(struct bufferevent *bev, void *arg)
 {
@@ -91,8 +101,15 @@ srv_read_cb(struct bufferevent *bev, void *arg)
 		if (step == NULL)
 			continue;
 		s->next++;
-		if (step != HANG)
-			bufferevent_write(bev, step, strlen(step));
+		if (step == HANG)
+			continue;
+		if (step[0] == '!') {
+			bufferevent_write(bev, step + 1, strlen(step + 1));
+			bufferevent_setcb(bev, NULL, srv_write_cb,
+			    srv_event_cb, s);
+			return;
+		}
+		bufferevent_write(bev, step, strlen(step));
 	}
 }
 
@@ -498,6 +515,31 @@ t_keepalive(struct http_ctx *ctx)
 	srv_stop(&s);
 }
 
+/* The server closes after its reply, without saying so: a new connection. */
+static void
+t_server_close(struct http_ctx *ctx)
+{
+	const char		*script[] = {
+	    "!HTTP/1.1 200 OK\r\ncontent-length: 1\r\n\r\na",
+	    "HTTP/1.1 200 OK\r\ncontent-length: 1\r\n\r\nb", NULL };
+	struct srv		 s;
+	struct res		 r1 = { 0 }, r2 = { 0 };
+	struct http_request	 rq1 = { 0 }, rq2 = { 0 };
+
+	srv_start(&s, script);
+	post(ctx, &s, &r1, &rq1);
+	run_for(5000);
+	r1.stop = 0;
+	run_for(100);		/* the close reaches the client */
+	post(ctx, &s, &r2, &rq2);
+	run_for(5000);
+	is_str(r1.body, "a", "server close: first reply");
+	is_int(r2.kind, WBEM_E_NONE, "server close: next request succeeds");
+	is_str(r2.body, "b", "server close: second reply");
+	is_int(s.nconn, 2, "server close: on a new connection");
+	srv_stop(&s);
+}
+
 struct chain {
 	struct http_ctx	*ctx;
 	struct srv	*s;
@@ -584,6 +626,7 @@ main(void)
 	t_caps(ctx);
 	t_auth_retry(ctx);
 	t_keepalive(ctx);
+	t_server_close(ctx);
 	t_chain(ctx);
 	t_bad_url(ctx);
 
