@@ -27,7 +27,7 @@
 #include <jansson.h>
 #include <openssl/crypto.h>
 
-#include "cimhead.h"
+#include "cimheadd.h"
 
 static void	admin_request_cb(struct evhttp_request *, void *);
 

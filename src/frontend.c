@@ -20,7 +20,7 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
-#include "cimhead.h"
+#include "cimheadd.h"
 
 #define FRONTEND_MAX_PARKED	10000
 

@@ -22,7 +22,7 @@
 #include <event2/event.h>
 #include <event2/http.h>
 
-#include "cimhead.h"
+#include "cimheadd.h"
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR "/etc"

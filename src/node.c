@@ -19,7 +19,7 @@
 
 #include <event2/event.h>
 
-#include "cimhead.h"
+#include "cimheadd.h"
 
 static void	node_recheck_cb(evutil_socket_t, short, void *);
 

@@ -20,7 +20,7 @@
 
 #include <event2/event.h>
 
-#include "cimhead.h"
+#include "cimheadd.h"
 
 struct probe_round {
 	struct daemon		*d;

@@ -19,7 +19,7 @@
 
 #include <event2/event.h>
 
-#include "cimhead.h"
+#include "cimheadd.h"
 
 /* One restart in flight: first the re-check, then the method call. */
 struct recovery_op {

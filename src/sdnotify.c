@@ -9,7 +9,7 @@
 
 #include <systemd/sd-daemon.h>
 
-#include "cimhead.h"
+#include "cimheadd.h"
 
 void
 sdnotify_ready(void)
