@@ -8,7 +8,7 @@
 [ -n "$PYTHON3" ] || skip_all "python3 not found"
 
 cat >"$TEST_TMP/sc.json" <<'JSON'
-{ "nodes": [ { "name": "N1", "bitrate": 8000000, "title_bytes": 4000000,
+{ "nodes": [ { "name": "N1", "bitrate": 8000000, "title_bytes": 40000000,
   "base_cpu": 10, "stream_cpu": 20, "cpus": 2, "memory": 8589934592,
   "memory_used": 1073741824, "stream_memory": 104857600,
   "bandwidth": 100000000, "background_bps": 0 } ] }
@@ -79,16 +79,32 @@ ok $? "background rate shows in BytesTotalPersec ($rate)"
 hdr=$(curl -s -D - -o "$TEST_TMP/r1" -r 100-199 "$S/movie3" | tr -d '\r')
 echo "$hdr" | grep -q '^HTTP/1.1 206'
 ok $? "Range: 206 Partial Content"
-echo "$hdr" | grep -q '^Content-Range: bytes 100-199/4000000$'
+echo "$hdr" | grep -q '^Content-Range: bytes 100-199/40000000$'
 ok $? "Content-Range header"
 is "$(wc -c <"$TEST_TMP/r1")" 100 "100 bytes"
 curl -s -o "$TEST_TMP/r0" -r 0-299 "$S/movie3"
 cmp -s "$TEST_TMP/r1" "$(dd if="$TEST_TMP/r0" bs=1 skip=100 count=100 of="$TEST_TMP/r2" 2>/dev/null; echo "$TEST_TMP/r2")"
 ok $? "the same offsets give the same bytes (deterministic titles)"
-code=$(curl -s -o /dev/null -w '%{http_code}' -r 5000000- "$S/movie3")
+code=$(curl -s -o /dev/null -w '%{http_code}' -r 50000000- "$S/movie3")
 is "$code" 416 "unsatisfiable range: 416"
 code=$(curl -s -o /dev/null -w '%{http_code}' -r -50 "$S/movie3")
 is "$code" 206 "suffix range"
 code=$(curl -s -I -o /dev/null -w '%{http_code}' "$S/movie3")
 is "$code" 200 "HEAD"
+# a saturated interface: two 8 Mbit/s streams through 8 Mbit/s share it
+cat >"$TEST_TMP/sat.json" <<'JSON'
+{ "nodes": [ { "name": "SAT", "bitrate": 8000000, "bandwidth": 8000000,
+  "title_bytes": 40000000 } ] }
+JSON
+start_mock --scenario "$TEST_TMP/sat.json"; ok $? "saturating node ready"
+P=$(mock_port SAT)
+curl -s --max-time 2 -o "$TEST_TMP/a" "http://127.0.0.1:$P/vod/x" &
+c1=$!
+curl -s --max-time 2 -o "$TEST_TMP/b" "http://127.0.0.1:$P/vod/y" &
+c2=$!
+TEST_PIDS="$TEST_PIDS $c1 $c2"
+wait $c1; wait $c2
+tot=$(( $(wc -c <"$TEST_TMP/a") + $(wc -c <"$TEST_TMP/b") ))
+$PYTHON3 -c "import sys; sys.exit(0 if 1500000 <= $tot <= 2600000 else 1)"
+ok $? "two streams share the 1 MB/s interface ($tot bytes in 2 s)"
 done_testing
