@@ -90,7 +90,8 @@ ok $r "control: without the expected load the burst herds onto a"
 
 # round-robin: even spread whatever the load.
 stop_daemon
-write_conf "$TEST_TMP/rr.conf" "policy = round-robin"
+write_conf "$TEST_TMP/rr.conf" "policy = round-robin
+decision-timeout = 3s"
 start_daemon "$TEST_TMP/rr.conf"
 : >"$TEST_TMP/rr"
 i=0
