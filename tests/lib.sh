@@ -15,6 +15,12 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
+# No test's curl may wait forever (a stream endpoint never ends by itself):
+# a default deadline; a test's own --max-time comes later and wins.
+curl() {
+	command curl --max-time "${CURL_MAX_TIME:-20}" "$@"
+}
+
 ok() {	# ok CONDITION-EXIT-STATUS DESCRIPTION
 	TAP_N=$((TAP_N + 1))
 	if [ "$1" -eq 0 ]; then

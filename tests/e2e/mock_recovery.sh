@@ -10,9 +10,9 @@
 
 cat >"$TEST_TMP/sc.json" <<'JSON'
 { "nodes": [
-  { "name": "P1", "start_delay_ms": 1000 },
+  { "name": "P1", "start_delay_ms": 3000 },
   { "name": "S1", "mode": "service", "service": "VodStream",
-    "start_delay_ms": 1500 } ] }
+    "start_delay_ms": 3000 } ] }
 JSON
 start_mock --scenario "$TEST_TMP/sc.json"; ok $? "cimmockd ready"
 P=$(mock_port P1)
@@ -28,7 +28,7 @@ is "$code" 206 "stream served while it runs"
 curl -s -X POST -d '{}' "$C/kill" | grep -q '"process":"stopped"'
 ok $? "control kill"
 is "$($CIM query "$Q")" "" "gone from ExecQuery on Caption"
-code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$P/vod/a")
+code=$(curl -s -o /dev/null -w '%{http_code}' -r 0-9 "http://127.0.0.1:$P/vod/a")
 is "$code" 503 "stream refused while it is dead"
 code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -d '{}' "$C/kill")
 is "$code" 409 "killing a dead process: 409"
@@ -47,9 +47,9 @@ echo "$out" | grep -q '^rc=0 ProcessId=[0-9]'
 ok $? "Create with the configured command line: 0 + ProcessId ($out)"
 pid=${out#*ProcessId=}
 is "$($CIM query "$Q")" "" "not back before the start delay"
-code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$P/vod/a")
+code=$(curl -s -o /dev/null -w '%{http_code}' -r 0-9 "http://127.0.0.1:$P/vod/a")
 is "$code" 503 "stream still refused while starting"
-sleep 1.2
+sleep 3.2
 is "$($CIM query "$Q")" "Handle=$pid;Caption=vodstream.exe" "back after the start delay with the new pid"
 code=$(curl -s -o /dev/null -w '%{http_code}' -r 0-9 "http://127.0.0.1:$P/vod/a")
 is "$code" 206 "stream served again"
@@ -69,7 +69,7 @@ is "$($CIM query "$SQ")" "Name=VodStream;State=Stopped;Started=FALSE" "killed: S
 is "$($CIM invoke Win32_Service.Name=VodStream StartService)" "rc=0 " \
     "StartService: 0"
 is "$($CIM query "$SQ")" "Name=VodStream;State=Start Pending;Started=TRUE" "Start Pending during the delay"
-sleep 1.7
+sleep 3.2
 is "$($CIM query "$SQ")" "Name=VodStream;State=Running;Started=TRUE" "Running after the delay"
 is "$($CIM invoke Win32_Service.Name=NoSuch StartService)" "error=6" \
     "unknown service: CIM error 6"
