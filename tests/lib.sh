@@ -16,7 +16,9 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 # No test's curl may wait forever (a stream endpoint never ends by itself):
-# a default deadline; a test's own --max-time comes later and wins.
+# a default deadline; a test's own --max-time comes later and wins.  A
+# backgrounded curl that a test kills by pid must be "command curl", or the
+# kill reaches this function's subshell and not curl.
 curl() {
 	command curl --max-time "${CURL_MAX_TIME:-20}" "$@"
 }

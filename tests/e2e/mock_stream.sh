@@ -36,7 +36,7 @@ ok $? "paced at the bitrate: $got bytes in 2 s at 1 MB/s"
 
 # formatted rate while a stream runs
 # long enough to outlive the measurements on a loaded machine; killed below
-curl -s --max-time 60 -o /dev/null "$S/movie2" &
+command curl -s --max-time 60 -o /dev/null "$S/movie2" &
 cpid=$!
 TEST_PIDS="$TEST_PIDS $cpid"
 sleep 2
