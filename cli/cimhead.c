@@ -109,7 +109,12 @@ usage(FILE *fp)
 "  -v, --verbose             show the HTTP exchange on stderr (twice: bodies)\n"
 "  -h, --help                this text\n"
 "  -V, --version             the version\n"
-"exit status: 0 ok, 1 CIM error, 2 usage, 3 transport/auth/timeout\n");
+"exit status: 0 ok, 1 CIM error, 2 usage, 3 transport/auth/timeout\n"
+"\n"
+"control a running cimheadd (admin API; -a default $CIMHEAD_ADMIN or\n"
+"127.0.0.1:8081, -t a file holding the bearer token, -j raw JSON):\n"
+"  cimhead status [-j] [-a HOST:PORT] [-t TOKENFILE]\n"
+"  cimhead drain|enable|probe|restart [-a HOST:PORT] [-t TOKENFILE] NODE\n");
 }
 
 static __dead void
