@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 
 #include <errno.h>
+#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,11 +42,26 @@ static void	main_exit_cb(evutil_socket_t, short, void *);
 static void	main_watchdog_cb(evutil_socket_t, short, void *);
 static void	main_drained(struct daemon *);
 
+static const struct option main_longopts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
 static __dead void
-usage(void)
+usage(int status)
 {
-	fprintf(stderr, "usage: cimheadd [-dnv] [-f file] [-P portfile]\n");
-	exit(2);
+	fprintf(status == 0 ? stdout : stderr,
+	    "usage: cimheadd [-dnv] [-f file] [-P portfile]\n"
+	    "  -f FILE      configuration (default %s/cimheadd.conf)\n"
+	    "  -n           check the configuration, print problems, exit\n"
+	    "  -P FILE      write the bound viewer and admin addresses to FILE\n"
+	    "  -d, -v       debug logging (each query, each decision)\n"
+	    "  -h, --help   this text;  -V, --version  the version\n"
+	    "Runs in the foreground and logs to stderr (journald-friendly).\n"
+	    "SIGHUP reloads the configuration; SIGTERM drains and exits.\n"
+	    "See cimheadd(8) and cimheadd.conf(5).\n", SYSCONFDIR);
+	exit(status);
 }
 
 void
@@ -333,7 +349,8 @@ main(int argc, char *argv[])
 	struct retired	*r;
 
 	log_init("cimheadd", LOG_LVL_INFO, 0);
-	while ((ch = getopt(argc, argv, "df:nP:v")) != -1) {
+	while ((ch = getopt_long(argc, argv, "df:hnP:vV", main_longopts,
+	    NULL)) != -1) {
 		switch (ch) {
 		case 'd':
 		case 'v':
@@ -348,12 +365,17 @@ main(int argc, char *argv[])
 		case 'P':
 			port_file = optarg;
 			break;
+		case 'h':
+			usage(0);
+		case 'V':
+			printf("cimheadd %s\n", PACKAGE_VERSION);
+			exit(0);
 		default:
-			usage();
+			usage(2);
 		}
 	}
 	if (optind != argc)
-		usage();
+		usage(2);
 	if (verbose)
 		log_set_level(LOG_LVL_DEBUG);
 
