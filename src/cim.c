@@ -263,7 +263,9 @@ cim_value_check(enum cim_type t, const char *text)
 		return (cim_check_char16(text));
 	case CIM_T_REAL32:
 	case CIM_T_REAL64:
-		if (*text == '\0' || isspace((unsigned char)*text))
+		/* DSP0201 reals: no hex floats, no inf or nan */
+		if (*text == '\0' || strspn(text, "0123456789+-.eE") !=
+		    strlen(text))
 			return (-1);
 		errno = 0;
 		(void)strtod(text, &end);
@@ -631,7 +633,10 @@ cim_path_format(const struct cim_path *path, struct buf *b)
 	for (i = 0; i < path->nkeys; i++) {
 		rc |= buf_printf(b, "%s%s=", i == 0 ? "." : ",",
 		    path->keys[i].name);
-		if (path->keys[i].type != CIM_T_STRING) {
+		/* numbers and booleans bare; strings, references ... quoted */
+		if (path->keys[i].type == CIM_T_BOOLEAN ||
+		    cim_type_is_integer(path->keys[i].type) ||
+		    cim_type_is_real(path->keys[i].type)) {
 			rc |= buf_puts(b, path->keys[i].value);
 			continue;
 		}

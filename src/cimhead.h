@@ -286,13 +286,17 @@ struct _xmlDoc;
 /*
  * Parses untrusted bytes: no network, no entity expansion, no DTD loading,
  * no external subsets; rejects a DOCTYPE with entities; caps size and
- * element depth.  Returns NULL and fills err (WBEM_E_PROTOCOL) on failure.
+ * element depth.  Returns a document the caller frees with xmlFreeDoc, or
+ * NULL with err filled (WBEM_E_PROTOCOL; err->code is libxml2's
+ * xmlParserErrors code when libxml2 found the error, else 0).
  */
 struct _xmlDoc	*xml_parse_safe(const char *, size_t, size_t max_bytes,
 		    int max_depth, struct wbem_error *);
 void		 xml_global_init(void);	/* once per process, before threads */
 
 /* ---- cimxml.c: CIM-XML codec (DSP0200/DSP0201); pure, no I/O ------------ */
+/* %-escapes a header value (CIMObject, PGErrorDetail, trailers) as DSP0200. */
+int	cimxml_uri_escape(const char *, struct buf *);
 /* Headers a CIM-XML request needs besides the body. */
 struct cimxml_hdrs {
 	char	cimmethod[128];		/* CIMMethod: */
@@ -320,12 +324,21 @@ struct cimxml_reply {
 };
 struct wbem_result *cimxml_decode_response(const struct wbem_request *,
 	    const struct cimxml_reply *, struct wbem_error *);
-/* Server side (cimmockd). */
+/*
+ * Server side (cimmockd).  cimxml_decode_request fills a call; on failure
+ * err->kind says how to answer: WBEM_E_PROTOCOL is an HTTP error with
+ * err->name as the CIMError token and err->http_status (400 or 501) and
+ * err->description as PGErrorDetail; WBEM_E_CIM (e.g. a missing required
+ * parameter) is an <ERROR> reply for the call, which is filled far enough
+ * (msgid, method, intrinsic) for cimxml_encode_error.  Either way the call
+ * must be cleared.
+ */
 struct cimxml_call {
 	char		*msgid;
 	char		*protocol_version;
 	char		*method;	/* intrinsic or extrinsic method name */
 	int		 intrinsic;
+	int		 op_known;	/* req.op is meaningful (else: unknown intrinsic) */
 	struct wbem_request req;	/* pointers owned by this struct */
 	struct cim_path	*path_store;
 	struct cim_property *param_store;
@@ -336,6 +349,22 @@ struct cimxml_call {
 int	cimxml_decode_request(const char *, size_t, struct cimxml_call *,
 	    struct wbem_error *);	/* err->name is the CIMError token */
 void	cimxml_call_clear(struct cimxml_call *);
+/*
+ * Checks the CIMMethod, CIMObject and CIMProtocolVersion headers (raw,
+ * still %-escaped; NULL when absent) against a decoded call as OpenPegasus
+ * does: -1 with err->name "header-mismatch" (400) or
+ * "unsupported-protocol-version" (501) and its PGErrorDetail wording.
+ */
+int	cimxml_check_headers(const struct cimxml_call *, const char *cimmethod,
+	    const char *cimobject, const char *protocol_version,
+	    struct wbem_error *);
+/* The CIMObject the call implies, unescaped: "root/cimv2[:Class[.k=\"v\"]]". */
+int	cimxml_call_object(const struct cimxml_call *, struct buf *);
+/*
+ * Bodies byte-for-byte as OpenPegasus 2.14 writes them.  A NULL result
+ * gives the empty (I)METHODRESPONSE of a chunked error reply, whose status
+ * goes in the CIMStatusCode/CIMStatusCodeDescription trailers.
+ */
 int	cimxml_encode_response(const struct cimxml_call *,
 	    const struct wbem_result *, struct buf *);
 int	cimxml_encode_error(const struct cimxml_call *, int code,

@@ -25,7 +25,9 @@ struct xml_guard {
 	int		 depth;
 	int		 max_depth;
 	int		 refused;	/* we stopped the parser */
-	char		 msg[256];	/* first error, ours or libxml2's */
+	int		 code;		/* libxml2's error code of msg */
+	long		 line;
+	char		 msg[256];	/* first error: ours or libxml2's */
 	startElementNsSAX2Func	start;
 	endElementNsSAX2Func	end;
 };
@@ -35,7 +37,8 @@ static void	xml_entity_decl_cb(void *, const xmlChar *, int,
 		    const xmlChar *, const xmlChar *, xmlChar *);
 static void	xml_unparsed_entity_decl_cb(void *, const xmlChar *,
 		    const xmlChar *, const xmlChar *, const xmlChar *);
-static void	xml_start_element_cb(void *, const xmlChar *, const xmlChar *,
+static void	xml_start_element_cb(void *, const xmlChar *,
+		    const xmlChar *,
 		    const xmlChar *, int, const xmlChar **, int, int,
 		    const xmlChar **);
 static void	xml_end_element_cb(void *, const xmlChar *, const xmlChar *,
@@ -72,6 +75,8 @@ xml_serror_cb(void *arg, xmlErrorPtr e)
 	if (ctxt == NULL || (g = ctxt->_private) == NULL || e == NULL ||
 	    e->level < XML_ERR_ERROR || g->msg[0] != '\0')
 		return;
+	g->code = e->code;
+	g->line = e->line;
 	snprintf(g->msg, sizeof(g->msg), "XML error at line %d: %s", e->line,
 	    e->message != NULL ? e->message : "unknown error");
 	n = strlen(g->msg);
@@ -156,7 +161,7 @@ xml_parse_safe(const char *data, size_t len, size_t max_bytes, int max_depth,
 	g.start = ctxt->sax->startElementNs;
 	g.end = ctxt->sax->endElementNs;
 	ctxt->_private = &g;
-	/* No XML_PARSE_NOENT, DTDLOAD, DTDATTR, DTDVALID or HUGE, on purpose. */
+	/* No XML_PARSE_NOENT, DTDLOAD, DTDATTR, DTDVALID or HUGE: on purpose */
 	xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_NOERROR |
 	    XML_PARSE_NOWARNING);
 	ctxt->sax->serror = xml_serror_cb;
@@ -184,7 +189,7 @@ xml_parse_safe(const char *data, size_t len, size_t max_bytes, int max_depth,
 		if (g.msg[0] == '\0')
 			snprintf(g.msg, sizeof(g.msg),
 			    "XML error: document not well-formed");
-		wbem_error_set(err, WBEM_E_PROTOCOL, 0, NULL, "%s", g.msg);
+		wbem_error_set(err, WBEM_E_PROTOCOL, g.code, NULL, "%s", g.msg);
 		goto fail;
 	}
 	if (xmlDocGetRootElement(doc) == NULL) {

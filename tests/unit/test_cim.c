@@ -66,7 +66,13 @@ test_checks(void)
 	    cim_value_check(CIM_T_BOOLEAN, "false") == 0 &&
 	    cim_value_check(CIM_T_BOOLEAN, "yes") == -1, "booleans");
 	ok(cim_value_check(CIM_T_REAL64, "1.5e10") == 0 &&
+	    cim_value_check(CIM_T_REAL64, "-2.5E-3") == 0 &&
 	    cim_value_check(CIM_T_REAL64, "x") == -1, "reals");
+	ok(cim_value_check(CIM_T_REAL64, "inf") == -1 &&
+	    cim_value_check(CIM_T_REAL64, "nan") == -1 &&
+	    cim_value_check(CIM_T_REAL64, "0x1p3") == -1 &&
+	    cim_value_check(CIM_T_REAL32, " 1.0") == -1,
+	    "no inf, nan, hex floats or blanks in reals");
 	ok(cim_value_check(CIM_T_DATETIME, "20261123192357.000000+000") == 0,
 	    "datetime timestamp");
 	ok(cim_value_check(CIM_T_DATETIME, "00000001132312.000000:000") == 0,
@@ -179,6 +185,24 @@ test_paths(void)
 	ok(cim_path_parse("Bad-Class", p) == -1, "bad class name refused");
 	cim_path_free(p);
 	cim_path_free(NULL);
+
+	/* a reference key's value is quoted, so the text parses back */
+	p = cim_path_new("root/cimv2", "Assoc");
+	cim_path_add_key(p, "Ref", CIM_T_REFERENCE,
+	    "root/cimv2:C.k=\"a,b\"");
+	cim_path_add_key(p, "N", CIM_T_UINT32, "7");
+	buf_init(&b, 0);
+	cim_path_format(p, &b);
+	is_str(b.data, "root/cimv2:Assoc.Ref=\"root/cimv2:C.k=\\\"a,b\\\"\",N=7",
+	    "reference key quoted and escaped");
+	d = cim_path_new(NULL, NULL);
+	ok(cim_path_parse(b.data, d) == 0 && d->nkeys == 2 &&
+	    strcmp(d->keys[0].value, "root/cimv2:C.k=\"a,b\"") == 0 &&
+	    strcmp(d->keys[1].value, "7") == 0,
+	    "reference key survives format and parse");
+	cim_path_free(d);
+	buf_release(&b);
+	cim_path_free(p);
 }
 
 static void

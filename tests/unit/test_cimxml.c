@@ -18,92 +18,7 @@
 
 #include "cimhead.h"
 #include "tap.h"
-
-/* One recorded HTTP message split into status, head and body. */
-struct capture {
-	long	 status;
-	char	*raw;
-	char	*head;		/* points into raw */
-	char	*body;		/* points into raw */
-	size_t	 body_len;
-};
-
-static char *
-slurp(const char *rel, size_t *lenp)
-{
-	const char	*top = getenv("top_srcdir");
-	char		 path[4096];
-	struct buf	 b;
-	char		 chunk[8192];
-	size_t		 n;
-	FILE		*f;
-
-	snprintf(path, sizeof(path), "%s/tests/fixtures/%s",
-	    top != NULL ? top : ".", rel);
-	if ((f = fopen(path, "rb")) == NULL) {
-		printf("# cannot open %s\n", path);
-		*lenp = 0;
-		return (xstrdup(""));
-	}
-	buf_init(&b, 0);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(&b, chunk, n);
-	fclose(f);
-	return (buf_steal(&b, lenp));
-}
-
-static void
-capture_load(struct capture *c, const char *name, const char *ext)
-{
-	char	 rel[256];
-	char	*sep;
-	size_t	 len;
-
-	snprintf(rel, sizeof(rel), "openpegasus/%s.%s", name, ext);
-	memset(c, 0, sizeof(*c));
-	c->raw = slurp(rel, &len);
-	c->head = c->raw;
-	if ((sep = strstr(c->raw, "\r\n\r\n")) != NULL) {
-		*sep = '\0';
-		c->body = sep + 4;
-		c->body_len = len - (size_t)(c->body - c->raw);
-	} else {
-		c->body = c->raw + len;
-		c->body_len = 0;
-	}
-	if (strncmp(c->raw, "HTTP/1.1 ", 9) == 0)
-		c->status = strtol(c->raw + 9, NULL, 10);
-}
-
-/* A header's value, copied into out; NULL when absent. */
-static const char *
-capture_header(const struct capture *c, const char *name, char *out,
-    size_t outlen)
-{
-	const char	*p = c->head, *e;
-	size_t		 nl = strlen(name);
-
-	while ((p = strstr(p, "\r\n")) != NULL) {
-		p += 2;
-		if (strncasecmp(p, name, nl) == 0 && p[nl] == ':') {
-			p += nl + 1;
-			while (*p == ' ')
-				p++;
-			e = strstr(p, "\r\n");
-			if (e == NULL)
-				e = p + strlen(p);
-			snprintf(out, outlen, "%.*s", (int)(e - p), p);
-			return (out);
-		}
-	}
-	return (NULL);
-}
-
-static void
-capture_free(struct capture *c)
-{
-	free(c->raw);
-}
+#include "fixture.h"
 
 static void
 req_init(struct wbem_request *req, enum wbem_op op)
@@ -493,6 +408,8 @@ test_errors(void)
 	ok(r == NULL && err.kind == WBEM_E_CIM && err.code == 4242 &&
 	    strcmp(err.name, "CIM_ERR_UNKNOWN") == 0,
 	    "unknown CIM code gets the generic name");
+	is_str(err.description, "CIM_ERR_UNKNOWN",
+	    "ERROR without DESCRIPTION: the status name is the message");
 
 	req_init(&req, WBEM_OP_ENUM);
 	r = decode_fixture(&req, "cimxml/empty-enum.xml", &err);
@@ -516,6 +433,22 @@ test_errors(void)
 	ok(r == NULL && err.kind == WBEM_E_PROTOCOL &&
 	    strstr(err.description, "uint32") != NULL,
 	    "value not fitting its TYPE refused");
+	{
+		static const char padded[] = "<CIM CIMVERSION=\"2.0\" "
+		    "DTDVERSION=\"2.0\"><MESSAGE ID=\"1\" PROTOCOLVERSION=\"1.0\">"
+		    "<SIMPLERSP><IMETHODRESPONSE NAME=\"GetInstance\">"
+		    "<IRETURNVALUE><INSTANCE CLASSNAME=\"C\"><PROPERTY NAME=\"N\" "
+		    "TYPE=\"uint32\"><VALUE>\n 42 \n</VALUE></PROPERTY><PROPERTY "
+		    "NAME=\"S\" TYPE=\"string\"><VALUE> 42 </VALUE></PROPERTY>"
+		    "</INSTANCE></IRETURNVALUE></IMETHODRESPONSE></SIMPLERSP>"
+		    "</MESSAGE></CIM>";
+
+		r = decode_body(&req, padded, sizeof(padded) - 1, &err);
+		is_str(ptext(r, 0, "N"), "42", "whitespace around a number "
+		    "trimmed");
+		is_str(ptext(r, 0, "S"), " 42 ", "whitespace in a string kept");
+		wbem_result_free(r);
+	}
 	r = decode_body(&req, "plain text", 10, &err);
 	ok(r == NULL && err.kind == WBEM_E_PROTOCOL &&
 	    strstr(err.description, "line 1") != NULL,
@@ -618,7 +551,8 @@ test_safety(void)
 	buf_reset(&b);
 	buf_puts(&b, "<CIM A=\"");
 	for (i = 0; i < 11 * 1024 * 1024 / 64; i++)
-		buf_puts(&b, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+		buf_puts(&b, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+		    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
 	buf_puts(&b, "\"/>");
 	ok(hostile(b.data, b.len, 0, 0, &err, &ms) == -1 &&
 	    err.kind == WBEM_E_PROTOCOL, "11 MiB attribute refused: %s",
