@@ -71,7 +71,7 @@ static const struct option cli_longopts[] = {
 	{ "auth",		required_argument, NULL, OPT_AUTH },
 	{ "max-response",	required_argument, NULL, OPT_MAX_RESPONSE },
 	{ "no-trailers",	no_argument,	   NULL, OPT_NO_TRAILERS },
-	{ "allow-unencrypted",	no_argument,	   NULL, OPT_ALLOW_UNENCRYPTED },
+	{ "allow-unencrypted", no_argument, NULL, OPT_ALLOW_UNENCRYPTED },
 	{ "max-elements",	required_argument, NULL, OPT_MAX_ELEMENTS },
 	{ "verbose",		no_argument,	   NULL, 'v' },
 	{ "help",		no_argument,	   NULL, 'h' },

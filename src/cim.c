@@ -263,7 +263,14 @@ cim_value_check(enum cim_type t, const char *text)
 		return (cim_check_char16(text));
 	case CIM_T_REAL32:
 	case CIM_T_REAL64:
-		/* DSP0201 reals: no hex floats, no inf or nan */
+		/*
+		 * Decimal reals, plus the XML Schema special values that
+		 * DSP0201 reals may carry (INF, -INF, NaN, exactly so);
+		 * no hex floats, no lower-case inf/nan.
+		 */
+		if (strcmp(text, "INF") == 0 || strcmp(text, "-INF") == 0 ||
+		    strcmp(text, "NaN") == 0)
+			return (0);
 		if (*text == '\0' || strspn(text, "0123456789+-.eE") !=
 		    strlen(text))
 			return (-1);

@@ -302,15 +302,23 @@ struct cimxml_hdrs {
 	char	cimmethod[128];		/* CIMMethod: */
 	char	cimobject[1024];	/* CIMObject: (already %-escaped) */
 };
-/* Client side. */
+/*
+ * Client side.  Appends the request body to body and fills the headers
+ * (hdrs may be NULL); on -1 (WBEM_E_USAGE: bad names, a parameter value
+ * that does not fit its type, ...) body is left as it was.
+ */
 int	cimxml_encode_request(const struct wbem_request *, unsigned msgid,
 	    struct buf *body, struct cimxml_hdrs *, struct wbem_error *);
 /*
- * Decodes a whole reply.  status is the HTTP status; hdr_cimerror/pgdetail
+ * Decodes a whole reply.  status is the HTTP status; cimerror/pgdetail
  * are the CIMError and PGErrorDetail headers (NULL if absent);
  * trailer_code/desc are the CIMStatusCode/CIMStatusCodeDescription trailers
- * (NULL if absent; desc still URI-escaped).  Returns a result, or NULL with
- * err filled.
+ * (NULL if absent; desc still URI-escaped).  Returns a result the caller
+ * frees with wbem_result_free, or NULL with err filled: WBEM_E_CIM (ERROR
+ * element or status trailer), WBEM_E_PROTOCOL (CIMError header: name is
+ * the token; not CIM-XML; wrong shape), WBEM_E_AUTH (401/403), WBEM_E_HTTP.
+ * Values keep their wire text; numbers and booleans are trimmed and must
+ * fit their TYPE.
  */
 struct cimxml_reply {
 	long		 status;
@@ -338,7 +346,7 @@ struct cimxml_call {
 	char		*protocol_version;
 	char		*method;	/* intrinsic or extrinsic method name */
 	int		 intrinsic;
-	int		 op_known;	/* req.op is meaningful (else: unknown intrinsic) */
+	int		 op_known;	/* req.op valid (else unknown intrinsic) */
 	struct wbem_request req;	/* pointers owned by this struct */
 	struct cim_path	*path_store;
 	struct cim_property *param_store;
@@ -369,7 +377,7 @@ int	cimxml_encode_response(const struct cimxml_call *,
 	    const struct wbem_result *, struct buf *);
 int	cimxml_encode_error(const struct cimxml_call *, int code,
 	    const char *description, struct buf *);
-/* One INSTANCE element, used by the mock for GetInstance and embedded objects. */
+/* One INSTANCE element (GetInstance, embedded objects), Pegasus layout. */
 int	cimxml_encode_instance(const struct cim_instance *, struct buf *);
 
 /* ---- http.c: libcurl multi on the libevent base ------------------------- */
@@ -457,9 +465,9 @@ struct wbem_target {
 	size_t		 max_response;
 	int		 want_trailers;	/* CIM-XML: TE: trailers (default on) */
 	int		 verbose;
-	int		 allow_unencrypted; /* WS-Man over plain http (warns) */
-	unsigned	 max_inflight;	/* WS-Man ops per url+user at once; 0: 15 */
-	unsigned	 max_elements;	/* WS-Man items per Enumerate/Pull; 0: 32 */
+	int		 allow_unencrypted; /* WS-Man on plain http (warns) */
+	unsigned	 max_inflight;	/* WS-Man ops per url+user; 0: 15 */
+	unsigned	 max_elements;	/* WS-Man items per Pull; 0: 32 */
 };
 #define WBEM_WSMAN_MAX_INFLIGHT	15	/* what older WinRM allows per user */
 struct wbem_call;
@@ -490,17 +498,17 @@ struct wbem_result *wbem_run(const struct wbem_target *,
 #define WSMAN_CONTENT_TYPE		"application/soap+xml;charset=UTF-8"
 #define WSMAN_MAX_ELEMENTS_DEFAULT	32
 #define WSMAN_MAX_ELEMENTS_MAX		1000
-#define WSMAN_MAX_ENVELOPE_DEFAULT	153600	/* 150 KiB: every WinRM accepts it */
+#define WSMAN_MAX_ENVELOPE_DEFAULT	153600	/* any WinRM takes 150 KiB */
 #define WSMAN_TIMEOUT_DEFAULT_MS	60000
 #define WSMAN_MSGID_LEN			42	/* "uuid:" + 36 + NUL */
 
 struct wsman_opts {
 	const char	*endpoint;	/* a:To, http[s]://host:port/wsman */
-	unsigned	 max_elements;	/* items per Enumerate/Pull; 0: default */
+	unsigned	 max_elements;	/* items per Enumerate/Pull; 0: 32 */
 	size_t		 max_envelope;	/* w:MaxEnvelopeSize; 0: default */
 	unsigned	 timeout_ms;	/* w:OperationTimeout; 0: 60 s */
 	const char	*locale;	/* w:Locale xml:lang; NULL: not sent */
-	size_t		 max_bytes;	/* reply parse cap; 0: XML_MAX_BYTES_DEFAULT */
+	size_t		 max_bytes;	/* reply parse cap; 0: default */
 };
 
 enum wsman_msg {
@@ -519,27 +527,28 @@ struct wsman_state {
 	enum wsman_msg	 sent;		/* the message encoded last */
 	char		*resource_uri;
 	char		*ns;
-	char		*classname;	/* class of fragment items ("" unknown) */
+	char		*classname;	/* of fragment items; "": unknown */
 	char		*method;	/* INVOKE */
-	char		*context;	/* EnumerationContext to Pull/Release, or NULL */
+	char		*context;	/* EnumerationContext to Pull/Release */
 	int		 done;		/* the operation has its whole answer */
 	unsigned	 nreplies;
-	unsigned	 ntimedout;	/* Pulls in a row that timed out empty */
+	unsigned	 ntimedout;	/* Pulls in a row that timed out */
 };
-#define WSMAN_PULL_TIMEOUTS_MAX	8	/* empty w:TimedOut Pulls retried in a row */
+#define WSMAN_PULL_TIMEOUTS_MAX	8	/* w:TimedOut Pulls retried in a row */
 void	wsman_state_init(struct wsman_state *);
-void	wsman_state_clear(struct wsman_state *);	/* frees strings, re-inits */
+void	wsman_state_clear(struct wsman_state *);	/* frees, re-inits */
 
-/* "uuid:xxxxxxxx-..." (version 4) from 16 random bytes; out has WSMAN_MSGID_LEN. */
-void	wsman_format_msgid(const unsigned char rnd[16], char *out, size_t outlen);
+/* "uuid:xxxxxxxx-..." (version 4) from 16 random bytes; WSMAN_MSGID_LEN. */
+void	wsman_format_msgid(const unsigned char rnd[16], char *out,
+	    size_t outlen);
 
 /*
  * The first message of req (Enumerate, Get or Invoke) into body, and st
  * set up for the rest.  GET_CLASS and non-WQL queries are WBEM_E_USAGE.
  */
 int	wsman_encode_request(const struct wbem_request *req,
-	    const struct wsman_opts *, const char *msgid, struct wsman_state *st,
-	    struct buf *body, struct wbem_error *);
+	    const struct wsman_opts *, const char *msgid,
+	    struct wsman_state *st, struct buf *body, struct wbem_error *);
 /* Pull / Release of st->context; -1 (WBEM_E_USAGE) when there is none. */
 int	wsman_encode_pull(const struct wsman_opts *, struct wsman_state *,
 	    const char *msgid, struct buf *body, struct wbem_error *);
@@ -550,11 +559,11 @@ int	wsman_encode_release(const struct wsman_opts *, struct wsman_state *,
  * status is the HTTP status.  On 0, the items are appended to *resp
  * (created when NULL; the caller owns it) and st->done / st->context say
  * whether to Pull (a Pull that timed out with no items, w:TimedOut, is
- * such a reply: the context stays valid).  On -1, err is filled: WBEM_E_CIM for a SOAP fault,
- * WBEM_E_AUTH for 401/403, WBEM_E_TOOBIG for 413, WBEM_E_PROTOCOL for a
- * reply that is not one (bad XML, RelatesTo mismatch, wrong shape),
- * WBEM_E_HTTP for other statuses; st->context is left as it was so an
- * enumeration can still be Released.
+ * such a reply: the context stays valid).  On -1, err is filled:
+ * WBEM_E_CIM for a SOAP fault, WBEM_E_AUTH for 401/403, WBEM_E_TOOBIG
+ * for 413, WBEM_E_PROTOCOL for a reply that is not one (bad XML,
+ * RelatesTo mismatch, wrong shape), WBEM_E_HTTP for other statuses;
+ * st->context is left as it was so an enumeration can still be Released.
  */
 int	wsman_decode_response(struct wsman_state *, const struct wsman_opts *,
 	    long status, const char *body, size_t len, const char *msgid,

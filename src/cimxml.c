@@ -32,6 +32,7 @@ static xmlNode	*cx_next(const xmlNode *);
 static xmlNode	*cx_child(const xmlNode *, const char *);
 static const char *cx_attr(const xmlNode *, const char *);
 static char	*cx_text(const xmlNode *);
+static void	 cx_trim(char *);
 static char	*cx_dump(const xmlNode *);
 static int	 cx_name_ok(const char *);
 static int	 cx_ns_ok(const char *);

@@ -35,9 +35,9 @@ struct wbem_call {
 	/* WS-Man: one operation is Enumerate, Pull..., or Get, or Invoke */
 	struct wsman_state	 ws;
 	struct wsman_opts	 wo;
-	struct wbem_result	*partial;	/* items of the replies so far */
+	struct wbem_result	*partial;	/* items so far */
 	char			 msgid[WSMAN_MSGID_LEN];
-	struct buf		 first;		/* the first message, while queued */
+	struct buf		 first;		/* first message, while queued */
 	char			*url, *user, *password, *cacert;
 	enum http_auth		 auth;
 	int			 insecure, verbose;
@@ -46,7 +46,7 @@ struct wbem_call {
 	struct wbem_slot	*slot;		/* counted in slot->inflight */
 	struct wbem_slot	*waiting;	/* queued on this slot */
 	struct wbem_call	*wait_next;
-	struct event		*wait_timer;	/* queue deadline, deferred errors */
+	struct event		*wait_timer;	/* queue deadline; late errors */
 };
 
 /*

@@ -40,7 +40,7 @@
 
 #define WMI_URI		"http://schemas.microsoft.com/wbem/wsman/1/wmi/"
 #define WQL_DIALECT	"http://schemas.microsoft.com/wbem/wsman/1/WQL"
-#define ANON_ADDR	"http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous"
+#define ANON_ADDR	NS_A "/role/anonymous"
 
 #define ACT_ENUMERATE	NS_N "/Enumerate"
 #define ACT_PULL	NS_N "/Pull"
@@ -56,72 +56,100 @@
  * A class ending in '*' is a prefix (the Win32_Perf counter bookkeeping
  * every perf class shares).  key marks the properties that form the path.
  */
+#define PERF	"Win32_Perf*"
+#define RAW_CPU	"Win32_PerfRawData_PerfOS_Processor"
+#define FMT_CPU	"Win32_PerfFormattedData_PerfOS_Processor"
+#define RAW_MEM	"Win32_PerfRawData_PerfOS_Memory"
+#define FMT_MEM	"Win32_PerfFormattedData_PerfOS_Memory"
+#define ANY_NIC	"Win32_Perf*_Tcpip_NetworkInterface"
+#define CS	"Win32_ComputerSystem"
+#define OS	"Win32_OperatingSystem"
+#define PROC	"Win32_Process"
+#define SVC	"Win32_Service"
+#define T_STRING	CIM_T_STRING
+#define T_BOOLEAN	CIM_T_BOOLEAN
+#define T_UINT32	CIM_T_UINT32
+#define T_UINT64	CIM_T_UINT64
 static const struct wsman_ptype {
 	const char	*cls;
 	const char	*prop;
 	enum cim_type	 type;
 	int		 key;
 } wsman_ptypes[] = {
-	{ "Win32_Perf*", "Name", CIM_T_STRING, 1 },
-	{ "Win32_Perf*", "Frequency_Object", CIM_T_UINT64, 0 },
-	{ "Win32_Perf*", "Frequency_PerfTime", CIM_T_UINT64, 0 },
-	{ "Win32_Perf*", "Frequency_Sys100NS", CIM_T_UINT64, 0 },
-	{ "Win32_Perf*", "Timestamp_Object", CIM_T_UINT64, 0 },
-	{ "Win32_Perf*", "Timestamp_PerfTime", CIM_T_UINT64, 0 },
-	{ "Win32_Perf*", "Timestamp_Sys100NS", CIM_T_UINT64, 0 },
-	{ "Win32_Perf*", "Caption", CIM_T_STRING, 0 },
-	{ "Win32_Perf*", "Description", CIM_T_STRING, 0 },
-	{ "Win32_PerfRawData_PerfOS_Processor", "PercentProcessorTime", CIM_T_UINT64, 0 },
-	{ "Win32_PerfRawData_PerfOS_Processor", "PercentIdleTime", CIM_T_UINT64, 0 },
-	{ "Win32_PerfRawData_PerfOS_Processor", "PercentUserTime", CIM_T_UINT64, 0 },
-	{ "Win32_PerfRawData_PerfOS_Processor", "PercentPrivilegedTime", CIM_T_UINT64, 0 },
-	{ "Win32_PerfFormattedData_PerfOS_Processor", "PercentProcessorTime", CIM_T_UINT64, 0 },
-	{ "Win32_PerfFormattedData_PerfOS_Processor", "PercentIdleTime", CIM_T_UINT64, 0 },
-	{ "Win32_PerfFormattedData_PerfOS_Memory", "AvailableBytes", CIM_T_UINT64, 0 },
-	{ "Win32_PerfFormattedData_PerfOS_Memory", "AvailableKBytes", CIM_T_UINT64, 0 },
-	{ "Win32_PerfFormattedData_PerfOS_Memory", "AvailableMBytes", CIM_T_UINT64, 0 },
-	{ "Win32_PerfRawData_PerfOS_Memory", "AvailableBytes", CIM_T_UINT64, 0 },
-	{ "Win32_PerfRawData_PerfOS_Memory", "AvailableMBytes", CIM_T_UINT64, 0 },
-	{ "Win32_Perf*_Tcpip_NetworkInterface", "CurrentBandwidth", CIM_T_UINT64, 0 },
-	{ "Win32_Perf*_Tcpip_NetworkInterface", "BytesTotalPersec", CIM_T_UINT64, 0 },
-	{ "Win32_Perf*_Tcpip_NetworkInterface", "BytesSentPersec", CIM_T_UINT64, 0 },
-	{ "Win32_Perf*_Tcpip_NetworkInterface", "BytesReceivedPersec", CIM_T_UINT64, 0 },
-	{ "Win32_ComputerSystem", "Name", CIM_T_STRING, 1 },
-	{ "Win32_ComputerSystem", "TotalPhysicalMemory", CIM_T_UINT64, 0 },
-	{ "Win32_ComputerSystem", "NumberOfProcessors", CIM_T_UINT32, 0 },
-	{ "Win32_ComputerSystem", "NumberOfLogicalProcessors", CIM_T_UINT32, 0 },
-	{ "Win32_OperatingSystem", "Name", CIM_T_STRING, 1 },
-	{ "Win32_OperatingSystem", "TotalVisibleMemorySize", CIM_T_UINT64, 0 },
-	{ "Win32_OperatingSystem", "FreePhysicalMemory", CIM_T_UINT64, 0 },
-	{ "Win32_OperatingSystem", "TotalVirtualMemorySize", CIM_T_UINT64, 0 },
-	{ "Win32_OperatingSystem", "FreeVirtualMemory", CIM_T_UINT64, 0 },
-	{ "Win32_OperatingSystem", "NumberOfProcesses", CIM_T_UINT32, 0 },
-	{ "Win32_Process", "Handle", CIM_T_STRING, 1 },
-	{ "Win32_Process", "ProcessId", CIM_T_UINT32, 0 },
-	{ "Win32_Process", "ParentProcessId", CIM_T_UINT32, 0 },
-	{ "Win32_Process", "ThreadCount", CIM_T_UINT32, 0 },
-	{ "Win32_Process", "HandleCount", CIM_T_UINT32, 0 },
-	{ "Win32_Process", "Priority", CIM_T_UINT32, 0 },
-	{ "Win32_Process", "SessionId", CIM_T_UINT32, 0 },
-	{ "Win32_Process", "WorkingSetSize", CIM_T_UINT64, 0 },
-	{ "Win32_Process", "PeakWorkingSetSize", CIM_T_UINT32, 0 },
-	{ "Win32_Process", "VirtualSize", CIM_T_UINT64, 0 },
-	{ "Win32_Process", "KernelModeTime", CIM_T_UINT64, 0 },
-	{ "Win32_Process", "UserModeTime", CIM_T_UINT64, 0 },
-	{ "Win32_Process", "PrivatePageCount", CIM_T_UINT64, 0 },
-	{ "Win32_Service", "Name", CIM_T_STRING, 1 },
-	{ "Win32_Service", "Started", CIM_T_BOOLEAN, 0 },
-	{ "Win32_Service", "AcceptStop", CIM_T_BOOLEAN, 0 },
-	{ "Win32_Service", "AcceptPause", CIM_T_BOOLEAN, 0 },
-	{ "Win32_Service", "DesktopInteract", CIM_T_BOOLEAN, 0 },
-	{ "Win32_Service", "DelayedAutoStart", CIM_T_BOOLEAN, 0 },
-	{ "Win32_Service", "ProcessId", CIM_T_UINT32, 0 },
-	{ "Win32_Service", "ExitCode", CIM_T_UINT32, 0 },
-	{ "Win32_Service", "ServiceSpecificExitCode", CIM_T_UINT32, 0 },
-	{ "Win32_Service", "CheckPoint", CIM_T_UINT32, 0 },
-	{ "Win32_Service", "WaitHint", CIM_T_UINT32, 0 },
-	{ "Win32_Service", "TagId", CIM_T_UINT32, 0 },
+	{ PERF, "Name", T_STRING, 1 },
+	{ PERF, "Frequency_Object", T_UINT64, 0 },
+	{ PERF, "Frequency_PerfTime", T_UINT64, 0 },
+	{ PERF, "Frequency_Sys100NS", T_UINT64, 0 },
+	{ PERF, "Timestamp_Object", T_UINT64, 0 },
+	{ PERF, "Timestamp_PerfTime", T_UINT64, 0 },
+	{ PERF, "Timestamp_Sys100NS", T_UINT64, 0 },
+	{ PERF, "Caption", T_STRING, 0 },
+	{ PERF, "Description", T_STRING, 0 },
+	{ RAW_CPU, "PercentProcessorTime", T_UINT64, 0 },
+	{ RAW_CPU, "PercentIdleTime", T_UINT64, 0 },
+	{ RAW_CPU, "PercentUserTime", T_UINT64, 0 },
+	{ RAW_CPU, "PercentPrivilegedTime", T_UINT64, 0 },
+	{ FMT_CPU, "PercentProcessorTime", T_UINT64, 0 },
+	{ FMT_CPU, "PercentIdleTime", T_UINT64, 0 },
+	{ FMT_MEM, "AvailableBytes", T_UINT64, 0 },
+	{ FMT_MEM, "AvailableKBytes", T_UINT64, 0 },
+	{ FMT_MEM, "AvailableMBytes", T_UINT64, 0 },
+	{ RAW_MEM, "AvailableBytes", T_UINT64, 0 },
+	{ RAW_MEM, "AvailableMBytes", T_UINT64, 0 },
+	{ ANY_NIC, "CurrentBandwidth", T_UINT64, 0 },
+	{ ANY_NIC, "BytesTotalPersec", T_UINT64, 0 },
+	{ ANY_NIC, "BytesSentPersec", T_UINT64, 0 },
+	{ ANY_NIC, "BytesReceivedPersec", T_UINT64, 0 },
+	{ CS, "Name", T_STRING, 1 },
+	{ CS, "TotalPhysicalMemory", T_UINT64, 0 },
+	{ CS, "NumberOfProcessors", T_UINT32, 0 },
+	{ CS, "NumberOfLogicalProcessors", T_UINT32, 0 },
+	{ OS, "Name", T_STRING, 1 },
+	{ OS, "TotalVisibleMemorySize", T_UINT64, 0 },
+	{ OS, "FreePhysicalMemory", T_UINT64, 0 },
+	{ OS, "TotalVirtualMemorySize", T_UINT64, 0 },
+	{ OS, "FreeVirtualMemory", T_UINT64, 0 },
+	{ OS, "NumberOfProcesses", T_UINT32, 0 },
+	{ PROC, "Handle", T_STRING, 1 },
+	{ PROC, "ProcessId", T_UINT32, 0 },
+	{ PROC, "ParentProcessId", T_UINT32, 0 },
+	{ PROC, "ThreadCount", T_UINT32, 0 },
+	{ PROC, "HandleCount", T_UINT32, 0 },
+	{ PROC, "Priority", T_UINT32, 0 },
+	{ PROC, "SessionId", T_UINT32, 0 },
+	{ PROC, "WorkingSetSize", T_UINT64, 0 },
+	{ PROC, "PeakWorkingSetSize", T_UINT32, 0 },
+	{ PROC, "VirtualSize", T_UINT64, 0 },
+	{ PROC, "KernelModeTime", T_UINT64, 0 },
+	{ PROC, "UserModeTime", T_UINT64, 0 },
+	{ PROC, "PrivatePageCount", T_UINT64, 0 },
+	{ SVC, "Name", T_STRING, 1 },
+	{ SVC, "Started", T_BOOLEAN, 0 },
+	{ SVC, "AcceptStop", T_BOOLEAN, 0 },
+	{ SVC, "AcceptPause", T_BOOLEAN, 0 },
+	{ SVC, "DesktopInteract", T_BOOLEAN, 0 },
+	{ SVC, "DelayedAutoStart", T_BOOLEAN, 0 },
+	{ SVC, "ProcessId", T_UINT32, 0 },
+	{ SVC, "ExitCode", T_UINT32, 0 },
+	{ SVC, "ServiceSpecificExitCode", T_UINT32, 0 },
+	{ SVC, "CheckPoint", T_UINT32, 0 },
+	{ SVC, "WaitHint", T_UINT32, 0 },
+	{ SVC, "TagId", T_UINT32, 0 },
 };
+#undef PERF
+#undef RAW_CPU
+#undef FMT_CPU
+#undef RAW_MEM
+#undef FMT_MEM
+#undef ANY_NIC
+#undef CS
+#undef OS
+#undef PROC
+#undef SVC
+#undef T_STRING
+#undef T_BOOLEAN
+#undef T_UINT32
+#undef T_UINT64
 
 /* xsi:type names of DSP0230 (cim:) and XML Schema (xs:). */
 static const struct {
@@ -440,7 +468,8 @@ enc_header(struct buf *b, const struct wsman_opts *o, const char *action,
 	r |= buf_xml_escape(b, action);
 	r |= buf_printf(b, "</a:Action><w:MaxEnvelopeSize s:mustUnderstand="
 	    "\"true\">%zu</w:MaxEnvelopeSize><a:MessageID>",
-	    o->max_envelope != 0 ? o->max_envelope : WSMAN_MAX_ENVELOPE_DEFAULT);
+	    o->max_envelope != 0 ? o->max_envelope :
+	    (size_t)WSMAN_MAX_ENVELOPE_DEFAULT);
 	r |= buf_xml_escape(b, msgid);
 	r |= buf_puts(b, "</a:MessageID>");
 	if (o->locale != NULL) {
@@ -448,8 +477,8 @@ enc_header(struct buf *b, const struct wsman_opts *o, const char *action,
 		r |= buf_xml_escape(b, o->locale);
 		r |= buf_puts(b, "\" s:mustUnderstand=\"false\"/>");
 	}
-	r |= buf_printf(b, "<w:OperationTimeout>PT%u.%03uS</w:OperationTimeout>",
-	    t / 1000, t % 1000);
+	r |= buf_printf(b, "<w:OperationTimeout>PT%u.%03uS"
+	    "</w:OperationTimeout>", t / 1000, t % 1000);
 	if (sel != NULL && sel->nkeys > 0) {
 		r |= buf_puts(b, "<w:SelectorSet>");
 		for (i = 0; i < sel->nkeys; i++) {
@@ -480,7 +509,7 @@ enc_fail(struct wbem_error *err, const char *what)
 	return (-1);
 }
 
-/* "SELECT a,b FROM C" for an ENUM with a property list: WS-Man has no other way. */
+/* "SELECT a,b FROM C" for an ENUM with a property list: WS-Man has no other. */
 static int
 enc_proplist_query(struct buf *q, const struct wbem_request *req,
     struct wbem_error *err)
@@ -648,6 +677,7 @@ enc_invoke(const struct wbem_request *req, const struct wsman_opts *o,
     struct wbem_error *err)
 {
 	const struct cim_property	*p;
+	const char			*t;
 	char				*action;
 	size_t				 i, j, n;
 	int				 r = 0;
@@ -688,14 +718,15 @@ enc_invoke(const struct wbem_request *req, const struct wsman_opts *o,
 		if (p->v.is_null)
 			continue;
 		for (j = 0; j < p->v.nvals; j++) {
-			const char *t = p->v.vals[j] != NULL ? p->v.vals[j] : "";
-
+			t = p->v.vals[j] != NULL ? p->v.vals[j] : "";
 			r |= buf_printf(b, "<p:%s>", p->name);
 			if (p->v.type == CIM_T_BOOLEAN) {
-				/* xs:boolean is lower case; CIM-XML's TRUE is not */
-				r |= buf_puts(b, str_casecmp_ascii(t, "true") == 0 ?
-				    "true" : str_casecmp_ascii(t, "false") == 0 ?
-				    "false" : t);
+				/* xs:boolean is lower case */
+				if (str_casecmp_ascii(t, "true") == 0)
+					t = "true";
+				else if (str_casecmp_ascii(t, "false") == 0)
+					t = "false";
+				r |= buf_puts(b, t);
 			} else if (p->v.type == CIM_T_DATETIME) {
 				r |= buf_puts(b, "<cim:CIM_DateTime>");
 				r |= buf_xml_escape(b, t);
@@ -773,7 +804,8 @@ enc_context_msg(const struct wsman_opts *o, struct wsman_state *st,
 	if (st->context == NULL || st->resource_uri == NULL ||
 	    o->endpoint == NULL || msgid == NULL) {
 		wbem_error_set(err, WBEM_E_USAGE, 0, "request",
-		    "%s without an enumeration context", pull ? "Pull" : "Release");
+		    "%s without an enumeration context",
+		    pull ? "Pull" : "Release");
 		return (-1);
 	}
 	r |= enc_header(b, o, pull ? ACT_PULL : ACT_RELEASE, st->resource_uri,
@@ -944,7 +976,7 @@ xs_duration_to_cim(const char *s, char *out, size_t outlen)
 	return (0);
 }
 
-/* The value of a cim:Datetime family element, as CIM datetime text when it can. */
+/* A cim:Datetime family element's value, as CIM datetime text if it can. */
 static char *
 datetime_text(xmlNode *dt, enum cim_type *type)
 {
@@ -1040,7 +1072,7 @@ prop_value(xmlNode *el, const char *cls, enum cim_type *type)
 		*type = CIM_T_REFERENCE;
 		return (buf_steal(&b, NULL));
 	}
-	/* an embedded instance: kept as its XML, like CIM-XML keeps it as text */
+	/* an embedded instance: kept as XML text, as CIM-XML keeps it */
 	buf_init(&b, 0);
 	for (c = el->children; c != NULL; c = c->next) {
 		xmlBufferPtr xb = xmlBufferCreate();
@@ -1152,7 +1184,8 @@ item_to_instance(xmlNode *el, const char *cls, const char *ns)
 				n++;
 		if (n == 1) {
 			text = prop_value(c, cls, &type);
-			cim_instance_add(inst, (const char *)c->name, type, text);
+			cim_instance_add(inst, (const char *)c->name, type,
+			    text);
 			free(text);
 			continue;
 		}
@@ -1166,7 +1199,7 @@ item_to_instance(xmlNode *el, const char *cls, const char *ns)
 			    (const char *)c->name) != 0)
 				continue;
 			text = prop_value(d, cls, &type);
-			/* members disagree on the type: keep them all as text */
+			/* members disagree on the type: all stay text */
 			if (p->v.type == CIM_T_NONE)
 				p->v.type = type;
 			else if (p->v.type != type)
@@ -1223,10 +1256,10 @@ static const struct {
 	{ "w:InvalidParameter", CIM_ERR_INVALID_PARAMETER },
 	{ "w:SchemaValidationError", CIM_ERR_INVALID_PARAMETER },
 	{ "x:InvalidRepresentation", CIM_ERR_INVALID_PARAMETER },
-	{ "w:QuotaLimit", 27 },	/* CIM_ERR_SERVER_LIMITS_EXCEEDED, as WinRM says */
+	{ "w:QuotaLimit", 27 },	/* SERVER_LIMITS_EXCEEDED, as WinRM says */
 	{ "w:EncodingLimit", 27 },
-	{ "n:InvalidEnumerationContext", 21 },	/* CIM_ERR_INVALID_ENUMERATION_CONTEXT */
-	{ "w:TimedOut", CIM_ERR_FAILED },	/* DSP0200 has no timed-out status */
+	{ "n:InvalidEnumerationContext", 21 },	/* INVALID_ENUM..._CONTEXT */
+	{ "w:TimedOut", CIM_ERR_FAILED },	/* DSP0200 has no timed out */
 	{ "w:InternalError", CIM_ERR_FAILED },
 };
 
@@ -1384,7 +1417,8 @@ fault_to_error(xmlNode *fault, long status, struct wbem_error *err)
 	if (detail != NULL)
 		for (val = first_el(detail->children); val != NULL;
 		    val = next_el(val))
-			if (strcmp((const char *)val->name, "MSFT_WmiError") == 0)
+			if (strcmp((const char *)val->name,
+			    "MSFT_WmiError") == 0)
 				wmi = val;
 	ext = NULL;
 	if (wf != NULL) {
@@ -1412,10 +1446,12 @@ fault_to_error(xmlNode *fault, long status, struct wbem_error *err)
 			free(s);
 		}
 	}
-	if (desc == NULL && (reason = child_el(fault, NS_S, "Reason")) != NULL &&
+	if (desc == NULL &&
+	    (reason = child_el(fault, NS_S, "Reason")) != NULL &&
 	    (val = child_el(reason, NS_S, "Text")) != NULL)
 		desc = node_text_squeezed(val);
-	if (ext != NULL && strcmp((const char *)ext->name, "__ExtendedStatus") == 0) {
+	if (ext != NULL &&
+	    strcmp((const char *)ext->name, "__ExtendedStatus") == 0) {
 		if (desc == NULL)
 			desc = child_text_nonnil(ext, "Description");
 		if (cimcode == 0 &&
@@ -1429,9 +1465,10 @@ fault_to_error(xmlNode *fault, long status, struct wbem_error *err)
 			struct buf b;
 
 			buf_init(&b, 0);
-			buf_printf(&b, "%s (WMI %s%s%s)", desc != NULL ? desc :
-			    "", op != NULL ? op : "", op != NULL && param != NULL ?
-			    ": " : "", param != NULL ? param : "");
+			buf_printf(&b, "%s (WMI %s%s%s)",
+			    desc != NULL ? desc : "", op != NULL ? op : "",
+			    op != NULL && param != NULL ? ": " : "",
+			    param != NULL ? param : "");
 			free(desc);
 			desc = buf_steal(&b, NULL);
 		}
@@ -1509,7 +1546,7 @@ dec_items(xmlNode *items, struct wsman_state *st, struct wbem_result *res,
 			wbem_result_add_path(res, path);
 			continue;
 		}
-		/* EnumerateObjectAndEPR wraps each in w:Item; take the object */
+		/* EnumerateObjectAndEPR wraps each in w:Item: the object */
 		obj = it;
 		if (is_el(it, NS_W, "Item") &&
 		    (obj = first_el(it->children)) == NULL)
@@ -1533,7 +1570,8 @@ dec_enum(xmlNode *body, struct wsman_state *st, struct wbem_result *res,
 	char		*text;
 	int		 eos = 0;
 
-	want = st->sent == WSMAN_MSG_PULL ? "PullResponse" : "EnumerateResponse";
+	want = st->sent == WSMAN_MSG_PULL ? "PullResponse" :
+	    "EnumerateResponse";
 	if ((resp = child_el(body, NS_N, want)) == NULL)
 		return (proto_err(err, status, "reply has no n:%s", want));
 	items = NULL;
@@ -1665,7 +1703,7 @@ wsman_decode_response(struct wsman_state *st, const struct wsman_opts *o,
 	    XML_MAX_BYTES_DEFAULT, XML_MAX_DEPTH_DEFAULT, err);
 	if (doc == NULL) {
 		if (status != 200) {
-			/* an HTML error page, most likely: the status says more */
+			/* an HTML error page, likely: the status says more */
 			wbem_error_set(err, WBEM_E_HTTP, (int)status, "http",
 			    "HTTP %ld from the WS-Management endpoint", status);
 		}
@@ -1698,7 +1736,7 @@ wsman_decode_response(struct wsman_state *st, const struct wsman_opts *o,
 	}
 	fault = bdy != NULL ? child_el(bdy, NS_S, "Fault") : NULL;
 	if (fault != NULL) {
-		/* faults raised before the header was read carry no RelatesTo */
+		/* a fault raised before the header was read has no RelatesTo */
 		fault_to_error(fault, status, err);
 		/*
 		 * DSP0226: a Pull that finds no items within its

@@ -73,6 +73,10 @@ test_checks(void)
 	    cim_value_check(CIM_T_REAL64, "0x1p3") == -1 &&
 	    cim_value_check(CIM_T_REAL32, " 1.0") == -1,
 	    "no inf, nan, hex floats or blanks in reals");
+	ok(cim_value_check(CIM_T_REAL64, "INF") == 0 &&
+	    cim_value_check(CIM_T_REAL32, "-INF") == 0 &&
+	    cim_value_check(CIM_T_REAL64, "NaN") == 0,
+	    "the XML Schema special reals INF, -INF, NaN");
 	ok(cim_value_check(CIM_T_DATETIME, "20261123192357.000000+000") == 0,
 	    "datetime timestamp");
 	ok(cim_value_check(CIM_T_DATETIME, "00000001132312.000000:000") == 0,

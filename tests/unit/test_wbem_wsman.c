@@ -23,7 +23,8 @@
 #include "cimhead.h"
 #include "tap.h"
 
-#define ENV_OPEN "<s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\"" \
+#define ENV_OPEN "<s:Envelope" \
+	" xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\"" \
 	" xmlns:a=\"http://schemas.xmlsoap.org/ws/2004/08/addressing\"" \
 	" xmlns:n=\"http://schemas.xmlsoap.org/ws/2004/09/enumeration\"" \
 	" xmlns:w=\"http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd\">"
@@ -136,11 +137,11 @@ srv_cb(struct evhttp_request *req, void *arg)
 		    "<w:EndOfSequence/>" : "");
 	} else if (strstr(body, "enumeration/Pull<") != NULL) {
 		s->npull++;
-		between(body, "<n:EnumerationContext>", "</n:EnumerationContext>",
-		    ctx, sizeof(ctx));
+		between(body, "<n:EnumerationContext>",
+		    "</n:EnumerationContext>", ctx, sizeof(ctx));
 		s->pull_ctx_ok += strcmp(ctx, "ctx-1") == 0;
-		between(body, "<n:MaxElements>", "</n:MaxElements>", s->pull_max,
-		    sizeof(s->pull_max));
+		between(body, "<n:MaxElements>", "</n:MaxElements>",
+		    s->pull_max, sizeof(s->pull_max));
 		if (s->hang_pulls) {
 			free(body);
 			free(pd);
@@ -152,8 +153,9 @@ srv_cb(struct evhttp_request *req, void *arg)
 			buf_printf(&b, "<s:Fault><s:Code><s:Value>s:Receiver"
 			    "</s:Value><s:Subcode><s:Value>%s</s:Value>"
 			    "</s:Subcode></s:Code><s:Reason><s:Text>late"
-			    "</s:Text></s:Reason></s:Fault>", s->internal_pulls ?
-			    "w:InternalError" : "w:TimedOut");
+			    "</s:Text></s:Reason></s:Fault>",
+			    s->internal_pulls ? "w:InternalError" :
+			    "w:TimedOut");
 			if (s->fault_pulls > 0)
 				s->fault_pulls--;
 			s->npull--;	/* an empty Pull does not advance */
@@ -162,18 +164,21 @@ srv_cb(struct evhttp_request *req, void *arg)
 			    "<w:XmlFragment><Name>item%d</Name></w:XmlFragment>"
 			    "</n:Items>%s</n:PullResponse>",
 			    (unsigned)s->npull < s->npulls ?
-			    "<n:EnumerationContext>ctx-1</n:EnumerationContext>" :
-			    "", s->npull, (unsigned)s->npull < s->npulls ? "" :
+			    "<n:EnumerationContext>ctx-1"
+			    "</n:EnumerationContext>" : "", s->npull,
+			    (unsigned)s->npull < s->npulls ? "" :
 			    "<n:EndOfSequence/>");
 	} else if (strstr(body, "enumeration/Release<") != NULL) {
 		s->nrelease++;
-		between(body, "<n:EnumerationContext>", "</n:EnumerationContext>",
-		    s->release_ctx, sizeof(s->release_ctx));
+		between(body, "<n:EnumerationContext>",
+		    "</n:EnumerationContext>", s->release_ctx,
+		    sizeof(s->release_ctx));
 	} else if (strstr(body, "transfer/Get<") != NULL) {
 		s->nget++;
-		item = "<p:Win32_Service xmlns:p=\"http://schemas.microsoft.com/"
-		    "wbem/wsman/1/wmi/root/cimv2/Win32_Service\"><p:Name>vod"
-		    "</p:Name><p:Started>true</p:Started></p:Win32_Service>";
+		item = "<p:Win32_Service xmlns:p=\"http://schemas.microsoft."
+		    "com/wbem/wsman/1/wmi/root/cimv2/Win32_Service\">"
+		    "<p:Name>vod</p:Name><p:Started>true</p:Started>"
+		    "</p:Win32_Service>";
 		buf_puts(&b, item);
 	}
 	buf_puts(&b, "</s:Body></s:Envelope>");
@@ -230,7 +235,8 @@ done_cb(struct wbem_result *res, const struct wbem_error *err, void *arg)
 	if (res != NULL) {
 		r->ninst = res->ninst;
 		for (i = 0; i < res->ninst && i < 8; i++)
-			if ((v = cim_instance_text(res->inst[i], "Name")) != NULL)
+			if ((v = cim_instance_text(res->inst[i],
+			    "Name")) != NULL)
 				strlcpy(r->names[i], v, sizeof(r->names[i]));
 	}
 	wbem_result_free(res);
@@ -329,7 +335,8 @@ main(void)
 	    "query: OperationTimeout a fifth under the 5 s deadline (%s)",
 	    s.enum_optimeout);
 	is_int(s.nrelease, 0, "query: nothing to release at the end");
-	is_int(s.bad_ctype, 0, "Content-Type application/soap+xml;charset=UTF-8");
+	is_int(s.bad_ctype, 0,
+	    "Content-Type application/soap+xml;charset=UTF-8");
 	is_int(s.dup_msgid, 0, "a fresh MessageID for every message");
 	run_for(100);
 	is_int(r.calls, 1, "query: nothing later");
@@ -392,7 +399,8 @@ main(void)
 		run_for(20);
 	is_int(s.npull, 1, "cancel: a Pull is in flight");
 	wbem_cancel(c);
-	ok(r.calls == 1 && r.kind == WBEM_E_CANCELLED, "cancel: CANCELLED once");
+	ok(r.calls == 1 && r.kind == WBEM_E_CANCELLED,
+	    "cancel: CANCELLED once");
 	for (i = 0; i < 50 && s.nrelease == 0; i++)
 		run_for(20);
 	is_int(s.nrelease, 1, "cancel: the enumeration is released");

@@ -21,6 +21,8 @@
 
 #define RT(n)	"uuid:00000000-0000-4000-8000-0000000000" n
 #define WMI	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/"
+#define SELECTOR_NAME \
+	"/s:Envelope/s:Header/w:SelectorSet/w:Selector[@Name='Name']"
 #define ENDPOINT "https://node1.example.net:5986/wsman"
 
 static char *
@@ -129,13 +131,15 @@ check_header(const char *what, const char *action, const char *uri,
 
 	snprintf(m, sizeof(m), "%s: a:To", what);
 	is_str(xp("/s:Envelope/s:Header/a:To"), ENDPOINT, "%s", m);
-	is_str(xp("/s:Envelope/s:Header/a:Action"), action, "%s: a:Action", what);
+	is_str(xp("/s:Envelope/s:Header/a:Action"), action, "%s: a:Action",
+	    what);
 	is_str(xp("string(/s:Envelope/s:Header/a:Action/@s:mustUnderstand)"),
 	    "true", "%s: a:Action mustUnderstand", what);
 	is_str(xp("/s:Envelope/s:Header/w:ResourceURI"), uri,
 	    "%s: w:ResourceURI", what);
-	is_str(xp("string(/s:Envelope/s:Header/w:ResourceURI/@s:mustUnderstand)"),
-	    "true", "%s: ResourceURI mustUnderstand", what);
+	is_str(xp("string(/s:Envelope/s:Header/w:ResourceURI/"
+	    "@s:mustUnderstand)"), "true", "%s: ResourceURI mustUnderstand",
+	    what);
 	is_str(xp("/s:Envelope/s:Header/a:ReplyTo/a:Address"),
 	    "http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous",
 	    "%s: a:ReplyTo anonymous", what);
@@ -157,7 +161,8 @@ test_encode(void)
 	struct cim_path		*path;
 	struct cim_property	 params[3];
 	struct buf		 b;
-	const char		*plist[] = { "Name", "PercentProcessorTime", NULL };
+	const char		*plist[] = { "Name", "PercentProcessorTime",
+				    NULL };
 	const char		*badlist[] = { "Name,x FROM y", NULL };
 	unsigned char		 rnd[16];
 	char			 id[WSMAN_MSGID_LEN];
@@ -177,7 +182,7 @@ test_encode(void)
 	ok(req_parse(&b) == 0, "WQL Enumerate is well-formed XML");
 	check_header("query",
 	    "http://schemas.xmlsoap.org/ws/2004/09/enumeration/Enumerate",
-	    "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/*", RT("01"));
+	    WMI "*", RT("01"));
 	is_str(xp("/s:Envelope/s:Body/n:Enumerate/w:Filter"), req.query,
 	    "WQL text in w:Filter, escaped and back");
 	is_str(xp("string(/s:Envelope/s:Body/n:Enumerate/w:Filter/@Dialect)"),
@@ -188,7 +193,8 @@ test_encode(void)
 	    "w:MaxElements default");
 	ok(xp("/s:Envelope/s:Header/w:SelectorSet") == NULL,
 	    "no SelectorSet on an enumeration");
-	ok(xp("/s:Envelope/s:Header/w:Locale") == NULL, "no Locale unless asked");
+	ok(xp("/s:Envelope/s:Header/w:Locale") == NULL,
+	    "no Locale unless asked");
 	is_str(st.classname, "Win32_Process", "class taken from FROM");
 	is_int(st.sent, WSMAN_MSG_ENUMERATE, "state: Enumerate sent");
 
@@ -300,10 +306,11 @@ test_encode(void)
 	ok(wsman_encode_request(&req, &o, RT("08"), &st, &b, &err) == 0,
 	    "encode Get");
 	ok(req_parse(&b) == 0, "Get is well-formed");
-	check_header("get", "http://schemas.xmlsoap.org/ws/2004/09/transfer/Get",
+	check_header("get",
+	    "http://schemas.xmlsoap.org/ws/2004/09/transfer/Get",
 	    WMI "Win32_Service", RT("08"));
-	is_str(xp("/s:Envelope/s:Header/w:SelectorSet/w:Selector[@Name='Name']"),
-	    "vod\"stream<1>", "Get selector, escaped and back");
+	is_str(xp(SELECTOR_NAME), "vod\"stream<1>",
+	    "Get selector, escaped and back");
 	is_str(xp("count(/s:Envelope/s:Body/*)"), "0", "Get body is empty");
 
 	/* instance Invoke: Win32_Service.StartService */
@@ -314,8 +321,8 @@ test_encode(void)
 	    req_parse(&b) == 0, "encode instance Invoke");
 	check_header("startservice", WMI "Win32_Service/StartService",
 	    WMI "Win32_Service", RT("09"));
-	is_str(xp("/s:Envelope/s:Header/w:SelectorSet/w:Selector[@Name='Name']"),
-	    "vod\"stream<1>", "instance Invoke selector");
+	is_str(xp(SELECTOR_NAME), "vod\"stream<1>",
+	    "instance Invoke selector");
 	ok(xp("/s:Envelope/s:Body/ps:StartService_INPUT") != NULL,
 	    "StartService_INPUT in the class namespace");
 	cim_path_free(path);
@@ -325,7 +332,8 @@ test_encode(void)
 	memset(params, 0, sizeof(params));
 	params[0].name = xstrdup("CommandLine");
 	cim_value_init(&params[0].v, CIM_T_STRING);
-	cim_value_add(&params[0].v, "\"C:\\vod\\vodstream.exe\" --port 8080 & <x>");
+	cim_value_add(&params[0].v,
+	    "\"C:\\vod\\vodstream.exe\" --port 8080 & <x>");
 	params[1].name = xstrdup("CurrentDirectory");
 	cim_value_init(&params[1].v, CIM_T_STRING);
 	cim_value_add(&params[1].v, "C:\\vod");
@@ -429,10 +437,12 @@ test_enumeration(void)
 	    "p:-qualified text, unescaped");
 	is_str(cim_instance_text(in, "workingsetsize"), "18446744073709551615",
 	    "uint64 max exact, name matched case-insensitively");
-	is_str(ptype(in, "WorkingSetSize"), "uint64", "WorkingSetSize is uint64");
+	is_str(ptype(in, "WorkingSetSize"), "uint64",
+	    "WorkingSetSize is uint64");
 	is_str(ptype(in, "ProcessId"), "uint32", "ProcessId is uint32");
 	is_str(ptype(in, "Caption"), "string", "Caption is string");
-	is_str(cim_instance_text(in, "CreationDate"), "20130415162847.735170+120",
+	is_str(cim_instance_text(in, "CreationDate"),
+	    "20130415162847.735170+120",
 	    "cim:Datetime with offset as CIM datetime");
 	is_str(ptype(in, "CreationDate"), "datetime", "datetime type");
 	ok(in->path != NULL && in->path->nkeys == 1 &&
@@ -442,7 +452,8 @@ test_enumeration(void)
 	in = res->inst[0];
 	p = prop(in, "ExecutablePath");
 	ok(p != NULL && p->v.is_null, "xsi:nil is NULL");
-	is_str(cim_instance_text(in, "CreationDate"), "20261123192357.500000+000",
+	is_str(cim_instance_text(in, "CreationDate"),
+	    "20261123192357.500000+000",
 	    "cim:Datetime Z as CIM datetime");
 	is_str(cim_instance_text(in, "KernelModeTime"), "9007199254740993",
 	    "2^53+1 exact");
@@ -490,13 +501,15 @@ test_shapes(void)
 	ok(res != NULL && res->ninst == 2, "two fragment items");
 	if (res != NULL && res->ninst == 2) {
 		in = res->inst[0];
-		is_str(in->classname, "Win32_PerfRawData_Tcpip_NetworkInterface",
+		is_str(in->classname,
+		    "Win32_PerfRawData_Tcpip_NetworkInterface",
 		    "fragment class from the WQL FROM");
 		is_str(cim_instance_text(in, "BytesTotalPersec"),
 		    "18446744073709551615", "unqualified child, uint64 max");
 		is_str(ptype(in, "BytesTotalPersec"), "uint64",
 		    "counter typed uint64 from the class table");
-		is_str(ptype(in, "CurrentBandwidth"), "uint64", "CurrentBandwidth");
+		is_str(ptype(in, "CurrentBandwidth"), "uint64",
+		    "CurrentBandwidth");
 		is_str(ptype(in, "Name"), "string", "Name string");
 		p = prop(res->inst[1], "Timestamp_PerfTime");
 		ok(p != NULL && p->v.is_null && p->v.type == CIM_T_UINT64,
@@ -541,10 +554,13 @@ test_shapes(void)
 		    "an absent array is absent");
 		is_str(cim_instance_text(in, "IPEnabled"), "true",
 		    "lower-case boolean kept");
-		is_str(cim_instance_text(in, "Uptime"), "00000001020304.500000:000",
+		is_str(cim_instance_text(in, "Uptime"),
+		    "00000001020304.500000:000",
 		    "cim:Interval as CIM interval");
-		is_str(ptype(in, "Uptime"), "datetime", "interval is a datetime");
-		is_str(ptype(in, "Counter"), "uint64", "xsi:type cimUnsignedLong");
+		is_str(ptype(in, "Uptime"), "datetime",
+		    "interval is a datetime");
+		is_str(ptype(in, "Counter"), "uint64",
+		    "xsi:type cimUnsignedLong");
 		is_str(cim_instance_text(in, "Installed"), "2026-11-23",
 		    "cim:Date kept as text");
 		is_str(ptype(in, "Index"), "string",
@@ -729,7 +745,8 @@ test_faults(void)
 	    "The specified class does not exist in the given namespace. "
 	    "(WMI ExecQuery: Select * from Win32_Processa where "
 	    "name=\"sshd.exe\")", "v2: message plus __ExtendedStatus");
-	is_int(err.code, CIM_ERR_INVALID_QUERY, "v2: nil StatusCode, subcode map");
+	is_int(err.code, CIM_ERR_INVALID_QUERY,
+	    "v2: nil StatusCode, subcode map");
 
 	ok(decode_fixture(&st, "faults/wmi_error_v2.xml", 500, RT("01"), &res,
 	    &err) == -1, "MSFT_WmiError fault without RelatesTo");
@@ -765,7 +782,8 @@ test_faults(void)
 	ok(decode_fixture(&st, "fault-schema.xml", 400, RT("0C"), &res,
 	    &err) == -1 && err.kind == WBEM_E_CIM, "schema fault on a 400");
 	is_str(err.name, "w:SchemaValidationError", "schema: subcode");
-	is_int(err.code, CIM_ERR_INVALID_PARAMETER, "schema: INVALID_PARAMETER");
+	is_int(err.code, CIM_ERR_INVALID_PARAMETER,
+	    "schema: INVALID_PARAMETER");
 	is_str(err.wsman_code, "2150858817", "schema: code");
 
 	/* a Pull that timed out with no items: pull again, bounded */
@@ -810,21 +828,25 @@ test_faults(void)
 	    28, RT("01"), &res, &err) == -1 && err.kind == WBEM_E_HTTP &&
 	    err.code == 404, "404 with a page is HTTP");
 	ok(wsman_decode_response(&st, &o, 500, "", 0, RT("01"), &res,
-	    &err) == -1 && err.kind == WBEM_E_HTTP, "500 without a body is HTTP");
+	    &err) == -1 && err.kind == WBEM_E_HTTP,
+	    "500 without a body is HTTP");
 	ok(wsman_decode_response(&st, &o, 200, "", 0, RT("01"), &res,
-	    &err) == -1 && err.kind == WBEM_E_PROTOCOL, "empty 200 is PROTOCOL");
+	    &err) == -1 && err.kind == WBEM_E_PROTOCOL,
+	    "empty 200 is PROTOCOL");
 	ok(wsman_decode_response(&st, &o, 200, "<s:Envelope", 11, RT("01"),
 	    &res, &err) == -1 && err.kind == WBEM_E_PROTOCOL,
 	    "broken XML is PROTOCOL");
 	{
-		const char *noeos = "<s:Envelope xmlns:s=\"http://www.w3.org/2003"
-		    "/05/soap-envelope\" xmlns:a=\"http://schemas.xmlsoap.org/ws/"
-		    "2004/08/addressing\" xmlns:n=\"http://schemas.xmlsoap.org/ws/"
-		    "2004/09/enumeration\"><s:Header><a:RelatesTo>" RT("01")
+		const char *noeos = "<s:Envelope xmlns:s=\"http://www.w3.org/"
+		    "2003/05/soap-envelope\" xmlns:a=\"http://schemas.xmlsoap."
+		    "org/ws/2004/08/addressing\" xmlns:n=\"http://schemas."
+		    "xmlsoap.org/ws/2004/09/enumeration\"><s:Header>"
+		    "<a:RelatesTo>" RT("01")
 		    "</a:RelatesTo></s:Header><s:Body><n:EnumerateResponse/>"
 		    "</s:Body></s:Envelope>";
-		const char *norel = "<s:Envelope xmlns:s=\"http://www.w3.org/2003"
-		    "/05/soap-envelope\"><s:Header/><s:Body/></s:Envelope>";
+		const char *norel = "<s:Envelope xmlns:s=\"http://www.w3.org/"
+		    "2003/05/soap-envelope\"><s:Header/><s:Body/>"
+		    "</s:Envelope>";
 
 		ok(wsman_decode_response(&st, &o, 200, noeos, strlen(noeos),
 		    RT("01"), &res, &err) == -1 && err.kind == WBEM_E_PROTOCOL,
