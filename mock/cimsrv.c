@@ -5,10 +5,12 @@
  * Content-Length, no body and keep the connection; zero-padded lower-case
  * content-length; chunked replies with CIMStatusCode trailers only when the
  * request sent TE; no IRETURNVALUE for an empty result; Basic auth on every
- * request.  The reply bytes are built here, byte for byte in Pegasus's
- * layout, so the replay test can compare them with the captures.  Injected
- * faults (latency, hang, reset, garbage, truncation, oversize, 401, 500,
- * CIM error, drip) are applied to the reply before it leaves.
+ * request.  The codec (cimxml.c) decodes requests, checks the CIM headers
+ * and writes the bodies; this file checks HTTP and auth, runs the
+ * operations on the node's instances, frames replies (content-length or
+ * chunks and trailers) and applies the injected faults (latency, hang,
+ * reset, garbage, truncation, oversize, 401, 500, CIM error, drip).  The
+ * replay test compares the bytes with the captures.
  */
 #include "config.h"
 
@@ -19,25 +21,20 @@
 #include <strings.h>
 
 #include <event2/event.h>
-#include <libxml/parser.h>
-#include <libxml/tree.h>
 #include <openssl/evp.h>
 
 #include "mock.h"
 
 #define CIMSRV_NS	"root/cimv2"
-#define CIMSRV_MAX_DEPTH 64
 
 /* What the request asked for, after the HTTP and XML checks. */
 struct cimreq {
-	char		 msgid[64];
 	char		 method[128];
 	int		 intrinsic;
 	char		 ns[256];
 	char		*classname;
 	size_t		 nkeys;
 	struct cim_keybinding keys[16];
-	int		 has_path;	/* extrinsic on an instance */
 	char		*query, *lang;
 	int		 has_proplist;
 	size_t		 nprops;
@@ -46,6 +43,8 @@ struct cimreq {
 	struct cim_property params[16];
 	int		 chunked;	/* TE asked for trailers */
 	char		 mprefix[8];	/* "75-" for M-POST replies */
+	int		 have_call;
+	struct cimxml_call call;	/* what the codec decoded */
 };
 
 /* One reply in flight: bytes, and how they leave (faults). */
@@ -123,25 +122,6 @@ cimsrv_status_name(int code)
 	return ("CIM_ERR_FAILED");
 }
 
-/* The opening lines of every response body. */
-static void
-cimsrv_body_open(struct buf *b, const struct cimreq *r)
-{
-	buf_puts(b, "<?xml version=\"1.0\" encoding=\"utf-8\" ?>\n"
-	    "<CIM CIMVERSION=\"2.0\" DTDVERSION=\"2.0\">\n<MESSAGE ID=\"");
-	buf_xml_escape(b, r->msgid);
-	buf_printf(b, "\" PROTOCOLVERSION=\"1.0\">\n<SIMPLERSP>\n"
-	    "<%s NAME=\"%s\">\n", r->intrinsic ? "IMETHODRESPONSE" :
-	    "METHODRESPONSE", r->method);
-}
-
-static void
-cimsrv_body_close(struct buf *b, const struct cimreq *r)
-{
-	buf_printf(b, "</%s>\n</SIMPLERSP>\n</MESSAGE>\n</CIM>\n",
-	    r->intrinsic ? "IMETHODRESPONSE" : "METHODRESPONSE");
-}
-
 /*
  * Frames a finished body as a 200: content-length, or chunked with the
  * Trailer header (and the status trailers only for an error).
@@ -191,62 +171,53 @@ cimsrv_frame(struct buf *out, const struct cimreq *r, const struct buf *body,
 	buf_puts(out, "\r\n");
 }
 
-/* A CIM error reply: ERROR element, or empty body + trailers if chunked. */
+/*
+ * A CIM error reply: ERROR element, or empty body + trailers if chunked.
+ * text is the whole DESCRIPTION.
+ */
 static void
-cimsrv_cim_error(struct buf *out, const struct cimreq *r, int code,
-    const char *what)
+cimsrv_cim_error_text(struct buf *out, const struct cimreq *r, int code,
+    const char *text)
 {
 	struct buf	body, desc;
 
 	buf_init(&body, 0);
 	buf_init(&desc, 0);
-	buf_printf(&desc, "%s: %s", cimsrv_status_name(code), what);
-	cimsrv_body_open(&body, r);
-	if (!r->chunked) {
-		body.len--;	/* Pegasus puts ERROR right after the open tag's newline */
-		buf_printf(&body, "\n<ERROR CODE=\"%d\" DESCRIPTION=\"", code);
-		buf_xml_escape(&body, desc.data);
-		buf_puts(&body, "\"/>");
-		buf_printf(&body, "</%s>\n</SIMPLERSP>\n</MESSAGE>\n</CIM>\n",
-		    r->intrinsic ? "IMETHODRESPONSE" : "METHODRESPONSE");
-	} else
-		cimsrv_body_close(&body, r);
+	buf_puts(&desc, text);
+	/* chunked: an empty (I)METHODRESPONSE, the status in trailers */
+	if (r->chunked)
+		cimxml_encode_response(&r->call, NULL, &body);
+	else
+		cimxml_encode_error(&r->call, code, desc.data, &body);
 	cimsrv_frame(out, r, &body, code, desc.data);
 	buf_release(&body);
 	buf_release(&desc);
 }
 
-static const char *
-cimsrv_valuetype(enum cim_type t)
+/* The same, with OpenPegasus's "CIM_ERR_NAME: what" description. */
+static void
+cimsrv_cim_error(struct buf *out, const struct cimreq *r, int code,
+    const char *what)
 {
-	if (t == CIM_T_BOOLEAN)
-		return ("boolean");
-	if (t == CIM_T_STRING || t == CIM_T_CHAR16 || t == CIM_T_DATETIME ||
-	    t == CIM_T_REFERENCE)
-		return ("string");
-	return ("numeric");
+	struct buf	desc;
+
+	buf_init(&desc, 0);
+	buf_printf(&desc, "%s: %s", cimsrv_status_name(code), what);
+	cimsrv_cim_error_text(out, r, code, desc.data);
+	buf_release(&desc);
 }
 
-static void
-cimsrv_instancename(struct buf *b, const struct mock_inst *in)
+/* Key types as the codec writes VALUETYPE: string, boolean, numeric. */
+static enum cim_type
+cimsrv_key_type(enum cim_type t)
 {
-	const struct mof_class	*c = in->cls;
-	const struct cim_value	*v;
-	size_t			 i;
-
-	buf_printf(b, "<INSTANCENAME CLASSNAME=\"%s\">\n", c->name);
-	for (i = 0; i < c->nprops; i++) {
-		if (!mof_prop_is_key(&c->props[i]))
-			continue;
-		v = &in->props[i].v;
-		buf_printf(b, "<KEYBINDING NAME=\"%s\">\n"
-		    "<KEYVALUE VALUETYPE=\"%s\">", c->props[i].name,
-		    cimsrv_valuetype(c->props[i].type));
-		if (!v->is_null && v->nvals > 0)
-			buf_xml_escape(b, v->vals[0]);
-		buf_puts(b, "</KEYVALUE>\n</KEYBINDING>\n");
-	}
-	buf_puts(b, "</INSTANCENAME>\n");
+	if (t == CIM_T_BOOLEAN)
+		return (CIM_T_BOOLEAN);
+	if (cim_type_is_integer(t))
+		return (cim_type_is_signed(t) ? CIM_T_SINT64 : CIM_T_UINT64);
+	if (cim_type_is_real(t))
+		return (CIM_T_REAL64);
+	return (CIM_T_STRING);
 }
 
 static int
@@ -262,44 +233,56 @@ cimsrv_in_list(const struct cimreq *r, const char *name)
 	return (0);
 }
 
-/* INSTANCE with the properties the request's list (or query) keeps. */
-static void
-cimsrv_instance(struct buf *b, const struct cimreq *r,
-    const struct mock_inst *in)
+/*
+ * A mock instance in the codec's value model: the properties the request
+ * keeps (PropertyList or SELECT list) and the instance path, with host
+ * when one is given (ExecQuery).
+ */
+static struct cim_instance *
+cimsrv_to_cim(const struct cimreq *r, const struct mock_inst *in,
+    const char *host)
 {
-	const struct cim_property	*p;
-	size_t				 i, j;
+	const struct mof_class	*c = in->cls;
+	struct cim_instance	*ci;
+	const struct cim_value	*v;
+	size_t			 i;
 
-	buf_printf(b, "<INSTANCE CLASSNAME=\"%s\" >\n", in->cls->name);
-	for (i = 0; i < in->nprops; i++) {
-		p = &in->props[i];
-		if (!cimsrv_in_list(r, p->name))
+	ci = cim_instance_new(c->name);
+	ci->path = cim_path_new(r->ns[0] ? r->ns : CIMSRV_NS, c->name);
+	if (host != NULL)
+		ci->path->host = xstrdup(host);
+	for (i = 0; i < c->nprops; i++) {
+		if (!mof_prop_is_key(&c->props[i]))
 			continue;
-		if (p->v.is_array) {
-			buf_printf(b, "<PROPERTY.ARRAY NAME=\"%s\"  TYPE=\"%s\">\n",
-			    p->name, mof_type_name(p->v.type));
-			if (!p->v.is_null) {
-				buf_puts(b, "<VALUE.ARRAY>\n");
-				for (j = 0; j < p->v.nvals; j++) {
-					buf_puts(b, "<VALUE>");
-					buf_xml_escape(b, p->v.vals[j]);
-					buf_puts(b, "</VALUE>\n");
-				}
-				buf_puts(b, "</VALUE.ARRAY>\n");
-			}
-			buf_puts(b, "</PROPERTY.ARRAY>\n");
-			continue;
-		}
-		buf_printf(b, "<PROPERTY NAME=\"%s\"  TYPE=\"%s\">\n", p->name,
-		    mof_type_name(p->v.type));
-		if (!p->v.is_null && p->v.nvals > 0) {
-			buf_puts(b, "<VALUE>");
-			buf_xml_escape(b, p->v.vals[0]);
-			buf_puts(b, "</VALUE>\n");
-		}
-		buf_puts(b, "</PROPERTY>\n");
+		v = &in->props[i].v;
+		cim_path_add_key(ci->path, c->props[i].name,
+		    cimsrv_key_type(c->props[i].type),
+		    !v->is_null && v->nvals > 0 ? v->vals[0] : "");
 	}
-	buf_puts(b, "</INSTANCE>\n");
+	for (i = 0; i < in->nprops; i++) {
+		struct cim_property	*p;
+
+		if ((in->absent != NULL && in->absent[i]) ||
+		    !cimsrv_in_list(r, in->props[i].name))
+			continue;
+		p = cim_instance_add(ci, in->props[i].name,
+		    in->props[i].v.type, NULL);
+		cim_value_copy(&p->v, &in->props[i].v);
+	}
+	return (ci);
+}
+
+/* Encodes a result with the codec and frames it as a 200. */
+static void
+cimsrv_result(struct buf *out, const struct cimreq *r,
+    const struct wbem_result *res)
+{
+	struct buf	body;
+
+	buf_init(&body, 0);
+	cimxml_encode_response(&r->call, res, &body);
+	cimsrv_frame(out, r, &body, 0, NULL);
+	buf_release(&body);
 }
 
 static void
@@ -340,14 +323,14 @@ cimsrv_class(struct buf *b, const struct mof_class *c)
 		else
 			buf_printf(b, "<PROPERTY%s NAME=\"%s\"  TYPE=\"%s\">\n",
 			    p->is_array ? ".ARRAY" : "", p->name,
-			    mof_type_name(p->type));
+			    cim_type_name(p->type));
 		cimsrv_quals(b, p->quals, p->nquals);
 		buf_printf(b, "</PROPERTY%s>\n", p->type == CIM_T_REFERENCE ?
 		    ".REFERENCE" : p->is_array ? ".ARRAY" : "");
 	}
 	for (i = 0; i < c->nmethods; i++) {
 		buf_printf(b, "<METHOD NAME=\"%s\" TYPE=\"%s\">\n",
-		    c->methods[i].name, mof_type_name(c->methods[i].type));
+		    c->methods[i].name, cim_type_name(c->methods[i].type));
 		cimsrv_quals(b, c->methods[i].quals, c->methods[i].nquals);
 		for (j = 0; j < c->methods[i].nparams; j++) {
 			p = &c->methods[i].params[j];
@@ -358,11 +341,11 @@ cimsrv_class(struct buf *b, const struct mof_class *c)
 			else if (p->is_array)
 				buf_printf(b, "<PARAMETER.ARRAY NAME=\"%s\" "
 				    "TYPE=\"%s\">\n", p->name,
-				    mof_type_name(p->type));
+				    cim_type_name(p->type));
 			else
 				buf_printf(b, "<PARAMETER NAME=\"%s\" "
 				    "TYPE=\"%s\">\n", p->name,
-				    mof_type_name(p->type));
+				    cim_type_name(p->type));
 			cimsrv_quals(b, p->quals, p->nquals);
 			buf_printf(b, "</PARAMETER%s>\n",
 			    p->type == CIM_T_REFERENCE ? ".REFERENCE" :
@@ -373,97 +356,7 @@ cimsrv_class(struct buf *b, const struct mof_class *c)
 	buf_puts(b, "</CLASS>\n");
 }
 
-/* ---- request decoding ---------------------------------------------------- */
-
-static int
-cimsrv_is(const xmlNode *n, const char *name)
-{
-	return (n != NULL && n->type == XML_ELEMENT_NODE &&
-	    strcmp((const char *)n->name, name) == 0);
-}
-
-static const xmlNode *
-cimsrv_child(const xmlNode *n, const char *name)
-{
-	const xmlNode	*c;
-
-	for (c = n ? n->children : NULL; c != NULL; c = c->next)
-		if (cimsrv_is(c, name))
-			return (c);
-	return (NULL);
-}
-
-/* Attribute text copied into out; "" when absent. */
-static void
-cimsrv_attr(const xmlNode *n, const char *name, char *out, size_t outlen)
-{
-	xmlChar	*v;
-
-	out[0] = '\0';
-	if (n == NULL || (v = xmlGetProp(n, (const xmlChar *)name)) == NULL)
-		return;
-	strlcpy(out, (const char *)v, outlen);
-	xmlFree(v);
-}
-
-static char *
-cimsrv_text(const xmlNode *n)
-{
-	xmlChar	*t;
-	char	*s;
-
-	t = xmlNodeGetContent(n);
-	s = xstrdup(t ? (const char *)t : "");
-	xmlFree(t);
-	return (s);
-}
-
-static void
-cimsrv_ns(const xmlNode *lnp, char *ns, size_t nslen)
-{
-	const xmlNode	*c;
-	char		 part[128];
-
-	ns[0] = '\0';
-	for (c = lnp ? lnp->children : NULL; c != NULL; c = c->next) {
-		if (!cimsrv_is(c, "NAMESPACE"))
-			continue;
-		cimsrv_attr(c, "NAME", part, sizeof(part));
-		if (ns[0] != '\0')
-			strlcat(ns, "/", nslen);
-		strlcat(ns, part, nslen);
-	}
-}
-
-static void
-cimsrv_instname(struct cimreq *r, const xmlNode *in)
-{
-	const xmlNode	*kb, *kv;
-	char		 name[128], vt[32];
-
-	cimsrv_attr(in, "CLASSNAME", name, sizeof(name));
-	free(r->classname);
-	r->classname = xstrdup(name);
-	for (kb = in->children; kb != NULL; kb = kb->next) {
-		if (!cimsrv_is(kb, "KEYBINDING") || r->nkeys >= nitems(r->keys))
-			continue;
-		cimsrv_attr(kb, "NAME", name, sizeof(name));
-		kv = cimsrv_child(kb, "KEYVALUE");
-		cimsrv_attr(kv, "VALUETYPE", vt, sizeof(vt));
-		r->keys[r->nkeys].name = xstrdup(name);
-		r->keys[r->nkeys].type = strcmp(vt, "numeric") == 0 ?
-		    CIM_T_UINT64 : strcmp(vt, "boolean") == 0 ? CIM_T_BOOLEAN :
-		    CIM_T_STRING;
-		r->keys[r->nkeys].value = kv ? cimsrv_text(kv) : xstrdup("");
-		r->nkeys++;
-	}
-	if (r->nkeys == 0 && (kv = cimsrv_child(in, "KEYVALUE")) != NULL) {
-		r->keys[0].name = NULL;
-		r->keys[0].type = CIM_T_STRING;
-		r->keys[0].value = cimsrv_text(kv);
-		r->nkeys = 1;
-	}
-}
+/* ---- request decoding (the codec's server side) ------------------------- */
 
 static void
 cimreq_clear(struct cimreq *r)
@@ -483,257 +376,121 @@ cimreq_clear(struct cimreq *r)
 		free(r->params[i].name);
 		mval_clear(&r->params[i].v);
 	}
+	if (r->have_call)
+		cimxml_call_clear(&r->call);
 	memset(r, 0, sizeof(*r));
 }
 
-/* Checks a PARAMVALUE's text against its PARAMTYPE (400 when it fails). */
-static int
-cimsrv_value_fits(enum cim_type t, const char *s)
+/* Copies what the dispatcher needs out of a decoded call. */
+static void
+cimsrv_from_call(const struct cimxml_call *c, struct cimreq *r)
 {
-	uint64_t	u;
-	int64_t		i;
-	char		*end;
+	const struct wbem_request	*q = &c->req;
+	const struct cim_path		*p = q->path;
+	size_t				 i;
 
-	switch (t) {
-	case CIM_T_UINT8: return (parse_u64(s, &u) == 0 && u <= 0xff);
-	case CIM_T_UINT16: return (parse_u64(s, &u) == 0 && u <= 0xffff);
-	case CIM_T_UINT32: return (parse_u64(s, &u) == 0 && u <= 0xffffffffu);
-	case CIM_T_UINT64: return (parse_u64(s, &u) == 0);
-	case CIM_T_SINT8: return (parse_i64(s, &i) == 0 && i >= -128 && i <= 127);
-	case CIM_T_SINT16:
-		return (parse_i64(s, &i) == 0 && i >= -32768 && i <= 32767);
-	case CIM_T_SINT32:
-		return (parse_i64(s, &i) == 0 && i >= INT32_MIN && i <= INT32_MAX);
-	case CIM_T_SINT64: return (parse_i64(s, &i) == 0);
-	case CIM_T_REAL32:
-	case CIM_T_REAL64:
-		(void)strtod(s, &end);
-		return (*s != '\0' && *end == '\0');
-	case CIM_T_BOOLEAN:
-		return (str_casecmp_ascii(s, "TRUE") == 0 ||
-		    str_casecmp_ascii(s, "FALSE") == 0);
-	default: return (1);
+	strlcpy(r->method, c->method ? c->method : "", sizeof(r->method));
+	r->intrinsic = c->intrinsic;
+	strlcpy(r->ns, q->ns ? q->ns : "", sizeof(r->ns));
+	if (q->classname != NULL)
+		r->classname = xstrdup(q->classname);
+	else if (p != NULL && p->classname != NULL)
+		r->classname = xstrdup(p->classname);
+	for (i = 0; p != NULL && i < p->nkeys && i < nitems(r->keys); i++) {
+		r->keys[i].name = p->keys[i].name ? xstrdup(p->keys[i].name) :
+		    NULL;
+		r->keys[i].type = p->keys[i].type == CIM_T_NONE ?
+		    CIM_T_STRING : p->keys[i].type;
+		r->keys[i].value = xstrdup(p->keys[i].value ?
+		    p->keys[i].value : "");
+		r->nkeys++;
+	}
+	r->query = q->query ? xstrdup(q->query) : NULL;
+	r->lang = q->query_lang ? xstrdup(q->query_lang) : NULL;
+	if (q->proplist != NULL) {
+		r->has_proplist = 1;
+		for (i = 0; q->proplist[i] != NULL && i < nitems(r->props);
+		    i++)
+			r->props[r->nprops++] = xstrdup(q->proplist[i]);
+	}
+	for (i = 0; i < q->nparams && i < nitems(r->params); i++) {
+		r->params[i].name = xstrdup(q->params[i].name);
+		r->params[i].v.is_null = 1;
+		mval_copy(&r->params[i].v, &q->params[i].v);
+		r->nparams++;
 	}
 }
 
-static const char *
-cimsrv_type_word(enum cim_type t)
+/* Does an XML body stop before its closing </CIM>? */
+static int
+cimsrv_cut_short(const struct httpd_req *hr)
 {
-	switch (t) {
-	case CIM_T_UINT8: case CIM_T_UINT16: case CIM_T_UINT32:
-	case CIM_T_UINT64:
-		return ("unsigned integer");
-	case CIM_T_SINT8: case CIM_T_SINT16: case CIM_T_SINT32:
-	case CIM_T_SINT64:
-		return ("signed integer");
-	case CIM_T_REAL32: case CIM_T_REAL64:
-		return ("real number");
-	case CIM_T_BOOLEAN:
-		return ("boolean");
-	default:
-		return ("string");
-	}
+	const char	*tail = hr->body + hr->body_len;
+
+	if (strncmp(hr->body, "<?xml", 5) != 0)
+		return (0);
+	while (tail > hr->body && isspace((unsigned char)tail[-1]))
+		tail--;
+	return (tail - hr->body < 6 || strncmp(tail - 6, "</CIM>", 6) != 0);
+}
+
+static int
+cimsrv_lines(const struct httpd_req *hr)
+{
+	size_t	i;
+	int	n = 1;
+
+	for (i = 0; i < hr->body_len; i++)
+		if (hr->body[i] == '\n')
+			n++;
+	return (n);
 }
 
 /*
- * Decodes the XML body; on a protocol error fills out with the 400/501
- * reply and returns -1.
+ * Decodes the body with the codec and checks the CIM headers against it;
+ * on failure out gets the 400/501 (or, for a CIM-level refusal, the ERROR
+ * reply) and -1 is returned.
  */
 static int
-cimsrv_decode(const struct httpd_req *hr, struct cimreq *r, struct buf *out)
+cimsrv_decode(const struct httpd_req *hr, const char *cimmethod,
+    const char *cimobject, const char *pversion, struct cimreq *r,
+    struct buf *out)
 {
-	xmlDoc		*doc = NULL;
-	const xmlNode	*root, *msg, *simple, *call, *c, *v;
-	const xmlError	*xe;
-	char		 attr[128], detail[512];
-	const char	*p, *tail;
-	int		 rc = -1;
+	struct cimxml_call	*c = &r->call;
+	struct wbem_error	 e;
+	char			 detail[128];
 
-	for (p = hr->body; p != NULL && isspace((unsigned char)*p); p++)
-		;
-	if (p == NULL || strncmp(p, "<?xml", 5) != 0) {
-		cimsrv_http_error(out, 400, "request-not-valid",
-		    "Validation error: on line 2: Expected <?xml ... ?> style "
-		    "declaration");
-		return (-1);
-	}
-	if (strstr(hr->body, "<!DOCTYPE") != NULL ||
-	    strstr(hr->body, "<!ENTITY") != NULL) {
-		cimsrv_http_error(out, 400, "request-not-valid",
-		    "Validation error: DOCTYPE not allowed");
-		return (-1);
-	}
-	xmlResetLastError();
-	doc = xmlReadMemory(hr->body, (int)hr->body_len, "request", NULL,
-	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	if (doc == NULL) {
-		xe = xmlGetLastError();
-		/* a body cut short (Content-Length too small) lacks </CIM> */
-		for (tail = hr->body + hr->body_len; tail > hr->body &&
-		    isspace((unsigned char)tail[-1]); tail--)
-			;
-		if (tail - hr->body < 6 || strncmp(tail - 6, "</CIM>", 6) != 0) {
+	memset(c, 0, sizeof(*c));
+	r->have_call = 1;
+	if (cimxml_decode_request(hr->body, hr->body_len, c, &e) == -1) {
+		if (e.kind == WBEM_E_CIM) {
+			cimsrv_from_call(c, r);
+			cimsrv_cim_error_text(out, r, e.code, e.description);
+		} else if (cimsrv_cut_short(hr)) {
+			/*
+			 * OpenPegasus's lexer meets the end of a body cut
+			 * short (Content-Length too small) inside an element:
+			 * a well-formedness error, whatever libxml2 says.
+			 */
 			snprintf(detail, sizeof(detail),
-			    "Bad closing element: on line %d", xe->line);
+			    "Bad closing element: on line %d", cimsrv_lines(hr));
 			cimsrv_http_error(out, 400, "request-not-well-formed",
 			    detail);
-		} else {
-			snprintf(detail, sizeof(detail),
-			    "Validation error: on line %d: %s",
-			    xe ? xe->line : 0, xe && xe->message ?
-			    xe->message : "malformed XML");
-			detail[strcspn(detail, "\n")] = '\0';
-			cimsrv_http_error(out, 400, "request-not-valid", detail);
-		}
+		} else
+			cimsrv_http_error(out, (int)(e.http_status ?
+			    e.http_status : 400), e.name[0] ? e.name : NULL,
+			    e.description[0] ? e.description : NULL);
 		return (-1);
 	}
-	root = xmlDocGetRootElement(doc);
-	if (!cimsrv_is(root, "CIM")) {
-		cimsrv_http_error(out, 400, "request-not-valid",
-		    "Validation error: expected CIM element");
-		goto done;
+	if (cimxml_check_headers(c, cimmethod, cimobject, pversion,
+	    &e) == -1) {
+		cimsrv_http_error(out, (int)(e.http_status ? e.http_status :
+		    400), e.name[0] ? e.name : NULL, e.description[0] ?
+		    e.description : NULL);
+		return (-1);
 	}
-	cimsrv_attr(root, "CIMVERSION", attr, sizeof(attr));
-	if (strncmp(attr, "2.", 2) != 0) {
-		snprintf(detail, sizeof(detail),
-		    "CIM version \"%s\" is not supported.", attr);
-		cimsrv_http_error(out, 501, "unsupported-cim-version", detail);
-		goto done;
-	}
-	cimsrv_attr(root, "DTDVERSION", attr, sizeof(attr));
-	if (strncmp(attr, "2.", 2) != 0) {
-		snprintf(detail, sizeof(detail),
-		    "DTD version \"%s\" is not supported.", attr);
-		cimsrv_http_error(out, 501, "unsupported-dtd-version", detail);
-		goto done;
-	}
-	msg = cimsrv_child(root, "MESSAGE");
-	simple = cimsrv_child(msg, "SIMPLEREQ");
-	if (simple == NULL) {
-		cimsrv_http_error(out, 400, "request-not-valid",
-		    "Validation error: expected MESSAGE/SIMPLEREQ");
-		goto done;
-	}
-	cimsrv_attr(msg, "ID", r->msgid, sizeof(r->msgid));
-	cimsrv_attr(msg, "PROTOCOLVERSION", attr, sizeof(attr));
-	{
-		const char	*hv = NULL;
-		char		 hname[64];
-
-		snprintf(hname, sizeof(hname), "%sCIMProtocolVersion",
-		    r->mprefix);
-		hv = httpd_header(hr, hname);
-		if (hv == NULL)
-			hv = "1.0";
-		if (strcmp(hv, attr) != 0 || (strcmp(attr, "1.0") != 0 &&
-		    strcmp(attr, "1.1") != 0)) {
-			snprintf(detail, sizeof(detail), "CIMProtocolVersion "
-			    "value \"%s\" does not match CIM request protocol "
-			    "version \"%s\".", hv, attr);
-			cimsrv_http_error(out, 400, "header-mismatch", detail);
-			goto done;
-		}
-	}
-	if ((call = cimsrv_child(simple, "IMETHODCALL")) != NULL)
-		r->intrinsic = 1;
-	else if ((call = cimsrv_child(simple, "METHODCALL")) == NULL) {
-		cimsrv_http_error(out, 400, "request-not-valid",
-		    "Validation error: expected IMETHODCALL or METHODCALL");
-		goto done;
-	}
-	cimsrv_attr(call, "NAME", r->method, sizeof(r->method));
-	if (r->intrinsic) {
-		cimsrv_ns(cimsrv_child(call, "LOCALNAMESPACEPATH"), r->ns,
-		    sizeof(r->ns));
-		for (c = call->children; c != NULL; c = c->next) {
-			if (!cimsrv_is(c, "IPARAMVALUE"))
-				continue;
-			cimsrv_attr(c, "NAME", attr, sizeof(attr));
-			if (strcmp(attr, "ClassName") == 0) {
-				cimsrv_attr(cimsrv_child(c, "CLASSNAME"),
-				    "NAME", attr, sizeof(attr));
-				free(r->classname);
-				r->classname = xstrdup(attr);
-			} else if (strcmp(attr, "InstanceName") == 0 &&
-			    (v = cimsrv_child(c, "INSTANCENAME")) != NULL)
-				cimsrv_instname(r, v);
-			else if (strcmp(attr, "Query") == 0) {
-				free(r->query);
-				r->query = cimsrv_text(c);
-			} else if (strcmp(attr, "QueryLanguage") == 0) {
-				free(r->lang);
-				r->lang = cimsrv_text(c);
-			} else if (strcmp(attr, "PropertyList") == 0) {
-				r->has_proplist = 1;
-				v = cimsrv_child(c, "VALUE.ARRAY");
-				for (v = v ? v->children : NULL; v != NULL;
-				    v = v->next)
-					if (cimsrv_is(v, "VALUE") &&
-					    r->nprops < nitems(r->props))
-						r->props[r->nprops++] =
-						    cimsrv_text(v);
-			}
-		}
-	} else {
-		if ((c = cimsrv_child(call, "LOCALCLASSPATH")) != NULL) {
-			cimsrv_ns(cimsrv_child(c, "LOCALNAMESPACEPATH"), r->ns,
-			    sizeof(r->ns));
-			cimsrv_attr(cimsrv_child(c, "CLASSNAME"), "NAME",
-			    attr, sizeof(attr));
-			r->classname = xstrdup(attr);
-		} else if ((c = cimsrv_child(call,
-		    "LOCALINSTANCEPATH")) != NULL) {
-			cimsrv_ns(cimsrv_child(c, "LOCALNAMESPACEPATH"), r->ns,
-			    sizeof(r->ns));
-			if ((v = cimsrv_child(c, "INSTANCENAME")) != NULL)
-				cimsrv_instname(r, v);
-			r->has_path = 1;
-		}
-		if (r->classname == NULL) {
-			cimsrv_http_error(out, 400, "request-not-valid",
-			    "Validation error: expected LOCALCLASSPATH or "
-			    "LOCALINSTANCEPATH");
-			goto done;
-		}
-		for (c = call->children; c != NULL; c = c->next) {
-			struct cim_property	*pp;
-			char			 ptype[32];
-			enum cim_type		 t = CIM_T_STRING;
-
-			if (!cimsrv_is(c, "PARAMVALUE") ||
-			    r->nparams >= nitems(r->params))
-				continue;
-			cimsrv_attr(c, "NAME", attr, sizeof(attr));
-			cimsrv_attr(c, "PARAMTYPE", ptype, sizeof(ptype));
-			if (ptype[0] != '\0' && mof_type_parse(ptype, &t) == -1)
-				t = CIM_T_STRING;
-			pp = &r->params[r->nparams++];
-			pp->name = xstrdup(attr);
-			pp->v.is_null = 1;
-			pp->v.type = ptype[0] != '\0' ? t : CIM_T_NONE;
-			if ((v = cimsrv_child(c, "VALUE")) != NULL) {
-				char	*text = cimsrv_text(v);
-
-				if (ptype[0] != '\0' &&
-				    !cimsrv_value_fits(t, text)) {
-					snprintf(detail, sizeof(detail),
-					    "Semantic error: on line %ld: "
-					    "Invalid %s value", xmlGetLineNo(v),
-					    cimsrv_type_word(t));
-					free(text);
-					cimsrv_http_error(out, 400,
-					    "request-not-valid", detail);
-					goto done;
-				}
-				mval_set(&pp->v, pp->v.type, text);
-				free(text);
-			}
-		}
-	}
-	rc = 0;
-done:
-	xmlFreeDoc(doc);
-	return (rc);
+	cimsrv_from_call(c, r);
+	return (0);
 }
 
 /* ---- operations ------------------------------------------------------------ */
@@ -809,30 +566,16 @@ cimsrv_lookup(const char *name, const struct cim_value **v, void *arg)
 }
 
 static void
-cimsrv_objectpath(struct buf *b, const struct node_conf *nc,
-    const struct mock_inst *in)
-{
-	buf_puts(b, "<VALUE.OBJECTWITHPATH>\n<INSTANCEPATH>\n<NAMESPACEPATH>\n"
-	    "<HOST>");
-	buf_xml_escape(b, nc->host);
-	buf_puts(b, "</HOST>\n<LOCALNAMESPACEPATH>\n<NAMESPACE NAME=\"root\"/>\n"
-	    "<NAMESPACE NAME=\"cimv2\"/>\n</LOCALNAMESPACEPATH>\n"
-	    "</NAMESPACEPATH>\n");
-	cimsrv_instancename(b, in);
-	buf_puts(b, "</INSTANCEPATH>\n");
-}
-
-static void
 cimsrv_query(struct node *node, struct cimreq *r, struct buf *out)
 {
 	const struct node_conf	*nc = node_conf(node);
 	const struct mof_class	*c;
 	struct wql_query	*q;
 	struct inst_list	 l = { 0, NULL };
-	struct buf		 body;
+	struct wbem_result	*res;
 	enum wql_dialect	 d;
 	char			 err[256];
-	size_t			 i, nmatch = 0;
+	size_t			 i;
 
 	if (r->lang == NULL || (strcmp(r->lang, "WQL") != 0 &&
 	    strcmp(r->lang, "DMTF:CQL") != 0)) {
@@ -868,22 +611,13 @@ cimsrv_query(struct node *node, struct cimreq *r, struct buf *out)
 			r->props[r->nprops++] = xstrdup(wql_select(q, i));
 	}
 	node_instances(node, c, &l);
-	buf_init(&body, 0);
-	cimsrv_body_open(&body, r);
-	for (i = 0; i < l.n; i++) {
-		if (!wql_match(q, cimsrv_lookup, l.v[i]))
-			continue;
-		if (nmatch++ == 0)
-			buf_puts(&body, "<IRETURNVALUE>\n");
-		cimsrv_objectpath(&body, nc, l.v[i]);
-		cimsrv_instance(&body, r, l.v[i]);
-		buf_puts(&body, "</VALUE.OBJECTWITHPATH>\n");
-	}
-	if (nmatch > 0)
-		buf_puts(&body, "</IRETURNVALUE>\n");
-	cimsrv_body_close(&body, r);
-	cimsrv_frame(out, r, &body, 0, NULL);
-	buf_release(&body);
+	res = wbem_result_new(WBEM_R_INSTANCES);
+	for (i = 0; i < l.n; i++)
+		if (wql_match(q, cimsrv_lookup, l.v[i]))
+			wbem_result_add_instance(res,
+			    cimsrv_to_cim(r, l.v[i], nc->host));
+	cimsrv_result(out, r, res);
+	wbem_result_free(res);
 	inst_list_clear(&l);
 	wql_free(q);
 }
@@ -893,8 +627,9 @@ cimsrv_intrinsic(struct node *node, struct cimreq *r, struct buf *out)
 {
 	const struct mof_class	*c;
 	struct inst_list	 l = { 0, NULL };
+	struct wbem_result	*res;
 	struct buf		 body, path;
-	size_t			 i, n = 0;
+	size_t			 i;
 	enum { OP_EI, OP_EIN, OP_GI, OP_GC } op;
 
 	if (strcmp(r->method, "ExecQuery") == 0) {
@@ -923,46 +658,40 @@ cimsrv_intrinsic(struct node *node, struct cimreq *r, struct buf *out)
 		    r->classname ? r->classname : "");
 		return;
 	}
-	buf_init(&body, 0);
-	cimsrv_body_open(&body, r);
 	if (op == OP_GC) {
-		buf_puts(&body, "<IRETURNVALUE>\n");
+		res = wbem_result_new(WBEM_R_CLASS);
+		buf_init(&body, 0);
 		cimsrv_class(&body, c);
-		buf_puts(&body, "</IRETURNVALUE>\n");
-		goto send;
+		res->class_xml = buf_steal(&body, NULL);
+		cimsrv_result(out, r, res);
+		wbem_result_free(res);
+		return;
 	}
 	node_instances(node, c, &l);
+	res = wbem_result_new(op == OP_EIN ? WBEM_R_PATHS : WBEM_R_INSTANCES);
 	for (i = 0; i < l.n; i++) {
+		struct cim_instance	*ci;
+
 		if (op == OP_GI && !cimsrv_key_match(r, l.v[i]))
 			continue;
-		if (n++ == 0)
-			buf_puts(&body, "<IRETURNVALUE>\n");
-		if (op == OP_EI) {
-			buf_puts(&body, "<VALUE.NAMEDINSTANCE>\n");
-			cimsrv_instancename(&body, l.v[i]);
-			cimsrv_instance(&body, r, l.v[i]);
-			buf_puts(&body, "</VALUE.NAMEDINSTANCE>\n");
-		} else if (op == OP_EIN)
-			cimsrv_instancename(&body, l.v[i]);
-		else {
-			cimsrv_instance(&body, r, l.v[i]);
+		ci = cimsrv_to_cim(r, l.v[i], NULL);
+		if (op == OP_EIN) {
+			wbem_result_add_path(res, ci->path);
+			ci->path = NULL;
+			cim_instance_free(ci);
+		} else
+			wbem_result_add_instance(res, ci);
+		if (op == OP_GI)
 			break;
-		}
 	}
-	if (op == OP_GI && n == 0) {
+	if (op == OP_GI && res->ninst == 0) {
 		buf_init(&path, 0);
 		cimsrv_path_text(&path, r);
 		cimsrv_cim_error(out, r, CIM_ERR_NOT_FOUND, path.data);
 		buf_release(&path);
-		goto done;
-	}
-	if (n > 0)
-		buf_puts(&body, "</IRETURNVALUE>\n");
-send:
-	cimsrv_body_close(&body, r);
-	cimsrv_frame(out, r, &body, 0, NULL);
-done:
-	buf_release(&body);
+	} else
+		cimsrv_result(out, r, res);
+	wbem_result_free(res);
 	inst_list_clear(&l);
 }
 
@@ -983,7 +712,8 @@ cimsrv_extrinsic(struct node *node, struct cimreq *r, struct buf *out)
 	const struct mof_class	*c;
 	const struct mof_method	*m;
 	const struct cim_value	*v;
-	struct buf		 body;
+	struct wbem_result	*res;
+	char			 text[32];
 	uint32_t		 rc, pid = 0;
 	int			 svc;
 
@@ -1017,17 +747,20 @@ cimsrv_extrinsic(struct node *node, struct cimreq *r, struct buf *out)
 		    r->method);
 		return;
 	}
-	buf_init(&body, 0);
-	cimsrv_body_open(&body, r);
-	buf_printf(&body, "<RETURNVALUE PARAMTYPE=\"uint32\">\n"
-	    "<VALUE>%u</VALUE>\n</RETURNVALUE>\n", rc);
-	if (rc == 0 && pid != 0)
-		buf_printf(&body, "<PARAMVALUE NAME=\"ProcessId\" "
-		    "PARAMTYPE=\"uint32\">\n<VALUE>%u</VALUE>\n</PARAMVALUE>\n",
-		    pid);
-	cimsrv_body_close(&body, r);
-	cimsrv_frame(out, r, &body, 0, NULL);
-	buf_release(&body);
+	res = wbem_result_new(WBEM_R_METHOD);
+	snprintf(text, sizeof(text), "%u", rc);
+	cim_value_init(&res->method.ret, CIM_T_UINT32);
+	cim_value_add(&res->method.ret, text);
+	if (rc == 0 && pid != 0) {
+		res->method.out = xcalloc(1, sizeof(*res->method.out));
+		res->method.out[0].name = xstrdup("ProcessId");
+		cim_value_init(&res->method.out[0].v, CIM_T_UINT32);
+		snprintf(text, sizeof(text), "%u", pid);
+		cim_value_add(&res->method.out[0].v, text);
+		res->method.nout = 1;
+	}
+	cimsrv_result(out, r, res);
+	wbem_result_free(res);
 }
 
 /* Basic auth: 0 ok, else the reply is in out (*close for a 400). */
@@ -1104,7 +837,7 @@ cimsrv_reply(struct node *node, const struct httpd_req *hr, struct buf *out,
 	const struct node_conf	*nc = node_conf(node);
 	struct cimreq		 r;
 	const char		*h, *te;
-	char			 name[64], obj[1024], want[1024], detail[2300];
+	char			 name[64], detail[512];
 	int			 close = 0;
 
 	memset(&r, 0, sizeof(r));
@@ -1150,11 +883,12 @@ cimsrv_reply(struct node *node, const struct httpd_req *hr, struct buf *out,
 		return;
 	}
 	{
-		char	hm[80], ho[80];
+		char	hm[80], ho[80], hp[80];
 		const char *vm, *vo;
 
 		snprintf(hm, sizeof(hm), "%sCIMMethod", name);
 		snprintf(ho, sizeof(ho), "%sCIMObject", name);
+		snprintf(hp, sizeof(hp), "%sCIMProtocolVersion", name);
 		if ((vm = httpd_header(hr, hm)) == NULL) {
 			cimsrv_http_error(out, 400, "header-mismatch",
 			    "Missing CIMMethod HTTP header.");
@@ -1165,52 +899,11 @@ cimsrv_reply(struct node *node, const struct httpd_req *hr, struct buf *out,
 			    "Missing CIMObject HTTP header.");
 			return;
 		}
-		if (uri_unescape(vo, obj, sizeof(obj)) == -1)
-			strlcpy(obj, vo, sizeof(obj));
 		if (name[0] != '\0')
 			strlcpy(r.mprefix, "75-", sizeof(r.mprefix));
-		if (cimsrv_decode(hr, &r, out) == -1)
+		if (cimsrv_decode(hr, vm, vo, httpd_header(hr, hp), &r,
+		    out) == -1)
 			goto done;
-		if (strcmp(vm, r.method) != 0) {
-			snprintf(detail, sizeof(detail), "CIMMethod value "
-			    "\"%s\" does not match CIM request method \"%s\".",
-			    vm, r.method);
-			cimsrv_http_error(out, 400, "header-mismatch", detail);
-			goto done;
-		}
-	}
-	if (r.intrinsic) {
-		if (str_casecmp_ascii(obj, r.ns) != 0) {
-			snprintf(detail, sizeof(detail), "CIMObject value "
-			    "\"%s\" does not match CIM request object \"%s\".",
-			    obj, r.ns);
-			cimsrv_http_error(out, 400, "header-mismatch", detail);
-			goto done;
-		}
-	} else {
-		char	*colon, *dot;
-
-		if ((colon = strchr(obj, ':')) == NULL) {
-			snprintf(detail, sizeof(detail),
-			    "Could not parse CIMObject value \"%s\".", obj);
-			cimsrv_http_error(out, 400, "header-mismatch", detail);
-			goto done;
-		}
-		snprintf(want, sizeof(want), "%s:%s", r.ns, r.classname);
-		*colon = '\0';
-		if ((dot = strchr(colon + 1, '.')) != NULL)
-			*dot = '\0';
-		if (str_casecmp_ascii(obj, r.ns) != 0 ||
-		    str_casecmp_ascii(colon + 1, r.classname) != 0) {
-			*colon = ':';
-			if (dot != NULL)
-				*dot = '.';
-			snprintf(detail, sizeof(detail), "CIMObject value "
-			    "\"%s\" does not match CIM request object \"%s\".",
-			    obj, want);
-			cimsrv_http_error(out, 400, "header-mismatch", detail);
-			goto done;
-		}
 	}
 	te = httpd_header(hr, "TE");
 	r.chunked = te != NULL && (str_icontains(te, "trailers") ||
@@ -1443,12 +1136,4 @@ cimsrv_handle(struct node *node, struct httpd_req *hr)
 		return;
 	}
 	cimsrv_run(o);
-}
-
-/* For the unit tests: one request through the fault-free path. */
-void
-cimsrv_reply_for_test(struct node *node, const struct httpd_req *hr,
-    struct buf *out, int *keep)
-{
-	cimsrv_reply(node, hr, out, keep, NULL);
 }
