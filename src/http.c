@@ -560,8 +560,9 @@ http_header_cb(char *data, size_t size, size_t nitems, void *arg)
 		x->headers_done = 0;
 		x->status = 0;
 		if ((p = memchr(data, ' ', len)) != NULL) {
-			for (p++; p < data + len && isdigit((unsigned char)*p);
-			    p++)
+			/* Three digits at most: no overflow from a long run. */
+			for (p++; p < data + len && isdigit((unsigned char)*p) &&
+			    x->status < 1000; p++)
 				x->status = x->status * 10 + (*p - '0');
 		}
 		return (len);
