@@ -14,8 +14,10 @@ start_cluster '{ "nodes": [ { "name": "good" }, { "name": "hung" },
 node_ctl hung fault '{"kind": "hang"}' >/dev/null
 node_ctl refusing fault '{"kind": "refuse"}' >/dev/null
 node_ctl garbage fault '{"kind": "garbage"}' >/dev/null
-write_conf "$TEST_TMP/c.conf" "decision-timeout = 300ms
-query-timeout = 2s
+# The decision deadline leaves room for a loaded test machine yet stays far
+# under the query deadline: a viewer held by the hung node would wait 3 s.
+write_conf "$TEST_TMP/c.conf" "decision-timeout = 800ms
+query-timeout = 3s
 suspect-after = 3
 recheck = 5s"
 start_daemon "$TEST_TMP/c.conf"
@@ -28,19 +30,19 @@ while [ $i -lt 8 ]; do
 	    "http://$VIEWER/watch/f$i.mp4")
 	echo "# viewer $i: $r s"
 	dt=$(echo "$r" | awk '{printf "%d", $3 * 1000}')
-	[ "$dt" -gt 500 ] && slow=$((slow + 1))
+	[ "$dt" -gt 1500 ] && slow=$((slow + 1))
 	loc=$(echo "$r" | cut -d' ' -f2)
 	[ "$(node_of "$loc")" = good ] || wrong=$((wrong + 1))
 	i=$((i + 1))
 done
-is "$slow" 0 "no viewer waited past the 300 ms decision deadline (+200 ms slack)"
+is "$slow" 0 "no viewer waited past the 800 ms decision deadline (+700 ms slack)"
 is "$wrong" 0 "every viewer went to the good node"
 is "$(field good state)" up "the good node stays up"
 is "$(field garbage state)" down "garbage replies: that node is down"
 field garbage last_error | grep -q protocol; ok $? "its last error says protocol"
-# Its first query times out after query-timeout (2 s), off every viewer's path.
+# Its first query times out after query-timeout (3 s), off every viewer's path.
 i=0
-while [ "$(field hung state)" = up ] && [ $i -lt 40 ]; do sleep 0.1; i=$((i + 1)); done
+while [ "$(field hung state)" = up ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 st=$(field hung state)
 [ "$st" = suspect ] || [ "$st" = down ]; ok $? "the hung node is suspect or down after its query deadline ($st)"
 is "$(field refusing state)" down "the refusing node is down"
