@@ -1063,6 +1063,14 @@ cimsrv_send_next(struct cimsrv_out *o)
 	}
 }
 
+/* WinRM's path; everything else is the CIM-XML side as before. */
+static int
+cimsrv_is_wsman(const struct httpd_req *hr)
+{
+	return (strcmp(hr->uri, "/wsman") == 0 ||
+	    strncmp(hr->uri, "/wsman?", 7) == 0);
+}
+
 static void
 cimsrv_run(struct cimsrv_out *o)
 {
@@ -1075,7 +1083,10 @@ cimsrv_run(struct cimsrv_out *o)
 	case FAULT_HANG:
 		return;		/* accepted and read; never answered */
 	case FAULT_HTTP401:
-		cimsrv_401(&o->bytes, node_conf(node));
+		if (cimsrv_is_wsman(o->req))
+			wssrv_401(&o->bytes);
+		else
+			cimsrv_401(&o->bytes, node_conf(node));
 		o->keep = o->req->keepalive;
 		break;
 	case FAULT_HTTP500:
@@ -1097,6 +1108,11 @@ cimsrv_run(struct cimsrv_out *o)
 		o->keep = o->req->keepalive;
 		break;
 	default:
+		if (cimsrv_is_wsman(o->req)) {
+			/* truncation and oversize happen in its framing */
+			wssrv_reply(node, o->req, &o->bytes, &o->keep, f);
+			break;
+		}
 		cimsrv_reply(node, o->req, &o->bytes, &o->keep, f);
 		if (f->kind == FAULT_TRUNCATE)
 			cimsrv_truncate(&o->bytes);

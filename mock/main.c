@@ -1,7 +1,8 @@
 /*
  * main.c: cimmockd, a mock cluster node for the cimhead tests, benchmarks
  * and demo.  One process serves many virtual nodes, each on its own port
- * (CIM-XML at /cimom, the stream endpoint at /vod/<title>), plus one
+ * (CIM-XML at /cimom, WS-Man at /wsman, the stream endpoint at
+ * /vod/<title>), plus one
  * control port.  When every listener is bound it prints one line per node
  * (and writes them to --ready-file), so scripts can use port 0.  The only
  * file that exits.
@@ -47,6 +48,9 @@ usage(int status)
 "  --ready-file FILE    also write the ready lines to FILE\n"
 "  -v                   more logging (repeatable)\n"
 "  -h, --help           this help\n"
+"Each node serves CIM-XML (POST any URI), WS-Management as WinRM at\n"
+"/wsman (same data and faults; scenario \"wsman\": {quota, context_ttl_ms,\n"
+"deny}), and streams at /vod/TITLE.\n"
 "Ready lines: node NAME cimom URL control URL stream URL\n");
 	exit(status);
 }

@@ -210,6 +210,14 @@ struct node;
 /* Handles one request on the cimom port; replies through httpd. */
 void	 cimsrv_handle(struct node *, struct httpd_req *);
 
+/* ---- wssrv.c: the WS-Management server (/wsman) as WinRM answers ------- */
+struct fault;
+/* One /wsman exchange, fault-free or with f's reply-changing kinds. */
+void	 wssrv_reply(struct node *, const struct httpd_req *, struct buf *out,
+	    int *keep, const struct fault *f);
+void	 wssrv_401(struct buf *);
+void	 wssrv_node_gone(struct node *);	/* drops its contexts */
+
 /* ---- node.c: one virtual node ------------------------------------------- */
 enum fault_kind {
 	FAULT_NONE = 0,
@@ -277,6 +285,9 @@ struct node_conf {
 	struct proc	*procs;		/* besides the streaming server */
 	struct inst_list pinned;	/* static instances from the scenario */
 	struct fault	 fault;
+	unsigned	 wsman_quota;	/* open enumerations per user */
+	unsigned	 wsman_ctx_ttl_ms;	/* idle enumeration lifetime */
+	int		 wsman_deny;	/* the account lacks WinRM rights */
 };
 void	 node_conf_init(struct node_conf *, const char *name);
 void	 node_conf_clear(struct node_conf *);

@@ -123,6 +123,8 @@ node_conf_init(struct node_conf *c, const char *name)
 	strlcpy(c->service, "VodStream", sizeof(c->service));
 	c->stream_pid = 2345;
 	c->start_delay_ms = 500;
+	c->wsman_quota = 15;		/* MaxConcurrentOperationsPerUser */
+	c->wsman_ctx_ttl_ms = 60000;
 }
 
 static void
@@ -233,6 +235,7 @@ node_free(struct node *n)
 	if (n == NULL)
 		return;
 	node_streams_close(n);
+	wssrv_node_gone(n);
 	httpd_free(n->srv);
 	event_free(n->tick);
 	event_free(n->start_timer);

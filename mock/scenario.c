@@ -291,6 +291,21 @@ sc_node(json_t *o, const struct mof_schema *schema, struct node_conf *c,
 		c->user = sc_dup_or_null(v, "user");
 		c->password = sc_dup_or_null(v, "password");
 	}
+	if ((v = json_object_get(o, "wsman")) != NULL) {
+		u = c->wsman_quota;
+		if (sc_u64(v, "quota", &u, c->name, err, errlen) == -1)
+			return (-1);
+		if (u == 0 || u > 10000)
+			return (sc_err(err, errlen, "node %s: wsman.quota "
+			    "1..10000", c->name));
+		c->wsman_quota = (unsigned)u;
+		u = c->wsman_ctx_ttl_ms;
+		if (sc_u64(v, "context_ttl_ms", &u, c->name, err,
+		    errlen) == -1)
+			return (-1);
+		c->wsman_ctx_ttl_ms = u > 3600000 ? 3600000 : (unsigned)u;
+		c->wsman_deny = json_is_true(json_object_get(v, "deny"));
+	}
 	if ((v = json_object_get(o, "stream_process")) != NULL) {
 		strlcpy(c->stream_proc, sc_str(v, "name", c->stream_proc),
 		    sizeof(c->stream_proc));

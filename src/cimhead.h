@@ -570,6 +570,76 @@ int	wsman_decode_response(struct wsman_state *, const struct wsman_opts *,
 	    struct wbem_result **resp, struct wbem_error *);
 
 
+/*
+ * Server side (cimmockd).  wsman_decode_request reads one incoming SOAP
+ * message; -1 with err (WBEM_E_PROTOCOL) when it is not a WS-Man envelope
+ * (answer w:SchemaValidationError).  An unknown action is msg NONE.
+ */
+struct wsman_call {
+	enum wsman_msg	 msg;
+	char		*action;
+	char		*resource_uri;
+	char		*msgid;
+	char		*ns;		/* from a WMI resource URI, else NULL */
+	char		*classname;	/* "*" for the namespace resource */
+	char		*method;	/* INVOKE: the action's last segment */
+	struct cim_path	*selectors;	/* NULL when none */
+	char		*filter;	/* WQL text (w:Filter), NULL: none */
+	char		*dialect;
+	int		 optimize;	/* w:OptimizeEnumeration */
+	unsigned	 max_elements;	/* 0: absent */
+	int		 epr;		/* w:EnumerationMode EnumerateEPR */
+	char		*context;	/* Pull / Release */
+	size_t		 nparams;	/* INVOKE: METHOD_INPUT children */
+	struct cim_property *params;	/* string values */
+};
+int	wsman_decode_request(const char *, size_t, struct wsman_call *,
+	    struct wbem_error *);
+void	wsman_call_clear(struct wsman_call *);
+/*
+ * A batch of items as WinRM writes it: EnumerateResponse (w:Items,
+ * w:EndOfSequence) or PullResponse (n:Items, n:EndOfSequence); context
+ * NULL means the end.  fragment: explicit SELECT list, w:XmlFragment with
+ * unqualified children; else p:Class elements; epr: EndpointReferences.
+ */
+struct wsman_batch {
+	enum wsman_msg	 msg;		/* ENUMERATE or PULL */
+	const char	*msgid;		/* of the reply (wsman_format_msgid) */
+	const char	*relates_to;
+	const char	*context;
+	int		 fragment;
+	int		 epr;
+	size_t		 n;
+	struct cim_instance * const *items;
+};
+int	wsman_encode_batch(const struct wsman_batch *, struct buf *);
+/* GetResponse: the instance as a p:Class element. */
+int	wsman_encode_get_response(const char *msgid, const char *relates_to,
+	    const struct cim_instance *, struct buf *);
+int	wsman_encode_release_response(const char *msgid,
+	    const char *relates_to, struct buf *);
+/* METHOD_OUTPUT of Invoke on resource_uri (its action plus "Response"). */
+int	wsman_encode_invoke_response(const char *msgid, const char *relates_to,
+	    const char *resource_uri, const char *method,
+	    const struct cim_method_result *, struct buf *);
+/*
+ * A WinRM fault: s:Code value (s:Sender/s:Receiver), subcode QName with
+ * one of the prefixes a: n: w: (w:AccessDenied), f:WSManFault Code and
+ * Machine; message also goes in s:Reason.  cim_status > 0 adds an
+ * MSFT_WmiError with CIMStatusCode (a WMI provider's error).
+ */
+struct wsman_fault {
+	const char	*code;
+	const char	*subcode;
+	const char	*reason;
+	unsigned long	 wsman_code;
+	const char	*machine;
+	const char	*message;
+	int		 cim_status;
+};
+int	wsman_encode_fault(const char *msgid, const char *relates_to,
+	    const struct wsman_fault *, struct buf *);
+
 /* ---- cimheadd: conf.c, profile.c, node.c, policy.c, dispatch.c ---------- */
 
 /* policy.c: the choice of a node; pure, no I/O, no clock, RNG passed in */
