@@ -986,6 +986,37 @@ cimsrv_truncate(struct buf *b)
 	*b = nb;
 }
 
+/*
+ * A chunked reply padded with an N MB comment chunk after the root element
+ * (a comment there is still well-formed XML), before the last chunk.
+ */
+static void
+cimsrv_oversize_chunked(struct buf *b, size_t pad)
+{
+	char		*p, *last = NULL;
+	struct buf	 nb;
+	char		 line[1024];
+	size_t		 i, n;
+
+	for (p = b->data; (p = strstr(p, "\r\n0\r\n")) != NULL; p++)
+		last = p;
+	if (last == NULL)
+		return;
+	buf_init(&nb, 0);
+	buf_add(&nb, b->data, (size_t)(last - b->data) + 2);
+	memset(line, 'x', sizeof(line));
+	for (i = 0; i < pad; i += n) {
+		n = pad - i < sizeof(line) ? pad - i : sizeof(line);
+		buf_printf(&nb, "%zx\r\n%s", n + (i == 0 ? 4 : 0) +
+		    (i + n == pad ? 4 : 0), i == 0 ? "<!--" : "");
+		buf_add(&nb, line, n);
+		buf_printf(&nb, "%s\r\n", i + n == pad ? "-->\n" : "");
+	}
+	buf_add(&nb, last + 2, b->len - (size_t)(last + 2 - b->data));
+	buf_release(b);
+	*b = nb;
+}
+
 /* A valid reply padded with an N MB comment after the XML declaration. */
 static void
 cimsrv_oversize(struct buf *b, unsigned mbytes)
@@ -995,9 +1026,14 @@ cimsrv_oversize(struct buf *b, unsigned mbytes)
 	struct buf	 nb;
 	char		 line[1024];
 
-	if ((hend = strstr(b->data, "\r\n\r\n")) == NULL ||
-	    strstr(b->data, "content-length: ") == NULL)
+	if ((hend = strstr(b->data, "\r\n\r\n")) == NULL)
 		return;
+	if (strstr(b->data, "content-length: ") == NULL) {
+		if (strstr(b->data, "transfer-encoding: chunked") != NULL &&
+		    strstr(b->data, "transfer-encoding: chunked") < hend)
+			cimsrv_oversize_chunked(b, pad);
+		return;
+	}
 	hlen = (size_t)(hend - b->data) + 4;
 	if ((decl = strstr(hend, "?>\n")) == NULL)
 		return;
