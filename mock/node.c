@@ -787,6 +787,22 @@ node_datetime(uint64_t wall, char *out, size_t outlen)
 	strftime(out, outlen, "%Y%m%d%H%M%S.000000+000", &tm);
 }
 
+/*
+ * Row k of a processor class: WMI lists the _Total row first, then one
+ * row a logical CPU named by its index.
+ */
+static struct mock_inst *
+node_cpu_inst(const struct mof_class *c, unsigned k)
+{
+	struct mock_inst	*in = inst_new(c);
+
+	if (k == 0)
+		inst_set(in, "Name", "_Total");
+	else
+		inst_setf(in, "Name", "%u", k - 1);
+	return (in);
+}
+
 int
 node_instances(struct node *n, const struct mof_class *c,
     struct inst_list *l)
@@ -840,11 +856,7 @@ node_instances(struct node *n, const struct mof_class *c,
 	} else if (str_casecmp_ascii(cn,
 	    "Win32_PerfRawData_PerfOS_Processor") == 0) {
 		for (k = 0; k <= lc->ncpu; k++) {
-			in = inst_new(c);
-			if (k == 0)
-				inst_set(in, "Name", "_Total");
-			else
-				inst_setf(in, "Name", "%u", k - 1);
+			in = node_cpu_inst(c, k);
 			inst_setf(in, "PercentProcessorTime", "%llu",
 			    (unsigned long long)n->load.idle_100ns);
 			inst_setf(in, "Timestamp_Sys100NS", "%llu",
@@ -856,11 +868,7 @@ node_instances(struct node *n, const struct mof_class *c,
 	    "Win32_PerfFormattedData_PerfOS_Processor") == 0) {
 		load_rates(&n->load, mono_ms(), &sent_ps, &recv_ps, &cpu);
 		for (k = 0; k <= lc->ncpu; k++) {
-			in = inst_new(c);
-			if (k == 0)
-				inst_set(in, "Name", "_Total");
-			else
-				inst_setf(in, "Name", "%u", k - 1);
+			in = node_cpu_inst(c, k);
 			inst_setf(in, "PercentProcessorTime", "%.0f", cpu);
 			inst_setf(in, "PercentIdleTime", "%.0f", 100 - cpu);
 			inst_list_add(l, in);

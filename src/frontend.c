@@ -182,12 +182,29 @@ frontend_watch(struct daemon *d, struct evhttp_request *req,
 	d->nparked++;
 }
 
+/*
+ * Both our paths are read-only: anything but GET and HEAD gets a 405 that
+ * names what is allowed (RFC 9110 requires Allow).  1 if it was refused.
+ */
+static int
+frontend_refuse_method(struct daemon *d, struct evhttp_request *req)
+{
+	enum evhttp_cmd_type	 m = evhttp_request_get_command(req);
+
+	if (m == EVHTTP_REQ_GET || m == EVHTTP_REQ_HEAD)
+		return (0);
+	d->m_405++;
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Allow",
+	    "GET, HEAD");
+	frontend_reply(req, 405, "Method Not Allowed", NULL);
+	return (1);
+}
+
 static void
 frontend_request_cb(struct evhttp_request *req, void *arg)
 {
 	struct daemon		*d = arg;
 	const char		*uri, *path;
-	enum evhttp_cmd_type	 m = evhttp_request_get_command(req);
 	char			 raw[1024];
 	size_t			 n;
 
@@ -203,24 +220,14 @@ frontend_request_cb(struct evhttp_request *req, void *arg)
 	raw[n] = '\0';
 	path = raw;
 	if (strncmp(path, "/watch/", 7) == 0) {
-		if (m != EVHTTP_REQ_GET && m != EVHTTP_REQ_HEAD) {
-			d->m_405++;
-			evhttp_add_header(evhttp_request_get_output_headers(req),
-			    "Allow", "GET, HEAD");
-			frontend_reply(req, 405, "Method Not Allowed", NULL);
+		if (frontend_refuse_method(d, req))
 			return;
-		}
 		frontend_watch(d, req, path + 7);
 		return;
 	}
 	if (strcmp(path, "/healthz") == 0) {
-		if (m != EVHTTP_REQ_GET && m != EVHTTP_REQ_HEAD) {
-			d->m_405++;
-			evhttp_add_header(evhttp_request_get_output_headers(req),
-			    "Allow", "GET, HEAD");
-			frontend_reply(req, 405, "Method Not Allowed", NULL);
+		if (frontend_refuse_method(d, req))
 			return;
-		}
 		frontend_reply(req, 200, "OK", d->draining ? "draining" : "ok");
 		return;
 	}

@@ -98,25 +98,39 @@ policy_eligible(const struct policy_params *pp, const struct policy_cand *c,
 	return (1);
 }
 
-/* Lowest score among the eligible; ties go to the lower index. */
+/*
+ * The eligible candidate with the lowest key, visiting from index start
+ * on (wrapping), so ties go to the first one visited: every least-something
+ * strategy is this walk with its own key and starting point.
+ */
 static int
-policy_least_load(const struct policy_params *pp,
-    const struct policy_cand *c, size_t n, uint64_t min_ms)
+policy_lowest(const struct policy_params *pp, const struct policy_cand *c,
+    size_t n, uint64_t min_ms, uint64_t start,
+    double (*key)(const struct policy_params *, const struct policy_cand *))
 {
-	size_t	i;
+	size_t	i, k;
 	int	best = -1;
 	double	s, bs = 0;
 
-	for (i = 0; i < n; i++) {
+	for (k = 0; k < n; k++) {
+		i = (size_t)((start + k) % n);
 		if (!policy_eligible(pp, &c[i], min_ms))
 			continue;
-		s = policy_score(pp, &c[i]);
+		s = key(pp, &c[i]);
 		if (best == -1 || s < bs) {
 			best = (int)i;
 			bs = s;
 		}
 	}
 	return (best);
+}
+
+/* Streams per unit of weight: what the stream strategies even out. */
+static double
+policy_streams_key(const struct policy_params *pp,
+    const struct policy_cand *c)
+{
+	return ((double)c->streams / c->weight);
 }
 
 /* Two distinct random eligible nodes; the less loaded one wins. */
@@ -158,43 +172,11 @@ static int
 policy_round_robin(const struct policy_params *pp,
     const struct policy_cand *c, size_t n, uint64_t min_ms, uint64_t *rr)
 {
-	size_t	i, k;
-	int	best = -1;
-	double	s, bs = 0;
+	int	best;
 
-	for (k = 0; k < n; k++) {
-		i = (size_t)((*rr + k) % n);
-		if (!policy_eligible(pp, &c[i], min_ms))
-			continue;
-		s = (double)c[i].streams / c[i].weight;
-		if (best == -1 || s < bs) {
-			best = (int)i;
-			bs = s;
-		}
-	}
+	best = policy_lowest(pp, c, n, min_ms, *rr, policy_streams_key);
 	if (best != -1)
 		*rr = (uint64_t)best + 1;
-	return (best);
-}
-
-/* Fewest streams per unit of weight. */
-static int
-policy_least_streams(const struct policy_params *pp,
-    const struct policy_cand *c, size_t n, uint64_t min_ms)
-{
-	size_t	i;
-	int	best = -1;
-	double	s, bs = 0;
-
-	for (i = 0; i < n; i++) {
-		if (!policy_eligible(pp, &c[i], min_ms))
-			continue;
-		s = (double)c[i].streams / c[i].weight;
-		if (best == -1 || s < bs) {
-			best = (int)i;
-			bs = s;
-		}
-	}
 	return (best);
 }
 
@@ -208,9 +190,9 @@ policy_pick(const struct policy_params *pp, const struct policy_cand *c,
 	case POLICY_ROUND_ROBIN:
 		return (policy_round_robin(pp, c, n, min_ms, rr));
 	case POLICY_LEAST_STREAMS:
-		return (policy_least_streams(pp, c, n, min_ms));
+		return (policy_lowest(pp, c, n, min_ms, 0, policy_streams_key));
 	case POLICY_LEAST_LOAD:
 	default:
-		return (policy_least_load(pp, c, n, min_ms));
+		return (policy_lowest(pp, c, n, min_ms, 0, policy_score));
 	}
 }

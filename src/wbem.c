@@ -277,6 +277,28 @@ wbem_wsman_optimeout(struct wbem_call *c)
 	c->wo.timeout_ms = left < 500 ? 500 : (unsigned)left;
 }
 
+/*
+ * The HTTP request carrying one WS-Man message to c's target: the same
+ * endpoint and credentials for every message of an operation, Release
+ * included; the caller sets the timeout and the size cap.
+ */
+static void
+wbem_wsman_request(const struct wbem_call *c, const struct buf *body,
+    struct http_request *hr)
+{
+	memset(hr, 0, sizeof(*hr));
+	hr->url = c->url;
+	hr->content_type = WSMAN_CONTENT_TYPE;
+	hr->body = body->data;
+	hr->body_len = body->len;
+	hr->user = c->user;
+	hr->password = c->password;
+	hr->auth = c->auth;
+	hr->cacert = c->cacert;
+	hr->insecure = c->insecure;
+	hr->verbose = c->verbose;
+}
+
 /* Posts one message of the conversation with what is left of the deadline. */
 static int
 wbem_wsman_post(struct wbem_call *c, const struct buf *body,
@@ -294,19 +316,9 @@ wbem_wsman_post(struct wbem_call *c, const struct buf *body,
 		}
 		left = (unsigned)(c->deadline - now);
 	}
-	memset(&hr, 0, sizeof(hr));
-	hr.url = c->url;
-	hr.content_type = WSMAN_CONTENT_TYPE;
-	hr.body = body->data;
-	hr.body_len = body->len;
-	hr.user = c->user;
-	hr.password = c->password;
-	hr.auth = c->auth;
-	hr.cacert = c->cacert;
-	hr.insecure = c->insecure;
+	wbem_wsman_request(c, body, &hr);
 	hr.timeout_ms = left;
 	hr.max_response = c->max_response;
-	hr.verbose = c->verbose;
 	log_debug("wbem: WS-Man %s %s on %s", wsman_msg_name(c->ws.sent),
 	    c->ws.resource_uri, c->url);
 	if ((c->xfer = http_post(c->ctx, &hr, wbem_http_cb, c)) == NULL) {
@@ -337,18 +349,8 @@ wbem_wsman_release(struct wbem_call *c)
 	buf_init(&b, 0);
 	if (wbem_wsman_msgid(c->msgid, sizeof(c->msgid), &err) == 0 &&
 	    wsman_encode_release(&c->wo, &c->ws, c->msgid, &b, &err) == 0) {
-		memset(&hr, 0, sizeof(hr));
-		hr.url = c->url;
-		hr.content_type = WSMAN_CONTENT_TYPE;
-		hr.body = b.data;
-		hr.body_len = b.len;
-		hr.user = c->user;
-		hr.password = c->password;
-		hr.auth = c->auth;
-		hr.cacert = c->cacert;
-		hr.insecure = c->insecure;
+		wbem_wsman_request(c, &b, &hr);
 		hr.timeout_ms = WBEM_RELEASE_TIMEOUT_MS;
-		hr.verbose = c->verbose;
 		log_debug("wbem: WS-Man Release on %s", c->url);
 		(void)http_post(c->ctx, &hr, wbem_release_cb, NULL);
 	}

@@ -4,17 +4,11 @@
 # echoing each MessageID): the Enumerate -> Pull loop, exact JSON values,
 # Get, Invoke, faults, 401, 413, and plain http refused unless allowed.
 . "$top_srcdir/tests/lib.sh"
-CIMHEAD="$top_builddir/cimhead"
+. "$top_srcdir/tests/e2e/replay-lib.sh"
 FIX="$top_srcdir/tests/fixtures/wsman"
-: "${PYTHON3:=python3}"
-unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
-unset CIMHEAD_PASSWORD
 OUT="$TEST_TMP/out"
 ERR="$TEST_TMP/err"
 N=0
-
-[ -x "$CIMHEAD" ] || skip_all "cimhead not built"
-command -v "$PYTHON3" >/dev/null 2>&1 || skip_all "python3 not found"
 
 # start STEP...: a fresh server; sets URL and REQ
 start() {

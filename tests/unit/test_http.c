@@ -7,32 +7,23 @@
  */
 #include "config.h"
 
-#include <sys/types.h>
-#include <sys/socket.h>
-#include <netinet/in.h>
-#include <arpa/inet.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
-#include <event2/bufferevent.h>
-#include <event2/event.h>
-#include <event2/listener.h>
 
 #include "cimhead.h"
 #include "tap.h"
+#include "testsrv.h"
 
 #define HANG	((const char *)1)	/* read the request, never answer */
 
 struct srv {
-	struct evconnlistener	*lst;
-	int			 port;
+	struct testsrv		 ls;
 	const char		**script;	/* NULL-terminated */
 	int			 next;
-	int			 nconn;
 	int			 nreq;
 	char			 lastreq[8192];
 	char			 firstreq[8192];
@@ -65,33 +56,17 @@ srv_write_cb(struct bufferevent *bev, void *arg)
 		bufferevent_free(bev);
 }
 
-static void srv_event_cb(struct bufferevent *, short, void *);
-
 static void
 srv_read_cb(struct bufferevent *bev, void *arg)
 {
 	struct srv	*s = arg;
 	struct evbuffer	*in = bufferevent_get_input(bev);
-	struct evbuffer_ptr p;
-	size_t		 hlen, clen = 0;
-	char		*head, *cl;
+	size_t		 hlen;
+	char		*head;
 	const char	*step;
 
-	for (;;) {
-		p = evbuffer_search(in, "\r\n\r\n", 4, NULL);
-		if (p.pos < 0)
-			return;
-		hlen = p.pos + 4;
-		head = xmalloc(hlen + 1);
-		evbuffer_copyout(in, head, hlen);
-		head[hlen] = '\0';
-		if ((cl = strstr(head, "\r\nContent-Length:")) != NULL)
-			clen = strtoul(cl + 17, NULL, 10);
-		if (evbuffer_get_length(in) < hlen + clen) {
-			free(head);
-			return;
-		}
-		evbuffer_drain(in, hlen + clen);
+	while ((head = testsrv_request(in, &hlen)) != NULL) {
+		head[hlen] = '\0';	/* the tests look at the head only */
 		s->nreq++;
 		strlcpy(s->lastreq, head, sizeof(s->lastreq));
 		if (s->nreq == 1)
@@ -106,7 +81,7 @@ srv_read_cb(struct bufferevent *bev, void *arg)
 		if (step[0] == '!') {
 			bufferevent_write(bev, step + 1, strlen(step + 1));
 			bufferevent_setcb(bev, NULL, srv_write_cb,
-			    srv_event_cb, s);
+			    testsrv_event_cb, s);
 			return;
 		}
 		bufferevent_write(bev, step, strlen(step));
@@ -114,50 +89,17 @@ srv_read_cb(struct bufferevent *bev, void *arg)
 }
 
 static void
-srv_event_cb(struct bufferevent *bev, short what, void *arg)
-{
-	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
-		bufferevent_free(bev);
-}
-
-static void
-srv_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
-    struct sockaddr *sa, int salen, void *arg)
-{
-	struct srv		*s = arg;
-	struct bufferevent	*bev;
-
-	s->nconn++;
-	bev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE);
-	bufferevent_setcb(bev, srv_read_cb, NULL, srv_event_cb, s);
-	bufferevent_enable(bev, EV_READ | EV_WRITE);
-}
-
-static void
 srv_start(struct srv *s, const char **script)
 {
-	struct sockaddr_in	sin;
-	socklen_t		len = sizeof(sin);
-
 	memset(s, 0, sizeof(*s));
 	s->script = script;
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	s->lst = evconnlistener_new_bind(base, srv_accept_cb, s,
-	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, 16,
-	    (struct sockaddr *)&sin, sizeof(sin));
-	if (s->lst == NULL)
-		fatal("cannot listen");
-	getsockname(evconnlistener_get_fd(s->lst), (struct sockaddr *)&sin,
-	    &len);
-	s->port = ntohs(sin.sin_port);
+	testsrv_listen(&s->ls, base, srv_read_cb, s);
 }
 
 static void
 srv_stop(struct srv *s)
 {
-	evconnlistener_free(s->lst);
+	testsrv_close(&s->ls);
 }
 
 static void
@@ -192,19 +134,9 @@ done_cb(const struct http_response *resp, const struct wbem_error *err,
 }
 
 static void
-stop_cb(evutil_socket_t fd, short ev, void *arg)
-{
-	event_base_loopbreak(base);
-}
-
-/* Runs the loop until a callback breaks it or ms pass. */
-static void
 run_for(unsigned ms)
 {
-	struct timeval	tv = { ms / 1000, (ms % 1000) * 1000 };
-
-	event_base_once(base, -1, EV_TIMEOUT, stop_cb, NULL, &tv);
-	event_base_dispatch(base);
+	testsrv_run_for(base, ms);
 }
 
 static struct http_xfer *
@@ -214,7 +146,7 @@ post(struct http_ctx *ctx, struct srv *s, struct res *r,
 	struct http_xfer	*x;
 	char			 url[128];
 
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d/cimom", s->port);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/cimom", s->ls.port);
 	rq->url = url;
 	if (rq->body == NULL) {
 		rq->body = "<x/>";
@@ -508,7 +440,7 @@ t_keepalive(struct http_ctx *ctx)
 	run_for(5000);
 	ok(r1.calls == 1 && r2.calls == 1, "keepalive: both answered");
 	is_str(r2.body, "b", "keepalive: second reply");
-	is_int(s.nconn, 1, "keepalive: one connection for two requests");
+	is_int(s.ls.nconn, 1, "keepalive: one connection for two requests");
 	ok(strstr(s.firstreq, "\r\nAuthorization: Basic ") != NULL &&
 	    strstr(s.lastreq, "\r\nAuthorization: Basic ") != NULL,
 	    "basic: credentials on every request");
@@ -536,7 +468,7 @@ t_server_close(struct http_ctx *ctx)
 	is_str(r1.body, "a", "server close: first reply");
 	is_int(r2.kind, WBEM_E_NONE, "server close: next request succeeds");
 	is_str(r2.body, "b", "server close: second reply");
-	is_int(s.nconn, 2, "server close: on a new connection");
+	is_int(s.ls.nconn, 2, "server close: on a new connection");
 	srv_stop(&s);
 }
 
@@ -572,7 +504,7 @@ t_chain(struct http_ctx *ctx)
 	srv_start(&s, script);
 	c.ctx = ctx;
 	c.s = &s;
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d/cimom", s.port);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/cimom", s.ls.port);
 	rq.url = url;
 	rq.timeout_ms = 5000;
 	http_post(ctx, &rq, chain_cb, &c);

@@ -18,12 +18,10 @@
 #include <unistd.h>
 
 #include <event2/buffer.h>
-#include <event2/bufferevent.h>
-#include <event2/event.h>
-#include <event2/listener.h>
 
 #include "cimhead.h"
 #include "tap.h"
+#include "testsrv.h"
 
 #define HANG	((const char *)1)
 
@@ -53,8 +51,7 @@ static const char bad400[] =
     "PGErrorDetail: CIMObject%20mismatch\r\n\r\n";
 
 struct srv {
-	struct evconnlistener	*lst;
-	int			 port;
+	struct testsrv		 ls;
 	const char		**script;
 	int			 next;
 	int			 nreq;
@@ -82,28 +79,11 @@ srv_read_cb(struct bufferevent *bev, void *arg)
 {
 	struct srv		*s = arg;
 	struct evbuffer		*in = bufferevent_get_input(bev);
-	struct evbuffer_ptr	 p;
-	size_t			 hlen, clen;
-	char			*req, *cl, *id;
+	size_t			 hlen;
+	char			*req, *id;
 	const char		*step;
 
-	for (;;) {
-		p = evbuffer_search(in, "\r\n\r\n", 4, NULL);
-		if (p.pos < 0)
-			return;
-		hlen = p.pos + 4;
-		req = xmalloc(evbuffer_get_length(in) + 1);
-		evbuffer_copyout(in, req, evbuffer_get_length(in));
-		req[evbuffer_get_length(in)] = '\0';
-		clen = 0;
-		if ((cl = strstr(req, "\r\nContent-Length:")) != NULL &&
-		    cl < req + hlen)
-			clen = strtoul(cl + 17, NULL, 10);
-		if (evbuffer_get_length(in) < hlen + clen) {
-			free(req);
-			return;
-		}
-		evbuffer_drain(in, hlen + clen);
+	while ((req = testsrv_request(in, &hlen)) != NULL) {
 		if ((id = strstr(req + hlen, "MESSAGE ID=\"")) != NULL &&
 		    s->nreq < 4)
 			snprintf(s->msgids[s->nreq], sizeof(s->msgids[0]),
@@ -119,42 +99,11 @@ srv_read_cb(struct bufferevent *bev, void *arg)
 }
 
 static void
-srv_event_cb(struct bufferevent *bev, short what, void *arg)
-{
-	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
-		bufferevent_free(bev);
-}
-
-static void
-srv_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
-    struct sockaddr *sa, int salen, void *arg)
-{
-	struct bufferevent	*bev;
-
-	bev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE);
-	bufferevent_setcb(bev, srv_read_cb, NULL, srv_event_cb, arg);
-	bufferevent_enable(bev, EV_READ | EV_WRITE);
-}
-
-static void
 srv_start(struct srv *s, const char **script)
 {
-	struct sockaddr_in	sin;
-	socklen_t		len = sizeof(sin);
-
 	memset(s, 0, sizeof(*s));
 	s->script = script;
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	s->lst = evconnlistener_new_bind(base, srv_accept_cb, s,
-	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, 16,
-	    (struct sockaddr *)&sin, sizeof(sin));
-	if (s->lst == NULL)
-		fatal("cannot listen");
-	getsockname(evconnlistener_get_fd(s->lst), (struct sockaddr *)&sin,
-	    &len);
-	s->port = ntohs(sin.sin_port);
+	testsrv_listen(&s->ls, base, srv_read_cb, s);
 }
 
 static void
@@ -184,18 +133,9 @@ done_cb(struct wbem_result *res, const struct wbem_error *err, void *arg)
 }
 
 static void
-stop_cb(evutil_socket_t fd, short ev, void *arg)
-{
-	event_base_loopbreak(base);
-}
-
-static void
 run_for(unsigned ms)
 {
-	struct timeval	tv = { ms / 1000, (ms % 1000) * 1000 };
-
-	event_base_once(base, -1, EV_TIMEOUT, stop_cb, NULL, &tv);
-	event_base_dispatch(base);
+	testsrv_run_for(base, ms);
 }
 
 /* GetInstance Win32_Process.Handle="2345" with request memory freed at once. */
@@ -276,7 +216,7 @@ main(void)
 	srv_start(&s, script);
 
 	memset(&r, 0, sizeof(r));
-	c = start_get(ctx, s.port, WBEM_PROTO_CIMXML, 5000, &r);
+	c = start_get(ctx, s.ls.port, WBEM_PROTO_CIMXML, 5000, &r);
 	ok(c != NULL && r.calls == 0, "get: started, no callback yet");
 	run_for(5000);
 	is_int(r.calls, 1, "get: callback once");
@@ -286,21 +226,21 @@ main(void)
 	is_str(r.ktime, "18446744073709551615", "get: uint64 text exact");
 
 	memset(&r, 0, sizeof(r));
-	start_get(ctx, s.port, WBEM_PROTO_CIMXML, 5000, &r);
+	start_get(ctx, s.ls.port, WBEM_PROTO_CIMXML, 5000, &r);
 	run_for(5000);
 	is_int(r.calls, 1, "second get: callback once");
 	ok(s.msgids[0][0] != '\0' && strcmp(s.msgids[0], s.msgids[1]) != 0,
 	    "message IDs differ (%s, %s)", s.msgids[0], s.msgids[1]);
 
 	memset(&r, 0, sizeof(r));
-	start_get(ctx, s.port, WBEM_PROTO_CIMXML, 5000, &r);
+	start_get(ctx, s.ls.port, WBEM_PROTO_CIMXML, 5000, &r);
 	run_for(5000);
 	is_int(r.kind, WBEM_E_CIM, "CIM error: kind CIM");
 	is_int(r.code, 6, "CIM error: code 6");
 	is_str(r.name, "CIM_ERR_NOT_FOUND", "CIM error: name");
 
 	memset(&r, 0, sizeof(r));
-	start_get(ctx, s.port, WBEM_PROTO_CIMXML, 5000, &r);
+	start_get(ctx, s.ls.port, WBEM_PROTO_CIMXML, 5000, &r);
 	run_for(5000);
 	is_int(r.calls, 1, "CIMError 400: callback once");
 	is_int(r.kind, WBEM_E_PROTOCOL, "CIMError 400: kind PROTOCOL");
@@ -310,7 +250,7 @@ main(void)
 	    "CIMError 400: PGErrorDetail unescaped");
 
 	memset(&r, 0, sizeof(r));
-	c = start_get(ctx, s.port, WBEM_PROTO_CIMXML, 5000, &r);
+	c = start_get(ctx, s.ls.port, WBEM_PROTO_CIMXML, 5000, &r);
 	r.stop = 0;
 	run_for(150);
 	is_int(r.calls, 0, "cancel: still in flight");
@@ -322,7 +262,7 @@ main(void)
 
 	memset(&r, 0, sizeof(r));
 	/* (300 ms: once WS-Man is built in, this server never answers it) */
-	c = start_get(ctx, s.port, WBEM_PROTO_WSMAN, 300, &r);
+	c = start_get(ctx, s.ls.port, WBEM_PROTO_WSMAN, 300, &r);
 	ok(c != NULL && r.calls == 0, "wsman: not from inside wbem_start");
 	run_for(2000);
 	is_int(r.calls, 1, "wsman: callback once");
@@ -332,7 +272,7 @@ main(void)
 	    "wsman over plain http: says why");
 
 	memset(&r, 0, sizeof(r));
-	c = start_get(ctx, s.port, WBEM_PROTO_WSMAN, 300, &r);
+	c = start_get(ctx, s.ls.port, WBEM_PROTO_WSMAN, 300, &r);
 	wbem_cancel(c);
 	is_int(r.calls, 1, "cancel before the loop ran: callback once");
 	is_int(r.kind, WBEM_E_CANCELLED, "cancel before the loop ran: CANCELLED");
@@ -340,9 +280,9 @@ main(void)
 	run_for(100);
 	is_int(r.calls, 1, "cancel before the loop ran: nothing later");
 
-	evconnlistener_free(s.lst);
+	testsrv_close(&s.ls);
 	memset(&r, 0, sizeof(r));
-	start_get(ctx, s.port, WBEM_PROTO_CIMXML, 5000, &r);
+	start_get(ctx, s.ls.port, WBEM_PROTO_CIMXML, 5000, &r);
 	run_for(5000);
 	is_int(r.calls, 1, "refused: callback once");
 	is_int(r.kind, WBEM_E_TRANSPORT, "refused: kind TRANSPORT");

@@ -22,6 +22,7 @@
 
 #include "cimhead.h"
 #include "tap.h"
+#include "testsrv.h"
 
 #define ENV_OPEN "<s:Envelope" \
 	" xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\"" \
@@ -245,22 +246,9 @@ done_cb(struct wbem_result *res, const struct wbem_error *err, void *arg)
 }
 
 static void
-stop_cb(evutil_socket_t fd, short ev, void *arg)
-{
-	event_base_loopbreak(base);
-}
-
-static void
 run_for(unsigned ms)
 {
-	struct timeval	 tv = { ms / 1000, (ms % 1000) * 1000 };
-	struct event	*ev;
-
-	/* a run cut short by a callback must not leave its stop behind */
-	ev = evtimer_new(base, stop_cb, NULL);
-	evtimer_add(ev, &tv);
-	event_base_dispatch(base);
-	event_free(ev);
+	testsrv_run_for(base, ms);
 }
 
 static struct wbem_call *

@@ -18,6 +18,7 @@
 
 #include "cimhead.h"
 #include "tap.h"
+#include "fixture.h"
 
 #define RT(n)	"uuid:00000000-0000-4000-8000-0000000000" n
 #define WMI	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/"
@@ -25,29 +26,14 @@
 	"/s:Envelope/s:Header/w:SelectorSet/w:Selector[@Name='Name']"
 #define ENDPOINT "https://node1.example.net:5986/wsman"
 
+/* A reply under tests/fixtures/wsman/. */
 static char *
-slurp(const char *name, size_t *lenp)
+wsman_fixture(const char *name, size_t *lenp)
 {
-	char		 path[1024];
-	const char	*top;
-	FILE		*f;
-	struct buf	 b;
-	char		 chunk[4096];
-	size_t		 n;
+	char	 rel[256];
 
-	if ((top = getenv("top_srcdir")) == NULL)
-		top = "..";
-	snprintf(path, sizeof(path), "%s/tests/fixtures/wsman/%s", top, name);
-	if ((f = fopen(path, "rb")) == NULL) {
-		printf("# cannot open %s\n", path);
-		*lenp = 0;
-		return (xstrdup(""));
-	}
-	buf_init(&b, 0);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(&b, chunk, n);
-	fclose(f);
-	return (buf_steal(&b, lenp));
+	snprintf(rel, sizeof(rel), "wsman/%s", name);
+	return (slurp(rel, lenp));
 }
 
 /* Decodes a fixture as the reply to st->sent with msgid. */
@@ -60,7 +46,7 @@ decode_fixture(struct wsman_state *st, const char *name, long status,
 	size_t			 len;
 	int			 rc;
 
-	body = slurp(name, &len);
+	body = wsman_fixture(name, &len);
 	rc = wsman_decode_response(st, &o, status, body, len, msgid, res, err);
 	free(body);
 	return (rc);
@@ -881,7 +867,7 @@ test_faults(void)
 		char	*body;
 		size_t	 len;
 
-		body = slurp("get-service.xml", &len);
+		body = wsman_fixture("get-service.xml", &len);
 		st.sent = WSMAN_MSG_GET;
 		ok(wsman_decode_response(&st, &o, 200, body, len, RT("06"),
 		    &res, &err) == -1 && err.kind == WBEM_E_PROTOCOL,
