@@ -335,6 +335,19 @@ probe_node_cancel(struct node *n)
 	free(p);
 }
 
+/*
+ * How long ago a probe started.  A probe started just now may carry a
+ * start time a tick later than the caller's "now" (read before it was
+ * started): that is age 0, not an unsigned wrap to "ancient" -- which
+ * made a round skip waiting for the probe it had just started and answer
+ * 503 at once.
+ */
+static uint64_t
+probe_age(const struct node_probe *p, uint64_t now)
+{
+	return (now > p->start_ms ? now - p->start_ms : 0);
+}
+
 /* Stale: its sample is older than the freshness window. */
 static int
 probe_stale(const struct node *n, uint64_t now, unsigned fresh)
@@ -424,7 +437,7 @@ probe_need(struct daemon *d, struct probe_waiter *w)
 		 */
 		if (n->probe != NULL && n->state == NODE_UP &&
 		    !n->probe->reported && !n->probe->counted &&
-		    now - n->probe->start_ms < c->decision_timeout_ms) {
+		    probe_age(n->probe, now) < c->decision_timeout_ms) {
 			n->probe->counted = 1;
 			r->outstanding++;
 		}
