@@ -756,6 +756,7 @@ struct conf_node {
 	enum http_auth	 auth;
 	char		*cacert;
 	int		 insecure;
+	int		 allow_unencrypted; /* WS-Man over plain http */
 	double		 weight;
 	char		*stream_url;	/* template: {host} {title} {expires} {token} */
 	char		*process;	/* watched process Caption, or NULL */

@@ -411,6 +411,10 @@ conf_node_key(struct conf_ctx *cx, struct conf_node *n, const char *k,
 		if (parse_bool(v, &n->insecure) == -1)
 			conf_error(cx, line, "insecure: \"%s\" is not yes or "
 			    "no", v);
+	} else if (strcmp(k, "allow-unencrypted") == 0) {
+		if (parse_bool(v, &n->allow_unencrypted) == -1)
+			conf_error(cx, line, "allow-unencrypted: \"%s\" is not "
+			    "yes or no", v);
 	} else if (strcmp(k, "enabled") == 0) {
 		if (parse_bool(v, &n->enabled) == -1)
 			conf_error(cx, line, "enabled: \"%s\" is not yes or "
@@ -608,6 +612,32 @@ is_loopback(const char *hostport)
 	    strncmp(hostport, "localhost:", 10) == 0);
 }
 
+/*
+ * WinRM over plain http sends Basic credentials and every reply in the
+ * clear: refused here, at check time, unless the node says it knows.
+ */
+static void
+conf_check_wsman(struct conf_ctx *cx, const struct conf_node *n)
+{
+	int	plain;
+
+	plain = n->url != NULL && strncmp(n->url, "http://", 7) == 0;
+	if (n->proto != WBEM_PROTO_WSMAN) {
+		if (n->allow_unencrypted)
+			conf_warning(cx, n->line, "node %s: allow-unencrypted "
+			    "only applies to protocol = wsman", n->name);
+		return;
+	}
+	if (plain && !n->allow_unencrypted)
+		conf_error(cx, n->line, "node %s: WS-Management over plain "
+		    "http is refused; use https:// or set allow-unencrypted "
+		    "= yes", n->name);
+	else if (plain)
+		conf_warning(cx, n->line, "node %s: WS-Management over "
+		    "plain http (allow-unencrypted): credentials and "
+		    "replies travel in the clear", n->name);
+}
+
 static void
 conf_check(struct conf_ctx *cx)
 {
@@ -638,6 +668,7 @@ conf_check(struct conf_ctx *cx)
 		if (n->insecure)
 			conf_warning(cx, n->line, "node %s: TLS verification "
 			    "is off", n->name);
+		conf_check_wsman(cx, n);
 	}
 	if (c->nnodes == 0)
 		conf_error(cx, cx->rd.line, "no [node NAME] section");

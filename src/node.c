@@ -99,6 +99,7 @@ node_configure(struct node *n, const struct conf_node *cf)
 	t->auth = cf->auth;
 	t->cacert = cf->cacert;
 	t->insecure = cf->insecure;
+	t->allow_unencrypted = cf->allow_unencrypted;
 	t->timeout_ms = c != NULL ? c->query_timeout_ms : 2000;
 	t->max_response = c != NULL ? c->max_response : 0;
 	t->want_trailers = 1;

@@ -480,6 +480,35 @@ wbem_wait_cb(evutil_socket_t fd, short events, void *arg)
 }
 
 /*
+ * A daemon probes the same plain-http endpoint many times a second: the
+ * warning goes out once per endpoint (FNV-1a of the URL in a small bounded
+ * table), later ones at debug.
+ */
+static void
+wbem_warn_plain(const char *url)
+{
+	static uint64_t	 seen[64];
+	static size_t	 nseen;
+	uint64_t	 h = 1469598103934665603ULL;
+	const char	*p;
+	size_t		 i;
+
+	for (p = url; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	for (i = 0; i < nseen; i++) {
+		if (seen[i] == h) {
+			log_debug("wbem: WS-Management over plain http to %s",
+			    url);
+			return;
+		}
+	}
+	if (nseen < nitems(seen))
+		seen[nseen++] = h;
+	log_warn("wbem: WS-Management over plain http to %s: unencrypted",
+	    url);
+}
+
+/*
  * WS-Man: checks the URL, encodes the first message, and posts it or
  * queues it behind the per-target bound.  -1 with err filled.
  */
@@ -506,8 +535,7 @@ wbem_wsman_start(struct wbem_call *c, const struct wbem_target *t,
 			    "allow unencrypted traffic explicitly");
 			return (-1);
 		}
-		log_warn("wbem: WS-Management over plain http to %s: "
-		    "unencrypted", t->url);
+		wbem_warn_plain(t->url);
 	}
 	c->url = xstrdup(t->url);
 	c->user = wbem_strdup0(t->user);

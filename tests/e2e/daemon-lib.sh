@@ -27,7 +27,8 @@ node_get() {
 }
 
 # write_conf FILE [GLOBAL-LINES]: a config for every node of the cluster.
-# NODECONF_<name> adds lines to that node's section.
+# NODECONF_<name> adds lines to that node's section; NODEWSMAN_<name>=1
+# makes it a WS-Management node (/wsman, plain http allowed).
 write_conf() {
 	{
 		echo "[cimheadd]"
@@ -47,7 +48,14 @@ write_conf() {
 		for n in $NODES; do
 			p=$(mock_port "$n")
 			echo "[node $n]"
-			echo "url = http://127.0.0.1:$p/cimom"
+			eval "ws=\${NODEWSMAN_$n:-}"
+			if [ -n "$ws" ]; then
+				echo "url = http://127.0.0.1:$p/wsman"
+				echo "protocol = wsman"
+				echo "allow-unencrypted = yes"
+			else
+				echo "url = http://127.0.0.1:$p/cimom"
+			fi
 			echo "process = vodstream.exe"
 			printf 'command = %s\n' "$CMDLINE"
 			printf 'directory = %s\n' 'C:\Program Files\VodStream'

@@ -189,6 +189,32 @@ main(void)
 	ok(c == NULL && strstr(errs.data, "query part") != NULL,
 	    "token in stream path refused");
 
+	c = load("[node w]\nurl = http://h:5985/wsman\nprotocol = wsman\n",
+	    &errs, &warns);
+	ok(c == NULL && has_err(&errs, 1, "plain http is refused"),
+	    "plain-http wsman refused without allow-unencrypted");
+	c = load("[node w]\nurl = http://h:5985/wsman\nprotocol = wsman\n"
+	    "allow-unencrypted = yes\n", &errs, &warns);
+	ok(c != NULL && c->nodes[0].allow_unencrypted == 1 &&
+	    warns.data != NULL && strstr(warns.data, "in the clear") != NULL,
+	    "allow-unencrypted = yes: loads, with a warning");
+	conf_free(c);
+	c = load("[node w]\nurl = https://h:5986/wsman\nprotocol = wsman\n",
+	    &errs, &warns);
+	ok(c != NULL && c->nodes[0].allow_unencrypted == 0 &&
+	    warns.len == 0, "https wsman: no key needed, no warning");
+	conf_free(c);
+	c = load("[node w]\nurl = http://h:5985/wsman\nprotocol = wsman\n"
+	    "allow-unencrypted = maybe\n", &errs, &warns);
+	ok(c == NULL && has_err(&errs, 4, "allow-unencrypted"),
+	    "allow-unencrypted takes yes or no");
+	c = load("[node a]\nurl = http://h:1/cimom\nallow-unencrypted = yes\n",
+	    &errs, &warns);
+	ok(c != NULL && warns.data != NULL &&
+	    strstr(warns.data, "only applies to protocol = wsman") != NULL,
+	    "allow-unencrypted on a cimxml node: a warning");
+	conf_free(c);
+
 	memset(big, 'x', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
 	snprintf(cmd, sizeof(cmd), "[node a]\nurl = http://h:1/cimom\n"
