@@ -1,0 +1,1205 @@
+/*
+ * cimsrv.c: the CIM-XML operation server of a mock node, answering the way
+ * OpenPegasus 2.14 does on the wire (see PROTOCOL-NOTES and the captures):
+ * header checks with CIMError/PGErrorDetail 400/501 replies that carry no
+ * Content-Length, no body and keep the connection; zero-padded lower-case
+ * content-length; chunked replies with CIMStatusCode trailers only when the
+ * request sent TE; no IRETURNVALUE for an empty result; Basic auth on every
+ * request.  Requests are decoded and their CIM headers checked by the
+ * codec (cimxml.c); the reply bytes are built here, byte for byte in
+ * Pegasus's layout, and compared with the captures by the replay test.
+ * Injected
+ * faults (latency, hang, reset, garbage, truncation, oversize, 401, 500,
+ * CIM error, drip) are applied to the reply before it leaves.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <event2/event.h>
+#include <openssl/evp.h>
+
+#include "mock.h"
+
+#define CIMSRV_NS	"root/cimv2"
+
+/* What the request asked for, after the HTTP and XML checks. */
+struct cimreq {
+	char		 msgid[64];
+	char		 method[128];
+	int		 intrinsic;
+	char		 ns[256];
+	char		*classname;
+	size_t		 nkeys;
+	struct cim_keybinding keys[16];
+	int		 has_path;	/* extrinsic on an instance */
+	char		*query, *lang;
+	int		 has_proplist;
+	size_t		 nprops;
+	char		*props[64];
+	size_t		 nparams;
+	struct cim_property params[16];
+	int		 chunked;	/* TE asked for trailers */
+	char		 mprefix[8];	/* "75-" for M-POST replies */
+};
+
+/* One reply in flight: bytes, and how they leave (faults). */
+struct cimsrv_out {
+	struct node	*node;
+	struct httpd_req *req;
+	struct buf	 bytes;
+	size_t		 off;
+	int		 keep;
+	struct fault	 fault;
+	struct event	*timer;
+	int		 stage;		/* 0: latency wait, 1: sending */
+};
+
+static void	cimsrv_timer_cb(evutil_socket_t, short, void *);
+static void	cimsrv_gone_cb(struct httpd_req *, void *);
+
+/* PGErrorDetail and CIMStatusCodeDescription: RFC 2396 escaping. */
+static void
+cimsrv_uri_escape(struct buf *b, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		unsigned char	c = (unsigned char)*s;
+
+		if (isalnum(c) || strchr("-_.!~*'()", c) != NULL)
+			buf_add(b, s, 1);
+		else
+			buf_printf(b, "%%%02X", c);
+	}
+}
+
+/* 400/501 with CIMError: no Content-Length, no body, connection kept. */
+static void
+cimsrv_http_error(struct buf *out, int status, const char *cimerror,
+    const char *detail)
+{
+	buf_printf(out, "HTTP/1.1 %d %s\r\n", status,
+	    status == 501 ? "Not Implemented" : "Bad Request");
+	if (cimerror != NULL)
+		buf_printf(out, "CIMError: %s\r\n", cimerror);
+	if (detail != NULL) {
+		buf_puts(out, "PGErrorDetail: ");
+		cimsrv_uri_escape(out, detail);
+		buf_puts(out, "\r\n");
+	}
+	buf_puts(out, "\r\n");
+}
+
+static void
+cimsrv_401(struct buf *out, const struct node_conf *nc)
+{
+	buf_printf(out, "HTTP/1.1 401 Unauthorized\r\n"
+	    "PGErrorDetail: User%%20Unauthorized\r\n"
+	    "content-length: 0000000000\r\n"
+	    "WWW-Authenticate: Basic realm=\"%s\"\r\n\r\n", nc->host);
+}
+
+static const char *
+cimsrv_status_name(int code)
+{
+	static const char *const names[] = {
+		NULL, "CIM_ERR_FAILED", "CIM_ERR_ACCESS_DENIED",
+		"CIM_ERR_INVALID_NAMESPACE", "CIM_ERR_INVALID_PARAMETER",
+		"CIM_ERR_INVALID_CLASS", "CIM_ERR_NOT_FOUND",
+		"CIM_ERR_NOT_SUPPORTED", "CIM_ERR_CLASS_HAS_CHILDREN",
+		"CIM_ERR_CLASS_HAS_INSTANCES", "CIM_ERR_INVALID_SUPERCLASS",
+		"CIM_ERR_ALREADY_EXISTS", "CIM_ERR_NO_SUCH_PROPERTY",
+		"CIM_ERR_TYPE_MISMATCH", "CIM_ERR_QUERY_LANGUAGE_NOT_SUPPORTED",
+		"CIM_ERR_INVALID_QUERY", "CIM_ERR_METHOD_NOT_AVAILABLE",
+		"CIM_ERR_METHOD_NOT_FOUND",
+	};
+
+	if (code > 0 && (size_t)code < nitems(names))
+		return (names[code]);
+	return ("CIM_ERR_FAILED");
+}
+
+/* The opening lines of every response body. */
+static void
+cimsrv_body_open(struct buf *b, const struct cimreq *r)
+{
+	buf_puts(b, "<?xml version=\"1.0\" encoding=\"utf-8\" ?>\n"
+	    "<CIM CIMVERSION=\"2.0\" DTDVERSION=\"2.0\">\n<MESSAGE ID=\"");
+	buf_xml_escape(b, r->msgid);
+	buf_printf(b, "\" PROTOCOLVERSION=\"1.0\">\n<SIMPLERSP>\n"
+	    "<%s NAME=\"%s\">\n", r->intrinsic ? "IMETHODRESPONSE" :
+	    "METHODRESPONSE", r->method);
+}
+
+static void
+cimsrv_body_close(struct buf *b, const struct cimreq *r)
+{
+	buf_printf(b, "</%s>\n</SIMPLERSP>\n</MESSAGE>\n</CIM>\n",
+	    r->intrinsic ? "IMETHODRESPONSE" : "METHODRESPONSE");
+}
+
+/*
+ * Frames a finished body as a 200: content-length, or chunked with the
+ * Trailer header (and the status trailers only for an error).
+ */
+static void
+cimsrv_frame(struct buf *out, const struct cimreq *r, const struct buf *body,
+    int code, const char *desc)
+{
+	size_t	off, n;
+
+	buf_puts(out, "HTTP/1.1 200 OK\r\n"
+	    "Content-Type: application/xml; charset=utf-8\r\n");
+	if (r->chunked)
+		buf_puts(out, "transfer-encoding: chunked\r\n");
+	else
+		buf_printf(out, "content-length: %010zu\r\n", body->len);
+	if (r->mprefix[0] != '\0')
+		buf_printf(out, "Ext:\r\nCache-Control: no-cache\r\n"
+		    "Man: http://www.dmtf.org/cim/mapping/http/v1.0; ns=%.*s\r\n",
+		    (int)strlen(r->mprefix) - 1, r->mprefix);
+	buf_printf(out, "%sCIMOperation: MethodResponse\r\n", r->mprefix);
+	if (r->chunked)
+		buf_printf(out, "Trailer: %sCIMStatusCode, "
+		    "%sCIMStatusCodeDescription, Content-Language\r\n",
+		    r->mprefix, r->mprefix);
+	buf_puts(out, "\r\n");
+	if (!r->chunked) {
+		buf_add(out, body->data, body->len);
+		return;
+	}
+	/* Pegasus sends big replies in several chunks; so do we. */
+	for (off = 0; off < body->len; off += n) {
+		n = body->len - off;
+		if (n > 16384)
+			n = 16384;
+		buf_printf(out, "%zx\r\n", n);
+		buf_add(out, body->data + off, n);
+		buf_puts(out, "\r\n");
+	}
+	buf_puts(out, "0\r\n");
+	if (code != 0) {
+		buf_printf(out, "%sCIMStatusCode: %d\r\n", r->mprefix, code);
+		buf_printf(out, "%sCIMStatusCodeDescription: ", r->mprefix);
+		cimsrv_uri_escape(out, desc);
+		buf_puts(out, "\r\n");
+	}
+	buf_puts(out, "\r\n");
+}
+
+/*
+ * A CIM error reply: ERROR element, or empty body + trailers if chunked.
+ * text is the whole DESCRIPTION.
+ */
+static void
+cimsrv_cim_error_text(struct buf *out, const struct cimreq *r, int code,
+    const char *text)
+{
+	struct buf	body, desc;
+
+	buf_init(&body, 0);
+	buf_init(&desc, 0);
+	buf_puts(&desc, text);
+	cimsrv_body_open(&body, r);
+	if (!r->chunked) {
+		body.len--;	/* Pegasus puts ERROR right after the open tag's newline */
+		buf_printf(&body, "\n<ERROR CODE=\"%d\" DESCRIPTION=\"", code);
+		buf_xml_escape(&body, desc.data);
+		buf_puts(&body, "\"/>");
+		buf_printf(&body, "</%s>\n</SIMPLERSP>\n</MESSAGE>\n</CIM>\n",
+		    r->intrinsic ? "IMETHODRESPONSE" : "METHODRESPONSE");
+	} else
+		cimsrv_body_close(&body, r);
+	cimsrv_frame(out, r, &body, code, desc.data);
+	buf_release(&body);
+	buf_release(&desc);
+}
+
+/* The same, with OpenPegasus's "CIM_ERR_NAME: what" description. */
+static void
+cimsrv_cim_error(struct buf *out, const struct cimreq *r, int code,
+    const char *what)
+{
+	struct buf	desc;
+
+	buf_init(&desc, 0);
+	buf_printf(&desc, "%s: %s", cimsrv_status_name(code), what);
+	cimsrv_cim_error_text(out, r, code, desc.data);
+	buf_release(&desc);
+}
+
+static const char *
+cimsrv_valuetype(enum cim_type t)
+{
+	if (t == CIM_T_BOOLEAN)
+		return ("boolean");
+	if (t == CIM_T_STRING || t == CIM_T_CHAR16 || t == CIM_T_DATETIME ||
+	    t == CIM_T_REFERENCE)
+		return ("string");
+	return ("numeric");
+}
+
+static void
+cimsrv_instancename(struct buf *b, const struct mock_inst *in)
+{
+	const struct mof_class	*c = in->cls;
+	const struct cim_value	*v;
+	size_t			 i;
+
+	buf_printf(b, "<INSTANCENAME CLASSNAME=\"%s\">\n", c->name);
+	for (i = 0; i < c->nprops; i++) {
+		if (!mof_prop_is_key(&c->props[i]))
+			continue;
+		v = &in->props[i].v;
+		buf_printf(b, "<KEYBINDING NAME=\"%s\">\n"
+		    "<KEYVALUE VALUETYPE=\"%s\">", c->props[i].name,
+		    cimsrv_valuetype(c->props[i].type));
+		if (!v->is_null && v->nvals > 0)
+			buf_xml_escape(b, v->vals[0]);
+		buf_puts(b, "</KEYVALUE>\n</KEYBINDING>\n");
+	}
+	buf_puts(b, "</INSTANCENAME>\n");
+}
+
+static int
+cimsrv_in_list(const struct cimreq *r, const char *name)
+{
+	size_t	i;
+
+	if (!r->has_proplist)
+		return (1);
+	for (i = 0; i < r->nprops; i++)
+		if (str_casecmp_ascii(r->props[i], name) == 0)
+			return (1);
+	return (0);
+}
+
+/* INSTANCE with the properties the request's list (or query) keeps. */
+static void
+cimsrv_instance(struct buf *b, const struct cimreq *r,
+    const struct mock_inst *in)
+{
+	const struct cim_property	*p;
+	size_t				 i, j;
+
+	buf_printf(b, "<INSTANCE CLASSNAME=\"%s\" >\n", in->cls->name);
+	for (i = 0; i < in->nprops; i++) {
+		p = &in->props[i];
+		if (!cimsrv_in_list(r, p->name))
+			continue;
+		if (p->v.is_array) {
+			buf_printf(b, "<PROPERTY.ARRAY NAME=\"%s\"  TYPE=\"%s\">\n",
+			    p->name, mof_type_name(p->v.type));
+			if (!p->v.is_null) {
+				buf_puts(b, "<VALUE.ARRAY>\n");
+				for (j = 0; j < p->v.nvals; j++) {
+					buf_puts(b, "<VALUE>");
+					buf_xml_escape(b, p->v.vals[j]);
+					buf_puts(b, "</VALUE>\n");
+				}
+				buf_puts(b, "</VALUE.ARRAY>\n");
+			}
+			buf_puts(b, "</PROPERTY.ARRAY>\n");
+			continue;
+		}
+		buf_printf(b, "<PROPERTY NAME=\"%s\"  TYPE=\"%s\">\n", p->name,
+		    mof_type_name(p->v.type));
+		if (!p->v.is_null && p->v.nvals > 0) {
+			buf_puts(b, "<VALUE>");
+			buf_xml_escape(b, p->v.vals[0]);
+			buf_puts(b, "</VALUE>\n");
+		}
+		buf_puts(b, "</PROPERTY>\n");
+	}
+	buf_puts(b, "</INSTANCE>\n");
+}
+
+static void
+cimsrv_quals(struct buf *b, const struct mof_qual *q, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if (q[i].type == CIM_T_BOOLEAN)
+			buf_printf(b, "<QUALIFIER NAME=\"%s\" TYPE=\"boolean\" "
+			    "OVERRIDABLE=\"false\">\n", q[i].name);
+		else
+			buf_printf(b, "<QUALIFIER NAME=\"%s\" TYPE=\"string\"%s>\n",
+			    q[i].name, str_casecmp_ascii(q[i].name,
+			    "Description") == 0 ? " TRANSLATABLE=\"true\"" : "");
+		buf_puts(b, "<VALUE>");
+		buf_xml_escape(b, q[i].value);
+		buf_puts(b, "</VALUE>\n</QUALIFIER>\n");
+	}
+}
+
+static void
+cimsrv_class(struct buf *b, const struct mof_class *c)
+{
+	const struct mof_prop	*p;
+	size_t			 i, j;
+
+	buf_printf(b, "<CLASS NAME=\"%s\" ", c->name);
+	if (c->super != NULL)
+		buf_printf(b, "SUPERCLASS=\"%s\" ", c->super);
+	buf_puts(b, ">\n");
+	cimsrv_quals(b, c->quals, c->nquals);
+	for (i = 0; i < c->nprops; i++) {
+		p = &c->props[i];
+		if (p->type == CIM_T_REFERENCE)
+			buf_printf(b, "<PROPERTY.REFERENCE NAME=\"%s\" "
+			    "REFERENCECLASS=\"%s\">\n", p->name, p->refclass);
+		else
+			buf_printf(b, "<PROPERTY%s NAME=\"%s\"  TYPE=\"%s\">\n",
+			    p->is_array ? ".ARRAY" : "", p->name,
+			    mof_type_name(p->type));
+		cimsrv_quals(b, p->quals, p->nquals);
+		buf_printf(b, "</PROPERTY%s>\n", p->type == CIM_T_REFERENCE ?
+		    ".REFERENCE" : p->is_array ? ".ARRAY" : "");
+	}
+	for (i = 0; i < c->nmethods; i++) {
+		buf_printf(b, "<METHOD NAME=\"%s\" TYPE=\"%s\">\n",
+		    c->methods[i].name, mof_type_name(c->methods[i].type));
+		cimsrv_quals(b, c->methods[i].quals, c->methods[i].nquals);
+		for (j = 0; j < c->methods[i].nparams; j++) {
+			p = &c->methods[i].params[j];
+			if (p->type == CIM_T_REFERENCE)
+				buf_printf(b, "<PARAMETER.REFERENCE NAME=\"%s\" "
+				    "REFERENCECLASS=\"%s\">\n", p->name,
+				    p->refclass);
+			else if (p->is_array)
+				buf_printf(b, "<PARAMETER.ARRAY NAME=\"%s\" "
+				    "TYPE=\"%s\">\n", p->name,
+				    mof_type_name(p->type));
+			else
+				buf_printf(b, "<PARAMETER NAME=\"%s\" "
+				    "TYPE=\"%s\">\n", p->name,
+				    mof_type_name(p->type));
+			cimsrv_quals(b, p->quals, p->nquals);
+			buf_printf(b, "</PARAMETER%s>\n",
+			    p->type == CIM_T_REFERENCE ? ".REFERENCE" :
+			    p->is_array ? ".ARRAY" : "");
+		}
+		buf_puts(b, "</METHOD>\n");
+	}
+	buf_puts(b, "</CLASS>\n");
+}
+
+/* ---- request decoding (the codec's server side) ------------------------- */
+
+static void
+cimreq_clear(struct cimreq *r)
+{
+	size_t	i;
+
+	free(r->classname);
+	for (i = 0; i < r->nkeys; i++) {
+		free(r->keys[i].name);
+		free(r->keys[i].value);
+	}
+	free(r->query);
+	free(r->lang);
+	for (i = 0; i < r->nprops; i++)
+		free(r->props[i]);
+	for (i = 0; i < r->nparams; i++) {
+		free(r->params[i].name);
+		mval_clear(&r->params[i].v);
+	}
+	memset(r, 0, sizeof(*r));
+}
+
+/* Copies what the dispatcher needs out of a decoded call. */
+static void
+cimsrv_from_call(const struct cimxml_call *c, struct cimreq *r)
+{
+	const struct wbem_request	*q = &c->req;
+	const struct cim_path		*p = q->path;
+	size_t				 i;
+
+	strlcpy(r->msgid, c->msgid ? c->msgid : "", sizeof(r->msgid));
+	strlcpy(r->method, c->method ? c->method : "", sizeof(r->method));
+	r->intrinsic = c->intrinsic;
+	strlcpy(r->ns, q->ns ? q->ns : "", sizeof(r->ns));
+	if (q->classname != NULL)
+		r->classname = xstrdup(q->classname);
+	else if (p != NULL && p->classname != NULL)
+		r->classname = xstrdup(p->classname);
+	for (i = 0; p != NULL && i < p->nkeys && i < nitems(r->keys); i++) {
+		r->keys[i].name = p->keys[i].name ? xstrdup(p->keys[i].name) :
+		    NULL;
+		r->keys[i].type = p->keys[i].type == CIM_T_NONE ?
+		    CIM_T_STRING : p->keys[i].type;
+		r->keys[i].value = xstrdup(p->keys[i].value ?
+		    p->keys[i].value : "");
+		r->nkeys++;
+	}
+	r->query = q->query ? xstrdup(q->query) : NULL;
+	r->lang = q->query_lang ? xstrdup(q->query_lang) : NULL;
+	if (q->proplist != NULL) {
+		r->has_proplist = 1;
+		for (i = 0; q->proplist[i] != NULL && i < nitems(r->props);
+		    i++)
+			r->props[r->nprops++] = xstrdup(q->proplist[i]);
+	}
+	for (i = 0; i < q->nparams && i < nitems(r->params); i++) {
+		r->params[i].name = xstrdup(q->params[i].name);
+		r->params[i].v.is_null = 1;
+		mval_copy(&r->params[i].v, &q->params[i].v);
+		r->nparams++;
+	}
+}
+
+/* Does an XML body stop before its closing </CIM>? */
+static int
+cimsrv_cut_short(const struct httpd_req *hr)
+{
+	const char	*tail = hr->body + hr->body_len;
+
+	if (strncmp(hr->body, "<?xml", 5) != 0)
+		return (0);
+	while (tail > hr->body && isspace((unsigned char)tail[-1]))
+		tail--;
+	return (tail - hr->body < 6 || strncmp(tail - 6, "</CIM>", 6) != 0);
+}
+
+static int
+cimsrv_lines(const struct httpd_req *hr)
+{
+	size_t	i;
+	int	n = 1;
+
+	for (i = 0; i < hr->body_len; i++)
+		if (hr->body[i] == '\n')
+			n++;
+	return (n);
+}
+
+/*
+ * Decodes the body with the codec and checks the CIM headers against it;
+ * on failure out gets the 400/501 (or, for a CIM-level refusal, the ERROR
+ * reply) and -1 is returned.
+ */
+static int
+cimsrv_decode(const struct httpd_req *hr, const char *cimmethod,
+    const char *cimobject, const char *pversion, struct cimreq *r,
+    struct buf *out)
+{
+	struct cimxml_call	c;
+	struct wbem_error	e;
+	char			detail[128];
+	int			rc = -1;
+
+	memset(&c, 0, sizeof(c));
+	if (cimxml_decode_request(hr->body, hr->body_len, &c, &e) == -1) {
+		if (e.kind == WBEM_E_CIM) {
+			cimsrv_from_call(&c, r);
+			cimsrv_cim_error_text(out, r, e.code, e.description);
+		} else if (cimsrv_cut_short(hr)) {
+			/*
+			 * OpenPegasus's lexer meets the end of a body cut
+			 * short (Content-Length too small) inside an element:
+			 * a well-formedness error, whatever libxml2 says.
+			 */
+			snprintf(detail, sizeof(detail),
+			    "Bad closing element: on line %d", cimsrv_lines(hr));
+			cimsrv_http_error(out, 400, "request-not-well-formed",
+			    detail);
+		} else
+			cimsrv_http_error(out, (int)(e.http_status ?
+			    e.http_status : 400), e.name[0] ? e.name : NULL,
+			    e.description[0] ? e.description : NULL);
+		goto done;
+	}
+	if (cimxml_check_headers(&c, cimmethod, cimobject, pversion,
+	    &e) == -1) {
+		cimsrv_http_error(out, (int)(e.http_status ? e.http_status :
+		    400), e.name[0] ? e.name : NULL, e.description[0] ?
+		    e.description : NULL);
+		goto done;
+	}
+	cimsrv_from_call(&c, r);
+	rc = 0;
+done:
+	cimxml_call_clear(&c);
+	return (rc);
+}
+
+/* ---- operations ------------------------------------------------------------ */
+
+/* Does the instance have exactly the request's keys with those values? */
+static int
+cimsrv_key_match(const struct cimreq *r, const struct mock_inst *in)
+{
+	const struct mof_class	*c = in->cls;
+	const struct cim_value	*v;
+	size_t			 i, nkeys = 0;
+	uint64_t		 a, b;
+
+	for (i = 0; i < c->nprops; i++)
+		if (mof_prop_is_key(&c->props[i]))
+			nkeys++;
+	if (nkeys != r->nkeys)
+		return (0);
+	for (i = 0; i < r->nkeys; i++) {
+		const struct mof_prop	*p;
+
+		if (r->keys[i].name == NULL && nkeys == 1) {
+			for (p = c->props; !mof_prop_is_key(p); p++)
+				;
+		} else if (r->keys[i].name == NULL ||
+		    (p = mof_prop_find(c, r->keys[i].name)) == NULL ||
+		    !mof_prop_is_key(p))
+			return (0);
+		v = inst_get(in, p->name);
+		if (v == NULL || v->is_null || v->nvals == 0)
+			return (0);
+		if (p->type != CIM_T_STRING && p->type != CIM_T_CHAR16 &&
+		    p->type != CIM_T_DATETIME && p->type != CIM_T_BOOLEAN &&
+		    parse_u64(v->vals[0], &a) == 0 &&
+		    parse_u64(r->keys[i].value, &b) == 0) {
+			if (a != b)
+				return (0);
+		} else if (p->type == CIM_T_BOOLEAN) {
+			if (str_casecmp_ascii(v->vals[0], r->keys[i].value))
+				return (0);
+		} else if (strcmp(v->vals[0], r->keys[i].value) != 0)
+			return (0);
+	}
+	return (1);
+}
+
+/* "Win32_Process.Handle=\"9999\"": the object path in error texts. */
+static void
+cimsrv_path_text(struct buf *b, const struct cimreq *r)
+{
+	size_t	i;
+
+	buf_puts(b, r->classname ? r->classname : "");
+	for (i = 0; i < r->nkeys; i++) {
+		buf_puts(b, i == 0 ? "." : ",");
+		if (r->keys[i].name != NULL)
+			buf_printf(b, "%s=", r->keys[i].name);
+		if (r->keys[i].type == CIM_T_STRING)
+			buf_printf(b, "\"%s\"", r->keys[i].value);
+		else
+			buf_puts(b, r->keys[i].value);
+	}
+}
+
+static int
+cimsrv_lookup(const char *name, const struct cim_value **v, void *arg)
+{
+	const struct mock_inst	*in = arg;
+
+	if ((*v = inst_get(in, name)) == NULL)
+		return (-1);
+	return (0);
+}
+
+static void
+cimsrv_objectpath(struct buf *b, const struct node_conf *nc,
+    const struct mock_inst *in)
+{
+	buf_puts(b, "<VALUE.OBJECTWITHPATH>\n<INSTANCEPATH>\n<NAMESPACEPATH>\n"
+	    "<HOST>");
+	buf_xml_escape(b, nc->host);
+	buf_puts(b, "</HOST>\n<LOCALNAMESPACEPATH>\n<NAMESPACE NAME=\"root\"/>\n"
+	    "<NAMESPACE NAME=\"cimv2\"/>\n</LOCALNAMESPACEPATH>\n"
+	    "</NAMESPACEPATH>\n");
+	cimsrv_instancename(b, in);
+	buf_puts(b, "</INSTANCEPATH>\n");
+}
+
+static void
+cimsrv_query(struct node *node, struct cimreq *r, struct buf *out)
+{
+	const struct node_conf	*nc = node_conf(node);
+	const struct mof_class	*c;
+	struct wql_query	*q;
+	struct inst_list	 l = { 0, NULL };
+	struct buf		 body;
+	enum wql_dialect	 d;
+	char			 err[256];
+	size_t			 i, nmatch = 0;
+
+	if (r->lang == NULL || (strcmp(r->lang, "WQL") != 0 &&
+	    strcmp(r->lang, "DMTF:CQL") != 0)) {
+		cimsrv_cim_error(out, r, CIM_ERR_QUERY_LANGUAGE_NOT_SUPPORTED,
+		    r->lang ? r->lang : "");
+		return;
+	}
+	/* CQL takes 'single-quoted' literals even on Pegasus */
+	d = strcmp(r->lang, "WQL") == 0 ? nc->dialect : WQL_WINDOWS;
+	if (r->query == NULL ||
+	    (q = wql_parse(r->query, d, err, sizeof(err))) == NULL) {
+		log_debug("%s: invalid query: %s", nc->name, err);
+		cimsrv_cim_error(out, r, CIM_ERR_INVALID_QUERY,
+		    r->query ? r->query : "");
+		return;
+	}
+	if ((c = mof_class_find(node_schema(node), wql_class(q))) == NULL) {
+		cimsrv_cim_error(out, r, CIM_ERR_INVALID_CLASS, wql_class(q));
+		wql_free(q);
+		return;
+	}
+	for (i = 0; i < wql_nselect(q); i++)
+		if (mof_prop_find(c, wql_select(q, i)) == NULL) {
+			cimsrv_cim_error(out, r, CIM_ERR_INVALID_QUERY,
+			    r->query);
+			wql_free(q);
+			return;
+		}
+	if (wql_nselect(q) > 0) {
+		r->has_proplist = 1;
+		for (i = 0; i < wql_nselect(q) && r->nprops <
+		    nitems(r->props); i++)
+			r->props[r->nprops++] = xstrdup(wql_select(q, i));
+	}
+	node_instances(node, c, &l);
+	buf_init(&body, 0);
+	cimsrv_body_open(&body, r);
+	for (i = 0; i < l.n; i++) {
+		if (!wql_match(q, cimsrv_lookup, l.v[i]))
+			continue;
+		if (nmatch++ == 0)
+			buf_puts(&body, "<IRETURNVALUE>\n");
+		cimsrv_objectpath(&body, nc, l.v[i]);
+		cimsrv_instance(&body, r, l.v[i]);
+		buf_puts(&body, "</VALUE.OBJECTWITHPATH>\n");
+	}
+	if (nmatch > 0)
+		buf_puts(&body, "</IRETURNVALUE>\n");
+	cimsrv_body_close(&body, r);
+	cimsrv_frame(out, r, &body, 0, NULL);
+	buf_release(&body);
+	inst_list_clear(&l);
+	wql_free(q);
+}
+
+static void
+cimsrv_intrinsic(struct node *node, struct cimreq *r, struct buf *out)
+{
+	const struct mof_class	*c;
+	struct inst_list	 l = { 0, NULL };
+	struct buf		 body, path;
+	size_t			 i, n = 0;
+	enum { OP_EI, OP_EIN, OP_GI, OP_GC } op;
+
+	if (strcmp(r->method, "ExecQuery") == 0) {
+		cimsrv_query(node, r, out);
+		return;
+	}
+	if (strcmp(r->method, "EnumerateInstances") == 0)
+		op = OP_EI;
+	else if (strcmp(r->method, "EnumerateInstanceNames") == 0)
+		op = OP_EIN;
+	else if (strcmp(r->method, "GetInstance") == 0)
+		op = OP_GI;
+	else if (strcmp(r->method, "GetClass") == 0)
+		op = OP_GC;
+	else {
+		buf_init(&path, 0);
+		buf_printf(&path, "Unrecognized intrinsic method: %s",
+		    r->method);
+		cimsrv_cim_error(out, r, CIM_ERR_NOT_SUPPORTED, path.data);
+		buf_release(&path);
+		return;
+	}
+	if (r->classname == NULL ||
+	    (c = mof_class_find(node_schema(node), r->classname)) == NULL) {
+		cimsrv_cim_error(out, r, CIM_ERR_INVALID_CLASS,
+		    r->classname ? r->classname : "");
+		return;
+	}
+	buf_init(&body, 0);
+	cimsrv_body_open(&body, r);
+	if (op == OP_GC) {
+		buf_puts(&body, "<IRETURNVALUE>\n");
+		cimsrv_class(&body, c);
+		buf_puts(&body, "</IRETURNVALUE>\n");
+		goto send;
+	}
+	node_instances(node, c, &l);
+	for (i = 0; i < l.n; i++) {
+		if (op == OP_GI && !cimsrv_key_match(r, l.v[i]))
+			continue;
+		if (n++ == 0)
+			buf_puts(&body, "<IRETURNVALUE>\n");
+		if (op == OP_EI) {
+			buf_puts(&body, "<VALUE.NAMEDINSTANCE>\n");
+			cimsrv_instancename(&body, l.v[i]);
+			cimsrv_instance(&body, r, l.v[i]);
+			buf_puts(&body, "</VALUE.NAMEDINSTANCE>\n");
+		} else if (op == OP_EIN)
+			cimsrv_instancename(&body, l.v[i]);
+		else {
+			cimsrv_instance(&body, r, l.v[i]);
+			break;
+		}
+	}
+	if (op == OP_GI && n == 0) {
+		buf_init(&path, 0);
+		cimsrv_path_text(&path, r);
+		cimsrv_cim_error(out, r, CIM_ERR_NOT_FOUND, path.data);
+		buf_release(&path);
+		goto done;
+	}
+	if (n > 0)
+		buf_puts(&body, "</IRETURNVALUE>\n");
+send:
+	cimsrv_body_close(&body, r);
+	cimsrv_frame(out, r, &body, 0, NULL);
+done:
+	buf_release(&body);
+	inst_list_clear(&l);
+}
+
+static const struct cim_value *
+cimsrv_param(const struct cimreq *r, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < r->nparams; i++)
+		if (str_casecmp_ascii(r->params[i].name, name) == 0)
+			return (&r->params[i].v);
+	return (NULL);
+}
+
+static void
+cimsrv_extrinsic(struct node *node, struct cimreq *r, struct buf *out)
+{
+	const struct mof_class	*c;
+	const struct mof_method	*m;
+	const struct cim_value	*v;
+	struct buf		 body;
+	uint32_t		 rc, pid = 0;
+	int			 svc;
+
+	if ((c = mof_class_find(node_schema(node), r->classname)) == NULL) {
+		cimsrv_cim_error(out, r, CIM_ERR_NOT_FOUND, r->classname);
+		return;
+	}
+	m = mof_method_find(c, r->method);
+	if (m != NULL && str_casecmp_ascii(c->name, "Win32_Process") == 0 &&
+	    str_casecmp_ascii(m->name, "Create") == 0) {
+		v = cimsrv_param(r, "CommandLine");
+		rc = node_create(node, v && !v->is_null && v->nvals ?
+		    v->vals[0] : NULL, &pid);
+	} else if (m != NULL && str_casecmp_ascii(c->name,
+	    "Win32_Service") == 0 && str_casecmp_ascii(m->name,
+	    "StartService") == 0) {
+		svc = node_start_service(node, r->nkeys == 1 ?
+		    r->keys[0].value : "");
+		if (svc < 0) {
+			struct buf	path;
+
+			buf_init(&path, 0);
+			cimsrv_path_text(&path, r);
+			cimsrv_cim_error(out, r, CIM_ERR_NOT_FOUND, path.data);
+			buf_release(&path);
+			return;
+		}
+		rc = (uint32_t)svc;
+	} else {
+		cimsrv_cim_error(out, r, CIM_ERR_METHOD_NOT_AVAILABLE,
+		    r->method);
+		return;
+	}
+	buf_init(&body, 0);
+	cimsrv_body_open(&body, r);
+	buf_printf(&body, "<RETURNVALUE PARAMTYPE=\"uint32\">\n"
+	    "<VALUE>%u</VALUE>\n</RETURNVALUE>\n", rc);
+	if (rc == 0 && pid != 0)
+		buf_printf(&body, "<PARAMVALUE NAME=\"ProcessId\" "
+		    "PARAMTYPE=\"uint32\">\n<VALUE>%u</VALUE>\n</PARAMVALUE>\n",
+		    pid);
+	cimsrv_body_close(&body, r);
+	cimsrv_frame(out, r, &body, 0, NULL);
+	buf_release(&body);
+}
+
+/* Basic auth: 0 ok, else the reply is in out (*close for a 400). */
+static int
+cimsrv_auth(const struct node_conf *nc, const struct httpd_req *hr,
+    struct buf *out, int *close)
+{
+	const char	*h;
+	unsigned char	 dec[512];
+	char		 want[512];
+	size_t		 len;
+	int		 n;
+
+	if (nc->user == NULL)
+		return (0);
+	if ((h = httpd_header(hr, "Authorization")) == NULL ||
+	    strncasecmp(h, "Basic ", 6) != 0) {
+		cimsrv_401(out, nc);
+		return (-1);
+	}
+	h += 6;
+	while (*h == ' ')
+		h++;
+	len = strlen(h);
+	if (len == 0 || len % 4 != 0 || len > 680 ||
+	    strspn(h, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789+/=") != len ||
+	    (n = EVP_DecodeBlock(dec, (const unsigned char *)h,
+	    (int)len)) < 0) {
+		cimsrv_http_error(out, 400, NULL,
+		    "Malformed Basic credentials: not valid base64");
+		*close = 1;
+		return (-1);
+	}
+	while (len > 0 && h[len - 1] == '=') {
+		len--;
+		n--;
+	}
+	dec[n] = '\0';
+	snprintf(want, sizeof(want), "%s:%s", nc->user, nc->password ?
+	    nc->password : "");
+	if ((size_t)n != strlen(want) || memcmp(dec, want, (size_t)n) != 0) {
+		log_debug("%s: authentication failed", nc->name);
+		cimsrv_401(out, nc);
+		return (-1);
+	}
+	return (0);
+}
+
+/* The err-get capture: 404 with a Date header missing its CRLF, then close. */
+static void
+cimsrv_not_post(struct buf *out)
+{
+	char		 date[64];
+	time_t		 now = time(NULL);
+	struct tm	 tm;
+
+	gmtime_r(&now, &tm);
+	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+	buf_printf(out, "HTTP/1.1 404 Not Found\r\nDate: %s"
+	    "Content-Type: text/html;charset=UTF-8\r\n\r\n\r\n"
+	    "<html><head><title>Error</title></head><body><br/>"
+	    "<h1>Not Found</h1></body></html>\r\n", date);
+}
+
+/*
+ * The whole exchange for one request, fault-free: out gets the reply
+ * bytes; *keep says whether the connection stays.
+ */
+static void
+cimsrv_reply(struct node *node, const struct httpd_req *hr, struct buf *out,
+    int *keep, const struct fault *f)
+{
+	const struct node_conf	*nc = node_conf(node);
+	struct cimreq		 r;
+	const char		*h, *te;
+	char			 name[64], detail[512];
+	int			 close = 0;
+
+	memset(&r, 0, sizeof(r));
+	*keep = hr->keepalive;
+	if (strcmp(hr->method, "POST") != 0 &&
+	    strcmp(hr->method, "M-POST") != 0) {
+		cimsrv_not_post(out);
+		*keep = 0;
+		return;
+	}
+	if (cimsrv_auth(nc, hr, out, &close) == -1) {
+		if (close)
+			*keep = 0;
+		return;
+	}
+	if (strcmp(hr->method, "M-POST") == 0) {
+		/* the ns=NN of Man prefixes the CIM headers; we answer ns=75 */
+		if ((h = httpd_header(hr, "Man")) == NULL ||
+		    (h = strstr(h, "ns=")) == NULL) {
+			cimsrv_http_error(out, 400, NULL, NULL);
+			return;
+		}
+		snprintf(name, sizeof(name), "%.2s-CIMOperation", h + 3);
+		strlcpy(r.mprefix, "75-", sizeof(r.mprefix));
+	} else
+		strlcpy(name, "CIMOperation", sizeof(name));
+	if ((h = httpd_header(hr, name)) == NULL) {
+		cimsrv_http_error(out, 400, NULL, NULL);
+		return;
+	}
+	if (str_casecmp_ascii(h, "MethodCall") != 0) {
+		snprintf(detail, sizeof(detail),
+		    "CIMOperation value \"%s\" is not supported.", h);
+		cimsrv_http_error(out, 400, "unsupported-operation", detail);
+		return;
+	}
+	name[strlen(name) - strlen("CIMOperation")] = '\0';
+	if ((h = httpd_header(hr, "Content-Type")) != NULL &&
+	    strncasecmp(h, "application/xml", 15) != 0 &&
+	    strncasecmp(h, "text/xml", 8) != 0) {
+		cimsrv_http_error(out, 400, NULL,
+		    "HTTP Content-Type header error.");
+		return;
+	}
+	{
+		char	hm[80], ho[80], hp[80];
+		const char *vm, *vo;
+
+		snprintf(hm, sizeof(hm), "%sCIMMethod", name);
+		snprintf(ho, sizeof(ho), "%sCIMObject", name);
+		snprintf(hp, sizeof(hp), "%sCIMProtocolVersion", name);
+		if ((vm = httpd_header(hr, hm)) == NULL) {
+			cimsrv_http_error(out, 400, "header-mismatch",
+			    "Missing CIMMethod HTTP header.");
+			return;
+		}
+		if ((vo = httpd_header(hr, ho)) == NULL) {
+			cimsrv_http_error(out, 400, "header-mismatch",
+			    "Missing CIMObject HTTP header.");
+			return;
+		}
+		if (name[0] != '\0')
+			strlcpy(r.mprefix, "75-", sizeof(r.mprefix));
+		if (cimsrv_decode(hr, vm, vo, httpd_header(hr, hp), &r,
+		    out) == -1)
+			goto done;
+	}
+	te = httpd_header(hr, "TE");
+	r.chunked = te != NULL && (str_icontains(te, "trailers") ||
+	    str_icontains(te, "chunked"));
+	if (f != NULL && f->kind == FAULT_CIMERROR) {
+		cimsrv_cim_error(out, &r, (int)f->code, "injected fault");
+		goto done;
+	}
+	if (str_casecmp_ascii(r.ns, CIMSRV_NS) != 0) {
+		cimsrv_cim_error(out, &r, CIM_ERR_INVALID_NAMESPACE, r.ns);
+		goto done;
+	}
+	log_debug("%s: %s %s", nc->name, r.method,
+	    r.classname ? r.classname : "");
+	if (r.intrinsic)
+		cimsrv_intrinsic(node, &r, out);
+	else
+		cimsrv_extrinsic(node, &r, out);
+done:
+	cimreq_clear(&r);
+}
+
+/* ---- faults and sending ---------------------------------------------------- */
+
+static void
+cimsrv_out_free(struct cimsrv_out *o)
+{
+	if (o->timer != NULL)
+		event_free(o->timer);
+	buf_release(&o->bytes);
+	free(o);
+}
+
+static void
+cimsrv_gone_cb(struct httpd_req *hr, void *arg)
+{
+	cimsrv_out_free(arg);
+}
+
+static void
+cimsrv_finish(struct cimsrv_out *o)
+{
+	struct httpd_req	*hr = o->req;
+	int			 keep = o->keep;
+
+	cimsrv_out_free(o);
+	httpd_done(hr, keep);
+}
+
+static void
+cimsrv_arm(struct cimsrv_out *o, unsigned ms)
+{
+	struct timeval	tv;
+
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	evtimer_add(o->timer, &tv);
+}
+
+/* Rewrites a framed content-length reply so its body is cut in half. */
+static void
+cimsrv_truncate(struct buf *b)
+{
+	char	*hend, *cl;
+	size_t	 hlen, blen, half;
+	struct buf nb;
+
+	if ((hend = strstr(b->data, "\r\n\r\n")) == NULL ||
+	    (cl = strstr(b->data, "content-length: ")) == NULL || cl > hend)
+		return;
+	hlen = (size_t)(hend - b->data) + 4;
+	blen = b->len - hlen;
+	half = blen / 2;
+	buf_init(&nb, 0);
+	buf_add(&nb, b->data, (size_t)(cl - b->data));
+	buf_printf(&nb, "content-length: %010zu", half);
+	buf_add(&nb, cl + 26, hlen - (size_t)(cl + 26 - b->data));
+	buf_add(&nb, b->data + hlen, half);
+	buf_release(b);
+	*b = nb;
+}
+
+/* A valid reply padded with an N MB comment after the XML declaration. */
+static void
+cimsrv_oversize(struct buf *b, unsigned mbytes)
+{
+	char		*hend, *decl;
+	size_t		 hlen, pad = (size_t)mbytes * 1024 * 1024, i;
+	struct buf	 nb;
+	char		 line[1024];
+
+	if ((hend = strstr(b->data, "\r\n\r\n")) == NULL ||
+	    strstr(b->data, "content-length: ") == NULL)
+		return;
+	hlen = (size_t)(hend - b->data) + 4;
+	if ((decl = strstr(hend, "?>\n")) == NULL)
+		return;
+	buf_init(&nb, 0);
+	buf_add(&nb, hend + 4, (size_t)(decl + 3 - (hend + 4)));
+	buf_puts(&nb, "<!--");
+	memset(line, 'x', sizeof(line));
+	for (i = 0; i < pad; i += sizeof(line))
+		buf_add(&nb, line, sizeof(line));
+	buf_puts(&nb, "-->\n");
+	buf_add(&nb, decl + 3, b->len - (size_t)(decl + 3 - b->data));
+	{
+		struct buf	 fin;
+		char		*cl = strstr(b->data, "content-length: ");
+
+		buf_init(&fin, 0);
+		buf_add(&fin, b->data, (size_t)(cl - b->data));
+		buf_printf(&fin, "content-length: %010zu", nb.len);
+		buf_add(&fin, cl + 26, hlen - (size_t)(cl + 26 - b->data));
+		buf_add(&fin, nb.data, nb.len);
+		buf_release(b);
+		*b = fin;
+	}
+	buf_release(&nb);
+}
+
+static void
+cimsrv_send_next(struct cimsrv_out *o)
+{
+	size_t	n;
+
+	switch (o->fault.kind) {
+	case FAULT_DRIP:
+		n = o->bytes.len - o->off;
+		if (n > o->fault.drip_bytes)
+			n = o->fault.drip_bytes;
+		httpd_send(o->req, o->bytes.data + o->off, n);
+		o->off += n;
+		if (o->off >= o->bytes.len) {
+			cimsrv_finish(o);
+			return;
+		}
+		cimsrv_arm(o, o->fault.drip_ms);
+		return;
+	case FAULT_RESET:
+		if (o->off == 0) {
+			o->off = o->bytes.len / 2;
+			httpd_send(o->req, o->bytes.data, o->off);
+			cimsrv_arm(o, 50);	/* let the half reach the peer */
+			return;
+		}
+		{
+			struct httpd_req *hr = o->req;
+
+			cimsrv_out_free(o);
+			httpd_abort(hr);
+		}
+		return;
+	default:
+		httpd_send(o->req, o->bytes.data, o->bytes.len);
+		cimsrv_finish(o);
+		return;
+	}
+}
+
+static void
+cimsrv_run(struct cimsrv_out *o)
+{
+	struct node		*node = o->node;
+	const struct fault	*f = &o->fault;
+	size_t			 i;
+
+	o->stage = 1;
+	switch (f->kind) {
+	case FAULT_HANG:
+		return;		/* accepted and read; never answered */
+	case FAULT_HTTP401:
+		cimsrv_401(&o->bytes, node_conf(node));
+		o->keep = o->req->keepalive;
+		break;
+	case FAULT_HTTP500:
+		buf_puts(&o->bytes, "HTTP/1.1 500 Internal Server Error\r\n"
+		    "content-length: 0000000000\r\n\r\n");
+		o->keep = o->req->keepalive;
+		break;
+	case FAULT_GARBAGE:
+		buf_puts(&o->bytes, "HTTP/1.1 200 OK\r\n"
+		    "Content-Type: application/xml; charset=utf-8\r\n"
+		    "content-length: 0000000512\r\n"
+		    "CIMOperation: MethodResponse\r\n\r\n");
+		for (i = 0; i < 512; i++) {
+			unsigned char	c = (unsigned char)((i * 131 + 7) ^
+			    (i >> 3));
+
+			buf_add(&o->bytes, &c, 1);
+		}
+		o->keep = o->req->keepalive;
+		break;
+	default:
+		cimsrv_reply(node, o->req, &o->bytes, &o->keep, f);
+		if (f->kind == FAULT_TRUNCATE)
+			cimsrv_truncate(&o->bytes);
+		else if (f->kind == FAULT_OVERSIZE)
+			cimsrv_oversize(&o->bytes, f->mbytes);
+		break;
+	}
+	cimsrv_send_next(o);
+}
+
+static void
+cimsrv_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct cimsrv_out	*o = arg;
+
+	if (o->stage == 0)
+		cimsrv_run(o);
+	else
+		cimsrv_send_next(o);
+}
+
+void
+cimsrv_handle(struct node *node, struct httpd_req *hr)
+{
+	struct cimsrv_out	*o;
+
+	node_count_request(node);
+	o = xcalloc(1, sizeof(*o));
+	o->node = node;
+	o->req = hr;
+	o->fault = *node_fault(node);
+	buf_init(&o->bytes, 0);
+	o->timer = evtimer_new(node_base(node), cimsrv_timer_cb, o);
+	httpd_on_gone(hr, cimsrv_gone_cb, o);
+	if (o->fault.latency_ms > 0) {
+		cimsrv_arm(o, o->fault.latency_ms);
+		return;
+	}
+	cimsrv_run(o);
+}
+
+/* For the unit tests: one request through the fault-free path. */
+void
+cimsrv_reply_for_test(struct node *node, const struct httpd_req *hr,
+    struct buf *out, int *keep)
+{
+	cimsrv_reply(node, hr, out, keep, NULL);
+}

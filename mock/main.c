@@ -1,0 +1,241 @@
+/*
+ * main.c: cimmockd, a mock cluster node for the cimhead tests, benchmarks
+ * and demo.  One process serves many virtual nodes, each on its own port
+ * (CIM-XML at /cimom, the stream endpoint at /vod/<title>), plus one
+ * control port.  When every listener is bound it prints one line per node
+ * (and writes them to --ready-file), so scripts can use port 0.  The only
+ * file that exits.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <libxml/parser.h>
+
+#include "mock.h"
+
+#ifndef DATADIR
+#define DATADIR "/usr/local/share/cimhead"
+#endif
+
+static void	mock_signal_cb(evutil_socket_t, short, void *);
+
+static __dead void
+usage(int status)
+{
+	fprintf(status ? stderr : stdout,
+"usage: cimmockd [-hv] [--addr ADDR] [--port PORT] [--nodes N]\n"
+"                [--control-port PORT] [--scenario FILE] [--schema FILE]\n"
+"                [--dialect pegasus|windows] [--ready-file FILE]\n"
+"                [--log-level err|warn|info|debug]\n"
+"  --addr ADDR          address to bind (default 127.0.0.1)\n"
+"  --port PORT          first CIM-XML/stream port; nodes use consecutive\n"
+"                       ports; 0 (default) gives each node an ephemeral one\n"
+"  --nodes N            number of default nodes NODE01.. (default 1)\n"
+"  --control-port PORT  control API port (default 0: ephemeral)\n"
+"  --scenario FILE      JSON scenario (nodes, load, processes, faults,\n"
+"                       pinned instances); overrides --nodes\n"
+"  --schema FILE        MOF schema (default " DATADIR "/win32.mof)\n"
+"  --dialect D          WQL quote dialect of default nodes\n"
+"  --ready-file FILE    also write the ready lines to FILE\n"
+"  -v                   more logging (repeatable)\n"
+"  -h, --help           this help\n"
+"Ready lines: node NAME cimom URL control URL stream URL\n");
+	exit(status);
+}
+
+static void
+mock_signal_cb(evutil_socket_t sig, short what, void *arg)
+{
+	log_info("signal %d: stopping", (int)sig);
+	event_base_loopbreak(arg);
+}
+
+/* Writes the ready lines to path atomically (tmp + rename). */
+static int
+mock_ready_file(const char *path, const char *text)
+{
+	char	tmp[4096];
+	FILE	*f;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp))
+		return (-1);
+	if ((f = fopen(tmp, "w")) == NULL)
+		return (-1);
+	if (fputs(text, f) == EOF || fclose(f) == EOF) {
+		unlink(tmp);
+		return (-1);
+	}
+	return (rename(tmp, path));
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "addr", required_argument, NULL, 'a' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "nodes", required_argument, NULL, 'n' },
+		{ "control-port", required_argument, NULL, 'c' },
+		{ "scenario", required_argument, NULL, 's' },
+		{ "schema", required_argument, NULL, 'S' },
+		{ "dialect", required_argument, NULL, 'd' },
+		{ "ready-file", required_argument, NULL, 'r' },
+		{ "log-level", required_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct event_base	*base;
+	struct event		*sigterm, *sigint;
+	struct mof_schema	 schema;
+	struct scenario		 sc;
+	struct node		**nodes;
+	struct ctl		*ctl;
+	struct buf		 ready;
+	const char		*addr = "127.0.0.1", *scenario = NULL;
+	const char		*schema_path = DATADIR "/win32.mof";
+	const char		*ready_file = NULL;
+	enum log_level		 lvl = LOG_LVL_INFO;
+	enum wql_dialect	 dialect = WQL_PEGASUS;
+	char			 err[1024];
+	long			 port = 0, cport = 0, nnodes = 1;
+	size_t			 i;
+	int			 ch, status = 1;
+
+	while ((ch = getopt_long(argc, argv, "hv", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'a':
+			addr = optarg;
+			break;
+		case 'p':
+			if (parse_long_range(optarg, 0, 65535, &port) == -1)
+				usage(2);
+			break;
+		case 'n':
+			if (parse_long_range(optarg, 1, 4096, &nnodes) == -1)
+				usage(2);
+			break;
+		case 'c':
+			if (parse_long_range(optarg, 0, 65535, &cport) == -1)
+				usage(2);
+			break;
+		case 's':
+			scenario = optarg;
+			break;
+		case 'S':
+			schema_path = optarg;
+			break;
+		case 'd':
+			if (wql_dialect_parse(optarg, &dialect) == -1)
+				usage(2);
+			break;
+		case 'r':
+			ready_file = optarg;
+			break;
+		case 'l':
+			if (strcmp(optarg, "err") == 0)
+				lvl = LOG_LVL_ERR;
+			else if (strcmp(optarg, "warn") == 0)
+				lvl = LOG_LVL_WARN;
+			else if (strcmp(optarg, "info") == 0)
+				lvl = LOG_LVL_INFO;
+			else if (strcmp(optarg, "debug") == 0)
+				lvl = LOG_LVL_DEBUG;
+			else
+				usage(2);
+			break;
+		case 'v':
+			if (lvl < LOG_LVL_DEBUG)
+				lvl++;
+			break;
+		case 'h':
+			usage(0);
+		default:
+			usage(2);
+		}
+	}
+	if (optind != argc)
+		usage(2);
+	log_init("cimmockd", lvl, 0);
+	xmlInitParser();
+	signal(SIGPIPE, SIG_IGN);
+
+	memset(&schema, 0, sizeof(schema));
+	if (mof_load_file(&schema, schema_path, err, sizeof(err)) == -1) {
+		log_err("%s", err);
+		return (1);
+	}
+	if (scenario != NULL) {
+		if (scenario_load(scenario, &schema, &sc, err,
+		    sizeof(err)) == -1) {
+			log_err("%s", err);
+			mof_schema_clear(&schema);
+			return (1);
+		}
+	} else {
+		scenario_default(&sc, &schema, (size_t)nnodes, addr, (int)port);
+		for (i = 0; i < sc.nnodes; i++)
+			sc.nodes[i].dialect = dialect;
+	}
+
+	if ((base = event_base_new()) == NULL)
+		fatal("event_base_new");
+	nodes = xcalloc(sc.nnodes, sizeof(*nodes));
+	buf_init(&ready, 0);
+	ctl = NULL;
+	for (i = 0; i < sc.nnodes; i++)
+		if ((nodes[i] = node_new(base, &schema, &sc.nodes[i], err,
+		    sizeof(err))) == NULL) {
+			log_err("%s: %s", err, strerror(errno));
+			goto done;
+		}
+	if ((ctl = ctl_new(base, addr, (int)cport, nodes, sc.nnodes)) == NULL) {
+		log_err("control port %s:%ld: %s", addr, cport,
+		    strerror(errno));
+		goto done;
+	}
+	for (i = 0; i < sc.nnodes; i++) {
+		const struct node_conf *nc = node_conf(nodes[i]);
+
+		buf_printf(&ready, "node %s cimom http://%s:%d/cimom "
+		    "control http://%s:%d/nodes/%s stream http://%s:%d/vod/\n",
+		    nc->name, nc->addr, node_port(nodes[i]), addr,
+		    ctl_port(ctl), nc->name, nc->addr, node_port(nodes[i]));
+	}
+	fputs(ready.data, stdout);
+	fflush(stdout);
+	if (ready_file != NULL && mock_ready_file(ready_file,
+	    ready.data) == -1) {
+		log_err("%s: %s", ready_file, strerror(errno));
+		goto done;
+	}
+	log_info("%zu node(s) ready, control port %d", sc.nnodes,
+	    ctl_port(ctl));
+
+	sigterm = evsignal_new(base, SIGTERM, mock_signal_cb, base);
+	sigint = evsignal_new(base, SIGINT, mock_signal_cb, base);
+	evsignal_add(sigterm, NULL);
+	evsignal_add(sigint, NULL);
+	event_base_dispatch(base);
+	event_free(sigterm);
+	event_free(sigint);
+	status = 0;
+done:
+	ctl_free(ctl);
+	for (i = 0; i < sc.nnodes; i++)
+		node_free(nodes[i]);
+	free(nodes);
+	buf_release(&ready);
+	scenario_clear(&sc);
+	mof_schema_clear(&schema);
+	event_base_free(base);
+	xmlCleanupParser();
+	return (status);
+}

@@ -1,0 +1,348 @@
+/*
+ * mock.h: the private header of cimmockd, sectioned by the file that owns
+ * each declaration.  The value model is cimhead.h's enum cim_type and
+ * struct cim_value; the mock keeps its own small helpers for them so it
+ * builds on the shared header alone.
+ */
+#ifndef MOCK_H
+#define MOCK_H
+
+#include "cimhead.h"
+
+struct bufferevent;
+struct evbuffer;
+
+/* ---- mof.c: a MOF subset reader (classes, properties, methods) --------- */
+struct mof_qual {
+	char		*name;
+	enum cim_type	 type;		/* BOOLEAN or STRING (numbers as STRING) */
+	char		*value;		/* "TRUE"/"FALSE" for booleans */
+};
+struct mof_prop {			/* also a method parameter */
+	char		*name;
+	enum cim_type	 type;
+	int		 is_array;
+	char		*refclass;	/* REFERENCE only */
+	size_t		 nquals;
+	struct mof_qual	*quals;
+};
+struct mof_method {
+	char		*name;
+	enum cim_type	 type;
+	size_t		 nquals;
+	struct mof_qual	*quals;
+	size_t		 nparams;
+	struct mof_prop	*params;
+};
+struct mof_class {
+	char		*name;
+	char		*super;
+	size_t		 nquals;
+	struct mof_qual	*quals;
+	size_t		 nprops;
+	struct mof_prop	*props;
+	size_t		 nmethods;
+	struct mof_method *methods;
+};
+struct mof_schema {
+	size_t		 nclasses;
+	struct mof_class *classes;
+};
+/* Adds the classes in text to s; -1 with "file:line: message" in err. */
+int	 mof_parse(struct mof_schema *s, const char *text, size_t len,
+	    const char *fname, char *err, size_t errlen);
+int	 mof_load_file(struct mof_schema *, const char *path, char *err,
+	    size_t errlen);
+void	 mof_schema_clear(struct mof_schema *);
+const struct mof_class *mof_class_find(const struct mof_schema *, const char *);
+const struct mof_prop *mof_prop_find(const struct mof_class *, const char *);
+const struct mof_method *mof_method_find(const struct mof_class *,
+	    const char *);
+const struct mof_qual *mof_qual_find(const struct mof_qual *, size_t,
+	    const char *);
+int	 mof_qual_true(const struct mof_qual *, size_t, const char *);
+int	 mof_prop_is_key(const struct mof_prop *);
+const char *mof_type_name(enum cim_type);
+int	 mof_type_parse(const char *, enum cim_type *);
+
+/* ---- wql.c: WQL parser and evaluator; pure ------------------------------ */
+enum wql_dialect {
+	WQL_PEGASUS = 0,	/* only "double-quoted" string literals */
+	WQL_WINDOWS,		/* 'single' and "double" quotes */
+};
+const char *wql_dialect_name(enum wql_dialect);
+int	 wql_dialect_parse(const char *, enum wql_dialect *);
+struct wql_query;
+struct wql_query *wql_parse(const char *text, enum wql_dialect, char *err,
+	    size_t errlen);
+void	 wql_free(struct wql_query *);
+const char *wql_class(const struct wql_query *);
+size_t	 wql_nselect(const struct wql_query *);		/* 0: SELECT * */
+const char *wql_select(const struct wql_query *, size_t);
+/* Every property name the query mentions (select list and WHERE). */
+size_t	 wql_nrefs(const struct wql_query *);
+const char *wql_ref(const struct wql_query *, size_t);
+/*
+ * Looks a property up for the evaluator: 0 and *v set (v->is_null for
+ * NULL), -1 when the instance has no such property.
+ */
+typedef int (*wql_lookup_fn)(const char *name, const struct cim_value **v,
+	    void *arg);
+int	 wql_match(const struct wql_query *, wql_lookup_fn, void *arg);
+
+/* ---- store.c: the class store and instances of one node ----------------- */
+struct mock_inst {
+	const struct mof_class *cls;
+	size_t		 nprops;
+	struct cim_property *props;	/* in class order */
+};
+struct mock_inst *inst_new(const struct mof_class *);
+void	 inst_free(struct mock_inst *);
+/* Sets a property by (case-insensitive) name; -1 when the class lacks it. */
+int	 inst_set(struct mock_inst *, const char *name, const char *text);
+int	 inst_setf(struct mock_inst *, const char *name, const char *fmt, ...)
+	    PRINTFLIKE(3, 4);
+const struct cim_value *inst_get(const struct mock_inst *, const char *name);
+void	 mval_set(struct cim_value *, enum cim_type, const char *text);
+void	 mval_clear(struct cim_value *);
+void	 mval_copy(struct cim_value *, const struct cim_value *);
+
+struct inst_list {
+	size_t		 n;
+	struct mock_inst **v;
+};
+void	 inst_list_add(struct inst_list *, struct mock_inst *);	/* takes it */
+void	 inst_list_clear(struct inst_list *);
+/* Does hay contain needle, ASCII case-insensitively? */
+int	 str_icontains(const char *hay, const char *needle);
+
+/* ---- load.c: the load model; pure (now is a parameter) ------------------- */
+struct load_conf {
+	unsigned	 ncpu;
+	double		 base_cpu;	/* percent busy with no stream */
+	double		 stream_cpu;	/* percent busy per active stream */
+	uint64_t	 mem_total;	/* bytes */
+	uint64_t	 mem_base_used;
+	uint64_t	 stream_mem;	/* bytes per active stream */
+	uint64_t	 bandwidth;	/* bits/s of the node's interface */
+	uint64_t	 background_bps;	/* bytes/s besides the streams */
+	unsigned	 extra_streams;	/* simulated viewers (no bytes) */
+};
+#define LOAD_RING	32
+struct load_state {
+	uint64_t	 last_ms;	/* monotonic time of the last advance */
+	uint64_t	 idle_100ns;	/* PERF_100NSEC_TIMER_INV accumulator */
+	uint64_t	 busy_100ns;
+	uint64_t	 bytes_sent;	/* all bytes sent (streams + background) */
+	uint64_t	 bytes_recv;
+	uint64_t	 stream_bytes;	/* of which the streams */
+	double		 bg_frac;	/* carried fraction of a background byte */
+	double		 cpu_pct;	/* busy percent over the last interval */
+	/* snapshots 125 ms apart so formatted rates cover ~1 s */
+	struct {
+		uint64_t ms, sent, recv, idle, busy;
+	}		 ring[LOAD_RING];
+	unsigned	 ring_head, ring_n;
+};
+void	 load_init(struct load_state *, uint64_t now_ms);
+/* Integrates CPU and background traffic up to now. */
+void	 load_advance(struct load_state *, const struct load_conf *,
+	    unsigned streams, uint64_t now_ms);
+void	 load_add_sent(struct load_state *, uint64_t bytes);
+double	 load_busy_pct(const struct load_conf *, unsigned streams);
+uint64_t load_avail_bytes(const struct load_conf *, unsigned streams);
+/* Rates over the last second or so (bytes/s, percent busy). */
+void	 load_rates(const struct load_state *, uint64_t now_ms,
+	    double *sent_ps, double *recv_ps, double *cpu_pct);
+/* Windows FILETIME-like 100 ns ticks since 1601 for a wall time in ms. */
+uint64_t load_sys100ns(uint64_t wall_ms);
+
+/* ---- httpd.c: a small HTTP/1.1 server on bufferevents ------------------- */
+#define HTTPD_MAX_HEAD		(32u * 1024)
+#define HTTPD_MAX_HEADERS	64
+#define HTTPD_MAX_BODY		(8u * 1024 * 1024)
+struct httpd;
+struct httpd_conn;
+struct httpd_req {
+	struct httpd_conn *conn;
+	char		 method[16];
+	char		 uri[1024];
+	int		 minor;		/* HTTP/1.minor */
+	size_t		 nheaders;
+	struct http_header headers[HTTPD_MAX_HEADERS];
+	char		*body;		/* NUL-terminated */
+	size_t		 body_len;
+	int		 keepalive;	/* what the request allows */
+};
+/*
+ * Called once per complete request.  The handler answers, now or later,
+ * with httpd_send + httpd_done (or httpd_abort), exactly once.  A head
+ * that breaks the caps gets a 400 from httpd itself.
+ */
+typedef void (*httpd_request_cb)(struct httpd_req *, void *arg);
+struct httpd *httpd_new(struct event_base *, const char *addr, int port,
+	    httpd_request_cb, void *arg);
+void	 httpd_free(struct httpd *);	/* closes every connection */
+int	 httpd_port(const struct httpd *);
+void	 httpd_set_reset(struct httpd *, int on);	/* reset at accept */
+const char *httpd_header(const struct httpd_req *, const char *name);
+void	 httpd_send(struct httpd_req *, const void *, size_t);
+void	 httpd_sendf(struct httpd_req *, const char *fmt, ...) PRINTFLIKE(2, 3);
+/* Finished: keep the connection for the next request or close after flush. */
+void	 httpd_done(struct httpd_req *, int keep);
+/* Finished badly: reset (RST) the connection now, unsent bytes dropped. */
+void	 httpd_abort(struct httpd_req *);
+/* Bytes still queued on the connection (pacing). */
+size_t	 httpd_pending(const struct httpd_req *);
+/* Bytes of this request's replies handed to the kernel so far. */
+size_t	 httpd_sent(const struct httpd_req *);
+/* Called when the peer goes away while a handler holds the request. */
+typedef void (*httpd_gone_cb)(struct httpd_req *, void *arg);
+void	 httpd_on_gone(struct httpd_req *, httpd_gone_cb, void *arg);
+/* Called each time the output queue drains (pacing); NULL to stop. */
+typedef void (*httpd_drain_cb)(struct httpd_req *, size_t sent, void *arg);
+void	 httpd_on_drain(struct httpd_req *, httpd_drain_cb, void *arg);
+size_t	 httpd_nconns(const struct httpd *);
+
+/* ---- cimsrv.c: the CIM-XML operation server as OpenPegasus answers ------ */
+struct node;
+/* Handles one request on the cimom port; replies through httpd. */
+void	 cimsrv_handle(struct node *, struct httpd_req *);
+void	 cimsrv_reply_for_test(struct node *, const struct httpd_req *,
+	    struct buf *, int *keep);
+
+/* ---- node.c: one virtual node ------------------------------------------- */
+enum fault_kind {
+	FAULT_NONE = 0,
+	FAULT_HANG,
+	FAULT_REFUSE,
+	FAULT_RESET,
+	FAULT_GARBAGE,
+	FAULT_TRUNCATE,
+	FAULT_OVERSIZE,
+	FAULT_HTTP401,
+	FAULT_HTTP500,
+	FAULT_CIMERROR,
+	FAULT_DRIP,
+};
+const char *fault_kind_name(enum fault_kind);
+int	 fault_kind_parse(const char *, enum fault_kind *);
+struct fault {
+	enum fault_kind	 kind;
+	unsigned	 latency_ms;	/* added before any reply */
+	unsigned	 code;		/* CIMERROR */
+	unsigned	 mbytes;	/* OVERSIZE */
+	unsigned	 drip_bytes;	/* DRIP: bytes per interval */
+	unsigned	 drip_ms;
+};
+
+enum proc_mode {
+	PROC_MODE_PROCESS = 0,	/* Win32_Process.Create restarts it */
+	PROC_MODE_SERVICE,	/* Win32_Service.StartService restarts it */
+};
+enum proc_state {
+	PROC_RUNNING = 0,
+	PROC_STOPPED,
+	PROC_STARTING,
+};
+const char *proc_state_name(enum proc_state);
+
+struct proc {
+	uint32_t	 pid;
+	char		*name;
+	char		*cmdline;	/* NULL: NULL property */
+	char		*path;
+};
+
+struct node_conf {
+	char		 name[64];
+	char		 host[64];	/* <HOST> in paths, realm of 401 */
+	char		 addr[64];
+	int		 port;
+	uint64_t	 bitrate;	/* bits/s of one stream */
+	uint64_t	 title_bytes;	/* size of every title */
+	struct load_conf load;
+	char		 cpu_model[128];
+	char		 netif[128];
+	enum wql_dialect dialect;
+	char		*user;		/* NULL: no auth */
+	char		*password;
+	enum proc_mode	 mode;
+	char		 stream_proc[64];	/* "vodstream.exe" */
+	char		*stream_cmdline;	/* what Create accepts */
+	char		*stream_path;
+	char		 service[64];		/* Win32_Service name */
+	uint32_t	 stream_pid;
+	unsigned	 start_delay_ms;
+	size_t		 nprocs;
+	struct proc	*procs;		/* besides the streaming server */
+	struct inst_list pinned;	/* static instances from the scenario */
+	struct fault	 fault;
+};
+void	 node_conf_init(struct node_conf *, const char *name);
+void	 node_conf_clear(struct node_conf *);
+void	 node_conf_copy(struct node_conf *, const struct node_conf *);
+
+struct node *node_new(struct event_base *, const struct mof_schema *,
+	    const struct node_conf *, char *err, size_t errlen);
+void	 node_free(struct node *);
+const char *node_name(const struct node *);
+int	 node_port(const struct node *);
+const struct node_conf *node_conf(const struct node *);
+const struct mof_schema *node_schema(const struct node *);
+/* The instances of a class as the node sees them now (caller clears). */
+int	 node_instances(struct node *, const struct mof_class *,
+	    struct inst_list *);
+struct event_base *node_base(const struct node *);
+int	 node_kill(struct node *);		/* -1: not running */
+/* Win32_Process.Create: the Windows return code; *pid when 0. */
+uint32_t node_create(struct node *, const char *cmdline, uint32_t *pid);
+/* Win32_Service.StartService: return code, -1 when no such service. */
+int	 node_start_service(struct node *, const char *name);
+/* Starts the stream process; returns the pid (0 when already pending). */
+uint32_t node_start(struct node *, unsigned delay_ms);
+enum proc_state node_proc_state(const struct node *);
+uint32_t node_proc_pid(const struct node *);
+void	 node_set_fault(struct node *, const struct fault *);
+void	 node_clear_fault(struct node *);
+const struct fault *node_fault(const struct node *);
+void	 node_set_load(struct node *, const uint64_t *background_bps,
+	    const double *base_cpu, const unsigned *extra_streams);
+unsigned node_streams(const struct node *);
+/* Fills a JSON-ready snapshot of counters. */
+struct node_stats {
+	unsigned	 streams;
+	uint64_t	 bytes_sent, stream_bytes;
+	double		 sent_ps, cpu_pct;
+	uint64_t	 avail_bytes;
+	uint64_t	 idle_100ns, sys100ns;
+	uint64_t	 requests;
+};
+void	 node_stats(struct node *, struct node_stats *);
+struct load_state *node_load(struct node *);
+void	 node_count_request(struct node *);
+
+/* ---- ctl.c: the control API (HTTP + JSON) -------------------------------- */
+struct ctl;
+struct ctl *ctl_new(struct event_base *, const char *addr, int port,
+	    struct node **, size_t nnodes);
+void	 ctl_free(struct ctl *);
+int	 ctl_port(const struct ctl *);
+/* Applies a JSON fault object to f; -1 with a message on error. */
+struct json_t;
+int	 ctl_fault_from_json(struct json_t *, struct fault *, char *, size_t);
+
+/* ---- scenario.c: the scenario file --------------------------------------- */
+struct scenario {
+	size_t		 nnodes;
+	struct node_conf *nodes;
+};
+/* Reads a scenario; schema gets any extra MOF it names. */
+int	 scenario_load(const char *path, struct mof_schema *,
+	    struct scenario *, char *err, size_t errlen);
+/* n default nodes NODE01.. on consecutive ports from port (0: ephemeral) */
+void	 scenario_default(struct scenario *, const struct mof_schema *,
+	    size_t n, const char *addr, int port);
+void	 scenario_clear(struct scenario *);
+
+#endif /* MOCK_H */

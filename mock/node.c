@@ -1,0 +1,918 @@
+/*
+ * node.c: one virtual cluster node of cimmockd: its CIM-XML port (which
+ * also serves the stream endpoint GET /vod/<title>), its process table
+ * with the streaming server that can be killed and restarted (via
+ * Win32_Process.Create or Win32_Service.StartService after a start
+ * delay), the load model fed by the bytes the streams really send, and
+ * the fault currently injected.  Instances are generated on demand from
+ * that state, unless the scenario pinned static instances of a class.
+ */
+#include "config.h"
+
+#include <sys/queue.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <event2/event.h>
+
+#include "mock.h"
+
+#define NODE_TICK_MS	50
+#define NODE_SEND_MAX	(256u * 1024)	/* bytes queued per stream at most */
+
+struct stream {
+	TAILQ_ENTRY(stream) entry;
+	struct node	*node;
+	struct httpd_req *req;
+	uint64_t	 off, end;	/* next byte to send, one past last */
+	uint32_t	 seed;
+	size_t		 accounted;	/* of httpd_sent() */
+	double		 credit;	/* bytes the pacing allows now */
+};
+
+struct node {
+	struct event_base *base;
+	const struct mof_schema *schema;
+	struct node_conf conf;
+	struct httpd	*srv;
+	struct event	*tick;
+	struct event	*start_timer;
+	struct load_state load;
+	uint64_t	 last_tick;
+	TAILQ_HEAD(, stream) streams;
+	unsigned	 nstreams;
+	enum proc_state	 pstate;
+	uint32_t	 pid;		/* of the streaming server */
+	uint32_t	 next_pid;
+	uint64_t	 boot_wall;
+	uint64_t	 requests;
+	size_t		 nextra;
+	struct proc	*extra;		/* started by Create */
+};
+
+static void	node_request_cb(struct httpd_req *, void *);
+static void	node_tick_cb(evutil_socket_t, short, void *);
+static void	node_start_cb(evutil_socket_t, short, void *);
+static void	node_stream_gone_cb(struct httpd_req *, void *);
+
+static const char *const proc_state_names[] = {
+	"running", "stopped", "starting",
+};
+
+const char *
+proc_state_name(enum proc_state s)
+{
+	return ((size_t)s < nitems(proc_state_names) ?
+	    proc_state_names[s] : "unknown");
+}
+
+static const char *const fault_names[] = {
+	"none", "hang", "refuse", "reset", "garbage", "truncate", "oversize",
+	"http401", "http500", "cimerror", "drip",
+};
+
+const char *
+fault_kind_name(enum fault_kind k)
+{
+	return ((size_t)k < nitems(fault_names) ? fault_names[k] : "unknown");
+}
+
+int
+fault_kind_parse(const char *s, enum fault_kind *k)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(fault_names); i++)
+		if (str_casecmp_ascii(fault_names[i], s) == 0) {
+			*k = (enum fault_kind)i;
+			return (0);
+		}
+	return (-1);
+}
+
+void
+node_conf_init(struct node_conf *c, const char *name)
+{
+	memset(c, 0, sizeof(*c));
+	strlcpy(c->name, name, sizeof(c->name));
+	strlcpy(c->host, name, sizeof(c->host));
+	strlcpy(c->addr, "127.0.0.1", sizeof(c->addr));
+	c->bitrate = 4000000;
+	c->title_bytes = 256ULL * 1024 * 1024;
+	c->load.ncpu = 2;
+	c->load.base_cpu = 5;
+	c->load.stream_cpu = 2;
+	c->load.mem_total = 17179332608ULL;
+	c->load.mem_base_used = 4ULL * 1024 * 1024 * 1024;
+	c->load.stream_mem = 64ULL * 1024 * 1024;
+	c->load.bandwidth = 1000000000ULL;
+	strlcpy(c->cpu_model, "Intel(R) Xeon(R) CPU E5-2640 v4 @ 2.40GHz",
+	    sizeof(c->cpu_model));
+	strlcpy(c->netif, "Intel[R] Ethernet Connection I217-LM",
+	    sizeof(c->netif));
+	c->dialect = WQL_PEGASUS;
+	c->mode = PROC_MODE_PROCESS;
+	strlcpy(c->stream_proc, "vodstream.exe", sizeof(c->stream_proc));
+	c->stream_cmdline = xstrdup("\"C:\\Program Files\\VodStream\\"
+	    "vodstream.exe\" --port 8554 --cache D:\\vod");
+	c->stream_path = xstrdup("C:\\Program Files\\VodStream\\vodstream.exe");
+	strlcpy(c->service, "VodStream", sizeof(c->service));
+	c->stream_pid = 2345;
+	c->start_delay_ms = 500;
+}
+
+static void
+node_procs_free(struct proc *p, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		free(p[i].name);
+		free(p[i].cmdline);
+		free(p[i].path);
+	}
+	free(p);
+}
+
+void
+node_conf_clear(struct node_conf *c)
+{
+	free(c->user);
+	free(c->password);
+	free(c->stream_cmdline);
+	free(c->stream_path);
+	node_procs_free(c->procs, c->nprocs);
+	inst_list_clear(&c->pinned);
+	memset(c, 0, sizeof(*c));
+}
+
+static char *
+node_strdup(const char *s)
+{
+	return (s != NULL ? xstrdup(s) : NULL);
+}
+
+void
+node_conf_copy(struct node_conf *d, const struct node_conf *s)
+{
+	size_t	i, j;
+
+	*d = *s;
+	d->user = node_strdup(s->user);
+	d->password = node_strdup(s->password);
+	d->stream_cmdline = node_strdup(s->stream_cmdline);
+	d->stream_path = node_strdup(s->stream_path);
+	d->procs = xcalloc(s->nprocs ? s->nprocs : 1, sizeof(*d->procs));
+	for (i = 0; i < s->nprocs; i++) {
+		d->procs[i].pid = s->procs[i].pid;
+		d->procs[i].name = node_strdup(s->procs[i].name);
+		d->procs[i].cmdline = node_strdup(s->procs[i].cmdline);
+		d->procs[i].path = node_strdup(s->procs[i].path);
+	}
+	memset(&d->pinned, 0, sizeof(d->pinned));
+	for (i = 0; i < s->pinned.n; i++) {
+		struct mock_inst *in = inst_new(s->pinned.v[i]->cls);
+
+		for (j = 0; j < in->nprops; j++)
+			mval_copy(&in->props[j].v, &s->pinned.v[i]->props[j].v);
+		inst_list_add(&d->pinned, in);
+	}
+}
+
+struct node *
+node_new(struct event_base *base, const struct mof_schema *schema,
+    const struct node_conf *conf, char *err, size_t errlen)
+{
+	struct node	*n;
+	struct timeval	 tv = { 0, NODE_TICK_MS * 1000 };
+
+	n = xcalloc(1, sizeof(*n));
+	n->base = base;
+	n->schema = schema;
+	node_conf_copy(&n->conf, conf);
+	TAILQ_INIT(&n->streams);
+	n->pstate = PROC_RUNNING;
+	n->pid = conf->stream_pid;
+	n->next_pid = 5000;
+	n->boot_wall = wall_ms() - 3600 * 1000;
+	n->srv = httpd_new(base, conf->addr, conf->port, node_request_cb, n);
+	if (n->srv == NULL) {
+		snprintf(err, errlen, "%s: cannot listen on %s:%d", conf->name,
+		    conf->addr, conf->port);
+		node_conf_clear(&n->conf);
+		free(n);
+		return (NULL);
+	}
+	load_init(&n->load, mono_ms());
+	n->last_tick = mono_ms();
+	n->tick = event_new(base, -1, EV_PERSIST, node_tick_cb, n);
+	event_add(n->tick, &tv);
+	n->start_timer = evtimer_new(base, node_start_cb, n);
+	node_set_fault(n, &conf->fault);
+	return (n);
+}
+
+static void
+node_streams_close(struct node *n)
+{
+	struct stream	*s;
+
+	while ((s = TAILQ_FIRST(&n->streams)) != NULL) {
+		struct httpd_req *req = s->req;
+
+		TAILQ_REMOVE(&n->streams, s, entry);
+		n->nstreams--;
+		free(s);
+		httpd_on_gone(req, NULL, NULL);
+		httpd_done(req, 0);
+	}
+}
+
+void
+node_free(struct node *n)
+{
+	if (n == NULL)
+		return;
+	node_streams_close(n);
+	httpd_free(n->srv);
+	event_free(n->tick);
+	event_free(n->start_timer);
+	node_procs_free(n->extra, n->nextra);
+	node_conf_clear(&n->conf);
+	free(n);
+}
+
+const char *
+node_name(const struct node *n)
+{
+	return (n->conf.name);
+}
+
+int
+node_port(const struct node *n)
+{
+	return (httpd_port(n->srv));
+}
+
+const struct node_conf *
+node_conf(const struct node *n)
+{
+	return (&n->conf);
+}
+
+const struct mof_schema *
+node_schema(const struct node *n)
+{
+	return (n->schema);
+}
+
+struct event_base *
+node_base(const struct node *n)
+{
+	return (n->base);
+}
+
+struct load_state *
+node_load(struct node *n)
+{
+	return (&n->load);
+}
+
+void
+node_count_request(struct node *n)
+{
+	n->requests++;
+}
+
+unsigned
+node_streams(const struct node *n)
+{
+	return (n->nstreams);
+}
+
+enum proc_state
+node_proc_state(const struct node *n)
+{
+	return (n->pstate);
+}
+
+uint32_t
+node_proc_pid(const struct node *n)
+{
+	return (n->pid);
+}
+
+const struct fault *
+node_fault(const struct node *n)
+{
+	return (&n->conf.fault);
+}
+
+void
+node_set_fault(struct node *n, const struct fault *f)
+{
+	n->conf.fault = *f;
+	httpd_set_reset(n->srv, f->kind == FAULT_REFUSE);
+	if (f->kind != FAULT_NONE || f->latency_ms != 0)
+		log_info("%s: fault %s (latency %u ms)", n->conf.name,
+		    fault_kind_name(f->kind), f->latency_ms);
+}
+
+void
+node_clear_fault(struct node *n)
+{
+	struct fault	none;
+
+	memset(&none, 0, sizeof(none));
+	node_set_fault(n, &none);
+	log_info("%s: faults cleared", n->conf.name);
+}
+
+void
+node_set_load(struct node *n, const uint64_t *bg, const double *base_cpu,
+    const unsigned *extra)
+{
+	node_tick_cb(-1, 0, n);		/* integrate up to now first */
+	if (bg != NULL)
+		n->conf.load.background_bps = *bg;
+	if (base_cpu != NULL)
+		n->conf.load.base_cpu = *base_cpu;
+	if (extra != NULL)
+		n->conf.load.extra_streams = *extra;
+}
+
+/* ---- the streaming server process --------------------------------------- */
+
+int
+node_kill(struct node *n)
+{
+	if (n->pstate == PROC_STOPPED)
+		return (-1);
+	evtimer_del(n->start_timer);
+	n->pstate = PROC_STOPPED;
+	node_streams_close(n);
+	log_info("%s: %s (pid %u) killed", n->conf.name, n->conf.stream_proc,
+	    n->pid);
+	return (0);
+}
+
+uint32_t
+node_start(struct node *n, unsigned delay_ms)
+{
+	struct timeval	tv;
+
+	if (n->pstate != PROC_STOPPED)
+		return (n->pid);
+	n->pid = n->next_pid;
+	n->next_pid += 8;
+	n->pstate = PROC_STARTING;
+	tv.tv_sec = delay_ms / 1000;
+	tv.tv_usec = (delay_ms % 1000) * 1000;
+	evtimer_add(n->start_timer, &tv);
+	log_info("%s: starting %s (pid %u) in %u ms", n->conf.name,
+	    n->conf.stream_proc, n->pid, delay_ms);
+	return (n->pid);
+}
+
+static void
+node_start_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct node	*n = arg;
+
+	n->pstate = PROC_RUNNING;
+	log_info("%s: %s running (pid %u)", n->conf.name, n->conf.stream_proc,
+	    n->pid);
+}
+
+/*
+ * Does the command line start the program path?  Quoted: the quoted text.
+ * Unquoted: like CreateProcess, any prefix ending at a space (or the whole
+ * line) may name it, so C:\Program Files\X\x.exe -a works unquoted.
+ */
+static int
+node_cmd_runs(const char *cmd, const char *path)
+{
+	size_t	n;
+
+	if (path == NULL)
+		return (0);
+	while (*cmd == ' ')
+		cmd++;
+	n = strlen(path);
+	if (*cmd == '"')
+		return (strncasecmp(cmd + 1, path, n) == 0 && cmd[1 + n] == '"');
+	return (strncasecmp(cmd, path, n) == 0 &&
+	    (cmd[n] == '\0' || cmd[n] == ' '));
+}
+
+/* The program of a command line: "quoted path" or the first word. */
+static void
+node_program(const char *cmd, char *out, size_t outlen)
+{
+	size_t	n;
+
+	while (*cmd == ' ')
+		cmd++;
+	if (*cmd == '"') {
+		cmd++;
+		n = strcspn(cmd, "\"");
+	} else
+		n = strcspn(cmd, " ");
+	if (n >= outlen)
+		n = outlen - 1;
+	memcpy(out, cmd, n);
+	out[n] = '\0';
+}
+
+/*
+ * Win32_Process.Create as the mock models it: no command line is 21
+ * (invalid parameter); the streaming server's program starts it (0 and
+ * the pid; when it already runs or is starting, 0 and that pid); the
+ * program is the streaming server when it is its configured path or its
+ * bare file name (found on the PATH); a
+ * program under C:\Windows\ is 2 (access denied: the provider's account
+ * may not start system programs); another program the node knows (the
+ * ExecutablePath of a listed process) starts a copy (0); any other
+ * program does not exist on the node: 9 (path not found).
+ */
+uint32_t
+node_create(struct node *n, const char *cmd, uint32_t *pid)
+{
+	char		 prog[1024];
+	struct proc	*p;
+	size_t		 i;
+
+	*pid = 0;
+	if (cmd == NULL || *cmd == '\0')
+		return (21);
+	node_program(cmd, prog, sizeof(prog));
+	if (node_cmd_runs(cmd, n->conf.stream_path) ||
+	    (strchr(prog, '\\') == NULL &&
+	    str_casecmp_ascii(prog, n->conf.stream_proc) == 0)) {
+		*pid = node_start(n, n->conf.start_delay_ms);
+		return (0);
+	}
+	if (strncasecmp(prog, "C:\\Windows\\", 11) == 0)
+		return (2);
+	for (i = 0; i < n->conf.nprocs; i++) {
+		p = &n->conf.procs[i];
+		if (!node_cmd_runs(cmd, p->path))
+			continue;
+		n->extra = xreallocarray(n->extra, n->nextra + 1,
+		    sizeof(*n->extra));
+		n->extra[n->nextra].pid = n->next_pid;
+		n->extra[n->nextra].name = xstrdup(p->name);
+		n->extra[n->nextra].cmdline = xstrdup(cmd);
+		n->extra[n->nextra].path = xstrdup(p->path);
+		n->nextra++;
+		*pid = n->next_pid;
+		n->next_pid += 8;
+		return (0);
+	}
+	return (9);
+}
+
+/* 0 started, 10 already running, -1 no such service. */
+int
+node_start_service(struct node *n, const char *name)
+{
+	if (n->conf.mode != PROC_MODE_SERVICE ||
+	    str_casecmp_ascii(name, n->conf.service) != 0)
+		return (-1);
+	if (n->pstate != PROC_STOPPED)
+		return (10);
+	node_start(n, n->conf.start_delay_ms);
+	return (0);
+}
+
+/* ---- the stream endpoint ------------------------------------------------- */
+
+/* Deterministic bytes of a title: the same offset always has the same byte. */
+static void
+node_fill(uint32_t seed, uint64_t off, unsigned char *p, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < len; i++) {
+		uint64_t	x = off + i;
+
+		p[i] = (unsigned char)((x * 2654435761u + seed) >> 11 ^ x);
+	}
+}
+
+static void
+node_stream_account(struct stream *s)
+{
+	size_t	sent = httpd_sent(s->req);
+
+	if (sent > s->accounted) {
+		load_add_sent(&s->node->load, sent - s->accounted);
+		s->accounted = sent;
+	}
+}
+
+static void
+node_stream_remove(struct stream *s)
+{
+	TAILQ_REMOVE(&s->node->streams, s, entry);
+	s->node->nstreams--;
+	free(s);
+}
+
+static void
+node_stream_gone_cb(struct httpd_req *req, void *arg)
+{
+	struct stream	*s = arg;
+
+	node_stream_account(s);
+	node_stream_remove(s);
+}
+
+/* Parses "bytes=a-b" / "bytes=a-" / "bytes=-n"; -1 when unsatisfiable. */
+static int
+node_range(const char *h, uint64_t size, uint64_t *from, uint64_t *to)
+{
+	char		 a[32], b[32];
+	const char	*dash;
+	uint64_t	 x, y;
+
+	if (strncmp(h, "bytes=", 6) != 0 || (dash = strchr(h, '-')) == NULL ||
+	    strchr(h, ',') != NULL)
+		return (-1);
+	h += 6;
+	if ((size_t)(dash - h) >= sizeof(a) || strlen(dash + 1) >= sizeof(b))
+		return (-1);
+	memcpy(a, h, (size_t)(dash - h));
+	a[dash - h] = '\0';
+	strlcpy(b, dash + 1, sizeof(b));
+	if (a[0] == '\0') {
+		if (parse_u64(b, &y) == -1 || y == 0)
+			return (-1);
+		*from = y > size ? 0 : size - y;
+		*to = size;
+		return (0);
+	}
+	if (parse_u64(a, &x) == -1 || x >= size)
+		return (-1);
+	y = size - 1;
+	if (b[0] != '\0' && parse_u64(b, &y) == -1)
+		return (-1);
+	if (y < x)
+		return (-1);
+	if (y >= size)
+		y = size - 1;
+	*from = x;
+	*to = y + 1;
+	return (0);
+}
+
+static void
+node_stream_start(struct node *n, struct httpd_req *req)
+{
+	struct stream	*s;
+	const char	*title = req->uri + 5, *rh;
+	uint64_t	 size = n->conf.title_bytes, from = 0, to = size;
+	uint32_t	 seed = 5381;
+	const char	*p;
+	int		 partial = 0;
+
+	if (*title == '\0' || strstr(title, "..") != NULL) {
+		httpd_sendf(req, "HTTP/1.1 404 Not Found\r\n"
+		    "Content-Length: 0\r\n\r\n");
+		httpd_done(req, req->keepalive);
+		return;
+	}
+	if (n->pstate != PROC_RUNNING) {
+		httpd_sendf(req, "HTTP/1.1 503 Service Unavailable\r\n"
+		    "Retry-After: 1\r\nContent-Length: 0\r\n\r\n");
+		httpd_done(req, req->keepalive);
+		return;
+	}
+	if ((rh = httpd_header(req, "Range")) != NULL) {
+		if (node_range(rh, size, &from, &to) == -1) {
+			httpd_sendf(req, "HTTP/1.1 416 Range Not Satisfiable\r\n"
+			    "Content-Range: bytes */%llu\r\n"
+			    "Content-Length: 0\r\n\r\n",
+			    (unsigned long long)size);
+			httpd_done(req, req->keepalive);
+			return;
+		}
+		partial = 1;
+	}
+	for (p = title; *p != '\0'; p++)
+		seed = seed * 33 + (unsigned char)*p;
+	if (partial)
+		httpd_sendf(req, "HTTP/1.1 206 Partial Content\r\n"
+		    "Content-Range: bytes %llu-%llu/%llu\r\n",
+		    (unsigned long long)from, (unsigned long long)(to - 1),
+		    (unsigned long long)size);
+	else
+		httpd_sendf(req, "HTTP/1.1 200 OK\r\n");
+	httpd_sendf(req, "Content-Type: video/mp2t\r\nAccept-Ranges: bytes\r\n"
+	    "Content-Length: %llu\r\n\r\n", (unsigned long long)(to - from));
+	if (strcmp(req->method, "HEAD") == 0) {
+		httpd_done(req, req->keepalive);
+		return;
+	}
+	s = xcalloc(1, sizeof(*s));
+	s->node = n;
+	s->req = req;
+	s->off = from;
+	s->end = to;
+	s->seed = seed;
+	s->credit = (double)n->conf.bitrate / 8.0 / 10.0; /* 100 ms head start */
+	TAILQ_INSERT_TAIL(&n->streams, s, entry);
+	n->nstreams++;
+	httpd_on_gone(req, node_stream_gone_cb, s);
+	log_debug("%s: stream %s from %llu", n->conf.name, title,
+	    (unsigned long long)from);
+}
+
+/* Paces every stream at the bitrate; ends those fully sent. */
+static void
+node_streams_pace(struct node *n, uint64_t dt)
+{
+	struct stream	*s, *next;
+	unsigned char	 chunk[16384];
+	size_t		 len;
+
+	for (s = TAILQ_FIRST(&n->streams); s != NULL; s = next) {
+		next = TAILQ_NEXT(s, entry);
+		s->credit += (double)n->conf.bitrate / 8.0 * (double)dt /
+		    1000.0;
+		while (s->off < s->end && s->credit >= 1.0 &&
+		    httpd_pending(s->req) < NODE_SEND_MAX) {
+			len = sizeof(chunk);
+			if ((double)len > s->credit)
+				len = (size_t)s->credit;
+			if (len > s->end - s->off)
+				len = (size_t)(s->end - s->off);
+			node_fill(s->seed, s->off, chunk, len);
+			httpd_send(s->req, chunk, len);
+			s->off += len;
+			s->credit -= (double)len;
+		}
+		/* a stalled viewer does not bank credit */
+		if (s->credit > (double)n->conf.bitrate / 8.0)
+			s->credit = (double)n->conf.bitrate / 8.0;
+		node_stream_account(s);
+		if (s->off >= s->end && httpd_pending(s->req) == 0) {
+			struct httpd_req *req = s->req;
+			int keep = req->keepalive;
+
+			node_stream_remove(s);
+			httpd_on_gone(req, NULL, NULL);
+			httpd_done(req, keep);
+		}
+	}
+}
+
+static void
+node_tick_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct node	*n = arg;
+	uint64_t	 now = mono_ms();
+
+	node_streams_pace(n, now - n->last_tick);
+	n->last_tick = now;
+	load_advance(&n->load, &n->conf.load, n->nstreams, now);
+}
+
+static void
+node_request_cb(struct httpd_req *req, void *arg)
+{
+	struct node	*n = arg;
+
+	if ((strcmp(req->method, "GET") == 0 ||
+	    strcmp(req->method, "HEAD") == 0) &&
+	    strncmp(req->uri, "/vod/", 5) == 0) {
+		node_stream_start(n, req);
+		return;
+	}
+	cimsrv_handle(n, req);
+}
+
+/* ---- instances --------------------------------------------------------------- */
+
+static void
+node_add_proc(const struct mof_class *c, struct inst_list *l, uint32_t pid,
+    const char *name, const char *cmd, const char *path)
+{
+	struct mock_inst	*in = inst_new(c);
+
+	inst_setf(in, "Handle", "%u", pid);
+	inst_set(in, "Caption", name);
+	inst_set(in, "Name", name);
+	inst_setf(in, "ProcessId", "%u", pid);
+	inst_set(in, "CommandLine", cmd);
+	inst_set(in, "ExecutablePath", path);
+	inst_list_add(l, in);
+}
+
+static int
+node_pid_cmp(const void *a, const void *b)
+{
+	const struct mock_inst	*x = *(struct mock_inst *const *)a;
+	const struct mock_inst	*y = *(struct mock_inst *const *)b;
+	uint64_t		 px = 0, py = 0;
+
+	(void)parse_u64(inst_get(x, "ProcessId")->vals[0], &px);
+	(void)parse_u64(inst_get(y, "ProcessId")->vals[0], &py);
+	return (px < py ? -1 : px > py);
+}
+
+static void
+node_netifs(struct node *n, const struct mof_class *c, struct inst_list *l,
+    int raw)
+{
+	struct mock_inst	*in;
+	double			 sent_ps, recv_ps, cpu;
+	const struct load_state	*s = &n->load;
+
+	load_rates(s, mono_ms(), &sent_ps, &recv_ps, &cpu);
+	in = inst_new(c);
+	inst_set(in, "Name", n->conf.netif);
+	inst_setf(in, "CurrentBandwidth", "%llu",
+	    (unsigned long long)n->conf.load.bandwidth);
+	if (raw) {
+		inst_setf(in, "BytesTotalPersec", "%llu",
+		    (unsigned long long)(s->bytes_sent + s->bytes_recv));
+		inst_setf(in, "BytesSentPersec", "%llu",
+		    (unsigned long long)s->bytes_sent);
+		inst_setf(in, "BytesReceivedPersec", "%llu",
+		    (unsigned long long)s->bytes_recv);
+		inst_setf(in, "Timestamp_PerfTime", "%llu",
+		    (unsigned long long)(s->last_ms * 10000ULL));
+		inst_set(in, "Frequency_PerfTime", "10000000");
+	} else {
+		inst_setf(in, "BytesTotalPersec", "%.0f", sent_ps + recv_ps);
+		inst_setf(in, "BytesSentPersec", "%.0f", sent_ps);
+		inst_setf(in, "BytesReceivedPersec", "%.0f", recv_ps);
+	}
+	inst_list_add(l, in);
+	/* the pseudo-adapter a head-end must skip */
+	in = inst_new(c);
+	inst_set(in, "Name", "isatap.{4A1B2C3D-0000-1111-2222-333344445555}");
+	inst_set(in, "CurrentBandwidth", "100000");
+	inst_set(in, "BytesTotalPersec", "0");
+	inst_set(in, "BytesSentPersec", "0");
+	inst_set(in, "BytesReceivedPersec", "0");
+	if (raw) {
+		inst_setf(in, "Timestamp_PerfTime", "%llu",
+		    (unsigned long long)(s->last_ms * 10000ULL));
+		inst_set(in, "Frequency_PerfTime", "10000000");
+	}
+	inst_list_add(l, in);
+}
+
+static void
+node_datetime(uint64_t wall, char *out, size_t outlen)
+{
+	time_t		t = (time_t)(wall / 1000);
+	struct tm	tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, outlen, "%Y%m%d%H%M%S.000000+000", &tm);
+}
+
+int
+node_instances(struct node *n, const struct mof_class *c,
+    struct inst_list *l)
+{
+	const char		*cn = c->name;
+	const struct load_conf	*lc = &n->conf.load;
+	struct mock_inst	*in;
+	double			 sent_ps, recv_ps, cpu;
+	uint64_t		 avail, ts;
+	char			 dt[64];
+	size_t			 i, j;
+	unsigned		 k;
+
+	node_tick_cb(-1, 0, n);
+	/* pinned instances replace the model for their class */
+	for (i = 0; i < n->conf.pinned.n; i++) {
+		if (n->conf.pinned.v[i]->cls != c)
+			continue;
+		in = inst_new(c);
+		for (j = 0; j < in->nprops; j++)
+			mval_copy(&in->props[j].v,
+			    &n->conf.pinned.v[i]->props[j].v);
+		inst_list_add(l, in);
+	}
+	if (l->n > 0)
+		return (0);
+	avail = load_avail_bytes(lc, n->nstreams);
+	ts = load_sys100ns(wall_ms());
+	if (str_casecmp_ascii(cn, "Win32_Process") == 0) {
+		for (i = 0; i < n->conf.nprocs; i++)
+			node_add_proc(c, l, n->conf.procs[i].pid,
+			    n->conf.procs[i].name, n->conf.procs[i].cmdline,
+			    n->conf.procs[i].path);
+		for (i = 0; i < n->nextra; i++)
+			node_add_proc(c, l, n->extra[i].pid, n->extra[i].name,
+			    n->extra[i].cmdline, n->extra[i].path);
+		if (n->pstate == PROC_RUNNING)
+			node_add_proc(c, l, n->pid, n->conf.stream_proc,
+			    n->conf.stream_cmdline, n->conf.stream_path);
+		qsort(l->v, l->n, sizeof(*l->v), node_pid_cmp);
+	} else if (str_casecmp_ascii(cn, "Win32_Service") == 0) {
+		if (n->conf.mode != PROC_MODE_SERVICE)
+			return (0);
+		in = inst_new(c);
+		inst_set(in, "Name", n->conf.service);
+		inst_set(in, "Caption", n->conf.service);
+		inst_set(in, "State", n->pstate == PROC_RUNNING ? "Running" :
+		    n->pstate == PROC_STARTING ? "Start Pending" : "Stopped");
+		inst_set(in, "Started", n->pstate == PROC_STOPPED ? "FALSE" :
+		    "TRUE");
+		inst_set(in, "StartMode", "Auto");
+		inst_setf(in, "ProcessId", "%u", n->pstate == PROC_STOPPED ?
+		    0 : n->pid);
+		inst_set(in, "PathName", n->conf.stream_cmdline);
+		inst_list_add(l, in);
+	} else if (str_casecmp_ascii(cn,
+	    "Win32_PerfRawData_PerfOS_Processor") == 0) {
+		for (k = 0; k <= lc->ncpu; k++) {
+			in = inst_new(c);
+			if (k == 0)
+				inst_set(in, "Name", "_Total");
+			else
+				inst_setf(in, "Name", "%u", k - 1);
+			inst_setf(in, "PercentProcessorTime", "%llu",
+			    (unsigned long long)n->load.idle_100ns);
+			inst_setf(in, "Timestamp_Sys100NS", "%llu",
+			    (unsigned long long)ts);
+			inst_set(in, "Frequency_Sys100NS", "10000000");
+			inst_list_add(l, in);
+		}
+	} else if (str_casecmp_ascii(cn,
+	    "Win32_PerfFormattedData_PerfOS_Processor") == 0) {
+		load_rates(&n->load, mono_ms(), &sent_ps, &recv_ps, &cpu);
+		for (k = 0; k <= lc->ncpu; k++) {
+			in = inst_new(c);
+			if (k == 0)
+				inst_set(in, "Name", "_Total");
+			else
+				inst_setf(in, "Name", "%u", k - 1);
+			inst_setf(in, "PercentProcessorTime", "%.0f", cpu);
+			inst_setf(in, "PercentIdleTime", "%.0f", 100 - cpu);
+			inst_list_add(l, in);
+		}
+	} else if (str_casecmp_ascii(cn,
+	    "Win32_PerfFormattedData_PerfOS_Memory") == 0) {
+		in = inst_new(c);
+		inst_set(in, "Name", "");
+		inst_setf(in, "AvailableBytes", "%llu",
+		    (unsigned long long)avail);
+		inst_setf(in, "AvailableMBytes", "%llu",
+		    (unsigned long long)(avail >> 20));
+		inst_list_add(l, in);
+	} else if (str_casecmp_ascii(cn, "Win32_ComputerSystem") == 0) {
+		in = inst_new(c);
+		inst_set(in, "Name", n->conf.name);
+		inst_setf(in, "TotalPhysicalMemory", "%llu",
+		    (unsigned long long)lc->mem_total);
+		inst_setf(in, "NumberOfLogicalProcessors", "%u", lc->ncpu);
+		inst_set(in, "Model", n->conf.cpu_model);
+		inst_list_add(l, in);
+	} else if (str_casecmp_ascii(cn, "Win32_OperatingSystem") == 0) {
+		in = inst_new(c);
+		inst_set(in, "Name", "Microsoft Windows Server 2019 Standard|"
+		    "C:\\Windows|\\Device\\Harddisk0\\Partition2");
+		inst_set(in, "Caption", "Microsoft Windows Server 2019 Standard");
+		inst_setf(in, "TotalVisibleMemorySize", "%llu",
+		    (unsigned long long)(lc->mem_total / 1024));
+		inst_setf(in, "FreePhysicalMemory", "%llu",
+		    (unsigned long long)(avail / 1024));
+		node_datetime(n->boot_wall, dt, sizeof(dt));
+		inst_set(in, "LastBootUpTime", dt);
+		inst_list_add(l, in);
+	} else if (str_casecmp_ascii(cn,
+	    "Win32_PerfFormattedData_Tcpip_NetworkInterface") == 0)
+		node_netifs(n, c, l, 0);
+	else if (str_casecmp_ascii(cn,
+	    "Win32_PerfRawData_Tcpip_NetworkInterface") == 0)
+		node_netifs(n, c, l, 1);
+	return (0);
+}
+
+void
+node_stats(struct node *n, struct node_stats *st)
+{
+	double	recv_ps;
+
+	node_tick_cb(-1, 0, n);
+	memset(st, 0, sizeof(*st));
+	st->streams = n->nstreams;
+	st->bytes_sent = n->load.bytes_sent;
+	st->stream_bytes = n->load.stream_bytes;
+	load_rates(&n->load, mono_ms(), &st->sent_ps, &recv_ps, &st->cpu_pct);
+	st->avail_bytes = load_avail_bytes(&n->conf.load, n->nstreams);
+	st->idle_100ns = n->load.idle_100ns;
+	st->sys100ns = load_sys100ns(wall_ms());
+	st->requests = n->requests;
+}

@@ -1,0 +1,166 @@
+/*
+ * store.c: instances of the mock's classes.  An instance has one slot per
+ * class property, in class order, each NULL until set; values are kept as
+ * wire text so uint64 counters never pass through a double.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "mock.h"
+
+void
+mval_clear(struct cim_value *v)
+{
+	size_t	i;
+
+	for (i = 0; i < v->nvals; i++)
+		free(v->vals[i]);
+	free(v->vals);
+	v->vals = NULL;
+	v->nvals = 0;
+	v->is_null = 1;
+}
+
+void
+mval_set(struct cim_value *v, enum cim_type t, const char *text)
+{
+	mval_clear(v);
+	v->type = t;
+	if (text == NULL)
+		return;
+	v->is_null = 0;
+	v->vals = xcalloc(1, sizeof(*v->vals));
+	v->vals[0] = xstrdup(text);
+	v->nvals = 1;
+}
+
+void
+mval_copy(struct cim_value *dst, const struct cim_value *src)
+{
+	size_t	i;
+
+	mval_clear(dst);
+	*dst = *src;
+	dst->vals = NULL;
+	if (src->nvals > 0) {
+		dst->vals = xcalloc(src->nvals, sizeof(*dst->vals));
+		for (i = 0; i < src->nvals; i++)
+			dst->vals[i] = xstrdup(src->vals[i]);
+	}
+}
+
+struct mock_inst *
+inst_new(const struct mof_class *cls)
+{
+	struct mock_inst	*in;
+	size_t			 i;
+
+	in = xcalloc(1, sizeof(*in));
+	in->cls = cls;
+	in->nprops = cls->nprops;
+	in->props = xcalloc(cls->nprops ? cls->nprops : 1,
+	    sizeof(*in->props));
+	for (i = 0; i < cls->nprops; i++) {
+		in->props[i].name = xstrdup(cls->props[i].name);
+		in->props[i].v.type = cls->props[i].type;
+		in->props[i].v.is_array = cls->props[i].is_array;
+		in->props[i].v.is_null = 1;
+	}
+	return (in);
+}
+
+void
+inst_free(struct mock_inst *in)
+{
+	size_t	i;
+
+	if (in == NULL)
+		return;
+	for (i = 0; i < in->nprops; i++) {
+		free(in->props[i].name);
+		mval_clear(&in->props[i].v);
+	}
+	free(in->props);
+	free(in);
+}
+
+static struct cim_property *
+inst_slot(const struct mock_inst *in, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < in->nprops; i++)
+		if (str_casecmp_ascii(in->props[i].name, name) == 0)
+			return (&in->props[i]);
+	return (NULL);
+}
+
+int
+inst_set(struct mock_inst *in, const char *name, const char *text)
+{
+	struct cim_property	*p;
+	int			 arr;
+
+	if ((p = inst_slot(in, name)) == NULL)
+		return (-1);
+	arr = p->v.is_array;
+	mval_set(&p->v, p->v.type, text);
+	p->v.is_array = arr;
+	return (0);
+}
+
+int
+inst_setf(struct mock_inst *in, const char *name, const char *fmt, ...)
+{
+	char	text[256];
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	return (inst_set(in, name, text));
+}
+
+const struct cim_value *
+inst_get(const struct mock_inst *in, const char *name)
+{
+	struct cim_property	*p;
+
+	if ((p = inst_slot(in, name)) == NULL)
+		return (NULL);
+	return (&p->v);
+}
+
+void
+inst_list_add(struct inst_list *l, struct mock_inst *in)
+{
+	l->v = xreallocarray(l->v, l->n + 1, sizeof(*l->v));
+	l->v[l->n++] = in;
+}
+
+void
+inst_list_clear(struct inst_list *l)
+{
+	size_t	i;
+
+	for (i = 0; i < l->n; i++)
+		inst_free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+int
+str_icontains(const char *hay, const char *needle)
+{
+	size_t	n = strlen(needle);
+
+	for (; *hay != '\0'; hay++)
+		if (strncasecmp(hay, needle, n) == 0)
+			return (1);
+	return (0);
+}

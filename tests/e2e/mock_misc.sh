@@ -1,0 +1,70 @@
+#!/bin/sh
+# mock_misc.sh: cimmockd's command line, ready lines, many nodes in one
+# process, scenario errors, the windows WQL dialect, and a clean SIGTERM.
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/e2e/mock_lib.sh"
+[ -n "$PYTHON3" ] || skip_all "python3 not found"
+
+"$CIMMOCKD" --help | grep -q '^usage: cimmockd'
+ok $? "--help prints usage and exits 0"
+"$CIMMOCKD" --nodes 0 >/dev/null 2>&1
+is $? 2 "bad --nodes: exit 2"
+"$CIMMOCKD" --bogus >/dev/null 2>&1
+is $? 2 "unknown option: exit 2"
+
+echo '{ "nodes": [ { "name": "A", "cpus": "x" } ] }' >"$TEST_TMP/bad.json"
+"$CIMMOCKD" --schema "$MOCK_SCHEMA" --scenario "$TEST_TMP/bad.json" 2>"$TEST_TMP/err"
+is $? 1 "bad scenario: exit 1"
+grep -q "node A: cpus" "$TEST_TMP/err"
+ok $? "bad scenario: the message names node and field"
+printf '{ "nodes": [\n { "name": "A", }\n] }\n' >"$TEST_TMP/bad2.json"
+"$CIMMOCKD" --schema "$MOCK_SCHEMA" --scenario "$TEST_TMP/bad2.json" 2>"$TEST_TMP/err"
+grep -q "bad2.json:2:" "$TEST_TMP/err"
+ok $? "JSON syntax error: file:line"
+printf 'class X {\n  bogus Y;\n};\n' >"$TEST_TMP/bad.mof"
+"$CIMMOCKD" --schema "$TEST_TMP/bad.mof" 2>"$TEST_TMP/err"
+grep -q "bad.mof:2: unknown type 'bogus'" "$TEST_TMP/err"
+ok $? "bad MOF: file:line error"
+
+# many nodes, replicated from a scenario, with pinned instances
+cat >"$TEST_TMP/many.json" <<'JSON'
+{ "nodes": [ { "name": "N", "count": 120, "dialect": "windows",
+  "instances": [ { "class": "Win32_ComputerSystem",
+    "properties": { "Name": "PINNED", "TotalPhysicalMemory": "99" } } ] } ] }
+JSON
+start_mock --scenario "$TEST_TMP/many.json"; ok $? "120 nodes ready"
+is "$(wc -l <"$MOCK_READY")" 120 "one ready line per node"
+is "$(awk '{print $4}' "$MOCK_READY" | sort -u | wc -l)" 120 "120 distinct ports"
+grep -q '^node N120 cimom http://127.0.0.1:[0-9]*/cimom control http://127.0.0.1:[0-9]*/nodes/N120 stream http://127.0.0.1:[0-9]*/vod/$' "$MOCK_READY"
+ok $? "ready line format"
+P=$(mock_port N77)
+CIM="$PYTHON3 $top_srcdir/tests/e2e/mock_cim.py $P"
+is "$($CIM query "SELECT Caption FROM Win32_Process WHERE Caption = 'vodstream.exe'")" \
+    "Caption=vodstream.exe" "windows dialect: single quotes accepted"
+is "$($CIM ei Win32_ComputerSystem)" \
+    "Name=PINNED;TotalPhysicalMemory=99;NumberOfLogicalProcessors=<null>;Model=<null>" \
+    "pinned instance served as given"
+$CIM query 'SELECT Name FROM Win32_OperatingSystem WHERE FreePhysicalMemory > 0' |
+    grep -q '^Name=Microsoft Windows Server 2019'
+ok $? "Win32_OperatingSystem"
+is "$($CIM query 'SELECT Nope FROM Win32_Process')" "error=15" "unknown property in SELECT: 15"
+is "$($CIM ei CIM_Fan)" "" "class without instances: empty"
+kill -TERM "$MOCK_PID"
+n=0
+while kill -0 "$MOCK_PID" 2>/dev/null && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
+wait "$MOCK_PID"
+is $? 0 "SIGTERM: clean exit 0"
+
+# default nodes on the pegasus dialect
+start_mock --nodes 2; ok $? "--nodes 2 ready"
+P=$(mock_port NODE02)
+CIM="$PYTHON3 $top_srcdir/tests/e2e/mock_cim.py $P"
+is "$($CIM query "SELECT Caption FROM Win32_Process WHERE Caption = 'vodstream.exe'")" \
+    "error=15" "pegasus dialect: single quotes are CIM error 15"
+# malformed requests never kill it
+r=$(timeout 60 "$PYTHON3" "$top_srcdir/tests/e2e/mock_fuzz.py" \
+    "$top_srcdir/tests/fixtures/openpegasus" "$(mock_port NODE01)" 300)
+is "$r" ok "300 mutated requests: still answering"
+kill -INT "$MOCK_PID"; wait "$MOCK_PID"
+is $? 0 "SIGINT: clean exit 0"
+done_testing

@@ -1,0 +1,76 @@
+#!/bin/sh
+# mock_recovery.sh: killing the streaming server removes it from
+# Win32_Process and the stream endpoint refuses viewers; Create with the
+# configured command line brings it back after the start delay; other
+# command lines give Windows return codes; service mode does the same with
+# Win32_Service.State and StartService.
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/e2e/mock_lib.sh"
+[ -n "$PYTHON3" ] || skip_all "python3 not found"
+
+cat >"$TEST_TMP/sc.json" <<'JSON'
+{ "nodes": [
+  { "name": "P1", "start_delay_ms": 1000 },
+  { "name": "S1", "mode": "service", "service": "VodStream",
+    "start_delay_ms": 1500 } ] }
+JSON
+start_mock --scenario "$TEST_TMP/sc.json"; ok $? "cimmockd ready"
+P=$(mock_port P1)
+C=$(mock_control P1)
+CIM="$PYTHON3 $top_srcdir/tests/e2e/mock_cim.py $P"
+Q='SELECT Handle, Caption FROM Win32_Process WHERE Caption = "vodstream.exe"'
+CMD='"C:\Program Files\VodStream\vodstream.exe" --port 8554 --cache D:\vod'
+
+is "$($CIM query "$Q")" "Handle=2345;Caption=vodstream.exe" "vodstream.exe runs"
+code=$(curl -s -o /dev/null -w '%{http_code}' -r 0-9 "http://127.0.0.1:$P/vod/a")
+is "$code" 206 "stream served while it runs"
+
+curl -s -X POST -d '{}' "$C/kill" | grep -q '"process":"stopped"'
+ok $? "control kill"
+is "$($CIM query "$Q")" "" "gone from ExecQuery on Caption"
+code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$P/vod/a")
+is "$code" 503 "stream refused while it is dead"
+code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -d '{}' "$C/kill")
+is "$code" 409 "killing a dead process: 409"
+
+is "$($CIM invoke Win32_Process Create 'CommandLine=C:\nonexistent\vodstream.exe')" \
+    "rc=9 " "wrong command line: 9 (path not found)"
+is "$($CIM invoke Win32_Process Create 'CurrentDirectory=C:\')" \
+    "rc=21 " "no CommandLine: 21 (invalid parameter)"
+is "$($CIM invoke Win32_Process Create 'CommandLine=C:\Windows\system32\cmd.exe /c x')" \
+    "rc=2 " "a system program: 2 (access denied)"
+is "$($CIM invoke Win32_Process Terminate)" "error=16" "unknown method: CIM error 16"
+is "$($CIM invoke NoSuchClass Create)" "error=6" "unknown class on InvokeMethod: CIM error 6"
+
+out=$($CIM invoke Win32_Process Create "CommandLine=$CMD" 'CurrentDirectory=C:\Program Files\VodStream')
+echo "$out" | grep -q '^rc=0 ProcessId=[0-9]'
+ok $? "Create with the configured command line: 0 + ProcessId ($out)"
+pid=${out#*ProcessId=}
+is "$($CIM query "$Q")" "" "not back before the start delay"
+code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$P/vod/a")
+is "$code" 503 "stream still refused while starting"
+sleep 1.2
+is "$($CIM query "$Q")" "Handle=$pid;Caption=vodstream.exe" "back after the start delay with the new pid"
+code=$(curl -s -o /dev/null -w '%{http_code}' -r 0-9 "http://127.0.0.1:$P/vod/a")
+is "$code" 206 "stream served again"
+out=$($CIM invoke Win32_Process Create "CommandLine=$CMD")
+is "$out" "rc=0 ProcessId=$pid" "Create while it runs: 0 and the running pid"
+
+# service mode
+P=$(mock_port S1)
+C=$(mock_control S1)
+CIM="$PYTHON3 $top_srcdir/tests/e2e/mock_cim.py $P"
+SQ='SELECT Name, State, Started FROM Win32_Service WHERE Name = "VodStream"'
+is "$($CIM query "$SQ")" "Name=VodStream;State=Running;Started=TRUE" "service Running"
+is "$($CIM invoke Win32_Service.Name=VodStream StartService)" "rc=10 " \
+    "StartService while running: 10"
+curl -s -X POST -d '{}' "$C/kill" >/dev/null
+is "$($CIM query "$SQ")" "Name=VodStream;State=Stopped;Started=FALSE" "killed: Stopped"
+is "$($CIM invoke Win32_Service.Name=VodStream StartService)" "rc=0 " \
+    "StartService: 0"
+is "$($CIM query "$SQ")" "Name=VodStream;State=Start Pending;Started=TRUE" "Start Pending during the delay"
+sleep 1.7
+is "$($CIM query "$SQ")" "Name=VodStream;State=Running;Started=TRUE" "Running after the delay"
+is "$($CIM invoke Win32_Service.Name=NoSuch StartService)" "error=6" \
+    "unknown service: CIM error 6"
+done_testing
