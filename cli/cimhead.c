@@ -20,6 +20,7 @@
 
 #include "cimhead.h"
 #include "cli.h"
+#include "ctl.h"
 
 #define CLI_TIMEOUT_DEFAULT	10000
 #define CLI_NS_DEFAULT		"root/cimv2"
@@ -327,6 +328,9 @@ main(int argc, char *argv[])
 	long			 l;
 	int			 ch, i, nargs, status;
 
+	/* status, drain, ...: the daemon's admin API (cli/ctl.c) */
+	if (argc > 1 && ctl_is_command(argv[1]))
+		return (ctl_main(argc - 1, argv + 1));
 	memset(&o, 0, sizeof(o));
 	o.timeout_ms = CLI_TIMEOUT_DEFAULT;
 	o.auth = HTTP_AUTH_BASIC;

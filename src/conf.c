@@ -1,0 +1,794 @@
+/*
+ * conf.c: cimheadd.conf into a fresh struct conf.  INI, read with inih.
+ * Nothing here touches the running daemon: a config is built whole and
+ * checked whole, and only then handed over, so a failed reload changes
+ * nothing.  Every problem is reported as "file:line: message"; parsing
+ * goes on after an error so one run shows them all.
+ *
+ * inih as packaged calls its handler without a line number, so the text is
+ * fed through ini_parse_stream by a reader that counts lines.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <ini.h>
+
+#include "cimhead.h"
+
+#define CONF_MAX_BYTES		(1024 * 1024)
+#define CONF_SECRET_MAX		4096
+#define CONF_MAX_NODES		1024
+
+struct conf_reader {
+	const char	*p;
+	int		 line;
+};
+
+struct conf_ctx {
+	struct conf_reader rd;		/* first: the reader gets the ctx */
+	struct conf	*conf;
+	const char	*name;		/* file name for messages */
+	char		 dir[PATH_MAX];	/* relative paths start here */
+	struct buf	*errs;
+	struct buf	*warns;
+	int		 nerr;
+	int		 err_line;	/* last line an error was reported on */
+	int		 cur_node;	/* conf->nodes index; -1 global, -2 bad */
+	char		*secret_file;
+	char		*admin_token_file;
+	int		 secret_line, token_line;
+};
+
+static int	conf_handler(void *, const char *, const char *, const char *);
+static void	conf_section(struct conf_ctx *, const char *);
+
+static void PRINTFLIKE(3, 4)
+conf_error(struct conf_ctx *cx, int line, const char *fmt, ...)
+{
+	va_list	ap;
+	char	msg[512];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	cx->nerr++;
+	cx->err_line = line;
+	if (cx->errs != NULL)
+		buf_printf(cx->errs, "%s:%d: %s\n", cx->name, line, msg);
+}
+
+static void PRINTFLIKE(3, 4)
+conf_warning(struct conf_ctx *cx, int line, const char *fmt, ...)
+{
+	va_list	ap;
+	char	msg[512];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (cx->warns != NULL)
+		buf_printf(cx->warns, "%s:%d: %s\n", cx->name, line, msg);
+}
+
+/* fgets over a string, counting lines as inih asks for them. */
+static char *
+conf_read_line(char *str, int num, void *stream)
+{
+	struct conf_reader	*rd = stream;
+	size_t			 n;
+
+	if (*rd->p == '\0' || num < 2)
+		return (NULL);
+	n = strcspn(rd->p, "\n");
+	if (rd->p[n] == '\n')
+		n++;
+	if (n > (size_t)num - 1) {
+		/* inih would read the rest as a line of its own. */
+		rd->line++;
+		rd->p += n;
+		conf_error((struct conf_ctx *)rd, rd->line, "line longer "
+		    "than %d bytes", num - 2);
+		strlcpy(str, "\n", (size_t)num);
+		return (str);
+	}
+	memcpy(str, rd->p, n);
+	str[n] = '\0';
+	rd->p += n;
+	if (n > 0 && str[n - 1] == '\n')
+		rd->line++;
+	else if (*rd->p == '\0')
+		rd->line++;
+	conf_section((struct conf_ctx *)rd, str);
+	return (str);
+}
+
+int
+conf_parse_duration(const char *s, unsigned *out)
+{
+	char			*end;
+	unsigned long long	 v, mul;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		return (-1);
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0)
+		return (-1);
+	if (*end == '\0' || strcmp(end, "ms") == 0)
+		mul = 1;
+	else if (strcmp(end, "s") == 0)
+		mul = 1000;
+	else if (strcmp(end, "m") == 0 || strcmp(end, "min") == 0)
+		mul = 60000;
+	else if (strcmp(end, "h") == 0)
+		mul = 3600000;
+	else
+		return (-1);
+	if (v > UINT_MAX / mul)
+		return (-1);
+	*out = (unsigned)(v * mul);
+	return (0);
+}
+
+static int
+parse_bool(const char *s, int *out)
+{
+	if (strcmp(s, "yes") == 0 || strcmp(s, "true") == 0 ||
+	    strcmp(s, "on") == 0 || strcmp(s, "1") == 0)
+		*out = 1;
+	else if (strcmp(s, "no") == 0 || strcmp(s, "false") == 0 ||
+	    strcmp(s, "off") == 0 || strcmp(s, "0") == 0)
+		*out = 0;
+	else
+		return (-1);
+	return (0);
+}
+
+static int
+parse_double(const char *s, double min, double max, double *out)
+{
+	char	*end;
+	double	 v;
+
+	if (*s == '\0')
+		return (-1);
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || *end != '\0' || !(v >= min && v <= max))
+		return (-1);
+	*out = v;
+	return (0);
+}
+
+static int
+parse_uint(const char *s, unsigned max, unsigned *out)
+{
+	long	v;
+
+	if (parse_long_range(s, 0, (long)max, &v) == -1)
+		return (-1);
+	*out = (unsigned)v;
+	return (0);
+}
+
+/* host:port with a numeric port; [v6]:port accepted. */
+static int
+check_hostport(const char *s)
+{
+	const char	*c;
+	long		 port;
+
+	c = strrchr(s, ':');
+	if (c == NULL || c == s || parse_long_range(c + 1, 0, 65535, &port))
+		return (-1);
+	if (*s == '[' && c[-1] != ']')
+		return (-1);
+	return (0);
+}
+
+static char *
+conf_path(struct conf_ctx *cx, const char *v)
+{
+	char	p[PATH_MAX];
+	int	n;
+
+	if (v[0] == '/' || cx->dir[0] == '\0')
+		return (xstrdup(v));
+	n = snprintf(p, sizeof(p), "%s/%s", cx->dir, v);
+	if (n < 0 || (size_t)n >= sizeof(p))
+		return (xstrdup(v));
+	return (xstrdup(p));
+}
+
+static void
+set_str(char **dst, const char *v)
+{
+	free(*dst);
+	*dst = xstrdup(v);
+}
+
+static void
+conf_defaults(struct conf *c)
+{
+	c->listen = xstrdup("0.0.0.0:8080");
+	c->admin_listen = xstrdup("127.0.0.1:8081");
+	c->policy.kind = POLICY_LEAST_LOAD;
+	c->policy.w_cpu = 1;
+	c->policy.w_mem = 1;
+	c->policy.w_net = 2;
+	c->policy.max_cpu = 90;
+	c->policy.max_mem = 90;
+	c->policy.max_net = 90;
+	c->policy.stream_cost = 1;
+	c->query_timeout_ms = 2000;
+	c->decision_timeout_ms = 500;
+	c->freshness_ms = 0;
+	c->cpu_window_ms = 60000;
+	c->idle_check_ms = 30000;
+	c->suspect_after = 3;
+	c->recheck_ms = 1000;
+	c->recheck_max_ms = 30000;
+	c->restart_limit = 3;
+	c->restart_window_ms = 600000;
+	c->restart_backoff_ms = 2000;
+	c->restart_backoff_max_ms = 60000;
+	c->restart_grace_ms = 5000;
+	c->max_inflight = 4;
+	c->retry_after_s = 2;
+	c->token_lifetime_s = 300;
+	c->max_response = 1024 * 1024;
+}
+
+static int
+conf_global(struct conf_ctx *cx, const char *k, const char *v, int line)
+{
+	struct conf	*c = cx->conf;
+	struct {
+		const char	*key;
+		unsigned	*ms;
+	} durs[] = {
+		{ "query-timeout", &c->query_timeout_ms },
+		{ "decision-timeout", &c->decision_timeout_ms },
+		{ "freshness", &c->freshness_ms },
+		{ "cpu-window", &c->cpu_window_ms },
+		{ "idle-check", &c->idle_check_ms },
+		{ "recheck", &c->recheck_ms },
+		{ "recheck-max", &c->recheck_max_ms },
+		{ "restart-window", &c->restart_window_ms },
+		{ "restart-backoff", &c->restart_backoff_ms },
+		{ "restart-backoff-max", &c->restart_backoff_max_ms },
+		{ "restart-grace", &c->restart_grace_ms },
+	};
+	struct {
+		const char	*key;
+		double		*d;
+		double		 min, max;
+	} dbls[] = {
+		{ "weight-cpu", &c->policy.w_cpu, 0, 1000 },
+		{ "weight-mem", &c->policy.w_mem, 0, 1000 },
+		{ "weight-net", &c->policy.w_net, 0, 1000 },
+		{ "max-cpu", &c->policy.max_cpu, 0, 100 },
+		{ "max-mem", &c->policy.max_mem, 0, 100 },
+		{ "max-net", &c->policy.max_net, 0, 100 },
+		{ "stream-cost", &c->policy.stream_cost, 0, 100 },
+	};
+	struct {
+		const char	*key;
+		unsigned	*u;
+		unsigned	 min, max;
+	} uints[] = {
+		{ "suspect-after", &c->suspect_after, 1, 100 },
+		{ "restart-limit", &c->restart_limit, 0, 1000 },
+		{ "max-inflight", &c->max_inflight, 1, 64 },
+		{ "retry-after", &c->retry_after_s, 1, 3600 },
+		{ "token-lifetime", &c->token_lifetime_s, 1, 86400 * 7 },
+	};
+	size_t		i;
+	unsigned	u;
+
+	for (i = 0; i < nitems(durs); i++) {
+		if (strcmp(k, durs[i].key) != 0)
+			continue;
+		if (conf_parse_duration(v, durs[i].ms) == -1)
+			conf_error(cx, line, "%s: bad duration \"%s\" "
+			    "(e.g. 500ms, 2s, 1m)", k, v);
+		return (1);
+	}
+	for (i = 0; i < nitems(dbls); i++) {
+		if (strcmp(k, dbls[i].key) != 0)
+			continue;
+		if (parse_double(v, dbls[i].min, dbls[i].max, dbls[i].d))
+			conf_error(cx, line, "%s: \"%s\" is not a number in "
+			    "%g..%g", k, v, dbls[i].min, dbls[i].max);
+		return (1);
+	}
+	for (i = 0; i < nitems(uints); i++) {
+		if (strcmp(k, uints[i].key) != 0)
+			continue;
+		if (parse_uint(v, uints[i].max, &u) || u < uints[i].min)
+			conf_error(cx, line, "%s: \"%s\" is not an integer "
+			    "in %u..%u", k, v, uints[i].min, uints[i].max);
+		else
+			*uints[i].u = u;
+		return (1);
+	}
+	if (strcmp(k, "listen") == 0 || strcmp(k, "admin-listen") == 0) {
+		if (check_hostport(v) == -1)
+			conf_error(cx, line, "%s: \"%s\" is not host:port",
+			    k, v);
+		else
+			set_str(k[0] == 'l' ? &c->listen : &c->admin_listen, v);
+	} else if (strcmp(k, "policy") == 0) {
+		if (policy_kind_parse(v, &c->policy.kind) == -1)
+			conf_error(cx, line, "policy: \"%s\" is not one of "
+			    "least-load, two-choices, round-robin, "
+			    "least-streams", v);
+	} else if (strcmp(k, "token-secret-file") == 0) {
+		free(cx->secret_file);
+		cx->secret_file = conf_path(cx, v);
+		cx->secret_line = line;
+	} else if (strcmp(k, "admin-token-file") == 0) {
+		free(cx->admin_token_file);
+		cx->admin_token_file = conf_path(cx, v);
+		cx->token_line = line;
+	} else if (strcmp(k, "max-response") == 0) {
+		if (parse_uint(v, 256u * 1024 * 1024, &u) || u < 4096)
+			conf_error(cx, line, "max-response: \"%s\" is not a "
+			    "byte count in 4096..268435456", v);
+		else
+			c->max_response = u;
+	} else
+		return (0);
+	return (1);
+}
+
+static int
+parse_auth(const char *s, enum http_auth *out)
+{
+	static const char *names[] = { "any", "basic", "digest", "ntlm",
+	    "negotiate" };
+	size_t	i;
+
+	for (i = 0; i < nitems(names); i++) {
+		if (strcmp(s, names[i]) == 0) {
+			*out = (enum http_auth)i;
+			return (0);
+		}
+	}
+	return (-1);
+}
+
+static int
+conf_node_key(struct conf_ctx *cx, struct conf_node *n, const char *k,
+    const char *v, int line)
+{
+	if (strcmp(k, "url") == 0) {
+		if (strncmp(v, "http://", 7) != 0 &&
+		    strncmp(v, "https://", 8) != 0)
+			conf_error(cx, line, "url: \"%s\" must start with "
+			    "http:// or https://", v);
+		else
+			set_str(&n->url, v);
+	} else if (strcmp(k, "protocol") == 0) {
+		if (strcmp(v, "cimxml") == 0)
+			n->proto = WBEM_PROTO_CIMXML;
+		else if (strcmp(v, "wsman") == 0)
+			n->proto = WBEM_PROTO_WSMAN;
+		else
+			conf_error(cx, line, "protocol: \"%s\" is not cimxml "
+			    "or wsman", v);
+	} else if (strcmp(k, "namespace") == 0)
+		set_str(&n->ns, v);
+	else if (strcmp(k, "credentials") == 0) {
+		free(n->credentials);
+		n->credentials = conf_path(cx, v);
+	} else if (strcmp(k, "auth") == 0) {
+		if (parse_auth(v, &n->auth) == -1)
+			conf_error(cx, line, "auth: \"%s\" is not any, basic, "
+			    "digest, ntlm or negotiate", v);
+	} else if (strcmp(k, "cacert") == 0) {
+		free(n->cacert);
+		n->cacert = conf_path(cx, v);
+	} else if (strcmp(k, "insecure") == 0) {
+		if (parse_bool(v, &n->insecure) == -1)
+			conf_error(cx, line, "insecure: \"%s\" is not yes or "
+			    "no", v);
+	} else if (strcmp(k, "enabled") == 0) {
+		if (parse_bool(v, &n->enabled) == -1)
+			conf_error(cx, line, "enabled: \"%s\" is not yes or "
+			    "no", v);
+	} else if (strcmp(k, "weight") == 0) {
+		if (parse_double(v, 0.01, 1000, &n->weight) == -1)
+			conf_error(cx, line, "weight: \"%s\" is not a number "
+			    "in 0.01..1000", v);
+	} else if (strcmp(k, "stream-url") == 0)
+		set_str(&n->stream_url, v);
+	else if (strcmp(k, "process") == 0) {
+		if (!profile_name_ok(v))
+			conf_error(cx, line, "process: \"%s\" may not contain "
+			    "quotes, backslashes or control characters", v);
+		else
+			set_str(&n->process, v);
+	} else if (strcmp(k, "service") == 0) {
+		if (!profile_name_ok(v))
+			conf_error(cx, line, "service: \"%s\" may not contain "
+			    "quotes, backslashes or control characters", v);
+		else
+			set_str(&n->service, v);
+	} else if (strcmp(k, "command") == 0)
+		set_str(&n->command, v);
+	else if (strcmp(k, "directory") == 0)
+		set_str(&n->directory, v);
+	else
+		return (0);
+	return (1);
+}
+
+/*
+ * Section headers are seen here, in the reader, because packaged inih does
+ * not call the handler for a section without keys: this is where a node
+ * starts, gets its defaults and its line number, and where a duplicate is
+ * caught.
+ */
+static void
+conf_section(struct conf_ctx *cx, const char *line)
+{
+	struct conf		*c = cx->conf;
+	struct conf_node	*n;
+	char			 sec[256];
+	const char		*p, *e, *nm;
+	size_t			 i, len;
+
+	for (p = line; *p == ' ' || *p == '\t'; p++)
+		;
+	if (*p != '[' || (e = strchr(p, ']')) == NULL)
+		return;
+	len = (size_t)(e - p - 1);
+	if (len >= sizeof(sec))
+		len = sizeof(sec) - 1;
+	memcpy(sec, p + 1, len);
+	sec[len] = '\0';
+	cx->cur_node = -2;
+	if (strcmp(sec, "cimheadd") == 0) {
+		cx->cur_node = -1;
+		return;
+	}
+	if (strncmp(sec, "node ", 5) != 0) {
+		conf_error(cx, cx->rd.line, "unknown section [%s] (want "
+		    "[cimheadd] or [node NAME])", sec);
+		return;
+	}
+	for (nm = sec + 5; *nm == ' '; nm++)
+		;
+	if (*nm == '\0' || strlen(nm) >= CONF_NAME_MAX ||
+	    strcspn(nm, "/ \t\"?#%") != strlen(nm)) {
+		conf_error(cx, cx->rd.line, "bad node name \"%s\"", nm);
+		return;
+	}
+	for (i = 0; i < c->nnodes; i++) {
+		if (strcmp(c->nodes[i].name, nm) == 0) {
+			conf_error(cx, cx->rd.line, "node \"%s\" defined twice "
+			    "(first at line %d)", nm, c->nodes[i].line);
+			return;
+		}
+	}
+	if (c->nnodes >= CONF_MAX_NODES) {
+		conf_error(cx, cx->rd.line, "too many nodes");
+		return;
+	}
+	c->nodes = xreallocarray(c->nodes, c->nnodes + 1, sizeof(*c->nodes));
+	n = &c->nodes[c->nnodes];
+	memset(n, 0, sizeof(*n));
+	strlcpy(n->name, nm, sizeof(n->name));
+	n->line = cx->rd.line;
+	n->weight = 1;
+	n->enabled = 1;
+	n->proto = WBEM_PROTO_CIMXML;
+	n->ns = xstrdup("root/cimv2");
+	n->stream_url = xstrdup("http://{host}:8554/vod/{title}");
+	cx->cur_node = (int)c->nnodes++;
+}
+
+static int
+conf_handler(void *arg, const char *section, const char *key,
+    const char *value)
+{
+	struct conf_ctx	*cx = arg;
+	int		 line = cx->rd.line;
+
+	if (key == NULL || cx->cur_node == -2)
+		return (1);	/* a bad section was reported at its header */
+	if (cx->cur_node == -1) {
+		if (!conf_global(cx, key, value, line))
+			conf_error(cx, line, "unknown key \"%s\" in "
+			    "[cimheadd]", key);
+	} else if (!conf_node_key(cx, &cx->conf->nodes[cx->cur_node], key,
+	    value, line))
+		conf_error(cx, line, "unknown key \"%s\" in [node %s]", key,
+		    cx->conf->nodes[cx->cur_node].name);
+	return (1);
+}
+
+/*
+ * Reads a small secret file.  Others must not read it: an error.  The
+ * group may (a service group is common): a warning.
+ */
+static char *
+read_secret(struct conf_ctx *cx, const char *path, int line, size_t *lenp)
+{
+	struct stat	 st;
+	char		*data;
+	ssize_t		 n;
+	size_t		 len = 0;
+	int		 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		conf_error(cx, line, "%s: %s", path, strerror(errno));
+		return (NULL);
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		conf_error(cx, line, "%s: not a regular file", path);
+		close(fd);
+		return (NULL);
+	}
+	if (st.st_mode & (S_IROTH | S_IWOTH)) {
+		conf_error(cx, line, "%s: readable or writable by others; "
+		    "chmod o-rw it", path);
+		close(fd);
+		return (NULL);
+	}
+	if (st.st_mode & S_IRGRP)
+		conf_warning(cx, line, "%s: readable by its group", path);
+	data = xmalloc(CONF_SECRET_MAX + 1);
+	while (len < CONF_SECRET_MAX &&
+	    (n = read(fd, data + len, CONF_SECRET_MAX - len)) > 0)
+		len += (size_t)n;
+	close(fd);
+	data[len] = '\0';
+	*lenp = len;
+	return (data);
+}
+
+/* Credentials file: the user on the first line, the password on the second. */
+static void
+conf_credentials(struct conf_ctx *cx, struct conf_node *n)
+{
+	char	*data, *nl, *pw;
+	size_t	 len;
+
+	if ((data = read_secret(cx, n->credentials, n->line, &len)) == NULL)
+		return;
+	nl = strchr(data, '\n');
+	if (nl == NULL) {
+		conf_error(cx, n->line, "%s: want the user on line 1 and the "
+		    "password on line 2", n->credentials);
+		goto done;
+	}
+	*nl = '\0';
+	pw = nl + 1;
+	pw[strcspn(pw, "\r\n")] = '\0';
+	data[strcspn(data, "\r")] = '\0';
+	if (*data == '\0') {
+		conf_error(cx, n->line, "%s: empty user", n->credentials);
+		goto done;
+	}
+	n->user = xstrdup(data);
+	n->password = xstrdup(pw);
+done:
+	explicit_bzero(data, len);
+	free(data);
+}
+
+static int
+is_loopback(const char *hostport)
+{
+	return (strncmp(hostport, "127.", 4) == 0 ||
+	    strncmp(hostport, "[::1]:", 6) == 0 ||
+	    strncmp(hostport, "localhost:", 10) == 0);
+}
+
+static void
+conf_check(struct conf_ctx *cx)
+{
+	struct conf		*c = cx->conf;
+	struct conf_node	*n;
+	char			 why[256];
+	size_t			 i, len;
+	char			*data;
+
+	for (i = 0; i < c->nnodes; i++) {
+		n = &c->nodes[i];
+		if (n->url == NULL)
+			conf_error(cx, n->line, "node %s: no url", n->name);
+		if (n->process != NULL && n->service != NULL)
+			conf_error(cx, n->line, "node %s: process and service "
+			    "are exclusive", n->name);
+		if (n->command != NULL && n->process == NULL)
+			conf_error(cx, n->line, "node %s: command without "
+			    "process", n->name);
+		if (n->process != NULL && n->command == NULL)
+			conf_warning(cx, n->line, "node %s: no command: a "
+			    "dead process is reported, not restarted", n->name);
+		if (dispatch_template_check(n->stream_url, why,
+		    sizeof(why)) == -1)
+			conf_error(cx, n->line, "node %s: %s", n->name, why);
+		if (n->credentials != NULL)
+			conf_credentials(cx, n);
+		if (n->insecure)
+			conf_warning(cx, n->line, "node %s: TLS verification "
+			    "is off", n->name);
+	}
+	if (c->nnodes == 0)
+		conf_error(cx, cx->rd.line, "no [node NAME] section");
+	if (cx->secret_file != NULL) {
+		data = read_secret(cx, cx->secret_file, cx->secret_line, &len);
+		while (data != NULL && len > 0 &&
+		    (data[len - 1] == '\n' || data[len - 1] == '\r'))
+			len--;
+		if (data != NULL && len < 16) {
+			conf_error(cx, cx->secret_line, "%s: the token secret "
+			    "needs at least 16 bytes", cx->secret_file);
+			free(data);
+		} else if (data != NULL) {
+			c->token_secret = (unsigned char *)data;
+			c->token_secret_len = len;
+		}
+	}
+	if (cx->admin_token_file != NULL) {
+		data = read_secret(cx, cx->admin_token_file, cx->token_line,
+		    &len);
+		if (data != NULL) {
+			data[strcspn(data, "\r\n")] = '\0';
+			if (strlen(data) < 16) {
+				conf_error(cx, cx->token_line, "%s: the admin "
+				    "token needs at least 16 characters",
+				    cx->admin_token_file);
+				free(data);
+			} else
+				c->admin_token = data;
+		}
+	} else if (!is_loopback(c->admin_listen))
+		conf_error(cx, cx->rd.line, "admin-listen %s is not loopback: "
+		    "set admin-token-file", c->admin_listen);
+	if (c->decision_timeout_ms == 0)
+		conf_error(cx, cx->rd.line, "decision-timeout must be > 0");
+	if (c->query_timeout_ms == 0)
+		conf_error(cx, cx->rd.line, "query-timeout must be > 0");
+}
+
+struct conf *
+conf_parse(const char *text, const char *name, struct buf *errs,
+    struct buf *warns)
+{
+	struct conf_ctx	 cx;
+	struct conf	*c;
+	const char	*slash;
+	int		 r;
+
+	memset(&cx, 0, sizeof(cx));
+	c = xcalloc(1, sizeof(*c));
+	conf_defaults(c);
+	c->path = xstrdup(name);
+	cx.conf = c;
+	cx.name = name;
+	cx.errs = errs;
+	cx.warns = warns;
+	cx.cur_node = -1;
+	if ((slash = strrchr(name, '/')) != NULL &&
+	    (size_t)(slash - name) < sizeof(cx.dir))
+		memcpy(cx.dir, name, (size_t)(slash - name));
+	cx.rd.p = text;
+	cx.rd.line = 0;
+	r = ini_parse_stream(conf_read_line, &cx.rd, conf_handler, &cx);
+	if (r > 0 && cx.err_line != r)
+		conf_error(&cx, r, "syntax error (want key = value or "
+		    "[section])");
+	else if (r < 0)
+		conf_error(&cx, 0, "cannot parse");
+	if (cx.nerr == 0)
+		conf_check(&cx);
+	free(cx.secret_file);
+	free(cx.admin_token_file);
+	if (cx.nerr != 0) {
+		conf_free(c);
+		return (NULL);
+	}
+	return (c);
+}
+
+struct conf *
+conf_load(const char *path, struct buf *errs, struct buf *warns)
+{
+	struct conf	*c;
+	struct buf	 text;
+	char		 chunk[8192];
+	size_t		 n;
+	FILE		*f;
+
+	if ((f = fopen(path, "re")) == NULL) {
+		buf_printf(errs, "%s:0: %s\n", path, strerror(errno));
+		return (NULL);
+	}
+	buf_init(&text, CONF_MAX_BYTES);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		if (buf_add(&text, chunk, n) == -1) {
+			buf_printf(errs, "%s:0: larger than %d bytes\n", path,
+			    CONF_MAX_BYTES);
+			fclose(f);
+			buf_release(&text);
+			return (NULL);
+		}
+	}
+	fclose(f);
+	if (text.data != NULL && memchr(text.data, '\0', text.len) != NULL) {
+		buf_printf(errs, "%s:0: contains a NUL byte\n", path);
+		buf_release(&text);
+		return (NULL);
+	}
+	c = conf_parse(text.data != NULL ? text.data : "", path, errs, warns);
+	buf_release(&text);
+	return (c);
+}
+
+static void
+conf_node_clear(struct conf_node *n)
+{
+	free(n->url);
+	free(n->ns);
+	free(n->credentials);
+	free(n->user);
+	if (n->password != NULL) {
+		explicit_bzero(n->password, strlen(n->password));
+		free(n->password);
+	}
+	free(n->cacert);
+	free(n->stream_url);
+	free(n->process);
+	free(n->command);
+	free(n->directory);
+	free(n->service);
+}
+
+void
+conf_free(struct conf *c)
+{
+	size_t	i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->nnodes; i++)
+		conf_node_clear(&c->nodes[i]);
+	free(c->nodes);
+	free(c->path);
+	free(c->listen);
+	free(c->admin_listen);
+	if (c->admin_token != NULL) {
+		explicit_bzero(c->admin_token, strlen(c->admin_token));
+		free(c->admin_token);
+	}
+	if (c->token_secret != NULL) {
+		explicit_bzero(c->token_secret, c->token_secret_len);
+		free(c->token_secret);
+	}
+	free(c);
+}
+
+const struct conf_node *
+conf_node_find(const struct conf *c, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < c->nnodes; i++)
+		if (strcmp(c->nodes[i].name, name) == 0)
+			return (&c->nodes[i]);
+	return (NULL);
+}

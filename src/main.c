@@ -1,0 +1,446 @@
+/*
+ * main.c: cimheadd, the head-end daemon.  Options, the one event base,
+ * signals (HUP reloads, TERM/INT drain and stop), sd_notify, and the few
+ * helpers every daemon module shares.  The only file that exits.
+ *
+ * It runs in the foreground and logs to stderr, which is what systemd
+ * (Type=notify) and journald want; a supervisor handles the rest.
+ */
+#include "config.h"
+
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <event2/http.h>
+
+#include "cimheadd.h"
+
+#ifndef SYSCONFDIR
+#define SYSCONFDIR "/etc"
+#endif
+
+struct retired {
+	struct conf	*conf;
+	struct retired	*next;
+};
+
+static struct retired	*retired_confs;
+static const char	*port_file;
+
+static void	main_signal_cb(evutil_socket_t, short, void *);
+static void	main_exit_cb(evutil_socket_t, short, void *);
+static void	main_watchdog_cb(evutil_socket_t, short, void *);
+static void	main_drained(struct daemon *);
+
+static __dead void
+usage(void)
+{
+	fprintf(stderr, "usage: cimheadd [-dnv] [-f file] [-P portfile]\n");
+	exit(2);
+}
+
+void
+daemon_observe_latency(struct daemon *d, uint64_t ms)
+{
+	size_t	i;
+
+	for (i = 0; i < LAT_BUCKETS - 1; i++)
+		if (ms <= lat_bounds_ms[i])
+			break;
+	d->m_lat[i]++;
+	d->m_lat_count++;
+	d->m_lat_sum += (double)ms;
+}
+
+static uint32_t
+daemon_rng(void *arg)
+{
+	struct daemon	*d = arg;
+
+	/* xorshift32: the choice need not be secret, only spread. */
+	d->rng ^= d->rng << 13;
+	d->rng ^= d->rng >> 17;
+	d->rng ^= d->rng << 5;
+	return (d->rng);
+}
+
+struct node *
+daemon_pick(struct daemon *d, uint64_t min_ms)
+{
+	struct policy_cand	*c;
+	size_t			 i;
+	int			 k;
+
+	if (d->nnodes == 0)
+		return (NULL);
+	c = xcalloc(d->nnodes, sizeof(*c));
+	for (i = 0; i < d->nnodes; i++)
+		node_cand(d->nodes[i], &c[i]);
+	k = policy_pick(&d->conf->policy, c, d->nnodes, min_ms, &d->rr,
+	    daemon_rng, d);
+	free(c);
+	return (k < 0 ? NULL : d->nodes[k]);
+}
+
+int
+daemon_bind(struct daemon *d, struct evhttp *http, const char *hostport,
+    char *addr, size_t addrlen, void **sockp)
+{
+	struct evhttp_bound_socket	*bs;
+	struct sockaddr_storage		 ss;
+	socklen_t			 sl = sizeof(ss);
+	char				 host[128], ip[INET6_ADDRSTRLEN];
+	const char			*colon;
+	long				 port;
+	size_t				 hl;
+	int				 realport;
+
+	colon = strrchr(hostport, ':');
+	if (colon == NULL || parse_long_range(colon + 1, 0, 65535, &port))
+		return (-1);
+	hl = (size_t)(colon - hostport);
+	if (hl >= 2 && hostport[0] == '[' && hostport[hl - 1] == ']') {
+		hostport++;
+		hl -= 2;
+	}
+	if (hl == 0 || hl >= sizeof(host))
+		return (-1);
+	memcpy(host, hostport, hl);
+	host[hl] = '\0';
+	if ((bs = evhttp_bind_socket_with_handle(http, host,
+	    (uint16_t)port)) == NULL) {
+		log_err("cannot listen on %s: %s", hostport, strerror(errno));
+		return (-1);
+	}
+	if (getsockname(evhttp_bound_socket_get_fd(bs), (struct sockaddr *)&ss,
+	    &sl) == -1)
+		return (-1);
+	if (ss.ss_family == AF_INET6) {
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr,
+		    ip, sizeof(ip));
+		realport = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+		snprintf(addr, addrlen, "[%s]:%d", ip, realport);
+	} else {
+		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr,
+		    ip, sizeof(ip));
+		realport = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+		snprintf(addr, addrlen, "%s:%d", ip, realport);
+	}
+	if (sockp != NULL)
+		*sockp = bs;
+	return (0);
+}
+
+/* Gives the nodes of a new config their nodes, by name, state kept. */
+static void
+daemon_apply_conf(struct daemon *d, struct conf *nc)
+{
+	struct node	**nn, *n;
+	size_t		  i, k;
+
+	nn = xcalloc(nc->nnodes, sizeof(*nn));
+	for (i = 0; i < nc->nnodes; i++) {
+		for (k = 0; k < d->nnodes; k++) {
+			if (d->nodes[k] != NULL &&
+			    strcmp(d->nodes[k]->name, nc->nodes[i].name) == 0) {
+				nn[i] = d->nodes[k];
+				d->nodes[k] = NULL;
+				break;
+			}
+		}
+	}
+	/* Nodes gone from the config: their calls cancelled, then freed. */
+	for (k = 0; k < d->nnodes; k++) {
+		if ((n = d->nodes[k]) == NULL)
+			continue;
+		log_info("node %s: removed from the config", n->name);
+		node_free(n);
+	}
+	free(d->nodes);
+	d->nodes = nn;
+	d->nnodes = nc->nnodes;
+	d->conf = nc;
+	for (i = 0; i < nc->nnodes; i++) {
+		if (nn[i] != NULL) {
+			node_configure(nn[i], &nc->nodes[i]);
+			if (nc->nodes[i].enabled && nn[i]->state ==
+			    NODE_DISABLED)
+				node_set_state(nn[i], NODE_SUSPECT,
+				    "enabled in the config");
+		} else {
+			nn[i] = node_new(d, &nc->nodes[i]);
+			log_info("node %s: added", nn[i]->name);
+		}
+	}
+}
+
+static void
+log_lines(enum log_level lvl, const char *text)
+{
+	const char	*p, *e;
+
+	for (p = text; p != NULL && *p != '\0'; p = *e ? e + 1 : e) {
+		e = p + strcspn(p, "\n");
+		if (lvl == LOG_LVL_ERR)
+			log_err("%.*s", (int)(e - p), p);
+		else
+			log_warn("%.*s", (int)(e - p), p);
+	}
+}
+
+static void
+daemon_reload(struct daemon *d)
+{
+	struct conf	*nc;
+	struct retired	*r;
+	struct buf	 errs, warns;
+	size_t		 i;
+
+	sdnotify_reloading();
+	buf_init(&errs, 65536);
+	buf_init(&warns, 65536);
+	nc = conf_load(d->conf->path, &errs, &warns);
+	log_lines(LOG_LVL_WARN, warns.data);
+	if (nc == NULL) {
+		log_lines(LOG_LVL_ERR, errs.data);
+		log_err("reload failed: keeping the running config");
+	} else {
+		if (strcmp(nc->listen, d->conf->listen) != 0 ||
+		    strcmp(nc->admin_listen, d->conf->admin_listen) != 0)
+			log_warn("listen addresses change only on restart");
+		/*
+		 * In-flight calls may still point into the old config's
+		 * strings: it is kept until exit (small, and reloads are
+		 * rare) rather than freed under them.
+		 */
+		r = xcalloc(1, sizeof(*r));
+		r->conf = d->conf;
+		r->next = retired_confs;
+		retired_confs = r;
+		daemon_apply_conf(d, nc);
+		for (i = 0; i < d->nnodes; i++)
+			if (node_probeable(d->nodes[i]))
+				probe_node(d->nodes[i]);
+		probe_idle_arm(d);
+		log_info("reloaded %s: %zu nodes, policy %s", nc->path,
+		    nc->nnodes, policy_kind_name(nc->policy.kind));
+	}
+	buf_release(&errs);
+	buf_release(&warns);
+	sdnotify_ready();
+}
+
+static void
+main_exit_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct daemon	*d = arg;
+
+	event_base_loopexit(d->base, NULL);
+}
+
+/* Give the last replies a moment on the wire, then leave the loop. */
+static void
+main_drained(struct daemon *d)
+{
+	struct timeval	tv = { 0, 200000 };
+
+	event_base_once(d->base, -1, EV_TIMEOUT, main_exit_cb, d, &tv);
+}
+
+static void
+daemon_drain(struct daemon *d)
+{
+	struct timeval	tv;
+
+	if (d->draining)
+		return;
+	d->draining = 1;
+	sdnotify_stopping();
+	log_info("draining: %zu viewers parked", frontend_parked(d));
+	frontend_stop_accepting(d);
+	d->drained_cb = main_drained;
+	if (frontend_parked(d) == 0) {
+		main_drained(d);
+		return;
+	}
+	/* Parked viewers end with their round; this is only a backstop. */
+	tv.tv_sec = d->conf->decision_timeout_ms / 1000 + 2;
+	tv.tv_usec = 0;
+	event_base_once(d->base, -1, EV_TIMEOUT, main_exit_cb, d, &tv);
+}
+
+static void
+main_signal_cb(evutil_socket_t sig, short ev, void *arg)
+{
+	struct daemon	*d = arg;
+
+	switch (sig) {
+	case SIGHUP:
+		log_info("SIGHUP: reloading");
+		daemon_reload(d);
+		break;
+	case SIGTERM:
+	case SIGINT:
+		daemon_drain(d);
+		break;
+	}
+}
+
+static void
+main_watchdog_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	sdnotify_watchdog();
+}
+
+static int
+write_port_file(struct daemon *d)
+{
+	FILE	*f;
+	char	 tmp[1024];
+
+	if (port_file == NULL)
+		return (0);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", port_file);
+	if ((f = fopen(tmp, "w")) == NULL)
+		return (-1);
+	fprintf(f, "viewer %s\nadmin %s\n", d->front_addr, d->admin_addr);
+	if (fclose(f) != 0 || rename(tmp, port_file) == -1)
+		return (-1);
+	return (0);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct daemon	 d;
+	struct event	*sig[4], *wd = NULL;
+	struct buf	 errs, warns;
+	struct timeval	 tv;
+	const char	*file = SYSCONFDIR "/cimheadd.conf";
+	int		 ch, check = 0, verbose = 0, sigs[] = { SIGHUP, SIGTERM,
+			    SIGINT };
+	size_t		 i;
+	unsigned	 wd_ms;
+	struct retired	*r;
+
+	log_init("cimheadd", LOG_LVL_INFO, 0);
+	while ((ch = getopt(argc, argv, "df:nP:v")) != -1) {
+		switch (ch) {
+		case 'd':
+		case 'v':
+			verbose++;
+			break;
+		case 'f':
+			file = optarg;
+			break;
+		case 'n':
+			check = 1;
+			break;
+		case 'P':
+			port_file = optarg;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+	if (verbose)
+		log_set_level(LOG_LVL_DEBUG);
+
+	memset(&d, 0, sizeof(d));
+	buf_init(&errs, 65536);
+	buf_init(&warns, 65536);
+	d.conf = conf_load(file, &errs, &warns);
+	if (check) {
+		if (warns.data != NULL)
+			fputs(warns.data, stderr);
+		if (d.conf == NULL) {
+			fputs(errs.data != NULL ? errs.data : "", stderr);
+			return (1);
+		}
+		printf("%s: ok (%zu nodes)\n", file, d.conf->nnodes);
+		conf_free(d.conf);
+		return (0);
+	}
+	log_lines(LOG_LVL_WARN, warns.data);
+	if (d.conf == NULL) {
+		log_lines(LOG_LVL_ERR, errs.data);
+		return (1);
+	}
+	buf_release(&errs);
+	buf_release(&warns);
+
+	signal(SIGPIPE, SIG_IGN);
+	xml_global_init();
+	if ((d.base = event_base_new()) == NULL)
+		fatal("event_base_new");
+	if ((d.http = http_ctx_new(d.base)) == NULL)
+		fatal("http_ctx_new");
+	d.rng = (uint32_t)(mono_ms() ^ (uint64_t)getpid() << 16) | 1;
+	d.last_viewer_ms = mono_ms();
+	d.nodes = xcalloc(d.conf->nnodes, sizeof(*d.nodes));
+	d.nnodes = d.conf->nnodes;
+	for (i = 0; i < d.nnodes; i++)
+		d.nodes[i] = node_new(&d, &d.conf->nodes[i]);
+
+	if (frontend_start(&d, d.conf->listen) == -1 ||
+	    admin_start(&d, d.conf->admin_listen) == -1) {
+		log_err("cannot start the listeners");
+		return (1);
+	}
+	for (i = 0; i < nitems(sigs); i++) {
+		sig[i] = evsignal_new(d.base, sigs[i], main_signal_cb, &d);
+		if (sig[i] == NULL || evsignal_add(sig[i], NULL) == -1)
+			fatal("evsignal_new");
+	}
+	if ((wd_ms = sdnotify_watchdog_ms()) != 0) {
+		wd = event_new(d.base, -1, EV_PERSIST, main_watchdog_cb, &d);
+		tv.tv_sec = wd_ms / 2000;
+		tv.tv_usec = (wd_ms / 2 % 1000) * 1000;
+		event_add(wd, &tv);
+	}
+	/* A first look at every node, so the dashboard has something. */
+	for (i = 0; i < d.nnodes; i++)
+		if (node_probeable(d.nodes[i]))
+			probe_node(d.nodes[i]);
+	probe_idle_arm(&d);
+	if (write_port_file(&d) == -1)
+		log_warn("cannot write %s: %s", port_file, strerror(errno));
+	log_info("listening for viewers on %s, admin on %s; %zu nodes, "
+	    "policy %s", d.front_addr, d.admin_addr, d.nnodes,
+	    policy_kind_name(d.conf->policy.kind));
+	sdnotify_ready();
+
+	event_base_dispatch(d.base);
+
+	log_info("stopping");
+	frontend_free(&d);
+	admin_free(&d);
+	probe_shutdown(&d);
+	for (i = 0; i < d.nnodes; i++)
+		node_free(d.nodes[i]);
+	free(d.nodes);
+	http_ctx_free(d.http);
+	for (i = 0; i < nitems(sigs); i++)
+		event_free(sig[i]);
+	if (wd != NULL)
+		event_free(wd);
+	event_base_free(d.base);
+	conf_free(d.conf);
+	while ((r = retired_confs) != NULL) {
+		retired_confs = r->next;
+		conf_free(r->conf);
+		free(r);
+	}
+	return (0);
+}

@@ -1,0 +1,330 @@
+/*
+ * node.c: the node table and each node's state machine.
+ *
+ *	up --probe fails--> suspect --N fails--> down --re-check ok--> up
+ *	up --process missing--> recovering --restart verified--> up
+ *	recovering --restart limit--> down (reported; re-checked)
+ *	any --admin drain/disable--> draining/disabled --enable--> up
+ *
+ * A reading from a probe becomes a sample here, through the formulas in
+ * profile.c; the previous raw counters are kept so the next reading can
+ * be differenced.  Nothing here blocks: down nodes are re-checked by a
+ * timer with backoff, off every viewer's path.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+
+#include "cimheadd.h"
+
+static void	node_recheck_cb(evutil_socket_t, short, void *);
+
+static const char *node_state_names[] = {
+	[NODE_UP] = "up",
+	[NODE_SUSPECT] = "suspect",
+	[NODE_DOWN] = "down",
+	[NODE_RECOVERING] = "recovering",
+	[NODE_DRAINING] = "draining",
+	[NODE_DISABLED] = "disabled",
+};
+
+static const char *node_proc_names[] = {
+	[PROC_UNKNOWN] = "unknown",
+	[PROC_RUNNING] = "running",
+	[PROC_MISSING] = "missing",
+	[PROC_RESTARTING] = "restarting",
+};
+
+const char *
+node_state_name(enum node_state s)
+{
+	if ((size_t)s >= nitems(node_state_names))
+		return ("unknown");
+	return (node_state_names[s]);
+}
+
+const char *
+node_proc_name(enum node_proc p)
+{
+	if ((size_t)p >= nitems(node_proc_names))
+		return ("unknown");
+	return (node_proc_names[p]);
+}
+
+struct node *
+node_new(struct daemon *d, const struct conf_node *cf)
+{
+	struct node	*n;
+
+	n = xcalloc(1, sizeof(*n));
+	n->d = d;
+	strlcpy(n->name, cf->name, sizeof(n->name));
+	n->recheck_ev = evtimer_new(d->base, node_recheck_cb, n);
+	if (n->recheck_ev == NULL)
+		fatal("evtimer_new");
+	n->state = cf->enabled ? NODE_UP : NODE_DISABLED;
+	node_configure(n, cf);
+	return (n);
+}
+
+void
+node_free(struct node *n)
+{
+	if (n == NULL)
+		return;
+	probe_node_cancel(n);
+	recovery_cancel(n);
+	event_free(n->recheck_ev);
+	free(n);
+}
+
+/* Points the node at its (new) config; its state and samples stay. */
+void
+node_configure(struct node *n, const struct conf_node *cf)
+{
+	const struct conf	*c = n->d->conf;
+	struct wbem_target	*t = &n->target;
+
+	n->cf = cf;
+	memset(t, 0, sizeof(*t));
+	t->proto = cf->proto;
+	t->url = cf->url;
+	t->ns = cf->ns;
+	t->user = cf->user;
+	t->password = cf->password;
+	t->auth = cf->auth;
+	t->cacert = cf->cacert;
+	t->insecure = cf->insecure;
+	t->timeout_ms = c != NULL ? c->query_timeout_ms : 2000;
+	t->max_response = c != NULL ? c->max_response : 0;
+	t->want_trailers = 1;
+	t->verbose = log_get_level() >= LOG_LVL_DEBUG;
+	if (dispatch_url_host(cf->url, n->host, sizeof(n->host)) == -1)
+		strlcpy(n->host, "localhost", sizeof(n->host));
+	if (!cf->enabled && n->state != NODE_DISABLED)
+		node_set_state(n, NODE_DISABLED, "disabled in the config");
+}
+
+struct node *
+node_find(struct daemon *d, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < d->nnodes; i++)
+		if (strcmp(d->nodes[i]->name, name) == 0)
+			return (d->nodes[i]);
+	return (NULL);
+}
+
+static void
+node_recheck_arm(struct node *n)
+{
+	const struct conf	*c = n->d->conf;
+	struct timeval		 tv;
+
+	if (n->recheck_ms == 0)
+		n->recheck_ms = c->recheck_ms;
+	tv.tv_sec = n->recheck_ms / 1000;
+	tv.tv_usec = (n->recheck_ms % 1000) * 1000;
+	evtimer_add(n->recheck_ev, &tv);
+	/* Exponential backoff for the next one. */
+	n->recheck_ms = n->recheck_ms > c->recheck_max_ms / 2 ?
+	    c->recheck_max_ms : n->recheck_ms * 2;
+}
+
+static void
+node_recheck_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct node	*n = arg;
+
+	if (n->state == NODE_DOWN || n->state == NODE_SUSPECT)
+		probe_node(n);
+}
+
+void
+node_set_state(struct node *n, enum node_state s, const char *why)
+{
+	if (n->state == s)
+		return;
+	log_info("node %s: %s -> %s%s%s", n->name, node_state_name(n->state),
+	    node_state_name(s), why != NULL ? ": " : "", why != NULL ? why : "");
+	n->state = s;
+	switch (s) {
+	case NODE_DOWN:
+		/* A new session starts when it comes back. */
+		n->total_mem = 0;
+		n->has_prev_cpu = n->has_prev_net = 0;
+		node_recheck_arm(n);
+		break;
+	case NODE_UP:
+		n->fails = 0;
+		n->recheck_ms = 0;
+		evtimer_del(n->recheck_ev);
+		break;
+	case NODE_DISABLED:
+		evtimer_del(n->recheck_ev);
+		break;
+	default:
+		break;
+	}
+}
+
+void
+node_set_error(struct node *n, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(n->last_error, sizeof(n->last_error), fmt, ap);
+	va_end(ap);
+}
+
+static int
+node_watched(const struct node *n)
+{
+	return (n->cf->process != NULL || n->cf->service != NULL);
+}
+
+void
+node_apply(struct node *n, const struct profile_reading *rd, uint64_t now)
+{
+	const struct conf	*c = n->d->conf;
+	struct node_sample	 s;
+	double			 v;
+
+	n->fails = 0;
+	if (rd->has_total)
+		n->total_mem = rd->total;
+
+	memset(&s, 0, sizeof(s));
+	s.mono_ms = now;
+	s.wall_ms = wall_ms();
+	s.cpu = s.mem = s.net = -1;
+	if (profile_cpu(n->has_prev_cpu ? &n->prev_cpu : NULL,
+	    rd->has_cpu_raw ? &rd->cpu_raw : NULL, c->cpu_window_ms,
+	    rd->has_cpu_fmt, rd->cpu_fmt, &v) == 0)
+		s.cpu = v;
+	if (rd->has_cpu_raw) {
+		n->prev_cpu = rd->cpu_raw;
+		n->has_prev_cpu = 1;
+	}
+	if (rd->has_avail && n->total_mem != 0 &&
+	    profile_mem(n->total_mem, rd->avail, &v) == 0)
+		s.mem = v;
+	if (rd->has_net_raw && n->has_prev_net &&
+	    profile_net(&n->prev_net, &rd->net_raw, c->cpu_window_ms, &v) == 0)
+		s.net = v;
+	else if (rd->has_net_fmt &&
+	    profile_net_rate(rd->net_fmt_bytes, rd->net_fmt_bw, &v) == 0)
+		s.net = v;
+	if (rd->has_net_raw) {
+		n->prev_net = rd->net_raw;
+		n->has_prev_net = 1;
+	}
+
+	n->sample = s;
+	n->has_sample = 1;
+	n->pending = 0;
+	n->history[n->history_next] = s;
+	n->history_next = (n->history_next + 1) % NODE_HISTORY;
+	if (n->nhistory < NODE_HISTORY)
+		n->nhistory++;
+	log_debug("node %s: cpu %.1f mem %.1f net %.1f", n->name, s.cpu,
+	    s.mem, s.net);
+
+	if (node_watched(n) && rd->has_process && !rd->process_running) {
+		if (n->proc != PROC_RESTARTING)
+			n->proc = PROC_MISSING;
+		if (n->state == NODE_DRAINING || n->state == NODE_DISABLED)
+			return;
+		recovery_process_missing(n, now);
+		return;
+	}
+	if (node_watched(n))
+		n->proc = rd->has_process ? PROC_RUNNING : PROC_UNKNOWN;
+	n->last_error[0] = '\0';
+	recovery_process_running(n, now);
+	if (n->state == NODE_SUSPECT || n->state == NODE_DOWN ||
+	    n->state == NODE_RECOVERING)
+		node_set_state(n, NODE_UP, n->state == NODE_RECOVERING ?
+		    "process running" : "answers again");
+}
+
+void
+node_fail(struct node *n, const struct wbem_error *err)
+{
+	const struct conf	*c = n->d->conf;
+
+	if (err != NULL && err->kind == WBEM_E_CANCELLED)
+		return;
+	n->fails++;
+	if (err != NULL)
+		node_set_error(n, "%s: %s%s%s", wbem_errkind_name(err->kind),
+		    err->name, err->name[0] != '\0' ? ": " : "",
+		    err->description);
+	log_debug("node %s: probe failed (%u): %s", n->name, n->fails,
+	    n->last_error);
+	switch (n->state) {
+	case NODE_UP:
+	case NODE_RECOVERING:
+		if (n->fails >= c->suspect_after)
+			node_set_state(n, NODE_DOWN, n->last_error);
+		else
+			node_set_state(n, NODE_SUSPECT, n->last_error);
+		if (n->state == NODE_SUSPECT)
+			node_recheck_arm(n);
+		break;
+	case NODE_SUSPECT:
+		if (n->fails >= c->suspect_after)
+			node_set_state(n, NODE_DOWN, n->last_error);
+		else if (!evtimer_pending(n->recheck_ev, NULL))
+			node_recheck_arm(n);
+		break;
+	case NODE_DOWN:
+		node_recheck_arm(n);
+		break;
+	default:
+		break;
+	}
+}
+
+int
+node_serving(const struct node *n)
+{
+	if (n->state != NODE_UP)
+		return (0);
+	return (!node_watched(n) || n->proc == PROC_RUNNING);
+}
+
+void
+node_cand(const struct node *n, struct policy_cand *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->serving = node_serving(n);
+	c->has_sample = n->has_sample;
+	c->sample_ms = n->sample.mono_ms;
+	c->cpu = n->sample.cpu;
+	c->mem = n->sample.mem;
+	c->net = n->sample.net;
+	c->weight = n->cf->weight;
+	c->pending = n->pending;
+	c->streams = n->streams;
+}
+
+void
+node_dispatched(struct node *n)
+{
+	n->pending++;
+	n->streams++;
+	n->m_dispatch++;
+}
+
+int
+node_probeable(const struct node *n)
+{
+	return (n->state == NODE_UP || n->state == NODE_SUSPECT);
+}

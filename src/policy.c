@@ -1,0 +1,216 @@
+/*
+ * policy.c: the choice of a node for one viewer.  Pure: node states and
+ * samples come in as values, the time cutoff and the random source are
+ * passed in, nothing here reads a clock or does I/O, so every policy is
+ * unit-tested with fixed inputs.
+ *
+ * A node is eligible when it serves, its sample is recent enough, and each
+ * known utilisation, plus the expected load of the streams sent to it since
+ * its sample, stays under its admission threshold.  No eligible node means
+ * the caller answers 503: a saturated node never gets a viewer.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "cimhead.h"
+
+static const char *policy_names[] = {
+	[POLICY_LEAST_LOAD] = "least-load",
+	[POLICY_TWO_CHOICES] = "two-choices",
+	[POLICY_ROUND_ROBIN] = "round-robin",
+	[POLICY_LEAST_STREAMS] = "least-streams",
+};
+
+const char *
+policy_kind_name(enum policy_kind k)
+{
+	if ((size_t)k >= nitems(policy_names))
+		return ("unknown");
+	return (policy_names[k]);
+}
+
+int
+policy_kind_parse(const char *s, enum policy_kind *out)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(policy_names); i++) {
+		if (strcmp(s, policy_names[i]) == 0) {
+			*out = (enum policy_kind)i;
+			return (0);
+		}
+	}
+	return (-1);
+}
+
+/*
+ * A stream sent since the sample has not shown up in it yet: count it as
+ * stream_cost points, less on a node with more capacity.
+ */
+double
+policy_predict(const struct policy_params *pp, const struct policy_cand *c,
+    double util)
+{
+	double	w = c->weight > 0 ? c->weight : 1.0;
+
+	if (util < 0)
+		return (util);
+	return (util + (double)c->pending * pp->stream_cost / w);
+}
+
+/* Weighted mean of the known utilisations; unknown ones drop out. */
+double
+policy_score(const struct policy_params *pp, const struct policy_cand *c)
+{
+	double	sum = 0, wsum = 0;
+
+	if (c->cpu >= 0 && pp->w_cpu > 0) {
+		sum += pp->w_cpu * policy_predict(pp, c, c->cpu);
+		wsum += pp->w_cpu;
+	}
+	if (c->mem >= 0 && pp->w_mem > 0) {
+		sum += pp->w_mem * policy_predict(pp, c, c->mem);
+		wsum += pp->w_mem;
+	}
+	if (c->net >= 0 && pp->w_net > 0) {
+		sum += pp->w_net * policy_predict(pp, c, c->net);
+		wsum += pp->w_net;
+	}
+	if (wsum == 0)
+		return (policy_predict(pp, c, 0));
+	return (sum / wsum);
+}
+
+int
+policy_eligible(const struct policy_params *pp, const struct policy_cand *c,
+    uint64_t min_ms)
+{
+	if (!c->serving || !c->has_sample || c->sample_ms < min_ms ||
+	    c->weight <= 0)
+		return (0);
+	if (c->cpu >= 0 && policy_predict(pp, c, c->cpu) >= pp->max_cpu)
+		return (0);
+	if (c->mem >= 0 && policy_predict(pp, c, c->mem) >= pp->max_mem)
+		return (0);
+	if (c->net >= 0 && policy_predict(pp, c, c->net) >= pp->max_net)
+		return (0);
+	return (1);
+}
+
+/* Lowest score among the eligible; ties go to the lower index. */
+static int
+policy_least_load(const struct policy_params *pp,
+    const struct policy_cand *c, size_t n, uint64_t min_ms)
+{
+	size_t	i;
+	int	best = -1;
+	double	s, bs = 0;
+
+	for (i = 0; i < n; i++) {
+		if (!policy_eligible(pp, &c[i], min_ms))
+			continue;
+		s = policy_score(pp, &c[i]);
+		if (best == -1 || s < bs) {
+			best = (int)i;
+			bs = s;
+		}
+	}
+	return (best);
+}
+
+/* Two distinct random eligible nodes; the less loaded one wins. */
+static int
+policy_two_choices(const struct policy_params *pp,
+    const struct policy_cand *c, size_t n, uint64_t min_ms, policy_rng rng,
+    void *rngarg)
+{
+	size_t	i, ne = 0, a, b;
+	int	ia = -1, ib = -1;
+
+	for (i = 0; i < n; i++)
+		if (policy_eligible(pp, &c[i], min_ms))
+			ne++;
+	if (ne == 0)
+		return (-1);
+	a = rng(rngarg) % ne;
+	b = ne > 1 ? (a + 1 + rng(rngarg) % (ne - 1)) % ne : a;
+	for (i = 0, ne = 0; i < n; i++) {
+		if (!policy_eligible(pp, &c[i], min_ms))
+			continue;
+		if (ne == a)
+			ia = (int)i;
+		if (ne == b)
+			ib = (int)i;
+		ne++;
+	}
+	if (policy_score(pp, &c[ib]) < policy_score(pp, &c[ia]))
+		return (ib);
+	return (ia);
+}
+
+/*
+ * Weighted round robin: the cursor counts picks; node i gets a share of
+ * them in proportion to its weight (smooth: lowest streams/weight after the
+ * cursor's rotation breaks ties in order).
+ */
+static int
+policy_round_robin(const struct policy_params *pp,
+    const struct policy_cand *c, size_t n, uint64_t min_ms, uint64_t *rr)
+{
+	size_t	i, k;
+	int	best = -1;
+	double	s, bs = 0;
+
+	for (k = 0; k < n; k++) {
+		i = (size_t)((*rr + k) % n);
+		if (!policy_eligible(pp, &c[i], min_ms))
+			continue;
+		s = (double)c[i].streams / c[i].weight;
+		if (best == -1 || s < bs) {
+			best = (int)i;
+			bs = s;
+		}
+	}
+	if (best != -1)
+		*rr = (uint64_t)best + 1;
+	return (best);
+}
+
+/* Fewest streams per unit of weight. */
+static int
+policy_least_streams(const struct policy_params *pp,
+    const struct policy_cand *c, size_t n, uint64_t min_ms)
+{
+	size_t	i;
+	int	best = -1;
+	double	s, bs = 0;
+
+	for (i = 0; i < n; i++) {
+		if (!policy_eligible(pp, &c[i], min_ms))
+			continue;
+		s = (double)c[i].streams / c[i].weight;
+		if (best == -1 || s < bs) {
+			best = (int)i;
+			bs = s;
+		}
+	}
+	return (best);
+}
+
+int
+policy_pick(const struct policy_params *pp, const struct policy_cand *c,
+    size_t n, uint64_t min_ms, uint64_t *rr, policy_rng rng, void *rngarg)
+{
+	switch (pp->kind) {
+	case POLICY_TWO_CHOICES:
+		return (policy_two_choices(pp, c, n, min_ms, rng, rngarg));
+	case POLICY_ROUND_ROBIN:
+		return (policy_round_robin(pp, c, n, min_ms, rr));
+	case POLICY_LEAST_STREAMS:
+		return (policy_least_streams(pp, c, n, min_ms));
+	case POLICY_LEAST_LOAD:
+	default:
+		return (policy_least_load(pp, c, n, min_ms));
+	}
+}

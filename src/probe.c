@@ -1,0 +1,506 @@
+/*
+ * probe.c: on-demand probing, as the paper asks, without letting it cost
+ * more than it must.  A viewer whose nodes have no fresh-enough sample
+ * parks on a probe round: the round queries the stale nodes in parallel,
+ * and every viewer arriving meanwhile joins it instead of starting its
+ * own.  A node is never queried twice at once: a probe still in flight
+ * (from an earlier round, a re-check, an admin request) is joined, not
+ * repeated.  A round ends when its nodes have answered or at the decision
+ * deadline, whichever comes first; the decision then uses whoever
+ * answered, so a hung node never holds a viewer past that deadline.  Its
+ * queries run on to their own deadline, off the viewer's path.
+ *
+ * Per node, the calls in flight are bounded (WinRM allowed 15 per user);
+ * the queries beyond the bound wait for a slot inside the probe.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+
+#include "cimheadd.h"
+
+struct probe_round {
+	struct daemon		*d;
+	uint64_t		 start_ms;
+	size_t			 outstanding;	/* counted probes not done */
+	struct event		*deadline_ev;
+	struct probe_waiter	 waiters;	/* list head */
+};
+
+/*
+ * One query.  Allocated on its own so a cancelled probe can be freed at
+ * once: its calls, orphaned (p == NULL), free themselves when they end.
+ */
+struct probe_call {
+	struct node_probe	*p;
+	enum profile_query	 q;
+	uint64_t		 start_ms;
+	struct wbem_call	*call;
+	int			 pending;	/* callback not yet called */
+	char			 wql[512];
+	struct wbem_request	 req;
+};
+
+struct node_probe {
+	struct node		*n;
+	uint64_t		 start_ms;
+	int			 want[PQ_COUNT];
+	struct probe_call	*calls[PQ_COUNT];
+	size_t			 nwant, nstarted, ndone, active;
+	int			 reported;	/* node told, round told */
+	int			 counted;	/* the current round waits for it */
+	int			 busy;		/* inside a loop over calls */
+	int			 failed;
+	struct wbem_error	 err;
+	struct profile_reading	 rd;
+};
+
+static void	probe_call_done_cb(struct wbem_result *,
+		    const struct wbem_error *, void *);
+static void	probe_round_deadline_cb(evutil_socket_t, short, void *);
+static void	probe_idle_cb(evutil_socket_t, short, void *);
+static void	probe_start_calls(struct node_probe *);
+
+/* The queries one probe of this node needs, given what it already has. */
+static void
+probe_plan(struct node_probe *p)
+{
+	struct node		*n = p->n;
+	const struct conf	*c = n->d->conf;
+	uint64_t		 now = p->start_ms;
+
+	p->want[PQ_CPU_RAW] = 1;
+	p->want[PQ_MEM] = 1;
+	p->want[PQ_NET_RAW] = 1;
+	/* No usable previous raw sample: the formatted figure instead. */
+	if (!n->has_prev_cpu || (c->cpu_window_ms != 0 &&
+	    now - n->prev_cpu.at_ms > c->cpu_window_ms))
+		p->want[PQ_CPU_FMT] = 1;
+	if (!n->has_prev_net || (c->cpu_window_ms != 0 &&
+	    now - n->prev_net.at_ms > c->cpu_window_ms))
+		p->want[PQ_NET_FMT] = 1;
+	if (n->total_mem == 0)
+		p->want[PQ_TOTAL] = 1;
+	if (n->cf->process != NULL)
+		p->want[PQ_PROCESS] = 1;
+	else if (n->cf->service != NULL)
+		p->want[PQ_SERVICE] = 1;
+}
+
+/* A query whose CIM error leaves the sample usable (figure unknown). */
+static int
+probe_optional(enum profile_query q)
+{
+	return (q == PQ_CPU_FMT || q == PQ_NET_RAW || q == PQ_NET_FMT ||
+	    q == PQ_CPU_RAW);
+}
+
+static void
+probe_round_end(struct daemon *d)
+{
+	struct probe_round	*r = d->round;
+	struct probe_waiter	*w;
+	uint64_t		 min_ms;
+	size_t			 i;
+
+	if (r == NULL)
+		return;
+	d->round = NULL;
+	for (i = 0; i < d->nnodes; i++)
+		if (d->nodes[i]->probe != NULL)
+			d->nodes[i]->probe->counted = 0;
+	min_ms = r->start_ms > d->conf->freshness_ms ?
+	    r->start_ms - d->conf->freshness_ms : 0;
+	log_debug("probe round done after %llu ms",
+	    (unsigned long long)(mono_ms() - r->start_ms));
+	while ((w = r->waiters.next) != &r->waiters) {
+		w->prev->next = w->next;
+		w->next->prev = w->prev;
+		w->next = w->prev = NULL;
+		w->queued = 0;
+		w->cb(w, min_ms);
+	}
+	event_free(r->deadline_ev);
+	free(r);
+}
+
+static void
+probe_round_deadline_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct daemon	*d = arg;
+
+	probe_round_end(d);
+}
+
+/* The probe has its answer (or has failed): tell the node and the round. */
+static void
+probe_report(struct node_probe *p)
+{
+	struct node	*n = p->n;
+	struct daemon	*d = n->d;
+
+	if (p->reported)
+		return;
+	p->reported = 1;
+	if (p->failed)
+		node_fail(n, &p->err);
+	else
+		node_apply(n, &p->rd, mono_ms());
+	if (p->counted && d->round != NULL) {
+		p->counted = 0;
+		if (--d->round->outstanding == 0)
+			probe_round_end(d);
+	}
+}
+
+static void
+probe_maybe_free(struct node_probe *p)
+{
+	if (p->busy || p->ndone < p->nstarted || (p->nstarted < p->nwant &&
+	    !p->failed))
+		return;
+	probe_report(p);
+	if (p->n->probe == p)
+		p->n->probe = NULL;
+	free(p);
+}
+
+static void
+probe_call_done_cb(struct wbem_result *res, const struct wbem_error *err,
+    void *arg)
+{
+	struct probe_call	*pc = arg;
+	struct node_probe	*p = pc->p;
+	struct node		*n;
+	struct daemon		*d;
+	uint64_t		 now = mono_ms();
+
+	pc->call = NULL;
+	pc->pending = 0;
+	if (p == NULL) {
+		/* Orphaned by probe_node_cancel. */
+		wbem_result_free(res);
+		free(pc);
+		return;
+	}
+	n = p->n;
+	d = n->d;
+	p->calls[pc->q] = NULL;
+	p->ndone++;
+	p->active--;
+	n->inflight--;
+	d->m_queries++;
+	daemon_observe_latency(d, now - pc->start_ms);
+	if (res != NULL) {
+		n->m_queries_ok++;
+		if (profile_absorb(pc->q, res, &p->rd, now) == -1 &&
+		    !p->failed) {
+			p->failed = 1;
+			wbem_error_set(&p->err, WBEM_E_PROTOCOL, 0, "",
+			    "malformed reply to the %s query",
+			    profile_query_name(pc->q));
+		}
+		wbem_result_free(res);
+	} else {
+		n->m_queries_err++;
+		if (err->kind == WBEM_E_CIM && probe_optional(pc->q))
+			node_set_error(n, "%s query: %s: %s",
+			    profile_query_name(pc->q), err->name,
+			    err->description);
+		else if (!p->failed) {
+			p->failed = 1;
+			p->err = *err;
+		}
+	}
+	free(pc);
+	/* A failed probe reports at once; the rest only drain. */
+	if (p->failed)
+		probe_report(p);
+	else
+		probe_start_calls(p);
+	probe_maybe_free(p);
+}
+
+static void
+probe_start_calls(struct node_probe *p)
+{
+	struct node		*n = p->n;
+	const struct conf	*c = n->d->conf;
+	struct probe_call	*pc;
+	struct wbem_call	*call;
+	const char		*name;
+	int			 q;
+
+	p->busy++;
+	for (q = 0; q < PQ_COUNT && !p->failed; q++) {
+		if (!p->want[q])
+			continue;
+		/* The bound may not starve a probe of its first call. */
+		if (n->inflight >= c->max_inflight && p->active > 0)
+			break;
+		p->want[q] = 0;
+		pc = xcalloc(1, sizeof(*pc));
+		pc->p = p;
+		pc->q = (enum profile_query)q;
+		name = q == PQ_SERVICE ? n->cf->service : n->cf->process;
+		if (profile_query_wql(pc->q, name, pc->wql,
+		    sizeof(pc->wql)) == -1) {
+			free(pc);
+			p->failed = 1;
+			wbem_error_set(&p->err, WBEM_E_USAGE, 0, "",
+			    "cannot build the %s query",
+			    profile_query_name((enum profile_query)q));
+			break;
+		}
+		pc->req.op = WBEM_OP_QUERY;
+		pc->req.ns = n->cf->ns;
+		pc->req.query = pc->wql;
+		pc->req.query_lang = "WQL";
+		pc->start_ms = mono_ms();
+		pc->pending = 1;
+		p->calls[q] = pc;
+		p->nstarted++;
+		p->active++;
+		n->inflight++;
+		log_debug("node %s: %s", n->name, pc->wql);
+		call = wbem_start(n->d->http, &n->target, &pc->req,
+		    probe_call_done_cb, pc);
+		if (call == NULL && pc->pending) {
+			/* Refused without a callback: done, as a failure. */
+			p->calls[q] = NULL;
+			free(pc);
+			p->ndone++;
+			p->active--;
+			n->inflight--;
+			p->failed = 1;
+			wbem_error_set(&p->err, WBEM_E_USAGE, 0, "",
+			    "cannot start a query");
+		} else if (call != NULL && pc->pending)
+			pc->call = call;
+	}
+	p->busy--;
+	if (p->failed)
+		probe_report(p);
+}
+
+/*
+ * Starts a probe of n unless one is in flight.  The new probe is returned
+ * only so a caller holding no other reference can count it; it may already
+ * be gone when this returns (a synchronous failure).
+ */
+void
+probe_node(struct node *n)
+{
+	struct node_probe	*p;
+	int			 q;
+
+	if (n->probe != NULL)
+		return;
+	p = xcalloc(1, sizeof(*p));
+	p->n = n;
+	p->start_ms = mono_ms();
+	probe_plan(p);
+	for (q = 0; q < PQ_COUNT; q++)
+		if (p->want[q])
+			p->nwant++;
+	n->probe = p;
+	probe_start_calls(p);
+	probe_maybe_free(p);
+}
+
+void
+probe_node_cancel(struct node *n)
+{
+	struct node_probe	*p = n->probe;
+	struct probe_call	*pc;
+	int			 q;
+
+	if (p == NULL)
+		return;
+	n->probe = NULL;
+	if (!p->failed) {
+		p->failed = 1;
+		wbem_error_set(&p->err, WBEM_E_CANCELLED, 0, "", "cancelled");
+	}
+	/* Orphan the calls first: their callbacks may run inside cancel. */
+	for (q = 0; q < PQ_COUNT; q++) {
+		if ((pc = p->calls[q]) == NULL)
+			continue;
+		p->calls[q] = NULL;
+		pc->p = NULL;
+		n->inflight--;
+		if (pc->call != NULL)
+			wbem_cancel(pc->call);
+	}
+	probe_report(p);
+	free(p);
+}
+
+/* Stale: its sample is older than the freshness window. */
+static int
+probe_stale(const struct node *n, uint64_t now, unsigned fresh)
+{
+	if (!n->has_sample || fresh == 0)
+		return (1);
+	return (now - n->sample.mono_ms > fresh);
+}
+
+int
+probe_need(struct daemon *d, struct probe_waiter *w)
+{
+	const struct conf	*c = d->conf;
+	struct probe_round	*r;
+	struct node		*n, *stale[2];
+	struct timeval		 tv;
+	uint64_t		 now = mono_ms();
+	size_t			 i, nstale = 0, pick;
+	int			 rounding = d->round != NULL;
+
+	probe_viewer_seen(d);
+	for (i = 0; i < d->nnodes; i++)
+		if (node_probeable(d->nodes[i]) &&
+		    probe_stale(d->nodes[i], now, c->freshness_ms))
+			nstale++;
+	if (nstale == 0 && !rounding)
+		return (1);
+
+	if (!rounding) {
+		r = xcalloc(1, sizeof(*r));
+		r->d = d;
+		r->start_ms = now;
+		r->waiters.next = r->waiters.prev = &r->waiters;
+		r->deadline_ev = evtimer_new(d->base, probe_round_deadline_cb,
+		    d);
+		if (r->deadline_ev == NULL)
+			fatal("evtimer_new");
+		d->round = r;
+		d->m_rounds++;
+		tv.tv_sec = c->decision_timeout_ms / 1000;
+		tv.tv_usec = (c->decision_timeout_ms % 1000) * 1000;
+		evtimer_add(r->deadline_ev, &tv);
+	}
+	r = d->round;
+	w->next = &r->waiters;
+	w->prev = r->waiters.prev;
+	w->prev->next = w;
+	r->waiters.prev = w;
+	w->queued = 1;
+	if (rounding || nstale == 0)
+		return (0);
+
+	/*
+	 * two-choices probes d = 2 random stale nodes: a constant cost per
+	 * request however large the cluster.
+	 */
+	if (c->policy.kind == POLICY_TWO_CHOICES && nstale > 2) {
+		stale[0] = stale[1] = NULL;
+		for (i = 0; i < 2; i++) {
+			pick = (size_t)(d->rng = d->rng * 1103515245u + 12345u)
+			    >> 8;
+			pick %= nstale - i;
+			for (size_t k = 0, m = 0; k < d->nnodes; k++) {
+				n = d->nodes[k];
+				if (!node_probeable(n) ||
+				    !probe_stale(n, now, c->freshness_ms) ||
+				    n == stale[0])
+					continue;
+				if (m++ == pick) {
+					stale[i] = n;
+					break;
+				}
+			}
+		}
+	}
+	for (i = 0; i < d->nnodes; i++) {
+		n = d->nodes[i];
+		if (!node_probeable(n) || !probe_stale(n, now, c->freshness_ms))
+			continue;
+		if (c->policy.kind == POLICY_TWO_CHOICES && nstale > 2 &&
+		    n != stale[0] && n != stale[1])
+			continue;
+		probe_node(n);
+		/*
+		 * Wait for it unless it already looks dead: a suspect node,
+		 * or a probe from earlier that is past the decision deadline.
+		 */
+		if (n->probe != NULL && n->state == NODE_UP &&
+		    !n->probe->reported && !n->probe->counted &&
+		    now - n->probe->start_ms < c->decision_timeout_ms) {
+			n->probe->counted = 1;
+			r->outstanding++;
+		}
+	}
+	if (r->outstanding == 0) {
+		/* Nothing to wait for: end on the next loop turn. */
+		evtimer_del(r->deadline_ev);
+		tv.tv_sec = tv.tv_usec = 0;
+		evtimer_add(r->deadline_ev, &tv);
+	}
+	return (0);
+}
+
+void
+probe_forget(struct daemon *d, struct probe_waiter *w)
+{
+	if (!w->queued)
+		return;
+	w->prev->next = w->next;
+	w->next->prev = w->prev;
+	w->next = w->prev = NULL;
+	w->queued = 0;
+}
+
+void
+probe_viewer_seen(struct daemon *d)
+{
+	d->last_viewer_ms = mono_ms();
+}
+
+/* With no viewer for a while, a slow health check keeps the view honest. */
+static void
+probe_idle_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct daemon	*d = arg;
+	size_t		 i;
+
+	if (mono_ms() - d->last_viewer_ms >= d->conf->idle_check_ms) {
+		for (i = 0; i < d->nnodes; i++)
+			if (node_probeable(d->nodes[i]))
+				probe_node(d->nodes[i]);
+	}
+	probe_idle_arm(d);
+}
+
+void
+probe_idle_arm(struct daemon *d)
+{
+	struct timeval	tv;
+	unsigned	ms = d->conf->idle_check_ms;
+
+	if (d->idle_ev == NULL &&
+	    (d->idle_ev = evtimer_new(d->base, probe_idle_cb, d)) == NULL)
+		fatal("evtimer_new");
+	evtimer_del(d->idle_ev);
+	if (ms == 0)
+		return;
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	evtimer_add(d->idle_ev, &tv);
+}
+
+void
+probe_shutdown(struct daemon *d)
+{
+	size_t	i;
+
+	if (d->idle_ev != NULL) {
+		event_free(d->idle_ev);
+		d->idle_ev = NULL;
+	}
+	for (i = 0; i < d->nnodes; i++)
+		probe_node_cancel(d->nodes[i]);
+	probe_round_end(d);
+}

@@ -1,0 +1,391 @@
+/*
+ * recovery.c: bringing a node's dead streaming server back, as the paper
+ * does with Win32_Process.Create, or with Win32_Service.StartService when
+ * the server runs as a service.
+ *
+ * The command line comes from the config only, never from a request.
+ * Only one restart is in flight per node; before each Create the process
+ * is looked up once more (another head-end may have restarted it).  A
+ * started process gets restart-grace to come up; the probe after that
+ * verifies it.  Failures back off exponentially, and after restart-limit
+ * attempts inside restart-window the node stays down and is reported,
+ * until an operator acts (POST .../restart) or the process comes back.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+
+#include "cimheadd.h"
+
+/* One restart in flight: first the re-check, then the method call. */
+struct recovery_op {
+	struct node		*n;	/* NULL: orphaned by recovery_cancel */
+	int			 stage;	/* 0 re-check, 1 invoke */
+	struct wbem_call	*call;
+	int			 pending;	/* callback not yet called */
+	char			 wql[512];
+	struct wbem_request	 req;
+	struct cim_path		*path;
+	struct cim_property	 params[2];
+	size_t			 nparams;
+};
+
+static void	recovery_verify_cb(evutil_socket_t, short, void *);
+static void	recovery_call_done_cb(struct wbem_result *,
+		    const struct wbem_error *, void *);
+
+static void
+recovery_op_free(struct recovery_op *op)
+{
+	size_t	i;
+
+	cim_path_free(op->path);
+	for (i = 0; i < op->nparams; i++)
+		cim_property_clear(&op->params[i]);
+	free(op);
+}
+
+static void
+recovery_arm(struct node *n, uint64_t ms)
+{
+	struct timeval	tv;
+
+	if (n->verify_ev == NULL &&
+	    (n->verify_ev = evtimer_new(n->d->base, recovery_verify_cb,
+	    n)) == NULL)
+		fatal("evtimer_new");
+	evtimer_del(n->verify_ev);
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	evtimer_add(n->verify_ev, &tv);
+}
+
+/* Time to look again: the probe that follows verifies or retries. */
+static void
+recovery_verify_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct node	*n = arg;
+
+	probe_node(n);
+}
+
+static uint64_t
+recovery_backoff(const struct conf *c, unsigned attempt)
+{
+	uint64_t	ms = c->restart_backoff_ms;
+
+	while (attempt-- > 1 && ms < c->restart_backoff_max_ms)
+		ms *= 2;
+	return (ms > c->restart_backoff_max_ms ? c->restart_backoff_max_ms :
+	    ms);
+}
+
+/* Forgets restarts older than the window; returns how many are left. */
+static size_t
+recovery_recent(struct node *n, uint64_t now)
+{
+	const struct conf	*c = n->d->conf;
+	size_t			 i, k = 0;
+
+	for (i = 0; i < n->nrestart_at; i++)
+		if (now - n->restart_at[i] < c->restart_window_ms)
+			n->restart_at[k++] = n->restart_at[i];
+	n->nrestart_at = k;
+	return (k);
+}
+
+static void
+recovery_attempted(struct node *n, uint64_t now)
+{
+	const struct conf	*c = n->d->conf;
+
+	if (n->nrestart_at == nitems(n->restart_at)) {
+		memmove(n->restart_at, n->restart_at + 1,
+		    sizeof(n->restart_at) - sizeof(n->restart_at[0]));
+		n->nrestart_at--;
+	}
+	n->restart_at[n->nrestart_at++] = now;
+	n->restarts++;
+	n->d->m_restarts++;
+	n->restart_attempt++;
+	n->next_restart_ms = now + recovery_backoff(c, n->restart_attempt);
+}
+
+static int
+recovery_start_call(struct recovery_op *op)
+{
+	struct node		*n = op->n;
+	struct wbem_call	*call;
+
+	op->req.ns = n->cf->ns;
+	op->pending = 1;
+	n->inflight++;
+	n->restart_op = op;
+	call = wbem_start(n->d->http, &n->target, &op->req,
+	    recovery_call_done_cb, op);
+	if (call == NULL && op->pending) {
+		n->inflight--;
+		n->restart_op = NULL;
+		return (-1);
+	}
+	if (op->pending)
+		op->call = call;
+	return (0);
+}
+
+/* The re-check found the process missing too: call Create/StartService. */
+static int
+recovery_invoke(struct recovery_op *op)
+{
+	struct node	*n = op->n;
+
+	op->stage = 1;
+	memset(&op->req, 0, sizeof(op->req));
+	op->req.op = WBEM_OP_INVOKE;
+	if (n->cf->service != NULL) {
+		op->path = cim_path_new(n->cf->ns, "Win32_Service");
+		cim_path_add_key(op->path, "Name", CIM_T_STRING,
+		    n->cf->service);
+		op->req.method = "StartService";
+	} else {
+		op->path = cim_path_new(n->cf->ns, "Win32_Process");
+		op->req.method = "Create";
+		op->params[0].name = xstrdup("CommandLine");
+		cim_value_init(&op->params[0].v, CIM_T_STRING);
+		cim_value_add(&op->params[0].v, n->cf->command);
+		op->nparams = 1;
+		if (n->cf->directory != NULL) {
+			op->params[1].name = xstrdup("CurrentDirectory");
+			cim_value_init(&op->params[1].v, CIM_T_STRING);
+			cim_value_add(&op->params[1].v, n->cf->directory);
+			op->nparams = 2;
+		}
+		op->req.params = op->params;
+		op->req.nparams = op->nparams;
+	}
+	op->req.path = op->path;
+	log_info("node %s: restarting %s (attempt %u)", n->name,
+	    n->cf->service != NULL ? n->cf->service : n->cf->process,
+	    n->restart_attempt + 1);
+	recovery_attempted(n, mono_ms());
+	return (recovery_start_call(op));
+}
+
+static void
+recovery_failed(struct node *n, const char *why)
+{
+	uint64_t	now = mono_ms();
+
+	node_set_error(n, "restart failed: %s", why);
+	log_warn("node %s: restart failed: %s", n->name, why);
+	n->proc = PROC_MISSING;
+	recovery_arm(n, n->next_restart_ms > now ? n->next_restart_ms - now :
+	    0);
+}
+
+static void
+recovery_call_done_cb(struct wbem_result *res, const struct wbem_error *err,
+    void *arg)
+{
+	struct recovery_op	*op = arg;
+	struct node		*n = op->n;
+	const struct profile_reading *rdp;
+	struct profile_reading	 rd;
+	const char		*rv;
+	uint64_t		 code;
+	char			 why[768];
+
+	op->pending = 0;
+	op->call = NULL;
+	if (n == NULL) {
+		wbem_result_free(res);
+		recovery_op_free(op);
+		return;
+	}
+	n->inflight--;
+	n->restart_op = NULL;
+	if (op->stage == 0) {
+		memset(&rd, 0, sizeof(rd));
+		rdp = &rd;
+		if (res == NULL || profile_absorb(n->cf->service != NULL ?
+		    PQ_SERVICE : PQ_PROCESS, res, &rd, mono_ms()) == -1) {
+			snprintf(why, sizeof(why), "re-check: %s",
+			    err != NULL ? err->description : "bad reply");
+			wbem_result_free(res);
+			recovery_op_free(op);
+			node_set_error(n, "%s", why);
+			n->proc = PROC_UNKNOWN;
+			recovery_arm(n, n->d->conf->restart_backoff_ms);
+			return;
+		}
+		wbem_result_free(res);
+		if (rdp->process_running) {
+			log_info("node %s: process is back before a restart",
+			    n->name);
+			recovery_op_free(op);
+			n->proc = PROC_RUNNING;
+			probe_node(n);
+			return;
+		}
+		if (recovery_invoke(op) == -1) {
+			recovery_op_free(op);
+			recovery_failed(n, "cannot start the method call");
+		}
+		return;
+	}
+	if (res == NULL) {
+		snprintf(why, sizeof(why), "%s: %s%s%s",
+		    wbem_errkind_name(err->kind), err->name,
+		    err->name[0] != '\0' ? ": " : "", err->description);
+		recovery_op_free(op);
+		recovery_failed(n, why);
+		return;
+	}
+	rv = res->method.ret.nvals > 0 ? res->method.ret.vals[0] : NULL;
+	if (rv == NULL || parse_u64(rv, &code) == -1 || code != 0) {
+		/* Win32 codes: 2 access denied, 9 path not found, ... */
+		snprintf(why, sizeof(why), "%s returned %s", op->req.method,
+		    rv != NULL ? rv : "nothing");
+		wbem_result_free(res);
+		recovery_op_free(op);
+		recovery_failed(n, why);
+		return;
+	}
+	wbem_result_free(res);
+	recovery_op_free(op);
+	n->proc = PROC_RESTARTING;
+	log_info("node %s: restart accepted; verifying in %u ms", n->name,
+	    n->d->conf->restart_grace_ms);
+	recovery_arm(n, n->d->conf->restart_grace_ms);
+}
+
+/* Re-checks the process, then restarts it if still missing. */
+static void
+recovery_begin(struct node *n)
+{
+	struct recovery_op	*op;
+
+	op = xcalloc(1, sizeof(*op));
+	op->n = n;
+	if (profile_query_wql(n->cf->service != NULL ? PQ_SERVICE :
+	    PQ_PROCESS, n->cf->service != NULL ? n->cf->service :
+	    n->cf->process, op->wql, sizeof(op->wql)) == -1) {
+		free(op);
+		recovery_failed(n, "bad process name");
+		return;
+	}
+	op->req.op = WBEM_OP_QUERY;
+	op->req.query = op->wql;
+	op->req.query_lang = "WQL";
+	n->proc = PROC_RESTARTING;
+	if (recovery_start_call(op) == -1) {
+		recovery_op_free(op);
+		recovery_failed(n, "cannot start the re-check");
+	}
+}
+
+void
+recovery_process_missing(struct node *n, uint64_t now)
+{
+	const struct conf	*c = n->d->conf;
+	char			 why[128];
+
+	if (n->cf->command == NULL && n->cf->service == NULL) {
+		n->proc = PROC_MISSING;
+		node_set_error(n, "process %s missing; no restart command",
+		    n->cf->process);
+		node_set_state(n, NODE_DOWN, n->last_error);
+		return;
+	}
+	if (n->restart_op != NULL) {
+		node_set_state(n, NODE_RECOVERING, "restart in flight");
+		return;
+	}
+	/* A process just started gets its grace period before a verdict. */
+	if (n->proc == PROC_RESTARTING && n->nrestart_at > 0 &&
+	    now - n->restart_at[n->nrestart_at - 1] < c->restart_grace_ms) {
+		node_set_state(n, NODE_RECOVERING, "process starting");
+		return;
+	}
+	n->proc = PROC_MISSING;
+	if (n->gave_up) {
+		node_set_state(n, NODE_DOWN, n->last_error);
+		return;
+	}
+	if (c->restart_limit == 0 || recovery_recent(n, now) >=
+	    c->restart_limit) {
+		n->gave_up = 1;
+		snprintf(why, sizeof(why), "restart limit reached (%u in %u s); "
+		    "staying down", c->restart_limit,
+		    c->restart_window_ms / 1000);
+		node_set_error(n, "%s", why);
+		log_warn("node %s: %s", n->name, why);
+		node_set_state(n, NODE_DOWN, why);
+		return;
+	}
+	node_set_state(n, NODE_RECOVERING, "process missing");
+	if (now < n->next_restart_ms) {
+		recovery_arm(n, n->next_restart_ms - now);
+		return;
+	}
+	recovery_begin(n);
+}
+
+void
+recovery_process_running(struct node *n, uint64_t now)
+{
+	if (n->restart_attempt > 0)
+		log_info("node %s: restart verified, process running",
+		    n->name);
+	n->restart_attempt = 0;
+	n->next_restart_ms = 0;
+	n->gave_up = 0;
+	if (n->verify_ev != NULL)
+		evtimer_del(n->verify_ev);
+}
+
+/* Admin: clear the limit and try again now. */
+int
+recovery_restart_now(struct node *n, char *why, size_t whylen)
+{
+	if (n->cf->command == NULL && n->cf->service == NULL) {
+		snprintf(why, whylen, "no restart command configured");
+		return (-1);
+	}
+	if (n->restart_op != NULL) {
+		snprintf(why, whylen, "a restart is already in flight");
+		return (-1);
+	}
+	n->gave_up = 0;
+	n->nrestart_at = 0;
+	n->restart_attempt = 0;
+	n->next_restart_ms = 0;
+	if (n->state == NODE_DOWN)
+		node_set_state(n, NODE_RECOVERING, "restart requested");
+	recovery_begin(n);
+	snprintf(why, whylen, "restart started");
+	return (0);
+}
+
+void
+recovery_cancel(struct node *n)
+{
+	struct recovery_op	*op = n->restart_op;
+
+	if (n->verify_ev != NULL) {
+		event_free(n->verify_ev);
+		n->verify_ev = NULL;
+	}
+	if (op != NULL) {
+		/* Orphaned, the op frees itself when its callback runs. */
+		n->restart_op = NULL;
+		n->inflight--;
+		op->n = NULL;
+		if (op->call != NULL)
+			wbem_cancel(op->call);
+	}
+}

@@ -1,0 +1,210 @@
+/*
+ * test_conf.c: cimheadd.conf parsing: defaults, every kind of error with
+ * its file:line, secret-file permissions, and that a bad file yields no
+ * config at all.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cimhead.h"
+#include "tap.h"
+
+static char dir[] = "/tmp/cimhead-conf.XXXXXX";
+
+static void
+write_file(const char *name, const char *text, mode_t mode)
+{
+	char	p[512];
+	FILE	*f;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	f = fopen(p, "w");
+	fputs(text, f);
+	fclose(f);
+	chmod(p, mode);
+}
+
+static struct conf *
+load(const char *text, struct buf *errs, struct buf *warns)
+{
+	char	p[512];
+
+	write_file("c.conf", text, 0644);
+	snprintf(p, sizeof(p), "%s/c.conf", dir);
+	buf_reset(errs);
+	buf_reset(warns);
+	return (conf_load(p, errs, warns));
+}
+
+/* errs holds "DIR/c.conf:LINE: ..." and mentions what */
+static int
+has_err(struct buf *errs, int line, const char *what)
+{
+	char	pfx[600];
+
+	snprintf(pfx, sizeof(pfx), "%s/c.conf:%d: ", dir, line);
+	return (errs->data != NULL && strstr(errs->data, pfx) != NULL &&
+	    strstr(errs->data, what) != NULL);
+}
+
+int
+main(void)
+{
+	struct buf		 errs, warns;
+	struct conf		*c;
+	const struct conf_node	*n;
+	unsigned		 ms;
+	char			 cmd[600], big[300];
+
+	if (mkdtemp(dir) == NULL)
+		return (1);
+	buf_init(&errs, 0);
+	buf_init(&warns, 0);
+
+	ok(conf_parse_duration("500ms", &ms) == 0 && ms == 500, "500ms");
+	ok(conf_parse_duration("2s", &ms) == 0 && ms == 2000, "2s");
+	ok(conf_parse_duration("1m", &ms) == 0 && ms == 60000, "1m");
+	ok(conf_parse_duration("250", &ms) == 0 && ms == 250, "bare = ms");
+	ok(conf_parse_duration("-1s", &ms) == -1, "negative refused");
+	ok(conf_parse_duration("5 s", &ms) == -1, "junk refused");
+	ok(conf_parse_duration("99999999h", &ms) == -1, "overflow refused");
+
+	write_file("creds", "vod\ns3cret pass\n", 0600);
+	write_file("secret", "0123456789abcdef0123456789\n", 0600);
+	c = load("# a comment\n"
+	    "[cimheadd]\n"
+	    "listen = 127.0.0.1:0\n"
+	    "policy = two-choices\n"
+	    "weight-net = 3\n"
+	    "max-cpu = 80\n"
+	    "decision-timeout = 300ms\n"
+	    "freshness = 1s\n"
+	    "token-secret-file = secret\n"
+	    "\n"
+	    "[node a]\n"
+	    "url = http://127.0.0.1:5988/cimom\n"
+	    "credentials = creds\n"
+	    "weight = 2.5\n"
+	    "process = vodserver.exe\n"
+	    "command = C:\\vod\\vodserver.exe --port 8554\n"
+	    "directory = C:\\vod\n"
+	    "stream-url = http://{host}:8554/{title}?e={expires}&t={token}\n"
+	    "[node b]\n"
+	    "url = https://10.0.0.2:5989/cimom\n"
+	    "service = VodService\n"
+	    "protocol = wsman\n", &errs, &warns);
+	ok(c != NULL, "good config loads");
+	if (c == NULL)
+		printf("# %s", errs.data);
+	if (c != NULL) {
+		is_str(c->listen, "127.0.0.1:0", "listen");
+		is_str(c->admin_listen, "127.0.0.1:8081", "admin-listen default");
+		is_int(c->policy.kind, POLICY_TWO_CHOICES, "policy");
+		ok(c->policy.w_net == 3 && c->policy.w_cpu == 1, "weights");
+		ok(c->policy.max_cpu == 80 && c->policy.max_net == 90,
+		    "thresholds");
+		is_int(c->decision_timeout_ms, 300, "decision-timeout");
+		is_int(c->freshness_ms, 1000, "freshness");
+		is_int(c->query_timeout_ms, 2000, "query-timeout default");
+		is_int(c->token_secret_len, 26, "secret read, newline cut");
+		is_int(c->nnodes, 2, "two nodes");
+		n = conf_node_find(c, "a");
+		ok(n != NULL && strcmp(n->user, "vod") == 0 &&
+		    strcmp(n->password, "s3cret pass") == 0, "credentials read");
+		ok(n != NULL && n->weight == 2.5, "weight");
+		ok(n != NULL && strcmp(n->command,
+		    "C:\\vod\\vodserver.exe --port 8554") == 0, "command");
+		is_int(n != NULL ? n->line : 0, 11, "node line");
+		n = conf_node_find(c, "b");
+		ok(n != NULL && n->proto == WBEM_PROTO_WSMAN &&
+		    strcmp(n->service, "VodService") == 0 &&
+		    strcmp(n->ns, "root/cimv2") == 0, "node b");
+		ok(conf_node_find(c, "zz") == NULL, "unknown node");
+	}
+	conf_free(c);
+
+	c = load("[cimheadd]\n"
+	    "policy = fastest\n"
+	    "bogus = 1\n"
+	    "max-cpu = 120\n"
+	    "query-timeout = soon\n"
+	    "[node a]\n"
+	    "url = ftp://x\n"
+	    "weight = 0\n"
+	    "[node a]\n"
+	    "[other]\n"
+	    "this line is not ini\n", &errs, &warns);
+	ok(c == NULL, "bad config: no conf");
+	ok(has_err(&errs, 2, "policy"), "line 2: policy");
+	ok(has_err(&errs, 3, "unknown key \"bogus\""), "line 3: unknown key");
+	ok(has_err(&errs, 4, "max-cpu"), "line 4: out of range");
+	ok(has_err(&errs, 5, "bad duration"), "line 5: duration");
+	ok(has_err(&errs, 7, "url"), "line 7: url scheme");
+	ok(has_err(&errs, 8, "weight"), "line 8: weight 0");
+	ok(has_err(&errs, 9, "defined twice"), "line 9: duplicate node");
+	ok(has_err(&errs, 10, "unknown section"), "line 10: section");
+	ok(has_err(&errs, 11, "syntax"), "line 11: syntax error");
+
+	c = load("[node a]\nurl = http://h:1/cimom\nprocess = a\"b\n",
+	    &errs, &warns);
+	ok(c == NULL && has_err(&errs, 3, "quotes"), "quote in process name");
+
+	write_file("creds", "vod\npw\n", 0644);
+	c = load("[node a]\nurl = http://h:1/cimom\ncredentials = creds\n",
+	    &errs, &warns);
+	ok(c == NULL && strstr(errs.data, "by others") != NULL,
+	    "world-readable credentials refused");
+	write_file("creds", "vod\npw\n", 0640);
+	c = load("[node a]\nurl = http://h:1/cimom\ncredentials = creds\n",
+	    &errs, &warns);
+	ok(c != NULL && warns.data != NULL &&
+	    strstr(warns.data, "group") != NULL,
+	    "group-readable credentials: a warning");
+	conf_free(c);
+	write_file("creds", "vodonly", 0600);
+	c = load("[node a]\nurl = http://h:1/cimom\ncredentials = creds\n",
+	    &errs, &warns);
+	ok(c == NULL && has_err(&errs, 1, "line 2"), "credentials format");
+
+	c = load("[node a]\nprocess = x.exe\n", &errs, &warns);
+	ok(c == NULL && has_err(&errs, 1, "no url"), "node without url");
+	c = load("[cimheadd]\nlisten = 127.0.0.1:1\n", &errs, &warns);
+	ok(c == NULL && strstr(errs.data, "no [node") != NULL, "no nodes");
+	c = load("[cimheadd]\nadmin-listen = 0.0.0.0:8081\n"
+	    "[node a]\nurl = http://h:1/cimom\n", &errs, &warns);
+	ok(c == NULL && strstr(errs.data, "admin-token-file") != NULL,
+	    "public admin needs a token");
+	c = load("[node a]\nurl = http://h:1/cimom\nprocess = a\n"
+	    "service = b\n", &errs, &warns);
+	ok(c == NULL && has_err(&errs, 1, "exclusive"),
+	    "process and service exclusive");
+	c = load("[node a]\nurl = http://h:1/cimom\n"
+	    "stream-url = http://{host}/{token}/{title}\n", &errs, &warns);
+	ok(c == NULL && strstr(errs.data, "query part") != NULL,
+	    "token in stream path refused");
+
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	snprintf(cmd, sizeof(cmd), "[node a]\nurl = http://h:1/cimom\n"
+	    "process = p\ncommand = %s\n", big);
+	c = load(cmd, &errs, &warns);
+	ok(c == NULL && has_err(&errs, 4, "longer"), "over-long line");
+
+	buf_reset(&errs);
+	ok(conf_load("/nonexistent/cimheadd.conf", &errs, &warns) == NULL &&
+	    strstr(errs.data, "/nonexistent/cimheadd.conf:0:") != NULL,
+	    "missing file");
+
+	buf_release(&errs);
+	buf_release(&warns);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	if (system(cmd) != 0)
+		diag("cleanup failed");
+	return (tap_done());
+}

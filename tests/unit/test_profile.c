@@ -1,0 +1,192 @@
+/*
+ * test_profile.c: the load formulas on known counter sequences (including
+ * counter wrap, timestamps going backwards, zero bandwidth and values past
+ * 2^53), the WQL the daemon sends, and how replies fold into a reading.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "cimhead.h"
+#include "tap.h"
+
+static int
+near(double a, double b)
+{
+	return (fabs(a - b) < 1e-6);
+}
+
+static struct cim_instance *
+inst(const char *cls, const char *k1, const char *v1, const char *k2,
+    const char *v2, const char *k3, const char *v3)
+{
+	struct cim_instance	*in = cim_instance_new(cls);
+
+	if (k1 != NULL)
+		cim_instance_add(in, k1, CIM_T_STRING, v1);
+	if (k2 != NULL)
+		cim_instance_add(in, k2, CIM_T_UINT64, v2);
+	if (k3 != NULL)
+		cim_instance_add(in, k3, CIM_T_UINT64, v3);
+	return (in);
+}
+
+int
+main(void)
+{
+	struct profile_cpu_raw	 a, b;
+	struct profile_net_raw	 na, nb;
+	struct profile_reading	 rd;
+	struct wbem_result	*r;
+	struct cim_instance	*in;
+	char			 wql[512];
+	double			 v = -1;
+
+	/* CPU: 100 * (1 - didle / dtime) */
+	a = (struct profile_cpu_raw){ .ppt = 1000000, .ts = 2000000,
+	    .at_ms = 1000 };
+	b = (struct profile_cpu_raw){ .ppt = 1750000, .ts = 3000000,
+	    .at_ms = 2000 };
+	ok(profile_cpu(&a, &b, 60000, 0, 0, &v) == 0 && near(v, 25),
+	    "cpu 25%% from idle 0.75 of the interval (%g)", v);
+	b.ppt = 1000000;
+	ok(profile_cpu(&a, &b, 60000, 0, 0, &v) == 0 && near(v, 100),
+	    "no idle time: 100%%");
+	b.ppt = 3000000;
+	ok(profile_cpu(&a, &b, 60000, 0, 0, &v) == 0 && near(v, 0),
+	    "idle beyond the interval clamps to 0");
+	/* Values past 2^53 keep their precision in the delta. */
+	a = (struct profile_cpu_raw){ .ppt = 18000000000000000000ull,
+	    .ts = 18000000000000001000ull, .at_ms = 1 };
+	b = (struct profile_cpu_raw){ .ppt = 18000000000000000100ull,
+	    .ts = 18000000000000001400ull, .at_ms = 2 };
+	ok(profile_cpu(&a, &b, 60000, 0, 0, &v) == 0 && near(v, 75),
+	    "uint64 counters past 2^53: 75%% (%g)", v);
+	/* Counter wrap: fall back to the formatted figure. */
+	b.ppt = 5;
+	ok(profile_cpu(&a, &b, 60000, 1, 42, &v) == 0 && near(v, 42),
+	    "counter went down: formatted fallback");
+	ok(profile_cpu(&a, &b, 60000, 0, 0, &v) == -1,
+	    "counter went down, no fallback: unknown, not garbage");
+	b.ppt = a.ppt + 10;
+	b.ts = a.ts - 10;
+	ok(profile_cpu(&a, &b, 60000, 1, 7, &v) == 0 && near(v, 7),
+	    "timestamp went backwards: fallback");
+	b.ts = a.ts;
+	ok(profile_cpu(&a, &b, 60000, 0, 0, &v) == -1,
+	    "timestamp unchanged: no division by zero");
+	b.ts = a.ts + 1000;
+	b.at_ms = a.at_ms + 61000;
+	ok(profile_cpu(&a, &b, 60000, 1, 33, &v) == 0 && near(v, 33),
+	    "previous sample older than the window: fallback");
+	ok(profile_cpu(NULL, &b, 60000, 1, 150, &v) == 0 && near(v, 100),
+	    "first contact: formatted, clamped to 100");
+	ok(profile_cpu(NULL, NULL, 60000, 0, 0, &v) == -1, "nothing: unknown");
+
+	ok(profile_mem(8000, 2000, &v) == 0 && near(v, 75), "memory 75%%");
+	ok(profile_mem(0, 0, &v) == -1, "total 0: unknown");
+	ok(profile_mem(1000, 5000, &v) == 0 && near(v, 0),
+	    "available > total: 0, not negative");
+
+	ok(profile_net_rate(1250000, 100000000, &v) == 0 && near(v, 10),
+	    "10 MB/s... 1.25 MB/s on 100 Mbit/s = 10%%");
+	ok(profile_net_rate(1250000, 0, &v) == -1, "zero bandwidth: unknown");
+	na = (struct profile_net_raw){ .bytes = 1000000, .perftime = 10000000,
+	    .freq = 10000000, .bandwidth = 80000000, .nifs = 1, .at_ms = 0 };
+	nb = na;
+	nb.bytes += 5000000;
+	nb.perftime += 20000000;	/* two seconds */
+	nb.at_ms = 2000;
+	ok(profile_net(&na, &nb, 60000, &v) == 0 && near(v, 25),
+	    "raw net: 2.5 MB/s on 80 Mbit/s = 25%% (%g)", v);
+	nb.bytes = 10;
+	ok(profile_net(&na, &nb, 60000, &v) == -1, "byte counter wrapped");
+	nb.bytes = na.bytes + 10;
+	nb.perftime = na.perftime - 1;
+	ok(profile_net(&na, &nb, 60000, &v) == -1, "perf time backwards");
+	nb.perftime = na.perftime + 10;
+	nb.bandwidth = 0;
+	ok(profile_net(&na, &nb, 60000, &v) == -1, "raw, zero bandwidth");
+	nb.bandwidth = na.bandwidth;
+	nb.nifs = 2;
+	ok(profile_net(&na, &nb, 60000, &v) == -1, "interface set changed");
+
+	ok(profile_iface_is_pseudo("isatap.{1234}"), "isatap is pseudo");
+	ok(profile_iface_is_pseudo("Teredo Tunneling Pseudo-Interface"),
+	    "teredo is pseudo");
+	ok(profile_iface_is_pseudo("Software Loopback Interface 1"),
+	    "loopback is pseudo");
+	ok(!profile_iface_is_pseudo("Intel[R] PRO_1000 MT Network Connection"),
+	    "a NIC is real");
+
+	ok(profile_query_wql(PQ_CPU_RAW, NULL, wql, sizeof(wql)) == 0 &&
+	    strstr(wql, "Win32_PerfRawData_PerfOS_Processor WHERE Name = "
+	    "\"_Total\"") != NULL, "cpu query, double quotes");
+	ok(profile_query_wql(PQ_PROCESS, "vod.exe", wql, sizeof(wql)) == 0,
+	    "process query");
+	is_str(wql, "SELECT Handle, Caption FROM Win32_Process WHERE "
+	    "Caption = \"vod.exe\"", "process query text");
+	ok(profile_query_wql(PQ_PROCESS, "a\" OR \"1\"=\"1", wql,
+	    sizeof(wql)) == -1, "a quote in the name cannot inject WQL");
+
+	/* Folding replies into a reading. */
+	memset(&rd, 0, sizeof(rd));
+	r = wbem_result_new(WBEM_R_INSTANCES);
+	wbem_result_add_instance(r, inst("Win32_PerfRawData_PerfOS_Processor",
+	    "Name", "0", "PercentProcessorTime", "5", "Timestamp_Sys100NS",
+	    "6"));
+	wbem_result_add_instance(r, inst("Win32_PerfRawData_PerfOS_Processor",
+	    "Name", "_Total", "PercentProcessorTime", "18446744073709551000",
+	    "Timestamp_Sys100NS", "18446744073709551615"));
+	ok(profile_absorb(PQ_CPU_RAW, r, &rd, 77) == 0 && rd.has_cpu_raw &&
+	    rd.cpu_raw.ppt == 18446744073709551000ull &&
+	    rd.cpu_raw.ts == 18446744073709551615ull && rd.cpu_raw.at_ms == 77,
+	    "cpu raw: the _Total instance, exact uint64");
+	wbem_result_free(r);
+
+	r = wbem_result_new(WBEM_R_INSTANCES);
+	wbem_result_add_instance(r, inst("Win32_PerfRawData_PerfOS_Processor",
+	    "Name", "_Total", "PercentProcessorTime", "12x", NULL, NULL));
+	memset(&rd, 0, sizeof(rd));
+	ok(profile_absorb(PQ_CPU_RAW, r, &rd, 0) == -1 && !rd.has_cpu_raw,
+	    "garbage counter: malformed");
+	wbem_result_free(r);
+
+	r = wbem_result_new(WBEM_R_INSTANCES);
+	wbem_result_add_instance(r, inst("X", "Name", "eth0",
+	    "BytesTotalPersec", "1000", "CurrentBandwidth", "1000000"));
+	wbem_result_add_instance(r, inst("X", "Name", "isatap.{x}",
+	    "BytesTotalPersec", "999999", "CurrentBandwidth", "100000"));
+	wbem_result_add_instance(r, inst("X", "Name", "eth1",
+	    "BytesTotalPersec", "500", "CurrentBandwidth", "1000000"));
+	ok(profile_absorb(PQ_NET_FMT, r, &rd, 0) == 0 &&
+	    rd.net_fmt_bytes == 1500 && rd.net_fmt_bw == 2000000 &&
+	    rd.net_fmt_nifs == 2, "net: summed over real interfaces only");
+	wbem_result_free(r);
+
+	r = wbem_result_new(WBEM_R_INSTANCES);
+	ok(profile_absorb(PQ_PROCESS, r, &rd, 0) == 0 && rd.has_process &&
+	    !rd.process_running, "no Win32_Process instance: missing");
+	in = inst("Win32_Process", "Caption", "vod.exe", NULL, NULL, NULL,
+	    NULL);
+	cim_instance_add(in, "Handle", CIM_T_STRING, "4242");
+	wbem_result_add_instance(r, in);
+	ok(profile_absorb(PQ_PROCESS, r, &rd, 0) == 0 && rd.process_running &&
+	    strcmp(rd.process_handle, "4242") == 0, "process found");
+	wbem_result_free(r);
+
+	r = wbem_result_new(WBEM_R_INSTANCES);
+	wbem_result_add_instance(r, inst("Win32_Service", "State", "Stopped",
+	    NULL, NULL, NULL, NULL));
+	ok(profile_absorb(PQ_SERVICE, r, &rd, 0) == 0 && !rd.process_running,
+	    "service stopped");
+	wbem_result_free(r);
+
+	r = wbem_result_new(WBEM_R_INSTANCES);
+	wbem_result_add_instance(r, inst("Win32_ComputerSystem", "Name", "N",
+	    "TotalPhysicalMemory", "0", NULL, NULL));
+	ok(profile_absorb(PQ_TOTAL, r, &rd, 0) == -1, "total memory 0 refused");
+	wbem_result_free(r);
+	return (tap_done());
+}
