@@ -39,6 +39,8 @@ struct cli {
 	enum cli_format		 format;
 	int			 verbose;
 	int			 no_trailers;
+	int			 allow_unencrypted;
+	unsigned		 max_elements;
 };
 
 enum {
@@ -53,6 +55,8 @@ enum {
 	OPT_MAX_RESPONSE,
 	OPT_NO_TRAILERS,
 	OPT_PASSWORD,
+	OPT_ALLOW_UNENCRYPTED,
+	OPT_MAX_ELEMENTS,
 };
 
 static const struct option cli_longopts[] = {
@@ -67,6 +71,8 @@ static const struct option cli_longopts[] = {
 	{ "auth",		required_argument, NULL, OPT_AUTH },
 	{ "max-response",	required_argument, NULL, OPT_MAX_RESPONSE },
 	{ "no-trailers",	no_argument,	   NULL, OPT_NO_TRAILERS },
+	{ "allow-unencrypted", no_argument, NULL, OPT_ALLOW_UNENCRYPTED },
+	{ "max-elements",	required_argument, NULL, OPT_MAX_ELEMENTS },
 	{ "verbose",		no_argument,	   NULL, 'v' },
 	{ "help",		no_argument,	   NULL, 'h' },
 	{ "version",		no_argument,	   NULL, 'V' },
@@ -98,6 +104,8 @@ usage(FILE *fp)
 "      --namespace NS        CIM namespace (default root/cimv2)\n"
 "      --format F            json (default) or text\n"
 "      --no-trailers         do not ask for HTTP trailers (CIM-XML)\n"
+"      --allow-unencrypted   WS-Man over plain http (credentials in clear)\n"
+"      --max-elements N      WS-Man items per Enumerate/Pull (32)\n"
 "  -v, --verbose             show the HTTP exchange on stderr (twice: bodies)\n"
 "  -h, --help                this text\n"
 "  -V, --version             the version\n"
@@ -399,6 +407,16 @@ main(int argc, char *argv[])
 		case OPT_NO_TRAILERS:
 			o.no_trailers = 1;
 			break;
+		case OPT_ALLOW_UNENCRYPTED:
+			o.allow_unencrypted = 1;
+			break;
+		case OPT_MAX_ELEMENTS:
+			if (parse_long_range(optarg, 1, WSMAN_MAX_ELEMENTS_MAX,
+			    &l) == -1)
+				usage_error("--max-elements: 1 to %d: %s",
+				    WSMAN_MAX_ELEMENTS_MAX, optarg);
+			o.max_elements = (unsigned)l;
+			break;
 		case 'v':
 			o.verbose++;
 			break;
@@ -463,6 +481,8 @@ main(int argc, char *argv[])
 	t.max_response = o.max_response;
 	t.want_trailers = !o.no_trailers;
 	t.verbose = o.verbose > 0;
+	t.allow_unencrypted = o.allow_unencrypted;
+	t.max_elements = o.max_elements;
 
 	memset(&req, 0, sizeof(req));
 	req.ns = t.ns;

@@ -446,6 +446,9 @@ print_error(FILE *fp, enum cli_format fmt, const struct wbem_error *err)
 	if (err->http_status != 0)
 		json_object_set_new(e, "http_status",
 		    json_integer(err->http_status));
+	if (err->wsman_code[0] != '\0')
+		json_object_set_new(e, "wsman_code",
+		    print_string(err->wsman_code));
 	top = json_object();
 	json_object_set_new(top, "error", e);
 	rc = print_json(fp, top, &nt);

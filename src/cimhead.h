@@ -465,7 +465,11 @@ struct wbem_target {
 	size_t		 max_response;
 	int		 want_trailers;	/* CIM-XML: TE: trailers (default on) */
 	int		 verbose;
+	int		 allow_unencrypted; /* WS-Man on plain http (warns) */
+	unsigned	 max_inflight;	/* WS-Man ops per url+user; 0: 15 */
+	unsigned	 max_elements;	/* WS-Man items per Pull; 0: 32 */
 };
+#define WBEM_WSMAN_MAX_INFLIGHT	15	/* what older WinRM allows per user */
 struct wbem_call;
 /*
  * Called exactly once per wbem_start: with res non-NULL on success (the
@@ -482,7 +486,88 @@ struct wbem_result *wbem_run(const struct wbem_target *,
 		    const struct wbem_request *, struct wbem_error *);
 
 /* ---- wsman.c: WS-Management codec as WinRM speaks it; pure ------------- */
-/* (owned by the WS-Man work) */
+/*
+ * One WBEM operation over WS-Management is a short conversation: Get or
+ * Invoke is one message; an enumeration is Enumerate, then Pull until the
+ * end of the sequence (Release if abandoned).  wbem.c drives it with a
+ * struct wsman_state: encode_request, then decode_response per reply; while
+ * !st.done, encode_pull and post again.  Every message gets a fresh
+ * MessageID from the caller ("uuid:..."; wsman_format_msgid makes one from
+ * 16 random bytes) and the reply must relate to it.
+ */
+#define WSMAN_CONTENT_TYPE		"application/soap+xml;charset=UTF-8"
+#define WSMAN_MAX_ELEMENTS_DEFAULT	32
+#define WSMAN_MAX_ELEMENTS_MAX		1000
+#define WSMAN_MAX_ENVELOPE_DEFAULT	153600	/* any WinRM takes 150 KiB */
+#define WSMAN_TIMEOUT_DEFAULT_MS	60000
+#define WSMAN_MSGID_LEN			42	/* "uuid:" + 36 + NUL */
+
+struct wsman_opts {
+	const char	*endpoint;	/* a:To, http[s]://host:port/wsman */
+	unsigned	 max_elements;	/* items per Enumerate/Pull; 0: 32 */
+	size_t		 max_envelope;	/* w:MaxEnvelopeSize; 0: default */
+	unsigned	 timeout_ms;	/* w:OperationTimeout; 0: 60 s */
+	const char	*locale;	/* w:Locale xml:lang; NULL: not sent */
+	size_t		 max_bytes;	/* reply parse cap; 0: default */
+};
+
+enum wsman_msg {
+	WSMAN_MSG_NONE = 0,
+	WSMAN_MSG_ENUMERATE,
+	WSMAN_MSG_PULL,
+	WSMAN_MSG_RELEASE,
+	WSMAN_MSG_GET,
+	WSMAN_MSG_INVOKE,
+};
+const char	*wsman_msg_name(enum wsman_msg);
+
+/* What one operation keeps between its messages; strings owned here. */
+struct wsman_state {
+	enum wbem_op	 op;
+	enum wsman_msg	 sent;		/* the message encoded last */
+	char		*resource_uri;
+	char		*ns;
+	char		*classname;	/* of fragment items; "": unknown */
+	char		*method;	/* INVOKE */
+	char		*context;	/* EnumerationContext to Pull/Release */
+	int		 done;		/* the operation has its whole answer */
+	unsigned	 nreplies;
+	unsigned	 ntimedout;	/* Pulls in a row that timed out */
+};
+#define WSMAN_PULL_TIMEOUTS_MAX	8	/* w:TimedOut Pulls retried in a row */
+void	wsman_state_init(struct wsman_state *);
+void	wsman_state_clear(struct wsman_state *);	/* frees, re-inits */
+
+/* "uuid:xxxxxxxx-..." (version 4) from 16 random bytes; WSMAN_MSGID_LEN. */
+void	wsman_format_msgid(const unsigned char rnd[16], char *out,
+	    size_t outlen);
+
+/*
+ * The first message of req (Enumerate, Get or Invoke) into body, and st
+ * set up for the rest.  GET_CLASS and non-WQL queries are WBEM_E_USAGE.
+ */
+int	wsman_encode_request(const struct wbem_request *req,
+	    const struct wsman_opts *, const char *msgid,
+	    struct wsman_state *st, struct buf *body, struct wbem_error *);
+/* Pull / Release of st->context; -1 (WBEM_E_USAGE) when there is none. */
+int	wsman_encode_pull(const struct wsman_opts *, struct wsman_state *,
+	    const char *msgid, struct buf *body, struct wbem_error *);
+int	wsman_encode_release(const struct wsman_opts *, struct wsman_state *,
+	    const char *msgid, struct buf *body, struct wbem_error *);
+/*
+ * Decodes the reply to the message st->sent (msgid is its MessageID).
+ * status is the HTTP status.  On 0, the items are appended to *resp
+ * (created when NULL; the caller owns it) and st->done / st->context say
+ * whether to Pull (a Pull that timed out with no items, w:TimedOut, is
+ * such a reply: the context stays valid).  On -1, err is filled:
+ * WBEM_E_CIM for a SOAP fault, WBEM_E_AUTH for 401/403, WBEM_E_TOOBIG
+ * for 413, WBEM_E_PROTOCOL for a reply that is not one (bad XML,
+ * RelatesTo mismatch, wrong shape), WBEM_E_HTTP for other statuses;
+ * st->context is left as it was so an enumeration can still be Released.
+ */
+int	wsman_decode_response(struct wsman_state *, const struct wsman_opts *,
+	    long status, const char *body, size_t len, const char *msgid,
+	    struct wbem_result **resp, struct wbem_error *);
 
 
 /* ---- cimheadd: conf.c, profile.c, node.c, policy.c, dispatch.c ---------- */

@@ -10,8 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <event2/event.h>
+#include <openssl/rand.h>
 
 #include "cimhead.h"
 
@@ -29,13 +31,50 @@ struct wbem_call {
 	struct wbem_request	 req;
 	char			*ns, *classname, *method, *query, *lang;
 	struct cim_path		*path;
+
+	/* WS-Man: one operation is Enumerate, Pull..., or Get, or Invoke */
+	struct wsman_state	 ws;
+	struct wsman_opts	 wo;
+	struct wbem_result	*partial;	/* items so far */
+	char			 msgid[WSMAN_MSGID_LEN];
+	struct buf		 first;		/* first message, while queued */
+	char			*url, *user, *password, *cacert;
+	enum http_auth		 auth;
+	int			 insecure, verbose;
+	uint64_t		 deadline;	/* mono_ms, 0: none */
+	unsigned		 max_inflight;
+	struct wbem_slot	*slot;		/* counted in slot->inflight */
+	struct wbem_slot	*waiting;	/* queued on this slot */
+	struct wbem_call	*wait_next;
+	struct event		*wait_timer;	/* queue deadline; late errors */
 };
+
+/*
+ * WS-Man operations in flight per target (url + user), and the calls
+ * queued behind the bound: WinRM counts operations per user (15 on older
+ * versions) and refuses the rest with w:QuotaLimit, so we wait instead.
+ */
+struct wbem_slot {
+	struct wbem_slot	*next;
+	struct http_ctx		*ctx;
+	char			*key;
+	unsigned		 inflight;
+	struct wbem_call	*wait_head, *wait_tail;
+};
+static struct wbem_slot	*wbem_slots;
+
+/* A Release sent for a context we abandon: nobody waits for its answer. */
+#define WBEM_RELEASE_TIMEOUT_MS	5000
 
 static void	wbem_http_cb(const struct http_response *,
 		    const struct wbem_error *, void *);
 static void	wbem_defer_cb(evutil_socket_t, short, void *);
 static void	wbem_run_cb(struct wbem_result *, const struct wbem_error *,
 		    void *);
+static void	wbem_wait_cb(evutil_socket_t, short, void *);
+static void	wbem_release_cb(const struct http_response *,
+		    const struct wbem_error *, void *);
+static void	wbem_wsman_detach(struct wbem_call *);
 
 /* CIM-XML MESSAGE IDs: unique within the process, hence within any ctx. */
 static unsigned	wbem_msgid;
@@ -85,6 +124,21 @@ wbem_call_free(struct wbem_call *c)
 	free(c->query);
 	free(c->lang);
 	cim_path_free(c->path);
+	if (c->wait_timer != NULL)
+		event_free(c->wait_timer);
+	wsman_state_clear(&c->ws);
+	wbem_result_free(c->partial);
+	buf_release(&c->first);
+	free(c->url);
+	free(c->user);
+	free(c->cacert);
+	if (c->password != NULL) {
+		volatile char *p = c->password;
+
+		while (*p != '\0')
+			*p++ = '\0';
+		free(c->password);
+	}
 	free(c);
 }
 
@@ -97,6 +151,8 @@ wbem_finish(struct wbem_call *c, struct wbem_result *res,
 	void		*arg = c->arg;
 	struct wbem_error e = *err;
 
+	if (c->proto == WBEM_PROTO_WSMAN)
+		wbem_wsman_detach(c);
 	wbem_call_free(c);
 	cb(res, &e, arg);
 }
@@ -188,6 +244,369 @@ out:
 	return (rc);
 }
 
+/* ---- WS-Management --------------------------------------------------- */
+
+static int
+wbem_wsman_msgid(char *out, size_t outlen, struct wbem_error *err)
+{
+	unsigned char	rnd[16];
+
+	if (RAND_bytes(rnd, sizeof(rnd)) != 1) {
+		wbem_error_set(err, WBEM_E_TRANSPORT, 0, NULL,
+		    "no random bytes for a WS-Management MessageID");
+		return (-1);
+	}
+	wsman_format_msgid(rnd, out, outlen);
+	return (0);
+}
+
+/*
+ * The server's OperationTimeout: a little less than what is left of our
+ * deadline, so a stalled WMI query ends in a w:TimedOut fault (after which
+ * a Pull is simply retried) rather than in our HTTP timeout.
+ */
+static void
+wbem_wsman_optimeout(struct wbem_call *c)
+{
+	uint64_t	now, left;
+
+	if (c->deadline == 0)
+		return;
+	now = mono_ms();
+	left = c->deadline > now ? (c->deadline - now) * 4 / 5 : 0;
+	c->wo.timeout_ms = left < 500 ? 500 : (unsigned)left;
+}
+
+/* Posts one message of the conversation with what is left of the deadline. */
+static int
+wbem_wsman_post(struct wbem_call *c, const struct buf *body,
+    struct wbem_error *err)
+{
+	struct http_request	 hr;
+	uint64_t		 now;
+	unsigned		 left = 0;
+
+	if (c->deadline != 0) {
+		if ((now = mono_ms()) >= c->deadline) {
+			wbem_error_set(err, WBEM_E_TIMEOUT, 0, "timeout",
+			    "WS-Management operation deadline passed");
+			return (-1);
+		}
+		left = (unsigned)(c->deadline - now);
+	}
+	memset(&hr, 0, sizeof(hr));
+	hr.url = c->url;
+	hr.content_type = WSMAN_CONTENT_TYPE;
+	hr.body = body->data;
+	hr.body_len = body->len;
+	hr.user = c->user;
+	hr.password = c->password;
+	hr.auth = c->auth;
+	hr.cacert = c->cacert;
+	hr.insecure = c->insecure;
+	hr.timeout_ms = left;
+	hr.max_response = c->max_response;
+	hr.verbose = c->verbose;
+	log_debug("wbem: WS-Man %s %s on %s", wsman_msg_name(c->ws.sent),
+	    c->ws.resource_uri, c->url);
+	if ((c->xfer = http_post(c->ctx, &hr, wbem_http_cb, c)) == NULL) {
+		wbem_error_set(err, WBEM_E_USAGE, 0, NULL,
+		    "cannot start an HTTP request to %s", c->url);
+		return (-1);
+	}
+	return (0);
+}
+
+static void
+wbem_release_cb(const struct http_response *resp,
+    const struct wbem_error *err, void *arg)
+{
+	/* best effort: WinRM drops an idle context on its own anyway */
+}
+
+/* Releases the enumeration context the server still holds for c, if any. */
+static void
+wbem_wsman_release(struct wbem_call *c)
+{
+	struct http_request	 hr;
+	struct wbem_error	 err;
+	struct buf		 b;
+
+	if (c->ws.context == NULL)
+		return;
+	buf_init(&b, 0);
+	if (wbem_wsman_msgid(c->msgid, sizeof(c->msgid), &err) == 0 &&
+	    wsman_encode_release(&c->wo, &c->ws, c->msgid, &b, &err) == 0) {
+		memset(&hr, 0, sizeof(hr));
+		hr.url = c->url;
+		hr.content_type = WSMAN_CONTENT_TYPE;
+		hr.body = b.data;
+		hr.body_len = b.len;
+		hr.user = c->user;
+		hr.password = c->password;
+		hr.auth = c->auth;
+		hr.cacert = c->cacert;
+		hr.insecure = c->insecure;
+		hr.timeout_ms = WBEM_RELEASE_TIMEOUT_MS;
+		hr.verbose = c->verbose;
+		log_debug("wbem: WS-Man Release on %s", c->url);
+		(void)http_post(c->ctx, &hr, wbem_release_cb, NULL);
+	}
+	buf_release(&b);
+}
+
+static struct wbem_slot *
+wbem_slot_get(struct http_ctx *ctx, const char *url, const char *user)
+{
+	struct wbem_slot	*s;
+	struct buf		 key;
+
+	buf_init(&key, 0);
+	buf_printf(&key, "%s\n%s", url, user != NULL ? user : "");
+	for (s = wbem_slots; s != NULL; s = s->next)
+		if (s->ctx == ctx && strcmp(s->key, key.data) == 0) {
+			buf_release(&key);
+			return (s);
+		}
+	s = xcalloc(1, sizeof(*s));
+	s->ctx = ctx;
+	s->key = buf_steal(&key, NULL);
+	s->next = wbem_slots;
+	wbem_slots = s;
+	return (s);
+}
+
+static void
+wbem_slot_gc(struct wbem_slot *s)
+{
+	struct wbem_slot	**pp;
+
+	if (s->inflight != 0 || s->wait_head != NULL)
+		return;
+	for (pp = &wbem_slots; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == s) {
+			*pp = s->next;
+			break;
+		}
+	free(s->key);
+	free(s);
+}
+
+/*
+ * Starts the queued calls that now fit.  A call whose first post fails
+ * hears of it from the loop (its timer), so no callback runs in here; a
+ * post fails when the http context is going away, and then every call
+ * still queued on it fails the same way instead of waiting for a place
+ * that will never come.
+ */
+static void
+wbem_slot_kick(struct wbem_slot *s)
+{
+	struct wbem_call	*w;
+	int			 dead = 0;
+
+	while ((w = s->wait_head) != NULL &&
+	    (dead || s->inflight < w->max_inflight)) {
+		s->wait_head = w->wait_next;
+		if (s->wait_head == NULL)
+			s->wait_tail = NULL;
+		w->wait_next = NULL;
+		w->waiting = NULL;
+		evtimer_del(w->wait_timer);
+		wbem_error_clear(&w->early);
+		if (dead) {
+			wbem_error_set(&w->early, WBEM_E_CANCELLED, 0,
+			    "cancelled", "the HTTP context was closed");
+			event_active(w->wait_timer, EV_TIMEOUT, 1);
+			continue;
+		}
+		w->slot = s;
+		s->inflight++;
+		if (wbem_wsman_post(w, &w->first, &w->early) == -1) {
+			w->slot = NULL;
+			s->inflight--;
+			event_active(w->wait_timer, EV_TIMEOUT, 1);
+			dead = 1;
+		}
+		buf_release(&w->first);
+	}
+	wbem_slot_gc(s);
+}
+
+/* Gives back c's place (or leaves the queue) before c goes. */
+static void
+wbem_wsman_detach(struct wbem_call *c)
+{
+	struct wbem_slot	*s;
+	struct wbem_call	**pp;
+
+	if ((s = c->waiting) != NULL) {
+		for (pp = &s->wait_head; *pp != NULL; pp = &(*pp)->wait_next)
+			if (*pp == c) {
+				*pp = c->wait_next;
+				break;
+			}
+		s->wait_tail = NULL;
+		for (pp = &s->wait_head; *pp != NULL; pp = &(*pp)->wait_next)
+			s->wait_tail = *pp;
+		c->waiting = NULL;
+		wbem_slot_gc(s);
+	}
+	if ((s = c->slot) != NULL) {
+		c->slot = NULL;
+		s->inflight--;
+		wbem_slot_kick(s);
+	}
+}
+
+/* The queue deadline passed, or a queued call's first post failed. */
+static void
+wbem_wait_cb(evutil_socket_t fd, short events, void *arg)
+{
+	struct wbem_call	*c = arg;
+	struct wbem_error	 err;
+
+	if (c->waiting != NULL) {
+		wbem_error_set(&err, WBEM_E_TIMEOUT, 0, "timeout",
+		    "deadline passed while waiting for one of the %u "
+		    "WS-Management operations allowed at once on %s",
+		    c->max_inflight, c->url);
+		wbem_finish(c, NULL, &err);
+		return;
+	}
+	wbem_finish(c, NULL, &c->early);
+}
+
+/*
+ * WS-Man: checks the URL, encodes the first message, and posts it or
+ * queues it behind the per-target bound.  -1 with err filled.
+ */
+static int
+wbem_wsman_start(struct wbem_call *c, const struct wbem_target *t,
+    const struct wbem_request *req, struct wbem_error *err)
+{
+	struct wbem_request	 r = *req;
+	struct wbem_slot	*s;
+	struct timeval		 tv;
+	uint64_t		 left, now;
+
+	if (strncasecmp(t->url, "https://", 8) != 0) {
+		if (strncasecmp(t->url, "http://", 7) != 0) {
+			wbem_error_set(err, WBEM_E_USAGE, 0, NULL,
+			    "WS-Management endpoint must be "
+			    "http[s]://host[:port]/wsman");
+			return (-1);
+		}
+		if (!t->allow_unencrypted) {
+			wbem_error_set(err, WBEM_E_USAGE, 0, NULL,
+			    "WS-Management over plain http sends credentials "
+			    "and data in the clear: use https (port 5986), or "
+			    "allow unencrypted traffic explicitly");
+			return (-1);
+		}
+		log_warn("wbem: WS-Management over plain http to %s: "
+		    "unencrypted", t->url);
+	}
+	c->url = xstrdup(t->url);
+	c->user = wbem_strdup0(t->user);
+	c->password = wbem_strdup0(t->password);
+	c->cacert = wbem_strdup0(t->cacert);
+	c->auth = t->auth;
+	c->insecure = t->insecure;
+	c->verbose = t->verbose;
+	c->max_inflight = t->max_inflight != 0 ? t->max_inflight :
+	    WBEM_WSMAN_MAX_INFLIGHT;
+	c->wo.endpoint = c->url;
+	c->wo.max_elements = t->max_elements;
+	c->wo.timeout_ms = t->timeout_ms;
+	c->wo.max_bytes = t->max_response;
+	if (t->timeout_ms != 0)
+		c->deadline = mono_ms() + t->timeout_ms;
+	wbem_wsman_optimeout(c);
+	if (r.ns == NULL)
+		r.ns = c->req.ns;
+	buf_init(&c->first, 0);
+	if (wbem_wsman_msgid(c->msgid, sizeof(c->msgid), err) == -1 ||
+	    wsman_encode_request(&r, &c->wo, c->msgid, &c->ws, &c->first,
+	    err) == -1)
+		return (-1);
+	if ((c->wait_timer = evtimer_new(http_ctx_base(c->ctx), wbem_wait_cb,
+	    c)) == NULL) {
+		wbem_error_set(err, WBEM_E_TRANSPORT, 0, NULL,
+		    "cannot create a timer");
+		return (-1);
+	}
+
+	s = wbem_slot_get(c->ctx, c->url, c->user);
+	if (s->inflight < c->max_inflight && s->wait_head == NULL) {
+		s->inflight++;
+		c->slot = s;
+		if (wbem_wsman_post(c, &c->first, err) == -1) {
+			c->slot = NULL;
+			s->inflight--;
+			wbem_slot_gc(s);
+			return (-1);
+		}
+		buf_release(&c->first);
+		return (0);
+	}
+	log_debug("wbem: %u WS-Man operations on %s: queued", s->inflight,
+	    c->url);
+	if (s->wait_tail != NULL)
+		s->wait_tail->wait_next = c;
+	else
+		s->wait_head = c;
+	s->wait_tail = c;
+	c->waiting = s;
+	if (c->deadline != 0) {
+		now = mono_ms();
+		left = c->deadline > now ? c->deadline - now : 0;
+		tv.tv_sec = (time_t)(left / 1000);
+		tv.tv_usec = (suseconds_t)(left % 1000 * 1000);
+		evtimer_add(c->wait_timer, &tv);
+	}
+	return (0);
+}
+
+/* A reply in the conversation: finish, or Pull the next batch. */
+static void
+wbem_wsman_reply(struct wbem_call *c, const struct http_response *resp,
+    const struct wbem_error *herr)
+{
+	struct wbem_result	*res;
+	struct wbem_error	 err;
+	struct buf		 b;
+
+	wbem_error_clear(&err);
+	if (resp == NULL) {
+		err = *herr;
+		goto fail;
+	}
+	if (wsman_decode_response(&c->ws, &c->wo, resp->status, resp->body,
+	    resp->body_len, c->msgid, &c->partial, &err) == -1)
+		goto fail;
+	if (c->ws.done) {
+		res = c->partial;
+		c->partial = NULL;
+		wbem_finish(c, res, &err);
+		return;
+	}
+	buf_init(&b, 0);
+	wbem_wsman_optimeout(c);
+	if (wbem_wsman_msgid(c->msgid, sizeof(c->msgid), &err) == 0 &&
+	    wsman_encode_pull(&c->wo, &c->ws, c->msgid, &b, &err) == 0 &&
+	    wbem_wsman_post(c, &b, &err) == 0) {
+		buf_release(&b);
+		return;
+	}
+	buf_release(&b);
+fail:
+	if (err.http_status == 0 && resp != NULL)
+		err.http_status = resp->status;
+	wbem_wsman_release(c);
+	wbem_finish(c, NULL, &err);
+}
+
 struct wbem_call *
 wbem_start(struct http_ctx *ctx, const struct wbem_target *t,
     const struct wbem_request *req, wbem_done_cb cb, void *arg)
@@ -218,8 +637,7 @@ wbem_start(struct http_ctx *ctx, const struct wbem_target *t,
 		rc = wbem_cimxml_start(c, t, req, &err);
 		break;
 	case WBEM_PROTO_WSMAN:
-		wbem_error_set(&err, WBEM_E_USAGE, 0, NULL,
-		    "WS-Management support is not built in this version");
+		rc = wbem_wsman_start(c, t, req, &err);
 		break;
 	}
 	if (rc == 0)
@@ -247,6 +665,10 @@ wbem_http_cb(const struct http_response *resp, const struct wbem_error *herr,
 	struct wbem_error	 err;
 
 	c->xfer = NULL;
+	if (c->proto == WBEM_PROTO_WSMAN) {
+		wbem_wsman_reply(c, resp, herr);
+		return;
+	}
 	if (resp == NULL) {
 		wbem_finish(c, NULL, herr);
 		return;
@@ -267,9 +689,7 @@ wbem_http_cb(const struct http_response *resp, const struct wbem_error *herr,
 		res = cimxml_decode_response(&c->req, &rep, &err);
 		break;
 	case WBEM_PROTO_WSMAN:
-		wbem_error_set(&err, WBEM_E_USAGE, 0, NULL,
-		    "WS-Management support is not built in this version");
-		break;
+		break;		/* wbem_wsman_reply has it */
 	}
 	if (res == NULL && err.kind == WBEM_E_NONE)
 		wbem_error_set(&err, WBEM_E_PROTOCOL, 0, NULL,

@@ -1,0 +1,908 @@
+/*
+ * test_wsman.c: the WS-Management codec.  Requests are parsed back with
+ * libxml2 and checked element by element (namespaces, actions, selectors,
+ * the Create_INPUT body); replies come from tests/fixtures/wsman, written
+ * from what WinRM sends, plus four real WinRM faults.
+ */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xpath.h>
+#include <libxml/xpathInternals.h>
+
+#include "cimhead.h"
+#include "tap.h"
+
+#define RT(n)	"uuid:00000000-0000-4000-8000-0000000000" n
+#define WMI	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/"
+#define SELECTOR_NAME \
+	"/s:Envelope/s:Header/w:SelectorSet/w:Selector[@Name='Name']"
+#define ENDPOINT "https://node1.example.net:5986/wsman"
+
+static char *
+slurp(const char *name, size_t *lenp)
+{
+	char		 path[1024];
+	const char	*top;
+	FILE		*f;
+	struct buf	 b;
+	char		 chunk[4096];
+	size_t		 n;
+
+	if ((top = getenv("top_srcdir")) == NULL)
+		top = "..";
+	snprintf(path, sizeof(path), "%s/tests/fixtures/wsman/%s", top, name);
+	if ((f = fopen(path, "rb")) == NULL) {
+		printf("# cannot open %s\n", path);
+		*lenp = 0;
+		return (xstrdup(""));
+	}
+	buf_init(&b, 0);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(&b, chunk, n);
+	fclose(f);
+	return (buf_steal(&b, lenp));
+}
+
+/* Decodes a fixture as the reply to st->sent with msgid. */
+static int
+decode_fixture(struct wsman_state *st, const char *name, long status,
+    const char *msgid, struct wbem_result **res, struct wbem_error *err)
+{
+	struct wsman_opts	 o = { .endpoint = ENDPOINT };
+	char			*body;
+	size_t			 len;
+	int			 rc;
+
+	body = slurp(name, &len);
+	rc = wsman_decode_response(st, &o, status, body, len, msgid, res, err);
+	free(body);
+	return (rc);
+}
+
+/* ---- requests parsed back ---------------------------------------------- */
+
+static xmlDoc			*req_doc;
+static xmlXPathContext		*req_xp;
+
+static int
+req_parse(const struct buf *b)
+{
+	xmlXPathFreeContext(req_xp);
+	xmlFreeDoc(req_doc);
+	req_xp = NULL;
+	req_doc = xmlReadMemory(b->data, (int)b->len, NULL, NULL,
+	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (req_doc == NULL)
+		return (-1);
+	req_xp = xmlXPathNewContext(req_doc);
+	xmlXPathRegisterNs(req_xp, BAD_CAST "s",
+	    BAD_CAST "http://www.w3.org/2003/05/soap-envelope");
+	xmlXPathRegisterNs(req_xp, BAD_CAST "a",
+	    BAD_CAST "http://schemas.xmlsoap.org/ws/2004/08/addressing");
+	xmlXPathRegisterNs(req_xp, BAD_CAST "n",
+	    BAD_CAST "http://schemas.xmlsoap.org/ws/2004/09/enumeration");
+	xmlXPathRegisterNs(req_xp, BAD_CAST "w",
+	    BAD_CAST "http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd");
+	xmlXPathRegisterNs(req_xp, BAD_CAST "pp", BAD_CAST WMI "Win32_Process");
+	xmlXPathRegisterNs(req_xp, BAD_CAST "ps", BAD_CAST WMI "Win32_Service");
+	return (0);
+}
+
+/* The string value of an XPath expression in the last parsed request. */
+static char	 xp_out[2048];
+
+static const char *
+xp(const char *expr)
+{
+	xmlXPathObject	*r;
+
+	xp_out[0] = '\0';
+	if (req_xp == NULL)
+		return (NULL);
+	if ((r = xmlXPathEvalExpression(BAD_CAST expr, req_xp)) == NULL)
+		return (NULL);
+	if (r->type == XPATH_NODESET && (r->nodesetval == NULL ||
+	    r->nodesetval->nodeNr == 0)) {
+		xmlXPathFreeObject(r);
+		return (NULL);
+	}
+	{
+		xmlChar *s = xmlXPathCastToString(r);
+
+		snprintf(xp_out, sizeof(xp_out), "%s", (const char *)s);
+		xmlFree(s);
+	}
+	xmlXPathFreeObject(r);
+	return (xp_out);
+}
+
+static void
+check_header(const char *what, const char *action, const char *uri,
+    const char *msgid)
+{
+	char	m[128];
+
+	snprintf(m, sizeof(m), "%s: a:To", what);
+	is_str(xp("/s:Envelope/s:Header/a:To"), ENDPOINT, "%s", m);
+	is_str(xp("/s:Envelope/s:Header/a:Action"), action, "%s: a:Action",
+	    what);
+	is_str(xp("string(/s:Envelope/s:Header/a:Action/@s:mustUnderstand)"),
+	    "true", "%s: a:Action mustUnderstand", what);
+	is_str(xp("/s:Envelope/s:Header/w:ResourceURI"), uri,
+	    "%s: w:ResourceURI", what);
+	is_str(xp("string(/s:Envelope/s:Header/w:ResourceURI/"
+	    "@s:mustUnderstand)"), "true", "%s: ResourceURI mustUnderstand",
+	    what);
+	is_str(xp("/s:Envelope/s:Header/a:ReplyTo/a:Address"),
+	    "http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous",
+	    "%s: a:ReplyTo anonymous", what);
+	is_str(xp("/s:Envelope/s:Header/a:MessageID"), msgid,
+	    "%s: a:MessageID", what);
+	is_str(xp("/s:Envelope/s:Header/w:MaxEnvelopeSize"), "153600",
+	    "%s: w:MaxEnvelopeSize", what);
+	is_str(xp("/s:Envelope/s:Header/w:OperationTimeout"), "PT60.000S",
+	    "%s: w:OperationTimeout", what);
+}
+
+static void
+test_encode(void)
+{
+	struct wsman_opts	 o = { .endpoint = ENDPOINT };
+	struct wsman_state	 st;
+	struct wbem_request	 req;
+	struct wbem_error	 err;
+	struct cim_path		*path;
+	struct cim_property	 params[3];
+	struct buf		 b;
+	const char		*plist[] = { "Name", "PercentProcessorTime",
+				    NULL };
+	const char		*badlist[] = { "Name,x FROM y", NULL };
+	unsigned char		 rnd[16];
+	char			 id[WSMAN_MSGID_LEN];
+	int			 i;
+
+	wsman_state_init(&st);
+	buf_init(&b, 0);
+
+	/* WQL query */
+	memset(&req, 0, sizeof(req));
+	req.op = WBEM_OP_QUERY;
+	req.ns = "root/cimv2";
+	req.query = "SELECT Name, Caption FROM Win32_Process WHERE Caption = "
+	    "'vod&stream.exe'";
+	ok(wsman_encode_request(&req, &o, RT("01"), &st, &b, &err) == 0,
+	    "encode WQL Enumerate");
+	ok(req_parse(&b) == 0, "WQL Enumerate is well-formed XML");
+	check_header("query",
+	    "http://schemas.xmlsoap.org/ws/2004/09/enumeration/Enumerate",
+	    WMI "*", RT("01"));
+	is_str(xp("/s:Envelope/s:Body/n:Enumerate/w:Filter"), req.query,
+	    "WQL text in w:Filter, escaped and back");
+	is_str(xp("string(/s:Envelope/s:Body/n:Enumerate/w:Filter/@Dialect)"),
+	    "http://schemas.microsoft.com/wbem/wsman/1/WQL", "WQL dialect");
+	ok(xp("/s:Envelope/s:Body/n:Enumerate/w:OptimizeEnumeration") != NULL,
+	    "w:OptimizeEnumeration");
+	is_str(xp("/s:Envelope/s:Body/n:Enumerate/w:MaxElements"), "32",
+	    "w:MaxElements default");
+	ok(xp("/s:Envelope/s:Header/w:SelectorSet") == NULL,
+	    "no SelectorSet on an enumeration");
+	ok(xp("/s:Envelope/s:Header/w:Locale") == NULL,
+	    "no Locale unless asked");
+	is_str(st.classname, "Win32_Process", "class taken from FROM");
+	is_int(st.sent, WSMAN_MSG_ENUMERATE, "state: Enumerate sent");
+
+	/* Pull and Release need a context */
+	buf_reset(&b);
+	ok(wsman_encode_pull(&o, &st, RT("02"), &b, &err) == -1 &&
+	    err.kind == WBEM_E_USAGE, "Pull without a context is refused");
+	st.context = xstrdup("uuid:CTX-1&2");
+	o.max_elements = 5;
+	buf_reset(&b);
+	ok(wsman_encode_pull(&o, &st, RT("02"), &b, &err) == 0, "encode Pull");
+	ok(req_parse(&b) == 0, "Pull is well-formed");
+	check_header("pull",
+	    "http://schemas.xmlsoap.org/ws/2004/09/enumeration/Pull",
+	    WMI "*", RT("02"));
+	is_str(xp("/s:Envelope/s:Body/n:Pull/n:EnumerationContext"),
+	    "uuid:CTX-1&2", "Pull carries the context");
+	is_str(xp("/s:Envelope/s:Body/n:Pull/n:MaxElements"), "5",
+	    "Pull n:MaxElements from the options");
+	buf_reset(&b);
+	ok(wsman_encode_release(&o, &st, RT("03"), &b, &err) == 0,
+	    "encode Release");
+	ok(req_parse(&b) == 0, "Release is well-formed");
+	is_str(xp("/s:Envelope/s:Header/a:Action"),
+	    "http://schemas.xmlsoap.org/ws/2004/09/enumeration/Release",
+	    "Release action");
+	is_str(xp("/s:Envelope/s:Body/n:Release/n:EnumerationContext"),
+	    "uuid:CTX-1&2", "Release carries the context");
+	o.max_elements = 0;
+
+	/* ENUM of a class */
+	memset(&req, 0, sizeof(req));
+	req.op = WBEM_OP_ENUM;
+	req.ns = "root\\cimv2";
+	req.classname = "Win32_PerfRawData_PerfOS_Processor";
+	buf_reset(&b);
+	o.locale = "en-US";
+	o.timeout_ms = 2500;
+	ok(wsman_encode_request(&req, &o, RT("04"), &st, &b, &err) == 0,
+	    "encode class Enumerate");
+	ok(req_parse(&b) == 0, "class Enumerate is well-formed");
+	is_str(xp("/s:Envelope/s:Header/w:ResourceURI"),
+	    WMI "Win32_PerfRawData_PerfOS_Processor",
+	    "class ResourceURI (backslash namespace made a URI)");
+	ok(xp("/s:Envelope/s:Body/n:Enumerate/w:Filter") == NULL,
+	    "no filter for a plain class enumeration");
+	is_str(xp("string(/s:Envelope/s:Header/w:Locale/@xml:lang)"), "en-US",
+	    "w:Locale when asked");
+	is_str(xp("/s:Envelope/s:Header/w:OperationTimeout"), "PT2.500S",
+	    "OperationTimeout from the options");
+	o.locale = NULL;
+	o.timeout_ms = 0;
+
+	/* ENUM with a property list becomes WQL */
+	req.proplist = plist;
+	buf_reset(&b);
+	ok(wsman_encode_request(&req, &o, RT("05"), &st, &b, &err) == 0 &&
+	    req_parse(&b) == 0, "encode Enumerate with a property list");
+	is_str(xp("/s:Envelope/s:Body/n:Enumerate/w:Filter"),
+	    "SELECT Name,PercentProcessorTime FROM "
+	    "Win32_PerfRawData_PerfOS_Processor", "property list as WQL");
+	req.proplist = badlist;
+	buf_reset(&b);
+	ok(wsman_encode_request(&req, &o, RT("05"), &st, &b, &err) == -1 &&
+	    err.kind == WBEM_E_USAGE, "a property name cannot inject WQL");
+	req.proplist = NULL;
+
+	/* ENUM_NAMES */
+	req.op = WBEM_OP_ENUM_NAMES;
+	req.classname = "Win32_Service";
+	buf_reset(&b);
+	ok(wsman_encode_request(&req, &o, RT("06"), &st, &b, &err) == 0 &&
+	    req_parse(&b) == 0, "encode EnumerateEPR");
+	is_str(xp("/s:Envelope/s:Body/n:Enumerate/w:EnumerationMode"),
+	    "EnumerateEPR", "names use EnumerationMode EnumerateEPR");
+
+	/* bad names */
+	req.op = WBEM_OP_ENUM;
+	req.classname = "Win32_Process/../x";
+	buf_reset(&b);
+	ok(wsman_encode_request(&req, &o, RT("07"), &st, &b, &err) == -1 &&
+	    err.kind == WBEM_E_USAGE, "bad class name refused");
+	req.classname = "Win32_Process";
+	req.ns = "root/../x";
+	ok(wsman_encode_request(&req, &o, RT("07"), &st, &b, &err) == -1 &&
+	    err.kind == WBEM_E_USAGE, "bad namespace refused");
+	req.ns = NULL;
+	req.op = WBEM_OP_GET_CLASS;
+	ok(wsman_encode_request(&req, &o, RT("07"), &st, &b, &err) == -1 &&
+	    err.kind == WBEM_E_USAGE, "GetClass refused");
+	req.op = WBEM_OP_QUERY;
+	req.query = "select * from CIM_Process";
+	req.query_lang = "DMTF:CQL";
+	ok(wsman_encode_request(&req, &o, RT("07"), &st, &b, &err) == -1 &&
+	    err.kind == WBEM_E_USAGE, "CQL refused");
+	req.query_lang = "wql";
+	buf_reset(&b);
+	ok(wsman_encode_request(&req, &o, RT("07"), &st, &b, &err) == 0,
+	    "query language 'wql' taken");
+	is_str(st.classname, "CIM_Process", "lower-case from");
+
+	/* Get with a SelectorSet */
+	memset(&req, 0, sizeof(req));
+	path = cim_path_new("root/cimv2", "Win32_Service");
+	cim_path_add_key(path, "Name", CIM_T_STRING, "vod\"stream<1>");
+	req.op = WBEM_OP_GET;
+	req.path = path;
+	buf_reset(&b);
+	ok(wsman_encode_request(&req, &o, RT("08"), &st, &b, &err) == 0,
+	    "encode Get");
+	ok(req_parse(&b) == 0, "Get is well-formed");
+	check_header("get",
+	    "http://schemas.xmlsoap.org/ws/2004/09/transfer/Get",
+	    WMI "Win32_Service", RT("08"));
+	is_str(xp(SELECTOR_NAME), "vod\"stream<1>",
+	    "Get selector, escaped and back");
+	is_str(xp("count(/s:Envelope/s:Body/*)"), "0", "Get body is empty");
+
+	/* instance Invoke: Win32_Service.StartService */
+	req.op = WBEM_OP_INVOKE;
+	req.method = "StartService";
+	buf_reset(&b);
+	ok(wsman_encode_request(&req, &o, RT("09"), &st, &b, &err) == 0 &&
+	    req_parse(&b) == 0, "encode instance Invoke");
+	check_header("startservice", WMI "Win32_Service/StartService",
+	    WMI "Win32_Service", RT("09"));
+	is_str(xp(SELECTOR_NAME), "vod\"stream<1>",
+	    "instance Invoke selector");
+	ok(xp("/s:Envelope/s:Body/ps:StartService_INPUT") != NULL,
+	    "StartService_INPUT in the class namespace");
+	cim_path_free(path);
+
+	/* static Invoke: Win32_Process.Create */
+	path = cim_path_new("root/cimv2", "Win32_Process");
+	memset(params, 0, sizeof(params));
+	params[0].name = xstrdup("CommandLine");
+	cim_value_init(&params[0].v, CIM_T_STRING);
+	cim_value_add(&params[0].v,
+	    "\"C:\\vod\\vodstream.exe\" --port 8080 & <x>");
+	params[1].name = xstrdup("CurrentDirectory");
+	cim_value_init(&params[1].v, CIM_T_STRING);
+	cim_value_add(&params[1].v, "C:\\vod");
+	params[2].name = xstrdup("ProcessStartupInformation");
+	cim_value_init(&params[2].v, CIM_T_OBJECT);
+	params[2].v.is_null = 1;
+	req.path = path;
+	req.method = "Create";
+	req.params = params;
+	req.nparams = 2;
+	buf_reset(&b);
+	ok(wsman_encode_request(&req, &o, RT("0A"), &st, &b, &err) == 0 &&
+	    req_parse(&b) == 0, "encode static Invoke");
+	check_header("create", WMI "Win32_Process/Create", WMI "Win32_Process",
+	    RT("0A"));
+	ok(xp("/s:Envelope/s:Header/w:SelectorSet") == NULL,
+	    "static Invoke has no SelectorSet");
+	is_str(xp("/s:Envelope/s:Body/pp:Create_INPUT/pp:CommandLine"),
+	    "\"C:\\vod\\vodstream.exe\" --port 8080 & <x>",
+	    "p:CommandLine escaped and back");
+	is_str(xp("/s:Envelope/s:Body/pp:Create_INPUT/pp:CurrentDirectory"),
+	    "C:\\vod", "p:CurrentDirectory");
+	req.nparams = 3;
+	buf_reset(&b);
+	ok(wsman_encode_request(&req, &o, RT("0A"), &st, &b, &err) == -1 &&
+	    err.kind == WBEM_E_USAGE, "embedded object parameter refused");
+	cim_property_clear(&params[0]);
+	cim_property_clear(&params[1]);
+	cim_property_clear(&params[2]);
+	cim_path_free(path);
+
+	/* a capped buffer fails cleanly */
+	buf_release(&b);
+	buf_init(&b, 100);
+	memset(&req, 0, sizeof(req));
+	req.op = WBEM_OP_ENUM;
+	req.classname = "Win32_Process";
+	ok(wsman_encode_request(&req, &o, RT("0B"), &st, &b, &err) == -1,
+	    "request over the buffer cap fails");
+
+	/* MessageIDs */
+	for (i = 0; i < 16; i++)
+		rnd[i] = (unsigned char)(0xff - i);
+	wsman_format_msgid(rnd, id, sizeof(id));
+	is_str(id, "uuid:FFFEFDFC-FBFA-49F8-B7F6-F5F4F3F2F1F0",
+	    "MessageID is a version-4 uuid");
+	is_int(strlen(id) + 1, WSMAN_MSGID_LEN, "MessageID length");
+
+	buf_release(&b);
+	wsman_state_clear(&st);
+}
+
+/* ---- replies ------------------------------------------------------------ */
+
+static const struct cim_property *
+prop(const struct cim_instance *i, const char *name)
+{
+	return (cim_instance_get(i, name));
+}
+
+static const char *
+ptype(const struct cim_instance *i, const char *name)
+{
+	const struct cim_property *p = prop(i, name);
+
+	return (p != NULL ? cim_type_name(p->v.type) : "(absent)");
+}
+
+static void
+test_enumeration(void)
+{
+	struct wsman_opts	 o = { .endpoint = ENDPOINT };
+	struct wsman_state	 st;
+	struct wbem_request	 req;
+	struct wbem_result	*res = NULL;
+	struct wbem_error	 err;
+	struct buf		 b;
+	const struct cim_instance *in;
+	const struct cim_property *p;
+
+	wsman_state_init(&st);
+	buf_init(&b, 0);
+	memset(&req, 0, sizeof(req));
+	req.op = WBEM_OP_QUERY;
+	req.query = "SELECT * FROM Win32_Process";
+	wsman_encode_request(&req, &o, RT("01"), &st, &b, &err);
+
+	ok(decode_fixture(&st, "enum-process-star.xml", 200, RT("01"), &res,
+	    &err) == 0, "EnumerateResponse (SELECT * items) decodes");
+	ok(res != NULL && res->kind == WBEM_R_INSTANCES && res->ninst == 2,
+	    "two instances");
+	ok(!st.done, "no end of sequence yet");
+	is_str(st.context, "uuid:6F4D2B8A-3C11-4E5F-9A0B-C1D2E3F40001",
+	    "context kept for Pull");
+	if (res == NULL || res->ninst < 2)
+		return;
+	in = res->inst[1];
+	is_str(in->classname, "Win32_Process", "class from the item element");
+	is_str(cim_instance_text(in, "CommandLine"),
+	    "\"C:\\vod\\vodstream.exe\" --port 8080 & --title \"a<b\"",
+	    "p:-qualified text, unescaped");
+	is_str(cim_instance_text(in, "workingsetsize"), "18446744073709551615",
+	    "uint64 max exact, name matched case-insensitively");
+	is_str(ptype(in, "WorkingSetSize"), "uint64",
+	    "WorkingSetSize is uint64");
+	is_str(ptype(in, "ProcessId"), "uint32", "ProcessId is uint32");
+	is_str(ptype(in, "Caption"), "string", "Caption is string");
+	is_str(cim_instance_text(in, "CreationDate"),
+	    "20130415162847.735170+120",
+	    "cim:Datetime with offset as CIM datetime");
+	is_str(ptype(in, "CreationDate"), "datetime", "datetime type");
+	ok(in->path != NULL && in->path->nkeys == 1 &&
+	    strcmp(in->path->keys[0].name, "Handle") == 0 &&
+	    strcmp(in->path->keys[0].value, "4242") == 0,
+	    "path from the Handle key");
+	in = res->inst[0];
+	p = prop(in, "ExecutablePath");
+	ok(p != NULL && p->v.is_null, "xsi:nil is NULL");
+	is_str(cim_instance_text(in, "CreationDate"),
+	    "20261123192357.500000+000",
+	    "cim:Datetime Z as CIM datetime");
+	is_str(cim_instance_text(in, "KernelModeTime"), "9007199254740993",
+	    "2^53+1 exact");
+
+	/* Pull */
+	buf_reset(&b);
+	ok(wsman_encode_pull(&o, &st, RT("02"), &b, &err) == 0 &&
+	    strstr(b.data, "uuid:6F4D2B8A-3C11-4E5F-9A0B-C1D2E3F40001") != NULL,
+	    "Pull with the context from the reply");
+	ok(decode_fixture(&st, "pull-process-end.xml", 200, RT("02"), &res,
+	    &err) == 0, "PullResponse decodes");
+	is_int(res->ninst, 3, "items appended to the same result");
+	ok(st.done, "n:EndOfSequence ends it");
+	ok(st.context == NULL, "no context left to release");
+	is_int(st.nreplies, 2, "two replies");
+
+	wbem_result_free(res);
+	buf_release(&b);
+	wsman_state_clear(&st);
+}
+
+static void
+test_shapes(void)
+{
+	struct wsman_opts	 o = { .endpoint = ENDPOINT };
+	struct wsman_state	 st;
+	struct wbem_request	 req;
+	struct wbem_result	*res = NULL;
+	struct wbem_error	 err;
+	struct buf		 b;
+	const struct cim_instance *in;
+	const struct cim_property *p;
+
+	wsman_state_init(&st);
+	buf_init(&b, 0);
+	memset(&req, 0, sizeof(req));
+	req.op = WBEM_OP_QUERY;
+	req.query = "SELECT Name, BytesTotalPersec, CurrentBandwidth, "
+	    "Timestamp_PerfTime FROM Win32_PerfRawData_Tcpip_NetworkInterface";
+	wsman_encode_request(&req, &o, RT("03"), &st, &b, &err);
+	ok(decode_fixture(&st, "enum-fragment-eos.xml", 200, RT("03"), &res,
+	    &err) == 0, "XmlFragment items decode");
+	ok(st.done && st.context == NULL,
+	    "w:EndOfSequence with an empty context: done, nothing to release");
+	ok(res != NULL && res->ninst == 2, "two fragment items");
+	if (res != NULL && res->ninst == 2) {
+		in = res->inst[0];
+		is_str(in->classname,
+		    "Win32_PerfRawData_Tcpip_NetworkInterface",
+		    "fragment class from the WQL FROM");
+		is_str(cim_instance_text(in, "BytesTotalPersec"),
+		    "18446744073709551615", "unqualified child, uint64 max");
+		is_str(ptype(in, "BytesTotalPersec"), "uint64",
+		    "counter typed uint64 from the class table");
+		is_str(ptype(in, "CurrentBandwidth"), "uint64",
+		    "CurrentBandwidth");
+		is_str(ptype(in, "Name"), "string", "Name string");
+		p = prop(res->inst[1], "Timestamp_PerfTime");
+		ok(p != NULL && p->v.is_null && p->v.type == CIM_T_UINT64,
+		    "nil uint64 is a typed NULL");
+		ok(in->path != NULL && in->path->nkeys == 1,
+		    "fragment path from Name");
+	}
+	wbem_result_free(res);
+	res = NULL;
+
+	/* PullResponse with an empty context and n:EndOfSequence */
+	st.sent = WSMAN_MSG_PULL;
+	st.done = 0;
+	free(st.classname);
+	st.classname = xstrdup("Win32_PerfRawData_PerfOS_Processor");
+	ok(decode_fixture(&st, "pull-empty-context.xml", 200, RT("04"), &res,
+	    &err) == 0 && st.done && st.context == NULL,
+	    "empty n:EnumerationContext plus n:EndOfSequence: done");
+	if (res != NULL && res->ninst == 1) {
+		is_str(cim_instance_text(res->inst[0], "percentprocessortime"),
+		    "123456789012", "PercentProcessorTime");
+		is_str(ptype(res->inst[0], "Timestamp_Sys100NS"), "uint64",
+		    "Timestamp_Sys100NS uint64");
+	}
+	wbem_result_free(res);
+	res = NULL;
+
+	/* arrays, booleans, interval, xsi:type */
+	st.sent = WSMAN_MSG_PULL;
+	st.done = 0;
+	ok(decode_fixture(&st, "pull-arrays.xml", 200, RT("05"), &res,
+	    &err) == 0, "arrays reply decodes");
+	ok(!st.done && st.context != NULL, "no end: more to pull");
+	if (res != NULL && res->ninst == 1) {
+		in = res->inst[0];
+		p = prop(in, "IPAddress");
+		ok(p != NULL && p->v.is_array && p->v.nvals == 2 &&
+		    strcmp(p->v.vals[0], "192.0.2.10") == 0 &&
+		    strcmp(p->v.vals[1], "fe80::1") == 0,
+		    "repeated elements are one array");
+		ok(prop(in, "DNSServerSearchOrder") == NULL,
+		    "an absent array is absent");
+		is_str(cim_instance_text(in, "IPEnabled"), "true",
+		    "lower-case boolean kept");
+		is_str(cim_instance_text(in, "Uptime"),
+		    "00000001020304.500000:000",
+		    "cim:Interval as CIM interval");
+		is_str(ptype(in, "Uptime"), "datetime",
+		    "interval is a datetime");
+		is_str(ptype(in, "Counter"), "uint64",
+		    "xsi:type cimUnsignedLong");
+		is_str(cim_instance_text(in, "Installed"), "2026-11-23",
+		    "cim:Date kept as text");
+		is_str(ptype(in, "Index"), "string",
+		    "unknown class: string, text kept");
+		ok(in->path == NULL, "unknown class: no path invented");
+		is_str(ptype(in, "Bogus"), "string",
+		    "a value that does not fit its xsi:type stays a string");
+		p = prop(in, "DefaultIPGateway");
+		ok(p != NULL && p->v.is_array && p->v.nvals == 2 &&
+		    p->v.vals[0] == NULL && p->v.vals[1] != NULL &&
+		    strcmp(p->v.vals[1], "192.0.2.1") == 0,
+		    "a nil array member is a NULL member");
+		is_int(in->nprops, 10, "ten properties (arrays counted once)");
+	}
+	wbem_result_free(res);
+	res = NULL;
+
+	/* EnumerateEPR */
+	memset(&req, 0, sizeof(req));
+	req.op = WBEM_OP_ENUM_NAMES;
+	req.classname = "Win32_Service";
+	buf_reset(&b);
+	wsman_encode_request(&req, &o, RT("0A"), &st, &b, &err);
+	ok(decode_fixture(&st, "enum-names-epr.xml", 200, RT("0A"), &res,
+	    &err) == 0 && res->kind == WBEM_R_PATHS && res->npaths == 1,
+	    "EPR enumeration gives paths");
+	if (res != NULL && res->npaths == 1) {
+		is_str(res->paths[0]->classname, "Win32_Service", "EPR class");
+		is_str(res->paths[0]->ns, "root/cimv2", "EPR namespace");
+		ok(res->paths[0]->nkeys == 1 &&
+		    strcmp(res->paths[0]->keys[0].value, "vodstream") == 0,
+		    "EPR selector as key");
+	}
+	wbem_result_free(res);
+	res = NULL;
+
+	/* Get */
+	st.op = WBEM_OP_GET;
+	st.sent = WSMAN_MSG_GET;
+	st.done = 0;
+	ok(decode_fixture(&st, "get-service.xml", 200, RT("06"), &res,
+	    &err) == 0 && st.done && res->ninst == 1, "GetResponse decodes");
+	if (res != NULL && res->ninst == 1) {
+		is_str(cim_instance_text(res->inst[0], "State"), "Running",
+		    "service state");
+		is_str(ptype(res->inst[0], "Started"), "boolean",
+		    "Started is boolean");
+		is_str(cim_instance_text(res->inst[0], "Started"), "true",
+		    "Started text");
+	}
+	wbem_result_free(res);
+	res = NULL;
+
+	/* RelatesTo */
+	st.sent = WSMAN_MSG_GET;
+	ok(decode_fixture(&st, "get-service.xml", 200, RT("07"), &res,
+	    &err) == -1 && err.kind == WBEM_E_PROTOCOL,
+	    "RelatesTo mismatch is a protocol error");
+	ok(res == NULL, "no result on a mismatch");
+	ok(decode_fixture(&st, "get-service.xml", 200,
+	    "uuid:00000000-0000-4000-8000-0000000000a6", &res, &err) == -1,
+	    "a different id in other case still mismatches");
+	ok(decode_fixture(&st, "get-service.xml", 200,
+	    "UUID:00000000-0000-4000-8000-000000000006", &res, &err) == 0,
+	    "uuid compared case-insensitively");
+	wbem_result_free(res);
+	res = NULL;
+
+	buf_release(&b);
+	wsman_state_clear(&st);
+}
+
+static void
+test_invoke(void)
+{
+	struct wsman_opts	 o = { .endpoint = ENDPOINT };
+	struct wsman_state	 st;
+	struct wbem_request	 req;
+	struct wbem_result	*res = NULL;
+	struct wbem_error	 err;
+	struct cim_path		*path;
+	struct buf		 b;
+
+	wsman_state_init(&st);
+	buf_init(&b, 0);
+	path = cim_path_new("root/cimv2", "Win32_Process");
+	memset(&req, 0, sizeof(req));
+	req.op = WBEM_OP_INVOKE;
+	req.path = path;
+	req.method = "Create";
+	wsman_encode_request(&req, &o, RT("07"), &st, &b, &err);
+	ok(decode_fixture(&st, "invoke-create-0.xml", 200, RT("07"), &res,
+	    &err) == 0 && res->kind == WBEM_R_METHOD, "Create_OUTPUT decodes");
+	if (res != NULL) {
+		ok(res->method.ret.nvals == 1 &&
+		    strcmp(res->method.ret.vals[0], "0") == 0,
+		    "ReturnValue 0 is the return value");
+		is_str(cim_type_name(res->method.ret.type), "uint32",
+		    "ReturnValue uint32");
+		ok(res->method.nout == 1 &&
+		    strcmp(res->method.out[0].name, "ProcessId") == 0 &&
+		    strcmp(res->method.out[0].v.vals[0], "4243") == 0,
+		    "ProcessId is the out parameter");
+	}
+	wbem_result_free(res);
+	res = NULL;
+
+	st.sent = WSMAN_MSG_INVOKE;
+	ok(decode_fixture(&st, "invoke-create-9.xml", 200, RT("08"), &res,
+	    &err) == 0, "ReturnValue 9 is not a fault");
+	if (res != NULL) {
+		ok(res->method.ret.nvals == 1 &&
+		    strcmp(res->method.ret.vals[0], "9") == 0, "ReturnValue 9");
+		ok(res->method.nout == 1 && res->method.out[0].v.is_null,
+		    "nil ProcessId is NULL");
+	}
+	wbem_result_free(res);
+	res = NULL;
+	cim_path_free(path);
+
+	path = cim_path_new("root/cimv2", "Win32_Service");
+	cim_path_add_key(path, "Name", CIM_T_STRING, "vodstream");
+	req.path = path;
+	req.method = "StartService";
+	buf_reset(&b);
+	wsman_encode_request(&req, &o, RT("09"), &st, &b, &err);
+	ok(decode_fixture(&st, "invoke-startservice.xml", 200, RT("09"), &res,
+	    &err) == 0 && res->method.nout == 0 &&
+	    strcmp(res->method.ret.vals[0], "10") == 0,
+	    "StartService_OUTPUT: ReturnValue 10, no out params");
+	wbem_result_free(res);
+	res = NULL;
+
+	/* an Invoke reply without _OUTPUT is a protocol error */
+	st.sent = WSMAN_MSG_INVOKE;
+	ok(decode_fixture(&st, "get-service.xml", 200, RT("06"), &res,
+	    &err) == -1 && err.kind == WBEM_E_PROTOCOL,
+	    "Invoke reply must be an _OUTPUT");
+	wbem_result_free(res);
+	cim_path_free(path);
+	buf_release(&b);
+	wsman_state_clear(&st);
+}
+
+static void
+test_faults(void)
+{
+	struct wsman_opts	 o = { .endpoint = ENDPOINT };
+	struct wsman_state	 st;
+	struct wbem_result	*res = NULL;
+	struct wbem_error	 err;
+	char			 deep[16384];
+	size_t			 n;
+	int			 i;
+
+	wsman_state_init(&st);
+	st.op = WBEM_OP_QUERY;
+	st.sent = WSMAN_MSG_ENUMERATE;
+	st.ns = xstrdup("root/cimv2");
+	st.classname = xstrdup("Win32_Processa");
+	st.resource_uri = xstrdup(WMI "*");
+
+	ok(decode_fixture(&st, "faults/soap_fault_v1.xml", 500,
+	    "uuid:B90EC4BB-4484-4ADA-920B-019517747915", &res, &err) == -1,
+	    "v1 fault");
+	is_int(err.kind, WBEM_E_CIM, "v1: a CIM error");
+	is_str(err.name, "n:CannotProcessFilter", "v1: subcode");
+	is_str(err.wsman_code, "2150858778", "v1: WSManFault Code");
+	is_str(err.description,
+	    "The specified class does not exist in the given namespace.",
+	    "v1: innermost provider message");
+	is_int(err.code, CIM_ERR_INVALID_QUERY, "v1: mapped to INVALID_QUERY");
+	is_int(err.http_status, 500, "v1: HTTP status kept");
+	ok(res == NULL, "no result on a fault");
+
+	ok(decode_fixture(&st, "faults/soap_fault_v2.xml", 500,
+	    "uuid:0CB1C49A-5054-4C12-AF30-FC60BE995DD9", &res, &err) == -1,
+	    "v2 fault");
+	is_str(err.name, "n:CannotProcessFilter", "v2: subcode");
+	is_str(err.wsman_code, "2150858778", "v2: code");
+	is_str(err.description,
+	    "The specified class does not exist in the given namespace. "
+	    "(WMI ExecQuery: Select * from Win32_Processa where "
+	    "name=\"sshd.exe\")", "v2: message plus __ExtendedStatus");
+	is_int(err.code, CIM_ERR_INVALID_QUERY,
+	    "v2: nil StatusCode, subcode map");
+
+	ok(decode_fixture(&st, "faults/wmi_error_v2.xml", 500, RT("01"), &res,
+	    &err) == -1, "MSFT_WmiError fault without RelatesTo");
+	is_int(err.kind, WBEM_E_CIM, "wmi: CIM error");
+	is_str(err.name, "w:QuotaLimit", "wmi: subcode");
+	is_int(err.code, 27, "wmi: CIMStatusCode 27");
+	is_str(err.wsman_code, "2150859173", "wmi: error_Code as wsman code");
+	is_str(err.description, "The WS-Management service cannot process the "
+	    "request. This user is allowed a maximum number of 30 concurrent "
+	    "shells, which has been exceeded. Close existing shells or raise "
+	    "the quota for this user.", "wmi: MSFT_WmiError Message");
+
+	ok(decode_fixture(&st, "faults/soap_fault_omi.xml", 500,
+	    "uuid:AC61AF91-4AA9-428E-9294-670B4C5752A8", &res, &err) == -1,
+	    "OMI fault");
+	is_str(err.name, "w:InternalError", "omi: wsman: prefix normalised");
+	is_str(err.description, "get-instance: instance name parameter is "
+	    "missing", "omi: s:Reason/s:Text");
+	is_int(err.code, CIM_ERR_FAILED, "omi: FAILED");
+	is_str(err.wsman_code, "", "omi: no WSManFault code");
+
+	ok(decode_fixture(&st, "faults/soap_fault_omi.xml", 500, RT("01"), &res,
+	    &err) == -1 && err.kind == WBEM_E_PROTOCOL,
+	    "a fault relating to another message is a protocol error");
+
+	ok(decode_fixture(&st, "fault-access-denied.xml", 500, RT("0B"), &res,
+	    &err) == -1, "access denied fault");
+	is_str(err.name, "w:AccessDenied", "access: subcode");
+	is_int(err.code, CIM_ERR_ACCESS_DENIED, "access: ACCESS_DENIED");
+	is_str(err.wsman_code, "5", "access: code 5");
+	is_str(err.description, "Access is denied.", "access: message");
+
+	ok(decode_fixture(&st, "fault-schema.xml", 400, RT("0C"), &res,
+	    &err) == -1 && err.kind == WBEM_E_CIM, "schema fault on a 400");
+	is_str(err.name, "w:SchemaValidationError", "schema: subcode");
+	is_int(err.code, CIM_ERR_INVALID_PARAMETER,
+	    "schema: INVALID_PARAMETER");
+	is_str(err.wsman_code, "2150858817", "schema: code");
+
+	/* a Pull that timed out with no items: pull again, bounded */
+	st.sent = WSMAN_MSG_PULL;
+	st.context = xstrdup("uuid:CTX-T");
+	st.done = 0;
+	ok(decode_fixture(&st, "fault-timedout.xml", 500, RT("0D"), &res,
+	    &err) == 0 && err.kind == WBEM_E_NONE,
+	    "w:TimedOut on a Pull is not an error");
+	ok(!st.done && st.context != NULL &&
+	    strcmp(st.context, "uuid:CTX-T") == 0,
+	    "w:TimedOut: the context stays for the next Pull");
+	ok(res != NULL && res->ninst == 0, "w:TimedOut: no items");
+	for (i = 1; i < WSMAN_PULL_TIMEOUTS_MAX; i++)
+		decode_fixture(&st, "fault-timedout.xml", 500, RT("0D"), &res,
+		    &err);
+	ok(decode_fixture(&st, "fault-timedout.xml", 500, RT("0D"), &res,
+	    &err) == -1 && err.kind == WBEM_E_CIM &&
+	    strcmp(err.name, "w:TimedOut") == 0,
+	    "too many w:TimedOut in a row: the fault");
+	is_str(err.wsman_code, "2150858793", "w:TimedOut: WSManFault code");
+	is_int(err.code, CIM_ERR_FAILED, "w:TimedOut: FAILED");
+	st.ntimedout = 0;
+	st.sent = WSMAN_MSG_ENUMERATE;
+	ok(decode_fixture(&st, "fault-timedout.xml", 500, RT("0D"), &res,
+	    &err) == -1 && err.kind == WBEM_E_CIM,
+	    "w:TimedOut on an Enumerate is a fault");
+	wbem_result_free(res);
+	res = NULL;
+	free(st.context);
+	st.context = NULL;
+
+	/* HTTP statuses */
+	ok(wsman_decode_response(&st, &o, 413, "", 0, RT("01"), &res,
+	    &err) == -1 && err.kind == WBEM_E_TOOBIG && err.http_status == 413,
+	    "413 is TOOBIG");
+	ok(strstr(err.description, "MaxEnvelopeSize") != NULL,
+	    "413 message names the limit");
+	ok(wsman_decode_response(&st, &o, 401, "<html/>", 7, RT("01"), &res,
+	    &err) == -1 && err.kind == WBEM_E_AUTH, "401 is AUTH");
+	ok(wsman_decode_response(&st, &o, 404, "<html><body>no</body></html>",
+	    28, RT("01"), &res, &err) == -1 && err.kind == WBEM_E_HTTP &&
+	    err.code == 404, "404 with a page is HTTP");
+	ok(wsman_decode_response(&st, &o, 500, "", 0, RT("01"), &res,
+	    &err) == -1 && err.kind == WBEM_E_HTTP,
+	    "500 without a body is HTTP");
+	ok(wsman_decode_response(&st, &o, 200, "", 0, RT("01"), &res,
+	    &err) == -1 && err.kind == WBEM_E_PROTOCOL,
+	    "empty 200 is PROTOCOL");
+	ok(wsman_decode_response(&st, &o, 200, "<s:Envelope", 11, RT("01"),
+	    &res, &err) == -1 && err.kind == WBEM_E_PROTOCOL,
+	    "broken XML is PROTOCOL");
+	{
+		const char *noeos = "<s:Envelope xmlns:s=\"http://www.w3.org/"
+		    "2003/05/soap-envelope\" xmlns:a=\"http://schemas.xmlsoap."
+		    "org/ws/2004/08/addressing\" xmlns:n=\"http://schemas."
+		    "xmlsoap.org/ws/2004/09/enumeration\"><s:Header>"
+		    "<a:RelatesTo>" RT("01")
+		    "</a:RelatesTo></s:Header><s:Body><n:EnumerateResponse/>"
+		    "</s:Body></s:Envelope>";
+		const char *norel = "<s:Envelope xmlns:s=\"http://www.w3.org/"
+		    "2003/05/soap-envelope\"><s:Header/><s:Body/>"
+		    "</s:Envelope>";
+
+		ok(wsman_decode_response(&st, &o, 200, noeos, strlen(noeos),
+		    RT("01"), &res, &err) == -1 && err.kind == WBEM_E_PROTOCOL,
+		    "neither context nor end of sequence is PROTOCOL");
+		wbem_result_free(res);
+		res = NULL;
+		ok(wsman_decode_response(&st, &o, 200, norel, strlen(norel),
+		    RT("01"), &res, &err) == -1 && err.kind == WBEM_E_PROTOCOL,
+		    "a success reply without RelatesTo is PROTOCOL");
+	}
+
+	/* attacks, through xml_parse_safe */
+	ok(decode_fixture(&st, "attack-billion-laughs.xml", 200, RT("E1"), &res,
+	    &err) == -1 && err.kind == WBEM_E_PROTOCOL,
+	    "billion laughs refused");
+	ok(decode_fixture(&st, "attack-xxe.xml", 200, RT("E2"), &res,
+	    &err) == -1 && err.kind == WBEM_E_PROTOCOL,
+	    "external entity refused");
+	n = (size_t)snprintf(deep, sizeof(deep), "<s:Envelope xmlns:s=\"http://"
+	    "www.w3.org/2003/05/soap-envelope\"><s:Body>");
+	for (i = 0; i < 500; i++)
+		n += (size_t)snprintf(deep + n, sizeof(deep) - n, "<x>");
+	for (i = 0; i < 500; i++)
+		n += (size_t)snprintf(deep + n, sizeof(deep) - n, "</x>");
+	n += (size_t)snprintf(deep + n, sizeof(deep) - n,
+	    "</s:Body></s:Envelope>");
+	ok(wsman_decode_response(&st, &o, 200, deep, n, RT("01"), &res,
+	    &err) == -1 && err.kind == WBEM_E_PROTOCOL,
+	    "500-deep nesting refused");
+	o.max_bytes = 64;
+	{
+		char	*body;
+		size_t	 len;
+
+		body = slurp("get-service.xml", &len);
+		st.sent = WSMAN_MSG_GET;
+		ok(wsman_decode_response(&st, &o, 200, body, len, RT("06"),
+		    &res, &err) == -1 && err.kind == WBEM_E_PROTOCOL,
+		    "reply over max_bytes refused");
+		free(body);
+	}
+	ok(res == NULL, "nothing leaked into the result");
+	wbem_result_free(res);
+	wsman_state_clear(&st);
+}
+
+int
+main(void)
+{
+	xml_global_init();
+	test_encode();
+	test_enumeration();
+	test_shapes();
+	test_invoke();
+	test_faults();
+	xmlXPathFreeContext(req_xp);
+	xmlFreeDoc(req_doc);
+	return (tap_done());
+}
