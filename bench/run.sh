@@ -1,0 +1,370 @@
+#!/bin/bash
+# bench/run.sh: the benchmarks of issue 6, each a reproducible run that
+# prints markdown table rows (also kept in $BENCH_OUT/<item>.md).
+#
+#   bench/run.sh [codec|overhead|latency|throughput|quality|all] ...
+#
+# Environment: top_srcdir, top_builddir (set by `make bench`; else the
+# source tree and its build/), BENCH_OUT (default $top_builddir/bench-out),
+# BENCH_DUR (seconds per load point, default 10), BENCH_CPU_D and
+# BENCH_CPU_L (cores for the dispatcher and for the load generator and
+# mock nodes; default 0 and 1), BENCH_NODES (latency: node counts).
+#
+# Needs: cimheadd, cimmockd, cimhead and bench/{codecbench,loadgen,lbref}
+# built (`make bench-progs`), python3, xmllint, hyperfine, wbemcli, wrk,
+# nginx, taskset.  Every process started here is killed on exit.
+set -u
+S=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+B=${top_builddir:-$S/build}
+OUT=${BENCH_OUT:-$B/bench-out}
+DUR=${BENCH_DUR:-10}
+CPU_D=${BENCH_CPU_D:-0}
+CPU_L=${BENCH_CPU_L:-1}
+MOF=$S/schemas/win32.mof
+PY=${PYTHON3:-python3}
+mkdir -p "$OUT"
+T=$(mktemp -d "${TMPDIR:-/tmp}/cimbench.XXXXXX")
+PIDS=""
+
+cleanup() {
+	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	sleep 0.3
+	for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+say() { printf '%s\n' "$*" >&2; }
+row() { printf '%s\n' "$*" | tee -a "$OUT/$ITEM.md"; }
+# Background processes are started with taskset itself (it execs), so $!
+# is the process to kill, never a subshell waiting for it.
+onD() { taskset -c "$CPU_D" "$@"; }
+onL() { taskset -c "$CPU_L" "$@"; }
+
+wait_file() {	# FILE LINES TIMEOUT_S
+	local i=0
+	while [ "$(cat "$1" 2>/dev/null | wc -l)" -lt "$2" ]; do
+		i=$((i + 1))
+		[ $i -gt $(($3 * 20)) ] && { say "timeout waiting for $1"; return 1; }
+		sleep 0.05
+	done
+}
+
+# mock_start N [cimmockd args]: N default nodes in ceil(N/64) processes,
+# ready lines in $T/ready, pids in MOCKPIDS.
+mock_start() {
+	local n=$1 k=0 m
+	shift
+	: >"$T/ready"
+	MOCKPIDS=""
+	while [ "$n" -gt 0 ]; do
+		m=$((n > 64 ? 64 : n))
+		rm -f "$T/ready.$k"
+		taskset -c "$CPU_L" "$B/cimmockd" --nodes "$m" --schema "$MOF" --log-level err \
+		    --ready-file "$T/ready.$k" "$@" >/dev/null 2>>"$T/mock.log" &
+		PIDS="$PIDS $!"
+		MOCKPIDS="$MOCKPIDS $!"
+		wait_file "$T/ready.$k" "$m" 20 || return 1
+		# names are per process: prefix them so they stay unique
+		sed "s/^node NODE/node M${k}N/" "$T/ready.$k" >>"$T/ready"
+		n=$((n - m))
+		k=$((k + 1))
+	done
+}
+
+mock_stop() {
+	local p
+	for p in $MOCKPIDS; do kill "$p" 2>/dev/null; done
+	for p in $MOCKPIDS; do wait "$p" 2>/dev/null; done
+	MOCKPIDS=""
+}
+
+# Bytes the mock processes read and wrote (their sockets: WBEM traffic).
+mock_io() {
+	local p s=0 v
+	for p in $MOCKPIDS; do
+		v=$(awk '/^(rchar|wchar):/ {s += $2} END {print s}' /proc/$p/io)
+		s=$((s + v))
+	done
+	echo $s
+}
+
+mock_requests() { "$PY" "$S/bench/mockctl.py" requests "$T/ready"; }
+
+# daemon_start POLICY FRESHNESS: cimheadd over $T/ready; VIEWER, ADMIN.
+daemon_start() {
+	{
+		echo "[cimheadd]"
+		echo "listen = 127.0.0.1:0"
+		echo "admin-listen = 127.0.0.1:0"
+		echo "policy = $1"
+		[ "$2" != default ] && echo "freshness = $2"
+		echo "idle-check = 0"
+		awk '/^node/ {
+			print "[node " $2 "]"; print "url = " $4
+			print "process = vodstream.exe"
+			print "stream-url = " $8 "{title}"
+		}' "$T/ready"
+	} >"$T/d.conf"
+	rm -f "$T/ports"
+	taskset -c "$CPU_D" "$B/cimheadd" -f "$T/d.conf" -P "$T/ports" 2>>"$T/daemon.log" &
+	DPID=$!
+	PIDS="$PIDS $DPID"
+	wait_file "$T/ports" 2 20 || { cat "$T/daemon.log" >&2; return 1; }
+	VIEWER=$(awk '/^viewer/ {print $2}' "$T/ports")
+	ADMIN=$(awk '/^admin/ {print $2}' "$T/ports")
+	URL=http://$VIEWER/watch/
+	# The first look at every node, then one dispatch so the raw
+	# counters have a previous sample (steady state, as in service).
+	sleep 1
+	curl -s -o /dev/null "$URL"warmup
+	sleep 0.3
+}
+
+# ref_start MODE ARGS...: lbref (paper | poll) over $T/ready.
+ref_start() {
+	rm -f "$T/lbports"
+	taskset -c "$CPU_D" "$B/bench/lbref" -P "$T/lbports" "$@" "$T/ready" \
+	    2>>"$T/lbref.log" &
+	DPID=$!
+	PIDS="$PIDS $DPID"
+	wait_file "$T/lbports" 1 20 || return 1
+	URL=http://$(awk '{print $2}' "$T/lbports")/watch/
+	sleep 1.5
+	curl -s -o /dev/null "$URL"warmup
+	sleep 0.3
+}
+
+disp_stop() {
+	kill "$DPID" 2>/dev/null
+	wait "$DPID" 2>/dev/null
+}
+
+# load RATE SECONDS: loadgen on the load core; sets LG (its line).
+load() {
+	LG=$(onL "$B/bench/loadgen" -r "$1" -d "$2" -c 256 "$URL")
+	say "    $LG"
+}
+lgf() { echo "$LG" | awk -v k="$1" '{for (i = 1; i < NF; i++) if ($i == k) print $(i + 1)}'; }
+
+# start_method NAME: the dispatcher a table row names.
+start_method() {
+	case $1 in
+	ondemand-f0)	daemon_start least-load 0 ;;
+	ondemand-default) daemon_start least-load default ;;
+	ondemand-f1s)	daemon_start least-load 1s ;;
+	two-choices-f0)	daemon_start two-choices 0 ;;
+	two-choices-f1s) daemon_start two-choices 1s ;;
+	paper)		ref_start -m paper -u "${BENCH_UNIT_MS:-1000}" ;;
+	poll-1s)	ref_start -m poll -F 1000 ;;
+	*)		say "unknown method $1"; return 1 ;;
+	esac
+}
+
+# ---- item 4: codec speed -------------------------------------------------
+bench_codec() {
+	ITEM=codec
+	local nproc=${BENCH_NPROC:-12000} P big small
+	row ""
+	row "### Codec ($(date -u +%FT%TZ))"
+	"$PY" "$S/bench/gendata.py" scenario "$nproc" "$T/big.json" >&2
+	rm -f "$T/ready"
+	mock_start 0
+	taskset -c "$CPU_L" "$B/cimmockd" --scenario "$T/big.json" --schema "$MOF" \
+	    --log-level err --ready-file "$T/ready.big" >/dev/null 2>&1 &
+	PIDS="$PIDS $!"
+	MOCKPIDS="$!"
+	wait_file "$T/ready.big" 1 30 || return 1
+	big=$(awk '{print $4}' "$T/ready.big")
+	"$PY" "$S/bench/gendata.py" fetch "$big" Win32_Process "$T/enum.xml" >&2
+	"$PY" "$S/bench/gendata.py" wsman "$nproc" 100 "$T/pull" >&2
+	row ""
+	row "| input | bytes | codec MB/s (median of 9) | libxml2 xmlReader MB/s (median of 9) | ratio |"
+	row "|---|---|---|---|---|"
+	local c r ratio
+	for kind in cimxml wsman; do
+		f=$T/enum.xml
+		[ $kind = wsman ] && f=$T/pull
+		c=$(onD "$B/bench/codecbench" $kind "$f" 9 | tail -1)
+		r=$(onD "$B/bench/codecbench" reader "$f" 9 | tail -1)
+		say "    $c"; say "    $r"
+		ratio=$(echo "$c $r" | awk '{printf "%.0f%%", 100 * $12 / $24}')
+		row "| $kind ($nproc Win32_Process) | $(echo "$c" | awk '{print $3}') | $(echo "$c" | awk '{print $12}') | $(echo "$r" | awk '{print $12}') | $ratio |"
+	done
+	# Process-level, against the xmllint binary itself.
+	onD hyperfine -N -w 2 -r 15 --export-markdown "$T/hf1.md" \
+	    -n "xmllint --stream --noout (CIM-XML)" \
+	    "xmllint --stream --noout $T/enum.xml" \
+	    -n "codecbench cimxml, 1 round (CIM-XML)" \
+	    "$B/bench/codecbench cimxml $T/enum.xml 1" \
+	    -n "xmllint --stream --noout (WS-Man series)" \
+	    "xmllint --stream --noout $(ls "$T"/pull/*.xml | tr '\n' ' ')" \
+	    -n "codecbench wsman, 1 round (WS-Man series)" \
+	    "$B/bench/codecbench wsman $T/pull 1" >&2
+	row ""
+	cat "$T/hf1.md" | tee -a "$OUT/$ITEM.md"
+	# cimhead enum against wbemcli ei, same mock, per query.
+	mock_stop
+	rm -f "$T/ready"
+	mock_start 1
+	small=$(awk '{print $4}' "$T/ready")
+	P=${small#http://}; P=${P%/cimom}
+	BP=${big#http://}; BP=${BP%/cimom}
+	taskset -c "$CPU_L" "$B/cimmockd" --scenario "$T/big.json" --schema "$MOF" \
+	    --log-level err --ready-file "$T/ready.big2" >/dev/null 2>&1 &
+	PIDS="$PIDS $!"
+	MOCKPIDS="$MOCKPIDS $!"
+	wait_file "$T/ready.big2" 1 30 || return 1
+	BP=$(awk '{print $4}' "$T/ready.big2"); BP=${BP#http://}; BP=${BP%/cimom}
+	onD hyperfine -w 3 -r 30 --export-markdown "$T/hf2.md" \
+	    -n "cimhead enum Win32_OperatingSystem (1 instance)" \
+	    "$B/cimhead enum http://$P/root/cimv2 Win32_OperatingSystem >/dev/null" \
+	    -n "wbemcli ei Win32_OperatingSystem (1 instance)" \
+	    "wbemcli ei 'http://$P/root/cimv2:Win32_OperatingSystem' >/dev/null" >&2
+	onD hyperfine -w 1 -r 10 --export-markdown "$T/hf3.md" \
+	    -n "cimhead enum Win32_Process ($nproc+1 instances)" \
+	    "$B/cimhead enum http://$BP/root/cimv2 Win32_Process >/dev/null" \
+	    -n "wbemcli ei Win32_Process ($nproc+1 instances)" \
+	    "wbemcli ei 'http://$BP/root/cimv2:Win32_Process' >/dev/null" >&2
+	row ""
+	cat "$T/hf2.md" "$T/hf3.md" | tee -a "$OUT/$ITEM.md"
+	mock_stop
+}
+
+# ---- item 3: WBEM traffic per dispatch -------------------------------------
+bench_overhead() {
+	ITEM=overhead
+	local n=${BENCH_OVH_NODES:-16} m rate r0 r1 b0 b1 q bytes done
+	row ""
+	row "### WBEM traffic, $n nodes, ${DUR}s per point ($(date -u +%FT%TZ))"
+	row ""
+	row "| method | offered req/s | served 302/s | 503 | WBEM req/dispatch | WBEM bytes/dispatch | WBEM req/node/s | WBEM bytes/node/s |"
+	row "|---|---|---|---|---|---|---|---|"
+	mock_start "$n"
+	for m in ${BENCH_OVH_METHODS:-paper ondemand-f0 ondemand-f1s two-choices-f0 poll-1s}; do
+		for rate in ${BENCH_RATES:-10 100 1000}; do
+			start_method "$m" || return 1
+			r0=$(mock_requests); b0=$(mock_io)
+			load "$rate" "$DUR"
+			b1=$(mock_io); r1=$(mock_requests)
+			disp_stop
+			done=$(lgf 302)
+			q=$((r1 - r0)); bytes=$((b1 - b0))
+			row "$(awk -v m="$m" -v rate="$rate" -v d="$done" -v q="$q" \
+			    -v b="$bytes" -v n="$n" -v T="$DUR" -v r5="$(lgf 503)" \
+			    -v ach="$(lgf rate)" 'BEGIN {
+				qd = "-"; bd = "-"
+				if (d > 0) {
+					qd = sprintf("%.4f", q / d)
+					bd = sprintf("%.0f", b / d)
+				}
+				printf("| %s | %d | %.1f | %d | %s | %s | %.2f | %.0f |",
+				    m, rate, ach, r5, qd, bd, q / n / T, b / n / T) }')"
+		done
+	done
+	mock_stop
+}
+
+# ---- item 1: dispatch latency ----------------------------------------------
+bench_latency() {
+	ITEM=latency
+	local n lat m rate dur
+	row ""
+	row "### Dispatch latency ($(date -u +%FT%TZ)), ms, loadgen open loop"
+	row ""
+	row "| nodes | injected ms | method | req/s x s | p50 | p99 | max | 503 |"
+	row "|---|---|---|---|---|---|---|---|"
+	for n in ${BENCH_NODES:-4 16 64 256}; do
+		mock_start "$n" || return 1
+		for lat in 0 20; do
+			"$PY" "$S/bench/mockctl.py" latency "$T/ready" "$lat"
+			for m in ${BENCH_LAT_METHODS:-ondemand-f0 ondemand-f1s two-choices-f0 paper poll-1s}; do
+				rate=${BENCH_LAT_RATE:-20}; dur=$DUR
+				if [ "$m" = paper ]; then
+					rate=2
+					[ "$n" -ge 64 ] && rate=1
+				fi
+				start_method "$m" || return 1
+				load "$rate" "$dur"
+				disp_stop
+				row "| $n | $lat | $m | $rate x $dur | $(lgf p50) | $(lgf p99) | $(lgf max) | $(lgf 503) |"
+			done
+		done
+		mock_stop
+	done
+}
+
+# ---- item 2: throughput against nginx ----------------------------------------
+bench_throughput() {
+	ITEM=throughput
+	local port=$((20000 + RANDOM % 20000)) m res
+	row ""
+	row "### Throughput ($(date -u +%FT%TZ)): wrk -t1 -c32 -d${DUR}s on core $CPU_L; server on core $CPU_D; 16 mock nodes on core $CPU_L"
+	row ""
+	row "| server | requests/s | latency avg | ratio to nginx |"
+	row "|---|---|---|---|"
+	mkdir -p "$T/nginx"
+	cat >"$T/nginx.conf" <<EOF
+worker_processes 1;
+daemon off;
+pid $T/nginx/nginx.pid;
+error_log $T/nginx/error.log;
+events { worker_connections 1024; }
+http {
+	access_log off;
+	client_body_temp_path $T/nginx;
+	proxy_temp_path $T/nginx;
+	fastcgi_temp_path $T/nginx;
+	uwsgi_temp_path $T/nginx;
+	scgi_temp_path $T/nginx;
+	server {
+		listen 127.0.0.1:$port;
+		location /watch/ { return 302 http://127.0.0.1:1/vod/\$uri; }
+	}
+}
+EOF
+	taskset -c "$CPU_D" nginx -c "$T/nginx.conf" -p "$T/nginx" &
+	NGPID=$!
+	PIDS="$PIDS $NGPID"
+	sleep 0.5
+	onL wrk -t1 -c32 -d1s "http://127.0.0.1:$port/watch/x" >/dev/null
+	res=$(onL wrk -t1 -c32 -d"${DUR}s" "http://127.0.0.1:$port/watch/title001")
+	say "$res"
+	NGINX_RPS=$(echo "$res" | awk '/^Requests\/sec/ {print $2}')
+	row "| nginx 1 worker, return 302 | $NGINX_RPS | $(echo "$res" | awk '/Latency/ {print $2; exit}') | 100% |"
+	kill "$NGPID"; wait "$NGPID" 2>/dev/null
+	mock_start 16
+	for m in ${BENCH_TP_METHODS:-ondemand-default ondemand-f1s two-choices-f1s poll-1s}; do
+		start_method "$m" || return 1
+		onL wrk -t1 -c32 -d1s "${URL}x" >/dev/null
+		res=$(onL wrk -t1 -c32 -d"${DUR}s" "${URL}title001")
+		say "$res"
+		disp_stop
+		row "$(echo "$res" | awk -v m="$m" -v ng="$NGINX_RPS" '
+		    /Latency/ && !l {l = $2}
+		    /^Requests\/sec/ {r = $2}
+		    /Non-2xx/ {x = $NF}
+		    END {printf "| %s | %s | %s | %.0f%% |", m, r, l, 100 * r / ng}')"
+	done
+	mock_stop
+}
+
+bench_quality() {
+	ITEM=quality
+	"$PY" "$S/bench/quality.py" "$B" "$S" "$T" | tee -a "$OUT/$ITEM.md"
+}
+
+[ $# -eq 0 ] && set -- all
+for what in "$@"; do
+	case $what in
+	codec)		bench_codec ;;
+	overhead)	bench_overhead ;;
+	latency)	bench_latency ;;
+	throughput)	bench_throughput ;;
+	quality)	bench_quality ;;
+	all)		bench_codec; bench_overhead; bench_latency;
+			bench_throughput; bench_quality ;;
+	*)		say "unknown benchmark $what"; exit 2 ;;
+	esac
+done
