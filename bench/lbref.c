@@ -11,6 +11,8 @@
  *       BytesTotalPersec / CurrentBandwidth) and the streaming process;
  *       nothing is kept between viewers.
  *   lbref -m poll -F PERIOD_MS -P PORTFILE READYFILE
+ *   (-c STREAM_COST: the policy's % per stream dispatched since the
+ *   sample, as cimheadd's stream-cost; default 1, cimheadd's default)
  *       periodic polling: every PERIOD_MS every node gets the daemon's
  *       steady-state probe (raw CPU, memory, raw network, process); viewers
  *       are answered from the table at once.
@@ -412,7 +414,7 @@ lr_read_nodes(struct lr *lr, const char *path)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: lbref -m paper|poll [-u UNIT_MS] "
+	fprintf(stderr, "usage: lbref -m paper|poll [-c STREAM_COST] [-u UNIT_MS] "
 	    "[-F PERIOD_MS] -P PORTFILE READYFILE\n");
 	exit(2);
 }
@@ -433,9 +435,15 @@ main(int argc, char **argv)
 	int			 ch;
 
 	lr.unit_ms = 1000;
+	lr.pp.stream_cost = 1;
 	lr.period_ms = 1000;
-	while ((ch = getopt(argc, argv, "F:m:P:u:")) != -1) {
+	while ((ch = getopt(argc, argv, "c:F:m:P:u:")) != -1) {
 		switch (ch) {
+		case 'c':
+			lr.pp.stream_cost = strtod(optarg, &end);
+			if (*end != '\0' || lr.pp.stream_cost < 0)
+				usage();
+			break;
 		case 'F':
 			lr.period_ms = (unsigned)strtoul(optarg, &end, 10);
 			if (*end != '\0' || lr.period_ms < 1)
@@ -471,7 +479,6 @@ main(int argc, char **argv)
 	lr.pp.w_cpu = lr.pp.w_mem = 1;
 	lr.pp.w_net = 2;
 	lr.pp.max_cpu = lr.pp.max_mem = lr.pp.max_net = 90;
-	lr.pp.stream_cost = 1;
 	lr.rng = (uint32_t)getpid() | 1;
 
 	signal(SIGPIPE, SIG_IGN);

@@ -101,6 +101,7 @@ daemon_start() {
 		echo "policy = $1"
 		[ "$2" != default ] && echo "freshness = $2"
 		echo "idle-check = 0"
+		[ -n "${STREAM_COST:-}" ] && echo "stream-cost = $STREAM_COST"
 		awk '/^node/ {
 			print "[node " $2 "]"; print "url = " $4
 			print "process = vodstream.exe"
@@ -125,7 +126,8 @@ daemon_start() {
 # ref_start MODE ARGS...: lbref (paper | poll) over $T/ready.
 ref_start() {
 	rm -f "$T/lbports"
-	taskset -c "$CPU_D" "$B/bench/lbref" -P "$T/lbports" "$@" "$T/ready" \
+	taskset -c "$CPU_D" "$B/bench/lbref" -P "$T/lbports" \
+	    -c "${STREAM_COST:-1}" "$@" "$T/ready" \
 	    2>>"$T/lbref.log" &
 	DPID=$!
 	PIDS="$PIDS $DPID"
@@ -162,6 +164,23 @@ start_method() {
 	esac
 }
 
+# hf_table JSON: hyperfine's runs as rows of medians (ms), paired ratios.
+hf_table() {
+	"$PY" - "$1" <<'EOF' | tee -a "$OUT/$ITEM.md"
+import json, statistics, sys
+r = json.load(open(sys.argv[1]))["results"]
+print("| command | median ms | min ms | max ms | runs | median / next row's |")
+print("|---|---|---|---|---|---|")
+for i, x in enumerate(r):
+    med = statistics.median(x["times"]) * 1000
+    ratio = ""
+    if i % 2 == 0 and i + 1 < len(r):
+        ratio = "%.2f" % (med / (statistics.median(r[i + 1]["times"]) * 1000))
+    print("| `%s` | %.1f | %.1f | %.1f | %d | %s |" % (x["command"], med,
+          x["min"] * 1000, x["max"] * 1000, len(x["times"]), ratio))
+EOF
+}
+
 # ---- item 4: codec speed -------------------------------------------------
 bench_codec() {
 	ITEM=codec
@@ -189,11 +208,11 @@ bench_codec() {
 		c=$(onD "$B/bench/codecbench" $kind "$f" 9 | tail -1)
 		r=$(onD "$B/bench/codecbench" reader "$f" 9 | tail -1)
 		say "    $c"; say "    $r"
-		ratio=$(echo "$c $r" | awk '{printf "%.0f%%", 100 * $12 / $24}')
-		row "| $kind ($nproc Win32_Process) | $(echo "$c" | awk '{print $3}') | $(echo "$c" | awk '{print $12}') | $(echo "$r" | awk '{print $12}') | $ratio |"
+		ratio=$(echo "$c $r" | awk '{printf "%.0f%%", 100 * $9 / $18}')
+		row "| $kind ($nproc Win32_Process) | $(echo "$c" | awk '{print $3}') | $(echo "$c" | awk '{print $9}') | $(echo "$r" | awk '{print $9}') | $ratio |"
 	done
 	# Process-level, against the xmllint binary itself.
-	onD hyperfine -N -w 2 -r 15 --export-markdown "$T/hf1.md" \
+	onD hyperfine -N -w 2 -r 15 --export-json "$T/hf1.json" \
 	    -n "xmllint --stream --noout (CIM-XML)" \
 	    "xmllint --stream --noout $T/enum.xml" \
 	    -n "codecbench cimxml, 1 round (CIM-XML)" \
@@ -203,7 +222,7 @@ bench_codec() {
 	    -n "codecbench wsman, 1 round (WS-Man series)" \
 	    "$B/bench/codecbench wsman $T/pull 1" >&2
 	row ""
-	cat "$T/hf1.md" | tee -a "$OUT/$ITEM.md"
+	hf_table "$T/hf1.json"
 	# cimhead enum against wbemcli ei, same mock, per query.
 	mock_stop
 	rm -f "$T/ready"
@@ -217,18 +236,20 @@ bench_codec() {
 	MOCKPIDS="$MOCKPIDS $!"
 	wait_file "$T/ready.big2" 1 30 || return 1
 	BP=$(awk '{print $4}' "$T/ready.big2"); BP=${BP#http://}; BP=${BP%/cimom}
-	onD hyperfine -w 3 -r 30 --export-markdown "$T/hf2.md" \
+	onD hyperfine -w 3 -r 30 --export-json "$T/hf2.json" \
 	    -n "cimhead enum Win32_OperatingSystem (1 instance)" \
 	    "$B/cimhead enum http://$P/root/cimv2 Win32_OperatingSystem >/dev/null" \
 	    -n "wbemcli ei Win32_OperatingSystem (1 instance)" \
 	    "wbemcli ei 'http://$P/root/cimv2:Win32_OperatingSystem' >/dev/null" >&2
-	onD hyperfine -w 1 -r 10 --export-markdown "$T/hf3.md" \
+	onD hyperfine -w 1 -r 10 --export-json "$T/hf3.json" \
 	    -n "cimhead enum Win32_Process ($nproc+1 instances)" \
 	    "$B/cimhead enum http://$BP/root/cimv2 Win32_Process >/dev/null" \
 	    -n "wbemcli ei Win32_Process ($nproc+1 instances)" \
 	    "wbemcli ei 'http://$BP/root/cimv2:Win32_Process' >/dev/null" >&2
 	row ""
-	cat "$T/hf2.md" "$T/hf3.md" | tee -a "$OUT/$ITEM.md"
+	hf_table "$T/hf2.json"
+	row ""
+	hf_table "$T/hf3.json"
 	mock_stop
 }
 
@@ -302,8 +323,8 @@ bench_throughput() {
 	row ""
 	row "### Throughput ($(date -u +%FT%TZ)): wrk -t1 -c32 -d${DUR}s on core $CPU_L; server on core $CPU_D; 16 mock nodes on core $CPU_L"
 	row ""
-	row "| server | requests/s | latency avg | ratio to nginx |"
-	row "|---|---|---|---|"
+	row "| server | requests/s | latency avg | ratio to nginx | replies not 302 (503) |"
+	row "|---|---|---|---|---|"
 	mkdir -p "$T/nginx"
 	cat >"$T/nginx.conf" <<EOF
 worker_processes 1;
@@ -332,9 +353,13 @@ EOF
 	res=$(onL wrk -t1 -c32 -d"${DUR}s" "http://127.0.0.1:$port/watch/title001")
 	say "$res"
 	NGINX_RPS=$(echo "$res" | awk '/^Requests\/sec/ {print $2}')
-	row "| nginx 1 worker, return 302 | $NGINX_RPS | $(echo "$res" | awk '/Latency/ {print $2; exit}') | 100% |"
+	row "| nginx 1 worker, return 302 | $NGINX_RPS | $(echo "$res" | awk '/Latency/ {print $2; exit}') | 100% | 0 |"
 	kill "$NGPID"; wait "$NGPID" 2>/dev/null
 	mock_start 16
+	# wrk never pulls the streams: with the default stream-cost the
+	# predicted load of the streams it was sent to shuts every node
+	# (503) within a freshness window; 0 measures the dispatch path.
+	STREAM_COST=${BENCH_TP_STREAM_COST:-0}
 	for m in ${BENCH_TP_METHODS:-ondemand-default ondemand-f1s two-choices-f1s poll-1s}; do
 		start_method "$m" || return 1
 		onL wrk -t1 -c32 -d1s "${URL}x" >/dev/null
@@ -345,8 +370,9 @@ EOF
 		    /Latency/ && !l {l = $2}
 		    /^Requests\/sec/ {r = $2}
 		    /Non-2xx/ {x = $NF}
-		    END {printf "| %s | %s | %s | %.0f%% |", m, r, l, 100 * r / ng}')"
+		    END {printf "| %s | %s | %s | %.0f%% | %d |", m, r, l, 100 * r / ng, x}')"
 	done
+	STREAM_COST=
 	mock_stop
 }
 
