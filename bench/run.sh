@@ -100,7 +100,8 @@ daemon_start() {
 		echo "admin-listen = 127.0.0.1:0"
 		echo "policy = $1"
 		[ "$2" != default ] && echo "freshness = $2"
-		echo "idle-check = 0"
+		# no idle checks during load points, unless asked (idle item)
+		[ "${IDLE_CHECK:-0}" != default ] && echo "idle-check = ${IDLE_CHECK:-0}"
 		[ -n "${STREAM_COST:-}" ] && echo "stream-cost = $STREAM_COST"
 		awk '/^node/ {
 			print "[node " $2 "]"; print "url = " $4
@@ -376,6 +377,34 @@ EOF
 	mock_stop
 }
 
+# ---- item 3b: the cost of knowing the load with no viewers at all ---------
+bench_idle() {
+	ITEM=idle
+	local n=${BENCH_OVH_NODES:-16} secs=${BENCH_IDLE_SECS:-60} m r0 r1 b0 b1
+	row ""
+	row "### Idle cost, $n nodes, no viewers for ${secs}s ($(date -u +%FT%TZ))"
+	row ""
+	row "| method | WBEM req in ${secs}s | WBEM bytes in ${secs}s | req/node/s | bytes/node/s | per idle hour, all $n nodes (req, MB) |"
+	row "|---|---|---|---|---|---|"
+	mock_start "$n"
+	for m in ${BENCH_IDLE_METHODS:-ondemand-default poll-1s}; do
+		IDLE_CHECK=default
+		start_method "$m" || return 1
+		IDLE_CHECK=
+		sleep 2
+		r0=$(mock_requests); b0=$(mock_io)
+		sleep "$secs"
+		b1=$(mock_io); r1=$(mock_requests)
+		disp_stop
+		row "$(awk -v m="$m" -v q=$((r1 - r0)) -v b=$((b1 - b0)) -v n="$n" \
+		    -v T="$secs" 'BEGIN {
+			printf("| %s (idle-check default) | %d | %d | %.3f | %.0f | %.0f, %.1f |",
+			    m, q, b, q / n / T, b / n / T, q / T * 3600,
+			    b / T * 3600 / 1e6) }')"
+	done
+	mock_stop
+}
+
 bench_quality() {
 	ITEM=quality
 	"$PY" "$S/bench/quality.py" "$B" "$S" "$T" | tee -a "$OUT/$ITEM.md"
@@ -389,6 +418,7 @@ for what in "$@"; do
 	latency)	bench_latency ;;
 	throughput)	bench_throughput ;;
 	quality)	bench_quality ;;
+	idle)		bench_idle ;;
 	all)		bench_codec; bench_overhead; bench_latency;
 			bench_throughput; bench_quality ;;
 	*)		say "unknown benchmark $what"; exit 2 ;;
