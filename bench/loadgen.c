@@ -8,9 +8,12 @@
  * is measured from the moment it was due), on up to CONNS keep-alive
  * connections, and never follows the redirect.  A request that is due
  * while every connection is busy waits for one and its wait is counted in
- * its latency.  Prints one summary line:
+ * its latency.  Requests still unanswered 10 s after the last one was due
+ * are given up (a saturated server must not stall the run); those never
+ * sent are counted as unsent.  Prints one summary line:
  *
  *   sent N done N 302 N 503 N other N err N rate R p50 MS p99 MS max MS
+ *   conns N unsent N
  */
 #include "config.h"
 
@@ -49,12 +52,13 @@ struct lg {
 	size_t			 nlat, lat_cap;
 	unsigned long		 sent, done, c302, c503, cother, cerr;
 	unsigned long		 planned, planned_max;
-	struct event		*tick;
+	struct event		*tick, *giveup;
 	int			 stopping;
 };
 
 static void	lg_tick_cb(evutil_socket_t, short, void *);
 static void	lg_reply_cb(struct evhttp_request *, void *);
+static void	lg_giveup_cb(evutil_socket_t, short, void *);
 
 static double
 lg_now(void)
@@ -190,6 +194,14 @@ lg_tick_cb(evutil_socket_t fd, short ev, void *arg)
 	lg_pump(lg);
 }
 
+static void
+lg_giveup_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct lg	*lg = arg;
+
+	event_base_loopbreak(lg->base);
+}
+
 static int
 lg_dblcmp(const void *a, const void *b)
 {
@@ -224,6 +236,7 @@ main(int argc, char **argv)
 	const char	*u, *p, *slash;
 	char		*end;
 	struct event_config *cfg;
+	struct timeval	 gtv;
 	double		 elapsed;
 	int		 ch;
 
@@ -284,16 +297,25 @@ main(int argc, char **argv)
 		fprintf(stderr, "loadgen: libevent\n");
 		return (1);
 	}
+	if ((lg.giveup = evtimer_new(lg.base, lg_giveup_cb, &lg)) == NULL) {
+		fprintf(stderr, "loadgen: libevent\n");
+		return (1);
+	}
+	gtv.tv_sec = (long)lg.secs + 10;
+	gtv.tv_usec = 0;
+	evtimer_add(lg.giveup, &gtv);
 	lg.start = lg_now();
 	lg_tick_cb(-1, 0, &lg);
 	event_base_dispatch(lg.base);
 	elapsed = lg_now() - lg.start;
 	qsort(lg.lat, lg.nlat, sizeof(*lg.lat), lg_dblcmp);
 	printf("sent %lu done %lu 302 %lu 503 %lu other %lu err %lu "
-	    "rate %.1f p50 %.3f p99 %.3f max %.3f conns %zu\n", lg.sent,
+	    "rate %.1f p50 %.3f p99 %.3f max %.3f conns %zu unsent %zu\n",
+	    lg.sent,
 	    lg.done, lg.c302, lg.c503, lg.cother, lg.cerr,
 	    (double)lg.done / elapsed, lg_pct(lg.lat, lg.nlat, 0.5),
 	    lg_pct(lg.lat, lg.nlat, 0.99),
-	    lg.nlat ? lg.lat[lg.nlat - 1] : 0.0, lg.nconns);
+	    lg.nlat ? lg.lat[lg.nlat - 1] : 0.0, lg.nconns,
+	    lg.ndue_tail - lg.ndue_head);
 	return (0);
 }

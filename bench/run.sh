@@ -261,8 +261,8 @@ bench_overhead() {
 	row ""
 	row "### WBEM traffic, $n nodes, ${DUR}s per point ($(date -u +%FT%TZ))"
 	row ""
-	row "| method | offered req/s | served 302/s | 503 | WBEM req/dispatch | WBEM bytes/dispatch | WBEM req/node/s | WBEM bytes/node/s |"
-	row "|---|---|---|---|---|---|---|---|"
+	row "| method | offered req/s | answered/s | 503 | failed or unsent | WBEM req/dispatch | WBEM bytes/dispatch | WBEM req/node/s | WBEM bytes/node/s |"
+	row "|---|---|---|---|---|---|---|---|---|"
 	mock_start "$n"
 	for m in ${BENCH_OVH_METHODS:-paper ondemand-f0 ondemand-f1s two-choices-f0 poll-1s}; do
 		for rate in ${BENCH_RATES:-10 100 1000}; do
@@ -275,14 +275,14 @@ bench_overhead() {
 			q=$((r1 - r0)); bytes=$((b1 - b0))
 			row "$(awk -v m="$m" -v rate="$rate" -v d="$done" -v q="$q" \
 			    -v b="$bytes" -v n="$n" -v T="$DUR" -v r5="$(lgf 503)" \
-			    -v ach="$(lgf rate)" 'BEGIN {
+			    -v ach="$(lgf rate)" -v fu=$(($(lgf err) + $(lgf unsent))) 'BEGIN {
 				qd = "-"; bd = "-"
 				if (d > 0) {
 					qd = sprintf("%.4f", q / d)
 					bd = sprintf("%.0f", b / d)
 				}
-				printf("| %s | %d | %.1f | %d | %s | %s | %.2f | %.0f |",
-				    m, rate, ach, r5, qd, bd, q / n / T, b / n / T) }')"
+				printf("| %s | %d | %.1f | %d | %d | %s | %s | %.2f | %.0f |",
+				    m, rate, ach, r5, fu, qd, bd, q / n / T, b / n / T) }')"
 		done
 	done
 	mock_stop
@@ -295,8 +295,8 @@ bench_latency() {
 	row ""
 	row "### Dispatch latency ($(date -u +%FT%TZ)), ms, loadgen open loop"
 	row ""
-	row "| nodes | injected ms | method | req/s x s | p50 | p99 | max | 503 |"
-	row "|---|---|---|---|---|---|---|---|"
+	row "| nodes | injected ms | method | req/s x s | p50 | p99 | max | 503 | failed or unsent |"
+	row "|---|---|---|---|---|---|---|---|---|"
 	for n in ${BENCH_NODES:-4 16 64 256}; do
 		mock_start "$n" || return 1
 		for lat in 0 20; do
@@ -310,7 +310,7 @@ bench_latency() {
 				start_method "$m" || return 1
 				load "$rate" "$dur"
 				disp_stop
-				row "| $n | $lat | $m | $rate x $dur | $(lgf p50) | $(lgf p99) | $(lgf max) | $(lgf 503) |"
+				row "| $n | $lat | $m | $rate x $dur | $(lgf p50) | $(lgf p99) | $(lgf max) | $(lgf 503) | $(($(lgf err) + $(lgf unsent))) |"
 			done
 		done
 		mock_stop
