@@ -5,12 +5,12 @@
  * Content-Length, no body and keep the connection; zero-padded lower-case
  * content-length; chunked replies with CIMStatusCode trailers only when the
  * request sent TE; no IRETURNVALUE for an empty result; Basic auth on every
- * request.  Requests are decoded and their CIM headers checked by the
- * codec (cimxml.c); the reply bytes are built here, byte for byte in
- * Pegasus's layout, and compared with the captures by the replay test.
- * Injected
- * faults (latency, hang, reset, garbage, truncation, oversize, 401, 500,
- * CIM error, drip) are applied to the reply before it leaves.
+ * request.  The codec (cimxml.c) decodes requests, checks the CIM headers
+ * and writes the bodies; this file checks HTTP and auth, runs the
+ * operations on the node's instances, frames replies (content-length or
+ * chunks and trailers) and applies the injected faults (latency, hang,
+ * reset, garbage, truncation, oversize, 401, 500, CIM error, drip).  The
+ * replay test compares the bytes with the captures.
  */
 #include "config.h"
 
@@ -29,14 +29,12 @@
 
 /* What the request asked for, after the HTTP and XML checks. */
 struct cimreq {
-	char		 msgid[64];
 	char		 method[128];
 	int		 intrinsic;
 	char		 ns[256];
 	char		*classname;
 	size_t		 nkeys;
 	struct cim_keybinding keys[16];
-	int		 has_path;	/* extrinsic on an instance */
 	char		*query, *lang;
 	int		 has_proplist;
 	size_t		 nprops;
@@ -45,6 +43,8 @@ struct cimreq {
 	struct cim_property params[16];
 	int		 chunked;	/* TE asked for trailers */
 	char		 mprefix[8];	/* "75-" for M-POST replies */
+	int		 have_call;
+	struct cimxml_call call;	/* what the codec decoded */
 };
 
 /* One reply in flight: bytes, and how they leave (faults). */
@@ -122,25 +122,6 @@ cimsrv_status_name(int code)
 	return ("CIM_ERR_FAILED");
 }
 
-/* The opening lines of every response body. */
-static void
-cimsrv_body_open(struct buf *b, const struct cimreq *r)
-{
-	buf_puts(b, "<?xml version=\"1.0\" encoding=\"utf-8\" ?>\n"
-	    "<CIM CIMVERSION=\"2.0\" DTDVERSION=\"2.0\">\n<MESSAGE ID=\"");
-	buf_xml_escape(b, r->msgid);
-	buf_printf(b, "\" PROTOCOLVERSION=\"1.0\">\n<SIMPLERSP>\n"
-	    "<%s NAME=\"%s\">\n", r->intrinsic ? "IMETHODRESPONSE" :
-	    "METHODRESPONSE", r->method);
-}
-
-static void
-cimsrv_body_close(struct buf *b, const struct cimreq *r)
-{
-	buf_printf(b, "</%s>\n</SIMPLERSP>\n</MESSAGE>\n</CIM>\n",
-	    r->intrinsic ? "IMETHODRESPONSE" : "METHODRESPONSE");
-}
-
 /*
  * Frames a finished body as a 200: content-length, or chunked with the
  * Trailer header (and the status trailers only for an error).
@@ -203,16 +184,11 @@ cimsrv_cim_error_text(struct buf *out, const struct cimreq *r, int code,
 	buf_init(&body, 0);
 	buf_init(&desc, 0);
 	buf_puts(&desc, text);
-	cimsrv_body_open(&body, r);
-	if (!r->chunked) {
-		body.len--;	/* Pegasus puts ERROR right after the open tag's newline */
-		buf_printf(&body, "\n<ERROR CODE=\"%d\" DESCRIPTION=\"", code);
-		buf_xml_escape(&body, desc.data);
-		buf_puts(&body, "\"/>");
-		buf_printf(&body, "</%s>\n</SIMPLERSP>\n</MESSAGE>\n</CIM>\n",
-		    r->intrinsic ? "IMETHODRESPONSE" : "METHODRESPONSE");
-	} else
-		cimsrv_body_close(&body, r);
+	/* chunked: an empty (I)METHODRESPONSE, the status in trailers */
+	if (r->chunked)
+		cimxml_encode_response(&r->call, NULL, &body);
+	else
+		cimxml_encode_error(&r->call, code, desc.data, &body);
 	cimsrv_frame(out, r, &body, code, desc.data);
 	buf_release(&body);
 	buf_release(&desc);
@@ -231,37 +207,17 @@ cimsrv_cim_error(struct buf *out, const struct cimreq *r, int code,
 	buf_release(&desc);
 }
 
-static const char *
-cimsrv_valuetype(enum cim_type t)
+/* Key types as the codec writes VALUETYPE: string, boolean, numeric. */
+static enum cim_type
+cimsrv_key_type(enum cim_type t)
 {
 	if (t == CIM_T_BOOLEAN)
-		return ("boolean");
-	if (t == CIM_T_STRING || t == CIM_T_CHAR16 || t == CIM_T_DATETIME ||
-	    t == CIM_T_REFERENCE)
-		return ("string");
-	return ("numeric");
-}
-
-static void
-cimsrv_instancename(struct buf *b, const struct mock_inst *in)
-{
-	const struct mof_class	*c = in->cls;
-	const struct cim_value	*v;
-	size_t			 i;
-
-	buf_printf(b, "<INSTANCENAME CLASSNAME=\"%s\">\n", c->name);
-	for (i = 0; i < c->nprops; i++) {
-		if (!mof_prop_is_key(&c->props[i]))
-			continue;
-		v = &in->props[i].v;
-		buf_printf(b, "<KEYBINDING NAME=\"%s\">\n"
-		    "<KEYVALUE VALUETYPE=\"%s\">", c->props[i].name,
-		    cimsrv_valuetype(c->props[i].type));
-		if (!v->is_null && v->nvals > 0)
-			buf_xml_escape(b, v->vals[0]);
-		buf_puts(b, "</KEYVALUE>\n</KEYBINDING>\n");
-	}
-	buf_puts(b, "</INSTANCENAME>\n");
+		return (CIM_T_BOOLEAN);
+	if (cim_type_is_integer(t))
+		return (cim_type_is_signed(t) ? CIM_T_SINT64 : CIM_T_UINT64);
+	if (cim_type_is_real(t))
+		return (CIM_T_REAL64);
+	return (CIM_T_STRING);
 }
 
 static int
@@ -277,44 +233,56 @@ cimsrv_in_list(const struct cimreq *r, const char *name)
 	return (0);
 }
 
-/* INSTANCE with the properties the request's list (or query) keeps. */
-static void
-cimsrv_instance(struct buf *b, const struct cimreq *r,
-    const struct mock_inst *in)
+/*
+ * A mock instance in the codec's value model: the properties the request
+ * keeps (PropertyList or SELECT list) and the instance path, with host
+ * when one is given (ExecQuery).
+ */
+static struct cim_instance *
+cimsrv_to_cim(const struct cimreq *r, const struct mock_inst *in,
+    const char *host)
 {
-	const struct cim_property	*p;
-	size_t				 i, j;
+	const struct mof_class	*c = in->cls;
+	struct cim_instance	*ci;
+	const struct cim_value	*v;
+	size_t			 i;
 
-	buf_printf(b, "<INSTANCE CLASSNAME=\"%s\" >\n", in->cls->name);
-	for (i = 0; i < in->nprops; i++) {
-		p = &in->props[i];
-		if (!cimsrv_in_list(r, p->name))
+	ci = cim_instance_new(c->name);
+	ci->path = cim_path_new(r->ns[0] ? r->ns : CIMSRV_NS, c->name);
+	if (host != NULL)
+		ci->path->host = xstrdup(host);
+	for (i = 0; i < c->nprops; i++) {
+		if (!mof_prop_is_key(&c->props[i]))
 			continue;
-		if (p->v.is_array) {
-			buf_printf(b, "<PROPERTY.ARRAY NAME=\"%s\"  TYPE=\"%s\">\n",
-			    p->name, mof_type_name(p->v.type));
-			if (!p->v.is_null) {
-				buf_puts(b, "<VALUE.ARRAY>\n");
-				for (j = 0; j < p->v.nvals; j++) {
-					buf_puts(b, "<VALUE>");
-					buf_xml_escape(b, p->v.vals[j]);
-					buf_puts(b, "</VALUE>\n");
-				}
-				buf_puts(b, "</VALUE.ARRAY>\n");
-			}
-			buf_puts(b, "</PROPERTY.ARRAY>\n");
-			continue;
-		}
-		buf_printf(b, "<PROPERTY NAME=\"%s\"  TYPE=\"%s\">\n", p->name,
-		    mof_type_name(p->v.type));
-		if (!p->v.is_null && p->v.nvals > 0) {
-			buf_puts(b, "<VALUE>");
-			buf_xml_escape(b, p->v.vals[0]);
-			buf_puts(b, "</VALUE>\n");
-		}
-		buf_puts(b, "</PROPERTY>\n");
+		v = &in->props[i].v;
+		cim_path_add_key(ci->path, c->props[i].name,
+		    cimsrv_key_type(c->props[i].type),
+		    !v->is_null && v->nvals > 0 ? v->vals[0] : "");
 	}
-	buf_puts(b, "</INSTANCE>\n");
+	for (i = 0; i < in->nprops; i++) {
+		struct cim_property	*p;
+
+		if ((in->absent != NULL && in->absent[i]) ||
+		    !cimsrv_in_list(r, in->props[i].name))
+			continue;
+		p = cim_instance_add(ci, in->props[i].name,
+		    in->props[i].v.type, NULL);
+		cim_value_copy(&p->v, &in->props[i].v);
+	}
+	return (ci);
+}
+
+/* Encodes a result with the codec and frames it as a 200. */
+static void
+cimsrv_result(struct buf *out, const struct cimreq *r,
+    const struct wbem_result *res)
+{
+	struct buf	body;
+
+	buf_init(&body, 0);
+	cimxml_encode_response(&r->call, res, &body);
+	cimsrv_frame(out, r, &body, 0, NULL);
+	buf_release(&body);
 }
 
 static void
@@ -355,14 +323,14 @@ cimsrv_class(struct buf *b, const struct mof_class *c)
 		else
 			buf_printf(b, "<PROPERTY%s NAME=\"%s\"  TYPE=\"%s\">\n",
 			    p->is_array ? ".ARRAY" : "", p->name,
-			    mof_type_name(p->type));
+			    cim_type_name(p->type));
 		cimsrv_quals(b, p->quals, p->nquals);
 		buf_printf(b, "</PROPERTY%s>\n", p->type == CIM_T_REFERENCE ?
 		    ".REFERENCE" : p->is_array ? ".ARRAY" : "");
 	}
 	for (i = 0; i < c->nmethods; i++) {
 		buf_printf(b, "<METHOD NAME=\"%s\" TYPE=\"%s\">\n",
-		    c->methods[i].name, mof_type_name(c->methods[i].type));
+		    c->methods[i].name, cim_type_name(c->methods[i].type));
 		cimsrv_quals(b, c->methods[i].quals, c->methods[i].nquals);
 		for (j = 0; j < c->methods[i].nparams; j++) {
 			p = &c->methods[i].params[j];
@@ -373,11 +341,11 @@ cimsrv_class(struct buf *b, const struct mof_class *c)
 			else if (p->is_array)
 				buf_printf(b, "<PARAMETER.ARRAY NAME=\"%s\" "
 				    "TYPE=\"%s\">\n", p->name,
-				    mof_type_name(p->type));
+				    cim_type_name(p->type));
 			else
 				buf_printf(b, "<PARAMETER NAME=\"%s\" "
 				    "TYPE=\"%s\">\n", p->name,
-				    mof_type_name(p->type));
+				    cim_type_name(p->type));
 			cimsrv_quals(b, p->quals, p->nquals);
 			buf_printf(b, "</PARAMETER%s>\n",
 			    p->type == CIM_T_REFERENCE ? ".REFERENCE" :
@@ -408,6 +376,8 @@ cimreq_clear(struct cimreq *r)
 		free(r->params[i].name);
 		mval_clear(&r->params[i].v);
 	}
+	if (r->have_call)
+		cimxml_call_clear(&r->call);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -419,7 +389,6 @@ cimsrv_from_call(const struct cimxml_call *c, struct cimreq *r)
 	const struct cim_path		*p = q->path;
 	size_t				 i;
 
-	strlcpy(r->msgid, c->msgid ? c->msgid : "", sizeof(r->msgid));
 	strlcpy(r->method, c->method ? c->method : "", sizeof(r->method));
 	r->intrinsic = c->intrinsic;
 	strlcpy(r->ns, q->ns ? q->ns : "", sizeof(r->ns));
@@ -487,15 +456,15 @@ cimsrv_decode(const struct httpd_req *hr, const char *cimmethod,
     const char *cimobject, const char *pversion, struct cimreq *r,
     struct buf *out)
 {
-	struct cimxml_call	c;
-	struct wbem_error	e;
-	char			detail[128];
-	int			rc = -1;
+	struct cimxml_call	*c = &r->call;
+	struct wbem_error	 e;
+	char			 detail[128];
 
-	memset(&c, 0, sizeof(c));
-	if (cimxml_decode_request(hr->body, hr->body_len, &c, &e) == -1) {
+	memset(c, 0, sizeof(*c));
+	r->have_call = 1;
+	if (cimxml_decode_request(hr->body, hr->body_len, c, &e) == -1) {
 		if (e.kind == WBEM_E_CIM) {
-			cimsrv_from_call(&c, r);
+			cimsrv_from_call(c, r);
 			cimsrv_cim_error_text(out, r, e.code, e.description);
 		} else if (cimsrv_cut_short(hr)) {
 			/*
@@ -511,20 +480,17 @@ cimsrv_decode(const struct httpd_req *hr, const char *cimmethod,
 			cimsrv_http_error(out, (int)(e.http_status ?
 			    e.http_status : 400), e.name[0] ? e.name : NULL,
 			    e.description[0] ? e.description : NULL);
-		goto done;
+		return (-1);
 	}
-	if (cimxml_check_headers(&c, cimmethod, cimobject, pversion,
+	if (cimxml_check_headers(c, cimmethod, cimobject, pversion,
 	    &e) == -1) {
 		cimsrv_http_error(out, (int)(e.http_status ? e.http_status :
 		    400), e.name[0] ? e.name : NULL, e.description[0] ?
 		    e.description : NULL);
-		goto done;
+		return (-1);
 	}
-	cimsrv_from_call(&c, r);
-	rc = 0;
-done:
-	cimxml_call_clear(&c);
-	return (rc);
+	cimsrv_from_call(c, r);
+	return (0);
 }
 
 /* ---- operations ------------------------------------------------------------ */
@@ -600,30 +566,16 @@ cimsrv_lookup(const char *name, const struct cim_value **v, void *arg)
 }
 
 static void
-cimsrv_objectpath(struct buf *b, const struct node_conf *nc,
-    const struct mock_inst *in)
-{
-	buf_puts(b, "<VALUE.OBJECTWITHPATH>\n<INSTANCEPATH>\n<NAMESPACEPATH>\n"
-	    "<HOST>");
-	buf_xml_escape(b, nc->host);
-	buf_puts(b, "</HOST>\n<LOCALNAMESPACEPATH>\n<NAMESPACE NAME=\"root\"/>\n"
-	    "<NAMESPACE NAME=\"cimv2\"/>\n</LOCALNAMESPACEPATH>\n"
-	    "</NAMESPACEPATH>\n");
-	cimsrv_instancename(b, in);
-	buf_puts(b, "</INSTANCEPATH>\n");
-}
-
-static void
 cimsrv_query(struct node *node, struct cimreq *r, struct buf *out)
 {
 	const struct node_conf	*nc = node_conf(node);
 	const struct mof_class	*c;
 	struct wql_query	*q;
 	struct inst_list	 l = { 0, NULL };
-	struct buf		 body;
+	struct wbem_result	*res;
 	enum wql_dialect	 d;
 	char			 err[256];
-	size_t			 i, nmatch = 0;
+	size_t			 i;
 
 	if (r->lang == NULL || (strcmp(r->lang, "WQL") != 0 &&
 	    strcmp(r->lang, "DMTF:CQL") != 0)) {
@@ -659,22 +611,13 @@ cimsrv_query(struct node *node, struct cimreq *r, struct buf *out)
 			r->props[r->nprops++] = xstrdup(wql_select(q, i));
 	}
 	node_instances(node, c, &l);
-	buf_init(&body, 0);
-	cimsrv_body_open(&body, r);
-	for (i = 0; i < l.n; i++) {
-		if (!wql_match(q, cimsrv_lookup, l.v[i]))
-			continue;
-		if (nmatch++ == 0)
-			buf_puts(&body, "<IRETURNVALUE>\n");
-		cimsrv_objectpath(&body, nc, l.v[i]);
-		cimsrv_instance(&body, r, l.v[i]);
-		buf_puts(&body, "</VALUE.OBJECTWITHPATH>\n");
-	}
-	if (nmatch > 0)
-		buf_puts(&body, "</IRETURNVALUE>\n");
-	cimsrv_body_close(&body, r);
-	cimsrv_frame(out, r, &body, 0, NULL);
-	buf_release(&body);
+	res = wbem_result_new(WBEM_R_INSTANCES);
+	for (i = 0; i < l.n; i++)
+		if (wql_match(q, cimsrv_lookup, l.v[i]))
+			wbem_result_add_instance(res,
+			    cimsrv_to_cim(r, l.v[i], nc->host));
+	cimsrv_result(out, r, res);
+	wbem_result_free(res);
 	inst_list_clear(&l);
 	wql_free(q);
 }
@@ -684,8 +627,9 @@ cimsrv_intrinsic(struct node *node, struct cimreq *r, struct buf *out)
 {
 	const struct mof_class	*c;
 	struct inst_list	 l = { 0, NULL };
+	struct wbem_result	*res;
 	struct buf		 body, path;
-	size_t			 i, n = 0;
+	size_t			 i;
 	enum { OP_EI, OP_EIN, OP_GI, OP_GC } op;
 
 	if (strcmp(r->method, "ExecQuery") == 0) {
@@ -714,46 +658,40 @@ cimsrv_intrinsic(struct node *node, struct cimreq *r, struct buf *out)
 		    r->classname ? r->classname : "");
 		return;
 	}
-	buf_init(&body, 0);
-	cimsrv_body_open(&body, r);
 	if (op == OP_GC) {
-		buf_puts(&body, "<IRETURNVALUE>\n");
+		res = wbem_result_new(WBEM_R_CLASS);
+		buf_init(&body, 0);
 		cimsrv_class(&body, c);
-		buf_puts(&body, "</IRETURNVALUE>\n");
-		goto send;
+		res->class_xml = buf_steal(&body, NULL);
+		cimsrv_result(out, r, res);
+		wbem_result_free(res);
+		return;
 	}
 	node_instances(node, c, &l);
+	res = wbem_result_new(op == OP_EIN ? WBEM_R_PATHS : WBEM_R_INSTANCES);
 	for (i = 0; i < l.n; i++) {
+		struct cim_instance	*ci;
+
 		if (op == OP_GI && !cimsrv_key_match(r, l.v[i]))
 			continue;
-		if (n++ == 0)
-			buf_puts(&body, "<IRETURNVALUE>\n");
-		if (op == OP_EI) {
-			buf_puts(&body, "<VALUE.NAMEDINSTANCE>\n");
-			cimsrv_instancename(&body, l.v[i]);
-			cimsrv_instance(&body, r, l.v[i]);
-			buf_puts(&body, "</VALUE.NAMEDINSTANCE>\n");
-		} else if (op == OP_EIN)
-			cimsrv_instancename(&body, l.v[i]);
-		else {
-			cimsrv_instance(&body, r, l.v[i]);
+		ci = cimsrv_to_cim(r, l.v[i], NULL);
+		if (op == OP_EIN) {
+			wbem_result_add_path(res, ci->path);
+			ci->path = NULL;
+			cim_instance_free(ci);
+		} else
+			wbem_result_add_instance(res, ci);
+		if (op == OP_GI)
 			break;
-		}
 	}
-	if (op == OP_GI && n == 0) {
+	if (op == OP_GI && res->ninst == 0) {
 		buf_init(&path, 0);
 		cimsrv_path_text(&path, r);
 		cimsrv_cim_error(out, r, CIM_ERR_NOT_FOUND, path.data);
 		buf_release(&path);
-		goto done;
-	}
-	if (n > 0)
-		buf_puts(&body, "</IRETURNVALUE>\n");
-send:
-	cimsrv_body_close(&body, r);
-	cimsrv_frame(out, r, &body, 0, NULL);
-done:
-	buf_release(&body);
+	} else
+		cimsrv_result(out, r, res);
+	wbem_result_free(res);
 	inst_list_clear(&l);
 }
 
@@ -774,7 +712,8 @@ cimsrv_extrinsic(struct node *node, struct cimreq *r, struct buf *out)
 	const struct mof_class	*c;
 	const struct mof_method	*m;
 	const struct cim_value	*v;
-	struct buf		 body;
+	struct wbem_result	*res;
+	char			 text[32];
 	uint32_t		 rc, pid = 0;
 	int			 svc;
 
@@ -808,17 +747,20 @@ cimsrv_extrinsic(struct node *node, struct cimreq *r, struct buf *out)
 		    r->method);
 		return;
 	}
-	buf_init(&body, 0);
-	cimsrv_body_open(&body, r);
-	buf_printf(&body, "<RETURNVALUE PARAMTYPE=\"uint32\">\n"
-	    "<VALUE>%u</VALUE>\n</RETURNVALUE>\n", rc);
-	if (rc == 0 && pid != 0)
-		buf_printf(&body, "<PARAMVALUE NAME=\"ProcessId\" "
-		    "PARAMTYPE=\"uint32\">\n<VALUE>%u</VALUE>\n</PARAMVALUE>\n",
-		    pid);
-	cimsrv_body_close(&body, r);
-	cimsrv_frame(out, r, &body, 0, NULL);
-	buf_release(&body);
+	res = wbem_result_new(WBEM_R_METHOD);
+	snprintf(text, sizeof(text), "%u", rc);
+	cim_value_init(&res->method.ret, CIM_T_UINT32);
+	cim_value_add(&res->method.ret, text);
+	if (rc == 0 && pid != 0) {
+		res->method.out = xcalloc(1, sizeof(*res->method.out));
+		res->method.out[0].name = xstrdup("ProcessId");
+		cim_value_init(&res->method.out[0].v, CIM_T_UINT32);
+		snprintf(text, sizeof(text), "%u", pid);
+		cim_value_add(&res->method.out[0].v, text);
+		res->method.nout = 1;
+	}
+	cimsrv_result(out, r, res);
+	wbem_result_free(res);
 }
 
 /* Basic auth: 0 ok, else the reply is in out (*close for a 400). */
@@ -1194,12 +1136,4 @@ cimsrv_handle(struct node *node, struct httpd_req *hr)
 		return;
 	}
 	cimsrv_run(o);
-}
-
-/* For the unit tests: one request through the fault-free path. */
-void
-cimsrv_reply_for_test(struct node *node, const struct httpd_req *hr,
-    struct buf *out, int *keep)
-{
-	cimsrv_reply(node, hr, out, keep, NULL);
 }

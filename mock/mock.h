@@ -62,8 +62,6 @@ const struct mof_qual *mof_qual_find(const struct mof_qual *, size_t,
 	    const char *);
 int	 mof_qual_true(const struct mof_qual *, size_t, const char *);
 int	 mof_prop_is_key(const struct mof_prop *);
-const char *mof_type_name(enum cim_type);
-int	 mof_type_parse(const char *, enum cim_type *);
 
 /* ---- wql.c: WQL parser and evaluator; pure ------------------------------ */
 enum wql_dialect {
@@ -95,9 +93,12 @@ struct mock_inst {
 	const struct mof_class *cls;
 	size_t		 nprops;
 	struct cim_property *props;	/* in class order */
+	unsigned char	*absent;	/* NULL, or 1 where a pinned instance
+					   has no such property at all */
 };
 struct mock_inst *inst_new(const struct mof_class *);
 void	 inst_free(struct mock_inst *);
+struct mock_inst *inst_dup(const struct mock_inst *);
 /* Sets a property by (case-insensitive) name; -1 when the class lacks it. */
 int	 inst_set(struct mock_inst *, const char *name, const char *text);
 int	 inst_setf(struct mock_inst *, const char *name, const char *fmt, ...)
@@ -208,8 +209,6 @@ size_t	 httpd_nconns(const struct httpd *);
 struct node;
 /* Handles one request on the cimom port; replies through httpd. */
 void	 cimsrv_handle(struct node *, struct httpd_req *);
-void	 cimsrv_reply_for_test(struct node *, const struct httpd_req *,
-	    struct buf *, int *keep);
 
 /* ---- node.c: one virtual node ------------------------------------------- */
 enum fault_kind {

@@ -36,51 +36,6 @@ struct mof_lex {
 	int		 failed;
 };
 
-static const struct {
-	const char	*name;
-	enum cim_type	 type;
-} mof_types[] = {
-	{ "string", CIM_T_STRING },
-	{ "boolean", CIM_T_BOOLEAN },
-	{ "char16", CIM_T_CHAR16 },
-	{ "uint8", CIM_T_UINT8 },
-	{ "sint8", CIM_T_SINT8 },
-	{ "uint16", CIM_T_UINT16 },
-	{ "sint16", CIM_T_SINT16 },
-	{ "uint32", CIM_T_UINT32 },
-	{ "sint32", CIM_T_SINT32 },
-	{ "uint64", CIM_T_UINT64 },
-	{ "sint64", CIM_T_SINT64 },
-	{ "real32", CIM_T_REAL32 },
-	{ "real64", CIM_T_REAL64 },
-	{ "datetime", CIM_T_DATETIME },
-	{ "reference", CIM_T_REFERENCE },
-};
-
-const char *
-mof_type_name(enum cim_type t)
-{
-	size_t	i;
-
-	for (i = 0; i < nitems(mof_types); i++)
-		if (mof_types[i].type == t)
-			return (mof_types[i].name);
-	return ("string");
-}
-
-int
-mof_type_parse(const char *s, enum cim_type *t)
-{
-	size_t	i;
-
-	for (i = 0; i < nitems(mof_types); i++)
-		if (str_casecmp_ascii(mof_types[i].name, s) == 0) {
-			*t = mof_types[i].type;
-			return (0);
-		}
-	return (-1);
-}
-
 static void PRINTFLIKE(2, 3)
 mof_error(struct mof_lex *lx, const char *fmt, ...)
 {
@@ -382,7 +337,7 @@ mof_typed_name(struct mof_lex *lx, struct mof_prop *p, int *is_method,
 		    lx->tok == MT_EOF ? "end of file" : lx->text.data);
 		return (-1);
 	}
-	if (mof_type_parse(lx->text.data, &p->type) == -1) {
+	if (cim_type_parse(lx->text.data, &p->type) == -1) {
 		/* Class REF name */
 		p->refclass = xstrdup(lx->text.data);
 		mof_next(lx);

@@ -159,7 +159,7 @@ node_strdup(const char *s)
 void
 node_conf_copy(struct node_conf *d, const struct node_conf *s)
 {
-	size_t	i, j;
+	size_t	i;
 
 	*d = *s;
 	d->user = node_strdup(s->user);
@@ -174,13 +174,8 @@ node_conf_copy(struct node_conf *d, const struct node_conf *s)
 		d->procs[i].path = node_strdup(s->procs[i].path);
 	}
 	memset(&d->pinned, 0, sizeof(d->pinned));
-	for (i = 0; i < s->pinned.n; i++) {
-		struct mock_inst *in = inst_new(s->pinned.v[i]->cls);
-
-		for (j = 0; j < in->nprops; j++)
-			mval_copy(&in->props[j].v, &s->pinned.v[i]->props[j].v);
-		inst_list_add(&d->pinned, in);
-	}
+	for (i = 0; i < s->pinned.n; i++)
+		inst_list_add(&d->pinned, inst_dup(s->pinned.v[i]));
 }
 
 struct node *
@@ -639,11 +634,21 @@ node_streams_pace(struct node *n, uint64_t dt)
 	struct stream	*s, *next;
 	unsigned char	 chunk[16384];
 	size_t		 len;
+	double		 share, demand;
 
+	/*
+	 * A saturated interface cannot send more than its bandwidth: the
+	 * streams then share it and each falls below the bitrate.
+	 */
+	share = 1.0;
+	demand = (double)n->conf.bitrate * n->nstreams +
+	    8.0 * (double)n->conf.load.background_bps;
+	if (n->conf.load.bandwidth > 0 && demand > (double)n->conf.load.bandwidth)
+		share = (double)n->conf.load.bandwidth / demand;
 	for (s = TAILQ_FIRST(&n->streams); s != NULL; s = next) {
 		next = TAILQ_NEXT(s, entry);
-		s->credit += (double)n->conf.bitrate / 8.0 * (double)dt /
-		    1000.0;
+		s->credit += (double)n->conf.bitrate / 8.0 * share *
+		    (double)dt / 1000.0;
 		while (s->off < s->end && s->credit >= 1.0 &&
 		    httpd_pending(s->req) < NODE_SEND_MAX) {
 			len = sizeof(chunk);
@@ -789,19 +794,14 @@ node_instances(struct node *n, const struct mof_class *c,
 	double			 sent_ps, recv_ps, cpu;
 	uint64_t		 avail, ts;
 	char			 dt[64];
-	size_t			 i, j;
+	size_t			 i;
 	unsigned		 k;
 
 	node_tick_cb(-1, 0, n);
 	/* pinned instances replace the model for their class */
 	for (i = 0; i < n->conf.pinned.n; i++) {
-		if (n->conf.pinned.v[i]->cls != c)
-			continue;
-		in = inst_new(c);
-		for (j = 0; j < in->nprops; j++)
-			mval_copy(&in->props[j].v,
-			    &n->conf.pinned.v[i]->props[j].v);
-		inst_list_add(l, in);
+		if (n->conf.pinned.v[i]->cls == c)
+			inst_list_add(l, inst_dup(n->conf.pinned.v[i]));
 	}
 	if (l->n > 0)
 		return (0);

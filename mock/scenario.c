@@ -172,6 +172,9 @@ sc_instances(json_t *arr, const struct mof_schema *schema,
 			return (sc_err(err, errlen, "node %s: instance %zu: "
 			    "'properties' must be an object", c->name, i));
 		in = inst_new(cls);
+		/* a pinned instance has exactly the properties given */
+		in->absent = xcalloc(in->nprops ? in->nprops : 1, 1);
+		memset(in->absent, 1, in->nprops);
 		json_object_foreach(props, key, v) {
 			const struct mof_prop *p = mof_prop_find(cls, key);
 			struct cim_value *slot;
@@ -183,6 +186,7 @@ sc_instances(json_t *arr, const struct mof_schema *schema,
 				    key));
 			}
 			slot = &in->props[p - cls->props].v;
+			in->absent[p - cls->props] = 0;
 			if (json_is_array(v) && p->is_array) {
 				mval_clear(slot);
 				slot->is_null = 0;

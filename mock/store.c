@@ -85,6 +85,7 @@ inst_free(struct mock_inst *in)
 		mval_clear(&in->props[i].v);
 	}
 	free(in->props);
+	free(in->absent);
 	free(in);
 }
 
@@ -163,4 +164,19 @@ str_icontains(const char *hay, const char *needle)
 		if (strncasecmp(hay, needle, n) == 0)
 			return (1);
 	return (0);
+}
+
+struct mock_inst *
+inst_dup(const struct mock_inst *src)
+{
+	struct mock_inst	*in = inst_new(src->cls);
+	size_t			 i;
+
+	for (i = 0; i < in->nprops; i++)
+		mval_copy(&in->props[i].v, &src->props[i].v);
+	if (src->absent != NULL) {
+		in->absent = xcalloc(in->nprops ? in->nprops : 1, 1);
+		memcpy(in->absent, src->absent, in->nprops);
+	}
+	return (in);
 }

@@ -30,7 +30,8 @@ ok $? "bad MOF: file:line error"
 cat >"$TEST_TMP/many.json" <<'JSON'
 { "nodes": [ { "name": "N", "count": 120, "dialect": "windows",
   "instances": [ { "class": "Win32_ComputerSystem",
-    "properties": { "Name": "PINNED", "TotalPhysicalMemory": "99" } } ] } ] }
+    "properties": { "Name": "PINNED", "TotalPhysicalMemory": "99",
+    "Model": null } } ] } ] }
 JSON
 start_mock --scenario "$TEST_TMP/many.json"; ok $? "120 nodes ready"
 is "$(wc -l <"$MOCK_READY")" 120 "one ready line per node"
@@ -42,8 +43,8 @@ CIM="$PYTHON3 $top_srcdir/tests/e2e/mock_cim.py $P"
 is "$($CIM query "SELECT Caption FROM Win32_Process WHERE Caption = 'vodstream.exe'")" \
     "Caption=vodstream.exe" "windows dialect: single quotes accepted"
 is "$($CIM ei Win32_ComputerSystem)" \
-    "Name=PINNED;TotalPhysicalMemory=99;NumberOfLogicalProcessors=<null>;Model=<null>" \
-    "pinned instance served as given"
+    "Name=PINNED;TotalPhysicalMemory=99;Model=<null>" \
+    "pinned instance: exactly the properties given (null is NULL)"
 $CIM query 'SELECT Name FROM Win32_OperatingSystem WHERE FreePhysicalMemory > 0' |
     grep -q '^Name=Microsoft Windows Server 2019'
 ok $? "Win32_OperatingSystem"
@@ -61,6 +62,40 @@ P=$(mock_port NODE02)
 CIM="$PYTHON3 $top_srcdir/tests/e2e/mock_cim.py $P"
 is "$($CIM query "SELECT Caption FROM Win32_Process WHERE Caption = 'vodstream.exe'")" \
     "error=15" "pegasus dialect: single quotes are CIM error 15"
+# the HTTP server's caps: head size, header count, body size
+caps=$(timeout 20 "$PYTHON3" - "$(mock_port NODE01)" <<'PY'
+import socket, sys
+port = int(sys.argv[1])
+def ask(data):
+    s = socket.create_connection(("127.0.0.1", port), timeout=2)
+    try:
+        s.sendall(data)
+    except OSError:
+        pass
+    out, state = b"", "open"
+    try:
+        while True:
+            d = s.recv(4096)
+            if not d:
+                state = "closed"
+                break
+            out += d
+    except socket.timeout:
+        pass
+    except OSError:
+        state = "closed"
+    return out.split(b"\r\n")[0].decode() + "|" + state
+print(ask(b"POST /cimom HTTP/1.1\r\nX-Big: " + b"a" * 40000 + b"\r\n\r\n"))
+print(ask(b"POST /cimom HTTP/1.1\r\n" + b"".join(b"X-%d: y\r\n" % i for i in range(80)) + b"\r\n"))
+print(ask(b"POST /cimom HTTP/1.1\r\nContent-Length: 99999999999\r\n\r\n"))
+print(ask(b"GARBAGE\r\n\r\n"))
+PY
+)
+is "$caps" "HTTP/1.1 400 Bad Request|closed
+HTTP/1.1 400 Bad Request|closed
+HTTP/1.1 400 Bad Request|closed
+HTTP/1.1 400 Bad Request|closed" "oversized head, too many headers, huge body, bad request line: 400 and close"
+
 # malformed requests never kill it
 r=$(timeout 60 "$PYTHON3" "$top_srcdir/tests/e2e/mock_fuzz.py" \
     "$top_srcdir/tests/fixtures/openpegasus" "$(mock_port NODE01)" 300)

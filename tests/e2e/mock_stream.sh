@@ -91,4 +91,20 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -r -50 "$S/movie3")
 is "$code" 206 "suffix range"
 code=$(curl -s -I -o /dev/null -w '%{http_code}' "$S/movie3")
 is "$code" 200 "HEAD"
+# a saturated interface: two 8 Mbit/s streams through 8 Mbit/s share it
+cat >"$TEST_TMP/sat.json" <<'JSON'
+{ "nodes": [ { "name": "SAT", "bitrate": 8000000, "bandwidth": 8000000,
+  "title_bytes": 40000000 } ] }
+JSON
+start_mock --scenario "$TEST_TMP/sat.json"; ok $? "saturating node ready"
+P=$(mock_port SAT)
+curl -s --max-time 2 -o "$TEST_TMP/a" "http://127.0.0.1:$P/vod/x" &
+c1=$!
+curl -s --max-time 2 -o "$TEST_TMP/b" "http://127.0.0.1:$P/vod/y" &
+c2=$!
+TEST_PIDS="$TEST_PIDS $c1 $c2"
+wait $c1; wait $c2
+tot=$(( $(wc -c <"$TEST_TMP/a") + $(wc -c <"$TEST_TMP/b") ))
+$PYTHON3 -c "import sys; sys.exit(0 if 1500000 <= $tot <= 2600000 else 1)"
+ok $? "two streams share the 1 MB/s interface ($tot bytes in 2 s)"
 done_testing
