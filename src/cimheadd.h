@@ -128,7 +128,6 @@ void		 probe_node_cancel(struct node *);
 void		 probe_idle_arm(struct daemon *);
 void		 probe_viewer_seen(struct daemon *);
 void		 probe_shutdown(struct daemon *);
-/* A probe finished (ok or not); recovery and rounds are told from here. */
 
 /* recovery.c: restart a dead streaming process */
 /* The process is missing in a fresh reading: decide and maybe restart. */

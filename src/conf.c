@@ -368,6 +368,15 @@ parse_auth(const char *s, enum http_auth *out)
 }
 
 static int
+has_control(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return (1);
+	return (0);
+}
+
+static int
 conf_node_key(struct conf_ctx *cx, struct conf_node *n, const char *k,
     const char *v, int line)
 {
@@ -424,11 +433,14 @@ conf_node_key(struct conf_ctx *cx, struct conf_node *n, const char *k,
 			    "quotes, backslashes or control characters", v);
 		else
 			set_str(&n->service, v);
-	} else if (strcmp(k, "command") == 0)
-		set_str(&n->command, v);
-	else if (strcmp(k, "directory") == 0)
-		set_str(&n->directory, v);
-	else
+	} else if (strcmp(k, "command") == 0 || strcmp(k, "directory") == 0) {
+		/* Sent as a CIM string: control characters are not valid XML. */
+		if (has_control(v))
+			conf_error(cx, line, "%s: control characters are not "
+			    "allowed", k);
+		else
+			set_str(k[0] == 'c' ? &n->command : &n->directory, v);
+	} else
 		return (0);
 	return (1);
 }

@@ -242,6 +242,10 @@ node_apply(struct node *n, const struct profile_reading *rd, uint64_t now)
 		if (n->state == NODE_DRAINING || n->state == NODE_DISABLED)
 			return;
 		recovery_process_missing(n, now);
+		/* Down with a dead process: keep looking, it may come back. */
+		if (n->state == NODE_DOWN &&
+		    !evtimer_pending(n->recheck_ev, NULL))
+			node_recheck_arm(n);
 		return;
 	}
 	if (node_watched(n))

@@ -286,11 +286,7 @@ probe_start_calls(struct node_probe *p)
 		probe_report(p);
 }
 
-/*
- * Starts a probe of n unless one is in flight.  The new probe is returned
- * only so a caller holding no other reference can count it; it may already
- * be gone when this returns (a synchronous failure).
- */
+/* Starts a probe of n unless one is in flight (then that one is joined). */
 void
 probe_node(struct node *n)
 {
@@ -356,7 +352,7 @@ probe_need(struct daemon *d, struct probe_waiter *w)
 	struct node		*n, *stale[2];
 	struct timeval		 tv;
 	uint64_t		 now = mono_ms();
-	size_t			 i, nstale = 0, pick;
+	size_t			 i, k, m, nstale = 0, pick;
 	int			 rounding = d->round != NULL;
 
 	probe_viewer_seen(d);
@@ -401,7 +397,7 @@ probe_need(struct daemon *d, struct probe_waiter *w)
 			pick = (size_t)(d->rng = d->rng * 1103515245u + 12345u)
 			    >> 8;
 			pick %= nstale - i;
-			for (size_t k = 0, m = 0; k < d->nnodes; k++) {
+			for (k = 0, m = 0; k < d->nnodes; k++) {
 				n = d->nodes[k];
 				if (!node_probeable(n) ||
 				    !probe_stale(n, now, c->freshness_ms) ||

@@ -1,31 +1,33 @@
-# daemon-lib.sh: starts fake nodes (tests/e2e/fakenode.py) and cimheadd for
-# the daemon's end-to-end tests.  Sourced after tests/lib.sh.
+# daemon-lib.sh: a cimmockd cluster and cimheadd for the daemon's
+# end-to-end tests.  Sourced after tests/lib.sh and tests/e2e/mock_lib.sh.
 CIMHEADD=$top_builddir/cimheadd
-FAKENODE=$top_srcdir/tests/e2e/fakenode.py
 [ -x "$CIMHEADD" ] || skip_all "cimheadd not built"
+[ -x "$CIMMOCKD" ] || skip_all "cimmockd not built"
 [ -n "$PYTHON3" ] || PYTHON3=$(command -v python3)
-[ -n "$PYTHON3" ] || skip_all "python3 needed for the fake nodes"
+[ -n "$PYTHON3" ] || skip_all "python3 needed"
 command -v curl >/dev/null || skip_all "curl needed"
-NODES=""
+CMDLINE='"C:\Program Files\VodStream\vodstream.exe" --port 8554 --cache D:\vod'
 
-# start_node NAME CAPACITY: a fake node; its port lands in PORT_<NAME>.
-start_node() {
-	rm -f "$TEST_TMP/port.$1"
-	"$PYTHON3" "$FAKENODE" "$TEST_TMP/port.$1" --capacity "$2" &
-	TEST_PIDS="$TEST_PIDS $!"
-	wait_for_file "$TEST_TMP/port.$1" 10 || { echo "# node $1 did not start"; exit 1; }
-	eval "PORT_$1=$(cat "$TEST_TMP/port.$1")"
-	NODES="$NODES $1"
+# start_cluster SCENARIO-JSON: cimmockd with those nodes; NODES names them.
+start_cluster() {
+	printf '%s\n' "$1" >"$TEST_TMP/scenario.json"
+	start_mock --scenario "$TEST_TMP/scenario.json" ||
+	    { echo "# cimmockd did not start"; cat "$TEST_TMP/mock.err"; exit 1; }
+	NODES=$(awk '{print $2}' "$MOCK_READY")
 }
 
-node_port() { eval "echo \$PORT_$1"; }
-
-# node_ctl NAME CMD: orders a fake node about (kill, mode/hang ...).
+# node_ctl NAME ACTION [JSON]: POST to the mock's control API.
 node_ctl() {
-	curl -s --max-time 5 "http://127.0.0.1:$(node_port "$1")/control/$2"
+	curl -s --max-time 5 -X POST -d "${3:-{\}}" "$(mock_control "$1")/$2"
+}
+# node_get NAME KEY: one field of the mock node's state.
+node_get() {
+	curl -s --max-time 5 "$(mock_control "$1")" | "$PYTHON3" -c \
+	    'import json, sys; print(json.load(sys.stdin)[sys.argv[1]])' "$2"
 }
 
-# write_conf FILE [GLOBAL-LINES [NODE-LINES]]: a config for every node.
+# write_conf FILE [GLOBAL-LINES]: a config for every node of the cluster.
+# NODECONF_<name> adds lines to that node's section.
 write_conf() {
 	{
 		echo "[cimheadd]"
@@ -33,20 +35,20 @@ write_conf() {
 		echo "admin-listen = 127.0.0.1:0"
 		echo "decision-timeout = 400ms"
 		echo "query-timeout = 1s"
-		echo "restart-grace = 150ms"
-		echo "restart-backoff = 50ms"
+		echo "restart-grace = 300ms"
+		echo "restart-backoff = 100ms"
 		echo "recheck = 200ms"
 		echo "suspect-after = 2"
 		echo "idle-check = 0"
 		printf '%s\n' "${2:-}"
 		for n in $NODES; do
-			p=$(node_port "$n")
+			p=$(mock_port "$n")
 			echo "[node $n]"
 			echo "url = http://127.0.0.1:$p/cimom"
 			echo "process = vodstream.exe"
-			echo "command = \"C:\\vod\\vodstream.exe\" --port 8554"
+			printf 'command = %s\n' "$CMDLINE"
+			printf 'directory = %s\n' 'C:\Program Files\VodStream'
 			echo "stream-url = http://{host}:$p/vod/{title}"
-			printf '%s\n' "${3:-}"
 			eval "extra=\${NODECONF_$n:-}"
 			[ -n "$extra" ] && printf '%s\n' "$extra"
 		done
@@ -59,9 +61,15 @@ start_daemon() {
 	"$CIMHEADD" -f "$1" -P "$TEST_TMP/ports" 2>>"$TEST_TMP/daemon.log" &
 	DAEMON_PID=$!
 	TEST_PIDS="$TEST_PIDS $DAEMON_PID"
-	wait_for_file "$TEST_TMP/ports" 10 || { echo "# cimheadd did not start"; cat "$TEST_TMP/daemon.log"; exit 1; }
+	wait_for_file "$TEST_TMP/ports" 10 ||
+	    { echo "# cimheadd did not start"; cat "$TEST_TMP/daemon.log"; exit 1; }
 	VIEWER=$(awk '/^viewer/ {print $2}' "$TEST_TMP/ports")
 	ADMIN=$(awk '/^admin/ {print $2}' "$TEST_TMP/ports")
+}
+
+stop_daemon() {
+	kill "$DAEMON_PID" 2>/dev/null
+	wait "$DAEMON_PID" 2>/dev/null
 }
 
 # watch TITLE: prints "CODE LOCATION" for one viewer request.
@@ -70,16 +78,10 @@ watch() {
 	    "http://$VIEWER/watch/$1"
 }
 
-# watch_follow TITLE: the viewer follows the redirect (the node counts it).
-watch_follow() {
-	curl -s -L -o /dev/null --max-time 10 -w '%{http_code}\n' \
-	    "http://$VIEWER/watch/$1"
-}
-
-# node_of LOCATION: the fake node a Location points at.
+# node_of LOCATION: the node a Location points at.
 node_of() {
 	for n in $NODES; do
-		case "$1" in *":$(node_port "$n")/"*) echo "$n"; return;; esac
+		case "$1" in *":$(mock_port "$n")/"*) echo "$n"; return;; esac
 	done
 	echo none
 }
@@ -107,3 +109,6 @@ admin_post() {
 	curl -s -o /dev/null --max-time 5 -w '%{http_code}' -X POST \
 	    "http://$ADMIN/api/v1/nodes/$1/$2"
 }
+
+# ms: a monotonic-enough clock in milliseconds for latency checks
+ms() { "$PYTHON3" -c 'import time; print(int(time.monotonic() * 1000))'; }

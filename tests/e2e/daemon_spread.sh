@@ -1,23 +1,21 @@
 #!/bin/sh
 # daemon_spread.sh: viewers spread as the policy says; unequal nodes fill in
 # proportion to their capacity; a burst does not herd onto one node.
+# Four cimmockd nodes: a stream costs a 4% CPU, b and c 2%, d 1%.
 . "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/e2e/mock_lib.sh"
 . "$top_srcdir/tests/e2e/daemon-lib.sh"
 
-# waits for the background viewers (not the daemon or the nodes)
-wait_viewers() {
-	_n=0
-	while [ "$(ls "$TEST_TMP"/burst.* 2>/dev/null | xargs -r cat | grep -c .)" -lt 40 ] &&
-	    [ $_n -lt 100 ]; do
-		sleep 0.1; _n=$((_n + 1))
-	done
-}
-
-start_node a 50
-start_node b 100
-start_node c 100
-start_node d 200
-write_conf "$TEST_TMP/c.conf" "stream-cost = 1"
+start_cluster '{ "nodes": [
+  { "name": "a", "stream_cpu": 4, "base_cpu": 2, "bitrate": 200000,
+    "bandwidth": 10000000000 },
+  { "name": "b", "stream_cpu": 2, "base_cpu": 2, "bitrate": 200000,
+    "bandwidth": 10000000000 },
+  { "name": "c", "stream_cpu": 2, "base_cpu": 2, "bitrate": 200000,
+    "bandwidth": 10000000000 },
+  { "name": "d", "stream_cpu": 1, "base_cpu": 2, "bitrate": 200000,
+    "bandwidth": 10000000000 } ] }'
+write_conf "$TEST_TMP/c.conf"
 start_daemon "$TEST_TMP/c.conf"
 
 is "$(watch first.mp4 | cut -d' ' -f1)" 302 "a viewer gets a 302"
@@ -27,39 +25,45 @@ http://127.0.0.1:*/vod/My%20Movie.mp4) r=0 ;; *) r=1 ;;
 esac
 ok $r "Location is the node's stream URL with the title escaped ($loc)"
 
-# 90 viewers one after another, each following the redirect, so every
-# stream loads the node it went to.  Capacities 50:100:100:200.
+# 60 viewers one after another, each following the redirect and staying,
+# so every stream loads the node it went to.  Capacity 1:2:2:4.
+VIEWERS=""
 i=0
-while [ $i -lt 90 ]; do
-	watch_follow "t$i.mp4" >/dev/null
+while [ $i -lt 60 ]; do
+	curl -s -L -o /dev/null --max-time 60 "http://$VIEWER/watch/t$i.mp4" &
+	VIEWERS="$VIEWERS $!"
+	sleep 0.1
 	i=$((i + 1))
 done
-sa=$(node_ctl a state | sed 's/.*streams=\([0-9]*\).*/\1/')
-sb=$(node_ctl b state | sed 's/.*streams=\([0-9]*\).*/\1/')
-sc=$(node_ctl c state | sed 's/.*streams=\([0-9]*\).*/\1/')
-sd=$(node_ctl d state | sed 's/.*streams=\([0-9]*\).*/\1/')
-echo "# streams a=$sa b=$sb c=$sc d=$sd (capacity 50:100:100:200)"
-# Expected about 10:20:20:40; allow some slack for the samples' timing.
-[ "$sa" -ge 6 ] && [ "$sa" -le 15 ]; ok $? "small node: $sa of 90 (about 10)"
-[ "$sd" -ge 32 ] && [ "$sd" -le 48 ]; ok $? "big node: $sd of 90 (about 40)"
-[ "$sb" -ge 14 ] && [ "$sb" -le 26 ] && [ "$sc" -ge 14 ] && [ "$sc" -le 26 ]
-ok $? "middle nodes: $sb and $sc (about 20 each)"
-[ "$sd" -gt "$sb" ] && [ "$sb" -gt "$sa" ]; ok $? "more capacity, more viewers"
+TEST_PIDS="$TEST_PIDS $VIEWERS"
+total() { echo $(($(node_get a streams) + $(node_get b streams) + \
+    $(node_get c streams) + $(node_get d streams))); }
+_n=0
+while [ "$(total)" -lt 60 ] && [ $_n -lt 20 ]; do sleep 0.1; _n=$((_n + 1)); done
+sa=$(node_get a streams); sb=$(node_get b streams)
+sc=$(node_get c streams); sd=$(node_get d streams)
+echo "# streams a=$sa b=$sb c=$sc d=$sd (capacity 1:2:2:4, expect ~7:13:13:27)"
+[ "$sa" -ge 4 ] && [ "$sa" -le 10 ]; ok $? "small node: $sa of 60"
+[ "$sd" -ge 21 ] && [ "$sd" -le 33 ]; ok $? "big node: $sd of 60"
+[ "$sb" -ge 9 ] && [ "$sb" -le 18 ] && [ "$sc" -ge 9 ] && [ "$sc" -le 18 ]
+ok $? "middle nodes: $sb and $sc"
+is "$((sa + sb + sc + sd))" 60 "every viewer is streaming from a node"
+kill $VIEWERS 2>/dev/null
 
 # A burst: 40 viewers decided on the same samples (freshness 5s, so no
-# new round in between).  The expected load of the streams just sent keeps
-# them from all landing on the node that looked emptiest.
-# Node a looks clearly emptiest (0%), the others 10%.
-preset() {
-	node_ctl a streams/0 >/dev/null; node_ctl b streams/10 >/dev/null
-	node_ctl c streams/10 >/dev/null; node_ctl d streams/20 >/dev/null
-}
+# round in between).  The expected load of the streams just sent keeps
+# them from all landing on the node that looked emptiest (a, 2% CPU; the
+# others 12%).
 burst() {	# burst CONF-LINES: how many of 40 went to each node, in $got
-	kill "$DAEMON_PID"; wait "$DAEMON_PID" 2>/dev/null
-	preset
+	stop_daemon
+	node_ctl a load '{"extra_streams": 0}' >/dev/null
+	node_ctl b load '{"extra_streams": 5}' >/dev/null
+	node_ctl c load '{"extra_streams": 5}' >/dev/null
+	node_ctl d load '{"extra_streams": 10}' >/dev/null
 	write_conf "$TEST_TMP/burst.conf" "freshness = 5s
 $1"
 	start_daemon "$TEST_TMP/burst.conf"
+	sleep 0.3
 	watch warmup >/dev/null
 	rm -f "$TEST_TMP"/burst.*
 	i=0
@@ -67,7 +71,10 @@ $1"
 		watch "burst$i.mp4" >"$TEST_TMP/burst.$i" &
 		i=$((i + 1))
 	done
-	wait_viewers
+	_n=0
+	while [ "$(cat "$TEST_TMP"/burst.* | grep -c .)" -lt 40 ] && [ $_n -lt 100 ]; do
+		sleep 0.1; _n=$((_n + 1))
+	done
 	got=$(for f in "$TEST_TMP"/burst.*; do node_of "$(cut -d' ' -f2 "$f")"; done |
 	    sort | uniq -c | awk '{printf "%s=%s ", $2, $1}')
 }
@@ -82,8 +89,9 @@ case "$got" in *"a=40 "*) r=0 ;; *) r=1 ;; esac
 ok $r "control: without the expected load the burst herds onto a"
 
 # round-robin: even spread whatever the load.
-kill "$DAEMON_PID"; wait "$DAEMON_PID" 2>/dev/null
-write_conf "$TEST_TMP/rr.conf" "policy = round-robin"
+stop_daemon
+write_conf "$TEST_TMP/rr.conf" "policy = round-robin
+decision-timeout = 3s"
 start_daemon "$TEST_TMP/rr.conf"
 : >"$TEST_TMP/rr"
 i=0
@@ -93,5 +101,21 @@ while [ $i -lt 20 ]; do
 done
 is "$(sort "$TEST_TMP/rr" | uniq -c | awk '{print $1}' | sort -u | tr '\n' ' ')" "5 " \
     "round-robin: 5 viewers per node out of 20"
+
+# two-choices probes two nodes per round, not all four.
+stop_daemon
+write_conf "$TEST_TMP/tc.conf" "policy = two-choices"
+start_daemon "$TEST_TMP/tc.conf"
+sleep 0.5
+before=$(curl -s "http://$ADMIN/metrics" | awk '/^cimheadd_queries_total/ {s += $2} END {print s}')
+i=0
+while [ $i -lt 10 ]; do
+	watch "tc$i" >/dev/null
+	i=$((i + 1))
+done
+after=$(curl -s "http://$ADMIN/metrics" | awk '/^cimheadd_queries_total/ {s += $2} END {print s}')
+q=$(((after - before) / 10))
+echo "# two-choices: $q queries per viewer"
+[ "$q" -le 10 ]; ok $? "two-choices queries 2 nodes per viewer, not 4 ($q queries)"
 
 done_testing
