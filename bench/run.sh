@@ -302,7 +302,7 @@ bench_latency() {
 		for lat in 0 20; do
 			"$PY" "$S/bench/mockctl.py" latency "$T/ready" "$lat"
 			for m in ${BENCH_LAT_METHODS:-ondemand-f0 ondemand-f1s two-choices-f0 paper poll-1s}; do
-				rate=${BENCH_LAT_RATE:-20}; dur=$DUR
+				rate=${BENCH_LAT_RATE:-10}; dur=${BENCH_LAT_DUR:-$DUR}
 				if [ "$m" = paper ]; then
 					rate=2
 					[ "$n" -ge 64 ] && rate=1
