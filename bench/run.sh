@@ -405,6 +405,89 @@ bench_idle() {
 	mock_stop
 }
 
+# ---- profiles: instruction counts (perf has no counters on this VM) ------
+# cg_incl FILE FUNCTION-REGEX: inclusive Ir of the first matching line.
+cg_incl() {
+	callgrind_annotate --inclusive=yes "$1" 2>/dev/null |
+	    awk -v re="$2" '$0 ~ re {gsub(",", "", $1); print $1; exit}'
+}
+
+bench_profile() {
+	ITEM=profile
+	local nproc=${BENCH_PROF_NPROC:-1000} u k f
+	row ""
+	row "### Profiles, valgrind --tool=callgrind ($(date -u +%FT%TZ))"
+	"$PY" "$S/bench/gendata.py" scenario "$nproc" "$T/p.json" >&2
+	taskset -c "$CPU_L" "$B/cimmockd" --scenario "$T/p.json" --schema "$MOF" \
+	    --log-level err --ready-file "$T/ready.p" >/dev/null 2>&1 &
+	PIDS="$PIDS $!"
+	MOCKPIDS="$!"
+	wait_file "$T/ready.p" 1 30 || return 1
+	u=$(awk '{print $4}' "$T/ready.p")
+	"$PY" "$S/bench/gendata.py" fetch "$u" Win32_Process "$T/p.xml" >&2
+	"$PY" "$S/bench/gendata.py" wsman "$nproc" 100 "$T/pw" >&2
+	mock_stop
+	row ""
+	row "| decode of $nproc Win32_Process | Ir, codec | Ir, xmlReader pass | codec / reader | of the codec: DOM build (xml_parse_safe) | xmlFreeDoc | property type lookup (ptype_find) |"
+	row "|---|---|---|---|---|---|---|"
+	for k in cimxml wsman; do
+		f=$T/p.xml
+		[ $k = wsman ] && f=$T/pw
+		valgrind --tool=callgrind --callgrind-out-file="$T/cg.$k" \
+		    "$B/bench/codecbench" $k "$f" 1 >/dev/null 2>&1
+		valgrind --tool=callgrind --callgrind-out-file="$T/cg.r$k" \
+		    "$B/bench/codecbench" reader "$f" 1 >/dev/null 2>&1
+		row "$(awk -v k=$k -v c="$(cg_incl "$T/cg.$k" "codecbench.c:cb_$k ")" \
+		    -v r="$(cg_incl "$T/cg.r$k" "codecbench.c:cb_reader ")" \
+		    -v x="$(cg_incl "$T/cg.$k" "xml.c:xml_parse_safe ")" \
+		    -v fd="$(cg_incl "$T/cg.$k" "xmlFreeDoc ")" \
+		    -v pt="$(cg_incl "$T/cg.$k" "ptype_find ")" 'BEGIN {
+			printf("| %s | %d | %d | %.2f | %.0f%% | %.0f%% | %s |",
+			    k, c, r, c / r, 100 * x / c, 100 * fd / c,
+			    pt == "" ? "-" : sprintf("%.0f%%", 100 * pt / c)) }')"
+	done
+	# cimheadd: instructions per dispatch and per WBEM query, 16 nodes
+	mock_start 16
+	{
+		echo "[cimheadd]"; echo "listen = 127.0.0.1:0"
+		echo "admin-listen = 127.0.0.1:0"; echo "idle-check = 0"
+		awk '/^node/ {print "[node " $2 "]"; print "url = " $4
+		    print "process = vodstream.exe"
+		    print "stream-url = " $8 "{title}"}' "$T/ready"
+	} >"$T/pd.conf"
+	rm -f "$T/pports"
+	valgrind --tool=callgrind --callgrind-out-file="$T/cg.d" \
+	    "$B/cimheadd" -f "$T/pd.conf" -P "$T/pports" 2>/dev/null &
+	DPID=$!
+	PIDS="$PIDS $DPID"
+	wait_file "$T/pports" 2 60 || return 1
+	sleep 3
+	for k in $(seq 1 40); do
+		curl -s -o /dev/null "http://$(awk '/^viewer/ {print $2}' "$T/pports")/watch/t$k"
+	done
+	disp_stop
+	mock_stop
+	callgrind_annotate --inclusive=yes --tree=calling "$T/cg.d" 2>/dev/null >"$T/cg.d.txt"
+	row ""
+	row "| cimheadd, 16 nodes, freshness 0, start + 40 sequential dispatches | value |"
+	row "|---|---|"
+	awk -v tot="$(cg_incl "$T/cg.d" "PROGRAM TOTALS")" \
+	    -v dec="$(cg_incl "$T/cg.d" "cimxml.c:cimxml_decode_response ")" \
+	    -v prs="$(cg_incl "$T/cg.d" "xml.c:xml_parse_safe ")" \
+	    -v crl="$(cg_incl "$T/cg.d" "curl_multi_socket_action")" \
+	    -v fe="$(cg_incl "$T/cg.d" "frontend.c:frontend_request_cb ")" \
+	    -v nq="$(grep -m1 -E '> +.*xmlParseDocument \(' "$T/cg.d.txt" | sed 's/.*(\([0-9,]*\)x).*/\1/' | tr -d ,)" '
+	    BEGIN {
+		printf("| Ir in total | %d |\n", tot)
+		printf("| WBEM replies decoded | %d |\n", nq)
+		printf("| Ir per reply, whole process (total / replies) | %.0f |\n", tot / nq)
+		printf("| Ir per reply in cimxml_decode_response | %.0f (%.0f%% of all) |\n", dec / nq, 100 * dec / tot)
+		printf("| of which DOM build (xml_parse_safe) | %.0f |\n", prs / nq)
+		printf("| Ir in curl_multi_socket_action | %.0f%% of all |\n", 100 * crl / tot)
+		printf("| Ir in frontend_request_cb (viewer parse, round start) | %.0f%% of all |\n", 100 * fe / tot)
+	    }' | tee -a "$OUT/$ITEM.md"
+}
+
 bench_quality() {
 	ITEM=quality
 	"$PY" "$S/bench/quality.py" "$B" "$S" "$T" | tee -a "$OUT/$ITEM.md"
@@ -419,6 +502,7 @@ for what in "$@"; do
 	throughput)	bench_throughput ;;
 	quality)	bench_quality ;;
 	idle)		bench_idle ;;
+	profile)	bench_profile ;;
 	all)		bench_codec; bench_overhead; bench_latency;
 			bench_throughput; bench_quality ;;
 	*)		say "unknown benchmark $what"; exit 2 ;;
