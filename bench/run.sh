@@ -264,7 +264,7 @@ bench_overhead() {
 	row "| method | offered req/s | answered/s | 503 | failed or unsent | WBEM req/dispatch | WBEM bytes/dispatch | WBEM req/node/s | WBEM bytes/node/s |"
 	row "|---|---|---|---|---|---|---|---|---|"
 	mock_start "$n"
-	for m in ${BENCH_OVH_METHODS:-paper ondemand-f0 ondemand-f1s two-choices-f0 poll-1s}; do
+	for m in ${BENCH_OVH_METHODS:-paper ondemand-f0 two-choices-f0 ondemand-f1s two-choices-f1s poll-1s}; do
 		for rate in ${BENCH_RATES:-10 100 1000}; do
 			start_method "$m" || return 1
 			r0=$(mock_requests); b0=$(mock_io)
