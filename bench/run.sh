@@ -320,7 +320,9 @@ bench_latency() {
 # ---- item 2: throughput against nginx ----------------------------------------
 bench_throughput() {
 	ITEM=throughput
-	local port=$((20000 + RANDOM % 20000)) m res
+	local port m res
+	# a port nobody listens on now (a random one collided once)
+	port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 	row ""
 	row "### Throughput ($(date -u +%FT%TZ)): wrk -t1 -c32 -d${DUR}s on core $CPU_L; server on core $CPU_D; 16 mock nodes on core $CPU_L"
 	row ""
@@ -350,6 +352,7 @@ EOF
 	NGPID=$!
 	PIDS="$PIDS $NGPID"
 	sleep 0.5
+	kill -0 "$NGPID" 2>/dev/null || { say "nginx did not start"; return 1; }
 	onL wrk -t1 -c32 -d1s "http://127.0.0.1:$port/watch/x" >/dev/null
 	res=$(onL wrk -t1 -c32 -d"${DUR}s" "http://127.0.0.1:$port/watch/title001")
 	say "$res"
