@@ -342,7 +342,7 @@ main(int argc, char *argv[])
 	struct buf	 errs, warns;
 	struct timeval	 tv;
 	const char	*file = SYSCONFDIR "/cimheadd.conf";
-	int		 ch, check = 0, verbose = 0, sigs[] = { SIGHUP, SIGTERM,
+	int		 ch, bad, check = 0, verbose = 0, sigs[] = { SIGHUP, SIGTERM,
 			    SIGINT };
 	size_t		 i;
 	unsigned	 wd_ms;
@@ -386,21 +386,25 @@ main(int argc, char *argv[])
 	if (check) {
 		if (warns.data != NULL)
 			fputs(warns.data, stderr);
-		if (d.conf == NULL) {
+		bad = d.conf == NULL;
+		if (d.conf == NULL)
 			fputs(errs.data != NULL ? errs.data : "", stderr);
-			return (1);
+		else {
+			printf("%s: ok (%zu nodes)\n", file, d.conf->nnodes);
+			conf_free(d.conf);
 		}
-		printf("%s: ok (%zu nodes)\n", file, d.conf->nnodes);
-		conf_free(d.conf);
-		return (0);
+		/* Freed so a leak checker sees none in -n either. */
+		buf_release(&errs);
+		buf_release(&warns);
+		return (bad);
 	}
 	log_lines(LOG_LVL_WARN, warns.data);
-	if (d.conf == NULL) {
+	if (d.conf == NULL)
 		log_lines(LOG_LVL_ERR, errs.data);
-		return (1);
-	}
 	buf_release(&errs);
 	buf_release(&warns);
+	if (d.conf == NULL)
+		return (1);
 
 	signal(SIGPIPE, SIG_IGN);
 	xml_global_init();
