@@ -5,9 +5,9 @@ cimheadd in front of 16 cimmockd nodes (4 mock processes of 4 nodes, so a
 whole process can die) takes viewers at a fixed rate from bench/loadgen
 for CIMHEAD_SOAK_SECONDS (60), while a seeded random schedule injects node
 faults (every cimmockd fault kind, plus added latency), kills streaming
-processes (cimheadd restarts them through Win32_Process.Create) and
+processes (cimheadd restarts them through Win32_Process.Create),
 SIGKILLs whole mock processes (restarted on the same ports a few seconds
-later).  It asserts that the daemon never dies and keeps answering
+later) and reloads cimheadd (SIGHUP, another policy).  It asserts that the daemon never dies and keeps answering
 /healthz, that every viewer got exactly one reply and none a 5xx other
 than 503, that the daemon's counters agree with the load generator's, that
 its RSS stays flat after warm-up, that its open descriptors come back to
@@ -16,7 +16,8 @@ once the faults stop.
 
 Environment: top_builddir, top_srcdir (as make check sets them),
 CIMHEAD_SOAK_SEED (default: fresh, printed), CIMHEAD_SOAK_MIX (a preset:
-all, faults, kills, net, data; or a comma list of event kinds),
+all, faults, kills, net, data, reload; or a comma list of event kinds:
+the fault kinds, latency, kill, crash, reload),
 CIMHEAD_SOAK_SECONDS, CIMHEAD_SOAK_RATE (viewers a second, 150),
 CIMHEAD_TEST_SLOWDOWN (a factor for the deadlines: sanitizer builds).
 """
@@ -36,9 +37,10 @@ import urllib.request
 FAULTS = ["hang", "refuse", "reset", "garbage", "truncate", "oversize",
           "http401", "http500", "cimerror", "drip"]
 MIXES = {
-    "all": FAULTS + ["latency", "kill", "crash"],
+    "all": FAULTS + ["latency", "kill", "crash", "reload"],
     "faults": FAULTS + ["latency"],
     "kills": ["kill", "crash"],
+    "reload": ["reload", "kill"],
     "net": ["hang", "refuse", "reset", "drip", "latency", "crash"],
     "data": ["garbage", "truncate", "oversize", "http401", "http500",
              "cimerror"],
@@ -172,9 +174,10 @@ class Group:
                 self.proc.wait()
 
 
-def write_conf(path, groups):
+def write_conf(path, groups, policy="least-load"):
     with open(path, "w") as f:
         f.write("""[cimheadd]
+policy = %s
 listen = 127.0.0.1:0
 admin-listen = 127.0.0.1:0
 decision-timeout = %dms
@@ -185,7 +188,7 @@ restart-limit = 1000
 recheck = 200ms
 suspect-after = 2
 idle-check = 0
-""" % (1500 * slow, 3000 * slow))
+""" % (policy, 1500 * slow, 3000 * slow))
         for g in groups:
             for n in g.names:
                 p = g.ports[n]
@@ -258,6 +261,10 @@ def make_schedule(rng, secs, groups):
         if kind == "crash":
             target = rng.randrange(len(groups))
             names = groups[target].names
+        elif kind == "reload":
+            target = rng.choice(["least-load", "two-choices",
+                                 "round-robin", "least-streams"])
+            names = []
         else:
             target = rng.choice(nodes)
             names = [target]
@@ -320,7 +327,7 @@ def main():
         with open(ports) as f:
             addr = dict(line.split() for line in f)
         viewer, admin = addr["viewer"], addr["admin"]
-        return run(rng, tmp, groups, daemon, viewer, admin, loadgen)
+        return run(rng, tmp, groups, daemon, viewer, admin, loadgen, conf)
     finally:
         if daemon is not None and daemon.poll() is None:
             daemon.kill()
@@ -374,7 +381,7 @@ def wait_until(pred, secs):
     return pred()
 
 
-def run(rng, tmp, groups, daemon, viewer, admin, loadgen):
+def run(rng, tmp, groups, daemon, viewer, admin, loadgen, conf):
     pid = daemon.pid
     byname = {n: g for g in groups for n in g.names}
 
@@ -443,6 +450,10 @@ def run(rng, tmp, groups, daemon, viewer, admin, loadgen):
                 break
             time.sleep(min(t - now, 0.05))
         counts[kind] = counts.get(kind, 0) + 1
+        if kind == "reload":
+            write_conf(conf, groups, target)
+            daemon.send_signal(signal.SIGHUP)
+            continue
         if kind == "crash":
             g = groups[target]
             g.crash()
