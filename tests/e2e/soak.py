@@ -19,7 +19,9 @@ CIMHEAD_SOAK_SEED (default: fresh, printed), CIMHEAD_SOAK_MIX (a preset:
 all, faults, kills, net, data, reload; or a comma list of event kinds:
 the fault kinds, latency, kill, crash, reload),
 CIMHEAD_SOAK_SECONDS, CIMHEAD_SOAK_RATE (viewers a second, 150),
-CIMHEAD_TEST_SLOWDOWN (a factor for the deadlines: sanitizer builds).
+CIMHEAD_TEST_SLOWDOWN (a factor for the deadlines: sanitizer builds),
+CIMHEAD_SOAK_DEBUG=1 (cimheadd -d, its log and the files kept),
+CIMHEAD_SOAK_KEEP=1 (the files kept: daemon.log, the configs).
 """
 import json
 import os
@@ -319,9 +321,11 @@ def main():
         write_conf(conf, groups)
         ports = os.path.join(tmp, "ports")
         dlog = open(os.path.join(tmp, "daemon.log"), "w")
-        daemon = subprocess.Popen(
-            [os.path.join(top_builddir, "cimheadd"), "-f", conf, "-P", ports],
-            stderr=dlog)
+        argv = [os.path.join(top_builddir, "cimheadd"), "-f", conf,
+                "-P", ports]
+        if os.environ.get("CIMHEAD_SOAK_DEBUG"):
+            argv.append("-d")
+        daemon = subprocess.Popen(argv, stderr=dlog)
         if not wait_file(ports, 10 * slow):
             bail("cimheadd did not start")
         with open(ports) as f:
@@ -337,14 +341,18 @@ def main():
         if tap_failed:
             note("daemon log tail:")
             try:
-                with open(os.path.join(tmp, "daemon.log")) as f:
+                with open(os.path.join(tmp, "daemon.log"), errors="replace") as f:
                     for line in f.readlines()[-20:]:
                         note("  " + line.rstrip())
             except OSError:
                 pass
-        for name in os.listdir(tmp):
-            os.unlink(os.path.join(tmp, name))
-        os.rmdir(tmp)
+        if os.environ.get("CIMHEAD_SOAK_DEBUG") or \
+                os.environ.get("CIMHEAD_SOAK_KEEP"):
+            note("kept %s" % tmp)
+        else:
+            for name in os.listdir(tmp):
+                os.unlink(os.path.join(tmp, name))
+            os.rmdir(tmp)
 
 
 def nodes_json(admin):
@@ -536,9 +544,17 @@ def run(rng, tmp, groups, daemon, viewer, admin, loadgen, conf):
     fdmax = max((f for _, _, f in samples), default=0)
 
     # The end: every node back, the idle state the baseline was taken in
-    ok(wait_until(lambda: all_up(admin), 30 * slow),
-       "every node is up again once the faults stop",
-       json.dumps(nodes_json(admin)))
+    if not ok(wait_until(lambda: all_up(admin), 30 * slow),
+              "every node is up again once the faults stop"):
+        for n in nodes_json(admin) or []:
+            if n["state"] == "up":
+                continue
+            note("  %s: state %s, process %s, sample age %s ms, last "
+                 "error %s" % (n["name"], n["state"], n["process"],
+                               n["sample_age_ms"], n["last_error"]))
+            with open(os.path.join(tmp, "daemon.log"), errors="replace") as f:
+                for line in [x for x in f if n["name"] in x][-15:]:
+                    note("    " + line.rstrip())
     # one more short load so every node's connection is renewed (those to
     # killed mock processes are found dead and closed), then idle
     warm = subprocess.run([loadgen, "-r", "50", "-d", "1", "-c", "16",
@@ -570,7 +586,7 @@ def run(rng, tmp, groups, daemon, viewer, admin, loadgen, conf):
     except subprocess.TimeoutExpired:
         rc = None
     ok(rc == 0, "SIGTERM: cimheadd stops cleanly", "exit %s" % rc)
-    with open(os.path.join(tmp, "daemon.log")) as f:
+    with open(os.path.join(tmp, "daemon.log"), errors="replace") as f:
         bad = [line for line in f if re.search(
             r"fatal|Sanitizer|runtime error|assert", line)]
     ok(bad == [], "nothing fatal in the daemon's log", "".join(bad[:10]))
