@@ -29,12 +29,6 @@
 #define SYSCONFDIR "/etc"
 #endif
 
-struct retired {
-	struct conf	*conf;
-	struct retired	*next;
-};
-
-static struct retired	*retired_confs;
 static const char	*port_file;
 
 static void	main_signal_cb(evutil_socket_t, short, void *);
@@ -216,8 +210,7 @@ log_lines(enum log_level lvl, const char *text)
 static void
 daemon_reload(struct daemon *d)
 {
-	struct conf	*nc;
-	struct retired	*r;
+	struct conf	*nc, *old;
 	struct buf	 errs, warns;
 	size_t		 i;
 
@@ -234,15 +227,16 @@ daemon_reload(struct daemon *d)
 		    strcmp(nc->admin_listen, d->conf->admin_listen) != 0)
 			log_warn("listen addresses change only on restart");
 		/*
-		 * In-flight calls may still point into the old config's
-		 * strings: it is kept until exit (small, and reloads are
-		 * rare) rather than freed under them.
+		 * Freed at once: past daemon_apply_conf() every node points
+		 * into the new config, removed nodes are gone with their
+		 * calls, and a WBEM call in flight owns copies of its URL,
+		 * credentials and request (wbem_start), so nothing points
+		 * into the old one.  (Keeping it would grow the daemon by a
+		 * config each reload.)
 		 */
-		r = xcalloc(1, sizeof(*r));
-		r->conf = d->conf;
-		r->next = retired_confs;
-		retired_confs = r;
+		old = d->conf;
 		daemon_apply_conf(d, nc);
+		conf_free(old);
 		for (i = 0; i < d->nnodes; i++)
 			if (node_probeable(d->nodes[i]))
 				probe_node(d->nodes[i]);
@@ -342,11 +336,10 @@ main(int argc, char *argv[])
 	struct buf	 errs, warns;
 	struct timeval	 tv;
 	const char	*file = SYSCONFDIR "/cimheadd.conf";
-	int		 ch, check = 0, verbose = 0, sigs[] = { SIGHUP, SIGTERM,
+	int		 ch, bad, check = 0, verbose = 0, sigs[] = { SIGHUP, SIGTERM,
 			    SIGINT };
 	size_t		 i;
 	unsigned	 wd_ms;
-	struct retired	*r;
 
 	log_init("cimheadd", LOG_LVL_INFO, 0);
 	while ((ch = getopt_long(argc, argv, "df:hnP:vV", main_longopts,
@@ -386,21 +379,25 @@ main(int argc, char *argv[])
 	if (check) {
 		if (warns.data != NULL)
 			fputs(warns.data, stderr);
-		if (d.conf == NULL) {
+		bad = d.conf == NULL;
+		if (d.conf == NULL)
 			fputs(errs.data != NULL ? errs.data : "", stderr);
-			return (1);
+		else {
+			printf("%s: ok (%zu nodes)\n", file, d.conf->nnodes);
+			conf_free(d.conf);
 		}
-		printf("%s: ok (%zu nodes)\n", file, d.conf->nnodes);
-		conf_free(d.conf);
-		return (0);
+		/* Freed so a leak checker sees none in -n either. */
+		buf_release(&errs);
+		buf_release(&warns);
+		return (bad);
 	}
 	log_lines(LOG_LVL_WARN, warns.data);
-	if (d.conf == NULL) {
+	if (d.conf == NULL)
 		log_lines(LOG_LVL_ERR, errs.data);
-		return (1);
-	}
 	buf_release(&errs);
 	buf_release(&warns);
+	if (d.conf == NULL)
+		return (1);
 
 	signal(SIGPIPE, SIG_IGN);
 	xml_global_init();
@@ -459,10 +456,5 @@ main(int argc, char *argv[])
 		event_free(wd);
 	event_base_free(d.base);
 	conf_free(d.conf);
-	while ((r = retired_confs) != NULL) {
-		retired_confs = r->next;
-		conf_free(r->conf);
-		free(r);
-	}
 	return (0);
 }

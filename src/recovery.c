@@ -305,10 +305,17 @@ recovery_process_missing(struct node *n, uint64_t now)
 		node_set_state(n, NODE_RECOVERING, "restart in flight");
 		return;
 	}
-	/* A process just started gets its grace period before a verdict. */
+	/*
+	 * A process just started gets its grace period before a verdict,
+	 * and a look when it ends: the verify timer may have fired a few ms
+	 * short of it (libevent counts from the loop's cached time) and
+	 * brought us here, and nothing else probes a recovering node.
+	 */
 	if (n->proc == PROC_RESTARTING && n->nrestart_at > 0 &&
 	    now - n->restart_at[n->nrestart_at - 1] < c->restart_grace_ms) {
 		node_set_state(n, NODE_RECOVERING, "process starting");
+		recovery_arm(n, c->restart_grace_ms -
+		    (now - n->restart_at[n->nrestart_at - 1]) + 1);
 		return;
 	}
 	n->proc = PROC_MISSING;

@@ -7,6 +7,13 @@ TAP_N=0
 TAP_FAILED=0
 TEST_PIDS=""
 TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/cimhead-test.XXXXXX")
+# How much slower than a plain build this one runs (scripts/sanitize sets
+# CIMHEAD_TEST_SLOWDOWN=3 for ASan): waits and upper time bounds are
+# multiplied by it; unset, every bound stays as written.
+case ${CIMHEAD_TEST_SLOWDOWN:-1} in
+[1-9]|1[0-9]|20) SLOW=${CIMHEAD_TEST_SLOWDOWN:-1} ;;
+*) SLOW=1 ;;
+esac
 
 cleanup() {
 	for p in $TEST_PIDS; do kill "$p" 2>/dev/null; done
@@ -20,7 +27,7 @@ trap cleanup EXIT INT TERM
 # backgrounded curl that a test kills by pid must be "command curl", or the
 # kill reaches this function's subshell and not curl.
 curl() {
-	command curl --max-time "${CURL_MAX_TIME:-20}" "$@"
+	command curl --max-time "${CURL_MAX_TIME:-$((20 * SLOW))}" "$@"
 }
 
 ok() {	# ok CONDITION-EXIT-STATUS DESCRIPTION
@@ -58,7 +65,7 @@ done_testing() {
 # wait_for_file FILE [SECONDS]: waits until FILE is non-empty.
 wait_for_file() {
 	_n=0
-	while [ ! -s "$1" ] && [ $_n -lt $((${2:-10} * 10)) ]; do
+	while [ ! -s "$1" ] && [ $_n -lt $((${2:-10} * 10 * SLOW)) ]; do
 		sleep 0.1; _n=$((_n + 1))
 	done
 	[ -s "$1" ]

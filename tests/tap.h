@@ -7,7 +7,9 @@
 #define TAP_H
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int tap_n, tap_failed;
@@ -49,6 +51,20 @@ static void __attribute__((unused))
 diag(const char *msg)
 {
 	printf("# %s\n", msg);
+}
+
+/*
+ * tap_slow(MS): an upper time bound of a check, times CIMHEAD_TEST_SLOWDOWN
+ * (scripts/sanitize sets 3: ASan runs the code 2-3 times slower).  Unset,
+ * the bound stays as written, so a normal build is checked as tightly.
+ */
+static uint64_t __attribute__((unused))
+tap_slow(uint64_t ms)
+{
+	const char	*s = getenv("CIMHEAD_TEST_SLOWDOWN");
+	unsigned long	 f = s != NULL ? strtoul(s, NULL, 10) : 1;
+
+	return (ms * (f >= 1 && f <= 20 ? f : 1));
 }
 
 static int __attribute__((unused))

@@ -37,8 +37,8 @@ write_conf() {
 		# Generous deadlines: a loaded test machine (sanitizers, parallel
 		# tests) must not turn a slow probe into a wrong answer; tests of
 		# the deadlines themselves set their own.
-		echo "decision-timeout = 1500ms"
-		echo "query-timeout = 3s"
+		echo "decision-timeout = $((1500 * SLOW))ms"
+		echo "query-timeout = $((3 * SLOW))s"
 		echo "restart-grace = 300ms"
 		echo "restart-backoff = 100ms"
 		echo "recheck = 200ms"
@@ -85,7 +85,7 @@ stop_daemon() {
 
 # watch TITLE: prints "CODE LOCATION" for one viewer request.
 watch() {
-	curl -s -o /dev/null --max-time 10 -w '%{http_code} %{redirect_url}\n' \
+	curl -s -o /dev/null --max-time $((10 * SLOW)) -w '%{http_code} %{redirect_url}\n' \
 	    "http://$VIEWER/watch/$1"
 }
 
@@ -110,7 +110,7 @@ for n in d["nodes"]:
 # wait_field NODE KEY VALUE [SECONDS]
 wait_field() {
 	_i=0
-	while [ "$(field "$1" "$2")" != "$3" ] && [ $_i -lt $((${4:-5} * 10)) ]; do
+	while [ "$(field "$1" "$2")" != "$3" ] && [ $_i -lt $((${4:-5} * 10 * SLOW)) ]; do
 		sleep 0.1; _i=$((_i + 1))
 	done
 	[ "$(field "$1" "$2")" = "$3" ]

@@ -42,7 +42,7 @@ is "$(field garbage state)" down "garbage replies: that node is down"
 field garbage last_error | grep -q protocol; ok $? "its last error says protocol"
 # Its first query times out after query-timeout (3 s), off every viewer's path.
 i=0
-while [ "$(field hung state)" = up ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+while [ "$(field hung state)" = up ] && [ $i -lt $((100 * SLOW)) ]; do sleep 0.1; i=$((i + 1)); done
 st=$(field hung state)
 [ "$st" = suspect ] || [ "$st" = down ]; ok $? "the hung node is suspect or down after its query deadline ($st)"
 is "$(field refusing state)" down "the refusing node is down"

@@ -39,7 +39,7 @@ TEST_PIDS="$TEST_PIDS $VIEWERS"
 total() { echo $(($(node_get a streams) + $(node_get b streams) + \
     $(node_get c streams) + $(node_get d streams))); }
 _n=0
-while [ "$(total)" -lt 60 ] && [ $_n -lt 100 ]; do sleep 0.1; _n=$((_n + 1)); done
+while [ "$(total)" -lt 60 ] && [ $_n -lt $((100 * SLOW)) ]; do sleep 0.1; _n=$((_n + 1)); done
 sa=$(node_get a streams); sb=$(node_get b streams)
 sc=$(node_get c streams); sd=$(node_get d streams)
 echo "# streams a=$sa b=$sb c=$sc d=$sd (capacity 1:2:2:4, expect ~7:13:13:27)"
@@ -72,7 +72,7 @@ $1"
 		i=$((i + 1))
 	done
 	_n=0
-	while [ "$(cat "$TEST_TMP"/burst.* | grep -c .)" -lt 40 ] && [ $_n -lt 100 ]; do
+	while [ "$(cat "$TEST_TMP"/burst.* | grep -c .)" -lt 40 ] && [ $_n -lt $((100 * SLOW)) ]; do
 		sleep 0.1; _n=$((_n + 1))
 	done
 	got=$(for f in "$TEST_TMP"/burst.*; do node_of "$(cut -d' ' -f2 "$f")"; done |

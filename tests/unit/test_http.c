@@ -190,7 +190,7 @@ t_ok(struct http_ctx *ctx)
 	is_int(r.kind, WBEM_E_NONE, "ok: no error");
 	is_int(r.status, 200, "ok: status 200");
 	is_str(r.body, "hello", "zero-padded lower-case content-length read");
-	ok(r.at - t0 < 500, "a 4000-byte body goes without a stall");
+	ok(r.at - t0 < tap_slow(500), "a 4000-byte body goes without a stall");
 	ok(strstr(s.lastreq, "Expect") == NULL, "no Expect header");
 	ok(strstr(s.lastreq, "\r\nTE: trailers\r\n") != NULL,
 	    "TE: trailers sent when asked");
@@ -218,7 +218,7 @@ t_zero_length(struct http_ctx *ctx)
 	is_int(r.calls, 1, "content-length 0: callback once");
 	is_int(r.kind, WBEM_E_NONE, "content-length 0: no error");
 	is_str(r.body, "", "content-length 0: empty body");
-	ok(r.at - t0 < 1000, "content-length 0: answered at once");
+	ok(r.at - t0 < tap_slow(1000), "content-length 0: answered at once");
 	srv_stop(&s);
 }
 
@@ -267,7 +267,7 @@ t_bodiless_400(struct http_ctx *ctx)
 	is_int(r.status, 400, "bodiless 400: status");
 	ok(r.cut_short, "bodiless 400: cut short");
 	is_str(r.cimerror, "request-not-valid", "bodiless 400: CIMError");
-	ok(r.at - t0 < 1000, "bodiless 400: answered in %llu ms, "
+	ok(r.at - t0 < tap_slow(1000), "bodiless 400: answered in %llu ms, "
 	    "not at the deadline", (unsigned long long)(r.at - t0));
 	srv_stop(&s);
 }
@@ -287,7 +287,7 @@ t_timeout(struct http_ctx *ctx)
 	run_for(5000);
 	is_int(r.calls, 1, "timeout: callback once");
 	is_int(r.kind, WBEM_E_TIMEOUT, "timeout: kind TIMEOUT");
-	ok(r.at - t0 >= 280 && r.at - t0 < 1500,
+	ok(r.at - t0 >= 280 && r.at - t0 < tap_slow(1500),
 	    "timeout: after about the deadline (%llu ms)",
 	    (unsigned long long)(r.at - t0));
 	r.stop = 0;
@@ -312,7 +312,7 @@ t_refused(struct http_ctx *ctx)
 	run_for(5000);
 	is_int(r.calls, 1, "refused: callback once");
 	is_int(r.kind, WBEM_E_TRANSPORT, "refused: kind TRANSPORT");
-	ok(r.at - t0 < 1000, "refused: fast");
+	ok(r.at - t0 < tap_slow(1000), "refused: fast");
 }
 
 static void
@@ -383,7 +383,7 @@ t_caps(struct http_ctx *ctx)
 	post(ctx, &s, &r1, &rq1);
 	run_for(5000);
 	is_int(r1.kind, WBEM_E_TOOBIG, "cap: Content-Length over the cap");
-	ok(r1.at - t0 < 1000, "cap: refused at the headers");
+	ok(r1.at - t0 < tap_slow(1000), "cap: refused at the headers");
 	rq2.max_response = 150;
 	post(ctx, &s, &r2, &rq2);
 	run_for(5000);
