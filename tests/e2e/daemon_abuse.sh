@@ -103,9 +103,10 @@ kill -0 "$DAEMON_PID"; ok $? "cimheadd still running"
 # The limits are checked.
 badconf() {	# badconf KEY-LINES WORD...: cimheadd -n refuses, naming them
 	write_conf "$TEST_TMP/bad.conf" "$1"
-	shift
+	_what=$(echo "$1" | tr '\n' ' ')
 	"$CIMHEADD" -n -f "$TEST_TMP/bad.conf" 2>"$TEST_TMP/bad.err"
-	is $? 1 "cimheadd -n refuses a bad $(echo "$1" | tr '\n' ' ')"
+	is $? 1 "cimheadd -n refuses a bad $_what"
+	shift
 	for k; do
 		grep -q "$k" "$TEST_TMP/bad.err"; ok $? "... naming $k"
 	done
