@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """xml_attack_node.py: a hostile WBEM node for xml_attacks.sh.
 
-  xml_attack_node.py DIR
+  xml_attack_node.py DIR [CERT KEY]
 
 Answers every CIM-XML POST with HTTP 200, the CIMOperation: MethodResponse
 header and the attack named in DIR/kind (read at each request), and
 listens on a second port for the fetches an attack tries to provoke (an
 external entity, an external DTD): each hit is appended to DIR/fetched.
-Writes "node PORT" and "watch PORT" to DIR/ports once listening.
+Each request served appends its kind to DIR/served.  With CERT and KEY
+the node speaks HTTPS.  Writes "node PORT" and "watch PORT" to DIR/ports
+once listening.
 
   xml_attack_node.py --measure DIR CMD...
 
@@ -17,6 +19,7 @@ from getrusage), its stdout to DIR/out and its stderr to DIR/err.
 import http.server
 import os
 import resource
+import ssl
 import subprocess
 import sys
 import threading
@@ -85,6 +88,8 @@ class Node(http.server.BaseHTTPRequestHandler):
         self.rfile.read(n)
         with open(os.path.join(self.server.dir, 'kind')) as f:
             kind = f.read().strip()
+        with open(os.path.join(self.server.dir, 'served'), 'a') as f:
+            f.write(kind + '\n')
         body = attack(kind, self.server.watch).encode()
         self.send_response(200)
         self.send_header('Content-Type', 'application/xml; charset="utf-8"')
@@ -111,12 +116,16 @@ class Watch(http.server.BaseHTTPRequestHandler):
         self.wfile.write(body)
 
 
-def serve(d):
+def serve(d, tls):
     watch = http.server.ThreadingHTTPServer(('127.0.0.1', 0), Watch)
     watch.dir = d
     node = http.server.ThreadingHTTPServer(('127.0.0.1', 0), Node)
     node.dir = d
     node.watch = watch.server_address[1]
+    if tls:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(tls[0], tls[1])
+        node.socket = ctx.wrap_socket(node.socket, server_side=True)
     threading.Thread(target=watch.serve_forever, daemon=True).start()
     tmp = os.path.join(d, 'ports.tmp')
     with open(tmp, 'w') as f:
@@ -140,4 +149,4 @@ if __name__ == '__main__':
     if sys.argv[1] == '--measure':
         measure(sys.argv[2], sys.argv[3:])
     else:
-        serve(sys.argv[1])
+        serve(sys.argv[1], sys.argv[2:4])
