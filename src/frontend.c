@@ -19,6 +19,8 @@
  */
 #include "config.h"
 
+#include <sys/resource.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +65,7 @@ struct frontend_conns {
 	struct frontend_conn	*live;
 	struct frontend_conn	*hash[FRONTEND_HASH];
 	size_t			 n;
+	size_t			 fd_cap;	/* what the fd limit allows */
 	struct event		*adopt_ev, *sweep_ev;
 };
 
@@ -251,7 +254,8 @@ frontend_enforce_cap(struct daemon *d)
 {
 	struct frontend_conn	*c, *victim;
 
-	while (d->fc->n > d->conf->max_viewer_conns) {
+	while (d->fc->n > d->conf->max_viewer_conns ||
+	    d->fc->n > d->fc->fd_cap) {
 		victim = NULL;
 		for (c = d->fc->live; c != NULL; c = c->next)
 			if (c->park == NULL && (victim == NULL ||
@@ -436,6 +440,44 @@ frontend_request_cb(struct evhttp_request *req, void *arg)
 	frontend_reply(req, 404, "Not Found", "not found");
 }
 
+/*
+ * Descriptors left for viewers once the nodes, the admin side and the
+ * rest have theirs.  Past the limit accept() fails and libevent retries
+ * it in a loop, so the connection cap must stay below it: the soft limit
+ * is raised as far as needed and allowed, and the cap lowered if that is
+ * not enough.
+ */
+static size_t
+frontend_fd_cap(struct daemon *d)
+{
+	struct rlimit	 rl;
+	rlim_t		 want, reserve;
+
+	reserve = 256 + (rlim_t)d->nnodes * (d->conf->max_inflight + 2);
+	want = (rlim_t)d->conf->max_viewer_conns + reserve;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return (d->conf->max_viewer_conns);
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want) {
+		rl.rlim_cur = rl.rlim_max != RLIM_INFINITY &&
+		    rl.rlim_max < want ? rl.rlim_max : want;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+		(void)getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= want)
+		return (d->conf->max_viewer_conns);
+	if (rl.rlim_cur <= reserve + 16) {
+		log_warn("file descriptor limit %llu: room for only 16 "
+		    "viewer connections", (unsigned long long)rl.rlim_cur);
+		return (16);
+	}
+	log_warn("file descriptor limit %llu: at most %llu viewer "
+	    "connections, not max-viewer-connections %u",
+	    (unsigned long long)rl.rlim_cur,
+	    (unsigned long long)(rl.rlim_cur - reserve),
+	    d->conf->max_viewer_conns);
+	return ((size_t)(rl.rlim_cur - reserve));
+}
+
 int
 frontend_start(struct daemon *d, const char *listen)
 {
@@ -444,6 +486,7 @@ frontend_start(struct daemon *d, const char *listen)
 	if ((d->front = evhttp_new(d->base)) == NULL)
 		return (-1);
 	d->fc = xcalloc(1, sizeof(*d->fc));
+	d->fc->fd_cap = frontend_fd_cap(d);
 	if ((d->fc->adopt_ev = event_new(d->base, -1, 0, frontend_adopt_cb,
 	    d)) == NULL ||
 	    (d->fc->sweep_ev = event_new(d->base, -1, EV_PERSIST,

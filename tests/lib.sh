@@ -7,6 +7,9 @@ TAP_N=0
 TAP_FAILED=0
 TEST_PIDS=""
 TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/cimhead-test.XXXXXX")
+# Tests write passwords and tokens: like a user's, they are private, and
+# cimhead and cimheadd refuse a secret file others can read.
+umask 077
 
 cleanup() {
 	for p in $TEST_PIDS; do kill "$p" 2>/dev/null; done

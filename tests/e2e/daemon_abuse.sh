@@ -74,7 +74,8 @@ is "$got" 0 "slowloris: no reply sent to the unfinished request"
 # Idle connections: 150 against a cap of 40.
 $CLIENT idle "$VIEWER" 150 5 >"$TEST_TMP/idle" &
 idle=$!
-sleep 1.5
+# Viewers come once the idle ones are in: the cap closes the oldest first.
+wait_for_file "$TEST_TMP/idle" 5
 n=0
 for i in 1 2 3; do
 	r=$(watch "idle$i.mp4")
@@ -98,6 +99,35 @@ is "$(metric cimheadd_viewer_connections)" 0 "no viewer connection is open"
 
 r=$(watch after.mp4)
 is "${r%% *}" 302 "after all that, a viewer is still sent to the node"
+kill -0 "$DAEMON_PID"; ok $? "cimheadd still running"
+
+# A descriptor limit below the cap: the soft limit cannot be raised past
+# the hard one, so the cap is lowered (a warning) and accept() never runs
+# out of descriptors, which would make libevent retry it in a loop.
+stop_daemon
+write_conf "$TEST_TMP/fd.conf" "viewer-header-timeout = 3s"
+rm -f "$TEST_TMP/ports"
+(ulimit -n 300 && exec "$CIMHEADD" -f "$TEST_TMP/fd.conf" \
+    -P "$TEST_TMP/ports") 2>"$TEST_TMP/fd.log" &
+DAEMON_PID=$!
+TEST_PIDS="$TEST_PIDS $DAEMON_PID"
+wait_for_file "$TEST_TMP/ports" 10
+VIEWER=$(awk '/^viewer/ {print $2}' "$TEST_TMP/ports")
+ADMIN=$(awk '/^admin/ {print $2}' "$TEST_TMP/ports")
+grep -q "at most [0-9]* viewer connections" "$TEST_TMP/fd.log"
+ok $? "ulimit -n 300: the connection cap is lowered, with a warning"
+rm -f "$TEST_TMP/idle"
+$CLIENT idle "$VIEWER" 400 2 >"$TEST_TMP/idle" &
+idle=$!
+wait_for_file "$TEST_TMP/idle" 5
+r=$(watch fdcap.mp4)
+is "${r%% *}" 302 "400 idle connections under ulimit -n 300: a viewer is answered"
+cpu0=$(awk '{print $14 + $15}' "/proc/$DAEMON_PID/stat")
+sleep 0.5
+cpu1=$(awk '{print $14 + $15}' "/proc/$DAEMON_PID/stat")
+ok $([ $((cpu1 - cpu0)) -lt 25 ] && echo 0 || echo 1) \
+    "... and the daemon is not spinning ($((cpu1 - cpu0)) ticks in 0.5 s)"
+wait "$idle"
 kill -0 "$DAEMON_PID"; ok $? "cimheadd still running"
 
 # The limits are checked.

@@ -23,7 +23,6 @@ CIMHEAD=$top_builddir/cimhead
 PW='Pw-7f3c9e1d-NeverShown'
 TOK='admin-token-4b1e9a77c2d05f36'
 SECRET='stream-secret-0123456789abcdef'
-umask 077
 
 # ---- a. TLS verification -------------------------------------------------
 if command -v openssl >/dev/null 2>&1 &&
