@@ -234,16 +234,12 @@ frontend_conn_close_cb(struct evhttp_connection *evcon, void *arg)
 	free(c);
 }
 
-/* Closes c now; its close callback frees it. */
+/* Closes c now, counting it; its close callback frees it. */
 static void
-frontend_conn_kill(struct frontend_conn *c, const char *why)
+frontend_conn_kill(struct frontend_conn *c, uint64_t *counter,
+    const char *why)
 {
-	struct daemon	*d = c->d;
-
-	if (strcmp(why, "limit") == 0)
-		d->m_conn_limit++;
-	else
-		d->m_conn_timeout++;
+	(*counter)++;
 	log_debug("viewer connection closed: %s", why);
 	evhttp_connection_free(c->evcon);
 }
@@ -263,7 +259,8 @@ frontend_enforce_cap(struct daemon *d)
 				victim = c;
 		if (victim == NULL)
 			break;		/* every one has a viewer waiting */
-		frontend_conn_kill(victim, "limit");
+		frontend_conn_kill(victim, &d->m_conn_limit,
+		    "connection limit");
 	}
 }
 
@@ -334,7 +331,8 @@ frontend_sweep_cb(evutil_socket_t fd, short what, void *arg)
 	for (c = d->fc->live; c != NULL; c = next) {
 		next = c->next;
 		if (c->park == NULL && now >= c->deadline_ms)
-			frontend_conn_kill(c, "header-timeout");
+			frontend_conn_kill(c, &d->m_conn_timeout,
+			    "no request head in time");
 	}
 }
 
@@ -357,6 +355,7 @@ frontend_watch(struct daemon *d, struct evhttp_request *req,
 		frontend_reply(req, 400, "Bad Request", "bad title");
 		return;
 	}
+	/* c is NULL only if evhttp made a connection we never saw. */
 	if (d->nparked >= FRONTEND_MAX_PARKED || c == NULL) {
 		frontend_unavailable(d, req);
 		return;
