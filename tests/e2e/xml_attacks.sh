@@ -2,9 +2,10 @@
 # xml_attacks.sh: a hostile node answers with billion laughs, external
 # entities (a file, a URL a watcher listens on, a parameter entity), an
 # external DTD, 10^5-deep nesting and a 10 MB attribute (issue #7, part 4).
-# cimhead refuses each with exit 3 and an error naming the cause, fast and
-# in bounded memory, and nothing is ever fetched; cimheadd marks that node
-# failing with the same cause and keeps sending viewers to the good node.
+# cimhead (over CIM-XML and WS-Management) refuses each with exit 3 and an
+# error naming the cause, fast and in bounded memory, and nothing is ever
+# fetched; cimheadd marks that node failing with the same cause and keeps
+# sending viewers to the good node.
 # The figures are in tests/XML-ATTACKS.md.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/e2e/mock_lib.sh"
@@ -56,6 +57,16 @@ attack deep "nested deeper than 64"
 attack bigattr "AttValue length too long"
 grep -q root: "$D/out" "$D/err"
 ok $([ $? -ne 0 ] && echo 0 || echo 1) "no line of /etc/passwd in any output"
+
+# The WS-Management side parses with the same guard.
+for k in laughs:"entities are refused" xxe-net:"entities are refused" \
+    deep:"nested deeper than 64" bigattr:"AttValue length too long"; do
+	echo "${k%%:*}" >"$D/kind"
+	"$CIMHEAD" --timeout 10000 --protocol wsman --allow-unencrypted enum \
+	    "http://127.0.0.1:$EVIL/wsman" Win32_Process >"$D/out" 2>"$D/err"
+	is $? 3 "wsman, ${k%%:*}: cimhead exits 3"
+	grep -q "${k#*:}" "$D/err"; ok $? "wsman, ${k%%:*}: the cause is named"
+done
 
 # An external DTD without entities is not an attack by itself: it is
 # never loaded, and the reply is used.
