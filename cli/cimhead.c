@@ -155,9 +155,13 @@ cli_password(const char *file)
 		usage_error("--password-file %s: %s", file, strerror(errno));
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode))
 		usage_error("--password-file %s: not a regular file", file);
-	if (st.st_mode & (S_IRWXG | S_IRWXO))
+	/* The daemon's rule for its credential files (cimheadd.conf(5)). */
+	if (st.st_mode & S_IRWXO)
+		usage_error("--password-file %s: readable or writable by "
+		    "others (chmod 600 it)", file);
+	if (st.st_mode & S_IRWXG)
 		fprintf(stderr, "cimhead: warning: password file %s is "
-		    "readable by group or others (chmod 600 it)\n", file);
+		    "readable by its group (chmod 600 it)\n", file);
 	if ((fp = fdopen(fd, "r")) == NULL)
 		usage_error("--password-file %s: %s", file, strerror(errno));
 	if (fgets(line, sizeof(line), fp) == NULL)

@@ -12,6 +12,8 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,13 +137,24 @@ ctl_call(const char *addr, const char *token, enum evhttp_cmd_type m,
 static char *
 ctl_read_token(const char *file)
 {
-	FILE	*f;
-	char	 line[512];
+	struct stat	 st;
+	FILE		*f;
+	char		 line[512];
 
 	if ((f = fopen(file, "r")) == NULL) {
 		fprintf(stderr, "cimhead: %s: cannot read\n", file);
 		return (NULL);
 	}
+	/* The rule of every secret file (cimheadd.conf(5)). */
+	if (fstat(fileno(f), &st) == 0 && (st.st_mode & S_IRWXO)) {
+		fprintf(stderr, "cimhead: %s: readable or writable by others "
+		    "(chmod 600 it)\n", file);
+		fclose(f);
+		return (NULL);
+	}
+	if (fstat(fileno(f), &st) == 0 && (st.st_mode & S_IRWXG))
+		fprintf(stderr, "cimhead: warning: %s is readable by its "
+		    "group (chmod 600 it)\n", file);
 	if (fgets(line, sizeof(line), f) == NULL)
 		line[0] = '\0';
 	fclose(f);

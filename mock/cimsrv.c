@@ -727,6 +727,10 @@ cimsrv_extrinsic(struct node *node, struct cimreq *r, struct buf *out)
 		v = cimsrv_param(r, "CommandLine");
 		rc = node_create(node, v && !v->is_null && v->nvals ?
 		    v->vals[0] : NULL, &pid);
+		/* Tests check which command line a head-end sent. */
+		log_info("%s: Win32_Process.Create CommandLine=[%s]: %u",
+		    node_name(node), v && !v->is_null && v->nvals ?
+		    v->vals[0] : "(null)", rc);
 	} else if (m != NULL && str_casecmp_ascii(c->name,
 	    "Win32_Service") == 0 && str_casecmp_ascii(m->name,
 	    "StartService") == 0) {

@@ -46,6 +46,8 @@ usage(int status)
 "  --schema FILE        MOF schema (default " DATADIR "/win32.mof)\n"
 "  --dialect D          WQL quote dialect of default nodes\n"
 "  --ready-file FILE    also write the ready lines to FILE\n"
+"  --token-secret-file FILE  streams need cimheadd's signed URLs\n"
+"                       (?e={expires}&t={token}); 403 otherwise\n"
 "  -v                   more logging (repeatable)\n"
 "  -h, --help           this help\n"
 "Each node serves CIM-XML (POST any URI), WS-Management as WinRM at\n"
@@ -80,6 +82,36 @@ mock_ready_file(const char *path, const char *text)
 	return (rename(tmp, path));
 }
 
+/*
+ * The secret cimheadd signs stream URLs with (its token-secret-file): at
+ * least 16 bytes, a final newline not included.
+ */
+static int
+mock_token_secret(const char *path)
+{
+	unsigned char	 data[4096];
+	size_t		 n;
+	FILE		*f;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		fprintf(stderr, "cimmockd: %s: %s\n", path, strerror(errno));
+		return (-1);
+	}
+	n = fread(data, 1, sizeof(data), f);
+	fclose(f);
+	if (n > 0 && data[n - 1] == '\n')
+		n--;
+	if (n > 0 && data[n - 1] == '\r')
+		n--;
+	if (n < 16 || n >= sizeof(data) - 1) {
+		fprintf(stderr, "cimmockd: %s: the secret must be 16 to %zu "
+		    "bytes\n", path, sizeof(data) - 2);
+		return (-1);
+	}
+	node_token_secret(data, n);
+	return (0);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -92,6 +124,7 @@ main(int argc, char *argv[])
 		{ "schema", required_argument, NULL, 'S' },
 		{ "dialect", required_argument, NULL, 'd' },
 		{ "ready-file", required_argument, NULL, 'r' },
+		{ "token-secret-file", required_argument, NULL, 'T' },
 		{ "log-level", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -142,6 +175,10 @@ main(int argc, char *argv[])
 			break;
 		case 'r':
 			ready_file = optarg;
+			break;
+		case 'T':
+			if (mock_token_secret(optarg) == -1)
+				return (1);
 			break;
 		case 'l':
 			if (strcmp(optarg, "err") == 0)

@@ -299,6 +299,12 @@ void	 node_free(struct node *);
 const char *node_name(const struct node *);
 int	 node_port(const struct node *);
 const struct node_conf *node_conf(const struct node *);
+/*
+ * Turns on signed stream URLs for every node: /vod/ then needs
+ * ?e=<expires>&t=<hex HMAC-SHA256(secret, "<expires>:<path>")>, as
+ * cimheadd signs them; a missing, wrong or expired token is a 403.
+ */
+void		 node_token_secret(const unsigned char *, size_t);
 const struct mof_schema *node_schema(const struct node *);
 /* The instances of a class as the node sees them now (caller clears). */
 int	 node_instances(struct node *, const struct mof_class *,

@@ -18,6 +18,9 @@
 #include <time.h>
 
 #include <event2/event.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include "mock.h"
 
@@ -568,11 +571,15 @@ node_range(const char *h, uint64_t size, uint64_t *from, uint64_t *to)
 	return (0);
 }
 
+static int	node_token_check(const char *, const char **);
+static unsigned char	*token_secret;	/* NULL: streams are not signed */
+static size_t		 token_secret_len;
+
 static void
 node_stream_start(struct node *n, struct httpd_req *req)
 {
 	struct stream	*s;
-	const char	*title = req->uri + 5, *rh;
+	const char	*title = req->uri + 5, *rh, *why;
 	uint64_t	 size = n->conf.title_bytes, from = 0, to = size;
 	uint32_t	 seed = 5381;
 	const char	*p;
@@ -581,6 +588,15 @@ node_stream_start(struct node *n, struct httpd_req *req)
 	if (*title == '\0' || strstr(title, "..") != NULL) {
 		httpd_sendf(req, "HTTP/1.1 404 Not Found\r\n"
 		    "Content-Length: 0\r\n\r\n");
+		httpd_done(req, req->keepalive);
+		return;
+	}
+	if (token_secret != NULL && node_token_check(req->uri, &why) == -1) {
+		log_info("%s: stream %s refused: %s", n->conf.name, req->uri,
+		    why);
+		httpd_sendf(req, "HTTP/1.1 403 Forbidden\r\n"
+		    "Content-Type: text/plain\r\nContent-Length: %zu\r\n\r\n"
+		    "%s\n", strlen(why) + 1, why);
 		httpd_done(req, req->keepalive);
 		return;
 	}
@@ -688,6 +704,95 @@ node_tick_cb(evutil_socket_t fd, short what, void *arg)
 	node_streams_pace(n, now - n->last_tick);
 	n->last_tick = now;
 	load_advance(&n->load, &n->conf.load, n->nstreams, now);
+}
+
+/* ---- signed stream URLs ---------------------------------------------------- */
+
+void
+node_token_secret(const unsigned char *secret, size_t len)
+{
+	free(token_secret);
+	token_secret = xmalloc(len);
+	memcpy(token_secret, secret, len);
+	token_secret_len = len;
+}
+
+/* The value of query parameter name, copied to out; -1 when absent. */
+static int
+node_query_param(const char *query, const char *name, char *out,
+    size_t outlen)
+{
+	const char	*p = query, *e;
+	size_t		 nl = strlen(name), vl;
+
+	while (p != NULL && *p != '\0') {
+		e = p + strcspn(p, "&");
+		if ((size_t)(e - p) > nl && strncmp(p, name, nl) == 0 &&
+		    p[nl] == '=') {
+			vl = (size_t)(e - p) - nl - 1;
+			if (vl >= outlen)
+				return (-1);
+			memcpy(out, p + nl + 1, vl);
+			out[vl] = '\0';
+			return (0);
+		}
+		p = *e != '\0' ? e + 1 : NULL;
+	}
+	return (-1);
+}
+
+/*
+ * 0 if the request carries a valid, unexpired token for its path; else -1
+ * with the reason.  The comparison is constant-time.
+ */
+static int
+node_token_check(const char *uri, const char **why)
+{
+	unsigned char	 md[EVP_MAX_MD_SIZE];
+	unsigned int	 mdlen = 0, i;
+	char		 path[1024], msg[1200], e[32], t[130], want[130];
+	const char	*q;
+	uint64_t	 expires;
+	size_t		 plen;
+	int		 n;
+
+	if ((q = strchr(uri, '?')) == NULL) {
+		*why = "no token";
+		return (-1);
+	}
+	plen = (size_t)(q - uri);
+	if (plen >= sizeof(path)) {
+		*why = "path too long";
+		return (-1);
+	}
+	memcpy(path, uri, plen);
+	path[plen] = '\0';
+	if (node_query_param(q + 1, "e", e, sizeof(e)) == -1 ||
+	    node_query_param(q + 1, "t", t, sizeof(t)) == -1 ||
+	    parse_u64(e, &expires) == -1) {
+		*why = "no token";
+		return (-1);
+	}
+	n = snprintf(msg, sizeof(msg), "%llu:%s", (unsigned long long)expires,
+	    path);
+	if (n < 0 || (size_t)n >= sizeof(msg) ||
+	    HMAC(EVP_sha256(), token_secret, (int)token_secret_len,
+	    (const unsigned char *)msg, (size_t)n, md, &mdlen) == NULL) {
+		*why = "cannot compute the token";
+		return (-1);
+	}
+	for (i = 0; i < mdlen; i++)
+		snprintf(want + 2 * i, 3, "%02x", md[i]);
+	if (strlen(t) != 2 * (size_t)mdlen ||
+	    CRYPTO_memcmp(t, want, 2 * (size_t)mdlen) != 0) {
+		*why = "bad token";
+		return (-1);
+	}
+	if (expires < (uint64_t)time(NULL)) {
+		*why = "token expired";
+		return (-1);
+	}
+	return (0);
 }
 
 static void

@@ -221,6 +221,17 @@ admin_metrics(struct daemon *d, struct evhttp_request *req)
 	    "# TYPE cimheadd_unavailable_total counter\n"
 	    "cimheadd_unavailable_total %llu\n",
 	    (unsigned long long)d->m_503);
+	buf_printf(&b, "# HELP cimheadd_viewer_connections Open viewer "
+	    "connections.\n"
+	    "# TYPE cimheadd_viewer_connections gauge\n"
+	    "cimheadd_viewer_connections %zu\n"
+	    "# HELP cimheadd_viewer_closed_total Viewer connections the "
+	    "daemon closed, by reason.\n"
+	    "# TYPE cimheadd_viewer_closed_total counter\n"
+	    "cimheadd_viewer_closed_total{reason=\"header-timeout\"} %llu\n"
+	    "cimheadd_viewer_closed_total{reason=\"limit\"} %llu\n",
+	    frontend_conns(d), (unsigned long long)d->m_conn_timeout,
+	    (unsigned long long)d->m_conn_limit);
 	buf_printf(&b, "# HELP cimheadd_probe_rounds_total Probe rounds "
 	    "started for viewers.\n"
 	    "# TYPE cimheadd_probe_rounds_total counter\n"

@@ -790,6 +790,9 @@ struct conf {
 	size_t		 token_secret_len;
 	unsigned	 token_lifetime_s;
 	size_t		 max_response;
+	unsigned	 viewer_header_timeout_ms; /* whole request head */
+	unsigned	 viewer_idle_timeout_ms;	/* no byte either way */
+	unsigned	 max_viewer_conns;
 	size_t		 nnodes;
 	struct conf_node *nodes;
 };

@@ -140,6 +140,7 @@ void		 recovery_cancel(struct node *);
 int		 frontend_start(struct daemon *, const char *listen);
 void		 frontend_stop_accepting(struct daemon *);
 size_t		 frontend_parked(const struct daemon *);
+size_t		 frontend_conns(const struct daemon *);	/* open, viewers' */
 void		 frontend_free(struct daemon *);
 
 /* admin.c: JSON API, metrics, dashboard, actions */
@@ -169,6 +170,7 @@ struct daemon {
 	void		*front_sock;	/* struct evhttp_bound_socket */
 	struct frontend_park *parked;
 	size_t		 nparked;
+	struct frontend_conns *fc;	/* every viewer connection */
 	struct evhttp	*admin;
 	char		 front_addr[128], admin_addr[128];
 
@@ -178,6 +180,7 @@ struct daemon {
 	/* metrics */
 	uint64_t	 m_rounds, m_503, m_400, m_404, m_405, m_302;
 	uint64_t	 m_restarts, m_queries;
+	uint64_t	 m_conn_timeout, m_conn_limit;	/* viewer conns closed */
 	uint64_t	 m_lat[LAT_BUCKETS];	/* query latency histogram */
 	uint64_t	 m_lat_count;
 	double		 m_lat_sum;

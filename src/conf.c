@@ -246,6 +246,9 @@ conf_defaults(struct conf *c)
 	c->retry_after_s = 2;
 	c->token_lifetime_s = 300;
 	c->max_response = 1024 * 1024;
+	c->viewer_header_timeout_ms = 10000;
+	c->viewer_idle_timeout_ms = 30000;
+	c->max_viewer_conns = 1024;
 }
 
 static int
@@ -267,6 +270,8 @@ conf_global(struct conf_ctx *cx, const char *k, const char *v, int line)
 		{ "restart-backoff", &c->restart_backoff_ms },
 		{ "restart-backoff-max", &c->restart_backoff_max_ms },
 		{ "restart-grace", &c->restart_grace_ms },
+		{ "viewer-header-timeout", &c->viewer_header_timeout_ms },
+		{ "viewer-idle-timeout", &c->viewer_idle_timeout_ms },
 	};
 	struct {
 		const char	*key;
@@ -291,6 +296,7 @@ conf_global(struct conf_ctx *cx, const char *k, const char *v, int line)
 		{ "max-inflight", &c->max_inflight, 1, 64 },
 		{ "retry-after", &c->retry_after_s, 1, 3600 },
 		{ "token-lifetime", &c->token_lifetime_s, 1, 86400 * 7 },
+		{ "max-viewer-connections", &c->max_viewer_conns, 1, 1000000 },
 	};
 	size_t		i;
 	unsigned	u;
@@ -706,6 +712,13 @@ conf_check(struct conf_ctx *cx)
 		conf_error(cx, cx->rd.line, "decision-timeout must be > 0");
 	if (c->query_timeout_ms == 0)
 		conf_error(cx, cx->rd.line, "query-timeout must be > 0");
+	if (c->viewer_idle_timeout_ms < 100)
+		conf_error(cx, cx->rd.line, "viewer-idle-timeout must be "
+		    "at least 100ms");
+	/* A parked viewer must get its answer before its head deadline. */
+	if (c->viewer_header_timeout_ms <= c->decision_timeout_ms)
+		conf_error(cx, cx->rd.line, "viewer-header-timeout must be "
+		    "longer than decision-timeout");
 }
 
 struct conf *

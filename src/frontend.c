@@ -2,20 +2,31 @@
  * frontend.c: the viewer's side.  GET|HEAD /watch/<title> is answered with
  * a 302 to the chosen node's stream URL, or 503 with Retry-After when no
  * node may take another viewer; GET /healthz says the daemon is alive.
- * Every request gets exactly one reply: 302, 400, 404, 405 or 503.
+ * Every request gets exactly one reply: 302, 400, 404, 405, 414 or 503.
  *
  * A request that needs fresh samples is parked on a probe round and
  * answered when the round ends (at the latest at the decision deadline).
  * A viewer who hangs up while parked is forgotten, so a reply never goes
  * to a freed request.
+ *
+ * libevent 2.1's only deadline is per read, so a client dribbling one byte
+ * a second would hold a connection for ever, and it has no connection
+ * cap.  So every connection is tracked from accept (the bufferevent
+ * callback) to close (the connection's close callback): its request head
+ * must be complete within viewer-header-timeout of the connection opening
+ * or of its previous request, and beyond max-viewer-connections the one
+ * with the nearest deadline and nothing parked is closed.
  */
 #include "config.h"
+
+#include <sys/resource.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
@@ -23,19 +34,44 @@
 #include "cimheadd.h"
 
 #define FRONTEND_MAX_PARKED	10000
+#define FRONTEND_HASH		1024	/* buckets of the evcon -> conn map */
+#define FRONTEND_SWEEP_MS	200
+#define FRONTEND_MAX_HEADERS	16384
+#define FRONTEND_MAX_BODY	65536
 
+struct frontend_conn;
 struct frontend_park {
 	struct probe_waiter	 w;	/* first: the waiter is the park */
 	struct daemon		*d;
 	struct evhttp_request	*req;
-	struct evhttp_connection *evcon;
+	struct frontend_conn	*conn;
 	char			 title[DISPATCH_TITLE_MAX + 1];
 	struct frontend_park	*next, *prev;
 };
 
+/* One viewer connection, from accept to close. */
+struct frontend_conn {
+	struct daemon		*d;
+	struct bufferevent	*bev;
+	struct evhttp_connection *evcon;	/* NULL until adopted */
+	uint64_t		 deadline_ms;	/* next request head by then */
+	struct frontend_park	*park;		/* its parked request */
+	struct frontend_conn	*next, *prev;	/* fc->live, or fc->fresh */
+	struct frontend_conn	*hnext;		/* hash chain */
+};
+
+struct frontend_conns {
+	struct frontend_conn	*fresh;		/* accepted, not adopted */
+	struct frontend_conn	*live;
+	struct frontend_conn	*hash[FRONTEND_HASH];
+	size_t			 n;
+	size_t			 fd_cap;	/* what the fd limit allows */
+	struct event		*adopt_ev, *sweep_ev;
+};
+
 static void	frontend_request_cb(struct evhttp_request *, void *);
 static void	frontend_round_done_cb(struct probe_waiter *, uint64_t);
-static void	frontend_close_cb(struct evhttp_connection *, void *);
+static void	frontend_conn_close_cb(struct evhttp_connection *, void *);
 
 static void
 frontend_reply(struct evhttp_request *req, int code, const char *reason,
@@ -106,6 +142,8 @@ frontend_unpark(struct frontend_park *p)
 	struct daemon	*d = p->d;
 
 	probe_forget(d, &p->w);
+	if (p->conn != NULL)
+		p->conn->park = NULL;
 	if (p->prev != NULL)
 		p->prev->next = p->next;
 	else
@@ -127,24 +165,186 @@ frontend_round_done_cb(struct probe_waiter *w, uint64_t min_ms)
 	char			 title[DISPATCH_TITLE_MAX + 1];
 
 	/* Unparked before the reply: sending may end the connection. */
-	evhttp_connection_set_closecb(p->evcon, NULL, NULL);
 	strlcpy(title, p->title, sizeof(title));
 	frontend_unpark(p);
 	frontend_decide(d, req, title, min_ms);
 }
 
-/* The viewer hung up while parked: its request is about to be freed. */
-static void
-frontend_close_cb(struct evhttp_connection *evcon, void *arg)
-{
-	struct frontend_park	*p = arg;
+/* ---- connections -------------------------------------------------------- */
 
-	frontend_unpark(p);
+static size_t
+frontend_hash(const struct evhttp_connection *evcon)
+{
+	return (((uintptr_t)evcon >> 4) % FRONTEND_HASH);
+}
+
+static struct frontend_conn *
+frontend_conn_find(struct daemon *d, struct evhttp_connection *evcon)
+{
+	struct frontend_conn	*c;
+
+	for (c = d->fc->hash[frontend_hash(evcon)]; c != NULL; c = c->hnext)
+		if (c->evcon == evcon)
+			return (c);
+	return (NULL);
+}
+
+static void
+frontend_list_del(struct frontend_conn **head, struct frontend_conn *c)
+{
+	if (c->prev != NULL)
+		c->prev->next = c->next;
+	else
+		*head = c->next;
+	if (c->next != NULL)
+		c->next->prev = c->prev;
+	c->next = c->prev = NULL;
+}
+
+static void
+frontend_list_add(struct frontend_conn **head, struct frontend_conn *c)
+{
+	c->prev = NULL;
+	c->next = *head;
+	if (*head != NULL)
+		(*head)->prev = c;
+	*head = c;
+}
+
+/*
+ * The connection is being freed (the viewer hung up, a timeout, a limit,
+ * or shutdown): a request parked on it is about to be freed with it.
+ */
+static void
+frontend_conn_close_cb(struct evhttp_connection *evcon, void *arg)
+{
+	struct frontend_conn	*c = arg, **pp;
+	struct daemon		*d = c->d;
+
+	if (c->park != NULL)
+		frontend_unpark(c->park);
+	for (pp = &d->fc->hash[frontend_hash(evcon)]; *pp != NULL;
+	    pp = &(*pp)->hnext)
+		if (*pp == c) {
+			*pp = c->hnext;
+			break;
+		}
+	frontend_list_del(&d->fc->live, c);
+	d->fc->n--;
+	free(c);
+}
+
+/* Closes c now, counting it; its close callback frees it. */
+static void
+frontend_conn_kill(struct frontend_conn *c, uint64_t *counter,
+    const char *why)
+{
+	(*counter)++;
+	log_debug("viewer connection closed: %s", why);
+	evhttp_connection_free(c->evcon);
+}
+
+/* Over the cap: close whoever idles nearest its deadline. */
+static void
+frontend_enforce_cap(struct daemon *d)
+{
+	struct frontend_conn	*c, *victim;
+
+	while (d->fc->n > d->conf->max_viewer_conns ||
+	    d->fc->n > d->fc->fd_cap) {
+		victim = NULL;
+		for (c = d->fc->live; c != NULL; c = c->next)
+			if (c->park == NULL && (victim == NULL ||
+			    c->deadline_ms < victim->deadline_ms))
+				victim = c;
+		if (victim == NULL)
+			break;		/* every one has a viewer waiting */
+		frontend_conn_kill(victim, &d->m_conn_limit,
+		    "connection limit");
+	}
+}
+
+/*
+ * Runs in the loop iteration that accepted the connections, before any
+ * of their I/O: by then evhttp has set its callbacks, whose argument is
+ * the evhttp_connection.  A bufferevent evhttp already let go of (its
+ * callbacks cleared) is just released.
+ */
+static void
+frontend_adopt_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct daemon		*d = arg;
+	struct frontend_conn	*c;
+	bufferevent_data_cb	 rcb;
+	void			*cbarg;
+	size_t			 h;
+
+	while ((c = d->fc->fresh) != NULL) {
+		frontend_list_del(&d->fc->fresh, c);
+		rcb = NULL;
+		cbarg = NULL;
+		bufferevent_getcb(c->bev, &rcb, NULL, NULL, &cbarg);
+		bufferevent_decref(c->bev);
+		if (rcb == NULL || cbarg == NULL) {
+			free(c);
+			continue;
+		}
+		c->evcon = cbarg;
+		evhttp_connection_set_closecb(c->evcon, frontend_conn_close_cb,
+		    c);
+		h = frontend_hash(c->evcon);
+		c->hnext = d->fc->hash[h];
+		d->fc->hash[h] = c;
+		frontend_list_add(&d->fc->live, c);
+		d->fc->n++;
+	}
+	frontend_enforce_cap(d);
+}
+
+/* evhttp asks for each accepted connection's bufferevent. */
+static struct bufferevent *
+frontend_bev_cb(struct event_base *base, void *arg)
+{
+	struct daemon		*d = arg;
+	struct frontend_conn	*c;
+
+	c = xcalloc(1, sizeof(*c));
+	c->d = d;
+	if ((c->bev = bufferevent_socket_new(base, -1, 0)) == NULL)
+		fatal("bufferevent_socket_new");
+	/* Ours until adopted, even if evhttp drops it at once. */
+	bufferevent_incref(c->bev);
+	c->deadline_ms = mono_ms() + d->conf->viewer_header_timeout_ms;
+	frontend_list_add(&d->fc->fresh, c);
+	event_active(d->fc->adopt_ev, EV_TIMEOUT, 0);
+	return (c->bev);
+}
+
+/* Slow or idle connections past their head deadline are closed. */
+static void
+frontend_sweep_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct daemon		*d = arg;
+	struct frontend_conn	*c, *next;
+	uint64_t		 now = mono_ms();
+
+	for (c = d->fc->live; c != NULL; c = next) {
+		next = c->next;
+		if (c->park == NULL && now >= c->deadline_ms)
+			frontend_conn_kill(c, &d->m_conn_timeout,
+			    "no request head in time");
+	}
+}
+
+size_t
+frontend_conns(const struct daemon *d)
+{
+	return (d->fc != NULL ? d->fc->n : 0);
 }
 
 static void
 frontend_watch(struct daemon *d, struct evhttp_request *req,
-    const char *raw)
+    struct frontend_conn *c, const char *raw)
 {
 	struct frontend_park	*p;
 	char			 title[DISPATCH_TITLE_MAX + 1];
@@ -155,7 +355,8 @@ frontend_watch(struct daemon *d, struct evhttp_request *req,
 		frontend_reply(req, 400, "Bad Request", "bad title");
 		return;
 	}
-	if (d->nparked >= FRONTEND_MAX_PARKED) {
+	/* c is NULL only if evhttp made a connection we never saw. */
+	if (d->nparked >= FRONTEND_MAX_PARKED || c == NULL) {
 		frontend_unavailable(d, req);
 		return;
 	}
@@ -173,8 +374,8 @@ frontend_watch(struct daemon *d, struct evhttp_request *req,
 		return;
 	}
 	strlcpy(p->title, title, sizeof(p->title));
-	p->evcon = evhttp_request_get_connection(req);
-	evhttp_connection_set_closecb(p->evcon, frontend_close_cb, p);
+	p->conn = c;
+	c->park = p;
 	p->next = d->parked;
 	if (d->parked != NULL)
 		d->parked->prev = p;
@@ -204,30 +405,33 @@ static void
 frontend_request_cb(struct evhttp_request *req, void *arg)
 {
 	struct daemon		*d = arg;
+	struct frontend_conn	*c;
 	const char		*uri, *path;
 	char			 raw[1024];
 	size_t			 n;
 
+	/* A whole request came: the next one has a deadline of its own. */
+	if ((c = frontend_conn_find(d,
+	    evhttp_request_get_connection(req))) != NULL)
+		c->deadline_ms = mono_ms() + d->conf->viewer_header_timeout_ms;
+	if (frontend_refuse_method(d, req))
+		return;
 	uri = evhttp_request_get_uri(req);
 	/* Path only: the query string plays no part in the choice. */
 	n = strcspn(uri, "?#");
 	if (n >= sizeof(raw)) {
 		d->m_400++;
-		frontend_reply(req, 400, "Bad Request", "URI too long");
+		frontend_reply(req, 414, "URI Too Long", "URI too long");
 		return;
 	}
 	memcpy(raw, uri, n);
 	raw[n] = '\0';
 	path = raw;
 	if (strncmp(path, "/watch/", 7) == 0) {
-		if (frontend_refuse_method(d, req))
-			return;
-		frontend_watch(d, req, path + 7);
+		frontend_watch(d, req, c, path + 7);
 		return;
 	}
 	if (strcmp(path, "/healthz") == 0) {
-		if (frontend_refuse_method(d, req))
-			return;
 		frontend_reply(req, 200, "OK", d->draining ? "draining" : "ok");
 		return;
 	}
@@ -235,17 +439,72 @@ frontend_request_cb(struct evhttp_request *req, void *arg)
 	frontend_reply(req, 404, "Not Found", "not found");
 }
 
+/*
+ * Descriptors left for viewers once the nodes, the admin side and the
+ * rest have theirs.  Past the limit accept() fails and libevent retries
+ * it in a loop, so the connection cap must stay below it: the soft limit
+ * is raised as far as needed and allowed, and the cap lowered if that is
+ * not enough.
+ */
+static size_t
+frontend_fd_cap(struct daemon *d)
+{
+	struct rlimit	 rl;
+	rlim_t		 want, reserve;
+
+	reserve = 256 + (rlim_t)d->nnodes * (d->conf->max_inflight + 2);
+	want = (rlim_t)d->conf->max_viewer_conns + reserve;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return (d->conf->max_viewer_conns);
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want) {
+		rl.rlim_cur = rl.rlim_max != RLIM_INFINITY &&
+		    rl.rlim_max < want ? rl.rlim_max : want;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+		(void)getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= want)
+		return (d->conf->max_viewer_conns);
+	if (rl.rlim_cur <= reserve + 16) {
+		log_warn("file descriptor limit %llu: room for only 16 "
+		    "viewer connections", (unsigned long long)rl.rlim_cur);
+		return (16);
+	}
+	log_warn("file descriptor limit %llu: at most %llu viewer "
+	    "connections, not max-viewer-connections %u",
+	    (unsigned long long)rl.rlim_cur,
+	    (unsigned long long)(rl.rlim_cur - reserve),
+	    d->conf->max_viewer_conns);
+	return ((size_t)(rl.rlim_cur - reserve));
+}
+
 int
 frontend_start(struct daemon *d, const char *listen)
 {
+	struct timeval	 tv;
+
 	if ((d->front = evhttp_new(d->base)) == NULL)
 		return (-1);
+	d->fc = xcalloc(1, sizeof(*d->fc));
+	d->fc->fd_cap = frontend_fd_cap(d);
+	if ((d->fc->adopt_ev = event_new(d->base, -1, 0, frontend_adopt_cb,
+	    d)) == NULL ||
+	    (d->fc->sweep_ev = event_new(d->base, -1, EV_PERSIST,
+	    frontend_sweep_cb, d)) == NULL)
+		fatal("event_new");
+	tv.tv_sec = 0;
+	tv.tv_usec = FRONTEND_SWEEP_MS * 1000;
+	event_add(d->fc->sweep_ev, &tv);
+	/* Every method libevent knows reaches us, to get a 405 with Allow. */
 	evhttp_set_allowed_methods(d->front, EVHTTP_REQ_GET |
 	    EVHTTP_REQ_HEAD | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
-	    EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS | EVHTTP_REQ_PATCH);
-	evhttp_set_timeout(d->front, 30);
-	evhttp_set_max_headers_size(d->front, 16384);
-	evhttp_set_max_body_size(d->front, 65536);
+	    EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE |
+	    EVHTTP_REQ_CONNECT | EVHTTP_REQ_PATCH);
+	tv.tv_sec = d->conf->viewer_idle_timeout_ms / 1000;
+	tv.tv_usec = d->conf->viewer_idle_timeout_ms % 1000 * 1000;
+	evhttp_set_timeout_tv(d->front, &tv);
+	evhttp_set_max_headers_size(d->front, FRONTEND_MAX_HEADERS);
+	evhttp_set_max_body_size(d->front, FRONTEND_MAX_BODY);
+	evhttp_set_bevcb(d->front, frontend_bev_cb, d);
 	evhttp_set_gencb(d->front, frontend_request_cb, d);
 	if (daemon_bind(d, d->front, listen, d->front_addr,
 	    sizeof(d->front_addr), &d->front_sock) == -1)
@@ -276,11 +535,18 @@ frontend_free(struct daemon *d)
 
 	while (d->parked != NULL) {
 		req = d->parked->req;
-		evhttp_connection_set_closecb(d->parked->evcon, NULL, NULL);
 		frontend_unpark(d->parked);
 		frontend_unavailable(d, req);
 	}
+	/* Frees every connection: their close callbacks need d->fc. */
 	if (d->front != NULL)
 		evhttp_free(d->front);
 	d->front = NULL;
+	if (d->fc != NULL) {
+		frontend_adopt_cb(-1, 0, d);	/* releases any not adopted */
+		event_free(d->fc->adopt_ev);
+		event_free(d->fc->sweep_ev);
+		free(d->fc);
+		d->fc = NULL;
+	}
 }

@@ -15,6 +15,10 @@ case ${CIMHEAD_TEST_SLOWDOWN:-1} in
 *) SLOW=1 ;;
 esac
 
+# Tests write passwords and tokens: like a user's, they are private, and
+# cimhead and cimheadd refuse a secret file others can read.
+umask 077
+
 cleanup() {
 	for p in $TEST_PIDS; do kill "$p" 2>/dev/null; done
 	for p in $TEST_PIDS; do wait "$p" 2>/dev/null; done

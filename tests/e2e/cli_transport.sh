@@ -100,12 +100,18 @@ for r in "$REQ"/req-*; do
 done
 is "$a/$n" "3/3" "Authorization on every request"
 
-chmod 644 "$TEST_TMP/pw"
+chmod 640 "$TEST_TMP/pw"
 start_replay ei-process.response
 "$CIMHEAD" -u root --password-file "$TEST_TMP/pw" enum "$URL" Win32_Process \
     >"$OUT" 2>"$ERR"
-is "$?" 0 "readable password file still works"
-grep -q 'warning: password file .* readable by group or others' "$ERR"
-ok $? "readable password file: warning"
+is "$?" 0 "group-readable password file still works"
+grep -q 'warning: password file .* readable by its group' "$ERR"
+ok $? "group-readable password file: warning"
+chmod 644 "$TEST_TMP/pw"
+"$CIMHEAD" -u root --password-file "$TEST_TMP/pw" enum "$URL" Win32_Process \
+    >"$OUT" 2>"$ERR"
+is "$?" 2 "password file readable by others: refused, exit 2"
+grep -q 'readable or writable by others' "$ERR"
+ok $? "... saying why"
 
 done_testing
