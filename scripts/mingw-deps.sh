@@ -114,6 +114,11 @@ export LDFLAGS="-L$PREFIX/lib"
 CONF=(--host="$HOST" --prefix="$PREFIX" --libdir="$PREFIX/lib"
 	--disable-shared --enable-static --disable-dependency-tracking)
 
+# libxml2, libevent and jansson carry Debian patches to Makefile.am or
+# configure.ac, so they are bootstrapped again as debian/rules does
+# (dh_autoreconf); their shipped Makefile.in would otherwise call the
+# automake version they were made with.
+#
 # fetch <pkg>: downloads and unpacks the Debian source (patches applied)
 # into $WORK/<pkg>-src and prints that directory.
 fetch() {
@@ -152,6 +157,7 @@ build_curl() {
 
 build_libxml2() {
 	cd "$1"
+	autoreconf -fi
 	./configure "${CONF[@]}" --without-python --without-iconv --without-zlib \
 	    --without-lzma --without-icu --without-http --without-ftp --without-catalog \
 	    --without-debug --without-docbook --without-legacy --without-modules
@@ -162,6 +168,7 @@ build_libxml2() {
 
 build_libevent() {
 	cd "$1"
+	autoreconf -fi
 	./configure "${CONF[@]}" --disable-openssl --disable-samples \
 	    --disable-libevent-regress --disable-debug-mode
 	make -j"$JOBS"
@@ -170,6 +177,7 @@ build_libevent() {
 
 build_jansson() {
 	cd "$1"
+	autoreconf -fi
 	./configure "${CONF[@]}"
 	make -j"$JOBS" -C src
 	make -C src install
@@ -201,7 +209,13 @@ for p in $PKGS; do
 	say "[$p ${VER[$p]}] fetching"
 	src=$(fetch "$p") || { say "error: fetching $p failed:"; tail -30 "$PREFIX/logs/$p.log" >&2; exit 1; }
 	say "[$p] building"
-	if ! (set -e; "build_$p" "$src") >>"$PREFIX/logs/$p.log" 2>&1; then
+	# A plain statement, not an if condition: there set -e would be off
+	# inside the subshell and a failing step would go unnoticed.
+	set +e
+	(set -e; "build_$p" "$src") >>"$PREFIX/logs/$p.log" 2>&1
+	rc=$?
+	set -e
+	if [ $rc -ne 0 ]; then
 		say "error: building $p failed; last lines of $PREFIX/logs/$p.log:"
 		tail -40 "$PREFIX/logs/$p.log" >&2
 		exit 1
