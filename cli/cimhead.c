@@ -452,6 +452,10 @@ main(int argc, char *argv[])
 	nargs = argc - 2;
 	argv += 2;
 
+	if (compat_init(0) == -1) {
+		fprintf(stderr, "cimhead: cannot start Winsock\n");
+		return (1);
+	}
 	log_init("cimhead", o.verbose >= 2 ? LOG_LVL_DEBUG :
 	    o.verbose == 1 ? LOG_LVL_INFO : LOG_LVL_WARN, 0);
 	xml_global_init();

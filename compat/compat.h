@@ -73,10 +73,12 @@ void	 compat_ctl_post(enum compat_post);
 struct event_base;
 
 /*
- * Process set-up every program calls first: Winsock, and no death by a
- * write to a closed socket (SIGPIPE on POSIX).  -1 when unusable.
+ * Process set-up every program calls before its first socket: Winsock on
+ * Windows.  server: also no death by a write to a socket the peer closed
+ * (SIGPIPE ignored on POSIX; Windows has no such signal).  -1 when
+ * unusable.
  */
-int	 compat_init(void);
+int	 compat_init(int server);
 
 /*
  * Reload and stop requests for an event loop.  POSIX: SIGHUP reloads,
@@ -108,9 +110,18 @@ int	 compat_file_mode(int fd, unsigned *mode);
  * mode.  Windows: a DACL of its own (nothing inherited) giving the owner,
  * SYSTEM and Administrators full control, the owner's primary group read
  * (and write) for the group bits, Everyone read (and write) for the
- * others bits.  -1 (errno set) on failure.
+ * others bits; a DACL already private to the owner stays as it is when
+ * mode asks for that.  -1 (errno set) on failure.
  */
 int	 compat_chmod(const char *path, unsigned mode);
+
+/*
+ * Paths: whether path is absolute, and the length of its directory part
+ * (0 when it has none).  Windows: "/" and "\\" both separate, and "X:\\"
+ * starts an absolute path.
+ */
+int	 compat_path_absolute(const char *path);
+size_t	 compat_path_dirlen(const char *path);
 
 /*
  * Where things live.  compat_conf_path: the default configuration file
@@ -131,7 +142,9 @@ void	 compat_syslog(int level, const char *msg);
 
 /*
  * The Windows service: action is "install", "remove" or "run".  install
- * registers this executable to start as "--service run -f conf"; run hands
+ * registers this executable to start as "--service run -f conf", with
+ * "--log-file logfile" too unless logfile is NULL (both made absolute:
+ * the SCM starts services in System32); run hands
  * the process to the service control manager and calls run(conf) in the
  * service thread, reporting RUNNING before and STOPPED after; a stop
  * control reaches run() as a COMPAT_CTL_STOP.  Returns the exit status.
@@ -139,7 +152,7 @@ void	 compat_syslog(int level, const char *msg);
  */
 typedef int	(*compat_service_main)(const char *conf);
 int	 compat_service(const char *name, const char *action,
-	    const char *conf, compat_service_main run);
+	    const char *conf, const char *logfile, compat_service_main run);
 /* 1 while run() is running under the service control manager. */
 int	 compat_in_service(void);
 

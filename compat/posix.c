@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <syslog.h>
 #include <time.h>
 
@@ -35,10 +36,11 @@ static const struct {
 };
 
 int
-compat_init(void)
+compat_init(int server)
 {
 	/* A peer that hangs up shows as EPIPE, not as our death. */
-	signal(SIGPIPE, SIG_IGN);
+	if (server)
+		signal(SIGPIPE, SIG_IGN);
 	return (0);
 }
 
@@ -125,6 +127,20 @@ compat_chmod(const char *path, unsigned mode)
 	return (chmod(path, (mode_t)mode));
 }
 
+int
+compat_path_absolute(const char *path)
+{
+	return (path[0] == '/');
+}
+
+size_t
+compat_path_dirlen(const char *path)
+{
+	const char	*slash = strrchr(path, '/');
+
+	return (slash != NULL ? (size_t)(slash - path) : 0);
+}
+
 const char *
 compat_conf_path(const char *sysconfdir, const char *name)
 {
@@ -157,7 +173,7 @@ compat_syslog(int level, const char *msg)
 
 int
 compat_service(const char *name, const char *action, const char *conf,
-    compat_service_main run)
+    const char *logfile, compat_service_main run)
 {
 	fprintf(stderr, "%s: --service %s: Windows only; here use a "
 	    "supervisor such as systemd (see %s(8))\n", name, action, name);

@@ -103,12 +103,12 @@ svc_error(const char *name, const char *what)
 }
 
 static int
-svc_install(const char *name, const char *conf)
+svc_install(const char *name, const char *conf, const char *logfile)
 {
 	SC_HANDLE		 scm, svc;
 	SERVICE_DESCRIPTIONA	 desc;
-	char			 exe[MAX_PATH], full[MAX_PATH];
-	char			 cmd[2 * MAX_PATH + 64];
+	char			 exe[MAX_PATH], full[MAX_PATH], log[MAX_PATH];
+	char			 cmd[3 * MAX_PATH + 64];
 	DWORD			 n;
 
 	n = GetModuleFileNameA(NULL, exe, sizeof(exe));
@@ -122,8 +122,18 @@ svc_install(const char *name, const char *conf)
 		svc_error(name, conf);
 		return (1);
 	}
-	if ((size_t)snprintf(cmd, sizeof(cmd), "\"%s\" --service run -f \"%s\"",
-	    exe, full) >= sizeof(cmd)) {
+	log[0] = '\0';
+	if (logfile != NULL) {
+		n = GetFullPathNameA(logfile, sizeof(log), log, NULL);
+		if (n == 0 || n >= sizeof(log)) {
+			svc_error(name, logfile);
+			return (1);
+		}
+	}
+	if ((size_t)snprintf(cmd, sizeof(cmd),
+	    "\"%s\" --service run -f \"%s\"%s%s%s", exe, full,
+	    log[0] != '\0' ? " --log-file \"" : "", log,
+	    log[0] != '\0' ? "\"" : "") >= sizeof(cmd)) {
 		fprintf(stderr, "%s: paths too long\n", name);
 		return (1);
 	}
@@ -189,12 +199,12 @@ svc_remove(const char *name)
 
 int
 compat_service(const char *name, const char *action, const char *conf,
-    compat_service_main run)
+    const char *logfile, compat_service_main run)
 {
 	SERVICE_TABLE_ENTRYA	table[2];
 
 	if (strcmp(action, "install") == 0)
-		return (svc_install(name, conf));
+		return (svc_install(name, conf, logfile));
 	if (strcmp(action, "remove") == 0)
 		return (svc_remove(name));
 	if (strcmp(action, "run") != 0) {

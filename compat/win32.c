@@ -16,8 +16,9 @@
 
 #include <sys/stat.h>
 
-#include <errno.h>
 #include <direct.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <io.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,7 +55,7 @@ static volatile evutil_socket_t	 compat_ctl_wfd = CTL_NONE;
 static HANDLE			 compat_ctl_gone;
 
 int
-compat_init(void)
+compat_init(int server)
 {
 	WSADATA	wsa;
 
@@ -333,7 +334,16 @@ compat_chmod(const char *path, unsigned mode)
 	HANDLE			 tok;
 	PACL			 acl = NULL;
 	DWORD			 n, rc, i = 0;
+	unsigned		 cur;
+	int			 fd;
 
+	/* Already private and asked to stay so: the DACL is left as it is. */
+	if ((mode & 077) == 0 && (fd = _open(path, _O_RDONLY)) != -1) {
+		rc = compat_file_mode(fd, &cur) == 0 && (cur & 077) == 0;
+		_close(fd);
+		if (rc)
+			return (0);
+	}
 	if (!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &tok))
 		goto fail;
 	if (!GetTokenInformation(tok, TokenUser, &user, sizeof(user), &n) ||
@@ -384,6 +394,27 @@ compat_chmod(const char *path, unsigned mode)
 fail:
 	errno = EACCES;
 	return (-1);
+}
+
+int
+compat_path_absolute(const char *path)
+{
+	if (path[0] == '/' || path[0] == '\\')
+		return (1);
+	return (((path[0] >= 'A' && path[0] <= 'Z') ||
+	    (path[0] >= 'a' && path[0] <= 'z')) && path[1] == ':' &&
+	    (path[2] == '/' || path[2] == '\\'));
+}
+
+size_t
+compat_path_dirlen(const char *path)
+{
+	const char	*p, *sep = NULL;
+
+	for (p = path; *p != '\0'; p++)
+		if (*p == '/' || *p == '\\')
+			sep = p;
+	return (sep != NULL ? (size_t)(sep - path) : 0);
 }
 
 const char *

@@ -172,7 +172,7 @@ main(int argc, char *argv[])
 		usage(2);
 	log_init("cimmockd", lvl, 0);
 	xmlInitParser();
-	if (compat_init() == -1)
+	if (compat_init(1) == -1)
 		fatal("compat_init");
 	if (schema_path == NULL)
 		schema_path = compat_data_path(PKGDATADIR, "win32.mof");

@@ -201,7 +201,7 @@ conf_path(struct conf_ctx *cx, const char *v)
 	char	p[PATH_MAX];
 	int	n;
 
-	if (v[0] == '/' || cx->dir[0] == '\0')
+	if (compat_path_absolute(v) || cx->dir[0] == '\0')
 		return (xstrdup(v));
 	n = snprintf(p, sizeof(p), "%s/%s", cx->dir, v);
 	if (n < 0 || (size_t)n >= sizeof(p))
@@ -715,7 +715,7 @@ conf_parse(const char *text, const char *name, struct buf *errs,
 {
 	struct conf_ctx	 cx;
 	struct conf	*c;
-	const char	*slash;
+	size_t		 dirlen;
 	int		 r;
 
 	memset(&cx, 0, sizeof(cx));
@@ -727,9 +727,8 @@ conf_parse(const char *text, const char *name, struct buf *errs,
 	cx.errs = errs;
 	cx.warns = warns;
 	cx.cur_node = -1;
-	if ((slash = strrchr(name, '/')) != NULL &&
-	    (size_t)(slash - name) < sizeof(cx.dir))
-		memcpy(cx.dir, name, (size_t)(slash - name));
+	if ((dirlen = compat_path_dirlen(name)) < sizeof(cx.dir))
+		memcpy(cx.dir, name, dirlen);
 	cx.rd.p = text;
 	cx.rd.line = 0;
 	r = ini_parse_stream(conf_read_line, &cx.rd, conf_handler, &cx);

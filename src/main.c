@@ -378,7 +378,7 @@ daemon_main(const char *file)
 	buf_release(&errs);
 	buf_release(&warns);
 
-	if (compat_init() == -1)
+	if (compat_init(1) == -1)
 		fatal("compat_init");
 	xml_global_init();
 	if ((d.base = event_base_new()) == NULL)
@@ -501,6 +501,7 @@ main(int argc, char *argv[])
 		return (0);
 	}
 	if (service != NULL)
-		return (compat_service("cimheadd", service, file, daemon_main));
+		return (compat_service("cimheadd", service, file, log_file,
+		    daemon_main));
 	return (daemon_main(file));
 }

@@ -10,6 +10,10 @@ set -u
 : "${WINEPREFIX:?WINEPREFIX must be set (Makefile.am sets it)}"
 : "${WINEDEBUG:=-all}"
 export WINEPREFIX WINEDEBUG
+# wine shows a file's Unix mode as its DACL: files the tests create must
+# start private to their owner, as they do in a Windows profile's TEMP,
+# for the credential-permission checks to mean the same as on Windows.
+umask 077
 
 if [ ! -f "$WINEPREFIX/system.reg" ]; then
 	mkdir -p "$(dirname "$WINEPREFIX")"

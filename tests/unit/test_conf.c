@@ -25,6 +25,8 @@ write_file(const char *name, const char *text, mode_t mode)
 	FILE	*f;
 
 	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	/* A new file each time: permissions start from the umask again. */
+	(void)remove(p);
 	f = fopen(p, "w");
 	fputs(text, f);
 	fclose(f);

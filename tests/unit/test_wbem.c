@@ -200,7 +200,7 @@ main(void)
 
 	log_init("test_wbem", LOG_LVL_WARN, 0);
 	xml_global_init();
-	compat_init();
+	compat_init(0);
 	base = event_base_new();
 	ctx = http_ctx_new(base);
 

@@ -290,7 +290,7 @@ main(void)
 
 	log_init("test_wbem_wsman", LOG_LVL_ERR, 0);
 	xml_global_init();
-	compat_init();
+	compat_init(0);
 	if ((base = event_base_new()) == NULL ||
 	    (ctx = http_ctx_new(base)) == NULL)
 		fatal("setup");

@@ -80,7 +80,7 @@ print(sorted(set(i["properties"]["Name"]["value"] for i in j)))' "$OUT.json" \
     2>&1 | grep -o "'vodstream.exe'")" "'vodstream.exe'" \
     "cimhead.exe enum: JSON, the node's vodstream.exe among the processes"
 "$WINE" "$EXE/cimhead.exe" --timeout 10000 query "$MURL" \
-    "SELECT Name, ProcessId FROM Win32_Process WHERE Name = 'vodstream.exe'" \
+    'SELECT Name, ProcessId FROM Win32_Process WHERE Name = "vodstream.exe"' \
     >"$OUT" 2>"$ERR"
 is "$?" 0 "cimhead.exe query (WQL): exit 0"
 tr -d '\r' <"$OUT" >"$OUT.json"
@@ -145,27 +145,37 @@ grep -q 'listening for viewers on 127.0.0.1:' "$LOG"
 ok $? "--log-file: the daemon logs to the file"
 
 # --- Ctrl-C: drain and stop ---------------------------------------------
-# stopped PID SECONDS: waits for PID to end; prints its exit status.
+# alive PID: not gone and not a zombie waiting for our wait.
+alive() {
+	case "$(ps -o stat= -p "$1" 2>/dev/null)" in
+	''|Z*) return 1;;
+	esac
+	return 0
+}
+# stopped PID SECONDS: waits for PID to end; STATUS is its exit status
+# ("running" if it did not).  Not in $(...): a subshell cannot wait.
 stopped() {
 	_i=0
-	while kill -0 "$1" 2>/dev/null && [ $_i -lt $(($2 * 10)) ]; do
+	while alive "$1" && [ $_i -lt $(($2 * 10)) ]; do
 		sleep 0.1; _i=$((_i + 1))
 	done
-	if kill -0 "$1" 2>/dev/null; then
-		echo running
+	if alive "$1"; then
+		STATUS=running
 	else
 		wait "$1"
-		echo "$?"
+		STATUS=$?
 	fi
 }
 kill -INT "$DAEMON_PID"
-is "$(stopped "$DAEMON_PID" 20)" 0 "cimheadd.exe: Ctrl-C stops it, exit 0"
+stopped "$DAEMON_PID" 20
+is "$STATUS" 0 "cimheadd.exe: Ctrl-C stops it, exit 0"
 grep -q 'Ctrl-C: drain, then stop' "$LOG"
 ok $? "cimheadd.exe: Ctrl-C took the drain path"
 grep -q 'info: stopping' "$LOG"
 ok $? "cimheadd.exe: left its loop and logged stopping"
 kill -INT "$MOCK_PID"
-is "$(stopped "$MOCK_PID" 20)" 0 "cimmockd.exe: Ctrl-C stops it, exit 0"
+stopped "$MOCK_PID" 20
+is "$STATUS" 0 "cimmockd.exe: Ctrl-C stops it, exit 0"
 grep -q 'Ctrl-C: stopping' "$TEST_TMP/mock.err"
 ok $? "cimmockd.exe: through its console control handler"
 
