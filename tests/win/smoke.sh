@@ -4,8 +4,8 @@
 # cimheadd.exe redirects a viewer (Linux curl on loopback) to it, and
 # Ctrl-C (SIGINT, which wine turns into CTRL_C_EVENT for the console
 # control handler) drains and stops each server with status 0.  Also the
-# argument errors of --service, and a credential file open to Everyone
-# refused from its DACL.
+# argument errors of --service, --service install and remove through the
+# SCM, and a credential file open to Everyone refused from its DACL.
 . "$top_srcdir/tests/lib.sh"
 : "${WINE:=wine}"
 : "${WINEPREFIX:=$top_builddir/wineprefix}"
@@ -50,6 +50,34 @@ ok $? "--service without an action: usage"
 is "$?" 1 "--service run from a console: exit 1"
 grep -q 'service control manager' "$ERR"
 ok $? "--service run from a console: not started by the SCM"
+
+# --service install|remove through wine's service control manager: the
+# command line the SCM stores, absolute paths, automatic start; no twice.
+SVCKEY='HKLM\System\CurrentControlSet\Services\cimheadd'
+(cd "$TEST_TMP" && "$WINE" "$EXE/cimheadd.exe" --service install \
+    -f smoke.conf --log-file smoke.log) >"$OUT" 2>"$ERR"
+is "$?" 0 "--service install: exit 0"
+"$WINE" reg query "$SVCKEY" /v ImagePath 2>/dev/null | tr -d '\r' >"$OUT.reg"
+WINTMP=$(printf 'Z:%s' "$TEST_TMP" | tr / '\\')
+grep -qF -- "--service run -f \"$WINTMP\\smoke.conf\" --log-file \"$WINTMP\\smoke.log\"" \
+    "$OUT.reg"
+ok $? "--service install: the SCM runs it as --service run -f ABSOLUTE --log-file ABSOLUTE" ||
+    sed 's/^/#   /' "$OUT.reg"
+"$WINE" reg query "$SVCKEY" /v Start 2>/dev/null | tr -d '\r' | grep -q 'REG_DWORD *0x2'
+ok $? "--service install: automatic start"
+"$WINE" "$EXE/cimheadd.exe" --service install -f "$TEST_TMP/smoke.conf" \
+    >"$OUT" 2>"$ERR"
+rc=$?
+[ "$rc" -eq 1 ] && grep -q 'cannot create the service' "$ERR"
+ok $? "--service install twice: refused, exit 1"
+"$WINE" "$EXE/cimheadd.exe" --service remove >"$OUT" 2>"$ERR"
+is "$?" 0 "--service remove: exit 0"
+"$WINE" reg query "$SVCKEY" >/dev/null 2>&1
+ok $((! $?)) "--service remove: the service is gone"
+"$WINE" "$EXE/cimheadd.exe" --service remove >"$OUT" 2>"$ERR"
+rc=$?
+[ "$rc" -eq 1 ] && grep -q 'cannot open the service' "$ERR"
+ok $? "--service remove when not installed: exit 1, says so"
 
 # --- cimmockd.exe ------------------------------------------------------
 READY=$TEST_TMP/ready
