@@ -140,11 +140,11 @@ usage_error(const char *fmt, ...)
 static char *
 cli_password(const char *file)
 {
-	struct stat	 st;
 	char		 line[CLI_PASSWORD_MAX + 2];
 	const char	*env;
 	FILE		*fp;
 	size_t		 n;
+	unsigned	 mode;
 	int		 fd;
 
 	if (file == NULL) {
@@ -153,9 +153,9 @@ cli_password(const char *file)
 	}
 	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1)
 		usage_error("--password-file %s: %s", file, strerror(errno));
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode))
+	if (compat_file_mode(fd, &mode) == -1)
 		usage_error("--password-file %s: not a regular file", file);
-	if (st.st_mode & (S_IRWXG | S_IRWXO))
+	if (mode & (S_IRWXG | S_IRWXO))
 		fprintf(stderr, "cimhead: warning: password file %s is "
 		    "readable by group or others (chmod 600 it)\n", file);
 	if ((fp = fdopen(fd, "r")) == NULL)
