@@ -27,12 +27,20 @@ HERE=$(dirname "$SELF")
 say() { printf 'mingw-deps: %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
 
-for tool in "$HOST-gcc" "$HOST-ar" apt-get dpkg-source make sha256sum curl; do
+for tool in "$HOST-gcc" "$HOST-ar" apt-get dpkg-source make sha256sum curl flock autoreconf; do
 	command -v "$tool" >/dev/null || die "$tool not found (apt-get install mingw-w64 dpkg-dev)"
 done
 
 mkdir -p "$CACHE"
 CACHE=$(readlink -f "$CACHE")
+
+# One run at a time per cache: a second one (another checkout, CI and a
+# developer) waits, then finds the prefix built.
+exec 9>"$CACHE/.lock"
+if ! flock -n 9; then
+	say "waiting for another mingw-deps run on $CACHE"
+	flock 9
+fi
 
 # A private apt configuration holding only the deb-src entries: the Sources
 # indexes stay under the cache (so a warm run revalidates them cheaply) and
