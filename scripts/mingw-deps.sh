@@ -22,16 +22,25 @@ PKGS="openssl curl libxml2 libevent jansson libinih"
 CACHE=${CIMHEAD_MINGW_CACHE:-/var/cache/cimhead-mingw}
 JOBS=${JOBS:-$(nproc)}
 SELF=$(readlink -f "$0")
+HERE=$(dirname "$SELF")
 
 say() { printf 'mingw-deps: %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
 
-for tool in "$HOST-gcc" "$HOST-ar" apt-get dpkg-source make sha256sum curl; do
+for tool in "$HOST-gcc" "$HOST-ar" apt-get dpkg-source make sha256sum curl flock autoreconf; do
 	command -v "$tool" >/dev/null || die "$tool not found (apt-get install mingw-w64 dpkg-dev)"
 done
 
 mkdir -p "$CACHE"
 CACHE=$(readlink -f "$CACHE")
+
+# One run at a time per cache: a second one (another checkout, CI and a
+# developer) waits, then finds the prefix built.
+exec 9>"$CACHE/.lock"
+if ! flock -n 9; then
+	say "waiting for another mingw-deps run on $CACHE"
+	flock 9
+fi
 
 # A private apt configuration holding only the deb-src entries: the Sources
 # indexes stay under the cache (so a warm run revalidates them cheaply) and
@@ -57,8 +66,8 @@ say "updating the deb-src indexes ($SUITE, $SUITE-updates, $SUITE-security)"
 apt-get "${APT_OPTS[@]}" -qq update >&2 || die "apt-get update failed"
 
 # The source version of each package: the highest one the indexes list whose
-# .dsc the mirror really serves (an index can name a security upload the
-# mirror does not carry yet; apt-get source would then fail on a 404).
+# files the mirror really serves (an index can name an upload the mirror
+# does not carry; apt-get source would then fail on a 404).
 newest_first() {
 	local v out=() i j
 	while read -r v; do out+=("$v"); done
@@ -76,14 +85,26 @@ for p in $PKGS; do
 	    sed -n "s/^Package: //p; s/^Version: //p" |
 	    awk -v p="$p" '$0 == p { want = 1; next } want { print; want = 0 }' |
 	    newest_first); do
-		uri=$(apt-get "${APT_OPTS[@]}" -qq --print-uris source "$p=$v" 2>/dev/null |
-		    sed -n "s/^'\([^']*\.dsc\)'.*/\1/p")
-		if [ -n "$uri" ] && curl -sfI --max-time 30 -o /dev/null "$uri"; then
+		uris=$(apt-get "${APT_OPTS[@]}" -qq --print-uris source "$p=$v" 2>/dev/null |
+		    sed -n "s/^'\([^']*\)'.*/\1/p")
+		ok=${uris:+yes}
+		for uri in $uris; do
+			curl -sfI --max-time 30 -o /dev/null "$uri" || { ok=; break; }
+		done
+		if [ -n "$ok" ]; then
 			VER[$p]=$v
 			break
 		fi
-		say "$p $v: not on the mirror, trying an older upload"
+		say "$p $v: not (wholly) on the mirror, trying an older upload"
 	done
+	if [ -z "${VER[$p]:-}" ] && [ "$p" = libinih ]; then
+		# inih is one C file behind a stable API: without its source
+		# package, scripts/mingw-ini.c (written for cimhead, inih's
+		# default settings) stands in, against Debian's ini.h.
+		[ -f /usr/include/ini.h ] || die "no libinih source on the mirror and no /usr/include/ini.h (apt-get install libinih-dev)"
+		VER[$p]=cimhead-$(cat "$HERE/mingw-ini.c" /usr/include/ini.h | sha256sum | cut -c1-12)
+		say "libinih: no source package on the mirror; using scripts/mingw-ini.c"
+	fi
 	[ -n "${VER[$p]:-}" ] || die "no downloadable source package $p in the $SUITE indexes"
 done
 gccver=$("$HOST-gcc" -dumpversion)
@@ -187,8 +208,10 @@ build_jansson() {
 # inih is one C file; Debian builds it with meson.  The defines match
 # Debian's build (upstream defaults), so the .pc needs no extra Cflags.
 build_libinih() {
+	local inihver=${VER[libinih]%%-*}
+	[ "$inihver" != cimhead ] || inihver=55
 	cd "$1"
-	"$HOST-gcc" -O2 -c ini.c -o ini.o
+	"$HOST-gcc" -O2 -I. -c ini.c -o ini.o
 	"$HOST-ar" rcs "$PREFIX/lib/libinih.a" ini.o
 	install -m 644 ini.h "$PREFIX/include/ini.h"
 	cat >"$PREFIX/lib/pkgconfig/inih.pc" <<EOF
@@ -198,7 +221,7 @@ libdir=\${prefix}/lib
 
 Name: inih
 Description: simple .INI file parser
-Version: ${VER[libinih]%%-*}
+Version: $inihver
 Libs: -L\${libdir} -linih
 Cflags: -I\${includedir}
 EOF
@@ -206,8 +229,15 @@ EOF
 
 for p in $PKGS; do
 	s=$(date +%s)
-	say "[$p ${VER[$p]}] fetching"
-	src=$(fetch "$p") || { say "error: fetching $p failed:"; tail -30 "$PREFIX/logs/$p.log" >&2; exit 1; }
+	if [ "$p" = libinih ] && [ "${VER[$p]#cimhead-}" != "${VER[$p]}" ]; then
+		src=$WORK/libinih-src
+		mkdir -p "$src"
+		cp "$HERE/mingw-ini.c" "$src/ini.c"
+		cp /usr/include/ini.h "$src/ini.h"
+	else
+		say "[$p ${VER[$p]}] fetching"
+		src=$(fetch "$p") || { say "error: fetching $p failed:"; tail -30 "$PREFIX/logs/$p.log" >&2; exit 1; }
+	fi
 	say "[$p] building"
 	# A plain statement, not an if condition: there set -e would be off
 	# inside the subshell and a failing step would go unnoticed.
