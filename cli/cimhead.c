@@ -140,11 +140,11 @@ usage_error(const char *fmt, ...)
 static char *
 cli_password(const char *file)
 {
-	struct stat	 st;
 	char		 line[CLI_PASSWORD_MAX + 2];
 	const char	*env;
 	FILE		*fp;
 	size_t		 n;
+	unsigned	 mode;
 	int		 fd;
 
 	if (file == NULL) {
@@ -153,13 +153,13 @@ cli_password(const char *file)
 	}
 	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1)
 		usage_error("--password-file %s: %s", file, strerror(errno));
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode))
+	if (compat_file_mode(fd, &mode) == -1)
 		usage_error("--password-file %s: not a regular file", file);
 	/* The daemon's rule for its credential files (cimheadd.conf(5)). */
-	if (st.st_mode & S_IRWXO)
+	if (mode & S_IRWXO)
 		usage_error("--password-file %s: readable or writable by "
 		    "others (chmod 600 it)", file);
-	if (st.st_mode & S_IRWXG)
+	if (mode & S_IRWXG)
 		fprintf(stderr, "cimhead: warning: password file %s is "
 		    "readable by its group (chmod 600 it)\n", file);
 	if ((fp = fdopen(fd, "r")) == NULL)
@@ -456,6 +456,10 @@ main(int argc, char *argv[])
 	nargs = argc - 2;
 	argv += 2;
 
+	if (compat_init(0) == -1) {
+		fprintf(stderr, "cimhead: cannot start Winsock\n");
+		return (1);
+	}
 	log_init("cimhead", o.verbose >= 2 ? LOG_LVL_DEBUG :
 	    o.verbose == 1 ? LOG_LVL_INFO : LOG_LVL_WARN, 0);
 	xml_global_init();

@@ -9,11 +9,6 @@
  */
 #include "config.h"
 
-#include <sys/queue.h>
-#include <sys/socket.h>
-#include <netinet/in.h>
-#include <arpa/inet.h>
-
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -168,7 +163,7 @@ httpd_rst(evutil_socket_t fd)
 {
 	struct linger	l = { 1, 0 };
 
-	(void)setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+	(void)setsockopt(fd, SOL_SOCKET, SO_LINGER, (void *)&l, sizeof(l));
 }
 
 static void
@@ -180,7 +175,7 @@ httpd_accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
 
 	if (h->reset) {
 		httpd_rst(fd);
-		close(fd);
+		evutil_closesocket(fd);
 		return;
 	}
 	c = xcalloc(1, sizeof(*c));
@@ -188,7 +183,7 @@ httpd_accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
 	c->req.conn = c;
 	c->bev = bufferevent_socket_new(h->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	if (c->bev == NULL) {
-		close(fd);
+		evutil_closesocket(fd);
 		free(c);
 		return;
 	}

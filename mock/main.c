@@ -11,7 +11,6 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,11 +21,11 @@
 
 #include "mock.h"
 
-#ifndef DATADIR
-#define DATADIR "/usr/local/share/cimhead"
+#ifndef PKGDATADIR
+#define PKGDATADIR "/usr/local/share/cimhead"
 #endif
 
-static void	mock_signal_cb(evutil_socket_t, short, void *);
+static void	mock_ctl_cb(enum compat_ctl_op, const char *, void *);
 
 static __dead void
 usage(int status)
@@ -43,7 +42,7 @@ usage(int status)
 "  --control-port PORT  control API port (default 0: ephemeral)\n"
 "  --scenario FILE      JSON scenario (nodes, load, processes, faults,\n"
 "                       pinned instances); overrides --nodes\n"
-"  --schema FILE        MOF schema (default " DATADIR "/win32.mof)\n"
+"  --schema FILE        MOF schema (default %s)\n"
 "  --dialect D          WQL quote dialect of default nodes\n"
 "  --ready-file FILE    also write the ready lines to FILE\n"
 "  --token-secret-file FILE  streams need cimheadd's signed URLs\n"
@@ -53,14 +52,18 @@ usage(int status)
 "Each node serves CIM-XML (POST any URI), WS-Management as WinRM at\n"
 "/wsman (same data and faults; scenario \"wsman\": {quota, context_ttl_ms,\n"
 "deny}), and streams at /vod/TITLE.\n"
-"Ready lines: node NAME cimom URL control URL stream URL\n");
+"Ready lines: node NAME cimom URL control URL stream URL\n",
+	    compat_data_path(PKGDATADIR, "win32.mof"));
 	exit(status);
 }
 
+/* SIGTERM/SIGINT, or Ctrl-C on Windows, stop; there is nothing to reload. */
 static void
-mock_signal_cb(evutil_socket_t sig, short what, void *arg)
+mock_ctl_cb(enum compat_ctl_op op, const char *why, void *arg)
 {
-	log_info("signal %d: stopping", (int)sig);
+	if (op != COMPAT_CTL_STOP)
+		return;
+	log_info("%s: stopping", why);
 	event_base_loopbreak(arg);
 }
 
@@ -130,14 +133,14 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 },
 	};
 	struct event_base	*base;
-	struct event		*sigterm, *sigint;
+	struct compat_ctl	*cc;
 	struct mof_schema	 schema;
 	struct scenario		 sc;
 	struct node		**nodes;
 	struct ctl		*ctl;
 	struct buf		 ready;
 	const char		*addr = "127.0.0.1", *scenario = NULL;
-	const char		*schema_path = DATADIR "/win32.mof";
+	const char		*schema_path = NULL;
 	const char		*ready_file = NULL;
 	enum log_level		 lvl = LOG_LVL_INFO;
 	enum wql_dialect	 dialect = WQL_PEGASUS;
@@ -206,7 +209,10 @@ main(int argc, char *argv[])
 		usage(2);
 	log_init("cimmockd", lvl, 0);
 	xmlInitParser();
-	signal(SIGPIPE, SIG_IGN);
+	if (compat_init(1) == -1)
+		fatal("compat_init");
+	if (schema_path == NULL)
+		schema_path = compat_data_path(PKGDATADIR, "win32.mof");
 
 	memset(&schema, 0, sizeof(schema));
 	if (mof_load_file(&schema, schema_path, err, sizeof(err)) == -1) {
@@ -260,13 +266,10 @@ main(int argc, char *argv[])
 	log_info("%zu node(s) ready, control port %d", sc.nnodes,
 	    ctl_port(ctl));
 
-	sigterm = evsignal_new(base, SIGTERM, mock_signal_cb, base);
-	sigint = evsignal_new(base, SIGINT, mock_signal_cb, base);
-	evsignal_add(sigterm, NULL);
-	evsignal_add(sigint, NULL);
+	if ((cc = compat_ctl_new(base, mock_ctl_cb, base)) == NULL)
+		fatal("compat_ctl_new");
 	event_base_dispatch(base);
-	event_free(sigterm);
-	event_free(sigint);
+	compat_ctl_free(cc);
 	status = 0;
 done:
 	ctl_free(ctl);

@@ -9,7 +9,6 @@
  */
 #include "config.h"
 
-#include <sys/queue.h>
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -383,7 +383,7 @@ scenario_load(const char *path, struct mof_schema *schema,
 	json_array_foreach(mofs, i, m) {
 		if (!json_is_string(m))
 			continue;
-		if (json_string_value(m)[0] == '/')
+		if (compat_path_absolute(json_string_value(m)))
 			strlcpy(mpath, json_string_value(m), sizeof(mpath));
 		else
 			snprintf(mpath, sizeof(mpath), "%s/%s", dir,

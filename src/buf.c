@@ -1,6 +1,6 @@
 /*
  * buf.c: growable byte buffers with a hard cap, and the small checked
- * helpers (allocation, number parsing, clocks) every module shares.  Every
+ * helpers (allocation, number parsing) every module shares.  Every
  * buffer filled from the network is a struct buf with a cap.
  */
 #include "config.h"
@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cimhead.h"
 
@@ -240,24 +239,6 @@ str_casecmp_ascii(const char *a, const char *b)
 		if (ca != cb || ca == '\0')
 			return (ca - cb);
 	}
-}
-
-uint64_t
-mono_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000);
-}
-
-uint64_t
-wall_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return ((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000);
 }
 
 static int

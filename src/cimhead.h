@@ -15,16 +15,16 @@
 #include <stdarg.h>
 #include <sys/types.h>
 
-struct event_base;
+#include "compat.h"
 
 #ifndef __dead
 #define __dead __attribute__((__noreturn__))
 #endif
-#define PRINTFLIKE(f, a) __attribute__((__format__(__printf__, f, a)))
+#define PRINTFLIKE(f, a) __attribute__((__format__(COMPAT_PRINTF, f, a)))
 
 #define nitems(a) (sizeof(a) / sizeof((a)[0]))
 
-/* ---- compat/ --------------------------------------------------------- */
+/* ---- compat/ (and compat/compat.h) ---------------------------------- */
 #ifndef HAVE_STRLCPY
 size_t	strlcpy(char *, const char *, size_t);
 #endif
@@ -58,8 +58,8 @@ int	 parse_u64(const char *, uint64_t *);	/* whole string, decimal */
 int	 parse_i64(const char *, int64_t *);
 int	 parse_long_range(const char *, long, long, long *);
 int	 str_casecmp_ascii(const char *, const char *);
-uint64_t mono_ms(void);			/* monotonic clock, ms */
-uint64_t wall_ms(void);			/* realtime clock, ms */
+uint64_t mono_ms(void);			/* monotonic clock, ms (compat/) */
+uint64_t wall_ms(void);			/* realtime clock, ms (compat/) */
 int	 uri_unescape(const char *in, char *out, size_t outlen); /* %XX */
 
 /* ---- log.c ------------------------------------------------------------ */
@@ -70,6 +70,7 @@ enum log_level {
 	LOG_LVL_DEBUG,
 };
 void	 log_init(const char *progname, enum log_level, int use_syslog);
+int	 log_open_file(const char *);	/* -1: errno; then all goes there */
 void	 log_set_level(enum log_level);
 enum log_level log_get_level(void);
 void	 log_err(const char *, ...) PRINTFLIKE(1, 2);

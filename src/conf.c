@@ -201,7 +201,7 @@ conf_path(struct conf_ctx *cx, const char *v)
 	char	p[PATH_MAX];
 	int	n;
 
-	if (v[0] == '/' || cx->dir[0] == '\0')
+	if (compat_path_absolute(v) || cx->dir[0] == '\0')
 		return (xstrdup(v));
 	n = snprintf(p, sizeof(p), "%s/%s", cx->dir, v);
 	if (n < 0 || (size_t)n >= sizeof(p))
@@ -542,33 +542,34 @@ conf_handler(void *arg, const char *section, const char *key,
 
 /*
  * Reads a small secret file.  Others must not read it: an error.  The
- * group may (a service group is common): a warning.
+ * group may (a service group is common): a warning.  On Windows the same
+ * rule reads the file's DACL (see compat_file_mode).
  */
 static char *
 read_secret(struct conf_ctx *cx, const char *path, int line, size_t *lenp)
 {
-	struct stat	 st;
 	char		*data;
 	ssize_t		 n;
 	size_t		 len = 0;
+	unsigned	 mode;
 	int		 fd;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
 		conf_error(cx, line, "%s: %s", path, strerror(errno));
 		return (NULL);
 	}
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+	if (compat_file_mode(fd, &mode) == -1) {
 		conf_error(cx, line, "%s: not a regular file", path);
 		close(fd);
 		return (NULL);
 	}
-	if (st.st_mode & (S_IROTH | S_IWOTH)) {
+	if (mode & (S_IROTH | S_IWOTH)) {
 		conf_error(cx, line, "%s: readable or writable by others; "
 		    "chmod o-rw it", path);
 		close(fd);
 		return (NULL);
 	}
-	if (st.st_mode & S_IRGRP)
+	if (mode & S_IRGRP)
 		conf_warning(cx, line, "%s: readable by its group", path);
 	data = xmalloc(CONF_SECRET_MAX + 1);
 	while (len < CONF_SECRET_MAX &&
@@ -727,7 +728,7 @@ conf_parse(const char *text, const char *name, struct buf *errs,
 {
 	struct conf_ctx	 cx;
 	struct conf	*c;
-	const char	*slash;
+	size_t		 dirlen;
 	int		 r;
 
 	memset(&cx, 0, sizeof(cx));
@@ -739,9 +740,8 @@ conf_parse(const char *text, const char *name, struct buf *errs,
 	cx.errs = errs;
 	cx.warns = warns;
 	cx.cur_node = -1;
-	if ((slash = strrchr(name, '/')) != NULL &&
-	    (size_t)(slash - name) < sizeof(cx.dir))
-		memcpy(cx.dir, name, (size_t)(slash - name));
+	if ((dirlen = compat_path_dirlen(name)) < sizeof(cx.dir))
+		memcpy(cx.dir, name, dirlen);
 	cx.rd.p = text;
 	cx.rd.line = 0;
 	r = ini_parse_stream(conf_read_line, &cx.rd, conf_handler, &cx);
@@ -770,7 +770,7 @@ conf_load(const char *path, struct buf *errs, struct buf *warns)
 	size_t		 n;
 	FILE		*f;
 
-	if ((f = fopen(path, "re")) == NULL) {
+	if ((f = fopen(path, FOPEN_RE)) == NULL) {
 		buf_printf(errs, "%s:0: %s\n", path, strerror(errno));
 		return (NULL);
 	}

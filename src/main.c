@@ -1,20 +1,17 @@
 /*
  * main.c: cimheadd, the head-end daemon.  Options, the one event base,
- * signals (HUP reloads, TERM/INT drain and stop), sd_notify, and the few
- * helpers every daemon module shares.  The only file that exits.
+ * process controls (SIGHUP reloads, SIGTERM/SIGINT drain and stop; on
+ * Windows the console and service controls, see compat/), sd_notify, and
+ * the few helpers every daemon module shares.  The only file that exits.
  *
  * It runs in the foreground and logs to stderr, which is what systemd
- * (Type=notify) and journald want; a supervisor handles the rest.
+ * (Type=notify) and journald want; a supervisor handles the rest.  On
+ * Windows the supervisor is the service control manager (--service).
  */
 #include "config.h"
 
-#include <sys/socket.h>
-#include <netinet/in.h>
-#include <arpa/inet.h>
-
 #include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,8 +27,10 @@
 #endif
 
 static const char	*port_file;
+static const char	*log_file;
+static int		 verbose;
 
-static void	main_signal_cb(evutil_socket_t, short, void *);
+static void	main_ctl_cb(enum compat_ctl_op, const char *, void *);
 static void	main_exit_cb(evutil_socket_t, short, void *);
 static void	main_watchdog_cb(evutil_socket_t, short, void *);
 static void	main_drained(struct daemon *);
@@ -39,6 +38,8 @@ static void	main_drained(struct daemon *);
 static const struct option main_longopts[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
+	{ "log-file", required_argument, NULL, 'L' },
+	{ "service", required_argument, NULL, 'S' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -46,15 +47,21 @@ static __dead void
 usage(int status)
 {
 	fprintf(status == 0 ? stdout : stderr,
-	    "usage: cimheadd [-dnv] [-f file] [-P portfile]\n"
-	    "  -f FILE      configuration (default %s/cimheadd.conf)\n"
+	    "usage: cimheadd [-dnv] [-f file] [-P portfile] [--log-file file]\n"
+	    "                [--service install|remove|run]\n"
+	    "  -f FILE      configuration (default %s)\n"
 	    "  -n           check the configuration, print problems, exit\n"
 	    "  -P FILE      write the bound viewer and admin addresses to FILE\n"
 	    "  -d, -v       debug logging (each query, each decision)\n"
+	    "  --log-file FILE  log to FILE (appended) instead of stderr\n"
+	    "  --service ACTION Windows only: install or remove the cimheadd\n"
+	    "               service (it starts with -f FILE), or run as it\n"
 	    "  -h, --help   this text;  -V, --version  the version\n"
 	    "Runs in the foreground and logs to stderr (journald-friendly).\n"
-	    "SIGHUP reloads the configuration; SIGTERM drains and exits.\n"
-	    "See cimheadd(8) and cimheadd.conf(5).\n", SYSCONFDIR);
+	    "SIGHUP reloads the configuration; SIGTERM drains and exits\n"
+	    "(on Windows: Ctrl-C or the service stop control drains).\n"
+	    "See cimheadd(8) and cimheadd.conf(5).\n",
+	    compat_conf_path(SYSCONFDIR, "cimheadd.conf"));
 	exit(status);
 }
 
@@ -289,17 +296,17 @@ daemon_drain(struct daemon *d)
 }
 
 static void
-main_signal_cb(evutil_socket_t sig, short ev, void *arg)
+main_ctl_cb(enum compat_ctl_op op, const char *why, void *arg)
 {
 	struct daemon	*d = arg;
 
-	switch (sig) {
-	case SIGHUP:
-		log_info("SIGHUP: reloading");
+	switch (op) {
+	case COMPAT_CTL_RELOAD:
+		log_info("%s: reloading", why);
 		daemon_reload(d);
 		break;
-	case SIGTERM:
-	case SIGINT:
+	case COMPAT_CTL_STOP:
+		log_info("%s: drain, then stop", why);
 		daemon_drain(d);
 		break;
 	}
@@ -328,69 +335,34 @@ write_port_file(struct daemon *d)
 	return (0);
 }
 
-int
-main(int argc, char *argv[])
+/*
+ * The daemon proper, from the config file to the end of the drain: in the
+ * console, or in the service thread under the Windows SCM.  Returns the
+ * exit status.
+ */
+static int
+daemon_main(const char *file)
 {
-	struct daemon	 d;
-	struct event	*sig[4], *wd = NULL;
-	struct buf	 errs, warns;
-	struct timeval	 tv;
-	const char	*file = SYSCONFDIR "/cimheadd.conf";
-	int		 ch, bad, check = 0, verbose = 0, sigs[] = { SIGHUP, SIGTERM,
-			    SIGINT };
-	size_t		 i;
-	unsigned	 wd_ms;
+	struct daemon		 d;
+	struct compat_ctl	*ctl;
+	struct event		*wd = NULL;
+	struct buf		 errs, warns;
+	struct timeval		 tv;
+	size_t			 i;
+	unsigned		 wd_ms;
 
-	log_init("cimheadd", LOG_LVL_INFO, 0);
-	while ((ch = getopt_long(argc, argv, "df:hnP:vV", main_longopts,
-	    NULL)) != -1) {
-		switch (ch) {
-		case 'd':
-		case 'v':
-			verbose++;
-			break;
-		case 'f':
-			file = optarg;
-			break;
-		case 'n':
-			check = 1;
-			break;
-		case 'P':
-			port_file = optarg;
-			break;
-		case 'h':
-			usage(0);
-		case 'V':
-			printf("cimheadd %s\n", PACKAGE_VERSION);
-			exit(0);
-		default:
-			usage(2);
+	if (log_file != NULL) {
+		if (log_open_file(log_file) == -1) {
+			log_err("%s: %s", log_file, strerror(errno));
+			return (1);
 		}
-	}
-	if (optind != argc)
-		usage(2);
-	if (verbose)
-		log_set_level(LOG_LVL_DEBUG);
+	} else if (compat_in_service())
+		log_init("cimheadd", verbose ? LOG_LVL_DEBUG : LOG_LVL_INFO, 1);
 
 	memset(&d, 0, sizeof(d));
 	buf_init(&errs, 65536);
 	buf_init(&warns, 65536);
 	d.conf = conf_load(file, &errs, &warns);
-	if (check) {
-		if (warns.data != NULL)
-			fputs(warns.data, stderr);
-		bad = d.conf == NULL;
-		if (d.conf == NULL)
-			fputs(errs.data != NULL ? errs.data : "", stderr);
-		else {
-			printf("%s: ok (%zu nodes)\n", file, d.conf->nnodes);
-			conf_free(d.conf);
-		}
-		/* Freed so a leak checker sees none in -n either. */
-		buf_release(&errs);
-		buf_release(&warns);
-		return (bad);
-	}
 	log_lines(LOG_LVL_WARN, warns.data);
 	if (d.conf == NULL)
 		log_lines(LOG_LVL_ERR, errs.data);
@@ -399,7 +371,8 @@ main(int argc, char *argv[])
 	if (d.conf == NULL)
 		return (1);
 
-	signal(SIGPIPE, SIG_IGN);
+	if (compat_init(1) == -1)
+		fatal("compat_init");
 	xml_global_init();
 	if ((d.base = event_base_new()) == NULL)
 		fatal("event_base_new");
@@ -417,11 +390,8 @@ main(int argc, char *argv[])
 		log_err("cannot start the listeners");
 		return (1);
 	}
-	for (i = 0; i < nitems(sigs); i++) {
-		sig[i] = evsignal_new(d.base, sigs[i], main_signal_cb, &d);
-		if (sig[i] == NULL || evsignal_add(sig[i], NULL) == -1)
-			fatal("evsignal_new");
-	}
+	if ((ctl = compat_ctl_new(d.base, main_ctl_cb, &d)) == NULL)
+		fatal("compat_ctl_new");
 	if ((wd_ms = sdnotify_watchdog_ms()) != 0) {
 		wd = event_new(d.base, -1, EV_PERSIST, main_watchdog_cb, &d);
 		tv.tv_sec = wd_ms / 2000;
@@ -450,11 +420,79 @@ main(int argc, char *argv[])
 		node_free(d.nodes[i]);
 	free(d.nodes);
 	http_ctx_free(d.http);
-	for (i = 0; i < nitems(sigs); i++)
-		event_free(sig[i]);
+	compat_ctl_free(ctl);
 	if (wd != NULL)
 		event_free(wd);
 	event_base_free(d.base);
 	conf_free(d.conf);
 	return (0);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct conf	*conf;
+	struct buf	 errs, warns;
+	const char	*file, *service = NULL;
+	int		 ch, check = 0;
+
+	file = compat_conf_path(SYSCONFDIR, "cimheadd.conf");
+	log_init("cimheadd", LOG_LVL_INFO, 0);
+	while ((ch = getopt_long(argc, argv, "df:hnP:vV", main_longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+		case 'v':
+			verbose++;
+			break;
+		case 'f':
+			file = optarg;
+			break;
+		case 'n':
+			check = 1;
+			break;
+		case 'P':
+			port_file = optarg;
+			break;
+		case 'L':
+			log_file = optarg;
+			break;
+		case 'S':
+			service = optarg;
+			break;
+		case 'h':
+			usage(0);
+		case 'V':
+			printf("cimheadd %s\n", PACKAGE_VERSION);
+			exit(0);
+		default:
+			usage(2);
+		}
+	}
+	if (optind != argc)
+		usage(2);
+	if (verbose)
+		log_set_level(LOG_LVL_DEBUG);
+
+	if (check) {
+		buf_init(&errs, 65536);
+		buf_init(&warns, 65536);
+		conf = conf_load(file, &errs, &warns);
+		if (warns.data != NULL)
+			fputs(warns.data, stderr);
+		if (conf == NULL)
+			fputs(errs.data != NULL ? errs.data : "", stderr);
+		else {
+			printf("%s: ok (%zu nodes)\n", file, conf->nnodes);
+			conf_free(conf);
+		}
+		/* Freed so a leak checker sees none in -n either. */
+		buf_release(&errs);
+		buf_release(&warns);
+		return (conf == NULL);
+	}
+	if (service != NULL)
+		return (compat_service("cimheadd", service, file, log_file,
+		    daemon_main));
+	return (daemon_main(file));
 }

@@ -12,9 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compat.h"	/* COMPAT_PRINTF: C99 formats on Windows too */
+
 static int tap_n, tap_failed;
 
-static void __attribute__((unused, format(printf, 2, 3)))
+static void __attribute__((unused, format(COMPAT_PRINTF, 2, 3)))
 ok(int cond, const char *fmt, ...)
 {
 	va_list	ap;

@@ -56,6 +56,7 @@ main(int argc, char *argv[])
 	}
 	log_init("conform_keepalive", LOG_LVL_WARN, 0);
 	memset(&r, 0, sizeof(r));
+	compat_init(0);
 	r.base = event_base_new();
 	ctx = http_ctx_new(r.base);
 	memset(&t, 0, sizeof(t));

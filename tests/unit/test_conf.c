@@ -7,6 +7,7 @@
 
 #include <sys/stat.h>
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,10 +25,13 @@ write_file(const char *name, const char *text, mode_t mode)
 	FILE	*f;
 
 	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	/* A new file each time: permissions start from the umask again. */
+	(void)remove(p);
 	f = fopen(p, "w");
 	fputs(text, f);
 	fclose(f);
-	chmod(p, mode);
+	if (compat_chmod(p, (unsigned)mode) == -1)
+		diag("cannot set a file's permissions");
 }
 
 static struct conf *
@@ -40,6 +44,23 @@ load(const char *text, struct buf *errs, struct buf *warns)
 	buf_reset(errs);
 	buf_reset(warns);
 	return (conf_load(p, errs, warns));
+}
+
+/* Whether creds, written 0640, reads back as group-readable. */
+static int
+group_kept(void)
+{
+	char		p[512];
+	unsigned	mode = 0;
+	int		fd;
+
+	snprintf(p, sizeof(p), "%s/creds", dir);
+	if ((fd = open(p, O_RDONLY)) == -1)
+		return (0);
+	if (compat_file_mode(fd, &mode) == -1)
+		mode = 0;
+	close(fd);
+	return ((mode & S_IRGRP) != 0);
 }
 
 /* errs holds "DIR/c.conf:LINE: ..." and mentions what */
@@ -60,7 +81,9 @@ main(void)
 	struct conf		*c;
 	const struct conf_node	*n;
 	unsigned		 ms;
+	static const char	*files[] = { "c.conf", "creds", "secret" };
 	char			 cmd[600], big[300];
+	size_t			 i;
 
 	if (mkdtemp(dir) == NULL)
 		return (1);
@@ -163,9 +186,14 @@ main(void)
 	write_file("creds", "vod\npw\n", 0640);
 	c = load("[node a]\nurl = http://h:1/cimom\ncredentials = creds\n",
 	    &errs, &warns);
-	ok(c != NULL && warns.data != NULL &&
-	    strstr(warns.data, "group") != NULL,
-	    "group-readable credentials: a warning");
+	if (!group_kept()) {
+		/* wine keeps a file's ACL as Unix mode bits: no group entry */
+		tap_n++;
+		printf("ok %d # SKIP no group ACL entry here\n", tap_n);
+	} else
+		ok(c != NULL && warns.data != NULL &&
+		    strstr(warns.data, "group") != NULL,
+		    "group-readable credentials: a warning");
 	conf_free(c);
 	write_file("creds", "vodonly", 0600);
 	c = load("[node a]\nurl = http://h:1/cimom\ncredentials = creds\n",
@@ -229,8 +257,11 @@ main(void)
 
 	buf_release(&errs);
 	buf_release(&warns);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	if (system(cmd) != 0)
+	for (i = 0; i < nitems(files); i++) {
+		snprintf(cmd, sizeof(cmd), "%s/%s", dir, files[i]);
+		(void)remove(cmd);
+	}
+	if (rmdir(dir) == -1)
 		diag("cleanup failed");
 	return (tap_done());
 }

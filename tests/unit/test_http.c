@@ -540,6 +540,7 @@ main(void)
 	enum http_auth	 a;
 
 	log_init("test_http", LOG_LVL_WARN, 0);
+	compat_init(0);
 	base = event_base_new();
 	ctx = http_ctx_new(base);
 	ok(ctx != NULL, "context");

@@ -12,7 +12,7 @@
 #include "tap.h"
 
 static int
-near(double a, double b)
+close_to(double a, double b)
 {
 	return (fabs(a - b) < 1e-6);
 }
@@ -48,48 +48,48 @@ main(void)
 	    .at_ms = 1000 };
 	b = (struct profile_cpu_raw){ .ppt = 1750000, .ts = 3000000,
 	    .at_ms = 2000 };
-	ok(profile_cpu(&a, &b, 60000, 0, 0, &v) == 0 && near(v, 25),
+	ok(profile_cpu(&a, &b, 60000, 0, 0, &v) == 0 && close_to(v, 25),
 	    "cpu 25%% from idle 0.75 of the interval (%g)", v);
 	b.ppt = 1000000;
-	ok(profile_cpu(&a, &b, 60000, 0, 0, &v) == 0 && near(v, 100),
+	ok(profile_cpu(&a, &b, 60000, 0, 0, &v) == 0 && close_to(v, 100),
 	    "no idle time: 100%%");
 	b.ppt = 3000000;
-	ok(profile_cpu(&a, &b, 60000, 0, 0, &v) == 0 && near(v, 0),
+	ok(profile_cpu(&a, &b, 60000, 0, 0, &v) == 0 && close_to(v, 0),
 	    "idle beyond the interval clamps to 0");
 	/* Values past 2^53 keep their precision in the delta. */
 	a = (struct profile_cpu_raw){ .ppt = 18000000000000000000ull,
 	    .ts = 18000000000000001000ull, .at_ms = 1 };
 	b = (struct profile_cpu_raw){ .ppt = 18000000000000000100ull,
 	    .ts = 18000000000000001400ull, .at_ms = 2 };
-	ok(profile_cpu(&a, &b, 60000, 0, 0, &v) == 0 && near(v, 75),
+	ok(profile_cpu(&a, &b, 60000, 0, 0, &v) == 0 && close_to(v, 75),
 	    "uint64 counters past 2^53: 75%% (%g)", v);
 	/* Counter wrap: fall back to the formatted figure. */
 	b.ppt = 5;
-	ok(profile_cpu(&a, &b, 60000, 1, 42, &v) == 0 && near(v, 42),
+	ok(profile_cpu(&a, &b, 60000, 1, 42, &v) == 0 && close_to(v, 42),
 	    "counter went down: formatted fallback");
 	ok(profile_cpu(&a, &b, 60000, 0, 0, &v) == -1,
 	    "counter went down, no fallback: unknown, not garbage");
 	b.ppt = a.ppt + 10;
 	b.ts = a.ts - 10;
-	ok(profile_cpu(&a, &b, 60000, 1, 7, &v) == 0 && near(v, 7),
+	ok(profile_cpu(&a, &b, 60000, 1, 7, &v) == 0 && close_to(v, 7),
 	    "timestamp went backwards: fallback");
 	b.ts = a.ts;
 	ok(profile_cpu(&a, &b, 60000, 0, 0, &v) == -1,
 	    "timestamp unchanged: no division by zero");
 	b.ts = a.ts + 1000;
 	b.at_ms = a.at_ms + 61000;
-	ok(profile_cpu(&a, &b, 60000, 1, 33, &v) == 0 && near(v, 33),
+	ok(profile_cpu(&a, &b, 60000, 1, 33, &v) == 0 && close_to(v, 33),
 	    "previous sample older than the window: fallback");
-	ok(profile_cpu(NULL, &b, 60000, 1, 150, &v) == 0 && near(v, 100),
+	ok(profile_cpu(NULL, &b, 60000, 1, 150, &v) == 0 && close_to(v, 100),
 	    "first contact: formatted, clamped to 100");
 	ok(profile_cpu(NULL, NULL, 60000, 0, 0, &v) == -1, "nothing: unknown");
 
-	ok(profile_mem(8000, 2000, &v) == 0 && near(v, 75), "memory 75%%");
+	ok(profile_mem(8000, 2000, &v) == 0 && close_to(v, 75), "memory 75%%");
 	ok(profile_mem(0, 0, &v) == -1, "total 0: unknown");
-	ok(profile_mem(1000, 5000, &v) == 0 && near(v, 0),
+	ok(profile_mem(1000, 5000, &v) == 0 && close_to(v, 0),
 	    "available > total: 0, not negative");
 
-	ok(profile_net_rate(1250000, 100000000, &v) == 0 && near(v, 10),
+	ok(profile_net_rate(1250000, 100000000, &v) == 0 && close_to(v, 10),
 	    "10 MB/s... 1.25 MB/s on 100 Mbit/s = 10%%");
 	ok(profile_net_rate(1250000, 0, &v) == -1, "zero bandwidth: unknown");
 	na = (struct profile_net_raw){ .bytes = 1000000, .perftime = 10000000,
@@ -98,7 +98,7 @@ main(void)
 	nb.bytes += 5000000;
 	nb.perftime += 20000000;	/* two seconds */
 	nb.at_ms = 2000;
-	ok(profile_net(&na, &nb, 60000, &v) == 0 && near(v, 25),
+	ok(profile_net(&na, &nb, 60000, &v) == 0 && close_to(v, 25),
 	    "raw net: 2.5 MB/s on 80 Mbit/s = 25%% (%g)", v);
 	nb.bytes = 10;
 	ok(profile_net(&na, &nb, 60000, &v) == -1, "byte counter wrapped");

@@ -7,11 +7,6 @@
  */
 #include "config.h"
 
-#include <sys/types.h>
-#include <sys/socket.h>
-#include <netinet/in.h>
-#include <arpa/inet.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -201,10 +196,11 @@ main(void)
 	struct sockaddr_in	 sin;
 	socklen_t		 slen;
 	uint64_t		 t0;
-	int			 fd;
+	evutil_socket_t		 fd;
 
 	log_init("test_wbem", LOG_LVL_WARN, 0);
 	xml_global_init();
+	compat_init(0);
 	base = event_base_new();
 	ctx = http_ctx_new(base);
 
@@ -316,7 +312,7 @@ main(void)
 	ok(mono_ms() - t0 >= 280 && mono_ms() - t0 < tap_slow(2000),
 	    "wbem_run: returned at the deadline (%llu ms)",
 	    (unsigned long long)(mono_ms() - t0));
-	close(fd);
+	evutil_closesocket(fd);
 
 	http_ctx_free(ctx);
 	run_for(200);

@@ -7,10 +7,6 @@
  */
 #include "config.h"
 
-#include <sys/types.h>
-#include <sys/socket.h>
-#include <netinet/in.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -294,6 +290,7 @@ main(void)
 
 	log_init("test_wbem_wsman", LOG_LVL_ERR, 0);
 	xml_global_init();
+	compat_init(0);
 	if ((base = event_base_new()) == NULL ||
 	    (ctx = http_ctx_new(base)) == NULL)
 		fatal("setup");
