@@ -38,6 +38,12 @@
 /* fopen(3) mode: "e" is glibc's close-on-exec; msvcrt spells it "N". */
 #define FOPEN_RE	"rN"
 
+/*
+ * libcurl with OpenSSL has no CA bundle file on Windows: without --cacert,
+ * http.c asks it to verify against the system's certificate store.
+ */
+#define COMPAT_CURL_NATIVE_CA	1
+
 #define gmtime_r(t, tm)	(gmtime_s((tm), (t)) == 0 ? (tm) : NULL)
 #define explicit_bzero(p, n)	SecureZeroMemory((p), (n))
 
@@ -68,6 +74,7 @@ void	 compat_ctl_post(enum compat_post);
 
 #define FOPEN_RE	"re"
 #define COMPAT_PRINTF	__printf__
+#define COMPAT_CURL_NATIVE_CA	0	/* the distribution's CA bundle */
 #endif
 
 struct event_base;
@@ -113,6 +120,11 @@ int	 compat_file_mode(int fd, unsigned *mode);
  * others bits; a DACL already private to the owner stays as it is when
  * mode asks for that.  -1 (errno set) on failure.
  */
+/*
+ * The descriptor limit, raised toward want as far as allowed; returns the
+ * limit now in force (UINT64_MAX: none, as for Windows sockets).
+ */
+uint64_t compat_fd_limit(uint64_t want);
 int	 compat_chmod(const char *path, unsigned mode);
 
 /*

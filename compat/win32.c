@@ -319,6 +319,17 @@ compat_file_mode(int fd, unsigned *mode)
 	return (0);
 }
 
+/*
+ * Winsock sockets are handles, not C runtime descriptors: no per-process
+ * table caps them, and libevent's Windows backend grows its sets.
+ */
+uint64_t
+compat_fd_limit(uint64_t want)
+{
+	(void)want;
+	return (UINT64_MAX);
+}
+
 int
 compat_chmod(const char *path, unsigned mode)
 {

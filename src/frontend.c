@@ -19,7 +19,6 @@
  */
 #include "config.h"
 
-#include <sys/resource.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -449,32 +448,23 @@ frontend_request_cb(struct evhttp_request *req, void *arg)
 static size_t
 frontend_fd_cap(struct daemon *d)
 {
-	struct rlimit	 rl;
-	rlim_t		 want, reserve;
+	uint64_t	 lim, want, reserve;
 
-	reserve = 256 + (rlim_t)d->nnodes * (d->conf->max_inflight + 2);
-	want = (rlim_t)d->conf->max_viewer_conns + reserve;
-	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+	reserve = 256 + (uint64_t)d->nnodes * (d->conf->max_inflight + 2);
+	want = (uint64_t)d->conf->max_viewer_conns + reserve;
+	lim = compat_fd_limit(want);
+	if (lim >= want)
 		return (d->conf->max_viewer_conns);
-	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want) {
-		rl.rlim_cur = rl.rlim_max != RLIM_INFINITY &&
-		    rl.rlim_max < want ? rl.rlim_max : want;
-		(void)setrlimit(RLIMIT_NOFILE, &rl);
-		(void)getrlimit(RLIMIT_NOFILE, &rl);
-	}
-	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= want)
-		return (d->conf->max_viewer_conns);
-	if (rl.rlim_cur <= reserve + 16) {
+	if (lim <= reserve + 16) {
 		log_warn("file descriptor limit %llu: room for only 16 "
-		    "viewer connections", (unsigned long long)rl.rlim_cur);
+		    "viewer connections", (unsigned long long)lim);
 		return (16);
 	}
 	log_warn("file descriptor limit %llu: at most %llu viewer "
 	    "connections, not max-viewer-connections %u",
-	    (unsigned long long)rl.rlim_cur,
-	    (unsigned long long)(rl.rlim_cur - reserve),
+	    (unsigned long long)lim, (unsigned long long)(lim - reserve),
 	    d->conf->max_viewer_conns);
-	return ((size_t)(rl.rlim_cur - reserve));
+	return ((size_t)(lim - reserve));
 }
 
 int

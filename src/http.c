@@ -759,6 +759,10 @@ http_setup(struct http_xfer *x, const struct http_request *req,
 	SET(CURLOPT_SSL_VERIFYHOST, req->insecure ? 0L : 2L);
 	if (req->cacert != NULL)
 		SET(CURLOPT_CAINFO, req->cacert);
+#if COMPAT_CURL_NATIVE_CA
+	else if (!req->insecure)
+		SET(CURLOPT_SSL_OPTIONS, (long)CURLSSLOPT_NATIVE_CA);
+#endif
 	if (req->user != NULL) {
 		SET(CURLOPT_HTTPAUTH, http_auth_bits(req->auth));
 		SET(CURLOPT_USERNAME, req->user);
