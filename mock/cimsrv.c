@@ -1060,6 +1060,37 @@ cimsrv_oversize(struct buf *b, unsigned mbytes)
 	buf_release(&nb);
 }
 
+/*
+ * The same reply as something else would serve it: Content-Type
+ * text/html and no CIMOperation header (a proxy's or a web server's
+ * answer on the CIM port).
+ */
+static void
+cimsrv_ctype(struct buf *b)
+{
+	const char	*hend, *p, *eol, *colon;
+	struct buf	 nb;
+	size_t		 len, nlen;
+
+	if ((hend = strstr(b->data, "\r\n\r\n")) == NULL)
+		return;
+	buf_init(&nb, 0);
+	for (p = b->data; p < hend + 2; p = eol + 2) {
+		eol = strstr(p, "\r\n");
+		len = (size_t)(eol - p);
+		colon = memchr(p, ':', len);
+		nlen = colon != NULL ? (size_t)(colon - p) : 0;
+		if (nlen == 12 && strncasecmp(p, "Content-Type", 12) == 0)
+			buf_puts(&nb, "Content-Type: text/html; charset=utf-8\r\n");
+		else if (nlen < 12 || strncasecmp(colon - 12, "CIMOperation",
+		    12) != 0)
+			buf_add(&nb, p, len + 2);
+	}
+	buf_add(&nb, hend + 2, b->len - (size_t)(hend + 2 - b->data));
+	buf_release(b);
+	*b = nb;
+}
+
 static void
 cimsrv_send_next(struct cimsrv_out *o)
 {
@@ -1147,10 +1178,14 @@ cimsrv_run(struct cimsrv_out *o)
 		if (cimsrv_is_wsman(o->req)) {
 			/* truncation and oversize happen in its framing */
 			wssrv_reply(node, o->req, &o->bytes, &o->keep, f);
+			if (f->kind == FAULT_CTYPE)
+				cimsrv_ctype(&o->bytes);
 			break;
 		}
 		cimsrv_reply(node, o->req, &o->bytes, &o->keep, f);
-		if (f->kind == FAULT_TRUNCATE)
+		if (f->kind == FAULT_CTYPE)
+			cimsrv_ctype(&o->bytes);
+		else if (f->kind == FAULT_TRUNCATE)
 			cimsrv_truncate(&o->bytes);
 		else if (f->kind == FAULT_OVERSIZE)
 			cimsrv_oversize(&o->bytes, f->mbytes);

@@ -231,6 +231,11 @@ enum fault_kind {
 	FAULT_HTTP500,
 	FAULT_CIMERROR,
 	FAULT_DRIP,
+	FAULT_CTYPE,		/* a good reply served as text/html */
+	FAULT_FLAP,		/* the stream process dies after each start */
+	FAULT_CREATEFAIL,	/* Create/StartService fail (or never start) */
+	FAULT_CLOCKJUMP,	/* perf timestamps offset by jump_ms */
+	FAULT_WRAP,		/* raw counters restart from zero */
 };
 const char *fault_kind_name(enum fault_kind);
 int	 fault_kind_parse(const char *, enum fault_kind *);
@@ -241,6 +246,8 @@ struct fault {
 	unsigned	 mbytes;	/* OVERSIZE */
 	unsigned	 drip_bytes;	/* DRIP: bytes per interval */
 	unsigned	 drip_ms;
+	unsigned	 lifetime_ms;	/* FLAP: run time after each start */
+	int64_t		 jump_ms;	/* CLOCKJUMP: may be negative */
 };
 
 enum proc_mode {
