@@ -182,6 +182,7 @@ recovery_failed(struct node *n, const char *why)
 
 	node_set_error(n, "restart failed: %s", why);
 	log_warn("node %s: restart failed: %s", n->name, why);
+	n->m_restart_fail++;
 	n->proc = PROC_MISSING;
 	recovery_arm(n, n->next_restart_ms > now ? n->next_restart_ms - now :
 	    0);
@@ -310,6 +311,14 @@ recovery_process_missing(struct node *n, uint64_t now)
 	    now - n->restart_at[n->nrestart_at - 1] < c->restart_grace_ms) {
 		node_set_state(n, NODE_RECOVERING, "process starting");
 		return;
+	}
+	if (n->proc == PROC_RESTARTING && n->nrestart_at > 0) {
+		/* Create said yes, yet the process never showed up. */
+		n->m_restart_fail++;
+		node_set_error(n, "restart failed: %s not running %u ms after "
+		    "the restart", n->cf->service != NULL ? n->cf->service :
+		    n->cf->process, c->restart_grace_ms);
+		log_warn("node %s: %s", n->name, n->last_error);
 	}
 	n->proc = PROC_MISSING;
 	if (n->gave_up) {
