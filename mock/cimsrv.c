@@ -963,16 +963,62 @@ cimsrv_arm(struct cimsrv_out *o, unsigned ms)
 	evtimer_add(o->timer, &tv);
 }
 
-/* Rewrites a framed content-length reply so its body is cut in half. */
+/*
+ * A chunked reply (the client sent TE: trailers) with its XML cut in half:
+ * one chunk of the first half, then the last chunk and the trailers as
+ * they were -- still well framed, so only the XML is wrong.
+ */
+static void
+cimsrv_truncate_chunked(struct buf *b, char *hend)
+{
+	char		*p = hend + 4, *end;
+	struct buf	 body, nb;
+	unsigned long	 n;
+
+	buf_init(&body, 0);
+	for (;;) {
+		n = strtoul(p, &end, 16);
+		if (end == p || (end = strstr(end, "\r\n")) == NULL) {
+			buf_release(&body);
+			return;
+		}
+		p = end + 2;
+		if (n == 0)
+			break;		/* p: the trailers and the final CRLF */
+		if ((size_t)(b->data + b->len - p) < n + 2) {
+			buf_release(&body);
+			return;
+		}
+		buf_add(&body, p, n);
+		p += n + 2;
+	}
+	buf_init(&nb, 0);
+	buf_add(&nb, b->data, (size_t)(hend + 4 - b->data));
+	buf_printf(&nb, "%zx\r\n", body.len / 2);
+	buf_add(&nb, body.data, body.len / 2);
+	buf_puts(&nb, "\r\n0\r\n");
+	buf_add(&nb, p, b->len - (size_t)(p - b->data));
+	buf_release(&body);
+	buf_release(b);
+	*b = nb;
+}
+
+/* Rewrites a framed reply so its body is cut in half. */
 static void
 cimsrv_truncate(struct buf *b)
 {
-	char	*hend, *cl;
+	char	*hend, *cl, *te;
 	size_t	 hlen, blen, half;
 	struct buf nb;
 
-	if ((hend = strstr(b->data, "\r\n\r\n")) == NULL ||
-	    (cl = strstr(b->data, "content-length: ")) == NULL || cl > hend)
+	if ((hend = strstr(b->data, "\r\n\r\n")) == NULL)
+		return;
+	if ((te = strstr(b->data, "transfer-encoding: chunked")) != NULL &&
+	    te < hend) {
+		cimsrv_truncate_chunked(b, hend);
+		return;
+	}
+	if ((cl = strstr(b->data, "content-length: ")) == NULL || cl > hend)
 		return;
 	hlen = (size_t)(hend - b->data) + 4;
 	blen = b->len - hlen;

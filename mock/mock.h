@@ -185,7 +185,8 @@ struct httpd *httpd_new(struct event_base *, const char *addr, int port,
 	    httpd_request_cb, void *arg);
 void	 httpd_free(struct httpd *);	/* closes every connection */
 int	 httpd_port(const struct httpd *);
-void	 httpd_set_reset(struct httpd *, int on);	/* reset at accept */
+/* Stops listening and resets every connection; off: listens again. */
+void	 httpd_set_refuse(struct httpd *, int on);
 const char *httpd_header(const struct httpd_req *, const char *name);
 void	 httpd_send(struct httpd_req *, const void *, size_t);
 void	 httpd_sendf(struct httpd_req *, const char *fmt, ...) PRINTFLIKE(2, 3);

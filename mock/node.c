@@ -344,7 +344,7 @@ void
 node_set_fault(struct node *n, const struct fault *f)
 {
 	n->conf.fault = *f;
-	httpd_set_reset(n->srv, f->kind == FAULT_REFUSE);
+	httpd_set_refuse(n->srv, f->kind == FAULT_REFUSE);
 	if (f->kind == FAULT_WRAP) {
 		/* the counters restart from zero, as after a wrap or reboot */
 		node_tick_cb(-1, 0, n);
