@@ -137,3 +137,49 @@ matrix_row() {
 		ok $? "$_ml: $_mn gets viewers again ($V_TO)"
 	done
 }
+
+# cim_round NODE:CODE[:SEEN]...: every NODE answers with CIM status CODE
+# at once (SEEN: the code the API reports, when the protocol maps it).
+cim_round() {
+	_faulty=""
+	for _p in "$@"; do
+		_n=${_p%%:*} _c=${_p#*:}
+		_c=${_c%%:*}
+		wait_field "$_n" state up 15 || echo "# $_n not up"
+		eval "_b_$_n=$(metric cimheadd_probe_errors_total \
+		    "node=\"$_n\",kind=\"cim\"")"
+		node_ctl "$_n" fault "{\"kind\": \"cimerror\", \"code\": $_c}" \
+		    >/dev/null
+		_faulty="$_faulty $_n"
+	done
+	viewers 3 "cim-$1-a" $_faulty
+	_s=$V_SLOW _h=$V_HIT _bad=$V_BAD
+	for _p in "$@"; do
+		_n=${_p%%:*} _c=${_p##*:}
+		wait_until 20 "[ \"\$(field $_n state)\" = down ]"
+		_st=$?
+		_m=$(metric cimheadd_probe_errors_total "node=\"$_n\",kind=\"cim\"")
+		_got=$(jnode "$_n" '"%s %s %s" % (n["last_error_kind"],
+    n["last_error_code"], n["probe_errors"]["cim"])')
+		_j=${_got##* }
+		eval "_b=\$_b_$_n"
+		# The API is read after /metrics: a re-check may add one.
+		[ $_st -eq 0 ] && [ "${_got% *}" = "cim $_c" ] &&
+		    [ "$_m" -ge $((_b + 2)) ] && [ "$_j" -ge "$_m" ]
+		ok $? "CIM error $_c on $_n: down; API kind cim, code $_c ($_got); cimheadd_probe_errors_total{kind=\"cim\"} $_b -> $_m"
+	done
+	viewers 3 "cim-$1-b" $_faulty
+	_s=$((_s + V_SLOW)) _h=$((_h + V_HIT)) _bad=$((_bad + V_BAD))
+	is "$_bad/$_s/$_h" 0/0/0 "codes $*: other viewers all 302 in time, none to a faulty node"
+	for _n in $_faulty; do node_ctl "$_n" clear >/dev/null; done
+	_back=0
+	for _n in $_faulty; do
+		wait_field "$_n" state up 15 && _back=$((_back + 1))
+	done
+	viewers $# "cim-$1-c"
+	_served=0
+	for _n in $_faulty; do
+		[ "$(count_in "$_n" $V_TO)" -ge 1 ] && _served=$((_served + 1))
+	done
+	is "$_back/$_served" "$#/$#" "codes $*: cleared, every node up and given a viewer again ($V_TO)"
+}
