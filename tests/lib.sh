@@ -9,7 +9,6 @@ TEST_PIDS=""
 TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/cimhead-test.XXXXXX")
 
 cleanup() {
-	[ -n "$KEEP_TMP" ] && { cp -r "$TEST_TMP" "$KEEP_TMP"; }
 	for p in $TEST_PIDS; do kill "$p" 2>/dev/null; done
 	for p in $TEST_PIDS; do wait "$p" 2>/dev/null; done
 	rm -rf "$TEST_TMP"
