@@ -306,10 +306,18 @@ recovery_process_missing(struct node *n, uint64_t now)
 		node_set_state(n, NODE_RECOVERING, "restart in flight");
 		return;
 	}
-	/* A process just started gets its grace period before a verdict. */
+	/*
+	 * A process just started gets its grace period before a verdict.
+	 * This reading may be an earlier probe's, ending inside the grace
+	 * after the verification timer found it in flight and joined it:
+	 * look again when the grace is over, or a recovering node (which no
+	 * viewer probes) would wait for ever.
+	 */
 	if (n->proc == PROC_RESTARTING && n->nrestart_at > 0 &&
 	    now - n->restart_at[n->nrestart_at - 1] < c->restart_grace_ms) {
 		node_set_state(n, NODE_RECOVERING, "process starting");
+		recovery_arm(n, c->restart_grace_ms -
+		    (now - n->restart_at[n->nrestart_at - 1]));
 		return;
 	}
 	if (n->proc == PROC_RESTARTING && n->nrestart_at > 0) {
