@@ -967,16 +967,62 @@ cimsrv_arm(struct cimsrv_out *o, unsigned ms)
 	evtimer_add(o->timer, &tv);
 }
 
-/* Rewrites a framed content-length reply so its body is cut in half. */
+/*
+ * A chunked reply (the client sent TE: trailers) with its XML cut in half:
+ * one chunk of the first half, then the last chunk and the trailers as
+ * they were -- still well framed, so only the XML is wrong.
+ */
+static void
+cimsrv_truncate_chunked(struct buf *b, char *hend)
+{
+	char		*p = hend + 4, *end;
+	struct buf	 body, nb;
+	unsigned long	 n;
+
+	buf_init(&body, 0);
+	for (;;) {
+		n = strtoul(p, &end, 16);
+		if (end == p || (end = strstr(end, "\r\n")) == NULL) {
+			buf_release(&body);
+			return;
+		}
+		p = end + 2;
+		if (n == 0)
+			break;		/* p: the trailers and the final CRLF */
+		if ((size_t)(b->data + b->len - p) < n + 2) {
+			buf_release(&body);
+			return;
+		}
+		buf_add(&body, p, n);
+		p += n + 2;
+	}
+	buf_init(&nb, 0);
+	buf_add(&nb, b->data, (size_t)(hend + 4 - b->data));
+	buf_printf(&nb, "%zx\r\n", body.len / 2);
+	buf_add(&nb, body.data, body.len / 2);
+	buf_puts(&nb, "\r\n0\r\n");
+	buf_add(&nb, p, b->len - (size_t)(p - b->data));
+	buf_release(&body);
+	buf_release(b);
+	*b = nb;
+}
+
+/* Rewrites a framed reply so its body is cut in half. */
 static void
 cimsrv_truncate(struct buf *b)
 {
-	char	*hend, *cl;
+	char	*hend, *cl, *te;
 	size_t	 hlen, blen, half;
 	struct buf nb;
 
-	if ((hend = strstr(b->data, "\r\n\r\n")) == NULL ||
-	    (cl = strstr(b->data, "content-length: ")) == NULL || cl > hend)
+	if ((hend = strstr(b->data, "\r\n\r\n")) == NULL)
+		return;
+	if ((te = strstr(b->data, "transfer-encoding: chunked")) != NULL &&
+	    te < hend) {
+		cimsrv_truncate_chunked(b, hend);
+		return;
+	}
+	if ((cl = strstr(b->data, "content-length: ")) == NULL || cl > hend)
 		return;
 	hlen = (size_t)(hend - b->data) + 4;
 	blen = b->len - hlen;
@@ -1062,6 +1108,37 @@ cimsrv_oversize(struct buf *b, unsigned mbytes)
 		*b = fin;
 	}
 	buf_release(&nb);
+}
+
+/*
+ * The same reply as something else would serve it: Content-Type
+ * text/html and no CIMOperation header (a proxy's or a web server's
+ * answer on the CIM port).
+ */
+static void
+cimsrv_ctype(struct buf *b)
+{
+	const char	*hend, *p, *eol, *colon;
+	struct buf	 nb;
+	size_t		 len, nlen;
+
+	if ((hend = strstr(b->data, "\r\n\r\n")) == NULL)
+		return;
+	buf_init(&nb, 0);
+	for (p = b->data; p < hend + 2; p = eol + 2) {
+		eol = strstr(p, "\r\n");
+		len = (size_t)(eol - p);
+		colon = memchr(p, ':', len);
+		nlen = colon != NULL ? (size_t)(colon - p) : 0;
+		if (nlen == 12 && strncasecmp(p, "Content-Type", 12) == 0)
+			buf_puts(&nb, "Content-Type: text/html; charset=utf-8\r\n");
+		else if (nlen < 12 || strncasecmp(colon - 12, "CIMOperation",
+		    12) != 0)
+			buf_add(&nb, p, len + 2);
+	}
+	buf_add(&nb, hend + 2, b->len - (size_t)(hend + 2 - b->data));
+	buf_release(b);
+	*b = nb;
 }
 
 static void
@@ -1151,10 +1228,14 @@ cimsrv_run(struct cimsrv_out *o)
 		if (cimsrv_is_wsman(o->req)) {
 			/* truncation and oversize happen in its framing */
 			wssrv_reply(node, o->req, &o->bytes, &o->keep, f);
+			if (f->kind == FAULT_CTYPE)
+				cimsrv_ctype(&o->bytes);
 			break;
 		}
 		cimsrv_reply(node, o->req, &o->bytes, &o->keep, f);
-		if (f->kind == FAULT_TRUNCATE)
+		if (f->kind == FAULT_CTYPE)
+			cimsrv_ctype(&o->bytes);
+		else if (f->kind == FAULT_TRUNCATE)
 			cimsrv_truncate(&o->bytes);
 		else if (f->kind == FAULT_OVERSIZE)
 			cimsrv_oversize(&o->bytes, f->mbytes);

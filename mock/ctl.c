@@ -85,11 +85,12 @@ ctl_error(struct httpd_req *req, int status, const char *msg)
 static json_t *
 ctl_fault_json(const struct fault *f)
 {
-	return (json_pack("{s:s,s:I,s:I,s:I,s:I,s:I}", "kind",
+	return (json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "kind",
 	    fault_kind_name(f->kind), "latency_ms", (json_int_t)f->latency_ms,
 	    "code", (json_int_t)f->code, "mbytes", (json_int_t)f->mbytes,
 	    "drip_bytes", (json_int_t)f->drip_bytes, "drip_ms",
-	    (json_int_t)f->drip_ms));
+	    (json_int_t)f->drip_ms, "lifetime_ms", (json_int_t)f->lifetime_ms,
+	    "jump_ms", (json_int_t)f->jump_ms));
 }
 
 static json_t *
@@ -155,14 +156,29 @@ ctl_fault_from_json(json_t *o, struct fault *f, char *err, size_t errlen)
 	f->drip_bytes = 16;
 	f->drip_ms = 100;
 	f->mbytes = 32;
-	f->code = CIM_ERR_FAILED;
+	f->lifetime_ms = 1000;
+	/* Create's "unknown failure"; a CIM error's CIM_ERR_FAILED */
+	f->code = f->kind == FAULT_CREATEFAIL ? 8 : CIM_ERR_FAILED;
 	if (ctl_uint(o, "latency_ms", &f->latency_ms, err, errlen) == -1 ||
 	    ctl_uint(o, "code", &f->code, err, errlen) == -1 ||
 	    ctl_uint(o, "mbytes", &f->mbytes, err, errlen) == -1 ||
 	    ctl_uint(o, "drip_bytes", &f->drip_bytes, err, errlen) == -1 ||
-	    ctl_uint(o, "drip_ms", &f->drip_ms, err, errlen) == -1)
+	    ctl_uint(o, "drip_ms", &f->drip_ms, err, errlen) == -1 ||
+	    ctl_uint(o, "lifetime_ms", &f->lifetime_ms, err, errlen) == -1)
 		return (-1);
-	if (f->drip_bytes == 0 || f->mbytes > 1024 || f->code == 0) {
+	if ((k = json_object_get(o, "jump_ms")) != NULL) {
+		/* ten years either way is far enough for any clock step */
+		if (!json_is_integer(k) || json_integer_value(k) >
+		    315360000000LL || json_integer_value(k) < -315360000000LL) {
+			snprintf(err, errlen, "jump_ms: expected an integer "
+			    "within ten years");
+			return (-1);
+		}
+		f->jump_ms = (int64_t)json_integer_value(k);
+	}
+	/* code 0 only for createfail: Create says 0, nothing ever starts */
+	if (f->drip_bytes == 0 || f->mbytes > 1024 ||
+	    (f->code == 0 && f->kind != FAULT_CREATEFAIL)) {
 		snprintf(err, errlen, "fault: drip_bytes must be > 0, mbytes "
 		    "<= 1024, code > 0");
 		return (-1);

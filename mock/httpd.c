@@ -51,7 +51,8 @@ struct httpd {
 	httpd_request_cb	 cb;
 	void			*arg;
 	int			 port;
-	int			 reset;
+	struct sockaddr_in	 sin;		/* bound address, for re-listening */
+	int			 refuse;
 	size_t			 nconns;
 	TAILQ_HEAD(, httpd_conn) conns;
 };
@@ -94,6 +95,7 @@ httpd_new(struct event_base *base, const char *addr, int port,
 	if (getsockname(evconnlistener_get_fd(h->lev),
 	    (struct sockaddr *)&sin, &len) == 0)
 		h->port = ntohs(sin.sin_port);
+	h->sin = sin;
 	return (h);
 }
 
@@ -135,7 +137,8 @@ httpd_free(struct httpd *h)
 			c->gone_cb(&c->req, c->gone_arg);
 		httpd_conn_free(c);
 	}
-	evconnlistener_free(h->lev);
+	if (h->lev != NULL)
+		evconnlistener_free(h->lev);
 	free(h);
 }
 
@@ -143,18 +146,6 @@ int
 httpd_port(const struct httpd *h)
 {
 	return (h->port);
-}
-
-void
-httpd_set_reset(struct httpd *h, int on)
-{
-	h->reset = on;
-}
-
-size_t
-httpd_nconns(const struct httpd *h)
-{
-	return (h->nconns);
 }
 
 /* Closes fd with an RST rather than a FIN. */
@@ -166,6 +157,44 @@ httpd_rst(evutil_socket_t fd)
 	(void)setsockopt(fd, SOL_SOCKET, SO_LINGER, (void *)&l, sizeof(l));
 }
 
+/*
+ * Refusing is what a host without the server does: nothing listens on
+ * the port (connect gets ECONNREFUSED) and the connections the server
+ * had are gone, reset -- kept-alive ones too, or a client holding one
+ * would never notice.  Turned off, the same address is listened on again.
+ */
+void
+httpd_set_refuse(struct httpd *h, int on)
+{
+	struct httpd_conn	*c;
+
+	if (on == h->refuse)
+		return;
+	h->refuse = on;
+	if (on) {
+		evconnlistener_free(h->lev);
+		h->lev = NULL;
+		while ((c = TAILQ_FIRST(&h->conns)) != NULL) {
+			if (c->state == CONN_HANDLER && c->gone_cb != NULL)
+				c->gone_cb(&c->req, c->gone_arg);
+			httpd_rst(bufferevent_getfd(c->bev));
+			httpd_conn_free(c);
+		}
+		return;
+	}
+	h->lev = evconnlistener_new_bind(h->base, httpd_accept_cb, h,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_EXEC,
+	    512, (struct sockaddr *)&h->sin, sizeof(h->sin));
+	if (h->lev == NULL)
+		log_warn("httpd: cannot listen on port %d again", h->port);
+}
+
+size_t
+httpd_nconns(const struct httpd *h)
+{
+	return (h->nconns);
+}
+
 static void
 httpd_accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
     struct sockaddr *sa, int salen, void *arg)
@@ -173,11 +202,6 @@ httpd_accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
 	struct httpd		*h = arg;
 	struct httpd_conn	*c;
 
-	if (h->reset) {
-		httpd_rst(fd);
-		evutil_closesocket(fd);
-		return;
-	}
 	c = xcalloc(1, sizeof(*c));
 	c->h = h;
 	c->req.conn = c;

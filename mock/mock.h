@@ -185,7 +185,8 @@ struct httpd *httpd_new(struct event_base *, const char *addr, int port,
 	    httpd_request_cb, void *arg);
 void	 httpd_free(struct httpd *);	/* closes every connection */
 int	 httpd_port(const struct httpd *);
-void	 httpd_set_reset(struct httpd *, int on);	/* reset at accept */
+/* Stops listening and resets every connection; off: listens again. */
+void	 httpd_set_refuse(struct httpd *, int on);
 const char *httpd_header(const struct httpd_req *, const char *name);
 void	 httpd_send(struct httpd_req *, const void *, size_t);
 void	 httpd_sendf(struct httpd_req *, const char *fmt, ...) PRINTFLIKE(2, 3);
@@ -231,6 +232,11 @@ enum fault_kind {
 	FAULT_HTTP500,
 	FAULT_CIMERROR,
 	FAULT_DRIP,
+	FAULT_CTYPE,		/* a good reply served as text/html */
+	FAULT_FLAP,		/* the stream process dies after each start */
+	FAULT_CREATEFAIL,	/* Create/StartService fail (or never start) */
+	FAULT_CLOCKJUMP,	/* perf timestamps offset by jump_ms */
+	FAULT_WRAP,		/* raw counters restart from zero */
 };
 const char *fault_kind_name(enum fault_kind);
 int	 fault_kind_parse(const char *, enum fault_kind *);
@@ -241,6 +247,8 @@ struct fault {
 	unsigned	 mbytes;	/* OVERSIZE */
 	unsigned	 drip_bytes;	/* DRIP: bytes per interval */
 	unsigned	 drip_ms;
+	unsigned	 lifetime_ms;	/* FLAP: run time after each start */
+	int64_t		 jump_ms;	/* CLOCKJUMP: may be negative */
 };
 
 enum proc_mode {

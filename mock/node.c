@@ -43,6 +43,8 @@ struct node {
 	struct httpd	*srv;
 	struct event	*tick;
 	struct event	*start_timer;
+	struct event	*death_timer;	/* FAULT_FLAP */
+	uint64_t	 wrap_idle, wrap_bytes;	/* FAULT_WRAP: zero points */
 	struct load_state load;
 	uint64_t	 last_tick;
 	TAILQ_HEAD(, stream) streams;
@@ -59,6 +61,7 @@ struct node {
 static void	node_request_cb(struct httpd_req *, void *);
 static void	node_tick_cb(evutil_socket_t, short, void *);
 static void	node_start_cb(evutil_socket_t, short, void *);
+static void	node_death_cb(evutil_socket_t, short, void *);
 static void	node_stream_gone_cb(struct httpd_req *, void *);
 
 static const char *const proc_state_names[] = {
@@ -74,7 +77,8 @@ proc_state_name(enum proc_state s)
 
 static const char *const fault_names[] = {
 	"none", "hang", "refuse", "reset", "garbage", "truncate", "oversize",
-	"http401", "http500", "cimerror", "drip",
+	"http401", "http500", "cimerror", "drip", "ctype", "flap", "createfail",
+	"clockjump", "wrap",
 };
 
 const char *
@@ -211,6 +215,7 @@ node_new(struct event_base *base, const struct mof_schema *schema,
 	n->tick = event_new(base, -1, EV_PERSIST, node_tick_cb, n);
 	event_add(n->tick, &tv);
 	n->start_timer = evtimer_new(base, node_start_cb, n);
+	n->death_timer = evtimer_new(base, node_death_cb, n);
 	node_set_fault(n, &conf->fault);
 	return (n);
 }
@@ -241,6 +246,7 @@ node_free(struct node *n)
 	httpd_free(n->srv);
 	event_free(n->tick);
 	event_free(n->start_timer);
+	event_free(n->death_timer);
 	node_procs_free(n->extra, n->nextra);
 	node_conf_clear(&n->conf);
 	free(n);
@@ -312,11 +318,43 @@ node_fault(const struct node *n)
 	return (&n->conf.fault);
 }
 
+/* A flapping process dies lifetime_ms after it is seen running. */
+static void
+node_flap_arm(struct node *n)
+{
+	struct timeval	tv;
+	unsigned	ms = n->conf.fault.lifetime_ms;
+
+	evtimer_del(n->death_timer);
+	if (n->conf.fault.kind != FAULT_FLAP || n->pstate != PROC_RUNNING)
+		return;
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	evtimer_add(n->death_timer, &tv);
+}
+
+static void
+node_death_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct node	*n = arg;
+
+	log_info("%s: flapping: %s dies", n->conf.name, n->conf.stream_proc);
+	(void)node_kill(n);
+}
+
 void
 node_set_fault(struct node *n, const struct fault *f)
 {
 	n->conf.fault = *f;
-	httpd_set_reset(n->srv, f->kind == FAULT_REFUSE);
+	httpd_set_refuse(n->srv, f->kind == FAULT_REFUSE);
+	if (f->kind == FAULT_WRAP) {
+		/* the counters restart from zero, as after a wrap or reboot */
+		node_tick_cb(-1, 0, n);
+		n->wrap_idle = n->load.idle_100ns;
+		n->wrap_bytes = n->load.bytes_sent + n->load.bytes_recv;
+	} else
+		n->wrap_idle = n->wrap_bytes = 0;
+	node_flap_arm(n);
 	if (f->kind != FAULT_NONE || f->latency_ms != 0)
 		log_info("%s: fault %s (latency %u ms)", n->conf.name,
 		    fault_kind_name(f->kind), f->latency_ms);
@@ -353,6 +391,7 @@ node_kill(struct node *n)
 	if (n->pstate == PROC_STOPPED)
 		return (-1);
 	evtimer_del(n->start_timer);
+	evtimer_del(n->death_timer);
 	n->pstate = PROC_STOPPED;
 	node_streams_close(n);
 	log_info("%s: %s (pid %u) killed", n->conf.name, n->conf.stream_proc,
@@ -386,6 +425,7 @@ node_start_cb(evutil_socket_t fd, short what, void *arg)
 	n->pstate = PROC_RUNNING;
 	log_info("%s: %s running (pid %u)", n->conf.name, n->conf.stream_proc,
 	    n->pid);
+	node_flap_arm(n);
 }
 
 /*
@@ -449,6 +489,14 @@ node_create(struct node *n, const char *cmd, uint32_t *pid)
 	*pid = 0;
 	if (cmd == NULL || *cmd == '\0')
 		return (21);
+	if (n->conf.fault.kind == FAULT_CREATEFAIL) {
+		/* code 0: accepted, yet the process never appears */
+		if (n->conf.fault.code == 0) {
+			*pid = n->next_pid;
+			n->next_pid += 8;
+		}
+		return (n->conf.fault.code);
+	}
 	node_program(cmd, prog, sizeof(prog));
 	if (node_cmd_runs(cmd, n->conf.stream_path) ||
 	    (strchr(prog, '\\') == NULL &&
@@ -485,6 +533,8 @@ node_start_service(struct node *n, const char *name)
 		return (-1);
 	if (n->pstate != PROC_STOPPED)
 		return (10);
+	if (n->conf.fault.kind == FAULT_CREATEFAIL)
+		return ((int)n->conf.fault.code);
 	node_start(n, n->conf.start_delay_ms);
 	return (0);
 }
@@ -837,6 +887,20 @@ node_pid_cmp(const void *a, const void *b)
 	return (px < py ? -1 : px > py);
 }
 
+/* A perf timestamp in 100 ns units, moved by an injected clock jump. */
+static uint64_t
+node_stamp(const struct node *n, uint64_t t100ns)
+{
+	int64_t	j;
+
+	if (n->conf.fault.kind != FAULT_CLOCKJUMP)
+		return (t100ns);
+	j = n->conf.fault.jump_ms * 10000;
+	if (j < 0 && (uint64_t)-j > t100ns)
+		return (0);
+	return (t100ns + (uint64_t)j);
+}
+
 static void
 node_netifs(struct node *n, const struct mof_class *c, struct inst_list *l,
     int raw)
@@ -852,13 +916,14 @@ node_netifs(struct node *n, const struct mof_class *c, struct inst_list *l,
 	    (unsigned long long)n->conf.load.bandwidth);
 	if (raw) {
 		inst_setf(in, "BytesTotalPersec", "%llu",
-		    (unsigned long long)(s->bytes_sent + s->bytes_recv));
+		    (unsigned long long)(s->bytes_sent + s->bytes_recv -
+		    n->wrap_bytes));
 		inst_setf(in, "BytesSentPersec", "%llu",
 		    (unsigned long long)s->bytes_sent);
 		inst_setf(in, "BytesReceivedPersec", "%llu",
 		    (unsigned long long)s->bytes_recv);
 		inst_setf(in, "Timestamp_PerfTime", "%llu",
-		    (unsigned long long)(s->last_ms * 10000ULL));
+		    (unsigned long long)node_stamp(n, s->last_ms * 10000ULL));
 		inst_set(in, "Frequency_PerfTime", "10000000");
 	} else {
 		inst_setf(in, "BytesTotalPersec", "%.0f", sent_ps + recv_ps);
@@ -875,7 +940,7 @@ node_netifs(struct node *n, const struct mof_class *c, struct inst_list *l,
 	inst_set(in, "BytesReceivedPersec", "0");
 	if (raw) {
 		inst_setf(in, "Timestamp_PerfTime", "%llu",
-		    (unsigned long long)(s->last_ms * 10000ULL));
+		    (unsigned long long)node_stamp(n, s->last_ms * 10000ULL));
 		inst_set(in, "Frequency_PerfTime", "10000000");
 	}
 	inst_list_add(l, in);
@@ -929,7 +994,7 @@ node_instances(struct node *n, const struct mof_class *c,
 	if (l->n > 0)
 		return (0);
 	avail = load_avail_bytes(lc, n->nstreams);
-	ts = load_sys100ns(wall_ms());
+	ts = node_stamp(n, load_sys100ns(wall_ms()));
 	if (str_casecmp_ascii(cn, "Win32_Process") == 0) {
 		for (i = 0; i < n->conf.nprocs; i++)
 			node_add_proc(c, l, n->conf.procs[i].pid,
@@ -962,7 +1027,8 @@ node_instances(struct node *n, const struct mof_class *c,
 		for (k = 0; k <= lc->ncpu; k++) {
 			in = node_cpu_inst(c, k);
 			inst_setf(in, "PercentProcessorTime", "%llu",
-			    (unsigned long long)n->load.idle_100ns);
+			    (unsigned long long)(n->load.idle_100ns -
+			    n->wrap_idle));
 			inst_setf(in, "Timestamp_Sys100NS", "%llu",
 			    (unsigned long long)ts);
 			inst_set(in, "Frequency_Sys100NS", "10000000");

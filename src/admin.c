@@ -80,6 +80,12 @@ util_json(double v)
 	return (v < 0 ? json_null() : json_real(v));
 }
 
+/* The kinds a probe can fail with, as JSON keys and metric labels. */
+static const enum wbem_errkind admin_errkinds[] = {
+	WBEM_E_TRANSPORT, WBEM_E_TIMEOUT, WBEM_E_PROTOCOL, WBEM_E_HTTP,
+	WBEM_E_AUTH, WBEM_E_CIM, WBEM_E_TOOBIG, WBEM_E_USAGE,
+};
+
 static json_t *
 admin_node_json(const struct node *n, uint64_t now)
 {
@@ -110,6 +116,25 @@ admin_node_json(const struct node *n, uint64_t now)
 	    json_integer((json_int_t)n->restarts));
 	json_object_set_new(o, "last_error", n->last_error[0] != '\0' ?
 	    json_string(n->last_error) : json_null());
+	json_object_set_new(o, "last_error_kind",
+	    n->last_error_kind != WBEM_E_NONE ?
+	    json_string(wbem_errkind_name(n->last_error_kind)) : json_null());
+	json_object_set_new(o, "last_error_code",
+	    n->last_error_kind != WBEM_E_NONE && n->last_error_code != 0 ?
+	    json_integer(n->last_error_code) : json_null());
+	json_object_set_new(o, "consecutive_failures",
+	    json_integer((json_int_t)n->fails));
+	e = json_object();
+	for (i = 0; i < nitems(admin_errkinds); i++)
+		json_object_set_new(e, wbem_errkind_name(admin_errkinds[i]),
+		    json_integer((json_int_t)n->m_probe_err[admin_errkinds[i]]));
+	json_object_set_new(o, "probe_errors", e);
+	json_object_set_new(o, "restart_failures",
+	    json_integer((json_int_t)n->m_restart_fail));
+	json_object_set_new(o, "restart_limit_reached",
+	    json_boolean(n->gave_up));
+	json_object_set_new(o, "counter_discontinuities",
+	    json_integer((json_int_t)n->m_discont));
 	h = json_array();
 	/* Oldest first. */
 	for (i = 0; i < n->nhistory; i++) {
@@ -175,7 +200,17 @@ admin_action(struct daemon *d, struct evhttp_request *req, const char *rest)
 			n->fails = 0;
 			node_set_state(n, NODE_SUSPECT, "admin enable");
 		}
-		n->gave_up = 0;
+		if (n->gave_up) {
+			/*
+			 * Past the restart limit: enable means try again, so
+			 * the window starts afresh (else the next probe would
+			 * hit the same limit at once).
+			 */
+			n->gave_up = 0;
+			n->nrestart_at = 0;
+			n->restart_attempt = 0;
+			n->next_restart_ms = 0;
+		}
 		probe_node(n);
 		snprintf(why, sizeof(why), "enabled");
 	} else if (strcmp(action, "probe") == 0) {
@@ -276,6 +311,36 @@ admin_metrics(struct daemon *d, struct evhttp_request *req)
 		buf_printf(&b, "cimheadd_restarts_total{node=\"%s\"} %llu\n",
 		    d->nodes[i]->name,
 		    (unsigned long long)d->nodes[i]->restarts);
+	buf_puts(&b, "# HELP cimheadd_probe_errors_total Failed probes by "
+	    "node and the kind of error that failed them.\n"
+	    "# TYPE cimheadd_probe_errors_total counter\n");
+	for (i = 0; i < d->nnodes; i++)
+		for (s = 0; s < nitems(admin_errkinds); s++)
+			buf_printf(&b, "cimheadd_probe_errors_total{node=\"%s\","
+			    "kind=\"%s\"} %llu\n", d->nodes[i]->name,
+			    wbem_errkind_name(admin_errkinds[s]),
+			    (unsigned long long)
+			    d->nodes[i]->m_probe_err[admin_errkinds[s]]);
+	buf_puts(&b, "# HELP cimheadd_restart_failures_total Restarts that "
+	    "failed (an error, a non-zero return, no process after the "
+	    "grace).\n# TYPE cimheadd_restart_failures_total counter\n");
+	for (i = 0; i < d->nnodes; i++)
+		buf_printf(&b, "cimheadd_restart_failures_total{node=\"%s\"} "
+		    "%llu\n", d->nodes[i]->name,
+		    (unsigned long long)d->nodes[i]->m_restart_fail);
+	buf_puts(&b, "# HELP cimheadd_restart_limit_reached 1 while a node's "
+	    "restarts are stopped at restart-limit.\n"
+	    "# TYPE cimheadd_restart_limit_reached gauge\n");
+	for (i = 0; i < d->nnodes; i++)
+		buf_printf(&b, "cimheadd_restart_limit_reached{node=\"%s\"} "
+		    "%d\n", d->nodes[i]->name, d->nodes[i]->gave_up);
+	buf_puts(&b, "# HELP cimheadd_counter_discontinuities_total Raw "
+	    "counter readings refused as a delta (wrap, jump, clock step).\n"
+	    "# TYPE cimheadd_counter_discontinuities_total counter\n");
+	for (i = 0; i < d->nnodes; i++)
+		buf_printf(&b, "cimheadd_counter_discontinuities_total"
+		    "{node=\"%s\"} %llu\n", d->nodes[i]->name,
+		    (unsigned long long)d->nodes[i]->m_discont);
 	admin_send(req, 200, "OK", "text/plain; version=0.0.4", b.data, b.len);
 	buf_release(&b);
 }

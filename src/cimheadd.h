@@ -85,6 +85,11 @@ struct node {
 	/* metrics */
 	uint64_t	 m_dispatch;
 	uint64_t	 m_queries_ok, m_queries_err;
+	uint64_t	 m_probe_err[WBEM_E_USAGE + 1];	/* by wbem_errkind */
+	enum wbem_errkind last_error_kind;	/* of the last failed probe */
+	int		 last_error_code;	/* its CIM or HTTP status; 0 */
+	uint64_t	 m_restart_fail;	/* restarts that failed */
+	uint64_t	 m_discont;	/* raw deltas refused (wrap, clock step) */
 };
 struct node	*node_new(struct daemon *, const struct conf_node *);
 void		 node_free(struct node *);

@@ -182,12 +182,63 @@ node_set_error(struct node *n, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(n->last_error, sizeof(n->last_error), fmt, ap);
 	va_end(ap);
+	/* node_fail sets them again when a failed probe is the error */
+	n->last_error_kind = WBEM_E_NONE;
+	n->last_error_code = 0;
 }
 
 static int
 node_watched(const struct node *n)
 {
 	return (n->cf->process != NULL || n->cf->service != NULL);
+}
+
+/*
+ * A raw reading that had a recent previous one to difference against,
+ * and yet gave no delta: the counter wrapped or jumped, or the node's
+ * clock stepped.  Counted, so the operator sees it.
+ */
+static int
+node_delta_refused(const struct node *n, const struct profile_reading *rd,
+    uint64_t now)
+{
+	const struct conf	*c = n->d->conf;
+	double			 v;
+	int			 bad = 0;
+
+	if (rd->has_cpu_raw && n->has_prev_cpu &&
+	    (c->cpu_window_ms == 0 ||
+	    now - n->prev_cpu.at_ms <= c->cpu_window_ms) &&
+	    profile_cpu(&n->prev_cpu, &rd->cpu_raw, c->cpu_window_ms, 0, 0,
+	    &v) == -1)
+		bad = 1;
+	if (rd->has_net_raw && n->has_prev_net &&
+	    n->prev_net.nifs == rd->net_raw.nifs &&
+	    rd->net_raw.bandwidth != 0 && rd->net_raw.freq != 0 &&
+	    (c->cpu_window_ms == 0 ||
+	    now - n->prev_net.at_ms <= c->cpu_window_ms) &&
+	    profile_net(&n->prev_net, &rd->net_raw, c->cpu_window_ms,
+	    &v) == -1)
+		bad = 1;
+	return (bad);
+}
+
+/*
+ * No delta this time and no formatted figure asked for (the plan wanted
+ * the delta): the last figure stands for one more sample if it is recent,
+ * rather than "unknown", which would drop the figure from the score and
+ * move viewers for no reason.  The next reading differences against this
+ * one and is good again.
+ */
+static double
+node_carry(const struct node *n, uint64_t now, double last)
+{
+	const struct conf	*c = n->d->conf;
+
+	if (c->cpu_window_ms != 0 && now - n->sample.mono_ms >
+	    c->cpu_window_ms)
+		return (-1);
+	return (last);
 }
 
 void
@@ -205,10 +256,14 @@ node_apply(struct node *n, const struct profile_reading *rd, uint64_t now)
 	s.mono_ms = now;
 	s.wall_ms = wall_ms();
 	s.cpu = s.mem = s.net = -1;
+	if (node_delta_refused(n, rd, now))
+		n->m_discont++;
 	if (profile_cpu(n->has_prev_cpu ? &n->prev_cpu : NULL,
 	    rd->has_cpu_raw ? &rd->cpu_raw : NULL, c->cpu_window_ms,
 	    rd->has_cpu_fmt, rd->cpu_fmt, &v) == 0)
 		s.cpu = v;
+	else if (n->has_sample && rd->has_cpu_raw && n->has_prev_cpu)
+		s.cpu = node_carry(n, now, n->sample.cpu);
 	if (rd->has_cpu_raw) {
 		n->prev_cpu = rd->cpu_raw;
 		n->has_prev_cpu = 1;
@@ -222,6 +277,8 @@ node_apply(struct node *n, const struct profile_reading *rd, uint64_t now)
 	else if (rd->has_net_fmt &&
 	    profile_net_rate(rd->net_fmt_bytes, rd->net_fmt_bw, &v) == 0)
 		s.net = v;
+	else if (n->has_sample && rd->has_net_raw && n->has_prev_net)
+		s.net = node_carry(n, now, n->sample.net);
 	if (rd->has_net_raw) {
 		n->prev_net = rd->net_raw;
 		n->has_prev_net = 1;
@@ -252,6 +309,8 @@ node_apply(struct node *n, const struct profile_reading *rd, uint64_t now)
 	if (node_watched(n))
 		n->proc = rd->has_process ? PROC_RUNNING : PROC_UNKNOWN;
 	n->last_error[0] = '\0';
+	n->last_error_kind = WBEM_E_NONE;
+	n->last_error_code = 0;
 	recovery_process_running(n, now);
 	if (n->state == NODE_SUSPECT || n->state == NODE_DOWN ||
 	    n->state == NODE_RECOVERING)
@@ -267,10 +326,16 @@ node_fail(struct node *n, const struct wbem_error *err)
 	if (err != NULL && err->kind == WBEM_E_CANCELLED)
 		return;
 	n->fails++;
-	if (err != NULL)
+	if (err != NULL) {
 		node_set_error(n, "%s: %s%s%s", wbem_errkind_name(err->kind),
 		    err->name, err->name[0] != '\0' ? ": " : "",
 		    err->description);
+		if ((size_t)err->kind < nitems(n->m_probe_err))
+			n->m_probe_err[err->kind]++;
+		n->last_error_kind = err->kind;
+		n->last_error_code = err->kind == WBEM_E_CIM ? err->code :
+		    (int)err->http_status;
+	}
 	log_debug("node %s: probe failed (%u): %s", n->name, n->fails,
 	    n->last_error);
 	switch (n->state) {

@@ -206,11 +206,18 @@ probe_call_done_cb(struct wbem_result *res, const struct wbem_error *err,
 		wbem_result_free(res);
 	} else {
 		n->m_queries_err++;
-		if (err->kind == WBEM_E_CIM && probe_optional(pc->q))
+		/*
+		 * Once the probe has failed its other calls only drain: their
+		 * errors must not replace the one that failed it, which the
+		 * API reports (kind and code).
+		 */
+		if (p->failed)
+			;
+		else if (err->kind == WBEM_E_CIM && probe_optional(pc->q))
 			node_set_error(n, "%s query: %s: %s",
 			    profile_query_name(pc->q), err->name,
 			    err->description);
-		else if (!p->failed) {
+		else {
 			p->failed = 1;
 			p->err = *err;
 		}

@@ -59,6 +59,24 @@ prev_usable(uint64_t prev_at, uint64_t cur_at, uint64_t window_ms)
 	return (1);
 }
 
+/*
+ * Does the node's clock agree with ours over the interval?  Its stamps
+ * and our receive times differ by the query latencies only, so a gap of
+ * more than twice the interval plus PROFILE_CLOCK_SLACK_MS is a step of
+ * its clock (NTP, an operator, a VM resumed), not time that passed: a
+ * rate over it would read near 100 % busy or near idle and send every
+ * viewer away from or onto the node.
+ */
+#define PROFILE_CLOCK_SLACK_MS	2000
+static int
+clock_agrees(uint64_t node_ms, uint64_t prev_at, uint64_t cur_at)
+{
+	uint64_t	dt = cur_at - prev_at;
+
+	return (node_ms <= 2 * dt + PROFILE_CLOCK_SLACK_MS &&
+	    dt <= 2 * node_ms + PROFILE_CLOCK_SLACK_MS);
+}
+
 int
 profile_cpu(const struct profile_cpu_raw *prev,
     const struct profile_cpu_raw *cur, uint64_t window_ms, int has_fmt,
@@ -68,16 +86,21 @@ profile_cpu(const struct profile_cpu_raw *prev,
 
 	/*
 	 * PERF_100NSEC_TIMER_INV counts idle time: busy = 1 - didle/dtime.
-	 * A counter that went down (wrap, reboot) or a clock that did not
-	 * advance gives no delta.
+	 * A counter that went down (wrap, reboot), a clock that did not
+	 * advance or stepped, or more idle time than time (a counter that
+	 * jumped; _Total averages the CPUs, so idle <= time) gives no delta.
 	 */
 	if (prev != NULL && cur != NULL &&
 	    prev_usable(prev->at_ms, cur->at_ms, window_ms) &&
 	    cur->ts > prev->ts && cur->ppt >= prev->ppt) {
 		dn = cur->ppt - prev->ppt;
 		dd = cur->ts - prev->ts;
-		*out = clamp_pct(100.0 * (1.0 - (double)dn / (double)dd));
-		return (0);
+		if (dn <= dd + dd / 10 &&
+		    clock_agrees(dd / 10000, prev->at_ms, cur->at_ms)) {
+			*out = clamp_pct(100.0 * (1.0 - (double)dn /
+			    (double)dd));
+			return (0);
+		}
 	}
 	if (has_fmt) {
 		*out = clamp_pct(fmt);
@@ -121,7 +144,13 @@ profile_net(const struct profile_net_raw *prev,
 		return (-1);
 	db = cur->bytes - prev->bytes;
 	dt = cur->perftime - prev->perftime;
+	if (!clock_agrees((uint64_t)((double)dt * 1000.0 / (double)cur->freq),
+	    prev->at_ms, cur->at_ms))
+		return (-1);
 	rate = (double)db * (double)cur->freq / (double)dt;
+	/* Half again the link's speed is a counter that jumped, not load. */
+	if (8.0 * rate > 1.5 * (double)cur->bandwidth)
+		return (-1);
 	*out = clamp_pct(100.0 * 8.0 * rate / (double)cur->bandwidth);
 	return (0);
 }

@@ -182,6 +182,7 @@ recovery_failed(struct node *n, const char *why)
 
 	node_set_error(n, "restart failed: %s", why);
 	log_warn("node %s: restart failed: %s", n->name, why);
+	n->m_restart_fail++;
 	n->proc = PROC_MISSING;
 	recovery_arm(n, n->next_restart_ms > now ? n->next_restart_ms - now :
 	    0);
@@ -307,9 +308,11 @@ recovery_process_missing(struct node *n, uint64_t now)
 	}
 	/*
 	 * A process just started gets its grace period before a verdict,
-	 * and a look when it ends: the verify timer may have fired a few ms
-	 * short of it (libevent counts from the loop's cached time) and
-	 * brought us here, and nothing else probes a recovering node.
+	 * and a look again when it ends.  This reading may be an earlier
+	 * probe's, ending inside the grace after the verification timer
+	 * joined it, or the timer may have fired a few ms short of the grace
+	 * (libevent counts from the loop's cached time); nothing else probes
+	 * a recovering node, so without the re-arm it would wait for ever.
 	 */
 	if (n->proc == PROC_RESTARTING && n->nrestart_at > 0 &&
 	    now - n->restart_at[n->nrestart_at - 1] < c->restart_grace_ms) {
@@ -317,6 +320,14 @@ recovery_process_missing(struct node *n, uint64_t now)
 		recovery_arm(n, c->restart_grace_ms -
 		    (now - n->restart_at[n->nrestart_at - 1]) + 1);
 		return;
+	}
+	if (n->proc == PROC_RESTARTING && n->nrestart_at > 0) {
+		/* Create said yes, yet the process never showed up. */
+		n->m_restart_fail++;
+		node_set_error(n, "restart failed: %s not running %u ms after "
+		    "the restart", n->cf->service != NULL ? n->cf->service :
+		    n->cf->process, c->restart_grace_ms);
+		log_warn("node %s: %s", n->name, n->last_error);
 	}
 	n->proc = PROC_MISSING;
 	if (n->gave_up) {

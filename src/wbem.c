@@ -75,6 +75,8 @@ static void	wbem_wait_cb(evutil_socket_t, short, void *);
 static void	wbem_release_cb(const struct http_response *,
 		    const struct wbem_error *, void *);
 static void	wbem_wsman_detach(struct wbem_call *);
+static int	wbem_check_media(const struct http_response *,
+		    enum wbem_proto, struct wbem_error *);
 
 /* CIM-XML MESSAGE IDs: unique within the process, hence within any ctx. */
 static unsigned	wbem_msgid;
@@ -612,6 +614,8 @@ wbem_wsman_reply(struct wbem_call *c, const struct http_response *resp,
 		err = *herr;
 		goto fail;
 	}
+	if (wbem_check_media(resp, c->proto, &err) == -1)
+		goto fail;
 	if (wsman_decode_response(&c->ws, &c->wo, resp->status, resp->body,
 	    resp->body_len, c->msgid, &c->partial, &err) == -1)
 		goto fail;
@@ -684,6 +688,54 @@ early:
 	return (c);
 }
 
+/*
+ * A 200 must say what it is: an XML media type (DSP0200: application/xml
+ * or text/xml; WS-Man: application/soap+xml) and, for CIM-XML, a
+ * CIMOperation: MethodResponse header (ns-prefixed after an M-POST).  A
+ * well-formed body served as text/html is some other server's page on
+ * the CIM port -- a proxy, a portal -- not an answer from the CIMOM.
+ * Other statuses carry their own errors and are left to the codecs.
+ */
+static int
+wbem_check_media(const struct http_response *resp, enum wbem_proto proto,
+    struct wbem_error *err)
+{
+	const char	*ct, *n, *op = NULL;
+	size_t		 i, len;
+
+	if (resp->status != 200)
+		return (0);
+	ct = http_response_header(resp, "Content-Type");
+	if (ct == NULL || (proto == WBEM_PROTO_WSMAN ?
+	    strncasecmp(ct, "application/soap+xml", 20) != 0 :
+	    strncasecmp(ct, "application/xml", 15) != 0 &&
+	    strncasecmp(ct, "text/xml", 8) != 0)) {
+		wbem_error_set(err, WBEM_E_PROTOCOL, 0, "content-type",
+		    "not a %s reply: Content-Type %.100s",
+		    proto == WBEM_PROTO_WSMAN ? "WS-Management" : "CIM-XML",
+		    ct != NULL ? ct : "missing");
+		err->http_status = resp->status;
+		return (-1);
+	}
+	if (proto == WBEM_PROTO_WSMAN)
+		return (0);
+	for (i = 0; i < resp->nheaders && op == NULL; i++) {
+		n = resp->headers[i].name;
+		len = strlen(n);
+		if (len >= 12 && str_casecmp_ascii(n + len - 12,
+		    "CIMOperation") == 0 && (len == 12 || n[len - 13] == '-'))
+			op = resp->headers[i].value;
+	}
+	if (op == NULL || str_casecmp_ascii(op, "MethodResponse") != 0) {
+		wbem_error_set(err, WBEM_E_PROTOCOL, 0, "content-type",
+		    "not a CIM-XML reply: CIMOperation %.100s",
+		    op != NULL ? op : "missing");
+		err->http_status = resp->status;
+		return (-1);
+	}
+	return (0);
+}
+
 /* http_post's completion: decode the reply with the call's codec. */
 static void
 wbem_http_cb(const struct http_response *resp, const struct wbem_error *herr,
@@ -704,6 +756,10 @@ wbem_http_cb(const struct http_response *resp, const struct wbem_error *herr,
 		return;
 	}
 	wbem_error_clear(&err);
+	if (wbem_check_media(resp, c->proto, &err) == -1) {
+		wbem_finish(c, NULL, &err);
+		return;
+	}
 	switch (c->proto) {
 	case WBEM_PROTO_CIMXML:
 		memset(&rep, 0, sizeof(rep));

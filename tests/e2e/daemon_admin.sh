@@ -44,9 +44,15 @@ assert d["version"] == 1 and isinstance(d["now_ms"], int)
 assert d["policy"] == "least-load"
 keys = {"name", "url", "protocol", "state", "weight", "sample_age_ms", "cpu",
         "mem", "net", "process", "streams_dispatched", "restarts",
-        "last_error", "history"}
+        "last_error", "history", "last_error_kind", "last_error_code",
+        "consecutive_failures", "probe_errors", "restart_failures",
+        "restart_limit_reached", "counter_discontinuities"}
+kinds = {"transport", "timeout", "protocol", "http", "auth", "cim", "toobig",
+         "usage"}
 for n in d["nodes"]:
     assert set(n) == keys, set(n) ^ keys
+    assert set(n["probe_errors"]) == kinds, set(n["probe_errors"]) ^ kinds
+    assert isinstance(n["restart_limit_reached"], bool)
     assert n["state"] in ("up", "suspect", "down", "recovering", "draining", "disabled")
     assert n["process"] in ("running", "missing", "restarting", "unknown")
     for k in ("cpu", "mem", "net"):

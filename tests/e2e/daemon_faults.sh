@@ -9,8 +9,7 @@
 
 start_cluster '{ "nodes": [ { "name": "good" }, { "name": "hung" },
   { "name": "refusing" }, { "name": "garbage" } ] }'
-# The faults are set before cimheadd starts: "refuse" resets new
-# connections only, so a kept-alive one would hide it.
+# The faults are set before cimheadd starts: its first probes meet them.
 node_ctl hung fault '{"kind": "hang"}' >/dev/null
 node_ctl refusing fault '{"kind": "refuse"}' >/dev/null
 node_ctl garbage fault '{"kind": "garbage"}' >/dev/null

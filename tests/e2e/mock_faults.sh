@@ -1,7 +1,8 @@
 #!/bin/sh
 # mock_faults.sh: every fault kind of the control API is observable from a
-# client: latency, hang, refuse, reset, garbage, truncated XML, oversize,
-# 401, 500, a CIM error, drip; clearing restores normal answers.
+# client: latency, hang, refuse, reset, garbage, truncated XML (also
+# chunked), oversize, 401, 500, a CIM error, drip, wrong content-type;
+# clearing restores normal answers.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/e2e/mock_lib.sh"
 [ -n "$PYTHON3" ] || skip_all "python3 not found"
@@ -27,7 +28,8 @@ body = (b'<?xml version="1.0" encoding="utf-8" ?><CIM CIMVERSION="2.0" '
         b'</IPARAMVALUE></IMETHODCALL></SIMPLEREQ></MESSAGE></CIM>')
 req = (b"POST /cimom HTTP/1.1\r\nHost: x\r\nContent-Type: application/xml\r\n"
        b"CIMOperation: MethodCall\r\nCIMMethod: EnumerateInstances\r\n"
-       b"CIMObject: root%2Fcimv2\r\nConnection: close\r\n"
+       b"CIMObject: root%2Fcimv2\r\nConnection: close\r\n" +
+       (b"TE: trailers\r\n" if kind.endswith("-te") else b"") +
        b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
 t0 = time.time()
 data, err = b"", None
@@ -42,6 +44,8 @@ try:
         data += d
 except socket.timeout:
     err = "timeout"
+except ConnectionRefusedError:
+    err = "refused"
 except ConnectionResetError:
     err = "reset"
 except OSError as e:
@@ -50,10 +54,32 @@ dt = time.time() - t0
 head, _, bodyb = data.partition(b"\r\n\r\n")
 status = head.split(b"\r\n")[0].decode(errors="replace") if data else ""
 cl = None
+ctype, cimop, chunked = "", "", False
 for ln in head.split(b"\r\n")[1:]:
     k, _, v = ln.partition(b":")
     if k.strip().lower() == b"content-length":
         cl = int(v)
+    if k.strip().lower() == b"content-type":
+        ctype = v.strip().decode().replace(" ", "")
+    if k.strip().lower() == b"cimoperation":
+        cimop = v.strip().decode()
+    if k.strip().lower() == b"transfer-encoding":
+        chunked = True
+framed = not chunked
+if chunked:
+    # de-chunk; framed when the last chunk is there
+    raw, bodyb = bodyb, b""
+    while True:
+        size, _, rest = raw.partition(b"\r\n")
+        try:
+            n = int(size.split(b";")[0], 16)
+        except ValueError:
+            break
+        if n == 0:
+            framed = True
+            break
+        bodyb += rest[:n]
+        raw = rest[n + 2:]
 try:
     xml.dom.minidom.parseString(bodyb)
     wellformed = True
@@ -62,8 +88,10 @@ except Exception:
 code = ""
 if b'<ERROR CODE="' in bodyb:
     code = bodyb.split(b'<ERROR CODE="')[1].split(b'"')[0].decode()
-print("status=%s err=%s bytes=%d cl=%s wellformed=%s code=%s secs=%.2f"
-      % (status.replace(" ", "_"), err, len(bodyb), cl, wellformed, code, dt))
+print("status=%s err=%s bytes=%d cl=%s wellformed=%s code=%s secs=%.2f "
+      "ctype=%s cimop=%s framed=%s"
+      % (status.replace(" ", "_"), err, len(bodyb), cl, wellformed, code, dt,
+         ctype, cimop, framed))
 PY
 }
 field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
@@ -85,9 +113,7 @@ is "$(field "$r" bytes)" 0 "hang: not a byte"
 
 fault '{"kind": "refuse"}'
 r=$(probe refuse)
-e=$(field "$r" err)
-[ "$e" = reset ] || [ "$(field "$r" status)" = "" ]
-ok $? "refuse: connection reset at accept ($r)"
+is "$(field "$r" err)" refused "refuse: connecting is refused ($r)"
 
 fault '{"kind": "reset"}'
 r=$(probe reset)
@@ -103,6 +129,16 @@ fault '{"kind": "truncate"}'
 r=$(probe truncate)
 is "$(field "$r" wellformed)" False "truncate: XML cut short"
 is "$(field "$r" cl)" "$(field "$r" bytes)" "truncate: well framed (content-length matches)"
+r=$(probe truncate-te)
+is "$(field "$r" framed)/$(field "$r" wellformed)" True/False \
+    "truncate, chunked (TE: trailers): well framed, XML cut short"
+
+fault '{"kind": "ctype"}'
+r=$(probe ctype)
+is "$(field "$r" status)/$(field "$r" ctype)/$(field "$r" cimop)" \
+    "HTTP/1.1_200_OK/text/html;charset=utf-8/" \
+    "ctype: 200 served as text/html, no CIMOperation"
+is "$(field "$r" wellformed)" True "ctype: the reply itself is right"
 
 fault '{"kind": "oversize", "mbytes": 3}'
 r=$(probe oversize)

@@ -3,7 +3,8 @@
 # Win32_Process and the stream endpoint refuses viewers; Create with the
 # configured command line brings it back after the start delay; other
 # command lines give Windows return codes; service mode does the same with
-# Win32_Service.State and StartService.
+# Win32_Service.State and StartService.  The process and counter faults:
+# flap, createfail, clockjump, wrap.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/e2e/mock_lib.sh"
 [ -n "$PYTHON3" ] || skip_all "python3 not found"
@@ -73,4 +74,40 @@ sleep 3.2
 is "$($CIM query "$SQ")" "Name=VodStream;State=Running;Started=TRUE" "Running after the delay"
 is "$($CIM invoke Win32_Service.Name=NoSuch StartService)" "error=6" \
     "unknown service: CIM error 6"
+
+# process and counter faults (P1 runs again by now)
+P=$(mock_port P1)
+C=$(mock_control P1)
+CIM="$PYTHON3 $top_srcdir/tests/e2e/mock_cim.py $P"
+proc() { curl -s "$C" | "$PYTHON3" -c 'import json,sys; print(json.load(sys.stdin)["process"])'; }
+is "$(proc)" running "P1 runs before the process faults"
+curl -s -X POST -d '{"kind": "flap", "lifetime_ms": 300}' "$C/fault" >/dev/null
+sleep 0.8
+is "$(proc)" stopped "flap: the process dies lifetime_ms after the fault is set"
+curl -s -X POST -d '{"kind": "createfail", "code": 9}' "$C/fault" >/dev/null
+is "$($CIM invoke Win32_Process Create "CommandLine=$CMD")" "rc=9 " \
+    "createfail 9: Create returns 9 for the right command line"
+is "$(proc)" stopped "createfail 9: nothing starts"
+curl -s -X POST -d '{"kind": "createfail", "code": 0}' "$C/fault" >/dev/null
+out=$($CIM invoke Win32_Process Create "CommandLine=$CMD")
+case "$out" in "rc=0 ProcessId="[1-9]*) true;; *) false;; esac
+ok $? "createfail 0: Create returns 0 and a pid ($out)"
+is "$(proc)" stopped "createfail 0: yet the process never appears"
+code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -d '{"kind": "createfail", "code": 0, "jump_ms": 1.5}' "$C/fault")
+is "$code" 400 "jump_ms must be an integer"
+TS='SELECT Name, PercentProcessorTime, Timestamp_Sys100NS FROM Win32_PerfRawData_PerfOS_Processor WHERE Name = "_Total"'
+raw() { $CIM query "$TS" | tr ';' '\n' | sed -n "s/^$1=//p"; }
+t0=$(raw Timestamp_Sys100NS)
+curl -s -X POST -d '{"kind": "clockjump", "jump_ms": -3600000}' "$C/fault" >/dev/null
+t1=$(raw Timestamp_Sys100NS)
+"$PYTHON3" -c "import sys; d = $t0 - $t1; sys.exit(0 if 3.59e10 < d < 3.61e10 else 1)"
+ok $? "clockjump -1 h: Timestamp_Sys100NS an hour back ($t0 -> $t1)"
+i0=$(raw PercentProcessorTime)
+curl -s -X POST -d '{"kind": "wrap"}' "$C/fault" >/dev/null
+i1=$(raw PercentProcessorTime)
+"$PYTHON3" -c "import sys; sys.exit(0 if $i1 < 10000000 < $i0 else 1)"
+ok $? "wrap: the raw idle counter restarts from zero ($i0 -> $i1)"
+curl -s -X POST -d '{}' "$C/clear" >/dev/null
+i2=$(raw PercentProcessorTime)
+[ "$i2" -gt "$i0" ]; ok $? "cleared: the counter is whole again ($i2)"
 done_testing

@@ -53,9 +53,29 @@ main(void)
 	b.ppt = 1000000;
 	ok(profile_cpu(&a, &b, 60000, 0, 0, &v) == 0 && close_to(v, 100),
 	    "no idle time: 100%%");
-	b.ppt = 3000000;
+	b.ppt = 2050000;
 	ok(profile_cpu(&a, &b, 60000, 0, 0, &v) == 0 && close_to(v, 0),
-	    "idle beyond the interval clamps to 0");
+	    "idle a little beyond the interval clamps to 0");
+	b.ppt = 3000000;
+	ok(profile_cpu(&a, &b, 60000, 0, 0, &v) == -1,
+	    "idle twice the interval: a counter jump, no delta");
+	ok(profile_cpu(&a, &b, 60000, 1, 12, &v) == 0 && close_to(v, 12),
+	    "idle twice the interval: formatted fallback");
+	/* The node's clock steps an hour forward between two readings. */
+	b.ppt = 1750000;
+	b.ts = a.ts + 36000000000ull;
+	ok(profile_cpu(&a, &b, 60000, 0, 0, &v) == -1,
+	    "clock stepped an hour forward: no delta, not 100%% busy");
+	/* Its clock ran 10 s while ours ran 1 s: a step too. */
+	b.ts = a.ts + 100000000ull;
+	b.ppt = a.ppt + 90000000ull;
+	ok(profile_cpu(&a, &b, 60000, 0, 0, &v) == -1,
+	    "10 s of node time in 1 s of ours: no delta");
+	/* Its clock ran 1.5 s while ours ran 1 s: query latency, kept. */
+	b.ts = a.ts + 15000000ull;
+	b.ppt = a.ppt + 7500000ull;
+	ok(profile_cpu(&a, &b, 60000, 0, 0, &v) == 0 && close_to(v, 50),
+	    "1.5 s of node time in 1 s of ours: a delta (%g)", v);
 	/* Values past 2^53 keep their precision in the delta. */
 	a = (struct profile_cpu_raw){ .ppt = 18000000000000000000ull,
 	    .ts = 18000000000000001000ull, .at_ms = 1 };
@@ -111,6 +131,15 @@ main(void)
 	nb.bandwidth = na.bandwidth;
 	nb.nifs = 2;
 	ok(profile_net(&na, &nb, 60000, &v) == -1, "interface set changed");
+	nb.nifs = 1;
+	nb.bytes = na.bytes + 5000000;
+	nb.perftime = na.perftime + 20000000 + 36000000000ull;
+	ok(profile_net(&na, &nb, 60000, &v) == -1,
+	    "perf time stepped an hour forward: no delta, not idle");
+	nb.perftime = na.perftime + 20000000;
+	nb.bytes = na.bytes + 40000000;
+	ok(profile_net(&na, &nb, 60000, &v) == -1,
+	    "twice the link's speed: a counter jump, no delta");
 
 	ok(profile_iface_is_pseudo("isatap.{1234}"), "isatap is pseudo");
 	ok(profile_iface_is_pseudo("Teredo Tunneling Pseudo-Interface"),
