@@ -154,7 +154,12 @@ fetch() {
 
 build_openssl() {
 	cd "$1"
+	# Only what libcurl's TLS, NTLM and Digest need: the legacy provider
+	# and the rarely used ciphers and protocols cost build minutes.
 	./Configure mingw64 no-shared no-tests no-dso no-engine no-module \
+	    no-legacy no-aria no-camellia no-idea no-seed no-whirlpool \
+	    no-rc5 no-mdc2 no-sm2 no-sm3 no-sm4 no-siphash no-srp no-gost \
+	    no-ts no-comp no-srtp no-sctp \
 	    --cross-compile-prefix="$HOST-" --prefix="$PREFIX" --libdir=lib -O2
 	make -j"$JOBS" build_libs
 	make install_dev

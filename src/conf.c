@@ -46,6 +46,7 @@ struct conf_ctx {
 	char		*secret_file;
 	char		*admin_token_file;
 	int		 secret_line, token_line;
+	int		 header_timeout_set;	/* viewer-header-timeout given */
 };
 
 static int	conf_handler(void *, const char *, const char *, const char *);
@@ -307,6 +308,8 @@ conf_global(struct conf_ctx *cx, const char *k, const char *v, int line)
 		if (conf_parse_duration(v, durs[i].ms) == -1)
 			conf_error(cx, line, "%s: bad duration \"%s\" "
 			    "(e.g. 500ms, 2s, 1m)", k, v);
+		if (durs[i].ms == &c->viewer_header_timeout_ms)
+			cx->header_timeout_set = 1;
 		return (1);
 	}
 	for (i = 0; i < nitems(dbls); i++) {
@@ -716,7 +719,13 @@ conf_check(struct conf_ctx *cx)
 	if (c->viewer_idle_timeout_ms < 100)
 		conf_error(cx, cx->rd.line, "viewer-idle-timeout must be "
 		    "at least 100ms");
-	/* A parked viewer must get its answer before its head deadline. */
+	/*
+	 * A parked viewer must get its answer before its head deadline.
+	 * Left unset, the deadline follows a long decision-timeout.
+	 */
+	if (!cx->header_timeout_set &&
+	    c->viewer_header_timeout_ms < c->decision_timeout_ms + 5000)
+		c->viewer_header_timeout_ms = c->decision_timeout_ms + 5000;
 	if (c->viewer_header_timeout_ms <= c->decision_timeout_ms)
 		conf_error(cx, cx->rd.line, "viewer-header-timeout must be "
 		    "longer than decision-timeout");

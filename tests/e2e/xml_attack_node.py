@@ -92,8 +92,14 @@ class Node(http.server.BaseHTTPRequestHandler):
             f.write(kind + '\n')
         body = attack(kind, self.server.watch).encode()
         self.send_response(200)
-        self.send_header('Content-Type', 'application/xml; charset="utf-8"')
-        self.send_header('CIMOperation', 'MethodResponse')
+        # Each protocol's own reply type: the client refuses a 200 of
+        # another type before parsing, and the attack must reach the parser.
+        if self.path.startswith('/wsman'):
+            self.send_header('Content-Type',
+                             'application/soap+xml;charset=UTF-8')
+        else:
+            self.send_header('Content-Type', 'application/xml; charset="utf-8"')
+            self.send_header('CIMOperation', 'MethodResponse')
         self.send_header('Content-Length', str(len(body)))
         self.end_headers()
         try:

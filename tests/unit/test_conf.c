@@ -243,6 +243,24 @@ main(void)
 	    "allow-unencrypted on a cimxml node: a warning");
 	conf_free(c);
 
+	/* viewer-header-timeout: follows a long decision-timeout unless set */
+	c = load("[cimheadd]\ndecision-timeout = 20s\n"
+	    "[node a]\nurl = http://h:1/cimom\n", &errs, &warns);
+	ok(c != NULL && c->viewer_header_timeout_ms == 25000,
+	    "viewer-header-timeout unset: decision-timeout + 5s");
+	conf_free(c);
+	c = load("[cimheadd]\n"
+	    "[node a]\nurl = http://h:1/cimom\n", &errs, &warns);
+	ok(c != NULL && c->viewer_header_timeout_ms == 10000,
+	    "viewer-header-timeout default 10s");
+	conf_free(c);
+	c = load("[cimheadd]\ndecision-timeout = 20s\n"
+	    "viewer-header-timeout = 5s\n"
+	    "[node a]\nurl = http://h:1/cimom\n", &errs, &warns);
+	ok(c == NULL && errs.data != NULL &&
+	    strstr(errs.data, "viewer-header-timeout must be longer") != NULL,
+	    "viewer-header-timeout set below decision-timeout: an error");
+
 	memset(big, 'x', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
 	snprintf(cmd, sizeof(cmd), "[node a]\nurl = http://h:1/cimom\n"
