@@ -183,3 +183,28 @@ cim_round() {
 	done
 	is "$_back/$_served" "$#/$#" "codes $*: cleared, every node up and given a viewer again ($V_TO)"
 }
+
+# matrix_rows: the whole of a two-protocol matrix script.  Starts good1,
+# good2 and a faulty CIM-XML (bad) and WS-Man (wsbad) node behind the
+# daemon, runs matrix_row for each "label|fault|kind|last_error regex"
+# row read from stdin, and checks the daemon lived through all of them.
+matrix_rows() {
+	_rows=$(cat)	# read first: nothing below may eat the rows
+	start_cluster '{ "nodes": [ { "name": "good1" }, { "name": "good2" },
+	  { "name": "bad" }, { "name": "wsbad" } ] }'
+	NODEWSMAN_wsbad=1
+	FAULTY="bad wsbad"
+	fault_conf "$TEST_TMP/c.conf"
+	start_daemon "$TEST_TMP/c.conf"
+	for n in $NODES; do
+		wait_field "$n" state up 10 || echo "# $n not up"
+	done
+	while IFS='|' read -r label json kind re; do
+		[ -n "$label" ] || continue
+		matrix_row "$label" "$json" "$kind" "$re"
+	done <<ROWS
+$_rows
+ROWS
+	kill -0 "$DAEMON_PID"; ok $? "cimheadd still running"
+	done_testing
+}

@@ -7,22 +7,8 @@
 . "$top_srcdir/tests/e2e/daemon-lib.sh"
 . "$top_srcdir/tests/e2e/faults-lib.sh"
 
-start_cluster '{ "nodes": [ { "name": "good1" }, { "name": "good2" },
-  { "name": "bad" }, { "name": "wsbad" } ] }'
-NODEWSMAN_wsbad=1
-FAULTY="bad wsbad"
-fault_conf "$TEST_TMP/c.conf"
-start_daemon "$TEST_TMP/c.conf"
-for n in $NODES; do wait_field "$n" state up 10 || echo "# $n not up"; done
-
 # label | fault | error kind in the API and metrics | last_error says
-while IFS='|' read -r label json kind re; do
-	[ -n "$label" ] || continue
-	matrix_row "$label" "$json" "$kind" "$re"
-done <<'ROWS'
+matrix_rows <<'ROWS'
 refused|{"kind": "refuse"}|transport|connect|refused
 reset mid-reply|{"kind": "reset"}|transport|reset|recv|closed
 ROWS
-
-kill -0 "$DAEMON_PID"; ok $? "cimheadd still running"
-done_testing
