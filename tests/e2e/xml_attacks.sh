@@ -24,7 +24,9 @@ EVIL=$(awk '$1 == "node" {print $2}' "$D/ports")
 # Generous bounds for a loaded 2-core machine; the measured figures are
 # far below (tests/XML-ATTACKS.md).
 MAX_MS=${XML_ATTACK_MAX_MS:-5000}
-MAX_KB=$((200 * 1024))
+# ASan's shadow memory and quarantine multiply the footprint, as SLOW
+# multiplies time (scripts/sanitize).
+MAX_KB=$((200 * 1024 * SLOW))
 
 # cli KIND: run cimhead against the attack; sets RC MS KB
 cli() {
