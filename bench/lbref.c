@@ -39,7 +39,7 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
-#include "cimhead.h"
+#include "cimheadd.h"
 
 #define LR_MAX_NODES	1024
 

@@ -49,7 +49,7 @@ struct cimreq {
 
 /* One reply in flight: bytes, and how they leave (faults). */
 struct cimsrv_out {
-	struct node	*node;
+	struct mnode	*node;
 	struct httpd_req *req;
 	struct buf	 bytes;
 	size_t		 off;
@@ -94,7 +94,7 @@ cimsrv_http_error(struct buf *out, int status, const char *cimerror,
 }
 
 static void
-cimsrv_401(struct buf *out, const struct node_conf *nc)
+cimsrv_401(struct buf *out, const struct mnode_conf *nc)
 {
 	buf_printf(out, "HTTP/1.1 401 Unauthorized\r\n"
 	    "PGErrorDetail: User%%20Unauthorized\r\n"
@@ -566,9 +566,9 @@ cimsrv_lookup(const char *name, const struct cim_value **v, void *arg)
 }
 
 static void
-cimsrv_query(struct node *node, struct cimreq *r, struct buf *out)
+cimsrv_query(struct mnode *node, struct cimreq *r, struct buf *out)
 {
-	const struct node_conf	*nc = node_conf(node);
+	const struct mnode_conf	*nc = mnode_conf(node);
 	const struct mof_class	*c;
 	struct wql_query	*q;
 	struct inst_list	 l = { 0, NULL };
@@ -592,7 +592,7 @@ cimsrv_query(struct node *node, struct cimreq *r, struct buf *out)
 		    r->query ? r->query : "");
 		return;
 	}
-	if ((c = mof_class_find(node_schema(node), wql_class(q))) == NULL) {
+	if ((c = mof_class_find(mnode_schema(node), wql_class(q))) == NULL) {
 		cimsrv_cim_error(out, r, CIM_ERR_INVALID_CLASS, wql_class(q));
 		wql_free(q);
 		return;
@@ -610,7 +610,7 @@ cimsrv_query(struct node *node, struct cimreq *r, struct buf *out)
 		    nitems(r->props); i++)
 			r->props[r->nprops++] = xstrdup(wql_select(q, i));
 	}
-	node_instances(node, c, &l);
+	mnode_instances(node, c, &l);
 	res = wbem_result_new(WBEM_R_INSTANCES);
 	for (i = 0; i < l.n; i++)
 		if (wql_match(q, cimsrv_lookup, l.v[i]))
@@ -623,7 +623,7 @@ cimsrv_query(struct node *node, struct cimreq *r, struct buf *out)
 }
 
 static void
-cimsrv_intrinsic(struct node *node, struct cimreq *r, struct buf *out)
+cimsrv_intrinsic(struct mnode *node, struct cimreq *r, struct buf *out)
 {
 	const struct mof_class	*c;
 	struct inst_list	 l = { 0, NULL };
@@ -653,7 +653,7 @@ cimsrv_intrinsic(struct node *node, struct cimreq *r, struct buf *out)
 		return;
 	}
 	if (r->classname == NULL ||
-	    (c = mof_class_find(node_schema(node), r->classname)) == NULL) {
+	    (c = mof_class_find(mnode_schema(node), r->classname)) == NULL) {
 		cimsrv_cim_error(out, r, CIM_ERR_INVALID_CLASS,
 		    r->classname ? r->classname : "");
 		return;
@@ -667,7 +667,7 @@ cimsrv_intrinsic(struct node *node, struct cimreq *r, struct buf *out)
 		wbem_result_free(res);
 		return;
 	}
-	node_instances(node, c, &l);
+	mnode_instances(node, c, &l);
 	res = wbem_result_new(op == OP_EIN ? WBEM_R_PATHS : WBEM_R_INSTANCES);
 	for (i = 0; i < l.n; i++) {
 		struct cim_instance	*ci;
@@ -707,7 +707,7 @@ cimsrv_param(const struct cimreq *r, const char *name)
 }
 
 static void
-cimsrv_extrinsic(struct node *node, struct cimreq *r, struct buf *out)
+cimsrv_extrinsic(struct mnode *node, struct cimreq *r, struct buf *out)
 {
 	const struct mof_class	*c;
 	const struct mof_method	*m;
@@ -717,7 +717,7 @@ cimsrv_extrinsic(struct node *node, struct cimreq *r, struct buf *out)
 	uint32_t		 rc, pid = 0;
 	int			 svc;
 
-	if ((c = mof_class_find(node_schema(node), r->classname)) == NULL) {
+	if ((c = mof_class_find(mnode_schema(node), r->classname)) == NULL) {
 		cimsrv_cim_error(out, r, CIM_ERR_NOT_FOUND, r->classname);
 		return;
 	}
@@ -725,16 +725,16 @@ cimsrv_extrinsic(struct node *node, struct cimreq *r, struct buf *out)
 	if (m != NULL && str_casecmp_ascii(c->name, "Win32_Process") == 0 &&
 	    str_casecmp_ascii(m->name, "Create") == 0) {
 		v = cimsrv_param(r, "CommandLine");
-		rc = node_create(node, v && !v->is_null && v->nvals ?
+		rc = mnode_create(node, v && !v->is_null && v->nvals ?
 		    v->vals[0] : NULL, &pid);
 		/* Tests check which command line a head-end sent. */
 		log_info("%s: Win32_Process.Create CommandLine=[%s]: %u",
-		    node_name(node), v && !v->is_null && v->nvals ?
+		    mnode_name(node), v && !v->is_null && v->nvals ?
 		    v->vals[0] : "(null)", rc);
 	} else if (m != NULL && str_casecmp_ascii(c->name,
 	    "Win32_Service") == 0 && str_casecmp_ascii(m->name,
 	    "StartService") == 0) {
-		svc = node_start_service(node, r->nkeys == 1 ?
+		svc = mnode_start_service(node, r->nkeys == 1 ?
 		    r->keys[0].value : "");
 		if (svc < 0) {
 			struct buf	path;
@@ -769,7 +769,7 @@ cimsrv_extrinsic(struct node *node, struct cimreq *r, struct buf *out)
 
 /* Basic auth: 0 ok, else the reply is in out (*close for a 400). */
 static int
-cimsrv_auth(const struct node_conf *nc, const struct httpd_req *hr,
+cimsrv_auth(const struct mnode_conf *nc, const struct httpd_req *hr,
     struct buf *out, int *close)
 {
 	const char	*h;
@@ -835,10 +835,10 @@ cimsrv_not_post(struct buf *out)
  * bytes; *keep says whether the connection stays.
  */
 static void
-cimsrv_reply(struct node *node, const struct httpd_req *hr, struct buf *out,
+cimsrv_reply(struct mnode *node, const struct httpd_req *hr, struct buf *out,
     int *keep, const struct fault *f)
 {
-	const struct node_conf	*nc = node_conf(node);
+	const struct mnode_conf	*nc = mnode_conf(node);
 	struct cimreq		 r;
 	const char		*h, *te;
 	char			 name[64], detail[512];
@@ -1191,7 +1191,7 @@ cimsrv_is_wsman(const struct httpd_req *hr)
 static void
 cimsrv_run(struct cimsrv_out *o)
 {
-	struct node		*node = o->node;
+	struct mnode		*node = o->node;
 	const struct fault	*f = &o->fault;
 	size_t			 i;
 
@@ -1203,7 +1203,7 @@ cimsrv_run(struct cimsrv_out *o)
 		if (cimsrv_is_wsman(o->req))
 			wssrv_401(&o->bytes);
 		else
-			cimsrv_401(&o->bytes, node_conf(node));
+			cimsrv_401(&o->bytes, mnode_conf(node));
 		o->keep = o->req->keepalive;
 		break;
 	case FAULT_HTTP500:
@@ -1256,17 +1256,17 @@ cimsrv_timer_cb(evutil_socket_t fd, short what, void *arg)
 }
 
 void
-cimsrv_handle(struct node *node, struct httpd_req *hr)
+cimsrv_handle(struct mnode *node, struct httpd_req *hr)
 {
 	struct cimsrv_out	*o;
 
-	node_count_request(node);
+	mnode_count_request(node);
 	o = xcalloc(1, sizeof(*o));
 	o->node = node;
 	o->req = hr;
-	o->fault = *node_fault(node);
+	o->fault = *mnode_fault(node);
 	buf_init(&o->bytes, 0);
-	o->timer = evtimer_new(node_base(node), cimsrv_timer_cb, o);
+	o->timer = evtimer_new(mnode_base(node), cimsrv_timer_cb, o);
 	httpd_on_gone(hr, cimsrv_gone_cb, o);
 	if (o->fault.latency_ms > 0) {
 		cimsrv_arm(o, o->fault.latency_ms);

@@ -207,17 +207,17 @@ void	 httpd_on_drain(struct httpd_req *, httpd_drain_cb, void *arg);
 size_t	 httpd_nconns(const struct httpd *);
 
 /* ---- cimsrv.c: the CIM-XML operation server as OpenPegasus answers ------ */
-struct node;
+struct mnode;
 /* Handles one request on the cimom port; replies through httpd. */
-void	 cimsrv_handle(struct node *, struct httpd_req *);
+void	 cimsrv_handle(struct mnode *, struct httpd_req *);
 
 /* ---- wssrv.c: the WS-Management server (/wsman) as WinRM answers ------- */
 struct fault;
 /* One /wsman exchange, fault-free or with f's reply-changing kinds. */
-void	 wssrv_reply(struct node *, const struct httpd_req *, struct buf *out,
+void	 wssrv_reply(struct mnode *, const struct httpd_req *, struct buf *out,
 	    int *keep, const struct fault *f);
 void	 wssrv_401(struct buf *);
-void	 wssrv_node_gone(struct node *);	/* drops its contexts */
+void	 wssrv_node_gone(struct mnode *);	/* drops its contexts */
 
 /* ---- node.c: one virtual node ------------------------------------------- */
 enum fault_kind {
@@ -269,7 +269,7 @@ struct proc {
 	char		*path;
 };
 
-struct node_conf {
+struct mnode_conf {
 	char		 name[64];
 	char		 host[64];	/* <HOST> in paths, realm of 401 */
 	char		 addr[64];
@@ -297,44 +297,44 @@ struct node_conf {
 	unsigned	 wsman_ctx_ttl_ms;	/* idle enumeration lifetime */
 	int		 wsman_deny;	/* the account lacks WinRM rights */
 };
-void	 node_conf_init(struct node_conf *, const char *name);
-void	 node_conf_clear(struct node_conf *);
-void	 node_conf_copy(struct node_conf *, const struct node_conf *);
+void	 mnode_conf_init(struct mnode_conf *, const char *name);
+void	 mnode_conf_clear(struct mnode_conf *);
+void	 mnode_conf_copy(struct mnode_conf *, const struct mnode_conf *);
 
-struct node *node_new(struct event_base *, const struct mof_schema *,
-	    const struct node_conf *, char *err, size_t errlen);
-void	 node_free(struct node *);
-const char *node_name(const struct node *);
-int	 node_port(const struct node *);
-const struct node_conf *node_conf(const struct node *);
+struct mnode *mnode_new(struct event_base *, const struct mof_schema *,
+	    const struct mnode_conf *, char *err, size_t errlen);
+void	 mnode_free(struct mnode *);
+const char *mnode_name(const struct mnode *);
+int	 mnode_port(const struct mnode *);
+const struct mnode_conf *mnode_conf(const struct mnode *);
 /*
  * Turns on signed stream URLs for every node: /vod/ then needs
  * ?e=<expires>&t=<hex HMAC-SHA256(secret, "<expires>:<path>")>, as
  * cimheadd signs them; a missing, wrong or expired token is a 403.
  */
-void		 node_token_secret(const unsigned char *, size_t);
-const struct mof_schema *node_schema(const struct node *);
+void		 mnode_token_secret(const unsigned char *, size_t);
+const struct mof_schema *mnode_schema(const struct mnode *);
 /* The instances of a class as the node sees them now (caller clears). */
-int	 node_instances(struct node *, const struct mof_class *,
+int	 mnode_instances(struct mnode *, const struct mof_class *,
 	    struct inst_list *);
-struct event_base *node_base(const struct node *);
-int	 node_kill(struct node *);		/* -1: not running */
+struct event_base *mnode_base(const struct mnode *);
+int	 mnode_kill(struct mnode *);		/* -1: not running */
 /* Win32_Process.Create: the Windows return code; *pid when 0. */
-uint32_t node_create(struct node *, const char *cmdline, uint32_t *pid);
+uint32_t mnode_create(struct mnode *, const char *cmdline, uint32_t *pid);
 /* Win32_Service.StartService: return code, -1 when no such service. */
-int	 node_start_service(struct node *, const char *name);
+int	 mnode_start_service(struct mnode *, const char *name);
 /* Starts the stream process; returns the pid (0 when already pending). */
-uint32_t node_start(struct node *, unsigned delay_ms);
-enum proc_state node_proc_state(const struct node *);
-uint32_t node_proc_pid(const struct node *);
-void	 node_set_fault(struct node *, const struct fault *);
-void	 node_clear_fault(struct node *);
-const struct fault *node_fault(const struct node *);
-void	 node_set_load(struct node *, const uint64_t *background_bps,
+uint32_t mnode_start(struct mnode *, unsigned delay_ms);
+enum proc_state mnode_proc_state(const struct mnode *);
+uint32_t mnode_proc_pid(const struct mnode *);
+void	 mnode_set_fault(struct mnode *, const struct fault *);
+void	 mnode_clear_fault(struct mnode *);
+const struct fault *mnode_fault(const struct mnode *);
+void	 mnode_set_load(struct mnode *, const uint64_t *background_bps,
 	    const double *base_cpu, const unsigned *extra_streams);
-unsigned node_streams(const struct node *);
+unsigned mnode_streams(const struct mnode *);
 /* Fills a JSON-ready snapshot of counters. */
-struct node_stats {
+struct mnode_stats {
 	unsigned	 streams;
 	uint64_t	 bytes_sent, stream_bytes;
 	double		 sent_ps, cpu_pct;
@@ -342,24 +342,24 @@ struct node_stats {
 	uint64_t	 idle_100ns, sys100ns;
 	uint64_t	 requests;
 };
-void	 node_stats(struct node *, struct node_stats *);
-struct load_state *node_load(struct node *);
-void	 node_count_request(struct node *);
+void	 mnode_stats(struct mnode *, struct mnode_stats *);
+struct load_state *mnode_load(struct mnode *);
+void	 mnode_count_request(struct mnode *);
 
 /* ---- ctl.c: the control API (HTTP + JSON) -------------------------------- */
-struct ctl;
-struct ctl *ctl_new(struct event_base *, const char *addr, int port,
-	    struct node **, size_t nnodes);
-void	 ctl_free(struct ctl *);
-int	 ctl_port(const struct ctl *);
+struct mctl;
+struct mctl *mctl_new(struct event_base *, const char *addr, int port,
+	    struct mnode **, size_t nnodes);
+void	 mctl_free(struct mctl *);
+int	 mctl_port(const struct mctl *);
 /* Applies a JSON fault object to f; -1 with a message on error. */
 struct json_t;
-int	 ctl_fault_from_json(struct json_t *, struct fault *, char *, size_t);
+int	 mctl_fault_from_json(struct json_t *, struct fault *, char *, size_t);
 
 /* ---- scenario.c: the scenario file --------------------------------------- */
 struct scenario {
 	size_t		 nnodes;
-	struct node_conf *nodes;
+	struct mnode_conf *nodes;
 };
 /* Reads a scenario; schema gets any extra MOF it names. */
 int	 scenario_load(const char *path, struct mof_schema *,

@@ -21,7 +21,7 @@
 #define SC_MAX_NODES	4096
 
 static void
-sc_default_procs(struct node_conf *c)
+sc_default_procs(struct mnode_conf *c)
 {
 	c->nprocs = 2;
 	c->procs = xcalloc(2, sizeof(*c->procs));
@@ -45,7 +45,7 @@ scenario_default(struct scenario *sc, const struct mof_schema *schema,
 	sc->nodes = xcalloc(n ? n : 1, sizeof(*sc->nodes));
 	for (i = 0; i < n; i++) {
 		snprintf(name, sizeof(name), "NODE%02zu", i + 1);
-		node_conf_init(&sc->nodes[i], name);
+		mnode_conf_init(&sc->nodes[i], name);
 		strlcpy(sc->nodes[i].addr, addr, sizeof(sc->nodes[i].addr));
 		sc->nodes[i].port = port == 0 ? 0 : port + (int)i;
 		sc_default_procs(&sc->nodes[i]);
@@ -59,7 +59,7 @@ scenario_clear(struct scenario *sc)
 	size_t	i;
 
 	for (i = 0; i < sc->nnodes; i++)
-		node_conf_clear(&sc->nodes[i]);
+		mnode_conf_clear(&sc->nodes[i]);
 	free(sc->nodes);
 	memset(sc, 0, sizeof(*sc));
 }
@@ -152,7 +152,7 @@ sc_dup_or_null(json_t *o, const char *key)
 
 static int
 sc_instances(json_t *arr, const struct mof_schema *schema,
-    struct node_conf *c, char *err, size_t errlen)
+    struct mnode_conf *c, char *err, size_t errlen)
 {
 	const struct mof_class	*cls;
 	struct mock_inst	*in;
@@ -214,7 +214,7 @@ sc_instances(json_t *arr, const struct mof_schema *schema,
 }
 
 static int
-sc_node(json_t *o, const struct mof_schema *schema, struct node_conf *c,
+sc_node(json_t *o, const struct mof_schema *schema, struct mnode_conf *c,
     char *err, size_t errlen)
 {
 	json_t		*v, *p;
@@ -351,7 +351,7 @@ sc_node(json_t *o, const struct mof_schema *schema, struct node_conf *c,
 		}
 	}
 	if ((v = json_object_get(o, "fault")) != NULL &&
-	    ctl_fault_from_json(v, &c->fault, msg, sizeof(msg)) == -1)
+	    mctl_fault_from_json(v, &c->fault, msg, sizeof(msg)) == -1)
 		return (sc_err(err, errlen, "node %s: %s", c->name, msg));
 	if ((v = json_object_get(o, "instances")) != NULL &&
 	    sc_instances(v, schema, c, err, errlen) == -1)
@@ -365,7 +365,7 @@ scenario_load(const char *path, struct mof_schema *schema,
 {
 	json_t		*root, *nodes, *o, *mofs, *m;
 	json_error_t	 jerr;
-	struct node_conf base;
+	struct mnode_conf base;
 	char		 dir[4096], mpath[8192], name[64], msg[512];
 	const char	*nm;
 	uint64_t	 count;
@@ -409,18 +409,18 @@ scenario_load(const char *path, struct mof_schema *schema,
 			sc_err(err, errlen, "%s: too many nodes", path);
 			goto done;
 		}
-		node_conf_init(&base, name);
+		mnode_conf_init(&base, name);
 		sc_default_procs(&base);
 		if (sc_node(o, schema, &base, err, errlen) == -1) {
-			node_conf_clear(&base);
+			mnode_conf_clear(&base);
 			goto done;
 		}
 		sc->nodes = xreallocarray(sc->nodes, sc->nnodes + count,
 		    sizeof(*sc->nodes));
 		for (k = 0; k < count; k++) {
-			struct node_conf *c = &sc->nodes[sc->nnodes++];
+			struct mnode_conf *c = &sc->nodes[sc->nnodes++];
 
-			node_conf_copy(c, &base);
+			mnode_conf_copy(c, &base);
 			if (count > 1 || nm == NULL) {
 				if ((size_t)snprintf(c->name, sizeof(c->name),
 				    "%.50s%02zu", name, k + 1) >= sizeof(c->name))
@@ -432,7 +432,7 @@ scenario_load(const char *path, struct mof_schema *schema,
 			if (base.port != 0)
 				c->port = base.port + (int)k;
 		}
-		node_conf_clear(&base);
+		mnode_conf_clear(&base);
 	}
 	for (i = 0; i < sc->nnodes; i++)
 		for (k = i + 1; k < sc->nnodes; k++)

@@ -40,7 +40,7 @@
 
 /* One open enumeration: what is left to Pull. */
 struct wsctx {
-	struct node	*node;
+	struct mnode	*node;
 	char		 id[WSMAN_MSGID_LEN];
 	char		 user[128];
 	uint64_t	 expires;
@@ -72,7 +72,7 @@ wsctx_remove(size_t i)
 
 /* Drops the contexts that timed out (and, with node, all of node's). */
 static void
-wsctx_sweep(const struct node *gone)
+wsctx_sweep(const struct mnode *gone)
 {
 	uint64_t	now = mono_ms();
 	size_t		i;
@@ -85,7 +85,7 @@ wsctx_sweep(const struct node *gone)
 }
 
 void
-wssrv_node_gone(struct node *node)
+wssrv_node_gone(struct mnode *node)
 {
 	wsctx_sweep(node);
 	if (nwsctx == 0) {
@@ -95,7 +95,7 @@ wssrv_node_gone(struct node *node)
 }
 
 static size_t
-wsctx_count(const struct node *node, const char *user)
+wsctx_count(const struct mnode *node, const char *user)
 {
 	size_t	i, n = 0;
 
@@ -107,7 +107,7 @@ wsctx_count(const struct node *node, const char *user)
 }
 
 static ssize_t
-wsctx_find(const struct node *node, const char *user, const char *id)
+wsctx_find(const struct mnode *node, const char *user, const char *id)
 {
 	size_t	i;
 
@@ -187,7 +187,7 @@ wssrv_401(struct buf *out)
 }
 
 static void
-wssrv_fault(struct buf *out, const struct node_conf *nc,
+wssrv_fault(struct buf *out, const struct mnode_conf *nc,
     const struct wsman_call *c, const char *code, const char *subcode,
     unsigned long wcode, const char *msg, int cim_status,
     const struct fault *f)
@@ -214,7 +214,7 @@ wssrv_fault(struct buf *out, const struct node_conf *nc,
 
 /* Basic credentials: 0 with the user in user, -1 for a 401. */
 static int
-wssrv_auth(const struct node_conf *nc, const struct httpd_req *hr,
+wssrv_auth(const struct mnode_conf *nc, const struct httpd_req *hr,
     char *user, size_t userlen)
 {
 	const char	*h;
@@ -328,10 +328,10 @@ wssrv_send_batch(struct buf *out, const struct wsman_call *c,
 }
 
 static void
-wssrv_enumerate(struct node *node, const struct wsman_call *c,
+wssrv_enumerate(struct mnode *node, const struct wsman_call *c,
     const char *user, struct buf *out, const struct fault *f)
 {
-	const struct node_conf	*nc = node_conf(node);
+	const struct mnode_conf	*nc = mnode_conf(node);
 	const struct mof_class	*cls;
 	struct wql_query	*q = NULL;
 	struct inst_list	 l = { 0, NULL };
@@ -378,7 +378,7 @@ wssrv_enumerate(struct node *node, const struct wsman_call *c,
 		    0, f);
 		return;
 	}
-	cls = mof_class_find(node_schema(node), q != NULL ? wql_class(q) :
+	cls = mof_class_find(mnode_schema(node), q != NULL ? wql_class(q) :
 	    c->classname);
 	for (i = 0; cls != NULL && q != NULL && i < wql_nselect(q); i++)
 		if (mof_prop_find(cls, wql_select(q, i)) == NULL) {
@@ -402,7 +402,7 @@ wssrv_enumerate(struct node *node, const struct wsman_call *c,
 	wssrv_msgid(x->id, sizeof(x->id));
 	x->fragment = q != NULL && wql_nselect(q) > 0;
 	x->epr = c->epr;
-	node_instances(node, cls, &l);
+	mnode_instances(node, cls, &l);
 	x->items = xcalloc(l.n ? l.n : 1, sizeof(*x->items));
 	for (i = 0; i < l.n; i++)
 		if (q == NULL || wql_match(q, wssrv_lookup, l.v[i]))
@@ -421,10 +421,10 @@ wssrv_enumerate(struct node *node, const struct wsman_call *c,
 }
 
 static void
-wssrv_pull(struct node *node, const struct wsman_call *c, const char *user,
+wssrv_pull(struct mnode *node, const struct wsman_call *c, const char *user,
     struct buf *out, const struct fault *f)
 {
-	const struct node_conf	*nc = node_conf(node);
+	const struct mnode_conf	*nc = mnode_conf(node);
 	struct buf		 body;
 	char			 id[WSMAN_MSGID_LEN];
 	ssize_t			 i;
@@ -473,10 +473,10 @@ wssrv_selected(const struct wsman_call *c, const struct mock_inst *in)
 }
 
 static void
-wssrv_get(struct node *node, const struct wsman_call *c, struct buf *out,
+wssrv_get(struct mnode *node, const struct wsman_call *c, struct buf *out,
     const struct fault *f)
 {
-	const struct node_conf	*nc = node_conf(node);
+	const struct mnode_conf	*nc = mnode_conf(node);
 	const struct mof_class	*cls;
 	struct inst_list	 l = { 0, NULL };
 	struct cim_instance	*ci;
@@ -484,8 +484,8 @@ wssrv_get(struct node *node, const struct wsman_call *c, struct buf *out,
 	char			 id[WSMAN_MSGID_LEN];
 	size_t			 i;
 
-	if ((cls = mof_class_find(node_schema(node), c->classname)) != NULL)
-		node_instances(node, cls, &l);
+	if ((cls = mof_class_find(mnode_schema(node), c->classname)) != NULL)
+		mnode_instances(node, cls, &l);
 	for (i = 0; i < l.n; i++)
 		if (wssrv_selected(c, l.v[i]))
 			break;
@@ -508,10 +508,10 @@ wssrv_get(struct node *node, const struct wsman_call *c, struct buf *out,
 }
 
 static void
-wssrv_invoke(struct node *node, const struct wsman_call *c, struct buf *out,
+wssrv_invoke(struct mnode *node, const struct wsman_call *c, struct buf *out,
     const struct fault *f)
 {
-	const struct node_conf		*nc = node_conf(node);
+	const struct mnode_conf		*nc = mnode_conf(node);
 	struct cim_method_result	 mr;
 	struct cim_property		 pid_out;
 	struct buf			 body;
@@ -528,13 +528,13 @@ wssrv_invoke(struct node *node, const struct wsman_call *c, struct buf *out,
 			    !c->params[i].v.is_null &&
 			    c->params[i].v.nvals > 0)
 				cmd = c->params[i].v.vals[0];
-		rc = node_create(node, cmd, &pid);
+		rc = mnode_create(node, cmd, &pid);
 	} else if (str_casecmp_ascii(c->classname, "Win32_Service") == 0 &&
 	    strcmp(c->method, "StartService") == 0) {
 		svc = -1;
 		if (c->selectors != NULL && c->selectors->nkeys == 1 &&
 		    str_casecmp_ascii(c->selectors->keys[0].name, "Name") == 0)
-			svc = node_start_service(node,
+			svc = mnode_start_service(node,
 			    c->selectors->keys[0].value);
 		if (svc < 0) {
 			wssrv_fault(out, nc, c, "s:Sender",
@@ -603,10 +603,10 @@ wssrv_identify(struct buf *out)
  * reply bytes included (CIM error, truncation, oversize).
  */
 void
-wssrv_reply(struct node *node, const struct httpd_req *hr, struct buf *out,
+wssrv_reply(struct mnode *node, const struct httpd_req *hr, struct buf *out,
     int *keep, const struct fault *f)
 {
-	const struct node_conf	*nc = node_conf(node);
+	const struct mnode_conf	*nc = mnode_conf(node);
 	struct wsman_call	 c;
 	struct wbem_error	 err;
 	const char		*h;

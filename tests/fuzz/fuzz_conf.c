@@ -8,7 +8,7 @@
 
 #include <stdio.h>
 
-#include "cimhead.h"
+#include "cimheadd.h"
 #include "fuzz.h"
 
 int

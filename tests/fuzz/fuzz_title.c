@@ -13,7 +13,7 @@
 
 #include <stdio.h>
 
-#include "cimhead.h"
+#include "cimheadd.h"
 #include "fuzz.h"
 
 #define FIXED_TMPL	"http://{host}/vod/{title}?e={expires}&t={token}"

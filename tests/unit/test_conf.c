@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cimhead.h"
+#include "cimheadd.h"
 #include "tap.h"
 
 static char dir[] = "/tmp/cimhead-conf.XXXXXX";

@@ -11,7 +11,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include "cimhead.h"
+#include "cimheadd.h"
 #include "tap.h"
 
 static int

@@ -7,7 +7,7 @@
 
 #include <stdlib.h>
 
-#include "cimhead.h"
+#include "cimheadd.h"
 #include "tap.h"
 
 static struct policy_params pp = {

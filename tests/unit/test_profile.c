@@ -8,7 +8,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "cimhead.h"
+#include "cimheadd.h"
 #include "tap.h"
 
 static int

@@ -28,7 +28,7 @@
 
 struct stream {
 	TAILQ_ENTRY(stream) entry;
-	struct node	*node;
+	struct mnode	*node;
 	struct httpd_req *req;
 	uint64_t	 off, end;	/* next byte to send, one past last */
 	uint32_t	 seed;
@@ -36,10 +36,10 @@ struct stream {
 	double		 credit;	/* bytes the pacing allows now */
 };
 
-struct node {
+struct mnode {
 	struct event_base *base;
 	const struct mof_schema *schema;
-	struct node_conf conf;
+	struct mnode_conf conf;
 	struct httpd	*srv;
 	struct event	*tick;
 	struct event	*start_timer;
@@ -58,11 +58,11 @@ struct node {
 	struct proc	*extra;		/* started by Create */
 };
 
-static void	node_request_cb(struct httpd_req *, void *);
-static void	node_tick_cb(evutil_socket_t, short, void *);
-static void	node_start_cb(evutil_socket_t, short, void *);
-static void	node_death_cb(evutil_socket_t, short, void *);
-static void	node_stream_gone_cb(struct httpd_req *, void *);
+static void	mnode_request_cb(struct httpd_req *, void *);
+static void	mnode_tick_cb(evutil_socket_t, short, void *);
+static void	mnode_start_cb(evutil_socket_t, short, void *);
+static void	mnode_death_cb(evutil_socket_t, short, void *);
+static void	mnode_stream_gone_cb(struct httpd_req *, void *);
 
 static const char *const proc_state_names[] = {
 	"running", "stopped", "starting",
@@ -101,7 +101,7 @@ fault_kind_parse(const char *s, enum fault_kind *k)
 }
 
 void
-node_conf_init(struct node_conf *c, const char *name)
+mnode_conf_init(struct mnode_conf *c, const char *name)
 {
 	memset(c, 0, sizeof(*c));
 	strlcpy(c->name, name, sizeof(c->name));
@@ -134,7 +134,7 @@ node_conf_init(struct node_conf *c, const char *name)
 }
 
 static void
-node_procs_free(struct proc *p, size_t n)
+mnode_procs_free(struct proc *p, size_t n)
 {
 	size_t	i;
 
@@ -147,81 +147,81 @@ node_procs_free(struct proc *p, size_t n)
 }
 
 void
-node_conf_clear(struct node_conf *c)
+mnode_conf_clear(struct mnode_conf *c)
 {
 	free(c->user);
 	free(c->password);
 	free(c->stream_cmdline);
 	free(c->stream_path);
-	node_procs_free(c->procs, c->nprocs);
+	mnode_procs_free(c->procs, c->nprocs);
 	inst_list_clear(&c->pinned);
 	memset(c, 0, sizeof(*c));
 }
 
 static char *
-node_strdup(const char *s)
+mnode_strdup(const char *s)
 {
 	return (s != NULL ? xstrdup(s) : NULL);
 }
 
 void
-node_conf_copy(struct node_conf *d, const struct node_conf *s)
+mnode_conf_copy(struct mnode_conf *d, const struct mnode_conf *s)
 {
 	size_t	i;
 
 	*d = *s;
-	d->user = node_strdup(s->user);
-	d->password = node_strdup(s->password);
-	d->stream_cmdline = node_strdup(s->stream_cmdline);
-	d->stream_path = node_strdup(s->stream_path);
+	d->user = mnode_strdup(s->user);
+	d->password = mnode_strdup(s->password);
+	d->stream_cmdline = mnode_strdup(s->stream_cmdline);
+	d->stream_path = mnode_strdup(s->stream_path);
 	d->procs = xcalloc(s->nprocs ? s->nprocs : 1, sizeof(*d->procs));
 	for (i = 0; i < s->nprocs; i++) {
 		d->procs[i].pid = s->procs[i].pid;
-		d->procs[i].name = node_strdup(s->procs[i].name);
-		d->procs[i].cmdline = node_strdup(s->procs[i].cmdline);
-		d->procs[i].path = node_strdup(s->procs[i].path);
+		d->procs[i].name = mnode_strdup(s->procs[i].name);
+		d->procs[i].cmdline = mnode_strdup(s->procs[i].cmdline);
+		d->procs[i].path = mnode_strdup(s->procs[i].path);
 	}
 	memset(&d->pinned, 0, sizeof(d->pinned));
 	for (i = 0; i < s->pinned.n; i++)
 		inst_list_add(&d->pinned, inst_dup(s->pinned.v[i]));
 }
 
-struct node *
-node_new(struct event_base *base, const struct mof_schema *schema,
-    const struct node_conf *conf, char *err, size_t errlen)
+struct mnode *
+mnode_new(struct event_base *base, const struct mof_schema *schema,
+    const struct mnode_conf *conf, char *err, size_t errlen)
 {
-	struct node	*n;
+	struct mnode	*n;
 	struct timeval	 tv = { 0, NODE_TICK_MS * 1000 };
 
 	n = xcalloc(1, sizeof(*n));
 	n->base = base;
 	n->schema = schema;
-	node_conf_copy(&n->conf, conf);
+	mnode_conf_copy(&n->conf, conf);
 	TAILQ_INIT(&n->streams);
 	n->pstate = PROC_RUNNING;
 	n->pid = conf->stream_pid;
 	n->next_pid = 5000;
 	n->boot_wall = wall_ms() - 3600 * 1000;
-	n->srv = httpd_new(base, conf->addr, conf->port, node_request_cb, n);
+	n->srv = httpd_new(base, conf->addr, conf->port, mnode_request_cb, n);
 	if (n->srv == NULL) {
 		snprintf(err, errlen, "%s: cannot listen on %s:%d", conf->name,
 		    conf->addr, conf->port);
-		node_conf_clear(&n->conf);
+		mnode_conf_clear(&n->conf);
 		free(n);
 		return (NULL);
 	}
 	load_init(&n->load, mono_ms());
 	n->last_tick = mono_ms();
-	n->tick = event_new(base, -1, EV_PERSIST, node_tick_cb, n);
+	n->tick = event_new(base, -1, EV_PERSIST, mnode_tick_cb, n);
 	event_add(n->tick, &tv);
-	n->start_timer = evtimer_new(base, node_start_cb, n);
-	n->death_timer = evtimer_new(base, node_death_cb, n);
-	node_set_fault(n, &conf->fault);
+	n->start_timer = evtimer_new(base, mnode_start_cb, n);
+	n->death_timer = evtimer_new(base, mnode_death_cb, n);
+	mnode_set_fault(n, &conf->fault);
 	return (n);
 }
 
 static void
-node_streams_close(struct node *n)
+mnode_streams_close(struct mnode *n)
 {
 	struct stream	*s;
 
@@ -237,90 +237,90 @@ node_streams_close(struct node *n)
 }
 
 void
-node_free(struct node *n)
+mnode_free(struct mnode *n)
 {
 	if (n == NULL)
 		return;
-	node_streams_close(n);
+	mnode_streams_close(n);
 	wssrv_node_gone(n);
 	httpd_free(n->srv);
 	event_free(n->tick);
 	event_free(n->start_timer);
 	event_free(n->death_timer);
-	node_procs_free(n->extra, n->nextra);
-	node_conf_clear(&n->conf);
+	mnode_procs_free(n->extra, n->nextra);
+	mnode_conf_clear(&n->conf);
 	free(n);
 }
 
 const char *
-node_name(const struct node *n)
+mnode_name(const struct mnode *n)
 {
 	return (n->conf.name);
 }
 
 int
-node_port(const struct node *n)
+mnode_port(const struct mnode *n)
 {
 	return (httpd_port(n->srv));
 }
 
-const struct node_conf *
-node_conf(const struct node *n)
+const struct mnode_conf *
+mnode_conf(const struct mnode *n)
 {
 	return (&n->conf);
 }
 
 const struct mof_schema *
-node_schema(const struct node *n)
+mnode_schema(const struct mnode *n)
 {
 	return (n->schema);
 }
 
 struct event_base *
-node_base(const struct node *n)
+mnode_base(const struct mnode *n)
 {
 	return (n->base);
 }
 
 struct load_state *
-node_load(struct node *n)
+mnode_load(struct mnode *n)
 {
 	return (&n->load);
 }
 
 void
-node_count_request(struct node *n)
+mnode_count_request(struct mnode *n)
 {
 	n->requests++;
 }
 
 unsigned
-node_streams(const struct node *n)
+mnode_streams(const struct mnode *n)
 {
 	return (n->nstreams);
 }
 
 enum proc_state
-node_proc_state(const struct node *n)
+mnode_proc_state(const struct mnode *n)
 {
 	return (n->pstate);
 }
 
 uint32_t
-node_proc_pid(const struct node *n)
+mnode_proc_pid(const struct mnode *n)
 {
 	return (n->pid);
 }
 
 const struct fault *
-node_fault(const struct node *n)
+mnode_fault(const struct mnode *n)
 {
 	return (&n->conf.fault);
 }
 
 /* A flapping process dies lifetime_ms after it is seen running. */
 static void
-node_flap_arm(struct node *n)
+mnode_flap_arm(struct mnode *n)
 {
 	struct timeval	tv;
 	unsigned	ms = n->conf.fault.lifetime_ms;
@@ -334,47 +334,47 @@ node_flap_arm(struct node *n)
 }
 
 static void
-node_death_cb(evutil_socket_t fd, short what, void *arg)
+mnode_death_cb(evutil_socket_t fd, short what, void *arg)
 {
-	struct node	*n = arg;
+	struct mnode	*n = arg;
 
 	log_info("%s: flapping: %s dies", n->conf.name, n->conf.stream_proc);
-	(void)node_kill(n);
+	(void)mnode_kill(n);
 }
 
 void
-node_set_fault(struct node *n, const struct fault *f)
+mnode_set_fault(struct mnode *n, const struct fault *f)
 {
 	n->conf.fault = *f;
 	httpd_set_refuse(n->srv, f->kind == FAULT_REFUSE);
 	if (f->kind == FAULT_WRAP) {
 		/* the counters restart from zero, as after a wrap or reboot */
-		node_tick_cb(-1, 0, n);
+		mnode_tick_cb(-1, 0, n);
 		n->wrap_idle = n->load.idle_100ns;
 		n->wrap_bytes = n->load.bytes_sent + n->load.bytes_recv;
 	} else
 		n->wrap_idle = n->wrap_bytes = 0;
-	node_flap_arm(n);
+	mnode_flap_arm(n);
 	if (f->kind != FAULT_NONE || f->latency_ms != 0)
 		log_info("%s: fault %s (latency %u ms)", n->conf.name,
 		    fault_kind_name(f->kind), f->latency_ms);
 }
 
 void
-node_clear_fault(struct node *n)
+mnode_clear_fault(struct mnode *n)
 {
 	struct fault	none;
 
 	memset(&none, 0, sizeof(none));
-	node_set_fault(n, &none);
+	mnode_set_fault(n, &none);
 	log_info("%s: faults cleared", n->conf.name);
 }
 
 void
-node_set_load(struct node *n, const uint64_t *bg, const double *base_cpu,
+mnode_set_load(struct mnode *n, const uint64_t *bg, const double *base_cpu,
     const unsigned *extra)
 {
-	node_tick_cb(-1, 0, n);		/* integrate up to now first */
+	mnode_tick_cb(-1, 0, n);		/* integrate up to now first */
 	if (bg != NULL)
 		n->conf.load.background_bps = *bg;
 	if (base_cpu != NULL)
@@ -386,21 +386,21 @@ node_set_load(struct node *n, const uint64_t *bg, const double *base_cpu,
 /* ---- the streaming server process --------------------------------------- */
 
 int
-node_kill(struct node *n)
+mnode_kill(struct mnode *n)
 {
 	if (n->pstate == PROC_STOPPED)
 		return (-1);
 	evtimer_del(n->start_timer);
 	evtimer_del(n->death_timer);
 	n->pstate = PROC_STOPPED;
-	node_streams_close(n);
+	mnode_streams_close(n);
 	log_info("%s: %s (pid %u) killed", n->conf.name, n->conf.stream_proc,
 	    n->pid);
 	return (0);
 }
 
 uint32_t
-node_start(struct node *n, unsigned delay_ms)
+mnode_start(struct mnode *n, unsigned delay_ms)
 {
 	struct timeval	tv;
 
@@ -418,14 +418,14 @@ node_start(struct node *n, unsigned delay_ms)
 }
 
 static void
-node_start_cb(evutil_socket_t fd, short what, void *arg)
+mnode_start_cb(evutil_socket_t fd, short what, void *arg)
 {
-	struct node	*n = arg;
+	struct mnode	*n = arg;
 
 	n->pstate = PROC_RUNNING;
 	log_info("%s: %s running (pid %u)", n->conf.name, n->conf.stream_proc,
 	    n->pid);
-	node_flap_arm(n);
+	mnode_flap_arm(n);
 }
 
 /*
@@ -434,7 +434,7 @@ node_start_cb(evutil_socket_t fd, short what, void *arg)
  * line) may name it, so C:\Program Files\X\x.exe -a works unquoted.
  */
 static int
-node_cmd_runs(const char *cmd, const char *path)
+mnode_cmd_runs(const char *cmd, const char *path)
 {
 	size_t	n;
 
@@ -451,7 +451,7 @@ node_cmd_runs(const char *cmd, const char *path)
 
 /* The program of a command line: "quoted path" or the first word. */
 static void
-node_program(const char *cmd, char *out, size_t outlen)
+mnode_program(const char *cmd, char *out, size_t outlen)
 {
 	size_t	n;
 
@@ -480,7 +480,7 @@ node_program(const char *cmd, char *out, size_t outlen)
  * program does not exist on the node: 9 (path not found).
  */
 uint32_t
-node_create(struct node *n, const char *cmd, uint32_t *pid)
+mnode_create(struct mnode *n, const char *cmd, uint32_t *pid)
 {
 	char		 prog[1024];
 	struct proc	*p;
@@ -497,18 +497,18 @@ node_create(struct node *n, const char *cmd, uint32_t *pid)
 		}
 		return (n->conf.fault.code);
 	}
-	node_program(cmd, prog, sizeof(prog));
-	if (node_cmd_runs(cmd, n->conf.stream_path) ||
+	mnode_program(cmd, prog, sizeof(prog));
+	if (mnode_cmd_runs(cmd, n->conf.stream_path) ||
 	    (strchr(prog, '\\') == NULL &&
 	    str_casecmp_ascii(prog, n->conf.stream_proc) == 0)) {
-		*pid = node_start(n, n->conf.start_delay_ms);
+		*pid = mnode_start(n, n->conf.start_delay_ms);
 		return (0);
 	}
 	if (strncasecmp(prog, "C:\\Windows\\", 11) == 0)
 		return (2);
 	for (i = 0; i < n->conf.nprocs; i++) {
 		p = &n->conf.procs[i];
-		if (!node_cmd_runs(cmd, p->path))
+		if (!mnode_cmd_runs(cmd, p->path))
 			continue;
 		n->extra = xreallocarray(n->extra, n->nextra + 1,
 		    sizeof(*n->extra));
@@ -526,7 +526,7 @@ node_create(struct node *n, const char *cmd, uint32_t *pid)
 
 /* 0 started, 10 already running, -1 no such service. */
 int
-node_start_service(struct node *n, const char *name)
+mnode_start_service(struct mnode *n, const char *name)
 {
 	if (n->conf.mode != PROC_MODE_SERVICE ||
 	    str_casecmp_ascii(name, n->conf.service) != 0)
@@ -535,7 +535,7 @@ node_start_service(struct node *n, const char *name)
 		return (10);
 	if (n->conf.fault.kind == FAULT_CREATEFAIL)
 		return ((int)n->conf.fault.code);
-	node_start(n, n->conf.start_delay_ms);
+	mnode_start(n, n->conf.start_delay_ms);
 	return (0);
 }
 
@@ -543,7 +543,7 @@ node_start_service(struct node *n, const char *name)
 
 /* Deterministic bytes of a title: the same offset always has the same byte. */
 static void
-node_fill(uint32_t seed, uint64_t off, unsigned char *p, size_t len)
+mnode_fill(uint32_t seed, uint64_t off, unsigned char *p, size_t len)
 {
 	size_t	i;
 
@@ -555,7 +555,7 @@ node_fill(uint32_t seed, uint64_t off, unsigned char *p, size_t len)
 }
 
 static void
-node_stream_account(struct stream *s)
+mnode_stream_account(struct stream *s)
 {
 	size_t	sent = httpd_sent(s->req);
 
@@ -566,7 +566,7 @@ node_stream_account(struct stream *s)
 }
 
 static void
-node_stream_remove(struct stream *s)
+mnode_stream_remove(struct stream *s)
 {
 	TAILQ_REMOVE(&s->node->streams, s, entry);
 	s->node->nstreams--;
@@ -574,17 +574,17 @@ node_stream_remove(struct stream *s)
 }
 
 static void
-node_stream_gone_cb(struct httpd_req *req, void *arg)
+mnode_stream_gone_cb(struct httpd_req *req, void *arg)
 {
 	struct stream	*s = arg;
 
-	node_stream_account(s);
-	node_stream_remove(s);
+	mnode_stream_account(s);
+	mnode_stream_remove(s);
 }
 
 /* Parses "bytes=a-b" / "bytes=a-" / "bytes=-n"; -1 when unsatisfiable. */
 static int
-node_range(const char *h, uint64_t size, uint64_t *from, uint64_t *to)
+mnode_range(const char *h, uint64_t size, uint64_t *from, uint64_t *to)
 {
 	char		 a[32], b[32];
 	const char	*dash;
@@ -620,12 +620,12 @@ node_range(const char *h, uint64_t size, uint64_t *from, uint64_t *to)
 	return (0);
 }
 
-static int	node_token_check(const char *, const char **);
+static int	mnode_token_check(const char *, const char **);
 static unsigned char	*token_secret;	/* NULL: streams are not signed */
 static size_t		 token_secret_len;
 
 static void
-node_stream_start(struct node *n, struct httpd_req *req)
+mnode_stream_start(struct mnode *n, struct httpd_req *req)
 {
 	struct stream	*s;
 	const char	*title = req->uri + 5, *rh, *why;
@@ -640,7 +640,7 @@ node_stream_start(struct node *n, struct httpd_req *req)
 		httpd_done(req, req->keepalive);
 		return;
 	}
-	if (token_secret != NULL && node_token_check(req->uri, &why) == -1) {
+	if (token_secret != NULL && mnode_token_check(req->uri, &why) == -1) {
 		log_info("%s: stream %s refused: %s", n->conf.name, req->uri,
 		    why);
 		httpd_sendf(req, "HTTP/1.1 403 Forbidden\r\n"
@@ -656,7 +656,7 @@ node_stream_start(struct node *n, struct httpd_req *req)
 		return;
 	}
 	if ((rh = httpd_header(req, "Range")) != NULL) {
-		if (node_range(rh, size, &from, &to) == -1) {
+		if (mnode_range(rh, size, &from, &to) == -1) {
 			httpd_sendf(req, "HTTP/1.1 416 Range Not Satisfiable\r\n"
 			    "Content-Range: bytes */%llu\r\n"
 			    "Content-Length: 0\r\n\r\n",
@@ -690,14 +690,14 @@ node_stream_start(struct node *n, struct httpd_req *req)
 	s->credit = (double)n->conf.bitrate / 8.0 / 10.0; /* 100 ms head start */
 	TAILQ_INSERT_TAIL(&n->streams, s, entry);
 	n->nstreams++;
-	httpd_on_gone(req, node_stream_gone_cb, s);
+	httpd_on_gone(req, mnode_stream_gone_cb, s);
 	log_debug("%s: stream %s from %llu", n->conf.name, title,
 	    (unsigned long long)from);
 }
 
 /* Paces every stream at the bitrate; ends those fully sent. */
 static void
-node_streams_pace(struct node *n, uint64_t dt)
+mnode_streams_pace(struct mnode *n, uint64_t dt)
 {
 	struct stream	*s, *next;
 	unsigned char	 chunk[16384];
@@ -724,7 +724,7 @@ node_streams_pace(struct node *n, uint64_t dt)
 				len = (size_t)s->credit;
 			if (len > s->end - s->off)
 				len = (size_t)(s->end - s->off);
-			node_fill(s->seed, s->off, chunk, len);
+			mnode_fill(s->seed, s->off, chunk, len);
 			httpd_send(s->req, chunk, len);
 			s->off += len;
 			s->credit -= (double)len;
@@ -732,12 +732,12 @@ node_streams_pace(struct node *n, uint64_t dt)
 		/* a stalled viewer does not bank credit */
 		if (s->credit > (double)n->conf.bitrate / 8.0)
 			s->credit = (double)n->conf.bitrate / 8.0;
-		node_stream_account(s);
+		mnode_stream_account(s);
 		if (s->off >= s->end && httpd_pending(s->req) == 0) {
 			struct httpd_req *req = s->req;
 			int keep = req->keepalive;
 
-			node_stream_remove(s);
+			mnode_stream_remove(s);
 			httpd_on_gone(req, NULL, NULL);
 			httpd_done(req, keep);
 		}
@@ -745,12 +745,12 @@ node_streams_pace(struct node *n, uint64_t dt)
 }
 
 static void
-node_tick_cb(evutil_socket_t fd, short what, void *arg)
+mnode_tick_cb(evutil_socket_t fd, short what, void *arg)
 {
-	struct node	*n = arg;
+	struct mnode	*n = arg;
 	uint64_t	 now = mono_ms();
 
-	node_streams_pace(n, now - n->last_tick);
+	mnode_streams_pace(n, now - n->last_tick);
 	n->last_tick = now;
 	load_advance(&n->load, &n->conf.load, n->nstreams, now);
 }
@@ -758,7 +758,7 @@ node_tick_cb(evutil_socket_t fd, short what, void *arg)
 /* ---- signed stream URLs ---------------------------------------------------- */
 
 void
-node_token_secret(const unsigned char *secret, size_t len)
+mnode_token_secret(const unsigned char *secret, size_t len)
 {
 	free(token_secret);
 	token_secret = xmalloc(len);
@@ -768,7 +768,7 @@ node_token_secret(const unsigned char *secret, size_t len)
 
 /* The value of query parameter name, copied to out; -1 when absent. */
 static int
-node_query_param(const char *query, const char *name, char *out,
+mnode_query_param(const char *query, const char *name, char *out,
     size_t outlen)
 {
 	const char	*p = query, *e;
@@ -795,7 +795,7 @@ node_query_param(const char *query, const char *name, char *out,
  * with the reason.  The comparison is constant-time.
  */
 static int
-node_token_check(const char *uri, const char **why)
+mnode_token_check(const char *uri, const char **why)
 {
 	unsigned char	 md[EVP_MAX_MD_SIZE];
 	unsigned int	 mdlen = 0, i;
@@ -816,8 +816,8 @@ node_token_check(const char *uri, const char **why)
 	}
 	memcpy(path, uri, plen);
 	path[plen] = '\0';
-	if (node_query_param(q + 1, "e", e, sizeof(e)) == -1 ||
-	    node_query_param(q + 1, "t", t, sizeof(t)) == -1 ||
+	if (mnode_query_param(q + 1, "e", e, sizeof(e)) == -1 ||
+	    mnode_query_param(q + 1, "t", t, sizeof(t)) == -1 ||
 	    parse_u64(e, &expires) == -1) {
 		*why = "no token";
 		return (-1);
@@ -845,14 +845,14 @@ node_token_check(const char *uri, const char **why)
 }
 
 static void
-node_request_cb(struct httpd_req *req, void *arg)
+mnode_request_cb(struct httpd_req *req, void *arg)
 {
-	struct node	*n = arg;
+	struct mnode	*n = arg;
 
 	if ((strcmp(req->method, "GET") == 0 ||
 	    strcmp(req->method, "HEAD") == 0) &&
 	    strncmp(req->uri, "/vod/", 5) == 0) {
-		node_stream_start(n, req);
+		mnode_stream_start(n, req);
 		return;
 	}
 	cimsrv_handle(n, req);
@@ -861,7 +861,7 @@ node_request_cb(struct httpd_req *req, void *arg)
 /* ---- instances --------------------------------------------------------------- */
 
 static void
-node_add_proc(const struct mof_class *c, struct inst_list *l, uint32_t pid,
+mnode_add_proc(const struct mof_class *c, struct inst_list *l, uint32_t pid,
     const char *name, const char *cmd, const char *path)
 {
 	struct mock_inst	*in = inst_new(c);
@@ -876,7 +876,7 @@ node_add_proc(const struct mof_class *c, struct inst_list *l, uint32_t pid,
 }
 
 static int
-node_pid_cmp(const void *a, const void *b)
+mnode_pid_cmp(const void *a, const void *b)
 {
 	const struct mock_inst	*x = *(struct mock_inst *const *)a;
 	const struct mock_inst	*y = *(struct mock_inst *const *)b;
@@ -889,7 +889,7 @@ node_pid_cmp(const void *a, const void *b)
 
 /* A perf timestamp in 100 ns units, moved by an injected clock jump. */
 static uint64_t
-node_stamp(const struct node *n, uint64_t t100ns)
+mnode_stamp(const struct mnode *n, uint64_t t100ns)
 {
 	int64_t	j;
 
@@ -902,7 +902,7 @@ node_stamp(const struct node *n, uint64_t t100ns)
 }
 
 static void
-node_netifs(struct node *n, const struct mof_class *c, struct inst_list *l,
+mnode_netifs(struct mnode *n, const struct mof_class *c, struct inst_list *l,
     int raw)
 {
 	struct mock_inst	*in;
@@ -923,7 +923,7 @@ node_netifs(struct node *n, const struct mof_class *c, struct inst_list *l,
 		inst_setf(in, "BytesReceivedPersec", "%llu",
 		    (unsigned long long)s->bytes_recv);
 		inst_setf(in, "Timestamp_PerfTime", "%llu",
-		    (unsigned long long)node_stamp(n, s->last_ms * 10000ULL));
+		    (unsigned long long)mnode_stamp(n, s->last_ms * 10000ULL));
 		inst_set(in, "Frequency_PerfTime", "10000000");
 	} else {
 		inst_setf(in, "BytesTotalPersec", "%.0f", sent_ps + recv_ps);
@@ -940,14 +940,14 @@ node_netifs(struct node *n, const struct mof_class *c, struct inst_list *l,
 	inst_set(in, "BytesReceivedPersec", "0");
 	if (raw) {
 		inst_setf(in, "Timestamp_PerfTime", "%llu",
-		    (unsigned long long)node_stamp(n, s->last_ms * 10000ULL));
+		    (unsigned long long)mnode_stamp(n, s->last_ms * 10000ULL));
 		inst_set(in, "Frequency_PerfTime", "10000000");
 	}
 	inst_list_add(l, in);
 }
 
 static void
-node_datetime(uint64_t wall, char *out, size_t outlen)
+mnode_datetime(uint64_t wall, char *out, size_t outlen)
 {
 	time_t		t = (time_t)(wall / 1000);
 	struct tm	tm;
@@ -961,7 +961,7 @@ node_datetime(uint64_t wall, char *out, size_t outlen)
  * row a logical CPU named by its index.
  */
 static struct mock_inst *
-node_cpu_inst(const struct mof_class *c, unsigned k)
+mnode_cpu_inst(const struct mof_class *c, unsigned k)
 {
 	struct mock_inst	*in = inst_new(c);
 
@@ -973,7 +973,7 @@ node_cpu_inst(const struct mof_class *c, unsigned k)
 }
 
 int
-node_instances(struct node *n, const struct mof_class *c,
+mnode_instances(struct mnode *n, const struct mof_class *c,
     struct inst_list *l)
 {
 	const char		*cn = c->name;
@@ -985,7 +985,7 @@ node_instances(struct node *n, const struct mof_class *c,
 	size_t			 i;
 	unsigned		 k;
 
-	node_tick_cb(-1, 0, n);
+	mnode_tick_cb(-1, 0, n);
 	/* pinned instances replace the model for their class */
 	for (i = 0; i < n->conf.pinned.n; i++) {
 		if (n->conf.pinned.v[i]->cls == c)
@@ -994,19 +994,19 @@ node_instances(struct node *n, const struct mof_class *c,
 	if (l->n > 0)
 		return (0);
 	avail = load_avail_bytes(lc, n->nstreams);
-	ts = node_stamp(n, load_sys100ns(wall_ms()));
+	ts = mnode_stamp(n, load_sys100ns(wall_ms()));
 	if (str_casecmp_ascii(cn, "Win32_Process") == 0) {
 		for (i = 0; i < n->conf.nprocs; i++)
-			node_add_proc(c, l, n->conf.procs[i].pid,
+			mnode_add_proc(c, l, n->conf.procs[i].pid,
 			    n->conf.procs[i].name, n->conf.procs[i].cmdline,
 			    n->conf.procs[i].path);
 		for (i = 0; i < n->nextra; i++)
-			node_add_proc(c, l, n->extra[i].pid, n->extra[i].name,
+			mnode_add_proc(c, l, n->extra[i].pid, n->extra[i].name,
 			    n->extra[i].cmdline, n->extra[i].path);
 		if (n->pstate == PROC_RUNNING)
-			node_add_proc(c, l, n->pid, n->conf.stream_proc,
+			mnode_add_proc(c, l, n->pid, n->conf.stream_proc,
 			    n->conf.stream_cmdline, n->conf.stream_path);
-		qsort(l->v, l->n, sizeof(*l->v), node_pid_cmp);
+		qsort(l->v, l->n, sizeof(*l->v), mnode_pid_cmp);
 	} else if (str_casecmp_ascii(cn, "Win32_Service") == 0) {
 		if (n->conf.mode != PROC_MODE_SERVICE)
 			return (0);
@@ -1025,7 +1025,7 @@ node_instances(struct node *n, const struct mof_class *c,
 	} else if (str_casecmp_ascii(cn,
 	    "Win32_PerfRawData_PerfOS_Processor") == 0) {
 		for (k = 0; k <= lc->ncpu; k++) {
-			in = node_cpu_inst(c, k);
+			in = mnode_cpu_inst(c, k);
 			inst_setf(in, "PercentProcessorTime", "%llu",
 			    (unsigned long long)(n->load.idle_100ns -
 			    n->wrap_idle));
@@ -1038,7 +1038,7 @@ node_instances(struct node *n, const struct mof_class *c,
 	    "Win32_PerfFormattedData_PerfOS_Processor") == 0) {
 		load_rates(&n->load, mono_ms(), &sent_ps, &recv_ps, &cpu);
 		for (k = 0; k <= lc->ncpu; k++) {
-			in = node_cpu_inst(c, k);
+			in = mnode_cpu_inst(c, k);
 			inst_setf(in, "PercentProcessorTime", "%.0f", cpu);
 			inst_setf(in, "PercentIdleTime", "%.0f", 100 - cpu);
 			inst_list_add(l, in);
@@ -1069,24 +1069,24 @@ node_instances(struct node *n, const struct mof_class *c,
 		    (unsigned long long)(lc->mem_total / 1024));
 		inst_setf(in, "FreePhysicalMemory", "%llu",
 		    (unsigned long long)(avail / 1024));
-		node_datetime(n->boot_wall, dt, sizeof(dt));
+		mnode_datetime(n->boot_wall, dt, sizeof(dt));
 		inst_set(in, "LastBootUpTime", dt);
 		inst_list_add(l, in);
 	} else if (str_casecmp_ascii(cn,
 	    "Win32_PerfFormattedData_Tcpip_NetworkInterface") == 0)
-		node_netifs(n, c, l, 0);
+		mnode_netifs(n, c, l, 0);
 	else if (str_casecmp_ascii(cn,
 	    "Win32_PerfRawData_Tcpip_NetworkInterface") == 0)
-		node_netifs(n, c, l, 1);
+		mnode_netifs(n, c, l, 1);
 	return (0);
 }
 
 void
-node_stats(struct node *n, struct node_stats *st)
+mnode_stats(struct mnode *n, struct mnode_stats *st)
 {
 	double	recv_ps;
 
-	node_tick_cb(-1, 0, n);
+	mnode_tick_cb(-1, 0, n);
 	memset(st, 0, sizeof(*st));
 	st->streams = n->nstreams;
 	st->bytes_sent = n->load.bytes_sent;

@@ -1,7 +1,9 @@
 /*
- * cimhead.h: the one shared header of libcimhead, cimhead, cimheadd and
- * cimmockd.  It is sectioned by the file that owns each declaration, so any
- * call leads to its owner.  Structs used by one file only are defined there
+ * cimhead.h: the header of libcimhead, the WBEM client library under
+ * lib/: buffers, logging, the value model, the two codecs, HTTP and the
+ * protocol-neutral operations.  It declares the library only; the daemon
+ * extends it in daemon/cimheadd.h.  It is sectioned by the file that owns
+ * each declaration, so any call leads to its owner.  Structs used by one file only are defined there
  * and stay opaque here.
  *
  * Ownership: whoever allocates frees; every *_new has a *_free that accepts
@@ -61,6 +63,14 @@ int	 str_casecmp_ascii(const char *, const char *);
 uint64_t mono_ms(void);			/* monotonic clock, ms (compat/) */
 uint64_t wall_ms(void);			/* realtime clock, ms (compat/) */
 int	 uri_unescape(const char *in, char *out, size_t outlen); /* %XX */
+/*
+ * "host:port" or "[v6]:port" -> host (brackets removed) and a numeric port
+ * in minport..65535.  -1 when malformed or the host does not fit.
+ */
+int	 hostport_split(const char *, char *host, size_t hostlen,
+	    long minport, unsigned *port);
+struct timeval;
+void	 ms_to_tv(uint64_t ms, struct timeval *);	/* for libevent timers */
 
 /* ---- log.c ------------------------------------------------------------ */
 enum log_level {
@@ -640,203 +650,5 @@ struct wsman_fault {
 };
 int	wsman_encode_fault(const char *msgid, const char *relates_to,
 	    const struct wsman_fault *, struct buf *);
-
-/* ---- cimheadd: conf.c, profile.c, node.c, policy.c, dispatch.c ---------- */
-
-/* policy.c: the choice of a node; pure, no I/O, no clock, RNG passed in */
-enum policy_kind {
-	POLICY_LEAST_LOAD = 0,
-	POLICY_TWO_CHOICES,
-	POLICY_ROUND_ROBIN,
-	POLICY_LEAST_STREAMS,
-};
-const char	*policy_kind_name(enum policy_kind);
-int		 policy_kind_parse(const char *, enum policy_kind *);
-
-struct policy_params {
-	enum policy_kind kind;
-	double		 w_cpu, w_mem, w_net;	/* score weights */
-	double		 max_cpu, max_mem, max_net; /* admission thresholds, % */
-	double		 stream_cost;	/* % per stream dispatched since the sample */
-};
-/* One node as the policy sees it.  A utilisation < 0 means unknown. */
-struct policy_cand {
-	int		 serving;	/* up, not draining, process running */
-	int		 has_sample;
-	uint64_t	 sample_ms;	/* monotonic time the sample was taken */
-	double		 cpu, mem, net;
-	double		 weight;	/* relative capacity, > 0 */
-	uint64_t	 pending;	/* streams dispatched since the sample */
-	uint64_t	 streams;	/* streams dispatched in total */
-};
-/* Predicted utilisation (sample + expected load of pending streams). */
-double	 policy_predict(const struct policy_params *,
-	    const struct policy_cand *, double util);
-double	 policy_score(const struct policy_params *, const struct policy_cand *);
-/* Eligible: serving, sample taken at or after min_ms, all under threshold. */
-int	 policy_eligible(const struct policy_params *,
-	    const struct policy_cand *, uint64_t min_ms);
-typedef uint32_t (*policy_rng)(void *);
-/*
- * Returns the index of the chosen node, or -1 when none is eligible.
- * rr is the round-robin cursor the caller keeps between calls.
- */
-int	 policy_pick(const struct policy_params *, const struct policy_cand *,
-	    size_t n, uint64_t min_ms, uint64_t *rr, policy_rng, void *rngarg);
-
-/* profile.c: the queries that make a sample and the load formulas; pure */
-struct profile_cpu_raw {		/* Win32_PerfRawData_PerfOS_Processor _Total */
-	uint64_t	 ppt;		/* PercentProcessorTime (100 ns idle ticks) */
-	uint64_t	 ts;		/* Timestamp_Sys100NS */
-	uint64_t	 at_ms;		/* monotonic time it was read */
-};
-struct profile_net_raw {		/* summed over the real interfaces */
-	uint64_t	 bytes;		/* BytesTotalPersec (raw: a byte count) */
-	uint64_t	 perftime;	/* Timestamp_PerfTime */
-	uint64_t	 freq;		/* Frequency_PerfTime */
-	uint64_t	 bandwidth;	/* CurrentBandwidth, bits/s */
-	size_t		 nifs;
-	uint64_t	 at_ms;
-};
-/* What one probe of one node gathered; has_* say which parts answered. */
-struct profile_reading {
-	int		 has_cpu_raw, has_cpu_fmt, has_avail, has_total;
-	int		 has_net_raw, has_net_fmt, has_process;
-	struct profile_cpu_raw cpu_raw;
-	double		 cpu_fmt;	/* formatted PercentProcessorTime */
-	uint64_t	 avail;		/* AvailableBytes */
-	uint64_t	 total;		/* TotalPhysicalMemory */
-	struct profile_net_raw net_raw;
-	uint64_t	 net_fmt_bytes;	/* formatted: bytes/s, summed */
-	uint64_t	 net_fmt_bw;	/* bits/s, summed */
-	size_t		 net_fmt_nifs;
-	int		 process_running; /* the watched process / service */
-	char		 process_handle[32];
-};
-/* Formulas; each returns 0 with *out in 0..100, or -1 (unknown). */
-int	 profile_cpu(const struct profile_cpu_raw *prev,
-	    const struct profile_cpu_raw *cur, uint64_t window_ms,
-	    int has_fmt, double fmt, double *out);
-int	 profile_mem(uint64_t total, uint64_t avail, double *out);
-int	 profile_net_rate(uint64_t bytes_per_s, uint64_t bandwidth, double *out);
-int	 profile_net(const struct profile_net_raw *prev,
-	    const struct profile_net_raw *cur, uint64_t window_ms, double *out);
-int	 profile_iface_is_pseudo(const char *name);
-
-enum profile_query {
-	PQ_CPU_RAW = 0,
-	PQ_CPU_FMT,
-	PQ_MEM,
-	PQ_TOTAL,
-	PQ_NET_RAW,
-	PQ_NET_FMT,
-	PQ_PROCESS,
-	PQ_SERVICE,
-	PQ_COUNT,
-};
-const char	*profile_query_name(enum profile_query);
-/* The WQL text of a query; name is the process Caption or service Name. */
-int	 profile_query_wql(enum profile_query, const char *name, char *, size_t);
-/* Folds the instances of one query reply into the reading. -1: malformed. */
-int	 profile_absorb(enum profile_query, const struct wbem_result *,
-	    struct profile_reading *, uint64_t now_ms);
-/* WQL string literal check: what a watched name may contain. */
-int	 profile_name_ok(const char *);
-
-/* conf.c: cimheadd.conf -> a fresh struct conf; no side effects */
-#define CONF_NAME_MAX	64
-struct conf_node {
-	char		 name[CONF_NAME_MAX];
-	int		 line;		/* where [node NAME] starts */
-	char		*url;
-	enum wbem_proto	 proto;
-	char		*ns;
-	char		*credentials;	/* path of the credentials file */
-	char		*user;		/* read from it */
-	char		*password;
-	enum http_auth	 auth;
-	char		*cacert;
-	int		 insecure;
-	int		 allow_unencrypted; /* WS-Man over plain http */
-	double		 weight;
-	char		*stream_url;	/* template: {host} {title} {expires} {token} */
-	char		*process;	/* watched process Caption, or NULL */
-	char		*command;	/* restart command line */
-	char		*directory;	/* its CurrentDirectory, or NULL */
-	char		*service;	/* watched Win32_Service Name, or NULL */
-	int		 enabled;
-};
-struct conf {
-	char		*path;
-	char		*listen;	/* host:port for viewers */
-	char		*admin_listen;	/* host:port for the admin API */
-	char		*admin_token;	/* read from admin-token-file, or NULL */
-	struct policy_params policy;
-	unsigned	 query_timeout_ms;
-	unsigned	 decision_timeout_ms;
-	unsigned	 freshness_ms;	/* 0: probe on every request */
-	unsigned	 cpu_window_ms;
-	unsigned	 idle_check_ms;	/* 0: off */
-	unsigned	 suspect_after;	/* failed probes before down */
-	unsigned	 recheck_ms;	/* first re-check of a down node */
-	unsigned	 recheck_max_ms;
-	unsigned	 restart_limit;
-	unsigned	 restart_window_ms;
-	unsigned	 restart_backoff_ms;
-	unsigned	 restart_backoff_max_ms;
-	unsigned	 restart_grace_ms; /* time a started process gets */
-	unsigned	 max_inflight;	/* per node */
-	unsigned	 retry_after_s;
-	unsigned char	*token_secret;	/* NULL: no token */
-	size_t		 token_secret_len;
-	unsigned	 token_lifetime_s;
-	size_t		 max_response;
-	unsigned	 viewer_header_timeout_ms; /* whole request head */
-	unsigned	 viewer_idle_timeout_ms;	/* no byte either way */
-	unsigned	 max_viewer_conns;
-	size_t		 nnodes;
-	struct conf_node *nodes;
-};
-/*
- * Reads and checks a config file.  Returns a new conf, or NULL with every
- * problem appended to errs as "file:line: message\n".  Warnings (e.g. a
- * group-readable credentials file) go to warns when it is not NULL.
- */
-struct conf	*conf_load(const char *path, struct buf *errs, struct buf *warns);
-struct conf	*conf_parse(const char *text, const char *name,
-		    struct buf *errs, struct buf *warns);
-void		 conf_free(struct conf *);
-const struct conf_node *conf_node_find(const struct conf *, const char *);
-/* "1.5s", "200ms", "2m", "500" (ms) -> ms */
-int		 conf_parse_duration(const char *, unsigned *);
-
-/* dispatch.c: the viewer's stream URL; pure */
-#define DISPATCH_TITLE_MAX	255
-/*
- * Checks a raw (still %-escaped) title from the request path and decodes
- * it into out.  -1 (a 400) for traversal, bad characters, bad UTF-8, length.
- */
-int	 dispatch_title_check(const char *raw, char *out, size_t outlen);
-int	 dispatch_template_check(const char *tmpl, char *why, size_t whylen);
-/*
- * Expands the template for a node host and a checked title.  With a
- * secret, {token} is hex HMAC-SHA256(secret, "<expires>:<path>"), path
- * being the expanded URL's path (before any '?').
- */
-int	 dispatch_url(const char *tmpl, const char *host, const char *title,
-	    uint64_t expires, const unsigned char *secret, size_t secretlen,
-	    struct buf *out);
-int	 dispatch_token(const unsigned char *secret, size_t secretlen,
-	    uint64_t expires, const char *path, char *hex, size_t hexlen);
-/* The host part of a node URL ("h" of http://u@h:p/x; [v6] kept). */
-int	 dispatch_url_host(const char *url, char *out, size_t outlen);
-
-
-/* ---- cimheadd: node.c, probe.c, recovery.c, frontend.c, admin.c, main.c -- */
-/*
- * The daemon's runtime (node table, probe rounds, recovery, listeners) is
- * declared in src/cimheadd.h: only cimheadd's files include it, so its
- * names never meet cimmockd's.
- */
 
 #endif /* CIMHEAD_H */

@@ -111,7 +111,7 @@ mock_token_secret(const char *path)
 		    "bytes\n", path, sizeof(data) - 2);
 		return (-1);
 	}
-	node_token_secret(data, n);
+	mnode_token_secret(data, n);
 	return (0);
 }
 
@@ -136,8 +136,8 @@ main(int argc, char *argv[])
 	struct compat_ctl	*cc;
 	struct mof_schema	 schema;
 	struct scenario		 sc;
-	struct node		**nodes;
-	struct ctl		*ctl;
+	struct mnode		**nodes;
+	struct mctl		*ctl;
 	struct buf		 ready;
 	const char		*addr = "127.0.0.1", *scenario = NULL;
 	const char		*schema_path = NULL;
@@ -238,23 +238,23 @@ main(int argc, char *argv[])
 	buf_init(&ready, 0);
 	ctl = NULL;
 	for (i = 0; i < sc.nnodes; i++)
-		if ((nodes[i] = node_new(base, &schema, &sc.nodes[i], err,
+		if ((nodes[i] = mnode_new(base, &schema, &sc.nodes[i], err,
 		    sizeof(err))) == NULL) {
 			log_err("%s: %s", err, strerror(errno));
 			goto done;
 		}
-	if ((ctl = ctl_new(base, addr, (int)cport, nodes, sc.nnodes)) == NULL) {
+	if ((ctl = mctl_new(base, addr, (int)cport, nodes, sc.nnodes)) == NULL) {
 		log_err("control port %s:%ld: %s", addr, cport,
 		    strerror(errno));
 		goto done;
 	}
 	for (i = 0; i < sc.nnodes; i++) {
-		const struct node_conf *nc = node_conf(nodes[i]);
+		const struct mnode_conf *nc = mnode_conf(nodes[i]);
 
 		buf_printf(&ready, "node %s cimom http://%s:%d/cimom "
 		    "control http://%s:%d/nodes/%s stream http://%s:%d/vod/\n",
-		    nc->name, nc->addr, node_port(nodes[i]), addr,
-		    ctl_port(ctl), nc->name, nc->addr, node_port(nodes[i]));
+		    nc->name, nc->addr, mnode_port(nodes[i]), addr,
+		    mctl_port(ctl), nc->name, nc->addr, mnode_port(nodes[i]));
 	}
 	fputs(ready.data, stdout);
 	fflush(stdout);
@@ -264,7 +264,7 @@ main(int argc, char *argv[])
 		goto done;
 	}
 	log_info("%zu node(s) ready, control port %d", sc.nnodes,
-	    ctl_port(ctl));
+	    mctl_port(ctl));
 
 	if ((cc = compat_ctl_new(base, mock_ctl_cb, base)) == NULL)
 		fatal("compat_ctl_new");
@@ -272,9 +272,9 @@ main(int argc, char *argv[])
 	compat_ctl_free(cc);
 	status = 0;
 done:
-	ctl_free(ctl);
+	mctl_free(ctl);
 	for (i = 0; i < sc.nnodes; i++)
-		node_free(nodes[i]);
+		mnode_free(nodes[i]);
 	free(nodes);
 	buf_release(&ready);
 	scenario_clear(&sc);

@@ -16,7 +16,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include "cimhead.h"
+#include "cimheadd.h"
 
 /* Valid UTF-8, shortest form, no surrogates, nothing past U+10FFFF. */
 static int

@@ -11,6 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifndef _WIN32
+#include <sys/time.h>
+#endif
 
 #include "cimhead.h"
 
@@ -273,4 +276,37 @@ uri_unescape(const char *in, char *out, size_t outlen)
 		return (-1);
 	out[o] = '\0';
 	return (0);
+}
+
+int
+hostport_split(const char *s, char *host, size_t hostlen, long minport,
+    unsigned *port)
+{
+	const char	*colon;
+	long		 p;
+	size_t		 hl;
+
+	colon = strrchr(s, ':');
+	if (colon == NULL || parse_long_range(colon + 1, minport, 65535, &p))
+		return (-1);
+	hl = (size_t)(colon - s);
+	if (s[0] == '[') {
+		if (hl < 2 || s[hl - 1] != ']')
+			return (-1);
+		s++;
+		hl -= 2;
+	}
+	if (hl == 0 || hl >= hostlen)
+		return (-1);
+	memcpy(host, s, hl);
+	host[hl] = '\0';
+	*port = (unsigned)p;
+	return (0);
+}
+
+void
+ms_to_tv(uint64_t ms, struct timeval *tv)
+{
+	tv->tv_sec = (long)(ms / 1000);
+	tv->tv_usec = (long)(ms % 1000 * 1000);
 }

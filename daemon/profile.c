@@ -17,7 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cimhead.h"
+#include "cimheadd.h"
 
 static const char *profile_query_names[] = {
 	[PQ_CPU_RAW] = "cpu-raw",

@@ -13,7 +13,7 @@
 
 #include <string.h>
 
-#include "cimhead.h"
+#include "cimheadd.h"
 
 static const char *policy_names[] = {
 	[POLICY_LEAST_LOAD] = "least-load",

@@ -22,7 +22,7 @@
 
 #include <ini.h>
 
-#include "cimhead.h"
+#include "cimheadd.h"
 
 #define CONF_MAX_BYTES		(1024 * 1024)
 #define CONF_SECRET_MAX		4096

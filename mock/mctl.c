@@ -14,24 +14,24 @@
 
 #include "mock.h"
 
-struct ctl {
+struct mctl {
 	struct httpd	*srv;
-	struct node	**nodes;
+	struct mnode	**nodes;
 	size_t		 nnodes;
 };
 
-static void	ctl_request_cb(struct httpd_req *, void *);
+static void	mctl_request_cb(struct httpd_req *, void *);
 
-struct ctl *
-ctl_new(struct event_base *base, const char *addr, int port,
-    struct node **nodes, size_t nnodes)
+struct mctl *
+mctl_new(struct event_base *base, const char *addr, int port,
+    struct mnode **nodes, size_t nnodes)
 {
-	struct ctl	*c;
+	struct mctl	*c;
 
 	c = xcalloc(1, sizeof(*c));
 	c->nodes = nodes;
 	c->nnodes = nnodes;
-	if ((c->srv = httpd_new(base, addr, port, ctl_request_cb, c)) == NULL) {
+	if ((c->srv = httpd_new(base, addr, port, mctl_request_cb, c)) == NULL) {
 		free(c);
 		return (NULL);
 	}
@@ -39,7 +39,7 @@ ctl_new(struct event_base *base, const char *addr, int port,
 }
 
 void
-ctl_free(struct ctl *c)
+mctl_free(struct mctl *c)
 {
 	if (c == NULL)
 		return;
@@ -48,13 +48,13 @@ ctl_free(struct ctl *c)
 }
 
 int
-ctl_port(const struct ctl *c)
+mctl_port(const struct mctl *c)
 {
 	return (httpd_port(c->srv));
 }
 
 static void
-ctl_reply(struct httpd_req *req, int status, json_t *j)
+mctl_reply(struct httpd_req *req, int status, json_t *j)
 {
 	char		*text;
 	const char	*reason;
@@ -77,13 +77,13 @@ ctl_reply(struct httpd_req *req, int status, json_t *j)
 }
 
 static void
-ctl_error(struct httpd_req *req, int status, const char *msg)
+mctl_error(struct httpd_req *req, int status, const char *msg)
 {
-	ctl_reply(req, status, json_pack("{s:s}", "error", msg));
+	mctl_reply(req, status, json_pack("{s:s}", "error", msg));
 }
 
 static json_t *
-ctl_fault_json(const struct fault *f)
+mctl_fault_json(const struct fault *f)
 {
 	return (json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "kind",
 	    fault_kind_name(f->kind), "latency_ms", (json_int_t)f->latency_ms,
@@ -94,18 +94,18 @@ ctl_fault_json(const struct fault *f)
 }
 
 static json_t *
-ctl_node_json(struct node *n)
+mctl_node_json(struct mnode *n)
 {
-	struct node_stats	 st;
-	const struct node_conf	*nc = node_conf(n);
+	struct mnode_stats	 st;
+	const struct mnode_conf	*nc = mnode_conf(n);
 
-	node_stats(n, &st);
+	mnode_stats(n, &st);
 	return (json_pack("{s:s,s:i,s:s,s:I,s:i,s:I,s:I,s:f,s:f,s:I,s:I,"
 	    "s:I,s:I,s:I,s:I,s:o}",
-	    "name", nc->name, "port", node_port(n),
-	    "process", proc_state_name(node_proc_state(n)),
-	    "pid", (json_int_t)(node_proc_state(n) == PROC_STOPPED ? 0 :
-	    node_proc_pid(n)),
+	    "name", nc->name, "port", mnode_port(n),
+	    "process", proc_state_name(mnode_proc_state(n)),
+	    "pid", (json_int_t)(mnode_proc_state(n) == PROC_STOPPED ? 0 :
+	    mnode_proc_pid(n)),
 	    "streams", (int)st.streams,
 	    "bytes_sent", (json_int_t)st.bytes_sent,
 	    "stream_bytes", (json_int_t)st.stream_bytes,
@@ -116,11 +116,11 @@ ctl_node_json(struct node *n)
 	    "requests", (json_int_t)st.requests,
 	    "bandwidth", (json_int_t)nc->load.bandwidth,
 	    "background_bps", (json_int_t)nc->load.background_bps,
-	    "fault", ctl_fault_json(node_fault(n))));
+	    "fault", mctl_fault_json(mnode_fault(n))));
 }
 
 static int
-ctl_uint(json_t *o, const char *key, unsigned *out, char *err, size_t errlen)
+mctl_uint(json_t *o, const char *key, unsigned *out, char *err, size_t errlen)
 {
 	json_t	*v = json_object_get(o, key);
 
@@ -137,7 +137,7 @@ ctl_uint(json_t *o, const char *key, unsigned *out, char *err, size_t errlen)
 }
 
 int
-ctl_fault_from_json(json_t *o, struct fault *f, char *err, size_t errlen)
+mctl_fault_from_json(json_t *o, struct fault *f, char *err, size_t errlen)
 {
 	json_t		*k;
 
@@ -159,12 +159,12 @@ ctl_fault_from_json(json_t *o, struct fault *f, char *err, size_t errlen)
 	f->lifetime_ms = 1000;
 	/* Create's "unknown failure"; a CIM error's CIM_ERR_FAILED */
 	f->code = f->kind == FAULT_CREATEFAIL ? 8 : CIM_ERR_FAILED;
-	if (ctl_uint(o, "latency_ms", &f->latency_ms, err, errlen) == -1 ||
-	    ctl_uint(o, "code", &f->code, err, errlen) == -1 ||
-	    ctl_uint(o, "mbytes", &f->mbytes, err, errlen) == -1 ||
-	    ctl_uint(o, "drip_bytes", &f->drip_bytes, err, errlen) == -1 ||
-	    ctl_uint(o, "drip_ms", &f->drip_ms, err, errlen) == -1 ||
-	    ctl_uint(o, "lifetime_ms", &f->lifetime_ms, err, errlen) == -1)
+	if (mctl_uint(o, "latency_ms", &f->latency_ms, err, errlen) == -1 ||
+	    mctl_uint(o, "code", &f->code, err, errlen) == -1 ||
+	    mctl_uint(o, "mbytes", &f->mbytes, err, errlen) == -1 ||
+	    mctl_uint(o, "drip_bytes", &f->drip_bytes, err, errlen) == -1 ||
+	    mctl_uint(o, "drip_ms", &f->drip_ms, err, errlen) == -1 ||
+	    mctl_uint(o, "lifetime_ms", &f->lifetime_ms, err, errlen) == -1)
 		return (-1);
 	if ((k = json_object_get(o, "jump_ms")) != NULL) {
 		/* ten years either way is far enough for any clock step */
@@ -187,7 +187,7 @@ ctl_fault_from_json(json_t *o, struct fault *f, char *err, size_t errlen)
 }
 
 static void
-ctl_load(struct httpd_req *req, struct node *n, json_t *body)
+mctl_load(struct httpd_req *req, struct mnode *n, json_t *body)
 {
 	json_t		*v;
 	uint64_t	 bg, *pbg = NULL;
@@ -196,7 +196,7 @@ ctl_load(struct httpd_req *req, struct node *n, json_t *body)
 
 	if ((v = json_object_get(body, "background_bps")) != NULL) {
 		if (!json_is_integer(v) || json_integer_value(v) < 0) {
-			ctl_error(req, 400, "background_bps: integer >= 0");
+			mctl_error(req, 400, "background_bps: integer >= 0");
 			return;
 		}
 		bg = (uint64_t)json_integer_value(v);
@@ -205,7 +205,7 @@ ctl_load(struct httpd_req *req, struct node *n, json_t *body)
 	if ((v = json_object_get(body, "base_cpu")) != NULL) {
 		if (!json_is_number(v) || json_number_value(v) < 0 ||
 		    json_number_value(v) > 100) {
-			ctl_error(req, 400, "base_cpu: number 0..100");
+			mctl_error(req, 400, "base_cpu: number 0..100");
 			return;
 		}
 		cpu = json_number_value(v);
@@ -214,21 +214,21 @@ ctl_load(struct httpd_req *req, struct node *n, json_t *body)
 	if ((v = json_object_get(body, "extra_streams")) != NULL) {
 		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
 		    json_integer_value(v) > 1000000) {
-			ctl_error(req, 400, "extra_streams: integer >= 0");
+			mctl_error(req, 400, "extra_streams: integer >= 0");
 			return;
 		}
 		extra = (unsigned)json_integer_value(v);
 		pextra = &extra;
 	}
-	node_set_load(n, pbg, pcpu, pextra);
-	ctl_reply(req, 200, ctl_node_json(n));
+	mnode_set_load(n, pbg, pcpu, pextra);
+	mctl_reply(req, 200, mctl_node_json(n));
 }
 
 static void
-ctl_request_cb(struct httpd_req *req, void *arg)
+mctl_request_cb(struct httpd_req *req, void *arg)
 {
-	struct ctl	*c = arg;
-	struct node	*n = NULL;
+	struct mctl	*c = arg;
+	struct mnode	*n = NULL;
 	json_t		*body = NULL, *arr;
 	json_error_t	 jerr;
 	char		 name[128], action[64], err[256];
@@ -240,12 +240,12 @@ ctl_request_cb(struct httpd_req *req, void *arg)
 	if (strcmp(req->uri, "/nodes") == 0 || strcmp(req->uri, "/") == 0) {
 		arr = json_array();
 		for (i = 0; i < c->nnodes; i++)
-			json_array_append_new(arr, ctl_node_json(c->nodes[i]));
-		ctl_reply(req, 200, json_pack("{s:o}", "nodes", arr));
+			json_array_append_new(arr, mctl_node_json(c->nodes[i]));
+		mctl_reply(req, 200, json_pack("{s:o}", "nodes", arr));
 		return;
 	}
 	if (strncmp(req->uri, "/nodes/", 7) != 0) {
-		ctl_error(req, 404, "no such endpoint");
+		mctl_error(req, 404, "no such endpoint");
 		return;
 	}
 	p = req->uri + 7;
@@ -254,50 +254,50 @@ ctl_request_cb(struct httpd_req *req, void *arg)
 	    (int)strlen(p), p);
 	strlcpy(action, slash ? slash + 1 : "", sizeof(action));
 	for (i = 0; i < c->nnodes; i++)
-		if (str_casecmp_ascii(node_name(c->nodes[i]), name) == 0)
+		if (str_casecmp_ascii(mnode_name(c->nodes[i]), name) == 0)
 			n = c->nodes[i];
 	if (n == NULL) {
-		ctl_error(req, 404, "no such node");
+		mctl_error(req, 404, "no such node");
 		return;
 	}
 	if (req->body_len > 0 &&
 	    (body = json_loadb(req->body, req->body_len, 0, &jerr)) == NULL) {
-		ctl_error(req, 400, jerr.text);
+		mctl_error(req, 400, jerr.text);
 		return;
 	}
 	if (body == NULL)
 		body = json_object();
 	if (action[0] == '\0' && !post)
-		ctl_reply(req, 200, ctl_node_json(n));
+		mctl_reply(req, 200, mctl_node_json(n));
 	else if (strcmp(action, "load") == 0 && post)
-		ctl_load(req, n, body);
+		mctl_load(req, n, body);
 	else if (strcmp(action, "kill") == 0 && post) {
-		if (node_kill(n) == -1)
-			ctl_error(req, 409, "process not running");
+		if (mnode_kill(n) == -1)
+			mctl_error(req, 409, "process not running");
 		else
-			ctl_reply(req, 200, ctl_node_json(n));
+			mctl_reply(req, 200, mctl_node_json(n));
 	} else if (strcmp(action, "start") == 0 && post) {
-		unsigned	delay = node_conf(n)->start_delay_ms;
+		unsigned	delay = mnode_conf(n)->start_delay_ms;
 
-		if (ctl_uint(body, "delay_ms", &delay, err, sizeof(err)) == -1)
-			ctl_error(req, 400, err);
+		if (mctl_uint(body, "delay_ms", &delay, err, sizeof(err)) == -1)
+			mctl_error(req, 400, err);
 		else {
-			node_start(n, delay);
-			ctl_reply(req, 200, ctl_node_json(n));
+			mnode_start(n, delay);
+			mctl_reply(req, 200, mctl_node_json(n));
 		}
 	} else if (strcmp(action, "fault") == 0 && post) {
-		if (ctl_fault_from_json(body, &f, err, sizeof(err)) == -1)
-			ctl_error(req, 400, err);
+		if (mctl_fault_from_json(body, &f, err, sizeof(err)) == -1)
+			mctl_error(req, 400, err);
 		else {
-			node_set_fault(n, &f);
-			ctl_reply(req, 200, ctl_node_json(n));
+			mnode_set_fault(n, &f);
+			mctl_reply(req, 200, mctl_node_json(n));
 		}
 	} else if ((strcmp(action, "fault") == 0 &&
 	    strcmp(req->method, "DELETE") == 0) ||
 	    (strcmp(action, "clear") == 0 && post)) {
-		node_clear_fault(n);
-		ctl_reply(req, 200, ctl_node_json(n));
+		mnode_clear_fault(n);
+		mctl_reply(req, 200, mctl_node_json(n));
 	} else
-		ctl_error(req, 405, "no such action for this method");
+		mctl_error(req, 405, "no such action for this method");
 	json_decref(body);
 }

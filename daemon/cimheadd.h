@@ -1,0 +1,408 @@
+/*
+ * cimheadd.h: the daemon's one header, sectioned by the file that owns each
+ * declaration: the pure modules (policy, profile, conf, dispatch), then the
+ * runtime (node table, probes, recovery, listeners, metrics).  It extends
+ * lib/cimhead.h, the WBEM client library; only cimheadd's own files and its
+ * tests include it.
+ */
+#ifndef CIMHEADD_H
+#define CIMHEADD_H
+
+#include "cimhead.h"
+
+/* ---- the pure modules: policy.c, profile.c, conf.c, dispatch.c -------- */
+
+/* policy.c: the choice of a node; pure, no I/O, no clock, RNG passed in */
+enum policy_kind {
+	POLICY_LEAST_LOAD = 0,
+	POLICY_TWO_CHOICES,
+	POLICY_ROUND_ROBIN,
+	POLICY_LEAST_STREAMS,
+};
+const char	*policy_kind_name(enum policy_kind);
+int		 policy_kind_parse(const char *, enum policy_kind *);
+
+struct policy_params {
+	enum policy_kind kind;
+	double		 w_cpu, w_mem, w_net;	/* score weights */
+	double		 max_cpu, max_mem, max_net; /* admission thresholds, % */
+	double		 stream_cost;	/* % per stream dispatched since the sample */
+};
+/* One node as the policy sees it.  A utilisation < 0 means unknown. */
+struct policy_cand {
+	int		 serving;	/* up, not draining, process running */
+	int		 has_sample;
+	uint64_t	 sample_ms;	/* monotonic time the sample was taken */
+	double		 cpu, mem, net;
+	double		 weight;	/* relative capacity, > 0 */
+	uint64_t	 pending;	/* streams dispatched since the sample */
+	uint64_t	 streams;	/* streams dispatched in total */
+};
+/* Predicted utilisation (sample + expected load of pending streams). */
+double	 policy_predict(const struct policy_params *,
+	    const struct policy_cand *, double util);
+double	 policy_score(const struct policy_params *, const struct policy_cand *);
+/* Eligible: serving, sample taken at or after min_ms, all under threshold. */
+int	 policy_eligible(const struct policy_params *,
+	    const struct policy_cand *, uint64_t min_ms);
+typedef uint32_t (*policy_rng)(void *);
+/*
+ * Returns the index of the chosen node, or -1 when none is eligible.
+ * rr is the round-robin cursor the caller keeps between calls.
+ */
+int	 policy_pick(const struct policy_params *, const struct policy_cand *,
+	    size_t n, uint64_t min_ms, uint64_t *rr, policy_rng, void *rngarg);
+
+/* profile.c: the queries that make a sample and the load formulas; pure */
+struct profile_cpu_raw {		/* Win32_PerfRawData_PerfOS_Processor _Total */
+	uint64_t	 ppt;		/* PercentProcessorTime (100 ns idle ticks) */
+	uint64_t	 ts;		/* Timestamp_Sys100NS */
+	uint64_t	 at_ms;		/* monotonic time it was read */
+};
+struct profile_net_raw {		/* summed over the real interfaces */
+	uint64_t	 bytes;		/* BytesTotalPersec (raw: a byte count) */
+	uint64_t	 perftime;	/* Timestamp_PerfTime */
+	uint64_t	 freq;		/* Frequency_PerfTime */
+	uint64_t	 bandwidth;	/* CurrentBandwidth, bits/s */
+	size_t		 nifs;
+	uint64_t	 at_ms;
+};
+/* What one probe of one node gathered; has_* say which parts answered. */
+struct profile_reading {
+	int		 has_cpu_raw, has_cpu_fmt, has_avail, has_total;
+	int		 has_net_raw, has_net_fmt, has_process;
+	struct profile_cpu_raw cpu_raw;
+	double		 cpu_fmt;	/* formatted PercentProcessorTime */
+	uint64_t	 avail;		/* AvailableBytes */
+	uint64_t	 total;		/* TotalPhysicalMemory */
+	struct profile_net_raw net_raw;
+	uint64_t	 net_fmt_bytes;	/* formatted: bytes/s, summed */
+	uint64_t	 net_fmt_bw;	/* bits/s, summed */
+	size_t		 net_fmt_nifs;
+	int		 process_running; /* the watched process / service */
+	char		 process_handle[32];
+};
+/* Formulas; each returns 0 with *out in 0..100, or -1 (unknown). */
+int	 profile_cpu(const struct profile_cpu_raw *prev,
+	    const struct profile_cpu_raw *cur, uint64_t window_ms,
+	    int has_fmt, double fmt, double *out);
+int	 profile_mem(uint64_t total, uint64_t avail, double *out);
+int	 profile_net_rate(uint64_t bytes_per_s, uint64_t bandwidth, double *out);
+int	 profile_net(const struct profile_net_raw *prev,
+	    const struct profile_net_raw *cur, uint64_t window_ms, double *out);
+int	 profile_iface_is_pseudo(const char *name);
+
+enum profile_query {
+	PQ_CPU_RAW = 0,
+	PQ_CPU_FMT,
+	PQ_MEM,
+	PQ_TOTAL,
+	PQ_NET_RAW,
+	PQ_NET_FMT,
+	PQ_PROCESS,
+	PQ_SERVICE,
+	PQ_COUNT,
+};
+const char	*profile_query_name(enum profile_query);
+/* The WQL text of a query; name is the process Caption or service Name. */
+int	 profile_query_wql(enum profile_query, const char *name, char *, size_t);
+/* Folds the instances of one query reply into the reading. -1: malformed. */
+int	 profile_absorb(enum profile_query, const struct wbem_result *,
+	    struct profile_reading *, uint64_t now_ms);
+/* WQL string literal check: what a watched name may contain. */
+int	 profile_name_ok(const char *);
+
+/* conf.c: cimheadd.conf -> a fresh struct conf; no side effects */
+#define CONF_NAME_MAX	64
+struct conf_node {
+	char		 name[CONF_NAME_MAX];
+	int		 line;		/* where [node NAME] starts */
+	char		*url;
+	enum wbem_proto	 proto;
+	char		*ns;
+	char		*credentials;	/* path of the credentials file */
+	char		*user;		/* read from it */
+	char		*password;
+	enum http_auth	 auth;
+	char		*cacert;
+	int		 insecure;
+	int		 allow_unencrypted; /* WS-Man over plain http */
+	double		 weight;
+	char		*stream_url;	/* template: {host} {title} {expires} {token} */
+	char		*process;	/* watched process Caption, or NULL */
+	char		*command;	/* restart command line */
+	char		*directory;	/* its CurrentDirectory, or NULL */
+	char		*service;	/* watched Win32_Service Name, or NULL */
+	int		 enabled;
+};
+struct conf {
+	char		*path;
+	char		*listen;	/* host:port for viewers */
+	char		*admin_listen;	/* host:port for the admin API */
+	char		*admin_token;	/* read from admin-token-file, or NULL */
+	struct policy_params policy;
+	unsigned	 query_timeout_ms;
+	unsigned	 decision_timeout_ms;
+	unsigned	 freshness_ms;	/* 0: probe on every request */
+	unsigned	 cpu_window_ms;
+	unsigned	 idle_check_ms;	/* 0: off */
+	unsigned	 suspect_after;	/* failed probes before down */
+	unsigned	 recheck_ms;	/* first re-check of a down node */
+	unsigned	 recheck_max_ms;
+	unsigned	 restart_limit;
+	unsigned	 restart_window_ms;
+	unsigned	 restart_backoff_ms;
+	unsigned	 restart_backoff_max_ms;
+	unsigned	 restart_grace_ms; /* time a started process gets */
+	unsigned	 max_inflight;	/* per node */
+	unsigned	 retry_after_s;
+	unsigned char	*token_secret;	/* NULL: no token */
+	size_t		 token_secret_len;
+	unsigned	 token_lifetime_s;
+	size_t		 max_response;
+	unsigned	 viewer_header_timeout_ms; /* whole request head */
+	unsigned	 viewer_idle_timeout_ms;	/* no byte either way */
+	unsigned	 max_viewer_conns;
+	size_t		 nnodes;
+	struct conf_node *nodes;
+};
+/*
+ * Reads and checks a config file.  Returns a new conf, or NULL with every
+ * problem appended to errs as "file:line: message\n".  Warnings (e.g. a
+ * group-readable credentials file) go to warns when it is not NULL.
+ */
+struct conf	*conf_load(const char *path, struct buf *errs, struct buf *warns);
+struct conf	*conf_parse(const char *text, const char *name,
+		    struct buf *errs, struct buf *warns);
+void		 conf_free(struct conf *);
+const struct conf_node *conf_node_find(const struct conf *, const char *);
+/* "1.5s", "200ms", "2m", "500" (ms) -> ms */
+int		 conf_parse_duration(const char *, unsigned *);
+
+/* dispatch.c: the viewer's stream URL; pure */
+#define DISPATCH_TITLE_MAX	255
+/*
+ * Checks a raw (still %-escaped) title from the request path and decodes
+ * it into out.  -1 (a 400) for traversal, bad characters, bad UTF-8, length.
+ */
+int	 dispatch_title_check(const char *raw, char *out, size_t outlen);
+int	 dispatch_template_check(const char *tmpl, char *why, size_t whylen);
+/*
+ * Expands the template for a node host and a checked title.  With a
+ * secret, {token} is hex HMAC-SHA256(secret, "<expires>:<path>"), path
+ * being the expanded URL's path (before any '?').
+ */
+int	 dispatch_url(const char *tmpl, const char *host, const char *title,
+	    uint64_t expires, const unsigned char *secret, size_t secretlen,
+	    struct buf *out);
+int	 dispatch_token(const unsigned char *secret, size_t secretlen,
+	    uint64_t expires, const char *path, char *hex, size_t hexlen);
+/* The host part of a node URL ("h" of http://u@h:p/x; [v6] kept). */
+int	 dispatch_url_host(const char *url, char *out, size_t outlen);
+
+/* ---- the runtime: node.c, probe.c, recovery.c, frontend.c, admin.c ---- */
+struct event;
+struct evhttp;
+struct evhttp_request;
+
+/* node.c: the node table, each node's state machine and samples */
+enum node_state {
+	NODE_UP = 0,
+	NODE_SUSPECT,		/* a probe failed; no viewers until it answers */
+	NODE_DOWN,		/* unreachable, or restart limit reached */
+	NODE_RECOVERING,	/* process missing; restart under way */
+	NODE_DRAINING,		/* admin: no new viewers */
+	NODE_DISABLED,		/* admin or config: not probed, no viewers */
+	NODE_NSTATES,
+};
+enum node_proc {
+	PROC_UNKNOWN = 0,
+	PROC_RUNNING,
+	PROC_MISSING,
+	PROC_RESTARTING,
+	PROC_NSTATES,
+};
+const char	*node_state_name(enum node_state);
+const char	*node_proc_name(enum node_proc);
+
+#define NODE_HISTORY	60
+struct node_sample {
+	uint64_t	 mono_ms;
+	uint64_t	 wall_ms;
+	double		 cpu, mem, net;		/* < 0: unknown */
+};
+
+struct daemon;
+struct node_probe;
+struct recovery_op;
+struct node {
+	struct daemon	*d;
+	char		 name[CONF_NAME_MAX];
+	const struct conf_node *cf;	/* in d->conf; replaced on reload */
+	struct wbem_target target;
+	char		 host[256];	/* {host} of the stream URL */
+
+	enum node_state	 state;
+	enum node_proc	 proc;
+	unsigned	 fails;		/* consecutive failed probes */
+	char		 last_error[256];	/* "" when none */
+
+	int		 has_sample;
+	struct node_sample sample;
+	struct node_sample history[NODE_HISTORY];
+	size_t		 nhistory, history_next;
+	int		 has_prev_cpu, has_prev_net;
+	struct profile_cpu_raw prev_cpu;
+	struct profile_net_raw prev_net;
+	uint64_t	 total_mem;	/* cached per node session; 0: unknown */
+
+	uint64_t	 pending;	/* dispatched since the sample */
+	uint64_t	 streams;	/* dispatched in total */
+
+	struct node_probe *probe;	/* in flight, or NULL */
+	unsigned	 inflight;	/* wbem calls to this node */
+	struct event	*recheck_ev;	/* down node re-check, backoff */
+	unsigned	 recheck_ms;
+
+	/* recovery.c */
+	struct recovery_op *restart_op;	/* in flight, or NULL */
+	uint64_t	 restart_at[64];	/* mono ms of recent restarts */
+	size_t		 nrestart_at;
+	uint64_t	 restarts;	/* attempts in total */
+	uint64_t	 next_restart_ms;	/* backoff: not before */
+	unsigned	 restart_attempt;	/* since the last success */
+	int		 gave_up;	/* restart limit reached */
+	struct event	*verify_ev;
+
+	/* metrics */
+	uint64_t	 m_dispatch;
+	uint64_t	 m_queries_ok, m_queries_err;
+	uint64_t	 m_probe_err[WBEM_E_USAGE + 1];	/* by wbem_errkind */
+	enum wbem_errkind last_error_kind;	/* of the last failed probe */
+	int		 last_error_code;	/* its CIM or HTTP status; 0 */
+	uint64_t	 m_restart_fail;	/* restarts that failed */
+	uint64_t	 m_discont;	/* raw deltas refused (wrap, clock step) */
+};
+struct node	*node_new(struct daemon *, const struct conf_node *);
+void		 node_free(struct node *);
+void		 node_configure(struct node *, const struct conf_node *);
+struct node	*node_find(struct daemon *, const char *);
+void		 node_set_state(struct node *, enum node_state, const char *why);
+void		 node_set_error(struct node *, const char *fmt, ...)
+		    PRINTFLIKE(2, 3);
+/* A probe's reading arrived: compute the sample, track the process. */
+void		 node_apply(struct node *, const struct profile_reading *,
+		    uint64_t now);
+/* A probe failed as a whole (unreachable, timeout, garbage). */
+void		 node_fail(struct node *, const struct wbem_error *);
+/* Admin / the policy view of a node. */
+int		 node_serving(const struct node *);
+void		 node_cand(const struct node *, struct policy_cand *);
+void		 node_dispatched(struct node *);
+/* Nodes a viewer round should probe (not down, not disabled). */
+int		 node_probeable(const struct node *);
+
+/* probe.c: probe rounds shared by every viewer that arrives meanwhile */
+struct probe_waiter;
+typedef void (*probe_done_cb)(struct probe_waiter *, uint64_t min_ms);
+struct probe_waiter {
+	probe_done_cb	 cb;
+	void		*arg;
+	int		 queued;
+	struct probe_waiter *next, *prev;
+};
+/*
+ * Makes sure a round covers the stale nodes and parks w on it; w->cb fires
+ * exactly once, when the round ends (every node answered, or the decision
+ * deadline), with the sample cutoff the decision should use.  Returns 1 if
+ * no round was needed (every candidate fresh): the cb is not called.
+ */
+int		 probe_need(struct daemon *, struct probe_waiter *);
+void		 probe_forget(struct daemon *, struct probe_waiter *);
+/* Probes one node off any round (re-check, admin, verification). */
+void		 probe_node(struct node *);
+void		 probe_node_cancel(struct node *);
+void		 probe_idle_arm(struct daemon *);
+void		 probe_viewer_seen(struct daemon *);
+void		 probe_shutdown(struct daemon *);
+
+/* recovery.c: restart a dead streaming process */
+/* The process is missing in a fresh reading: decide and maybe restart. */
+void		 recovery_process_missing(struct node *, uint64_t now);
+void		 recovery_process_running(struct node *, uint64_t now);
+int		 recovery_restart_now(struct node *, char *why, size_t);
+void		 recovery_cancel(struct node *);
+
+/* frontend.c: the viewer API */
+int		 frontend_start(struct daemon *, const char *listen);
+void		 frontend_stop_accepting(struct daemon *);
+size_t		 frontend_parked(const struct daemon *);
+size_t		 frontend_conns(const struct daemon *);	/* open, viewers' */
+void		 frontend_free(struct daemon *);
+
+/* admin.c: JSON API, metrics, dashboard, actions */
+int		 admin_start(struct daemon *, const char *listen);
+void		 admin_free(struct daemon *);
+extern const unsigned char dashboard_html[];
+extern const size_t dashboard_html_len;
+
+/* main.c: the one daemon context */
+#define LAT_BUCKETS	11
+struct daemon {
+	struct event_base *base;
+	struct http_ctx	*http;
+	struct conf	*conf;
+	struct node	**nodes;
+	size_t		 nnodes;
+
+	/* probe.c */
+	struct probe_round *round;	/* in flight, or NULL */
+	struct event	*idle_ev;
+	uint64_t	 last_viewer_ms;
+	uint32_t	 rng;		/* policy_rng state */
+	uint64_t	 rr;		/* round-robin cursor */
+
+	/* frontend.c, admin.c */
+	struct evhttp	*front;
+	void		*front_sock;	/* struct evhttp_bound_socket */
+	struct frontend_park *parked;
+	size_t		 nparked;
+	struct frontend_conns *fc;	/* every viewer connection */
+	struct evhttp	*admin;
+	char		 front_addr[128], admin_addr[128];
+
+	int		 draining;	/* SIGTERM: finish what is parked, exit */
+	void		 (*drained_cb)(struct daemon *);
+
+	/* metrics */
+	uint64_t	 m_rounds, m_503, m_400, m_404, m_405, m_302;
+	uint64_t	 m_restarts, m_queries;
+	uint64_t	 m_conn_timeout, m_conn_limit;	/* viewer conns closed */
+	uint64_t	 m_lat[LAT_BUCKETS];	/* query latency histogram */
+	uint64_t	 m_lat_count;
+	double		 m_lat_sum;
+};
+extern const unsigned	 lat_bounds_ms[LAT_BUCKETS - 1];
+/* Binds host:port (port 0 picks one); the real address goes to addr. */
+int		 daemon_bind(struct daemon *, struct evhttp *, const char *hostport,
+		    char *addr, size_t addrlen, void **sockp);
+void		 daemon_observe_latency(struct daemon *, uint64_t ms);
+/* The policy choice for one viewer: node or NULL; min_ms as for policy. */
+struct node	*daemon_pick(struct daemon *, uint64_t min_ms);
+
+/* sdnotify.c (only with libsystemd) */
+#ifdef HAVE_SYSTEMD
+void		 sdnotify_ready(void);
+void		 sdnotify_reloading(void);
+void		 sdnotify_stopping(void);
+unsigned	 sdnotify_watchdog_ms(void);	/* 0: no watchdog */
+void		 sdnotify_watchdog(void);
+#else
+#define sdnotify_ready()	do { } while (0)
+#define sdnotify_reloading()	do { } while (0)
+#define sdnotify_stopping()	do { } while (0)
+#define sdnotify_watchdog_ms()	0u
+#define sdnotify_watchdog()	do { } while (0)
+#endif
+
+#endif /* CIMHEADD_H */
