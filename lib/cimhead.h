@@ -215,36 +215,9 @@ enum cim_status {
 };
 const char	*cim_status_name(int code);	/* "CIM_ERR_NOT_FOUND"; "CIM_ERR_UNKNOWN" for unknown codes */
 
-/*
- * Errors of every layer land in one struct.  kind says which layer; the CLI
- * maps WBEM_E_CIM to exit 1 and every other kind to exit 3.
- */
-enum wbem_errkind {
-	WBEM_E_NONE = 0,
-	WBEM_E_CIM,		/* the server answered with a CIM status / fault */
-	WBEM_E_PROTOCOL,	/* CIMError header, bad XML, unexpected shape */
-	WBEM_E_HTTP,		/* unexpected HTTP status (500, 404 ...) */
-	WBEM_E_AUTH,		/* 401/403 */
-	WBEM_E_TRANSPORT,	/* connect, TLS, reset, DNS */
-	WBEM_E_TIMEOUT,		/* operation deadline passed */
-	WBEM_E_TOOBIG,		/* response over the size cap */
-	WBEM_E_CANCELLED,
-	WBEM_E_USAGE,		/* caller error (bad request struct) */
-};
-struct wbem_error {
-	enum wbem_errkind kind;
-	int		 code;		/* CIM status code, or HTTP status, or CURLcode */
-	long		 http_status;	/* 0 when none */
-	char		 name[64];	/* "CIM_ERR_NOT_FOUND", CIMError token, fault subcode */
-	char		 description[512];
-	char		 wsman_code[32];	/* f:WSManFault Code (wsman) */
-};
-const char	*wbem_errkind_name(enum wbem_errkind);
-void		 wbem_error_set(struct wbem_error *, enum wbem_errkind, int code,
-		    const char *name, const char *fmt, ...) PRINTFLIKE(5, 6);
-void		 wbem_error_clear(struct wbem_error *);
+#include "result.h"
 
-/* ---- wbem requests and results (protocol-neutral; cim.c owns helpers) -- */
+/* ---- wbem requests (protocol-neutral; cim.c owns wbem_op_name) -------- */
 enum wbem_op {
 	WBEM_OP_ENUM = 0,	/* EnumerateInstances */
 	WBEM_OP_ENUM_NAMES,	/* EnumerateInstanceNames */
@@ -269,26 +242,6 @@ struct wbem_request {
 	int		 deep;		/* DeepInheritance (ENUM); default TRUE in DSP0200 */
 	int		 local_only;	/* LocalOnly; we send FALSE */
 };
-
-enum wbem_result_kind {
-	WBEM_R_INSTANCES = 0,	/* ENUM, GET, QUERY */
-	WBEM_R_PATHS,		/* ENUM_NAMES */
-	WBEM_R_METHOD,		/* INVOKE */
-	WBEM_R_CLASS,		/* GET_CLASS: kept as a raw XML fragment */
-};
-struct wbem_result {
-	enum wbem_result_kind kind;
-	size_t		 ninst;
-	struct cim_instance **inst;
-	size_t		 npaths;
-	struct cim_path	**paths;
-	struct cim_method_result method;
-	char		*class_xml;
-};
-struct wbem_result	*wbem_result_new(enum wbem_result_kind);
-void			 wbem_result_free(struct wbem_result *);
-void			 wbem_result_add_instance(struct wbem_result *, struct cim_instance *); /* takes it */
-void			 wbem_result_add_path(struct wbem_result *, struct cim_path *); /* takes it */
 
 /* ---- xml.c: libxml2 with the safety settings every parser here uses ----- */
 #define XML_MAX_BYTES_DEFAULT	(64u * 1024 * 1024)
