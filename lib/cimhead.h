@@ -386,6 +386,9 @@ struct wbem_target {
 	int		 allow_unencrypted; /* WS-Man on plain http (warns) */
 	unsigned	 max_inflight;	/* WS-Man ops per url+user; 0: 15 */
 	unsigned	 max_elements;	/* WS-Man items per Pull; 0: 32 */
+	/* WS-Man item property types; NULL: wsman_win32_ptypes */
+	const struct wsman_ptype *wsman_ptypes;
+	size_t		 wsman_nptypes;
 };
 #define WBEM_WSMAN_MAX_INFLIGHT	15	/* what older WinRM allows per user */
 struct wbem_call;
@@ -420,6 +423,20 @@ struct wbem_result *wbem_run(const struct wbem_target *,
 #define WSMAN_TIMEOUT_DEFAULT_MS	60000
 #define WSMAN_MSGID_LEN			42	/* "uuid:" + 36 + NUL */
 
+/*
+ * WinRM's items carry no CIM types, and the codec knows no classes: the
+ * caller says what the properties it reads are.  cls may hold one '*'
+ * ("Win32_Perf*": any class with that prefix and what follows as suffix);
+ * key marks the properties that form an instance's path.  A property the
+ * table lacks is typed by xsi:type or its shape, else a string.
+ */
+struct wsman_ptype {
+	const char	*cls;
+	const char	*prop;
+	enum cim_type	 type;
+	int		 key;
+};
+
 struct wsman_opts {
 	const char	*endpoint;	/* a:To, http[s]://host:port/wsman */
 	unsigned	 max_elements;	/* items per Enumerate/Pull; 0: 32 */
@@ -427,6 +444,8 @@ struct wsman_opts {
 	unsigned	 timeout_ms;	/* w:OperationTimeout; 0: 60 s */
 	const char	*locale;	/* w:Locale xml:lang; NULL: not sent */
 	size_t		 max_bytes;	/* reply parse cap; 0: default */
+	const struct wsman_ptype *ptypes; /* item property types; NULL: none */
+	size_t		 nptypes;
 };
 
 enum wsman_msg {
@@ -486,5 +505,9 @@ int	wsman_encode_release(const struct wsman_opts *, struct wsman_state *,
 int	wsman_decode_response(struct wsman_state *, const struct wsman_opts *,
 	    long status, const char *body, size_t len, const char *msgid,
 	    struct wbem_result **resp, struct wbem_error *);
+
+/* ---- win32types.c: the Win32 classes the daemon and the CLI read ------- */
+extern const struct wsman_ptype	wsman_win32_ptypes[];
+extern const size_t		wsman_win32_nptypes;
 
 #endif /* CIMHEAD_H */

@@ -9,10 +9,12 @@
  *
  * Types: WS-Man items carry no CIM types (unlike CIM-XML).  A value's type
  * comes, in this order, from an xsi:type attribute when the server gave
- * one (newer WinRM does for MSFT_ classes), from the small table below of
- * the Win32 classes the daemon reads (so uint64 counters print as
- * numbers), from the element's shape (cim:Datetime -> datetime, an EPR ->
- * reference, nested elements -> object); anything else stays a string.
+ * one (newer WinRM does for MSFT_ classes), from the caller's table of
+ * property types (wsman_opts.ptypes; wbem.c passes win32types.c's, so
+ * uint64 counters print as numbers), from the element's shape
+ * (cim:Datetime -> datetime, an EPR -> reference, nested elements ->
+ * object); anything else stays a string.  The codec itself knows no
+ * classes.
  * The text is always kept exactly as sent, apart from datetimes, which are
  * rewritten into the CIM form CIM-XML uses so both protocols agree.
  */
@@ -31,108 +33,6 @@
 #include "codec_int.h"
 
 #define NAME_MAX_LEN	256	/* class, property, method, namespace */
-
-/* ---- the Win32 classes the daemon reads ------------------------------- */
-
-/*
- * Property types of the classes in PROTOCOL-NOTES, as WMI declares them.
- * A class ending in '*' is a prefix (the Win32_Perf counter bookkeeping
- * every perf class shares).  key marks the properties that form the path.
- */
-#define PERF	"Win32_Perf*"
-#define RAW_CPU	"Win32_PerfRawData_PerfOS_Processor"
-#define FMT_CPU	"Win32_PerfFormattedData_PerfOS_Processor"
-#define RAW_MEM	"Win32_PerfRawData_PerfOS_Memory"
-#define FMT_MEM	"Win32_PerfFormattedData_PerfOS_Memory"
-#define ANY_NIC	"Win32_Perf*_Tcpip_NetworkInterface"
-#define CS	"Win32_ComputerSystem"
-#define OS	"Win32_OperatingSystem"
-#define PROC	"Win32_Process"
-#define SVC	"Win32_Service"
-#define T_STRING	CIM_T_STRING
-#define T_BOOLEAN	CIM_T_BOOLEAN
-#define T_UINT32	CIM_T_UINT32
-#define T_UINT64	CIM_T_UINT64
-static const struct wsman_ptype {
-	const char	*cls;
-	const char	*prop;
-	enum cim_type	 type;
-	int		 key;
-} wsman_ptypes[] = {
-	{ PERF, "Name", T_STRING, 1 },
-	{ PERF, "Frequency_Object", T_UINT64, 0 },
-	{ PERF, "Frequency_PerfTime", T_UINT64, 0 },
-	{ PERF, "Frequency_Sys100NS", T_UINT64, 0 },
-	{ PERF, "Timestamp_Object", T_UINT64, 0 },
-	{ PERF, "Timestamp_PerfTime", T_UINT64, 0 },
-	{ PERF, "Timestamp_Sys100NS", T_UINT64, 0 },
-	{ PERF, "Caption", T_STRING, 0 },
-	{ PERF, "Description", T_STRING, 0 },
-	{ RAW_CPU, "PercentProcessorTime", T_UINT64, 0 },
-	{ RAW_CPU, "PercentIdleTime", T_UINT64, 0 },
-	{ RAW_CPU, "PercentUserTime", T_UINT64, 0 },
-	{ RAW_CPU, "PercentPrivilegedTime", T_UINT64, 0 },
-	{ FMT_CPU, "PercentProcessorTime", T_UINT64, 0 },
-	{ FMT_CPU, "PercentIdleTime", T_UINT64, 0 },
-	{ FMT_MEM, "AvailableBytes", T_UINT64, 0 },
-	{ FMT_MEM, "AvailableKBytes", T_UINT64, 0 },
-	{ FMT_MEM, "AvailableMBytes", T_UINT64, 0 },
-	{ RAW_MEM, "AvailableBytes", T_UINT64, 0 },
-	{ RAW_MEM, "AvailableMBytes", T_UINT64, 0 },
-	{ ANY_NIC, "CurrentBandwidth", T_UINT64, 0 },
-	{ ANY_NIC, "BytesTotalPersec", T_UINT64, 0 },
-	{ ANY_NIC, "BytesSentPersec", T_UINT64, 0 },
-	{ ANY_NIC, "BytesReceivedPersec", T_UINT64, 0 },
-	{ CS, "Name", T_STRING, 1 },
-	{ CS, "TotalPhysicalMemory", T_UINT64, 0 },
-	{ CS, "NumberOfProcessors", T_UINT32, 0 },
-	{ CS, "NumberOfLogicalProcessors", T_UINT32, 0 },
-	{ OS, "Name", T_STRING, 1 },
-	{ OS, "TotalVisibleMemorySize", T_UINT64, 0 },
-	{ OS, "FreePhysicalMemory", T_UINT64, 0 },
-	{ OS, "TotalVirtualMemorySize", T_UINT64, 0 },
-	{ OS, "FreeVirtualMemory", T_UINT64, 0 },
-	{ OS, "NumberOfProcesses", T_UINT32, 0 },
-	{ PROC, "Handle", T_STRING, 1 },
-	{ PROC, "ProcessId", T_UINT32, 0 },
-	{ PROC, "ParentProcessId", T_UINT32, 0 },
-	{ PROC, "ThreadCount", T_UINT32, 0 },
-	{ PROC, "HandleCount", T_UINT32, 0 },
-	{ PROC, "Priority", T_UINT32, 0 },
-	{ PROC, "SessionId", T_UINT32, 0 },
-	{ PROC, "WorkingSetSize", T_UINT64, 0 },
-	{ PROC, "PeakWorkingSetSize", T_UINT32, 0 },
-	{ PROC, "VirtualSize", T_UINT64, 0 },
-	{ PROC, "KernelModeTime", T_UINT64, 0 },
-	{ PROC, "UserModeTime", T_UINT64, 0 },
-	{ PROC, "PrivatePageCount", T_UINT64, 0 },
-	{ SVC, "Name", T_STRING, 1 },
-	{ SVC, "Started", T_BOOLEAN, 0 },
-	{ SVC, "AcceptStop", T_BOOLEAN, 0 },
-	{ SVC, "AcceptPause", T_BOOLEAN, 0 },
-	{ SVC, "DesktopInteract", T_BOOLEAN, 0 },
-	{ SVC, "DelayedAutoStart", T_BOOLEAN, 0 },
-	{ SVC, "ProcessId", T_UINT32, 0 },
-	{ SVC, "ExitCode", T_UINT32, 0 },
-	{ SVC, "ServiceSpecificExitCode", T_UINT32, 0 },
-	{ SVC, "CheckPoint", T_UINT32, 0 },
-	{ SVC, "WaitHint", T_UINT32, 0 },
-	{ SVC, "TagId", T_UINT32, 0 },
-};
-#undef PERF
-#undef RAW_CPU
-#undef FMT_CPU
-#undef RAW_MEM
-#undef FMT_MEM
-#undef ANY_NIC
-#undef CS
-#undef OS
-#undef PROC
-#undef SVC
-#undef T_STRING
-#undef T_BOOLEAN
-#undef T_UINT32
-#undef T_UINT64
 
 /* xsi:type names of DSP0230 (cim:) and XML Schema (xs:). */
 static const struct {
@@ -266,17 +166,18 @@ ptype_cls_match(const char *pat, const char *cls)
 	    cls + strlen(cls) - strlen(star + 1)) == 0);
 }
 
+/* The caller's entry for a property of a class; NULL when it has none. */
 static const struct wsman_ptype *
-ptype_find(const char *cls, const char *prop)
+ptype_find(const struct wsman_opts *o, const char *cls, const char *prop)
 {
 	size_t	i;
 
-	if (cls == NULL)
+	if (cls == NULL || o->ptypes == NULL)
 		return (NULL);
-	for (i = 0; i < nitems(wsman_ptypes); i++)
-		if (str_casecmp_ascii(wsman_ptypes[i].prop, prop) == 0 &&
-		    ptype_cls_match(wsman_ptypes[i].cls, cls))
-			return (&wsman_ptypes[i]);
+	for (i = 0; i < o->nptypes; i++)
+		if (str_casecmp_ascii(o->ptypes[i].prop, prop) == 0 &&
+		    ptype_cls_match(o->ptypes[i].cls, cls))
+			return (&o->ptypes[i]);
 	return (NULL);
 }
 
@@ -1020,7 +921,8 @@ static struct cim_path *epr_to_path(xmlNode *);
  * frees) or NULL for a NULL value.
  */
 static char *
-prop_value(xmlNode *el, const char *cls, enum cim_type *type)
+prop_value(const struct wsman_opts *o, xmlNode *el, const char *cls,
+    enum cim_type *type)
 {
 	const struct wsman_ptype	*pt;
 	struct cim_path			*path;
@@ -1029,7 +931,7 @@ prop_value(xmlNode *el, const char *cls, enum cim_type *type)
 	char				*text;
 	enum cim_type			 xt;
 
-	pt = ptype_find(cls, (const char *)el->name);
+	pt = ptype_find(o, cls, (const char *)el->name);
 	*type = pt != NULL ? pt->type : CIM_T_STRING;
 	if (xsitype_lookup(el, &xt) == 0)
 		*type = xt;
@@ -1143,7 +1045,8 @@ epr_to_path(xmlNode *epr)
  * Repeated children are an array; an absent array is simply not there.
  */
 static struct cim_instance *
-item_to_instance(xmlNode *el, const char *cls, const char *ns)
+item_to_instance(const struct wsman_opts *o, xmlNode *el, const char *cls,
+    const char *ns)
 {
 	struct cim_instance		*inst;
 	struct cim_property		*p;
@@ -1173,7 +1076,7 @@ item_to_instance(xmlNode *el, const char *cls, const char *ns)
 			    (const char *)c->name) == 0)
 				n++;
 		if (n == 1) {
-			text = prop_value(c, cls, &type);
+			text = prop_value(o, c, cls, &type);
 			cim_instance_add(inst, (const char *)c->name, type,
 			    text);
 			free(text);
@@ -1188,7 +1091,7 @@ item_to_instance(xmlNode *el, const char *cls, const char *ns)
 			if (strcmp((const char *)d->name,
 			    (const char *)c->name) != 0)
 				continue;
-			text = prop_value(d, cls, &type);
+			text = prop_value(o, d, cls, &type);
 			/* members disagree on the type: all stay text */
 			if (p->v.type == CIM_T_NONE)
 				p->v.type = type;
@@ -1201,7 +1104,7 @@ item_to_instance(xmlNode *el, const char *cls, const char *ns)
 	/* the key properties we know give the instance its path */
 	for (c = wsman_first_el(el->children); c != NULL;
 	    c = wsman_next_el(c)) {
-		pt = ptype_find(cls, (const char *)c->name);
+		pt = ptype_find(o, cls, (const char *)c->name);
 		if (pt == NULL || !pt->key || wsman_is_nil(c))
 			continue;
 		if (inst->path == NULL)
@@ -1519,8 +1422,8 @@ proto_err(struct wbem_error *err, long status, const char *fmt, ...)
 
 /* Items of an EnumerateResponse / PullResponse (w:Items or n:Items). */
 static int
-dec_items(xmlNode *items, struct wsman_state *st, struct wbem_result *res,
-    long status, struct wbem_error *err)
+dec_items(const struct wsman_opts *o, xmlNode *items, struct wsman_state *st,
+    struct wbem_result *res, long status, struct wbem_error *err)
 {
 	struct cim_instance	*inst;
 	struct cim_path		*path;
@@ -1545,18 +1448,19 @@ dec_items(xmlNode *items, struct wsman_state *st, struct wbem_result *res,
 		    (obj = wsman_first_el(it->children)) == NULL)
 			continue;
 		if (wsman_is_el(obj, NS_W, "XmlFragment"))
-			inst = item_to_instance(obj, st->classname, st->ns);
-		else
-			inst = item_to_instance(obj, (const char *)obj->name,
+			inst = item_to_instance(o, obj, st->classname,
 			    st->ns);
+		else
+			inst = item_to_instance(o, obj,
+			    (const char *)obj->name, st->ns);
 		wbem_result_add_instance(res, inst);
 	}
 	return (0);
 }
 
 static int
-dec_enum(xmlNode *body, struct wsman_state *st, struct wbem_result *res,
-    long status, struct wbem_error *err)
+dec_enum(const struct wsman_opts *o, xmlNode *body, struct wsman_state *st,
+    struct wbem_result *res, long status, struct wbem_error *err)
 {
 	const char	*want;
 	xmlNode		*resp, *ctx, *items, *c;
@@ -1577,7 +1481,7 @@ dec_enum(xmlNode *body, struct wsman_state *st, struct wbem_result *res,
 		    wsman_is_el(c, NS_N, "EndOfSequence"))
 			eos = 1;
 	}
-	if (items != NULL && dec_items(items, st, res, status, err) == -1)
+	if (items != NULL && dec_items(o, items, st, res, status, err) == -1)
 		return (-1);
 	ctx = wsman_child_el(resp, NS_N, "EnumerationContext");
 	free(st->context);
@@ -1602,14 +1506,14 @@ dec_enum(xmlNode *body, struct wsman_state *st, struct wbem_result *res,
 }
 
 static int
-dec_get(xmlNode *body, struct wsman_state *st, struct wbem_result *res,
-    long status, struct wbem_error *err)
+dec_get(const struct wsman_opts *o, xmlNode *body, struct wsman_state *st,
+    struct wbem_result *res, long status, struct wbem_error *err)
 {
 	xmlNode	*obj;
 
 	if ((obj = wsman_first_el(body->children)) == NULL)
 		return (proto_err(err, status, "GetResponse has no instance"));
-	wbem_result_add_instance(res, item_to_instance(obj,
+	wbem_result_add_instance(res, item_to_instance(o, obj,
 	    (const char *)obj->name, st->ns));
 	st->done = 1;
 	return (0);
@@ -1617,8 +1521,8 @@ dec_get(xmlNode *body, struct wsman_state *st, struct wbem_result *res,
 
 /* <p:METHOD_OUTPUT>: ReturnValue is the return value, the rest out params. */
 static int
-dec_invoke(xmlNode *body, struct wsman_state *st, struct wbem_result *res,
-    long status, struct wbem_error *err)
+dec_invoke(const struct wsman_opts *o, xmlNode *body, struct wsman_state *st,
+    struct wbem_result *res, long status, struct wbem_error *err)
 {
 	struct cim_method_result	*m = &res->method;
 	struct cim_instance		*tmp;
@@ -1634,7 +1538,7 @@ dec_invoke(xmlNode *body, struct wsman_state *st, struct wbem_result *res,
 	if (n <= sl || strcmp(name + n - sl, suffix) != 0)
 		return (proto_err(err, status, "Invoke reply element %.64s is "
 		    "not an _OUTPUT", name));
-	tmp = item_to_instance(out, st->classname, st->ns);
+	tmp = item_to_instance(o, out, st->classname, st->ns);
 	cim_method_result_clear(m);
 	cim_value_init(&m->ret, CIM_T_NONE);
 	m->ret.is_null = 1;
@@ -1769,7 +1673,7 @@ wsman_decode_response(struct wsman_state *st, const struct wsman_opts *o,
 	switch (st->sent) {
 	case WSMAN_MSG_ENUMERATE:
 	case WSMAN_MSG_PULL:
-		rc = dec_enum(bdy, st, *resp, status, err);
+		rc = dec_enum(o, bdy, st, *resp, status, err);
 		st->ntimedout = 0;
 		break;
 	case WSMAN_MSG_RELEASE:
@@ -1779,10 +1683,10 @@ wsman_decode_response(struct wsman_state *st, const struct wsman_opts *o,
 		rc = 0;
 		break;
 	case WSMAN_MSG_GET:
-		rc = dec_get(bdy, st, *resp, status, err);
+		rc = dec_get(o, bdy, st, *resp, status, err);
 		break;
 	case WSMAN_MSG_INVOKE:
-		rc = dec_invoke(bdy, st, *resp, status, err);
+		rc = dec_invoke(o, bdy, st, *resp, status, err);
 		break;
 	default:
 		wbem_error_set(err, WBEM_E_USAGE, 0, "wsman",
