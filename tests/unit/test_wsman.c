@@ -400,25 +400,34 @@ ptype(const struct cim_instance *i, const char *name)
 	return (p != NULL ? cim_type_name(p->v.type) : "(absent)");
 }
 
+/* SELECT * FROM Win32_Process encoded as message RT("01"), st set up. */
+static void
+query_processes(struct wsman_state *st, struct buf *b)
+{
+	struct wsman_opts	 o = { .endpoint = ENDPOINT };
+	struct wbem_request	 req;
+	struct wbem_error	 err;
+
+	wsman_state_init(st);
+	buf_init(b, 0);
+	memset(&req, 0, sizeof(req));
+	req.op = WBEM_OP_QUERY;
+	req.query = "SELECT * FROM Win32_Process";
+	wsman_encode_request(&req, &o, RT("01"), st, b, &err);
+}
+
 static void
 test_enumeration(void)
 {
 	struct wsman_opts	 o = { .endpoint = ENDPOINT };
 	struct wsman_state	 st;
-	struct wbem_request	 req;
 	struct wbem_result	*res = NULL;
 	struct wbem_error	 err;
 	struct buf		 b;
 	const struct cim_instance *in;
 	const struct cim_property *p;
 
-	wsman_state_init(&st);
-	buf_init(&b, 0);
-	memset(&req, 0, sizeof(req));
-	req.op = WBEM_OP_QUERY;
-	req.query = "SELECT * FROM Win32_Process";
-	wsman_encode_request(&req, &o, RT("01"), &st, &b, &err);
-
+	query_processes(&st, &b);
 	ok(decode_fixture(&st, "enum-process-star.xml", 200, RT("01"), &res,
 	    &err) == 0, "EnumerateResponse (SELECT * items) decodes");
 	ok(res != NULL && res->kind == WBEM_R_INSTANCES && res->ninst == 2,
@@ -473,23 +482,16 @@ test_enumeration(void)
 	wsman_state_clear(&st);
 }
 
-/* The first item of enum-process-star.xml decoded with the table pt. */
+/* The items of enum-process-star.xml decoded with the table pt. */
 static struct wbem_result *
 process_items(const struct wsman_ptype *pt, size_t npt)
 {
-	struct wsman_opts	 o = { .endpoint = ENDPOINT };
 	struct wsman_state	 st;
-	struct wbem_request	 req;
 	struct wbem_result	*res = NULL;
 	struct wbem_error	 err;
 	struct buf		 b;
 
-	wsman_state_init(&st);
-	buf_init(&b, 0);
-	memset(&req, 0, sizeof(req));
-	req.op = WBEM_OP_QUERY;
-	req.query = "SELECT * FROM Win32_Process";
-	wsman_encode_request(&req, &o, RT("01"), &st, &b, &err);
+	query_processes(&st, &b);
 	if (decode_fixture_typed(&st, pt, npt, "enum-process-star.xml", 200,
 	    RT("01"), &res, &err) == -1 || res == NULL || res->ninst != 2) {
 		wbem_result_free(res);
