@@ -705,7 +705,8 @@ cx_keybinding(const xmlNode *kb, struct cim_path *p, int flags,
 	text = cimxml_text(kv);
 	vt = cimxml_attr(kv, "VALUETYPE");
 	ts = cimxml_attr(kv, "TYPE");
-	if ((flags & CIMXML_TRIM_ALL) || (vt != NULL && strcmp(vt, "string") != 0))
+	if ((flags & CIMXML_TRIM_ALL) ||
+	    (vt != NULL && strcmp(vt, "string") != 0))
 		cimxml_trim(text);
 	if (ts != NULL && cim_type_parse(ts, &t) == 0)
 		;

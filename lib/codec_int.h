@@ -18,10 +18,12 @@ int		 cimxml_is(const xmlNode *, const char *name);
 xmlNode		*cimxml_first(const xmlNode *parent);	/* elements only */
 xmlNode		*cimxml_next(const xmlNode *);
 xmlNode		*cimxml_child(const xmlNode *parent, const char *name);
-const char	*cimxml_attr(const xmlNode *, const char *name); /* in the tree */
+/* the attribute's text in the tree, NULL when absent */
+const char	*cimxml_attr(const xmlNode *, const char *name);
 char		*cimxml_text(const xmlNode *);		/* caller frees */
 void		 cimxml_trim(char *);		/* XML whitespace, in place */
-long		 cimxml_end_line(const xmlNode *);	/* Pegasus's error line */
+/* the line the element's content ends on, where OpenPegasus reports */
+long		 cimxml_end_line(const xmlNode *);
 int		 cimxml_name_ok(const char *);	/* a CIM identifier */
 char		*cimxml_ns_of(const xmlNode *lnp);	/* NULL: no NAMESPACE */
 /* flags: CIMXML_TRIM_ALL or 0; NULL with err filled on a bad path. */
@@ -66,7 +68,8 @@ void		 wsman_trim(char *);		/* isspace, in place */
 int		 wsman_valid_name(const char *);
 /* n decimal digits into out; -1 on anything else. */
 int		 wsman_digits(const char *, size_t n, unsigned *out);
-char		*wsman_class_uri(const char *ns, const char *cls); /* caller frees */
+/* the WMI resource URI of a class in a namespace; the caller frees */
+char		*wsman_class_uri(const char *ns, const char *cls);
 int		 wsman_enc_tail(struct buf *);	/* </s:Body></s:Envelope> */
 
 #endif /* CIMHEAD_CODEC_INT_H */
