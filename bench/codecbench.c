@@ -164,6 +164,8 @@ cb_wsman(const struct cb_input *in)
 
 	memset(&o, 0, sizeof(o));
 	o.endpoint = "http://127.0.0.1:5985/wsman";
+	o.ptypes = wsman_win32_ptypes;	/* as wbem.c passes it */
+	o.nptypes = wsman_win32_nptypes;
 	o.max_bytes = 256u * 1024 * 1024;
 	memset(&req, 0, sizeof(req));
 	req.op = WBEM_OP_ENUM;

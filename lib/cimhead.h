@@ -1,10 +1,12 @@
 /*
  * cimhead.h: the header of libcimhead, the WBEM client library under
- * lib/: buffers, logging, the value model, the two codecs, HTTP and the
- * protocol-neutral operations.  It declares the library only; the daemon
- * extends it in daemon/cimheadd.h.  It is sectioned by the file that owns
- * each declaration, so any call leads to its owner.  Structs used by one file only are defined there
- * and stay opaque here.
+ * lib/: buffers, logging, the value model, errors and results (result.h),
+ * the client halves of the two codecs, HTTP and the protocol-neutral
+ * operations.  It declares the library only; the daemon extends it in
+ * daemon/cimheadd.h, and the codecs' server halves, which only the mock
+ * links, are in cimhead_server.h.  It is sectioned by the file that owns
+ * each declaration, so any call leads to its owner.  Structs used by one
+ * file only are defined there and stay opaque here.
  *
  * Ownership: whoever allocates frees; every *_new has a *_free that accepts
  * NULL.  Any other ownership rule is written next to the prototype.
@@ -215,36 +217,9 @@ enum cim_status {
 };
 const char	*cim_status_name(int code);	/* "CIM_ERR_NOT_FOUND"; "CIM_ERR_UNKNOWN" for unknown codes */
 
-/*
- * Errors of every layer land in one struct.  kind says which layer; the CLI
- * maps WBEM_E_CIM to exit 1 and every other kind to exit 3.
- */
-enum wbem_errkind {
-	WBEM_E_NONE = 0,
-	WBEM_E_CIM,		/* the server answered with a CIM status / fault */
-	WBEM_E_PROTOCOL,	/* CIMError header, bad XML, unexpected shape */
-	WBEM_E_HTTP,		/* unexpected HTTP status (500, 404 ...) */
-	WBEM_E_AUTH,		/* 401/403 */
-	WBEM_E_TRANSPORT,	/* connect, TLS, reset, DNS */
-	WBEM_E_TIMEOUT,		/* operation deadline passed */
-	WBEM_E_TOOBIG,		/* response over the size cap */
-	WBEM_E_CANCELLED,
-	WBEM_E_USAGE,		/* caller error (bad request struct) */
-};
-struct wbem_error {
-	enum wbem_errkind kind;
-	int		 code;		/* CIM status code, or HTTP status, or CURLcode */
-	long		 http_status;	/* 0 when none */
-	char		 name[64];	/* "CIM_ERR_NOT_FOUND", CIMError token, fault subcode */
-	char		 description[512];
-	char		 wsman_code[32];	/* f:WSManFault Code (wsman) */
-};
-const char	*wbem_errkind_name(enum wbem_errkind);
-void		 wbem_error_set(struct wbem_error *, enum wbem_errkind, int code,
-		    const char *name, const char *fmt, ...) PRINTFLIKE(5, 6);
-void		 wbem_error_clear(struct wbem_error *);
+#include "result.h"
 
-/* ---- wbem requests and results (protocol-neutral; cim.c owns helpers) -- */
+/* ---- wbem requests (protocol-neutral; cim.c owns wbem_op_name) -------- */
 enum wbem_op {
 	WBEM_OP_ENUM = 0,	/* EnumerateInstances */
 	WBEM_OP_ENUM_NAMES,	/* EnumerateInstanceNames */
@@ -270,26 +245,6 @@ struct wbem_request {
 	int		 local_only;	/* LocalOnly; we send FALSE */
 };
 
-enum wbem_result_kind {
-	WBEM_R_INSTANCES = 0,	/* ENUM, GET, QUERY */
-	WBEM_R_PATHS,		/* ENUM_NAMES */
-	WBEM_R_METHOD,		/* INVOKE */
-	WBEM_R_CLASS,		/* GET_CLASS: kept as a raw XML fragment */
-};
-struct wbem_result {
-	enum wbem_result_kind kind;
-	size_t		 ninst;
-	struct cim_instance **inst;
-	size_t		 npaths;
-	struct cim_path	**paths;
-	struct cim_method_result method;
-	char		*class_xml;
-};
-struct wbem_result	*wbem_result_new(enum wbem_result_kind);
-void			 wbem_result_free(struct wbem_result *);
-void			 wbem_result_add_instance(struct wbem_result *, struct cim_instance *); /* takes it */
-void			 wbem_result_add_path(struct wbem_result *, struct cim_path *); /* takes it */
-
 /* ---- xml.c: libxml2 with the safety settings every parser here uses ----- */
 #define XML_MAX_BYTES_DEFAULT	(64u * 1024 * 1024)
 #define XML_MAX_DEPTH_DEFAULT	64
@@ -305,7 +260,7 @@ struct _xmlDoc	*xml_parse_safe(const char *, size_t, size_t max_bytes,
 		    int max_depth, struct wbem_error *);
 void		 xml_global_init(void);	/* once per process, before threads */
 
-/* ---- cimxml.c: CIM-XML codec (DSP0200/DSP0201); pure, no I/O ------------ */
+/* ---- cimxml.c: CIM-XML codec (DSP0200/DSP0201), client half; pure ----- */
 /* %-escapes a header value (CIMObject, PGErrorDetail, trailers) as DSP0200. */
 int	cimxml_uri_escape(const char *, struct buf *);
 /* Headers a CIM-XML request needs besides the body. */
@@ -343,54 +298,6 @@ struct cimxml_reply {
 };
 struct wbem_result *cimxml_decode_response(const struct wbem_request *,
 	    const struct cimxml_reply *, struct wbem_error *);
-/*
- * Server side (cimmockd).  cimxml_decode_request fills a call; on failure
- * err->kind says how to answer: WBEM_E_PROTOCOL is an HTTP error with
- * err->name as the CIMError token and err->http_status (400 or 501) and
- * err->description as PGErrorDetail; WBEM_E_CIM (e.g. a missing required
- * parameter) is an <ERROR> reply for the call, which is filled far enough
- * (msgid, method, intrinsic) for cimxml_encode_error.  Either way the call
- * must be cleared.
- */
-struct cimxml_call {
-	char		*msgid;
-	char		*protocol_version;
-	char		*method;	/* intrinsic or extrinsic method name */
-	int		 intrinsic;
-	int		 op_known;	/* req.op valid (else unknown intrinsic) */
-	struct wbem_request req;	/* pointers owned by this struct */
-	struct cim_path	*path_store;
-	struct cim_property *param_store;
-	char		**proplist_store;
-	char		*ns_store, *class_store, *query_store, *lang_store;
-	char		*cimversion, *dtdversion;
-};
-int	cimxml_decode_request(const char *, size_t, struct cimxml_call *,
-	    struct wbem_error *);	/* err->name is the CIMError token */
-void	cimxml_call_clear(struct cimxml_call *);
-/*
- * Checks the CIMMethod, CIMObject and CIMProtocolVersion headers (raw,
- * still %-escaped; NULL when absent) against a decoded call as OpenPegasus
- * does: -1 with err->name "header-mismatch" (400) or
- * "unsupported-protocol-version" (501) and its PGErrorDetail wording.
- */
-int	cimxml_check_headers(const struct cimxml_call *, const char *cimmethod,
-	    const char *cimobject, const char *protocol_version,
-	    struct wbem_error *);
-/* The CIMObject the call implies, unescaped: "root/cimv2[:Class[.k=\"v\"]]". */
-int	cimxml_call_object(const struct cimxml_call *, struct buf *);
-/*
- * Bodies byte-for-byte as OpenPegasus 2.14 writes them.  A NULL result
- * gives the empty (I)METHODRESPONSE of a chunked error reply, whose status
- * goes in the CIMStatusCode/CIMStatusCodeDescription trailers.
- */
-int	cimxml_encode_response(const struct cimxml_call *,
-	    const struct wbem_result *, struct buf *);
-int	cimxml_encode_error(const struct cimxml_call *, int code,
-	    const char *description, struct buf *);
-/* One INSTANCE element (GetInstance, embedded objects), Pegasus layout. */
-int	cimxml_encode_instance(const struct cim_instance *, struct buf *);
-
 /* ---- http.c: libcurl multi on the libevent base ------------------------- */
 enum http_auth {
 	HTTP_AUTH_ANY = 0,	/* libcurl picks among the schemes below */
@@ -479,6 +386,9 @@ struct wbem_target {
 	int		 allow_unencrypted; /* WS-Man on plain http (warns) */
 	unsigned	 max_inflight;	/* WS-Man ops per url+user; 0: 15 */
 	unsigned	 max_elements;	/* WS-Man items per Pull; 0: 32 */
+	/* WS-Man item property types; NULL: wsman_win32_ptypes */
+	const struct wsman_ptype *wsman_ptypes;
+	size_t		 wsman_nptypes;
 };
 #define WBEM_WSMAN_MAX_INFLIGHT	15	/* what older WinRM allows per user */
 struct wbem_call;
@@ -496,7 +406,7 @@ void		 wbem_cancel(struct wbem_call *);	/* cb fires with WBEM_E_CANCELLED */
 struct wbem_result *wbem_run(const struct wbem_target *,
 		    const struct wbem_request *, struct wbem_error *);
 
-/* ---- wsman.c: WS-Management codec as WinRM speaks it; pure ------------- */
+/* ---- wsman.c: WS-Management codec as WinRM speaks it, client half ----- */
 /*
  * One WBEM operation over WS-Management is a short conversation: Get or
  * Invoke is one message; an enumeration is Enumerate, then Pull until the
@@ -513,6 +423,20 @@ struct wbem_result *wbem_run(const struct wbem_target *,
 #define WSMAN_TIMEOUT_DEFAULT_MS	60000
 #define WSMAN_MSGID_LEN			42	/* "uuid:" + 36 + NUL */
 
+/*
+ * WinRM's items carry no CIM types, and the codec knows no classes: the
+ * caller says what the properties it reads are.  cls may hold one '*'
+ * ("Win32_Perf*": any class with that prefix and what follows as suffix);
+ * key marks the properties that form an instance's path.  A property the
+ * table lacks is typed by xsi:type or its shape, else a string.
+ */
+struct wsman_ptype {
+	const char	*cls;
+	const char	*prop;
+	enum cim_type	 type;
+	int		 key;
+};
+
 struct wsman_opts {
 	const char	*endpoint;	/* a:To, http[s]://host:port/wsman */
 	unsigned	 max_elements;	/* items per Enumerate/Pull; 0: 32 */
@@ -520,6 +444,8 @@ struct wsman_opts {
 	unsigned	 timeout_ms;	/* w:OperationTimeout; 0: 60 s */
 	const char	*locale;	/* w:Locale xml:lang; NULL: not sent */
 	size_t		 max_bytes;	/* reply parse cap; 0: default */
+	const struct wsman_ptype *ptypes; /* item property types; NULL: none */
+	size_t		 nptypes;
 };
 
 enum wsman_msg {
@@ -580,75 +506,8 @@ int	wsman_decode_response(struct wsman_state *, const struct wsman_opts *,
 	    long status, const char *body, size_t len, const char *msgid,
 	    struct wbem_result **resp, struct wbem_error *);
 
-
-/*
- * Server side (cimmockd).  wsman_decode_request reads one incoming SOAP
- * message; -1 with err (WBEM_E_PROTOCOL) when it is not a WS-Man envelope
- * (answer w:SchemaValidationError).  An unknown action is msg NONE.
- */
-struct wsman_call {
-	enum wsman_msg	 msg;
-	char		*action;
-	char		*resource_uri;
-	char		*msgid;
-	char		*ns;		/* from a WMI resource URI, else NULL */
-	char		*classname;	/* "*" for the namespace resource */
-	char		*method;	/* INVOKE: the action's last segment */
-	struct cim_path	*selectors;	/* NULL when none */
-	char		*filter;	/* WQL text (w:Filter), NULL: none */
-	char		*dialect;
-	int		 optimize;	/* w:OptimizeEnumeration */
-	unsigned	 max_elements;	/* 0: absent */
-	int		 epr;		/* w:EnumerationMode EnumerateEPR */
-	char		*context;	/* Pull / Release */
-	size_t		 nparams;	/* INVOKE: METHOD_INPUT children */
-	struct cim_property *params;	/* string values */
-};
-int	wsman_decode_request(const char *, size_t, struct wsman_call *,
-	    struct wbem_error *);
-void	wsman_call_clear(struct wsman_call *);
-/*
- * A batch of items as WinRM writes it: EnumerateResponse (w:Items,
- * w:EndOfSequence) or PullResponse (n:Items, n:EndOfSequence); context
- * NULL means the end.  fragment: explicit SELECT list, w:XmlFragment with
- * unqualified children; else p:Class elements; epr: EndpointReferences.
- */
-struct wsman_batch {
-	enum wsman_msg	 msg;		/* ENUMERATE or PULL */
-	const char	*msgid;		/* of the reply (wsman_format_msgid) */
-	const char	*relates_to;
-	const char	*context;
-	int		 fragment;
-	int		 epr;
-	size_t		 n;
-	struct cim_instance * const *items;
-};
-int	wsman_encode_batch(const struct wsman_batch *, struct buf *);
-/* GetResponse: the instance as a p:Class element. */
-int	wsman_encode_get_response(const char *msgid, const char *relates_to,
-	    const struct cim_instance *, struct buf *);
-int	wsman_encode_release_response(const char *msgid,
-	    const char *relates_to, struct buf *);
-/* METHOD_OUTPUT of Invoke on resource_uri (its action plus "Response"). */
-int	wsman_encode_invoke_response(const char *msgid, const char *relates_to,
-	    const char *resource_uri, const char *method,
-	    const struct cim_method_result *, struct buf *);
-/*
- * A WinRM fault: s:Code value (s:Sender/s:Receiver), subcode QName with
- * one of the prefixes a: n: w: (w:AccessDenied), f:WSManFault Code and
- * Machine; message also goes in s:Reason.  cim_status > 0 adds an
- * MSFT_WmiError with CIMStatusCode (a WMI provider's error).
- */
-struct wsman_fault {
-	const char	*code;
-	const char	*subcode;
-	const char	*reason;
-	unsigned long	 wsman_code;
-	const char	*machine;
-	const char	*message;
-	int		 cim_status;
-};
-int	wsman_encode_fault(const char *msgid, const char *relates_to,
-	    const struct wsman_fault *, struct buf *);
+/* ---- win32types.c: the Win32 classes the daemon and the CLI read ------- */
+extern const struct wsman_ptype	wsman_win32_ptypes[];
+extern const size_t		wsman_win32_nptypes;
 
 #endif /* CIMHEAD_H */

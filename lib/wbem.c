@@ -552,6 +552,12 @@ wbem_wsman_start(struct wbem_call *c, const struct wbem_target *t,
 	c->wo.max_elements = t->max_elements;
 	c->wo.timeout_ms = t->timeout_ms;
 	c->wo.max_bytes = t->max_response;
+	c->wo.ptypes = t->wsman_ptypes;
+	c->wo.nptypes = t->wsman_nptypes;
+	if (c->wo.ptypes == NULL) {
+		c->wo.ptypes = wsman_win32_ptypes;
+		c->wo.nptypes = wsman_win32_nptypes;
+	}
 	if (t->timeout_ms != 0)
 		c->deadline = mono_ms() + t->timeout_ms;
 	wbem_wsman_optimeout(c);

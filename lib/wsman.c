@@ -1,15 +1,20 @@
 /*
  * wsman.c: the WS-Management codec, as Windows WinRM speaks it (DSP0226
- * over SOAP 1.2, with the WMI plugin's resource URIs).  Pure: bytes in,
- * structs out; no I/O, no clock, no globals.  MessageIDs come from the
- * caller.  wbem.c drives one operation through a struct wsman_state.
+ * over SOAP 1.2, with the WMI plugin's resource URIs), client half:
+ * requests out, replies in.  The server half (for the mock) is
+ * wsman_server.c, which shares the walkers below through codec_int.h.
+ * Pure: bytes in, structs out; no I/O, no clock, no globals.  MessageIDs
+ * come from the caller.  wbem.c drives one operation through a struct
+ * wsman_state.
  *
  * Types: WS-Man items carry no CIM types (unlike CIM-XML).  A value's type
  * comes, in this order, from an xsi:type attribute when the server gave
- * one (newer WinRM does for MSFT_ classes), from the small table below of
- * the Win32 classes the daemon reads (so uint64 counters print as
- * numbers), from the element's shape (cim:Datetime -> datetime, an EPR ->
- * reference, nested elements -> object); anything else stays a string.
+ * one (newer WinRM does for MSFT_ classes), from the caller's table of
+ * property types (wsman_opts.ptypes; wbem.c passes win32types.c's, so
+ * uint64 counters print as numbers), from the element's shape
+ * (cim:Datetime -> datetime, an EPR -> reference, nested elements ->
+ * object); anything else stays a string.  The codec itself knows no
+ * classes.
  * The text is always kept exactly as sent, apart from datetimes, which are
  * rewritten into the CIM form CIM-XML uses so both protocols agree.
  */
@@ -25,131 +30,9 @@
 #include <libxml/tree.h>
 
 #include "cimhead.h"
-
-#define NS_S	"http://www.w3.org/2003/05/soap-envelope"
-#define NS_A	"http://schemas.xmlsoap.org/ws/2004/08/addressing"
-#define NS_N	"http://schemas.xmlsoap.org/ws/2004/09/enumeration"
-#define NS_X	"http://schemas.xmlsoap.org/ws/2004/09/transfer"
-#define NS_E	"http://schemas.xmlsoap.org/ws/2004/08/eventing"
-#define NS_W	"http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd"
-#define NS_MSW	"http://schemas.microsoft.com/wbem/wsman/1/wsman.xsd"
-#define NS_F	"http://schemas.microsoft.com/wbem/wsman/1/wsmanfault"
-#define NS_CIM	"http://schemas.dmtf.org/wbem/wscim/1/common"
-#define NS_XSI	"http://www.w3.org/2001/XMLSchema-instance"
-#define NS_XS	"http://www.w3.org/2001/XMLSchema"
-
-#define WMI_URI		"http://schemas.microsoft.com/wbem/wsman/1/wmi/"
-#define WQL_DIALECT	"http://schemas.microsoft.com/wbem/wsman/1/WQL"
-#define ANON_ADDR	NS_A "/role/anonymous"
-
-#define ACT_ENUMERATE	NS_N "/Enumerate"
-#define ACT_PULL	NS_N "/Pull"
-#define ACT_RELEASE	NS_N "/Release"
-#define ACT_GET		NS_X "/Get"
+#include "codec_int.h"
 
 #define NAME_MAX_LEN	256	/* class, property, method, namespace */
-
-/* ---- the Win32 classes the daemon reads ------------------------------- */
-
-/*
- * Property types of the classes in PROTOCOL-NOTES, as WMI declares them.
- * A class ending in '*' is a prefix (the Win32_Perf counter bookkeeping
- * every perf class shares).  key marks the properties that form the path.
- */
-#define PERF	"Win32_Perf*"
-#define RAW_CPU	"Win32_PerfRawData_PerfOS_Processor"
-#define FMT_CPU	"Win32_PerfFormattedData_PerfOS_Processor"
-#define RAW_MEM	"Win32_PerfRawData_PerfOS_Memory"
-#define FMT_MEM	"Win32_PerfFormattedData_PerfOS_Memory"
-#define ANY_NIC	"Win32_Perf*_Tcpip_NetworkInterface"
-#define CS	"Win32_ComputerSystem"
-#define OS	"Win32_OperatingSystem"
-#define PROC	"Win32_Process"
-#define SVC	"Win32_Service"
-#define T_STRING	CIM_T_STRING
-#define T_BOOLEAN	CIM_T_BOOLEAN
-#define T_UINT32	CIM_T_UINT32
-#define T_UINT64	CIM_T_UINT64
-static const struct wsman_ptype {
-	const char	*cls;
-	const char	*prop;
-	enum cim_type	 type;
-	int		 key;
-} wsman_ptypes[] = {
-	{ PERF, "Name", T_STRING, 1 },
-	{ PERF, "Frequency_Object", T_UINT64, 0 },
-	{ PERF, "Frequency_PerfTime", T_UINT64, 0 },
-	{ PERF, "Frequency_Sys100NS", T_UINT64, 0 },
-	{ PERF, "Timestamp_Object", T_UINT64, 0 },
-	{ PERF, "Timestamp_PerfTime", T_UINT64, 0 },
-	{ PERF, "Timestamp_Sys100NS", T_UINT64, 0 },
-	{ PERF, "Caption", T_STRING, 0 },
-	{ PERF, "Description", T_STRING, 0 },
-	{ RAW_CPU, "PercentProcessorTime", T_UINT64, 0 },
-	{ RAW_CPU, "PercentIdleTime", T_UINT64, 0 },
-	{ RAW_CPU, "PercentUserTime", T_UINT64, 0 },
-	{ RAW_CPU, "PercentPrivilegedTime", T_UINT64, 0 },
-	{ FMT_CPU, "PercentProcessorTime", T_UINT64, 0 },
-	{ FMT_CPU, "PercentIdleTime", T_UINT64, 0 },
-	{ FMT_MEM, "AvailableBytes", T_UINT64, 0 },
-	{ FMT_MEM, "AvailableKBytes", T_UINT64, 0 },
-	{ FMT_MEM, "AvailableMBytes", T_UINT64, 0 },
-	{ RAW_MEM, "AvailableBytes", T_UINT64, 0 },
-	{ RAW_MEM, "AvailableMBytes", T_UINT64, 0 },
-	{ ANY_NIC, "CurrentBandwidth", T_UINT64, 0 },
-	{ ANY_NIC, "BytesTotalPersec", T_UINT64, 0 },
-	{ ANY_NIC, "BytesSentPersec", T_UINT64, 0 },
-	{ ANY_NIC, "BytesReceivedPersec", T_UINT64, 0 },
-	{ CS, "Name", T_STRING, 1 },
-	{ CS, "TotalPhysicalMemory", T_UINT64, 0 },
-	{ CS, "NumberOfProcessors", T_UINT32, 0 },
-	{ CS, "NumberOfLogicalProcessors", T_UINT32, 0 },
-	{ OS, "Name", T_STRING, 1 },
-	{ OS, "TotalVisibleMemorySize", T_UINT64, 0 },
-	{ OS, "FreePhysicalMemory", T_UINT64, 0 },
-	{ OS, "TotalVirtualMemorySize", T_UINT64, 0 },
-	{ OS, "FreeVirtualMemory", T_UINT64, 0 },
-	{ OS, "NumberOfProcesses", T_UINT32, 0 },
-	{ PROC, "Handle", T_STRING, 1 },
-	{ PROC, "ProcessId", T_UINT32, 0 },
-	{ PROC, "ParentProcessId", T_UINT32, 0 },
-	{ PROC, "ThreadCount", T_UINT32, 0 },
-	{ PROC, "HandleCount", T_UINT32, 0 },
-	{ PROC, "Priority", T_UINT32, 0 },
-	{ PROC, "SessionId", T_UINT32, 0 },
-	{ PROC, "WorkingSetSize", T_UINT64, 0 },
-	{ PROC, "PeakWorkingSetSize", T_UINT32, 0 },
-	{ PROC, "VirtualSize", T_UINT64, 0 },
-	{ PROC, "KernelModeTime", T_UINT64, 0 },
-	{ PROC, "UserModeTime", T_UINT64, 0 },
-	{ PROC, "PrivatePageCount", T_UINT64, 0 },
-	{ SVC, "Name", T_STRING, 1 },
-	{ SVC, "Started", T_BOOLEAN, 0 },
-	{ SVC, "AcceptStop", T_BOOLEAN, 0 },
-	{ SVC, "AcceptPause", T_BOOLEAN, 0 },
-	{ SVC, "DesktopInteract", T_BOOLEAN, 0 },
-	{ SVC, "DelayedAutoStart", T_BOOLEAN, 0 },
-	{ SVC, "ProcessId", T_UINT32, 0 },
-	{ SVC, "ExitCode", T_UINT32, 0 },
-	{ SVC, "ServiceSpecificExitCode", T_UINT32, 0 },
-	{ SVC, "CheckPoint", T_UINT32, 0 },
-	{ SVC, "WaitHint", T_UINT32, 0 },
-	{ SVC, "TagId", T_UINT32, 0 },
-};
-#undef PERF
-#undef RAW_CPU
-#undef FMT_CPU
-#undef RAW_MEM
-#undef FMT_MEM
-#undef ANY_NIC
-#undef CS
-#undef OS
-#undef PROC
-#undef SVC
-#undef T_STRING
-#undef T_BOOLEAN
-#undef T_UINT32
-#undef T_UINT64
 
 /* xsi:type names of DSP0230 (cim:) and XML Schema (xs:). */
 static const struct {
@@ -219,8 +102,8 @@ wsman_format_msgid(const unsigned char rnd[16], char *out, size_t outlen)
 /* ---- small helpers ------------------------------------------------------ */
 
 /* CIM class, property, method and selector names: what WQL also accepts. */
-static int
-valid_name(const char *s)
+int
+wsman_valid_name(const char *s)
 {
 	size_t	n;
 
@@ -283,22 +166,23 @@ ptype_cls_match(const char *pat, const char *cls)
 	    cls + strlen(cls) - strlen(star + 1)) == 0);
 }
 
+/* The caller's entry for a property of a class; NULL when it has none. */
 static const struct wsman_ptype *
-ptype_find(const char *cls, const char *prop)
+ptype_find(const struct wsman_opts *o, const char *cls, const char *prop)
 {
 	size_t	i;
 
-	if (cls == NULL)
+	if (cls == NULL || o->ptypes == NULL)
 		return (NULL);
-	for (i = 0; i < nitems(wsman_ptypes); i++)
-		if (str_casecmp_ascii(wsman_ptypes[i].prop, prop) == 0 &&
-		    ptype_cls_match(wsman_ptypes[i].cls, cls))
-			return (&wsman_ptypes[i]);
+	for (i = 0; i < o->nptypes; i++)
+		if (str_casecmp_ascii(o->ptypes[i].prop, prop) == 0 &&
+		    ptype_cls_match(o->ptypes[i].cls, cls))
+			return (&o->ptypes[i]);
 	return (NULL);
 }
 
-static int
-is_el(const xmlNode *n, const char *ns, const char *name)
+int
+wsman_is_el(const xmlNode *n, const char *ns, const char *name)
 {
 	if (n == NULL || n->type != XML_ELEMENT_NODE)
 		return (0);
@@ -310,8 +194,8 @@ is_el(const xmlNode *n, const char *ns, const char *name)
 	    strcmp((const char *)n->ns->href, ns) == 0);
 }
 
-static xmlNode *
-first_el(xmlNode *n)
+xmlNode *
+wsman_first_el(xmlNode *n)
 {
 	for (; n != NULL; n = n->next)
 		if (n->type == XML_ELEMENT_NODE)
@@ -319,21 +203,22 @@ first_el(xmlNode *n)
 	return (NULL);
 }
 
-static xmlNode *
-next_el(xmlNode *n)
+xmlNode *
+wsman_next_el(xmlNode *n)
 {
-	return (n == NULL ? NULL : first_el(n->next));
+	return (n == NULL ? NULL : wsman_first_el(n->next));
 }
 
-static xmlNode *
-child_el(xmlNode *parent, const char *ns, const char *name)
+xmlNode *
+wsman_child_el(xmlNode *parent, const char *ns, const char *name)
 {
 	xmlNode	*c;
 
 	if (parent == NULL)
 		return (NULL);
-	for (c = first_el(parent->children); c != NULL; c = next_el(c))
-		if (is_el(c, ns, name))
+	for (c = wsman_first_el(parent->children); c != NULL;
+	    c = wsman_next_el(c))
+		if (wsman_is_el(c, ns, name))
 			return (c);
 	return (NULL);
 }
@@ -346,8 +231,8 @@ find_el(xmlNode *n, const char *ns, const char *name)
 
 	if (n == NULL)
 		return (NULL);
-	for (c = first_el(n->children); c != NULL; c = next_el(c)) {
-		if (is_el(c, ns, name))
+	for (c = wsman_first_el(n->children); c != NULL; c = wsman_next_el(c)) {
+		if (wsman_is_el(c, ns, name))
 			return (c);
 		if ((r = find_el(c, ns, name)) != NULL)
 			return (r);
@@ -356,8 +241,8 @@ find_el(xmlNode *n, const char *ns, const char *name)
 }
 
 /* Text content; the caller frees. */
-static char *
-node_text(xmlNode *n)
+char *
+wsman_node_text(xmlNode *n)
 {
 	xmlChar	*t;
 	char	*s;
@@ -375,7 +260,7 @@ node_text_squeezed(xmlNode *n)
 	char	*s, *r, *w;
 	int	 sp = 0;
 
-	s = node_text(n);
+	s = wsman_node_text(n);
 	for (r = w = s; *r != '\0'; r++) {
 		if (isspace((unsigned char)*r)) {
 			sp = (w != s);
@@ -390,8 +275,8 @@ node_text_squeezed(xmlNode *n)
 	return (s);
 }
 
-static char *
-attr_get(xmlNode *n, const char *ns, const char *name)
+char *
+wsman_attr_get(xmlNode *n, const char *ns, const char *name)
 {
 	xmlChar	*v;
 	char	*s;
@@ -405,21 +290,21 @@ attr_get(xmlNode *n, const char *ns, const char *name)
 	return (s);
 }
 
-static int
-is_nil(xmlNode *n)
+int
+wsman_is_nil(xmlNode *n)
 {
 	char	*v;
 	int	 nil;
 
-	if ((v = attr_get(n, NS_XSI, "nil")) == NULL)
+	if ((v = wsman_attr_get(n, NS_XSI, "nil")) == NULL)
 		return (0);
 	nil = strcmp(v, "true") == 0 || strcmp(v, "1") == 0;
 	free(v);
 	return (nil);
 }
 
-static void
-trim_inplace(char *s)
+void
+wsman_trim(char *s)
 {
 	size_t	n, i = 0;
 
@@ -495,8 +380,8 @@ enc_header(struct buf *b, const struct wsman_opts *o, const char *action,
 	return (r != 0 ? -1 : 0);
 }
 
-static int
-enc_tail(struct buf *b)
+int
+wsman_enc_tail(struct buf *b)
 {
 	return (buf_puts(b, "</s:Body></s:Envelope>\n"));
 }
@@ -518,7 +403,7 @@ enc_proplist_query(struct buf *q, const struct wbem_request *req,
 
 	buf_puts(q, "SELECT ");
 	for (i = 0; req->proplist[i] != NULL; i++) {
-		if (!valid_name(req->proplist[i])) {
+		if (!wsman_valid_name(req->proplist[i])) {
 			wbem_error_set(err, WBEM_E_USAGE, 0, "request",
 			    "bad property name in the property list");
 			return (-1);
@@ -556,8 +441,8 @@ wql_from_class(const char *q)
 }
 
 /* The WMI plugin's resource URI of a class (or "*") in a namespace. */
-static char *
-class_uri(const char *ns, const char *cls)
+char *
+wsman_class_uri(const char *ns, const char *cls)
 {
 	size_t	 n;
 	char	*s;
@@ -594,7 +479,7 @@ enc_enumerate(const struct wbem_request *req, const struct wsman_opts *o,
 		query = req->query;
 		st->classname = wql_from_class(query);
 	} else {
-		if (!valid_name(req->classname)) {
+		if (!wsman_valid_name(req->classname)) {
 			wbem_error_set(err, WBEM_E_USAGE, 0, "request",
 			    "bad or missing class name");
 			goto fail;
@@ -609,7 +494,7 @@ enc_enumerate(const struct wbem_request *req, const struct wsman_opts *o,
 			mode = "EnumerateEPR";
 	}
 	/* a WQL filter goes to the namespace's "*" resource */
-	st->resource_uri = class_uri(st->ns, query != NULL ? "*" :
+	st->resource_uri = wsman_class_uri(st->ns, query != NULL ? "*" :
 	    st->classname);
 	r |= enc_header(b, o, ACT_ENUMERATE, st->resource_uri, msgid, NULL);
 	r |= buf_puts(b, "<n:Enumerate><w:OptimizeEnumeration/>");
@@ -624,7 +509,7 @@ enc_enumerate(const struct wbem_request *req, const struct wsman_opts *o,
 		r |= buf_puts(b, "</w:Filter>");
 	}
 	r |= buf_puts(b, "</n:Enumerate>");
-	r |= enc_tail(b);
+	r |= wsman_enc_tail(b);
 	buf_release(&q);
 	if (r != 0)
 		return (enc_fail(err, "Enumerate"));
@@ -641,7 +526,7 @@ check_keys(const struct cim_path *p, struct wbem_error *err)
 	size_t	i;
 
 	for (i = 0; i < p->nkeys; i++)
-		if (!valid_name(p->keys[i].name)) {
+		if (!wsman_valid_name(p->keys[i].name)) {
 			wbem_error_set(err, WBEM_E_USAGE, 0, "request",
 			    "bad key name in the instance path");
 			return (-1);
@@ -659,7 +544,7 @@ enc_get(const struct wbem_request *req, const struct wsman_opts *o,
 	if (check_keys(req->path, err) == -1)
 		return (-1);
 	r |= enc_header(b, o, ACT_GET, st->resource_uri, msgid, req->path);
-	r |= enc_tail(b);
+	r |= wsman_enc_tail(b);
 	if (r != 0)
 		return (enc_fail(err, "Get"));
 	st->sent = WSMAN_MSG_GET;
@@ -682,7 +567,7 @@ enc_invoke(const struct wbem_request *req, const struct wsman_opts *o,
 	size_t				 i, j, n;
 	int				 r = 0;
 
-	if (!valid_name(req->method)) {
+	if (!wsman_valid_name(req->method)) {
 		wbem_error_set(err, WBEM_E_USAGE, 0, "request",
 		    "bad or missing method name");
 		return (-1);
@@ -691,7 +576,7 @@ enc_invoke(const struct wbem_request *req, const struct wsman_opts *o,
 		return (-1);
 	for (i = 0; i < req->nparams; i++) {
 		p = &req->params[i];
-		if (!valid_name(p->name)) {
+		if (!wsman_valid_name(p->name)) {
 			wbem_error_set(err, WBEM_E_USAGE, 0, "request",
 			    "bad parameter name");
 			return (-1);
@@ -737,7 +622,7 @@ enc_invoke(const struct wbem_request *req, const struct wsman_opts *o,
 		}
 	}
 	r |= buf_printf(b, "</p:%s_INPUT>", req->method);
-	r |= enc_tail(b);
+	r |= wsman_enc_tail(b);
 	if (r != 0)
 		return (enc_fail(err, "Invoke"));
 	st->sent = WSMAN_MSG_INVOKE;
@@ -774,14 +659,15 @@ wsman_encode_request(const struct wbem_request *req,
 		return (enc_enumerate(req, o, msgid, st, b, err));
 	case WBEM_OP_GET:
 	case WBEM_OP_INVOKE:
-		if (req->path == NULL || !valid_name(req->path->classname)) {
+		if (req->path == NULL ||
+		    !wsman_valid_name(req->path->classname)) {
 			wbem_error_set(err, WBEM_E_USAGE, 0, "request",
 			    "%s needs an instance path with a class",
 			    req->op == WBEM_OP_GET ? "Get" : "Invoke");
 			return (-1);
 		}
 		st->classname = xstrdup(req->path->classname);
-		st->resource_uri = class_uri(st->ns, st->classname);
+		st->resource_uri = wsman_class_uri(st->ns, st->classname);
 		if (req->op == WBEM_OP_GET)
 			return (enc_get(req, o, msgid, st, b, err));
 		return (enc_invoke(req, o, msgid, st, b, err));
@@ -819,7 +705,7 @@ enc_context_msg(const struct wsman_opts *o, struct wsman_state *st,
 		    opt_max_elements(o));
 	else
 		r |= buf_puts(b, "</n:Release>");
-	r |= enc_tail(b);
+	r |= wsman_enc_tail(b);
 	if (r != 0)
 		return (enc_fail(err, pull ? "Pull" : "Release"));
 	st->sent = pull ? WSMAN_MSG_PULL : WSMAN_MSG_RELEASE;
@@ -842,8 +728,8 @@ wsman_encode_release(const struct wsman_opts *o, struct wsman_state *st,
 
 /* ---- values ------------------------------------------------------------- */
 
-static int
-digits(const char *s, size_t n, unsigned *out)
+int
+wsman_digits(const char *s, size_t n, unsigned *out)
 {
 	unsigned	v = 0;
 	size_t		i;
@@ -869,10 +755,12 @@ xs_datetime_to_cim(const char *s, char *out, size_t outlen)
 	const char	*p;
 	size_t		 k;
 
-	if (strlen(s) < 19 || digits(s, 4, &y) || s[4] != '-' ||
-	    digits(s + 5, 2, &mo) || s[7] != '-' || digits(s + 8, 2, &d) ||
-	    s[10] != 'T' || digits(s + 11, 2, &h) || s[13] != ':' ||
-	    digits(s + 14, 2, &mi) || s[16] != ':' || digits(s + 17, 2, &sec))
+	if (strlen(s) < 19 || wsman_digits(s, 4, &y) || s[4] != '-' ||
+	    wsman_digits(s + 5, 2, &mo) || s[7] != '-' ||
+	    wsman_digits(s + 8, 2, &d) || s[10] != 'T' ||
+	    wsman_digits(s + 11, 2, &h) || s[13] != ':' ||
+	    wsman_digits(s + 14, 2, &mi) || s[16] != ':' ||
+	    wsman_digits(s + 17, 2, &sec))
 		return (-1);
 	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 24 || mi > 59 ||
 	    sec > 60)
@@ -889,8 +777,9 @@ xs_datetime_to_cim(const char *s, char *out, size_t outlen)
 		p++;
 	else if (*p == '+' || *p == '-') {
 		sign = *p;
-		if (strlen(p) < 6 || digits(p + 1, 2, &oh) || p[3] != ':' ||
-		    digits(p + 4, 2, &om) || oh > 14 || om > 59)
+		if (strlen(p) < 6 || wsman_digits(p + 1, 2, &oh) ||
+		    p[3] != ':' || wsman_digits(p + 4, 2, &om) || oh > 14 ||
+		    om > 59)
 			return (-1);
 		p += 6;
 	}
@@ -983,8 +872,8 @@ datetime_text(xmlNode *dt, enum cim_type *type)
 	char	 out[64];
 	char	*raw;
 
-	raw = node_text(dt);
-	trim_inplace(raw);
+	raw = wsman_node_text(dt);
+	wsman_trim(raw);
 	*type = CIM_T_DATETIME;
 	if (strcmp((const char *)dt->name, "Datetime") == 0) {
 		if (xs_datetime_to_cim(raw, out, sizeof(out)) == 0) {
@@ -1011,7 +900,7 @@ xsitype_lookup(xmlNode *n, enum cim_type *type)
 	size_t		 i;
 	int		 found = -1;
 
-	if ((v = attr_get(n, NS_XSI, "type")) == NULL)
+	if ((v = wsman_attr_get(n, NS_XSI, "type")) == NULL)
 		return (-1);
 	local = strchr(v, ':') != NULL ? strchr(v, ':') + 1 : v;
 	for (i = 0; i < nitems(wsman_xsitypes); i++)
@@ -1032,7 +921,8 @@ static struct cim_path *epr_to_path(xmlNode *);
  * frees) or NULL for a NULL value.
  */
 static char *
-prop_value(xmlNode *el, const char *cls, enum cim_type *type)
+prop_value(const struct wsman_opts *o, xmlNode *el, const char *cls,
+    enum cim_type *type)
 {
 	const struct wsman_ptype	*pt;
 	struct cim_path			*path;
@@ -1041,30 +931,30 @@ prop_value(xmlNode *el, const char *cls, enum cim_type *type)
 	char				*text;
 	enum cim_type			 xt;
 
-	pt = ptype_find(cls, (const char *)el->name);
+	pt = ptype_find(o, cls, (const char *)el->name);
 	*type = pt != NULL ? pt->type : CIM_T_STRING;
 	if (xsitype_lookup(el, &xt) == 0)
 		*type = xt;
-	if (is_nil(el))
+	if (wsman_is_nil(el))
 		return (NULL);
-	if ((c = first_el(el->children)) == NULL) {
-		text = node_text(el);
+	if ((c = wsman_first_el(el->children)) == NULL) {
+		text = wsman_node_text(el);
 		if (*type != CIM_T_STRING && *type != CIM_T_CHAR16)
-			trim_inplace(text);
+			wsman_trim(text);
 		/* a value that does not fit the type we assumed stays text */
 		if (*type != CIM_T_STRING && cim_value_check(*type, text) != 0)
 			*type = CIM_T_STRING;
 		return (text);
 	}
 	if (c->ns != NULL && strcmp((const char *)c->ns->href, NS_CIM) == 0 &&
-	    next_el(c) == NULL) {
+	    wsman_next_el(c) == NULL) {
 		text = datetime_text(c, type);
 		if (*type == CIM_T_DATETIME &&
 		    cim_value_check(CIM_T_DATETIME, text) != 0)
 			*type = CIM_T_STRING;
 		return (text);
 	}
-	if (child_el(el, NS_A, "Address") != NULL &&
+	if (wsman_child_el(el, NS_A, "Address") != NULL &&
 	    (path = epr_to_path(el)) != NULL) {
 		buf_init(&b, 0);
 		path_text(path, &b);
@@ -1115,12 +1005,12 @@ epr_to_path(xmlNode *epr)
 	char		*u, *name, *val, *cls, *ns = NULL;
 	size_t		 wl = strlen(WMI_URI);
 
-	if ((rp = child_el(epr, NS_A, "ReferenceParameters")) == NULL ||
-	    (uri = child_el(rp, NS_W, "ResourceURI")) == NULL)
+	if ((rp = wsman_child_el(epr, NS_A, "ReferenceParameters")) == NULL ||
+	    (uri = wsman_child_el(rp, NS_W, "ResourceURI")) == NULL)
 		return (NULL);
-	u = node_text(uri);
-	trim_inplace(u);
-	if ((cls = strrchr(u, '/')) == NULL || !valid_name(cls + 1)) {
+	u = wsman_node_text(uri);
+	wsman_trim(u);
+	if ((cls = strrchr(u, '/')) == NULL || !wsman_valid_name(cls + 1)) {
 		free(u);
 		return (NULL);
 	}
@@ -1129,13 +1019,14 @@ epr_to_path(xmlNode *epr)
 		ns = u + wl;
 	p = cim_path_new(ns, cls);
 	free(u);
-	if ((set = child_el(rp, NS_W, "SelectorSet")) == NULL)
+	if ((set = wsman_child_el(rp, NS_W, "SelectorSet")) == NULL)
 		return (p);
-	for (s = first_el(set->children); s != NULL; s = next_el(s)) {
-		if (!is_el(s, NS_W, "Selector") ||
-		    (name = attr_get(s, NULL, "Name")) == NULL)
+	for (s = wsman_first_el(set->children); s != NULL;
+	    s = wsman_next_el(s)) {
+		if (!wsman_is_el(s, NS_W, "Selector") ||
+		    (name = wsman_attr_get(s, NULL, "Name")) == NULL)
 			continue;
-		val = node_text(s);
+		val = wsman_node_text(s);
 		if (strcmp(name, "__cimnamespace") == 0) {
 			free(p->ns);
 			p->ns = val;
@@ -1154,7 +1045,8 @@ epr_to_path(xmlNode *epr)
  * Repeated children are an array; an absent array is simply not there.
  */
 static struct cim_instance *
-item_to_instance(xmlNode *el, const char *cls, const char *ns)
+item_to_instance(const struct wsman_opts *o, xmlNode *el, const char *cls,
+    const char *ns)
 {
 	struct cim_instance		*inst;
 	struct cim_property		*p;
@@ -1166,11 +1058,12 @@ item_to_instance(xmlNode *el, const char *cls, const char *ns)
 	int				 seen;
 
 	inst = cim_instance_new(cls);
-	for (c = first_el(el->children); c != NULL; c = next_el(c)) {
+	for (c = wsman_first_el(el->children); c != NULL;
+	    c = wsman_next_el(c)) {
 		/* already taken as part of an array? */
 		seen = 0;
-		for (prev = first_el(el->children); prev != c;
-		    prev = next_el(prev))
+		for (prev = wsman_first_el(el->children); prev != c;
+		    prev = wsman_next_el(prev))
 			if (strcmp((const char *)prev->name,
 			    (const char *)c->name) == 0) {
 				seen = 1;
@@ -1178,12 +1071,12 @@ item_to_instance(xmlNode *el, const char *cls, const char *ns)
 			}
 		if (seen)
 			continue;
-		for (n = 0, d = c; d != NULL; d = next_el(d))
+		for (n = 0, d = c; d != NULL; d = wsman_next_el(d))
 			if (strcmp((const char *)d->name,
 			    (const char *)c->name) == 0)
 				n++;
 		if (n == 1) {
-			text = prop_value(c, cls, &type);
+			text = prop_value(o, c, cls, &type);
 			cim_instance_add(inst, (const char *)c->name, type,
 			    text);
 			free(text);
@@ -1194,11 +1087,11 @@ item_to_instance(xmlNode *el, const char *cls, const char *ns)
 		    NULL);
 		p->v.is_array = 1;
 		p->v.type = CIM_T_NONE;
-		for (d = c; d != NULL; d = next_el(d)) {
+		for (d = c; d != NULL; d = wsman_next_el(d)) {
 			if (strcmp((const char *)d->name,
 			    (const char *)c->name) != 0)
 				continue;
-			text = prop_value(d, cls, &type);
+			text = prop_value(o, d, cls, &type);
 			/* members disagree on the type: all stay text */
 			if (p->v.type == CIM_T_NONE)
 				p->v.type = type;
@@ -1209,13 +1102,14 @@ item_to_instance(xmlNode *el, const char *cls, const char *ns)
 		}
 	}
 	/* the key properties we know give the instance its path */
-	for (c = first_el(el->children); c != NULL; c = next_el(c)) {
-		pt = ptype_find(cls, (const char *)c->name);
-		if (pt == NULL || !pt->key || is_nil(c))
+	for (c = wsman_first_el(el->children); c != NULL;
+	    c = wsman_next_el(c)) {
+		pt = ptype_find(o, cls, (const char *)c->name);
+		if (pt == NULL || !pt->key || wsman_is_nil(c))
 			continue;
 		if (inst->path == NULL)
 			inst->path = cim_path_new(ns, cls);
-		text = node_text(c);
+		text = wsman_node_text(c);
 		cim_path_add_key(inst->path, pt->prop, CIM_T_STRING, text);
 		free(text);
 	}
@@ -1306,8 +1200,8 @@ fault_qname(xmlNode *val, char *out, size_t outlen)
 	xmlNs		*ns = NULL;
 	size_t		 i;
 
-	t = node_text(val);
-	trim_inplace(t);
+	t = wsman_node_text(val);
+	wsman_trim(t);
 	if ((colon = strchr(t, ':')) != NULL) {
 		*colon = '\0';
 		local = colon + 1;
@@ -1340,10 +1234,10 @@ wsmanfault_message(xmlNode *wf, int depth)
 	char	*s;
 
 	if (wf == NULL || depth > 8 ||
-	    (msg = child_el(wf, NS_F, "Message")) == NULL)
+	    (msg = wsman_child_el(wf, NS_F, "Message")) == NULL)
 		return (NULL);
-	if ((pf = child_el(msg, NS_F, "ProviderFault")) != NULL) {
-		if ((inner = child_el(pf, NS_F, "WSManFault")) != NULL &&
+	if ((pf = wsman_child_el(msg, NS_F, "ProviderFault")) != NULL) {
+		if ((inner = wsman_child_el(pf, NS_F, "WSManFault")) != NULL &&
 		    (s = wsmanfault_message(inner, depth + 1)) != NULL)
 			return (s);
 		/* text directly in the provider fault, around ExtendedError */
@@ -1370,9 +1264,10 @@ child_text_nonnil(xmlNode *parent, const char *name)
 	xmlNode	*c;
 	char	*s;
 
-	for (c = first_el(parent->children); c != NULL; c = next_el(c))
+	for (c = wsman_first_el(parent->children); c != NULL;
+	    c = wsman_next_el(c))
 		if (strcmp((const char *)c->name, name) == 0) {
-			if (is_nil(c))
+			if (wsman_is_nil(c))
 				return (NULL);
 			s = node_text_squeezed(c);
 			if (*s == '\0') {
@@ -1402,35 +1297,35 @@ fault_to_error(xmlNode *fault, long status, struct wbem_error *err)
 	size_t	 i;
 	uint64_t v;
 
-	if ((code = child_el(fault, NS_S, "Code")) != NULL) {
-		val = child_el(code, NS_S, "Value");
-		for (sub = child_el(code, NS_S, "Subcode"); sub != NULL;
-		    sub = child_el(sub, NS_S, "Subcode"))
-			if (child_el(sub, NS_S, "Value") != NULL)
-				val = child_el(sub, NS_S, "Value");
+	if ((code = wsman_child_el(fault, NS_S, "Code")) != NULL) {
+		val = wsman_child_el(code, NS_S, "Value");
+		for (sub = wsman_child_el(code, NS_S, "Subcode"); sub != NULL;
+		    sub = wsman_child_el(sub, NS_S, "Subcode"))
+			if (wsman_child_el(sub, NS_S, "Value") != NULL)
+				val = wsman_child_el(sub, NS_S, "Value");
 		if (val != NULL)
 			fault_qname(val, name, sizeof(name));
 	}
-	detail = child_el(fault, NS_S, "Detail");
-	wf = detail != NULL ? child_el(detail, NS_F, "WSManFault") : NULL;
+	detail = wsman_child_el(fault, NS_S, "Detail");
+	wf = detail != NULL ? wsman_child_el(detail, NS_F, "WSManFault") : NULL;
 	wmi = NULL;
 	if (detail != NULL)
-		for (val = first_el(detail->children); val != NULL;
-		    val = next_el(val))
+		for (val = wsman_first_el(detail->children); val != NULL;
+		    val = wsman_next_el(val))
 			if (strcmp((const char *)val->name,
 			    "MSFT_WmiError") == 0)
 				wmi = val;
 	ext = NULL;
 	if (wf != NULL) {
-		if ((s = attr_get(wf, NULL, "Code")) != NULL) {
-			trim_inplace(s);
+		if ((s = wsman_attr_get(wf, NULL, "Code")) != NULL) {
+			wsman_trim(s);
 			strlcpy(wcode, s, sizeof(wcode));
 			free(s);
 		}
 		desc = wsmanfault_message(wf, 0);
 		/* __ExtendedStatus sits in f:ExtendedError, in any prefix */
 		if ((val = find_el(wf, NS_F, "ExtendedError")) != NULL)
-			ext = first_el(val->children);
+			ext = wsman_first_el(val->children);
 	}
 	if (wmi != NULL) {
 		if (desc == NULL)
@@ -1447,8 +1342,8 @@ fault_to_error(xmlNode *fault, long status, struct wbem_error *err)
 		}
 	}
 	if (desc == NULL &&
-	    (reason = child_el(fault, NS_S, "Reason")) != NULL &&
-	    (val = child_el(reason, NS_S, "Text")) != NULL)
+	    (reason = wsman_child_el(fault, NS_S, "Reason")) != NULL &&
+	    (val = wsman_child_el(reason, NS_S, "Text")) != NULL)
 		desc = node_text_squeezed(val);
 	if (ext != NULL &&
 	    strcmp((const char *)ext->name, "__ExtendedStatus") == 0) {
@@ -1527,16 +1422,17 @@ proto_err(struct wbem_error *err, long status, const char *fmt, ...)
 
 /* Items of an EnumerateResponse / PullResponse (w:Items or n:Items). */
 static int
-dec_items(xmlNode *items, struct wsman_state *st, struct wbem_result *res,
-    long status, struct wbem_error *err)
+dec_items(const struct wsman_opts *o, xmlNode *items, struct wsman_state *st,
+    struct wbem_result *res, long status, struct wbem_error *err)
 {
 	struct cim_instance	*inst;
 	struct cim_path		*path;
 	xmlNode			*it, *obj;
 
-	for (it = first_el(items->children); it != NULL; it = next_el(it)) {
+	for (it = wsman_first_el(items->children); it != NULL;
+	    it = wsman_next_el(it)) {
 		if (st->op == WBEM_OP_ENUM_NAMES) {
-			if (!is_el(it, NS_A, "EndpointReference") ||
+			if (!wsman_is_el(it, NS_A, "EndpointReference") ||
 			    (path = epr_to_path(it)) == NULL)
 				return (proto_err(err, status,
 				    "enumeration item %.64s is not an EPR",
@@ -1548,22 +1444,23 @@ dec_items(xmlNode *items, struct wsman_state *st, struct wbem_result *res,
 		}
 		/* EnumerateObjectAndEPR wraps each in w:Item: the object */
 		obj = it;
-		if (is_el(it, NS_W, "Item") &&
-		    (obj = first_el(it->children)) == NULL)
+		if (wsman_is_el(it, NS_W, "Item") &&
+		    (obj = wsman_first_el(it->children)) == NULL)
 			continue;
-		if (is_el(obj, NS_W, "XmlFragment"))
-			inst = item_to_instance(obj, st->classname, st->ns);
-		else
-			inst = item_to_instance(obj, (const char *)obj->name,
+		if (wsman_is_el(obj, NS_W, "XmlFragment"))
+			inst = item_to_instance(o, obj, st->classname,
 			    st->ns);
+		else
+			inst = item_to_instance(o, obj,
+			    (const char *)obj->name, st->ns);
 		wbem_result_add_instance(res, inst);
 	}
 	return (0);
 }
 
 static int
-dec_enum(xmlNode *body, struct wsman_state *st, struct wbem_result *res,
-    long status, struct wbem_error *err)
+dec_enum(const struct wsman_opts *o, xmlNode *body, struct wsman_state *st,
+    struct wbem_result *res, long status, struct wbem_error *err)
 {
 	const char	*want;
 	xmlNode		*resp, *ctx, *items, *c;
@@ -1572,24 +1469,26 @@ dec_enum(xmlNode *body, struct wsman_state *st, struct wbem_result *res,
 
 	want = st->sent == WSMAN_MSG_PULL ? "PullResponse" :
 	    "EnumerateResponse";
-	if ((resp = child_el(body, NS_N, want)) == NULL)
+	if ((resp = wsman_child_el(body, NS_N, want)) == NULL)
 		return (proto_err(err, status, "reply has no n:%s", want));
 	items = NULL;
-	for (c = first_el(resp->children); c != NULL; c = next_el(c)) {
-		if (is_el(c, NS_W, "Items") || is_el(c, NS_N, "Items"))
+	for (c = wsman_first_el(resp->children); c != NULL;
+	    c = wsman_next_el(c)) {
+		if (wsman_is_el(c, NS_W, "Items") ||
+		    wsman_is_el(c, NS_N, "Items"))
 			items = c;
-		else if (is_el(c, NS_W, "EndOfSequence") ||
-		    is_el(c, NS_N, "EndOfSequence"))
+		else if (wsman_is_el(c, NS_W, "EndOfSequence") ||
+		    wsman_is_el(c, NS_N, "EndOfSequence"))
 			eos = 1;
 	}
-	if (items != NULL && dec_items(items, st, res, status, err) == -1)
+	if (items != NULL && dec_items(o, items, st, res, status, err) == -1)
 		return (-1);
-	ctx = child_el(resp, NS_N, "EnumerationContext");
+	ctx = wsman_child_el(resp, NS_N, "EnumerationContext");
 	free(st->context);
 	st->context = NULL;
 	if (ctx != NULL) {
-		text = node_text(ctx);
-		trim_inplace(text);
+		text = wsman_node_text(ctx);
+		wsman_trim(text);
 		if (*text != '\0')
 			st->context = text;
 		else
@@ -1607,14 +1506,14 @@ dec_enum(xmlNode *body, struct wsman_state *st, struct wbem_result *res,
 }
 
 static int
-dec_get(xmlNode *body, struct wsman_state *st, struct wbem_result *res,
-    long status, struct wbem_error *err)
+dec_get(const struct wsman_opts *o, xmlNode *body, struct wsman_state *st,
+    struct wbem_result *res, long status, struct wbem_error *err)
 {
 	xmlNode	*obj;
 
-	if ((obj = first_el(body->children)) == NULL)
+	if ((obj = wsman_first_el(body->children)) == NULL)
 		return (proto_err(err, status, "GetResponse has no instance"));
-	wbem_result_add_instance(res, item_to_instance(obj,
+	wbem_result_add_instance(res, item_to_instance(o, obj,
 	    (const char *)obj->name, st->ns));
 	st->done = 1;
 	return (0);
@@ -1622,8 +1521,8 @@ dec_get(xmlNode *body, struct wsman_state *st, struct wbem_result *res,
 
 /* <p:METHOD_OUTPUT>: ReturnValue is the return value, the rest out params. */
 static int
-dec_invoke(xmlNode *body, struct wsman_state *st, struct wbem_result *res,
-    long status, struct wbem_error *err)
+dec_invoke(const struct wsman_opts *o, xmlNode *body, struct wsman_state *st,
+    struct wbem_result *res, long status, struct wbem_error *err)
 {
 	struct cim_method_result	*m = &res->method;
 	struct cim_instance		*tmp;
@@ -1631,7 +1530,7 @@ dec_invoke(xmlNode *body, struct wsman_state *st, struct wbem_result *res,
 	xmlNode				*out;
 	size_t				 i, n, sl = strlen(suffix);
 
-	if ((out = first_el(body->children)) == NULL)
+	if ((out = wsman_first_el(body->children)) == NULL)
 		return (proto_err(err, status,
 		    "Invoke reply has no _OUTPUT element"));
 	name = (const char *)out->name;
@@ -1639,7 +1538,7 @@ dec_invoke(xmlNode *body, struct wsman_state *st, struct wbem_result *res,
 	if (n <= sl || strcmp(name + n - sl, suffix) != 0)
 		return (proto_err(err, status, "Invoke reply element %.64s is "
 		    "not an _OUTPUT", name));
-	tmp = item_to_instance(out, st->classname, st->ns);
+	tmp = item_to_instance(o, out, st->classname, st->ns);
 	cim_method_result_clear(m);
 	cim_value_init(&m->ret, CIM_T_NONE);
 	m->ret.is_null = 1;
@@ -1711,7 +1610,7 @@ wsman_decode_response(struct wsman_state *st, const struct wsman_opts *o,
 		return (-1);
 	}
 	env = xmlDocGetRootElement((xmlDoc *)doc);
-	if (!is_el(env, NS_S, "Envelope")) {
+	if (!wsman_is_el(env, NS_S, "Envelope")) {
 		if (status != 200)
 			wbem_error_set(err, WBEM_E_HTTP, (int)status, "http",
 			    "HTTP %ld from the WS-Management endpoint", status);
@@ -1721,12 +1620,12 @@ wsman_decode_response(struct wsman_state *st, const struct wsman_opts *o,
 		err->http_status = status;
 		goto done;
 	}
-	hdr = child_el(env, NS_S, "Header");
-	bdy = child_el(env, NS_S, "Body");
-	rel = hdr != NULL ? child_el(hdr, NS_A, "RelatesTo") : NULL;
+	hdr = wsman_child_el(env, NS_S, "Header");
+	bdy = wsman_child_el(env, NS_S, "Body");
+	rel = hdr != NULL ? wsman_child_el(hdr, NS_A, "RelatesTo") : NULL;
 	if (rel != NULL) {
-		relto = node_text(rel);
-		trim_inplace(relto);
+		relto = wsman_node_text(rel);
+		wsman_trim(relto);
 	}
 	if (relto != NULL && msgid != NULL &&
 	    str_casecmp_ascii(relto, msgid) != 0) {
@@ -1734,7 +1633,7 @@ wsman_decode_response(struct wsman_state *st, const struct wsman_opts *o,
 		    "message", relto);
 		goto done;
 	}
-	fault = bdy != NULL ? child_el(bdy, NS_S, "Fault") : NULL;
+	fault = bdy != NULL ? wsman_child_el(bdy, NS_S, "Fault") : NULL;
 	if (fault != NULL) {
 		/* a fault raised before the header was read has no RelatesTo */
 		fault_to_error(fault, status, err);
@@ -1774,7 +1673,7 @@ wsman_decode_response(struct wsman_state *st, const struct wsman_opts *o,
 	switch (st->sent) {
 	case WSMAN_MSG_ENUMERATE:
 	case WSMAN_MSG_PULL:
-		rc = dec_enum(bdy, st, *resp, status, err);
+		rc = dec_enum(o, bdy, st, *resp, status, err);
 		st->ntimedout = 0;
 		break;
 	case WSMAN_MSG_RELEASE:
@@ -1784,10 +1683,10 @@ wsman_decode_response(struct wsman_state *st, const struct wsman_opts *o,
 		rc = 0;
 		break;
 	case WSMAN_MSG_GET:
-		rc = dec_get(bdy, st, *resp, status, err);
+		rc = dec_get(o, bdy, st, *resp, status, err);
 		break;
 	case WSMAN_MSG_INVOKE:
-		rc = dec_invoke(bdy, st, *resp, status, err);
+		rc = dec_invoke(o, bdy, st, *resp, status, err);
 		break;
 	default:
 		wbem_error_set(err, WBEM_E_USAGE, 0, "wsman",
@@ -1798,528 +1697,4 @@ done:
 	free(relto);
 	xmlFreeDoc((xmlDoc *)doc);
 	return (rc);
-}
-
-/* ---- server side (cimmockd) ------------------------------------------- */
-
-#define ACT_IDENTIFY_NS	"http://schemas.dmtf.org/wbem/wsman/identity/1/wsmanidentity.xsd"
-#define DMTF_CIM_URI	"http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/"
-
-void
-wsman_call_clear(struct wsman_call *c)
-{
-	size_t	i;
-
-	free(c->action);
-	free(c->resource_uri);
-	free(c->msgid);
-	free(c->ns);
-	free(c->classname);
-	free(c->method);
-	cim_path_free(c->selectors);
-	free(c->filter);
-	free(c->dialect);
-	free(c->context);
-	for (i = 0; i < c->nparams; i++) {
-		free(c->params[i].name);
-		cim_value_clear(&c->params[i].v);
-	}
-	free(c->params);
-	memset(c, 0, sizeof(*c));
-}
-
-/*
- * "…/wmi/root/cimv2/Win32_Process" -> ns "root/cimv2", class; the DMTF
- * cim-schema URIs land in root/cimv2 as WinRM maps them.
- */
-static void
-srv_split_uri(struct wsman_call *c)
-{
-	const char	*u = c->resource_uri, *slash;
-
-	if (strncmp(u, WMI_URI, strlen(WMI_URI)) == 0) {
-		u += strlen(WMI_URI);
-		if ((slash = strrchr(u, '/')) == NULL || slash == u ||
-		    slash[1] == '\0')
-			return;
-		c->ns = xstrndup(u, (size_t)(slash - u));
-		c->classname = xstrdup(slash + 1);
-	} else if (strncmp(u, DMTF_CIM_URI, strlen(DMTF_CIM_URI)) == 0 &&
-	    valid_name(u + strlen(DMTF_CIM_URI))) {
-		c->ns = xstrdup("root/cimv2");
-		c->classname = xstrdup(u + strlen(DMTF_CIM_URI));
-	}
-}
-
-static char *
-child_text(xmlNode *n, const char *ns, const char *name)
-{
-	xmlNode	*c;
-	char	*s;
-
-	if ((c = child_el(n, ns, name)) == NULL)
-		return (NULL);
-	s = node_text(c);
-	trim_inplace(s);
-	return (s);
-}
-
-static void
-srv_selectors(xmlNode *hdr, struct wsman_call *c)
-{
-	xmlNode	*set, *sel;
-	char	*name, *val;
-
-	if ((set = child_el(hdr, NS_W, "SelectorSet")) == NULL)
-		return;
-	c->selectors = cim_path_new(c->ns, c->classname ? c->classname : "");
-	for (sel = first_el(set->children); sel != NULL; sel = next_el(sel)) {
-		if (!is_el(sel, NS_W, "Selector") ||
-		    (name = attr_get(sel, NULL, "Name")) == NULL)
-			continue;
-		val = node_text(sel);
-		trim_inplace(val);
-		cim_path_add_key(c->selectors, name, CIM_T_STRING, val);
-		free(name);
-		free(val);
-	}
-}
-
-static void
-srv_enumerate(xmlNode *en, struct wsman_call *c)
-{
-	xmlNode		*f;
-	char		*s;
-	uint64_t	 v;
-
-	c->optimize = child_el(en, NS_W, "OptimizeEnumeration") != NULL;
-	if ((s = child_text(en, NS_W, "MaxElements")) != NULL) {
-		if (parse_u64(s, &v) == 0 && v > 0)
-			c->max_elements = v > UINT32_MAX ? UINT32_MAX :
-			    (unsigned)v;
-		free(s);
-	}
-	if ((s = child_text(en, NS_W, "EnumerationMode")) != NULL) {
-		c->epr = strcmp(s, "EnumerateEPR") == 0;
-		free(s);
-	}
-	if ((f = child_el(en, NS_W, "Filter")) != NULL ||
-	    (f = child_el(en, NS_N, "Filter")) != NULL) {
-		c->filter = node_text(f);
-		trim_inplace(c->filter);
-		if ((c->dialect = attr_get(f, NULL, "Dialect")) == NULL)
-			c->dialect = xstrdup(WQL_DIALECT);
-	}
-}
-
-static void
-srv_params(xmlNode *in, struct wsman_call *c)
-{
-	xmlNode			*p, *dt;
-	struct cim_property	*cp;
-	size_t			 i, n = 0;
-	char			*t;
-
-	for (p = first_el(in->children); p != NULL; p = next_el(p))
-		n++;
-	c->params = xcalloc(n ? n : 1, sizeof(*c->params));
-	for (p = first_el(in->children); p != NULL; p = next_el(p)) {
-		cp = NULL;
-		for (i = 0; i < c->nparams; i++)
-			if (strcmp(c->params[i].name,
-			    (const char *)p->name) == 0)
-				cp = &c->params[i];	/* repeated: array */
-		if (cp == NULL) {
-			cp = &c->params[c->nparams++];
-			cp->name = xstrdup((const char *)p->name);
-			cim_value_init(&cp->v, CIM_T_STRING);
-		} else
-			cp->v.is_array = 1;
-		if (is_nil(p)) {
-			cp->v.is_null = 1;
-			continue;
-		}
-		dt = first_el(p->children);
-		t = node_text(dt != NULL ? dt : p);
-		cim_value_add(&cp->v, t);
-		free(t);
-	}
-}
-
-int
-wsman_decode_request(const char *body, size_t len, struct wsman_call *c,
-    struct wbem_error *err)
-{
-	xmlDoc		*doc;
-	xmlNode		*env, *hdr, *bdy, *op;
-	char		*s;
-	size_t		 n;
-
-	memset(c, 0, sizeof(*c));
-	wbem_error_clear(err);
-	if ((doc = xml_parse_safe(body, len, 0, 0, err)) == NULL)
-		return (-1);
-	env = xmlDocGetRootElement(doc);
-	hdr = child_el(env, NS_S, "Header");
-	bdy = child_el(env, NS_S, "Body");
-	if (!is_el(env, NS_S, "Envelope") || bdy == NULL) {
-		xmlFreeDoc(doc);
-		wbem_error_set(err, WBEM_E_PROTOCOL, 0, "request",
-		    "not a SOAP 1.2 envelope");
-		return (-1);
-	}
-	op = first_el(bdy->children);
-	/* wsmid:Identify comes without addressing headers */
-	if (is_el(op, ACT_IDENTIFY_NS, "Identify") &&
-	    child_el(hdr, NS_A, "Action") == NULL) {
-		c->action = xstrdup("Identify");
-		xmlFreeDoc(doc);
-		return (0);
-	}
-	c->action = child_text(hdr, NS_A, "Action");
-	c->msgid = child_text(hdr, NS_A, "MessageID");
-	c->resource_uri = child_text(hdr, NS_W, "ResourceURI");
-	if (c->action == NULL || c->msgid == NULL) {
-		xmlFreeDoc(doc);
-		wbem_error_set(err, WBEM_E_PROTOCOL, 0, "request",
-		    "a:Action or a:MessageID missing");
-		return (-1);
-	}
-	if (c->resource_uri != NULL)
-		srv_split_uri(c);
-	srv_selectors(hdr, c);
-	if (strcmp(c->action, ACT_ENUMERATE) == 0) {
-		c->msg = WSMAN_MSG_ENUMERATE;
-		if (is_el(op, NS_N, "Enumerate"))
-			srv_enumerate(op, c);
-	} else if (strcmp(c->action, ACT_PULL) == 0 ||
-	    strcmp(c->action, ACT_RELEASE) == 0) {
-		c->msg = strcmp(c->action, ACT_PULL) == 0 ? WSMAN_MSG_PULL :
-		    WSMAN_MSG_RELEASE;
-		c->context = child_text(op, NS_N, "EnumerationContext");
-		if ((s = child_text(op, NS_N, "MaxElements")) != NULL) {
-			uint64_t v;
-
-			if (parse_u64(s, &v) == 0 && v > 0)
-				c->max_elements = v > UINT32_MAX ?
-				    UINT32_MAX : (unsigned)v;
-			free(s);
-		}
-	} else if (strcmp(c->action, ACT_GET) == 0)
-		c->msg = WSMAN_MSG_GET;
-	else if (c->resource_uri != NULL &&
-	    (n = strlen(c->resource_uri)) < strlen(c->action) &&
-	    strncmp(c->action, c->resource_uri, n) == 0 &&
-	    c->action[n] == '/' && valid_name(c->action + n + 1)) {
-		c->msg = WSMAN_MSG_INVOKE;
-		c->method = xstrdup(c->action + n + 1);
-		if (op != NULL)
-			srv_params(op, c);
-	}
-	xmlFreeDoc(doc);
-	return (0);
-}
-
-/* ---- server side: encoding -------------------------------------------- */
-
-static int
-srv_head(struct buf *b, const char *action, const char *msgid,
-    const char *relates_to)
-{
-	int	r = 0;
-
-	r |= buf_puts(b, "<s:Envelope xml:lang=\"en-US\" xmlns:s=\"" NS_S
-	    "\" xmlns:a=\"" NS_A "\" xmlns:n=\"" NS_N "\" xmlns:w=\"" NS_W
-	    "\" xmlns:cim=\"" NS_CIM "\" xmlns:xsi=\"" NS_XSI "\">"
-	    "<s:Header><a:Action>");
-	r |= buf_xml_escape(b, action);
-	r |= buf_puts(b, "</a:Action><a:MessageID>");
-	r |= buf_xml_escape(b, msgid != NULL ? msgid : "");
-	r |= buf_puts(b, "</a:MessageID><a:To>" ANON_ADDR "</a:To>");
-	if (relates_to != NULL) {
-		r |= buf_puts(b, "<a:RelatesTo>");
-		r |= buf_xml_escape(b, relates_to);
-		r |= buf_puts(b, "</a:RelatesTo>");
-	}
-	r |= buf_puts(b, "</s:Header><s:Body>");
-	return (r != 0 ? -1 : 0);
-}
-
-/* CIM "yyyymmddhhmmss.mmmmmmsutc" as xs:dateTime; interval as duration. */
-static int
-srv_datetime(const char *t, struct buf *b)
-{
-	unsigned	 y, mo, d, h, mi, s, us, off, days;
-	char		 frac[8];
-	int		 i;
-
-	if (strlen(t) != 25 || t[14] != '.')
-		return (buf_xml_escape(b, t));
-	if (t[21] == ':') {
-		if (digits(t, 8, &days) == -1 || digits(t + 8, 2, &h) == -1 ||
-		    digits(t + 10, 2, &mi) == -1 ||
-		    digits(t + 12, 2, &s) == -1 ||
-		    digits(t + 15, 6, &us) == -1)
-			return (buf_xml_escape(b, t));
-		return (buf_printf(b, "<cim:Interval>P%uDT%uH%uM%u.%06uS"
-		    "</cim:Interval>", days, h, mi, s, us));
-	}
-	if (digits(t, 4, &y) == -1 || digits(t + 4, 2, &mo) == -1 ||
-	    digits(t + 6, 2, &d) == -1 || digits(t + 8, 2, &h) == -1 ||
-	    digits(t + 10, 2, &mi) == -1 || digits(t + 12, 2, &s) == -1 ||
-	    digits(t + 15, 6, &us) == -1 || digits(t + 22, 3, &off) == -1 ||
-	    (t[21] != '+' && t[21] != '-'))
-		return (buf_xml_escape(b, t));
-	snprintf(frac, sizeof(frac), "%06u", us);
-	for (i = 5; i >= 0 && frac[i] == '0'; i--)
-		frac[i] = '\0';		/* WinRM trims the fraction */
-	buf_printf(b, "<cim:Datetime>%04u-%02u-%02uT%02u:%02u:%02u%s%s",
-	    y, mo, d, h, mi, s, frac[0] ? "." : "", frac);
-	if (off == 0)
-		buf_puts(b, "Z");
-	else
-		buf_printf(b, "%c%02u:%02u", t[21], off / 60, off % 60);
-	return (buf_puts(b, "</cim:Datetime>"));
-}
-
-static int
-srv_value(struct buf *b, const char *pfx, const char *name,
-    const struct cim_value *v)
-{
-	size_t		 i;
-	const char	*t;
-	int		 r = 0;
-
-	if (v->is_null || v->nvals == 0)
-		return (buf_printf(b, "<%s%s xsi:nil=\"true\"/>", pfx, name));
-	for (i = 0; i < v->nvals; i++) {
-		t = v->vals[i] != NULL ? v->vals[i] : "";
-		r |= buf_printf(b, "<%s%s>", pfx, name);
-		if (v->type == CIM_T_BOOLEAN)
-			r |= buf_puts(b, str_casecmp_ascii(t, "true") == 0 ?
-			    "true" : "false");
-		else if (v->type == CIM_T_DATETIME)
-			r |= srv_datetime(t, b);
-		else
-			r |= buf_xml_escape(b, t);
-		r |= buf_printf(b, "</%s%s>", pfx, name);
-	}
-	return (r != 0 ? -1 : 0);
-}
-
-static int
-srv_prop_cmp(const void *a, const void *b)
-{
-	const struct cim_property *pa = *(const struct cim_property * const *)a;
-	const struct cim_property *pb = *(const struct cim_property * const *)b;
-
-	return (strcmp(pa->name, pb->name));
-}
-
-/* The properties in WinRM's order: sorted by name. */
-static int
-srv_props(struct buf *b, const char *pfx, const struct cim_property *props,
-    size_t n)
-{
-	const struct cim_property	**v;
-	size_t				  i;
-	int				  r = 0;
-
-	v = xcalloc(n ? n : 1, sizeof(*v));
-	for (i = 0; i < n; i++)
-		v[i] = &props[i];
-	qsort(v, n, sizeof(*v), srv_prop_cmp);
-	for (i = 0; i < n; i++)
-		r |= srv_value(b, pfx, v[i]->name, &v[i]->v);
-	free(v);
-	return (r != 0 ? -1 : 0);
-}
-
-static int
-srv_class_item(struct buf *b, const struct cim_instance *ci)
-{
-	const char	*ns;
-	char		*uri;
-	int		 r = 0;
-
-	ns = ci->path != NULL && ci->path->ns != NULL ? ci->path->ns :
-	    "root/cimv2";
-	uri = class_uri(ns, ci->classname);
-	r |= buf_printf(b, "<p:%s xml:lang=\"en-US\" xmlns:p=\"",
-	    ci->classname);
-	r |= buf_xml_escape(b, uri);
-	r |= buf_printf(b, "\" xsi:type=\"p:%s_Type\">", ci->classname);
-	r |= srv_props(b, "p:", ci->props, ci->nprops);
-	r |= buf_printf(b, "</p:%s>", ci->classname);
-	free(uri);
-	return (r != 0 ? -1 : 0);
-}
-
-static int
-srv_epr_item(struct buf *b, const struct cim_instance *ci)
-{
-	const struct cim_path	*p = ci->path;
-	char			*uri;
-	size_t			 i;
-	int			 r = 0;
-
-	uri = class_uri(p != NULL && p->ns != NULL ? p->ns : "root/cimv2",
-	    ci->classname);
-	r |= buf_puts(b, "<a:EndpointReference><a:Address>" ANON_ADDR
-	    "</a:Address><a:ReferenceParameters><w:ResourceURI>");
-	r |= buf_xml_escape(b, uri);
-	r |= buf_puts(b, "</w:ResourceURI><w:SelectorSet>");
-	for (i = 0; p != NULL && i < p->nkeys; i++) {
-		r |= buf_puts(b, "<w:Selector Name=\"");
-		r |= buf_xml_escape(b, p->keys[i].name);
-		r |= buf_puts(b, "\">");
-		r |= buf_xml_escape(b, p->keys[i].value ? p->keys[i].value :
-		    "");
-		r |= buf_puts(b, "</w:Selector>");
-	}
-	r |= buf_puts(b, "</w:SelectorSet></a:ReferenceParameters>"
-	    "</a:EndpointReference>");
-	free(uri);
-	return (r != 0 ? -1 : 0);
-}
-
-int
-wsman_encode_batch(const struct wsman_batch *bt, struct buf *b)
-{
-	const char	*pfx = bt->msg == WSMAN_MSG_PULL ? "n" : "w";
-	const char	*resp = bt->msg == WSMAN_MSG_PULL ? "PullResponse" :
-			    "EnumerateResponse";
-	size_t		 i;
-	int		 r = 0;
-
-	r |= srv_head(b, bt->msg == WSMAN_MSG_PULL ? NS_N "/PullResponse" :
-	    NS_N "/EnumerateResponse", bt->msgid, bt->relates_to);
-	r |= buf_printf(b, "<n:%s>", resp);
-	/* an Enumerate always names a context; empty when it is the end */
-	if (bt->context != NULL || bt->msg == WSMAN_MSG_ENUMERATE) {
-		r |= buf_puts(b, "<n:EnumerationContext>");
-		r |= buf_xml_escape(b, bt->context ? bt->context : "");
-		r |= buf_puts(b, "</n:EnumerationContext>");
-	}
-	if (bt->n > 0 || bt->msg == WSMAN_MSG_PULL) {
-		r |= buf_printf(b, "<%s:Items>", pfx);
-		for (i = 0; i < bt->n; i++) {
-			if (bt->epr)
-				r |= srv_epr_item(b, bt->items[i]);
-			else if (bt->fragment) {
-				r |= buf_puts(b, "<w:XmlFragment>");
-				r |= srv_props(b, "", bt->items[i]->props,
-				    bt->items[i]->nprops);
-				r |= buf_puts(b, "</w:XmlFragment>");
-			} else
-				r |= srv_class_item(b, bt->items[i]);
-		}
-		r |= buf_printf(b, "</%s:Items>", pfx);
-	}
-	if (bt->context == NULL)
-		r |= buf_printf(b, "<%s:EndOfSequence/>", pfx);
-	r |= buf_printf(b, "</n:%s>", resp);
-	r |= enc_tail(b);
-	return (r != 0 ? -1 : 0);
-}
-
-int
-wsman_encode_get_response(const char *msgid, const char *relates_to,
-    const struct cim_instance *ci, struct buf *b)
-{
-	int	r = 0;
-
-	r |= srv_head(b, NS_X "/GetResponse", msgid, relates_to);
-	r |= srv_class_item(b, ci);
-	r |= enc_tail(b);
-	return (r != 0 ? -1 : 0);
-}
-
-int
-wsman_encode_release_response(const char *msgid, const char *relates_to,
-    struct buf *b)
-{
-	int	r = 0;
-
-	r |= srv_head(b, NS_N "/ReleaseResponse", msgid, relates_to);
-	r |= enc_tail(b);
-	return (r != 0 ? -1 : 0);
-}
-
-int
-wsman_encode_invoke_response(const char *msgid, const char *relates_to,
-    const char *resource_uri, const char *method,
-    const struct cim_method_result *mr, struct buf *b)
-{
-	struct cim_property	*all;
-	struct buf		 act;
-	size_t			 i;
-	int			 r = 0;
-
-	buf_init(&act, 0);
-	buf_printf(&act, "%s/%sResponse", resource_uri, method);
-	r |= srv_head(b, act.data, msgid, relates_to);
-	buf_release(&act);
-	r |= buf_printf(b, "<p:%s_OUTPUT xmlns:p=\"", method);
-	r |= buf_xml_escape(b, resource_uri);
-	r |= buf_puts(b, "\">");
-	/* ReturnValue sorts among the out parameters, as WinRM writes it */
-	all = xcalloc(mr->nout + 1, sizeof(*all));
-	for (i = 0; i < mr->nout; i++)
-		all[i] = mr->out[i];
-	all[mr->nout].name = (char *)(uintptr_t)"ReturnValue";
-	all[mr->nout].v = mr->ret;
-	r |= srv_props(b, "p:", all, mr->nout + 1);
-	free(all);
-	r |= buf_printf(b, "</p:%s_OUTPUT>", method);
-	r |= enc_tail(b);
-	return (r != 0 ? -1 : 0);
-}
-
-int
-wsman_encode_fault(const char *msgid, const char *relates_to,
-    const struct wsman_fault *f, struct buf *b)
-{
-	const char	*action;
-	int		 r = 0;
-
-	if (strncmp(f->subcode, "n:", 2) == 0)
-		action = NS_N "/fault";
-	else if (strncmp(f->subcode, "a:", 2) == 0)
-		action = NS_A "/fault";
-	else
-		action = "http://schemas.dmtf.org/wbem/wsman/1/wsman/fault";
-	r |= srv_head(b, action, msgid, relates_to);
-	r |= buf_puts(b, "<s:Fault><s:Code><s:Value>");
-	r |= buf_xml_escape(b, f->code);
-	r |= buf_puts(b, "</s:Value><s:Subcode><s:Value>");
-	r |= buf_xml_escape(b, f->subcode);
-	r |= buf_puts(b, "</s:Value></s:Subcode></s:Code><s:Reason>"
-	    "<s:Text xml:lang=\"en-US\">");
-	r |= buf_xml_escape(b, f->reason);
-	r |= buf_puts(b, "</s:Text></s:Reason><s:Detail>");
-	if (f->cim_status > 0) {
-		r |= buf_puts(b, "<p:MSFT_WmiError b:IsCIM_Error=\"true\" "
-		    "xmlns:b=\"http://schemas.dmtf.org/wbem/wsman/1/"
-		    "cimbinding.xsd\" xmlns:p=\"" DMTF_CIM_URI "MSFT_WmiError\" "
-		    "xsi:type=\"p:MSFT_WmiError_Type\">");
-		r |= buf_printf(b, "<p:CIMStatusCode xsi:type=\"cim:"
-		    "cimUnsignedInt\">%d</p:CIMStatusCode>", f->cim_status);
-		r |= buf_puts(b, "<p:Message xsi:type=\"cim:cimString\">");
-		r |= buf_xml_escape(b, f->message);
-		r |= buf_printf(b, "</p:Message><p:error_Code xsi:type=\"cim:"
-		    "cimUnsignedInt\">%lu</p:error_Code><p:error_Type "
-		    "xsi:type=\"cim:cimString\">HRESULT</p:error_Type>"
-		    "</p:MSFT_WmiError>", f->wsman_code);
-	} else {
-		r |= buf_printf(b, "<f:WSManFault xmlns:f=\"" NS_F "\" "
-		    "Code=\"%lu\" Machine=\"", f->wsman_code);
-		r |= buf_xml_escape(b, f->machine);
-		r |= buf_puts(b, "\"><f:Message>");
-		r |= buf_xml_escape(b, f->message);
-		r |= buf_puts(b, "</f:Message></f:WSManFault>");
-	}
-	r |= buf_puts(b, "</s:Detail></s:Fault>");
-	r |= enc_tail(b);
-	return (r != 0 ? -1 : 0);
 }

@@ -5,12 +5,12 @@
  * Content-Length, no body and keep the connection; zero-padded lower-case
  * content-length; chunked replies with CIMStatusCode trailers only when the
  * request sent TE; no IRETURNVALUE for an empty result; Basic auth on every
- * request.  The codec (cimxml.c) decodes requests, checks the CIM headers
- * and writes the bodies; this file checks HTTP and auth, runs the
- * operations on the node's instances, frames replies (content-length or
- * chunks and trailers) and applies the injected faults (latency, hang,
- * reset, garbage, truncation, oversize, 401, 500, CIM error, drip).  The
- * replay test compares the bytes with the captures.
+ * request.  The codec's server half (lib/cimxml_server.c) decodes
+ * requests, checks the CIM headers and writes the bodies; this file checks
+ * HTTP and auth, runs the operations on the node's instances, frames
+ * replies (content-length or chunks and trailers) and applies the injected
+ * faults (latency, hang, reset, garbage, truncation, oversize, 401, 500,
+ * CIM error, drip).  The replay test compares the bytes with the captures.
  */
 #include "config.h"
 

@@ -7,7 +7,7 @@
 #ifndef MOCK_H
 #define MOCK_H
 
-#include "cimhead.h"
+#include "cimhead_server.h"
 
 struct bufferevent;
 struct evbuffer;

@@ -7,9 +7,10 @@
  * enumeration contexts that expire and are bounded in number per user
  * (w:QuotaLimit), faults with f:WSManFault or MSFT_WmiError details in
  * HTTP 500 replies, and a 401 offering Negotiate and Basic realm="WSMAN"
- * when the credentials are missing or wrong.  The codec (wsman.c) decodes
- * requests and writes the bodies; cimsrv.c applies the injected faults to
- * both sides and calls wssrv_reply for the bytes of one exchange.
+ * when the credentials are missing or wrong.  The codec's server half
+ * (lib/wsman_server.c) decodes requests and writes the bodies; cimsrv.c
+ * applies the injected faults to both sides and calls wssrv_reply for the
+ * bytes of one exchange.
  */
 #include "config.h"
 

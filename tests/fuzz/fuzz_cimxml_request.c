@@ -11,7 +11,7 @@
 
 #include <stdio.h>
 
-#include "cimhead.h"
+#include "cimhead_server.h"
 #include "fuzz.h"
 
 int

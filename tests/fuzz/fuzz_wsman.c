@@ -58,6 +58,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	memset(&o, 0, sizeof(o));
 	o.endpoint = ENDPOINT;
+	/* the table wbem.c passes, so the typed paths are exercised */
+	o.ptypes = wsman_win32_ptypes;
+	o.nptypes = wsman_win32_nptypes;
 	memset(&req, 0, sizeof(req));
 	req.op = ops[(data[0] & 7) % 5];
 	req.ns = "root/cimv2";

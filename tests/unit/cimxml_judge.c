@@ -15,7 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "cimhead.h"
+#include "cimhead_server.h"
 
 /* The value of header name in head (lines "Name: value"), or NULL. */
 static const char *

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cimhead.h"
+#include "cimhead_server.h"
 #include "tap.h"
 #include "fixture.h"
 

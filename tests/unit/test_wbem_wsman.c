@@ -215,14 +215,17 @@ struct res {
 	char			 description[256];
 	size_t			 ninst;
 	char			 names[8][16];
+	char			 started_type[16];	/* of inst[0] */
+	int			 keyed;		/* inst[0] has a path */
 };
 
 static void
 done_cb(struct wbem_result *res, const struct wbem_error *err, void *arg)
 {
-	struct res	*r = arg;
-	const char	*v;
-	size_t		 i;
+	struct res		*r = arg;
+	const struct cim_property *p;
+	const char		*v;
+	size_t			 i;
 
 	r->calls++;
 	r->kind = err->kind;
@@ -235,6 +238,13 @@ done_cb(struct wbem_result *res, const struct wbem_error *err, void *arg)
 			if ((v = cim_instance_text(res->inst[i],
 			    "Name")) != NULL)
 				strlcpy(r->names[i], v, sizeof(r->names[i]));
+		if (res->ninst > 0) {
+			p = cim_instance_get(res->inst[0], "Started");
+			strlcpy(r->started_type, p != NULL ?
+			    cim_type_name(p->v.type) : "(absent)",
+			    sizeof(r->started_type));
+			r->keyed = res->inst[0]->path != NULL;
+		}
 	}
 	wbem_result_free(res);
 	if (r->stop_after != 0 && r->calls >= r->stop_after)
@@ -426,6 +436,36 @@ main(void)
 	ok(r.calls == 1 && r.kind == WBEM_E_PROTOCOL,
 	    "RelatesTo mismatch: PROTOCOL");
 	s.bad_relates = 0;
+
+	/* item property types: the Win32 table unless the target has one */
+	memset(&r, 0, sizeof(r));
+	r.stop_after = 1;
+	start(ctx, &s, WBEM_OP_GET, 3000, &r, NULL);
+	run_for(3000);
+	ok(r.calls == 1 && r.kind == WBEM_E_NONE && r.ninst == 1,
+	    "types: Get answered");
+	is_str(r.started_type, "boolean",
+	    "types: Win32_Service.Started boolean by the default table");
+	ok(r.keyed, "types: the default table's key Name gives the path");
+	{
+		static const struct wsman_ptype own[] = {
+			{ "Win32_Service", "Started", CIM_T_STRING, 0 },
+		};
+
+		memset(&r, 0, sizeof(r));
+		r.stop_after = 1;
+		memset(&t, 0, sizeof(t));
+		t.allow_unencrypted = 1;
+		t.wsman_ptypes = own;
+		t.wsman_nptypes = nitems(own);
+		start(ctx, &s, WBEM_OP_GET, 3000, &r, &t);
+		run_for(3000);
+		ok(r.calls == 1 && r.kind == WBEM_E_NONE && r.ninst == 1,
+		    "types: Get with the target's table answered");
+		is_str(r.started_type, "string",
+		    "types: the target's table, not Win32's, types Started");
+		ok(!r.keyed, "types: the target's table has no key: no path");
+	}
 
 	/* plain http without the flag: refused, nothing sent */
 	s.nreq = 0;

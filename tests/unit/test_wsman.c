@@ -36,20 +36,32 @@ wsman_fixture(const char *name, size_t *lenp)
 	return (slurp(rel, lenp));
 }
 
-/* Decodes a fixture as the reply to st->sent with msgid. */
+/* Decodes a fixture as the reply to st->sent with msgid, typed by pt. */
 static int
-decode_fixture(struct wsman_state *st, const char *name, long status,
-    const char *msgid, struct wbem_result **res, struct wbem_error *err)
+decode_fixture_typed(struct wsman_state *st, const struct wsman_ptype *pt,
+    size_t npt, const char *name, long status, const char *msgid,
+    struct wbem_result **res, struct wbem_error *err)
 {
 	struct wsman_opts	 o = { .endpoint = ENDPOINT };
 	char			*body;
 	size_t			 len;
 	int			 rc;
 
+	o.ptypes = pt;
+	o.nptypes = npt;
 	body = wsman_fixture(name, &len);
 	rc = wsman_decode_response(st, &o, status, body, len, msgid, res, err);
 	free(body);
 	return (rc);
+}
+
+/* With the Win32 table, which wbem.c passes unless the target has one. */
+static int
+decode_fixture(struct wsman_state *st, const char *name, long status,
+    const char *msgid, struct wbem_result **res, struct wbem_error *err)
+{
+	return (decode_fixture_typed(st, wsman_win32_ptypes,
+	    wsman_win32_nptypes, name, status, msgid, res, err));
 }
 
 /* ---- requests parsed back ---------------------------------------------- */
@@ -388,25 +400,34 @@ ptype(const struct cim_instance *i, const char *name)
 	return (p != NULL ? cim_type_name(p->v.type) : "(absent)");
 }
 
+/* SELECT * FROM Win32_Process encoded as message RT("01"), st set up. */
+static void
+query_processes(struct wsman_state *st, struct buf *b)
+{
+	struct wsman_opts	 o = { .endpoint = ENDPOINT };
+	struct wbem_request	 req;
+	struct wbem_error	 err;
+
+	wsman_state_init(st);
+	buf_init(b, 0);
+	memset(&req, 0, sizeof(req));
+	req.op = WBEM_OP_QUERY;
+	req.query = "SELECT * FROM Win32_Process";
+	wsman_encode_request(&req, &o, RT("01"), st, b, &err);
+}
+
 static void
 test_enumeration(void)
 {
 	struct wsman_opts	 o = { .endpoint = ENDPOINT };
 	struct wsman_state	 st;
-	struct wbem_request	 req;
 	struct wbem_result	*res = NULL;
 	struct wbem_error	 err;
 	struct buf		 b;
 	const struct cim_instance *in;
 	const struct cim_property *p;
 
-	wsman_state_init(&st);
-	buf_init(&b, 0);
-	memset(&req, 0, sizeof(req));
-	req.op = WBEM_OP_QUERY;
-	req.query = "SELECT * FROM Win32_Process";
-	wsman_encode_request(&req, &o, RT("01"), &st, &b, &err);
-
+	query_processes(&st, &b);
 	ok(decode_fixture(&st, "enum-process-star.xml", 200, RT("01"), &res,
 	    &err) == 0, "EnumerateResponse (SELECT * items) decodes");
 	ok(res != NULL && res->kind == WBEM_R_INSTANCES && res->ninst == 2,
@@ -459,6 +480,81 @@ test_enumeration(void)
 	wbem_result_free(res);
 	buf_release(&b);
 	wsman_state_clear(&st);
+}
+
+/* The items of enum-process-star.xml decoded with the table pt. */
+static struct wbem_result *
+process_items(const struct wsman_ptype *pt, size_t npt)
+{
+	struct wsman_state	 st;
+	struct wbem_result	*res = NULL;
+	struct wbem_error	 err;
+	struct buf		 b;
+
+	query_processes(&st, &b);
+	if (decode_fixture_typed(&st, pt, npt, "enum-process-star.xml", 200,
+	    RT("01"), &res, &err) == -1 || res == NULL || res->ninst != 2) {
+		wbem_result_free(res);
+		res = NULL;
+	}
+	buf_release(&b);
+	wsman_state_clear(&st);
+	return (res);
+}
+
+/* The codec types items from its caller's table only. */
+static void
+test_ptypes(void)
+{
+	static const struct wsman_ptype mine[] = {
+		{ "Win32_Process", "ThreadCount", CIM_T_UINT16, 0 },
+		{ "Win32_P*ess", "KernelModeTime", CIM_T_SINT64, 0 },
+		{ "win32_process", "Name", CIM_T_STRING, 1 },
+		{ "Win32_Service", "WorkingSetSize", CIM_T_UINT64, 0 },
+	};
+	struct wbem_result		*res;
+	const struct cim_instance	*in;
+
+	res = process_items(NULL, 0);
+	ok(res != NULL, "no table: the enumeration decodes");
+	if (res != NULL) {
+		in = res->inst[1];
+		is_str(ptype(in, "WorkingSetSize"), "string",
+		    "no table: WorkingSetSize stays a string");
+		is_str(cim_instance_text(in, "WorkingSetSize"),
+		    "18446744073709551615", "no table: its text kept");
+		is_str(ptype(in, "ProcessId"), "string",
+		    "no table: ProcessId stays a string");
+		is_str(ptype(in, "CreationDate"), "datetime",
+		    "no table: a cim:Datetime is still a datetime");
+		ok(in->path == NULL, "no table: no key, no path");
+	}
+	wbem_result_free(res);
+
+	res = process_items(mine, nitems(mine));
+	ok(res != NULL, "caller's table: the enumeration decodes");
+	if (res != NULL) {
+		in = res->inst[1];
+		is_str(ptype(in, "ThreadCount"), "uint16",
+		    "caller's table: ThreadCount as it says");
+		is_str(ptype(in, "KernelModeTime"), "sint64",
+		    "caller's table: a class pattern with '*' matches");
+		is_str(ptype(in, "WorkingSetSize"), "string",
+		    "caller's table: another class's entry does not apply");
+		is_str(ptype(in, "ProcessId"), "string",
+		    "caller's table: what it lacks stays a string");
+		ok(in->path != NULL && in->path->nkeys == 1 &&
+		    strcmp(in->path->keys[0].name, "Name") == 0 &&
+		    strcmp(in->path->keys[0].value, "vodstream.exe") == 0,
+		    "caller's table: its key gives the path");
+	}
+	wbem_result_free(res);
+
+	res = process_items(wsman_win32_ptypes, wsman_win32_nptypes);
+	ok(res != NULL && strcmp(ptype(res->inst[1], "WorkingSetSize"),
+	    "uint64") == 0 && strcmp(ptype(res->inst[1], "ProcessId"),
+	    "uint32") == 0, "the library's Win32 table: uint64 and uint32");
+	wbem_result_free(res);
 }
 
 static void
@@ -885,6 +981,7 @@ main(void)
 	xml_global_init();
 	test_encode();
 	test_enumeration();
+	test_ptypes();
 	test_shapes();
 	test_invoke();
 	test_faults();

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cimhead.h"
+#include "cimhead_server.h"
 #include "tap.h"
 
 #define MSGID	"uuid:00000000-0000-4000-8000-000000000001"

@@ -1,0 +1,75 @@
+/*
+ * codec_int.h: what each codec's client half (cimxml.c, wsman.c) lends
+ * its server half (cimxml_server.c, wsman_server.c): the element walkers
+ * and value readers both directions use, so the server halves can live in
+ * libcimheadsrv.a without a second copy.  Internal to lib/: nothing outside
+ * the four codec files includes it.  Include cimhead.h first.
+ */
+#ifndef CIMHEAD_CODEC_INT_H
+#define CIMHEAD_CODEC_INT_H
+
+#include <libxml/tree.h>
+
+/* ---- cimxml.c: shared with cimxml_server.c ----------------------------- */
+#define CIMXML_TRIM_ALL	1	/* server: trim string keys too (Pegasus) */
+
+/* Element walkers; CIM-XML names carry no XML namespace. */
+int		 cimxml_is(const xmlNode *, const char *name);
+xmlNode		*cimxml_first(const xmlNode *parent);	/* elements only */
+xmlNode		*cimxml_next(const xmlNode *);
+xmlNode		*cimxml_child(const xmlNode *parent, const char *name);
+/* the attribute's text in the tree, NULL when absent */
+const char	*cimxml_attr(const xmlNode *, const char *name);
+char		*cimxml_text(const xmlNode *);		/* caller frees */
+void		 cimxml_trim(char *);		/* XML whitespace, in place */
+/* the line the element's content ends on, where OpenPegasus reports */
+long		 cimxml_end_line(const xmlNode *);
+int		 cimxml_name_ok(const char *);	/* a CIM identifier */
+char		*cimxml_ns_of(const xmlNode *lnp);	/* NULL: no NAMESPACE */
+/* flags: CIMXML_TRIM_ALL or 0; NULL with err filled on a bad path. */
+struct cim_path	*cimxml_instancename(const xmlNode *, const char *ns,
+		    int flags, struct wbem_error *);
+int		 cimxml_embedded_attr(const xmlNode *);
+int		 cimxml_value_elem(const xmlNode *parent, struct cim_value *,
+		    struct wbem_error *);
+
+/* ---- wsman.c: shared with wsman_server.c ------------------------------- */
+#define NS_S	"http://www.w3.org/2003/05/soap-envelope"
+#define NS_A	"http://schemas.xmlsoap.org/ws/2004/08/addressing"
+#define NS_N	"http://schemas.xmlsoap.org/ws/2004/09/enumeration"
+#define NS_X	"http://schemas.xmlsoap.org/ws/2004/09/transfer"
+#define NS_E	"http://schemas.xmlsoap.org/ws/2004/08/eventing"
+#define NS_W	"http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd"
+#define NS_MSW	"http://schemas.microsoft.com/wbem/wsman/1/wsman.xsd"
+#define NS_F	"http://schemas.microsoft.com/wbem/wsman/1/wsmanfault"
+#define NS_CIM	"http://schemas.dmtf.org/wbem/wscim/1/common"
+#define NS_XSI	"http://www.w3.org/2001/XMLSchema-instance"
+#define NS_XS	"http://www.w3.org/2001/XMLSchema"
+
+#define WMI_URI		"http://schemas.microsoft.com/wbem/wsman/1/wmi/"
+#define WQL_DIALECT	"http://schemas.microsoft.com/wbem/wsman/1/WQL"
+#define ANON_ADDR	NS_A "/role/anonymous"
+
+#define ACT_ENUMERATE	NS_N "/Enumerate"
+#define ACT_PULL	NS_N "/Pull"
+#define ACT_RELEASE	NS_N "/Release"
+#define ACT_GET		NS_X "/Get"
+
+/* Element walkers; ns NULL matches an element in no namespace. */
+int		 wsman_is_el(const xmlNode *, const char *ns, const char *name);
+xmlNode		*wsman_first_el(xmlNode *);	/* n itself or a sibling */
+xmlNode		*wsman_next_el(xmlNode *);
+xmlNode		*wsman_child_el(xmlNode *parent, const char *ns,
+		    const char *name);
+char		*wsman_node_text(xmlNode *);	/* caller frees */
+char		*wsman_attr_get(xmlNode *, const char *ns, const char *name);
+int		 wsman_is_nil(xmlNode *);	/* xsi:nil="true" */
+void		 wsman_trim(char *);		/* isspace, in place */
+int		 wsman_valid_name(const char *);
+/* n decimal digits into out; -1 on anything else. */
+int		 wsman_digits(const char *, size_t n, unsigned *out);
+/* the WMI resource URI of a class in a namespace; the caller frees */
+char		*wsman_class_uri(const char *ns, const char *cls);
+int		 wsman_enc_tail(struct buf *);	/* </s:Body></s:Envelope> */
+
+#endif /* CIMHEAD_CODEC_INT_H */
