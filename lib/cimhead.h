@@ -82,6 +82,7 @@ void	 ms_to_tv(uint64_t ms, struct timeval *);	/* for libevent timers */
  * when refused or unreadable, why saying so without the path.  Never
  * blocks on a FIFO or device.
  */
+#define SECRET_MAX	4096	/* every program's bound: keys, tokens, passwords */
 int	 secret_read(const char *path, size_t max, char **out, size_t *lenp,
 	    char *why, size_t whylen);
 void	 secret_wipe(void *, size_t);	/* a zeroing the compiler keeps */
