@@ -301,8 +301,7 @@ http_timer_cb(CURLM *multi, long ms, void *arg)
 	 * Even a 0 ms timeout goes through the loop: acting now could finish
 	 * a transfer inside http_post, and callbacks must never fire there.
 	 */
-	tv.tv_sec = ms / 1000;
-	tv.tv_usec = (ms % 1000) * 1000;
+	ms_to_tv((uint64_t)ms, &tv);
 	evtimer_add(ctx->timer, &tv);
 	return (0);
 }

@@ -593,8 +593,7 @@ wbem_wsman_start(struct wbem_call *c, const struct wbem_target *t,
 	if (c->deadline != 0) {
 		now = mono_ms();
 		left = c->deadline > now ? c->deadline - now : 0;
-		tv.tv_sec = (time_t)(left / 1000);
-		tv.tv_usec = (long)(left % 1000 * 1000);
+		ms_to_tv(left, &tv);
 		evtimer_add(c->wait_timer, &tv);
 	}
 	return (0);
