@@ -29,8 +29,10 @@
 
 /*
  * Flags that exist on one platform only: absent, they ask for nothing.
- * Windows has no FIFOs to block on and no symbolic links open() follows
- * silently; it has a text mode that would rewrite the secret's bytes.
+ * Windows lacks the first two (a link there is followed, and its named
+ * pipes live outside the file system, where a name in a configuration
+ * file does not reach them by accident); it has a text mode, which would
+ * rewrite the secret's bytes.
  */
 #ifdef O_NOFOLLOW
 #define SECRET_NOFOLLOW	O_NOFOLLOW
