@@ -7,10 +7,6 @@
  */
 #include "config.h"
 
-#include <sys/stat.h>
-
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -135,47 +131,39 @@ usage_error(const char *fmt, ...)
 
 /*
  * The password: the first line of --password-file, else CIMHEAD_PASSWORD.
- * Returns an allocated string, or NULL when neither is given.
+ * Returns an allocated string (secret_free it), or NULL when neither is
+ * given.  The file follows the rule of every secret file (secret.c).
  */
 static char *
 cli_password(const char *file)
 {
-	char		 line[CLI_PASSWORD_MAX + 2];
+	char		*data, why[256];
 	const char	*env;
-	FILE		*fp;
-	size_t		 n;
-	unsigned	 mode;
-	int		 fd;
+	size_t		 len, n;
 
 	if (file == NULL) {
 		env = getenv("CIMHEAD_PASSWORD");
 		return (env != NULL ? xstrdup(env) : NULL);
 	}
-	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1)
-		usage_error("--password-file %s: %s", file, strerror(errno));
-	if (compat_file_mode(fd, &mode) == -1)
-		usage_error("--password-file %s: not a regular file", file);
-	/* The daemon's rule for its credential files (cimheadd.conf(5)). */
-	if (mode & S_IRWXO)
-		usage_error("--password-file %s: readable or writable by "
-		    "others (chmod 600 it)", file);
-	if (mode & S_IRWXG)
-		fprintf(stderr, "cimhead: warning: password file %s is "
-		    "readable by its group (chmod 600 it)\n", file);
-	if ((fp = fdopen(fd, "r")) == NULL)
-		usage_error("--password-file %s: %s", file, strerror(errno));
-	if (fgets(line, sizeof(line), fp) == NULL)
-		line[0] = '\0';
-	fclose(fp);
-	n = strlen(line);
-	if (n > CLI_PASSWORD_MAX)
+	switch (secret_read(file, SECRET_MAX, &data, &len, why, sizeof(why))) {
+	case -1:
+		usage_error("--password-file %s: %s", file, why);
+	case 1:
+		fprintf(stderr, "cimhead: warning: password file %s: %s\n",
+		    file, why);
+		break;
+	}
+	n = strcspn(data, "\n");
+	if (n > 0 && data[n - 1] == '\r')
+		n--;
+	/* The first line only: the rest is wiped now, not at exit. */
+	secret_wipe(data + n, len - n);
+	if (n > CLI_PASSWORD_MAX) {
+		secret_free(data);
 		usage_error("--password-file %s: first line longer than %d "
 		    "bytes", file, CLI_PASSWORD_MAX);
-	if (n > 0 && line[n - 1] == '\n')
-		line[--n] = '\0';
-	if (n > 0 && line[n - 1] == '\r')
-		line[--n] = '\0';
-	return (xstrdup(line));
+	}
+	return (data);
 }
 
 /* Arguments that end up in XML must not hold control characters. */
@@ -569,10 +557,7 @@ main(int argc, char *argv[])
 		cim_property_clear(&params[i]);
 	free(params);
 	cim_path_free(path);
-	if (password != NULL) {
-		memset(password, 0, strlen(password));
-		free(password);
-	}
+	secret_free(password);
 	free(endpoint);
 	free(url_ns);
 	return (status);

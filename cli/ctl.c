@@ -12,8 +12,6 @@
  */
 #include "config.h"
 
-#include <sys/stat.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,33 +78,16 @@ ctl_done_cb(struct evhttp_request *req, void *arg)
 			break;
 }
 
-/* One request to the admin API; the reply lands in r. */
+/* One request to the admin API at host:port; the reply lands in r. */
 static int
-ctl_call(const char *addr, const char *token, enum evhttp_cmd_type m,
-    const char *path, struct ctl_reply *r)
+ctl_call(const char *host, unsigned port, const char *token,
+    enum evhttp_cmd_type m, const char *path, struct ctl_reply *r)
 {
 	struct event_base		*base;
 	struct evhttp_connection	*conn;
 	struct evhttp_request		*req;
-	char				 host[256], auth[512];
-	const char			*colon;
-	long				 port;
-	size_t				 hl;
+	char				 auth[SECRET_MAX + 16];
 
-	colon = strrchr(addr, ':');
-	if (colon == NULL || parse_long_range(colon + 1, 1, 65535, &port)) {
-		fprintf(stderr, "cimhead: bad admin address %s\n", addr);
-		return (-1);
-	}
-	hl = (size_t)(colon - addr);
-	if (hl >= 2 && addr[0] == '[') {
-		addr++;
-		hl -= 2;
-	}
-	if (hl == 0 || hl >= sizeof(host))
-		return (-1);
-	memcpy(host, addr, hl);
-	host[hl] = '\0';
 	if ((base = event_base_new()) == NULL)
 		return (-1);
 	conn = evhttp_connection_base_new(base, NULL, host, (uint16_t)port);
@@ -121,45 +102,39 @@ ctl_call(const char *addr, const char *token, enum evhttp_cmd_type m,
 		snprintf(auth, sizeof(auth), "Bearer %s", token);
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 		    "Authorization", auth);
+		secret_wipe(auth, sizeof(auth));
 	}
 	if (evhttp_make_request(conn, req, m, path) == 0)
 		event_base_dispatch(base);
 	evhttp_connection_free(conn);
 	event_base_free(base);
 	if (r->status == 0) {
-		fprintf(stderr, "cimhead: cannot reach cimheadd at %s:%ld\n",
+		fprintf(stderr, "cimhead: cannot reach cimheadd at %s:%u\n",
 		    host, port);
 		return (-1);
 	}
 	return (0);
 }
 
+/* The token: the first line of file, by the rule of every secret file. */
 static char *
 ctl_read_token(const char *file)
 {
-	struct stat	 st;
-	FILE		*f;
-	char		 line[512];
+	char	*data, why[256];
+	size_t	 len, n;
 
-	if ((f = fopen(file, "r")) == NULL) {
-		fprintf(stderr, "cimhead: %s: cannot read\n", file);
+	switch (secret_read(file, SECRET_MAX, &data, &len, why, sizeof(why))) {
+	case -1:
+		fprintf(stderr, "cimhead: %s: %s\n", file, why);
 		return (NULL);
+	case 1:
+		fprintf(stderr, "cimhead: warning: token file %s: %s\n", file,
+		    why);
+		break;
 	}
-	/* The rule of every secret file (cimheadd.conf(5)). */
-	if (fstat(fileno(f), &st) == 0 && (st.st_mode & S_IRWXO)) {
-		fprintf(stderr, "cimhead: %s: readable or writable by others "
-		    "(chmod 600 it)\n", file);
-		fclose(f);
-		return (NULL);
-	}
-	if (fstat(fileno(f), &st) == 0 && (st.st_mode & S_IRWXG))
-		fprintf(stderr, "cimhead: warning: %s is readable by its "
-		    "group (chmod 600 it)\n", file);
-	if (fgets(line, sizeof(line), f) == NULL)
-		line[0] = '\0';
-	fclose(f);
-	line[strcspn(line, "\r\n")] = '\0';
-	return (xstrdup(line));
+	n = strcspn(data, "\r\n");
+	secret_wipe(data + n, len - n);
+	return (data);
 }
 
 static void
@@ -212,9 +187,12 @@ ctl_main(int argc, char *argv[])
 {
 	struct ctl_reply	 r;
 	const char		*cmd = argv[0], *addr, *node;
-	char			*token = NULL, path[256];
-	int			 ch, raw = 0, status;
+	char			*token = NULL, path[256], host[256];
+	unsigned		 port;
+	int			 ch, raw = 0, status = 2;
 
+	memset(&r, 0, sizeof(r));
+	buf_init(&r.body, CTL_MAX_REPLY);
 	addr = getenv("CIMHEAD_ADMIN");
 	if (addr == NULL)
 		addr = "127.0.0.1:8081";
@@ -228,23 +206,29 @@ ctl_main(int argc, char *argv[])
 			raw = 1;
 			break;
 		case 't':
-			free(token);
+			secret_free(token);
 			if ((token = ctl_read_token(optarg)) == NULL)
-				return (2);
+				goto out;
 			break;
 		default:
-			return (ctl_usage());
+			status = ctl_usage();
+			goto out;
 		}
 	}
 	argc -= optind;
 	argv += optind;
-	memset(&r, 0, sizeof(r));
-	buf_init(&r.body, CTL_MAX_REPLY);
+	if (hostport_split(addr, host, sizeof(host), 1, &port) == -1) {
+		fprintf(stderr, "cimhead: bad admin address %s (want host:port "
+		    "or [v6]:port)\n", addr);
+		goto out;
+	}
 	if (strcmp(cmd, "status") == 0) {
-		if (argc != 0)
-			return (ctl_usage());
-		if (ctl_call(addr, token, EVHTTP_REQ_GET, "/api/v1/nodes",
-		    &r) == -1)
+		if (argc != 0) {
+			status = ctl_usage();
+			goto out;
+		}
+		if (ctl_call(host, port, token, EVHTTP_REQ_GET,
+		    "/api/v1/nodes", &r) == -1)
 			status = 3;
 		else if (r.status != 200) {
 			fprintf(stderr, "cimhead: cimheadd says %d: %s\n",
@@ -257,20 +241,22 @@ ctl_main(int argc, char *argv[])
 			status = ctl_status_print(r.body.data != NULL ?
 			    r.body.data : "");
 	} else {
-		if (argc != 1)
-			return (ctl_usage());
-		node = argv[0];
-		if (strcspn(node, "/?#% ") != strlen(node) || *node == '\0')
-			return (ctl_usage());
+		if (argc != 1 || *(node = argv[0]) == '\0' ||
+		    strcspn(node, "/?#% ") != strlen(node)) {
+			status = ctl_usage();
+			goto out;
+		}
 		snprintf(path, sizeof(path), "/api/v1/nodes/%s/%s", node, cmd);
-		if (ctl_call(addr, token, EVHTTP_REQ_POST, path, &r) == -1)
+		if (ctl_call(host, port, token, EVHTTP_REQ_POST, path,
+		    &r) == -1)
 			status = 3;
 		else {
 			printf("%s\n", r.body.data != NULL ? r.body.data : "");
 			status = r.status == 200 ? 0 : 1;
 		}
 	}
+out:
 	buf_release(&r.body);
-	free(token);
+	secret_free(token);
 	return (status);
 }

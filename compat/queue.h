@@ -17,6 +17,8 @@ struct name {								\
 	struct type	**tqh_last;					\
 }
 
+#define TAILQ_HEAD_INITIALIZER(head)	{ NULL, &(head).tqh_first }
+
 #define TAILQ_ENTRY(type)						\
 struct {								\
 	struct type	 *tqe_next;					\
@@ -30,6 +32,16 @@ struct {								\
 #define TAILQ_INIT(head) do {						\
 	(head)->tqh_first = NULL;					\
 	(head)->tqh_last = &(head)->tqh_first;				\
+} while (0)
+
+#define TAILQ_INSERT_HEAD(head, elm, field) do {			\
+	if (((elm)->field.tqe_next = (head)->tqh_first) != NULL)	\
+		(head)->tqh_first->field.tqe_prev =			\
+		    &(elm)->field.tqe_next;				\
+	else								\
+		(head)->tqh_last = &(elm)->field.tqe_next;		\
+	(head)->tqh_first = (elm);					\
+	(elm)->field.tqe_prev = &(head)->tqh_first;			\
 } while (0)
 
 #define TAILQ_INSERT_TAIL(head, elm, field) do {			\

@@ -10,22 +10,17 @@
  */
 #include "config.h"
 
-#include <sys/stat.h>
-
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <ini.h>
 
 #include "cimheadd.h"
 
 #define CONF_MAX_BYTES		(1024 * 1024)
-#define CONF_SECRET_MAX		4096
 #define CONF_MAX_NODES		1024
 
 struct conf_reader {
@@ -181,19 +176,14 @@ parse_uint(const char *s, unsigned max, unsigned *out)
 	return (0);
 }
 
-/* host:port with a numeric port; [v6]:port accepted. */
+/* host:port with a numeric port; [v6]:port accepted (hostport_split). */
 static int
 check_hostport(const char *s)
 {
-	const char	*c;
-	long		 port;
+	char		host[256];
+	unsigned	port;
 
-	c = strrchr(s, ':');
-	if (c == NULL || c == s || parse_long_range(c + 1, 0, 65535, &port))
-		return (-1);
-	if (*s == '[' && c[-1] != ']')
-		return (-1);
-	return (0);
+	return (hostport_split(s, host, sizeof(host), 0, &port));
 }
 
 static char *
@@ -361,22 +351,6 @@ conf_global(struct conf_ctx *cx, const char *k, const char *v, int line)
 }
 
 static int
-parse_auth(const char *s, enum http_auth *out)
-{
-	static const char *names[] = { "any", "basic", "digest", "ntlm",
-	    "negotiate" };
-	size_t	i;
-
-	for (i = 0; i < nitems(names); i++) {
-		if (strcmp(s, names[i]) == 0) {
-			*out = (enum http_auth)i;
-			return (0);
-		}
-	}
-	return (-1);
-}
-
-static int
 has_control(const char *s)
 {
 	for (; *s != '\0'; s++)
@@ -397,11 +371,7 @@ conf_node_key(struct conf_ctx *cx, struct conf_node *n, const char *k,
 		else
 			set_str(&n->url, v);
 	} else if (strcmp(k, "protocol") == 0) {
-		if (strcmp(v, "cimxml") == 0)
-			n->proto = WBEM_PROTO_CIMXML;
-		else if (strcmp(v, "wsman") == 0)
-			n->proto = WBEM_PROTO_WSMAN;
-		else
+		if (wbem_proto_parse(v, &n->proto) == -1)
 			conf_error(cx, line, "protocol: \"%s\" is not cimxml "
 			    "or wsman", v);
 	} else if (strcmp(k, "namespace") == 0)
@@ -410,7 +380,7 @@ conf_node_key(struct conf_ctx *cx, struct conf_node *n, const char *k,
 		free(n->credentials);
 		n->credentials = conf_path(cx, v);
 	} else if (strcmp(k, "auth") == 0) {
-		if (parse_auth(v, &n->auth) == -1)
+		if (http_auth_parse(v, &n->auth) == -1)
 			conf_error(cx, line, "auth: \"%s\" is not any, basic, "
 			    "digest, ntlm or negotiate", v);
 	} else if (strcmp(k, "cacert") == 0) {
@@ -543,44 +513,20 @@ conf_handler(void *arg, const char *section, const char *key,
 	return (1);
 }
 
-/*
- * Reads a small secret file.  Others must not read it: an error.  The
- * group may (a service group is common): a warning.  On Windows the same
- * rule reads the file's DACL (see compat_file_mode).
- */
+/* A secret file by the library's one rule (secret.c); NULL when refused. */
 static char *
-read_secret(struct conf_ctx *cx, const char *path, int line, size_t *lenp)
+conf_secret(struct conf_ctx *cx, const char *path, int line, size_t *lenp)
 {
-	char		*data;
-	ssize_t		 n;
-	size_t		 len = 0;
-	unsigned	 mode;
-	int		 fd;
+	char	*data, why[256];
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		conf_error(cx, line, "%s: %s", path, strerror(errno));
+	switch (secret_read(path, SECRET_MAX, &data, lenp, why, sizeof(why))) {
+	case -1:
+		conf_error(cx, line, "%s: %s", path, why);
 		return (NULL);
+	case 1:
+		conf_warning(cx, line, "%s: %s", path, why);
+		break;
 	}
-	if (compat_file_mode(fd, &mode) == -1) {
-		conf_error(cx, line, "%s: not a regular file", path);
-		close(fd);
-		return (NULL);
-	}
-	if (mode & (S_IROTH | S_IWOTH)) {
-		conf_error(cx, line, "%s: readable or writable by others; "
-		    "chmod o-rw it", path);
-		close(fd);
-		return (NULL);
-	}
-	if (mode & S_IRGRP)
-		conf_warning(cx, line, "%s: readable by its group", path);
-	data = xmalloc(CONF_SECRET_MAX + 1);
-	while (len < CONF_SECRET_MAX &&
-	    (n = read(fd, data + len, CONF_SECRET_MAX - len)) > 0)
-		len += (size_t)n;
-	close(fd);
-	data[len] = '\0';
-	*lenp = len;
 	return (data);
 }
 
@@ -591,7 +537,7 @@ conf_credentials(struct conf_ctx *cx, struct conf_node *n)
 	char	*data, *nl, *pw;
 	size_t	 len;
 
-	if ((data = read_secret(cx, n->credentials, n->line, &len)) == NULL)
+	if ((data = conf_secret(cx, n->credentials, n->line, &len)) == NULL)
 		return;
 	nl = strchr(data, '\n');
 	if (nl == NULL) {
@@ -610,16 +556,24 @@ conf_credentials(struct conf_ctx *cx, struct conf_node *n)
 	n->user = xstrdup(data);
 	n->password = xstrdup(pw);
 done:
-	explicit_bzero(data, len);
+	secret_wipe(data, len);
 	free(data);
 }
 
 static int
 is_loopback(const char *hostport)
 {
-	return (strncmp(hostport, "127.", 4) == 0 ||
-	    strncmp(hostport, "[::1]:", 6) == 0 ||
-	    strncmp(hostport, "localhost:", 10) == 0);
+	struct in_addr	a;
+	char		host[256];
+	unsigned	port;
+
+	if (hostport_split(hostport, host, sizeof(host), 0, &port) == -1)
+		return (0);
+	/* 127.0.0.0/8 as an address: "127.example.com" is not loopback. */
+	if (inet_pton(AF_INET, host, &a) == 1)
+		return ((ntohl(a.s_addr) >> 24) == 127);
+	return (strcmp(host, "::1") == 0 ||
+	    str_casecmp_ascii(host, "localhost") == 0);
 }
 
 /*
@@ -654,7 +608,7 @@ conf_check(struct conf_ctx *cx)
 	struct conf		*c = cx->conf;
 	struct conf_node	*n;
 	char			 why[256];
-	size_t			 i, len;
+	size_t			 i, len, cut;
 	char			*data;
 
 	for (i = 0; i < c->nnodes; i++) {
@@ -683,13 +637,14 @@ conf_check(struct conf_ctx *cx)
 	if (c->nnodes == 0)
 		conf_error(cx, cx->rd.line, "no [node NAME] section");
 	if (cx->secret_file != NULL) {
-		data = read_secret(cx, cx->secret_file, cx->secret_line, &len);
+		data = conf_secret(cx, cx->secret_file, cx->secret_line, &len);
 		while (data != NULL && len > 0 &&
 		    (data[len - 1] == '\n' || data[len - 1] == '\r'))
 			len--;
 		if (data != NULL && len < 16) {
 			conf_error(cx, cx->secret_line, "%s: the token secret "
 			    "needs at least 16 bytes", cx->secret_file);
+			secret_wipe(data, len);
 			free(data);
 		} else if (data != NULL) {
 			c->token_secret = (unsigned char *)data;
@@ -697,15 +652,17 @@ conf_check(struct conf_ctx *cx)
 		}
 	}
 	if (cx->admin_token_file != NULL) {
-		data = read_secret(cx, cx->admin_token_file, cx->token_line,
+		data = conf_secret(cx, cx->admin_token_file, cx->token_line,
 		    &len);
 		if (data != NULL) {
-			data[strcspn(data, "\r\n")] = '\0';
-			if (strlen(data) < 16) {
+			/* The first line only; what follows is wiped now. */
+			cut = strcspn(data, "\r\n");
+			secret_wipe(data + cut, len - cut);
+			if (cut < 16) {
 				conf_error(cx, cx->token_line, "%s: the admin "
 				    "token needs at least 16 characters",
 				    cx->admin_token_file);
-				free(data);
+				secret_free(data);
 			} else
 				c->admin_token = data;
 		}
@@ -811,10 +768,7 @@ conf_node_clear(struct conf_node *n)
 	free(n->ns);
 	free(n->credentials);
 	free(n->user);
-	if (n->password != NULL) {
-		explicit_bzero(n->password, strlen(n->password));
-		free(n->password);
-	}
+	secret_free(n->password);
 	free(n->cacert);
 	free(n->stream_url);
 	free(n->process);
@@ -836,14 +790,9 @@ conf_free(struct conf *c)
 	free(c->path);
 	free(c->listen);
 	free(c->admin_listen);
-	if (c->admin_token != NULL) {
-		explicit_bzero(c->admin_token, strlen(c->admin_token));
-		free(c->admin_token);
-	}
-	if (c->token_secret != NULL) {
-		explicit_bzero(c->token_secret, c->token_secret_len);
-		free(c->token_secret);
-	}
+	secret_free(c->admin_token);
+	secret_wipe(c->token_secret, c->token_secret_len);
+	free(c->token_secret);
 	free(c);
 }
 

@@ -74,6 +74,22 @@ int	 hostport_split(const char *, char *host, size_t hostlen,
 struct timeval;
 void	 ms_to_tv(uint64_t ms, struct timeval *);	/* for libevent timers */
 
+/* ---- secret.c: secret files, one rule for every program ---------------- */
+/*
+ * Reads path whole into *out (allocated, NUL-terminated, length *lenp;
+ * the caller wipes and frees it, secret_free for a string).  Only a
+ * regular file no one but its owner (and the group, for reading) can
+ * reach, at most max bytes: see secret.c for the rule.  Returns 0 when
+ * read, 1 when read with a warning in why (readable by the group), -1
+ * when refused or unreadable, why saying so without the path.  Never
+ * blocks on a FIFO or device.
+ */
+#define SECRET_MAX	4096	/* every program's bound: keys, tokens, passwords */
+int	 secret_read(const char *path, size_t max, char **out, size_t *lenp,
+	    char *why, size_t whylen);
+void	 secret_wipe(void *, size_t);	/* a zeroing the compiler keeps */
+void	 secret_free(char *);		/* wipes the string, frees it */
+
 /* ---- log.c ------------------------------------------------------------ */
 enum log_level {
 	LOG_LVL_ERR = 0,

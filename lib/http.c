@@ -38,8 +38,8 @@ struct http_ctx {
 	struct event_base	*base;
 	CURLM			*multi;
 	struct event		*timer;
-	struct http_sock	*socks;		/* watched sockets */
-	struct http_xfer	*xfers;		/* in flight, doubly linked */
+	TAILQ_HEAD(, http_sock) socks;		/* watched sockets */
+	TAILQ_HEAD(, http_xfer) xfers;		/* in flight, newest first */
 	size_t			 ninflight;
 	int			 dispatching;	/* inside our completion loop */
 	int			 dying;		/* http_ctx_free called meanwhile */
@@ -49,12 +49,12 @@ struct http_sock {
 	curl_socket_t		 fd;
 	struct event		*ev;
 	struct http_ctx		*ctx;
-	struct http_sock	*prev, *next;
+	TAILQ_ENTRY(http_sock)	 entry;
 };
 
 struct http_xfer {
 	struct http_ctx		*ctx;
-	struct http_xfer	*prev, *next;
+	TAILQ_ENTRY(http_xfer)	 entry;
 	CURL			*easy;
 	int			 added;		/* handed to the multi */
 	struct curl_slist	*hdrs;
@@ -172,6 +172,8 @@ http_ctx_new(struct event_base *base)
 	}
 	ctx = xcalloc(1, sizeof(*ctx));
 	ctx->base = base;
+	TAILQ_INIT(&ctx->socks);
+	TAILQ_INIT(&ctx->xfers);
 	if ((ctx->multi = curl_multi_init()) == NULL)
 		goto fail;
 	if ((ctx->timer = evtimer_new(base, http_timeout_cb, ctx)) == NULL)
@@ -196,12 +198,14 @@ fail:
 void
 http_ctx_free(struct http_ctx *ctx)
 {
+	struct http_xfer	*x;
+
 	if (ctx == NULL)
 		return;
 	/* Cancelling fires callbacks, which may start nothing new here. */
 	ctx->dying = 1;
-	while (ctx->xfers != NULL)
-		http_cancel(ctx->xfers);
+	while ((x = TAILQ_FIRST(&ctx->xfers)) != NULL)
+		http_cancel(x);
 	if (ctx->dispatching)
 		return;		/* http_check_done frees it when it unwinds */
 	http_ctx_destroy(ctx);
@@ -210,10 +214,12 @@ http_ctx_free(struct http_ctx *ctx)
 static void
 http_ctx_destroy(struct http_ctx *ctx)
 {
+	struct http_sock	*s;
+
 	curl_multi_cleanup(ctx->multi);
 	/* whatever curl did not hand back while closing its cache */
-	while (ctx->socks != NULL)
-		http_sock_free(ctx, ctx->socks);
+	while ((s = TAILQ_FIRST(&ctx->socks)) != NULL)
+		http_sock_free(ctx, s);
 	event_free(ctx->timer);
 	free(ctx);
 }
@@ -233,12 +239,7 @@ http_inflight(const struct http_ctx *ctx)
 static void
 http_sock_free(struct http_ctx *ctx, struct http_sock *s)
 {
-	if (s->prev != NULL)
-		s->prev->next = s->next;
-	else
-		ctx->socks = s->next;
-	if (s->next != NULL)
-		s->next->prev = s->prev;
+	TAILQ_REMOVE(&ctx->socks, s, entry);
 	if (s->ev != NULL)
 		event_free(s->ev);
 	free(s);
@@ -268,10 +269,7 @@ http_socket_cb(CURL *easy, curl_socket_t fd, int what, void *cbp, void *sockp)
 		s = xcalloc(1, sizeof(*s));
 		s->fd = fd;
 		s->ctx = ctx;
-		s->next = ctx->socks;
-		if (ctx->socks != NULL)
-			ctx->socks->prev = s;
-		ctx->socks = s;
+		TAILQ_INSERT_HEAD(&ctx->socks, s, entry);
 		curl_multi_assign(ctx->multi, fd, s);
 		if ((s->ev = event_new(ctx->base, fd, events, http_event_cb,
 		    s)) == NULL)
@@ -301,8 +299,7 @@ http_timer_cb(CURLM *multi, long ms, void *arg)
 	 * Even a 0 ms timeout goes through the loop: acting now could finish
 	 * a transfer inside http_post, and callbacks must never fire there.
 	 */
-	tv.tv_sec = ms / 1000;
-	tv.tv_usec = (ms % 1000) * 1000;
+	ms_to_tv((uint64_t)ms, &tv);
 	evtimer_add(ctx->timer, &tv);
 	return (0);
 }
@@ -365,13 +362,7 @@ http_xfer_unlink(struct http_xfer *x)
 {
 	struct http_ctx	*ctx = x->ctx;
 
-	if (x->prev != NULL)
-		x->prev->next = x->next;
-	else
-		ctx->xfers = x->next;
-	if (x->next != NULL)
-		x->next->prev = x->prev;
-	x->prev = x->next = NULL;
+	TAILQ_REMOVE(&ctx->xfers, x, entry);
 	ctx->ninflight--;
 }
 
@@ -802,10 +793,7 @@ http_post(struct http_ctx *ctx, const struct http_request *req,
 	buf_init(&x->body, x->max_response);
 	wbem_error_clear(&err);
 
-	x->next = ctx->xfers;
-	if (ctx->xfers != NULL)
-		ctx->xfers->prev = x;
-	ctx->xfers = x;
+	TAILQ_INSERT_HEAD(&ctx->xfers, x, entry);
 	ctx->ninflight++;
 
 	if ((x->easy = curl_easy_init()) == NULL)

@@ -45,7 +45,7 @@ struct wbem_call {
 	unsigned		 max_inflight;
 	struct wbem_slot	*slot;		/* counted in slot->inflight */
 	struct wbem_slot	*waiting;	/* queued on this slot */
-	struct wbem_call	*wait_next;
+	TAILQ_ENTRY(wbem_call)	 wait_entry;	/* in waiting->waiters */
 	struct event		*wait_timer;	/* queue deadline; late errors */
 };
 
@@ -55,13 +55,14 @@ struct wbem_call {
  * versions) and refuses the rest with w:QuotaLimit, so we wait instead.
  */
 struct wbem_slot {
-	struct wbem_slot	*next;
+	TAILQ_ENTRY(wbem_slot)	 entry;
 	struct http_ctx		*ctx;
 	char			*key;
 	unsigned		 inflight;
-	struct wbem_call	*wait_head, *wait_tail;
+	TAILQ_HEAD(, wbem_call)	 waiters;	/* first come, first started */
 };
-static struct wbem_slot	*wbem_slots;
+static TAILQ_HEAD(, wbem_slot) wbem_slots =
+    TAILQ_HEAD_INITIALIZER(wbem_slots);
 
 /* A Release sent for a context we abandon: nobody waits for its answer. */
 #define WBEM_RELEASE_TIMEOUT_MS	5000
@@ -367,7 +368,7 @@ wbem_slot_get(struct http_ctx *ctx, const char *url, const char *user)
 
 	buf_init(&key, 0);
 	buf_printf(&key, "%s\n%s", url, user != NULL ? user : "");
-	for (s = wbem_slots; s != NULL; s = s->next)
+	TAILQ_FOREACH(s, &wbem_slots, entry)
 		if (s->ctx == ctx && strcmp(s->key, key.data) == 0) {
 			buf_release(&key);
 			return (s);
@@ -375,23 +376,17 @@ wbem_slot_get(struct http_ctx *ctx, const char *url, const char *user)
 	s = xcalloc(1, sizeof(*s));
 	s->ctx = ctx;
 	s->key = buf_steal(&key, NULL);
-	s->next = wbem_slots;
-	wbem_slots = s;
+	TAILQ_INIT(&s->waiters);
+	TAILQ_INSERT_HEAD(&wbem_slots, s, entry);
 	return (s);
 }
 
 static void
 wbem_slot_gc(struct wbem_slot *s)
 {
-	struct wbem_slot	**pp;
-
-	if (s->inflight != 0 || s->wait_head != NULL)
+	if (s->inflight != 0 || !TAILQ_EMPTY(&s->waiters))
 		return;
-	for (pp = &wbem_slots; *pp != NULL; pp = &(*pp)->next)
-		if (*pp == s) {
-			*pp = s->next;
-			break;
-		}
+	TAILQ_REMOVE(&wbem_slots, s, entry);
 	free(s->key);
 	free(s);
 }
@@ -409,12 +404,9 @@ wbem_slot_kick(struct wbem_slot *s)
 	struct wbem_call	*w;
 	int			 dead = 0;
 
-	while ((w = s->wait_head) != NULL &&
+	while ((w = TAILQ_FIRST(&s->waiters)) != NULL &&
 	    (dead || s->inflight < w->max_inflight)) {
-		s->wait_head = w->wait_next;
-		if (s->wait_head == NULL)
-			s->wait_tail = NULL;
-		w->wait_next = NULL;
+		TAILQ_REMOVE(&s->waiters, w, wait_entry);
 		w->waiting = NULL;
 		evtimer_del(w->wait_timer);
 		wbem_error_clear(&w->early);
@@ -442,17 +434,9 @@ static void
 wbem_wsman_detach(struct wbem_call *c)
 {
 	struct wbem_slot	*s;
-	struct wbem_call	**pp;
 
 	if ((s = c->waiting) != NULL) {
-		for (pp = &s->wait_head; *pp != NULL; pp = &(*pp)->wait_next)
-			if (*pp == c) {
-				*pp = c->wait_next;
-				break;
-			}
-		s->wait_tail = NULL;
-		for (pp = &s->wait_head; *pp != NULL; pp = &(*pp)->wait_next)
-			s->wait_tail = *pp;
+		TAILQ_REMOVE(&s->waiters, c, wait_entry);
 		c->waiting = NULL;
 		wbem_slot_gc(s);
 	}
@@ -576,7 +560,7 @@ wbem_wsman_start(struct wbem_call *c, const struct wbem_target *t,
 	}
 
 	s = wbem_slot_get(c->ctx, c->url, c->user);
-	if (s->inflight < c->max_inflight && s->wait_head == NULL) {
+	if (s->inflight < c->max_inflight && TAILQ_EMPTY(&s->waiters)) {
 		s->inflight++;
 		c->slot = s;
 		if (wbem_wsman_post(c, &c->first, err) == -1) {
@@ -590,17 +574,12 @@ wbem_wsman_start(struct wbem_call *c, const struct wbem_target *t,
 	}
 	log_debug("wbem: %u WS-Man operations on %s: queued", s->inflight,
 	    c->url);
-	if (s->wait_tail != NULL)
-		s->wait_tail->wait_next = c;
-	else
-		s->wait_head = c;
-	s->wait_tail = c;
+	TAILQ_INSERT_TAIL(&s->waiters, c, wait_entry);
 	c->waiting = s;
 	if (c->deadline != 0) {
 		now = mono_ms();
 		left = c->deadline > now ? c->deadline - now : 0;
-		tv.tv_sec = (time_t)(left / 1000);
-		tv.tv_usec = (long)(left % 1000 * 1000);
+		ms_to_tv(left, &tv);
 		evtimer_add(c->wait_timer, &tv);
 	}
 	return (0);

@@ -86,32 +86,36 @@ mock_ready_file(const char *path, const char *text)
 }
 
 /*
- * The secret cimheadd signs stream URLs with (its token-secret-file): at
- * least 16 bytes, a final newline not included.
+ * The secret cimheadd signs stream URLs with (its token-secret-file),
+ * read by the rule of every secret file: at least 16 bytes once the
+ * trailing CRs and LFs are cut, as cimheadd's conf.c cuts them.
  */
 static int
 mock_token_secret(const char *path)
 {
-	unsigned char	 data[4096];
-	size_t		 n;
-	FILE		*f;
+	char	*data, why[256];
+	size_t	 len, n;
 
-	if ((f = fopen(path, "r")) == NULL) {
-		fprintf(stderr, "cimmockd: %s: %s\n", path, strerror(errno));
+	switch (secret_read(path, SECRET_MAX, &data, &len, why, sizeof(why))) {
+	case -1:
+		fprintf(stderr, "cimmockd: %s: %s\n", path, why);
+		return (-1);
+	case 1:
+		fprintf(stderr, "cimmockd: warning: %s: %s\n", path, why);
+		break;
+	}
+	for (n = len; n > 0 && (data[n - 1] == '\n' || data[n - 1] == '\r');)
+		n--;
+	if (n < 16) {
+		fprintf(stderr, "cimmockd: %s: the secret needs at least 16 "
+		    "bytes\n", path);
+		secret_wipe(data, len);
+		free(data);
 		return (-1);
 	}
-	n = fread(data, 1, sizeof(data), f);
-	fclose(f);
-	if (n > 0 && data[n - 1] == '\n')
-		n--;
-	if (n > 0 && data[n - 1] == '\r')
-		n--;
-	if (n < 16 || n >= sizeof(data) - 1) {
-		fprintf(stderr, "cimmockd: %s: the secret must be 16 to %zu "
-		    "bytes\n", path, sizeof(data) - 2);
-		return (-1);
-	}
-	mnode_token_secret(data, n);
+	mnode_token_secret((unsigned char *)data, n);
+	secret_wipe(data, len);
+	free(data);
 	return (0);
 }
 

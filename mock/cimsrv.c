@@ -962,8 +962,7 @@ cimsrv_arm(struct cimsrv_out *o, unsigned ms)
 {
 	struct timeval	tv;
 
-	tv.tv_sec = ms / 1000;
-	tv.tv_usec = (ms % 1000) * 1000;
+	ms_to_tv(ms, &tv);
 	evtimer_add(o->timer, &tv);
 }
 

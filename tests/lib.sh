@@ -74,3 +74,23 @@ wait_for_file() {
 	done
 	[ -s "$1" ]
 }
+
+# bounded SECONDS CMD...: runs CMD, killed after SECONDS (times SLOW); its
+# status, or 124 when it had to be killed, so a hang fails a test instead
+# of stalling the suite.
+bounded() {
+	_bs=$1
+	shift
+	"$@" &
+	_bp=$!
+	_n=0
+	while kill -0 "$_bp" 2>/dev/null && [ $_n -lt $((_bs * 10 * SLOW)) ]; do
+		sleep 0.1; _n=$((_n + 1))
+	done
+	if kill -0 "$_bp" 2>/dev/null; then
+		kill "$_bp" 2>/dev/null
+		wait "$_bp" 2>/dev/null
+		return 124
+	fi
+	wait "$_bp"
+}

@@ -47,6 +47,45 @@ usage_is_2 "-u without a password" -u root enum "$U" X
 usage_is_2 "missing password file" -u root --password-file \
     "$TEST_TMP/nonexistent" enum "$U" X
 
+# Secret files: the one rule of lib/secret.c, before any traffic.  A FIFO
+# would block a plain open until a writer came: refused at once.
+mkfifo "$TEST_TMP/fifo"
+bounded 10 "$CIMHEAD" -u root --password-file "$TEST_TMP/fifo" enum "$U" X \
+    >"$OUT" 2>"$ERR"
+is $? 2 "password file a FIFO: refused at once"
+grep -q 'not a regular file' "$ERR"
+ok $? "... as not a regular file"
+printf 'pw\n' >"$TEST_TMP/pw"
+chmod 600 "$TEST_TMP/pw"
+ln -s "$TEST_TMP/pw" "$TEST_TMP/pwlink"
+usage_is_2 "password file a symbolic link: refused" -u root \
+    --password-file "$TEST_TMP/pwlink" enum "$U" X
+grep -q 'symbolic link' "$ERR"
+ok $? "... saying so"
+chmod 620 "$TEST_TMP/pw"
+usage_is_2 "password file writable by its group: refused" -u root \
+    --password-file "$TEST_TMP/pw" enum "$U" X
+grep -q 'writable by its group' "$ERR"
+ok $? "... saying so"
+chmod 600 "$TEST_TMP/pw"
+bounded 10 "$CIMHEAD" status -a 127.0.0.1:9 -t "$TEST_TMP/fifo" \
+    >"$OUT" 2>"$ERR"
+is $? 2 "token file a FIFO: refused at once"
+grep -q 'not a regular file' "$ERR"
+ok $? "... as not a regular file"
+printf 'admin-token-0123456789\n' >"$TEST_TMP/tok"
+chmod 620 "$TEST_TMP/tok"
+usage_is_2 "token file writable by its group: refused" status \
+    -a 127.0.0.1:9 -t "$TEST_TMP/tok"
+
+# The admin address: hostport_split's rule, a usage error.
+for _a in nohost "[::1" "[::1]" ":8081" "127.0.0.1:" "127.0.0.1:0" \
+    "127.0.0.1:65536" "127.0.0.1:x"; do
+	usage_is_2 "status -a '$_a': usage error" status -a "$_a"
+done
+grep -q 'bad admin address' "$ERR"
+ok $? "... saying so"
+
 usage_is_2 "-p refused" -p hunter2 enum "$U" X
 grep -q 'password-file' "$ERR"
 ok $? "-p: the message points to --password-file"

@@ -12,6 +12,26 @@ is $? 2 "bad --nodes: exit 2"
 "$CIMMOCKD" --bogus >/dev/null 2>&1
 is $? 2 "unknown option: exit 2"
 
+# --token-secret-file: the rule of every secret file (lib/secret.c)
+printf '0123456789abcdef0123\n' >"$TEST_TMP/secret"
+chmod 644 "$TEST_TMP/secret"
+"$CIMMOCKD" --token-secret-file "$TEST_TMP/secret" --help >/dev/null \
+    2>"$TEST_TMP/err"
+is $? 1 "token secret readable by others: exit 1"
+grep -q "readable or writable by others" "$TEST_TMP/err"
+ok $? "... saying so"
+printf '0123456789abcde\n\r\n' >"$TEST_TMP/secret"
+chmod 600 "$TEST_TMP/secret"
+"$CIMMOCKD" --token-secret-file "$TEST_TMP/secret" --help >/dev/null \
+    2>"$TEST_TMP/err"
+is $? 1 "token secret of 15 bytes before its line ends: exit 1"
+grep -q "at least 16 bytes" "$TEST_TMP/err"
+ok $? "... saying so"
+mkfifo "$TEST_TMP/secret.fifo"
+bounded 10 "$CIMMOCKD" --token-secret-file "$TEST_TMP/secret.fifo" --help \
+    >/dev/null 2>"$TEST_TMP/err"
+is $? 1 "token secret a FIFO: exit 1, without blocking"
+
 echo '{ "nodes": [ { "name": "A", "cpus": "x" } ] }' >"$TEST_TMP/bad.json"
 "$CIMMOCKD" --schema "$MOCK_SCHEMA" --scenario "$TEST_TMP/bad.json" 2>"$TEST_TMP/err"
 is $? 1 "bad scenario: exit 1"

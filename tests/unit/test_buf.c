@@ -1,9 +1,13 @@
-/* test_buf.c: the capped buffer and the checked number parsers. */
+/*
+ * test_buf.c: the capped buffer, the checked number parsers, and the
+ * shared small rules: host:port splitting and ms -> timeval.
+ */
 #include "config.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 
 #include "cimhead.h"
 #include "tap.h"
@@ -14,7 +18,9 @@ main(void)
 	struct buf	b;
 	uint64_t	u;
 	int64_t		i;
-	char		out[64];
+	char		out[64], host[8];
+	unsigned	port;
+	struct timeval	tv;
 
 	buf_init(&b, 8);
 	ok(buf_puts(&b, "12345678") == 0, "append up to the cap");
@@ -44,5 +50,52 @@ main(void)
 	ok(uri_unescape("abcdef", out, 4) == -1, "uri unescape bounded");
 	ok(str_casecmp_ascii("BytesTotalPerSec", "bytestotalpersec") == 0,
 	    "ascii case-insensitive compare");
+
+	port = 1;
+	ok(hostport_split("h:80", host, sizeof(host), 0, &port) == 0 &&
+	    strcmp(host, "h") == 0 && port == 80, "h:80");
+	ok(hostport_split("[::1]:0", host, sizeof(host), 0, &port) == 0 &&
+	    strcmp(host, "::1") == 0 && port == 0, "[::1]:0: brackets removed");
+	ok(hostport_split("[::1]:0", host, sizeof(host), 1, &port) == -1,
+	    "port 0 below minport 1 refused");
+	ok(hostport_split("::1:65535", host, sizeof(host), 1, &port) == 0 &&
+	    strcmp(host, "::1") == 0 && port == 65535,
+	    "the last colon splits; 65535 accepted");
+	ok(hostport_split("[::1", host, sizeof(host), 0, &port) == -1,
+	    "[::1: no closing bracket");
+	ok(hostport_split("[::1]", host, sizeof(host), 0, &port) == -1,
+	    "[::1]: no port");
+	ok(hostport_split("[]:80", host, sizeof(host), 0, &port) == -1,
+	    "[]:80: empty host");
+	ok(hostport_split(":80", host, sizeof(host), 0, &port) == -1,
+	    ":80: empty host");
+	ok(hostport_split("h:", host, sizeof(host), 0, &port) == -1,
+	    "h:: empty port");
+	ok(hostport_split("h", host, sizeof(host), 0, &port) == -1,
+	    "h: no colon");
+	ok(hostport_split("h:65536", host, sizeof(host), 0, &port) == -1,
+	    "h:65536: out of range");
+	ok(hostport_split("h:-1", host, sizeof(host), 0, &port) == -1,
+	    "h:-1: negative");
+	ok(hostport_split("h:x", host, sizeof(host), 0, &port) == -1,
+	    "h:x: not a number");
+	ok(hostport_split("h:80x", host, sizeof(host), 0, &port) == -1,
+	    "h:80x: trailing junk");
+	ok(hostport_split("1234567:1", host, sizeof(host), 0, &port) == 0 &&
+	    strcmp(host, "1234567") == 0, "a host filling the buffer fits");
+	ok(hostport_split("12345678:1", host, sizeof(host), 0, &port) == -1,
+	    "a host one byte too long refused, not cut");
+	ok(hostport_split("[1234567]:1", host, sizeof(host), 0, &port) == 0 &&
+	    strcmp(host, "1234567") == 0,
+	    "brackets do not count against the buffer");
+
+	ms_to_tv(0, &tv);
+	ok(tv.tv_sec == 0 && tv.tv_usec == 0, "0 ms");
+	ms_to_tv(999, &tv);
+	ok(tv.tv_sec == 0 && tv.tv_usec == 999000, "999 ms: all in usec");
+	ms_to_tv(1000, &tv);
+	ok(tv.tv_sec == 1 && tv.tv_usec == 0, "1000 ms: one second");
+	ms_to_tv(86400001, &tv);
+	ok(tv.tv_sec == 86400 && tv.tv_usec == 1000, "a day and 1 ms");
 	return (tap_done());
 }

@@ -46,9 +46,9 @@ load(const char *text, struct buf *errs, struct buf *warns)
 	return (conf_load(p, errs, warns));
 }
 
-/* Whether creds, written 0640, reads back as group-readable. */
+/* Whether creds reads back with the group bit it was written with. */
 static int
-group_kept(void)
+group_kept(unsigned bit)
 {
 	char		p[512];
 	unsigned	mode = 0;
@@ -60,7 +60,7 @@ group_kept(void)
 	if (compat_file_mode(fd, &mode) == -1)
 		mode = 0;
 	close(fd);
-	return ((mode & S_IRGRP) != 0);
+	return ((mode & bit) != 0);
 }
 
 /* errs holds "DIR/c.conf:LINE: ..." and mentions what */
@@ -81,8 +81,8 @@ main(void)
 	struct conf		*c;
 	const struct conf_node	*n;
 	unsigned		 ms;
-	static const char	*files[] = { "c.conf", "creds", "secret" };
-	char			 cmd[600], big[300];
+	static const char	*files[] = { "c.conf", "creds", "secret", "tok" };
+	char			 cmd[600], big[300], huge[SECRET_MAX + 2];
 	size_t			 i;
 
 	if (mkdtemp(dir) == NULL)
@@ -186,7 +186,7 @@ main(void)
 	write_file("creds", "vod\npw\n", 0640);
 	c = load("[node a]\nurl = http://h:1/cimom\ncredentials = creds\n",
 	    &errs, &warns);
-	if (!group_kept()) {
+	if (!group_kept(S_IRGRP)) {
 		/* wine keeps a file's ACL as Unix mode bits: no group entry */
 		tap_n++;
 		printf("ok %d # SKIP no group ACL entry here\n", tap_n);
@@ -195,6 +195,92 @@ main(void)
 		    strstr(warns.data, "group") != NULL,
 		    "group-readable credentials: a warning");
 	conf_free(c);
+	write_file("creds", "vod\npw\n", 0620);
+	c = load("[node a]\nurl = http://h:1/cimom\ncredentials = creds\n",
+	    &errs, &warns);
+	if (!group_kept(S_IWGRP)) {
+		tap_n++;
+		printf("ok %d # SKIP no group ACL entry here\n", tap_n);
+	} else
+		ok(c == NULL && strstr(errs.data, "writable by its group") !=
+		    NULL, "group-writable credentials refused");
+	conf_free(c);
+	memset(huge, 'p', sizeof(huge) - 1);
+	huge[0] = 'u';
+	huge[1] = '\n';
+	huge[sizeof(huge) - 1] = '\0';
+	write_file("creds", huge, 0600);
+	c = load("[node a]\nurl = http://h:1/cimom\ncredentials = creds\n",
+	    &errs, &warns);
+	ok(c == NULL && has_err(&errs, 1, "longer than 4096 bytes"),
+	    "credentials over 4096 bytes refused, not cut");
+	/* One byte under: text mode on Windows writes "\r\n". */
+	huge[SECRET_MAX - 1] = '\0';
+	write_file("creds", huge, 0600);
+	c = load("[node a]\nurl = http://h:1/cimom\ncredentials = creds\n",
+	    &errs, &warns);
+	ok(c != NULL && strlen(c->nodes[0].password) == SECRET_MAX - 3,
+	    "credentials just under 4096 bytes read whole");
+	conf_free(c);
+	write_file("tok", "0123456789abcdefXYZ\nsecond line\n", 0600);
+	c = load("[cimheadd]\nadmin-token-file = tok\n"
+	    "[node a]\nurl = http://h:1/cimom\n", &errs, &warns);
+	ok(c != NULL && strcmp(c->admin_token, "0123456789abcdefXYZ") == 0,
+	    "admin token: the first line");
+	conf_free(c);
+	write_file("tok", "0123456789abcdefXYZ\n", 0644);
+	c = load("[cimheadd]\nadmin-token-file = tok\n"
+	    "[node a]\nurl = http://h:1/cimom\n", &errs, &warns);
+	ok(c == NULL && has_err(&errs, 2, "by others"),
+	    "world-readable admin token refused");
+	write_file("secret", "0123456789abcdef0123\n", 0644);
+	c = load("[cimheadd]\ntoken-secret-file = secret\n"
+	    "[node a]\nurl = http://h:1/cimom\n", &errs, &warns);
+	ok(c == NULL && has_err(&errs, 2, "by others"),
+	    "world-readable token secret refused");
+	write_file("secret", "", 0600);
+	c = load("[cimheadd]\ntoken-secret-file = secret\n"
+	    "[node a]\nurl = http://h:1/cimom\n", &errs, &warns);
+	ok(c == NULL && has_err(&errs, 2, "at least 16 bytes"),
+	    "an empty token secret: too short");
+
+	/* The library's parsers: any case, the CLI's spellings. */
+	c = load("[node a]\nurl = https://h:1/wsman\nprotocol = WSMAN\n"
+	    "auth = Digest\n[node b]\nurl = http://h:2/cimom\n"
+	    "protocol = CimXml\nauth = NEGOTIATE\n", &errs, &warns);
+	ok(c != NULL && c->nodes[0].proto == WBEM_PROTO_WSMAN &&
+	    c->nodes[0].auth == HTTP_AUTH_DIGEST &&
+	    c->nodes[1].proto == WBEM_PROTO_CIMXML &&
+	    c->nodes[1].auth == HTTP_AUTH_NEGOTIATE,
+	    "protocol = WSMAN, auth = Digest: accepted");
+	conf_free(c);
+	c = load("[node a]\nurl = http://h:1/cimom\nprotocol = soap\n"
+	    "auth = kerberos\n", &errs, &warns);
+	ok(c == NULL && has_err(&errs, 3, "is not cimxml or wsman") &&
+	    has_err(&errs, 4, "is not any, basic"),
+	    "unknown protocol and auth refused");
+
+	/* listen and admin-listen: hostport_split's rule. */
+	c = load("[cimheadd]\nlisten = [::1]:0\nadmin-listen = [::1]:0\n"
+	    "[node a]\nurl = http://h:1/cimom\n", &errs, &warns);
+	ok(c != NULL, "[::1]:0 accepted, and loopback needs no token");
+	conf_free(c);
+	c = load("[cimheadd]\nlisten = [::1\nadmin-listen = :80\n"
+	    "[node a]\nurl = http://h:1/cimom\n", &errs, &warns);
+	ok(c == NULL && has_err(&errs, 2, "listen") &&
+	    has_err(&errs, 3, "admin-listen"), "\"[::1\" and \":80\" refused");
+	c = load("[cimheadd]\nlisten = h:65536\n"
+	    "[node a]\nurl = http://h:1/cimom\n", &errs, &warns);
+	ok(c == NULL && has_err(&errs, 2, "listen"), "port 65536 refused");
+	c = load("[cimheadd]\nadmin-listen = 127.example.com:8081\n"
+	    "[node a]\nurl = http://h:1/cimom\n", &errs, &warns);
+	ok(c == NULL && strstr(errs.data, "admin-token-file") != NULL,
+	    "a name starting 127. is not loopback: needs a token");
+	c = load("[cimheadd]\nadmin-listen = 127.0.0.2:0\n"
+	    "[node a]\nurl = http://h:1/cimom\n", &errs, &warns);
+	ok(c != NULL, "127.0.0.2 is loopback: no token needed");
+	conf_free(c);
+
 	write_file("creds", "vodonly", 0600);
 	c = load("[node a]\nurl = http://h:1/cimom\ncredentials = creds\n",
 	    &errs, &warns);
