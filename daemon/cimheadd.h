@@ -200,7 +200,7 @@ int	 dispatch_token(const unsigned char *secret, size_t secretlen,
 /* The host part of a node URL ("h" of http://u@h:p/x; [v6] kept). */
 int	 dispatch_url_host(const char *url, char *out, size_t outlen);
 
-/* ---- the runtime: node.c, probe.c, recovery.c, frontend.c, admin.c ---- */
+/* ---- the runtime: the event-loop modules; main.c calls them all ------ */
 struct event;
 struct evhttp;
 struct evhttp_request;

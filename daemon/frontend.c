@@ -6,8 +6,10 @@
  *
  * A request that needs fresh samples is parked on a probe round and
  * answered when the round ends (at the latest at the decision deadline).
- * A viewer who hangs up while parked is forgotten, so a reply never goes
- * to a freed request.
+ * A parked viewer whose connection is freed is forgotten, so a reply
+ * never goes to a freed request.  (libevent 2.1 reads nothing from a
+ * connection whose request awaits its reply, so a viewer's hang-up shows
+ * only when the reply is written; shutdown frees connections earlier.)
  *
  * libevent 2.1's only deadline is per read, so a client dribbling one byte
  * a second would hold a connection for ever, and it has no connection
