@@ -379,6 +379,7 @@ struct metrics_view {
 	size_t		 nstates;
 	size_t		 viewer_conns;	/* open now */
 };
+/* Something happened once: metrics_count(d, METRIC_503). */
 void		 metrics_count(struct daemon *, enum metric);
 uint64_t	 metrics_get(const struct daemon *, enum metric);
 /* One WBEM query ended after ms: the latency histogram. */
@@ -388,6 +389,7 @@ void		 metrics_render(const struct daemon *,
 		    const struct metrics_view *, struct buf *b);
 
 /* balance.c: the policy applied to the node table */
+/* Seeds the draws of the random policies (two-choices); any value. */
 void		 balance_seed(struct daemon *, uint32_t);
 /* The node for one viewer, or NULL; min_ms as for policy_pick. */
 struct node	*balance_pick(struct daemon *, uint64_t min_ms);
