@@ -31,10 +31,6 @@
 
 static void	admin_request_cb(struct evhttp_request *, void *);
 
-const unsigned lat_bounds_ms[LAT_BUCKETS - 1] = {
-	5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000
-};
-
 static void
 admin_send(struct evhttp_request *req, int code, const char *reason,
     const char *ctype, const void *body, size_t len)
@@ -80,12 +76,6 @@ util_json(double v)
 	return (v < 0 ? json_null() : json_real(v));
 }
 
-/* The kinds a probe can fail with, as JSON keys and metric labels. */
-static const enum wbem_errkind admin_errkinds[] = {
-	WBEM_E_TRANSPORT, WBEM_E_TIMEOUT, WBEM_E_PROTOCOL, WBEM_E_HTTP,
-	WBEM_E_AUTH, WBEM_E_CIM, WBEM_E_TOOBIG, WBEM_E_USAGE,
-};
-
 static json_t *
 admin_node_json(const struct node *n, uint64_t now)
 {
@@ -125,9 +115,10 @@ admin_node_json(const struct node *n, uint64_t now)
 	json_object_set_new(o, "consecutive_failures",
 	    json_integer((json_int_t)n->fails));
 	e = json_object();
-	for (i = 0; i < nitems(admin_errkinds); i++)
-		json_object_set_new(e, wbem_errkind_name(admin_errkinds[i]),
-		    json_integer((json_int_t)n->m_probe_err[admin_errkinds[i]]));
+	for (i = 0; i < METRICS_NERRKINDS; i++)
+		json_object_set_new(e, wbem_errkind_name(metrics_errkinds[i]),
+		    json_integer((json_int_t)
+		    n->m_probe_err[metrics_errkinds[i]]));
 	json_object_set_new(o, "probe_errors", e);
 	json_object_set_new(o, "restart_failures",
 	    json_integer((json_int_t)n->m_restart_fail));
@@ -230,117 +221,44 @@ admin_action(struct daemon *d, struct evhttp_request *req, const char *rest)
 	    "result", why, "state", node_state_name(n->state)));
 }
 
+/* /metrics: the node table read into the view metrics.c renders. */
 static void
 admin_metrics(struct daemon *d, struct evhttp_request *req)
 {
-	struct buf	 b;
-	struct node	*n;
-	size_t		 i, s;
-	uint64_t	 cum = 0;
+	const char		*states[NODE_NSTATES];
+	struct metrics_node	*mn;
+	struct metrics_view	 v;
+	const struct node	*n;
+	struct buf		 b;
+	size_t			 i, k;
 
-	buf_init(&b, 0);
-	buf_puts(&b, "# HELP cimheadd_dispatch_total Viewer requests by "
-	    "result (and node for 302).\n"
-	    "# TYPE cimheadd_dispatch_total counter\n");
-	for (i = 0; i < d->nnodes; i++)
-		buf_printf(&b, "cimheadd_dispatch_total{node=\"%s\","
-		    "result=\"302\"} %llu\n", d->nodes[i]->name,
-		    (unsigned long long)d->nodes[i]->m_dispatch);
-	buf_printf(&b, "cimheadd_dispatch_total{result=\"400\"} %llu\n"
-	    "cimheadd_dispatch_total{result=\"404\"} %llu\n"
-	    "cimheadd_dispatch_total{result=\"405\"} %llu\n"
-	    "cimheadd_dispatch_total{result=\"503\"} %llu\n",
-	    (unsigned long long)d->m_400, (unsigned long long)d->m_404,
-	    (unsigned long long)d->m_405, (unsigned long long)d->m_503);
-	buf_printf(&b, "# HELP cimheadd_unavailable_total 503 replies.\n"
-	    "# TYPE cimheadd_unavailable_total counter\n"
-	    "cimheadd_unavailable_total %llu\n",
-	    (unsigned long long)d->m_503);
-	buf_printf(&b, "# HELP cimheadd_viewer_connections Open viewer "
-	    "connections.\n"
-	    "# TYPE cimheadd_viewer_connections gauge\n"
-	    "cimheadd_viewer_connections %zu\n"
-	    "# HELP cimheadd_viewer_closed_total Viewer connections the "
-	    "daemon closed, by reason.\n"
-	    "# TYPE cimheadd_viewer_closed_total counter\n"
-	    "cimheadd_viewer_closed_total{reason=\"header-timeout\"} %llu\n"
-	    "cimheadd_viewer_closed_total{reason=\"limit\"} %llu\n",
-	    frontend_conns(d), (unsigned long long)d->m_conn_timeout,
-	    (unsigned long long)d->m_conn_limit);
-	buf_printf(&b, "# HELP cimheadd_probe_rounds_total Probe rounds "
-	    "started for viewers.\n"
-	    "# TYPE cimheadd_probe_rounds_total counter\n"
-	    "cimheadd_probe_rounds_total %llu\n",
-	    (unsigned long long)d->m_rounds);
-	buf_puts(&b, "# HELP cimheadd_queries_total WBEM queries by node and "
-	    "outcome.\n# TYPE cimheadd_queries_total counter\n");
+	for (i = 0; i < NODE_NSTATES; i++)
+		states[i] = node_state_name((enum node_state)i);
+	mn = xcalloc(d->nnodes > 0 ? d->nnodes : 1, sizeof(*mn));
 	for (i = 0; i < d->nnodes; i++) {
 		n = d->nodes[i];
-		buf_printf(&b, "cimheadd_queries_total{node=\"%s\","
-		    "outcome=\"ok\"} %llu\n", n->name,
-		    (unsigned long long)n->m_queries_ok);
-		buf_printf(&b, "cimheadd_queries_total{node=\"%s\","
-		    "outcome=\"error\"} %llu\n", n->name,
-		    (unsigned long long)n->m_queries_err);
+		mn[i].name = n->name;
+		mn[i].state = (size_t)n->state;
+		mn[i].dispatch = n->m_dispatch;
+		mn[i].queries_ok = n->m_queries_ok;
+		mn[i].queries_err = n->m_queries_err;
+		for (k = 0; k < METRICS_NERRKINDS; k++)
+			mn[i].probe_err[metrics_errkinds[k]] =
+			    n->m_probe_err[metrics_errkinds[k]];
+		mn[i].restarts = n->restarts;
+		mn[i].restart_fail = n->m_restart_fail;
+		mn[i].restart_limit_reached = n->gave_up;
+		mn[i].discont = n->m_discont;
 	}
-	buf_puts(&b, "# HELP cimheadd_query_duration_seconds WBEM query "
-	    "latency.\n# TYPE cimheadd_query_duration_seconds histogram\n");
-	for (i = 0; i < LAT_BUCKETS - 1; i++) {
-		cum += d->m_lat[i];
-		buf_printf(&b, "cimheadd_query_duration_seconds_bucket"
-		    "{le=\"%g\"} %llu\n", lat_bounds_ms[i] / 1000.0,
-		    (unsigned long long)cum);
-	}
-	cum += d->m_lat[LAT_BUCKETS - 1];
-	buf_printf(&b, "cimheadd_query_duration_seconds_bucket{le=\"+Inf\"} "
-	    "%llu\ncimheadd_query_duration_seconds_sum %.3f\n"
-	    "cimheadd_query_duration_seconds_count %llu\n",
-	    (unsigned long long)cum, d->m_lat_sum / 1000.0,
-	    (unsigned long long)d->m_lat_count);
-	buf_puts(&b, "# HELP cimheadd_node_state 1 for the state each node is "
-	    "in.\n# TYPE cimheadd_node_state gauge\n");
-	for (i = 0; i < d->nnodes; i++)
-		for (s = 0; s < NODE_NSTATES; s++)
-			buf_printf(&b, "cimheadd_node_state{node=\"%s\","
-			    "state=\"%s\"} %d\n", d->nodes[i]->name,
-			    node_state_name((enum node_state)s),
-			    d->nodes[i]->state == (enum node_state)s);
-	buf_puts(&b, "# HELP cimheadd_restarts_total Restart attempts by "
-	    "node.\n# TYPE cimheadd_restarts_total counter\n");
-	for (i = 0; i < d->nnodes; i++)
-		buf_printf(&b, "cimheadd_restarts_total{node=\"%s\"} %llu\n",
-		    d->nodes[i]->name,
-		    (unsigned long long)d->nodes[i]->restarts);
-	buf_puts(&b, "# HELP cimheadd_probe_errors_total Failed probes by "
-	    "node and the kind of error that failed them.\n"
-	    "# TYPE cimheadd_probe_errors_total counter\n");
-	for (i = 0; i < d->nnodes; i++)
-		for (s = 0; s < nitems(admin_errkinds); s++)
-			buf_printf(&b, "cimheadd_probe_errors_total{node=\"%s\","
-			    "kind=\"%s\"} %llu\n", d->nodes[i]->name,
-			    wbem_errkind_name(admin_errkinds[s]),
-			    (unsigned long long)
-			    d->nodes[i]->m_probe_err[admin_errkinds[s]]);
-	buf_puts(&b, "# HELP cimheadd_restart_failures_total Restarts that "
-	    "failed (an error, a non-zero return, no process after the "
-	    "grace).\n# TYPE cimheadd_restart_failures_total counter\n");
-	for (i = 0; i < d->nnodes; i++)
-		buf_printf(&b, "cimheadd_restart_failures_total{node=\"%s\"} "
-		    "%llu\n", d->nodes[i]->name,
-		    (unsigned long long)d->nodes[i]->m_restart_fail);
-	buf_puts(&b, "# HELP cimheadd_restart_limit_reached 1 while a node's "
-	    "restarts are stopped at restart-limit.\n"
-	    "# TYPE cimheadd_restart_limit_reached gauge\n");
-	for (i = 0; i < d->nnodes; i++)
-		buf_printf(&b, "cimheadd_restart_limit_reached{node=\"%s\"} "
-		    "%d\n", d->nodes[i]->name, d->nodes[i]->gave_up);
-	buf_puts(&b, "# HELP cimheadd_counter_discontinuities_total Raw "
-	    "counter readings refused as a delta (wrap, jump, clock step).\n"
-	    "# TYPE cimheadd_counter_discontinuities_total counter\n");
-	for (i = 0; i < d->nnodes; i++)
-		buf_printf(&b, "cimheadd_counter_discontinuities_total"
-		    "{node=\"%s\"} %llu\n", d->nodes[i]->name,
-		    (unsigned long long)d->nodes[i]->m_discont);
+	memset(&v, 0, sizeof(v));
+	v.nodes = mn;
+	v.nnodes = d->nnodes;
+	v.state_name = states;
+	v.nstates = NODE_NSTATES;
+	v.viewer_conns = frontend_conns(d);
+	buf_init(&b, 0);
+	metrics_render(d, &v, &b);
+	free(mn);
 	admin_send(req, 200, "OK", "text/plain; version=0.0.4", b.data, b.len);
 	buf_release(&b);
 }
@@ -439,7 +357,8 @@ admin_request_cb(struct evhttp_request *req, void *arg)
 int
 admin_start(struct daemon *d, const char *listen)
 {
-	if ((d->admin = evhttp_new(d->base)) == NULL)
+	if ((d->admin = listen_bind(d, listen, d->admin_addr,
+	    sizeof(d->admin_addr), NULL)) == NULL)
 		return (-1);
 	evhttp_set_allowed_methods(d->admin, EVHTTP_REQ_GET |
 	    EVHTTP_REQ_HEAD | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
@@ -447,8 +366,7 @@ admin_start(struct daemon *d, const char *listen)
 	evhttp_set_timeout(d->admin, 30);
 	evhttp_set_max_body_size(d->admin, 4096);
 	evhttp_set_gencb(d->admin, admin_request_cb, d);
-	return (daemon_bind(d, d->admin, listen, d->admin_addr,
-	    sizeof(d->admin_addr), NULL));
+	return (0);
 }
 
 void

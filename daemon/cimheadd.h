@@ -200,7 +200,7 @@ int	 dispatch_token(const unsigned char *secret, size_t secretlen,
 /* The host part of a node URL ("h" of http://u@h:p/x; [v6] kept). */
 int	 dispatch_url_host(const char *url, char *out, size_t outlen);
 
-/* ---- the runtime: node.c, probe.c, recovery.c, frontend.c, admin.c ---- */
+/* ---- the runtime: the event-loop modules; main.c calls them all ------ */
 struct event;
 struct evhttp;
 struct evhttp_request;
@@ -333,6 +333,80 @@ void		 recovery_process_running(struct node *, uint64_t now);
 int		 recovery_restart_now(struct node *, char *why, size_t);
 void		 recovery_cancel(struct node *);
 
+/*
+ * metrics.c: the cluster's counters, reported to by every module, and the
+ * Prometheus text of /metrics.  It calls no daemon module: what the page
+ * shows of the nodes is handed in (struct metrics_view).
+ */
+enum metric {
+	METRIC_ROUNDS = 0,	/* probe rounds started for viewers */
+	METRIC_QUERIES,		/* WBEM queries ended, either way */
+	METRIC_RESTARTS,	/* restart attempts, every node */
+	METRIC_302,		/* viewer replies, by status */
+	METRIC_400,		/* bad title, URI too long (414) */
+	METRIC_404,
+	METRIC_405,
+	METRIC_503,
+	METRIC_CONN_TIMEOUT,	/* viewer connections closed: no head in time */
+	METRIC_CONN_LIMIT,	/* viewer connections closed: over the cap */
+	METRIC_COUNT,
+};
+#define METRICS_LAT_BUCKETS	11	/* ten bounds, 5 ms .. 5 s, and +Inf */
+struct metrics {
+	uint64_t	 count[METRIC_COUNT];
+	uint64_t	 lat[METRICS_LAT_BUCKETS];	/* query latency */
+	uint64_t	 lat_count;
+	double		 lat_sum;	/* ms */
+};
+/* The probe error kinds /metrics and the JSON API show, in their order. */
+#define METRICS_NERRKINDS	8
+extern const enum wbem_errkind metrics_errkinds[METRICS_NERRKINDS];
+/* One node's lines of /metrics, read from the node table by the caller. */
+struct metrics_node {
+	const char	*name;
+	size_t		 state;		/* index into metrics_view.state_name */
+	uint64_t	 dispatch;	/* 302s to it */
+	uint64_t	 queries_ok, queries_err;
+	uint64_t	 probe_err[WBEM_E_USAGE + 1];	/* by wbem_errkind */
+	uint64_t	 restarts, restart_fail;
+	int		 restart_limit_reached;
+	uint64_t	 discont;
+};
+struct metrics_view {
+	const struct metrics_node *nodes;
+	size_t		 nnodes;
+	const char	*const *state_name;	/* every node state, by value */
+	size_t		 nstates;
+	size_t		 viewer_conns;	/* open now */
+};
+/* Something happened once: metrics_count(d, METRIC_503). */
+void		 metrics_count(struct daemon *, enum metric);
+uint64_t	 metrics_get(const struct daemon *, enum metric);
+/* One WBEM query ended after ms: the latency histogram. */
+void		 metrics_observe_latency(struct daemon *, uint64_t ms);
+/* Appends the whole /metrics page to b. */
+void		 metrics_render(const struct daemon *,
+		    const struct metrics_view *, struct buf *b);
+
+/* balance.c: the policy applied to the node table */
+/* Seeds the draws of the random policies (two-choices); any value. */
+void		 balance_seed(struct daemon *, uint32_t);
+/* The node for one viewer, or NULL; min_ms as for policy_pick. */
+struct node	*balance_pick(struct daemon *, uint64_t min_ms);
+
+/* listen.c: the HTTP listeners */
+struct evhttp_bound_socket;
+/*
+ * A new evhttp on d->base bound to host:port (port 0 picks one), the
+ * address really bound written to addr; the caller frees it.  NULL
+ * (logged) if it cannot listen.  *sockp, when asked, is the socket.
+ */
+struct evhttp	*listen_bind(struct daemon *, const char *hostport,
+		    char *addr, size_t addrlen,
+		    struct evhttp_bound_socket **sockp);
+/* Writes "viewer ADDR\nadmin ADDR\n" to path, whole or not at all. */
+int		 listen_port_file(const struct daemon *, const char *path);
+
 /* frontend.c: the viewer API */
 int		 frontend_start(struct daemon *, const char *listen);
 void		 frontend_stop_accepting(struct daemon *);
@@ -346,8 +420,8 @@ void		 admin_free(struct daemon *);
 extern const unsigned char dashboard_html[];
 extern const size_t dashboard_html_len;
 
-/* main.c: the one daemon context */
-#define LAT_BUCKETS	11
+/* main.c: the one daemon context, which every module is handed */
+struct frontend;
 struct daemon {
 	struct event_base *base;
 	struct http_ctx	*http;
@@ -359,36 +433,26 @@ struct daemon {
 	struct probe_round *round;	/* in flight, or NULL */
 	struct event	*idle_ev;
 	uint64_t	 last_viewer_ms;
-	uint32_t	 rng;		/* policy_rng state */
+
+	/* balance.c; probe.c's two-choices draws from rng too */
+	uint32_t	 rng;		/* policy_rng state, balance_seed() */
 	uint64_t	 rr;		/* round-robin cursor */
 
-	/* frontend.c, admin.c */
-	struct evhttp	*front;
-	void		*front_sock;	/* struct evhttp_bound_socket */
-	struct frontend_park *parked;
-	size_t		 nparked;
-	struct frontend_conns *fc;	/* every viewer connection */
+	/* frontend.c, admin.c; the addresses listen_bind() bound */
+	struct frontend	*fe;
 	struct evhttp	*admin;
 	char		 front_addr[128], admin_addr[128];
 
 	int		 draining;	/* SIGTERM: finish what is parked, exit */
 	void		 (*drained_cb)(struct daemon *);
 
-	/* metrics */
-	uint64_t	 m_rounds, m_503, m_400, m_404, m_405, m_302;
-	uint64_t	 m_restarts, m_queries;
-	uint64_t	 m_conn_timeout, m_conn_limit;	/* viewer conns closed */
-	uint64_t	 m_lat[LAT_BUCKETS];	/* query latency histogram */
-	uint64_t	 m_lat_count;
-	double		 m_lat_sum;
+	struct metrics	 metrics;
+	/*
+	 * Counted in place by probe.c and recovery.c; metrics_get() adds
+	 * them to METRIC_ROUNDS, METRIC_QUERIES and METRIC_RESTARTS.
+	 */
+	uint64_t	 m_rounds, m_queries, m_restarts;
 };
-extern const unsigned	 lat_bounds_ms[LAT_BUCKETS - 1];
-/* Binds host:port (port 0 picks one); the real address goes to addr. */
-int		 daemon_bind(struct daemon *, struct evhttp *, const char *hostport,
-		    char *addr, size_t addrlen, void **sockp);
-void		 daemon_observe_latency(struct daemon *, uint64_t ms);
-/* The policy choice for one viewer: node or NULL; min_ms as for policy. */
-struct node	*daemon_pick(struct daemon *, uint64_t min_ms);
 
 /* sdnotify.c (only with libsystemd) */
 #ifdef HAVE_SYSTEMD

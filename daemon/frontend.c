@@ -6,8 +6,10 @@
  *
  * A request that needs fresh samples is parked on a probe round and
  * answered when the round ends (at the latest at the decision deadline).
- * A viewer who hangs up while parked is forgotten, so a reply never goes
- * to a freed request.
+ * A parked viewer whose connection is freed is forgotten, so a reply
+ * never goes to a freed request.  (libevent 2.1 reads nothing from a
+ * connection whose request awaits its reply, so a viewer's hang-up shows
+ * only when the reply is written; shutdown frees connections earlier.)
  *
  * libevent 2.1's only deadline is per read, so a client dribbling one byte
  * a second would hold a connection for ever, and it has no connection
@@ -18,7 +20,6 @@
  * with the nearest deadline and nothing parked is closed.
  */
 #include "config.h"
-
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,7 +46,7 @@ struct frontend_park {
 	struct evhttp_request	*req;
 	struct frontend_conn	*conn;
 	char			 title[DISPATCH_TITLE_MAX + 1];
-	struct frontend_park	*next, *prev;
+	TAILQ_ENTRY(frontend_park) entry;	/* fe->parked */
 };
 
 /* One viewer connection, from accept to close. */
@@ -55,15 +56,21 @@ struct frontend_conn {
 	struct evhttp_connection *evcon;	/* NULL until adopted */
 	uint64_t		 deadline_ms;	/* next request head by then */
 	struct frontend_park	*park;		/* its parked request */
-	struct frontend_conn	*next, *prev;	/* fc->live, or fc->fresh */
-	struct frontend_conn	*hnext;		/* hash chain */
+	TAILQ_ENTRY(frontend_conn) entry;	/* fe->fresh, or fe->live */
+	TAILQ_ENTRY(frontend_conn) hentry;	/* fe->hash[], once live */
 };
+TAILQ_HEAD(frontend_conn_list, frontend_conn);
 
-struct frontend_conns {
-	struct frontend_conn	*fresh;		/* accepted, not adopted */
-	struct frontend_conn	*live;
-	struct frontend_conn	*hash[FRONTEND_HASH];
-	size_t			 n;
+/* The viewer side of a daemon: d->fe. */
+struct frontend {
+	struct evhttp		*http;
+	struct evhttp_bound_socket *sock;	/* NULL once not accepting */
+	TAILQ_HEAD(, frontend_park) parked;	/* waiting for a round */
+	size_t			 nparked;
+	struct frontend_conn_list fresh;	/* accepted, not adopted */
+	struct frontend_conn_list live;
+	struct frontend_conn_list hash[FRONTEND_HASH];	/* by evcon */
+	size_t			 n;		/* live */
 	size_t			 fd_cap;	/* what the fd limit allows */
 	struct event		*adopt_ev, *sweep_ev;
 };
@@ -95,7 +102,7 @@ frontend_unavailable(struct daemon *d, struct evhttp_request *req)
 {
 	char	ra[16];
 
-	d->m_503++;
+	metrics_count(d, METRIC_503);
 	snprintf(ra, sizeof(ra), "%u", d->conf->retry_after_s);
 	evhttp_add_header(evhttp_request_get_output_headers(req),
 	    "Retry-After", ra);
@@ -113,7 +120,7 @@ frontend_decide(struct daemon *d, struct evhttp_request *req,
 	struct buf		 url;
 	uint64_t		 expires;
 
-	if ((n = daemon_pick(d, min_ms)) == NULL) {
+	if ((n = balance_pick(d, min_ms)) == NULL) {
 		frontend_unavailable(d, req);
 		return;
 	}
@@ -127,7 +134,7 @@ frontend_decide(struct daemon *d, struct evhttp_request *req,
 		return;
 	}
 	node_dispatched(n);
-	d->m_302++;
+	metrics_count(d, METRIC_302);
 	log_debug("viewer -> node %s: %s", n->name, url.data);
 	evhttp_add_header(evhttp_request_get_output_headers(req), "Location",
 	    url.data);
@@ -143,15 +150,10 @@ frontend_unpark(struct frontend_park *p)
 	probe_forget(d, &p->w);
 	if (p->conn != NULL)
 		p->conn->park = NULL;
-	if (p->prev != NULL)
-		p->prev->next = p->next;
-	else
-		d->parked = p->next;
-	if (p->next != NULL)
-		p->next->prev = p->prev;
-	d->nparked--;
+	TAILQ_REMOVE(&d->fe->parked, p, entry);
+	d->fe->nparked--;
 	free(p);
-	if (d->draining && d->nparked == 0 && d->drained_cb != NULL)
+	if (d->draining && d->fe->nparked == 0 && d->drained_cb != NULL)
 		d->drained_cb(d);
 }
 
@@ -182,32 +184,10 @@ frontend_conn_find(struct daemon *d, struct evhttp_connection *evcon)
 {
 	struct frontend_conn	*c;
 
-	for (c = d->fc->hash[frontend_hash(evcon)]; c != NULL; c = c->hnext)
+	TAILQ_FOREACH(c, &d->fe->hash[frontend_hash(evcon)], hentry)
 		if (c->evcon == evcon)
 			return (c);
 	return (NULL);
-}
-
-static void
-frontend_list_del(struct frontend_conn **head, struct frontend_conn *c)
-{
-	if (c->prev != NULL)
-		c->prev->next = c->next;
-	else
-		*head = c->next;
-	if (c->next != NULL)
-		c->next->prev = c->prev;
-	c->next = c->prev = NULL;
-}
-
-static void
-frontend_list_add(struct frontend_conn **head, struct frontend_conn *c)
-{
-	c->prev = NULL;
-	c->next = *head;
-	if (*head != NULL)
-		(*head)->prev = c;
-	*head = c;
 }
 
 /*
@@ -217,28 +197,23 @@ frontend_list_add(struct frontend_conn **head, struct frontend_conn *c)
 static void
 frontend_conn_close_cb(struct evhttp_connection *evcon, void *arg)
 {
-	struct frontend_conn	*c = arg, **pp;
-	struct daemon		*d = c->d;
+	struct frontend_conn	*c = arg;
+	struct frontend		*fe = c->d->fe;
 
 	if (c->park != NULL)
 		frontend_unpark(c->park);
-	for (pp = &d->fc->hash[frontend_hash(evcon)]; *pp != NULL;
-	    pp = &(*pp)->hnext)
-		if (*pp == c) {
-			*pp = c->hnext;
-			break;
-		}
-	frontend_list_del(&d->fc->live, c);
-	d->fc->n--;
+	TAILQ_REMOVE(&fe->hash[frontend_hash(evcon)], c, hentry);
+	TAILQ_REMOVE(&fe->live, c, entry);
+	fe->n--;
 	free(c);
 }
 
 /* Closes c now, counting it; its close callback frees it. */
 static void
-frontend_conn_kill(struct frontend_conn *c, uint64_t *counter,
+frontend_conn_kill(struct frontend_conn *c, enum metric counter,
     const char *why)
 {
-	(*counter)++;
+	metrics_count(c->d, counter);
 	log_debug("viewer connection closed: %s", why);
 	evhttp_connection_free(c->evcon);
 }
@@ -247,18 +222,18 @@ frontend_conn_kill(struct frontend_conn *c, uint64_t *counter,
 static void
 frontend_enforce_cap(struct daemon *d)
 {
+	struct frontend		*fe = d->fe;
 	struct frontend_conn	*c, *victim;
 
-	while (d->fc->n > d->conf->max_viewer_conns ||
-	    d->fc->n > d->fc->fd_cap) {
+	while (fe->n > d->conf->max_viewer_conns || fe->n > fe->fd_cap) {
 		victim = NULL;
-		for (c = d->fc->live; c != NULL; c = c->next)
+		TAILQ_FOREACH(c, &fe->live, entry)
 			if (c->park == NULL && (victim == NULL ||
 			    c->deadline_ms < victim->deadline_ms))
 				victim = c;
 		if (victim == NULL)
 			break;		/* every one has a viewer waiting */
-		frontend_conn_kill(victim, &d->m_conn_limit,
+		frontend_conn_kill(victim, METRIC_CONN_LIMIT,
 		    "connection limit");
 	}
 }
@@ -273,13 +248,13 @@ static void
 frontend_adopt_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct daemon		*d = arg;
+	struct frontend		*fe = d->fe;
 	struct frontend_conn	*c;
 	bufferevent_data_cb	 rcb;
 	void			*cbarg;
-	size_t			 h;
 
-	while ((c = d->fc->fresh) != NULL) {
-		frontend_list_del(&d->fc->fresh, c);
+	while ((c = TAILQ_FIRST(&fe->fresh)) != NULL) {
+		TAILQ_REMOVE(&fe->fresh, c, entry);
 		rcb = NULL;
 		cbarg = NULL;
 		bufferevent_getcb(c->bev, &rcb, NULL, NULL, &cbarg);
@@ -291,11 +266,10 @@ frontend_adopt_cb(evutil_socket_t fd, short what, void *arg)
 		c->evcon = cbarg;
 		evhttp_connection_set_closecb(c->evcon, frontend_conn_close_cb,
 		    c);
-		h = frontend_hash(c->evcon);
-		c->hnext = d->fc->hash[h];
-		d->fc->hash[h] = c;
-		frontend_list_add(&d->fc->live, c);
-		d->fc->n++;
+		TAILQ_INSERT_TAIL(&fe->hash[frontend_hash(c->evcon)], c,
+		    hentry);
+		TAILQ_INSERT_TAIL(&fe->live, c, entry);
+		fe->n++;
 	}
 	frontend_enforce_cap(d);
 }
@@ -314,8 +288,8 @@ frontend_bev_cb(struct event_base *base, void *arg)
 	/* Ours until adopted, even if evhttp drops it at once. */
 	bufferevent_incref(c->bev);
 	c->deadline_ms = mono_ms() + d->conf->viewer_header_timeout_ms;
-	frontend_list_add(&d->fc->fresh, c);
-	event_active(d->fc->adopt_ev, EV_TIMEOUT, 0);
+	TAILQ_INSERT_TAIL(&d->fe->fresh, c, entry);
+	event_active(d->fe->adopt_ev, EV_TIMEOUT, 0);
 	return (c->bev);
 }
 
@@ -327,10 +301,11 @@ frontend_sweep_cb(evutil_socket_t fd, short what, void *arg)
 	struct frontend_conn	*c, *next;
 	uint64_t		 now = mono_ms();
 
-	for (c = d->fc->live; c != NULL; c = next) {
-		next = c->next;
+	/* Killing c frees it (its close callback): next is read first. */
+	for (c = TAILQ_FIRST(&d->fe->live); c != NULL; c = next) {
+		next = TAILQ_NEXT(c, entry);
 		if (c->park == NULL && now >= c->deadline_ms)
-			frontend_conn_kill(c, &d->m_conn_timeout,
+			frontend_conn_kill(c, METRIC_CONN_TIMEOUT,
 			    "no request head in time");
 	}
 }
@@ -338,7 +313,7 @@ frontend_sweep_cb(evutil_socket_t fd, short what, void *arg)
 size_t
 frontend_conns(const struct daemon *d)
 {
-	return (d->fc != NULL ? d->fc->n : 0);
+	return (d->fe != NULL ? d->fe->n : 0);
 }
 
 static void
@@ -350,12 +325,12 @@ frontend_watch(struct daemon *d, struct evhttp_request *req,
 	uint64_t		 now = mono_ms();
 
 	if (dispatch_title_check(raw, title, sizeof(title)) == -1) {
-		d->m_400++;
+		metrics_count(d, METRIC_400);
 		frontend_reply(req, 400, "Bad Request", "bad title");
 		return;
 	}
 	/* c is NULL only if evhttp made a connection we never saw. */
-	if (d->nparked >= FRONTEND_MAX_PARKED || c == NULL) {
+	if (d->fe->nparked >= FRONTEND_MAX_PARKED || c == NULL) {
 		frontend_unavailable(d, req);
 		return;
 	}
@@ -375,11 +350,8 @@ frontend_watch(struct daemon *d, struct evhttp_request *req,
 	strlcpy(p->title, title, sizeof(p->title));
 	p->conn = c;
 	c->park = p;
-	p->next = d->parked;
-	if (d->parked != NULL)
-		d->parked->prev = p;
-	d->parked = p;
-	d->nparked++;
+	TAILQ_INSERT_TAIL(&d->fe->parked, p, entry);
+	d->fe->nparked++;
 }
 
 /*
@@ -393,7 +365,7 @@ frontend_refuse_method(struct daemon *d, struct evhttp_request *req)
 
 	if (m == EVHTTP_REQ_GET || m == EVHTTP_REQ_HEAD)
 		return (0);
-	d->m_405++;
+	metrics_count(d, METRIC_405);
 	evhttp_add_header(evhttp_request_get_output_headers(req), "Allow",
 	    "GET, HEAD");
 	frontend_reply(req, 405, "Method Not Allowed", NULL);
@@ -419,7 +391,7 @@ frontend_request_cb(struct evhttp_request *req, void *arg)
 	/* Path only: the query string plays no part in the choice. */
 	n = strcspn(uri, "?#");
 	if (n >= sizeof(raw)) {
-		d->m_400++;
+		metrics_count(d, METRIC_400);
 		frontend_reply(req, 414, "URI Too Long", "URI too long");
 		return;
 	}
@@ -434,7 +406,7 @@ frontend_request_cb(struct evhttp_request *req, void *arg)
 		frontend_reply(req, 200, "OK", d->draining ? "draining" : "ok");
 		return;
 	}
-	d->m_404++;
+	metrics_count(d, METRIC_404);
 	frontend_reply(req, 404, "Not Found", "not found");
 }
 
@@ -470,73 +442,77 @@ frontend_fd_cap(struct daemon *d)
 int
 frontend_start(struct daemon *d, const char *listen)
 {
+	struct frontend	*fe;
 	struct timeval	 tv;
+	size_t		 i;
 
-	if ((d->front = evhttp_new(d->base)) == NULL)
-		return (-1);
-	d->fc = xcalloc(1, sizeof(*d->fc));
-	d->fc->fd_cap = frontend_fd_cap(d);
-	if ((d->fc->adopt_ev = event_new(d->base, -1, 0, frontend_adopt_cb,
+	fe = d->fe = xcalloc(1, sizeof(*fe));
+	TAILQ_INIT(&fe->parked);
+	TAILQ_INIT(&fe->fresh);
+	TAILQ_INIT(&fe->live);
+	for (i = 0; i < FRONTEND_HASH; i++)
+		TAILQ_INIT(&fe->hash[i]);
+	fe->fd_cap = frontend_fd_cap(d);
+	if ((fe->adopt_ev = event_new(d->base, -1, 0, frontend_adopt_cb,
 	    d)) == NULL ||
-	    (d->fc->sweep_ev = event_new(d->base, -1, EV_PERSIST,
+	    (fe->sweep_ev = event_new(d->base, -1, EV_PERSIST,
 	    frontend_sweep_cb, d)) == NULL)
 		fatal("event_new");
-	tv.tv_sec = 0;
-	tv.tv_usec = FRONTEND_SWEEP_MS * 1000;
-	event_add(d->fc->sweep_ev, &tv);
+	if ((fe->http = listen_bind(d, listen, d->front_addr,
+	    sizeof(d->front_addr), &fe->sock)) == NULL)
+		return (-1);
+	ms_to_tv(FRONTEND_SWEEP_MS, &tv);
+	event_add(fe->sweep_ev, &tv);
 	/* Every method libevent knows reaches us, to get a 405 with Allow. */
-	evhttp_set_allowed_methods(d->front, EVHTTP_REQ_GET |
+	evhttp_set_allowed_methods(fe->http, EVHTTP_REQ_GET |
 	    EVHTTP_REQ_HEAD | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
 	    EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE |
 	    EVHTTP_REQ_CONNECT | EVHTTP_REQ_PATCH);
-	tv.tv_sec = d->conf->viewer_idle_timeout_ms / 1000;
-	tv.tv_usec = d->conf->viewer_idle_timeout_ms % 1000 * 1000;
-	evhttp_set_timeout_tv(d->front, &tv);
-	evhttp_set_max_headers_size(d->front, FRONTEND_MAX_HEADERS);
-	evhttp_set_max_body_size(d->front, FRONTEND_MAX_BODY);
-	evhttp_set_bevcb(d->front, frontend_bev_cb, d);
-	evhttp_set_gencb(d->front, frontend_request_cb, d);
-	if (daemon_bind(d, d->front, listen, d->front_addr,
-	    sizeof(d->front_addr), &d->front_sock) == -1)
-		return (-1);
+	ms_to_tv(d->conf->viewer_idle_timeout_ms, &tv);
+	evhttp_set_timeout_tv(fe->http, &tv);
+	evhttp_set_max_headers_size(fe->http, FRONTEND_MAX_HEADERS);
+	evhttp_set_max_body_size(fe->http, FRONTEND_MAX_BODY);
+	evhttp_set_bevcb(fe->http, frontend_bev_cb, d);
+	evhttp_set_gencb(fe->http, frontend_request_cb, d);
 	return (0);
 }
 
 void
 frontend_stop_accepting(struct daemon *d)
 {
-	if (d->front != NULL && d->front_sock != NULL) {
-		evhttp_del_accept_socket(d->front, d->front_sock);
-		d->front_sock = NULL;
+	if (d->fe != NULL && d->fe->http != NULL && d->fe->sock != NULL) {
+		evhttp_del_accept_socket(d->fe->http, d->fe->sock);
+		d->fe->sock = NULL;
 	}
 }
 
 size_t
 frontend_parked(const struct daemon *d)
 {
-	return (d->nparked);
+	return (d->fe != NULL ? d->fe->nparked : 0);
 }
 
 void
 frontend_free(struct daemon *d)
 {
-	/* Whatever is still parked gets its answer before the end. */
+	struct frontend		*fe = d->fe;
+	struct frontend_park	*p;
 	struct evhttp_request	*req;
 
-	while (d->parked != NULL) {
-		req = d->parked->req;
-		frontend_unpark(d->parked);
+	if (fe == NULL)
+		return;
+	/* Whatever is still parked gets its answer before the end. */
+	while ((p = TAILQ_FIRST(&fe->parked)) != NULL) {
+		req = p->req;
+		frontend_unpark(p);
 		frontend_unavailable(d, req);
 	}
-	/* Frees every connection: their close callbacks need d->fc. */
-	if (d->front != NULL)
-		evhttp_free(d->front);
-	d->front = NULL;
-	if (d->fc != NULL) {
-		frontend_adopt_cb(-1, 0, d);	/* releases any not adopted */
-		event_free(d->fc->adopt_ev);
-		event_free(d->fc->sweep_ev);
-		free(d->fc);
-		d->fc = NULL;
-	}
+	/* Frees every connection: their close callbacks need d->fe. */
+	if (fe->http != NULL)
+		evhttp_free(fe->http);
+	frontend_adopt_cb(-1, 0, d);	/* releases any not adopted */
+	event_free(fe->adopt_ev);
+	event_free(fe->sweep_ev);
+	free(fe);
+	d->fe = NULL;
 }

@@ -1,8 +1,9 @@
 /*
  * main.c: cimheadd, the head-end daemon.  Options, the one event base,
  * process controls (SIGHUP reloads, SIGTERM/SIGINT drain and stop; on
- * Windows the console and service controls, see compat/), sd_notify, and
- * the few helpers every daemon module shares.  The only file that exits.
+ * Windows the console and service controls, see compat/) and sd_notify.
+ * The top of the daemon: it calls every module and none calls it.  The
+ * only file that exits.
  *
  * It runs in the foreground and logs to stderr, which is what systemd
  * (Type=notify) and journald want; a supervisor handles the rest.  On
@@ -18,7 +19,6 @@
 #include <unistd.h>
 
 #include <event2/event.h>
-#include <event2/http.h>
 
 #include "cimheadd.h"
 
@@ -65,101 +65,9 @@ usage(int status)
 	exit(status);
 }
 
-void
-daemon_observe_latency(struct daemon *d, uint64_t ms)
-{
-	size_t	i;
-
-	for (i = 0; i < LAT_BUCKETS - 1; i++)
-		if (ms <= lat_bounds_ms[i])
-			break;
-	d->m_lat[i]++;
-	d->m_lat_count++;
-	d->m_lat_sum += (double)ms;
-}
-
-static uint32_t
-daemon_rng(void *arg)
-{
-	struct daemon	*d = arg;
-
-	/* xorshift32: the choice need not be secret, only spread. */
-	d->rng ^= d->rng << 13;
-	d->rng ^= d->rng >> 17;
-	d->rng ^= d->rng << 5;
-	return (d->rng);
-}
-
-struct node *
-daemon_pick(struct daemon *d, uint64_t min_ms)
-{
-	struct policy_cand	*c;
-	size_t			 i;
-	int			 k;
-
-	if (d->nnodes == 0)
-		return (NULL);
-	c = xcalloc(d->nnodes, sizeof(*c));
-	for (i = 0; i < d->nnodes; i++)
-		node_cand(d->nodes[i], &c[i]);
-	k = policy_pick(&d->conf->policy, c, d->nnodes, min_ms, &d->rr,
-	    daemon_rng, d);
-	free(c);
-	return (k < 0 ? NULL : d->nodes[k]);
-}
-
-int
-daemon_bind(struct daemon *d, struct evhttp *http, const char *hostport,
-    char *addr, size_t addrlen, void **sockp)
-{
-	struct evhttp_bound_socket	*bs;
-	struct sockaddr_storage		 ss;
-	socklen_t			 sl = sizeof(ss);
-	char				 host[128], ip[INET6_ADDRSTRLEN];
-	const char			*colon;
-	long				 port;
-	size_t				 hl;
-	int				 realport;
-
-	colon = strrchr(hostport, ':');
-	if (colon == NULL || parse_long_range(colon + 1, 0, 65535, &port))
-		return (-1);
-	hl = (size_t)(colon - hostport);
-	if (hl >= 2 && hostport[0] == '[' && hostport[hl - 1] == ']') {
-		hostport++;
-		hl -= 2;
-	}
-	if (hl == 0 || hl >= sizeof(host))
-		return (-1);
-	memcpy(host, hostport, hl);
-	host[hl] = '\0';
-	if ((bs = evhttp_bind_socket_with_handle(http, host,
-	    (uint16_t)port)) == NULL) {
-		log_err("cannot listen on %s: %s", hostport, strerror(errno));
-		return (-1);
-	}
-	if (getsockname(evhttp_bound_socket_get_fd(bs), (struct sockaddr *)&ss,
-	    &sl) == -1)
-		return (-1);
-	if (ss.ss_family == AF_INET6) {
-		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr,
-		    ip, sizeof(ip));
-		realport = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
-		snprintf(addr, addrlen, "[%s]:%d", ip, realport);
-	} else {
-		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr,
-		    ip, sizeof(ip));
-		realport = ntohs(((struct sockaddr_in *)&ss)->sin_port);
-		snprintf(addr, addrlen, "%s:%d", ip, realport);
-	}
-	if (sockp != NULL)
-		*sockp = bs;
-	return (0);
-}
-
 /* Gives the nodes of a new config their nodes, by name, state kept. */
 static void
-daemon_apply_conf(struct daemon *d, struct conf *nc)
+main_apply_conf(struct daemon *d, struct conf *nc)
 {
 	struct node	**nn, *n;
 	size_t		  i, k;
@@ -201,7 +109,7 @@ daemon_apply_conf(struct daemon *d, struct conf *nc)
 }
 
 static void
-log_lines(enum log_level lvl, const char *text)
+main_log_lines(enum log_level lvl, const char *text)
 {
 	const char	*p, *e;
 
@@ -215,7 +123,7 @@ log_lines(enum log_level lvl, const char *text)
 }
 
 static void
-daemon_reload(struct daemon *d)
+main_reload(struct daemon *d)
 {
 	struct conf	*nc, *old;
 	struct buf	 errs, warns;
@@ -225,16 +133,16 @@ daemon_reload(struct daemon *d)
 	buf_init(&errs, 65536);
 	buf_init(&warns, 65536);
 	nc = conf_load(d->conf->path, &errs, &warns);
-	log_lines(LOG_LVL_WARN, warns.data);
+	main_log_lines(LOG_LVL_WARN, warns.data);
 	if (nc == NULL) {
-		log_lines(LOG_LVL_ERR, errs.data);
+		main_log_lines(LOG_LVL_ERR, errs.data);
 		log_err("reload failed: keeping the running config");
 	} else {
 		if (strcmp(nc->listen, d->conf->listen) != 0 ||
 		    strcmp(nc->admin_listen, d->conf->admin_listen) != 0)
 			log_warn("listen addresses change only on restart");
 		/*
-		 * Freed at once: past daemon_apply_conf() every node points
+		 * Freed at once: past main_apply_conf() every node points
 		 * into the new config, removed nodes are gone with their
 		 * calls, and a WBEM call in flight owns copies of its URL,
 		 * credentials and request (wbem_start), so nothing points
@@ -242,7 +150,7 @@ daemon_reload(struct daemon *d)
 		 * config each reload.)
 		 */
 		old = d->conf;
-		daemon_apply_conf(d, nc);
+		main_apply_conf(d, nc);
 		conf_free(old);
 		for (i = 0; i < d->nnodes; i++)
 			if (node_probeable(d->nodes[i]))
@@ -268,13 +176,14 @@ main_exit_cb(evutil_socket_t fd, short ev, void *arg)
 static void
 main_drained(struct daemon *d)
 {
-	struct timeval	tv = { 0, 200000 };
+	struct timeval	tv;
 
+	ms_to_tv(200, &tv);
 	event_base_once(d->base, -1, EV_TIMEOUT, main_exit_cb, d, &tv);
 }
 
 static void
-daemon_drain(struct daemon *d)
+main_drain(struct daemon *d)
 {
 	struct timeval	tv;
 
@@ -290,8 +199,7 @@ daemon_drain(struct daemon *d)
 		return;
 	}
 	/* Parked viewers end with their round; this is only a backstop. */
-	tv.tv_sec = d->conf->decision_timeout_ms / 1000 + 2;
-	tv.tv_usec = 0;
+	ms_to_tv((uint64_t)d->conf->decision_timeout_ms + 2000, &tv);
 	event_base_once(d->base, -1, EV_TIMEOUT, main_exit_cb, d, &tv);
 }
 
@@ -303,11 +211,11 @@ main_ctl_cb(enum compat_ctl_op op, const char *why, void *arg)
 	switch (op) {
 	case COMPAT_CTL_RELOAD:
 		log_info("%s: reloading", why);
-		daemon_reload(d);
+		main_reload(d);
 		break;
 	case COMPAT_CTL_STOP:
 		log_info("%s: drain, then stop", why);
-		daemon_drain(d);
+		main_drain(d);
 		break;
 	}
 }
@@ -318,30 +226,13 @@ main_watchdog_cb(evutil_socket_t fd, short ev, void *arg)
 	sdnotify_watchdog();
 }
 
-static int
-write_port_file(struct daemon *d)
-{
-	FILE	*f;
-	char	 tmp[1024];
-
-	if (port_file == NULL)
-		return (0);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", port_file);
-	if ((f = fopen(tmp, "w")) == NULL)
-		return (-1);
-	fprintf(f, "viewer %s\nadmin %s\n", d->front_addr, d->admin_addr);
-	if (fclose(f) != 0 || rename(tmp, port_file) == -1)
-		return (-1);
-	return (0);
-}
-
 /*
  * The daemon proper, from the config file to the end of the drain: in the
  * console, or in the service thread under the Windows SCM.  Returns the
  * exit status.
  */
 static int
-daemon_main(const char *file)
+main_run(const char *file)
 {
 	struct daemon		 d;
 	struct compat_ctl	*ctl;
@@ -363,9 +254,9 @@ daemon_main(const char *file)
 	buf_init(&errs, 65536);
 	buf_init(&warns, 65536);
 	d.conf = conf_load(file, &errs, &warns);
-	log_lines(LOG_LVL_WARN, warns.data);
+	main_log_lines(LOG_LVL_WARN, warns.data);
 	if (d.conf == NULL)
-		log_lines(LOG_LVL_ERR, errs.data);
+		main_log_lines(LOG_LVL_ERR, errs.data);
 	buf_release(&errs);
 	buf_release(&warns);
 	if (d.conf == NULL)
@@ -378,7 +269,7 @@ daemon_main(const char *file)
 		fatal("event_base_new");
 	if ((d.http = http_ctx_new(d.base)) == NULL)
 		fatal("http_ctx_new");
-	d.rng = (uint32_t)(mono_ms() ^ (uint64_t)getpid() << 16) | 1;
+	balance_seed(&d, (uint32_t)(mono_ms() ^ (uint64_t)getpid() << 16));
 	d.last_viewer_ms = mono_ms();
 	d.nodes = xcalloc(d.conf->nnodes, sizeof(*d.nodes));
 	d.nnodes = d.conf->nnodes;
@@ -394,8 +285,7 @@ daemon_main(const char *file)
 		fatal("compat_ctl_new");
 	if ((wd_ms = sdnotify_watchdog_ms()) != 0) {
 		wd = event_new(d.base, -1, EV_PERSIST, main_watchdog_cb, &d);
-		tv.tv_sec = wd_ms / 2000;
-		tv.tv_usec = (wd_ms / 2 % 1000) * 1000;
+		ms_to_tv(wd_ms / 2, &tv);
 		event_add(wd, &tv);
 	}
 	/* A first look at every node, so the dashboard has something. */
@@ -403,7 +293,7 @@ daemon_main(const char *file)
 		if (node_probeable(d.nodes[i]))
 			probe_node(d.nodes[i]);
 	probe_idle_arm(&d);
-	if (write_port_file(&d) == -1)
+	if (port_file != NULL && listen_port_file(&d, port_file) == -1)
 		log_warn("cannot write %s: %s", port_file, strerror(errno));
 	log_info("listening for viewers on %s, admin on %s; %zu nodes, "
 	    "policy %s", d.front_addr, d.admin_addr, d.nnodes,
@@ -493,6 +383,6 @@ main(int argc, char *argv[])
 	}
 	if (service != NULL)
 		return (compat_service("cimheadd", service, file, log_file,
-		    daemon_main));
-	return (daemon_main(file));
+		    main_run));
+	return (main_run(file));
 }

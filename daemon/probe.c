@@ -193,7 +193,7 @@ probe_call_done_cb(struct wbem_result *res, const struct wbem_error *err,
 	p->active--;
 	n->inflight--;
 	d->m_queries++;
-	daemon_observe_latency(d, now - pc->start_ms);
+	metrics_observe_latency(d, now - pc->start_ms);
 	if (res != NULL) {
 		n->m_queries_ok++;
 		if (profile_absorb(pc->q, res, &p->rd, now) == -1 &&

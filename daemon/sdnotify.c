@@ -1,6 +1,6 @@
 /*
  * sdnotify.c: systemd readiness and watchdog (Type=notify).  Built only
- * with libsystemd (HAVE_SYSTEMD); without it cimhead.h turns these calls
+ * with libsystemd (HAVE_SYSTEMD); without it cimheadd.h turns these calls
  * into nothing.
  */
 #include "config.h"

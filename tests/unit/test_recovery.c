@@ -16,25 +16,6 @@
 #include "cimheadd.h"
 #include "tap.h"
 
-/* main.c is not in libcimheadd.a: what the node code needs of it. */
-void
-daemon_observe_latency(struct daemon *d, uint64_t ms)
-{
-}
-
-struct node *
-daemon_pick(struct daemon *d, uint64_t min_ms)
-{
-	return (NULL);
-}
-
-int
-daemon_bind(struct daemon *d, struct evhttp *http, const char *hostport,
-    char *addr, size_t addrlen, void **sockp)
-{
-	return (-1);
-}
-
 int
 main(void)
 {
