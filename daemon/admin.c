@@ -113,7 +113,7 @@ admin_node_json(const struct node *n, uint64_t now)
 	json_object_set_new(o, "streams_dispatched",
 	    json_integer((json_int_t)n->streams));
 	json_object_set_new(o, "restarts",
-	    json_integer((json_int_t)n->restarts));
+	    json_integer((json_int_t)recovery_restarts(n)));
 	json_object_set_new(o, "last_error", n->last_error[0] != '\0' ?
 	    json_string(n->last_error) : json_null());
 	json_object_set_new(o, "last_error_kind",
@@ -132,7 +132,7 @@ admin_node_json(const struct node *n, uint64_t now)
 	json_object_set_new(o, "restart_failures",
 	    json_integer((json_int_t)n->m_restart_fail));
 	json_object_set_new(o, "restart_limit_reached",
-	    json_boolean(n->gave_up));
+	    json_boolean(recovery_gave_up(n)));
 	json_object_set_new(o, "counter_discontinuities",
 	    json_integer((json_int_t)n->m_discont));
 	h = json_array();
@@ -200,24 +200,21 @@ admin_action(struct daemon *d, struct evhttp_request *req, const char *rest)
 			n->fails = 0;
 			node_set_state(n, NODE_SUSPECT, "admin enable");
 		}
-		if (n->gave_up) {
-			/*
-			 * Past the restart limit: enable means try again, so
-			 * the window starts afresh (else the next probe would
-			 * hit the same limit at once).
-			 */
-			n->gave_up = 0;
-			n->nrestart_at = 0;
-			n->restart_attempt = 0;
-			n->next_restart_ms = 0;
-		}
+		/*
+		 * Past the restart limit: enable means try again, so the
+		 * window starts afresh (else the next probe would hit the
+		 * same limit at once).
+		 */
+		if (recovery_gave_up(n))
+			recovery_reset(n);
 		probe_node(n);
 		snprintf(why, sizeof(why), "enabled");
 	} else if (strcmp(action, "probe") == 0) {
 		probe_node(n);
 		snprintf(why, sizeof(why), "probing");
 	} else if (strcmp(action, "restart") == 0) {
-		if (recovery_restart_now(n, why, sizeof(why)) == -1) {
+		if (recovery_restart_now(n, probe_node, why,
+		    sizeof(why)) == -1) {
 			admin_error(req, 409, "Conflict", why);
 			return;
 		}
@@ -310,7 +307,7 @@ admin_metrics(struct daemon *d, struct evhttp_request *req)
 	for (i = 0; i < d->nnodes; i++)
 		buf_printf(&b, "cimheadd_restarts_total{node=\"%s\"} %llu\n",
 		    d->nodes[i]->name,
-		    (unsigned long long)d->nodes[i]->restarts);
+		    (unsigned long long)recovery_restarts(d->nodes[i]));
 	buf_puts(&b, "# HELP cimheadd_probe_errors_total Failed probes by "
 	    "node and the kind of error that failed them.\n"
 	    "# TYPE cimheadd_probe_errors_total counter\n");
@@ -333,7 +330,8 @@ admin_metrics(struct daemon *d, struct evhttp_request *req)
 	    "# TYPE cimheadd_restart_limit_reached gauge\n");
 	for (i = 0; i < d->nnodes; i++)
 		buf_printf(&b, "cimheadd_restart_limit_reached{node=\"%s\"} "
-		    "%d\n", d->nodes[i]->name, d->nodes[i]->gave_up);
+		    "%d\n", d->nodes[i]->name,
+		    recovery_gave_up(d->nodes[i]));
 	buf_puts(&b, "# HELP cimheadd_counter_discontinuities_total Raw "
 	    "counter readings refused as a delta (wrap, jump, clock step).\n"
 	    "# TYPE cimheadd_counter_discontinuities_total counter\n");
