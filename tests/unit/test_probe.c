@@ -402,6 +402,8 @@ main(void)
 	fakenode_stop(&fa);
 	fakenode_stop(&fb);
 	fakenode_stop(&fhang);
+	/* The fake nodes' ends of the closed connections see EOF. */
+	testsrv_run_for(base, 50);
 	event_base_free(base);
 	return (tap_done());
 }

@@ -303,6 +303,8 @@ main(void)
 
 	fakenode_stop(&fn);
 	http_ctx_free(d.http);
+	/* The fake nodes' ends of the closed connections see EOF. */
+	testsrv_run_for(base, 50);
 	event_base_free(base);
 	return (tap_done());
 }
