@@ -103,7 +103,7 @@ admin_node_json(const struct node *n, uint64_t now)
 	json_object_set_new(o, "streams_dispatched",
 	    json_integer((json_int_t)n->streams));
 	json_object_set_new(o, "restarts",
-	    json_integer((json_int_t)n->restarts));
+	    json_integer((json_int_t)recovery_restarts(n)));
 	json_object_set_new(o, "last_error", n->last_error[0] != '\0' ?
 	    json_string(n->last_error) : json_null());
 	json_object_set_new(o, "last_error_kind",
@@ -123,7 +123,7 @@ admin_node_json(const struct node *n, uint64_t now)
 	json_object_set_new(o, "restart_failures",
 	    json_integer((json_int_t)n->m_restart_fail));
 	json_object_set_new(o, "restart_limit_reached",
-	    json_boolean(n->gave_up));
+	    json_boolean(recovery_gave_up(n)));
 	json_object_set_new(o, "counter_discontinuities",
 	    json_integer((json_int_t)n->m_discont));
 	h = json_array();
@@ -191,24 +191,21 @@ admin_action(struct daemon *d, struct evhttp_request *req, const char *rest)
 			n->fails = 0;
 			node_set_state(n, NODE_SUSPECT, "admin enable");
 		}
-		if (n->gave_up) {
-			/*
-			 * Past the restart limit: enable means try again, so
-			 * the window starts afresh (else the next probe would
-			 * hit the same limit at once).
-			 */
-			n->gave_up = 0;
-			n->nrestart_at = 0;
-			n->restart_attempt = 0;
-			n->next_restart_ms = 0;
-		}
+		/*
+		 * Past the restart limit: enable means try again, so the
+		 * window starts afresh (else the next probe would hit the
+		 * same limit at once).
+		 */
+		if (recovery_gave_up(n))
+			recovery_reset(n);
 		probe_node(n);
 		snprintf(why, sizeof(why), "enabled");
 	} else if (strcmp(action, "probe") == 0) {
 		probe_node(n);
 		snprintf(why, sizeof(why), "probing");
 	} else if (strcmp(action, "restart") == 0) {
-		if (recovery_restart_now(n, why, sizeof(why)) == -1) {
+		if (recovery_restart_now(n, probe_node, why,
+		    sizeof(why)) == -1) {
 			admin_error(req, 409, "Conflict", why);
 			return;
 		}
@@ -245,9 +242,9 @@ admin_metrics(struct daemon *d, struct evhttp_request *req)
 		for (k = 0; k < METRICS_NERRKINDS; k++)
 			mn[i].probe_err[metrics_errkinds[k]] =
 			    n->m_probe_err[metrics_errkinds[k]];
-		mn[i].restarts = n->restarts;
+		mn[i].restarts = recovery_restarts(n);
 		mn[i].restart_fail = n->m_restart_fail;
-		mn[i].restart_limit_reached = n->gave_up;
+		mn[i].restart_limit_reached = recovery_gave_up(n);
 		mn[i].discont = n->m_discont;
 	}
 	memset(&v, 0, sizeof(v));

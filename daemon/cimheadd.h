@@ -222,8 +222,23 @@ enum node_proc {
 	PROC_RESTARTING,
 	PROC_NSTATES,
 };
+/*
+ * What applying a probe's outcome did.  node.c only moves the state; its
+ * caller (probe.c) acts on the event: recovery, re-checks.
+ */
+enum node_event {
+	NODE_EV_NONE = 0,	/* nothing to act on (e.g. a cancelled probe) */
+	NODE_EV_FAILED,		/* a failed probe; the state stays */
+	NODE_EV_SUSPECT,	/* a failed probe made it suspect */
+	NODE_EV_DOWN,		/* a failed probe took it down */
+	NODE_EV_RUNNING,	/* a reading; process running or not watched */
+	NODE_EV_UP,		/* as RUNNING, and it came back up */
+	NODE_EV_PROC_MISSING,	/* a reading; the watched process is missing */
+	NODE_NEVENTS,
+};
 const char	*node_state_name(enum node_state);
 const char	*node_proc_name(enum node_proc);
+const char	*node_event_name(enum node_event);
 
 #define NODE_HISTORY	60
 struct node_sample {
@@ -234,7 +249,8 @@ struct node_sample {
 
 struct daemon;
 struct node_probe;
-struct recovery_op;
+struct probe_recheck;
+struct recovery;
 struct node {
 	struct daemon	*d;
 	char		 name[CONF_NAME_MAX];
@@ -259,20 +275,15 @@ struct node {
 	uint64_t	 pending;	/* dispatched since the sample */
 	uint64_t	 streams;	/* dispatched in total */
 
-	struct node_probe *probe;	/* in flight, or NULL */
 	unsigned	 inflight;	/* wbem calls to this node */
-	struct event	*recheck_ev;	/* down node re-check, backoff */
-	unsigned	 recheck_ms;
-
-	/* recovery.c */
-	struct recovery_op *restart_op;	/* in flight, or NULL */
-	uint64_t	 restart_at[64];	/* mono ms of recent restarts */
-	size_t		 nrestart_at;
-	uint64_t	 restarts;	/* attempts in total */
-	uint64_t	 next_restart_ms;	/* backoff: not before */
-	unsigned	 restart_attempt;	/* since the last success */
-	int		 gave_up;	/* restart limit reached */
-	struct event	*verify_ev;
+	/*
+	 * The state the modules above keep on the node, opaque here; each
+	 * is made and freed by its own module (probe_node_release() lets go
+	 * of all of it before node_free).
+	 */
+	struct node_probe *probe;	/* probe.c: in flight, or NULL */
+	struct probe_recheck *recheck;	/* probe.c: re-check timer, backoff */
+	struct recovery	*rec;		/* recovery.c: restarts, or NULL */
 
 	/* metrics */
 	uint64_t	 m_dispatch;
@@ -290,11 +301,19 @@ struct node	*node_find(struct daemon *, const char *);
 void		 node_set_state(struct node *, enum node_state, const char *why);
 void		 node_set_error(struct node *, const char *fmt, ...)
 		    PRINTFLIKE(2, 3);
-/* A probe's reading arrived: compute the sample, track the process. */
-void		 node_apply(struct node *, const struct profile_reading *,
+/*
+ * A probe's reading arrived: compute the sample, track the process.
+ * Returns NODE_EV_RUNNING, NODE_EV_UP, NODE_EV_PROC_MISSING, or
+ * NODE_EV_NONE for a missing process on a draining or disabled node.
+ */
+enum node_event	 node_apply(struct node *, const struct profile_reading *,
 		    uint64_t now);
-/* A probe failed as a whole (unreachable, timeout, garbage). */
-void		 node_fail(struct node *, const struct wbem_error *);
+/*
+ * A probe failed as a whole (unreachable, timeout, garbage).  Returns
+ * NODE_EV_SUSPECT, NODE_EV_DOWN, NODE_EV_FAILED, or NODE_EV_NONE for a
+ * cancelled probe (not the node's fault).
+ */
+enum node_event	 node_fail(struct node *, const struct wbem_error *);
 /* Admin / the policy view of a node. */
 int		 node_serving(const struct node *);
 void		 node_cand(const struct node *, struct policy_cand *);
@@ -309,7 +328,7 @@ struct probe_waiter {
 	probe_done_cb	 cb;
 	void		*arg;
 	int		 queued;
-	struct probe_waiter *next, *prev;
+	TAILQ_ENTRY(probe_waiter) entry;	/* on the round's list */
 };
 /*
  * Makes sure a round covers the stale nodes and parks w on it; w->cb fires
@@ -322,16 +341,36 @@ void		 probe_forget(struct daemon *, struct probe_waiter *);
 /* Probes one node off any round (re-check, admin, verification). */
 void		 probe_node(struct node *);
 void		 probe_node_cancel(struct node *);
+/*
+ * Lets go of everything probe.c and recovery.c keep on n (its probe, its
+ * re-check timer, its restarts); the owner of the node table calls it
+ * right before node_free.
+ */
+void		 probe_node_release(struct node *);
 void		 probe_idle_arm(struct daemon *);
 void		 probe_viewer_seen(struct daemon *);
 void		 probe_shutdown(struct daemon *);
 
-/* recovery.c: restart a dead streaming process */
+/*
+ * recovery.c: restart a dead streaming process.  Its state on a node is
+ * private (struct recovery); the rest of the daemon uses these calls.
+ * recovery_look_cb is how recovery asks the module above to probe the
+ * node again (to verify a restart, or for the next attempt).
+ */
+typedef void (*recovery_look_cb)(struct node *);
 /* The process is missing in a fresh reading: decide and maybe restart. */
-void		 recovery_process_missing(struct node *, uint64_t now);
+void		 recovery_process_missing(struct node *, uint64_t now,
+		    recovery_look_cb);
 void		 recovery_process_running(struct node *, uint64_t now);
-int		 recovery_restart_now(struct node *, char *why, size_t);
-void		 recovery_cancel(struct node *);
+/* Admin: clear the limit and restart now; -1 with why if it cannot. */
+int		 recovery_restart_now(struct node *, recovery_look_cb,
+		    char *why, size_t);
+/* Admin enable: the restart window starts afresh (limit, backoff). */
+void		 recovery_reset(struct node *);
+int		 recovery_gave_up(const struct node *);	/* limit reached */
+uint64_t	 recovery_restarts(const struct node *);	/* attempts */
+/* Cancels a restart in flight and frees the node's recovery state. */
+void		 recovery_release(struct node *);
 
 /*
  * metrics.c: the cluster's counters, reported to by every module, and the
@@ -447,11 +486,6 @@ struct daemon {
 	void		 (*drained_cb)(struct daemon *);
 
 	struct metrics	 metrics;
-	/*
-	 * Counted in place by probe.c and recovery.c; metrics_get() adds
-	 * them to METRIC_ROUNDS, METRIC_QUERIES and METRIC_RESTARTS.
-	 */
-	uint64_t	 m_rounds, m_queries, m_restarts;
 };
 
 /* sdnotify.c (only with libsystemd) */

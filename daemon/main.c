@@ -88,6 +88,7 @@ main_apply_conf(struct daemon *d, struct conf *nc)
 		if ((n = d->nodes[k]) == NULL)
 			continue;
 		log_info("node %s: removed from the config", n->name);
+		probe_node_release(n);
 		node_free(n);
 	}
 	free(d->nodes);

@@ -32,19 +32,9 @@ metrics_count(struct daemon *d, enum metric m)
 uint64_t
 metrics_get(const struct daemon *d, enum metric m)
 {
-	uint64_t	v;
-
 	if ((size_t)m >= METRIC_COUNT)
 		return (0);
-	v = d->metrics.count[m];
-	/* What probe.c and recovery.c still count in fields of their own. */
-	if (m == METRIC_ROUNDS)
-		v += d->m_rounds;
-	else if (m == METRIC_QUERIES)
-		v += d->m_queries;
-	else if (m == METRIC_RESTARTS)
-		v += d->m_restarts;
-	return (v);
+	return (d->metrics.count[m]);
 }
 
 void

@@ -8,8 +8,10 @@
  *
  * A reading from a probe becomes a sample here, through the formulas in
  * profile.c; the previous raw counters are kept so the next reading can
- * be differenced.  Nothing here blocks: down nodes are re-checked by a
- * timer with backoff, off every viewer's path.
+ * be differenced.  This is a plain state machine: it calls nothing above
+ * it.  node_apply and node_fail return what happened (enum node_event),
+ * and their caller, probe.c, acts on it: it hands a missing process to
+ * recovery.c and re-checks suspect and down nodes with backoff.
  */
 #include "config.h"
 
@@ -17,11 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <event2/event.h>
-
 #include "cimheadd.h"
-
-static void	node_recheck_cb(evutil_socket_t, short, void *);
 
 static const char *node_state_names[] = {
 	[NODE_UP] = "up",
@@ -38,6 +36,24 @@ static const char *node_proc_names[] = {
 	[PROC_MISSING] = "missing",
 	[PROC_RESTARTING] = "restarting",
 };
+
+static const char *node_event_names[] = {
+	[NODE_EV_NONE] = "none",
+	[NODE_EV_FAILED] = "failed",
+	[NODE_EV_SUSPECT] = "suspect",
+	[NODE_EV_DOWN] = "down",
+	[NODE_EV_RUNNING] = "running",
+	[NODE_EV_UP] = "up",
+	[NODE_EV_PROC_MISSING] = "process-missing",
+};
+
+const char *
+node_event_name(enum node_event e)
+{
+	if ((size_t)e >= nitems(node_event_names))
+		return ("unknown");
+	return (node_event_names[e]);
+}
 
 const char *
 node_state_name(enum node_state s)
@@ -63,9 +79,6 @@ node_new(struct daemon *d, const struct conf_node *cf)
 	n = xcalloc(1, sizeof(*n));
 	n->d = d;
 	strlcpy(n->name, cf->name, sizeof(n->name));
-	n->recheck_ev = evtimer_new(d->base, node_recheck_cb, n);
-	if (n->recheck_ev == NULL)
-		fatal("evtimer_new");
 	n->state = cf->enabled ? NODE_UP : NODE_DISABLED;
 	node_configure(n, cf);
 	return (n);
@@ -76,9 +89,9 @@ node_free(struct node *n)
 {
 	if (n == NULL)
 		return;
-	probe_node_cancel(n);
-	recovery_cancel(n);
-	event_free(n->recheck_ev);
+	/* Their timers and calls point at n: freed now they would dangle. */
+	if (n->probe != NULL || n->recheck != NULL || n->rec != NULL)
+		fatal("node %s freed before probe_node_release", n->name);
 	free(n);
 }
 
@@ -121,31 +134,6 @@ node_find(struct daemon *d, const char *name)
 	return (NULL);
 }
 
-static void
-node_recheck_arm(struct node *n)
-{
-	const struct conf	*c = n->d->conf;
-	struct timeval		 tv;
-
-	if (n->recheck_ms == 0)
-		n->recheck_ms = c->recheck_ms;
-	tv.tv_sec = n->recheck_ms / 1000;
-	tv.tv_usec = (n->recheck_ms % 1000) * 1000;
-	evtimer_add(n->recheck_ev, &tv);
-	/* Exponential backoff for the next one. */
-	n->recheck_ms = n->recheck_ms > c->recheck_max_ms / 2 ?
-	    c->recheck_max_ms : n->recheck_ms * 2;
-}
-
-static void
-node_recheck_cb(evutil_socket_t fd, short ev, void *arg)
-{
-	struct node	*n = arg;
-
-	if (n->state == NODE_DOWN || n->state == NODE_SUSPECT)
-		probe_node(n);
-}
-
 void
 node_set_state(struct node *n, enum node_state s, const char *why)
 {
@@ -159,15 +147,9 @@ node_set_state(struct node *n, enum node_state s, const char *why)
 		/* A new session starts when it comes back. */
 		n->total_mem = 0;
 		n->has_prev_cpu = n->has_prev_net = 0;
-		node_recheck_arm(n);
 		break;
 	case NODE_UP:
 		n->fails = 0;
-		n->recheck_ms = 0;
-		evtimer_del(n->recheck_ev);
-		break;
-	case NODE_DISABLED:
-		evtimer_del(n->recheck_ev);
 		break;
 	default:
 		break;
@@ -241,7 +223,7 @@ node_carry(const struct node *n, uint64_t now, double last)
 	return (last);
 }
 
-void
+enum node_event
 node_apply(struct node *n, const struct profile_reading *rd, uint64_t now)
 {
 	const struct conf	*c = n->d->conf;
@@ -297,34 +279,32 @@ node_apply(struct node *n, const struct profile_reading *rd, uint64_t now)
 	if (node_watched(n) && rd->has_process && !rd->process_running) {
 		if (n->proc != PROC_RESTARTING)
 			n->proc = PROC_MISSING;
+		/* Drained or disabled by choice: nothing to restart for. */
 		if (n->state == NODE_DRAINING || n->state == NODE_DISABLED)
-			return;
-		recovery_process_missing(n, now);
-		/* Down with a dead process: keep looking, it may come back. */
-		if (n->state == NODE_DOWN &&
-		    !evtimer_pending(n->recheck_ev, NULL))
-			node_recheck_arm(n);
-		return;
+			return (NODE_EV_NONE);
+		return (NODE_EV_PROC_MISSING);
 	}
 	if (node_watched(n))
 		n->proc = rd->has_process ? PROC_RUNNING : PROC_UNKNOWN;
 	n->last_error[0] = '\0';
 	n->last_error_kind = WBEM_E_NONE;
 	n->last_error_code = 0;
-	recovery_process_running(n, now);
 	if (n->state == NODE_SUSPECT || n->state == NODE_DOWN ||
-	    n->state == NODE_RECOVERING)
+	    n->state == NODE_RECOVERING) {
 		node_set_state(n, NODE_UP, n->state == NODE_RECOVERING ?
 		    "process running" : "answers again");
+		return (NODE_EV_UP);
+	}
+	return (NODE_EV_RUNNING);
 }
 
-void
+enum node_event
 node_fail(struct node *n, const struct wbem_error *err)
 {
 	const struct conf	*c = n->d->conf;
 
 	if (err != NULL && err->kind == WBEM_E_CANCELLED)
-		return;
+		return (NODE_EV_NONE);
 	n->fails++;
 	if (err != NULL) {
 		node_set_error(n, "%s: %s%s%s", wbem_errkind_name(err->kind),
@@ -341,24 +321,18 @@ node_fail(struct node *n, const struct wbem_error *err)
 	switch (n->state) {
 	case NODE_UP:
 	case NODE_RECOVERING:
-		if (n->fails >= c->suspect_after)
-			node_set_state(n, NODE_DOWN, n->last_error);
-		else
-			node_set_state(n, NODE_SUSPECT, n->last_error);
-		if (n->state == NODE_SUSPECT)
-			node_recheck_arm(n);
-		break;
 	case NODE_SUSPECT:
-		if (n->fails >= c->suspect_after)
+		if (n->fails >= c->suspect_after) {
 			node_set_state(n, NODE_DOWN, n->last_error);
-		else if (!evtimer_pending(n->recheck_ev, NULL))
-			node_recheck_arm(n);
-		break;
-	case NODE_DOWN:
-		node_recheck_arm(n);
-		break;
+			return (NODE_EV_DOWN);
+		}
+		if (n->state == NODE_SUSPECT)
+			return (NODE_EV_FAILED);
+		node_set_state(n, NODE_SUSPECT, n->last_error);
+		return (NODE_EV_SUSPECT);
 	default:
-		break;
+		/* Down stays down; drained and disabled nodes keep theirs. */
+		return (NODE_EV_FAILED);
 	}
 }
 

@@ -12,6 +12,12 @@
  *
  * Per node, the calls in flight are bounded (WinRM allowed 15 per user);
  * the queries beyond the bound wait for a slot inside the probe.
+ *
+ * A probe's outcome goes to node.c, whose returned event says what to do
+ * next: a missing process goes to recovery.c, a suspect or down node is
+ * re-checked here by a timer with exponential backoff, off every viewer's
+ * path.  Recovery asks for its verification probes through the
+ * recovery_look_cb it is given (probe_node).
  */
 #include "config.h"
 
@@ -27,7 +33,14 @@ struct probe_round {
 	uint64_t		 start_ms;
 	size_t			 outstanding;	/* counted probes not done */
 	struct event		*deadline_ev;
-	struct probe_waiter	 waiters;	/* list head */
+	TAILQ_HEAD(, probe_waiter) waiters;
+};
+
+/* A suspect or down node's re-check timer and its backoff. */
+struct probe_recheck {
+	struct node		*n;
+	struct event		*ev;
+	unsigned		 ms;	/* the next delay; 0: start over */
 };
 
 /*
@@ -62,6 +75,7 @@ static void	probe_call_done_cb(struct wbem_result *,
 		    const struct wbem_error *, void *);
 static void	probe_round_deadline_cb(evutil_socket_t, short, void *);
 static void	probe_idle_cb(evutil_socket_t, short, void *);
+static void	probe_recheck_cb(evutil_socket_t, short, void *);
 static void	probe_start_calls(struct node_probe *);
 
 /* The queries one probe of this node needs, given what it already has. */
@@ -116,10 +130,8 @@ probe_round_end(struct daemon *d)
 	    r->start_ms - d->conf->freshness_ms : 0;
 	log_debug("probe round done after %llu ms",
 	    (unsigned long long)(mono_ms() - r->start_ms));
-	while ((w = r->waiters.next) != &r->waiters) {
-		w->prev->next = w->next;
-		w->next->prev = w->prev;
-		w->next = w->prev = NULL;
+	while ((w = TAILQ_FIRST(&r->waiters)) != NULL) {
+		TAILQ_REMOVE(&r->waiters, w, entry);
 		w->queued = 0;
 		w->cb(w, min_ms);
 	}
@@ -135,20 +147,108 @@ probe_round_deadline_cb(evutil_socket_t fd, short ev, void *arg)
 	probe_round_end(d);
 }
 
-/* The probe has its answer (or has failed): tell the node and the round. */
+static void
+probe_recheck_arm(struct node *n)
+{
+	const struct conf	*c = n->d->conf;
+	struct probe_recheck	*rc = n->recheck;
+	struct timeval		 tv;
+
+	if (rc == NULL) {
+		rc = n->recheck = xcalloc(1, sizeof(*rc));
+		rc->n = n;
+		if ((rc->ev = evtimer_new(n->d->base, probe_recheck_cb,
+		    rc)) == NULL)
+			fatal("evtimer_new");
+	}
+	if (rc->ms == 0)
+		rc->ms = c->recheck_ms;
+	ms_to_tv(rc->ms, &tv);
+	evtimer_add(rc->ev, &tv);
+	/* Exponential backoff for the next one. */
+	rc->ms = rc->ms > c->recheck_max_ms / 2 ? c->recheck_max_ms :
+	    rc->ms * 2;
+}
+
+static int
+probe_recheck_pending(const struct node *n)
+{
+	return (n->recheck != NULL && evtimer_pending(n->recheck->ev, NULL));
+}
+
+static void
+probe_recheck_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct probe_recheck	*rc = arg;
+
+	/* Drained, disabled or back up meanwhile: nothing to re-check. */
+	if (rc->n->state == NODE_DOWN || rc->n->state == NODE_SUSPECT)
+		probe_node(rc->n);
+}
+
+/*
+ * The re-check timer after an outcome: stopped (and the backoff reset)
+ * once the node is up; armed when it went down, by a failed probe or by
+ * recovery's verdict; kept going while it stays suspect or down.
+ */
+static void
+probe_recheck_follow(struct node *n, enum node_state was, enum node_event ev)
+{
+	if (n->state == NODE_UP) {
+		if (n->recheck != NULL) {
+			evtimer_del(n->recheck->ev);
+			n->recheck->ms = 0;
+		}
+		return;
+	}
+	if (n->state == NODE_DOWN && was != NODE_DOWN) {
+		probe_recheck_arm(n);
+		return;
+	}
+	switch (ev) {
+	case NODE_EV_SUSPECT:
+		probe_recheck_arm(n);
+		break;
+	case NODE_EV_FAILED:
+		if (n->state == NODE_DOWN ||
+		    (n->state == NODE_SUSPECT && !probe_recheck_pending(n)))
+			probe_recheck_arm(n);
+		break;
+	case NODE_EV_PROC_MISSING:
+		/* Down with a dead process: keep looking, it may come back. */
+		if (n->state == NODE_DOWN && !probe_recheck_pending(n))
+			probe_recheck_arm(n);
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * The probe has its answer (or has failed): tell the node, act on what
+ * that did, and tell the round.
+ */
 static void
 probe_report(struct node_probe *p)
 {
 	struct node	*n = p->n;
 	struct daemon	*d = n->d;
+	enum node_state	 was = n->state;
+	enum node_event	 ev;
+	uint64_t	 now = mono_ms();
 
 	if (p->reported)
 		return;
 	p->reported = 1;
 	if (p->failed)
-		node_fail(n, &p->err);
+		ev = node_fail(n, &p->err);
 	else
-		node_apply(n, &p->rd, mono_ms());
+		ev = node_apply(n, &p->rd, now);
+	if (ev == NODE_EV_PROC_MISSING)
+		recovery_process_missing(n, now, probe_node);
+	else if (ev == NODE_EV_RUNNING || ev == NODE_EV_UP)
+		recovery_process_running(n, now);
+	probe_recheck_follow(n, was, ev);
 	if (p->counted && d->round != NULL) {
 		p->counted = 0;
 		if (--d->round->outstanding == 0)
@@ -192,7 +292,7 @@ probe_call_done_cb(struct wbem_result *res, const struct wbem_error *err,
 	p->ndone++;
 	p->active--;
 	n->inflight--;
-	d->m_queries++;
+	metrics_count(d, METRIC_QUERIES);
 	metrics_observe_latency(d, now - pc->start_ms);
 	if (res != NULL) {
 		n->m_queries_ok++;
@@ -342,6 +442,18 @@ probe_node_cancel(struct node *n)
 	free(p);
 }
 
+void
+probe_node_release(struct node *n)
+{
+	probe_node_cancel(n);
+	if (n->recheck != NULL) {
+		event_free(n->recheck->ev);
+		free(n->recheck);
+		n->recheck = NULL;
+	}
+	recovery_release(n);
+}
+
 /*
  * How long ago a probe started.  A probe started just now may carry a
  * start time a tick later than the caller's "now" (read before it was
@@ -387,22 +499,18 @@ probe_need(struct daemon *d, struct probe_waiter *w)
 		r = xcalloc(1, sizeof(*r));
 		r->d = d;
 		r->start_ms = now;
-		r->waiters.next = r->waiters.prev = &r->waiters;
+		TAILQ_INIT(&r->waiters);
 		r->deadline_ev = evtimer_new(d->base, probe_round_deadline_cb,
 		    d);
 		if (r->deadline_ev == NULL)
 			fatal("evtimer_new");
 		d->round = r;
-		d->m_rounds++;
-		tv.tv_sec = c->decision_timeout_ms / 1000;
-		tv.tv_usec = (c->decision_timeout_ms % 1000) * 1000;
+		metrics_count(d, METRIC_ROUNDS);
+		ms_to_tv(c->decision_timeout_ms, &tv);
 		evtimer_add(r->deadline_ev, &tv);
 	}
 	r = d->round;
-	w->next = &r->waiters;
-	w->prev = r->waiters.prev;
-	w->prev->next = w;
-	r->waiters.prev = w;
+	TAILQ_INSERT_TAIL(&r->waiters, w, entry);
 	w->queued = 1;
 	if (rounding || nstale == 0)
 		return (0);
@@ -452,7 +560,7 @@ probe_need(struct daemon *d, struct probe_waiter *w)
 	if (r->outstanding == 0) {
 		/* Nothing to wait for: end on the next loop turn. */
 		evtimer_del(r->deadline_ev);
-		tv.tv_sec = tv.tv_usec = 0;
+		ms_to_tv(0, &tv);
 		evtimer_add(r->deadline_ev, &tv);
 	}
 	return (0);
@@ -461,11 +569,10 @@ probe_need(struct daemon *d, struct probe_waiter *w)
 void
 probe_forget(struct daemon *d, struct probe_waiter *w)
 {
-	if (!w->queued)
+	/* A queued waiter is on the current round: rounds end emptied. */
+	if (!w->queued || d->round == NULL)
 		return;
-	w->prev->next = w->next;
-	w->next->prev = w->prev;
-	w->next = w->prev = NULL;
+	TAILQ_REMOVE(&d->round->waiters, w, entry);
 	w->queued = 0;
 }
 
@@ -502,8 +609,7 @@ probe_idle_arm(struct daemon *d)
 	evtimer_del(d->idle_ev);
 	if (ms == 0)
 		return;
-	tv.tv_sec = ms / 1000;
-	tv.tv_usec = (ms % 1000) * 1000;
+	ms_to_tv(ms, &tv);
 	evtimer_add(d->idle_ev, &tv);
 }
 
@@ -516,7 +622,8 @@ probe_shutdown(struct daemon *d)
 		event_free(d->idle_ev);
 		d->idle_ev = NULL;
 	}
+	/* Stopping: the nodes are freed next, so let go of all of them. */
 	for (i = 0; i < d->nnodes; i++)
-		probe_node_cancel(d->nodes[i]);
+		probe_node_release(d->nodes[i]);
 	probe_round_end(d);
 }

@@ -10,6 +10,11 @@
  * verifies it.  Failures back off exponentially, and after restart-limit
  * attempts inside restart-window the node stays down and is reported,
  * until an operator acts (POST .../restart) or the process comes back.
+ *
+ * The state of all this is private (struct recovery, made on a node's
+ * first need and freed by recovery_release).  The record of recent
+ * restarts holds restart-limit entries, however large the limit: a fixed
+ * 64 once let any limit above 64 go unreached, restarting for ever.
  */
 #include "config.h"
 
@@ -23,7 +28,7 @@
 
 /* One restart in flight: first the re-check, then the method call. */
 struct recovery_op {
-	struct node		*n;	/* NULL: orphaned by recovery_cancel */
+	struct node		*n;	/* NULL: orphaned by recovery_release */
 	int			 stage;	/* 0 re-check, 1 invoke */
 	struct wbem_call	*call;
 	int			 pending;	/* callback not yet called */
@@ -34,9 +39,73 @@ struct recovery_op {
 	size_t			 nparams;
 };
 
+/* A node's restarts. */
+struct recovery {
+	struct node		*n;
+	struct recovery_op	*op;	/* in flight, or NULL */
+	uint64_t		*at;	/* ring: mono ms of recent restarts */
+	size_t			 cap;	/* restart-limit entries (at least 1) */
+	size_t			 head;	/* the oldest */
+	size_t			 count;
+	uint64_t		 restarts;	/* attempts in total */
+	uint64_t		 next_ms;	/* backoff: not before */
+	unsigned		 attempt;	/* since the last success */
+	int			 gave_up;	/* restart limit reached */
+	struct event		*verify_ev;
+	recovery_look_cb	 look;	/* probes the node again */
+};
+
 static void	recovery_verify_cb(evutil_socket_t, short, void *);
 static void	recovery_call_done_cb(struct wbem_result *,
 		    const struct wbem_error *, void *);
+
+/*
+ * Sizes the ring to the configured limit (a reload may change it),
+ * keeping the newest restarts that fit.
+ */
+static void
+recovery_fit(struct recovery *r)
+{
+	size_t		 cap = r->n->d->conf->restart_limit, i, keep;
+	uint64_t	*at;
+
+	if (cap == 0)
+		cap = 1;
+	if (cap == r->cap)
+		return;
+	keep = r->count < cap ? r->count : cap;
+	at = xcalloc(cap, sizeof(*at));
+	for (i = 0; i < keep; i++)
+		at[i] = r->at[(r->head + r->count - keep + i) % r->cap];
+	free(r->at);
+	r->at = at;
+	r->cap = cap;
+	r->head = 0;
+	r->count = keep;
+}
+
+/* The node's recovery state, made on first need. */
+static struct recovery *
+recovery_of(struct node *n)
+{
+	struct recovery	*r = n->rec;
+
+	if (r == NULL) {
+		r = n->rec = xcalloc(1, sizeof(*r));
+		r->n = n;
+	}
+	recovery_fit(r);
+	return (r);
+}
+
+/* The newest restart; 0 when none is on record. */
+static uint64_t
+recovery_last(const struct recovery *r)
+{
+	if (r->count == 0)
+		return (0);
+	return (r->at[(r->head + r->count - 1) % r->cap]);
+}
 
 static void
 recovery_op_free(struct recovery_op *op)
@@ -50,27 +119,27 @@ recovery_op_free(struct recovery_op *op)
 }
 
 static void
-recovery_arm(struct node *n, uint64_t ms)
+recovery_arm(struct recovery *r, uint64_t ms)
 {
 	struct timeval	tv;
 
-	if (n->verify_ev == NULL &&
-	    (n->verify_ev = evtimer_new(n->d->base, recovery_verify_cb,
-	    n)) == NULL)
+	if (r->verify_ev == NULL &&
+	    (r->verify_ev = evtimer_new(r->n->d->base, recovery_verify_cb,
+	    r)) == NULL)
 		fatal("evtimer_new");
-	evtimer_del(n->verify_ev);
-	tv.tv_sec = ms / 1000;
-	tv.tv_usec = (ms % 1000) * 1000;
-	evtimer_add(n->verify_ev, &tv);
+	evtimer_del(r->verify_ev);
+	ms_to_tv(ms, &tv);
+	evtimer_add(r->verify_ev, &tv);
 }
 
 /* Time to look again: the probe that follows verifies or retries. */
 static void
 recovery_verify_cb(evutil_socket_t fd, short ev, void *arg)
 {
-	struct node	*n = arg;
+	struct recovery	*r = arg;
 
-	probe_node(n);
+	if (r->look != NULL)
+		r->look(r->n);
 }
 
 static uint64_t
@@ -84,52 +153,56 @@ recovery_backoff(const struct conf *c, unsigned attempt)
 	    ms);
 }
 
-/* Forgets restarts older than the window; returns how many are left. */
+/*
+ * Forgets restarts older than the window (the oldest come first);
+ * returns how many are left.
+ */
 static size_t
-recovery_recent(struct node *n, uint64_t now)
+recovery_recent(struct recovery *r, uint64_t now)
 {
-	const struct conf	*c = n->d->conf;
-	size_t			 i, k = 0;
+	const struct conf	*c = r->n->d->conf;
 
-	for (i = 0; i < n->nrestart_at; i++)
-		if (now - n->restart_at[i] < c->restart_window_ms)
-			n->restart_at[k++] = n->restart_at[i];
-	n->nrestart_at = k;
-	return (k);
+	while (r->count > 0 && now - r->at[r->head] >= c->restart_window_ms) {
+		r->head = (r->head + 1) % r->cap;
+		r->count--;
+	}
+	return (r->count);
 }
 
 static void
-recovery_attempted(struct node *n, uint64_t now)
+recovery_attempted(struct recovery *r, uint64_t now)
 {
-	const struct conf	*c = n->d->conf;
+	const struct conf	*c = r->n->d->conf;
 
-	if (n->nrestart_at == nitems(n->restart_at)) {
-		memmove(n->restart_at, n->restart_at + 1,
-		    sizeof(n->restart_at) - sizeof(n->restart_at[0]));
-		n->nrestart_at--;
+	/* Full: the oldest goes, the limit check has counted it already. */
+	if (r->count == r->cap) {
+		r->head = (r->head + 1) % r->cap;
+		r->count--;
 	}
-	n->restart_at[n->nrestart_at++] = now;
-	n->restarts++;
-	n->d->m_restarts++;
-	n->restart_attempt++;
-	n->next_restart_ms = now + recovery_backoff(c, n->restart_attempt);
+	r->at[(r->head + r->count) % r->cap] = now;
+	r->count++;
+	r->restarts++;
+	metrics_count(r->n->d, METRIC_RESTARTS);
+	r->attempt++;
+	r->next_ms = now + recovery_backoff(c, r->attempt);
 }
 
 static int
 recovery_start_call(struct recovery_op *op)
 {
 	struct node		*n = op->n;
+	struct recovery		*r = n->rec;
 	struct wbem_call	*call;
 
 	op->req.ns = n->cf->ns;
 	op->pending = 1;
 	n->inflight++;
-	n->restart_op = op;
+	r->op = op;
 	call = wbem_start(n->d->http, &n->target, &op->req,
 	    recovery_call_done_cb, op);
 	if (call == NULL && op->pending) {
 		n->inflight--;
-		n->restart_op = NULL;
+		r->op = NULL;
 		return (-1);
 	}
 	if (op->pending)
@@ -170,22 +243,22 @@ recovery_invoke(struct recovery_op *op)
 	op->req.path = op->path;
 	log_info("node %s: restarting %s (attempt %u)", n->name,
 	    n->cf->service != NULL ? n->cf->service : n->cf->process,
-	    n->restart_attempt + 1);
-	recovery_attempted(n, mono_ms());
+	    n->rec->attempt + 1);
+	recovery_attempted(n->rec, mono_ms());
 	return (recovery_start_call(op));
 }
 
 static void
 recovery_failed(struct node *n, const char *why)
 {
-	uint64_t	now = mono_ms();
+	struct recovery	*r = n->rec;
+	uint64_t	 now = mono_ms();
 
 	node_set_error(n, "restart failed: %s", why);
 	log_warn("node %s: restart failed: %s", n->name, why);
 	n->m_restart_fail++;
 	n->proc = PROC_MISSING;
-	recovery_arm(n, n->next_restart_ms > now ? n->next_restart_ms - now :
-	    0);
+	recovery_arm(r, r->next_ms > now ? r->next_ms - now : 0);
 }
 
 static void
@@ -194,6 +267,7 @@ recovery_call_done_cb(struct wbem_result *res, const struct wbem_error *err,
 {
 	struct recovery_op	*op = arg;
 	struct node		*n = op->n;
+	struct recovery		*r;
 	const struct profile_reading *rdp;
 	struct profile_reading	 rd;
 	const char		*rv;
@@ -207,8 +281,9 @@ recovery_call_done_cb(struct wbem_result *res, const struct wbem_error *err,
 		recovery_op_free(op);
 		return;
 	}
+	r = n->rec;
 	n->inflight--;
-	n->restart_op = NULL;
+	r->op = NULL;
 	if (op->stage == 0) {
 		memset(&rd, 0, sizeof(rd));
 		rdp = &rd;
@@ -220,7 +295,7 @@ recovery_call_done_cb(struct wbem_result *res, const struct wbem_error *err,
 			recovery_op_free(op);
 			node_set_error(n, "%s", why);
 			n->proc = PROC_UNKNOWN;
-			recovery_arm(n, n->d->conf->restart_backoff_ms);
+			recovery_arm(r, n->d->conf->restart_backoff_ms);
 			return;
 		}
 		wbem_result_free(res);
@@ -229,7 +304,8 @@ recovery_call_done_cb(struct wbem_result *res, const struct wbem_error *err,
 			    n->name);
 			recovery_op_free(op);
 			n->proc = PROC_RUNNING;
-			probe_node(n);
+			if (r->look != NULL)
+				r->look(n);
 			return;
 		}
 		if (recovery_invoke(op) == -1) {
@@ -261,7 +337,7 @@ recovery_call_done_cb(struct wbem_result *res, const struct wbem_error *err,
 	n->proc = PROC_RESTARTING;
 	log_info("node %s: restart accepted; verifying in %u ms", n->name,
 	    n->d->conf->restart_grace_ms);
-	recovery_arm(n, n->d->conf->restart_grace_ms);
+	recovery_arm(r, n->d->conf->restart_grace_ms);
 }
 
 /* Re-checks the process, then restarts it if still missing. */
@@ -290,9 +366,11 @@ recovery_begin(struct node *n)
 }
 
 void
-recovery_process_missing(struct node *n, uint64_t now)
+recovery_process_missing(struct node *n, uint64_t now, recovery_look_cb look)
 {
 	const struct conf	*c = n->d->conf;
+	struct recovery		*r;
+	uint64_t		 last;
 	char			 why[128];
 
 	if (n->cf->command == NULL && n->cf->service == NULL) {
@@ -302,7 +380,9 @@ recovery_process_missing(struct node *n, uint64_t now)
 		node_set_state(n, NODE_DOWN, n->last_error);
 		return;
 	}
-	if (n->restart_op != NULL) {
+	r = recovery_of(n);
+	r->look = look;
+	if (r->op != NULL) {
 		node_set_state(n, NODE_RECOVERING, "restart in flight");
 		return;
 	}
@@ -314,14 +394,14 @@ recovery_process_missing(struct node *n, uint64_t now)
 	 * (libevent counts from the loop's cached time); nothing else probes
 	 * a recovering node, so without the re-arm it would wait for ever.
 	 */
-	if (n->proc == PROC_RESTARTING && n->nrestart_at > 0 &&
-	    now - n->restart_at[n->nrestart_at - 1] < c->restart_grace_ms) {
+	last = recovery_last(r);
+	if (n->proc == PROC_RESTARTING && r->count > 0 &&
+	    now - last < c->restart_grace_ms) {
 		node_set_state(n, NODE_RECOVERING, "process starting");
-		recovery_arm(n, c->restart_grace_ms -
-		    (now - n->restart_at[n->nrestart_at - 1]) + 1);
+		recovery_arm(r, c->restart_grace_ms - (now - last) + 1);
 		return;
 	}
-	if (n->proc == PROC_RESTARTING && n->nrestart_at > 0) {
+	if (n->proc == PROC_RESTARTING && r->count > 0) {
 		/* Create said yes, yet the process never showed up. */
 		n->m_restart_fail++;
 		node_set_error(n, "restart failed: %s not running %u ms after "
@@ -330,13 +410,13 @@ recovery_process_missing(struct node *n, uint64_t now)
 		log_warn("node %s: %s", n->name, n->last_error);
 	}
 	n->proc = PROC_MISSING;
-	if (n->gave_up) {
+	if (r->gave_up) {
 		node_set_state(n, NODE_DOWN, n->last_error);
 		return;
 	}
-	if (c->restart_limit == 0 || recovery_recent(n, now) >=
+	if (c->restart_limit == 0 || recovery_recent(r, now) >=
 	    c->restart_limit) {
-		n->gave_up = 1;
+		r->gave_up = 1;
 		snprintf(why, sizeof(why), "restart limit reached (%u in %u s); "
 		    "staying down", c->restart_limit,
 		    c->restart_window_ms / 1000);
@@ -346,8 +426,8 @@ recovery_process_missing(struct node *n, uint64_t now)
 		return;
 	}
 	node_set_state(n, NODE_RECOVERING, "process missing");
-	if (now < n->next_restart_ms) {
-		recovery_arm(n, n->next_restart_ms - now);
+	if (now < r->next_ms) {
+		recovery_arm(r, r->next_ms - now);
 		return;
 	}
 	recovery_begin(n);
@@ -356,32 +436,51 @@ recovery_process_missing(struct node *n, uint64_t now)
 void
 recovery_process_running(struct node *n, uint64_t now)
 {
-	if (n->restart_attempt > 0)
+	struct recovery	*r = n->rec;
+
+	if (r == NULL)
+		return;
+	if (r->attempt > 0)
 		log_info("node %s: restart verified, process running",
 		    n->name);
-	n->restart_attempt = 0;
-	n->next_restart_ms = 0;
-	n->gave_up = 0;
-	if (n->verify_ev != NULL)
-		evtimer_del(n->verify_ev);
+	r->attempt = 0;
+	r->next_ms = 0;
+	r->gave_up = 0;
+	if (r->verify_ev != NULL)
+		evtimer_del(r->verify_ev);
+}
+
+void
+recovery_reset(struct node *n)
+{
+	struct recovery	*r = n->rec;
+
+	if (r == NULL)
+		return;
+	r->gave_up = 0;
+	r->head = r->count = 0;
+	r->attempt = 0;
+	r->next_ms = 0;
 }
 
 /* Admin: clear the limit and try again now. */
 int
-recovery_restart_now(struct node *n, char *why, size_t whylen)
+recovery_restart_now(struct node *n, recovery_look_cb look, char *why,
+    size_t whylen)
 {
+	struct recovery	*r;
+
 	if (n->cf->command == NULL && n->cf->service == NULL) {
 		snprintf(why, whylen, "no restart command configured");
 		return (-1);
 	}
-	if (n->restart_op != NULL) {
+	r = recovery_of(n);
+	if (r->op != NULL) {
 		snprintf(why, whylen, "a restart is already in flight");
 		return (-1);
 	}
-	n->gave_up = 0;
-	n->nrestart_at = 0;
-	n->restart_attempt = 0;
-	n->next_restart_ms = 0;
+	r->look = look;
+	recovery_reset(n);
 	if (n->state == NODE_DOWN)
 		node_set_state(n, NODE_RECOVERING, "restart requested");
 	recovery_begin(n);
@@ -389,21 +488,36 @@ recovery_restart_now(struct node *n, char *why, size_t whylen)
 	return (0);
 }
 
-void
-recovery_cancel(struct node *n)
+int
+recovery_gave_up(const struct node *n)
 {
-	struct recovery_op	*op = n->restart_op;
+	return (n->rec != NULL && n->rec->gave_up);
+}
 
-	if (n->verify_ev != NULL) {
-		event_free(n->verify_ev);
-		n->verify_ev = NULL;
-	}
-	if (op != NULL) {
+uint64_t
+recovery_restarts(const struct node *n)
+{
+	return (n->rec != NULL ? n->rec->restarts : 0);
+}
+
+void
+recovery_release(struct node *n)
+{
+	struct recovery		*r = n->rec;
+	struct recovery_op	*op;
+
+	if (r == NULL)
+		return;
+	n->rec = NULL;
+	if (r->verify_ev != NULL)
+		event_free(r->verify_ev);
+	if ((op = r->op) != NULL) {
 		/* Orphaned, the op frees itself when its callback runs. */
-		n->restart_op = NULL;
 		n->inflight--;
 		op->n = NULL;
 		if (op->call != NULL)
 			wbem_cancel(op->call);
 	}
+	free(r->at);
+	free(r);
 }
