@@ -221,7 +221,7 @@ const char	*est_res_name(enum est_res);
 
 struct est_params {
 	uint64_t	 window_ms;	/* a rate spans at least this (node clock) */
-	uint64_t	 max_span_ms;	/* older readings and values are dropped */
+	uint64_t	 max_span_ms;	/* a value not read again lasts this long */
 	uint64_t	 clock_slack_ms; /* node vs head-end clock disagreement */
 	uint64_t	 visible_ms;	/* a dispatch shows on the node after this */
 	uint64_t	 pending_timeout_ms; /* a dispatch never seen is forgotten */

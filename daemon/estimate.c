@@ -133,14 +133,12 @@ est_ts_ms(uint64_t ts, uint64_t freq)
 static void
 est_fit_cost(struct est_fit *f, const struct est_params *p)
 {
-	double	c;
+	double	c = f->prior, d = f->sxx + p->prior_strength;
+	double	range = p->cost_range > 1 ? p->cost_range : 1;
 
-	c = (f->sxy + p->prior_strength * f->prior) /
-	    (f->sxx + p->prior_strength);
-	if (!(f->sxx + p->prior_strength > 0))
-		c = f->prior;
-	f->cost = est_clamp(c, f->prior / p->cost_range,
-	    f->prior * p->cost_range);
+	if (d > 0)
+		c = (f->sxy + p->prior_strength * f->prior) / d;
+	f->cost = est_clamp(c, f->prior / range, f->prior * range);
 }
 
 void
@@ -228,7 +226,6 @@ est_ring_push(struct est_ring *g, const struct est_params *p,
 	const struct est_raw	*o;
 	uint64_t		 spacing = p->window_ms / 4;
 	int			 reset = 0;
-	size_t			 k;
 
 	r->node_ms = est_ts_ms(r->ts, freq);
 	if (g->n > 0) {
@@ -256,14 +253,11 @@ est_ring_push(struct est_ring *g, const struct est_params *p,
 		}
 		g->r[g->n++] = *r;
 	}
-	/* Readings too old to describe the present go. */
-	for (k = 0; k + 1 < g->n &&
-	    r->node_ms - g->r[k].node_ms > p->max_span_ms; k++)
-		;
-	if (k > 0) {
-		memmove(&g->r[0], &g->r[k], (g->n - k) * sizeof(g->r[0]));
-		g->n -= k;
-	}
+	/*
+	 * No reading goes for its age alone: after a quiet spell the first
+	 * probe's rate over a long span is the node's mean load since, which
+	 * beats "unknown"; the next probes narrow it to a window again.
+	 */
 	return (reset);
 }
 

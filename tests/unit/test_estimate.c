@@ -302,6 +302,25 @@ test_resets(void)
 	ok(bad == 1 && en.net.n == 1, "bytes jumped past the link's speed: "
 	    "reset");
 
+	/* A quiet spell: the first probe after it reads the mean since. */
+	for (i = 0; i < 3; i++) {
+		sim_run(&s, 400);
+		sim_read(&s, &rd);
+		est_apply(&en, &p, &rd, 0, -1, s.t);
+	}
+	s.net = 20;
+	sim_run(&s, 60000);
+	sim_read(&s, &rd);
+	est_apply(&en, &p, &rd, 0, -1, s.t);
+	ok(en.util[EST_NET] >= 0 && fabs(en.util[EST_NET] - 20) < 2,
+	    "probed again after a minute: the minute's mean, not unknown "
+	    "(%.2f)", en.util[EST_NET]);
+	sim_run(&s, 10);
+	sim_read(&s, &rd);
+	est_apply(&en, &p, &rd, 0, -1, s.t);
+	ok(fabs(en.util[EST_NET] - 20) < 2, "and 10 ms later still (%.2f)",
+	    en.util[EST_NET]);
+
 	/* The last good figure does not outlive max_span. */
 	memset(&rd, 0, sizeof(rd));
 	est_apply(&en, &p, &rd, 0, -1, s.t + p.max_span_ms + 1);
@@ -315,6 +334,7 @@ test_sessions(void)
 	struct est_params	p;
 	struct est_node		en;
 	struct profile_reading	rd;
+	int			i;
 
 	est_params_default(&p);
 	est_node_init(&en, &p, 1);
@@ -372,6 +392,19 @@ test_sessions(void)
 	ok(fabs(est_sessions(&en, &p, 30000) - 15) < 1e-9, "no count: 30%% "
 	    "at 2%% a session reads as 15 (%.2f)",
 	    est_sessions(&en, &p, 30000));
+
+	/* More dispatches than slots: merged, none lost. */
+	est_node_init(&en, &p, 1);
+	mem_read(&rd, 10);
+	est_apply(&en, &p, &rd, 1000000000, 0, 60000);
+	for (i = 0; i < 3 * EST_PENDING; i++)
+		est_dispatched(&en, &p, 60001 + i);
+	ok(en.npend == EST_PENDING && fabs(est_sessions(&en, &p, 60500) -
+	    3 * EST_PENDING) < 1e-9, "%d dispatches in %d slots: all counted",
+	    3 * EST_PENDING, EST_PENDING);
+	est_apply(&en, &p, &rd, 1000000000, 3 * EST_PENDING,
+	    60001 + 3 * EST_PENDING + p.visible_ms);
+	ok(en.npend == 0, "and all seen once the last one is");
 
 	/* A dispatch whose viewer never showed is forgotten. */
 	est_node_init(&en, &p, 1);
@@ -666,6 +699,8 @@ test_pool(void)
 	ok(m == 3 && out[0] == 4 && out[1] == 1 && out[2] == 2,
 	    "refresh: no sample, oldest, most used (%zu: %zu %zu %zu)", m,
 	    out[0], m > 1 ? out[1] : 99, m > 2 ? out[2] : 99);
+	m = est_refresh_pick(&p, c, 5, 10000, 4, 5, out);
+	ok(m == 5 && out[3] == 0 && out[4] == 3, "d = all: the freshest last");
 	c[4].ok = 0;
 	ok(est_rate_take(&en[1], &p, 10000, 8) == 0, "the burst is there");
 	m = est_refresh_pick(&p, c, 5, 10000, 4, 2, out);
