@@ -277,6 +277,8 @@ struct est_node {
 	struct est_ring	 cpu, net;
 	double		 util[EST_NRES];	/* %, < 0 unknown */
 	uint64_t	 util_from[EST_NRES], util_to[EST_NRES]; /* span covered */
+	double		 xwin[EST_NRES];	/* sessions' mean over it; < 0 none */
+	uint64_t	 xwin_ms[EST_NRES];	/* the count's time it runs to */
 	double		 count;		/* the node's sessions; < 0 unknown */
 	uint64_t	 count_ms;
 	uint32_t	 sgen;		/* the count's integral over time */
