@@ -220,21 +220,21 @@ enum est_res {
 const char	*est_res_name(enum est_res);
 
 struct est_params {
-	uint64_t	 window_ms;	/* a rate spans at least this (node clock) */
-	uint64_t	 max_span_ms;	/* a value not read again lasts this long */
-	uint64_t	 clock_slack_ms; /* node vs head-end clock disagreement */
-	uint64_t	 visible_ms;	/* a dispatch shows on the node after this */
-	uint64_t	 pending_timeout_ms; /* a dispatch never seen is forgotten */
+	uint64_t	 window_ms;	/* a rate spans this at least (node clock) */
+	uint64_t	 max_span_ms;	/* a value not read again lasts this */
+	uint64_t	 clock_slack_ms; /* node and head-end clocks may differ */
+	uint64_t	 visible_ms;	/* a dispatch shows on the node after */
+	uint64_t	 pending_timeout_ms; /* a dispatch never seen: forgotten */
 	uint64_t	 learn_ms;	/* cost learnt over spans this long */
-	double		 max[EST_NRES];	/* room thresholds, % of the resource */
+	double		 max[EST_NRES];	/* room thresholds, % */
 	double		 prior_cost[EST_NRES]; /* % per session at weight 1 */
-	double		 prior_strength; /* the prior, in (sessions moved)^2 */
-	double		 forget;	/* per informative sample, 0 < f <= 1 */
-	double		 cost_range;	/* learned cost within prior / r .. * r */
+	double		 prior_strength; /* in (sessions moved)^2 */
+	double		 forget;	/* per informative pair, 0 < f <= 1 */
+	double		 cost_range;	/* cost within prior / r .. prior * r */
 	double		 room_slack;	/* sessions: rounding of a reading */
-	double		 tie_eps;	/* choice: ties within this (fraction) */
+	double		 tie_eps;	/* choice: ties within (fraction) */
 	uint64_t	 max_age_ms;	/* sample reuse: age */
-	unsigned	 max_uses;	/* sample reuse: dispatches; 0: no limit */
+	unsigned	 max_uses;	/* sample reuse: dispatches; 0: no cap */
 	double		 query_rate;	/* per node, queries/s; 0: no limit */
 	double		 query_burst;	/* per node, queries */
 };
@@ -244,11 +244,11 @@ void	 est_params_default(struct est_params *);
 #define EST_RING	8
 struct est_raw {			/* one raw counter reading */
 	uint64_t	 ctr;		/* idle 100 ns ticks, or bytes */
-	uint64_t	 ts;		/* the node's timestamp, freq per second */
+	uint64_t	 ts;		/* the node's timestamp */
 	uint64_t	 node_ms;	/* ts in ms */
 	uint64_t	 freq;		/* ts per second */
-	uint64_t	 at_ms;		/* head-end monotonic time of the reading */
-	uint32_t	 sgen;		/* session integral's generation; 0: none */
+	uint64_t	 at_ms;		/* head-end monotonic time read */
+	uint32_t	 sgen;		/* session integral generation; 0 none */
 	uint64_t	 sms;		/* the count's time it runs to */
 	double		 sint, svar;	/* session integral (session-ms) then */
 };
@@ -261,7 +261,7 @@ struct est_ring {
 	int		 has_learn;
 };
 #define EST_PENDING	64
-struct est_pend {			/* dispatches at (or merged up to) at_ms */
+struct est_pend {			/* dispatches at (merged: up to) at_ms */
 	uint64_t	 at_ms;
 	uint32_t	 n;
 };
@@ -271,13 +271,14 @@ struct est_fit {			/* one resource's cost per session */
 	int		 has_last;
 	double		 prior;		/* prior_cost / weight */
 	double		 cost;		/* % per session */
-	uint64_t	 nobs;		/* informative samples seen */
+	uint64_t	 nobs;		/* informative pairs seen */
 };
 struct est_node {
 	struct est_ring	 cpu, net;
 	double		 util[EST_NRES];	/* %, < 0 unknown */
-	uint64_t	 util_from[EST_NRES], util_to[EST_NRES]; /* span covered */
-	double		 xwin[EST_NRES];	/* sessions' mean over it; < 0 none */
+	uint64_t	 util_from[EST_NRES];	/* the span it covers */
+	uint64_t	 util_to[EST_NRES];
+	double		 xwin[EST_NRES];	/* mean sessions then; < 0 none */
 	uint64_t	 xwin_ms[EST_NRES];	/* the count's time it runs to */
 	double		 count;		/* the node's sessions; < 0 unknown */
 	uint64_t	 count_ms;

@@ -60,7 +60,7 @@
 #define EST_CPU_FREQ		10000000ull
 /* Two timer ticks: a short span may hold one more tick than its length. */
 #define EST_TICK_SLACK_MS	32
-/* Windows refreshes a formatted counter once a second, for the second before. */
+/* Windows refreshes formatted counters once a second, for the second before. */
 #define EST_FMT_LAG_MS		1000
 
 static const char *est_res_names[] = {
@@ -537,8 +537,7 @@ est_span(const struct est_node *en, enum est_res r, uint64_t *from,
 }
 
 /* Sessions dispatched that resource r's level does not show. */
-double est_unseen(const struct est_node *, const struct est_params *, enum est_res, uint64_t);
-double
+static double
 est_unseen(const struct est_node *en, const struct est_params *p,
     enum est_res r, uint64_t now)
 {
