@@ -720,9 +720,12 @@ est_apply(struct est_node *en, const struct est_params *p,
 
 	en->discont += bad;
 	est_pend_prune(en, p, now, 1, fresh);
-	en->has_sample = 1;
-	en->sample_ms = now;
-	en->uses = 0;
+	/* A reading with no load figure and no count is no new sample. */
+	if (fresh != 0 || sessions >= 0) {
+		en->has_sample = 1;
+		en->sample_ms = now;
+		en->uses = 0;
+	}
 	return (bad);
 }
 

@@ -729,6 +729,11 @@ test_pool(void)
 	est_apply(&en[0], &p, &rd, 1000000000, 1, 1300);
 	ok(est_usable(&en[0], &p, 1300) && en[0].uses == 0, "a new sample: "
 	    "usable again");
+	memset(&rd, 0, sizeof(rd));
+	est_apply(&en[0], &p, &rd, 1000000000, -1, 5000);
+	ok(!est_usable(&en[0], &p, 5000), "a reading with no load figure "
+	    "and no count is no new sample");
+	mem_read(&rd, 30);
 
 	/* refresh: no sample first, then the stalest, d of them */
 	for (j = 0; j < 5; j++) {
