@@ -316,6 +316,12 @@ unsigned est_apply(struct est_node *, const struct est_params *,
 /* A viewer was sent to the node at now. */
 void	 est_dispatched(struct est_node *, const struct est_params *,
 	    uint64_t now);
+/*
+ * Resource r's utilisation (%) as the decisions see it: the windowed rate
+ * moved to the moment of the node's count; < 0 unknown.  util[] is the
+ * figure as measured.  For the sample history, the dashboard, policy.c.
+ */
+double	 est_level(const struct est_node *, enum est_res);
 /* The node's active sessions now, with dispatches it does not show yet. */
 double	 est_sessions(const struct est_node *, const struct est_params *,
 	    uint64_t now);

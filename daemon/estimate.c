@@ -518,6 +518,17 @@ est_nowcast(const struct est_node *en, enum est_res r, double *u)
 	return (1);
 }
 
+double
+est_level(const struct est_node *en, enum est_res r)
+{
+	double	u;
+
+	if ((size_t)r >= EST_NRES || en->util[r] < 0)
+		return (-1);
+	est_nowcast(en, r, &u);
+	return (u);
+}
+
 /*
  * The span whose sessions resource r's level shows: the count's moment
  * for a nowcast or a level, else the rate's window.

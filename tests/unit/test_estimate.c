@@ -581,6 +581,10 @@ test_nowcast(void)
 	est_apply(&en, &p, &rd, 0, 8, s.t);
 	est_apply(&blind, &p, &rd, 0, -1, s.t);
 	u = est_predict(&en, &p, s.t, 0) * 100;
+	ok(fabs(est_level(&en, EST_NET) - u) < 1e-9 &&
+	    est_level(&blind, EST_NET) == blind.util[EST_NET] &&
+	    est_level(&en, EST_MEM) < 0, "est_level: the nowcast with a "
+	    "count, the figure without, unknown for memory not read");
 	/* the trapezoid puts the departures mid-interval: 47.5, not 40 */
 	ok(en.util[EST_NET] > 80 && u >= 40 && u < 50, "the window still "
 	    "reads %.1f%%, the level at the count's moment %.1f%% (8 x 5)",
