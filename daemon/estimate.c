@@ -43,11 +43,19 @@
  *   pair only, so a quiet node keeps what it learned; one pair's residual
  *   is clipped, and the result clamped to prior / cost_range .. prior *
  *   cost_range.
- * - Room.  After k more sessions a resource reads u + cost * (unseen + k);
- *   the node has room for one more when every known resource stays within
+ * - Room.  After k more sessions a resource reads u + cost * (unseen + k),
+ *   u the rate moved to the moment of the node's count (est_nowcast); the
+ *   node has room for one more when every known resource stays within
  *   its threshold, plus room_slack sessions of rounding (a reading is a
  *   whole number of sessions plus noise: 19 sessions of 5.1 % read 96.9 %
  *   and the 20th still fits a node built for 20).
+ * - Choice.  Among nodes with room, the least predicted utilisation after
+ *   the viewer (a fraction of each threshold, the largest); ties within
+ *   tie_eps drawn at random, so identical nodes share sequential viewers.
+ * - Probe pool (Prequal's reuse): a sample serves decisions while younger
+ *   than max_age_ms and until max_uses viewers were sent by it; the nodes
+ *   to refresh are those without a sample, then the oldest or most used;
+ *   each node's queries go through a token bucket.
  */
 #include "config.h"
 
