@@ -200,6 +200,168 @@ int	 dispatch_token(const unsigned char *secret, size_t secretlen,
 /* The host part of a node URL ("h" of http://u@h:p/x; [v6] kept). */
 int	 dispatch_url_host(const char *url, char *out, size_t outlen);
 
+/*
+ * estimate.c: what one node can still take, from its samples; pure, `now'
+ * passed in, RNG passed in.  Per node: utilisation over a counter window
+ * (never a delta over milliseconds), the node's own session count plus
+ * this head-end's dispatches it does not show yet, and the cost of one
+ * session per resource learned online (a configured weight is its prior).
+ * Across nodes: the choice with ties spread, and the rules a probe pool
+ * needs (sample reuse, which nodes to refresh, a query rate per node).
+ * node.c embeds a struct est_node in each node and feeds it readings; the
+ * fields are read-only outside estimate.c.
+ */
+enum est_res {
+	EST_CPU = 0,
+	EST_MEM,
+	EST_NET,
+	EST_NRES,
+};
+const char	*est_res_name(enum est_res);
+
+struct est_params {
+	uint64_t	 window_ms;	/* a rate spans this at least (node clock) */
+	uint64_t	 max_span_ms;	/* a value not read again lasts this */
+	uint64_t	 clock_slack_ms; /* node and head-end clocks may differ */
+	uint64_t	 visible_ms;	/* a dispatch shows on the node after */
+	uint64_t	 pending_timeout_ms; /* a dispatch never seen: forgotten */
+	uint64_t	 learn_ms;	/* cost learnt over spans this long */
+	double		 max[EST_NRES];	/* room thresholds, % */
+	double		 prior_cost[EST_NRES]; /* % per session at weight 1 */
+	double		 prior_strength; /* in (sessions moved)^2 */
+	double		 forget;	/* per informative pair, 0 < f <= 1 */
+	double		 cost_range;	/* cost within prior / r .. prior * r */
+	double		 room_slack;	/* sessions: rounding of a reading */
+	double		 tie_eps;	/* choice: ties within (fraction) */
+	uint64_t	 max_age_ms;	/* sample reuse: age */
+	unsigned	 max_uses;	/* sample reuse: dispatches; 0: no cap */
+	double		 query_rate;	/* per node, queries/s; 0: no limit */
+	double		 query_burst;	/* per node, queries */
+};
+/* The shipped defaults; conf.c overrides them from its keys. */
+void	 est_params_default(struct est_params *);
+
+#define EST_RING	8
+struct est_raw {			/* one raw counter reading */
+	uint64_t	 ctr;		/* idle 100 ns ticks, or bytes */
+	uint64_t	 ts;		/* the node's timestamp */
+	uint64_t	 node_ms;	/* ts in ms */
+	uint64_t	 freq;		/* ts per second */
+	uint64_t	 at_ms;		/* head-end monotonic time read */
+	uint32_t	 sgen;		/* session integral generation; 0 none */
+	uint64_t	 sms;		/* the count's time it runs to */
+	double		 sint, svar;	/* session integral (session-ms) then */
+};
+struct est_ring {
+	struct est_raw	 r[EST_RING];	/* oldest first */
+	size_t		 n;
+	uint64_t	 freq;
+	size_t		 nifs;
+	struct est_raw	 learn;		/* start of the current learning span */
+	int		 has_learn;
+};
+#define EST_PENDING	64
+struct est_pend {			/* dispatches at (merged: up to) at_ms */
+	uint64_t	 at_ms;
+	uint32_t	 n;
+};
+struct est_fit {			/* one resource's cost per session */
+	double		 sxx, sxy;	/* forgetful sums of the differences */
+	double		 last_x, last_xvar, last_y;
+	int		 has_last;
+	double		 prior;		/* prior_cost / weight */
+	double		 cost;		/* % per session */
+	uint64_t	 nobs;		/* informative pairs seen */
+};
+struct est_node {
+	struct est_ring	 cpu, net;
+	double		 util[EST_NRES];	/* %, < 0 unknown */
+	uint64_t	 util_from[EST_NRES];	/* the span it covers */
+	uint64_t	 util_to[EST_NRES];
+	double		 xwin[EST_NRES];	/* mean sessions then; < 0 none */
+	uint64_t	 xwin_ms[EST_NRES];	/* the count's time it runs to */
+	double		 count;		/* the node's sessions; < 0 unknown */
+	uint64_t	 count_ms;
+	uint32_t	 sgen;		/* the count's integral over time */
+	int		 scont;
+	double		 sint, svar;
+	struct est_fit	 fit[EST_NRES];
+	struct est_pend	 pend[EST_PENDING];	/* oldest first */
+	size_t		 npend;
+	int		 has_sample;
+	uint64_t	 sample_ms;
+	unsigned	 uses;		/* dispatches decided on this sample */
+	double		 tokens;	/* query budget */
+	uint64_t	 tokens_ms;
+	int		 tokens_init;
+	uint64_t	 discont;	/* counter rings reset (wrap, clock step) */
+};
+/* A fresh node; weight (> 0, else 1) scales the prior cost down. */
+void	 est_node_init(struct est_node *, const struct est_params *,
+	    double weight);
+/* A reload changed the weight: the prior moves, what was learned stays. */
+void	 est_node_weight(struct est_node *, const struct est_params *,
+	    double weight);
+/* The node went down: counters, pending and sample go, learned costs stay. */
+void	 est_node_reset(struct est_node *);
+/*
+ * A probe's reading at now: total_mem is the node's cached
+ * TotalPhysicalMemory (0: unknown), sessions its own count of active
+ * sessions (< 0: not read).  Returns the number of counter rings this
+ * reading reset (wrap, clock step, jump) for the discontinuity metric.
+ */
+unsigned est_apply(struct est_node *, const struct est_params *,
+	    const struct profile_reading *, uint64_t total_mem,
+	    int64_t sessions, uint64_t now);
+/* A viewer was sent to the node at now. */
+void	 est_dispatched(struct est_node *, const struct est_params *,
+	    uint64_t now);
+/*
+ * Resource r's utilisation (%) as the decisions see it: the windowed rate
+ * moved to the moment of the node's count; < 0 unknown.  util[] is the
+ * figure as measured.  For the sample history, the dashboard, policy.c.
+ */
+double	 est_level(const struct est_node *, enum est_res);
+/* The node's active sessions now, with dispatches it does not show yet. */
+double	 est_sessions(const struct est_node *, const struct est_params *,
+	    uint64_t now);
+/*
+ * Largest predicted utilisation after `extra' more sessions, as a fraction
+ * of each resource's threshold; < 0 when no resource is known.
+ */
+double	 est_predict(const struct est_node *, const struct est_params *,
+	    uint64_t now, unsigned extra);
+/* Whole sessions the node can still take; -1 when nothing is known. */
+long	 est_room(const struct est_node *, const struct est_params *,
+	    uint64_t now);
+/* Sample reuse: young enough and not spent by max_uses dispatches. */
+int	 est_usable(const struct est_node *, const struct est_params *,
+	    uint64_t now);
+struct est_cand {
+	const struct est_node *en;
+	int		 ok;	/* pick: serving, sample accepted; refresh:
+				   probeable, no probe in flight */
+};
+/*
+ * The node for one viewer: among ok nodes with room, the least predicted
+ * utilisation after it, ties within tie_eps drawn at random.  -1: none
+ * has room.  The caller then calls est_dispatched on the chosen node.
+ */
+int	 est_pick(const struct est_params *, const struct est_cand *,
+	    size_t n, uint64_t now, policy_rng, void *rngarg);
+/*
+ * Up to d ok nodes to probe next, stalest sample first (none, oldest,
+ * most used), skipping those whose query budget cannot pay nqueries now.
+ * Their indices go to out[]; returns how many.
+ */
+size_t	 est_refresh_pick(const struct est_params *, const struct est_cand *,
+	    size_t n, uint64_t now, double nqueries, size_t d, size_t *out);
+/* Query budget: ms until nqueries may be sent (0: now), and taking them. */
+uint64_t est_rate_wait(const struct est_node *, const struct est_params *,
+	    uint64_t now, double nqueries);
+int	 est_rate_take(struct est_node *, const struct est_params *,
+	    uint64_t now, double nqueries);
+
 /* ---- the runtime: the event-loop modules; main.c calls them all ------ */
 struct event;
 struct evhttp;

@@ -1,0 +1,935 @@
+/*
+ * estimate.c: what one node can still take.  Pure: readings, the time and
+ * the random source come in as values; nothing here reads a clock or does
+ * I/O, so every rule is unit-tested with replayed counter sequences.
+ *
+ * The first version read load as a raw-counter delta against the previous
+ * probe, however recent: Windows advances its raw counters in 15.6 ms
+ * timer ticks, so probes 6-36 ms apart read a node held at 51 % network
+ * load as 3, 39, 119, 159 and 10 %, and an idle node probed 1 ms after the
+ * last as 100 % busy.  It forgot the streams it had sent at every sample,
+ * and charged each one a configured cost unrelated to the node.  Here:
+ *
+ * - Signal.  A small ring of raw readings per counter; utilisation is the
+ *   rate from the newest reading back to the newest one at least
+ *   window_ms older by the node's own clock.  Until such a pair exists the
+ *   formatted per-second figure stands in, else the last good value while
+ *   it is recent, else unknown.  A counter going down, a timestamp step or
+ *   an impossible rate resets the ring (counted).  Memory is a level, read
+ *   as it is.
+ * - Sessions.  The node's own count of active sessions (a performance
+ *   counter read with the sample) plus this head-end's dispatches it does
+ *   not show yet; a dispatch is kept until samples taken visible_ms after
+ *   it have seen it whole (a rate over a window sees a new session only in
+ *   proportion to the part of the window after it started), or until
+ *   pending_timeout_ms.  Departures show as the node's count falling.
+ *   Without a count (a node lacking the counter) the sessions are the
+ *   network load over a session's cost (background traffic counts as
+ *   sessions there, which errs towards caution); the choice itself needs
+ *   no count, only utilisation and the dispatches it does not show yet.
+ * - Capacity.  Per resource, the cost of one session is the slope of
+ *   utilisation against sessions, fitted on differences between
+ *   consecutive points (u2 - u1 against n2 - n1): a background load that
+ *   moves the base moves both points of a pair and cancels, where a fit on
+ *   levels would read it as negative cost whenever the balancer drains a
+ *   node whose background rose.  For a rate a point is a span of at least
+ *   learn_ms, the spans back to back, and its sessions the node's count
+ *   integrated over the span, trapezoids between samples: the count at a
+ *   one-second window's two ends says little about its mean on a node whose
+ *   viewers come and go several times a second, and that error biases the
+ *   slope towards 0.  The prior (prior_cost / weight) enters as
+ *   a pseudo-observation of strength prior_strength, so the cost is the
+ *   prior until sessions vary; old pairs fade by `forget' per informative
+ *   pair only, so a quiet node keeps what it learned; one pair's residual
+ *   is clipped, and the result clamped to prior / cost_range .. prior *
+ *   cost_range.
+ * - Room.  After k more sessions a resource reads u + cost * (unseen + k),
+ *   u the rate moved to the moment of the node's count (est_nowcast); the
+ *   node has room for one more when every known resource stays within
+ *   its threshold, plus room_slack sessions of rounding (a reading is a
+ *   whole number of sessions plus noise: 19 sessions of 5.1 % read 96.9 %
+ *   and the 20th still fits a node built for 20).
+ * - Choice.  Among nodes with room, the least predicted utilisation after
+ *   the viewer (a fraction of each threshold, the largest); ties within
+ *   tie_eps drawn at random, so identical nodes share sequential viewers.
+ * - Probe pool (Prequal's reuse): a sample serves decisions while younger
+ *   than max_age_ms and until max_uses viewers were sent by it; the nodes
+ *   to refresh are those without a sample, then the oldest or most used;
+ *   each node's queries go through a token bucket.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "cimheadd.h"
+
+/* Timestamp_Sys100NS counts 100 ns units. */
+#define EST_CPU_FREQ		10000000ull
+/* Two timer ticks: a short span may hold one more tick than its length. */
+#define EST_TICK_SLACK_MS	32
+/* Windows refreshes formatted counters once a second, for the second before. */
+#define EST_FMT_LAG_MS		1000
+
+static const char *est_res_names[] = {
+	[EST_CPU] = "cpu",
+	[EST_MEM] = "mem",
+	[EST_NET] = "net",
+};
+
+const char *
+est_res_name(enum est_res r)
+{
+	if ((size_t)r >= nitems(est_res_names))
+		return ("unknown");
+	return (est_res_names[r]);
+}
+
+void
+est_params_default(struct est_params *p)
+{
+	enum est_res	r;
+
+	memset(p, 0, sizeof(*p));
+	p->window_ms = 1000;
+	p->max_span_ms = 30000;
+	p->clock_slack_ms = 1000;
+	/*
+	 * A viewer reaches its node well within this after the redirect;
+	 * longer holds room for sessions already counted (viewers refused
+	 * while there is room), shorter lets a burst overshoot a node.
+	 */
+	p->visible_ms = 500;
+	p->pending_timeout_ms = 30000;
+	p->learn_ms = 1500;
+	for (r = 0; r < EST_NRES; r++) {
+		/* Fill to the learned capacity, not 90 % of raw bytes. */
+		p->max[r] = 100;
+		/* A weight-1 node holds ~50 sessions until samples say more. */
+		p->prior_cost[r] = 2;
+	}
+	p->prior_strength = 1;
+	p->forget = 0.95;
+	p->cost_range = 10;
+	p->room_slack = 0.5;
+	/* Ties are readings within noise, well under one session of cost. */
+	p->tie_eps = 0.005;
+	p->max_age_ms = 3000;
+	p->max_uses = 64;
+	p->query_rate = 2;
+	p->query_burst = 8;
+}
+
+static double
+est_clamp(double v, double lo, double hi)
+{
+	if (v < lo)
+		return (lo);
+	if (v > hi)
+		return (hi);
+	return (v);
+}
+
+static uint64_t
+est_sub(uint64_t a, uint64_t b)
+{
+	return (a > b ? a - b : 0);
+}
+
+/* ts / freq in ms without overflow: Sys100NS stamps are ~1.3e17. */
+static uint64_t
+est_ts_ms(uint64_t ts, uint64_t freq)
+{
+	return (ts / freq * 1000 + ts % freq * 1000 / freq);
+}
+
+static void
+est_fit_cost(struct est_fit *f, const struct est_params *p)
+{
+	double	c = f->prior, d = f->sxx + p->prior_strength;
+	double	range = p->cost_range > 1 ? p->cost_range : 1;
+
+	if (d > 0)
+		c = (f->sxy + p->prior_strength * f->prior) / d;
+	f->cost = est_clamp(c, f->prior / range, f->prior * range);
+}
+
+void
+est_node_weight(struct est_node *en, const struct est_params *p,
+    double weight)
+{
+	enum est_res	r;
+
+	if (!(weight > 0))
+		weight = 1;
+	for (r = 0; r < EST_NRES; r++) {
+		en->fit[r].prior = p->prior_cost[r] > 0 ?
+		    p->prior_cost[r] / weight : 1;
+		est_fit_cost(&en->fit[r], p);
+	}
+}
+
+void
+est_node_init(struct est_node *en, const struct est_params *p, double weight)
+{
+	memset(en, 0, sizeof(*en));
+	en->count = -1;
+	est_node_reset(en);
+	est_node_weight(en, p, weight);
+}
+
+void
+est_node_reset(struct est_node *en)
+{
+	enum est_res	r;
+
+	en->cpu.n = en->net.n = 0;
+	en->cpu.has_learn = en->net.has_learn = 0;
+	en->scont = 0;
+	for (r = 0; r < EST_NRES; r++) {
+		en->util[r] = -1;
+		en->xwin[r] = -1;
+		en->util_from[r] = en->util_to[r] = 0;
+		en->fit[r].has_last = 0;
+	}
+	en->count = -1;
+	en->npend = 0;
+	en->has_sample = 0;
+	en->uses = 0;
+}
+
+/* ---- the signal -------------------------------------------------------- */
+
+/*
+ * Is the step from the newest reading to r believable?  The counter and
+ * the node's time go forward; the node's time agrees with ours (our times
+ * differ from its by the query latencies only, so a larger gap is a clock
+ * step: NTP, an operator, a VM resumed); and the counter did not move
+ * faster than the resource can (max_per_s, in counter units per second,
+ * with two ticks of slack for a short span).
+ */
+static int
+est_step_ok(const struct est_raw *o, const struct est_raw *r,
+    const struct est_params *p, double max_per_s)
+{
+	uint64_t	dn, dh;
+
+	if (r->ts <= o->ts || r->ctr < o->ctr || r->at_ms < o->at_ms)
+		return (0);
+	dn = r->node_ms - o->node_ms;
+	dh = r->at_ms - o->at_ms;
+	if (dn > 2 * dh + p->clock_slack_ms || dh > 2 * dn + p->clock_slack_ms)
+		return (0);
+	if (max_per_s > 0 && (double)(r->ctr - o->ctr) >
+	    max_per_s * (double)(dn + EST_TICK_SLACK_MS) / 1000.0)
+		return (0);
+	return (1);
+}
+
+/*
+ * Adds a reading; returns 1 when it reset the ring.  Readings closer than
+ * a quarter window to the one before replace the newest rather than
+ * append, so EST_RING entries always reach back past a window however
+ * often the node is probed.
+ */
+static int
+est_ring_push(struct est_ring *g, const struct est_params *p,
+    struct est_raw *r, size_t nifs, double max_per_s)
+{
+	uint64_t		 freq = r->freq;
+	const struct est_raw	*o;
+	uint64_t		 spacing = p->window_ms / 4;
+	int			 reset = 0;
+
+	r->node_ms = est_ts_ms(r->ts, freq);
+	if (g->n > 0) {
+		o = &g->r[g->n - 1];
+		/* The same tick read twice: nothing new. */
+		if (r->ts == o->ts && r->ctr == o->ctr && freq == g->freq &&
+		    nifs == g->nifs)
+			return (0);
+		if (freq != g->freq || nifs != g->nifs ||
+		    !est_step_ok(o, r, p, max_per_s)) {
+			g->n = 0;
+			reset = 1;
+		}
+	}
+	g->freq = freq;
+	g->nifs = nifs;
+	if (g->n >= 2 && g->r[g->n - 1].node_ms - g->r[g->n - 2].node_ms <
+	    spacing)
+		g->r[g->n - 1] = *r;
+	else {
+		if (g->n == EST_RING) {
+			memmove(&g->r[0], &g->r[1], (EST_RING - 1) *
+			    sizeof(g->r[0]));
+			g->n--;
+		}
+		g->r[g->n++] = *r;
+	}
+	/*
+	 * No reading goes for its age alone: after a quiet spell the first
+	 * probe's rate over a long span is the node's mean load since, which
+	 * beats "unknown"; the next probes narrow it to a window again.
+	 */
+	return (reset);
+}
+
+/* The newest reading at least a window older than the newest, or NULL. */
+static const struct est_raw *
+est_ring_anchor(const struct est_ring *g, const struct est_params *p)
+{
+	const struct est_raw	*nw;
+	size_t			 i;
+
+	if (g->n < 2)
+		return (NULL);
+	nw = &g->r[g->n - 1];
+	for (i = g->n - 1; i-- > 0; )
+		if (nw->node_ms - g->r[i].node_ms >= p->window_ms)
+			return (&g->r[i]);
+	return (NULL);
+}
+
+/*
+ * One (sessions, utilisation) pair for resource r; xvar is the variance
+ * of x.  The difference from the previous pair informs the slope when the
+ * sessions moved, weighted down by x's uncertainty (which would bias the
+ * slope towards 0); a residual beyond twice the current cost of the move
+ * (and 2 points) is clipped, so one background step or noisy reading
+ * pulls it by a bounded amount.
+ */
+static void
+est_learn(struct est_fit *f, const struct est_params *p, double x,
+    double xvar, double y)
+{
+	double	dx, dy, res, h, w;
+
+	if (x < 0 || y < 0)
+		return;
+	if (f->has_last && fabs(dx = x - f->last_x) > 1e-9) {
+		dy = y - f->last_y;
+		res = dy - f->cost * dx;
+		h = 2 * f->cost * fabs(dx);
+		if (h < 2)
+			h = 2;
+		dy = f->cost * dx + est_clamp(res, -h, h);
+		w = 1 / (1 + xvar + f->last_xvar);
+		f->sxx = p->forget * f->sxx + w * dx * dx;
+		f->sxy = p->forget * f->sxy + w * dx * dy;
+		f->nobs++;
+		est_fit_cost(f, p);
+	}
+	f->last_x = x;
+	f->last_xvar = xvar;
+	f->last_y = y;
+	f->has_last = 1;
+}
+
+/* Busy % between two Processor readings: the counter counts idle time. */
+static double
+est_cpu_rate(const struct est_raw *a, const struct est_raw *b,
+    uint64_t bandwidth)
+{
+	return (100.0 * (1.0 - (double)(b->ctr - a->ctr) /
+	    (double)(b->ts - a->ts)));
+}
+
+/* Load % between two interface readings: bytes over the link's speed. */
+static double
+est_net_rate(const struct est_raw *a, const struct est_raw *b,
+    uint64_t bandwidth)
+{
+	return (100.0 * 8.0 * (double)(b->ctr - a->ctr) * (double)b->freq /
+	    (double)(b->ts - a->ts) / (double)bandwidth);
+}
+
+/*
+ * A rate-based resource after a reading went into its ring: the windowed
+ * figure, else the formatted one, else the last good one while recent.
+ *
+ * Learning uses spans of its own, from the last learning point to the
+ * newest reading once learn_ms apart, back to back: over such a span the
+ * mean of the sessions is the node's count integrated (trapezoids between
+ * samples), which is close when several samples fall inside it, where the
+ * count at a one-second window's two ends says little about its mean on a
+ * node whose viewers come and go several times a second.
+ */
+static int
+est_rate(struct est_node *en, const struct est_params *p, enum est_res r,
+    struct est_ring *g, int reset, int fresh, uint64_t bandwidth,
+    double (*rate)(const struct est_raw *, const struct est_raw *, uint64_t),
+    int has_fmt, double fmt, uint64_t now)
+{
+	const struct est_raw	*a = NULL, *nw, *l;
+	double			 dt;
+
+	if (reset)
+		en->fit[r].has_last = 0;
+	if (fresh && g->n > 0) {
+		nw = &g->r[g->n - 1];
+		if ((a = est_ring_anchor(g, p)) != NULL) {
+			en->util[r] = est_clamp(rate(a, nw, bandwidth), 0, 100);
+			en->util_from[r] = a->at_ms;
+			en->util_to[r] = nw->at_ms;
+			en->xwin[r] = -1;
+			if (nw->sgen != 0 && a->sgen == nw->sgen &&
+			    nw->sms > a->sms) {
+				en->xwin[r] = (nw->sint - a->sint) /
+				    (double)(nw->sms - a->sms);
+				en->xwin_ms[r] = nw->sms;
+			}
+		}
+		l = &g->learn;
+		if (reset || !g->has_learn || nw->sgen == 0 ||
+		    l->sgen != nw->sgen || nw->ts <= l->ts) {
+			g->learn = *nw;
+			g->has_learn = 1;
+		} else if (nw->node_ms - l->node_ms >= p->learn_ms) {
+			dt = (double)(nw->sms - l->sms);
+			if (dt > 0)
+				est_learn(&en->fit[r], p, (nw->sint - l->sint) /
+				    dt, (nw->svar - l->svar) / (dt * dt),
+				    est_clamp(rate(l, nw, bandwidth), 0, 100));
+			g->learn = *nw;
+		}
+		if (a != NULL)
+			return (1);
+	}
+	en->xwin[r] = -1;
+	if (has_fmt) {
+		en->util[r] = est_clamp(fmt, 0, 100);
+		en->util_to[r] = est_sub(now, EST_FMT_LAG_MS);
+		en->util_from[r] = est_sub(en->util_to[r], EST_FMT_LAG_MS);
+		return (1);
+	}
+	if (en->util[r] >= 0 && est_sub(now, en->util_to[r]) > p->max_span_ms)
+		en->util[r] = -1;
+	return (0);
+}
+
+/* A raw reading, with the session integral as of now. */
+static void
+est_raw_init(struct est_raw *r, const struct est_node *en, uint64_t ctr,
+    uint64_t ts, uint64_t freq, uint64_t at_ms, uint64_t now)
+{
+	memset(r, 0, sizeof(*r));
+	r->ctr = ctr;
+	r->ts = ts;
+	r->freq = freq;
+	r->at_ms = at_ms != 0 ? at_ms : now;
+	if (en->scont) {
+		r->sgen = en->sgen;
+		r->sms = en->count_ms;
+		r->sint = en->sint;
+		r->svar = en->svar;
+	}
+}
+
+/* Returns the ring resets; *fresh: the figure was read anew. */
+static unsigned
+est_cpu(struct est_node *en, const struct est_params *p,
+    const struct profile_reading *rd, uint64_t now, int *fresh)
+{
+	struct est_raw	r;
+	int		reset = 0;
+
+	if (rd->has_cpu_raw) {
+		est_raw_init(&r, en, rd->cpu_raw.ppt, rd->cpu_raw.ts,
+		    EST_CPU_FREQ, rd->cpu_raw.at_ms, now);
+		/* _Total averages the CPUs: idle time <= time, 10 % slack. */
+		reset = est_ring_push(&en->cpu, p, &r, 0,
+		    1.1 * (double)EST_CPU_FREQ);
+	}
+	*fresh = est_rate(en, p, EST_CPU, &en->cpu, reset, rd->has_cpu_raw, 0,
+	    est_cpu_rate, rd->has_cpu_fmt, rd->cpu_fmt, now);
+	return (reset);
+}
+
+static unsigned
+est_net(struct est_node *en, const struct est_params *p,
+    const struct profile_reading *rd, uint64_t now, int *fresh)
+{
+	const struct profile_net_raw *nr = &rd->net_raw;
+	struct est_raw	 r;
+	double		 fmt = 0;
+	int		 has_fmt, reset = 0, raw = rd->has_net_raw &&
+			    nr->freq != 0;
+
+	if (raw) {
+		est_raw_init(&r, en, nr->bytes, nr->perftime, nr->freq,
+		    nr->at_ms, now);
+		/* Half again the link's speed is a counter that jumped. */
+		reset = est_ring_push(&en->net, p, &r, nr->nifs,
+		    nr->bandwidth != 0 ? 1.5 * (double)nr->bandwidth / 8 : 0);
+	}
+	has_fmt = rd->has_net_fmt &&
+	    profile_net_rate(rd->net_fmt_bytes, rd->net_fmt_bw, &fmt) == 0;
+	/* A link that reports no bandwidth has unknown load. */
+	*fresh = est_rate(en, p, EST_NET, &en->net, reset,
+	    raw && nr->bandwidth != 0, nr->bandwidth, est_net_rate, has_fmt,
+	    fmt, now);
+	return (reset);
+}
+
+/* ---- sessions ---------------------------------------------------------- */
+
+/*
+ * The part of a dispatch at d a figure covering [from, to] does not show:
+ * the session starts at d + visible_ms and a rate over the span sees it
+ * in proportion to the part of the span after that.
+ */
+static double
+est_unseen_frac(const struct est_params *p, uint64_t d, uint64_t from,
+    uint64_t to)
+{
+	uint64_t	s = d + p->visible_ms;
+
+	if (s >= to)
+		return (1);
+	if (s <= from || to <= from)
+		return (0);
+	return ((double)(s - from) / (double)(to - from));
+}
+
+static int
+est_pend_live(const struct est_params *p, const struct est_pend *e,
+    uint64_t now)
+{
+	return (e->at_ms > now || now - e->at_ms <= p->pending_timeout_ms);
+}
+
+/*
+ * A rate is a mean over its window, so it lags: a viewer who left half a
+ * window ago still counts half.  When the node's count was read with the
+ * figure, the rate is moved to the count's moment by what the sessions
+ * changed since the window's mean, u + cost * (count - mean): departures
+ * free their room at the next sample, not a window later.  The mean is
+ * the trapezoids' (changes at unknown moments between samples taken at
+ * mid-interval), off by at most a quarter of the sessions that moved in
+ * the last interval, either way, until the next sample; a mean by the
+ * count's low end instead never errs towards room but refused 1.8 % at 90 %
+ * load in the cluster replay where omniscience refuses 0.55 % (0.9 % so).
+ * Returns 1 and the level, or 0 (no count with this figure) with the
+ * plain figure.
+ */
+static int
+est_nowcast(const struct est_node *en, enum est_res r, double *u)
+{
+	*u = en->util[r];
+	if (en->xwin[r] < 0 || en->count < 0 ||
+	    en->count_ms != en->xwin_ms[r])
+		return (0);
+	*u += en->fit[r].cost * (en->count - en->xwin[r]);
+	if (*u < 0)
+		*u = 0;
+	return (1);
+}
+
+double
+est_level(const struct est_node *en, enum est_res r)
+{
+	double	u;
+
+	if ((size_t)r >= EST_NRES || en->util[r] < 0)
+		return (-1);
+	est_nowcast(en, r, &u);
+	return (u);
+}
+
+/*
+ * The span whose sessions resource r's level shows: the count's moment
+ * for a nowcast or a level, else the rate's window.
+ */
+static void
+est_span(const struct est_node *en, enum est_res r, uint64_t *from,
+    uint64_t *to)
+{
+	double	u;
+
+	if (est_nowcast(en, r, &u)) {
+		*from = *to = en->count_ms;
+		return;
+	}
+	*from = en->util_from[r];
+	*to = en->util_to[r];
+}
+
+/* Sessions dispatched that resource r's level does not show. */
+static double
+est_unseen(const struct est_node *en, const struct est_params *p,
+    enum est_res r, uint64_t now)
+{
+	uint64_t	from, to;
+	double		sum = 0;
+	size_t		i;
+
+	est_span(en, r, &from, &to);
+	for (i = 0; i < en->npend; i++)
+		if (est_pend_live(p, &en->pend[i], now))
+			sum += en->pend[i].n * est_unseen_frac(p,
+			    en->pend[i].at_ms, from, to);
+	return (sum);
+}
+
+/*
+ * Seen whole by the count and by every figure read anew in this sample:
+ * the dispatch is in them.  A figure not read this time (a query that
+ * failed, a last good value carried) does not hold it back, or a node
+ * missing one counter would look full of its own past viewers.
+ */
+static int
+est_pend_seen(const struct est_node *en, const struct est_params *p,
+    const struct est_pend *e, unsigned fresh)
+{
+	enum est_res	r;
+	uint64_t	from, to;
+	int		known = 0;
+
+	if (en->count >= 0) {
+		if (e->at_ms + p->visible_ms > en->count_ms)
+			return (0);
+		known = 1;
+	}
+	for (r = 0; r < EST_NRES; r++) {
+		if (en->util[r] < 0 || !(fresh & (1u << r)))
+			continue;
+		est_span(en, r, &from, &to);
+		if (est_unseen_frac(p, e->at_ms, from, to) > 0)
+			return (0);
+		known = 1;
+	}
+	return (known);
+}
+
+/*
+ * Oldest first, so what is seen or timed out is a prefix.  judge: a
+ * sample just came in, fresh the figures it read (1 << est_res); else
+ * only the timed out go.
+ */
+static void
+est_pend_prune(struct est_node *en, const struct est_params *p, uint64_t now,
+    int judge, unsigned fresh)
+{
+	size_t	k = 0;
+
+	while (k < en->npend && (!est_pend_live(p, &en->pend[k], now) ||
+	    (judge && est_pend_seen(en, p, &en->pend[k], fresh))))
+		k++;
+	if (k > 0) {
+		memmove(&en->pend[0], &en->pend[k], (en->npend - k) *
+		    sizeof(en->pend[0]));
+		en->npend -= k;
+	}
+}
+
+void
+est_dispatched(struct est_node *en, const struct est_params *p, uint64_t now)
+{
+	struct est_pend	*e;
+
+	est_pend_prune(en, p, now, 0, 0);
+	en->uses++;
+	/*
+	 * Full: merge into the newest, dated now, so the merged dispatches
+	 * are held a little longer than theirs, never shorter.
+	 */
+	if (en->npend > 0 && (en->pend[en->npend - 1].at_ms == now ||
+	    en->npend == EST_PENDING)) {
+		e = &en->pend[en->npend - 1];
+		e->at_ms = now;
+		if (e->n < UINT32_MAX)
+			e->n++;
+		return;
+	}
+	en->pend[en->npend].at_ms = now;
+	en->pend[en->npend].n = 1;
+	en->npend++;
+}
+
+double
+est_sessions(const struct est_node *en, const struct est_params *p,
+    uint64_t now)
+{
+	double		sum = 0;
+	size_t		i;
+
+	if (en->count >= 0) {
+		for (i = 0; i < en->npend; i++)
+			if (est_pend_live(p, &en->pend[i], now) &&
+			    en->pend[i].at_ms + p->visible_ms > en->count_ms)
+				sum += en->pend[i].n;
+		return (en->count + sum);
+	}
+	/*
+	 * No count: the network figure over a session's cost (a streaming
+	 * node's link is near idle without viewers, where memory and CPU
+	 * carry the system's own load), else the dispatches still live.
+	 */
+	if (en->util[EST_NET] >= 0)
+		return (en->util[EST_NET] / en->fit[EST_NET].cost +
+		    est_unseen(en, p, EST_NET, now));
+	for (i = 0; i < en->npend; i++)
+		if (est_pend_live(p, &en->pend[i], now))
+			sum += en->pend[i].n;
+	return (sum);
+}
+
+/* ---- capacity ---------------------------------------------------------- */
+
+/*
+ * The node's count at now, integrated over time (trapezoids between
+ * samples: unbiased when changes come at uniform moments) so a span's
+ * mean count is a difference; svar adds up each trapezoid's uncertainty.
+ * A missing count breaks the integral: a new generation starts.
+ */
+static void
+est_count(struct est_node *en, const struct est_params *p, int64_t sessions,
+    uint64_t now)
+{
+	double	n = (double)sessions, dt, dn;
+
+	if (sessions < 0) {
+		en->scont = 0;
+		if (en->count >= 0 &&
+		    est_sub(now, en->count_ms) > p->max_span_ms)
+			en->count = -1;
+		return;
+	}
+	if (en->scont && en->count >= 0 && now >= en->count_ms) {
+		dt = (double)(now - en->count_ms);
+		dn = n - en->count;
+		en->sint += (en->count + n) / 2 * dt;
+		en->svar += dn * dn / 12 * dt * dt;
+	} else {
+		if (++en->sgen == 0)
+			en->sgen = 1;
+		en->sint = en->svar = 0;
+		en->scont = 1;
+	}
+	en->count = n;
+	en->count_ms = now;
+}
+
+unsigned
+est_apply(struct est_node *en, const struct est_params *p,
+    const struct profile_reading *rd, uint64_t total_mem, int64_t sessions,
+    uint64_t now)
+{
+	unsigned	bad, fresh = 0;
+	double		v;
+	int		f;
+
+	est_count(en, p, sessions, now);
+	bad = est_cpu(en, p, rd, now, &f);
+	fresh |= f ? 1u << EST_CPU : 0;
+	bad += est_net(en, p, rd, now, &f);
+	fresh |= f ? 1u << EST_NET : 0;
+	/* Memory is a level: read as it is, learnt against the count now. */
+	if (rd->has_avail && total_mem != 0 &&
+	    profile_mem(total_mem, rd->avail, &v) == 0) {
+		en->util[EST_MEM] = v;
+		en->util_from[EST_MEM] = en->util_to[EST_MEM] = now;
+		fresh |= 1u << EST_MEM;
+		if (sessions >= 0)
+			est_learn(&en->fit[EST_MEM], p, en->count, 0, v);
+	} else if (en->util[EST_MEM] >= 0 &&
+	    est_sub(now, en->util_to[EST_MEM]) > p->max_span_ms)
+		en->util[EST_MEM] = -1;
+
+	en->discont += bad;
+	est_pend_prune(en, p, now, 1, fresh);
+	/* A reading with no load figure and no count is no new sample. */
+	if (fresh != 0 || sessions >= 0) {
+		en->has_sample = 1;
+		en->sample_ms = now;
+		en->uses = 0;
+	}
+	return (bad);
+}
+
+/* ---- room and choice --------------------------------------------------- */
+
+double
+est_predict(const struct est_node *en, const struct est_params *p,
+    uint64_t now, unsigned extra)
+{
+	enum est_res	r;
+	double		best = -1, u, v;
+
+	for (r = 0; r < EST_NRES; r++) {
+		if (en->util[r] < 0 || !(p->max[r] > 0))
+			continue;
+		est_nowcast(en, r, &u);
+		v = (u + en->fit[r].cost * (est_unseen(en, p, r, now) +
+		    extra)) / p->max[r];
+		if (v > best)
+			best = v;
+	}
+	return (best);
+}
+
+#define EST_ROOM_MAX	1000000L
+long
+est_room(const struct est_node *en, const struct est_params *p, uint64_t now)
+{
+	enum est_res	r;
+	double		c, k, u, best = 0;
+	int		known = 0;
+
+	for (r = 0; r < EST_NRES; r++) {
+		if (en->util[r] < 0 || !(p->max[r] > 0))
+			continue;
+		c = en->fit[r].cost;
+		est_nowcast(en, r, &u);
+		k = floor((p->max[r] + p->room_slack * c - u) / c -
+		    est_unseen(en, p, r, now));
+		if (!known || k < best)
+			best = k;
+		known = 1;
+	}
+	if (!known)
+		return (-1);
+	if (best < 0)
+		return (0);
+	return (best > EST_ROOM_MAX ? EST_ROOM_MAX : (long)best);
+}
+
+int
+est_usable(const struct est_node *en, const struct est_params *p,
+    uint64_t now)
+{
+	if (!en->has_sample || now < en->sample_ms ||
+	    now - en->sample_ms > p->max_age_ms)
+		return (0);
+	return (p->max_uses == 0 || en->uses < p->max_uses);
+}
+
+static int
+est_pickable(const struct est_params *p, const struct est_cand *c,
+    uint64_t now, double *score)
+{
+	if (!c->ok || c->en == NULL || est_room(c->en, p, now) < 1)
+		return (0);
+	*score = est_predict(c->en, p, now, 1);
+	return (*score >= 0);
+}
+
+int
+est_pick(const struct est_params *p, const struct est_cand *c, size_t n,
+    uint64_t now, policy_rng rng, void *rngarg)
+{
+	double		best = 0, s;
+	size_t		i, nties = 0, k;
+	int		found = 0;
+
+	for (i = 0; i < n; i++)
+		if (est_pickable(p, &c[i], now, &s) && (!found || s < best)) {
+			best = s;
+			found = 1;
+		}
+	if (!found)
+		return (-1);
+	/* Identical nodes tie: a draw among them, so they share viewers. */
+	for (i = 0; i < n; i++)
+		if (est_pickable(p, &c[i], now, &s) && s <= best + p->tie_eps)
+			nties++;
+	k = nties > 1 && rng != NULL ? rng(rngarg) % nties : 0;
+	for (i = 0; i < n; i++)
+		if (est_pickable(p, &c[i], now, &s) &&
+		    s <= best + p->tie_eps && k-- == 0)
+			return ((int)i);
+	return (-1);
+}
+
+/* ---- the probe pool's rules ------------------------------------------- */
+
+/* How much a fresh sample is wanted: none, then the oldest or most used. */
+static double
+est_staleness(const struct est_node *en, const struct est_params *p,
+    uint64_t now)
+{
+	double	age, use = 0;
+
+	if (!en->has_sample)
+		return (HUGE_VAL);
+	age = (double)est_sub(now, en->sample_ms) /
+	    (double)(p->max_age_ms > 0 ? p->max_age_ms : 1);
+	if (p->max_uses > 0)
+		use = (double)en->uses / (double)p->max_uses;
+	return (age > use ? age : use);
+}
+
+size_t
+est_refresh_pick(const struct est_params *p, const struct est_cand *c,
+    size_t n, uint64_t now, double nqueries, size_t d, size_t *out)
+{
+	size_t	i, j, k, m = 0;
+	double	si, sj;
+
+	for (i = 0; i < n; i++) {
+		if (!c[i].ok || c[i].en == NULL ||
+		    est_rate_wait(c[i].en, p, now, nqueries) != 0)
+			continue;
+		si = est_staleness(c[i].en, p, now);
+		/* Insertion into out[], stalest first, kept to d entries. */
+		for (j = 0; j < m; j++) {
+			sj = est_staleness(c[out[j]].en, p, now);
+			if (si > sj)
+				break;
+		}
+		if (j >= d)
+			continue;
+		k = m < d ? m : d - 1;
+		for (; k > j; k--)
+			out[k] = out[k - 1];
+		out[j] = i;
+		if (m < d)
+			m++;
+	}
+	return (m);
+}
+
+/* A token bucket: query_rate per second, query_burst at most at once. */
+static double
+est_tokens(const struct est_node *en, const struct est_params *p,
+    uint64_t now)
+{
+	double	t;
+
+	if (!en->tokens_init)
+		return (p->query_burst);
+	t = en->tokens + (double)est_sub(now, en->tokens_ms) *
+	    p->query_rate / 1000.0;
+	return (t > p->query_burst ? p->query_burst : t);
+}
+
+uint64_t
+est_rate_wait(const struct est_node *en, const struct est_params *p,
+    uint64_t now, double nqueries)
+{
+	double	t, need;
+
+	if (!(p->query_rate > 0))
+		return (0);
+	/* A sample dearer than the burst goes when the bucket is full. */
+	need = nqueries < p->query_burst ? nqueries : p->query_burst;
+	t = est_tokens(en, p, now);
+	if (t >= need)
+		return (0);
+	return ((uint64_t)ceil((need - t) * 1000.0 / p->query_rate));
+}
+
+int
+est_rate_take(struct est_node *en, const struct est_params *p, uint64_t now,
+    double nqueries)
+{
+	if (est_rate_wait(en, p, now, nqueries) != 0)
+		return (-1);
+	if (!(p->query_rate > 0))
+		return (0);
+	en->tokens = est_tokens(en, p, now) - nqueries;
+	en->tokens_ms = now;
+	en->tokens_init = 1;
+	return (0);
+}
