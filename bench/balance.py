@@ -57,7 +57,7 @@ bitrate + background) / bandwidth), as "NN%", every BENCH_B_AGENT_INTER;
 "haproxy-wrr" is the same HAProxy with weights only, no agents.
 
 Environment:
-  BENCH_B_QUICK=1       quick mode (about 4-5 minutes): session 4 s, 6 s
+  BENCH_B_QUICK=1       quick mode (about 5 minutes): session 4 s, 5 s
                         points, loads 0.7 0.9, policies default
                         round-robin haproxy-agent (+ BENCH_B_NEW_POLICY)
   BENCH_B_SCENARIOS     default "d a b c e"
@@ -65,10 +65,12 @@ Environment:
                         least-streams haproxy-agent haproxy-wrr"
   BENCH_B_NEW_POLICY    cimheadd policy names added to the list
   BENCH_B_LOADS         default "0.5 0.6 0.7 0.8 0.9 0.95"
-  BENCH_B_SWEEP         "search" (default): start at BENCH_B_START (0.8) and
-                        walk up while held, down while not, so the largest
-                        load held is found in 2-4 points; "all": every load
-  BENCH_B_SECS          measured seconds per point (default 8; quick 6)
+  BENCH_B_SWEEP         "search" (default): a bisection over the sorted
+                        loads starting at BENCH_B_START (0.8), which finds
+                        the largest load held in at most 3 points of 6
+                        (assuming a policy that holds a load holds every
+                        lower one); "all": every load
+  BENCH_B_SECS          measured seconds per point (default 7; quick 5)
   BENCH_B_SESSION       session seconds (default 5; quick 4)
   BENCH_B_SAMPLE        sampling period of the mock, s (default 0.25)
   BENCH_B_BITRATE       stream bitrate, bit/s (default 1000000)
@@ -108,7 +110,7 @@ def env(name, default, quick=None):
 
 BITRATE = int(env("BENCH_B_BITRATE", "1000000"))
 SESSION = float(env("BENCH_B_SESSION", "5", "4"))
-SECS = float(env("BENCH_B_SECS", "8", "6"))
+SECS = float(env("BENCH_B_SECS", "7", "5"))
 SAMPLE = float(env("BENCH_B_SAMPLE", "0.25"))
 LOADS = [float(x) for x in env("BENCH_B_LOADS", "0.5 0.6 0.7 0.8 0.9 0.95",
                                "0.7 0.9").split()]
@@ -467,6 +469,7 @@ class Point:
         self.t0 = 0.0
         self.w0 = self.w1 = 0.0
         self.counts = [0] * len(cl.caps)
+        self.asking = 0		# measured viewers waiting for an answer
 
     def bg_now(self):
         if not self.steps:
@@ -501,11 +504,14 @@ class Point:
 
     async def viewer(self, title, front, measured):
         st = self.st
+        self.asking += measured
         try:
             status, loc = await asyncio.wait_for(self.ask(front, title), 10)
         except (OSError, ValueError, IndexError, asyncio.TimeoutError):
             st["err"] += measured
             return
+        finally:
+            self.asking -= measured
         st["asked"] += measured
         if status == 503:
             st["503"] += measured
@@ -609,6 +615,11 @@ class Point:
         d = self.w1 - loop.time()
         if d > 0:
             await asyncio.sleep(d)
+        # viewers who arrived in the window get their answer (3 s at most)
+        end = loop.time() + 3
+        while self.asking and loop.time() < end:
+            await asyncio.sleep(0.05)
+        self.st["err"] += self.asking
         for t in side:
             t.cancel()
         for t in list(tasks):
@@ -668,7 +679,9 @@ async def run_point(tdir, scn, policy, load, log):
         await samp
         if scn == "d":
             return await run_seq(point)
-        rate, arrivals = trace(scn, load, cap, warm + SECS, nfront)
+        # a, b and e share their trace (e's front end choice aside)
+        rate, arrivals = trace("c" if scn == "c" else "u", load, cap,
+                               warm + SECS, nfront)
         await point.run(arrivals, warm, SECS)
         if steps:
             ref_b, ref_v = simulate(arrivals, caps, steps, warm, warm + SECS)
@@ -736,21 +749,16 @@ def scenario_sweep(tdir, scn, log):
     best = {}
     for pol in POLICIES:
         results = {}
-        if SWEEP == "all":
-            order = list(LOADS)
-        else:
-            order = None
-        i = None
+        order = list(LOADS) if SWEEP == "all" else None
+        lo, hi = -1, len(LOADS)	# indexes known held / not held
+        i = min(range(len(LOADS)), key=lambda k: abs(LOADS[k] - START))
         while True:
             if order is not None:
                 if not order:
                     break
                 load = order.pop(0)
             else:
-                if i is None:
-                    i = min(range(len(LOADS)),
-                            key=lambda k: abs(LOADS[k] - START))
-                if i < 0 or i >= len(LOADS) or LOADS[i] in results:
+                if hi - lo <= 1:
                     break
                 load = LOADS[i]
             if over_time():
@@ -779,11 +787,10 @@ def scenario_sweep(tdir, scn, log):
                    "yes" if ok else "no"))
             if order is None:
                 if ok:
-                    i += 1
+                    lo = i
                 else:
-                    if any(results.get(x) for x in LOADS):
-                        break
-                    i -= 1
+                    hi = i
+                i = (lo + hi) // 2
         held_loads = [x for x in results if results[x]]
         best[pol] = (max(held_loads) if held_loads else None, results)
     out("")
@@ -850,7 +857,10 @@ def main(a):
                                                   "balance.md")
     os.makedirs(os.path.dirname(os.path.abspath(outp)), exist_ok=True)
     OUTF = open(outp, "a")
-    signal.signal(signal.SIGTERM, on_signal)
+    # Ctrl-C, kill and a closed terminal all stop every process started
+    # here (SIGINT too when the shell started us with it ignored)
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, on_signal)
     log = open(os.path.join(tdir, "balance.log"), "a")
     try:
         out("")
