@@ -137,6 +137,7 @@ PAIRS = [(0, 1), (2, 3), (4, 5)]
 NTITLES = 100
 
 PROCS = []
+STOPPING = False		# a signal came: start nothing more
 OUTF = None
 T_START = time.time()
 
@@ -150,6 +151,8 @@ def out(line=""):
 
 
 def start(cmd, cpu, log):
+    if STOPPING:
+        raise KeyboardInterrupt
     p = subprocess.Popen(["taskset", "-c", str(cpu)] + cmd,
                          stdout=subprocess.DEVNULL, stderr=log,
                          stdin=subprocess.DEVNULL)
@@ -171,9 +174,11 @@ def stop(p):
     PROCS.remove(p)
 
 
-def stop_all():
+def stop_all(kill=False):
     for p in list(PROCS):
         try:
+            if kill:
+                p.kill()
             stop(p)
         except Exception:
             pass
@@ -728,6 +733,8 @@ SCN_TITLE = {
 
 
 def over_time():
+    if STOPPING:
+        raise KeyboardInterrupt
     return time.time() - T_START > MAX_MIN * 60
 
 
@@ -837,6 +844,9 @@ def scenario_seq(tdir, log):
 
 
 def on_signal(sig, frame):
+    global STOPPING
+    STOPPING = True
+    stop_all(kill=True)
     raise KeyboardInterrupt
 
 
