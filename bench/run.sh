@@ -2,7 +2,7 @@
 # bench/run.sh: the benchmarks of issue 6, each a reproducible run that
 # prints markdown table rows (also kept in $BENCH_OUT/<item>.md).
 #
-#   bench/run.sh [codec|overhead|latency|throughput|quality|all] ...
+#   bench/run.sh [codec|overhead|latency|throughput|quality|balance|all] ...
 #
 # Environment: top_srcdir, top_builddir (set by `make bench`; else the
 # source tree and its build/), BENCH_OUT (default $top_builddir/bench-out),
@@ -496,6 +496,13 @@ bench_quality() {
 	"$PY" "$S/bench/quality.py" "$B" "$S" "$T" | tee -a "$OUT/$ITEM.md"
 }
 
+bench_balance() {
+	ITEM=balance
+	# balance.py writes its own copy: BENCH_B_OUT, default $OUT/balance.md
+	BENCH_B_OUT=${BENCH_B_OUT:-$OUT/balance.md} \
+	    "$PY" "$S/bench/balance.py" "$B" "$S" "$T"
+}
+
 [ $# -eq 0 ] && set -- all
 for what in "$@"; do
 	case $what in
@@ -504,6 +511,7 @@ for what in "$@"; do
 	latency)	bench_latency ;;
 	throughput)	bench_throughput ;;
 	quality)	bench_quality ;;
+	balance)	bench_balance ;;
 	idle)		bench_idle ;;
 	profile)	bench_profile ;;
 	all)		bench_codec; bench_overhead; bench_latency;
