@@ -188,16 +188,18 @@ grep -q "token expired" "$TEST_TMP/mock.err"; ok $? "... because it expired"
 
 # ---- e. the restart command line ------------------------------------------
 node_ctl n1 kill >/dev/null
+ENDED='node n1: \(restart accepted\|restart failed\|process is back\)'
 for body in '{"cmdline":"C:\\evil\\evil.exe","CommandLine":"C:\\evil\\evil.exe"}' \
     '{"command":"C:\\evil\\evil.exe","directory":"C:\\evil"}'; do
+	n0=$(log_count "$ENDED")
 	code -X POST -H "$AUTH" -H 'Content-Type: application/json' \
 	    --data "$body" \
 	    "http://$ADMIN/api/v1/nodes/n1/restart?CommandLine=C:%5Cevil%5Cevil.exe" \
 	    >"$TEST_TMP/rc"
 	echo "# restart POST with $body: $(cat "$TEST_TMP/rc")"
-	# spacing, so that the second POST does not meet the first one's
-	# restart still in flight (refused, it would test nothing)
-	sleep 0.5
+	# Its restart has ended (accepted, failed or not needed) before the
+	# next POST, which would be refused while one is in flight.
+	wait_for 5 eval '[ "$(log_count "$ENDED")" -gt "$n0" ]'
 done
 wait_field n1 process running 10; ok $? "n1's process was restarted"
 grep 'Create CommandLine=' "$TEST_TMP/mock.err" >"$TEST_TMP/creates"
