@@ -66,13 +66,29 @@ done_testing() {
 	[ "$TAP_FAILED" -eq 0 ]
 }
 
+# wait_for SECONDS CMD [ARGS...]: runs CMD every 0.1 s until it succeeds
+# (status 0), for at most SECONDS (whole seconds) x SLOW on the clock; if
+# it never does, a TAP diagnostic naming CMD and status 1.  Tests wait for
+# the event they need (a port file, a state, a log line) with it, never
+# with a fixed sleep, and assert the condition afterwards, so a wait that
+# gives up shows as that assertion failing.  A shell condition:
+# wait_for 5 eval '[ "$(field n1 state)" = down ]'.
+wait_for() {
+	_wf_s=$(($1 * SLOW))
+	_wf_end=$(($(date +%s) + _wf_s))
+	shift
+	until "$@"; do
+		if [ "$(date +%s)" -gt "$_wf_end" ]; then
+			echo "# wait_for: still false after ${_wf_s} s: $*"
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
 # wait_for_file FILE [SECONDS]: waits until FILE is non-empty.
 wait_for_file() {
-	_n=0
-	while [ ! -s "$1" ] && [ $_n -lt $((${2:-10} * 10 * SLOW)) ]; do
-		sleep 0.1; _n=$((_n + 1))
-	done
-	[ -s "$1" ]
+	wait_for "${2:-10}" test -s "$1"
 }
 
 # bounded SECONDS CMD...: runs CMD, killed after SECONDS (times SLOW); its

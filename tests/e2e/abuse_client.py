@@ -7,9 +7,11 @@
                               print the seconds until the daemon hung up
                               and the bytes it sent back
   idle HOST:PORT N SECS       open N connections, send nothing, hold them
-                              SECS; print how many the daemon closed
+                              until the daemon has closed them all or SECS
+                              have passed; print how many the daemon closed
 """
 import re
+import selectors
 import socket
 import sys
 import time
@@ -125,7 +127,7 @@ def slowloris(hp, secs):
             s.send(head[i:i + 1])
         except (BrokenPipeError, ConnectionResetError, BlockingIOError):
             break
-        time.sleep(0.25)
+        time.sleep(0.25)    # the pacing that makes it a slowloris
         try:
             b = s.recv(4096)
             if not b:
@@ -147,17 +149,32 @@ def idle(hp, n, secs):
             break
     opened = len(socks)
     print('opened', opened, flush=True)
-    time.sleep(secs)
-    closed = 0
+    # Wait for the daemon to close them (EOF or a reset), at most secs.  A
+    # connection that gets bytes first was answered, not closed.
+    end = time.monotonic() + secs
+    sel = selectors.DefaultSelector()
     for s in socks:
         s.setblocking(False)
-        try:
-            if s.recv(1) == b'':
+        sel.register(s, selectors.EVENT_READ)
+    watched = len(socks)
+    closed = 0
+    while watched > 0:
+        left = end - time.monotonic()
+        if left <= 0:
+            break
+        for key, _ in sel.select(min(left, 0.1)):
+            s = key.fileobj
+            try:
+                if s.recv(1) == b'':
+                    closed += 1
+            except BlockingIOError:
+                continue
+            except ConnectionResetError:
                 closed += 1
-        except BlockingIOError:
-            pass
-        except ConnectionResetError:
-            closed += 1
+            sel.unregister(s)
+            watched -= 1
+    sel.close()
+    for s in socks:
         s.close()
     print('closed', closed, 'of', opened, flush=True)
 

@@ -107,14 +107,23 @@ for n in d["nodes"]:
         print(n[sys.argv[2]])' "$1" "$2"
 }
 
-# wait_field NODE KEY VALUE [SECONDS]
+# wait_field NODE KEY VALUE [SECONDS]: polls until the API shows it.
+field_is() { [ "$(field "$1" "$2")" = "$3" ]; }
 wait_field() {
-	_i=0
-	while [ "$(field "$1" "$2")" != "$3" ] && [ $_i -lt $((${4:-5} * 10 * SLOW)) ]; do
-		sleep 0.1; _i=$((_i + 1))
-	done
-	[ "$(field "$1" "$2")" = "$3" ]
+	wait_for "${4:-5}" field_is "$1" "$2" "$3"
 }
+
+# all_sampled: every node of the API has a sample (its first probe, the
+# "first look" cimheadd takes at start, has finished).
+all_sampled() {
+	api | "$PYTHON3" -c 'import json, sys
+d = json.load(sys.stdin)
+sys.exit(0 if d["nodes"] and all(n["sample_age_ms"] is not None
+    for n in d["nodes"] if n["state"] != "disabled") else 1)' 2>/dev/null
+}
+
+# log_count PATTERN: how many lines of the daemon's log match it
+log_count() { grep -c -- "$1" "$TEST_TMP/daemon.log"; }
 
 admin_post() {
 	curl -s -o /dev/null --max-time 5 -w '%{http_code}' -X POST \

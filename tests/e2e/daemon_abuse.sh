@@ -59,9 +59,11 @@ is "$(echo "$r" | awk '{print $1, $2}')" "302 2" \
     "two pipelined requests: two replies"
 
 # Slowloris: a head dribbled a byte every 250 ms never completes.
+c0=$(metric cimheadd_viewer_connections)
 $CLIENT slowloris "$VIEWER" $((15 * SLOW)) >"$TEST_TMP/slow" &
 slow=$!
-sleep 1
+# once the daemon holds the slowloris connection open
+wait_for 5 eval '[ "$(metric cimheadd_viewer_connections)" -gt "$c0" ]'
 t0=$(ms)
 r=$(watch during-slow.mp4)
 t1=$(ms)
@@ -95,8 +97,7 @@ ok $([ "$(metric 'cimheadd_viewer_closed_total{reason="limit"}')" -gt 0 ] &&
     echo 0 || echo 1) "metrics count the connections closed at the limit"
 ok $([ "$(metric 'cimheadd_viewer_closed_total{reason="header-timeout"}')" \
     -gt 0 ] && echo 0 || echo 1) "... and at the head timeout"
-i=0
-while [ "$(nfds)" -gt "$base" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+wait_for 5 eval '[ "$(nfds)" -le "$base" ]'
 ok $([ "$(nfds)" -le "$base" ] && echo 0 || echo 1) \
     "the daemon's descriptors are back to the baseline ($(nfds), was $base)"
 is "$(metric cimheadd_viewer_connections)" 0 "no viewer connection is open"
@@ -127,7 +128,7 @@ wait_for_file "$TEST_TMP/idle" 5
 r=$(watch fdcap.mp4)
 is "${r%% *}" 302 "400 idle connections under ulimit -n 300: a viewer is answered"
 cpu0=$(awk '{print $14 + $15}' "/proc/$DAEMON_PID/stat")
-sleep 0.5
+sleep 0.5	# the test: CPU ticks over half a second while the 400 wait
 cpu1=$(awk '{print $14 + $15}' "/proc/$DAEMON_PID/stat")
 ok $([ $((cpu1 - cpu0)) -lt 25 ] && echo 0 || echo 1) \
     "... and the daemon is not spinning ($((cpu1 - cpu0)) ticks in 0.5 s)"

@@ -86,7 +86,7 @@ is "$(field n1 state)" up "and it changed nothing"
 # probe and restart
 before=$(node_get n2 requests)
 is "$(admin_post n2 probe)" 200 "POST probe"
-sleep 0.3
+wait_for 3 eval '[ "$(node_get n2 requests)" -gt "$before" ]'
 after=$(node_get n2 requests)
 [ "$after" -gt "$before" ]; ok $? "probe queried the node ($before -> $after requests)"
 node_ctl n3 kill >/dev/null
@@ -111,7 +111,7 @@ admin_post n2 drain >/dev/null
 write_conf "$TEST_TMP/c.conf" "policy = least-streams"
 printf '[node extra]\nurl = http://127.0.0.1:1/cimom\nenabled = no\n' >>"$TEST_TMP/c.conf"
 kill -HUP "$DAEMON_PID"
-sleep 0.5
+wait_for 5 eval '[ "$(log_count "reloaded ")" -ge 1 ]'
 is "$(api | "$PYTHON3" -c 'import json,sys; print(json.load(sys.stdin)["policy"])')" \
     least-streams "reload: new policy"
 is "$(field extra state)" disabled "reload: new node added"
@@ -119,7 +119,7 @@ is "$(field n2 state)" draining "reload: n2 kept its state"
 # SIGHUP with a bad config: everything stays.
 printf '[cimheadd]\nmax-cpu = lots\n' >"$TEST_TMP/c.conf"
 kill -HUP "$DAEMON_PID"
-sleep 0.3
+wait_for 5 eval '[ "$(log_count "keeping the running config")" -ge 1 ]'
 kill -0 "$DAEMON_PID"; ok $? "a bad reload does not stop the daemon"
 grep -q "c.conf:2: max-cpu" "$TEST_TMP/daemon.log"; ok $? "the bad reload logs file:line"
 grep -q "keeping the running config" "$TEST_TMP/daemon.log"; ok $? "and says it kept the old one"
@@ -132,13 +132,18 @@ node_ctl n3 fault '{"kind": "latency", "latency_ms": 250}' >/dev/null
 curl -s -o "$TEST_TMP/parked" --max-time 5 -w '%{http_code}' \
     "http://$VIEWER/watch/parked.mp4" >"$TEST_TMP/parked.code" &
 cpid=$!
-sleep 0.1
+# SIGTERM once the viewer's connection is in (or it was answered already)
+viewer_in() {
+	[ "$(curl -s --max-time 5 "http://$ADMIN/metrics" |
+	    awk '$1 == "cimheadd_viewer_connections" {print $2}')" -ge 1 ] 2>/dev/null ||
+	    ! kill -0 "$cpid" 2>/dev/null
+}
+wait_for 5 viewer_in
 kill -TERM "$DAEMON_PID"
 wait "$cpid"
 code=$(cat "$TEST_TMP/parked.code")
 [ "$code" = 302 ] || [ "$code" = 503 ]; ok $? "the parked viewer was answered ($code)"
-i=0
-while kill -0 "$DAEMON_PID" 2>/dev/null && [ $i -lt 30 ]; do sleep 0.1; i=$((i + 1)); done
+wait_for 3 eval '! kill -0 "$DAEMON_PID" 2>/dev/null'
 kill -0 "$DAEMON_PID" 2>/dev/null; ok $((!$?)) "cimheadd exited after draining"
 wait "$DAEMON_PID"; is "$?" 0 "with status 0"
 

@@ -92,13 +92,15 @@ cycle() {
 	for o in cx1 cx2 ws1 ws2; do
 		[ "$o" = "$1" ] || node_ctl "$o" load '{"base_cpu": 70}' >/dev/null
 	done
+	# Time at the new load, not a wait for an event: CPU is a rate
+	# between two reads of a node's counters.
 	sleep 0.3
 	r=$(watch "back-$1.mp4")
 	is "$(node_of "${r#* }")" "$1" "$1 takes viewers again"
 	for o in cx1 cx2 ws1 ws2; do
 		[ "$o" = "$1" ] || node_ctl "$o" load '{"base_cpu": 5}' >/dev/null
 	done
-	sleep 0.3
+	sleep 0.3	# time at the restored load (as above)
 }
 cycle ws1
 cycle cx2

@@ -31,6 +31,8 @@ ok $? "the restart is logged at info"
 grep -q "restart verified" "$TEST_TMP/daemon.log"; ok $? "and verified"
 # n1 serves again: with n2 loaded it gets the next viewer.
 node_ctl n2 load '{"base_cpu": 60}' >/dev/null
+# Time at the new load, not a wait for an event: CPU is a rate between
+# two reads of n2's counters.
 sleep 0.2
 r=$(watch back.mp4)
 is "$(node_of "${r#* }")" n1 "n1 takes viewers again"
@@ -50,7 +52,7 @@ watch trigger.mp4 >/dev/null
 wait_field n2 state down 10; ok $? "n2 ends down"
 is "$(field n2 restarts)" 3 "exactly restart-limit (3) attempts"
 field n2 last_error | grep -q "restart limit"; ok $? "last_error reports the limit"
-sleep 1
+sleep 1	# the test: a second in which nothing may happen
 is "$(field n2 restarts)" 3 "no further attempts after the limit"
 r=$(watch while-down.mp4)
 is "$(node_of "${r#* }")" n1 "viewers go to n1 only"

@@ -32,14 +32,13 @@ i=0
 while [ $i -lt 60 ]; do
 	command curl -s -L -o /dev/null --max-time 60 "http://$VIEWER/watch/t$i.mp4" &
 	VIEWERS="$VIEWERS $!"
-	sleep 0.1
+	sleep 0.1	# the pacing: viewers arrive one after another
 	i=$((i + 1))
 done
 TEST_PIDS="$TEST_PIDS $VIEWERS"
 total() { echo $(($(node_get a streams) + $(node_get b streams) + \
     $(node_get c streams) + $(node_get d streams))); }
-_n=0
-while [ "$(total)" -lt 60 ] && [ $_n -lt $((100 * SLOW)) ]; do sleep 0.1; _n=$((_n + 1)); done
+wait_for 10 eval '[ "$(total)" -ge 60 ]'
 sa=$(node_get a streams); sb=$(node_get b streams)
 sc=$(node_get c streams); sd=$(node_get d streams)
 echo "# streams a=$sa b=$sb c=$sc d=$sd (capacity 1:2:2:4, expect ~7:13:13:27)"
@@ -63,7 +62,9 @@ burst() {	# burst CONF-LINES: how many of 40 went to each node, in $got
 	write_conf "$TEST_TMP/burst.conf" "freshness = 5s
 $1"
 	start_daemon "$TEST_TMP/burst.conf"
-	sleep 0.3
+	# the first look has read every node's counters: the warm-up round
+	# measures their CPU from there
+	wait_for 5 all_sampled
 	watch warmup >/dev/null
 	rm -f "$TEST_TMP"/burst.*
 	i=0
@@ -71,10 +72,7 @@ $1"
 		watch "burst$i.mp4" >"$TEST_TMP/burst.$i" &
 		i=$((i + 1))
 	done
-	_n=0
-	while [ "$(cat "$TEST_TMP"/burst.* | grep -c .)" -lt 40 ] && [ $_n -lt $((100 * SLOW)) ]; do
-		sleep 0.1; _n=$((_n + 1))
-	done
+	wait_for 10 eval '[ "$(cat "$TEST_TMP"/burst.* | grep -c .)" -ge 40 ]'
 	got=$(for f in "$TEST_TMP"/burst.*; do node_of "$(cut -d' ' -f2 "$f")"; done |
 	    sort | uniq -c | awk '{printf "%s=%s ", $2, $1}')
 }
@@ -113,7 +111,8 @@ ok $r "round-robin: 5 viewers per node out of 20, give or take one skip"
 stop_daemon
 write_conf "$TEST_TMP/tc.conf" "policy = two-choices"
 start_daemon "$TEST_TMP/tc.conf"
-sleep 0.5
+# the first look's queries are done before the count starts
+wait_for 5 all_sampled
 before=$(curl -s "http://$ADMIN/metrics" | awk '/^cimheadd_queries_total/ {s += $2} END {print s}')
 i=0
 while [ $i -lt 10 ]; do

@@ -66,14 +66,8 @@ metric() {
 	    awk -v k="$1{$2}" '$1 == k { v = $2 } END { print v + 0 }'
 }
 
-# wait_until SECONDS SHELL-CONDITION
-wait_until() {
-	_wn=0
-	while ! eval "$2" && [ $_wn -lt $(($1 * 10)) ]; do
-		sleep 0.1; _wn=$((_wn + 1))
-	done
-	eval "$2"
-}
+# wait_until SECONDS SHELL-CONDITION (SECONDS x SLOW, as wait_for)
+wait_until() { wait_for "$1" eval "$2"; }
 
 # count_in WORD LIST...: how often WORD is in the list.
 count_in() {

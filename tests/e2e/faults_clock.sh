@@ -40,6 +40,8 @@ phase() {
 		fi
 	done
 	[ "$_how" = least ] && _busy=5 || _busy=40
+	# Time at the new loads, not a wait for an event: CPU is a rate
+	# between two reads of a node's counters (or its ~1 s average).
 	sleep 1
 	viewers 2 "$_n-warm"
 	_d0=$(metric cimheadd_counter_discontinuities_total "node=\"$_n\"")

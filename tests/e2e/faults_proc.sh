@@ -56,7 +56,7 @@ is "$(field flap restarts)/$(metric cimheadd_restarts_total 'node="flap"')" 3/3 
 is "$(metric cimheadd_restart_limit_reached 'node="flap"')" 1 \
     "flapping: cimheadd_restart_limit_reached{node=\"flap\"} 1"
 viewers 6 flap-after flap
-sleep 1
+sleep 1	# the test: a second in which no restart may happen
 is "$V_HIT/$(field flap restarts)" 0/3 "flapping: past the limit no viewer and no further restart"
 # Cleared, the operator restarts it: it stays up and serves.
 node_ctl flap clear >/dev/null
@@ -94,7 +94,7 @@ while IFS='|' read -r code say logre; do
 	grep -Eq "node nostart: restart failed: $logre" "$TEST_TMP/daemon.log" &&
 	    grep -Eq "node wsnostart: restart failed: $logre" "$TEST_TMP/daemon.log"
 	ok $? "Create $say: the failure is logged (/$logre/)"
-	sleep 1
+	sleep 1	# the test: a second in which no restart may happen
 	is "$(field nostart restarts)" "$((_rs_nostart + want))" "Create $say: no restart past the limit"
 	# Cleared, the operator enables the nodes: restarted, up, serving.
 	for n in nostart wsnostart; do

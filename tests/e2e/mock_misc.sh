@@ -71,8 +71,7 @@ ok $? "Win32_OperatingSystem"
 is "$($CIM query 'SELECT Nope FROM Win32_Process')" "error=15" "unknown property in SELECT: 15"
 is "$($CIM ei CIM_Fan)" "" "class without instances: empty"
 kill -TERM "$MOCK_PID"
-n=0
-while kill -0 "$MOCK_PID" 2>/dev/null && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
+wait_for 5 eval '! kill -0 "$MOCK_PID" 2>/dev/null'
 wait "$MOCK_PID"
 is $? 0 "SIGTERM: clean exit 0"
 

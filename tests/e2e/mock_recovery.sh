@@ -21,6 +21,9 @@ C=$(mock_control P1)
 CIM="$PYTHON3 $top_srcdir/tests/e2e/mock_cim.py $P"
 Q='SELECT Handle, Caption FROM Win32_Process WHERE Caption = "vodstream.exe"'
 CMD='"C:\Program Files\VodStream\vodstream.exe" --port 8554 --cache D:\vod'
+ms() { "$PYTHON3" -c 'import time; print(int(time.monotonic() * 1000))'; }
+# answers WANT CIM-ARGS...: the mock's reply is WANT
+answers() { _w=$1; shift; [ "$($CIM "$@")" = "$_w" ]; }
 
 is "$($CIM query "$Q")" "Handle=2345;Caption=vodstream.exe" "vodstream.exe runs"
 code=$(curl -s -o /dev/null -w '%{http_code}' -r 0-9 "http://127.0.0.1:$P/vod/a")
@@ -43,6 +46,7 @@ is "$($CIM invoke Win32_Process Create 'CommandLine=C:\Windows\system32\cmd.exe 
 is "$($CIM invoke Win32_Process Terminate)" "error=16" "unknown method: CIM error 16"
 is "$($CIM invoke NoSuchClass Create)" "error=6" "unknown class on InvokeMethod: CIM error 6"
 
+t0=$(ms)
 out=$($CIM invoke Win32_Process Create "CommandLine=$CMD" 'CurrentDirectory=C:\Program Files\VodStream')
 echo "$out" | grep -q '^rc=0 ProcessId=[0-9]'
 ok $? "Create with the configured command line: 0 + ProcessId ($out)"
@@ -50,8 +54,11 @@ pid=${out#*ProcessId=}
 is "$($CIM query "$Q")" "" "not back before the start delay"
 code=$(curl -s -o /dev/null -w '%{http_code}' -r 0-9 "http://127.0.0.1:$P/vod/a")
 is "$code" 503 "stream still refused while starting"
-sleep 3.2
-is "$($CIM query "$Q")" "Handle=$pid;Caption=vodstream.exe" "back after the start delay with the new pid"
+wait_for 8 answers "Handle=$pid;Caption=vodstream.exe" query "$Q"
+t1=$(ms)
+is "$($CIM query "$Q")" "Handle=$pid;Caption=vodstream.exe" "back with the new pid"
+ok $([ $((t1 - t0)) -ge 2900 ] && echo 0 || echo 1) \
+    "... after the 3 s start delay ($((t1 - t0)) ms)"
 code=$(curl -s -o /dev/null -w '%{http_code}' -r 0-9 "http://127.0.0.1:$P/vod/a")
 is "$code" 206 "stream served again"
 out=$($CIM invoke Win32_Process Create "CommandLine=$CMD")
@@ -67,11 +74,15 @@ is "$($CIM invoke Win32_Service.Name=VodStream StartService)" "rc=10 " \
     "StartService while running: 10"
 curl -s -X POST -d '{}' "$C/kill" >/dev/null
 is "$($CIM query "$SQ")" "Name=VodStream;State=Stopped;Started=FALSE" "killed: Stopped"
+t0=$(ms)
 is "$($CIM invoke Win32_Service.Name=VodStream StartService)" "rc=0 " \
     "StartService: 0"
 is "$($CIM query "$SQ")" "Name=VodStream;State=Start Pending;Started=TRUE" "Start Pending during the delay"
-sleep 3.2
-is "$($CIM query "$SQ")" "Name=VodStream;State=Running;Started=TRUE" "Running after the delay"
+wait_for 8 answers "Name=VodStream;State=Running;Started=TRUE" query "$SQ"
+t1=$(ms)
+is "$($CIM query "$SQ")" "Name=VodStream;State=Running;Started=TRUE" "Running again"
+ok $([ $((t1 - t0)) -ge 2900 ] && echo 0 || echo 1) \
+    "... after the 3 s start delay ($((t1 - t0)) ms)"
 is "$($CIM invoke Win32_Service.Name=NoSuch StartService)" "error=6" \
     "unknown service: CIM error 6"
 
@@ -82,7 +93,7 @@ CIM="$PYTHON3 $top_srcdir/tests/e2e/mock_cim.py $P"
 proc() { curl -s "$C" | "$PYTHON3" -c 'import json,sys; print(json.load(sys.stdin)["process"])'; }
 is "$(proc)" running "P1 runs before the process faults"
 curl -s -X POST -d '{"kind": "flap", "lifetime_ms": 300}' "$C/fault" >/dev/null
-sleep 0.8
+wait_for 3 eval '[ "$(proc)" = stopped ]'
 is "$(proc)" stopped "flap: the process dies lifetime_ms after the fault is set"
 curl -s -X POST -d '{"kind": "createfail", "code": 9}' "$C/fault" >/dev/null
 is "$($CIM invoke Win32_Process Create "CommandLine=$CMD")" "rc=9 " \

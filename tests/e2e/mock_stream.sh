@@ -24,10 +24,12 @@ raw_total() {
 	    sed -n 's/.*BytesTotalPersec=//p'
 }
 b0=$(raw_total)
+nstreams() { curl -s "$C" | $PYTHON3 -c 'import json,sys; print(json.load(sys.stdin)["streams"])'; }
 # 1 MB/s for 2 s: about 2 MB
 curl -s --max-time 2 -o "$TEST_TMP/s1" "$S/movie1"
 got=$(wc -c <"$TEST_TMP/s1")
-sleep 0.2
+# the mock has seen the viewer go: its counters are final
+wait_for 3 eval '[ "$(nstreams)" = 0 ]'
 b1=$(raw_total)
 $PYTHON3 -c "import sys; g=$got; d=$b1-$b0; print('# got', g, 'counter delta', d); sys.exit(0 if g > 1500000 and abs(d - g) <= 0.1 * g else 1)"
 ok $? "raw BytesTotalPersec moved by the bytes sent ($got) within 10%"
@@ -39,13 +41,13 @@ ok $? "paced at the bitrate: $got bytes in 2 s at 1 MB/s"
 command curl -s --max-time 60 -o /dev/null "$S/movie2" &
 cpid=$!
 TEST_PIDS="$TEST_PIDS $cpid"
-sleep 2
+sleep 2	# the test: the formatted rate averages ~1 s of the running stream
 rate=$($CIM ei Win32_PerfFormattedData_Tcpip_NetworkInterface | head -1 | sed 's/.*BytesTotalPersec=\([0-9]*\).*/\1/')
-streams=$(curl -s "$C" | $PYTHON3 -c 'import json,sys; print(json.load(sys.stdin)["streams"])')
+streams=$(nstreams)
 is "$streams" 1 "control API counts the active stream"
 cpu=$($CIM ei Win32_PerfFormattedData_PerfOS_Processor | head -1 | sed 's/.*PercentProcessorTime=\([0-9]*\).*/\1/')
 r1=$($CIM ei Win32_PerfRawData_PerfOS_Processor | head -1)
-sleep 0.5
+sleep 0.5	# the test: a CPU rate over half a second of raw counters
 r2=$($CIM ei Win32_PerfRawData_PerfOS_Processor | head -1)
 avail=$($CIM ei Win32_PerfFormattedData_PerfOS_Memory | sed 's/.*AvailableBytes=\([0-9]*\).*/\1/')
 kill $cpid 2>/dev/null; wait $cpid
@@ -67,11 +69,11 @@ is "$avail" $((8589934592 - 1073741824 - 104857600)) "AvailableBytes fell by one
 
 # extra streams from the control API
 curl -s -X POST -d '{"extra_streams": 3, "base_cpu": 5}' "$C/load" >/dev/null
-sleep 1.2
+sleep 1.2	# the test: the formatted CPU is the average of the last ~1 s
 cpu=$($CIM ei Win32_PerfFormattedData_PerfOS_Processor | head -1 | sed 's/.*PercentProcessorTime=\([0-9]*\).*/\1/')
 is "$cpu" 65 "control load: 5% + 3 extra streams x 20%"
 curl -s -X POST -d '{"extra_streams": 0, "background_bps": 500000}' "$C/load" >/dev/null
-sleep 1.3
+sleep 1.3	# the test: the formatted rate is the average of the last ~1 s
 rate=$($CIM ei Win32_PerfFormattedData_Tcpip_NetworkInterface | head -1 | sed 's/.*BytesTotalPersec=\([0-9]*\).*/\1/')
 $PYTHON3 -c "import sys; sys.exit(0 if abs($rate - 510000) <= 51000 else 1)"
 ok $? "background rate shows in BytesTotalPersec ($rate)"

@@ -52,10 +52,7 @@ out=$(W cm "$U:Win32_Process" 'Create.CommandLine="C:\nonexistent\vodstream.exe"
 printf "%s\n" "$out" | grep -q 'Create: 9'
 ok $? "cm Create of a nonexistent program: 9 ($out)"
 
-n=0
-while [ $n -lt 50 ]; do
-	W ei "$U:Win32_Process" | grep -q 'vodstream.exe' && break
-	sleep 0.1; n=$((n + 1))
-done
-[ $n -lt 50 ]; ok $? "vodstream.exe is back after the start delay"
+running() { W ei "$U:Win32_Process" | grep -q 'vodstream.exe'; }
+wait_for 5 running
+running; ok $? "vodstream.exe is back after the start delay"
 done_testing

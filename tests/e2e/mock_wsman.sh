@@ -100,13 +100,12 @@ is "$?" 0 "create: exit 0"
 is "$(j 'j["returnvalue"]["value"]')" 0 "create: ReturnValue 0"
 pid=$(j 'j["out"]["ProcessId"]["value"]')
 ws query "$U1" "$SQ"; is "$(j 'len(j)')" 0 "create: not back before the start delay"
-back() {	# back URL QUERY: polls (up to ~10 s) until the query has an item
-	for i in $(seq 40); do
-		ws query "$1" "$2"
-		[ "$(j 'len(j)')" = 1 ] && return 0
-		sleep 0.25
-	done
-	return 1
+has_one() {	# has_one URL QUERY: the query has one item
+	ws query "$1" "$2"
+	[ "$(j 'len(j)')" = 1 ]
+}
+back() {	# back URL QUERY: polls (up to 10 s) until the query has an item
+	wait_for 10 has_one "$1" "$2"
 }
 back "$U1" "$SQ"; is "$(j 'j[0]["properties"]["ProcessId"]["value"]')" "$pid" \
     "create: back with the new pid after the delay"
@@ -167,7 +166,7 @@ is "$(field "$r" subcode)" n:InvalidEnumerationContext "release: context gone"
 ws query "$U1" "$SQ"; is "$?" 0 "quota: room again after a Release"
 c4=$(field "$(raw "$P4" vod s3cret enum-open)" context)
 ok "$([ -n "$c4" ]; echo $?)" "expiry: a context opened"
-sleep 2.5
+sleep 2.5	# the test: the context left idle past its 1.5 s lifetime
 r=$(raw "$P4" vod s3cret pull "$c4")
 is "$(field "$r" subcode)" n:InvalidEnumerationContext "expiry: idle context dropped"
 

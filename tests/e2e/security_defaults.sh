@@ -59,10 +59,7 @@ if command -v openssl >/dev/null 2>&1 &&
 			[ $ca = yes ] && echo "cacert = $TEST_TMP/node.pem"
 		} >"$TEST_TMP/tls.conf"
 		start_daemon "$TEST_TMP/tls.conf"
-		i=0
-		until [ "$(field tls last_error)" != None ] || [ $i -ge 50 ]; do
-			sleep 0.1; i=$((i + 1))
-		done
+		wait_for 5 eval '[ "$(field tls last_error)" != None ]'
 		if [ $ca = no ]; then
 			field tls last_error | grep -qi certificate
 			ok $? "cimheadd: no cacert: the probe fails on the certificate ($(field tls last_error))"
@@ -184,20 +181,25 @@ is "$(code -I "$(echo "$loc" | sed 's|/vod/film.mp4|/vod/other.mp4|')")" 403 \
 is "$(code -I "$(echo "$loc" | sed "s|e=$e|e=$((e + 3600))|")")" 403 \
     "a later expiry with the same token: 403"
 is "$(code -I "${loc%%\?*}")" 403 "no token at all: 403"
-sleep 3.2
+# until the clock has passed the URL's expiry second
+wait_for 5 eval '[ "$(date +%s)" -gt "$e" ]'
 is "$(code -I "$loc")" 403 "the same URL once expired (lifetime 2 s): 403"
 grep -q "token expired" "$TEST_TMP/mock.err"; ok $? "... because it expired"
 
 # ---- e. the restart command line ------------------------------------------
 node_ctl n1 kill >/dev/null
+ENDED='node n1: \(restart accepted\|restart failed\|process is back\)'
 for body in '{"cmdline":"C:\\evil\\evil.exe","CommandLine":"C:\\evil\\evil.exe"}' \
     '{"command":"C:\\evil\\evil.exe","directory":"C:\\evil"}'; do
+	n0=$(log_count "$ENDED")
 	code -X POST -H "$AUTH" -H 'Content-Type: application/json' \
 	    --data "$body" \
 	    "http://$ADMIN/api/v1/nodes/n1/restart?CommandLine=C:%5Cevil%5Cevil.exe" \
 	    >"$TEST_TMP/rc"
 	echo "# restart POST with $body: $(cat "$TEST_TMP/rc")"
-	sleep 0.5
+	# Its restart has ended (accepted, failed or not needed) before the
+	# next POST, which would be refused while one is in flight.
+	wait_for 5 eval '[ "$(log_count "$ENDED")" -gt "$n0" ]'
 done
 wait_field n1 process running 10; ok $? "n1's process was restarted"
 grep 'Create CommandLine=' "$TEST_TMP/mock.err" >"$TEST_TMP/creates"
@@ -220,11 +222,17 @@ api >"$TEST_TMP/api.json"
 curl -s -H "$AUTH" "http://$ADMIN/metrics" >"$TEST_TMP/metrics"
 tr '\0' ' ' <"/proc/$DAEMON_PID/cmdline" >"$TEST_TMP/cmdline"
 node_ctl n1 fault '{"kind": "hang"}' >/dev/null
+nreq=$(node_get n1 requests)
 "$CIMHEAD" --timeout 3000 -u vod --password-file "$TEST_TMP/pw" enum \
     "http://127.0.0.1:$(mock_port n1)/root/cimv2" Win32_Process \
     >/dev/null 2>&1 &
 cli=$!
-sleep 0.5
+# cimhead runs (exec'd) and a request has reached the hung node
+cli_waiting() {
+	tr '\0' ' ' <"/proc/$cli/cmdline" 2>/dev/null | grep -q password-file &&
+	    [ "$(node_get n1 requests)" -gt "$nreq" ]
+}
+wait_for 3 cli_waiting
 tr '\0' ' ' <"/proc/$cli/cmdline" >"$TEST_TMP/cli.cmdline" 2>/dev/null
 wait "$cli"
 node_ctl n1 clear >/dev/null
@@ -236,8 +244,9 @@ grep -q 'Authorization: Basic [*]*$' "$TEST_TMP/cli.err"
 ok $? "-vv shows the Authorization header masked"
 ok $([ -s "$TEST_TMP/cli.cmdline" ] && echo 0 || echo 1) \
     "(cimhead's command line was read while it ran)"
+nrel=$(log_count "reloaded ")
 kill -HUP "$DAEMON_PID"
-sleep 0.5
+wait_for 5 eval '[ "$(log_count "reloaded ")" -gt "$nrel" ]'
 B64=$(printf 'vod:%s' "$PW" | base64 | tr -d '\n')
 for f in daemon.log api.json metrics st cmdline cli.cmdline cli.out cli.err; do
 	grep -qF -e "$PW" -e "$B64" "$TEST_TMP/$f"

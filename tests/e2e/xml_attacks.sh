@@ -92,15 +92,13 @@ echo ok >"$D/kind"
 start_daemon "$TEST_TMP/c.conf"
 hwm() { awk '/^VmHWM/ {print $2}' "/proc/$DAEMON_PID/status"; }
 
+evil_error_has() { field evil last_error | grep -q "$1"; }
 # daemon_attack KIND PATTERN
 daemon_attack() {
 	echo "$1" >"$D/kind"
 	admin_post evil probe >/dev/null
-	i=0
-	until field evil last_error | grep -q "$2" || [ $i -ge 100 ]; do
-		sleep 0.1; i=$((i + 1))
-	done
-	field evil last_error | grep -q "$2"
+	wait_for 10 evil_error_has "$2"
+	evil_error_has "$2"
 	ok $? "cimheadd: $1 is a failed probe naming the cause ($2)"
 	n=0
 	for t in 1 2 3; do
