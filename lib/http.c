@@ -595,7 +595,7 @@ http_log(enum log_level lvl, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Logs a block of header lines, hiding credentials. */
+/* Logs a block of lines (headers or a body), hiding credentials. */
 static void
 http_log_headers(enum log_level lvl, const char *prefix, const char *data,
     size_t len)
@@ -646,12 +646,14 @@ http_debug_cb(CURL *easy, curl_infotype type, char *data, size_t len,
 		http_log_headers(LOG_LVL_INFO, "< ", data, len);
 		break;
 	case CURLINFO_DATA_OUT:
-		if (log_get_level() >= LOG_LVL_DEBUG)
-			log_debug("> [%zu bytes]\n%.*s", len, (int)len, data);
-		break;
 	case CURLINFO_DATA_IN:
-		if (log_get_level() >= LOG_LVL_DEBUG)
-			log_debug("< [%zu bytes]\n%.*s", len, (int)len, data);
+		/* a log line is one line: the body goes line by line */
+		if (log_get_level() < LOG_LVL_DEBUG)
+			break;
+		log_debug("%s [%zu bytes]", type == CURLINFO_DATA_OUT ?
+		    ">" : "<", len);
+		http_log_headers(LOG_LVL_DEBUG, type == CURLINFO_DATA_OUT ?
+		    "> " : "< ", data, len);
 		break;
 	default:
 		break;
