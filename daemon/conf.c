@@ -429,6 +429,49 @@ conf_node_key(struct conf_ctx *cx, struct conf_node *n, const char *k,
 }
 
 /*
+ * A node's name goes into logs, JSON, URL paths, Prometheus labels and
+ * the CLI's arguments: plain ASCII that none of them has to escape, with
+ * no "." or ".." path segment and no leading "-" that reads as an option.
+ */
+static int
+conf_alnum(char c)
+{
+	/* ASCII whatever the locale: isalnum() may take a Latin-1 letter */
+	return ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9'));
+}
+
+static int
+conf_name_ok(const char *s)
+{
+	size_t	n;
+
+	if (!conf_alnum(s[0]))
+		return (0);
+	for (n = 0; s[n] != '\0'; n++)
+		if (!conf_alnum(s[n]) && s[n] != '.' && s[n] != '_' &&
+		    s[n] != '-')
+			return (0);
+	return (n < CONF_NAME_MAX);
+}
+
+/* s for a message: bytes outside printable ASCII as \xNN. */
+static void
+conf_show(const char *s, char *out, size_t outlen)
+{
+	size_t	o = 0;
+
+	for (; *s != '\0' && o + 5 < outlen; s++) {
+		if ((unsigned char)*s >= 0x20 && (unsigned char)*s < 0x7f)
+			out[o++] = *s;
+		else
+			o += (size_t)snprintf(out + o, outlen - o, "\\x%02x",
+			    (unsigned char)*s);
+	}
+	out[o] = '\0';
+}
+
+/*
  * Section headers are seen here, in the reader, because packaged inih does
  * not call the handler for a section without keys: this is where a node
  * starts, gets its defaults and its line number, and where a duplicate is
@@ -439,7 +482,7 @@ conf_section(struct conf_ctx *cx, const char *line)
 {
 	struct conf		*c = cx->conf;
 	struct conf_node	*n;
-	char			 sec[256];
+	char			 sec[256], shown[sizeof(sec) * 4];
 	const char		*p, *e, *nm;
 	size_t			 i, len;
 
@@ -464,9 +507,11 @@ conf_section(struct conf_ctx *cx, const char *line)
 	}
 	for (nm = sec + 5; *nm == ' '; nm++)
 		;
-	if (*nm == '\0' || strlen(nm) >= CONF_NAME_MAX ||
-	    strcspn(nm, "/ \t\"?#%") != strlen(nm)) {
-		conf_error(cx, cx->rd.line, "bad node name \"%s\"", nm);
+	if (!conf_name_ok(nm)) {
+		conf_show(nm, shown, sizeof(shown));
+		conf_error(cx, cx->rd.line, "bad node name \"%s\": want 1 to "
+		    "%d letters, digits, '.', '_' or '-', starting with a "
+		    "letter or digit", shown, CONF_NAME_MAX - 1);
 		return;
 	}
 	for (i = 0; i < c->nnodes; i++) {

@@ -1,7 +1,7 @@
 /*
  * test_conf.c: cimheadd.conf parsing: defaults, every kind of error with
- * its file:line, secret-file permissions, and that a bad file yields no
- * config at all.
+ * its file:line, secret-file permissions, node names as the man page
+ * says, and that a bad file yields no config at all.
  */
 #include "config.h"
 
@@ -328,6 +328,53 @@ main(void)
 	    strstr(warns.data, "only applies to protocol = wsman") != NULL,
 	    "allow-unencrypted on a cimxml node: a warning");
 	conf_free(c);
+
+	/* node names: what cimheadd.conf(5) says, nothing else */
+	{
+		static const char *bad[] = {
+			"caf\xe9", "caf\xc3\xa9", "a\\b", "a\"b", "a/b",
+			"a b", "a%b", "a#b", "a?b", "a:b", "a{b}", "<b>",
+			"-a", ".", "..", ".a", "_a", "a\x7f", "a\x01b",
+			"0123456789012345678901234567890123456789"
+			"012345678901234567890123",
+		};
+		static const char *good[] = {
+			"a", "vod1", "node-2.example_x", "A9",
+			"0123456789012345678901234567890123456789"
+			"01234567890123456789012",
+		};
+		char	 conf[600];
+		int	 all;
+
+		for (all = 1, i = 0; i < nitems(bad); i++) {
+			snprintf(conf, sizeof(conf), "[node %s]\n"
+			    "url = http://h:1/cimom\n", bad[i]);
+			c = load(conf, &errs, &warns);
+			if (c != NULL || !has_err(&errs, 1, "bad node name")) {
+				printf("# accepted: [node %s]\n", bad[i]);
+				all = 0;
+			}
+			conf_free(c);
+		}
+		ok(all, "node names outside [A-Za-z0-9._-], leading "
+		    "punctuation, 64 bytes: refused");
+		c = load("[node caf\xe9\x1b]\nurl = http://h:1/cimom\n", &errs,
+		    &warns);
+		ok(c == NULL && strstr(errs.data, "\"caf\\xe9\\x1b\"") !=
+		    NULL, "the message shows a bad name's bytes escaped");
+		for (all = 1, i = 0; i < nitems(good); i++) {
+			snprintf(conf, sizeof(conf), "[node %s]\n"
+			    "url = http://h:1/cimom\n", good[i]);
+			c = load(conf, &errs, &warns);
+			if (c == NULL || conf_node_find(c, good[i]) == NULL) {
+				printf("# refused: [node %s]\n", good[i]);
+				all = 0;
+			}
+			conf_free(c);
+		}
+		ok(all, "letters, digits, '.', '_', '-', up to 63 bytes: "
+		    "accepted");
+	}
 
 	/* viewer-header-timeout: follows a long decision-timeout unless set */
 	c = load("[cimheadd]\ndecision-timeout = 20s\n"
