@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "cimhead.h"
@@ -100,7 +101,8 @@ usage(FILE *fp)
 "      --namespace NS        CIM namespace (default root/cimv2)\n"
 "      --format F            json (default) or text\n"
 "      --no-trailers         do not ask for HTTP trailers (CIM-XML)\n"
-"      --allow-unencrypted   WS-Man over plain http (credentials in clear)\n"
+"      --allow-unencrypted   plain http for WS-Man, and for CIM-XML with -u\n"
+"                            (the credentials travel in the clear)\n"
 "      --max-elements N      WS-Man items per Enumerate/Pull (32)\n"
 "  -v, --verbose             show the HTTP exchange on stderr (twice: bodies)\n"
 "  -h, --help                this text\n"
@@ -466,6 +468,11 @@ main(int argc, char *argv[])
 	}
 	t.ns = o.ns != NULL ? o.ns : url_ns != NULL ? url_ns :
 	    CLI_NS_DEFAULT;
+	/* the library refuses it too; here, before a password is read */
+	if (o.user != NULL && o.proto == WBEM_PROTO_CIMXML &&
+	    !o.allow_unencrypted && strncasecmp(t.url, "https://", 8) != 0)
+		usage_error("-u over plain http sends the password in the "
+		    "clear: use an https:// URL, or --allow-unencrypted");
 	if (o.user != NULL) {
 		password = cli_password(o.password_file);
 		if (password == NULL && o.auth != HTTP_AUTH_NEGOTIATE)

@@ -622,29 +622,47 @@ is_loopback(const char *hostport)
 }
 
 /*
- * WinRM over plain http sends Basic credentials and every reply in the
- * clear: refused here, at check time, unless the node says it knows.
+ * Plain http carries whatever the node is sent in the clear: refused at
+ * check time unless the node says it knows.  WinRM over http sends every
+ * reply in the clear, so a wsman node needs the key with or without
+ * credentials; a cimxml node only when it has credentials, which a
+ * server's 401 would otherwise draw out in Basic (issue 17, item 8).
  */
 static void
-conf_check_wsman(struct conf_ctx *cx, const struct conf_node *n)
+conf_check_plain(struct conf_ctx *cx, const struct conf_node *n)
 {
-	int	plain;
+	int	plain, creds = n->user != NULL;
 
 	plain = n->url != NULL && strncmp(n->url, "http://", 7) == 0;
-	if (n->proto != WBEM_PROTO_WSMAN) {
+	if (!plain) {
 		if (n->allow_unencrypted)
 			conf_warning(cx, n->line, "node %s: allow-unencrypted "
-			    "only applies to protocol = wsman", n->name);
+			    "has no effect on an https url", n->name);
 		return;
 	}
-	if (plain && !n->allow_unencrypted)
-		conf_error(cx, n->line, "node %s: WS-Management over plain "
-		    "http is refused; use https:// or set allow-unencrypted "
-		    "= yes", n->name);
-	else if (plain)
-		conf_warning(cx, n->line, "node %s: WS-Management over "
-		    "plain http (allow-unencrypted): credentials and "
-		    "replies travel in the clear", n->name);
+	if (n->proto == WBEM_PROTO_WSMAN) {
+		if (!n->allow_unencrypted)
+			conf_error(cx, n->line, "node %s: WS-Management over "
+			    "plain http is refused; use https:// or set "
+			    "allow-unencrypted = yes", n->name);
+		else
+			conf_warning(cx, n->line, "node %s: WS-Management over "
+			    "plain http (allow-unencrypted): credentials and "
+			    "replies travel in the clear", n->name);
+		return;
+	}
+	if (!creds)
+		return;
+	if (!n->allow_unencrypted)
+		conf_error(cx, n->line, "node %s: credentials over plain http "
+		    "are refused; use https:// or set allow-unencrypted = yes",
+		    n->name);
+	else
+		conf_warning(cx, n->line, "node %s: credentials over plain "
+		    "http (allow-unencrypted) travel in the clear%s", n->name,
+		    n->auth == HTTP_AUTH_ANY ? "; auth = any never sends them "
+		    "in Basic over http: set auth = basic if the node takes "
+		    "nothing else" : "");
 }
 
 static void
@@ -677,7 +695,7 @@ conf_check(struct conf_ctx *cx)
 		if (n->insecure)
 			conf_warning(cx, n->line, "node %s: TLS verification "
 			    "is off", n->name);
-		conf_check_wsman(cx, n);
+		conf_check_plain(cx, n);
 	}
 	if (c->nnodes == 0)
 		conf_error(cx, cx->rd.line, "no [node NAME] section");

@@ -353,6 +353,7 @@ struct http_request {
 	const char	*user;		/* NULL: no auth */
 	const char	*password;
 	enum http_auth	 auth;
+	int		 no_basic;	/* ANY without Basic: never a password in clear */
 	const char	*cacert;	/* NULL: system trust */
 	int		 insecure;	/* turns verification off; explicit only */
 	unsigned	 timeout_ms;	/* whole-operation deadline */
@@ -399,7 +400,8 @@ struct wbem_target {
 	size_t		 max_response;
 	int		 want_trailers;	/* CIM-XML: TE: trailers (default on) */
 	int		 verbose;
-	int		 allow_unencrypted; /* WS-Man on plain http (warns) */
+	int		 allow_unencrypted; /* plain http: WS-Man at all, CIM-XML with
+					    credentials (warns) */
 	unsigned	 max_inflight;	/* WS-Man ops per url+user; 0: 15 */
 	unsigned	 max_elements;	/* WS-Man items per Pull; 0: 32 */
 	/* WS-Man item property types; NULL: wsman_win32_ptypes */

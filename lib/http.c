@@ -662,7 +662,7 @@ http_debug_cb(CURL *easy, curl_infotype type, char *data, size_t len,
 }
 
 static long
-http_auth_bits(enum http_auth a)
+http_auth_bits(enum http_auth a, int no_basic)
 {
 	switch (a) {
 	case HTTP_AUTH_BASIC:
@@ -677,8 +677,8 @@ http_auth_bits(enum http_auth a)
 		break;
 	}
 	/* not CURLAUTH_ANY: that includes NTLM_WB, which runs a helper */
-	return (CURLAUTH_BASIC | CURLAUTH_DIGEST | CURLAUTH_NTLM |
-	    CURLAUTH_NEGOTIATE);
+	return ((no_basic ? 0 : CURLAUTH_BASIC) | CURLAUTH_DIGEST |
+	    CURLAUTH_NTLM | CURLAUTH_NEGOTIATE);
 }
 
 /* Sets up the easy handle; -1 with err filled on the first failure. */
@@ -757,7 +757,8 @@ http_setup(struct http_xfer *x, const struct http_request *req,
 		SET(CURLOPT_SSL_OPTIONS, (long)CURLSSLOPT_NATIVE_CA);
 #endif
 	if (req->user != NULL) {
-		SET(CURLOPT_HTTPAUTH, http_auth_bits(req->auth));
+		SET(CURLOPT_HTTPAUTH, http_auth_bits(req->auth,
+		    req->no_basic));
 		SET(CURLOPT_USERNAME, req->user);
 		SET(CURLOPT_PASSWORD, req->password != NULL ?
 		    req->password : "");

@@ -187,6 +187,40 @@ wbem_keep_request(struct wbem_call *c, const struct wbem_request *req,
 	c->req.local_only = req->local_only;
 }
 
+/* Anything but https:// is plain: libcurl is held to http and https. */
+static int
+wbem_plain(const char *url)
+{
+	return (strncasecmp(url, "https://", 8) != 0);
+}
+
+/*
+ * A daemon probes the same plain-http endpoint many times a second: the
+ * warning goes out once per endpoint (FNV-1a of the URL in a small bounded
+ * table), later ones at debug.
+ */
+static void
+wbem_warn_plain(const char *url, const char *what)
+{
+	static uint64_t	 seen[64];
+	static size_t	 nseen;
+	uint64_t	 h = 1469598103934665603ULL;
+	const char	*p;
+	size_t		 i;
+
+	for (p = url; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	for (i = 0; i < nseen; i++) {
+		if (seen[i] == h) {
+			log_debug("wbem: %s over plain http to %s", what, url);
+			return;
+		}
+	}
+	if (nseen < nitems(seen))
+		seen[nseen++] = h;
+	log_warn("wbem: %s over plain http to %s: unencrypted", what, url);
+}
+
 /* CIM-XML: encode, add the DSP0200 headers, post.  -1 with err filled. */
 static int
 wbem_cimxml_start(struct wbem_call *c, const struct wbem_target *t,
@@ -198,8 +232,23 @@ wbem_cimxml_start(struct wbem_call *c, const struct wbem_target *t,
 	struct buf		 body;
 	char			 hmethod[160], hobject[1100];
 	const char		*hdrs[5];
-	int			 rc = -1;
+	int			 plain, rc = -1;
 
+	/*
+	 * A password over plain http is one 401 away from the wire in Basic:
+	 * refused unless the caller allows it, and then auth ANY still never
+	 * picks Basic, so a server cannot downgrade Digest or NTLM to it.
+	 */
+	plain = t->user != NULL && wbem_plain(t->url);
+	if (plain && !t->allow_unencrypted) {
+		wbem_error_set(err, WBEM_E_USAGE, 0, NULL,
+		    "CIM-XML over plain http would send the credentials in "
+		    "the clear: use https (port 5989), or allow unencrypted "
+		    "traffic explicitly");
+		return (-1);
+	}
+	if (plain)
+		wbem_warn_plain(t->url, "CIM-XML with credentials");
 	if (r.ns == NULL)
 		r.ns = c->req.ns;
 	buf_init(&body, 0);
@@ -229,6 +278,7 @@ wbem_cimxml_start(struct wbem_call *c, const struct wbem_target *t,
 	hr.user = t->user;
 	hr.password = t->password;
 	hr.auth = t->auth;
+	hr.no_basic = plain && t->auth == HTTP_AUTH_ANY;
 	hr.cacert = t->cacert;
 	hr.insecure = t->insecure;
 	hr.timeout_ms = t->timeout_ms;
@@ -466,35 +516,6 @@ wbem_wait_cb(evutil_socket_t fd, short events, void *arg)
 }
 
 /*
- * A daemon probes the same plain-http endpoint many times a second: the
- * warning goes out once per endpoint (FNV-1a of the URL in a small bounded
- * table), later ones at debug.
- */
-static void
-wbem_warn_plain(const char *url)
-{
-	static uint64_t	 seen[64];
-	static size_t	 nseen;
-	uint64_t	 h = 1469598103934665603ULL;
-	const char	*p;
-	size_t		 i;
-
-	for (p = url; *p != '\0'; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-	for (i = 0; i < nseen; i++) {
-		if (seen[i] == h) {
-			log_debug("wbem: WS-Management over plain http to %s",
-			    url);
-			return;
-		}
-	}
-	if (nseen < nitems(seen))
-		seen[nseen++] = h;
-	log_warn("wbem: WS-Management over plain http to %s: unencrypted",
-	    url);
-}
-
-/*
  * WS-Man: checks the URL, encodes the first message, and posts it or
  * queues it behind the per-target bound.  -1 with err filled.
  */
@@ -507,7 +528,7 @@ wbem_wsman_start(struct wbem_call *c, const struct wbem_target *t,
 	struct timeval		 tv;
 	uint64_t		 left, now;
 
-	if (strncasecmp(t->url, "https://", 8) != 0) {
+	if (wbem_plain(t->url)) {
 		if (strncasecmp(t->url, "http://", 7) != 0) {
 			wbem_error_set(err, WBEM_E_USAGE, 0, NULL,
 			    "WS-Management endpoint must be "
@@ -521,7 +542,7 @@ wbem_wsman_start(struct wbem_call *c, const struct wbem_target *t,
 			    "allow unencrypted traffic explicitly");
 			return (-1);
 		}
-		wbem_warn_plain(t->url);
+		wbem_warn_plain(t->url, "WS-Management");
 	}
 	c->url = xstrdup(t->url);
 	c->user = wbem_strdup0(t->user);
