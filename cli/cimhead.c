@@ -468,11 +468,6 @@ main(int argc, char *argv[])
 	}
 	t.ns = o.ns != NULL ? o.ns : url_ns != NULL ? url_ns :
 	    CLI_NS_DEFAULT;
-	/* the library refuses it too; here, before a password is read */
-	if (o.user != NULL && o.proto == WBEM_PROTO_CIMXML &&
-	    !o.allow_unencrypted && strncasecmp(t.url, "https://", 8) != 0)
-		usage_error("-u over plain http sends the password in the "
-		    "clear: use an https:// URL, or --allow-unencrypted");
 	if (o.user != NULL) {
 		password = cli_password(o.password_file);
 		if (password == NULL && o.auth != HTTP_AUTH_NEGOTIATE)
@@ -482,6 +477,16 @@ main(int argc, char *argv[])
 		t.password = password != NULL ? password : "";
 	} else if (o.password_file != NULL)
 		usage_error("--password-file without -u USER");
+	/*
+	 * The library refuses it too; here, after the password file's own
+	 * checks, the message can name the option.
+	 */
+	if (o.user != NULL && o.proto == WBEM_PROTO_CIMXML &&
+	    !o.allow_unencrypted && strncasecmp(t.url, "https://", 8) != 0) {
+		secret_free(password);
+		usage_error("-u over plain http sends the password in the "
+		    "clear: use an https:// URL, or --allow-unencrypted");
+	}
 	t.auth = o.auth;
 	t.cacert = o.cacert;
 	t.insecure = o.insecure;
