@@ -96,7 +96,7 @@ usage(FILE *fp)
 "      --cacert FILE         trust the CA certificates in FILE\n"
 "      --insecure            do not verify the server's TLS certificate\n"
 "      --timeout MS          deadline for the whole operation (10000)\n"
-"      --max-response BYTES  largest reply accepted (16777216)\n"
+"      --max-response BYTES  most read in all replies (16777216)\n"
 "      --protocol P          cimxml (default) or wsman\n"
 "      --namespace NS        CIM namespace (default root/cimv2)\n"
 "      --format F            json (default) or text\n"

@@ -397,7 +397,8 @@ struct wbem_target {
 	const char	*cacert;
 	int		 insecure;
 	unsigned	 timeout_ms;
-	size_t		 max_response;
+	size_t		 max_response;	/* all replies of one operation, summed */
+	size_t		 max_items;	/* instances or paths; 0: WBEM_MAX_ITEMS */
 	int		 want_trailers;	/* CIM-XML: TE: trailers (default on) */
 	int		 verbose;
 	int		 allow_unencrypted; /* plain http: WS-Man at all, CIM-XML with
@@ -409,6 +410,7 @@ struct wbem_target {
 	size_t		 wsman_nptypes;
 };
 #define WBEM_WSMAN_MAX_INFLIGHT	15	/* what older WinRM allows per user */
+#define WBEM_MAX_ITEMS		100000	/* per operation, by default */
 struct wbem_call;
 /*
  * Called exactly once per wbem_start: with res non-NULL on success (the

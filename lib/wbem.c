@@ -4,6 +4,13 @@
  * decodes the reply into a wbem_result.  Like http_post, every wbem_start
  * completes exactly once and never from inside wbem_start, so callers can
  * keep simple state machines.  wbem_run is the blocking form for the CLI.
+ *
+ * Every operation is bounded as a whole, not per reply: a WS-Man node that
+ * answers each Pull with a full reply and never ends the sequence would
+ * otherwise hold memory without bound until the deadline (issue 17, item
+ * 4).  max_response caps the sum of an operation's reply bodies, and
+ * max_items the instances or paths it collects; past either it fails as
+ * WBEM_E_TOOBIG and its enumeration is released.
  */
 #include "config.h"
 
@@ -25,7 +32,9 @@ struct wbem_call {
 	wbem_done_cb		 cb;
 	void			*arg;
 	enum wbem_proto		 proto;
-	size_t			 max_response;
+	size_t			 max_response;	/* for the whole operation */
+	size_t			 max_items;
+	size_t			 got_bytes;	/* reply bodies so far */
 
 	/* the part of the request the decoder reads, owned here */
 	struct wbem_request	 req;
@@ -249,6 +258,7 @@ wbem_cimxml_start(struct wbem_call *c, const struct wbem_target *t,
 	}
 	if (plain)
 		wbem_warn_plain(t->url, "CIM-XML with credentials");
+	c->url = xstrdup(t->url);	/* for messages */
 	if (r.ns == NULL)
 		r.ns = c->req.ns;
 	buf_init(&body, 0);
@@ -352,6 +362,14 @@ wbem_wsman_request(const struct wbem_call *c, const struct buf *body,
 	hr->verbose = c->verbose;
 }
 
+static void
+wbem_wsman_toobig(const struct wbem_call *c, struct wbem_error *err)
+{
+	wbem_error_set(err, WBEM_E_TOOBIG, 0, "toobig",
+	    "WS-Management operation on %s: replies over %zu bytes in all",
+	    c->url, c->max_response);
+}
+
 /* Posts one message of the conversation with what is left of the deadline. */
 static int
 wbem_wsman_post(struct wbem_call *c, const struct buf *body,
@@ -369,9 +387,17 @@ wbem_wsman_post(struct wbem_call *c, const struct buf *body,
 		}
 		left = (unsigned)(c->deadline - now);
 	}
+	/*
+	 * A reply may use what the earlier ones left of the operation's cap
+	 * (0 would mean http's default: nothing left is an error here).
+	 */
+	if (c->got_bytes >= c->max_response) {
+		wbem_wsman_toobig(c, err);
+		return (-1);
+	}
 	wbem_wsman_request(c, body, &hr);
 	hr.timeout_ms = left;
-	hr.max_response = c->max_response;
+	hr.max_response = c->max_response - c->got_bytes;
 	log_debug("wbem: WS-Man %s %s on %s", wsman_msg_name(c->ws.sent),
 	    c->ws.resource_uri, c->url);
 	if ((c->xfer = http_post(c->ctx, &hr, wbem_http_cb, c)) == NULL) {
@@ -404,6 +430,7 @@ wbem_wsman_release(struct wbem_call *c)
 	    wsman_encode_release(&c->wo, &c->ws, c->msgid, &b, &err) == 0) {
 		wbem_wsman_request(c, &b, &hr);
 		hr.timeout_ms = WBEM_RELEASE_TIMEOUT_MS;
+		hr.max_response = c->max_response;
 		log_debug("wbem: WS-Man Release on %s", c->url);
 		(void)http_post(c->ctx, &hr, wbem_release_cb, NULL);
 	}
@@ -606,6 +633,20 @@ wbem_wsman_start(struct wbem_call *c, const struct wbem_target *t,
 	return (0);
 }
 
+/* -1 with err filled when res holds more items than c may collect. */
+static int
+wbem_check_items(const struct wbem_call *c, const struct wbem_result *res,
+    struct wbem_error *err)
+{
+	if (res == NULL || res->ninst + res->npaths <= c->max_items)
+		return (0);
+	wbem_error_set(err, WBEM_E_TOOBIG, 0, "toobig",
+	    "%s operation on %s: more than %zu items",
+	    c->proto == WBEM_PROTO_WSMAN ? "WS-Management" : "CIM-XML",
+	    c->url, c->max_items);
+	return (-1);
+}
+
 /* A reply in the conversation: finish, or Pull the next batch. */
 static void
 wbem_wsman_reply(struct wbem_call *c, const struct http_response *resp,
@@ -618,12 +659,21 @@ wbem_wsman_reply(struct wbem_call *c, const struct http_response *resp,
 	wbem_error_clear(&err);
 	if (resp == NULL) {
 		err = *herr;
+		/* http's cap was what is left: say it is the operation's */
+		if (err.kind == WBEM_E_TOOBIG && c->got_bytes != 0)
+			wbem_wsman_toobig(c, &err);
 		goto fail;
 	}
+	if (resp->body_len > c->max_response - c->got_bytes) {
+		wbem_wsman_toobig(c, &err);
+		goto fail;
+	}
+	c->got_bytes += resp->body_len;
 	if (wbem_check_media(resp, c->proto, &err) == -1)
 		goto fail;
 	if (wsman_decode_response(&c->ws, &c->wo, resp->status, resp->body,
-	    resp->body_len, c->msgid, &c->partial, &err) == -1)
+	    resp->body_len, c->msgid, &c->partial, &err) == -1 ||
+	    wbem_check_items(c, c->partial, &err) == -1)
 		goto fail;
 	if (c->ws.done) {
 		res = c->partial;
@@ -668,7 +718,9 @@ wbem_start(struct http_ctx *ctx, const struct wbem_target *t,
 		goto early;
 	}
 	c->proto = t->proto;
-	c->max_response = t->max_response;
+	c->max_response = t->max_response != 0 ? t->max_response :
+	    HTTP_MAX_RESPONSE_DEFAULT;
+	c->max_items = t->max_items != 0 ? t->max_items : WBEM_MAX_ITEMS;
 	wbem_keep_request(c, req, t->ns != NULL ? t->ns : "root/cimv2");
 
 	/* one switch per protocol, so a codec plugs in here */
@@ -779,6 +831,10 @@ wbem_http_cb(const struct http_response *resp, const struct wbem_error *herr,
 		rep.body_len = resp->body_len;
 		rep.max_bytes = c->max_response;
 		res = cimxml_decode_response(&c->req, &rep, &err);
+		if (wbem_check_items(c, res, &err) == -1) {
+			wbem_result_free(res);
+			res = NULL;
+		}
 		break;
 	case WBEM_PROTO_WSMAN:
 		break;		/* wbem_wsman_reply has it */
