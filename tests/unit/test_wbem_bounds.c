@@ -320,15 +320,26 @@ main(void)
 	    s.npull);
 	is_int(s.nrelease, 1, "endless Pulls, items: the context released");
 
-	/* items: WBEM_MAX_ITEMS by default, under a cap high enough */
-	s.items = 5000;
-	query(ctx, &s, 64u * 1024 * 1024, 0, &r, &took);
-	ok(r.calls == 1 && r.kind == WBEM_E_TOOBIG &&
-	    strstr(r.description, "more than 100000 items") != NULL,
-	    "endless Pulls, default items: TOOBIG past %d (%s)",
-	    WBEM_MAX_ITEMS, r.description);
-	ok(s.npull <= 20, "endless Pulls, default items: %d Pulls",
-	    s.npull);
+	/*
+	 * items: WBEM_MAX_ITEMS by default, under a cap high enough.  100,000
+	 * items take a second here and much longer under ASan (a result
+	 * grows one item at a time): the run above covers that code there.
+	 */
+	if (tap_slow(1) > 1) {
+		tap_n++;
+		printf("ok %d # SKIP 100,000 items under sanitizers\n", tap_n);
+		tap_n++;
+		printf("ok %d # SKIP\n", tap_n);
+	} else {
+		s.items = 5000;
+		query(ctx, &s, 64u * 1024 * 1024, 0, &r, &took);
+		ok(r.calls == 1 && r.kind == WBEM_E_TOOBIG &&
+		    strstr(r.description, "more than 100000 items") != NULL,
+		    "endless Pulls, default items: TOOBIG past %d (%s)",
+		    WBEM_MAX_ITEMS, r.description);
+		ok(s.npull <= 20, "endless Pulls, default items: %d Pulls",
+		    s.npull);
+	}
 
 	/* an honest enumeration under both caps is untouched (by CIM-XML) */
 	testsrv_listen(&cx, base, cx_read_cb, NULL);
