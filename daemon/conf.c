@@ -428,19 +428,19 @@ conf_node_key(struct conf_ctx *cx, struct conf_node *n, const char *k,
 	return (1);
 }
 
+/* ASCII whatever the locale: isalnum() may take a Latin-1 letter. */
+static int
+conf_alnum(char c)
+{
+	return ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9'));
+}
+
 /*
  * A node's name goes into logs, JSON, URL paths, Prometheus labels and
  * the CLI's arguments: plain ASCII that none of them has to escape, with
  * no "." or ".." path segment and no leading "-" that reads as an option.
  */
-static int
-conf_alnum(char c)
-{
-	/* ASCII whatever the locale: isalnum() may take a Latin-1 letter */
-	return ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9'));
-}
-
 static int
 conf_name_ok(const char *s)
 {
