@@ -353,7 +353,7 @@ struct http_request {
 	const char	*user;		/* NULL: no auth */
 	const char	*password;
 	enum http_auth	 auth;
-	int		 no_basic;	/* ANY without Basic: never a password in clear */
+	int		 no_basic;	/* ANY but never Basic (plain http) */
 	const char	*cacert;	/* NULL: system trust */
 	int		 insecure;	/* turns verification off; explicit only */
 	unsigned	 timeout_ms;	/* whole-operation deadline */
@@ -397,12 +397,12 @@ struct wbem_target {
 	const char	*cacert;
 	int		 insecure;
 	unsigned	 timeout_ms;
-	size_t		 max_response;	/* all replies of one operation, summed */
-	size_t		 max_items;	/* instances or paths; 0: WBEM_MAX_ITEMS */
+	size_t		 max_response;	/* one operation's replies, summed */
+	size_t		 max_items;	/* 0: WBEM_MAX_ITEMS */
 	int		 want_trailers;	/* CIM-XML: TE: trailers (default on) */
 	int		 verbose;
-	int		 allow_unencrypted; /* plain http: WS-Man at all, CIM-XML with
-					    credentials (warns) */
+	/* plain http: WS-Man at all, CIM-XML with credentials (warns) */
+	int		 allow_unencrypted;
 	unsigned	 max_inflight;	/* WS-Man ops per url+user; 0: 15 */
 	unsigned	 max_elements;	/* WS-Man items per Pull; 0: 32 */
 	/* WS-Man item property types; NULL: wsman_win32_ptypes */
