@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "cimhead.h"
@@ -95,12 +96,13 @@ usage(FILE *fp)
 "      --cacert FILE         trust the CA certificates in FILE\n"
 "      --insecure            do not verify the server's TLS certificate\n"
 "      --timeout MS          deadline for the whole operation (10000)\n"
-"      --max-response BYTES  largest reply accepted (16777216)\n"
+"      --max-response BYTES  most read in all replies (16777216)\n"
 "      --protocol P          cimxml (default) or wsman\n"
 "      --namespace NS        CIM namespace (default root/cimv2)\n"
 "      --format F            json (default) or text\n"
 "      --no-trailers         do not ask for HTTP trailers (CIM-XML)\n"
-"      --allow-unencrypted   WS-Man over plain http (credentials in clear)\n"
+"      --allow-unencrypted   plain http for WS-Man, and for CIM-XML with -u\n"
+"                            (the credentials travel in the clear)\n"
 "      --max-elements N      WS-Man items per Enumerate/Pull (32)\n"
 "  -v, --verbose             show the HTTP exchange on stderr (twice: bodies)\n"
 "  -h, --help                this text\n"
@@ -475,6 +477,16 @@ main(int argc, char *argv[])
 		t.password = password != NULL ? password : "";
 	} else if (o.password_file != NULL)
 		usage_error("--password-file without -u USER");
+	/*
+	 * The library refuses it too; here, after the password file's own
+	 * checks, the message can name the option.
+	 */
+	if (o.user != NULL && o.proto == WBEM_PROTO_CIMXML &&
+	    !o.allow_unencrypted && strncasecmp(t.url, "https://", 8) != 0) {
+		secret_free(password);
+		usage_error("-u over plain http sends the password in the "
+		    "clear: use an https:// URL, or --allow-unencrypted");
+	}
 	t.auth = o.auth;
 	t.cacert = o.cacert;
 	t.insecure = o.insecure;

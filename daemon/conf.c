@@ -428,6 +428,49 @@ conf_node_key(struct conf_ctx *cx, struct conf_node *n, const char *k,
 	return (1);
 }
 
+/* ASCII whatever the locale: isalnum() may take a Latin-1 letter. */
+static int
+conf_alnum(char c)
+{
+	return ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9'));
+}
+
+/*
+ * A node's name goes into logs, JSON, URL paths, Prometheus labels and
+ * the CLI's arguments: plain ASCII that none of them has to escape, with
+ * no "." or ".." path segment and no leading "-" that reads as an option.
+ */
+static int
+conf_name_ok(const char *s)
+{
+	size_t	n;
+
+	if (!conf_alnum(s[0]))
+		return (0);
+	for (n = 0; s[n] != '\0'; n++)
+		if (!conf_alnum(s[n]) && s[n] != '.' && s[n] != '_' &&
+		    s[n] != '-')
+			return (0);
+	return (n < CONF_NAME_MAX);
+}
+
+/* s for a message: bytes outside printable ASCII as \xNN. */
+static void
+conf_show(const char *s, char *out, size_t outlen)
+{
+	size_t	o = 0;
+
+	for (; *s != '\0' && o + 5 < outlen; s++) {
+		if ((unsigned char)*s >= 0x20 && (unsigned char)*s < 0x7f)
+			out[o++] = *s;
+		else
+			o += (size_t)snprintf(out + o, outlen - o, "\\x%02x",
+			    (unsigned char)*s);
+	}
+	out[o] = '\0';
+}
+
 /*
  * Section headers are seen here, in the reader, because packaged inih does
  * not call the handler for a section without keys: this is where a node
@@ -439,7 +482,7 @@ conf_section(struct conf_ctx *cx, const char *line)
 {
 	struct conf		*c = cx->conf;
 	struct conf_node	*n;
-	char			 sec[256];
+	char			 sec[256], shown[sizeof(sec) * 4];
 	const char		*p, *e, *nm;
 	size_t			 i, len;
 
@@ -464,9 +507,11 @@ conf_section(struct conf_ctx *cx, const char *line)
 	}
 	for (nm = sec + 5; *nm == ' '; nm++)
 		;
-	if (*nm == '\0' || strlen(nm) >= CONF_NAME_MAX ||
-	    strcspn(nm, "/ \t\"?#%") != strlen(nm)) {
-		conf_error(cx, cx->rd.line, "bad node name \"%s\"", nm);
+	if (!conf_name_ok(nm)) {
+		conf_show(nm, shown, sizeof(shown));
+		conf_error(cx, cx->rd.line, "bad node name \"%s\": want 1 to "
+		    "%d letters, digits, '.', '_' or '-', starting with a "
+		    "letter or digit", shown, CONF_NAME_MAX - 1);
 		return;
 	}
 	for (i = 0; i < c->nnodes; i++) {
@@ -577,29 +622,47 @@ is_loopback(const char *hostport)
 }
 
 /*
- * WinRM over plain http sends Basic credentials and every reply in the
- * clear: refused here, at check time, unless the node says it knows.
+ * Plain http carries whatever the node is sent in the clear: refused at
+ * check time unless the node says it knows.  WinRM over http sends every
+ * reply in the clear, so a wsman node needs the key with or without
+ * credentials; a cimxml node only when it has credentials, which a
+ * server's 401 would otherwise draw out in Basic (issue 17, item 8).
  */
 static void
-conf_check_wsman(struct conf_ctx *cx, const struct conf_node *n)
+conf_check_plain(struct conf_ctx *cx, const struct conf_node *n)
 {
-	int	plain;
+	int	plain, creds = n->user != NULL;
 
 	plain = n->url != NULL && strncmp(n->url, "http://", 7) == 0;
-	if (n->proto != WBEM_PROTO_WSMAN) {
+	if (!plain) {
 		if (n->allow_unencrypted)
 			conf_warning(cx, n->line, "node %s: allow-unencrypted "
-			    "only applies to protocol = wsman", n->name);
+			    "has no effect on an https url", n->name);
 		return;
 	}
-	if (plain && !n->allow_unencrypted)
-		conf_error(cx, n->line, "node %s: WS-Management over plain "
-		    "http is refused; use https:// or set allow-unencrypted "
-		    "= yes", n->name);
-	else if (plain)
-		conf_warning(cx, n->line, "node %s: WS-Management over "
-		    "plain http (allow-unencrypted): credentials and "
-		    "replies travel in the clear", n->name);
+	if (n->proto == WBEM_PROTO_WSMAN) {
+		if (!n->allow_unencrypted)
+			conf_error(cx, n->line, "node %s: WS-Management over "
+			    "plain http is refused; use https:// or set "
+			    "allow-unencrypted = yes", n->name);
+		else
+			conf_warning(cx, n->line, "node %s: WS-Management over "
+			    "plain http (allow-unencrypted): credentials and "
+			    "replies travel in the clear", n->name);
+		return;
+	}
+	if (!creds)
+		return;
+	if (!n->allow_unencrypted)
+		conf_error(cx, n->line, "node %s: credentials over plain http "
+		    "are refused; use https:// or set allow-unencrypted = yes",
+		    n->name);
+	else
+		conf_warning(cx, n->line, "node %s: credentials over plain "
+		    "http (allow-unencrypted) travel in the clear%s", n->name,
+		    n->auth == HTTP_AUTH_ANY ? "; auth = any never sends them "
+		    "in Basic over http: set auth = basic if the node takes "
+		    "nothing else" : "");
 }
 
 static void
@@ -632,7 +695,7 @@ conf_check(struct conf_ctx *cx)
 		if (n->insecure)
 			conf_warning(cx, n->line, "node %s: TLS verification "
 			    "is off", n->name);
-		conf_check_wsman(cx, n);
+		conf_check_plain(cx, n);
 	}
 	if (c->nnodes == 0)
 		conf_error(cx, cx->rd.line, "no [node NAME] section");

@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -68,13 +69,40 @@ prev_usable(uint64_t prev_at, uint64_t cur_at, uint64_t window_ms)
  * viewer away from or onto the node.
  */
 #define PROFILE_CLOCK_SLACK_MS	2000
+
+/* 2x + slack, saturated: a node's counters may be anything up to 2^64. */
+static uint64_t
+twice_plus_slack(uint64_t x)
+{
+	if (x > (UINT64_MAX - PROFILE_CLOCK_SLACK_MS) / 2)
+		return (UINT64_MAX);
+	return (2 * x + PROFILE_CLOCK_SLACK_MS);
+}
+
 static int
 clock_agrees(uint64_t node_ms, uint64_t prev_at, uint64_t cur_at)
 {
 	uint64_t	dt = cur_at - prev_at;
 
-	return (node_ms <= 2 * dt + PROFILE_CLOCK_SLACK_MS &&
-	    dt <= 2 * node_ms + PROFILE_CLOCK_SLACK_MS);
+	return (node_ms <= twice_plus_slack(dt) &&
+	    dt <= twice_plus_slack(node_ms));
+}
+
+/*
+ * ticks at freq per second, in ms, saturated at UINT64_MAX: in integers,
+ * since ticks * 1000 overflows and a double past 2^64 cast to uint64_t
+ * is undefined; only the fraction below one second goes through a double,
+ * and it is under 1000.
+ */
+static uint64_t
+ticks_to_ms(uint64_t ticks, uint64_t freq)
+{
+	uint64_t	whole = ticks / freq, rest = ticks % freq;
+
+	if (whole > (UINT64_MAX - 1000) / 1000)
+		return (UINT64_MAX);
+	return (whole * 1000 + (uint64_t)((double)rest * 1000.0 /
+	    (double)freq));
 }
 
 int
@@ -95,7 +123,8 @@ profile_cpu(const struct profile_cpu_raw *prev,
 	    cur->ts > prev->ts && cur->ppt >= prev->ppt) {
 		dn = cur->ppt - prev->ppt;
 		dd = cur->ts - prev->ts;
-		if (dn <= dd + dd / 10 &&
+		/* dn <= dd * 1.1, without dd + dd / 10 wrapping near 2^64 */
+		if ((dn <= dd || dn - dd <= dd / 10) &&
 		    clock_agrees(dd / 10000, prev->at_ms, cur->at_ms)) {
 			*out = clamp_pct(100.0 * (1.0 - (double)dn /
 			    (double)dd));
@@ -144,8 +173,8 @@ profile_net(const struct profile_net_raw *prev,
 		return (-1);
 	db = cur->bytes - prev->bytes;
 	dt = cur->perftime - prev->perftime;
-	if (!clock_agrees((uint64_t)((double)dt * 1000.0 / (double)cur->freq),
-	    prev->at_ms, cur->at_ms))
+	if (!clock_agrees(ticks_to_ms(dt, cur->freq), prev->at_ms,
+	    cur->at_ms))
 		return (-1);
 	rate = (double)db * (double)cur->freq / (double)dt;
 	/* Half again the link's speed is a counter that jumped, not load. */
@@ -360,18 +389,23 @@ profile_absorb(enum profile_query q, const struct wbem_result *r,
 		}
 		return (0);
 	case PQ_PROCESS:
+		/*
+		 * The query selects by Caption, so any instance it returns is
+		 * the process running, whatever Caption says: a provider may
+		 * leave a selected property out or NULL, and a process taken
+		 * for missing would be restarted while it runs.  The handle
+		 * is the first one given.
+		 */
 		rd->has_process = 1;
-		rd->process_running = 0;
+		rd->process_running = r->ninst > 0;
+		rd->process_handle[0] = '\0';
 		for (i = 0; i < r->ninst; i++) {
-			t = cim_instance_text(r->inst[i], "Caption");
-			if (t == NULL)
-				continue;
-			rd->process_running = 1;
 			t = cim_instance_text(r->inst[i], "Handle");
-			if (t != NULL)
+			if (t != NULL) {
 				strlcpy(rd->process_handle, t,
 				    sizeof(rd->process_handle));
-			break;
+				break;
+			}
 		}
 		return (0);
 	case PQ_SERVICE:

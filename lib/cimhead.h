@@ -353,6 +353,7 @@ struct http_request {
 	const char	*user;		/* NULL: no auth */
 	const char	*password;
 	enum http_auth	 auth;
+	int		 no_basic;	/* ANY but never Basic (plain http) */
 	const char	*cacert;	/* NULL: system trust */
 	int		 insecure;	/* turns verification off; explicit only */
 	unsigned	 timeout_ms;	/* whole-operation deadline */
@@ -396,10 +397,12 @@ struct wbem_target {
 	const char	*cacert;
 	int		 insecure;
 	unsigned	 timeout_ms;
-	size_t		 max_response;
+	size_t		 max_response;	/* one operation's replies, summed */
+	size_t		 max_items;	/* 0: WBEM_MAX_ITEMS */
 	int		 want_trailers;	/* CIM-XML: TE: trailers (default on) */
 	int		 verbose;
-	int		 allow_unencrypted; /* WS-Man on plain http (warns) */
+	/* plain http: WS-Man at all, CIM-XML with credentials (warns) */
+	int		 allow_unencrypted;
 	unsigned	 max_inflight;	/* WS-Man ops per url+user; 0: 15 */
 	unsigned	 max_elements;	/* WS-Man items per Pull; 0: 32 */
 	/* WS-Man item property types; NULL: wsman_win32_ptypes */
@@ -407,6 +410,7 @@ struct wbem_target {
 	size_t		 wsman_nptypes;
 };
 #define WBEM_WSMAN_MAX_INFLIGHT	15	/* what older WinRM allows per user */
+#define WBEM_MAX_ITEMS		100000	/* per operation, by default */
 struct wbem_call;
 /*
  * Called exactly once per wbem_start: with res non-NULL on success (the

@@ -595,7 +595,7 @@ http_log(enum log_level lvl, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Logs a block of header lines, hiding credentials. */
+/* Logs a block of lines (headers or a body), hiding credentials. */
 static void
 http_log_headers(enum log_level lvl, const char *prefix, const char *data,
     size_t len)
@@ -646,12 +646,14 @@ http_debug_cb(CURL *easy, curl_infotype type, char *data, size_t len,
 		http_log_headers(LOG_LVL_INFO, "< ", data, len);
 		break;
 	case CURLINFO_DATA_OUT:
-		if (log_get_level() >= LOG_LVL_DEBUG)
-			log_debug("> [%zu bytes]\n%.*s", len, (int)len, data);
-		break;
 	case CURLINFO_DATA_IN:
-		if (log_get_level() >= LOG_LVL_DEBUG)
-			log_debug("< [%zu bytes]\n%.*s", len, (int)len, data);
+		/* a log line is one line: the body goes line by line */
+		if (log_get_level() < LOG_LVL_DEBUG)
+			break;
+		log_debug("%s [%zu bytes]", type == CURLINFO_DATA_OUT ?
+		    ">" : "<", len);
+		http_log_headers(LOG_LVL_DEBUG, type == CURLINFO_DATA_OUT ?
+		    "> " : "< ", data, len);
 		break;
 	default:
 		break;
@@ -660,7 +662,7 @@ http_debug_cb(CURL *easy, curl_infotype type, char *data, size_t len,
 }
 
 static long
-http_auth_bits(enum http_auth a)
+http_auth_bits(enum http_auth a, int no_basic)
 {
 	switch (a) {
 	case HTTP_AUTH_BASIC:
@@ -675,8 +677,8 @@ http_auth_bits(enum http_auth a)
 		break;
 	}
 	/* not CURLAUTH_ANY: that includes NTLM_WB, which runs a helper */
-	return (CURLAUTH_BASIC | CURLAUTH_DIGEST | CURLAUTH_NTLM |
-	    CURLAUTH_NEGOTIATE);
+	return ((no_basic ? 0 : CURLAUTH_BASIC) | CURLAUTH_DIGEST |
+	    CURLAUTH_NTLM | CURLAUTH_NEGOTIATE);
 }
 
 /* Sets up the easy handle; -1 with err filled on the first failure. */
@@ -755,7 +757,8 @@ http_setup(struct http_xfer *x, const struct http_request *req,
 		SET(CURLOPT_SSL_OPTIONS, (long)CURLSSLOPT_NATIVE_CA);
 #endif
 	if (req->user != NULL) {
-		SET(CURLOPT_HTTPAUTH, http_auth_bits(req->auth));
+		SET(CURLOPT_HTTPAUTH, http_auth_bits(req->auth,
+		    req->no_basic));
 		SET(CURLOPT_USERNAME, req->user);
 		SET(CURLOPT_PASSWORD, req->password != NULL ?
 		    req->password : "");

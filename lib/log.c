@@ -4,6 +4,11 @@
  * log (syslog, or the Windows event log, through compat/) or to a file.
  * Callers log state changes at info and per-query detail at debug; nothing
  * here ever sees a credential, by rule of the callers.
+ *
+ * Messages carry text a node or a viewer chose (fault strings, headers,
+ * titles), so the writer escapes on its own whatever the callers did: one
+ * call is one line, with no CR, LF, ESC or other control character and no
+ * invalid UTF-8, and a journald <N> prefix only ever comes from here.
  */
 #include "config.h"
 
@@ -18,6 +23,88 @@ static const char	*log_progname = "cimhead";
 static enum log_level	 log_level = LOG_LVL_INFO;
 static int		 log_syslog;
 static FILE		*log_file;
+
+/* Room for a message whose every byte became a four-byte escape. */
+#define LOG_MSG_MAX	2048
+#define LOG_OUT_MAX	(LOG_MSG_MAX * 4 + 1)
+
+/*
+ * The length of the valid UTF-8 sequence at p (at most n bytes), or 0: no
+ * overlong forms, no surrogates, nothing past U+10FFFF, and no C1 control
+ * (U+0080..U+009F), which some terminals obey like ESC [.
+ */
+static size_t
+log_utf8_len(const unsigned char *p, size_t n)
+{
+	size_t		len, i;
+	unsigned	cp;
+
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		len = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		len = 3;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		len = 4;
+	else
+		return (0);
+	if (n < len)
+		return (0);
+	cp = p[0] & (0x7f >> len);
+	for (i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return (0);
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff ||
+	    (cp >= 0x80 && cp <= 0x9f))
+		return (0);
+	return (len);
+}
+
+/*
+ * in, made safe for one log line, into out (LOG_OUT_MAX bytes): \r, \n,
+ * \t for those, \xNN for any other control byte, DEL and each byte of
+ * invalid UTF-8.  A backslash stays as it is: Windows paths are common
+ * here, and without a real newline no line can be forged anyway.
+ */
+static void
+log_escape(const char *in, char *out)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	const unsigned char	*p = (const unsigned char *)in;
+	size_t			 n = strlen(in), o = 0, u;
+
+	while (n > 0) {
+		if (*p >= 0x20 && *p < 0x7f) {
+			out[o++] = (char)*p++;
+			n--;
+			continue;
+		}
+		if (*p >= 0x80 && (u = log_utf8_len(p, n)) != 0) {
+			memcpy(out + o, p, u);
+			o += u;
+			p += u;
+			n -= u;
+			continue;
+		}
+		out[o++] = '\\';
+		if (*p == '\r')
+			out[o++] = 'r';
+		else if (*p == '\n')
+			out[o++] = 'n';
+		else if (*p == '\t')
+			out[o++] = 't';
+		else {
+			out[o++] = 'x';
+			out[o++] = hex[*p >> 4];
+			out[o++] = hex[*p & 0xf];
+		}
+		p++;
+		n--;
+	}
+	out[o] = '\0';
+}
 
 void
 log_init(const char *progname, enum log_level lvl, int use_syslog)
@@ -60,13 +147,14 @@ log_vmsg(enum log_level lvl, const char *fmt, va_list ap)
 	/* syslog(3) levels: err, warning, info, debug */
 	static const int	 prio[] = { 3, 4, 6, 7 };
 	static const char	*name[] = { "error", "warning", "info", "debug" };
-	char			 msg[2048], when[32];
+	char			 raw[LOG_MSG_MAX], msg[LOG_OUT_MAX], when[32];
 	time_t			 now;
 	struct tm		 tm;
 
 	if (lvl > log_level)
 		return;
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
+	log_escape(raw, msg);
 	if (log_file != NULL) {
 		/* A file has no journald to stamp it; flushed per line. */
 		now = time(NULL);

@@ -4,6 +4,13 @@
  * decodes the reply into a wbem_result.  Like http_post, every wbem_start
  * completes exactly once and never from inside wbem_start, so callers can
  * keep simple state machines.  wbem_run is the blocking form for the CLI.
+ *
+ * Every operation is bounded as a whole, not per reply: a WS-Man node that
+ * answers each Pull with a full reply and never ends the sequence would
+ * otherwise hold memory without bound until the deadline (issue 17, item
+ * 4).  max_response caps the sum of an operation's reply bodies, and
+ * max_items the instances or paths it collects; past either it fails as
+ * WBEM_E_TOOBIG and its enumeration is released.
  */
 #include "config.h"
 
@@ -25,7 +32,9 @@ struct wbem_call {
 	wbem_done_cb		 cb;
 	void			*arg;
 	enum wbem_proto		 proto;
-	size_t			 max_response;
+	size_t			 max_response;	/* for the whole operation */
+	size_t			 max_items;
+	size_t			 got_bytes;	/* reply bodies so far */
 
 	/* the part of the request the decoder reads, owned here */
 	struct wbem_request	 req;
@@ -187,6 +196,40 @@ wbem_keep_request(struct wbem_call *c, const struct wbem_request *req,
 	c->req.local_only = req->local_only;
 }
 
+/* Anything but https:// is plain: libcurl is held to http and https. */
+static int
+wbem_plain(const char *url)
+{
+	return (strncasecmp(url, "https://", 8) != 0);
+}
+
+/*
+ * A daemon probes the same plain-http endpoint many times a second: the
+ * warning goes out once per endpoint (FNV-1a of the URL in a small bounded
+ * table), later ones at debug.
+ */
+static void
+wbem_warn_plain(const char *url, const char *what)
+{
+	static uint64_t	 seen[64];
+	static size_t	 nseen;
+	uint64_t	 h = 1469598103934665603ULL;
+	const char	*p;
+	size_t		 i;
+
+	for (p = url; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	for (i = 0; i < nseen; i++) {
+		if (seen[i] == h) {
+			log_debug("wbem: %s over plain http to %s", what, url);
+			return;
+		}
+	}
+	if (nseen < nitems(seen))
+		seen[nseen++] = h;
+	log_warn("wbem: %s over plain http to %s: unencrypted", what, url);
+}
+
 /* CIM-XML: encode, add the DSP0200 headers, post.  -1 with err filled. */
 static int
 wbem_cimxml_start(struct wbem_call *c, const struct wbem_target *t,
@@ -198,8 +241,24 @@ wbem_cimxml_start(struct wbem_call *c, const struct wbem_target *t,
 	struct buf		 body;
 	char			 hmethod[160], hobject[1100];
 	const char		*hdrs[5];
-	int			 rc = -1;
+	int			 plain, rc = -1;
 
+	/*
+	 * A password over plain http is one 401 away from the wire in Basic:
+	 * refused unless the caller allows it, and then auth ANY still never
+	 * picks Basic, so a server cannot downgrade Digest or NTLM to it.
+	 */
+	plain = t->user != NULL && wbem_plain(t->url);
+	if (plain && !t->allow_unencrypted) {
+		wbem_error_set(err, WBEM_E_USAGE, 0, NULL,
+		    "CIM-XML over plain http would send the credentials in "
+		    "the clear: use https (port 5989), or allow unencrypted "
+		    "traffic explicitly");
+		return (-1);
+	}
+	if (plain)
+		wbem_warn_plain(t->url, "CIM-XML with credentials");
+	c->url = xstrdup(t->url);	/* for messages */
 	if (r.ns == NULL)
 		r.ns = c->req.ns;
 	buf_init(&body, 0);
@@ -229,6 +288,7 @@ wbem_cimxml_start(struct wbem_call *c, const struct wbem_target *t,
 	hr.user = t->user;
 	hr.password = t->password;
 	hr.auth = t->auth;
+	hr.no_basic = plain && t->auth == HTTP_AUTH_ANY;
 	hr.cacert = t->cacert;
 	hr.insecure = t->insecure;
 	hr.timeout_ms = t->timeout_ms;
@@ -302,6 +362,14 @@ wbem_wsman_request(const struct wbem_call *c, const struct buf *body,
 	hr->verbose = c->verbose;
 }
 
+static void
+wbem_wsman_toobig(const struct wbem_call *c, struct wbem_error *err)
+{
+	wbem_error_set(err, WBEM_E_TOOBIG, 0, "toobig",
+	    "WS-Management operation on %s: replies over %zu bytes in all",
+	    c->url, c->max_response);
+}
+
 /* Posts one message of the conversation with what is left of the deadline. */
 static int
 wbem_wsman_post(struct wbem_call *c, const struct buf *body,
@@ -319,9 +387,17 @@ wbem_wsman_post(struct wbem_call *c, const struct buf *body,
 		}
 		left = (unsigned)(c->deadline - now);
 	}
+	/*
+	 * A reply may use what the earlier ones left of the operation's cap
+	 * (0 would mean http's default: nothing left is an error here).
+	 */
+	if (c->got_bytes >= c->max_response) {
+		wbem_wsman_toobig(c, err);
+		return (-1);
+	}
 	wbem_wsman_request(c, body, &hr);
 	hr.timeout_ms = left;
-	hr.max_response = c->max_response;
+	hr.max_response = c->max_response - c->got_bytes;
 	log_debug("wbem: WS-Man %s %s on %s", wsman_msg_name(c->ws.sent),
 	    c->ws.resource_uri, c->url);
 	if ((c->xfer = http_post(c->ctx, &hr, wbem_http_cb, c)) == NULL) {
@@ -354,6 +430,7 @@ wbem_wsman_release(struct wbem_call *c)
 	    wsman_encode_release(&c->wo, &c->ws, c->msgid, &b, &err) == 0) {
 		wbem_wsman_request(c, &b, &hr);
 		hr.timeout_ms = WBEM_RELEASE_TIMEOUT_MS;
+		hr.max_response = c->max_response;
 		log_debug("wbem: WS-Man Release on %s", c->url);
 		(void)http_post(c->ctx, &hr, wbem_release_cb, NULL);
 	}
@@ -466,35 +543,6 @@ wbem_wait_cb(evutil_socket_t fd, short events, void *arg)
 }
 
 /*
- * A daemon probes the same plain-http endpoint many times a second: the
- * warning goes out once per endpoint (FNV-1a of the URL in a small bounded
- * table), later ones at debug.
- */
-static void
-wbem_warn_plain(const char *url)
-{
-	static uint64_t	 seen[64];
-	static size_t	 nseen;
-	uint64_t	 h = 1469598103934665603ULL;
-	const char	*p;
-	size_t		 i;
-
-	for (p = url; *p != '\0'; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-	for (i = 0; i < nseen; i++) {
-		if (seen[i] == h) {
-			log_debug("wbem: WS-Management over plain http to %s",
-			    url);
-			return;
-		}
-	}
-	if (nseen < nitems(seen))
-		seen[nseen++] = h;
-	log_warn("wbem: WS-Management over plain http to %s: unencrypted",
-	    url);
-}
-
-/*
  * WS-Man: checks the URL, encodes the first message, and posts it or
  * queues it behind the per-target bound.  -1 with err filled.
  */
@@ -507,7 +555,7 @@ wbem_wsman_start(struct wbem_call *c, const struct wbem_target *t,
 	struct timeval		 tv;
 	uint64_t		 left, now;
 
-	if (strncasecmp(t->url, "https://", 8) != 0) {
+	if (wbem_plain(t->url)) {
 		if (strncasecmp(t->url, "http://", 7) != 0) {
 			wbem_error_set(err, WBEM_E_USAGE, 0, NULL,
 			    "WS-Management endpoint must be "
@@ -521,7 +569,7 @@ wbem_wsman_start(struct wbem_call *c, const struct wbem_target *t,
 			    "allow unencrypted traffic explicitly");
 			return (-1);
 		}
-		wbem_warn_plain(t->url);
+		wbem_warn_plain(t->url, "WS-Management");
 	}
 	c->url = xstrdup(t->url);
 	c->user = wbem_strdup0(t->user);
@@ -585,6 +633,20 @@ wbem_wsman_start(struct wbem_call *c, const struct wbem_target *t,
 	return (0);
 }
 
+/* -1 with err filled when res holds more items than c may collect. */
+static int
+wbem_check_items(const struct wbem_call *c, const struct wbem_result *res,
+    struct wbem_error *err)
+{
+	if (res == NULL || res->ninst + res->npaths <= c->max_items)
+		return (0);
+	wbem_error_set(err, WBEM_E_TOOBIG, 0, "toobig",
+	    "%s operation on %s: more than %zu items",
+	    c->proto == WBEM_PROTO_WSMAN ? "WS-Management" : "CIM-XML",
+	    c->url, c->max_items);
+	return (-1);
+}
+
 /* A reply in the conversation: finish, or Pull the next batch. */
 static void
 wbem_wsman_reply(struct wbem_call *c, const struct http_response *resp,
@@ -597,12 +659,21 @@ wbem_wsman_reply(struct wbem_call *c, const struct http_response *resp,
 	wbem_error_clear(&err);
 	if (resp == NULL) {
 		err = *herr;
+		/* http's cap was what is left: say it is the operation's */
+		if (err.kind == WBEM_E_TOOBIG && c->got_bytes != 0)
+			wbem_wsman_toobig(c, &err);
 		goto fail;
 	}
+	if (resp->body_len > c->max_response - c->got_bytes) {
+		wbem_wsman_toobig(c, &err);
+		goto fail;
+	}
+	c->got_bytes += resp->body_len;
 	if (wbem_check_media(resp, c->proto, &err) == -1)
 		goto fail;
 	if (wsman_decode_response(&c->ws, &c->wo, resp->status, resp->body,
-	    resp->body_len, c->msgid, &c->partial, &err) == -1)
+	    resp->body_len, c->msgid, &c->partial, &err) == -1 ||
+	    wbem_check_items(c, c->partial, &err) == -1)
 		goto fail;
 	if (c->ws.done) {
 		res = c->partial;
@@ -647,7 +718,9 @@ wbem_start(struct http_ctx *ctx, const struct wbem_target *t,
 		goto early;
 	}
 	c->proto = t->proto;
-	c->max_response = t->max_response;
+	c->max_response = t->max_response != 0 ? t->max_response :
+	    HTTP_MAX_RESPONSE_DEFAULT;
+	c->max_items = t->max_items != 0 ? t->max_items : WBEM_MAX_ITEMS;
 	wbem_keep_request(c, req, t->ns != NULL ? t->ns : "root/cimv2");
 
 	/* one switch per protocol, so a codec plugs in here */
@@ -758,6 +831,10 @@ wbem_http_cb(const struct http_response *resp, const struct wbem_error *herr,
 		rep.body_len = resp->body_len;
 		rep.max_bytes = c->max_response;
 		res = cimxml_decode_response(&c->req, &rep, &err);
+		if (wbem_check_items(c, res, &err) == -1) {
+			wbem_result_free(res);
+			res = NULL;
+		}
 		break;
 	case WBEM_PROTO_WSMAN:
 		break;		/* wbem_wsman_reply has it */

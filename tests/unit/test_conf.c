@@ -1,7 +1,8 @@
 /*
  * test_conf.c: cimheadd.conf parsing: defaults, every kind of error with
- * its file:line, secret-file permissions, and that a bad file yields no
- * config at all.
+ * its file:line, secret-file permissions, node names as the man page
+ * says, credentials over plain http, and that a bad file yields no config
+ * at all.
  */
 #include "config.h"
 
@@ -113,6 +114,8 @@ main(void)
 	    "[node a]\n"
 	    "url = http://127.0.0.1:5988/cimom\n"
 	    "credentials = creds\n"
+	    "allow-unencrypted = yes\n"
+	    "auth = basic\n"
 	    "weight = 2.5\n"
 	    "process = vodserver.exe\n"
 	    "command = C:\\vod\\vodserver.exe --port 8554\n"
@@ -179,12 +182,12 @@ main(void)
 	ok(c == NULL && has_err(&errs, 3, "quotes"), "quote in process name");
 
 	write_file("creds", "vod\npw\n", 0644);
-	c = load("[node a]\nurl = http://h:1/cimom\ncredentials = creds\n",
+	c = load("[node a]\nurl = https://h:1/cimom\ncredentials = creds\n",
 	    &errs, &warns);
 	ok(c == NULL && strstr(errs.data, "by others") != NULL,
 	    "world-readable credentials refused");
 	write_file("creds", "vod\npw\n", 0640);
-	c = load("[node a]\nurl = http://h:1/cimom\ncredentials = creds\n",
+	c = load("[node a]\nurl = https://h:1/cimom\ncredentials = creds\n",
 	    &errs, &warns);
 	if (!group_kept(S_IRGRP)) {
 		/* wine keeps a file's ACL as Unix mode bits: no group entry */
@@ -196,7 +199,7 @@ main(void)
 		    "group-readable credentials: a warning");
 	conf_free(c);
 	write_file("creds", "vod\npw\n", 0620);
-	c = load("[node a]\nurl = http://h:1/cimom\ncredentials = creds\n",
+	c = load("[node a]\nurl = https://h:1/cimom\ncredentials = creds\n",
 	    &errs, &warns);
 	if (!group_kept(S_IWGRP)) {
 		tap_n++;
@@ -210,14 +213,14 @@ main(void)
 	huge[1] = '\n';
 	huge[sizeof(huge) - 1] = '\0';
 	write_file("creds", huge, 0600);
-	c = load("[node a]\nurl = http://h:1/cimom\ncredentials = creds\n",
+	c = load("[node a]\nurl = https://h:1/cimom\ncredentials = creds\n",
 	    &errs, &warns);
 	ok(c == NULL && has_err(&errs, 1, "longer than 4096 bytes"),
 	    "credentials over 4096 bytes refused, not cut");
 	/* One byte under: text mode on Windows writes "\r\n". */
 	huge[SECRET_MAX - 1] = '\0';
 	write_file("creds", huge, 0600);
-	c = load("[node a]\nurl = http://h:1/cimom\ncredentials = creds\n",
+	c = load("[node a]\nurl = https://h:1/cimom\ncredentials = creds\n",
 	    &errs, &warns);
 	ok(c != NULL && strlen(c->nodes[0].password) == SECRET_MAX - 3,
 	    "credentials just under 4096 bytes read whole");
@@ -282,7 +285,7 @@ main(void)
 	conf_free(c);
 
 	write_file("creds", "vodonly", 0600);
-	c = load("[node a]\nurl = http://h:1/cimom\ncredentials = creds\n",
+	c = load("[node a]\nurl = https://h:1/cimom\ncredentials = creds\n",
 	    &errs, &warns);
 	ok(c == NULL && has_err(&errs, 1, "line 2"), "credentials format");
 
@@ -322,12 +325,90 @@ main(void)
 	    "allow-unencrypted = maybe\n", &errs, &warns);
 	ok(c == NULL && has_err(&errs, 4, "allow-unencrypted"),
 	    "allow-unencrypted takes yes or no");
-	c = load("[node a]\nurl = http://h:1/cimom\nallow-unencrypted = yes\n",
+	c = load("[node a]\nurl = https://h:1/cimom\nallow-unencrypted = yes\n",
 	    &errs, &warns);
 	ok(c != NULL && warns.data != NULL &&
-	    strstr(warns.data, "only applies to protocol = wsman") != NULL,
-	    "allow-unencrypted on a cimxml node: a warning");
+	    strstr(warns.data, "no effect on an https url") != NULL,
+	    "allow-unencrypted on an https node: a warning");
 	conf_free(c);
+
+	/* cimxml credentials over plain http: refused unless allowed */
+	write_file("creds", "vod\npw\n", 0600);
+	c = load("[cimheadd]\n[node a]\nurl = http://h:1/cimom\n"
+	    "credentials = creds\n", &errs, &warns);
+	ok(c == NULL && has_err(&errs, 2, "node a: credentials over plain "
+	    "http are refused"), "cimxml credentials over plain http: "
+	    "refused, naming the node");
+	c = load("[node a]\nurl = http://h:1/cimom\ncredentials = creds\n"
+	    "allow-unencrypted = yes\n", &errs, &warns);
+	ok(c != NULL && warns.data != NULL && strstr(warns.data,
+	    "node a: credentials over plain http (allow-unencrypted) travel "
+	    "in the clear; auth = any never sends them in Basic") != NULL,
+	    "allowed explicitly: loads, warning that any is not Basic");
+	conf_free(c);
+	c = load("[node a]\nurl = http://h:1/cimom\ncredentials = creds\n"
+	    "allow-unencrypted = yes\nauth = basic\n", &errs, &warns);
+	ok(c != NULL && warns.data != NULL && strstr(warns.data,
+	    "travel in the clear\n") != NULL,
+	    "allowed with auth = basic: loads, warning of the clear text");
+	conf_free(c);
+	c = load("[node a]\nurl = http://h:1/cimom\n", &errs, &warns);
+	ok(c != NULL && warns.len == 0,
+	    "cimxml over plain http without credentials: nothing to say");
+	conf_free(c);
+	c = load("[node a]\nurl = http://h:1/cimom\nallow-unencrypted = yes\n",
+	    &errs, &warns);
+	ok(c != NULL && warns.len == 0,
+	    "allow-unencrypted on a plain cimxml node without credentials: "
+	    "no warning");
+	conf_free(c);
+
+	/* node names: what cimheadd.conf(5) says, nothing else */
+	{
+		static const char *bad[] = {
+			"caf\xe9", "caf\xc3\xa9", "a\\b", "a\"b", "a/b",
+			"a b", "a%b", "a#b", "a?b", "a:b", "a{b}", "<b>",
+			"-a", ".", "..", ".a", "_a", "a\x7f", "a\x01b",
+			"0123456789012345678901234567890123456789"
+			"012345678901234567890123",
+		};
+		static const char *good[] = {
+			"a", "vod1", "node-2.example_x", "A9",
+			"0123456789012345678901234567890123456789"
+			"01234567890123456789012",
+		};
+		char	 conf[600];
+		int	 all;
+
+		for (all = 1, i = 0; i < nitems(bad); i++) {
+			snprintf(conf, sizeof(conf), "[node %s]\n"
+			    "url = http://h:1/cimom\n", bad[i]);
+			c = load(conf, &errs, &warns);
+			if (c != NULL || !has_err(&errs, 1, "bad node name")) {
+				printf("# accepted: [node %s]\n", bad[i]);
+				all = 0;
+			}
+			conf_free(c);
+		}
+		ok(all, "node names outside [A-Za-z0-9._-], leading "
+		    "punctuation, 64 bytes: refused");
+		c = load("[node caf\xe9\x1b]\nurl = http://h:1/cimom\n", &errs,
+		    &warns);
+		ok(c == NULL && strstr(errs.data, "\"caf\\xe9\\x1b\"") !=
+		    NULL, "the message shows a bad name's bytes escaped");
+		for (all = 1, i = 0; i < nitems(good); i++) {
+			snprintf(conf, sizeof(conf), "[node %s]\n"
+			    "url = http://h:1/cimom\n", good[i]);
+			c = load(conf, &errs, &warns);
+			if (c == NULL || conf_node_find(c, good[i]) == NULL) {
+				printf("# refused: [node %s]\n", good[i]);
+				all = 0;
+			}
+			conf_free(c);
+		}
+		ok(all, "letters, digits, '.', '_', '-', up to 63 bytes: "
+		    "accepted");
+	}
 
 	/* viewer-header-timeout: follows a long decision-timeout unless set */
 	c = load("[cimheadd]\ndecision-timeout = 20s\n"

@@ -1,11 +1,13 @@
 /*
  * test_profile.c: the load formulas on known counter sequences (including
- * counter wrap, timestamps going backwards, zero bandwidth and values past
- * 2^53), the WQL the daemon sends, and how replies fold into a reading.
+ * counter wrap, timestamps going backwards, zero bandwidth, values past
+ * 2^53 and deltas near 2^64), the WQL the daemon sends, and how replies
+ * fold into a reading (a process instance without Caption included).
  */
 #include "config.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "cimheadd.h"
@@ -141,6 +143,36 @@ main(void)
 	ok(profile_net(&na, &nb, 60000, &v) == -1,
 	    "twice the link's speed: a counter jump, no delta");
 
+	/*
+	 * Counters near 2^64 (issue 17, item 12): 2^64 - 2 ticks at 1 Hz is
+	 * no time that passed in one second, a clock step; computed as a
+	 * double past 2^64 cast to uint64_t it was undefined (0 on x86-64,
+	 * which read as an idle node).
+	 */
+	na = (struct profile_net_raw){ .bytes = 1000, .perftime = 1,
+	    .freq = 1, .bandwidth = 80000000, .nifs = 1, .at_ms = 0 };
+	nb = na;
+	nb.bytes = 2000;
+	nb.perftime = UINT64_MAX;
+	nb.at_ms = 1000;
+	ok(profile_net(&na, &nb, 60000, &v) == -1,
+	    "perf time 2^64 - 2 ticks at 1 Hz in a second: a step, no delta");
+	nb.freq = UINT64_MAX;
+	nb.perftime = na.perftime + UINT64_MAX / 2;
+	nb.bytes = na.bytes + 1000;
+	nb.at_ms = 500;
+	v = -1;
+	ok(profile_net(&na, &nb, 60000, &v) == 0 && fabs(v - 0.02) < 1e-3,
+	    "frequency 2^64 - 1, half of it in half a second: 2000 B/s on "
+	    "80 Mbit/s, 0.02%%");
+	/* dn <= dd * 1.1 with dd near 2^64: dd + dd / 10 wrapped */
+	a = (struct profile_cpu_raw){ .ppt = 0, .ts = 0, .at_ms = 0 };
+	b = (struct profile_cpu_raw){ .ppt = 9000000000000000000ull,
+	    .ts = 18000000000000000000ull, .at_ms = 1800000000000000ull };
+	v = -1;
+	ok(profile_cpu(&a, &b, 0, 0, 0, &v) == 0 && close_to(v, 50),
+	    "cpu: deltas near 2^64, 50%% busy");
+
 	ok(profile_iface_is_pseudo("isatap.{1234}"), "isatap is pseudo");
 	ok(profile_iface_is_pseudo("Teredo Tunneling Pseudo-Interface"),
 	    "teredo is pseudo");
@@ -203,6 +235,29 @@ main(void)
 	wbem_result_add_instance(r, in);
 	ok(profile_absorb(PQ_PROCESS, r, &rd, 0) == 0 && rd.process_running &&
 	    strcmp(rd.process_handle, "4242") == 0, "process found");
+	wbem_result_free(r);
+
+	/* any instance for the query is the process, whatever its Caption */
+	r = wbem_result_new(WBEM_R_INSTANCES);
+	in = cim_instance_new("Win32_Process");
+	wbem_result_add_instance(r, in);
+	in = cim_instance_new("Win32_Process");
+	cim_instance_add(in, "Handle", CIM_T_STRING, "77");
+	wbem_result_add_instance(r, in);
+	memset(&rd, 0, sizeof(rd));
+	ok(profile_absorb(PQ_PROCESS, r, &rd, 0) == 0 && rd.has_process &&
+	    rd.process_running, "instances without Caption: running");
+	is_str(rd.process_handle, "77",
+	    "instances without Caption: the first handle given");
+	wbem_result_free(r);
+	r = wbem_result_new(WBEM_R_INSTANCES);
+	in = cim_instance_new("Win32_Process");
+	cim_instance_add(in, "Caption", CIM_T_STRING, NULL);
+	wbem_result_add_instance(r, in);
+	strlcpy(rd.process_handle, "stale", sizeof(rd.process_handle));
+	ok(profile_absorb(PQ_PROCESS, r, &rd, 0) == 0 && rd.process_running &&
+	    rd.process_handle[0] == '\0',
+	    "a NULL Caption, no Handle: running, no stale handle");
 	wbem_result_free(r);
 
 	r = wbem_result_new(WBEM_R_INSTANCES);
