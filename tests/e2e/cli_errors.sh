@@ -69,7 +69,7 @@ is "$(json_get "$OUT" 'j["error"]["name"]')" unsupported-cim-version \
 
 # 401: authentication failed -> exit 3
 start_replay auth-none.response
-CIMHEAD_PASSWORD=wrong "$CIMHEAD" -u root enum "$URL" Win32_Process \
+CIMHEAD_PASSWORD=wrong "$CIMHEAD" --allow-unencrypted -u root enum "$URL" Win32_Process \
     >"$OUT" 2>"$ERR"
 is "$?" 3 "401: exit 3"
 is "$(json_get "$OUT" '[j["error"]["kind"], j["error"]["http_status"]]')" \

@@ -69,7 +69,7 @@ start_replay auth-ok.response ei-process.response gi-process.response
 PW=wbempass
 printf '%s\n' "$PW" >"$TEST_TMP/pw"
 chmod 600 "$TEST_TMP/pw"
-"$CIMHEAD" -v -u root --password-file "$TEST_TMP/pw" enum "$URL" \
+"$CIMHEAD" --allow-unencrypted -v -u root --password-file "$TEST_TMP/pw" enum "$URL" \
     Win32_Process >"$OUT" 2>"$ERR"
 is "$?" 0 "password file: exit 0"
 grep -q '^cimhead: info: > POST /cimom HTTP/1.1' "$ERR"
@@ -80,13 +80,13 @@ grep -q '^cimhead: info: < HTTP/1.1 200 OK' "$ERR"
 ok $? "-v shows the response status"
 if grep -q -e "$PW" -e 'cm9vdDp3YmVtcGFzcw' "$OUT" "$ERR"; then r=1; else r=0; fi
 ok $r "-v: neither the password nor its Base64 appears"
-grep -q 'warning' "$ERR"
+grep -q 'warning: password file' "$ERR"
 is "$?" 1 "mode 600 password file: no warning"
 
-CIMHEAD_PASSWORD=$PW "$CIMHEAD" -u root enum "$URL" Win32_Process \
+CIMHEAD_PASSWORD=$PW "$CIMHEAD" --allow-unencrypted -u root enum "$URL" Win32_Process \
     >"$OUT" 2>"$ERR"
 is "$?" 0 "CIMHEAD_PASSWORD: exit 0"
-CIMHEAD_PASSWORD=$PW "$CIMHEAD" -vv -u root get "$URL" Win32_Process \
+CIMHEAD_PASSWORD=$PW "$CIMHEAD" --allow-unencrypted -vv -u root get "$URL" Win32_Process \
     'Handle="2345"' >"$OUT" 2>"$ERR"
 is "$?" 0 "-vv: exit 0"
 grep -q '<KEYVALUE' "$ERR"
@@ -102,13 +102,13 @@ is "$a/$n" "3/3" "Authorization on every request"
 
 chmod 640 "$TEST_TMP/pw"
 start_replay ei-process.response
-"$CIMHEAD" -u root --password-file "$TEST_TMP/pw" enum "$URL" Win32_Process \
+"$CIMHEAD" --allow-unencrypted -u root --password-file "$TEST_TMP/pw" enum "$URL" Win32_Process \
     >"$OUT" 2>"$ERR"
 is "$?" 0 "group-readable password file still works"
 grep -q 'warning: password file .* readable by its group' "$ERR"
 ok $? "group-readable password file: warning"
 chmod 644 "$TEST_TMP/pw"
-"$CIMHEAD" -u root --password-file "$TEST_TMP/pw" enum "$URL" Win32_Process \
+"$CIMHEAD" --allow-unencrypted -u root --password-file "$TEST_TMP/pw" enum "$URL" Win32_Process \
     >"$OUT" 2>"$ERR"
 is "$?" 2 "password file readable by others: refused, exit 2"
 grep -q 'readable or writable by others' "$ERR"

@@ -38,7 +38,7 @@ ws() {	# ws ARGS...: cimhead over WS-Man as vod
 	    -u vod --password-file "$TEST_TMP/pw" "$@" >"$OUT" 2>"$ERR"
 }
 cx() {	# cx ARGS...: the same over CIM-XML
-	"$CIMHEAD" --timeout 5000 -u vod --password-file "$TEST_TMP/pw" "$@" \
+	"$CIMHEAD" --timeout 5000 --allow-unencrypted -u vod --password-file "$TEST_TMP/pw" "$@" \
 	    >"$OUT.cx" 2>"$ERR"
 }
 j() {	# j EXPR [FILE]: a Python expression on the JSON output `j`

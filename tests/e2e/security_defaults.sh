@@ -92,7 +92,9 @@ start_mock --scenario "$TEST_TMP/scenario.json" --log-level info \
     --token-secret-file "$TEST_TMP/secret" ||
     { echo "Bail out! cimmockd did not start"; cat "$TEST_TMP/mock.err"; exit 1; }
 NODES=n1
-NODECONF_n1="credentials = $TEST_TMP/n1.cred"
+NODECONF_n1="credentials = $TEST_TMP/n1.cred
+allow-unencrypted = yes
+auth = basic"
 write_conf "$TEST_TMP/c.conf" "admin-token-file = $TEST_TMP/admin.tok
 token-secret-file = $TEST_TMP/secret
 token-lifetime = 2
@@ -118,7 +120,7 @@ for f in n1.cred admin.tok secret; do
 	chmod 600 "$TEST_TMP/$f"
 done
 chmod 644 "$TEST_TMP/pw"
-"$CIMHEAD" -u vod --password-file "$TEST_TMP/pw" enum \
+"$CIMHEAD" --allow-unencrypted -u vod --password-file "$TEST_TMP/pw" enum \
     "http://127.0.0.1:$(mock_port n1)/root/cimv2" Win32_Process \
     >/dev/null 2>"$TEST_TMP/err"
 is $? 2 "cimhead: a --password-file readable by others is refused (exit 2)"
@@ -223,7 +225,7 @@ curl -s -H "$AUTH" "http://$ADMIN/metrics" >"$TEST_TMP/metrics"
 tr '\0' ' ' <"/proc/$DAEMON_PID/cmdline" >"$TEST_TMP/cmdline"
 node_ctl n1 fault '{"kind": "hang"}' >/dev/null
 nreq=$(node_get n1 requests)
-"$CIMHEAD" --timeout 3000 -u vod --password-file "$TEST_TMP/pw" enum \
+"$CIMHEAD" --allow-unencrypted --timeout 3000 -u vod --password-file "$TEST_TMP/pw" enum \
     "http://127.0.0.1:$(mock_port n1)/root/cimv2" Win32_Process \
     >/dev/null 2>&1 &
 cli=$!
@@ -236,7 +238,7 @@ wait_for 3 cli_waiting
 tr '\0' ' ' <"/proc/$cli/cmdline" >"$TEST_TMP/cli.cmdline" 2>/dev/null
 wait "$cli"
 node_ctl n1 clear >/dev/null
-"$CIMHEAD" -vv -u vod --password-file "$TEST_TMP/pw" enum \
+"$CIMHEAD" --allow-unencrypted -vv -u vod --password-file "$TEST_TMP/pw" enum \
     "http://127.0.0.1:$(mock_port n1)/root/cimv2" Win32_Process \
     >"$TEST_TMP/cli.out" 2>"$TEST_TMP/cli.err"
 is $? 0 "cimhead -vv with the password file works"

@@ -238,7 +238,7 @@ ok $? "cimmockd.exe: through its console control handler"
 # --- a credential file open to Everyone is refused -----------------------
 printf 'vod\npw\n' >"$TEST_TMP/creds"
 chmod 644 "$TEST_TMP/creds"
-printf '[node a]\nurl = http://h:1/cimom\ncredentials = %s\n' \
+printf '[node a]\nurl = http://h:1/cimom\nallow-unencrypted = yes\ncredentials = %s\n' \
     "$(winpath "$TEST_TMP/creds")" >"$TEST_TMP/c2.conf"
 "$WINE" "$EXE/cimheadd.exe" -n -f "$(winpath "$TEST_TMP/c2.conf")" \
     >"$OUT" 2>"$ERR"
