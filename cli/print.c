@@ -429,7 +429,8 @@ print_result(FILE *fp, enum cli_format fmt, const struct wbem_result *r,
 }
 
 int
-print_error(FILE *fp, enum cli_format fmt, const struct wbem_error *err)
+print_error(FILE *fp, enum cli_format fmt, const struct wbem_error *err,
+    const char *hint)
 {
 	struct numtab	 nt = { NULL, 0 };
 	json_t		*top, *e;
@@ -449,6 +450,8 @@ print_error(FILE *fp, enum cli_format fmt, const struct wbem_error *err)
 	if (err->wsman_code[0] != '\0')
 		json_object_set_new(e, "wsman_code",
 		    print_string(err->wsman_code));
+	if (hint != NULL)
+		json_object_set_new(e, "hint", print_string(hint));
 	top = json_object();
 	json_object_set_new(top, "error", e);
 	rc = print_json(fp, top, &nt);
