@@ -3,6 +3,7 @@
 # in trailers only, or a CIMError header), 401 -> exit 3, with the JSON error
 # object on stdout and one line on stderr.  The bodiless 400 on a connection
 # OpenPegasus keeps open must be answered at once, not at the deadline.
+# Common mistakes get a second line, and error.hint, that says the fix.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/e2e/replay-lib.sh"
 OUT="$TEST_TMP/out"
@@ -30,6 +31,11 @@ start_replay eq-process-caption.response
     "SELECT * FROM Win32_Process WHERE Caption = 'vodstream.exe'" >"$OUT" 2>"$ERR"
 is "$?" 1 "invalid query: exit 1"
 is "$(json_get "$OUT" 'j["error"]["code"]')" 15 "invalid query: code 15"
+grep -q 'WQL string literals in double quotes only' "$ERR"
+ok $? "single-quoted WQL refused: stderr names double quotes"
+is "$(json_get "$OUT" 'j["error"]["hint"]')" \
+    'OpenPegasus takes WQL string literals in double quotes only: SELECT * FROM Win32_Process WHERE Caption = "vodstream.exe"' \
+    "single-quoted WQL refused: the hint holds the query rewritten"
 
 start_replay eq-process-caption-chunked.response
 "$CIMHEAD" query "$URL" \
@@ -75,6 +81,13 @@ is "$?" 3 "401: exit 3"
 is "$(json_get "$OUT" '[j["error"]["kind"], j["error"]["http_status"]]')" \
     '["auth", 401]' "401: kind auth"
 is "$(ls "$REQ" | wc -l | tr -d ' ')" 1 "401 with Basic: one request, no retry loop"
+grep -q 'refused user root: check -u, the password in --password-file' "$ERR"
+ok $? "401: stderr names the credentials options"
+start_replay auth-none.response
+"$CIMHEAD" enum "$URL" Win32_Process >"$OUT" 2>"$ERR"
+is "$?" 3 "401 without -u: exit 3"
+grep -q 'wants credentials: give -u USER and --password-file FILE' "$ERR"
+ok $? "401 without -u: stderr says to give them"
 
 # replies that are not what a CIM server says: exit 3
 start_replay not-xml.response
@@ -87,5 +100,36 @@ start_replay http-500.response
 is "$?" 3 "HTTP 500 without CIMError: exit 3"
 is "$(json_get "$OUT" '[j["error"]["kind"], j["error"]["http_status"]]')" \
     '["http", 500]' "HTTP 500: kind http"
+
+# Errors that say the fix.  Plain-http WS-Man: refused before any traffic.
+"$CIMHEAD" --protocol wsman enum http://127.0.0.1:9/wsman Win32_Process \
+    >"$OUT" 2>"$ERR"
+is "$?" 2 "wsman over plain http: exit 2"
+grep -q -- 'add --allow-unencrypted' "$ERR"
+ok $? "wsman over plain http: stderr names --allow-unencrypted"
+"$CIMHEAD" --timeout 5000 enum http://nosuch.invalid/root/cimv2 Win32_Process \
+    >"$OUT" 2>"$ERR"
+is "$?" 3 "unknown host: exit 3"
+grep -q 'host name in the URL does not resolve' "$ERR"
+ok $? "unknown host: stderr says to check the host name"
+FREE=$("$PYTHON3" -c 'import socket
+s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$CIMHEAD" enum "http://127.0.0.1:$FREE/root/cimv2" Win32_Process \
+    >"$OUT" 2>"$ERR"
+is "$?" 3 "connection refused: exit 3"
+grep -q 'nothing accepts connections there: check the host and port' "$ERR"
+ok $? "connection refused: stderr says to check the port"
+start_replay hang
+"$CIMHEAD" --timeout 300 enum "$URL" Win32_Process >"$OUT" 2>"$ERR"
+is "$?" 3 "timeout: exit 3"
+grep -q 'no reply within 300 ms: raise --timeout' "$ERR"
+ok $? "timeout: stderr names --timeout"
+
+# one grammar: options after the operation and its arguments
+start_replay gi-not-found.response
+"$CIMHEAD" get "$URL" Win32_Process 'Handle="9999"' --format text \
+    >"$OUT" 2>"$ERR"
+is "$?" 1 "--format text after the arguments: taken"
+is "$(wc -c <"$OUT" | tr -d ' ')" 0 "... text: nothing on stdout"
 
 done_testing
