@@ -109,6 +109,28 @@ ok $([ "$MS" -lt $((2000 * SLOW)) ] && echo 0 || echo 1) \
 grep -q 'within 500 ms' "$ERR"
 ok $? "... saying so"
 
+# memcheck over the control paths (skipped without valgrind): every
+# format, an action, a refusal, the timeout; any error or definite leak
+# is exit 99
+VALGRIND=${VALGRIND:-$(command -v valgrind)}
+if [ -n "$VALGRIND" ]; then
+	HANG="127.0.0.1:$(cat "$TEST_TMP/hang.port")"
+	for args in "status -a $ADMIN" "--format text status -a $ADMIN" \
+	    "-j status -a $ADMIN" "--format table probe n1 -a $ADMIN" \
+	    "--format text drain nosuch -a $ADMIN" \
+	    "--timeout 300 status -a $HANG"; do
+		# shellcheck disable=SC2086
+		"$VALGRIND" --tool=memcheck --leak-check=full \
+		    --errors-for-leak-kinds=definite --error-exitcode=99 -q \
+		    "$CIMHEAD" $args >"$OUT" 2>"$ERR"
+		rc=$?
+		ok $([ "$rc" -ne 99 ] && echo 0 || echo 1) \
+		    "memcheck: cimhead $args: clean (exit $rc)"
+	done
+else
+	echo "# valgrind not installed: memcheck of the control paths skipped"
+fi
+
 # a token the daemon wants: the refusal names -t
 printf 'admin-token-0123456789abcdef\n' >"$TEST_TMP/admin.tok"
 stop_daemon
