@@ -28,6 +28,7 @@
 #define CLI_TIMEOUT_DEFAULT	10000
 #define CLI_NS_DEFAULT		"root/cimv2"
 #define CLI_PASSWORD_MAX	1024
+#define CLI_OPTNAME_MAX		64	/* "--allow-unencrypted" and the like */
 
 struct cli {
 	const char		*user;
@@ -47,8 +48,8 @@ struct cli {
 	int			 format_set;
 	const char		*admin;		/* control commands: -a */
 	const char		*token_file;	/* control commands: -t */
-	char			 wbem_opt[64];	/* a WBEM-only option given */
-	char			 ctl_opt[64];	/* a control-only option given */
+	char			 wbem_opt[CLI_OPTNAME_MAX]; /* a WBEM-only option */
+	char			 ctl_opt[CLI_OPTNAME_MAX]; /* a control-only one */
 };
 
 enum {
@@ -488,7 +489,7 @@ main(int argc, char *argv[])
 	struct ctl_opts		 co;
 	const char		*op, *url, *hint;
 	char			*password = NULL, *endpoint = NULL;
-	char			*url_ns = NULL, hintbuf[1536];
+	char			*url_ns = NULL, hintbuf[1536], *seen;
 	long			 l;
 	int			 ch, i, nargs, status, li;
 
@@ -504,14 +505,12 @@ main(int argc, char *argv[])
 	    cli_longopts, &li)) != -1) {
 		/* remembered to refuse it for the other kind of command */
 		if (ch != ':' && ch != '?' && cli_opt_scope(ch) != 0) {
-			char *n = cli_opt_scope(ch) == 1 ? o.wbem_opt :
-			    o.ctl_opt;
-
+			seen = cli_opt_scope(ch) == 1 ? o.wbem_opt : o.ctl_opt;
 			if (li >= 0)
-				snprintf(n, sizeof(o.wbem_opt), "--%s",
+				snprintf(seen, CLI_OPTNAME_MAX, "--%s",
 				    cli_longopts[li].name);
 			else
-				snprintf(n, sizeof(o.wbem_opt), "-%c", ch);
+				snprintf(seen, CLI_OPTNAME_MAX, "-%c", ch);
 		}
 		switch (ch) {
 		case 'u':
