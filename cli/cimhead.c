@@ -106,8 +106,8 @@ usage(FILE *fp)
 "  status                              the node table\n"
 "  drain|enable|probe|restart NODE     act on one node\n"
 "options for every command:\n"
-"      --format F            json, text or table (status, actions); default\n"
-"                            json, a table for status\n"
+"      --format F            json, text or table; default json (a table\n"
+"                            for status)\n"
 "  -j                        the same as --format json\n"
 "      --timeout MS          deadline for the whole operation (10000)\n"
 "  -v, --verbose             show the HTTP exchange on stderr (twice: bodies)\n"
@@ -630,9 +630,6 @@ main(int argc, char *argv[])
 	if (o.ctl_opt[0] != '\0')
 		usage_error("%s is for the control commands (status, drain, "
 		    "enable, probe, restart), not for %s", o.ctl_opt, argv[0]);
-	if (o.format == CLI_FMT_TABLE)
-		usage_error("--format table: for the control commands; the "
-		    "WBEM operations print json or text");
 	op = argv[0];
 	url = argv[1];
 	nargs = argc - 2;

@@ -20,7 +20,7 @@
 enum cli_format {
 	CLI_FMT_JSON = 0,
 	CLI_FMT_TEXT,
-	CLI_FMT_TABLE,		/* the control commands only, for now */
+	CLI_FMT_TABLE,
 };
 
 /*

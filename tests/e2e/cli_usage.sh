@@ -96,7 +96,6 @@ usage_is_2 "--insecure on a control command" status --insecure \
     -a 127.0.0.1:9
 grep -q -- '--insecure is for the WBEM operations' "$ERR"
 ok $? "... naming the option"
-usage_is_2 "--format table on a WBEM operation" --format table enum "$U" X
 
 usage_is_2 "-p refused" -p hunter2 enum "$U" X
 grep -q 'password-file' "$ERR"
