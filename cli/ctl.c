@@ -10,7 +10,8 @@
  * command the whole connection timeout (10 s, issue 15).
  *
  * The address defaults to $CIMHEAD_ADMIN or 127.0.0.1:8081.  Exit status:
- * 0 ok, 1 the daemon refused (4xx/5xx), 2 usage, 3 cannot reach it.
+ * 0 ok, 1 the daemon refused (4xx/5xx), 2 usage, 3 cannot reach it or no
+ * reply within --timeout.
  */
 #include "config.h"
 
