@@ -124,6 +124,39 @@ start_replay hang
 is "$?" 3 "timeout: exit 3"
 grep -q 'no reply within 300 ms: raise --timeout' "$ERR"
 ok $? "timeout: stderr names --timeout"
+start_replay toobig.response
+"$CIMHEAD" --max-response 1000 enum "$URL" Win32_Process >"$OUT" 2>"$ERR"
+is "$?" 3 "over --max-response: exit 3"
+grep -q 'raise --max-response BYTES' "$ERR"
+ok $? "over --max-response: stderr names it"
+# https:// to a port that answers plain HTTP (as OpenPegasus's 5988 would)
+"$PYTHON3" -c 'import os, socket, sys
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(5)
+open(sys.argv[1] + ".tmp", "w").write(str(s.getsockname()[1]))
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+while True:
+    c, _ = s.accept()
+    c.recv(4096)
+    c.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+    c.close()' "$TEST_TMP/plain.port" &
+TEST_PIDS="$TEST_PIDS $!"
+wait_for_file "$TEST_TMP/plain.port" 10
+"$CIMHEAD" --timeout 5000 enum \
+    "https://127.0.0.1:$(cat "$TEST_TMP/plain.port")/root/cimv2" \
+    Win32_Process >"$OUT" 2>"$ERR"
+is "$?" 3 "https to a plain-http port: exit 3"
+grep -q 'if the port serves plain http, use an http:// URL' "$ERR"
+ok $? "https to a plain-http port: stderr says to use http://"
+# the CA file is read when TLS starts: a file that holds none is named
+printf 'not a certificate\n' >"$TEST_TMP/bad.pem"
+"$CIMHEAD" --timeout 5000 --cacert "$TEST_TMP/bad.pem" enum \
+    "https://127.0.0.1:$(cat "$TEST_TMP/plain.port")/root/cimv2" \
+    Win32_Process >"$OUT" 2>"$ERR"
+is "$?" 3 "--cacert not PEM: exit 3"
+grep -q -- '--cacert FILE must hold PEM certificates' "$ERR"
+ok $? "--cacert not PEM: stderr says so"
 
 # one grammar: options after the operation and its arguments
 start_replay gi-not-found.response
