@@ -2,11 +2,18 @@
  * cimhead.c: the command-line WBEM client.  It turns its arguments into one
  * wbem_request and one wbem_target, runs it with wbem_run, and prints the
  * result as JSON or text; cli/print.c does the printing.  The exit status
- * tells a script what went wrong (see cimhead(1)).  Passwords never come
- * from the command line, where ps(1) and shell history would show them.
+ * tells a script what went wrong (see cimhead(1)), and stderr says how to
+ * fix the common mistakes (cli_hint).  Passwords never come from the
+ * command line, where ps(1) and shell history would show them.
+ *
+ * One grammar for every command: the options are parsed here, before or
+ * after the operation, for the WBEM operations and the control commands
+ * (status, drain ..., cli/ctl.c) alike; an option that only one kind of
+ * command uses is refused by the other, not silently ignored.
  */
 #include "config.h"
 
+#include <curl/curl.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -22,6 +29,7 @@
 #define CLI_TIMEOUT_DEFAULT	10000
 #define CLI_NS_DEFAULT		"root/cimv2"
 #define CLI_PASSWORD_MAX	1024
+#define CLI_OPTNAME_MAX		64	/* "--allow-unencrypted" and the like */
 
 struct cli {
 	const char		*user;
@@ -38,6 +46,11 @@ struct cli {
 	int			 no_trailers;
 	int			 allow_unencrypted;
 	unsigned		 max_elements;
+	int			 format_set;
+	const char		*admin;		/* control commands: -a */
+	const char		*token_file;	/* control commands: -t */
+	char			 wbem_opt[CLI_OPTNAME_MAX]; /* a WBEM-only option */
+	char			 ctl_opt[CLI_OPTNAME_MAX]; /* a control-only one */
 };
 
 enum {
@@ -70,6 +83,8 @@ static const struct option cli_longopts[] = {
 	{ "no-trailers",	no_argument,	   NULL, OPT_NO_TRAILERS },
 	{ "allow-unencrypted", no_argument, NULL, OPT_ALLOW_UNENCRYPTED },
 	{ "max-elements",	required_argument, NULL, OPT_MAX_ELEMENTS },
+	{ "admin",		required_argument, NULL, 'a' },
+	{ "token-file",		required_argument, NULL, 't' },
 	{ "verbose",		no_argument,	   NULL, 'v' },
 	{ "help",		no_argument,	   NULL, 'h' },
 	{ "version",		no_argument,	   NULL, 'V' },
@@ -82,37 +97,43 @@ static void
 usage(FILE *fp)
 {
 	fprintf(fp,
-"usage: cimhead [options] <op> URL ...\n"
+"usage: cimhead [options] <op> URL ...   (options before or after <op>)\n"
 "  query  URL WQL                      ExecQuery (WQL)\n"
 "  enum   URL CLASS                    EnumerateInstances\n"
 "  names  URL CLASS                    EnumerateInstanceNames\n"
 "  get    URL CLASS KEY=VALUE...       GetInstance\n"
 "  invoke URL CLASS[.KEY=VALUE,...] METHOD [NAME[:TYPE]=VALUE...]\n"
-"options:\n"
+"control a running cimheadd (its admin API):\n"
+"  status                              the node table\n"
+"  drain|enable|probe|restart NODE     act on one node\n"
+"options for every command:\n"
+"      --format F            json, text or table; default json (a table\n"
+"                            for status)\n"
+"  -j                        the same as --format json\n"
+"      --timeout MS          deadline for the whole operation (10000)\n"
+"  -v, --verbose             show the HTTP exchange on stderr (twice: bodies)\n"
+"  -h, --help                this text\n"
+"  -V, --version             the version\n"
+"options for the WBEM operations:\n"
 "  -u, --user USER           user name (password: --password-file or\n"
 "                            the CIMHEAD_PASSWORD environment variable)\n"
 "      --password-file FILE  read the password from the first line of FILE\n"
 "      --auth SCHEME         basic (default), digest, ntlm, negotiate, any\n"
 "      --cacert FILE         trust the CA certificates in FILE\n"
 "      --insecure            do not verify the server's TLS certificate\n"
-"      --timeout MS          deadline for the whole operation (10000)\n"
-"      --max-response BYTES  most read in all replies (16777216)\n"
+"      --max-response BYTES  most read in all replies of one operation\n"
+"                            (16777216)\n"
 "      --protocol P          cimxml (default) or wsman\n"
 "      --namespace NS        CIM namespace (default root/cimv2)\n"
-"      --format F            json (default) or text\n"
 "      --no-trailers         do not ask for HTTP trailers (CIM-XML)\n"
 "      --allow-unencrypted   plain http for WS-Man, and for CIM-XML with -u\n"
 "                            (the credentials travel in the clear)\n"
 "      --max-elements N      WS-Man items per Enumerate/Pull (32)\n"
-"  -v, --verbose             show the HTTP exchange on stderr (twice: bodies)\n"
-"  -h, --help                this text\n"
-"  -V, --version             the version\n"
-"exit status: 0 ok, 1 CIM error, 2 usage, 3 transport/auth/timeout\n"
-"\n"
-"control a running cimheadd (admin API; -a default $CIMHEAD_ADMIN or\n"
-"127.0.0.1:8081, -t a file holding the bearer token, -j raw JSON):\n"
-"  cimhead status [-j] [-a HOST:PORT] [-t TOKENFILE]\n"
-"  cimhead drain|enable|probe|restart [-a HOST:PORT] [-t TOKENFILE] NODE\n");
+"options for the control commands:\n"
+"  -a, --admin HOST:PORT     cimheadd's admin address ($CIMHEAD_ADMIN or\n"
+"                            127.0.0.1:8081)\n"
+"  -t, --token-file FILE     the admin bearer token, first line of FILE\n"
+"exit status: 0 ok, 1 CIM error or refused, 2 usage, 3 transport/auth/timeout\n");
 }
 
 static __dead void
@@ -283,6 +304,143 @@ cli_param(struct cim_property *p, const char *arg)
 	cim_value_add(&p->v, eq + 1);
 }
 
+/*
+ * Which commands an option serves: 0 every command, 1 the WBEM operations
+ * only, 2 the control commands only.  Options not listed are WBEM ones.
+ */
+static int
+cli_opt_scope(int ch)
+{
+	switch (ch) {
+	case OPT_FORMAT:
+	case OPT_TIMEOUT:
+	case 'j':
+	case 'v':
+		return (0);
+	case 'a':
+	case 't':
+		return (2);
+	default:
+		return (1);
+	}
+}
+
+static int
+cli_format_parse(const char *s, enum cli_format *f)
+{
+	if (strcmp(s, "json") == 0)
+		*f = CLI_FMT_JSON;
+	else if (strcmp(s, "text") == 0)
+		*f = CLI_FMT_TEXT;
+	else if (strcmp(s, "table") == 0)
+		*f = CLI_FMT_TABLE;
+	else
+		return (-1);
+	return (0);
+}
+
+/*
+ * A single-quoted WQL query rewritten with double quotes, for the hint;
+ * NULL when the query holds a double quote (no blind rewrite then).
+ */
+static const char *
+cli_wql_dq(const char *q, char *out, size_t outlen)
+{
+	size_t	i;
+
+	if (strchr(q, '"') != NULL || strlcpy(out, q, outlen) >= outlen)
+		return (NULL);
+	for (i = 0; out[i] != '\0'; i++)
+		if (out[i] == '\'')
+			out[i] = '"';
+	return (out);
+}
+
+/*
+ * The fix for a common error, in words a user can act on, or NULL.  The
+ * reasons come from what real servers answer (PROTOCOL-NOTES.md):
+ * OpenPegasus refuses single-quoted WQL literals with CIM error 15.
+ */
+static const char *
+cli_hint(const struct cli *o, const char *url, const struct wbem_request *req,
+    const struct wbem_error *err, char *buf, size_t len)
+{
+	char		 dq[1024];
+	const char	*q;
+
+	switch (err->kind) {
+	case WBEM_E_CIM:
+		if (err->code != 15 || req->op != WBEM_OP_QUERY ||
+		    req->query == NULL || strchr(req->query, '\'') == NULL)
+			return (NULL);
+		q = cli_wql_dq(req->query, dq, sizeof(dq));
+		snprintf(buf, len, "OpenPegasus takes WQL string literals in "
+		    "double quotes only%s%s", q != NULL ? ": " : " (\"x\")",
+		    q != NULL ? q : "");
+		return (buf);
+	case WBEM_E_USAGE:
+		if (o->allow_unencrypted || strncasecmp(url, "http://", 7) != 0 ||
+		    strstr(err->description, "plain http") == NULL)
+			return (NULL);
+		snprintf(buf, len, "use an https:// URL, or add "
+		    "--allow-unencrypted to send over plain http anyway");
+		return (buf);
+	case WBEM_E_AUTH:
+		if (o->user == NULL)
+			snprintf(buf, len, "the server wants credentials: give "
+			    "-u USER and --password-file FILE (or "
+			    "CIMHEAD_PASSWORD)");
+		else
+			snprintf(buf, len, "the server refused user %s: check "
+			    "-u, the password in --password-file FILE (or "
+			    "CIMHEAD_PASSWORD) and --auth SCHEME", o->user);
+		return (buf);
+	case WBEM_E_TIMEOUT:
+		snprintf(buf, len, "no reply within %u ms: raise --timeout MS",
+		    o->timeout_ms);
+		return (buf);
+	case WBEM_E_TOOBIG:
+		snprintf(buf, len, "raise --max-response BYTES, or ask for "
+		    "less (a WHERE clause, fewer properties)");
+		return (buf);
+	case WBEM_E_TRANSPORT:
+		break;
+	default:
+		return (NULL);
+	}
+	switch (err->code) {
+	case CURLE_COULDNT_RESOLVE_HOST:
+		snprintf(buf, len, "the host name in the URL does not resolve: "
+		    "check its spelling, or give an IP address");
+		return (buf);
+	case CURLE_COULDNT_CONNECT:
+		snprintf(buf, len, "nothing accepts connections there: check "
+		    "the host and port in the URL (CIM-XML 5988 http, 5989 "
+		    "https; WS-Man 5985 http, 5986 https) and that the server "
+		    "runs");
+		return (buf);
+	case CURLE_PEER_FAILED_VERIFICATION:
+		if (o->cacert == NULL)
+			snprintf(buf, len, "the server's certificate is not "
+			    "signed by a CA this system trusts: give its CA "
+			    "certificate with --cacert FILE (--insecure skips "
+			    "the check)");
+		else
+			snprintf(buf, len, "the server's certificate is not "
+			    "signed by the CA in --cacert %s, or not for the "
+			    "host name in the URL", o->cacert);
+		return (buf);
+	case CURLE_SSL_CACERT_BADFILE:
+		snprintf(buf, len, "--cacert FILE must hold PEM certificates");
+		return (buf);
+	case CURLE_SSL_CONNECT_ERROR:
+		snprintf(buf, len, "no TLS handshake: if the port serves plain "
+		    "http, use an http:// URL");
+		return (buf);
+	}
+	return (NULL);
+}
+
 /* Exit status for an error: see cimhead(1). */
 static int
 cli_exit_status(const struct wbem_error *err)
@@ -305,7 +463,7 @@ cli_exit_status(const struct wbem_error *err)
 }
 
 static void
-cli_report(const struct wbem_error *err)
+cli_report(const struct wbem_error *err, const char *hint)
 {
 	if (err->kind == WBEM_E_CIM)
 		fprintf(stderr, "cimhead: %s (%d): %s\n", err->name, err->code,
@@ -317,6 +475,8 @@ cli_report(const struct wbem_error *err)
 	else
 		fprintf(stderr, "cimhead: %s error: %s\n",
 		    wbem_errkind_name(err->kind), err->description);
+	if (hint != NULL)
+		fprintf(stderr, "cimhead: %s\n", hint);
 }
 
 int
@@ -329,15 +489,13 @@ main(int argc, char *argv[])
 	struct wbem_error	 err;
 	struct cim_path		*path = NULL;
 	struct cim_property	*params = NULL;
-	const char		*op, *url;
+	struct ctl_opts		 co;
+	const char		*op, *url, *hint;
 	char			*password = NULL, *endpoint = NULL;
-	char			*url_ns = NULL;
+	char			*url_ns = NULL, hintbuf[1536], *seen;
 	long			 l;
-	int			 ch, i, nargs, status;
+	int			 ch, i, nargs, status, li;
 
-	/* status, drain, ...: the daemon's admin API (cli/ctl.c) */
-	if (argc > 1 && ctl_is_command(argv[1]))
-		return (ctl_main(argc - 1, argv + 1));
 	memset(&o, 0, sizeof(o));
 	o.timeout_ms = CLI_TIMEOUT_DEFAULT;
 	o.auth = HTTP_AUTH_BASIC;
@@ -346,8 +504,17 @@ main(int argc, char *argv[])
 
 	/* our own messages: getopt's would echo "--passw=secret" */
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":u:pvhV", cli_longopts,
-	    NULL)) != -1) {
+	while ((li = -1, ch = getopt_long(argc, argv, ":u:pvhVa:t:j",
+	    cli_longopts, &li)) != -1) {
+		/* remembered to refuse it for the other kind of command */
+		if (ch != ':' && ch != '?' && cli_opt_scope(ch) != 0) {
+			seen = cli_opt_scope(ch) == 1 ? o.wbem_opt : o.ctl_opt;
+			if (li >= 0)
+				snprintf(seen, CLI_OPTNAME_MAX, "--%s",
+				    cli_longopts[li].name);
+			else
+				snprintf(seen, CLI_OPTNAME_MAX, "-%c", ch);
+		}
 		switch (ch) {
 		case 'u':
 			o.user = optarg;
@@ -390,13 +557,20 @@ main(int argc, char *argv[])
 			o.ns = optarg;
 			break;
 		case OPT_FORMAT:
-			if (strcmp(optarg, "json") == 0)
-				o.format = CLI_FMT_JSON;
-			else if (strcmp(optarg, "text") == 0)
-				o.format = CLI_FMT_TEXT;
-			else
-				usage_error("--format: json or text: %s",
+			if (cli_format_parse(optarg, &o.format) == -1)
+				usage_error("--format: json, text or table: %s",
 				    optarg);
+			o.format_set = 1;
+			break;
+		case 'j':
+			o.format = CLI_FMT_JSON;
+			o.format_set = 1;
+			break;
+		case 'a':
+			o.admin = optarg;
+			break;
+		case 't':
+			o.token_file = optarg;
 			break;
 		case OPT_AUTH:
 			if (http_auth_parse(optarg, &o.auth) == -1)
@@ -439,8 +613,26 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
+
+	/* status, drain, ...: the daemon's admin API (cli/ctl.c) */
+	if (argc > 0 && ctl_is_command(argv[0])) {
+		if (o.wbem_opt[0] != '\0')
+			usage_error("%s is for the WBEM operations, not for %s",
+			    o.wbem_opt, argv[0]);
+		memset(&co, 0, sizeof(co));
+		co.admin = o.admin;
+		co.token_file = o.token_file;
+		co.format = o.format;
+		co.format_set = o.format_set;
+		co.timeout_ms = o.timeout_ms;
+		co.verbose = o.verbose;
+		return (ctl_main(&co, argc, argv));
+	}
 	if (argc < 2)
 		usage_error("an operation and a URL are needed");
+	if (o.ctl_opt[0] != '\0')
+		usage_error("%s is for the control commands (status, drain, "
+		    "enable, probe, restart), not for %s", o.ctl_opt, argv[0]);
 	op = argv[0];
 	url = argv[1];
 	nargs = argc - 2;
@@ -559,8 +751,9 @@ main(int argc, char *argv[])
 			wbem_error_set(&err, WBEM_E_PROTOCOL, 0, NULL,
 			    "no result");
 		status = cli_exit_status(&err);
-		print_error(stdout, o.format, &err);
-		cli_report(&err);
+		hint = cli_hint(&o, url, &req, &err, hintbuf, sizeof(hintbuf));
+		print_error(stdout, o.format, &err, hint);
+		cli_report(&err, hint);
 	}
 	if (fflush(stdout) == EOF && status == CLI_EXIT_OK)
 		status = CLI_EXIT_TRANSPORT;

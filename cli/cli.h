@@ -1,6 +1,7 @@
 /*
- * cli.h: what cli/cimhead.c (options, targets, exit status) and cli/print.c
- * (JSON and text output) share.  Private to the cimhead program.
+ * cli.h: what cli/cimhead.c (options, targets, exit status), cli/print.c
+ * (JSON and text output) and cli/ctl.c (control commands) share.  Private
+ * to the cimhead program.
  */
 #ifndef CLI_H
 #define CLI_H
@@ -15,9 +16,11 @@
 #define CLI_EXIT_USAGE		2
 #define CLI_EXIT_TRANSPORT	3	/* transport, auth, timeout, HTTP, bad reply */
 
+/* --format: one set of values for every command (cimhead(1)) */
 enum cli_format {
 	CLI_FMT_JSON = 0,
 	CLI_FMT_TEXT,
+	CLI_FMT_TABLE,
 };
 
 /*
@@ -27,7 +30,11 @@ enum cli_format {
  */
 int	print_result(FILE *, enum cli_format, const struct wbem_result *,
 	    const struct cim_path *req_path);
-/* Prints an error on out (JSON only; text prints nothing there). */
-int	print_error(FILE *, enum cli_format, const struct wbem_error *);
+/*
+ * Prints an error on out (JSON only; text prints nothing there), with the
+ * fix when hint is not NULL.
+ */
+int	print_error(FILE *, enum cli_format, const struct wbem_error *,
+	    const char *hint);
 
 #endif /* CLI_H */

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <jansson.h>
 
@@ -404,6 +405,190 @@ print_result_text(struct buf *b, const struct wbem_result *r,
 	}
 }
 
+/*
+ * --format table: one row per instance (path, method result), one column
+ * per property (key, parameter) in the order first met, names matched
+ * without case as CIM names are.  Columns are found in a first pass
+ * (cell == NULL), filled in a second.
+ */
+/*
+ * Rows times columns a table may hold: sparse replies (many instances,
+ * each with other property names) would grow it quadratically.
+ */
+#define PRINT_TABLE_CELLS_MAX	(4u * 1024 * 1024)
+
+struct table {
+	size_t	  ncols;
+	size_t	  nrows;
+	char	**head;
+	char	**cell;		/* nrows * ncols; NULL: empty */
+};
+
+static void
+print_table_set(struct table *t, size_t row, const char *name,
+    const char *text)
+{
+	size_t	c;
+
+	for (c = 0; c < t->ncols; c++)
+		if (strcasecmp(t->head[c], name) == 0)
+			break;
+	if (c == t->ncols) {
+		if (t->cell != NULL)
+			return;
+		t->head = xreallocarray(t->head, t->ncols + 1,
+		    sizeof(*t->head));
+		t->head[t->ncols++] = xstrdup(name);
+		return;
+	}
+	if (t->cell != NULL && t->cell[row * t->ncols + c] == NULL)
+		t->cell[row * t->ncols + c] = xstrdup(text);
+}
+
+/* A value on one line: no quotes, arrays joined by ", ", NULL empty. */
+static void
+print_table_value(struct table *t, size_t row, const char *name,
+    const struct cim_value *v)
+{
+	struct buf	 b;
+	size_t		 i;
+	char		*p;
+
+	buf_init(&b, 0);
+	for (i = 0; !v->is_null && i < v->nvals; i++) {
+		if (i > 0)
+			buf_puts(&b, ", ");
+		if (v->vals[i] != NULL)
+			buf_puts(&b, v->vals[i]);
+	}
+	buf_add(&b, "", 1);
+	/* a newline or tab in a value must not break the row */
+	for (p = b.data; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
+	print_table_set(t, row, name, b.data);
+	buf_release(&b);
+}
+
+static void
+print_table_fill(struct table *t, const struct wbem_result *r)
+{
+	const struct cim_instance	*inst;
+	const struct cim_path		*p;
+	size_t				 i, j;
+
+	switch (r->kind) {
+	case WBEM_R_INSTANCES:
+		t->nrows = r->ninst;
+		for (i = 0; i < r->ninst; i++) {
+			inst = r->inst[i];
+			for (j = 0; j < inst->nprops; j++)
+				print_table_value(t, i, inst->props[j].name,
+				    &inst->props[j].v);
+		}
+		break;
+	case WBEM_R_PATHS:
+		t->nrows = r->npaths;
+		for (i = 0; i < r->npaths; i++) {
+			p = r->paths[i];
+			print_table_set(t, i, "CLASS", p->classname);
+			for (j = 0; j < p->nkeys; j++)
+				print_table_set(t, i, p->keys[j].name,
+				    p->keys[j].value != NULL ?
+				    p->keys[j].value : "");
+		}
+		break;
+	case WBEM_R_METHOD:
+		t->nrows = 1;
+		print_table_value(t, 0, "ReturnValue", &r->method.ret);
+		for (i = 0; i < r->method.nout; i++)
+			print_table_value(t, 0, r->method.out[i].name,
+			    &r->method.out[i].v);
+		break;
+	case WBEM_R_CLASS:
+		break;
+	}
+}
+
+/* Terminal columns of UTF-8 text, one per character. */
+static size_t
+print_table_width(const char *s)
+{
+	size_t	n = 0;
+
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return (n);
+}
+
+static void
+print_table_row(struct buf *b, char **cells, const size_t *width, size_t n)
+{
+	const char	*s;
+	size_t		 c, w;
+
+	/* no padding after the last non-empty cell: no trailing blanks */
+	while (n > 0 && (cells[n - 1] == NULL || *cells[n - 1] == '\0'))
+		n--;
+	for (c = 0; c < n; c++) {
+		s = cells[c] != NULL ? cells[c] : "";
+		buf_puts(b, s);
+		if (c + 1 < n)
+			for (w = print_table_width(s); w < width[c] + 2; w++)
+				buf_puts(b, " ");
+	}
+	buf_puts(b, "\n");
+}
+
+/* Returns -1, with nothing added to b, when the table would be too big. */
+static int
+print_result_table(struct buf *b, const struct wbem_result *r)
+{
+	struct table	 t;
+	size_t		*width, i, c, w;
+	int		 rc = 0;
+
+	if (r->kind == WBEM_R_CLASS) {
+		if (r->class_xml != NULL)
+			buf_printf(b, "%s\n", r->class_xml);
+		return (0);
+	}
+	memset(&t, 0, sizeof(t));
+	print_table_fill(&t, r);
+	if (t.ncols == 0 || t.nrows == 0)
+		goto out;
+	if (t.nrows > PRINT_TABLE_CELLS_MAX / t.ncols) {
+		fprintf(stderr, "cimhead: %zu rows by %zu columns is too big "
+		    "for a table: printed as text\n", t.nrows, t.ncols);
+		rc = -1;
+		goto out;
+	}
+	t.cell = xcalloc(t.nrows * t.ncols, sizeof(*t.cell));
+	print_table_fill(&t, r);
+	width = xcalloc(t.ncols, sizeof(*width));
+	for (c = 0; c < t.ncols; c++) {
+		width[c] = print_table_width(t.head[c]);
+		for (i = 0; i < t.nrows; i++)
+			if (t.cell[i * t.ncols + c] != NULL &&
+			    (w = print_table_width(t.cell[i * t.ncols + c])) >
+			    width[c])
+				width[c] = w;
+	}
+	print_table_row(b, t.head, width, t.ncols);
+	for (i = 0; i < t.nrows; i++)
+		print_table_row(b, t.cell + i * t.ncols, width, t.ncols);
+	free(width);
+	for (i = 0; i < t.nrows * t.ncols; i++)
+		free(t.cell[i]);
+	free(t.cell);
+out:
+	for (c = 0; c < t.ncols; c++)
+		free(t.head[c]);
+	free(t.head);
+	return (rc);
+}
+
 int
 print_result(FILE *fp, enum cli_format fmt, const struct wbem_result *r,
     const struct cim_path *req_path)
@@ -413,9 +598,10 @@ print_result(FILE *fp, enum cli_format fmt, const struct wbem_result *r,
 	json_t		*j;
 	int		 rc;
 
-	if (fmt == CLI_FMT_TEXT) {
+	if (fmt == CLI_FMT_TEXT || fmt == CLI_FMT_TABLE) {
 		buf_init(&b, 0);
-		print_result_text(&b, r, req_path);
+		if (fmt != CLI_FMT_TABLE || print_result_table(&b, r) == -1)
+			print_result_text(&b, r, req_path);
 		rc = b.len == 0 || fwrite(b.data, 1, b.len, fp) == b.len ?
 		    0 : -1;
 		buf_release(&b);
@@ -429,7 +615,8 @@ print_result(FILE *fp, enum cli_format fmt, const struct wbem_result *r,
 }
 
 int
-print_error(FILE *fp, enum cli_format fmt, const struct wbem_error *err)
+print_error(FILE *fp, enum cli_format fmt, const struct wbem_error *err,
+    const char *hint)
 {
 	struct numtab	 nt = { NULL, 0 };
 	json_t		*top, *e;
@@ -449,6 +636,8 @@ print_error(FILE *fp, enum cli_format fmt, const struct wbem_error *err)
 	if (err->wsman_code[0] != '\0')
 		json_object_set_new(e, "wsman_code",
 		    print_string(err->wsman_code));
+	if (hint != NULL)
+		json_object_set_new(e, "hint", print_string(hint));
 	top = json_object();
 	json_object_set_new(top, "error", e);
 	rc = print_json(fp, top, &nt);

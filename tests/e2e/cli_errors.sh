@@ -3,6 +3,7 @@
 # in trailers only, or a CIMError header), 401 -> exit 3, with the JSON error
 # object on stdout and one line on stderr.  The bodiless 400 on a connection
 # OpenPegasus keeps open must be answered at once, not at the deadline.
+# Common mistakes get a second line, and error.hint, that says the fix.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/e2e/replay-lib.sh"
 OUT="$TEST_TMP/out"
@@ -30,6 +31,11 @@ start_replay eq-process-caption.response
     "SELECT * FROM Win32_Process WHERE Caption = 'vodstream.exe'" >"$OUT" 2>"$ERR"
 is "$?" 1 "invalid query: exit 1"
 is "$(json_get "$OUT" 'j["error"]["code"]')" 15 "invalid query: code 15"
+grep -q 'WQL string literals in double quotes only' "$ERR"
+ok $? "single-quoted WQL refused: stderr names double quotes"
+is "$(json_get "$OUT" 'j["error"]["hint"]')" \
+    'OpenPegasus takes WQL string literals in double quotes only: SELECT * FROM Win32_Process WHERE Caption = "vodstream.exe"' \
+    "single-quoted WQL refused: the hint holds the query rewritten"
 
 start_replay eq-process-caption-chunked.response
 "$CIMHEAD" query "$URL" \
@@ -75,6 +81,13 @@ is "$?" 3 "401: exit 3"
 is "$(json_get "$OUT" '[j["error"]["kind"], j["error"]["http_status"]]')" \
     '["auth", 401]' "401: kind auth"
 is "$(ls "$REQ" | wc -l | tr -d ' ')" 1 "401 with Basic: one request, no retry loop"
+grep -q 'refused user root: check -u, the password in --password-file' "$ERR"
+ok $? "401: stderr names the credentials options"
+start_replay auth-none.response
+"$CIMHEAD" enum "$URL" Win32_Process >"$OUT" 2>"$ERR"
+is "$?" 3 "401 without -u: exit 3"
+grep -q 'wants credentials: give -u USER and --password-file FILE' "$ERR"
+ok $? "401 without -u: stderr says to give them"
 
 # replies that are not what a CIM server says: exit 3
 start_replay not-xml.response
@@ -87,5 +100,69 @@ start_replay http-500.response
 is "$?" 3 "HTTP 500 without CIMError: exit 3"
 is "$(json_get "$OUT" '[j["error"]["kind"], j["error"]["http_status"]]')" \
     '["http", 500]' "HTTP 500: kind http"
+
+# Errors that say the fix.  Plain-http WS-Man: refused before any traffic.
+"$CIMHEAD" --protocol wsman enum http://127.0.0.1:9/wsman Win32_Process \
+    >"$OUT" 2>"$ERR"
+is "$?" 2 "wsman over plain http: exit 2"
+grep -q -- 'add --allow-unencrypted' "$ERR"
+ok $? "wsman over plain http: stderr names --allow-unencrypted"
+"$CIMHEAD" --timeout 5000 enum http://nosuch.invalid/root/cimv2 Win32_Process \
+    >"$OUT" 2>"$ERR"
+is "$?" 3 "unknown host: exit 3"
+grep -q 'host name in the URL does not resolve' "$ERR"
+ok $? "unknown host: stderr says to check the host name"
+FREE=$("$PYTHON3" -c 'import socket
+s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$CIMHEAD" enum "http://127.0.0.1:$FREE/root/cimv2" Win32_Process \
+    >"$OUT" 2>"$ERR"
+is "$?" 3 "connection refused: exit 3"
+grep -q 'nothing accepts connections there: check the host and port' "$ERR"
+ok $? "connection refused: stderr says to check the port"
+start_replay hang
+"$CIMHEAD" --timeout 300 enum "$URL" Win32_Process >"$OUT" 2>"$ERR"
+is "$?" 3 "timeout: exit 3"
+grep -q 'no reply within 300 ms: raise --timeout' "$ERR"
+ok $? "timeout: stderr names --timeout"
+start_replay toobig.response
+"$CIMHEAD" --max-response 1000 enum "$URL" Win32_Process >"$OUT" 2>"$ERR"
+is "$?" 3 "over --max-response: exit 3"
+grep -q 'raise --max-response BYTES' "$ERR"
+ok $? "over --max-response: stderr names it"
+# https:// to a port that answers plain HTTP (as OpenPegasus's 5988 would)
+"$PYTHON3" -c 'import os, socket, sys
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(5)
+open(sys.argv[1] + ".tmp", "w").write(str(s.getsockname()[1]))
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+while True:
+    c, _ = s.accept()
+    c.recv(4096)
+    c.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+    c.close()' "$TEST_TMP/plain.port" &
+TEST_PIDS="$TEST_PIDS $!"
+wait_for_file "$TEST_TMP/plain.port" 10
+"$CIMHEAD" --timeout 5000 enum \
+    "https://127.0.0.1:$(cat "$TEST_TMP/plain.port")/root/cimv2" \
+    Win32_Process >"$OUT" 2>"$ERR"
+is "$?" 3 "https to a plain-http port: exit 3"
+grep -q 'if the port serves plain http, use an http:// URL' "$ERR"
+ok $? "https to a plain-http port: stderr says to use http://"
+# the CA file is read when TLS starts: a file that holds none is named
+printf 'not a certificate\n' >"$TEST_TMP/bad.pem"
+"$CIMHEAD" --timeout 5000 --cacert "$TEST_TMP/bad.pem" enum \
+    "https://127.0.0.1:$(cat "$TEST_TMP/plain.port")/root/cimv2" \
+    Win32_Process >"$OUT" 2>"$ERR"
+is "$?" 3 "--cacert not PEM: exit 3"
+grep -q -- '--cacert FILE must hold PEM certificates' "$ERR"
+ok $? "--cacert not PEM: stderr says so"
+
+# one grammar: options after the operation and its arguments
+start_replay gi-not-found.response
+"$CIMHEAD" get "$URL" Win32_Process 'Handle="9999"' --format text \
+    >"$OUT" 2>"$ERR"
+is "$?" 1 "--format text after the arguments: taken"
+is "$(wc -c <"$OUT" | tr -d ' ')" 0 "... text: nothing on stdout"
 
 done_testing

@@ -22,6 +22,8 @@ U="https://127.0.0.1:$PORT/root/cimv2"
 "$CIMHEAD" --timeout 5000 enum "$U" Win32_Process >"$OUT" 2>"$ERR"
 is "$?" 3 "self-signed: refused by default, exit 3"
 is "$(json_get "$OUT" 'j["error"]["kind"]')" transport "self-signed: kind transport"
+grep -q 'give its CA certificate with --cacert FILE' "$ERR"
+ok $? "self-signed: stderr names --cacert"
 "$CIMHEAD" --timeout 5000 --cacert "$TEST_TMP/node.pem" enum "$U" \
     Win32_Process >"$OUT" 2>"$ERR"
 is "$?" 0 "--cacert: accepted"
@@ -35,5 +37,7 @@ U="https://127.0.0.1:$PORT/root/cimv2"
 "$CIMHEAD" --timeout 5000 --cacert "$TEST_TMP/other.pem" enum "$U" \
     Win32_Process >"$OUT" 2>"$ERR"
 is "$?" 3 "trusted certificate for another host: refused"
+grep -q 'or not for the host name in the URL' "$ERR"
+ok $? "another host: stderr says the name may not match"
 
 done_testing

@@ -86,6 +86,17 @@ done
 grep -q 'bad admin address' "$ERR"
 ok $? "... saying so"
 
+# one grammar: an option for the other kind of command is refused by name
+usage_is_2 "-a on a WBEM operation" enum "$U" X -a 127.0.0.1:8081
+grep -q -- '-a is for the control commands' "$ERR"
+ok $? "... naming the option"
+usage_is_2 "--token-file on a WBEM operation" --token-file "$TEST_TMP/tok" \
+    enum "$U" X
+usage_is_2 "--insecure on a control command" status --insecure \
+    -a 127.0.0.1:9
+grep -q -- '--insecure is for the WBEM operations' "$ERR"
+ok $? "... naming the option"
+
 usage_is_2 "-p refused" -p hunter2 enum "$U" X
 grep -q 'password-file' "$ERR"
 ok $? "-p: the message points to --password-file"
