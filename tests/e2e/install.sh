@@ -75,20 +75,28 @@ is "$(sed -n 's/^d \([^ ]*\) .*/\1/p' "$R$tmpfilesdir/cimhead.conf")" \
 # systemd-analyze verify with the installed tree as the root: the targets
 # the unit orders after and /bin/kill (ExecReload) come from the host, the
 # rest, ExecStart's daemon included, only from the install.
+# A unit directory systemd does not search (distcheck's, under its prefix)
+# is verified from /etc/systemd/system in the same root.
 if [ -n "$SYSTEMD_ANALYZE" ]; then
-	mkdir -p "$R$unitdir" "$R/bin"
+	mkdir -p "$R/lib/systemd/system" "$R/bin"
 	cp /bin/kill "$R/bin/kill"
 	for f in /lib/systemd/system/*.target /lib/systemd/system/*.slice; do
-		[ -e "$R$unitdir/${f##*/}" ] || cp -P "$f" "$R$unitdir/"
+		[ -e "$R/lib/systemd/system/${f##*/}" ] || cp -P "$f" "$R/lib/systemd/system/"
 	done
-	"$SYSTEMD_ANALYZE" verify --man=no --root="$R" "$U" >"$TEST_TMP/verify.out" 2>&1
+	case $unitdir in
+	/lib/systemd/system|/usr/lib/systemd/system|/etc/systemd/system) VU=$U ;;
+	*)	mkdir -p "$R/etc/systemd/system"
+		VU=$R/etc/systemd/system/cimheadd.service
+		cp "$U" "$VU" ;;
+	esac
+	"$SYSTEMD_ANALYZE" verify --man=no --root="$R" "$VU" >"$TEST_TMP/verify.out" 2>&1
 	ok $? "systemd-analyze verify --root accepts the installed unit"
 	cat "$TEST_TMP/verify.out" | sed 's/^/# /'
 	is "$(cat "$TEST_TMP/verify.out")" "" "systemd-analyze verify prints no warning"
 	# The same check fails when ExecStart names a daemon the install
 	# does not have (the unit once said /usr/sbin whatever the prefix).
 	mv "$R$sbindir/cimheadd" "$TEST_TMP/cimheadd.moved"
-	"$SYSTEMD_ANALYZE" verify --man=no --root="$R" "$U" >"$TEST_TMP/bad.out" 2>&1
+	"$SYSTEMD_ANALYZE" verify --man=no --root="$R" "$VU" >"$TEST_TMP/bad.out" 2>&1
 	st=$?
 	grep -q "$sbindir/cimheadd is not executable" "$TEST_TMP/bad.out" && [ $st -ne 0 ]
 	ok $? "verify fails when the installed tree has no $sbindir/cimheadd"
