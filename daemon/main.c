@@ -25,6 +25,8 @@
 #ifndef SYSCONFDIR
 #define SYSCONFDIR "/etc"
 #endif
+/* the one default: $(sysconfdir)/cimhead/cimheadd.conf, as the unit reads */
+#define CONFDIR	SYSCONFDIR "/cimhead"
 
 static const char	*port_file;
 static const char	*log_file;
@@ -61,7 +63,7 @@ usage(int status)
 	    "SIGHUP reloads the configuration; SIGTERM drains and exits\n"
 	    "(on Windows: Ctrl-C or the service stop control drains).\n"
 	    "See cimheadd(8) and cimheadd.conf(5).\n",
-	    compat_conf_path(SYSCONFDIR, "cimheadd.conf"));
+	    compat_conf_path(CONFDIR, "cimheadd.conf"));
 	exit(status);
 }
 
@@ -327,7 +329,7 @@ main(int argc, char *argv[])
 	const char	*file, *service = NULL;
 	int		 ch, check = 0;
 
-	file = compat_conf_path(SYSCONFDIR, "cimheadd.conf");
+	file = compat_conf_path(CONFDIR, "cimheadd.conf");
 	log_init("cimheadd", LOG_LVL_INFO, 0);
 	while ((ch = getopt_long(argc, argv, "df:hnP:vV", main_longopts,
 	    NULL)) != -1) {
