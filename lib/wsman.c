@@ -1383,7 +1383,7 @@ fault_to_error(xmlNode *fault, long status, struct wbem_error *err)
 	wbem_error_set(err, WBEM_E_CIM, cimcode, name[0] ? name : "s:Fault",
 	    "%s", desc != NULL ? desc : "SOAP fault without a reason");
 	err->http_status = status;
-	strlcpy(err->wsman_code, wcode, sizeof(err->wsman_code));
+	wbem_text_sanitize(err->wsman_code, sizeof(err->wsman_code), wcode);
 	free(desc);
 }
 
