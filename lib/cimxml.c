@@ -1032,6 +1032,11 @@ cx_decode_instances(const xmlNode *irv, const char *ns, struct wbem_result *r,
 			    (const char *)n->name);
 			return (-1);
 		}
+		if (instn == NULL) {
+			wbem_error_set(err, WBEM_E_PROTOCOL, 0, NULL,
+			    "%s without its INSTANCE", (const char *)n->name);
+			return (-1);
+		}
 		if (cimxml_is(instn, "CLASS"))
 			continue;	/* ExecQuery may mix in classes */
 		if ((inst = cx_instance(instn, err)) == NULL)
@@ -1071,6 +1076,7 @@ cx_decode_method(const xmlNode *mr, struct wbem_result *r,
 	struct cim_property	*p;
 	const char		*name, *ts;
 	enum cim_type		 t;
+	int			 seen_ret = 0;
 
 	for (n = cimxml_first(mr); n != NULL; n = cimxml_next(n)) {
 		t = CIM_T_NONE;
@@ -1089,6 +1095,7 @@ cx_decode_method(const xmlNode *mr, struct wbem_result *r,
 			}
 			if (cimxml_value_elem(n, &r->method.ret, err) == -1)
 				return (-1);
+			seen_ret = 1;
 			continue;
 		}
 		if (!cimxml_is(n, "PARAMVALUE"))
@@ -1110,14 +1117,45 @@ cx_decode_method(const xmlNode *mr, struct wbem_result *r,
 		if (cimxml_value_elem(n, &p->v, err) == -1)
 			return (-1);
 	}
+	/* the DTD lets a void method omit it, but no CIM method is void
+	 * (WMI and OpenPegasus always return one): a cut reply */
+	if (!seen_ret) {
+		wbem_error_set(err, WBEM_E_PROTOCOL, 0, NULL,
+		    "METHODRESPONSE %s without RETURNVALUE",
+		    cimxml_attr(mr, "NAME"));
+		return (-1);
+	}
 	return (0);
+}
+
+/*
+ * A WBEM_E_CIM error of status code with the server's description.  Every
+ * caller prints "name: description", and OpenPegasus starts its
+ * descriptions with the status name ("CIM_ERR_NOT_FOUND: ..."), so a
+ * leading name is dropped: the name is said once.
+ */
+static void
+cx_cim_error(struct wbem_error *err, long code, const char *desc)
+{
+	const char	*name = cim_status_name((int)code);
+	size_t		 nl = strlen(name);
+
+	if (desc != NULL && strncmp(desc, name, nl) == 0 &&
+	    (desc[nl] == '\0' || desc[nl] == ':' || desc[nl] == ' ')) {
+		desc += nl;
+		while (*desc == ':' || *desc == ' ')
+			desc++;
+	}
+	if (desc == NULL || *desc == '\0')
+		desc = "no description from the server";
+	wbem_error_set(err, WBEM_E_CIM, (int)code, name, "%s", desc);
 }
 
 /* <ERROR CODE= DESCRIPTION=> into a WBEM_E_CIM error. */
 static int
 cx_error_elem(const xmlNode *e, struct wbem_error *err)
 {
-	const char	*cs, *desc;
+	const char	*cs;
 	long		 code;
 
 	cs = cimxml_attr(e, "CODE");
@@ -1126,11 +1164,7 @@ cx_error_elem(const xmlNode *e, struct wbem_error *err)
 		    "ERROR element without a valid CODE");
 		return (-1);
 	}
-	/* without a DESCRIPTION the status name is the best message */
-	if ((desc = cimxml_attr(e, "DESCRIPTION")) == NULL || *desc == '\0')
-		desc = cim_status_name((int)code);
-	wbem_error_set(err, WBEM_E_CIM, (int)code, cim_status_name((int)code),
-	    "%s", desc);
+	cx_cim_error(err, code, cimxml_attr(e, "DESCRIPTION"));
 	err->http_status = 200;
 	return (0);
 }
@@ -1139,7 +1173,8 @@ cx_error_elem(const xmlNode *e, struct wbem_error *err)
 static int
 cx_trailer_error(const struct cimxml_reply *rep, struct wbem_error *err)
 {
-	char	 desc[sizeof(err->description)];
+	/* room past the field: the error text is cut on a character */
+	char	 desc[2 * sizeof(err->description)];
 	long	 code;
 
 	if (rep->trailer_code == NULL)
@@ -1156,10 +1191,7 @@ cx_trailer_error(const struct cimxml_reply *rep, struct wbem_error *err)
 	if (rep->trailer_desc != NULL &&
 	    uri_unescape(rep->trailer_desc, desc, sizeof(desc)) == -1)
 		strlcpy(desc, rep->trailer_desc, sizeof(desc));
-	if (desc[0] == '\0')
-		strlcpy(desc, cim_status_name((int)code), sizeof(desc));
-	wbem_error_set(err, WBEM_E_CIM, (int)code, cim_status_name((int)code),
-	    "%s", desc);
+	cx_cim_error(err, code, desc);
 	err->http_status = rep->status;
 	return (-1);
 }
@@ -1269,6 +1301,17 @@ cimxml_decode_response(const struct wbem_request *req,
 	}
 	r = wbem_result_new(kind);
 	irv = cimxml_child(n, "IRETURNVALUE");
+	/*
+	 * GetInstance and GetClass return one object: without IRETURNVALUE
+	 * the reply is cut.  An enumeration without one is empty, as pywbem
+	 * reads it (DSP0200 lets an empty array be omitted).
+	 */
+	if ((req->op == WBEM_OP_GET || req->op == WBEM_OP_GET_CLASS) &&
+	    irv == NULL) {
+		wbem_error_set(err, WBEM_E_PROTOCOL, 0, NULL,
+		    "%s reply without IRETURNVALUE", want);
+		goto fail;
+	}
 	switch (req->op) {
 	case WBEM_OP_INVOKE:
 		rc = cx_decode_method(n, r, err);
@@ -1287,6 +1330,17 @@ cimxml_decode_response(const struct wbem_request *req,
 	}
 	if (rc == -1)
 		goto fail;
+	if (req->op == WBEM_OP_GET && r->ninst != 1) {
+		wbem_error_set(err, WBEM_E_PROTOCOL, 0, NULL,
+		    "GetInstance reply with %zu INSTANCEs in IRETURNVALUE, "
+		    "not one", r->ninst);
+		goto fail;
+	}
+	if (req->op == WBEM_OP_GET_CLASS && r->class_xml == NULL) {
+		wbem_error_set(err, WBEM_E_PROTOCOL, 0, NULL,
+		    "GetClass reply without CLASS in IRETURNVALUE");
+		goto fail;
+	}
 	xmlFreeDoc(doc);
 	return (r);
 fail:
