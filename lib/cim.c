@@ -386,8 +386,16 @@ cim_instance_add(struct cim_instance *inst, const char *name,
 {
 	struct cim_property	*p;
 
-	inst->props = xreallocarray(inst->props, inst->nprops + 1,
-	    sizeof(*inst->props));
+	/*
+	 * Room doubles at 4, 8, 16 ...: the decoders add properties one by
+	 * one, and a reallocation each was a tenth of a decode.  Only this
+	 * function grows props, so the room is known from nprops alone.
+	 */
+	if (inst->nprops == 0 || (inst->nprops >= 4 &&
+	    (inst->nprops & (inst->nprops - 1)) == 0))
+		inst->props = xreallocarray(inst->props,
+		    inst->nprops == 0 ? 4 : inst->nprops * 2,
+		    sizeof(*inst->props));
 	p = &inst->props[inst->nprops++];
 	p->name = xstrdup(name);
 	cim_value_init(&p->v, t);
