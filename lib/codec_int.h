@@ -3,8 +3,9 @@
  * its server half (cimxml_server.c, wsman_server.c): the element walkers
  * and value readers both directions use, so the server halves can live in
  * libcimheadsrv.a without a second copy; and xml.c's streaming parse, which
- * the client halves decode with.  Internal to lib/: nothing outside the
- * codec files and xml.c includes it.  Include cimhead.h first.
+ * the client halves decode with, and cim.c's packed properties they build.
+ * Internal to lib/: nothing outside the codec files, xml.c and cim.c
+ * includes it.  Include cimhead.h first.
  */
 #ifndef CIMHEAD_CODEC_INT_H
 #define CIMHEAD_CODEC_INT_H
@@ -14,18 +15,30 @@
 /* ---- xml.c: the streaming way in (the client halves) ------------------ */
 struct xml_attr {
 	const char	*name;		/* local name */
+	const char	*prefix;	/* NULL: none */
 	const char	*uri;		/* namespace; NULL: none */
 	const char	*value;		/* decoded, NUL-terminated */
 };
+/* An element as it starts. */
+struct xml_elem {
+	const char	*name;		/* local name */
+	const char	*prefix;	/* NULL: none */
+	const char	*uri;		/* namespace; NULL: none */
+	const char	**nsdecl;	/* (prefix, URI) pairs declared on it */
+	size_t		 nnsdecl;
+	const struct xml_attr *attrs;
+	size_t		 nattrs;
+	long		 line;
+};
 struct xml_sax_ctx;			/* the parse, for namespace look-ups */
 /*
- * Handlers of xml_sax_parse; each returns 0 to go on, -1 to stop the parse
- * (having filled its own error).  Names and attributes are valid during
- * the call only; text comes in pieces (and CDATA as text).
+ * Handlers of xml_sax_parse; each returns 0 to go on, -1 to give up
+ * (having filled its own error).  Names, prefixes and URIs live as long as
+ * the parse (libxml2's dictionary), attribute values during the call only;
+ * text comes in pieces (and CDATA as text).
  */
 struct xml_sax {
-	int	(*start)(void *arg, const char *name, const char *uri,
-		    const struct xml_attr *, size_t nattrs, long line);
+	int	(*start)(void *arg, const struct xml_elem *);
 	int	(*end)(void *arg, const char *name, const char *uri);
 	int	(*text)(void *arg, const char *, size_t);
 };
@@ -46,6 +59,12 @@ const char	*xml_sax_ns_uri(const struct xml_sax_ctx *, const char *prefix);
 const char	*xml_attr_get(const struct xml_attr *, size_t, const char *);
 const char	*xml_attr_get_ns(const struct xml_attr *, size_t,
 		    const char *uri, const char *name);
+
+/* ---- cim.c: what the decoders build with ------------------------------ */
+/* A scalar property in one allocation (cim.c says how); text not NULL. */
+struct cim_property *cim_instance_add_packed(struct cim_instance *,
+		    const char *name, enum cim_type, const char *text);
+void		 cim_property_unpack(struct cim_property *);
 
 /* ---- cimxml.c: shared with cimxml_server.c ----------------------------- */
 #define CIMXML_TRIM_ALL	1	/* server: trim string keys too (Pegasus) */

@@ -173,16 +173,30 @@ wbem_result_free(struct wbem_result *r)
 	free(r);
 }
 
+/*
+ * The room for n + 1 pointers in *a, which holds n: it doubles at 8, 16,
+ * 32 ...  A reply of 12,000 items reallocated (and, once past the top of
+ * the heap, copied) its array 12,000 times.  Only these two functions
+ * grow the arrays, so the room is known from the count alone.
+ */
+static void *
+wbem_result_grow(void *a, size_t n, size_t size)
+{
+	if (n == 0 || (n >= 8 && (n & (n - 1)) == 0))
+		return (xreallocarray(a, n == 0 ? 8 : n * 2, size));
+	return (a);
+}
+
 void
 wbem_result_add_instance(struct wbem_result *r, struct cim_instance *inst)
 {
-	r->inst = xreallocarray(r->inst, r->ninst + 1, sizeof(*r->inst));
+	r->inst = wbem_result_grow(r->inst, r->ninst, sizeof(*r->inst));
 	r->inst[r->ninst++] = inst;
 }
 
 void
 wbem_result_add_path(struct wbem_result *r, struct cim_path *p)
 {
-	r->paths = xreallocarray(r->paths, r->npaths + 1, sizeof(*r->paths));
+	r->paths = wbem_result_grow(r->paths, r->npaths, sizeof(*r->paths));
 	r->paths[r->npaths++] = p;
 }

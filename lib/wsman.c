@@ -155,7 +155,8 @@ ns_dup(const char *ns)
 }
 
 /* The caller's property types, hashed for one decode (ptype_index_build). */
-#define PTYPE_MEMO	64	/* a power of two */
+#define PTYPE_MEMO_BITS	8	/* 256: no two of a class's names collide */
+#define PTYPE_MEMO	(1u << PTYPE_MEMO_BITS)
 struct ptype_index {
 	const struct wsman_ptype *rows;
 	size_t		 mask;
@@ -258,8 +259,10 @@ ptype_lookup(struct ptype_index *x, const char *cls, const char *prop)
 
 	if (cls == NULL || x->head == NULL)
 		return (NULL);
-	m = (((uintptr_t)prop >> 4) ^ ((uintptr_t)cls >> 4)) &
-	    (PTYPE_MEMO - 1);
+	/* Fibonacci hashing: dictionary strings sit a few bytes apart */
+	m = (size_t)((((uint64_t)(uintptr_t)prop * 31 +
+	    (uint64_t)(uintptr_t)cls) * 0x9E3779B97F4A7C15ULL) >>
+	    (64 - PTYPE_MEMO_BITS));
 	if (x->memo[m].prop == prop && x->memo[m].cls == cls)
 		return (x->memo[m].row);
 	h = ptype_hash(prop);
@@ -943,26 +946,22 @@ xs_duration_to_cim(const char *s, char *out, size_t outlen)
 	return (0);
 }
 
-/* A cim:Datetime family element's value, as CIM datetime text if it can. */
-static char *
-datetime_text(const char *name, const char *text, enum cim_type *type)
+/*
+ * A cim:Datetime family element's value (raw, trimmed in place) as CIM
+ * datetime text if it can be; the text to use, raw itself or out.
+ */
+static const char *
+datetime_text(const char *name, char *raw, char *out, size_t outlen,
+    enum cim_type *type)
 {
-	char	 out[64];
-	char	*raw;
-
-	raw = xstrdup(text);
 	wsman_trim(raw);
 	*type = CIM_T_DATETIME;
 	if (strcmp(name, "Datetime") == 0) {
-		if (xs_datetime_to_cim(raw, out, sizeof(out)) == 0) {
-			free(raw);
-			return (xstrdup(out));
-		}
+		if (xs_datetime_to_cim(raw, out, outlen) == 0)
+			return (out);
 	} else if (strcmp(name, "Interval") == 0) {
-		if (xs_duration_to_cim(raw, out, sizeof(out)) == 0) {
-			free(raw);
-			return (xstrdup(out));
-		}
+		if (xs_duration_to_cim(raw, out, outlen) == 0)
+			return (out);
 	} else if (strcmp(name, "CIM_DateTime") == 0)
 		return (raw);
 	/* cim:Date, cim:Time, or a form we cannot rewrite: keep it as text */
@@ -1244,6 +1243,7 @@ struct wss_prop {
 	int		 cap_open;	/* a start tag not closed yet */
 	struct buf	 text;		/* all its text */
 	struct buf	 cap;		/* its content as XML, once it has any */
+	char		 dt[64];	/* a datetime rewritten */
 	struct wss_epr	 epr;
 };
 
@@ -1558,52 +1558,54 @@ wss_prop_start(struct wss *s, const struct xml_elem *el)
  * by table or xsi:type, a string when it does not fit); a datetime element
  * (cim: or, in fragments, unqualified) as CIM datetime; an EPR, or an
  * a:EndpointReference, as a reference; anything else as its XML text.
+ * The text is the property's buffers' (valid until the next property).
  */
-static char *
+static const char *
 wss_prop_value(struct wss *s, enum cim_type *type)
 {
 	struct wss_prop	*p = &s->p;
 	struct cim_path	*path;
-	struct buf	 b;
-	const char	*text = p->text.data != NULL ? p->text.data : "";
-	char		*v;
+	char		*text;
 
 	*type = p->type;
 	if (p->nil)
 		return (NULL);
+	if (p->text.data == NULL)
+		buf_add(&p->text, "", 0);
+	text = p->text.data != NULL ? p->text.data : (char *)"";
 	if (p->nchild == 0) {
-		v = xstrdup(text);
 		if (*type != CIM_T_STRING && *type != CIM_T_CHAR16)
-			wsman_trim(v);
+			wsman_trim(text);
 		/* a value that does not fit the type we assumed stays text */
-		if (*type != CIM_T_STRING && cim_value_check(*type, v) != 0)
+		if (*type != CIM_T_STRING && cim_value_check(*type, text) != 0)
 			*type = CIM_T_STRING;
-		return (v);
+		return (text);
 	}
 	if (p->nchild == 1 && datetime_elem(p->child) &&
 	    (p->child_uri == NULL || strcmp(p->child_uri, NS_CIM) == 0)) {
-		v = datetime_text(p->child, text, type);
+		text = (char *)datetime_text(p->child, text, p->dt,
+		    sizeof(p->dt), type);
 		if (*type == CIM_T_DATETIME &&
-		    cim_value_check(CIM_T_DATETIME, v) != 0)
+		    cim_value_check(CIM_T_DATETIME, text) != 0)
 			*type = CIM_T_STRING;
-		return (v);
+		return (text);
 	}
 	if (((p->addr_child && !p->epr_child) ||
 	    (p->epr_child && p->nchild == 1 && p->epr.addr)) &&
 	    (path = wss_epr_path(&p->epr)) != NULL) {
-		buf_init(&b, 0);
-		path_text(path, &b);
+		buf_reset(&p->cap);
+		path_text(path, &p->cap);
 		cim_path_free(path);
 		*type = CIM_T_REFERENCE;
-		if (b.data == NULL)
-			buf_add(&b, "", 0);
-		return (buf_steal(&b, NULL));
+		if (p->cap.data == NULL)
+			buf_add(&p->cap, "", 0);
+		return (p->cap.data != NULL ? p->cap.data : "");
 	}
 	/* an embedded instance: kept as XML text, as CIM-XML keeps it */
 	*type = CIM_T_OBJECT;
 	if (p->cap.data == NULL)
 		buf_add(&p->cap, "", 0);
-	return (xstrdup(p->cap.data));
+	return (p->cap.data != NULL ? p->cap.data : "");
 }
 
 /*
@@ -1619,9 +1621,16 @@ wss_prop_end(struct wss *s)
 	struct cim_instance	*inst = s->inst;
 	struct cim_property	*q = NULL;
 	enum cim_type		 type;
-	char			*text;
+	const char		*text;
 	size_t			 i;
 
+	/* the key's text as sent, before the value trims it */
+	if (p->pt != NULL && p->pt->key && !p->nil) {
+		if (inst->path == NULL)
+			inst->path = cim_path_new(s->st->ns, s->inst_cls);
+		cim_path_add_key(inst->path, p->pt->prop, CIM_T_STRING,
+		    p->text.data != NULL ? p->text.data : "");
+	}
 	text = wss_prop_value(s, &type);
 	/* the names are libxml2's dictionary's: the same name, the same
 	 * pointer, within one parse */
@@ -1637,16 +1646,13 @@ wss_prop_end(struct wss *s)
 			    sizeof(*s->pnames));
 		}
 		s->pnames[inst->nprops] = p->name;
-		q = cim_instance_add(inst, p->name, type, NULL);
-		if (text != NULL) {
-			/* handed over, not copied again */
-			q->v.vals = xmalloc(sizeof(*q->v.vals));
-			q->v.vals[0] = text;
-			q->v.nvals = 1;
-			q->v.is_null = 0;
-			text = NULL;
-		}
+		/* one allocation for name and value (cim.c) */
+		if (text != NULL)
+			cim_instance_add_packed(inst, p->name, type, text);
+		else
+			cim_instance_add(inst, p->name, type, NULL);
 	} else {
+		cim_property_unpack(q);
 		if (!q->v.is_array) {
 			q->v.is_array = 1;
 			if (q->v.nvals == 0)
@@ -1655,13 +1661,6 @@ wss_prop_end(struct wss *s)
 		if (q->v.type != type)
 			q->v.type = CIM_T_STRING;
 		cim_value_add(&q->v, text);
-	}
-	free(text);
-	if (p->pt != NULL && p->pt->key && !p->nil) {
-		if (inst->path == NULL)
-			inst->path = cim_path_new(s->st->ns, s->inst_cls);
-		cim_path_add_key(inst->path, p->pt->prop, CIM_T_STRING,
-		    p->text.data != NULL ? p->text.data : "");
 	}
 }
 
@@ -2316,9 +2315,13 @@ wss_merge(struct wss *s, struct wbem_result *res)
 
 	for (i = 0; i < s->r->ninst; i++)
 		wbem_result_add_instance(res, s->r->inst[i]);
+	free(s->r->inst);
+	s->r->inst = NULL;
 	s->r->ninst = 0;
 	for (i = 0; i < s->r->npaths; i++)
 		wbem_result_add_path(res, s->r->paths[i]);
+	free(s->r->paths);
+	s->r->paths = NULL;
 	s->r->npaths = 0;
 }
 

@@ -990,6 +990,7 @@ test_markup_values(void)
 	struct wbem_error	 err;
 	const struct cim_instance *in;
 	const struct cim_property *p;
+	struct cim_property	*q;
 	size_t			 i;
 	int			 clean;
 
@@ -1039,6 +1040,25 @@ test_markup_values(void)
 				clean = 0;
 		}
 		ok(clean, "no markup in any other value");
+		/*
+		 * A decoded property is one allocation (cim.c, packed); it
+		 * can still grow and be cleared through the API, its name
+		 * intact (valgrind and the sanitizers check the rest).
+		 */
+		q = (struct cim_property *)prop(in, "CSName");
+		ok(q != NULL && q->v.packed != 0, "decoded property is packed");
+		if (q != NULL) {
+			cim_value_add(&q->v, "NODE8");
+			ok(q->v.nvals == 2 && strcmp(q->v.vals[0], "NODE7") ==
+			    0 && strcmp(q->v.vals[1], "NODE8") == 0 &&
+			    strcmp(q->name, "CSName") == 0,
+			    "a packed value grows, name kept");
+			cim_value_clear(&q->v);
+			cim_value_add(&q->v, "NODE9");
+			ok(strcmp(q->name, "CSName") == 0 && q->v.nvals == 1 &&
+			    strcmp(q->v.vals[0], "NODE9") == 0,
+			    "cleared and set again, name kept");
+		}
 	}
 	wbem_result_free(res);
 	res = NULL;
