@@ -281,6 +281,7 @@ xml_sax_start_cb(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 {
 	xmlParserCtxtPtr	 ctxt = ctx;
 	struct xml_guard	*g = ctxt->_private;
+	struct xml_elem		 el;
 	const char		*v, *e, *amp;
 	size_t			 i, n = (size_t)nb_attributes, *offs;
 
@@ -292,7 +293,7 @@ xml_sax_start_cb(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 		g->attrs_size = n;
 	}
 	/* offsets first: the values' buffer may move while it fills */
-	offs = (size_t *)(void *)(g->attrs + g->attrs_size);
+	offs = n > 0 ? (size_t *)(void *)(g->attrs + g->attrs_size) : NULL;
 	buf_reset(&g->vals);
 	for (i = 0; i < n; i++) {
 		v = (const char *)attributes[i * 5 + 3];
@@ -309,11 +310,19 @@ xml_sax_start_cb(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	}
 	for (i = 0; i < n; i++) {
 		g->attrs[i].name = (const char *)attributes[i * 5];
+		g->attrs[i].prefix = (const char *)attributes[i * 5 + 1];
 		g->attrs[i].uri = (const char *)attributes[i * 5 + 2];
 		g->attrs[i].value = g->vals.data + offs[i];
 	}
-	if (g->h->start(g->arg, (const char *)localname, (const char *)uri,
-	    g->attrs, n, xmlSAX2GetLineNumber(ctxt)) == -1) {
+	el.name = (const char *)localname;
+	el.prefix = (const char *)prefix;
+	el.uri = (const char *)uri;
+	el.nsdecl = (const char **)namespaces;
+	el.nnsdecl = nb_namespaces > 0 ? (size_t)nb_namespaces : 0;
+	el.attrs = g->attrs;
+	el.nattrs = n;
+	el.line = xmlSAX2GetLineNumber(ctxt);
+	if (g->h->start(g->arg, &el) == -1) {
 		g->stopped = 1;
 	}
 }
