@@ -1270,6 +1270,10 @@ cxs_path_done(struct cxs *s)
 	if (pf->kind != NULL && (pf->p == NULL || !pf->has_lnp))
 		return (cxs_fail(s, "%s without namespace or name",
 		    pf->kind));
+	/* the DTD wants NAMESPACE+: an empty one is a cut path */
+	if (pf->has_lnp && pf->ns.len == 0)
+		return (cxs_fail(s, "LOCALNAMESPACEPATH without NAMESPACE in "
+		    "%s", pf->kind));
 	p = pf->p;
 	pf->p = NULL;
 	dflt = pf->dest == CXS_TO_NAMES || pf->dest == CXS_TO_OBJ ?
@@ -1482,9 +1486,12 @@ cxs_instance(struct cxs *s, struct cxs_frame *f, const char *name,
 }
 
 static int
-cxs_start(void *arg, const char *name, const char *uri,
-    const struct xml_attr *a, size_t na, long line)
+cxs_start(void *arg, const struct xml_elem *el)
 {
+	const char		*name = el->name, *uri = el->uri;
+	const struct xml_attr	*a = el->attrs;
+	size_t			 na = el->nattrs;
+	long			 line = el->line;
 	struct cxs		*s = arg;
 	struct cxs_frame	*up, *f;
 	struct cxs_path		*pf;
@@ -1673,12 +1680,13 @@ cxs_start(void *arg, const char *name, const char *uri,
 		}
 		break;
 	case CXS_P_LNP:
-		if (strcmp(name, "NAMESPACE") == 0 &&
-		    (v = xml_attr_get(a, na, "NAME")) != NULL) {
-			if (pf->ns.len > 0)
-				buf_add(&pf->ns, "/", 1);
-			buf_puts(&pf->ns, v);
-		}
+		if (strcmp(name, "NAMESPACE") != 0)
+			break;
+		if ((v = xml_attr_get(a, na, "NAME")) == NULL || *v == '\0')
+			return (cxs_fail(s, "NAMESPACE without NAME"));
+		if (pf->ns.len > 0)
+			buf_add(&pf->ns, "/", 1);
+		buf_puts(&pf->ns, v);
 		break;
 	case CXS_P_NAME:
 		if (strcmp(name, "KEYBINDING") != 0)

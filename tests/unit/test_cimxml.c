@@ -706,6 +706,12 @@ test_incomplete(void)
 		    WBEM_OP_ENUM_NAMES, "KEYBINDING" },
 		{ "cimxml/incomplete-objectpath-empty.xml", WBEM_OP_QUERY,
 		    "INSTANCEPATH" },
+		{ "cimxml/incomplete-namespacepath-empty.xml", WBEM_OP_QUERY,
+		    "LOCALNAMESPACEPATH without NAMESPACE" },
+		{ "cimxml/incomplete-reference-empty.xml", WBEM_OP_GET,
+		    "VALUE.REFERENCE without its path" },
+		{ "cimxml/incomplete-valueobject-empty.xml", WBEM_OP_QUERY,
+		    "VALUE.OBJECT without its INSTANCE" },
 	};
 	struct wbem_request	 req;
 	struct wbem_result	*r;
