@@ -985,51 +985,51 @@ cx_trailer_error(const struct cimxml_reply *rep, struct wbem_error *err)
  * (a key may be a reference), so each path being read has a frame of its
  * own; an INSTANCE or CLASS kept as text is written back as it is read.
  */
-#define CXS_MAX_PATHS	16	/* references inside keys inside ... */
+#define CX_MAX_PATHS	16	/* references inside keys inside ... */
 
-enum cxs_role {
-	CXS_SKIP = 0,
-	CXS_CIM,
-	CXS_MESSAGE,
-	CXS_SIMPLERSP,
-	CXS_RESP,		/* the (I)METHODRESPONSE asked for */
-	CXS_IRV,
-	CXS_OBJ,		/* VALUE.NAMEDINSTANCE & co: path, INSTANCE */
-	CXS_OBJ1,		/* VALUE.OBJECT: INSTANCE */
-	CXS_INSTANCE,
-	CXS_HOLDER,		/* PROPERTY*, RETURNVALUE, PARAMVALUE */
-	CXS_VALUE,
-	CXS_ARRAY,		/* VALUE.ARRAY, VALUE.REFARRAY */
-	CXS_REF,		/* VALUE.REFERENCE */
-	CXS_CAPTURE,		/* INSTANCE or CLASS kept as XML text */
-	CXS_P_OBJPATH,
-	CXS_P_FULL,		/* INSTANCEPATH, CLASSPATH */
-	CXS_P_LOCAL,		/* LOCALINSTANCEPATH, LOCALCLASSPATH */
-	CXS_P_NSP,		/* NAMESPACEPATH */
-	CXS_P_HOST,
-	CXS_P_LNP,		/* LOCALNAMESPACEPATH */
-	CXS_P_NAME,		/* INSTANCENAME */
-	CXS_P_KB,		/* KEYBINDING */
-	CXS_P_KV,		/* KEYVALUE */
+enum cx_role {
+	CX_SKIP = 0,
+	CX_CIM,
+	CX_MESSAGE,
+	CX_SIMPLERSP,
+	CX_RESP,		/* the (I)METHODRESPONSE asked for */
+	CX_IRV,
+	CX_OBJ,		/* VALUE.NAMEDINSTANCE & co: path, INSTANCE */
+	CX_OBJ1,		/* VALUE.OBJECT: INSTANCE */
+	CX_INSTANCE,
+	CX_HOLDER,		/* PROPERTY*, RETURNVALUE, PARAMVALUE */
+	CX_VALUE,
+	CX_ARRAY,		/* VALUE.ARRAY, VALUE.REFARRAY */
+	CX_REF,		/* VALUE.REFERENCE */
+	CX_CAPTURE,		/* INSTANCE or CLASS kept as XML text */
+	CX_P_OBJPATH,
+	CX_P_FULL,		/* INSTANCEPATH, CLASSPATH */
+	CX_P_LOCAL,		/* LOCALINSTANCEPATH, LOCALCLASSPATH */
+	CX_P_NSP,		/* NAMESPACEPATH */
+	CX_P_HOST,
+	CX_P_LNP,		/* LOCALNAMESPACEPATH */
+	CX_P_NAME,		/* INSTANCENAME */
+	CX_P_KB,		/* KEYBINDING */
+	CX_P_KV,		/* KEYVALUE */
 };
 
 /* Where a path goes once read. */
-enum cxs_dest {
-	CXS_TO_NAMES,		/* EnumerateInstanceNames result */
-	CXS_TO_OBJ,		/* the INSTANCE that follows it */
-	CXS_TO_VALUE,		/* a reference value */
-	CXS_TO_KEY,		/* a reference key of the enclosing path */
+enum cx_dest {
+	CX_TO_NAMES,		/* EnumerateInstanceNames result */
+	CX_TO_OBJ,		/* the INSTANCE that follows it */
+	CX_TO_VALUE,		/* a reference value */
+	CX_TO_KEY,		/* a reference key of the enclosing path */
 };
 
-struct cxs_frame {
+struct cx_frame {
 	const char	*name;		/* libxml2's dictionary: lives the parse */
-	enum cxs_role	 role;
+	enum cx_role	 role;
 	int		 n;		/* element children taken */
-	int		 flag;		/* role's own: see cxs_start */
+	int		 flag;		/* role's own: see cx_start */
 };
 
-struct cxs_path {
-	enum cxs_dest	 dest;
+struct cx_path {
+	enum cx_dest	 dest;
 	int		 depth;		/* of its root element */
 	const char	*kind;		/* root's name when it needs a namespace */
 	struct cim_path	*p;
@@ -1043,13 +1043,13 @@ struct cxs_path {
 	enum cim_type	 kv_type;
 };
 
-struct cxs {
+struct cx_dec {
 	const struct wbem_request *req;
 	struct wbem_error *err;
 	struct wbem_result *r;
 	const char	*want, *rname, *ns;
 	int		 depth;
-	struct cxs_frame st[XML_MAX_DEPTH_DEFAULT + 2];
+	struct cx_frame st[XML_MAX_DEPTH_DEFAULT + 2];
 	int		 seen_simplersp, seen_resp, seen_irv, seen_ret;
 	int		 seen_error;
 	long		 err_code;
@@ -1063,13 +1063,13 @@ struct cxs {
 	int		 cap_depth;	/* of the captured element */
 	int		 cap_to_class;	/* GetClass: else a value */
 	int		 npaths;
-	struct cxs_path	 paths[CXS_MAX_PATHS];
+	struct cx_path	 paths[CX_MAX_PATHS];
 };
 
-static int cxs_fail(struct cxs *, const char *, ...) PRINTFLIKE(2, 3);
+static int cx_fail(struct cx_dec *, const char *, ...) PRINTFLIKE(2, 3);
 
 static int
-cxs_fail(struct cxs *s, const char *fmt, ...)
+cx_fail(struct cx_dec *s, const char *fmt, ...)
 {
 	char	msg[sizeof(s->err->description)];
 	va_list	ap;
@@ -1082,7 +1082,7 @@ cxs_fail(struct cxs *s, const char *fmt, ...)
 }
 
 static int
-cxs_numeric(enum cim_type t)
+cx_numeric(enum cim_type t)
 {
 	return (cim_type_is_integer(t) || cim_type_is_real(t) ||
 	    t == CIM_T_BOOLEAN);
@@ -1090,7 +1090,7 @@ cxs_numeric(enum cim_type t)
 
 /* The text gathered, NUL-terminated ("" when there was none). */
 static char *
-cxs_text(struct cxs *s)
+cx_text(struct cx_dec *s)
 {
 	if (s->text.data == NULL)
 		buf_add(&s->text, "", 0);
@@ -1100,7 +1100,7 @@ cxs_text(struct cxs *s)
 /* ---- captured INSTANCE / CLASS: written back as xmlNodeDump writes ---- */
 
 static void
-cxs_cap_escape(struct buf *b, const char *p, size_t len, int attr)
+cx_cap_escape(struct buf *b, const char *p, size_t len, int attr)
 {
 	const char	*e = p + len, *run = p;
 	const char	*rep;
@@ -1126,7 +1126,7 @@ cxs_cap_escape(struct buf *b, const char *p, size_t len, int attr)
 }
 
 static void
-cxs_cap_start(struct cxs *s, const char *name, const struct xml_attr *a,
+cx_cap_start(struct cx_dec *s, const char *name, const struct xml_attr *a,
     size_t na)
 {
 	size_t	i;
@@ -1136,14 +1136,14 @@ cxs_cap_start(struct cxs *s, const char *name, const struct xml_attr *a,
 	buf_printf(&s->cap, "<%s", name);
 	for (i = 0; i < na; i++) {
 		buf_printf(&s->cap, " %s=\"", a[i].name);
-		cxs_cap_escape(&s->cap, a[i].value, strlen(a[i].value), 1);
+		cx_cap_escape(&s->cap, a[i].value, strlen(a[i].value), 1);
 		buf_add(&s->cap, "\"", 1);
 	}
 	s->cap_open = 1;
 }
 
 static void
-cxs_cap_end(struct cxs *s, const char *name)
+cx_cap_end(struct cx_dec *s, const char *name)
 {
 	if (s->cap_open)
 		buf_puts(&s->cap, "/>");
@@ -1154,14 +1154,14 @@ cxs_cap_end(struct cxs *s, const char *name)
 
 /* ---- object paths ------------------------------------------------------ */
 
-static struct cxs_path *
-cxs_path_push(struct cxs *s, enum cxs_dest dest)
+static struct cx_path *
+cx_path_push(struct cx_dec *s, enum cx_dest dest)
 {
-	struct cxs_path	*pf;
+	struct cx_path	*pf;
 
-	if (s->npaths == CXS_MAX_PATHS) {
-		cxs_fail(s, "references nested more than %d deep",
-		    CXS_MAX_PATHS);
+	if (s->npaths == CX_MAX_PATHS) {
+		cx_fail(s, "references nested more than %d deep",
+		    CX_MAX_PATHS);
 		return (NULL);
 	}
 	pf = &s->paths[s->npaths++];
@@ -1173,9 +1173,9 @@ cxs_path_push(struct cxs *s, enum cxs_dest dest)
 }
 
 static void
-cxs_path_pop(struct cxs *s)
+cx_path_pop(struct cx_dec *s)
 {
-	struct cxs_path	*pf = &s->paths[--s->npaths];
+	struct cx_path	*pf = &s->paths[--s->npaths];
 
 	cim_path_free(pf->p);
 	free(pf->host);
@@ -1185,59 +1185,59 @@ cxs_path_pop(struct cxs *s)
 
 /* INSTANCENAME or CLASSNAME: the class, and the path's keys to come. */
 static int
-cxs_path_name(struct cxs *s, struct cxs_frame *f, const char *name,
+cx_path_name(struct cx_dec *s, struct cx_frame *f, const char *name,
     const struct xml_attr *a, size_t na, long line)
 {
-	struct cxs_path	*pf = &s->paths[s->npaths - 1];
+	struct cx_path	*pf = &s->paths[s->npaths - 1];
 	const char	*attr, *cls;
 	int		 classname = strcmp(name, "CLASSNAME") == 0;
 
 	attr = classname ? "NAME" : "CLASSNAME";
 	if ((cls = xml_attr_get(a, na, attr)) == NULL || *cls == '\0')
-		return (cxs_fail(s, "on line %ld: missing %s.%s attribute",
+		return (cx_fail(s, "on line %ld: missing %s.%s attribute",
 		    line, name, attr));
 	pf->p = cim_path_new(NULL, cls);
-	f->role = classname ? CXS_SKIP : CXS_P_NAME;
+	f->role = classname ? CX_SKIP : CX_P_NAME;
 	return (0);
 }
 
 /* The element a path starts with, in a frame pushed for it. */
 static int
-cxs_path_root(struct cxs *s, struct cxs_frame *f, const char *name,
+cx_path_root(struct cx_dec *s, struct cx_frame *f, const char *name,
     const struct xml_attr *a, size_t na, long line)
 {
-	struct cxs_path	*pf = &s->paths[s->npaths - 1];
+	struct cx_path	*pf = &s->paths[s->npaths - 1];
 
 	if (strcmp(name, "OBJECTPATH") == 0 && pf->depth == s->depth) {
-		f->role = CXS_P_OBJPATH;
+		f->role = CX_P_OBJPATH;
 		return (0);
 	}
 	if (strcmp(name, "INSTANCENAME") == 0 ||
 	    strcmp(name, "CLASSNAME") == 0)
-		return (cxs_path_name(s, f, name, a, na, line));
+		return (cx_path_name(s, f, name, a, na, line));
 	if (strcmp(name, "INSTANCEPATH") == 0 ||
 	    strcmp(name, "CLASSPATH") == 0) {
-		f->role = CXS_P_FULL;
+		f->role = CX_P_FULL;
 		pf->kind = name[0] == 'I' ? "INSTANCEPATH" : "CLASSPATH";
 		return (0);
 	}
 	if (strcmp(name, "LOCALINSTANCEPATH") == 0 ||
 	    strcmp(name, "LOCALCLASSPATH") == 0) {
-		f->role = CXS_P_LOCAL;
+		f->role = CX_P_LOCAL;
 		pf->kind = name[5] == 'I' ? "LOCALINSTANCEPATH" :
 		    "LOCALCLASSPATH";
 		pf->has_nsp = 1;
 		return (0);
 	}
-	return (cxs_fail(s, "expected an object path, got %s", name));
+	return (cx_fail(s, "expected an object path, got %s", name));
 }
 
 /* A KEYVALUE's text as a key, typed as cx_keybinding types it. */
 static int
-cxs_keyvalue(struct cxs *s)
+cx_keyvalue(struct cx_dec *s)
 {
-	struct cxs_path	*pf = &s->paths[s->npaths - 1];
-	char		*text = cxs_text(s);
+	struct cx_path	*pf = &s->paths[s->npaths - 1];
+	char		*text = cx_text(s);
 	enum cim_type	 t;
 
 	if (pf->kv_trim)
@@ -1250,7 +1250,7 @@ cxs_keyvalue(struct cxs *s)
 		t = CIM_T_BOOLEAN;
 	else if ((t = cim_key_type_guess(text)) == CIM_T_STRING ||
 	    t == CIM_T_BOOLEAN)
-		return (cxs_fail(s, "key %s: \"%s\" is not numeric",
+		return (cx_fail(s, "key %s: \"%s\" is not numeric",
 		    pf->kbname, text));
 	cim_path_add_key(pf->p, pf->kbname, t, text);
 	return (0);
@@ -1258,25 +1258,25 @@ cxs_keyvalue(struct cxs *s)
 
 /* The path read whole: check it and hand it on. */
 static int
-cxs_path_done(struct cxs *s)
+cx_path_done(struct cx_dec *s)
 {
-	struct cxs_path	*pf = &s->paths[s->npaths - 1], *up;
+	struct cx_path	*pf = &s->paths[s->npaths - 1], *up;
 	struct cim_path	*p;
 	struct buf	 b;
 	const char	*dflt;
 
 	if (pf->p == NULL && pf->kind == NULL)
-		return (cxs_fail(s, "expected an object path, got nothing"));
+		return (cx_fail(s, "expected an object path, got nothing"));
 	if (pf->kind != NULL && (pf->p == NULL || !pf->has_lnp))
-		return (cxs_fail(s, "%s without namespace or name",
+		return (cx_fail(s, "%s without namespace or name",
 		    pf->kind));
 	/* the DTD wants NAMESPACE+: an empty one is a cut path */
 	if (pf->has_lnp && pf->ns.len == 0)
-		return (cxs_fail(s, "LOCALNAMESPACEPATH without NAMESPACE in "
+		return (cx_fail(s, "LOCALNAMESPACEPATH without NAMESPACE in "
 		    "%s", pf->kind));
 	p = pf->p;
 	pf->p = NULL;
-	dflt = pf->dest == CXS_TO_NAMES || pf->dest == CXS_TO_OBJ ?
+	dflt = pf->dest == CX_TO_NAMES || pf->dest == CX_TO_OBJ ?
 	    s->ns : NULL;
 	free(p->ns);
 	p->ns = pf->ns.len > 0 ? xstrdup(pf->ns.data) :
@@ -1286,21 +1286,21 @@ cxs_path_done(struct cxs *s)
 		pf->host = NULL;
 	}
 	switch (pf->dest) {
-	case CXS_TO_NAMES:
+	case CX_TO_NAMES:
 		wbem_result_add_path(s->r, p);
 		break;
-	case CXS_TO_OBJ:
+	case CX_TO_OBJ:
 		cim_path_free(s->obj_path);
 		s->obj_path = p;
 		break;
-	case CXS_TO_VALUE:
-	case CXS_TO_KEY:
+	case CX_TO_VALUE:
+	case CX_TO_KEY:
 		buf_init(&b, 0);
 		cim_path_format(p, &b);
 		cim_path_free(p);
 		if (b.data == NULL)
 			buf_add(&b, "", 0);
-		if (pf->dest == CXS_TO_VALUE) {
+		if (pf->dest == CX_TO_VALUE) {
 			if (!s->val->is_array)
 				s->val->type = CIM_T_REFERENCE;
 			cim_value_add(s->val, b.data);
@@ -1312,7 +1312,7 @@ cxs_path_done(struct cxs *s)
 		buf_release(&b);
 		break;
 	}
-	cxs_path_pop(s);
+	cx_path_pop(s);
 	return (0);
 }
 
@@ -1320,21 +1320,21 @@ cxs_path_done(struct cxs *s)
 
 /* The element holding a value: PROPERTY*, RETURNVALUE or PARAMVALUE. */
 static int
-cxs_holder_value(struct cxs *s, struct cxs_frame *f, const char *name,
+cx_holder_value(struct cx_dec *s, struct cx_frame *f, const char *name,
     const struct xml_attr *a, size_t na)
 {
 	struct cim_value	*v = s->val;
 
 	if (strcmp(name, "VALUE") == 0) {
-		f->role = CXS_VALUE;
+		f->role = CX_VALUE;
 		buf_reset(&s->text);
 	} else if (strcmp(name, "VALUE.NULL") == 0)
-		f->role = CXS_SKIP;
+		f->role = CX_SKIP;
 	else if (strcmp(name, "VALUE.REFERENCE") == 0)
-		f->role = CXS_REF;
+		f->role = CX_REF;
 	else if (strcmp(name, "VALUE.ARRAY") == 0 ||
 	    strcmp(name, "VALUE.REFARRAY") == 0) {
-		f->role = CXS_ARRAY;
+		f->role = CX_ARRAY;
 		v->is_array = 1;
 		v->is_null = 0;
 		if (name[6] == 'R')
@@ -1343,38 +1343,38 @@ cxs_holder_value(struct cxs *s, struct cxs_frame *f, const char *name,
 	    strcmp(name, "CLASS") == 0) {
 		v->type = CIM_T_OBJECT;
 		v->embedded = 1;
-		f->role = CXS_CAPTURE;
+		f->role = CX_CAPTURE;
 		s->cap_depth = s->depth;
 		s->cap_to_class = 0;
 		buf_reset(&s->cap);
-		cxs_cap_start(s, name, a, na);
+		cx_cap_start(s, name, a, na);
 	} else
-		return (cxs_fail(s, "unexpected %s as a value", name));
+		return (cx_fail(s, "unexpected %s as a value", name));
 	return (0);
 }
 
 static int
-cxs_value_done(struct cxs *s, enum cxs_role parent)
+cx_value_done(struct cx_dec *s, enum cx_role parent)
 {
 	struct cim_value	*v = s->val;
-	char			*text = cxs_text(s);
+	char			*text = cx_text(s);
 
-	if (parent == CXS_HOLDER) {
-		if (!v->embedded && cxs_numeric(v->type)) {
+	if (parent == CX_HOLDER) {
+		if (!v->embedded && cx_numeric(v->type)) {
 			cimxml_trim(text);
 			if (cim_value_check(v->type, text) == -1)
-				return (cxs_fail(s, "value \"%.64s\" is not "
+				return (cx_fail(s, "value \"%.64s\" is not "
 				    "a valid %s", text,
 				    cim_type_name(v->type)));
 		}
 	} else {
-		if (cxs_numeric(v->type))
+		if (cx_numeric(v->type))
 			cimxml_trim(text);
 		if (!v->embedded && v->type != CIM_T_REFERENCE &&
 		    (cim_type_is_integer(v->type) ||
 		    v->type == CIM_T_BOOLEAN) &&
 		    cim_value_check(v->type, text) == -1)
-			return (cxs_fail(s, "array member \"%.64s\" is not a "
+			return (cx_fail(s, "array member \"%.64s\" is not a "
 			    "valid %s", text, cim_type_name(v->type)));
 	}
 	cim_value_add(v, text);
@@ -1383,7 +1383,7 @@ cxs_value_done(struct cxs *s, enum cxs_role parent)
 
 /* PROPERTY, PROPERTY.ARRAY, PROPERTY.REFERENCE of the open INSTANCE. */
 static int
-cxs_property(struct cxs *s, struct cxs_frame *f, const char *name,
+cx_property(struct cx_dec *s, struct cx_frame *f, const char *name,
     const struct xml_attr *a, size_t na)
 {
 	struct cim_property	*p;
@@ -1391,13 +1391,13 @@ cxs_property(struct cxs *s, struct cxs_frame *f, const char *name,
 	enum cim_type		 t = CIM_T_STRING;
 
 	if ((pname = xml_attr_get(a, na, "NAME")) == NULL || *pname == '\0')
-		return (cxs_fail(s, "%s without NAME in INSTANCE %s", name,
+		return (cx_fail(s, "%s without NAME in INSTANCE %s", name,
 		    s->inst->classname));
 	if (strcmp(name, "PROPERTY.REFERENCE") == 0)
 		t = CIM_T_REFERENCE;
 	else if ((ts = xml_attr_get(a, na, "TYPE")) == NULL ||
 	    cim_type_parse(ts, &t) == -1)
-		return (cxs_fail(s, "property %s: missing or unknown TYPE "
+		return (cx_fail(s, "property %s: missing or unknown TYPE "
 		    "\"%s\"", pname, ts != NULL ? ts : ""));
 	p = cim_instance_add(s->inst, pname, t, NULL);
 	if (xml_attr_get(a, na, "EmbeddedObject") != NULL ||
@@ -1412,13 +1412,13 @@ cxs_property(struct cxs *s, struct cxs_frame *f, const char *name,
 		f->flag = 1;
 	}
 	s->val = &p->v;
-	f->role = CXS_HOLDER;
+	f->role = CX_HOLDER;
 	return (0);
 }
 
 /* RETURNVALUE or PARAMVALUE of a METHODRESPONSE. */
 static int
-cxs_method_holder(struct cxs *s, struct cxs_frame *f, const char *name,
+cx_method_holder(struct cx_dec *s, struct cx_frame *f, const char *name,
     const struct xml_attr *a, size_t na)
 {
 	struct cim_method_result	*m = &s->r->method;
@@ -1429,14 +1429,14 @@ cxs_method_holder(struct cxs *s, struct cxs_frame *f, const char *name,
 
 	if ((ts = xml_attr_get(a, na, "PARAMTYPE")) != NULL &&
 	    cim_type_parse(ts, &t) == -1)
-		return (cxs_fail(s, "unknown PARAMTYPE \"%s\"", ts));
+		return (cx_fail(s, "unknown PARAMTYPE \"%s\"", ts));
 	if (name[0] == 'R') {
 		cim_value_clear(&m->ret);
 		v = &m->ret;
 		s->seen_ret = 1;
 	} else {
 		if ((pname = xml_attr_get(a, na, "NAME")) == NULL)
-			return (cxs_fail(s, "PARAMVALUE without NAME"));
+			return (cx_fail(s, "PARAMVALUE without NAME"));
 		m->out = xreallocarray(m->out, m->nout + 1, sizeof(*m->out));
 		p = &m->out[m->nout++];
 		p->name = xstrdup(pname);
@@ -1450,14 +1450,14 @@ cxs_method_holder(struct cxs *s, struct cxs_frame *f, const char *name,
 		v->type = CIM_T_OBJECT;
 	}
 	s->val = v;
-	f->role = CXS_HOLDER;
+	f->role = CX_HOLDER;
 	return (0);
 }
 
 /* ---- the handlers ------------------------------------------------------ */
 
 static int
-cxs_is_obj(const char *name)
+cx_is_obj(const char *name)
 {
 	return (strcmp(name, "VALUE.NAMEDINSTANCE") == 0 ||
 	    strcmp(name, "VALUE.OBJECTWITHPATH") == 0 ||
@@ -1467,94 +1467,94 @@ cxs_is_obj(const char *name)
 }
 
 static int
-cxs_instance(struct cxs *s, struct cxs_frame *f, const char *name,
+cx_instance(struct cx_dec *s, struct cx_frame *f, const char *name,
     const struct xml_attr *a, size_t na)
 {
 	const char	*cls;
 
 	if (strcmp(name, "CLASS") == 0) {
-		f->role = CXS_SKIP;	/* ExecQuery may mix in classes */
+		f->role = CX_SKIP;	/* ExecQuery may mix in classes */
 		return (0);
 	}
 	if (strcmp(name, "INSTANCE") != 0 ||
 	    (cls = xml_attr_get(a, na, "CLASSNAME")) == NULL)
-		return (cxs_fail(s, "expected INSTANCE with CLASSNAME, got %s",
+		return (cx_fail(s, "expected INSTANCE with CLASSNAME, got %s",
 		    name));
 	s->inst = cim_instance_new(cls);
-	f->role = CXS_INSTANCE;
+	f->role = CX_INSTANCE;
 	return (0);
 }
 
 static int
-cxs_start(void *arg, const struct xml_elem *el)
+cx_start(void *arg, const struct xml_elem *el)
 {
 	const char		*name = el->name, *uri = el->uri;
 	const struct xml_attr	*a = el->attrs;
 	size_t			 na = el->nattrs;
 	long			 line = el->line;
-	struct cxs		*s = arg;
-	struct cxs_frame	*up, *f;
-	struct cxs_path		*pf;
+	struct cx_dec		*s = arg;
+	struct cx_frame	*up, *f;
+	struct cx_path		*pf;
 	const char		*v;
 	long			 code;
 
 	up = s->depth > 0 ? &s->st[s->depth] : NULL;
 	if (++s->depth >= (int)nitems(s->st))
-		return (cxs_fail(s, "elements nested too deep"));
+		return (cx_fail(s, "elements nested too deep"));
 	f = &s->st[s->depth];
 	f->name = name;
-	f->role = CXS_SKIP;
+	f->role = CX_SKIP;
 	f->n = 0;
 	f->flag = 0;
 	if (up == NULL) {
 		/* CIM-XML names carry no namespace */
 		if (uri != NULL || strcmp(name, "CIM") != 0)
-			return (cxs_fail(s, "reply is not a CIM-XML SIMPLERSP "
+			return (cx_fail(s, "reply is not a CIM-XML SIMPLERSP "
 			    "message"));
-		f->role = CXS_CIM;
+		f->role = CX_CIM;
 		return (0);
 	}
-	if (up->role == CXS_SKIP)
+	if (up->role == CX_SKIP)
 		return (0);
-	if (up->role == CXS_CAPTURE) {
-		f->role = CXS_CAPTURE;
-		cxs_cap_start(s, name, a, na);
+	if (up->role == CX_CAPTURE) {
+		f->role = CX_CAPTURE;
+		cx_cap_start(s, name, a, na);
 		return (0);
 	}
 	up->n++;
 	pf = s->npaths > 0 ? &s->paths[s->npaths - 1] : NULL;
 	switch (up->role) {
-	case CXS_CIM:
+	case CX_CIM:
 		if (strcmp(name, "MESSAGE") == 0 && up->n == 1)
-			f->role = CXS_MESSAGE;
+			f->role = CX_MESSAGE;
 		else
 			up->n--;
 		break;
-	case CXS_MESSAGE:
+	case CX_MESSAGE:
 		if (strcmp(name, "SIMPLERSP") == 0 && !s->seen_simplersp) {
 			s->seen_simplersp = 1;
-			f->role = CXS_SIMPLERSP;
+			f->role = CX_SIMPLERSP;
 		}
 		break;
-	case CXS_SIMPLERSP:
+	case CX_SIMPLERSP:
 		if (strcmp(name, s->rname) != 0 || s->seen_resp)
 			break;
 		s->seen_resp = 1;
 		v = xml_attr_get(a, na, "NAME");
 		if (v == NULL || s->want == NULL || strcmp(v, s->want) != 0)
-			return (cxs_fail(s, "reply is for method \"%s\", "
+			return (cx_fail(s, "reply is for method \"%s\", "
 			    "expected \"%s\"", v != NULL ? v : "",
 			    s->want != NULL ? s->want : ""));
-		f->role = CXS_RESP;
+		f->role = CX_RESP;
 		break;
-	case CXS_RESP:
+	case CX_RESP:
 		if (strcmp(name, "ERROR") == 0) {
 			if (s->seen_error)
 				break;
 			v = xml_attr_get(a, na, "CODE");
 			if (v == NULL ||
 			    parse_long_range(v, 0, 0x7fffffff, &code) == -1)
-				return (cxs_fail(s, "ERROR element without a "
+				return (cx_fail(s, "ERROR element without a "
 				    "valid CODE"));
 			s->seen_error = 1;
 			s->err_code = code;
@@ -1563,65 +1563,65 @@ cxs_start(void *arg, const struct xml_elem *el)
 		} else if (s->req->op == WBEM_OP_INVOKE) {
 			if (strcmp(name, "RETURNVALUE") == 0 ||
 			    strcmp(name, "PARAMVALUE") == 0)
-				return (cxs_method_holder(s, f, name, a, na));
+				return (cx_method_holder(s, f, name, a, na));
 		} else if (strcmp(name, "IRETURNVALUE") == 0 &&
 		    !s->seen_irv) {
 			s->seen_irv = 1;
-			f->role = CXS_IRV;
+			f->role = CX_IRV;
 		}
 		break;
-	case CXS_IRV:
+	case CX_IRV:
 		switch (s->req->op) {
 		case WBEM_OP_ENUM_NAMES:
-			if (cxs_path_push(s, CXS_TO_NAMES) == NULL)
+			if (cx_path_push(s, CX_TO_NAMES) == NULL)
 				return (-1);
-			return (cxs_path_root(s, f, name, a, na, line));
+			return (cx_path_root(s, f, name, a, na, line));
 		case WBEM_OP_GET_CLASS:
 			if (strcmp(name, "CLASS") != 0 ||
 			    s->r->class_xml != NULL || s->cap.len > 0)
 				break;
-			f->role = CXS_CAPTURE;
+			f->role = CX_CAPTURE;
 			s->cap_depth = s->depth;
 			s->cap_to_class = 1;
 			buf_reset(&s->cap);
-			cxs_cap_start(s, name, a, na);
+			cx_cap_start(s, name, a, na);
 			break;
 		default:
 			if (strcmp(name, "INSTANCE") == 0)
-				return (cxs_instance(s, f, name, a, na));
-			if (cxs_is_obj(name))
-				f->role = CXS_OBJ;
+				return (cx_instance(s, f, name, a, na));
+			if (cx_is_obj(name))
+				f->role = CX_OBJ;
 			else if (strcmp(name, "VALUE.OBJECT") == 0)
-				f->role = CXS_OBJ1;
+				f->role = CX_OBJ1;
 			else
-				return (cxs_fail(s, "unexpected %s in "
+				return (cx_fail(s, "unexpected %s in "
 				    "IRETURNVALUE", name));
 			break;
 		}
 		break;
-	case CXS_OBJ:
+	case CX_OBJ:
 		if (up->n == 1) {
 			if (strcmp(name, "INSTANCE") == 0)
-				return (cxs_fail(s, "%s without its path "
+				return (cx_fail(s, "%s without its path "
 				    "before INSTANCE", up->name));
-			if (cxs_path_push(s, CXS_TO_OBJ) == NULL)
+			if (cx_path_push(s, CX_TO_OBJ) == NULL)
 				return (-1);
-			return (cxs_path_root(s, f, name, a, na, line));
+			return (cx_path_root(s, f, name, a, na, line));
 		}
 		if (up->n == 2)
-			return (cxs_instance(s, f, name, a, na));
+			return (cx_instance(s, f, name, a, na));
 		break;
-	case CXS_OBJ1:
+	case CX_OBJ1:
 		if (up->n == 1)
-			return (cxs_instance(s, f, name, a, na));
+			return (cx_instance(s, f, name, a, na));
 		break;
-	case CXS_INSTANCE:
+	case CX_INSTANCE:
 		if (strcmp(name, "PROPERTY") == 0 ||
 		    strcmp(name, "PROPERTY.ARRAY") == 0 ||
 		    strcmp(name, "PROPERTY.REFERENCE") == 0)
-			return (cxs_property(s, f, name, a, na));
+			return (cx_property(s, f, name, a, na));
 		break;
-	case CXS_HOLDER:
+	case CX_HOLDER:
 		if (strcmp(name, "QUALIFIER") == 0) {
 			up->n--;
 			break;
@@ -1631,89 +1631,89 @@ cxs_start(void *arg, const struct xml_elem *el)
 		if (name[0] == 'V' && (strcmp(name, "VALUE.ARRAY") == 0 ||
 		    strcmp(name, "VALUE.REFARRAY") == 0))
 			up->flag = 0;	/* not a NULL array */
-		return (cxs_holder_value(s, f, name, a, na));
-	case CXS_ARRAY:
+		return (cx_holder_value(s, f, name, a, na));
+	case CX_ARRAY:
 		if (strcmp(name, "VALUE.NULL") == 0)
 			cim_value_add(s->val, NULL);
 		else if (strcmp(name, "VALUE") == 0) {
-			f->role = CXS_VALUE;
+			f->role = CX_VALUE;
 			buf_reset(&s->text);
 		} else if (strcmp(name, "VALUE.REFERENCE") == 0)
-			f->role = CXS_REF;
+			f->role = CX_REF;
 		break;
-	case CXS_REF:
+	case CX_REF:
 		if (up->n != 1)
 			break;
 		/* flag on the REF frame: a key's reference, not a value */
-		if (cxs_path_push(s, up->flag ? CXS_TO_KEY : CXS_TO_VALUE) ==
+		if (cx_path_push(s, up->flag ? CX_TO_KEY : CX_TO_VALUE) ==
 		    NULL)
 			return (-1);
-		return (cxs_path_root(s, f, name, a, na, line));
-	case CXS_P_OBJPATH:
+		return (cx_path_root(s, f, name, a, na, line));
+	case CX_P_OBJPATH:
 		if (up->n == 1)
-			return (cxs_path_root(s, f, name, a, na, line));
+			return (cx_path_root(s, f, name, a, na, line));
 		break;
-	case CXS_P_FULL:
-	case CXS_P_LOCAL:
+	case CX_P_FULL:
+	case CX_P_LOCAL:
 		if ((strcmp(name, "INSTANCENAME") == 0 ||
 		    strcmp(name, "CLASSNAME") == 0) && pf->p == NULL)
-			return (cxs_path_name(s, f, name, a, na, line));
-		if (up->role == CXS_P_FULL &&
+			return (cx_path_name(s, f, name, a, na, line));
+		if (up->role == CX_P_FULL &&
 		    strcmp(name, "NAMESPACEPATH") == 0 && !pf->has_nsp) {
 			pf->has_nsp = 1;
-			f->role = CXS_P_NSP;
-		} else if (up->role == CXS_P_LOCAL &&
+			f->role = CX_P_NSP;
+		} else if (up->role == CX_P_LOCAL &&
 		    strcmp(name, "LOCALNAMESPACEPATH") == 0 && !pf->has_lnp) {
 			pf->has_lnp = 1;
-			f->role = CXS_P_LNP;
+			f->role = CX_P_LNP;
 		}
 		break;
-	case CXS_P_NSP:
+	case CX_P_NSP:
 		if (strcmp(name, "HOST") == 0 && !pf->has_host) {
 			pf->has_host = 1;
-			f->role = CXS_P_HOST;
+			f->role = CX_P_HOST;
 			buf_reset(&s->text);
 		} else if (strcmp(name, "LOCALNAMESPACEPATH") == 0 &&
 		    !pf->has_lnp) {
 			pf->has_lnp = 1;
-			f->role = CXS_P_LNP;
+			f->role = CX_P_LNP;
 		}
 		break;
-	case CXS_P_LNP:
+	case CX_P_LNP:
 		if (strcmp(name, "NAMESPACE") != 0)
 			break;
 		if ((v = xml_attr_get(a, na, "NAME")) == NULL || *v == '\0')
-			return (cxs_fail(s, "NAMESPACE without NAME"));
+			return (cx_fail(s, "NAMESPACE without NAME"));
 		if (pf->ns.len > 0)
 			buf_add(&pf->ns, "/", 1);
 		buf_puts(&pf->ns, v);
 		break;
-	case CXS_P_NAME:
+	case CX_P_NAME:
 		if (strcmp(name, "KEYBINDING") != 0)
 			break;
 		if (pf->p->nkeys == CX_MAX_KEYS)
-			return (cxs_fail(s, "on line %ld: More than %d "
+			return (cx_fail(s, "on line %ld: More than %d "
 			    "key-value pairs per object path are not "
 			    "supported.", line, CX_MAX_KEYS));
 		if ((v = xml_attr_get(a, na, "NAME")) == NULL)
-			return (cxs_fail(s, "KEYBINDING without NAME or "
+			return (cx_fail(s, "KEYBINDING without NAME or "
 			    "value"));
 		free(pf->kbname);
 		pf->kbname = xstrdup(v);
-		f->role = CXS_P_KB;
+		f->role = CX_P_KB;
 		break;
-	case CXS_P_KB:
+	case CX_P_KB:
 		if (up->n != 1)
 			break;
 		if (strcmp(name, "VALUE.REFERENCE") == 0) {
-			f->role = CXS_REF;
+			f->role = CX_REF;
 			f->flag = 1;
 			break;
 		}
 		if (strcmp(name, "KEYVALUE") != 0)
-			return (cxs_fail(s, "unexpected %s in KEYBINDING",
+			return (cx_fail(s, "unexpected %s in KEYBINDING",
 			    name));
-		f->role = CXS_P_KV;
+		f->role = CX_P_KV;
 		buf_reset(&s->text);
 		v = xml_attr_get(a, na, "VALUETYPE");
 		pf->kv_vt = v == NULL || strcmp(v, "string") == 0 ? 0 :
@@ -1730,17 +1730,17 @@ cxs_start(void *arg, const struct xml_elem *el)
 }
 
 static int
-cxs_end(void *arg, const char *name, const char *uri)
+cx_end(void *arg, const char *name, const char *uri)
 {
-	struct cxs		*s = arg;
-	struct cxs_frame	*f = &s->st[s->depth];
-	enum cxs_role		 parent = s->st[s->depth - 1].role;
-	struct cxs_path		*pf;
+	struct cx_dec		*s = arg;
+	struct cx_frame	*f = &s->st[s->depth];
+	enum cx_role		 parent = s->st[s->depth - 1].role;
+	struct cx_path		*pf;
 	int			 rc = 0;
 
 	switch (f->role) {
-	case CXS_CAPTURE:
-		cxs_cap_end(s, name);
+	case CX_CAPTURE:
+		cx_cap_end(s, name);
 		if (s->depth != s->cap_depth)
 			break;
 		if (s->cap.data == NULL)
@@ -1751,72 +1751,72 @@ cxs_end(void *arg, const char *name, const char *uri)
 			cim_value_add(s->val, s->cap.data);
 		buf_reset(&s->cap);
 		break;
-	case CXS_VALUE:
-		rc = cxs_value_done(s, parent);
+	case CX_VALUE:
+		rc = cx_value_done(s, parent);
 		break;
-	case CXS_HOLDER:
+	case CX_HOLDER:
 		/* an array property without VALUE.ARRAY is NULL, not empty */
 		if (f->flag && s->val->nvals == 0)
 			s->val->is_null = 1;
 		s->val = NULL;
 		break;
-	case CXS_INSTANCE:
-		if (parent == CXS_OBJ) {
+	case CX_INSTANCE:
+		if (parent == CX_OBJ) {
 			s->inst->path = s->obj_path;
 			s->obj_path = NULL;
 		}
 		wbem_result_add_instance(s->r, s->inst);
 		s->inst = NULL;
 		break;
-	case CXS_OBJ:
-	case CXS_OBJ1:
-		if (f->n < (f->role == CXS_OBJ ? 2 : 1))
-			rc = cxs_fail(s, "%s without its INSTANCE", name);
+	case CX_OBJ:
+	case CX_OBJ1:
+		if (f->n < (f->role == CX_OBJ ? 2 : 1))
+			rc = cx_fail(s, "%s without its INSTANCE", name);
 		cim_path_free(s->obj_path);
 		s->obj_path = NULL;
 		break;
-	case CXS_REF:
+	case CX_REF:
 		if (f->n == 0)
-			rc = cxs_fail(s, "VALUE.REFERENCE without its path");
+			rc = cx_fail(s, "VALUE.REFERENCE without its path");
 		break;
-	case CXS_P_HOST:
+	case CX_P_HOST:
 		pf = &s->paths[s->npaths - 1];
 		free(pf->host);
-		pf->host = xstrdup(cxs_text(s));
+		pf->host = xstrdup(cx_text(s));
 		break;
-	case CXS_P_KV:
-		rc = cxs_keyvalue(s);
+	case CX_P_KV:
+		rc = cx_keyvalue(s);
 		break;
-	case CXS_P_KB:
+	case CX_P_KB:
 		if (f->n == 0)
-			rc = cxs_fail(s, "KEYBINDING without NAME or value");
+			rc = cx_fail(s, "KEYBINDING without NAME or value");
 		break;
 	default:
 		break;
 	}
 	if (rc == 0 && s->npaths > 0 &&
 	    s->paths[s->npaths - 1].depth == s->depth)
-		rc = cxs_path_done(s);
+		rc = cx_path_done(s);
 	s->depth--;
 	return (rc);
 }
 
 static int
-cxs_chars(void *arg, const char *p, size_t len)
+cx_chars(void *arg, const char *p, size_t len)
 {
-	struct cxs	*s = arg;
+	struct cx_dec	*s = arg;
 
 	switch (s->st[s->depth].role) {
-	case CXS_VALUE:
-	case CXS_P_KV:
-	case CXS_P_HOST:
+	case CX_VALUE:
+	case CX_P_KV:
+	case CX_P_HOST:
 		buf_add(&s->text, p, len);
 		break;
-	case CXS_CAPTURE:
+	case CX_CAPTURE:
 		if (s->cap_open)
 			buf_add(&s->cap, ">", 1);
 		s->cap_open = 0;
-		cxs_cap_escape(&s->cap, p, len, 0);
+		cx_cap_escape(&s->cap, p, len, 0);
 		break;
 	default:
 		break;
@@ -1824,17 +1824,17 @@ cxs_chars(void *arg, const char *p, size_t len)
 	return (0);
 }
 
-static const struct xml_sax cxs_handlers = { cxs_start, cxs_end, cxs_chars };
+static const struct xml_sax cx_handlers = { cx_start, cx_end, cx_chars };
 
 /* After the whole reply was read: what it lacks, or its ERROR. */
 static int
-cxs_finish(struct cxs *s, const struct cimxml_reply *rep)
+cx_finish(struct cx_dec *s, const struct cimxml_reply *rep)
 {
 	if (!s->seen_simplersp)
-		return (cxs_fail(s, "reply is not a CIM-XML SIMPLERSP "
+		return (cx_fail(s, "reply is not a CIM-XML SIMPLERSP "
 		    "message"));
 	if (!s->seen_resp)
-		return (cxs_fail(s, "reply has no %s", s->rname));
+		return (cx_fail(s, "reply has no %s", s->rname));
 	if (s->seen_error) {
 		cx_cim_error(s->err, s->err_code, s->err_desc);
 		return (-1);
@@ -1852,24 +1852,24 @@ cxs_finish(struct cxs *s, const struct cimxml_reply *rep)
 	switch (s->req->op) {
 	case WBEM_OP_GET:
 		if (!s->seen_irv)
-			return (cxs_fail(s, "%s reply without IRETURNVALUE",
+			return (cx_fail(s, "%s reply without IRETURNVALUE",
 			    s->want));
 		if (s->r->ninst != 1)
-			return (cxs_fail(s, "GetInstance reply with %zu "
+			return (cx_fail(s, "GetInstance reply with %zu "
 			    "INSTANCEs in IRETURNVALUE, not one",
 			    s->r->ninst));
 		break;
 	case WBEM_OP_GET_CLASS:
 		if (!s->seen_irv)
-			return (cxs_fail(s, "%s reply without IRETURNVALUE",
+			return (cx_fail(s, "%s reply without IRETURNVALUE",
 			    s->want));
 		if (s->r->class_xml == NULL)
-			return (cxs_fail(s, "GetClass reply without CLASS in "
+			return (cx_fail(s, "GetClass reply without CLASS in "
 			    "IRETURNVALUE"));
 		break;
 	case WBEM_OP_INVOKE:
 		if (!s->seen_ret)
-			return (cxs_fail(s, "METHODRESPONSE %s without "
+			return (cx_fail(s, "METHODRESPONSE %s without "
 			    "RETURNVALUE", s->want));
 		break;
 	default:
@@ -1882,7 +1882,7 @@ struct wbem_result *
 cimxml_decode_response(const struct wbem_request *req,
     const struct cimxml_reply *rep, struct wbem_error *err)
 {
-	struct cxs		 s;
+	struct cx_dec		 s;
 	struct wbem_error	 e2;
 	char			 detail[sizeof(err->description)];
 	enum wbem_result_kind	 kind;
@@ -1949,16 +1949,16 @@ cimxml_decode_response(const struct wbem_request *req,
 	buf_init(&s.cap, 0);
 
 	rc = xml_sax_parse(rep->body, rep->body_len, rep->max_bytes,
-	    XML_MAX_DEPTH_DEFAULT, &cxs_handlers, &s, NULL, err);
+	    XML_MAX_DEPTH_DEFAULT, &cx_handlers, &s, NULL, err);
 	/* a chunked error may end a cut-short body: its status first */
 	if (rc != 0 && rep->trailer_code != NULL &&
 	    cx_trailer_error(rep, &e2) == -1)
 		*err = e2;
 	else if (rc == 0)
-		rc = cxs_finish(&s, rep);
+		rc = cx_finish(&s, rep);
 
 	while (s.npaths > 0)
-		cxs_path_pop(&s);
+		cx_path_pop(&s);
 	cim_instance_free(s.inst);
 	cim_path_free(s.obj_path);
 	free(s.err_desc);
