@@ -1,9 +1,11 @@
 /*
  * codec_int.h: what each codec's client half (cimxml.c, wsman.c) lends
- * its server half (cimxml_server.c, wsman_server.c): the element walkers
- * and value readers both directions use, so the server halves can live in
- * libcimheadsrv.a without a second copy; and xml.c's streaming parse, which
- * the client halves decode with, and cim.c's packed properties they build.
+ * its server half (cimxml_server.c, wsman_server.c): the tree walkers and
+ * value readers the server halves read requests with, kept beside the
+ * encoders they mirror, so the server halves can live in libcimheadsrv.a
+ * without a second copy; and xml.c's streaming parse, which the client
+ * halves decode replies with (no tree), and cim.c's packed properties
+ * they build.
  * Internal to lib/: nothing outside the codec files, xml.c and cim.c
  * includes it.  Include cimhead.h first.
  */
