@@ -2444,6 +2444,9 @@ wsman_decode_response(struct wsman_state *st, const struct wsman_opts *o,
 	    XML_MAX_BYTES_DEFAULT, XML_MAX_DEPTH_DEFAULT, &wss_handlers, s,
 	    &s->scp, err);
 	if (prc != 0) {
+		/* the handlers give up only past their depth (the guard's) */
+		if (prc == -2)
+			proto_err(err, status, "reply nested too deep");
 		/* an HTML error page, likely: the status says more */
 		if (status != 200)
 			wss_http_error(err, status);
