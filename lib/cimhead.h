@@ -147,6 +147,13 @@ struct cim_value {
 	int		 embedded;	/* EmbeddedObject / EmbeddedInstance */
 	size_t		 nvals;
 	char		**vals;
+	/*
+	 * cim.c's and the decoders' business, 0 unless a decoder set it:
+	 * the property's name and text share one allocation with vals.
+	 * Never free() such a value's parts: cim_property_clear the
+	 * property (cim_value_clear alone would free the name too).
+	 */
+	int		 packed;
 };
 
 struct cim_property {

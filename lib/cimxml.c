@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,16 +47,6 @@ static int	 cx_keybinding(const xmlNode *, struct cim_path *, int,
 		    struct wbem_error *);
 static int	 cx_reference_text(const xmlNode *, char **,
 		    struct wbem_error *);
-static int	 cx_property(const xmlNode *, struct cim_instance *,
-		    struct wbem_error *);
-static struct cim_instance *cx_instance(const xmlNode *, struct wbem_error *);
-static int	 cx_decode_instances(const xmlNode *, const char *,
-		    struct wbem_result *, struct wbem_error *);
-static int	 cx_decode_names(const xmlNode *, const char *,
-		    struct wbem_result *, struct wbem_error *);
-static int	 cx_decode_method(const xmlNode *, struct wbem_result *,
-		    struct wbem_error *);
-static int	 cx_error_elem(const xmlNode *, struct wbem_error *);
 static int	 cx_trailer_error(const struct cimxml_reply *,
 		    struct wbem_error *);
 static const char *cx_request_ns(const struct wbem_request *);
@@ -933,213 +924,35 @@ cimxml_value_elem(const xmlNode *parent, struct cim_value *v,
 	return (-1);
 }
 
-static int
-cx_property(const xmlNode *n, struct cim_instance *inst,
-    struct wbem_error *err)
-{
-	struct cim_property	*p;
-	const char		*name, *ts;
-	enum cim_type		 t = CIM_T_STRING;
-
-	if ((name = cimxml_attr(n, "NAME")) == NULL || *name == '\0') {
-		wbem_error_set(err, WBEM_E_PROTOCOL, 0, NULL,
-		    "%s without NAME in INSTANCE %s", (const char *)n->name,
-		    inst->classname);
-		return (-1);
-	}
-	if (cimxml_is(n, "PROPERTY.REFERENCE"))
-		t = CIM_T_REFERENCE;
-	else if ((ts = cimxml_attr(n, "TYPE")) == NULL ||
-	    cim_type_parse(ts, &t) == -1) {
-		wbem_error_set(err, WBEM_E_PROTOCOL, 0, NULL,
-		    "property %s: missing or unknown TYPE \"%s\"", name,
-		    ts != NULL ? ts : "");
-		return (-1);
-	}
-	p = cim_instance_add(inst, name, t, NULL);
-	if (cimxml_embedded_attr(n)) {
-		p->v.embedded = 1;
-		p->v.type = CIM_T_OBJECT;
-	}
-	if (cimxml_is(n, "PROPERTY.ARRAY"))
-		p->v.is_array = 1;
-	if (cimxml_value_elem(n, &p->v, err) == -1)
-		return (-1);
-	/* an array property without VALUE.ARRAY is NULL, not empty */
-	if (p->v.is_array && p->v.nvals == 0 &&
-	    cimxml_child(n, "VALUE.ARRAY") == NULL &&
-	    cimxml_child(n, "VALUE.REFARRAY") == NULL)
-		p->v.is_null = 1;
-	return (0);
-}
-
-static struct cim_instance *
-cx_instance(const xmlNode *n, struct wbem_error *err)
-{
-	struct cim_instance	*inst;
-	const xmlNode		*c;
-	const char		*cls;
-
-	if (!cimxml_is(n, "INSTANCE") ||
-	    (cls = cimxml_attr(n, "CLASSNAME")) == NULL) {
-		wbem_error_set(err, WBEM_E_PROTOCOL, 0, NULL,
-		    "expected INSTANCE with CLASSNAME, got %s",
-		    n != NULL ? (const char *)n->name : "nothing");
-		return (NULL);
-	}
-	inst = cim_instance_new(cls);
-	for (c = cimxml_first(n); c != NULL; c = cimxml_next(c)) {
-		if (!cimxml_is(c, "PROPERTY") &&
-		    !cimxml_is(c, "PROPERTY.ARRAY") &&
-		    !cimxml_is(c, "PROPERTY.REFERENCE"))
-			continue;
-		if (cx_property(c, inst, err) == -1) {
-			cim_instance_free(inst);
-			return (NULL);
-		}
-	}
-	return (inst);
-}
-
 /*
- * IRETURNVALUE of EnumerateInstances, GetInstance, ExecQuery: every
- * instance-carrying shape, with its path where the shape has one.
+ * A WBEM_E_CIM error of status code with the server's description.  Every
+ * caller prints "name: description", and OpenPegasus starts its
+ * descriptions with the status name ("CIM_ERR_NOT_FOUND: ..."), so a
+ * leading name is dropped: the name is said once.
  */
-static int
-cx_decode_instances(const xmlNode *irv, const char *ns, struct wbem_result *r,
-    struct wbem_error *err)
+static void
+cx_cim_error(struct wbem_error *err, long code, const char *desc)
 {
-	const xmlNode		*n, *pathn, *instn;
-	struct cim_instance	*inst;
-	struct cim_path		*path = NULL;
+	const char	*name = cim_status_name((int)code);
+	size_t		 nl = strlen(name);
 
-	for (n = cimxml_first(irv); n != NULL; n = cimxml_next(n)) {
-		pathn = NULL;
-		if (cimxml_is(n, "INSTANCE"))
-			instn = n;
-		else if (cimxml_is(n, "VALUE.NAMEDINSTANCE") ||
-		    cimxml_is(n, "VALUE.OBJECTWITHPATH") ||
-		    cimxml_is(n, "VALUE.INSTANCEWITHPATH") ||
-		    cimxml_is(n, "VALUE.OBJECTWITHLOCALPATH") ||
-		    cimxml_is(n, "VALUE.NAMEDOBJECT")) {
-			pathn = cimxml_first(n);
-			instn = pathn != NULL ? cimxml_next(pathn) : NULL;
-		} else if (cimxml_is(n, "VALUE.OBJECT"))
-			instn = cimxml_first(n);
-		else {
-			wbem_error_set(err, WBEM_E_PROTOCOL, 0, NULL,
-			    "unexpected %s in IRETURNVALUE",
-			    (const char *)n->name);
-			return (-1);
-		}
-		if (cimxml_is(instn, "CLASS"))
-			continue;	/* ExecQuery may mix in classes */
-		if ((inst = cx_instance(instn, err)) == NULL)
-			return (-1);
-		if (pathn != NULL &&
-		    (path = cx_objpath(pathn, ns, err)) == NULL) {
-			cim_instance_free(inst);
-			return (-1);
-		}
-		if (pathn != NULL)
-			inst->path = path;
-		wbem_result_add_instance(r, inst);
+	if (desc != NULL && strncmp(desc, name, nl) == 0 &&
+	    (desc[nl] == '\0' || desc[nl] == ':' || desc[nl] == ' ')) {
+		desc += nl;
+		while (*desc == ':' || *desc == ' ')
+			desc++;
 	}
-	return (0);
-}
-
-static int
-cx_decode_names(const xmlNode *irv, const char *ns, struct wbem_result *r,
-    struct wbem_error *err)
-{
-	const xmlNode	*n;
-	struct cim_path	*p;
-
-	for (n = cimxml_first(irv); n != NULL; n = cimxml_next(n)) {
-		if ((p = cx_objpath(n, ns, err)) == NULL)
-			return (-1);
-		wbem_result_add_path(r, p);
-	}
-	return (0);
-}
-
-static int
-cx_decode_method(const xmlNode *mr, struct wbem_result *r,
-    struct wbem_error *err)
-{
-	const xmlNode		*n;
-	struct cim_property	*p;
-	const char		*name, *ts;
-	enum cim_type		 t;
-
-	for (n = cimxml_first(mr); n != NULL; n = cimxml_next(n)) {
-		t = CIM_T_NONE;
-		if ((ts = cimxml_attr(n, "PARAMTYPE")) != NULL &&
-		    cim_type_parse(ts, &t) == -1) {
-			wbem_error_set(err, WBEM_E_PROTOCOL, 0, NULL,
-			    "unknown PARAMTYPE \"%s\"", ts);
-			return (-1);
-		}
-		if (cimxml_is(n, "RETURNVALUE")) {
-			cim_value_clear(&r->method.ret);
-			cim_value_init(&r->method.ret, t);
-			if (cimxml_embedded_attr(n)) {
-				r->method.ret.embedded = 1;
-				r->method.ret.type = CIM_T_OBJECT;
-			}
-			if (cimxml_value_elem(n, &r->method.ret, err) == -1)
-				return (-1);
-			continue;
-		}
-		if (!cimxml_is(n, "PARAMVALUE"))
-			continue;
-		if ((name = cimxml_attr(n, "NAME")) == NULL) {
-			wbem_error_set(err, WBEM_E_PROTOCOL, 0, NULL,
-			    "PARAMVALUE without NAME");
-			return (-1);
-		}
-		r->method.out = xreallocarray(r->method.out, r->method.nout + 1,
-		    sizeof(*r->method.out));
-		p = &r->method.out[r->method.nout++];
-		p->name = xstrdup(name);
-		cim_value_init(&p->v, t);
-		if (cimxml_embedded_attr(n)) {
-			p->v.embedded = 1;
-			p->v.type = CIM_T_OBJECT;
-		}
-		if (cimxml_value_elem(n, &p->v, err) == -1)
-			return (-1);
-	}
-	return (0);
-}
-
-/* <ERROR CODE= DESCRIPTION=> into a WBEM_E_CIM error. */
-static int
-cx_error_elem(const xmlNode *e, struct wbem_error *err)
-{
-	const char	*cs, *desc;
-	long		 code;
-
-	cs = cimxml_attr(e, "CODE");
-	if (cs == NULL || parse_long_range(cs, 0, 0x7fffffff, &code) == -1) {
-		wbem_error_set(err, WBEM_E_PROTOCOL, 0, NULL,
-		    "ERROR element without a valid CODE");
-		return (-1);
-	}
-	/* without a DESCRIPTION the status name is the best message */
-	if ((desc = cimxml_attr(e, "DESCRIPTION")) == NULL || *desc == '\0')
-		desc = cim_status_name((int)code);
-	wbem_error_set(err, WBEM_E_CIM, (int)code, cim_status_name((int)code),
-	    "%s", desc);
-	err->http_status = 200;
-	return (0);
+	if (desc == NULL || *desc == '\0')
+		desc = "no description from the server";
+	wbem_error_set(err, WBEM_E_CIM, (int)code, name, "%s", desc);
 }
 
 /* The chunked form: status only in CIMStatusCode/Description trailers. */
 static int
 cx_trailer_error(const struct cimxml_reply *rep, struct wbem_error *err)
 {
-	char	 desc[sizeof(err->description)];
+	/* room past the field: the error text is cut on a character */
+	char	 desc[2 * sizeof(err->description)];
 	long	 code;
 
 	if (rep->trailer_code == NULL)
@@ -1156,22 +969,921 @@ cx_trailer_error(const struct cimxml_reply *rep, struct wbem_error *err)
 	if (rep->trailer_desc != NULL &&
 	    uri_unescape(rep->trailer_desc, desc, sizeof(desc)) == -1)
 		strlcpy(desc, rep->trailer_desc, sizeof(desc));
-	if (desc[0] == '\0')
-		strlcpy(desc, cim_status_name((int)code), sizeof(desc));
-	wbem_error_set(err, WBEM_E_CIM, (int)code, cim_status_name((int)code),
-	    "%s", desc);
+	cx_cim_error(err, code, desc);
 	err->http_status = rep->status;
 	return (-1);
+}
+
+/* ---- decoding a reply: streaming ---------------------------------------- */
+
+/*
+ * The reply is decoded as libxml2 reads it (xml_sax_parse): no tree is
+ * built.  Each open element has a role, decided by its name and its
+ * parent's role; an element that is not ours is skipped with all it holds,
+ * as the tree walk skipped it.  Text is gathered only inside the elements
+ * whose text is a value (VALUE, KEYVALUE, HOST).  Object paths nest
+ * (a key may be a reference), so each path being read has a frame of its
+ * own; an INSTANCE or CLASS kept as text is written back as it is read.
+ */
+#define CX_MAX_PATHS	16	/* references inside keys inside ... */
+
+enum cx_role {
+	CX_SKIP = 0,
+	CX_CIM,
+	CX_MESSAGE,
+	CX_SIMPLERSP,
+	CX_RESP,		/* the (I)METHODRESPONSE asked for */
+	CX_IRV,
+	CX_OBJ,		/* VALUE.NAMEDINSTANCE & co: path, INSTANCE */
+	CX_OBJ1,		/* VALUE.OBJECT: INSTANCE */
+	CX_INSTANCE,
+	CX_HOLDER,		/* PROPERTY*, RETURNVALUE, PARAMVALUE */
+	CX_VALUE,
+	CX_ARRAY,		/* VALUE.ARRAY, VALUE.REFARRAY */
+	CX_REF,		/* VALUE.REFERENCE */
+	CX_CAPTURE,		/* INSTANCE or CLASS kept as XML text */
+	CX_P_OBJPATH,
+	CX_P_FULL,		/* INSTANCEPATH, CLASSPATH */
+	CX_P_LOCAL,		/* LOCALINSTANCEPATH, LOCALCLASSPATH */
+	CX_P_NSP,		/* NAMESPACEPATH */
+	CX_P_HOST,
+	CX_P_LNP,		/* LOCALNAMESPACEPATH */
+	CX_P_NAME,		/* INSTANCENAME */
+	CX_P_KB,		/* KEYBINDING */
+	CX_P_KV,		/* KEYVALUE */
+};
+
+/* Where a path goes once read. */
+enum cx_dest {
+	CX_TO_NAMES,		/* EnumerateInstanceNames result */
+	CX_TO_OBJ,		/* the INSTANCE that follows it */
+	CX_TO_VALUE,		/* a reference value */
+	CX_TO_KEY,		/* a reference key of the enclosing path */
+};
+
+struct cx_frame {
+	const char	*name;		/* libxml2's dictionary: lives the parse */
+	enum cx_role	 role;
+	int		 n;		/* element children taken */
+	int		 flag;		/* role's own: see cx_start */
+};
+
+struct cx_path {
+	enum cx_dest	 dest;
+	int		 depth;		/* of its root element */
+	const char	*kind;		/* root's name when it needs a namespace */
+	struct cim_path	*p;
+	char		*host;
+	struct buf	 ns;
+	int		 has_lnp, has_host, has_nsp;
+	char		*kbname;	/* the KEYBINDING open */
+	int		 kv_trim;	/* KEYVALUE: VALUETYPE not "string" */
+	int		 kv_vt;		/* 0 absent or string, 1 boolean, 2 other */
+	int		 kv_typed;	/* TYPE given and known */
+	enum cim_type	 kv_type;
+};
+
+struct cx_dec {
+	const struct wbem_request *req;
+	struct wbem_error *err;
+	struct wbem_result *r;
+	const char	*want, *rname, *ns;
+	int		 depth;
+	struct cx_frame st[XML_MAX_DEPTH_DEFAULT + 2];
+	int		 seen_simplersp, seen_resp, seen_irv, seen_ret;
+	int		 seen_error;
+	long		 err_code;
+	char		*err_desc;
+	struct cim_instance *inst;
+	struct cim_path	*obj_path;
+	struct cim_value *val;		/* the open holder's */
+	struct buf	 text;
+	struct buf	 cap;
+	int		 cap_open;	/* a start tag not closed yet */
+	int		 cap_depth;	/* of the captured element */
+	int		 cap_to_class;	/* GetClass: else a value */
+	int		 npaths;
+	struct cx_path	 paths[CX_MAX_PATHS];
+};
+
+static int cx_fail(struct cx_dec *, const char *, ...) PRINTFLIKE(2, 3);
+
+static int
+cx_fail(struct cx_dec *s, const char *fmt, ...)
+{
+	char	msg[sizeof(s->err->description)];
+	va_list	ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	wbem_error_set(s->err, WBEM_E_PROTOCOL, 0, NULL, "%s", msg);
+	return (-1);
+}
+
+static int
+cx_numeric(enum cim_type t)
+{
+	return (cim_type_is_integer(t) || cim_type_is_real(t) ||
+	    t == CIM_T_BOOLEAN);
+}
+
+/* The text gathered, NUL-terminated ("" when there was none). */
+static char *
+cx_text(struct cx_dec *s)
+{
+	if (s->text.data == NULL)
+		buf_add(&s->text, "", 0);
+	return (s->text.data != NULL ? s->text.data : (char *)"");
+}
+
+/* ---- captured INSTANCE / CLASS: written back as xmlNodeDump writes ---- */
+
+static void
+cx_cap_escape(struct buf *b, const char *p, size_t len, int attr)
+{
+	const char	*e = p + len, *run = p;
+	const char	*rep;
+
+	for (; p < e; p++) {
+		switch (*p) {
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '&': rep = "&amp;"; break;
+		case '\r': rep = "&#13;"; break;
+		case '"': rep = attr ? "&quot;" : NULL; break;
+		case '\n': rep = attr ? "&#10;" : NULL; break;
+		case '\t': rep = attr ? "&#9;" : NULL; break;
+		default: rep = NULL; break;
+		}
+		if (rep == NULL)
+			continue;
+		buf_add(b, run, (size_t)(p - run));
+		buf_puts(b, rep);
+		run = p + 1;
+	}
+	buf_add(b, run, (size_t)(e - run));
+}
+
+static void
+cx_cap_start(struct cx_dec *s, const char *name, const struct xml_attr *a,
+    size_t na)
+{
+	size_t	i;
+
+	if (s->cap_open)
+		buf_add(&s->cap, ">", 1);
+	buf_printf(&s->cap, "<%s", name);
+	for (i = 0; i < na; i++) {
+		buf_printf(&s->cap, " %s=\"", a[i].name);
+		cx_cap_escape(&s->cap, a[i].value, strlen(a[i].value), 1);
+		buf_add(&s->cap, "\"", 1);
+	}
+	s->cap_open = 1;
+}
+
+static void
+cx_cap_end(struct cx_dec *s, const char *name)
+{
+	if (s->cap_open)
+		buf_puts(&s->cap, "/>");
+	else
+		buf_printf(&s->cap, "</%s>", name);
+	s->cap_open = 0;
+}
+
+/* ---- object paths ------------------------------------------------------ */
+
+static struct cx_path *
+cx_path_push(struct cx_dec *s, enum cx_dest dest)
+{
+	struct cx_path	*pf;
+
+	if (s->npaths == CX_MAX_PATHS) {
+		cx_fail(s, "references nested more than %d deep",
+		    CX_MAX_PATHS);
+		return (NULL);
+	}
+	pf = &s->paths[s->npaths++];
+	memset(pf, 0, sizeof(*pf));
+	pf->dest = dest;
+	pf->depth = s->depth;
+	buf_init(&pf->ns, 0);
+	return (pf);
+}
+
+static void
+cx_path_pop(struct cx_dec *s)
+{
+	struct cx_path	*pf = &s->paths[--s->npaths];
+
+	cim_path_free(pf->p);
+	free(pf->host);
+	free(pf->kbname);
+	buf_release(&pf->ns);
+}
+
+/* INSTANCENAME or CLASSNAME: the class, and the path's keys to come. */
+static int
+cx_path_name(struct cx_dec *s, struct cx_frame *f, const char *name,
+    const struct xml_attr *a, size_t na, long line)
+{
+	struct cx_path	*pf = &s->paths[s->npaths - 1];
+	const char	*attr, *cls;
+	int		 classname = strcmp(name, "CLASSNAME") == 0;
+
+	attr = classname ? "NAME" : "CLASSNAME";
+	if ((cls = xml_attr_get(a, na, attr)) == NULL || *cls == '\0')
+		return (cx_fail(s, "on line %ld: missing %s.%s attribute",
+		    line, name, attr));
+	pf->p = cim_path_new(NULL, cls);
+	f->role = classname ? CX_SKIP : CX_P_NAME;
+	return (0);
+}
+
+/* The element a path starts with, in a frame pushed for it. */
+static int
+cx_path_root(struct cx_dec *s, struct cx_frame *f, const char *name,
+    const struct xml_attr *a, size_t na, long line)
+{
+	struct cx_path	*pf = &s->paths[s->npaths - 1];
+
+	if (strcmp(name, "OBJECTPATH") == 0 && pf->depth == s->depth) {
+		f->role = CX_P_OBJPATH;
+		return (0);
+	}
+	if (strcmp(name, "INSTANCENAME") == 0 ||
+	    strcmp(name, "CLASSNAME") == 0)
+		return (cx_path_name(s, f, name, a, na, line));
+	if (strcmp(name, "INSTANCEPATH") == 0 ||
+	    strcmp(name, "CLASSPATH") == 0) {
+		f->role = CX_P_FULL;
+		pf->kind = name[0] == 'I' ? "INSTANCEPATH" : "CLASSPATH";
+		return (0);
+	}
+	if (strcmp(name, "LOCALINSTANCEPATH") == 0 ||
+	    strcmp(name, "LOCALCLASSPATH") == 0) {
+		f->role = CX_P_LOCAL;
+		pf->kind = name[5] == 'I' ? "LOCALINSTANCEPATH" :
+		    "LOCALCLASSPATH";
+		pf->has_nsp = 1;
+		return (0);
+	}
+	return (cx_fail(s, "expected an object path, got %s", name));
+}
+
+/* A KEYVALUE's text as a key, typed as cx_keybinding types it. */
+static int
+cx_keyvalue(struct cx_dec *s)
+{
+	struct cx_path	*pf = &s->paths[s->npaths - 1];
+	char		*text = cx_text(s);
+	enum cim_type	 t;
+
+	if (pf->kv_trim)
+		cimxml_trim(text);
+	if (pf->kv_typed)
+		t = pf->kv_type;
+	else if (pf->kv_vt == 0)
+		t = CIM_T_STRING;
+	else if (pf->kv_vt == 1)
+		t = CIM_T_BOOLEAN;
+	else if ((t = cim_key_type_guess(text)) == CIM_T_STRING ||
+	    t == CIM_T_BOOLEAN)
+		return (cx_fail(s, "key %s: \"%s\" is not numeric",
+		    pf->kbname, text));
+	cim_path_add_key(pf->p, pf->kbname, t, text);
+	return (0);
+}
+
+/* The path read whole: check it and hand it on. */
+static int
+cx_path_done(struct cx_dec *s)
+{
+	struct cx_path	*pf = &s->paths[s->npaths - 1], *up;
+	struct cim_path	*p;
+	struct buf	 b;
+	const char	*dflt;
+
+	if (pf->p == NULL && pf->kind == NULL)
+		return (cx_fail(s, "expected an object path, got nothing"));
+	if (pf->kind != NULL && (pf->p == NULL || !pf->has_lnp))
+		return (cx_fail(s, "%s without namespace or name",
+		    pf->kind));
+	/* the DTD wants NAMESPACE+: an empty one is a cut path */
+	if (pf->has_lnp && pf->ns.len == 0)
+		return (cx_fail(s, "LOCALNAMESPACEPATH without NAMESPACE in "
+		    "%s", pf->kind));
+	p = pf->p;
+	pf->p = NULL;
+	dflt = pf->dest == CX_TO_NAMES || pf->dest == CX_TO_OBJ ?
+	    s->ns : NULL;
+	free(p->ns);
+	p->ns = pf->ns.len > 0 ? xstrdup(pf->ns.data) :
+	    dflt != NULL ? xstrdup(dflt) : NULL;
+	if (pf->host != NULL && *pf->host != '\0') {
+		p->host = pf->host;
+		pf->host = NULL;
+	}
+	switch (pf->dest) {
+	case CX_TO_NAMES:
+		wbem_result_add_path(s->r, p);
+		break;
+	case CX_TO_OBJ:
+		cim_path_free(s->obj_path);
+		s->obj_path = p;
+		break;
+	case CX_TO_VALUE:
+	case CX_TO_KEY:
+		buf_init(&b, 0);
+		cim_path_format(p, &b);
+		cim_path_free(p);
+		if (b.data == NULL)
+			buf_add(&b, "", 0);
+		if (pf->dest == CX_TO_VALUE) {
+			if (!s->val->is_array)
+				s->val->type = CIM_T_REFERENCE;
+			cim_value_add(s->val, b.data);
+		} else {
+			up = &s->paths[s->npaths - 2];
+			cim_path_add_key(up->p, up->kbname, CIM_T_REFERENCE,
+			    b.data);
+		}
+		buf_release(&b);
+		break;
+	}
+	cx_path_pop(s);
+	return (0);
+}
+
+/* ---- values ------------------------------------------------------------ */
+
+/* The element holding a value: PROPERTY*, RETURNVALUE or PARAMVALUE. */
+static int
+cx_holder_value(struct cx_dec *s, struct cx_frame *f, const char *name,
+    const struct xml_attr *a, size_t na)
+{
+	struct cim_value	*v = s->val;
+
+	if (strcmp(name, "VALUE") == 0) {
+		f->role = CX_VALUE;
+		buf_reset(&s->text);
+	} else if (strcmp(name, "VALUE.NULL") == 0)
+		f->role = CX_SKIP;
+	else if (strcmp(name, "VALUE.REFERENCE") == 0)
+		f->role = CX_REF;
+	else if (strcmp(name, "VALUE.ARRAY") == 0 ||
+	    strcmp(name, "VALUE.REFARRAY") == 0) {
+		f->role = CX_ARRAY;
+		v->is_array = 1;
+		v->is_null = 0;
+		if (name[6] == 'R')
+			v->type = CIM_T_REFERENCE;
+	} else if (strcmp(name, "INSTANCE") == 0 ||
+	    strcmp(name, "CLASS") == 0) {
+		v->type = CIM_T_OBJECT;
+		v->embedded = 1;
+		f->role = CX_CAPTURE;
+		s->cap_depth = s->depth;
+		s->cap_to_class = 0;
+		buf_reset(&s->cap);
+		cx_cap_start(s, name, a, na);
+	} else
+		return (cx_fail(s, "unexpected %s as a value", name));
+	return (0);
+}
+
+static int
+cx_value_done(struct cx_dec *s, enum cx_role parent)
+{
+	struct cim_value	*v = s->val;
+	char			*text = cx_text(s);
+
+	if (parent == CX_HOLDER) {
+		if (!v->embedded && cx_numeric(v->type)) {
+			cimxml_trim(text);
+			if (cim_value_check(v->type, text) == -1)
+				return (cx_fail(s, "value \"%.64s\" is not "
+				    "a valid %s", text,
+				    cim_type_name(v->type)));
+		}
+	} else {
+		if (cx_numeric(v->type))
+			cimxml_trim(text);
+		if (!v->embedded && v->type != CIM_T_REFERENCE &&
+		    (cim_type_is_integer(v->type) ||
+		    v->type == CIM_T_BOOLEAN) &&
+		    cim_value_check(v->type, text) == -1)
+			return (cx_fail(s, "array member \"%.64s\" is not a "
+			    "valid %s", text, cim_type_name(v->type)));
+	}
+	cim_value_add(v, text);
+	return (0);
+}
+
+/* PROPERTY, PROPERTY.ARRAY, PROPERTY.REFERENCE of the open INSTANCE. */
+static int
+cx_property(struct cx_dec *s, struct cx_frame *f, const char *name,
+    const struct xml_attr *a, size_t na)
+{
+	struct cim_property	*p;
+	const char		*pname, *ts;
+	enum cim_type		 t = CIM_T_STRING;
+
+	if ((pname = xml_attr_get(a, na, "NAME")) == NULL || *pname == '\0')
+		return (cx_fail(s, "%s without NAME in INSTANCE %s", name,
+		    s->inst->classname));
+	if (strcmp(name, "PROPERTY.REFERENCE") == 0)
+		t = CIM_T_REFERENCE;
+	else if ((ts = xml_attr_get(a, na, "TYPE")) == NULL ||
+	    cim_type_parse(ts, &t) == -1)
+		return (cx_fail(s, "property %s: missing or unknown TYPE "
+		    "\"%s\"", pname, ts != NULL ? ts : ""));
+	p = cim_instance_add(s->inst, pname, t, NULL);
+	if (xml_attr_get(a, na, "EmbeddedObject") != NULL ||
+	    xml_attr_get(a, na, "EMBEDDEDOBJECT") != NULL ||
+	    xml_attr_get(a, na, "EmbeddedInstance") != NULL) {
+		p->v.embedded = 1;
+		p->v.type = CIM_T_OBJECT;
+	}
+	/* flag: an array property, until its VALUE.ARRAY is seen */
+	if (strcmp(name, "PROPERTY.ARRAY") == 0) {
+		p->v.is_array = 1;
+		f->flag = 1;
+	}
+	s->val = &p->v;
+	f->role = CX_HOLDER;
+	return (0);
+}
+
+/* RETURNVALUE or PARAMVALUE of a METHODRESPONSE. */
+static int
+cx_method_holder(struct cx_dec *s, struct cx_frame *f, const char *name,
+    const struct xml_attr *a, size_t na)
+{
+	struct cim_method_result	*m = &s->r->method;
+	struct cim_value		*v;
+	struct cim_property		*p;
+	const char			*ts, *pname = NULL;
+	enum cim_type			 t = CIM_T_NONE;
+
+	if ((ts = xml_attr_get(a, na, "PARAMTYPE")) != NULL &&
+	    cim_type_parse(ts, &t) == -1)
+		return (cx_fail(s, "unknown PARAMTYPE \"%s\"", ts));
+	if (name[0] == 'R') {
+		cim_value_clear(&m->ret);
+		v = &m->ret;
+		s->seen_ret = 1;
+	} else {
+		if ((pname = xml_attr_get(a, na, "NAME")) == NULL)
+			return (cx_fail(s, "PARAMVALUE without NAME"));
+		m->out = xreallocarray(m->out, m->nout + 1, sizeof(*m->out));
+		p = &m->out[m->nout++];
+		p->name = xstrdup(pname);
+		v = &p->v;
+	}
+	cim_value_init(v, t);
+	if (xml_attr_get(a, na, "EmbeddedObject") != NULL ||
+	    xml_attr_get(a, na, "EMBEDDEDOBJECT") != NULL ||
+	    xml_attr_get(a, na, "EmbeddedInstance") != NULL) {
+		v->embedded = 1;
+		v->type = CIM_T_OBJECT;
+	}
+	s->val = v;
+	f->role = CX_HOLDER;
+	return (0);
+}
+
+/* ---- the handlers ------------------------------------------------------ */
+
+static int
+cx_is_obj(const char *name)
+{
+	return (strcmp(name, "VALUE.NAMEDINSTANCE") == 0 ||
+	    strcmp(name, "VALUE.OBJECTWITHPATH") == 0 ||
+	    strcmp(name, "VALUE.INSTANCEWITHPATH") == 0 ||
+	    strcmp(name, "VALUE.OBJECTWITHLOCALPATH") == 0 ||
+	    strcmp(name, "VALUE.NAMEDOBJECT") == 0);
+}
+
+static int
+cx_instance(struct cx_dec *s, struct cx_frame *f, const char *name,
+    const struct xml_attr *a, size_t na)
+{
+	const char	*cls;
+
+	if (strcmp(name, "CLASS") == 0) {
+		f->role = CX_SKIP;	/* ExecQuery may mix in classes */
+		return (0);
+	}
+	if (strcmp(name, "INSTANCE") != 0 ||
+	    (cls = xml_attr_get(a, na, "CLASSNAME")) == NULL)
+		return (cx_fail(s, "expected INSTANCE with CLASSNAME, got %s",
+		    name));
+	s->inst = cim_instance_new(cls);
+	f->role = CX_INSTANCE;
+	return (0);
+}
+
+static int
+cx_start(void *arg, const struct xml_elem *el)
+{
+	const char		*name = el->name, *uri = el->uri;
+	const struct xml_attr	*a = el->attrs;
+	size_t			 na = el->nattrs;
+	long			 line = el->line;
+	struct cx_dec		*s = arg;
+	struct cx_frame	*up, *f;
+	struct cx_path		*pf;
+	const char		*v;
+	long			 code;
+
+	up = s->depth > 0 ? &s->st[s->depth] : NULL;
+	if (++s->depth >= (int)nitems(s->st))
+		return (cx_fail(s, "elements nested too deep"));
+	f = &s->st[s->depth];
+	f->name = name;
+	f->role = CX_SKIP;
+	f->n = 0;
+	f->flag = 0;
+	if (up == NULL) {
+		/* CIM-XML names carry no namespace */
+		if (uri != NULL || strcmp(name, "CIM") != 0)
+			return (cx_fail(s, "reply is not a CIM-XML SIMPLERSP "
+			    "message"));
+		f->role = CX_CIM;
+		return (0);
+	}
+	if (up->role == CX_SKIP)
+		return (0);
+	if (up->role == CX_CAPTURE) {
+		f->role = CX_CAPTURE;
+		cx_cap_start(s, name, a, na);
+		return (0);
+	}
+	up->n++;
+	pf = s->npaths > 0 ? &s->paths[s->npaths - 1] : NULL;
+	switch (up->role) {
+	case CX_CIM:
+		if (strcmp(name, "MESSAGE") == 0 && up->n == 1)
+			f->role = CX_MESSAGE;
+		else
+			up->n--;
+		break;
+	case CX_MESSAGE:
+		if (strcmp(name, "SIMPLERSP") == 0 && !s->seen_simplersp) {
+			s->seen_simplersp = 1;
+			f->role = CX_SIMPLERSP;
+		}
+		break;
+	case CX_SIMPLERSP:
+		if (strcmp(name, s->rname) != 0 || s->seen_resp)
+			break;
+		s->seen_resp = 1;
+		v = xml_attr_get(a, na, "NAME");
+		if (v == NULL || s->want == NULL || strcmp(v, s->want) != 0)
+			return (cx_fail(s, "reply is for method \"%s\", "
+			    "expected \"%s\"", v != NULL ? v : "",
+			    s->want != NULL ? s->want : ""));
+		f->role = CX_RESP;
+		break;
+	case CX_RESP:
+		if (strcmp(name, "ERROR") == 0) {
+			if (s->seen_error)
+				break;
+			v = xml_attr_get(a, na, "CODE");
+			if (v == NULL ||
+			    parse_long_range(v, 0, 0x7fffffff, &code) == -1)
+				return (cx_fail(s, "ERROR element without a "
+				    "valid CODE"));
+			s->seen_error = 1;
+			s->err_code = code;
+			v = xml_attr_get(a, na, "DESCRIPTION");
+			s->err_desc = v != NULL ? xstrdup(v) : NULL;
+		} else if (s->req->op == WBEM_OP_INVOKE) {
+			if (strcmp(name, "RETURNVALUE") == 0 ||
+			    strcmp(name, "PARAMVALUE") == 0)
+				return (cx_method_holder(s, f, name, a, na));
+		} else if (strcmp(name, "IRETURNVALUE") == 0 &&
+		    !s->seen_irv) {
+			s->seen_irv = 1;
+			f->role = CX_IRV;
+		}
+		break;
+	case CX_IRV:
+		switch (s->req->op) {
+		case WBEM_OP_ENUM_NAMES:
+			if (cx_path_push(s, CX_TO_NAMES) == NULL)
+				return (-1);
+			return (cx_path_root(s, f, name, a, na, line));
+		case WBEM_OP_GET_CLASS:
+			if (strcmp(name, "CLASS") != 0 ||
+			    s->r->class_xml != NULL || s->cap.len > 0)
+				break;
+			f->role = CX_CAPTURE;
+			s->cap_depth = s->depth;
+			s->cap_to_class = 1;
+			buf_reset(&s->cap);
+			cx_cap_start(s, name, a, na);
+			break;
+		default:
+			if (strcmp(name, "INSTANCE") == 0)
+				return (cx_instance(s, f, name, a, na));
+			if (cx_is_obj(name))
+				f->role = CX_OBJ;
+			else if (strcmp(name, "VALUE.OBJECT") == 0)
+				f->role = CX_OBJ1;
+			else
+				return (cx_fail(s, "unexpected %s in "
+				    "IRETURNVALUE", name));
+			break;
+		}
+		break;
+	case CX_OBJ:
+		if (up->n == 1) {
+			if (strcmp(name, "INSTANCE") == 0)
+				return (cx_fail(s, "%s without its path "
+				    "before INSTANCE", up->name));
+			if (cx_path_push(s, CX_TO_OBJ) == NULL)
+				return (-1);
+			return (cx_path_root(s, f, name, a, na, line));
+		}
+		if (up->n == 2)
+			return (cx_instance(s, f, name, a, na));
+		break;
+	case CX_OBJ1:
+		if (up->n == 1)
+			return (cx_instance(s, f, name, a, na));
+		break;
+	case CX_INSTANCE:
+		if (strcmp(name, "PROPERTY") == 0 ||
+		    strcmp(name, "PROPERTY.ARRAY") == 0 ||
+		    strcmp(name, "PROPERTY.REFERENCE") == 0)
+			return (cx_property(s, f, name, a, na));
+		break;
+	case CX_HOLDER:
+		if (strcmp(name, "QUALIFIER") == 0) {
+			up->n--;
+			break;
+		}
+		if (up->n != 1)
+			break;
+		if (name[0] == 'V' && (strcmp(name, "VALUE.ARRAY") == 0 ||
+		    strcmp(name, "VALUE.REFARRAY") == 0))
+			up->flag = 0;	/* not a NULL array */
+		return (cx_holder_value(s, f, name, a, na));
+	case CX_ARRAY:
+		if (strcmp(name, "VALUE.NULL") == 0)
+			cim_value_add(s->val, NULL);
+		else if (strcmp(name, "VALUE") == 0) {
+			f->role = CX_VALUE;
+			buf_reset(&s->text);
+		} else if (strcmp(name, "VALUE.REFERENCE") == 0)
+			f->role = CX_REF;
+		break;
+	case CX_REF:
+		if (up->n != 1)
+			break;
+		/* flag on the REF frame: a key's reference, not a value */
+		if (cx_path_push(s, up->flag ? CX_TO_KEY : CX_TO_VALUE) ==
+		    NULL)
+			return (-1);
+		return (cx_path_root(s, f, name, a, na, line));
+	case CX_P_OBJPATH:
+		if (up->n == 1)
+			return (cx_path_root(s, f, name, a, na, line));
+		break;
+	case CX_P_FULL:
+	case CX_P_LOCAL:
+		if ((strcmp(name, "INSTANCENAME") == 0 ||
+		    strcmp(name, "CLASSNAME") == 0) && pf->p == NULL)
+			return (cx_path_name(s, f, name, a, na, line));
+		if (up->role == CX_P_FULL &&
+		    strcmp(name, "NAMESPACEPATH") == 0 && !pf->has_nsp) {
+			pf->has_nsp = 1;
+			f->role = CX_P_NSP;
+		} else if (up->role == CX_P_LOCAL &&
+		    strcmp(name, "LOCALNAMESPACEPATH") == 0 && !pf->has_lnp) {
+			pf->has_lnp = 1;
+			f->role = CX_P_LNP;
+		}
+		break;
+	case CX_P_NSP:
+		if (strcmp(name, "HOST") == 0 && !pf->has_host) {
+			pf->has_host = 1;
+			f->role = CX_P_HOST;
+			buf_reset(&s->text);
+		} else if (strcmp(name, "LOCALNAMESPACEPATH") == 0 &&
+		    !pf->has_lnp) {
+			pf->has_lnp = 1;
+			f->role = CX_P_LNP;
+		}
+		break;
+	case CX_P_LNP:
+		if (strcmp(name, "NAMESPACE") != 0)
+			break;
+		if ((v = xml_attr_get(a, na, "NAME")) == NULL || *v == '\0')
+			return (cx_fail(s, "NAMESPACE without NAME"));
+		if (pf->ns.len > 0)
+			buf_add(&pf->ns, "/", 1);
+		buf_puts(&pf->ns, v);
+		break;
+	case CX_P_NAME:
+		if (strcmp(name, "KEYBINDING") != 0)
+			break;
+		if (pf->p->nkeys == CX_MAX_KEYS)
+			return (cx_fail(s, "on line %ld: More than %d "
+			    "key-value pairs per object path are not "
+			    "supported.", line, CX_MAX_KEYS));
+		if ((v = xml_attr_get(a, na, "NAME")) == NULL)
+			return (cx_fail(s, "KEYBINDING without NAME or "
+			    "value"));
+		free(pf->kbname);
+		pf->kbname = xstrdup(v);
+		f->role = CX_P_KB;
+		break;
+	case CX_P_KB:
+		if (up->n != 1)
+			break;
+		if (strcmp(name, "VALUE.REFERENCE") == 0) {
+			f->role = CX_REF;
+			f->flag = 1;
+			break;
+		}
+		if (strcmp(name, "KEYVALUE") != 0)
+			return (cx_fail(s, "unexpected %s in KEYBINDING",
+			    name));
+		f->role = CX_P_KV;
+		buf_reset(&s->text);
+		v = xml_attr_get(a, na, "VALUETYPE");
+		pf->kv_vt = v == NULL || strcmp(v, "string") == 0 ? 0 :
+		    strcmp(v, "boolean") == 0 ? 1 : 2;
+		pf->kv_trim = pf->kv_vt != 0;
+		v = xml_attr_get(a, na, "TYPE");
+		pf->kv_typed = v != NULL &&
+		    cim_type_parse(v, &pf->kv_type) == 0;
+		break;
+	default:
+		break;
+	}
+	return (0);
+}
+
+static int
+cx_end(void *arg, const char *name, const char *uri)
+{
+	struct cx_dec		*s = arg;
+	struct cx_frame	*f = &s->st[s->depth];
+	enum cx_role		 parent = s->st[s->depth - 1].role;
+	struct cx_path		*pf;
+	int			 rc = 0;
+
+	switch (f->role) {
+	case CX_CAPTURE:
+		cx_cap_end(s, name);
+		if (s->depth != s->cap_depth)
+			break;
+		if (s->cap.data == NULL)
+			buf_add(&s->cap, "", 0);
+		if (s->cap_to_class)
+			s->r->class_xml = buf_steal(&s->cap, NULL);
+		else
+			cim_value_add(s->val, s->cap.data);
+		buf_reset(&s->cap);
+		break;
+	case CX_VALUE:
+		rc = cx_value_done(s, parent);
+		break;
+	case CX_HOLDER:
+		/* an array property without VALUE.ARRAY is NULL, not empty */
+		if (f->flag && s->val->nvals == 0)
+			s->val->is_null = 1;
+		s->val = NULL;
+		break;
+	case CX_INSTANCE:
+		if (parent == CX_OBJ) {
+			s->inst->path = s->obj_path;
+			s->obj_path = NULL;
+		}
+		wbem_result_add_instance(s->r, s->inst);
+		s->inst = NULL;
+		break;
+	case CX_OBJ:
+	case CX_OBJ1:
+		if (f->n < (f->role == CX_OBJ ? 2 : 1))
+			rc = cx_fail(s, "%s without its INSTANCE", name);
+		cim_path_free(s->obj_path);
+		s->obj_path = NULL;
+		break;
+	case CX_REF:
+		if (f->n == 0)
+			rc = cx_fail(s, "VALUE.REFERENCE without its path");
+		break;
+	case CX_P_HOST:
+		pf = &s->paths[s->npaths - 1];
+		free(pf->host);
+		pf->host = xstrdup(cx_text(s));
+		break;
+	case CX_P_KV:
+		rc = cx_keyvalue(s);
+		break;
+	case CX_P_KB:
+		if (f->n == 0)
+			rc = cx_fail(s, "KEYBINDING without NAME or value");
+		break;
+	default:
+		break;
+	}
+	if (rc == 0 && s->npaths > 0 &&
+	    s->paths[s->npaths - 1].depth == s->depth)
+		rc = cx_path_done(s);
+	s->depth--;
+	return (rc);
+}
+
+static int
+cx_chars(void *arg, const char *p, size_t len)
+{
+	struct cx_dec	*s = arg;
+
+	switch (s->st[s->depth].role) {
+	case CX_VALUE:
+	case CX_P_KV:
+	case CX_P_HOST:
+		buf_add(&s->text, p, len);
+		break;
+	case CX_CAPTURE:
+		if (s->cap_open)
+			buf_add(&s->cap, ">", 1);
+		s->cap_open = 0;
+		cx_cap_escape(&s->cap, p, len, 0);
+		break;
+	default:
+		break;
+	}
+	return (0);
+}
+
+static const struct xml_sax cx_handlers = { cx_start, cx_end, cx_chars };
+
+/* After the whole reply was read: what it lacks, or its ERROR. */
+static int
+cx_finish(struct cx_dec *s, const struct cimxml_reply *rep)
+{
+	if (!s->seen_simplersp)
+		return (cx_fail(s, "reply is not a CIM-XML SIMPLERSP "
+		    "message"));
+	if (!s->seen_resp)
+		return (cx_fail(s, "reply has no %s", s->rname));
+	if (s->seen_error) {
+		cx_cim_error(s->err, s->err_code, s->err_desc);
+		return (-1);
+	}
+	if (cx_trailer_error(rep, s->err) == -1)
+		return (-1);
+	/*
+	 * GetInstance and GetClass return one object: without IRETURNVALUE
+	 * the reply is cut.  An enumeration without one is empty, as pywbem
+	 * reads it (DSP0200 lets an empty array be omitted).  No CIM method
+	 * is void (WMI and OpenPegasus always return a value), so a
+	 * METHODRESPONSE without RETURNVALUE is cut too, though the DTD
+	 * allows it.
+	 */
+	switch (s->req->op) {
+	case WBEM_OP_GET:
+		if (!s->seen_irv)
+			return (cx_fail(s, "%s reply without IRETURNVALUE",
+			    s->want));
+		if (s->r->ninst != 1)
+			return (cx_fail(s, "GetInstance reply with %zu "
+			    "INSTANCEs in IRETURNVALUE, not one",
+			    s->r->ninst));
+		break;
+	case WBEM_OP_GET_CLASS:
+		if (!s->seen_irv)
+			return (cx_fail(s, "%s reply without IRETURNVALUE",
+			    s->want));
+		if (s->r->class_xml == NULL)
+			return (cx_fail(s, "GetClass reply without CLASS in "
+			    "IRETURNVALUE"));
+		break;
+	case WBEM_OP_INVOKE:
+		if (!s->seen_ret)
+			return (cx_fail(s, "METHODRESPONSE %s without "
+			    "RETURNVALUE", s->want));
+		break;
+	default:
+		break;
+	}
+	return (0);
 }
 
 struct wbem_result *
 cimxml_decode_response(const struct wbem_request *req,
     const struct cimxml_reply *rep, struct wbem_error *err)
 {
-	struct wbem_result	*r = NULL;
-	xmlDoc			*doc = NULL;
-	const xmlNode		*n, *irv;
-	const char		*want, *got, *rname;
+	struct cx_dec		 s;
+	struct wbem_error	 e2;
 	char			 detail[sizeof(err->description)];
 	enum wbem_result_kind	 kind;
 	int			 rc;
@@ -1209,49 +1921,6 @@ cimxml_decode_response(const struct wbem_request *req,
 		err->http_status = rep->status;
 		return (NULL);
 	}
-	if ((doc = xml_parse_safe(rep->body, rep->body_len, rep->max_bytes,
-	    XML_MAX_DEPTH_DEFAULT, err)) == NULL) {
-		/* a chunked error may end a cut-short body: status first */
-		if (rep->trailer_code != NULL) {
-			struct wbem_error	e2;
-
-			if (cx_trailer_error(rep, &e2) == -1) {
-				*err = e2;
-				return (NULL);
-			}
-		}
-		err->http_status = rep->status;
-		return (NULL);
-	}
-
-	want = req->op == WBEM_OP_INVOKE ? req->method : wbem_op_name(req->op);
-	rname = req->op == WBEM_OP_INVOKE ? "METHODRESPONSE" :
-	    "IMETHODRESPONSE";
-	n = xmlDocGetRootElement(doc);
-	if (!cimxml_is(n, "CIM") || (n = cimxml_child(n, "MESSAGE")) == NULL ||
-	    (n = cimxml_child(n, "SIMPLERSP")) == NULL) {
-		wbem_error_set(err, WBEM_E_PROTOCOL, 0, NULL,
-		    "reply is not a CIM-XML SIMPLERSP message");
-		goto fail;
-	}
-	if ((n = cimxml_child(n, rname)) == NULL) {
-		wbem_error_set(err, WBEM_E_PROTOCOL, 0, NULL,
-		    "reply has no %s", rname);
-		goto fail;
-	}
-	got = cimxml_attr(n, "NAME");
-	if (got == NULL || want == NULL || strcmp(got, want) != 0) {
-		wbem_error_set(err, WBEM_E_PROTOCOL, 0, NULL,
-		    "reply is for method \"%s\", expected \"%s\"",
-		    got != NULL ? got : "", want != NULL ? want : "");
-		goto fail;
-	}
-	if ((irv = cimxml_child(n, "ERROR")) != NULL) {
-		cx_error_elem(irv, err);
-		goto fail;
-	}
-	if (cx_trailer_error(rep, err) == -1)
-		goto fail;
 
 	switch (req->op) {
 	case WBEM_OP_ENUM_NAMES:
@@ -1267,31 +1936,38 @@ cimxml_decode_response(const struct wbem_request *req,
 		kind = WBEM_R_INSTANCES;
 		break;
 	}
-	r = wbem_result_new(kind);
-	irv = cimxml_child(n, "IRETURNVALUE");
-	switch (req->op) {
-	case WBEM_OP_INVOKE:
-		rc = cx_decode_method(n, r, err);
-		break;
-	case WBEM_OP_ENUM_NAMES:
-		rc = cx_decode_names(irv, cx_request_ns(req), r, err);
-		break;
-	case WBEM_OP_GET_CLASS:
-		rc = 0;
-		if ((n = cimxml_child(irv, "CLASS")) != NULL)
-			r->class_xml = cx_dump(n);
-		break;
-	default:
-		rc = cx_decode_instances(irv, cx_request_ns(req), r, err);
-		break;
+	memset(&s, 0, sizeof(s));
+	s.req = req;
+	s.err = err;
+	s.r = wbem_result_new(kind);
+	s.want = req->op == WBEM_OP_INVOKE ? req->method :
+	    wbem_op_name(req->op);
+	s.rname = req->op == WBEM_OP_INVOKE ? "METHODRESPONSE" :
+	    "IMETHODRESPONSE";
+	s.ns = cx_request_ns(req);
+	buf_init(&s.text, 0);
+	buf_init(&s.cap, 0);
+
+	rc = xml_sax_parse(rep->body, rep->body_len, rep->max_bytes,
+	    XML_MAX_DEPTH_DEFAULT, &cx_handlers, &s, NULL, err);
+	/* a chunked error may end a cut-short body: its status first */
+	if (rc != 0 && rep->trailer_code != NULL &&
+	    cx_trailer_error(rep, &e2) == -1)
+		*err = e2;
+	else if (rc == 0)
+		rc = cx_finish(&s, rep);
+
+	while (s.npaths > 0)
+		cx_path_pop(&s);
+	cim_instance_free(s.inst);
+	cim_path_free(s.obj_path);
+	free(s.err_desc);
+	buf_release(&s.text);
+	buf_release(&s.cap);
+	if (rc != 0) {
+		err->http_status = rep->status;
+		wbem_result_free(s.r);
+		return (NULL);
 	}
-	if (rc == -1)
-		goto fail;
-	xmlFreeDoc(doc);
-	return (r);
-fail:
-	err->http_status = rep->status;
-	wbem_result_free(r);
-	xmlFreeDoc(doc);
-	return (NULL);
+	return (s.r);
 }

@@ -1,14 +1,72 @@
 /*
  * codec_int.h: what each codec's client half (cimxml.c, wsman.c) lends
- * its server half (cimxml_server.c, wsman_server.c): the element walkers
- * and value readers both directions use, so the server halves can live in
- * libcimheadsrv.a without a second copy.  Internal to lib/: nothing outside
- * the four codec files includes it.  Include cimhead.h first.
+ * its server half (cimxml_server.c, wsman_server.c): the tree walkers and
+ * value readers the server halves read requests with, kept beside the
+ * encoders they mirror, so the server halves can live in libcimheadsrv.a
+ * without a second copy; and xml.c's streaming parse, which the client
+ * halves decode replies with (no tree), and cim.c's packed properties
+ * they build.
+ * Internal to lib/: nothing outside the codec files, xml.c and cim.c
+ * includes it.  Include cimhead.h first.
  */
 #ifndef CIMHEAD_CODEC_INT_H
 #define CIMHEAD_CODEC_INT_H
 
 #include <libxml/tree.h>
+
+/* ---- xml.c: the streaming way in (the client halves) ------------------ */
+struct xml_attr {
+	const char	*name;		/* local name */
+	const char	*prefix;	/* NULL: none */
+	const char	*uri;		/* namespace; NULL: none */
+	const char	*value;		/* decoded, NUL-terminated */
+};
+/* An element as it starts. */
+struct xml_elem {
+	const char	*name;		/* local name */
+	const char	*prefix;	/* NULL: none */
+	const char	*uri;		/* namespace; NULL: none */
+	const char	**nsdecl;	/* (prefix, URI) pairs declared on it */
+	size_t		 nnsdecl;
+	const struct xml_attr *attrs;
+	size_t		 nattrs;
+	long		 line;
+};
+struct xml_sax_ctx;			/* the parse, for namespace look-ups */
+/*
+ * Handlers of xml_sax_parse; each returns 0 to go on, -1 to give up
+ * (having filled its own error).  Names, prefixes and URIs live as long as
+ * the parse (libxml2's dictionary), attribute values during the call only;
+ * text comes in pieces (and CDATA as text).
+ */
+struct xml_sax {
+	int	(*start)(void *arg, const struct xml_elem *);
+	int	(*end)(void *arg, const char *name, const char *uri);
+	int	(*text)(void *arg, const char *, size_t);
+};
+/*
+ * The bytes through h under xml_parse_safe's rules (no network, entities,
+ * DTD; the size and depth caps), building nothing.  0: read whole and
+ * well-formed; -1: not (err filled; this wins over a handler's error);
+ * -2: a handler gave up (no handler is called after that, but the rest is
+ * still parsed).  *scp, when scp is not NULL, is the parse during the call
+ * (xml_sax_ns_uri).
+ */
+int		 xml_sax_parse(const char *, size_t, size_t max_bytes,
+		    int max_depth, const struct xml_sax *h, void *arg,
+		    struct xml_sax_ctx **scp, struct wbem_error *);
+/* the URI a prefix (NULL: the default) is bound to in the open element */
+const char	*xml_sax_ns_uri(const struct xml_sax_ctx *, const char *prefix);
+/* an unqualified attribute's value; NULL when absent */
+const char	*xml_attr_get(const struct xml_attr *, size_t, const char *);
+const char	*xml_attr_get_ns(const struct xml_attr *, size_t,
+		    const char *uri, const char *name);
+
+/* ---- cim.c: what the decoders build with ------------------------------ */
+/* A scalar property in one allocation (cim.c says how); text not NULL. */
+struct cim_property *cim_instance_add_packed(struct cim_instance *,
+		    const char *name, enum cim_type, const char *text);
+void		 cim_property_unpack(struct cim_property *);
 
 /* ---- cimxml.c: shared with cimxml_server.c ----------------------------- */
 #define CIMXML_TRIM_ALL	1	/* server: trim string keys too (Pegasus) */

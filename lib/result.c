@@ -34,11 +34,91 @@ wbem_errkind_name(enum wbem_errkind k)
 	return (wbem_errkind_names[k]);
 }
 
-/* Clears err first: http_status and wsman_code are set by the caller after. */
+/*
+ * The length of the UTF-8 sequence at s (at most n bytes there), or 0 when
+ * it is not a well-formed one (RFC 3629: no overlongs, no surrogates,
+ * nothing past U+10FFFF).
+ */
+static size_t
+wbem_utf8_len(const unsigned char *s, size_t n)
+{
+	size_t	len, i;
+
+	if (s[0] < 0x80)
+		return (1);
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4;
+	else
+		return (0);
+	if (n < len)
+		return (0);
+	for (i = 1; i < len; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return (0);
+	if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f) ||
+	    (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f))
+		return (0);
+	return (len);
+}
+
+/*
+ * in into out (size outsize, NUL-terminated) such that every byte is
+ * printable text in valid UTF-8: a server's words reach log lines, the
+ * terminal and JSON (jansson refuses invalid UTF-8, and the field would
+ * vanish), so a newline or ESC must not forge a log line or move the
+ * cursor.  C0 controls, DEL and bytes that are not UTF-8 become \xNN,
+ * C1 controls (U+0080-U+009F) \u00NN.  A cut falls between characters
+ * and escapes, never inside one.  Returns the length written.
+ */
+size_t
+wbem_text_sanitize(char *out, size_t outsize, const char *in)
+{
+	const unsigned char	*s = (const unsigned char *)in;
+	size_t			 o = 0, n, len, need;
+	char			 esc[8];
+
+	if (outsize == 0)
+		return (0);
+	n = strlen(in);
+	while (n > 0) {
+		len = wbem_utf8_len(s, n);
+		if (len == 0 || s[0] < 0x20 || s[0] == 0x7f) {
+			snprintf(esc, sizeof(esc), "\\x%02X", s[0]);
+			len = 1;
+		} else if (len == 2 && s[0] == 0xc2 && s[1] < 0xa0)
+			snprintf(esc, sizeof(esc), "\\u00%02X", s[1]);
+		else
+			esc[0] = '\0';
+		need = esc[0] != '\0' ? strlen(esc) : len;
+		if (o + need >= outsize)
+			break;
+		if (esc[0] != '\0')
+			memcpy(out + o, esc, need);
+		else
+			memcpy(out + o, s, len);
+		o += need;
+		s += len;
+		n -= len;
+	}
+	out[o] = '\0';
+	return (o);
+}
+
+/*
+ * Clears err first: http_status and wsman_code are set by the caller after.
+ * name and the description are sanitised (wbem_text_sanitize): they are
+ * usually the server's words.
+ */
 void
 wbem_error_set(struct wbem_error *err, enum wbem_errkind kind, int code,
     const char *name, const char *fmt, ...)
 {
+	/* twice the field: an escaped text of more input never fits anyway */
+	char	text[2 * sizeof(err->description)];
 	va_list	ap;
 
 	if (err == NULL)
@@ -47,12 +127,13 @@ wbem_error_set(struct wbem_error *err, enum wbem_errkind kind, int code,
 	err->kind = kind;
 	err->code = code;
 	if (name != NULL)
-		strlcpy(err->name, name, sizeof(err->name));
+		wbem_text_sanitize(err->name, sizeof(err->name), name);
 	if (fmt != NULL) {
 		va_start(ap, fmt);
-		(void)vsnprintf(err->description, sizeof(err->description),
-		    fmt, ap);
+		(void)vsnprintf(text, sizeof(text), fmt, ap);
 		va_end(ap);
+		wbem_text_sanitize(err->description,
+		    sizeof(err->description), text);
 	}
 }
 
@@ -92,16 +173,30 @@ wbem_result_free(struct wbem_result *r)
 	free(r);
 }
 
+/*
+ * The room for n + 1 pointers in *a, which holds n: it doubles at 8, 16,
+ * 32 ...  A reply of 12,000 items reallocated (and, once past the top of
+ * the heap, copied) its array 12,000 times.  Only these two functions
+ * grow the arrays, so the room is known from the count alone.
+ */
+static void *
+wbem_result_grow(void *a, size_t n, size_t size)
+{
+	if (n == 0 || (n >= 8 && (n & (n - 1)) == 0))
+		return (xreallocarray(a, n == 0 ? 8 : n * 2, size));
+	return (a);
+}
+
 void
 wbem_result_add_instance(struct wbem_result *r, struct cim_instance *inst)
 {
-	r->inst = xreallocarray(r->inst, r->ninst + 1, sizeof(*r->inst));
+	r->inst = wbem_result_grow(r->inst, r->ninst, sizeof(*r->inst));
 	r->inst[r->ninst++] = inst;
 }
 
 void
 wbem_result_add_path(struct wbem_result *r, struct cim_path *p)
 {
-	r->paths = xreallocarray(r->paths, r->npaths + 1, sizeof(*r->paths));
+	r->paths = wbem_result_grow(r->paths, r->npaths, sizeof(*r->paths));
 	r->paths[r->npaths++] = p;
 }

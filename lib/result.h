@@ -37,6 +37,11 @@ const char	*wbem_errkind_name(enum wbem_errkind);
 void		 wbem_error_set(struct wbem_error *, enum wbem_errkind, int code,
 		    const char *name, const char *fmt, ...) PRINTFLIKE(5, 6);
 void		 wbem_error_clear(struct wbem_error *);
+/*
+ * in into out as printable, valid UTF-8 (controls and bad bytes escaped),
+ * cut between characters; what wbem_error_set does to name and description.
+ */
+size_t		 wbem_text_sanitize(char *out, size_t outsize, const char *in);
 
 /* ---- result.c: results ------------------------------------------------- */
 enum wbem_result_kind {

@@ -17,10 +17,15 @@
  * classes.
  * The text is always kept exactly as sent, apart from datetimes, which are
  * rewritten into the CIM form CIM-XML uses so both protocols agree.
+ *
+ * Replies are decoded from the stream (xml_sax_parse), with no tree; the
+ * tree walkers below are the server half's.
  */
 #include "config.h"
 
 #include <ctype.h>
+#include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,6 +154,26 @@ ns_dup(const char *ns)
 	return (s);
 }
 
+/* The caller's property types, hashed for one decode (ptype_index_build). */
+#define PTYPE_MEMO_BITS	8	/* 256: no two of a class's names collide */
+#define PTYPE_MEMO	(1u << PTYPE_MEMO_BITS)
+struct ptype_index {
+	const struct wsman_ptype *rows;
+	size_t		 mask;
+	int		*head;		/* bucket -> first row; -1: none */
+	int		*next;		/* row -> next row of its bucket */
+	unsigned	*hash;		/* row -> hash of its property */
+	/*
+	 * The last answers, by the very pointers asked with: names are
+	 * libxml2's dictionary's for one parse, and every item of a reply
+	 * asks again for the same class and properties.
+	 */
+	struct {
+		const char	*cls, *prop;
+		const struct wsman_ptype *row;
+	}		 memo[PTYPE_MEMO];
+};
+
 static int
 ptype_cls_match(const char *pat, const char *cls)
 {
@@ -166,19 +191,92 @@ ptype_cls_match(const char *pat, const char *cls)
 	    cls + strlen(cls) - strlen(star + 1)) == 0);
 }
 
-/* The caller's entry for a property of a class; NULL when it has none. */
-static const struct wsman_ptype *
-ptype_find(const struct wsman_opts *o, const char *cls, const char *prop)
+/* FNV-1a of the name with ASCII letters folded: names match that way. */
+static unsigned
+ptype_hash(const char *s)
 {
-	size_t	i;
+	unsigned	h = 2166136261u;
+	unsigned char	c;
 
-	if (cls == NULL || o->ptypes == NULL)
+	for (; *s != '\0'; s++) {
+		c = (unsigned char)*s;
+		if (c >= 'A' && c <= 'Z')
+			c += 'a' - 'A';
+		h = (h ^ c) * 16777619u;
+	}
+	return (h);
+}
+
+/*
+ * The caller's table hashed on the property name for one decode: every
+ * property of every item is looked up, and a table has hundreds of rows,
+ * which a linear case-insensitive scan went through each time.  A chain
+ * keeps table order, so the first matching row still wins.
+ */
+static void
+ptype_index_build(struct ptype_index *x, const struct wsman_opts *o)
+{
+	size_t	i, nb = 16;
+
+	memset(x, 0, sizeof(*x));
+	if (o->ptypes == NULL || o->nptypes == 0 || o->nptypes > INT_MAX / 4)
+		return;
+	while (nb < o->nptypes * 2)
+		nb *= 2;
+	x->rows = o->ptypes;
+	x->mask = nb - 1;
+	x->head = xreallocarray(NULL, nb, sizeof(*x->head));
+	x->next = xreallocarray(NULL, o->nptypes, sizeof(*x->next));
+	x->hash = xreallocarray(NULL, o->nptypes, sizeof(*x->hash));
+	for (i = 0; i < nb; i++)
+		x->head[i] = -1;
+	for (i = o->nptypes; i > 0; i--) {
+		x->hash[i - 1] = ptype_hash(o->ptypes[i - 1].prop);
+		x->next[i - 1] = x->head[x->hash[i - 1] & x->mask];
+		x->head[x->hash[i - 1] & x->mask] = (int)(i - 1);
+	}
+}
+
+static void
+ptype_index_free(struct ptype_index *x)
+{
+	free(x->head);
+	free(x->next);
+	free(x->hash);
+}
+
+/*
+ * The caller's entry for a property of a class; NULL when it has none.
+ * cls and prop must not change under their pointers during the decode.
+ */
+static const struct wsman_ptype *
+ptype_lookup(struct ptype_index *x, const char *cls, const char *prop)
+{
+	const struct wsman_ptype *row = NULL;
+	unsigned		 h;
+	size_t			 m;
+	int			 i;
+
+	if (cls == NULL || x->head == NULL)
 		return (NULL);
-	for (i = 0; i < o->nptypes; i++)
-		if (str_casecmp_ascii(o->ptypes[i].prop, prop) == 0 &&
-		    ptype_cls_match(o->ptypes[i].cls, cls))
-			return (&o->ptypes[i]);
-	return (NULL);
+	/* Fibonacci hashing: dictionary strings sit a few bytes apart */
+	m = (size_t)((((uint64_t)(uintptr_t)prop * 31 +
+	    (uint64_t)(uintptr_t)cls) * 0x9E3779B97F4A7C15ULL) >>
+	    (64 - PTYPE_MEMO_BITS));
+	if (x->memo[m].prop == prop && x->memo[m].cls == cls)
+		return (x->memo[m].row);
+	h = ptype_hash(prop);
+	for (i = x->head[h & x->mask]; i != -1; i = x->next[i])
+		if (x->hash[i] == h &&
+		    str_casecmp_ascii(x->rows[i].prop, prop) == 0 &&
+		    ptype_cls_match(x->rows[i].cls, cls)) {
+			row = &x->rows[i];
+			break;
+		}
+	x->memo[m].cls = cls;
+	x->memo[m].prop = prop;
+	x->memo[m].row = row;
+	return (row);
 }
 
 int
@@ -223,23 +321,6 @@ wsman_child_el(xmlNode *parent, const char *ns, const char *name)
 	return (NULL);
 }
 
-/* Depth-first search below n (not n itself). */
-static xmlNode *
-find_el(xmlNode *n, const char *ns, const char *name)
-{
-	xmlNode	*c, *r;
-
-	if (n == NULL)
-		return (NULL);
-	for (c = wsman_first_el(n->children); c != NULL; c = wsman_next_el(c)) {
-		if (wsman_is_el(c, ns, name))
-			return (c);
-		if ((r = find_el(c, ns, name)) != NULL)
-			return (r);
-	}
-	return (NULL);
-}
-
 /* Text content; the caller frees. */
 char *
 wsman_node_text(xmlNode *n)
@@ -250,28 +331,6 @@ wsman_node_text(xmlNode *n)
 	t = xmlNodeGetContent(n);
 	s = xstrdup(t != NULL ? (const char *)t : "");
 	xmlFree(t);
-	return (s);
-}
-
-/* Text with surrounding space removed and inner runs collapsed. */
-static char *
-node_text_squeezed(xmlNode *n)
-{
-	char	*s, *r, *w;
-	int	 sp = 0;
-
-	s = wsman_node_text(n);
-	for (r = w = s; *r != '\0'; r++) {
-		if (isspace((unsigned char)*r)) {
-			sp = (w != s);
-			continue;
-		}
-		if (sp)
-			*w++ = ' ';
-		sp = 0;
-		*w++ = *r;
-	}
-	*w = '\0';
 	return (s);
 }
 
@@ -743,6 +802,16 @@ wsman_digits(const char *s, size_t n, unsigned *out)
 	return (0);
 }
 
+/* v as n decimal digits, zero-padded (v < 10^n). */
+static void
+put_digits(char *out, unsigned v, int n)
+{
+	while (n-- > 0) {
+		out[n] = (char)('0' + v % 10);
+		v /= 10;
+	}
+}
+
 /*
  * xs:dateTime "2013-04-15T16:28:47.73517Z" -> CIM "20130415162847.735170+000".
  * -1 when it is not one (the caller keeps the raw text).
@@ -785,8 +854,20 @@ xs_datetime_to_cim(const char *s, char *out, size_t outlen)
 	}
 	if (*p != '\0')
 		return (-1);
-	snprintf(out, outlen, "%04u%02u%02u%02u%02u%02u.%s%c%03u", y, mo, d,
-	    h, mi, sec, frac, sign, oh * 60 + om);
+	/* by hand: snprintf was a third of a datetime's cost, per property */
+	if (outlen < 26)
+		return (-1);
+	put_digits(out, y, 4);
+	put_digits(out + 4, mo, 2);
+	put_digits(out + 6, d, 2);
+	put_digits(out + 8, h, 2);
+	put_digits(out + 10, mi, 2);
+	put_digits(out + 12, sec, 2);
+	out[14] = '.';
+	memcpy(out + 15, frac, 6);
+	out[21] = sign;
+	put_digits(out + 22, oh * 60 + om, 3);
+	out[25] = '\0';
 	return (0);
 }
 
@@ -865,116 +946,51 @@ xs_duration_to_cim(const char *s, char *out, size_t outlen)
 	return (0);
 }
 
-/* A cim:Datetime family element's value, as CIM datetime text if it can. */
-static char *
-datetime_text(xmlNode *dt, enum cim_type *type)
+/*
+ * A cim:Datetime family element's value (raw, trimmed in place) as CIM
+ * datetime text if it can be; the text to use, raw itself or out.
+ */
+static const char *
+datetime_text(const char *name, char *raw, char *out, size_t outlen,
+    enum cim_type *type)
 {
-	char	 out[64];
-	char	*raw;
-
-	raw = wsman_node_text(dt);
 	wsman_trim(raw);
 	*type = CIM_T_DATETIME;
-	if (strcmp((const char *)dt->name, "Datetime") == 0) {
-		if (xs_datetime_to_cim(raw, out, sizeof(out)) == 0) {
-			free(raw);
-			return (xstrdup(out));
-		}
-	} else if (strcmp((const char *)dt->name, "Interval") == 0) {
-		if (xs_duration_to_cim(raw, out, sizeof(out)) == 0) {
-			free(raw);
-			return (xstrdup(out));
-		}
-	} else if (strcmp((const char *)dt->name, "CIM_DateTime") == 0)
+	if (strcmp(name, "Datetime") == 0) {
+		if (xs_datetime_to_cim(raw, out, outlen) == 0)
+			return (out);
+	} else if (strcmp(name, "Interval") == 0) {
+		if (xs_duration_to_cim(raw, out, outlen) == 0)
+			return (out);
+	} else if (strcmp(name, "CIM_DateTime") == 0)
 		return (raw);
 	/* cim:Date, cim:Time, or a form we cannot rewrite: keep it as text */
 	*type = CIM_T_STRING;
 	return (raw);
 }
 
+/* DSP0230's datetime elements, which hold a property's value. */
 static int
-xsitype_lookup(xmlNode *n, enum cim_type *type)
+datetime_elem(const char *name)
 {
-	char		*v;
+	return (strcmp(name, "Datetime") == 0 ||
+	    strcmp(name, "Interval") == 0 || strcmp(name, "Date") == 0 ||
+	    strcmp(name, "Time") == 0 || strcmp(name, "CIM_DateTime") == 0);
+}
+
+static int
+xsitype_lookup(const char *v, enum cim_type *type)
+{
 	const char	*local;
 	size_t		 i;
-	int		 found = -1;
 
-	if ((v = wsman_attr_get(n, NS_XSI, "type")) == NULL)
-		return (-1);
 	local = strchr(v, ':') != NULL ? strchr(v, ':') + 1 : v;
 	for (i = 0; i < nitems(wsman_xsitypes); i++)
 		if (strcmp(wsman_xsitypes[i].name, local) == 0) {
 			*type = wsman_xsitypes[i].type;
-			found = 0;
-			break;
+			return (0);
 		}
-	free(v);
-	return (found);
-}
-
-static void path_text(const struct cim_path *, struct buf *);
-static struct cim_path *epr_to_path(xmlNode *);
-
-/*
- * The text and type of one property element.  Returns the text (caller
- * frees) or NULL for a NULL value.
- */
-static char *
-prop_value(const struct wsman_opts *o, xmlNode *el, const char *cls,
-    enum cim_type *type)
-{
-	const struct wsman_ptype	*pt;
-	struct cim_path			*path;
-	struct buf			 b;
-	xmlNode				*c;
-	char				*text;
-	enum cim_type			 xt;
-
-	pt = ptype_find(o, cls, (const char *)el->name);
-	*type = pt != NULL ? pt->type : CIM_T_STRING;
-	if (xsitype_lookup(el, &xt) == 0)
-		*type = xt;
-	if (wsman_is_nil(el))
-		return (NULL);
-	if ((c = wsman_first_el(el->children)) == NULL) {
-		text = wsman_node_text(el);
-		if (*type != CIM_T_STRING && *type != CIM_T_CHAR16)
-			wsman_trim(text);
-		/* a value that does not fit the type we assumed stays text */
-		if (*type != CIM_T_STRING && cim_value_check(*type, text) != 0)
-			*type = CIM_T_STRING;
-		return (text);
-	}
-	if (c->ns != NULL && strcmp((const char *)c->ns->href, NS_CIM) == 0 &&
-	    wsman_next_el(c) == NULL) {
-		text = datetime_text(c, type);
-		if (*type == CIM_T_DATETIME &&
-		    cim_value_check(CIM_T_DATETIME, text) != 0)
-			*type = CIM_T_STRING;
-		return (text);
-	}
-	if (wsman_child_el(el, NS_A, "Address") != NULL &&
-	    (path = epr_to_path(el)) != NULL) {
-		buf_init(&b, 0);
-		path_text(path, &b);
-		cim_path_free(path);
-		*type = CIM_T_REFERENCE;
-		return (buf_steal(&b, NULL));
-	}
-	/* an embedded instance: kept as XML text, as CIM-XML keeps it */
-	buf_init(&b, 0);
-	for (c = el->children; c != NULL; c = c->next) {
-		xmlBufferPtr xb = xmlBufferCreate();
-
-		if (xb == NULL)
-			fatal("out of memory");
-		xmlNodeDump(xb, el->doc, c, 0, 0);
-		buf_add(&b, xmlBufferContent(xb), (size_t)xmlBufferLength(xb));
-		xmlBufferFree(xb);
-	}
-	*type = CIM_T_OBJECT;
-	return (buf_steal(&b, NULL));
+	return (-1);
 }
 
 /* Class.k="v",k2="w": the form cim_path_parse reads back. */
@@ -996,124 +1012,41 @@ path_text(const struct cim_path *p, struct buf *b)
 	}
 }
 
-/* A WS-Addressing EPR (a:Address + ResourceURI + SelectorSet) as a path. */
-static struct cim_path *
-epr_to_path(xmlNode *epr)
+/* Surrounding space removed and inner runs collapsed, in place. */
+static void
+squeeze(char *s)
 {
-	struct cim_path	*p;
-	xmlNode		*rp, *uri, *set, *s;
-	char		*u, *name, *val, *cls, *ns = NULL;
-	size_t		 wl = strlen(WMI_URI);
+	char	*r, *w;
+	int	 sp = 0;
 
-	if ((rp = wsman_child_el(epr, NS_A, "ReferenceParameters")) == NULL ||
-	    (uri = wsman_child_el(rp, NS_W, "ResourceURI")) == NULL)
-		return (NULL);
-	u = wsman_node_text(uri);
-	wsman_trim(u);
-	if ((cls = strrchr(u, '/')) == NULL || !wsman_valid_name(cls + 1)) {
-		free(u);
-		return (NULL);
-	}
-	*cls++ = '\0';
-	if (strncmp(u, WMI_URI, wl) == 0 && u[wl] != '\0')
-		ns = u + wl;
-	p = cim_path_new(ns, cls);
-	free(u);
-	if ((set = wsman_child_el(rp, NS_W, "SelectorSet")) == NULL)
-		return (p);
-	for (s = wsman_first_el(set->children); s != NULL;
-	    s = wsman_next_el(s)) {
-		if (!wsman_is_el(s, NS_W, "Selector") ||
-		    (name = wsman_attr_get(s, NULL, "Name")) == NULL)
+	for (r = w = s; *r != '\0'; r++) {
+		if (isspace((unsigned char)*r)) {
+			sp = (w != s);
 			continue;
-		val = wsman_node_text(s);
-		if (strcmp(name, "__cimnamespace") == 0) {
-			free(p->ns);
-			p->ns = val;
-		} else {
-			cim_path_add_key(p, name, CIM_T_STRING, val);
-			free(val);
 		}
-		free(name);
+		if (sp)
+			*w++ = ' ';
+		sp = 0;
+		*w++ = *r;
 	}
-	return (p);
+	*w = '\0';
 }
 
-/*
- * One item: an element named for its class with one child per property
- * (qualified by the class namespace, or unqualified in a w:XmlFragment).
- * Repeated children are an array; an absent array is simply not there.
- */
-static struct cim_instance *
-item_to_instance(const struct wsman_opts *o, xmlNode *el, const char *cls,
-    const char *ns)
+/* A buffer's text squeezed, as a new string; NULL when nothing is left. */
+static char *
+squeezed_dup(const struct buf *b)
 {
-	struct cim_instance		*inst;
-	struct cim_property		*p;
-	const struct wsman_ptype	*pt;
-	xmlNode				*c, *d, *prev;
-	char				*text;
-	enum cim_type			 type;
-	size_t				 n;
-	int				 seen;
+	char	*s;
 
-	inst = cim_instance_new(cls);
-	for (c = wsman_first_el(el->children); c != NULL;
-	    c = wsman_next_el(c)) {
-		/* already taken as part of an array? */
-		seen = 0;
-		for (prev = wsman_first_el(el->children); prev != c;
-		    prev = wsman_next_el(prev))
-			if (strcmp((const char *)prev->name,
-			    (const char *)c->name) == 0) {
-				seen = 1;
-				break;
-			}
-		if (seen)
-			continue;
-		for (n = 0, d = c; d != NULL; d = wsman_next_el(d))
-			if (strcmp((const char *)d->name,
-			    (const char *)c->name) == 0)
-				n++;
-		if (n == 1) {
-			text = prop_value(o, c, cls, &type);
-			cim_instance_add(inst, (const char *)c->name, type,
-			    text);
-			free(text);
-			continue;
-		}
-		/* an array; a nil member is a NULL member (VALUE.NULL) */
-		p = cim_instance_add(inst, (const char *)c->name, CIM_T_STRING,
-		    NULL);
-		p->v.is_array = 1;
-		p->v.type = CIM_T_NONE;
-		for (d = c; d != NULL; d = wsman_next_el(d)) {
-			if (strcmp((const char *)d->name,
-			    (const char *)c->name) != 0)
-				continue;
-			text = prop_value(o, d, cls, &type);
-			/* members disagree on the type: all stay text */
-			if (p->v.type == CIM_T_NONE)
-				p->v.type = type;
-			else if (p->v.type != type)
-				p->v.type = CIM_T_STRING;
-			cim_value_add(&p->v, text);
-			free(text);
-		}
+	if (b->data == NULL)
+		return (NULL);
+	s = xstrdup(b->data);
+	squeeze(s);
+	if (*s == '\0') {
+		free(s);
+		return (NULL);
 	}
-	/* the key properties we know give the instance its path */
-	for (c = wsman_first_el(el->children); c != NULL;
-	    c = wsman_next_el(c)) {
-		pt = ptype_find(o, cls, (const char *)c->name);
-		if (pt == NULL || !pt->key || wsman_is_nil(c))
-			continue;
-		if (inst->path == NULL)
-			inst->path = cim_path_new(ns, cls);
-		text = wsman_node_text(c);
-		cim_path_add_key(inst->path, pt->prop, CIM_T_STRING, text);
-		free(text);
-	}
-	return (inst);
+	return (s);
 }
 
 /* ---- faults ------------------------------------------------------------- */
@@ -1191,202 +1124,6 @@ wmi_hresult_code(const char *text)
 	return (0);
 }
 
-/* A QName's text with its prefix replaced by ours ("wsman:X" -> "w:X"). */
-static void
-fault_qname(xmlNode *val, char *out, size_t outlen)
-{
-	char		*t, *colon;
-	const char	*local, *pfx;
-	xmlNs		*ns = NULL;
-	size_t		 i;
-
-	t = wsman_node_text(val);
-	wsman_trim(t);
-	if ((colon = strchr(t, ':')) != NULL) {
-		*colon = '\0';
-		local = colon + 1;
-		ns = xmlSearchNs(val->doc, val, (const xmlChar *)t);
-	} else {
-		local = t;
-		ns = xmlSearchNs(val->doc, val, NULL);
-	}
-	pfx = colon != NULL ? t : NULL;
-	if (ns != NULL && ns->href != NULL)
-		for (i = 0; i < nitems(wsman_prefixes); i++)
-			if (strcmp((const char *)ns->href,
-			    wsman_prefixes[i].ns) == 0) {
-				pfx = wsman_prefixes[i].prefix;
-				break;
-			}
-	snprintf(out, outlen, "%s%s%s", pfx != NULL ? pfx : "",
-	    pfx != NULL ? ":" : "", local);
-	free(t);
-}
-
-/*
- * The innermost message of an f:WSManFault: f:Message may hold text, or an
- * f:ProviderFault that holds another f:WSManFault (or text) in turn.
- */
-static char *
-wsmanfault_message(xmlNode *wf, int depth)
-{
-	xmlNode	*msg, *pf, *inner;
-	char	*s;
-
-	if (wf == NULL || depth > 8 ||
-	    (msg = wsman_child_el(wf, NS_F, "Message")) == NULL)
-		return (NULL);
-	if ((pf = wsman_child_el(msg, NS_F, "ProviderFault")) != NULL) {
-		if ((inner = wsman_child_el(pf, NS_F, "WSManFault")) != NULL &&
-		    (s = wsmanfault_message(inner, depth + 1)) != NULL)
-			return (s);
-		/* text directly in the provider fault, around ExtendedError */
-		for (inner = pf->children; inner != NULL; inner = inner->next)
-			if (inner->type == XML_TEXT_NODE) {
-				s = node_text_squeezed(inner);
-				if (*s != '\0')
-					return (s);
-				free(s);
-			}
-		return (NULL);
-	}
-	s = node_text_squeezed(msg);
-	if (*s == '\0') {
-		free(s);
-		return (NULL);
-	}
-	return (s);
-}
-
-static char *
-child_text_nonnil(xmlNode *parent, const char *name)
-{
-	xmlNode	*c;
-	char	*s;
-
-	for (c = wsman_first_el(parent->children); c != NULL;
-	    c = wsman_next_el(c))
-		if (strcmp((const char *)c->name, name) == 0) {
-			if (wsman_is_nil(c))
-				return (NULL);
-			s = node_text_squeezed(c);
-			if (*s == '\0') {
-				free(s);
-				return (NULL);
-			}
-			return (s);
-		}
-	return (NULL);
-}
-
-/*
- * A SOAP fault as a CIM error.  name: the subcode QName; wsman_code: the
- * f:WSManFault Code (else MSFT_WmiError error_Code); description: the
- * innermost message (f:Message, MSFT_WmiError Message, s:Reason/s:Text),
- * with __ExtendedStatus's operation and parameter appended; code:
- * MSFT_WmiError CIMStatusCode, else a WMI HRESULT from __ExtendedStatus or
- * the WSManFault, else the subcode table, else CIM_ERR_FAILED.
- */
-static void
-fault_to_error(xmlNode *fault, long status, struct wbem_error *err)
-{
-	xmlNode	*code, *sub, *val, *detail, *wf, *wmi, *ext, *reason;
-	char	 name[64] = "", wcode[32] = "";
-	char	*desc = NULL, *s, *op, *param;
-	int	 cimcode = 0;
-	size_t	 i;
-	uint64_t v;
-
-	if ((code = wsman_child_el(fault, NS_S, "Code")) != NULL) {
-		val = wsman_child_el(code, NS_S, "Value");
-		for (sub = wsman_child_el(code, NS_S, "Subcode"); sub != NULL;
-		    sub = wsman_child_el(sub, NS_S, "Subcode"))
-			if (wsman_child_el(sub, NS_S, "Value") != NULL)
-				val = wsman_child_el(sub, NS_S, "Value");
-		if (val != NULL)
-			fault_qname(val, name, sizeof(name));
-	}
-	detail = wsman_child_el(fault, NS_S, "Detail");
-	wf = detail != NULL ? wsman_child_el(detail, NS_F, "WSManFault") : NULL;
-	wmi = NULL;
-	if (detail != NULL)
-		for (val = wsman_first_el(detail->children); val != NULL;
-		    val = wsman_next_el(val))
-			if (strcmp((const char *)val->name,
-			    "MSFT_WmiError") == 0)
-				wmi = val;
-	ext = NULL;
-	if (wf != NULL) {
-		if ((s = wsman_attr_get(wf, NULL, "Code")) != NULL) {
-			wsman_trim(s);
-			strlcpy(wcode, s, sizeof(wcode));
-			free(s);
-		}
-		desc = wsmanfault_message(wf, 0);
-		/* __ExtendedStatus sits in f:ExtendedError, in any prefix */
-		if ((val = find_el(wf, NS_F, "ExtendedError")) != NULL)
-			ext = wsman_first_el(val->children);
-	}
-	if (wmi != NULL) {
-		if (desc == NULL)
-			desc = child_text_nonnil(wmi, "Message");
-		if ((s = child_text_nonnil(wmi, "CIMStatusCode")) != NULL) {
-			if (parse_u64(s, &v) == 0 && v > 0 && v < 1000)
-				cimcode = (int)v;
-			free(s);
-		}
-		if (wcode[0] == '\0' &&
-		    (s = child_text_nonnil(wmi, "error_Code")) != NULL) {
-			strlcpy(wcode, s, sizeof(wcode));
-			free(s);
-		}
-	}
-	if (desc == NULL &&
-	    (reason = wsman_child_el(fault, NS_S, "Reason")) != NULL &&
-	    (val = wsman_child_el(reason, NS_S, "Text")) != NULL)
-		desc = node_text_squeezed(val);
-	if (ext != NULL &&
-	    strcmp((const char *)ext->name, "__ExtendedStatus") == 0) {
-		if (desc == NULL)
-			desc = child_text_nonnil(ext, "Description");
-		if (cimcode == 0 &&
-		    (s = child_text_nonnil(ext, "StatusCode")) != NULL) {
-			cimcode = wmi_hresult_code(s);
-			free(s);
-		}
-		op = child_text_nonnil(ext, "Operation");
-		param = child_text_nonnil(ext, "ParameterInfo");
-		if (op != NULL || param != NULL) {
-			struct buf b;
-
-			buf_init(&b, 0);
-			buf_printf(&b, "%s (WMI %s%s%s)",
-			    desc != NULL ? desc : "", op != NULL ? op : "",
-			    op != NULL && param != NULL ? ": " : "",
-			    param != NULL ? param : "");
-			free(desc);
-			desc = buf_steal(&b, NULL);
-		}
-		free(op);
-		free(param);
-	}
-	if (cimcode == 0)
-		cimcode = wmi_hresult_code(wcode);
-	if (cimcode == 0)
-		for (i = 0; i < nitems(wsman_subcodes); i++)
-			if (strcmp(wsman_subcodes[i].subcode, name) == 0) {
-				cimcode = wsman_subcodes[i].code;
-				break;
-			}
-	if (cimcode == 0)
-		cimcode = CIM_ERR_FAILED;
-	wbem_error_set(err, WBEM_E_CIM, cimcode, name[0] ? name : "s:Fault",
-	    "%s", desc != NULL ? desc : "SOAP fault without a reason");
-	err->http_status = status;
-	strlcpy(err->wsman_code, wcode, sizeof(err->wsman_code));
-	free(desc);
-}
-
 /* ---- decoding ----------------------------------------------------------- */
 
 static enum wbem_result_kind
@@ -1420,125 +1157,1132 @@ proto_err(struct wbem_error *err, long status, const char *fmt, ...)
 	return (-1);
 }
 
-/* Items of an EnumerateResponse / PullResponse (w:Items or n:Items). */
-static int
-dec_items(const struct wsman_opts *o, xmlNode *items, struct wsman_state *st,
-    struct wbem_result *res, long status, struct wbem_error *err)
-{
-	struct cim_instance	*inst;
-	struct cim_path		*path;
-	xmlNode			*it, *obj;
+/* ---- decoding: streaming ------------------------------------------------ */
 
-	for (it = wsman_first_el(items->children); it != NULL;
-	    it = wsman_next_el(it)) {
-		if (st->op == WBEM_OP_ENUM_NAMES) {
-			if (!wsman_is_el(it, NS_A, "EndpointReference") ||
-			    (path = epr_to_path(it)) == NULL)
-				return (proto_err(err, status,
-				    "enumeration item %.64s is not an EPR",
-				    (const char *)it->name));
-			if (path->ns == NULL)
-				path->ns = xstrdup(st->ns);
-			wbem_result_add_path(res, path);
+/*
+ * A reply is decoded as libxml2 reads it (xml_sax_parse), with no tree.
+ * Each open element has a frame: a role from its name and its parent's,
+ * and, where its text is wanted, the buffer its text (all of it, nested
+ * elements' too, as xmlNodeGetContent gave it) goes to.  What the reply
+ * says is gathered first and judged once it is read whole, in the order
+ * the checks always had (RelatesTo, fault, status, shape), so a reply is
+ * never half taken: items go to *resp and st changes only on success.
+ */
+enum wss_role {
+	WS_SKIP = 0,
+	WS_ENV,
+	WS_HEADER,
+	WS_TEXT,		/* RelatesTo, EnumerationContext: text only */
+	WS_BODY,
+	WS_RESP,		/* n:EnumerateResponse, n:PullResponse */
+	WS_ITEMS,
+	WS_ITEMWRAP,		/* w:Item of EnumerateObjectAndEPR */
+	WS_INST,		/* an item: one child per property */
+	WS_PROP,		/* a property element */
+	WS_PCHILD,		/* anything inside one */
+	WS_EPR,			/* an EnumerateEPR item */
+	WS_FAULT,		/* s:Fault and everything inside it */
+};
+
+/* What an element inside a property, an EPR or a fault is. */
+enum wss_tag {
+	WT_NONE = 0,
+	WT_EPR,			/* holds a:Address, a:ReferenceParameters */
+	WT_RP,
+	WT_SS,
+	WT_URI,
+	WT_SEL,
+	WT_CODE,		/* s:Code and s:Subcode: hold an s:Value */
+	WT_VALUE,
+	WT_REASON,
+	WT_RTEXT,
+	WT_DETAIL,
+	WT_WF,			/* f:WSManFault, level in the frame */
+	WT_MSG,
+	WT_PF,
+	WT_EXTERR,
+	WT_EXT,			/* the status object in f:ExtendedError */
+	WT_WMI,			/* MSFT_WmiError */
+};
+
+#define WSS_FAULT_LEVELS	9	/* nested provider faults read */
+
+struct wss_frame {
+	enum wss_role	 role;
+	enum wss_tag	 tag;
+	const char	*name;		/* libxml2's dictionary */
+	const char	*prefix;
+	const char	*uri;
+	int		 n;		/* element children */
+	int		 level;		/* WT_WF, WT_MSG, WT_PF */
+	int		 nil;		/* xsi:nil on it */
+	struct buf	*text;		/* where its text goes, or NULL */
+};
+
+/* A WS-Addressing EPR as it is read: ResourceURI and selectors. */
+struct wss_epr {
+	int		 addr, rp, uri_seen, ss;
+	struct buf	 uri;
+	struct cim_path	*sel;		/* selectors as keys; no class */
+	char		*sel_ns;	/* __cimnamespace */
+	char		*sel_name;	/* the w:Selector open */
+	struct buf	 sel_text;
+};
+
+/* The property element open. */
+struct wss_prop {
+	const char	*name;
+	const struct wsman_ptype *pt;
+	enum cim_type	 type;
+	int		 nil;
+	int		 nchild;	/* element children */
+	const char	*child, *child_uri;	/* the first one */
+	int		 addr_child;	/* an a:Address child */
+	int		 epr_child;	/* the first child is a:EndpointReference */
+	int		 capturing;
+	int		 cap_open;	/* a start tag not closed yet */
+	struct buf	 text;		/* all its text */
+	struct buf	 cap;		/* its content as XML, once it has any */
+	char		 dt[64];	/* a datetime rewritten */
+	struct wss_epr	 epr;
+};
+
+/* What a fault says, as read. */
+struct wss_fault {
+	char		 name[64];	/* subcode QName, our prefix */
+	struct buf	 value;		/* the s:Value open */
+	struct buf	 reason;
+	int		 seen_reason, seen_rtext, seen_detail;
+	int		 wf_seen[WSS_FAULT_LEVELS + 1];
+	int		 msg_seen[WSS_FAULT_LEVELS];
+	int		 has_pf[WSS_FAULT_LEVELS];
+	int		 msg_open[WSS_FAULT_LEVELS];
+	struct buf	 msg[WSS_FAULT_LEVELS];
+	char		*pf_text[WSS_FAULT_LEVELS];
+	struct buf	 pf_run;	/* a text node right in an f:ProviderFault */
+	char		 wcode[32];
+	int		 in_wf0;	/* inside the outer f:WSManFault */
+	int		 exterr_seen, ext_seen;
+	int		 ext_status;	/* it is an __ExtendedStatus */
+	/* __ExtendedStatus: Description, StatusCode, Operation, ParameterInfo;
+	 * MSFT_WmiError: Message, CIMStatusCode, error_Code */
+	int		 ext_got[4], wmi_got[3];
+	int		 ext_nil[4], wmi_nil[3];
+	struct buf	 ext[4], wmi[3];
+	int		 wmi_seen;
+};
+
+static const char *const wss_ext_names[] = {
+	"Description", "StatusCode", "Operation", "ParameterInfo",
+};
+static const char *const wss_wmi_names[] = {
+	"Message", "CIMStatusCode", "error_Code",
+};
+
+struct wss {
+	struct wsman_state *st;
+	const struct wsman_opts *o;
+	struct xml_sax_ctx *scp;
+	struct ptype_index *pix;
+	long		 status;
+	int		 depth;
+	struct wss_frame f[XML_MAX_DEPTH_DEFAULT + 2];
+	int		 root_bad;	/* the root is no s:Envelope */
+	int		 seen_header, seen_body, seen_relto, seen_fault;
+	int		 body_n;	/* element children of s:Body */
+	int		 seen_resp, seen_items, seen_ctx, eos;
+	int		 fault_depth;
+	struct buf	 relto, ctx;
+	/* the first thing wrong with the body's shape, kept till the end */
+	int		 bad;
+	char		 bad_msg[256];
+	struct wbem_result *r;		/* this reply's items */
+	struct cim_instance *inst;	/* the item open */
+	const char	*inst_cls;
+	struct wss_prop	 p;
+	const char	**pnames;	/* the item's properties' names, */
+	size_t		 pnames_size;	/* as libxml2's dictionary has them */
+	struct wss_epr	 item_epr;	/* an EnumerateEPR item */
+	struct wss_fault flt;
+};
+
+static void wss_bad(struct wss *, const char *, ...) PRINTFLIKE(2, 3);
+
+static void
+wss_bad(struct wss *s, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (s->bad)
+		return;
+	s->bad = 1;
+	va_start(ap, fmt);
+	(void)vsnprintf(s->bad_msg, sizeof(s->bad_msg), fmt, ap);
+	va_end(ap);
+}
+
+static int
+wss_is(const char *name, const char *uri, const char *ns, const char *want)
+{
+	return (strcmp(name, want) == 0 && uri != NULL &&
+	    strcmp(uri, ns) == 0);
+}
+
+/* ---- EPRs --------------------------------------------------------------- */
+
+static void
+wss_epr_reset(struct wss_epr *e)
+{
+	cim_path_free(e->sel);
+	free(e->sel_ns);
+	free(e->sel_name);
+	buf_release(&e->uri);
+	buf_release(&e->sel_text);
+	memset(e, 0, sizeof(*e));
+}
+
+/*
+ * A child of an EPR element (tag WT_EPR, WT_RP or WT_SS): what of it the
+ * path needs.  Returns the child's tag.
+ */
+static enum wss_tag
+wss_epr_child(struct wss_epr *e, enum wss_tag up, const struct xml_elem *el,
+    struct wss_frame *f)
+{
+	const char	*name;
+
+	switch (up) {
+	case WT_EPR:
+		if (wss_is(el->name, el->uri, NS_A, "Address"))
+			e->addr = 1;
+		else if (wss_is(el->name, el->uri, NS_A,
+		    "ReferenceParameters") && !e->rp) {
+			e->rp = 1;
+			return (WT_RP);
+		}
+		break;
+	case WT_RP:
+		if (wss_is(el->name, el->uri, NS_W, "ResourceURI") &&
+		    !e->uri_seen) {
+			e->uri_seen = 1;
+			f->text = &e->uri;
+			return (WT_URI);
+		}
+		if (wss_is(el->name, el->uri, NS_W, "SelectorSet") && !e->ss) {
+			e->ss = 1;
+			return (WT_SS);
+		}
+		break;
+	case WT_SS:
+		if (!wss_is(el->name, el->uri, NS_W, "Selector") ||
+		    (name = xml_attr_get(el->attrs, el->nattrs, "Name")) ==
+		    NULL)
+			break;
+		free(e->sel_name);
+		e->sel_name = xstrdup(name);
+		buf_reset(&e->sel_text);
+		f->text = &e->sel_text;
+		return (WT_SEL);
+	default:
+		break;
+	}
+	return (WT_NONE);
+}
+
+static void
+wss_epr_selector(struct wss_epr *e)
+{
+	const char	*v = e->sel_text.data != NULL ? e->sel_text.data : "";
+
+	if (strcmp(e->sel_name, "__cimnamespace") == 0) {
+		free(e->sel_ns);
+		e->sel_ns = xstrdup(v);
+		return;
+	}
+	if (e->sel == NULL)
+		e->sel = cim_path_new(NULL, NULL);
+	cim_path_add_key(e->sel, e->sel_name, CIM_T_STRING, v);
+}
+
+/* The EPR read as a path (ResourceURI gives class and namespace); NULL
+ * when it names none. */
+static struct cim_path *
+wss_epr_path(struct wss_epr *e)
+{
+	struct cim_path	*p;
+	char		*u, *cls, *ns = NULL;
+	size_t		 wl = strlen(WMI_URI), i;
+
+	if (!e->rp || !e->uri_seen)
+		return (NULL);
+	u = xstrdup(e->uri.data != NULL ? e->uri.data : "");
+	wsman_trim(u);
+	if ((cls = strrchr(u, '/')) == NULL || !wsman_valid_name(cls + 1)) {
+		free(u);
+		return (NULL);
+	}
+	*cls++ = '\0';
+	if (strncmp(u, WMI_URI, wl) == 0 && u[wl] != '\0')
+		ns = u + wl;
+	p = cim_path_new(e->sel_ns != NULL ? e->sel_ns : ns, cls);
+	free(u);
+	for (i = 0; e->sel != NULL && i < e->sel->nkeys; i++)
+		cim_path_add_key(p, e->sel->keys[i].name, CIM_T_STRING,
+		    e->sel->keys[i].value);
+	return (p);
+}
+
+/* ---- properties --------------------------------------------------------- */
+
+/* Text into a property's XML copy, escaped as xmlNodeDump escapes. */
+static void
+wss_cap_text(struct buf *b, const char *p, size_t len, int attr)
+{
+	const char	*e = p + len, *run = p, *rep;
+
+	for (; p < e; p++) {
+		switch (*p) {
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '&': rep = "&amp;"; break;
+		case '\r': rep = "&#13;"; break;
+		case '"': rep = attr ? "&quot;" : NULL; break;
+		case '\n': rep = attr ? "&#10;" : NULL; break;
+		case '\t': rep = attr ? "&#9;" : NULL; break;
+		default: rep = NULL; break;
+		}
+		if (rep == NULL)
 			continue;
+		buf_add(b, run, (size_t)(p - run));
+		buf_puts(b, rep);
+		run = p + 1;
+	}
+	buf_add(b, run, (size_t)(e - run));
+}
+
+static void
+wss_cap_qname(struct buf *b, const char *prefix, const char *name)
+{
+	if (prefix != NULL) {
+		buf_puts(b, prefix);
+		buf_add(b, ":", 1);
+	}
+	buf_puts(b, name);
+}
+
+static void
+wss_cap_start(struct wss_prop *p, const struct xml_elem *el)
+{
+	struct buf	*b = &p->cap;
+	size_t		 i;
+
+	if (!p->capturing) {
+		/* the text before the first child is the copy's start */
+		p->capturing = 1;
+		buf_reset(b);
+		if (p->text.len > 0)
+			wss_cap_text(b, p->text.data, p->text.len, 0);
+	}
+	if (p->cap_open)
+		buf_add(b, ">", 1);
+	buf_add(b, "<", 1);
+	wss_cap_qname(b, el->prefix, el->name);
+	for (i = 0; i < el->nnsdecl; i++) {
+		buf_puts(b, " xmlns");
+		if (el->nsdecl[i * 2] != NULL) {
+			buf_add(b, ":", 1);
+			buf_puts(b, el->nsdecl[i * 2]);
+		}
+		buf_add(b, "=\"", 2);
+		wss_cap_text(b, el->nsdecl[i * 2 + 1],
+		    strlen(el->nsdecl[i * 2 + 1]), 1);
+		buf_add(b, "\"", 1);
+	}
+	for (i = 0; i < el->nattrs; i++) {
+		buf_add(b, " ", 1);
+		wss_cap_qname(b, el->attrs[i].prefix, el->attrs[i].name);
+		buf_add(b, "=\"", 2);
+		wss_cap_text(b, el->attrs[i].value,
+		    strlen(el->attrs[i].value), 1);
+		buf_add(b, "\"", 1);
+	}
+	p->cap_open = 1;
+}
+
+static void
+wss_cap_end(struct wss_prop *p, const struct wss_frame *f)
+{
+	if (p->cap_open)
+		buf_puts(&p->cap, "/>");
+	else {
+		buf_add(&p->cap, "</", 2);
+		wss_cap_qname(&p->cap, f->prefix, f->name);
+		buf_add(&p->cap, ">", 1);
+	}
+	p->cap_open = 0;
+}
+
+static int
+wss_nil(const struct xml_elem *el)
+{
+	const char	*v;
+
+	v = xml_attr_get_ns(el->attrs, el->nattrs, NS_XSI, "nil");
+	return (v != NULL && (strcmp(v, "true") == 0 || strcmp(v, "1") == 0));
+}
+
+static void
+wss_prop_start(struct wss *s, const struct xml_elem *el)
+{
+	struct wss_prop	*p = &s->p;
+	const char	*xt;
+	enum cim_type	 t;
+
+	p->name = el->name;
+	p->pt = ptype_lookup(s->pix, s->inst_cls, el->name);
+	p->type = p->pt != NULL ? p->pt->type : CIM_T_STRING;
+	if ((xt = xml_attr_get_ns(el->attrs, el->nattrs, NS_XSI, "type")) !=
+	    NULL && xsitype_lookup(xt, &t) == 0)
+		p->type = t;
+	p->nil = wss_nil(el);
+	p->nchild = 0;
+	p->child = p->child_uri = NULL;
+	p->addr_child = p->epr_child = 0;
+	p->capturing = p->cap_open = 0;
+	buf_reset(&p->text);
+	wss_epr_reset(&p->epr);
+}
+
+/*
+ * The property's value, as prop_value always typed it: NULL; text (typed
+ * by table or xsi:type, a string when it does not fit); a datetime element
+ * (cim: or, in fragments, unqualified) as CIM datetime; an EPR, or an
+ * a:EndpointReference, as a reference; anything else as its XML text.
+ * The text is the property's buffers' (valid until the next property).
+ */
+static const char *
+wss_prop_value(struct wss *s, enum cim_type *type)
+{
+	struct wss_prop	*p = &s->p;
+	struct cim_path	*path;
+	char		*text;
+
+	*type = p->type;
+	if (p->nil)
+		return (NULL);
+	if (p->text.data == NULL)
+		buf_add(&p->text, "", 0);
+	text = p->text.data != NULL ? p->text.data : (char *)"";
+	if (p->nchild == 0) {
+		if (*type != CIM_T_STRING && *type != CIM_T_CHAR16)
+			wsman_trim(text);
+		/* a value that does not fit the type we assumed stays text */
+		if (*type != CIM_T_STRING && cim_value_check(*type, text) != 0)
+			*type = CIM_T_STRING;
+		return (text);
+	}
+	if (p->nchild == 1 && datetime_elem(p->child) &&
+	    (p->child_uri == NULL || strcmp(p->child_uri, NS_CIM) == 0)) {
+		text = (char *)datetime_text(p->child, text, p->dt,
+		    sizeof(p->dt), type);
+		if (*type == CIM_T_DATETIME &&
+		    cim_value_check(CIM_T_DATETIME, text) != 0)
+			*type = CIM_T_STRING;
+		return (text);
+	}
+	if (((p->addr_child && !p->epr_child) ||
+	    (p->epr_child && p->nchild == 1 && p->epr.addr)) &&
+	    (path = wss_epr_path(&p->epr)) != NULL) {
+		buf_reset(&p->cap);
+		path_text(path, &p->cap);
+		cim_path_free(path);
+		*type = CIM_T_REFERENCE;
+		if (p->cap.data == NULL)
+			buf_add(&p->cap, "", 0);
+		return (p->cap.data != NULL ? p->cap.data : "");
+	}
+	/* an embedded instance: kept as XML text, as CIM-XML keeps it */
+	*type = CIM_T_OBJECT;
+	if (p->cap.data == NULL)
+		buf_add(&p->cap, "", 0);
+	return (p->cap.data != NULL ? p->cap.data : "");
+}
+
+/*
+ * A property read whole, into the item.  Repeated elements are one array,
+ * in the place of the first; a nil member is a NULL member; members that
+ * disagree on the type are all text.  A key of the caller's table adds to
+ * the item's path, with the text as sent.
+ */
+static void
+wss_prop_end(struct wss *s)
+{
+	struct wss_prop		*p = &s->p;
+	struct cim_instance	*inst = s->inst;
+	struct cim_property	*q = NULL;
+	enum cim_type		 type;
+	const char		*text;
+	size_t			 i;
+
+	/* the key's text as sent, before the value trims it */
+	if (p->pt != NULL && p->pt->key && !p->nil) {
+		if (inst->path == NULL)
+			inst->path = cim_path_new(s->st->ns, s->inst_cls);
+		cim_path_add_key(inst->path, p->pt->prop, CIM_T_STRING,
+		    p->text.data != NULL ? p->text.data : "");
+	}
+	text = wss_prop_value(s, &type);
+	/* the names are libxml2's dictionary's: the same name, the same
+	 * pointer, within one parse */
+	for (i = inst->nprops; i > 0; i--)
+		if (s->pnames[i - 1] == p->name) {
+			q = &inst->props[i - 1];
+			break;
+		}
+	if (q == NULL) {
+		if (inst->nprops == s->pnames_size) {
+			s->pnames_size = s->pnames_size * 2 + 16;
+			s->pnames = xreallocarray(s->pnames, s->pnames_size,
+			    sizeof(*s->pnames));
+		}
+		s->pnames[inst->nprops] = p->name;
+		/* one allocation for name and value (cim.c) */
+		if (text != NULL)
+			cim_instance_add_packed(inst, p->name, type, text);
+		else
+			cim_instance_add(inst, p->name, type, NULL);
+	} else {
+		cim_property_unpack(q);
+		if (!q->v.is_array) {
+			q->v.is_array = 1;
+			if (q->v.nvals == 0)
+				cim_value_add(&q->v, NULL);
+		}
+		if (q->v.type != type)
+			q->v.type = CIM_T_STRING;
+		cim_value_add(&q->v, text);
+	}
+}
+
+/* ---- faults ------------------------------------------------------------- */
+
+/* An s:Value's QName with its prefix replaced by ours ("wsman:X" -> "w:X"). */
+static void
+wss_fault_qname(struct wss *s)
+{
+	char		*t, *colon;
+	const char	*local, *pfx, *ns;
+	size_t		 i;
+
+	t = xstrdup(s->flt.value.data != NULL ? s->flt.value.data : "");
+	wsman_trim(t);
+	if ((colon = strchr(t, ':')) != NULL) {
+		*colon = '\0';
+		local = colon + 1;
+		ns = xml_sax_ns_uri(s->scp, t);
+	} else {
+		local = t;
+		ns = xml_sax_ns_uri(s->scp, NULL);
+	}
+	pfx = colon != NULL ? t : NULL;
+	if (ns != NULL)
+		for (i = 0; i < nitems(wsman_prefixes); i++)
+			if (strcmp(ns, wsman_prefixes[i].ns) == 0) {
+				pfx = wsman_prefixes[i].prefix;
+				break;
+			}
+	snprintf(s->flt.name, sizeof(s->flt.name), "%s%s%s",
+	    pfx != NULL ? pfx : "", pfx != NULL ? ":" : "", local);
+	free(t);
+}
+
+/* A text node right inside an f:ProviderFault ends: the first that says
+ * something is the provider's message. */
+static void
+wss_pf_run_end(struct wss *s, int level)
+{
+	if (s->flt.pf_text[level] == NULL)
+		s->flt.pf_text[level] = squeezed_dup(&s->flt.pf_run);
+	buf_reset(&s->flt.pf_run);
+}
+
+/* An element inside s:Fault: its tag from its parent's. */
+static void
+wss_fault_start(struct wss *s, struct wss_frame *up, struct wss_frame *f,
+    const struct xml_elem *el)
+{
+	struct wss_fault	*w = &s->flt;
+	const char		*v;
+	int			 lv = up->level;
+	size_t			 i;
+
+	f->level = lv;
+	if (up->tag == WT_PF)
+		wss_pf_run_end(s, lv);
+	/* __ExtendedStatus sits in f:ExtendedError, at any depth, any prefix */
+	if (w->in_wf0 && !w->exterr_seen &&
+	    wss_is(el->name, el->uri, NS_F, "ExtendedError")) {
+		w->exterr_seen = 1;
+		f->tag = WT_EXTERR;
+		return;
+	}
+	switch (up->tag) {
+	case WT_NONE:
+		if (up->role == WS_FAULT && s->depth - 1 == s->fault_depth) {
+			/* children of s:Fault */
+			if (wss_is(el->name, el->uri, NS_S, "Code") &&
+			    up->n == 0) {
+				up->n = 1;
+				f->tag = WT_CODE;
+			} else if (wss_is(el->name, el->uri, NS_S, "Reason") &&
+			    !w->seen_reason) {
+				w->seen_reason = 1;
+				f->tag = WT_REASON;
+			} else if (wss_is(el->name, el->uri, NS_S, "Detail") &&
+			    !w->seen_detail) {
+				w->seen_detail = 1;
+				f->tag = WT_DETAIL;
+			}
+		}
+		break;
+	case WT_CODE:
+		/* the first s:Value, the first s:Subcode; deeper ones win */
+		if (wss_is(el->name, el->uri, NS_S, "Value") &&
+		    !(up->n & 1)) {
+			up->n |= 1;
+			f->tag = WT_VALUE;
+			buf_reset(&w->value);
+			f->text = &w->value;
+		} else if (wss_is(el->name, el->uri, NS_S, "Subcode") &&
+		    !(up->n & 2)) {
+			up->n |= 2;
+			f->tag = WT_CODE;
+		}
+		break;
+	case WT_REASON:
+		if (wss_is(el->name, el->uri, NS_S, "Text") && !w->seen_rtext) {
+			w->seen_rtext = 1;
+			f->tag = WT_RTEXT;
+			f->text = &w->reason;
+		}
+		break;
+	case WT_DETAIL:
+		if (wss_is(el->name, el->uri, NS_F, "WSManFault") &&
+		    !w->wf_seen[0]) {
+			w->wf_seen[0] = 1;
+			w->in_wf0 = 1;
+			f->tag = WT_WF;
+			f->level = 0;
+			if ((v = xml_attr_get(el->attrs, el->nattrs, "Code")) !=
+			    NULL) {
+				char	*c = xstrdup(v);
+
+				wsman_trim(c);
+				strlcpy(w->wcode, c, sizeof(w->wcode));
+				free(c);
+			}
+		} else if (strcmp(el->name, "MSFT_WmiError") == 0) {
+			/* the last one counts */
+			w->wmi_seen = 1;
+			for (i = 0; i < nitems(w->wmi); i++) {
+				buf_reset(&w->wmi[i]);
+				w->wmi_got[i] = w->wmi_nil[i] = 0;
+			}
+			f->tag = WT_WMI;
+		}
+		break;
+	case WT_WF:
+		if (lv < WSS_FAULT_LEVELS && !w->msg_seen[lv] &&
+		    wss_is(el->name, el->uri, NS_F, "Message")) {
+			w->msg_seen[lv] = 1;
+			w->msg_open[lv] = 1;
+			f->tag = WT_MSG;
+		}
+		break;
+	case WT_MSG:
+		if (!w->has_pf[lv] &&
+		    wss_is(el->name, el->uri, NS_F, "ProviderFault")) {
+			w->has_pf[lv] = 1;
+			f->tag = WT_PF;
+			buf_reset(&w->pf_run);
+		}
+		break;
+	case WT_PF:
+		if (lv + 1 <= WSS_FAULT_LEVELS && !w->wf_seen[lv + 1] &&
+		    wss_is(el->name, el->uri, NS_F, "WSManFault")) {
+			w->wf_seen[lv + 1] = 1;
+			f->tag = WT_WF;
+			f->level = lv + 1;
+		}
+		break;
+	case WT_EXTERR:
+		if (!w->ext_seen) {
+			w->ext_seen = 1;
+			w->ext_status = strcmp(el->name,
+			    "__ExtendedStatus") == 0;
+			f->tag = WT_EXT;
+		}
+		break;
+	case WT_EXT:
+		for (i = 0; i < nitems(wss_ext_names); i++)
+			if (strcmp(el->name, wss_ext_names[i]) == 0 &&
+			    !w->ext_got[i]) {
+				w->ext_got[i] = 1;
+				w->ext_nil[i] = wss_nil(el);
+				f->text = &w->ext[i];
+			}
+		break;
+	case WT_WMI:
+		for (i = 0; i < nitems(wss_wmi_names); i++)
+			if (strcmp(el->name, wss_wmi_names[i]) == 0 &&
+			    !w->wmi_got[i]) {
+				w->wmi_got[i] = 1;
+				w->wmi_nil[i] = wss_nil(el);
+				f->text = &w->wmi[i];
+			}
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+wss_fault_end(struct wss *s, struct wss_frame *f)
+{
+	struct wss_fault	*w = &s->flt;
+
+	switch (f->tag) {
+	case WT_VALUE:
+		wss_fault_qname(s);
+		break;
+	case WT_PF:
+		wss_pf_run_end(s, f->level);
+		break;
+	case WT_MSG:
+		w->msg_open[f->level] = 0;
+		break;
+	case WT_WF:
+		if (f->level == 0)
+			w->in_wf0 = 0;
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+wss_fault_text(struct wss *s, const char *p, size_t len)
+{
+	struct wss_fault	*w = &s->flt;
+	int			 i;
+
+	for (i = s->fault_depth; i <= s->depth; i++)
+		if (s->f[i].text != NULL)
+			buf_add(s->f[i].text, p, len);
+	for (i = 0; i < WSS_FAULT_LEVELS; i++)
+		if (w->msg_open[i] && !w->has_pf[i])
+			buf_add(&w->msg[i], p, len);
+	if (s->f[s->depth].tag == WT_PF)
+		buf_add(&w->pf_run, p, len);
+}
+
+/*
+ * The innermost message of an f:WSManFault: f:Message may hold text, or an
+ * f:ProviderFault that holds another f:WSManFault (or text) in turn.
+ */
+static char *
+wss_fault_message(struct wss_fault *w, int level)
+{
+	char	*s;
+
+	if (level >= WSS_FAULT_LEVELS || !w->wf_seen[level] ||
+	    !w->msg_seen[level])
+		return (NULL);
+	if (w->has_pf[level]) {
+		if ((s = wss_fault_message(w, level + 1)) != NULL)
+			return (s);
+		return (w->pf_text[level] != NULL ?
+		    xstrdup(w->pf_text[level]) : NULL);
+	}
+	return (squeezed_dup(&w->msg[level]));
+}
+
+static char *
+wss_child_text(const struct buf *b, int got, int nil)
+{
+	if (!got || nil)
+		return (NULL);
+	return (squeezed_dup(b));
+}
+
+/*
+ * The fault as a CIM error.  name: the subcode QName; wsman_code: the
+ * f:WSManFault Code (else MSFT_WmiError error_Code); description: the
+ * innermost message (f:Message, MSFT_WmiError Message, s:Reason/s:Text),
+ * with __ExtendedStatus's operation and parameter appended; code:
+ * MSFT_WmiError CIMStatusCode, else a WMI HRESULT from __ExtendedStatus or
+ * the WSManFault, else the subcode table, else CIM_ERR_FAILED.
+ */
+static void
+wss_fault_error(struct wss_fault *w, long status, struct wbem_error *err)
+{
+	char	 wcode[32];
+	char	*desc, *s, *op, *param;
+	int	 cimcode = 0;
+	size_t	 i;
+	uint64_t v;
+
+	strlcpy(wcode, w->wcode, sizeof(wcode));
+	desc = wss_fault_message(w, 0);
+	if (w->wmi_seen) {
+		if (desc == NULL)
+			desc = wss_child_text(&w->wmi[0], w->wmi_got[0],
+			    w->wmi_nil[0]);
+		if ((s = wss_child_text(&w->wmi[1], w->wmi_got[1],
+		    w->wmi_nil[1])) != NULL) {
+			if (parse_u64(s, &v) == 0 && v > 0 && v < 1000)
+				cimcode = (int)v;
+			free(s);
+		}
+		if (wcode[0] == '\0' && (s = wss_child_text(&w->wmi[2],
+		    w->wmi_got[2], w->wmi_nil[2])) != NULL) {
+			strlcpy(wcode, s, sizeof(wcode));
+			free(s);
+		}
+	}
+	if (desc == NULL && w->seen_rtext) {
+		desc = xstrdup(w->reason.data != NULL ? w->reason.data : "");
+		squeeze(desc);
+	}
+	if (w->ext_seen && w->ext_status) {
+		if (desc == NULL)
+			desc = wss_child_text(&w->ext[0], w->ext_got[0],
+			    w->ext_nil[0]);
+		if (cimcode == 0 && (s = wss_child_text(&w->ext[1],
+		    w->ext_got[1], w->ext_nil[1])) != NULL) {
+			cimcode = wmi_hresult_code(s);
+			free(s);
+		}
+		op = wss_child_text(&w->ext[2], w->ext_got[2], w->ext_nil[2]);
+		param = wss_child_text(&w->ext[3], w->ext_got[3],
+		    w->ext_nil[3]);
+		if (op != NULL || param != NULL) {
+			struct buf b;
+
+			buf_init(&b, 0);
+			buf_printf(&b, "%s (WMI %s%s%s)",
+			    desc != NULL ? desc : "", op != NULL ? op : "",
+			    op != NULL && param != NULL ? ": " : "",
+			    param != NULL ? param : "");
+			free(desc);
+			desc = buf_steal(&b, NULL);
+		}
+		free(op);
+		free(param);
+	}
+	if (cimcode == 0)
+		cimcode = wmi_hresult_code(wcode);
+	if (cimcode == 0)
+		for (i = 0; i < nitems(wsman_subcodes); i++)
+			if (strcmp(wsman_subcodes[i].subcode, w->name) == 0) {
+				cimcode = wsman_subcodes[i].code;
+				break;
+			}
+	if (cimcode == 0)
+		cimcode = CIM_ERR_FAILED;
+	wbem_error_set(err, WBEM_E_CIM, cimcode, w->name[0] ? w->name :
+	    "s:Fault", "%s", desc != NULL ? desc : "SOAP fault without a reason");
+	err->http_status = status;
+	wbem_text_sanitize(err->wsman_code, sizeof(err->wsman_code), wcode);
+	free(desc);
+}
+
+static void
+wss_fault_free(struct wss_fault *w)
+{
+	size_t	i;
+
+	buf_release(&w->value);
+	buf_release(&w->reason);
+	buf_release(&w->pf_run);
+	for (i = 0; i < WSS_FAULT_LEVELS; i++) {
+		buf_release(&w->msg[i]);
+		free(w->pf_text[i]);
+	}
+	for (i = 0; i < nitems(w->ext); i++)
+		buf_release(&w->ext[i]);
+	for (i = 0; i < nitems(w->wmi); i++)
+		buf_release(&w->wmi[i]);
+}
+
+/* ---- the handlers ------------------------------------------------------- */
+
+static void
+wss_item_start(struct wss *s, struct wss_frame *f, const struct xml_elem *el)
+{
+	if (wss_is(el->name, el->uri, NS_W, "XmlFragment"))
+		s->inst_cls = s->st->classname;
+	else
+		s->inst_cls = el->name;
+	s->inst = cim_instance_new(s->inst_cls);
+	f->role = WS_INST;
+}
+
+static int
+wss_start(void *arg, const struct xml_elem *el)
+{
+	struct wss		*s = arg;
+	struct wss_frame	*up, *f;
+	struct wss_prop		*p = &s->p;
+	const char		*want, *name = el->name, *uri = el->uri;
+	size_t			 n, sl = strlen("_OUTPUT");
+
+	up = s->depth > 0 ? &s->f[s->depth] : NULL;
+	if (++s->depth >= (int)nitems(s->f))
+		return (-1);	/* the guard refuses first */
+	f = &s->f[s->depth];
+	memset(f, 0, sizeof(*f));
+	f->name = name;
+	f->prefix = el->prefix;
+	f->uri = uri;
+	if (up == NULL) {
+		if (wss_is(name, uri, NS_S, "Envelope"))
+			f->role = WS_ENV;
+		else
+			s->root_bad = 1;
+		return (0);
+	}
+	switch (up->role) {
+	case WS_SKIP:
+		break;
+	case WS_ENV:
+		if (wss_is(name, uri, NS_S, "Header") && !s->seen_header) {
+			s->seen_header = 1;
+			f->role = WS_HEADER;
+		} else if (wss_is(name, uri, NS_S, "Body") && !s->seen_body) {
+			s->seen_body = 1;
+			f->role = WS_BODY;
+		}
+		break;
+	case WS_HEADER:
+		if (wss_is(name, uri, NS_A, "RelatesTo") && !s->seen_relto) {
+			s->seen_relto = 1;
+			f->role = WS_TEXT;
+			f->text = &s->relto;
+		}
+		break;
+	case WS_BODY:
+		if (wss_is(name, uri, NS_S, "Fault")) {
+			if (s->seen_fault)
+				break;
+			s->seen_fault = 1;
+			s->fault_depth = s->depth;
+			f->role = WS_FAULT;
+			break;
+		}
+		if (s->seen_fault)
+			break;
+		s->body_n++;
+		switch (s->st->sent) {
+		case WSMAN_MSG_ENUMERATE:
+		case WSMAN_MSG_PULL:
+			want = s->st->sent == WSMAN_MSG_PULL ? "PullResponse" :
+			    "EnumerateResponse";
+			if (wss_is(name, uri, NS_N, want) && !s->seen_resp) {
+				s->seen_resp = 1;
+				f->role = WS_RESP;
+			}
+			break;
+		case WSMAN_MSG_GET:
+			if (s->body_n == 1)
+				wss_item_start(s, f, el);
+			break;
+		case WSMAN_MSG_INVOKE:
+			if (s->body_n != 1)
+				break;
+			n = strlen(name);
+			if (n <= sl || strcmp(name + n - sl, "_OUTPUT") != 0) {
+				wss_bad(s, "Invoke reply element %.64s is not "
+				    "an _OUTPUT", name);
+				break;
+			}
+			s->inst_cls = s->st->classname;
+			s->inst = cim_instance_new(s->inst_cls);
+			f->role = WS_INST;
+			break;
+		default:
+			break;
+		}
+		break;
+	case WS_RESP:
+		if ((wss_is(name, uri, NS_W, "Items") ||
+		    wss_is(name, uri, NS_N, "Items")) && !s->seen_items) {
+			s->seen_items = 1;
+			f->role = WS_ITEMS;
+		} else if (wss_is(name, uri, NS_W, "EndOfSequence") ||
+		    wss_is(name, uri, NS_N, "EndOfSequence"))
+			s->eos = 1;
+		else if (wss_is(name, uri, NS_N, "EnumerationContext") &&
+		    !s->seen_ctx) {
+			s->seen_ctx = 1;
+			f->role = WS_TEXT;
+			f->text = &s->ctx;
+		}
+		break;
+	case WS_ITEMS:
+		if (s->bad)
+			break;
+		if (s->st->op == WBEM_OP_ENUM_NAMES) {
+			if (!wss_is(name, uri, NS_A, "EndpointReference")) {
+				wss_bad(s, "enumeration item %.64s is not an "
+				    "EPR", name);
+				break;
+			}
+			wss_epr_reset(&s->item_epr);
+			f->role = WS_EPR;
+			f->tag = WT_EPR;
+			break;
 		}
 		/* EnumerateObjectAndEPR wraps each in w:Item: the object */
-		obj = it;
-		if (wsman_is_el(it, NS_W, "Item") &&
-		    (obj = wsman_first_el(it->children)) == NULL)
-			continue;
-		if (wsman_is_el(obj, NS_W, "XmlFragment"))
-			inst = item_to_instance(o, obj, st->classname,
-			    st->ns);
+		if (wss_is(name, uri, NS_W, "Item"))
+			f->role = WS_ITEMWRAP;
 		else
-			inst = item_to_instance(o, obj,
-			    (const char *)obj->name, st->ns);
-		wbem_result_add_instance(res, inst);
+			wss_item_start(s, f, el);
+		break;
+	case WS_ITEMWRAP:
+		if (up->n++ == 0)
+			wss_item_start(s, f, el);
+		break;
+	case WS_INST:
+		f->role = WS_PROP;
+		wss_prop_start(s, el);
+		break;
+	case WS_PROP:
+		/* a child of the property element */
+		f->role = WS_PCHILD;
+		if (p->nchild++ == 0) {
+			p->child = name;
+			p->child_uri = uri;
+			if (wss_is(name, uri, NS_A, "EndpointReference")) {
+				p->epr_child = 1;
+				f->tag = WT_EPR;
+			}
+		}
+		if (f->tag == WT_NONE) {
+			f->tag = wss_epr_child(&p->epr, WT_EPR, el, f);
+			if (wss_is(name, uri, NS_A, "Address"))
+				p->addr_child = 1;
+		}
+		wss_cap_start(p, el);
+		break;
+	case WS_PCHILD:
+		f->role = WS_PCHILD;
+		if (up->tag == WT_EPR || up->tag == WT_RP || up->tag == WT_SS)
+			f->tag = wss_epr_child(&p->epr, up->tag, el, f);
+		wss_cap_start(p, el);
+		break;
+	case WS_EPR:
+		f->role = WS_EPR;
+		f->tag = wss_epr_child(&s->item_epr, up->tag, el, f);
+		break;
+	case WS_FAULT:
+		f->role = WS_FAULT;
+		wss_fault_start(s, up, f, el);
+		break;
+	default:
+		break;
 	}
 	return (0);
 }
 
 static int
-dec_enum(const struct wsman_opts *o, xmlNode *body, struct wsman_state *st,
-    struct wbem_result *res, long status, struct wbem_error *err)
+wss_end(void *arg, const char *name, const char *uri)
 {
-	const char	*want;
-	xmlNode		*resp, *ctx, *items, *c;
-	char		*text;
-	int		 eos = 0;
+	struct wss		*s = arg;
+	struct wss_frame	*f = &s->f[s->depth];
+	enum wss_role		 parent = s->f[s->depth - 1].role;
+	struct cim_path		*path;
 
-	want = st->sent == WSMAN_MSG_PULL ? "PullResponse" :
-	    "EnumerateResponse";
-	if ((resp = wsman_child_el(body, NS_N, want)) == NULL)
-		return (proto_err(err, status, "reply has no n:%s", want));
-	items = NULL;
-	for (c = wsman_first_el(resp->children); c != NULL;
-	    c = wsman_next_el(c)) {
-		if (wsman_is_el(c, NS_W, "Items") ||
-		    wsman_is_el(c, NS_N, "Items"))
-			items = c;
-		else if (wsman_is_el(c, NS_W, "EndOfSequence") ||
-		    wsman_is_el(c, NS_N, "EndOfSequence"))
-			eos = 1;
+	switch (f->role) {
+	case WS_INST:
+		if (parent == WS_BODY && s->st->sent == WSMAN_MSG_INVOKE)
+			break;	/* kept for the method result */
+		wbem_result_add_instance(s->r, s->inst);
+		s->inst = NULL;
+		break;
+	case WS_PROP:
+		wss_prop_end(s);
+		break;
+	case WS_PCHILD:
+		if (f->tag == WT_SEL)
+			wss_epr_selector(&s->p.epr);
+		wss_cap_end(&s->p, f);
+		break;
+	case WS_EPR:
+		if (f->tag == WT_SEL)
+			wss_epr_selector(&s->item_epr);
+		if (parent != WS_ITEMS)
+			break;
+		if ((path = wss_epr_path(&s->item_epr)) == NULL) {
+			wss_bad(s, "enumeration item %.64s is not an EPR",
+			    name);
+			break;
+		}
+		if (path->ns == NULL)
+			path->ns = xstrdup(s->st->ns);
+		wbem_result_add_path(s->r, path);
+		break;
+	case WS_FAULT:
+		wss_fault_end(s, f);
+		break;
+	default:
+		break;
 	}
-	if (items != NULL && dec_items(o, items, st, res, status, err) == -1)
-		return (-1);
-	ctx = wsman_child_el(resp, NS_N, "EnumerationContext");
-	free(st->context);
-	st->context = NULL;
-	if (ctx != NULL) {
-		text = wsman_node_text(ctx);
-		wsman_trim(text);
-		if (*text != '\0')
-			st->context = text;
-		else
-			free(text);
-	}
-	/* a finished reply may still carry a (possibly empty) context */
-	if (eos) {
-		free(st->context);
-		st->context = NULL;
-		st->done = 1;
-	} else if (st->context == NULL)
-		return (proto_err(err, status, "%s without end of sequence "
-		    "or enumeration context", want));
+	s->depth--;
 	return (0);
 }
 
 static int
-dec_get(const struct wsman_opts *o, xmlNode *body, struct wsman_state *st,
-    struct wbem_result *res, long status, struct wbem_error *err)
+wss_text(void *arg, const char *t, size_t len)
 {
-	xmlNode	*obj;
+	struct wss		*s = arg;
+	struct wss_frame	*f = &s->f[s->depth];
+	struct wss_prop		*p = &s->p;
 
-	if ((obj = wsman_first_el(body->children)) == NULL)
-		return (proto_err(err, status, "GetResponse has no instance"));
-	wbem_result_add_instance(res, item_to_instance(o, obj,
-	    (const char *)obj->name, st->ns));
-	st->done = 1;
+	switch (f->role) {
+	case WS_PROP:
+	case WS_PCHILD:
+		buf_add(&p->text, t, len);
+		if (p->capturing) {
+			if (p->cap_open)
+				buf_add(&p->cap, ">", 1);
+			p->cap_open = 0;
+			wss_cap_text(&p->cap, t, len, 0);
+		}
+		if (f->text != NULL)
+			buf_add(f->text, t, len);
+		break;
+	case WS_FAULT:
+		wss_fault_text(s, t, len);
+		break;
+	default:
+		if (f->text != NULL)
+			buf_add(f->text, t, len);
+		break;
+	}
 	return (0);
 }
+
+static const struct xml_sax wss_handlers = { wss_start, wss_end, wss_text };
 
 /* <p:METHOD_OUTPUT>: ReturnValue is the return value, the rest out params. */
-static int
-dec_invoke(const struct wsman_opts *o, xmlNode *body, struct wsman_state *st,
-    struct wbem_result *res, long status, struct wbem_error *err)
+static void
+wss_method(struct wss *s, struct cim_method_result *m)
 {
-	struct cim_method_result	*m = &res->method;
-	struct cim_instance		*tmp;
-	const char			*name, *suffix = "_OUTPUT";
-	xmlNode				*out;
-	size_t				 i, n, sl = strlen(suffix);
+	struct cim_instance	*tmp = s->inst;
+	size_t			 i;
 
-	if ((out = wsman_first_el(body->children)) == NULL)
-		return (proto_err(err, status,
-		    "Invoke reply has no _OUTPUT element"));
-	name = (const char *)out->name;
-	n = strlen(name);
-	if (n <= sl || strcmp(name + n - sl, suffix) != 0)
-		return (proto_err(err, status, "Invoke reply element %.64s is "
-		    "not an _OUTPUT", name));
-	tmp = item_to_instance(o, out, st->classname, st->ns);
+	s->inst = NULL;
 	cim_method_result_clear(m);
 	cim_value_init(&m->ret, CIM_T_NONE);
 	m->ret.is_null = 1;
@@ -1561,8 +2305,100 @@ dec_invoke(const struct wsman_opts *o, xmlNode *body, struct wsman_state *st,
 	tmp->props = NULL;
 	tmp->nprops = 0;
 	cim_instance_free(tmp);
-	st->done = 1;
-	return (0);
+}
+
+/* This reply's items onto *resp. */
+static void
+wss_merge(struct wss *s, struct wbem_result *res)
+{
+	size_t	i;
+
+	for (i = 0; i < s->r->ninst; i++)
+		wbem_result_add_instance(res, s->r->inst[i]);
+	free(s->r->inst);
+	s->r->inst = NULL;
+	s->r->ninst = 0;
+	for (i = 0; i < s->r->npaths; i++)
+		wbem_result_add_path(res, s->r->paths[i]);
+	free(s->r->paths);
+	s->r->paths = NULL;
+	s->r->npaths = 0;
+}
+
+/* The body of a reply that is no fault, read whole: its shape judged. */
+static int
+wss_body(struct wss *s, struct wbem_result *res, struct wbem_error *err)
+{
+	struct wsman_state	*st = s->st;
+	char			*ctx;
+
+	switch (st->sent) {
+	case WSMAN_MSG_ENUMERATE:
+	case WSMAN_MSG_PULL:
+		if (!s->seen_resp)
+			return (proto_err(err, s->status, "reply has no n:%s",
+			    st->sent == WSMAN_MSG_PULL ? "PullResponse" :
+			    "EnumerateResponse"));
+		if (s->bad)
+			return (proto_err(err, s->status, "%s", s->bad_msg));
+		ctx = NULL;
+		if (s->seen_ctx) {
+			ctx = xstrdup(s->ctx.data != NULL ? s->ctx.data : "");
+			wsman_trim(ctx);
+			if (*ctx == '\0') {
+				free(ctx);
+				ctx = NULL;
+			}
+		}
+		/* a finished reply may still carry a (possibly empty) context */
+		if (!s->eos && ctx == NULL)
+			return (proto_err(err, s->status, "%s without end of "
+			    "sequence or enumeration context",
+			    st->sent == WSMAN_MSG_PULL ? "PullResponse" :
+			    "EnumerateResponse"));
+		free(st->context);
+		st->context = NULL;
+		if (s->eos) {
+			free(ctx);
+			st->done = 1;
+		} else
+			st->context = ctx;
+		wss_merge(s, res);
+		return (0);
+	case WSMAN_MSG_RELEASE:
+		free(st->context);
+		st->context = NULL;
+		st->done = 1;
+		return (0);
+	case WSMAN_MSG_GET:
+		if (s->body_n == 0)
+			return (proto_err(err, s->status,
+			    "GetResponse has no instance"));
+		wss_merge(s, res);
+		st->done = 1;
+		return (0);
+	case WSMAN_MSG_INVOKE:
+		if (s->bad)
+			return (proto_err(err, s->status, "%s", s->bad_msg));
+		if (s->body_n == 0 || s->inst == NULL)
+			return (proto_err(err, s->status,
+			    "Invoke reply has no _OUTPUT element"));
+		wss_method(s, &res->method);
+		st->done = 1;
+		return (0);
+	default:
+		wbem_error_set(err, WBEM_E_USAGE, 0, "wsman",
+		    "reply decoded with no request sent");
+		return (-1);
+	}
+}
+
+static void
+wss_http_error(struct wbem_error *err, long status)
+{
+	wbem_error_set(err, WBEM_E_HTTP, (int)status, "http",
+	    "HTTP %ld from the WS-Management endpoint", status);
+	err->http_status = status;
 }
 
 int
@@ -1570,10 +2406,10 @@ wsman_decode_response(struct wsman_state *st, const struct wsman_opts *o,
     long status, const char *body, size_t len, const char *msgid,
     struct wbem_result **resp, struct wbem_error *err)
 {
-	struct _xmlDoc	*doc = NULL;
-	xmlNode		*env, *hdr, *bdy, *fault, *rel;
-	char		*relto = NULL;
-	int		 rc = -1;
+	struct wss		*s;
+	struct ptype_index	 pix;
+	char			*relto = NULL;
+	int			 rc = -1, prc;
 
 	wbem_error_clear(err);
 	if (status == 401 || status == 403) {
@@ -1593,38 +2429,40 @@ wsman_decode_response(struct wsman_state *st, const struct wsman_opts *o,
 		if (status == 200)
 			return (proto_err(err, status,
 			    "empty WS-Management reply"));
-		wbem_error_set(err, WBEM_E_HTTP, (int)status, "http",
-		    "HTTP %ld from the WS-Management endpoint", status);
-		err->http_status = status;
+		wss_http_error(err, status);
 		return (-1);
 	}
-	doc = xml_parse_safe(body, len, o->max_bytes != 0 ? o->max_bytes :
-	    XML_MAX_BYTES_DEFAULT, XML_MAX_DEPTH_DEFAULT, err);
-	if (doc == NULL) {
-		if (status != 200) {
-			/* an HTML error page, likely: the status says more */
-			wbem_error_set(err, WBEM_E_HTTP, (int)status, "http",
-			    "HTTP %ld from the WS-Management endpoint", status);
-		}
-		err->http_status = status;
-		return (-1);
-	}
-	env = xmlDocGetRootElement((xmlDoc *)doc);
-	if (!wsman_is_el(env, NS_S, "Envelope")) {
+
+	s = xcalloc(1, sizeof(*s));
+	s->st = st;
+	s->o = o;
+	s->status = status;
+	ptype_index_build(&pix, o);
+	s->pix = &pix;
+	s->r = wbem_result_new(result_kind(st->op));
+	prc = xml_sax_parse(body, len, o->max_bytes != 0 ? o->max_bytes :
+	    XML_MAX_BYTES_DEFAULT, XML_MAX_DEPTH_DEFAULT, &wss_handlers, s,
+	    &s->scp, err);
+	if (prc != 0) {
+		/* the handlers give up only past their depth (the guard's) */
+		if (prc == -2)
+			proto_err(err, status, "reply nested too deep");
+		/* an HTML error page, likely: the status says more */
 		if (status != 200)
-			wbem_error_set(err, WBEM_E_HTTP, (int)status, "http",
-			    "HTTP %ld from the WS-Management endpoint", status);
-		else
-			proto_err(err, status,
-			    "reply is not a SOAP 1.2 envelope");
+			wss_http_error(err, status);
 		err->http_status = status;
 		goto done;
 	}
-	hdr = wsman_child_el(env, NS_S, "Header");
-	bdy = wsman_child_el(env, NS_S, "Body");
-	rel = hdr != NULL ? wsman_child_el(hdr, NS_A, "RelatesTo") : NULL;
-	if (rel != NULL) {
-		relto = wsman_node_text(rel);
+	if (s->root_bad) {
+		if (status != 200)
+			wss_http_error(err, status);
+		else
+			proto_err(err, status,
+			    "reply is not a SOAP 1.2 envelope");
+		goto done;
+	}
+	if (s->seen_relto) {
+		relto = xstrdup(s->relto.data != NULL ? s->relto.data : "");
 		wsman_trim(relto);
 	}
 	if (relto != NULL && msgid != NULL &&
@@ -1633,10 +2471,9 @@ wsman_decode_response(struct wsman_state *st, const struct wsman_opts *o,
 		    "message", relto);
 		goto done;
 	}
-	fault = bdy != NULL ? wsman_child_el(bdy, NS_S, "Fault") : NULL;
-	if (fault != NULL) {
+	if (s->seen_fault) {
 		/* a fault raised before the header was read has no RelatesTo */
-		fault_to_error(fault, status, err);
+		wss_fault_error(&s->flt, status, err);
 		/*
 		 * DSP0226: a Pull that finds no items within its
 		 * OperationTimeout faults w:TimedOut and the context stays
@@ -1654,47 +2491,36 @@ wsman_decode_response(struct wsman_state *st, const struct wsman_opts *o,
 		goto done;
 	}
 	if (status != 200) {
-		wbem_error_set(err, WBEM_E_HTTP, (int)status, "http",
-		    "HTTP %ld from the WS-Management endpoint", status);
-		err->http_status = status;
+		wss_http_error(err, status);
 		goto done;
 	}
 	if (relto == NULL) {
 		proto_err(err, status, "reply without a:RelatesTo");
 		goto done;
 	}
-	if (bdy == NULL) {
+	if (!s->seen_body) {
 		proto_err(err, status, "reply without s:Body");
 		goto done;
 	}
 	if (*resp == NULL)
 		*resp = wbem_result_new(result_kind(st->op));
 	st->nreplies++;
-	switch (st->sent) {
-	case WSMAN_MSG_ENUMERATE:
-	case WSMAN_MSG_PULL:
-		rc = dec_enum(o, bdy, st, *resp, status, err);
+	rc = wss_body(s, *resp, err);
+	if (st->sent == WSMAN_MSG_ENUMERATE || st->sent == WSMAN_MSG_PULL)
 		st->ntimedout = 0;
-		break;
-	case WSMAN_MSG_RELEASE:
-		free(st->context);
-		st->context = NULL;
-		st->done = 1;
-		rc = 0;
-		break;
-	case WSMAN_MSG_GET:
-		rc = dec_get(o, bdy, st, *resp, status, err);
-		break;
-	case WSMAN_MSG_INVOKE:
-		rc = dec_invoke(o, bdy, st, *resp, status, err);
-		break;
-	default:
-		wbem_error_set(err, WBEM_E_USAGE, 0, "wsman",
-		    "reply decoded with no request sent");
-		break;
-	}
 done:
 	free(relto);
-	xmlFreeDoc((xmlDoc *)doc);
+	ptype_index_free(&pix);
+	cim_instance_free(s->inst);
+	wss_epr_reset(&s->p.epr);
+	buf_release(&s->p.text);
+	buf_release(&s->p.cap);
+	wss_epr_reset(&s->item_epr);
+	wss_fault_free(&s->flt);
+	buf_release(&s->relto);
+	buf_release(&s->ctx);
+	wbem_result_free(s->r);
+	free(s->pnames);
+	free(s);
 	return (rc);
 }

@@ -5,6 +5,11 @@
  * size and element depth are capped before libxml2's own, larger, limits.
  * Parse errors never reach stderr: the first one, with its line, goes into
  * the caller's wbem_error.
+ *
+ * Two ways in, one set of rules: xml_parse_safe builds a tree (the server
+ * halves read requests from it), xml_sax_parse hands the elements and text
+ * to the caller's handlers as they are read and builds nothing (the client
+ * halves decode replies straight into the value model).
  */
 #include "config.h"
 
@@ -19,6 +24,7 @@
 #include <libxml/xmlerror.h>
 
 #include "cimhead.h"
+#include "codec_int.h"
 
 /* Per-parse state, reached from the parser context's _private. */
 struct xml_guard {
@@ -30,6 +36,14 @@ struct xml_guard {
 	char		 msg[256];	/* first error: ours or libxml2's */
 	startElementNsSAX2Func	start;
 	endElementNsSAX2Func	end;
+	/* xml_sax_parse only */
+	xmlParserCtxtPtr	 ctxt;
+	const struct xml_sax	*h;
+	void			*arg;
+	int			 stopped;	/* a handler said -1 */
+	struct xml_attr		*attrs;		/* the element's, decoded */
+	size_t			 attrs_size;
+	struct buf		 vals;		/* their values */
 };
 
 static void	xml_serror_cb(void *, xmlErrorPtr);
@@ -44,6 +58,17 @@ static void	xml_start_element_cb(void *, const xmlChar *,
 static void	xml_end_element_cb(void *, const xmlChar *, const xmlChar *,
 		    const xmlChar *);
 static void	xml_refuse(xmlParserCtxtPtr, const char *);
+static void	xml_setup(xmlParserCtxtPtr, struct xml_guard *, int);
+static int	xml_precheck(const char *, size_t, size_t *, int *,
+		    struct wbem_error *);
+static int	xml_outcome(xmlParserCtxtPtr, struct xml_guard *,
+		    struct wbem_error *);
+static void	xml_sax_start_cb(void *, const xmlChar *, const xmlChar *,
+		    const xmlChar *, int, const xmlChar **, int, int,
+		    const xmlChar **);
+static void	xml_sax_end_cb(void *, const xmlChar *, const xmlChar *,
+		    const xmlChar *);
+static void	xml_sax_text_cb(void *, const xmlChar *, int);
 
 void
 xml_global_init(void)
@@ -130,38 +155,40 @@ xml_end_element_cb(void *arg, const xmlChar *localname, const xmlChar *prefix,
 	g->end(arg, localname, prefix, uri);
 }
 
-struct _xmlDoc *
-xml_parse_safe(const char *data, size_t len, size_t max_bytes, int max_depth,
+/* Size and emptiness, before libxml2 sees a byte; defaults filled in. */
+static int
+xml_precheck(const char *data, size_t len, size_t *max_bytes, int *max_depth,
     struct wbem_error *err)
 {
-	xmlParserCtxtPtr	 ctxt;
-	xmlDocPtr		 doc = NULL;
-	struct xml_guard	 g;
-
-	if (max_bytes == 0)
-		max_bytes = XML_MAX_BYTES_DEFAULT;
-	if (max_depth <= 0)
-		max_depth = XML_MAX_DEPTH_DEFAULT;
+	if (*max_bytes == 0)
+		*max_bytes = XML_MAX_BYTES_DEFAULT;
+	if (*max_depth <= 0)
+		*max_depth = XML_MAX_DEPTH_DEFAULT;
 	if (data == NULL || len == 0) {
 		wbem_error_set(err, WBEM_E_PROTOCOL, 0, NULL,
 		    "empty XML document");
-		return (NULL);
+		return (-1);
 	}
-	if (len > max_bytes || len > INT_MAX) {
+	if (len > *max_bytes || len > INT_MAX) {
 		wbem_error_set(err, WBEM_E_PROTOCOL, 0, NULL,
 		    "XML document of %zu bytes is over the %zu-byte cap",
-		    len, max_bytes);
-		return (NULL);
+		    len, *max_bytes);
+		return (-1);
 	}
-	if ((ctxt = xmlCreateMemoryParserCtxt(data, (int)len)) == NULL)
-		fatal("xmlCreateMemoryParserCtxt: out of memory");
+	return (0);
+}
 
-	memset(&g, 0, sizeof(g));
-	g.max_depth = max_depth;
-	g.start = ctxt->sax->startElementNs;
-	g.end = ctxt->sax->endElementNs;
-	ctxt->_private = &g;
-	/* No XML_PARSE_NOENT, DTDLOAD, DTDATTR, DTDVALID or HUGE: on purpose */
+/*
+ * The safety settings, on either way in.  No XML_PARSE_NOENT, DTDLOAD,
+ * DTDATTR, DTDVALID or HUGE: on purpose.
+ */
+static void
+xml_setup(xmlParserCtxtPtr ctxt, struct xml_guard *g, int max_depth)
+{
+	g->max_depth = max_depth;
+	g->start = ctxt->sax->startElementNs;
+	g->end = ctxt->sax->endElementNs;
+	ctxt->_private = g;
 	xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_NOERROR |
 	    XML_PARSE_NOWARNING);
 	ctxt->sax->serror = xml_serror_cb;
@@ -176,20 +203,52 @@ xml_parse_safe(const char *data, size_t len, size_t max_bytes, int max_depth,
 	ctxt->sax->endElementNs = xml_end_element_cb;
 	ctxt->sax->externalSubset = NULL;
 	ctxt->sax->resolveEntity = NULL;
+}
+
+/* 0 when the document was read whole and well-formed; else err filled. */
+static int
+xml_outcome(xmlParserCtxtPtr ctxt, struct xml_guard *g,
+    struct wbem_error *err)
+{
+	if (g->refused) {
+		wbem_error_set(err, WBEM_E_PROTOCOL, 0, NULL, "%s", g->msg);
+		return (-1);
+	}
+	if (!ctxt->wellFormed) {
+		if (g->msg[0] == '\0')
+			snprintf(g->msg, sizeof(g->msg),
+			    "XML error: document not well-formed");
+		wbem_error_set(err, WBEM_E_PROTOCOL, g->code, NULL, "%s",
+		    g->msg);
+		return (-1);
+	}
+	return (0);
+}
+
+struct _xmlDoc *
+xml_parse_safe(const char *data, size_t len, size_t max_bytes, int max_depth,
+    struct wbem_error *err)
+{
+	xmlParserCtxtPtr	 ctxt;
+	xmlDocPtr		 doc = NULL;
+	struct xml_guard	 g;
+
+	if (xml_precheck(data, len, &max_bytes, &max_depth, err) == -1)
+		return (NULL);
+	if ((ctxt = xmlCreateMemoryParserCtxt(data, (int)len)) == NULL)
+		fatal("xmlCreateMemoryParserCtxt: out of memory");
+	memset(&g, 0, sizeof(g));
+	xml_setup(ctxt, &g, max_depth);
 
 	(void)xmlParseDocument(ctxt);
 	doc = ctxt->myDoc;
 	ctxt->myDoc = NULL;
 
-	if (g.refused) {
-		wbem_error_set(err, WBEM_E_PROTOCOL, 0, NULL, "%s", g.msg);
+	if (xml_outcome(ctxt, &g, err) == -1)
 		goto fail;
-	}
-	if (!ctxt->wellFormed || doc == NULL) {
-		if (g.msg[0] == '\0')
-			snprintf(g.msg, sizeof(g.msg),
-			    "XML error: document not well-formed");
-		wbem_error_set(err, WBEM_E_PROTOCOL, g.code, NULL, "%s", g.msg);
+	if (doc == NULL) {
+		wbem_error_set(err, WBEM_E_PROTOCOL, 0, NULL,
+		    "XML error: document not well-formed");
 		goto fail;
 	}
 	if (xmlDocGetRootElement(doc) == NULL) {
@@ -205,4 +264,192 @@ fail:
 	ctxt->_private = NULL;
 	xmlFreeParserCtxt(ctxt);
 	return (NULL);
+}
+
+/* ---- streaming -------------------------------------------------------- */
+
+/*
+ * libxml2 hands attributes as (localname, prefix, URI, value, end)
+ * quintuples, values not terminated and, without XML_PARSE_NOENT, with
+ * every '&' written as the character reference "&#38;" (the tree builder
+ * undoes that; so do we).  Declared entities never get this far.
+ */
+static void
+xml_sax_start_cb(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+    const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
+    int nb_attributes, int nb_defaulted, const xmlChar **attributes)
+{
+	xmlParserCtxtPtr	 ctxt = ctx;
+	struct xml_guard	*g = ctxt->_private;
+	struct xml_elem		 el;
+	const char		*v, *e, *amp;
+	size_t			 i, n = (size_t)nb_attributes, *offs;
+
+	if (g->stopped)
+		return;
+	if (n > g->attrs_size) {
+		g->attrs = xreallocarray(g->attrs, n, sizeof(*g->attrs) +
+		    sizeof(size_t));
+		g->attrs_size = n;
+	}
+	/* offsets first: the values' buffer may move while it fills */
+	offs = n > 0 ? (size_t *)(void *)(g->attrs + g->attrs_size) : NULL;
+	buf_reset(&g->vals);
+	for (i = 0; i < n; i++) {
+		v = (const char *)attributes[i * 5 + 3];
+		e = (const char *)attributes[i * 5 + 4];
+		offs[i] = g->vals.len;
+		while ((amp = memchr(v, '&', (size_t)(e - v))) != NULL &&
+		    e - amp >= 5 && memcmp(amp, "&#38;", 5) == 0) {
+			buf_add(&g->vals, v, (size_t)(amp - v));
+			buf_add(&g->vals, "&", 1);
+			v = amp + 5;
+		}
+		buf_add(&g->vals, v, (size_t)(e - v));
+		buf_add(&g->vals, "", 1);
+	}
+	for (i = 0; i < n; i++) {
+		g->attrs[i].name = (const char *)attributes[i * 5];
+		g->attrs[i].prefix = (const char *)attributes[i * 5 + 1];
+		g->attrs[i].uri = (const char *)attributes[i * 5 + 2];
+		g->attrs[i].value = g->vals.data + offs[i];
+	}
+	el.name = (const char *)localname;
+	el.prefix = (const char *)prefix;
+	el.uri = (const char *)uri;
+	el.nsdecl = (const char **)namespaces;
+	el.nnsdecl = nb_namespaces > 0 ? (size_t)nb_namespaces : 0;
+	el.attrs = g->attrs;
+	el.nattrs = n;
+	el.line = xmlSAX2GetLineNumber(ctxt);
+	if (g->h->start(g->arg, &el) == -1) {
+		g->stopped = 1;
+	}
+}
+
+static void
+xml_sax_end_cb(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+    const xmlChar *uri)
+{
+	xmlParserCtxtPtr	 ctxt = ctx;
+	struct xml_guard	*g = ctxt->_private;
+
+	if (g->stopped)
+		return;
+	if (g->h->end(g->arg, (const char *)localname,
+	    (const char *)uri) == -1) {
+		g->stopped = 1;
+	}
+}
+
+/* Character data and CDATA alike: both are the element's text. */
+static void
+xml_sax_text_cb(void *ctx, const xmlChar *s, int len)
+{
+	xmlParserCtxtPtr	 ctxt = ctx;
+	struct xml_guard	*g = ctxt->_private;
+
+	if (g->stopped || len <= 0)
+		return;
+	if (g->h->text(g->arg, (const char *)s, (size_t)len) == -1) {
+		g->stopped = 1;
+	}
+}
+
+const char *
+xml_attr_get(const struct xml_attr *a, size_t n, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (a[i].uri == NULL && strcmp(a[i].name, name) == 0)
+			return (a[i].value);
+	return (NULL);
+}
+
+const char *
+xml_attr_get_ns(const struct xml_attr *a, size_t n, const char *uri,
+    const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (a[i].uri != NULL && strcmp(a[i].name, name) == 0 &&
+		    strcmp(a[i].uri, uri) == 0)
+			return (a[i].value);
+	return (NULL);
+}
+
+const char *
+xml_sax_ns_uri(const struct xml_sax_ctx *sc, const char *prefix)
+{
+	const xmlParserCtxt	*ctxt = (const xmlParserCtxt *)sc;
+	int			 i;
+
+	/* nsTab: (prefix, URI) pairs, innermost declaration last */
+	for (i = ctxt->nsNr - 2; i >= 0; i -= 2) {
+		if (prefix == NULL ? ctxt->nsTab[i] == NULL :
+		    ctxt->nsTab[i] != NULL &&
+		    strcmp((const char *)ctxt->nsTab[i], prefix) == 0)
+			return ((const char *)ctxt->nsTab[i + 1]);
+	}
+	return (NULL);
+}
+
+int
+xml_sax_parse(const char *data, size_t len, size_t max_bytes, int max_depth,
+    const struct xml_sax *h, void *arg, struct xml_sax_ctx **scp,
+    struct wbem_error *err)
+{
+	xmlParserCtxtPtr	 ctxt;
+	struct xml_guard	 g;
+	int			 rc;
+
+	if (xml_precheck(data, len, &max_bytes, &max_depth, err) == -1)
+		return (-1);
+	if ((ctxt = xmlCreateMemoryParserCtxt(data, (int)len)) == NULL)
+		fatal("xmlCreateMemoryParserCtxt: out of memory");
+	memset(&g, 0, sizeof(g));
+	xml_setup(ctxt, &g, max_depth);
+	g.ctxt = ctxt;
+	g.h = h;
+	g.arg = arg;
+	buf_init(&g.vals, 0);
+	/* the guard's depth hook calls these in place of the tree builder */
+	g.start = xml_sax_start_cb;
+	g.end = xml_sax_end_cb;
+	ctxt->sax->characters = xml_sax_text_cb;
+	ctxt->sax->ignorableWhitespace = xml_sax_text_cb;
+	ctxt->sax->cdataBlock = xml_sax_text_cb;
+	ctxt->sax->reference = NULL;
+	ctxt->sax->comment = NULL;
+	ctxt->sax->processingInstruction = NULL;
+	if (scp != NULL)
+		*scp = (struct xml_sax_ctx *)ctxt;
+
+	/*
+	 * A handler that gives up does not stop the parser: the rest is
+	 * read without it, so a document that is not XML, or is an attack,
+	 * is reported as that (as the tree parse reported it), whatever the
+	 * handler found first.
+	 */
+	(void)xmlParseDocument(ctxt);
+
+	if ((rc = xml_outcome(ctxt, &g, err)) == 0 && g.depth != 0) {
+		wbem_error_set(err, WBEM_E_PROTOCOL, 0, NULL,
+		    "XML error: document not well-formed");
+		rc = -1;
+	}
+	if (rc == 0 && g.stopped)
+		rc = -2;
+	if (scp != NULL)
+		*scp = NULL;
+	/* the document node the DTD hooks hang on: no elements in it */
+	xmlFreeDoc(ctxt->myDoc);
+	ctxt->myDoc = NULL;
+	ctxt->_private = NULL;
+	xmlFreeParserCtxt(ctxt);
+	free(g.attrs);
+	buf_release(&g.vals);
+	return (rc);
 }

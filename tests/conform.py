@@ -306,7 +306,8 @@ def check_run(label, expect, rc, out, err, ms, want_path=None):
              json.dumps(je, ensure_ascii=False))
     elif kind == "cim":
         je = j.get("error", {}) if isinstance(j, dict) else {}
-        want = {"code": expect[1], "description": expect[2], "kind": "cim",
+        want = {"code": expect[1], "kind": "cim",
+                "description": cim_description(expect[1], expect[2]),
                 "http_status": 200}
         got = {k: je.get(k) for k in want}
         T.ok(rc == 1 and got == want,
@@ -702,6 +703,28 @@ OPNAME = {"enum": "EnumerateInstances", "get": "GetInstance",
           "invoke": "InvokeMethod"}
 
 
+# DSP0200 status names: cimhead says the name once, so a description that
+# starts with its own status name (as OpenPegasus's do) loses that prefix.
+CIM_STATUS = ["CIM_ERR_SUCCESS", "CIM_ERR_FAILED", "CIM_ERR_ACCESS_DENIED",
+              "CIM_ERR_INVALID_NAMESPACE", "CIM_ERR_INVALID_PARAMETER",
+              "CIM_ERR_INVALID_CLASS", "CIM_ERR_NOT_FOUND",
+              "CIM_ERR_NOT_SUPPORTED", "CIM_ERR_CLASS_HAS_CHILDREN",
+              "CIM_ERR_CLASS_HAS_INSTANCES", "CIM_ERR_INVALID_SUPERCLASS",
+              "CIM_ERR_ALREADY_EXISTS", "CIM_ERR_NO_SUCH_PROPERTY",
+              "CIM_ERR_TYPE_MISMATCH", "CIM_ERR_QUERY_LANGUAGE_NOT_SUPPORTED",
+              "CIM_ERR_INVALID_QUERY", "CIM_ERR_METHOD_NOT_AVAILABLE",
+              "CIM_ERR_METHOD_NOT_FOUND"]
+
+
+def cim_description(code, desc):
+    """The description cimhead reports for a CIM status and server text."""
+    name = CIM_STATUS[code] if 0 <= code < len(CIM_STATUS) else None
+    if name and desc.startswith(name) and desc[len(name):len(name) + 1] in \
+            ("", ":", " "):
+        desc = desc[len(name):].lstrip(": ")
+    return desc or "no description from the server"
+
+
 def error_oracle(raw):
     """The error a captured reply carries, as cimhead must report it, or
     None for a result."""
@@ -721,13 +744,14 @@ def error_oracle(raw):
         return {"exit": 3, "kind": "http", "code": code, "http_status": code}
     if t.get("cimstatuscode", "0") != "0":
         return {"exit": 1, "kind": "cim", "code": int(t["cimstatuscode"]),
-                "description": urllib.parse.unquote(
-                    t.get("cimstatuscodedescription", ""))}
+                "description": cim_description(
+                    int(t["cimstatuscode"]), urllib.parse.unquote(
+                        t.get("cimstatuscodedescription", "")))}
     e = re.search(rb'<ERROR CODE="([0-9]+)" DESCRIPTION="([^"]*)"', body)
     if e is not None:
         desc = ET.fromstring(b"<x a=\"%s\"/>" % e.group(2)).get("a")
         return {"exit": 1, "kind": "cim", "code": int(e.group(1)),
-                "description": desc}
+                "description": cim_description(int(e.group(1)), desc)}
     return None
 
 
@@ -930,7 +954,8 @@ def trailer_forms(tmp, base):
             except ValueError:
                 je = {}
             T.ok(rc == 1 and je.get("code") == 15 and je.get("kind") ==
-                 "cim" and je.get("description") == desc and ms < HANG_MS,
+                 "cim" and je.get("description") ==
+                 desc[len("CIM_ERR_INVALID_QUERY: "):] and ms < HANG_MS,
                  "trailer-only error, %s, URI-escaped UTF-8 description: "
                  "exit 1, code 15, text exact" % label,
                  "exit %d: %s" % (rc, out.decode("utf-8", "replace")))

@@ -190,9 +190,9 @@ test_captures(void)
 	ok(r == NULL && err.kind == WBEM_E_CIM && err.code == 15 &&
 	    strcmp(err.name, "CIM_ERR_INVALID_QUERY") == 0,
 	    "trailer-only error: CIMStatusCode 15");
-	is_str(err.description, "CIM_ERR_INVALID_QUERY: SELECT * FROM "
+	is_str(err.description, "SELECT * FROM "
 	    "Win32_Process WHERE Caption = 'vodstream.exe'",
-	    "trailer description unescaped");
+	    "trailer description unescaped, status name said once");
 	rep.trailer_code = "0";
 	rep.trailer_desc = NULL;
 	r = cimxml_decode_response(&req, &rep, &err);
@@ -209,8 +209,8 @@ test_captures(void)
 	r = decode_capture(&req, "ei-unknown-class", &err);
 	ok(r == NULL && err.kind == WBEM_E_CIM && err.code == 5 &&
 	    strcmp(err.name, "CIM_ERR_INVALID_CLASS") == 0 &&
-	    strcmp(err.description, "CIM_ERR_INVALID_CLASS: NoSuchClass") == 0,
-	    "ei-unknown-class: ERROR CODE=5 with description");
+	    strcmp(err.description, "NoSuchClass") == 0,
+	    "ei-unknown-class: ERROR CODE=5, status name said once");
 
 	r = decode_capture(&req, "err-cimversion", &err);
 	ok(r == NULL && err.kind == WBEM_E_PROTOCOL &&
@@ -400,16 +400,17 @@ test_errors(void)
 	r = decode_fixture(&req, "cimxml/error-notfound.xml", &err);
 	ok(r == NULL && err.kind == WBEM_E_CIM && err.code == 6 &&
 	    strcmp(err.name, "CIM_ERR_NOT_FOUND") == 0, "ERROR CODE=6");
-	is_str(err.description, "CIM_ERR_NOT_FOUND: Win32_Process.Handle="
-	    "\"9999\" \xe2\x80\x93 nicht gefunden", "ERROR DESCRIPTION exact");
+	is_str(err.description, "Win32_Process.Handle="
+	    "\"9999\" \xe2\x80\x93 nicht gefunden",
+	    "ERROR DESCRIPTION exact, without its leading status name");
 
 	req_init(&req, WBEM_OP_INVOKE);
 	r = decode_fixture(&req, "cimxml/error-unknown-code.xml", &err);
 	ok(r == NULL && err.kind == WBEM_E_CIM && err.code == 4242 &&
 	    strcmp(err.name, "CIM_ERR_UNKNOWN") == 0,
 	    "unknown CIM code gets the generic name");
-	is_str(err.description, "CIM_ERR_UNKNOWN",
-	    "ERROR without DESCRIPTION: the status name is the message");
+	is_str(err.description, "no description from the server",
+	    "ERROR without DESCRIPTION: the name is not said twice");
 
 	req_init(&req, WBEM_OP_ENUM);
 	r = decode_fixture(&req, "cimxml/empty-enum.xml", &err);
@@ -682,6 +683,98 @@ test_encode(void)
 	buf_release(&b);
 }
 
+/* A reply with a part missing is an error naming the part, never success. */
+static void
+test_incomplete(void)
+{
+	static const struct {
+		const char	*fixture;
+		enum wbem_op	 op;
+		const char	*named;	/* in the description */
+	} cases[] = {
+		{ "cimxml/incomplete-namedinstance.xml", WBEM_OP_ENUM,
+		    "VALUE.NAMEDINSTANCE without its INSTANCE" },
+		{ "cimxml/incomplete-gi-empty.xml", WBEM_OP_GET,
+		    "0 INSTANCEs" },
+		{ "cimxml/incomplete-gi-noirv.xml", WBEM_OP_GET,
+		    "without IRETURNVALUE" },
+		{ "cimxml/incomplete-im-noreturn.xml", WBEM_OP_INVOKE,
+		    "without RETURNVALUE" },
+		{ "cimxml/incomplete-instancename-noclass.xml",
+		    WBEM_OP_ENUM_NAMES, "INSTANCENAME.CLASSNAME" },
+		{ "cimxml/incomplete-keybinding-novalue.xml",
+		    WBEM_OP_ENUM_NAMES, "KEYBINDING" },
+		{ "cimxml/incomplete-objectpath-empty.xml", WBEM_OP_QUERY,
+		    "INSTANCEPATH" },
+		{ "cimxml/incomplete-namespacepath-empty.xml", WBEM_OP_QUERY,
+		    "LOCALNAMESPACEPATH without NAMESPACE" },
+		{ "cimxml/incomplete-reference-empty.xml", WBEM_OP_GET,
+		    "VALUE.REFERENCE without its path" },
+		{ "cimxml/incomplete-valueobject-empty.xml", WBEM_OP_QUERY,
+		    "VALUE.OBJECT without its INSTANCE" },
+	};
+	struct wbem_request	 req;
+	struct wbem_result	*r;
+	struct wbem_error	 err;
+	size_t			 i;
+
+	for (i = 0; i < nitems(cases); i++) {
+		req_init(&req, cases[i].op);
+		r = decode_fixture(&req, cases[i].fixture, &err);
+		ok(r == NULL && err.kind == WBEM_E_PROTOCOL &&
+		    strstr(err.description, cases[i].named) != NULL,
+		    "%s: refused, naming %s (%s)", cases[i].fixture,
+		    cases[i].named, err.description);
+		wbem_result_free(r);
+	}
+}
+
+/* What a server writes never reaches a log line or JSON raw. */
+static void
+test_error_text(void)
+{
+	struct wbem_request	 req;
+	struct wbem_result	*r;
+	struct wbem_error	 err;
+	struct cimxml_reply	 rep;
+	struct buf		 esc;
+	size_t			 i;
+
+	req_init(&req, WBEM_OP_GET);
+	r = decode_fixture(&req, "cimxml/error-hostile-text.xml", &err);
+	ok(r == NULL && err.kind == WBEM_E_CIM && err.code == 5,
+	    "hostile ERROR text: still the CIM error");
+	is_str(err.description, "bad\\x0A2026-12-07 01:00:00 cimheadd: "
+	    "node up\\x0D[2J tab\\x09end",
+	    "newline, CR and tab escaped, status name once");
+
+	/* a trailer: %-escapes can carry ESC, C1 controls and bad UTF-8 */
+	memset(&rep, 0, sizeof(rep));
+	rep.status = 200;
+	rep.trailer_code = "1";
+	rep.trailer_desc = "x%1B%5B31m%C2%9B%FF%C3%28y";
+	r = cimxml_decode_response(&req, &rep, &err);
+	is_str(err.description, "x\\x1B[31m\\u009B\\xFF\\xC3(y",
+	    "ESC, C1 control and invalid UTF-8 escaped");
+
+	/* a long text of 3-byte characters: cut between characters */
+	buf_init(&esc, 0);
+	buf_puts(&esc, "<CIM CIMVERSION=\"2.0\" DTDVERSION=\"2.0\"><MESSAGE "
+	    "ID=\"1\" PROTOCOLVERSION=\"1.0\"><SIMPLERSP><IMETHODRESPONSE "
+	    "NAME=\"GetInstance\"><ERROR CODE=\"1\" DESCRIPTION=\"");
+	for (i = 0; i < 400; i++)
+		buf_puts(&esc, "\xe2\x82\xac");	/* U+20AC */
+	buf_puts(&esc, "\"/></IMETHODRESPONSE></SIMPLERSP></MESSAGE></CIM>");
+	r = decode_body(&req, esc.data, esc.len, &err);
+	ok(strlen(err.description) == 510 &&
+	    strlen(err.description) % 3 == 0 &&
+	    strncmp(err.description + 507, "\xe2\x82\xac", 3) == 0,
+	    "cut at %zu bytes, on a character boundary",
+	    strlen(err.description));
+	buf_release(&esc);
+	wbem_result_free(r);
+}
+
 int
 main(void)
 {
@@ -689,6 +782,8 @@ main(void)
 	test_captures();
 	test_values();
 	test_errors();
+	test_incomplete();
+	test_error_text();
 	test_safety();
 	test_encode();
 	return (tap_done());
