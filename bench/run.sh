@@ -431,7 +431,7 @@ bench_profile() {
 	"$PY" "$S/bench/gendata.py" wsman "$nproc" 100 "$T/pw" >&2
 	mock_stop
 	row ""
-	row "| decode of $nproc Win32_Process | Ir, codec | Ir, xmlReader pass | codec / reader | of the codec: DOM build (xml_parse_safe) | xmlFreeDoc | property type lookup (ptype_find) |"
+	row "| decode of $nproc Win32_Process | Ir, codec | Ir, xmlReader pass | codec / reader | of the codec: libxml2 parse with the handlers (xml_sax_parse) | freeing the result (wbem_result_free) | property type lookup (ptype_lookup) |"
 	row "|---|---|---|---|---|---|---|"
 	for k in cimxml wsman; do
 		f=$T/p.xml
@@ -442,9 +442,9 @@ bench_profile() {
 		    "$B/bench/codecbench" reader "$f" 1 >/dev/null 2>&1
 		row "$(awk -v k=$k -v c="$(cg_incl "$T/cg.$k" "codecbench.c:cb_$k ")" \
 		    -v r="$(cg_incl "$T/cg.r$k" "codecbench.c:cb_reader ")" \
-		    -v x="$(cg_incl "$T/cg.$k" "xml.c:xml_parse_safe ")" \
-		    -v fd="$(cg_incl "$T/cg.$k" "xmlFreeDoc ")" \
-		    -v pt="$(cg_incl "$T/cg.$k" "ptype_find ")" 'BEGIN {
+		    -v x="$(cg_incl "$T/cg.$k" "xml.c:xml_sax_parse ")" \
+		    -v fd="$(cg_incl "$T/cg.$k" "wbem_result_free ")" \
+		    -v pt="$(cg_incl "$T/cg.$k" "ptype_lookup ")" 'BEGIN {
 			printf("| %s | %d | %d | %.2f | %.0f%% | %.0f%% | %s |",
 			    k, c, r, c / r, 100 * x / c, 100 * fd / c,
 			    pt == "" ? "-" : sprintf("%.0f%%", 100 * pt / c)) }')"
@@ -476,7 +476,7 @@ bench_profile() {
 	row "|---|---|"
 	awk -v tot="$(cg_incl "$T/cg.d" "PROGRAM TOTALS")" \
 	    -v dec="$(cg_incl "$T/cg.d" "cimxml.c:cimxml_decode_response ")" \
-	    -v prs="$(cg_incl "$T/cg.d" "xml.c:xml_parse_safe ")" \
+	    -v prs="$(cg_incl "$T/cg.d" "xml.c:xml_sax_parse ")" \
 	    -v crl="$(cg_incl "$T/cg.d" "curl_multi_socket_action")" \
 	    -v fe="$(cg_incl "$T/cg.d" "frontend.c:frontend_request_cb ")" \
 	    -v nq="$(grep -m1 -E '> +.*xmlParseDocument \(' "$T/cg.d.txt" | sed 's/.*(\([0-9,]*\)x).*/\1/' | tr -d ,)" '
@@ -485,7 +485,7 @@ bench_profile() {
 		printf("| WBEM replies decoded | %d |\n", nq)
 		printf("| Ir per reply, whole process (total / replies) | %.0f |\n", tot / nq)
 		printf("| Ir per reply in cimxml_decode_response | %.0f (%.0f%% of all) |\n", dec / nq, 100 * dec / tot)
-		printf("| of which DOM build (xml_parse_safe) | %.0f |\n", prs / nq)
+		printf("| of which the libxml2 parse (xml_sax_parse) | %.0f |\n", prs / nq)
 		printf("| Ir in curl_multi_socket_action | %.0f%% of all |\n", 100 * crl / tot)
 		printf("| Ir in frontend_request_cb (viewer parse, round start) | %.0f%% of all |\n", 100 * fe / tot)
 	    }' | tee -a "$OUT/$ITEM.md"
