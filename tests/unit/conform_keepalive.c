@@ -66,6 +66,8 @@ main(int argc, char *argv[])
 	t.user = "root";
 	t.password = "wbempass";
 	t.auth = HTTP_AUTH_BASIC;
+	/* The replay server speaks plain http, as the recording did. */
+	t.allow_unencrypted = 1;
 	t.timeout_ms = 5000;
 	t.want_trailers = 1;
 	memset(&req, 0, sizeof(req));
