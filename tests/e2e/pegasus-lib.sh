@@ -141,15 +141,18 @@ pg_cert() {
 	    -keyout "$PG_KEY" -out "$PG_CERT" >/dev/null 2>&1
 }
 
-# pg_start NAME [--data MOFFILE] [--auth] [SETTING=VALUE ...]: a server
-# named NAME; sets PGHTTP_<NAME>, PGHTTPS_<NAME> (ports) and PGPID_<NAME>.
-# --auth: enableAuthentication=true and the account PG_USER/PG_PASSWORD.
+# pg_start NAME [--data SCENARIO NODE] [--auth] [SETTING=VALUE ...]: a
+# server named NAME; sets PGHTTP_<NAME>, PGHTTPS_<NAME> (ports) and
+# PGPID_<NAME>.  --data: the instances of that cimmockd scenario node,
+# loaded with CreateInstance once it runs (tests/pegasus/createinstances.py,
+# as the OpenPegasus captures were).  --auth: enableAuthentication=true and
+# the account PG_USER/PG_PASSWORD.
 pg_start() {
 	_n=$1; shift
-	_data=; _auth=false
+	_data=; _node=; _auth=false
 	while [ $# -gt 0 ]; do
 		case $1 in
-		--data) _data=$2; shift 2 ;;
+		--data) _data=$2; _node=$3; shift 3 ;;
 		--auth) _auth=true; shift ;;
 		*) break ;;
 		esac
@@ -164,10 +167,6 @@ pg_start() {
 		ln -s "$_f" "$_h/lib/"
 	done
 	cp -a "$PG_TEMPLATE/repository" "$_h/repository"
-	if [ -n "$_data" ]; then
-		pg_cimmofl "$_h/repository" root/cimv2 "$_data" >"$_h/data.log" 2>&1 ||
-		    { echo "# cimmofl $_data failed:"; sed 's/^/# /' "$_h/data.log"; return 1; }
-	fi
 	_hp=$(free_port); _sp=$(free_port)
 	while [ "$_sp" = "$_hp" ]; do _sp=$(free_port); done
 	# cimserver (daemon=false: in the foreground) in its own mount
@@ -204,6 +203,16 @@ pg_start() {
 		PEGASUS_HOME=$_h nsenter -t "$_pid" -m "$PG_BIN/cimuser" -a \
 		    -u "$PG_USER" -w "$PG_PASSWORD" >"$_h/cimuser.log" 2>&1 ||
 		    { echo "# cimuser failed:"; sed 's/^/# /' "$_h/cimuser.log"; return 1; }
+	fi
+	if [ -n "$_data" ]; then
+		if [ "$_auth" = true ]; then
+			set -- --user "$PG_USER" --password-file "$(pg_password_file)"
+		else
+			set --
+		fi
+		"$PYTHON3" "$PG_DIR/createinstances.py" "http://127.0.0.1:$_hp/cimom" \
+		    "$_data" "$_node" "$PG_SCHEMA" "$@" >"$_h/data.log" 2>&1 ||
+		    { echo "# loading $_data $_node failed:"; sed 's/^/# /' "$_h/data.log"; return 1; }
 	fi
 	return 0
 }

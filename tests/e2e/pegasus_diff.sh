@@ -7,26 +7,27 @@
 # the replies (cimhead --format json, and cimhead's exit status) are
 # compared structurally by tests/pegasus/jsondiff.py.  Every difference must
 # be listed, with its reason, in the table of tests/PEGASUS.md; one that is
-# not fails its test.
+# not fails its test.  A difference listed there as a cimmockd bug (reported,
+# not fixed yet) makes its test a "not ok ... # TODO".
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/e2e/pegasus-lib.sh"
 . "$top_srcdir/tests/e2e/mock_lib.sh"
 [ -x "$CIMMOCKD" ] || skip_all "cimmockd not built"
 ALLOWED=$top_srcdir/tests/PEGASUS.md
 
-"$PYTHON3" "$PG_DIR/scenario2mof.py" "$PG_DATASET" NODE01 "$PG_SCHEMA" \
-    >"$TEST_TMP/data.mof" || { ok 1 "scenario2mof"; done_testing; exit 1; }
-pg_start diff --data "$TEST_TMP/data.mof"; r=$?; ok $r "OpenPegasus with the data set starts"; [ $r -eq 0 ] || bail
+pg_start diff --data "$PG_DATASET" NODE01; r=$?; ok $r "OpenPegasus with the data set starts"; [ $r -eq 0 ] || bail
 start_mock --scenario "$PG_DATASET"; r=$?; ok $r "cimmockd with the same data set starts"; [ $r -eq 0 ] || bail
 MOCKURL=http://127.0.0.1:$(mock_port NODE01)/root/cimv2
 PGURL=$(pg_url diff)
 PROG=$(pg_fake_program vodstream.exe)
 mkdir -p "$TEST_TMP/d"
 NDIFF=0
+NREQ=0
 
 # req NAME OP [ARG...]: the operation (URL inserted) against both servers.
 req() {
 	_name=$1; _op=$2; shift 2
+	NREQ=$((NREQ + 1))
 	"$CIMHEAD" --timeout $((15000 * SLOW)) "$_op" "$MOCKURL" "$@" \
 	    >"$TEST_TMP/d/$_name.mock" 2>/dev/null
 	_rm=$?
@@ -50,7 +51,12 @@ json.dump({"exit": rc, "reply": d}, open(f + ".json", "w", encoding="utf-8"), en
 	_st=$?
 	sed 's/^/# /' "$TEST_TMP/d/$_name.diff"
 	NDIFF=$((NDIFF + $(grep -c . "$TEST_TMP/d/$_name.diff")))
-	ok $_st "$_name: cimmockd and OpenPegasus agree (or differ as tests/PEGASUS.md allows)"
+	if [ $_st -eq 2 ]; then
+		todo_ok 1 "$_name: cimmockd and OpenPegasus agree" \
+		    "a known cimmockd bug (tests/PEGASUS.md)"
+	else
+		ok $_st "$_name: cimmockd and OpenPegasus agree (or differ as tests/PEGASUS.md allows)"
+	fi
 }
 
 # The classes cimheadd reads, each enumerated whole.
@@ -97,6 +103,6 @@ req invoke-unknown-method invoke Win32_Process NoSuchMethod
 req invoke-unknown-class invoke NoSuchClass Create 'CommandLine=x'
 req startservice invoke 'Win32_Service.Name="vodstream"' StartService
 
-is "$(ls "$TEST_TMP/d"/*.diff | wc -l)" 41 "every request was compared"
+is "$(ls "$TEST_TMP/d"/*.diff | wc -l)" "$NREQ" "every request ($NREQ) was compared"
 echo "# $NDIFF differences in all (each listed above, allowed ones marked)"
 done_testing
