@@ -111,6 +111,18 @@ is "$rc/$(printf '%s' "$out" | jq_py 'd["error"]["kind"]')" 3/transport \
 out=$("$CIMHEAD" --insecure enum "$U" Win32_ComputerSystem 2>/dev/null); rc=$?
 is "$rc/$(printf '%s' "$out" | jq_py 'd[0]["path"]["Name"]')" 0/NODE01 "https: --insecure works"
 
+# -v shows the exchange with the credentials masked; --max-response caps
+# the reply.
+U=$(pg_url auth https)
+"$CIMHEAD" -v -u "$PG_USER" --password-file "$PW" --cacert "$PG_CERT" \
+    names "$U" Win32_ComputerSystem >/dev/null 2>"$TEST_TMP/v.err"; rc=$?
+grep -qi '^cimhead: info: > Authorization: Basic \*\*\*\*$' "$TEST_TMP/v.err" &&
+    ! grep -q "$(printf '%s:%s' "$PG_USER" "$PG_PASSWORD" | base64)" "$TEST_TMP/v.err"
+r=$?; [ $rc -eq 0 ] || r=1
+ok $r "-v: the Authorization header is shown masked (https + Basic)"
+out=$(ch open http --max-response 200 enum "$(pg_url open)" Win32_Process 2>/dev/null); rc=$?
+is "$rc/$(printf '%s' "$out" | jq_py 'd["error"]["kind"]')" 3/toobig "--max-response: a larger reply ends with exit 3 (toobig)"
+
 # --format text and --no-trailers on the real server.
 out=$(ch open http --format text get "$(pg_url open)" Win32_ComputerSystem 'Name="NODE01"'); rc=$?
 printf '%s\n' "$out" | grep -q 'TotalPhysicalMemory (uint64) = 17179332608'
