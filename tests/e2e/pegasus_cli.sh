@@ -90,6 +90,18 @@ for sch in http https; do
 done
 done
 
+# Create's other return codes, as WMI gives them.
+printf '#!/bin/sh\n' >"$TEST_TMP/prog/noexec"; chmod 644 "$TEST_TMP/prog/noexec"
+rv() { printf '%s' "$1" | jq_py 'd["returnvalue"]["value"], sorted(d.get("out") or {})'; }
+is "$(rv "$(op open http invoke Win32_Process Create "CommandLine=$TEST_TMP/prog/noexec")")" \
+    "(2, [])" "Create of a program that may not run: 2 (access denied), no ProcessId"
+is "$(rv "$(op open http invoke Win32_Process Create "CommandLine=$PROG" "CurrentDirectory=$TEST_TMP/nowhere")")" \
+    "(9, [])" "Create in a missing directory: 9"
+is "$(rv "$(op open http invoke Win32_Process Create "CurrentDirectory=$TEST_TMP")")" \
+    "(21, [])" "Create without a CommandLine: 21 (invalid parameter)"
+is "$(rv "$(op open http invoke Win32_Process Create "CommandLine=\"$PROG\" --title \"a b\"")")" \
+    "(0, ['ProcessId'])" "Create of a quoted program path with a quoted argument: 0"
+
 # Authentication: refused without or with wrong credentials.
 U=$(pg_url auth http)
 out=$("$CIMHEAD" enum "$U" Win32_ComputerSystem); rc=$?
