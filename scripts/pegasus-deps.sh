@@ -5,9 +5,9 @@
 # last line of stdout.
 #
 # The tarball is read from $CIMHEAD_PEGASUS_VENDOR (default
-# ../shared/vendor/openpegasus relative to the checkout, then
-# /work/shared/vendor/openpegasus).  Without it the script says so on
-# stderr and exits 77 (the "skip" status of automake's test drivers).
+# ../shared/vendor/openpegasus beside the checkout).  Without it the script
+# says so on stderr and exits 77 (the "skip" status of automake's test
+# drivers).
 #
 # The prefix is $CIMHEAD_PEGASUS_CACHE (default /var/cache/cimhead-pegasus)
 # /<key>, where <key> is the first 16 hex digits of the tarball's sha256
@@ -33,16 +33,12 @@ WANT_SHA=18e21ec89ff1a65ee453602ab12dab7d27acb3acace15df65b75745b09611d09
 say() { printf 'pegasus-deps: %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
 
-VENDOR=
-for d in ${CIMHEAD_PEGASUS_VENDOR:+"$CIMHEAD_PEGASUS_VENDOR"} \
-    "$TOP/../shared/vendor/openpegasus" /work/shared/vendor/openpegasus; do
-	if [ -f "$d/$TARNAME" ]; then VENDOR=$(readlink -f "$d"); break; fi
-done
-if [ -z "$VENDOR" ]; then
-	say "SKIP: no $TARNAME under \$CIMHEAD_PEGASUS_VENDOR, ../shared/vendor/openpegasus or /work/shared/vendor/openpegasus"
+VENDOR=${CIMHEAD_PEGASUS_VENDOR:-$TOP/../shared/vendor/openpegasus}
+if [ ! -f "$VENDOR/$TARNAME" ]; then
+	say "SKIP: no $TARNAME in $VENDOR (set CIMHEAD_PEGASUS_VENDOR)"
 	exit 77
 fi
-TARBALL=$VENDOR/$TARNAME
+TARBALL=$(readlink -f "$VENDOR/$TARNAME")
 
 for tool in g++ make sha256sum flock tar; do
 	command -v "$tool" >/dev/null || die "$tool not found (run scripts/deps)"

@@ -41,7 +41,7 @@ if [ -z "${CIMHEAD_PEGASUS_PREFIX:-}" ]; then
 	case $? in
 	0) CIMHEAD_PEGASUS_PREFIX=$(printf '%s\n' "$_pgd_out" | tail -n 1) ;;
 	77) skip_all "$(sed -n 's/^pegasus-deps: SKIP: //p' "$TEST_TMP/pegasus-deps.err")" ;;
-	*) cat "$TEST_TMP/pegasus-deps.err" | sed 's/^/# /'
+	*) sed "s/^/# /" "$TEST_TMP/pegasus-deps.err"
 	   ok 1 "scripts/pegasus-deps.sh builds OpenPegasus"; done_testing; exit 1 ;;
 	esac
 fi
