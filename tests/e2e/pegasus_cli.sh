@@ -145,8 +145,9 @@ is "$rc/$out" "0/[]" "--no-trailers: an empty enumeration"
 # WS-Management: OpenPegasus serves /wsman with DMTF resource URIs
 # (http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CLASS).  First the
 # server itself, by hand, so a cimhead failure below is cimhead's.
-wsman_enum() {	# wsman_enum PORT SCHEME CLASS: a raw DMTF Enumerate
-	command curl -s --max-time 15 --cacert "$PG_CERT" \
+wsman_enum() {	# wsman_enum PORT SCHEME CLASS [USER:PASSWORD]: a raw DMTF Enumerate
+	command curl -s --max-time 15 --cacert "$PG_CERT" ${4:+-u "$4"} \
+	    -w '%{http_code}\n' \
 	    -H 'Content-Type: application/soap+xml;charset=UTF-8' --data-binary @- \
 	    "$2://127.0.0.1:$1/wsman" <<EOF
 <s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:a="http://schemas.xmlsoap.org/ws/2004/08/addressing" xmlns:n="http://schemas.xmlsoap.org/ws/2004/09/enumeration" xmlns:w="http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd">
@@ -165,6 +166,11 @@ ok $? "OpenPegasus's WS-Man (DMTF URI, https) serves the repository's instances"
 wsman_enum "$PGHTTP_open" http Win32_PerfRawData_PerfOS_Processor >"$TEST_TMP/ws.xml"
 grep -q '8123456789012' "$TEST_TMP/ws.xml"
 ok $? "OpenPegasus's WS-Man over plain http too"
+wsman_enum "$PGHTTPS_auth" https Win32_ComputerSystem >"$TEST_TMP/ws.xml"
+is "$(tail -n 1 "$TEST_TMP/ws.xml")" 401 "OpenPegasus's WS-Man with authentication: 401 without credentials"
+wsman_enum "$PGHTTPS_auth" https Win32_ComputerSystem "$PG_USER:$PG_PASSWORD" >"$TEST_TMP/ws.xml"
+grep -q '17179332608' "$TEST_TMP/ws.xml"
+ok $? "... and the instances with Basic credentials"
 
 # Then cimhead --protocol wsman.  It addresses WinRM's resource URIs
 # (schemas.microsoft.com/wbem/wsman/1/wmi/...), which OpenPegasus does
@@ -188,6 +194,13 @@ for sch in https http; do
 	[ $rc -eq 0 ] && [ "$(printf '%s' "$out" | jq_py 'd[0]["properties"]["Caption"]["value"]')" = vodstream.exe ]
 	todo_ok $? "wsman/$sch: cimhead get Win32_Process" "cimhead addresses WinRM resource URIs only"
 done
+out=$("$CIMHEAD" --protocol wsman -u "$PG_USER" --password-file "$PW" --cacert "$PG_CERT" \
+    enum "https://127.0.0.1:$PGHTTPS_auth/wsman" Win32_ComputerSystem 2>/dev/null); rc=$?
+[ $rc -eq 0 ] && [ "$(printf '%s' "$out" | jq_py 'd[0]["properties"]["TotalPhysicalMemory"]["value"]')" = 17179332608 ]
+todo_ok $? "wsman/https + Basic: cimhead enum Win32_ComputerSystem" "cimhead addresses WinRM resource URIs only"
+r=$(printf '%s' "$out" | jq_py '"ok" if isinstance(d, list) else d["error"]["name"]')
+case $rc/$r in 0/ok|1/a:DestinationUnreachable) r=0 ;; *) r=1 ;; esac
+ok $r "wsman/https + Basic: cimhead is let in (a result, or the resource URI's refusal; not a 401) (exit $rc)"
 # What cimhead reports meanwhile must be a clean WS-Man fault, not a crash.
 out=$("$CIMHEAD" --protocol wsman --cacert "$PG_CERT" enum "https://127.0.0.1:$PGHTTPS_open/wsman" Win32_ComputerSystem 2>/dev/null); rc=$?
 case $rc in 0|1) r=0 ;; *) r=1 ;; esac
