@@ -171,4 +171,35 @@ ok $r "after both recoveries viewers get 302s again:$seen"
 is "$(field n1 restarts)/$(field n2 restarts)" 1/1 "exactly one restart each"
 
 kill "$DAEMON_PID"; wait "$DAEMON_PID" 2>/dev/null
+
+# A node holding exactly the capture data set: raw processor counters but
+# no Win32_PerfFormattedData_PerfOS_Processor instance.  cimheadd's first
+# probe asks for the formatted figure (no previous raw sample yet); the
+# empty answer counts as a malformed reply, the probe fails, no raw sample
+# is kept, and the node never comes up.  A known cimheadd gap (reported;
+# tests/PEGASUS.md), a TODO until fixed.
+pg_start n3 --data "$PG_DATASET" NODE01; r=$?
+ok $r "node n3: OpenPegasus with the capture data set starts"
+sed -e "/^\[node n1\]/,\$d" "$TEST_TMP/c.conf" >"$TEST_TMP/n3.conf"
+{
+	echo "[node n3]"
+	echo "url = http://127.0.0.1:$PGHTTP_n3/cimom"
+	echo "process = vodstream.exe"
+	echo "command = $CMD"
+	echo "stream-url = http://{host}:$PGHTTP_n3/vod/{title}"
+} >>"$TEST_TMP/n3.conf"
+rm -f "$TEST_TMP/ports"
+"$CIMHEADD" -f "$TEST_TMP/n3.conf" -P "$TEST_TMP/ports" 2>"$TEST_TMP/daemon3.log" &
+DAEMON_PID=$!
+TEST_PIDS="$TEST_PIDS $DAEMON_PID"
+wait_for_file "$TEST_TMP/ports" 10
+VIEWER=$(awk '/^viewer/ {print $2}' "$TEST_TMP/ports")
+ADMIN=$(awk '/^admin/ {print $2}' "$TEST_TMP/ports")
+t0=$(date +%s)
+curl -s -o /dev/null --max-time 5 "http://$VIEWER/watch/first.mp4"
+echo "# the viewer's answer took $(( $(date +%s) - t0 ))s"
+wait_field n3 state up 1
+todo_ok $? "n3 (no formatted processor counters) comes up" \
+    "cimheadd: an empty cpu-formatted answer fails the probe ($(field n3 last_error))"
+kill "$DAEMON_PID"; wait "$DAEMON_PID" 2>/dev/null
 done_testing
