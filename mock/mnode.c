@@ -56,6 +56,7 @@ struct mnode {
 	uint64_t	 requests;
 	size_t		 nextra;
 	struct proc	*extra;		/* started by Create */
+	struct inst_list created;	/* CreateInstance's, any class */
 };
 
 static void	mnode_request_cb(struct httpd_req *, void *);
@@ -244,11 +245,13 @@ mnode_free(struct mnode *n)
 		return;
 	mnode_streams_close(n);
 	wssrv_node_gone(n);
+	cimsrv_node_gone(n);
 	httpd_free(n->srv);
 	event_free(n->tick);
 	event_free(n->start_timer);
 	event_free(n->death_timer);
 	mnode_procs_free(n->extra, n->nextra);
+	inst_list_clear(&n->created);
 	mnode_conf_clear(&n->conf);
 	free(n);
 }
@@ -971,8 +974,80 @@ mnode_cpu_inst(const struct mof_class *c, unsigned k)
 	return (in);
 }
 
+struct inst_list *
+mnode_created(struct mnode *n)
+{
+	return (&n->created);
+}
+
+struct inst_list *
+mnode_pinned(struct mnode *n)
+{
+	return (&n->conf.pinned);
+}
+
+/*
+ * An association's instances: one per instance of the part class, its
+ * GroupComponent the node's Win32_ComputerSystem (Win32_SystemProcesses,
+ * Win32_SystemServices as Windows has them).
+ */
+static void
+mnode_assoc(struct mnode *n, const struct mof_class *c, const char *part,
+    struct inst_list *l)
+{
+	const struct mof_class	*cs, *pc;
+	struct inst_list	 groups = { 0, NULL }, parts = { 0, NULL };
+	struct mock_inst	*in;
+	struct cim_path		*p;
+	struct buf		 b;
+	size_t			 i, j;
+
+	if ((cs = mof_class_find(n->schema, "Win32_ComputerSystem")) == NULL ||
+	    (pc = mof_class_find(n->schema, part)) == NULL)
+		return;
+	mnode_instances(n, cs, &groups);
+	mnode_instances(n, pc, &parts);
+	buf_init(&b, 0);
+	for (i = 0; i < groups.n; i++) {
+		for (j = 0; j < parts.n; j++) {
+			in = inst_new(c);
+			buf_reset(&b);
+			p = inst_path(groups.v[i], "root/cimv2");
+			cim_path_format(p, &b);
+			cim_path_free(p);
+			inst_set(in, "GroupComponent", b.data);
+			buf_reset(&b);
+			p = inst_path(parts.v[j], "root/cimv2");
+			cim_path_format(p, &b);
+			cim_path_free(p);
+			inst_set(in, "PartComponent", b.data);
+			inst_list_add(l, in);
+		}
+	}
+	buf_release(&b);
+	inst_list_clear(&groups);
+	inst_list_clear(&parts);
+}
+
+static int	mnode_model(struct mnode *, const struct mof_class *,
+		    struct inst_list *);
+
 int
 mnode_instances(struct mnode *n, const struct mof_class *c,
+    struct inst_list *l)
+{
+	size_t	i;
+
+	mnode_model(n, c, l);
+	for (i = 0; i < n->created.n; i++)
+		if (n->created.v[i]->cls == c)
+			inst_list_add(l, inst_dup(n->created.v[i]));
+	return (0);
+}
+
+/* The model's instances of c (pinned ones replace them). */
+static int
+mnode_model(struct mnode *n, const struct mof_class *c,
     struct inst_list *l)
 {
 	const char		*cn = c->name;
@@ -1077,6 +1152,10 @@ mnode_instances(struct mnode *n, const struct mof_class *c,
 	else if (str_casecmp_ascii(cn,
 	    "Win32_PerfRawData_Tcpip_NetworkInterface") == 0)
 		mnode_netifs(n, c, l, 1);
+	else if (str_casecmp_ascii(cn, "Win32_SystemProcesses") == 0)
+		mnode_assoc(n, c, "Win32_Process", l);
+	else if (str_casecmp_ascii(cn, "Win32_SystemServices") == 0)
+		mnode_assoc(n, c, "Win32_Service", l);
 	return (0);
 }
 
