@@ -605,15 +605,38 @@ cimsrv_query(struct mnode *node, struct cimreq *r, struct buf *out)
 
 /* ---- classes, associations, instance edits, qualifiers, pulls ----------- */
 
+/* A VALUE's text without the XML whitespace around it (a copy). */
+static int
+cimsrv_ip_trimmed(const struct cimreq *r, const char *name, char *out,
+    size_t len)
+{
+	const struct cimxml_iparam	*ip = cimxml_iparam(&r->call, name);
+	const char			*s, *e;
+
+	if (ip == NULL || ip->kind != CIMXML_IP_VALUE || ip->text == NULL)
+		return (0);
+	for (s = ip->text; *s == ' ' || *s == '\t' || *s == '\r' ||
+	    *s == '\n'; s++)
+		;
+	for (e = s + strlen(s); e > s && (e[-1] == ' ' || e[-1] == '\t' ||
+	    e[-1] == '\r' || e[-1] == '\n'); e--)
+		;
+	if ((size_t)(e - s) >= len)
+		return (-1);
+	memcpy(out, s, (size_t)(e - s));
+	out[e - s] = '\0';
+	return (e > s ? 1 : 0);	/* an empty VALUE counts as NULL */
+}
+
 /* A boolean IPARAMVALUE, def when absent or NULL. */
 static int
 cimsrv_ip_bool(const struct cimreq *r, const char *name, int def)
 {
-	const struct cimxml_iparam	*ip = cimxml_iparam(&r->call, name);
+	char	t[16];
 
-	if (ip == NULL || ip->kind != CIMXML_IP_VALUE || ip->text == NULL)
+	if (cimsrv_ip_trimmed(r, name, t, sizeof(t)) != 1)
 		return (def);
-	return (str_casecmp_ascii(ip->text, "TRUE") == 0);
+	return (str_casecmp_ascii(t, "TRUE") == 0);
 }
 
 /* A uint32 IPARAMVALUE: 1 set, 0 absent/NULL, -1 not a number. */
@@ -621,12 +644,18 @@ static int
 cimsrv_ip_u32(const struct cimreq *r, const char *name, uint32_t *out)
 {
 	const struct cimxml_iparam	*ip = cimxml_iparam(&r->call, name);
+	char				 t[32];
 	uint64_t			 v;
+	int				 rc;
 
 	if (ip == NULL || ip->kind == CIMXML_IP_NULL)
 		return (0);
-	if (ip->kind != CIMXML_IP_VALUE || ip->text == NULL ||
-	    parse_u64(ip->text, &v) == -1 || v > UINT32_MAX)
+	if (ip->kind != CIMXML_IP_VALUE ||
+	    (rc = cimsrv_ip_trimmed(r, name, t, sizeof(t))) == -1)
+		return (-1);
+	if (rc == 0)
+		return (0);
+	if (parse_u64(t, &v) == -1 || v > UINT32_MAX)
 		return (-1);
 	*out = (uint32_t)v;
 	return (1);
@@ -1328,7 +1357,6 @@ cimsrv_assoc(struct mnode *node, struct cimreq *r, struct buf *out)
 #define CIMSRV_MAX_OBJECTS	10000
 #define CIM_ERR_INVALID_ENUMERATION_CONTEXT	21
 #define CIM_ERR_INVALID_OPERATION_TIMEOUT	22
-#define CIM_ERR_CONTINUATION_ON_ERROR_NOT_SUPPORTED 26
 #define CIM_ERR_SERVER_LIMITS_EXCEEDED		27
 
 enum ctx_kind { CTX_WITHPATH = 0, CTX_PATHS, CTX_INSTANCES };
@@ -1398,17 +1426,15 @@ cimctx_page(struct cimctx *x, struct cimreq *r, uint32_t max, struct buf *out,
 		max--;
 	}
 	end = x->pos >= x->n;
+	/* as OpenPegasus: no PARAMTYPE, an empty context at the end */
 	memset(o, 0, sizeof(o));
 	o[0].name = "EndOfSequence";
-	cim_value_init(&o[0].v, CIM_T_BOOLEAN);
+	cim_value_init(&o[0].v, CIM_T_NONE);
 	cim_value_add(&o[0].v, end ? "TRUE" : "FALSE");
 	o[1].name = "EnumerationContext";
-	cim_value_init(&o[1].v, CIM_T_STRING);
+	cim_value_init(&o[1].v, CIM_T_NONE);
 	snprintf(id, sizeof(id), "%u", x->id);
-	if (!end)
-		cim_value_add(&o[1].v, id);
-	else
-		o[1].v.is_null = 1;
+	cim_value_add(&o[1].v, end ? "" : id);
 	cimsrv_raw(out, r, &irv, o, 2);
 	cim_value_clear(&o[0].v);
 	cim_value_clear(&o[1].v);
@@ -1503,9 +1529,9 @@ cimsrv_open(struct mnode *node, struct cimreq *r, struct buf *out)
 		return;
 	}
 	if (cimsrv_ip_bool(r, "ContinueOnError", 0)) {
-		cimsrv_cim_error(out, r,
-		    CIM_ERR_CONTINUATION_ON_ERROR_NOT_SUPPORTED,
-		    "ContinueOnError");
+		/* OpenPegasus's own wetest 61005 */
+		cimsrv_cim_error(out, r, CIM_ERR_NOT_SUPPORTED,
+		    "ContinueOnError = true argument not supported.");
 		return;
 	}
 	if (kind != CTX_INSTANCES && (cimsrv_ip_text(r, "FilterQuery") ||

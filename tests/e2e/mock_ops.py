@@ -13,6 +13,7 @@ TAIL = '</SIMPLEREQ></MESSAGE></CIM>'
 NS = ('<LOCALNAMESPACEPATH><NAMESPACE NAME="root"/><NAMESPACE NAME="cimv2"/>'
       '</LOCALNAMESPACEPATH>')
 PORT = int(sys.argv[1])
+RAW = [b""]
 n = 0
 failed = 0
 
@@ -37,6 +38,7 @@ def call(method, params="", ns=NS):
     r = c.getresponse()
     data = r.read()
     c.close()
+    RAW[0] = data
     root = ET.fromstring(data)
     rsp = root.find(".//IMETHODRESPONSE")
     assert rsp.get("NAME") == method
@@ -297,8 +299,9 @@ while True:
         break
 ok(len(got) == len(ei) and pages == len(ei),
    "PullInstancesWithPath pages through every instance, one a page")
-ok(out(rsp, "EnumerationContext") is None,
-   "... the last page has EndOfSequence and no context")
+ok(out(rsp, "EnumerationContext") in ("", None) and
+   b'<PARAMVALUE NAME="EnumerationContext">\n<VALUE></VALUE>' in RAW[0],
+   "... the last page has EndOfSequence and an empty context")
 ok(err(call("PullInstancesWithPath", v("EnumerationContext", ctx) +
             v("MaxObjectCount", "1"))) == 21,
    "Pull after the end: CIM_ERR_INVALID_ENUMERATION_CONTEXT")
@@ -339,8 +342,24 @@ ok(err(call("OpenEnumerateInstances", cn("ClassName", "Win32_Process") +
             v("OperationTimeout", "100000"))) == 22,
    "OperationTimeout beyond the limit: CIM_ERR_INVALID_OPERATION_TIMEOUT")
 ok(err(call("OpenEnumerateInstances", cn("ClassName", "Win32_Process") +
-            b("ContinueOnError", 1))) == 26,
-   "ContinueOnError: CIM_ERR_CONTINUATION_ON_ERROR_NOT_SUPPORTED")
+            "<IPARAMVALUE NAME=\"ContinueOnError\"><VALUE> true </VALUE>"
+            "</IPARAMVALUE>")) == 7 and b"ContinueOnError = true argument "
+   b"not supported." in RAW[0],
+   "ContinueOnError true: CIM_ERR_NOT_SUPPORTED, as OpenPegasus words it")
+rsp = call("OpenEnumerateInstances", cn("ClassName", "Win32_Process") +
+           "<IPARAMVALUE NAME=\"MaxObjectCount\"><VALUE> 2 </VALUE>"
+           "</IPARAMVALUE><IPARAMVALUE NAME=\"OperationTimeout\"><VALUE>"
+           "</VALUE></IPARAMVALUE><IPARAMVALUE NAME=\"ContinueOnError\">"
+           "<VALUE> false </VALUE></IPARAMVALUE>")
+ok(err(rsp) is None and len(irv(rsp)) == 2 and
+   b'<PARAMVALUE NAME="EndOfSequence">\n<VALUE>FALSE</VALUE>' in RAW[0],
+   "Open: values with white space, an empty OperationTimeout (wetest 61002)")
+call("CloseEnumeration", v("EnumerationContext",
+                           out(rsp, "EnumerationContext")))
+rsp = call("OpenEnumerateInstances", cn("ClassName", "CIM_Fan") +
+           v("MaxObjectCount", "1"))
+ok(rsp.find("IRETURNVALUE") is None and out(rsp, "EndOfSequence") == "TRUE",
+   "Open of no instances: no IRETURNVALUE, EndOfSequence (wetest 61000)")
 rsp = call("OpenEnumerateInstances", cn("ClassName", "Win32_Process") +
            v("OperationTimeout", "1"))
 ctx = out(rsp, "EnumerationContext")
