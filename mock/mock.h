@@ -274,6 +274,12 @@ struct proc {
 	char		*path;
 };
 
+/* A scenario's Win32_Process.Create answer for a program (create_rc). */
+struct create_rc {
+	char		*program;	/* a path; "PREFIX*" a prefix, "*" any */
+	uint32_t	 rc;		/* 0: the program starts */
+};
+
 struct mnode_conf {
 	char		 name[64];
 	char		 host[64];	/* <HOST> in paths, realm of 401 */
@@ -297,6 +303,8 @@ struct mnode_conf {
 	size_t		 nprocs;
 	struct proc	*procs;		/* besides the streaming server */
 	struct inst_list pinned;	/* static instances from the scenario */
+	size_t		 ncreate_rc;
+	struct create_rc *create_rc;
 	struct fault	 fault;
 	unsigned	 wsman_quota;	/* open enumerations per user */
 	unsigned	 wsman_ctx_ttl_ms;	/* idle enumeration lifetime */
