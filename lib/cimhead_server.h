@@ -104,6 +104,9 @@ int	cimxml_encode_raw(const struct cimxml_call *, const char *irv,
  * (WBEM_E_PROTOCOL) when it is not a WS-Man envelope (answer
  * w:SchemaValidationError).  An unknown action is msg NONE.
  */
+#define WSMAN_EPR_NONE		0	/* objects */
+#define WSMAN_EPR_ONLY		1	/* EnumerateEPR */
+#define WSMAN_EPR_AND_OBJECT	2	/* EnumerateObjectAndEPR: w:Item */
 struct wsman_call {
 	enum wsman_msg	 msg;
 	char		*action;
@@ -117,7 +120,7 @@ struct wsman_call {
 	char		*dialect;
 	int		 optimize;	/* w:OptimizeEnumeration */
 	unsigned	 max_elements;	/* 0: absent */
-	int		 epr;		/* w:EnumerationMode EnumerateEPR */
+	int		 epr;		/* w:EnumerationMode: WSMAN_EPR_* */
 	char		*context;	/* Pull / Release */
 	size_t		 nparams;	/* INVOKE: METHOD_INPUT children */
 	struct cim_property *params;	/* string values */
@@ -129,7 +132,8 @@ void	wsman_call_clear(struct wsman_call *);
  * A batch of items as WinRM writes it: EnumerateResponse (w:Items,
  * w:EndOfSequence) or PullResponse (n:Items, n:EndOfSequence); context
  * NULL means the end.  fragment: explicit SELECT list, w:XmlFragment with
- * unqualified children; else p:Class elements; epr: EndpointReferences.
+ * unqualified children; else p:Class elements; epr (WSMAN_EPR_*):
+ * EndpointReferences instead, or w:Item with the object and its EPR.
  */
 struct wsman_batch {
 	enum wsman_msg	 msg;		/* ENUMERATE or PULL */
