@@ -1736,7 +1736,8 @@ cimsrv_extrinsic(struct mnode *node, struct cimreq *r, struct buf *out)
 		cimsrv_cim_error(out, r, CIM_ERR_NOT_FOUND, r->classname);
 		return;
 	}
-	m = mof_method_find(c, r->method);
+	/* a bare node is OpenPegasus before its method provider is registered */
+	m = mnode_conf(node)->no_model ? NULL : mof_method_find(c, r->method);
 	if (m != NULL && str_casecmp_ascii(c->name, "Win32_Process") == 0 &&
 	    str_casecmp_ascii(m->name, "Create") == 0) {
 		v = cimsrv_param(r, "CommandLine");
@@ -1928,7 +1929,8 @@ cimsrv_reply(struct mnode *node, const struct httpd_req *hr, struct buf *out,
 	r.chunked = te != NULL && (str_icontains(te, "trailers") ||
 	    str_icontains(te, "chunked"));
 	if (f != NULL && f->kind == FAULT_CIMERROR) {
-		cimsrv_cim_error(out, &r, (int)f->code, "injected fault");
+		cimsrv_cim_error(out, &r, (int)f->code, f->text[0] != '\0' ?
+		    f->text : "injected fault");
 		goto done;
 	}
 	if (str_casecmp_ascii(r.ns, CIMSRV_NS) != 0) {

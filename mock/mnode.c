@@ -1131,7 +1131,7 @@ mnode_model(struct mnode *n, const struct mof_class *c,
 		if (n->conf.pinned.v[i]->cls == c)
 			inst_list_add(l, inst_dup(n->conf.pinned.v[i]));
 	}
-	if (l->n > 0)
+	if (l->n > 0 || n->conf.no_model)
 		return (0);
 	avail = load_avail_bytes(lc, n->nstreams);
 	ts = mnode_stamp(n, load_sys100ns(wall_ms()));

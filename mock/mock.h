@@ -254,6 +254,8 @@ struct fault {
 	unsigned	 drip_ms;
 	unsigned	 lifetime_ms;	/* FLAP: run time after each start */
 	int64_t		 jump_ms;	/* CLOCKJUMP: may be negative */
+	char		 text[128];	/* CIMERROR: what follows "CIM_ERR_X: "
+					   ("" : "injected fault") */
 };
 
 enum proc_mode {
@@ -305,6 +307,8 @@ struct mnode_conf {
 	struct inst_list pinned;	/* static instances from the scenario */
 	size_t		 ncreate_rc;
 	struct create_rc *create_rc;
+	int		 no_model;	/* "model": false: only pinned and
+					   created instances, as a bare CIMOM */
 	struct fault	 fault;
 	unsigned	 wsman_quota;	/* open enumerations per user */
 	unsigned	 wsman_ctx_ttl_ms;	/* idle enumeration lifetime */

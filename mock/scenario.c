@@ -382,6 +382,12 @@ sc_node(json_t *o, const struct mof_schema *schema, struct mnode_conf *c,
 			c->nprocs++;
 		}
 	}
+	if ((v = json_object_get(o, "model")) != NULL) {
+		if (!json_is_boolean(v))
+			return (sc_err(err, errlen, "node %s: model must be "
+			    "true or false", c->name));
+		c->no_model = json_is_false(v);
+	}
 	if ((v = json_object_get(o, "create_rc")) != NULL &&
 	    sc_create_rc(v, c, err, errlen) == -1)
 		return (-1);

@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
-"""mock_ops.py PORT: the CIM-XML operations cimmockd serves beyond the
+"""mock_ops.py PORT CONTROL BAREPORT: the CIM-XML operations cimmockd serves beyond the
 instance reads (classes, associations, instance edits, properties,
-qualifiers, pull operations), sent as raw requests; TAP output."""
+qualifiers, pull operations), sent as raw requests; then an injected CIM
+error's text (CONTROL: the node's control URL) and a node with "model":
+false (BAREPORT); TAP output."""
 import http.client
 import sys
 import time
+import urllib.request
 import xml.etree.ElementTree as ET
 
 HEAD = ('<?xml version="1.0" encoding="utf-8" ?>\n<CIM CIMVERSION="2.0" '
@@ -421,5 +424,42 @@ for i in range(70):
     codes.append(err(rsp))
 ok(codes[:64].count(None) == 64 and codes[64:] == [27] * 6,
    "at most 64 open contexts a node: then CIM_ERR_SERVER_LIMITS_EXCEEDED")
+
+# ---- an injected CIM error with OpenPegasus's text (cimprovider -d)
+CTL = sys.argv[2]
+urllib.request.urlopen(urllib.request.Request(
+    CTL + "/fault", data=b'{"kind": "cimerror", "code": 7, "text": '
+    b'"provider blocked."}', method="POST"), timeout=5).read()
+rsp = call("EnumerateInstances", cn("ClassName", "Win32_Process"))
+ok(err(rsp) == 7 and rsp.find("ERROR").get("DESCRIPTION") ==
+   "CIM_ERR_NOT_SUPPORTED: provider blocked.",
+   "fault cimerror with text: the description OpenPegasus gives")
+urllib.request.urlopen(urllib.request.Request(
+    CTL + "/clear", data=b"{}", method="POST"), timeout=5).read()
+ok(err(call("EnumerateInstances", cn("ClassName", "Win32_Process"))) is None,
+   "... cleared")
+
+# ---- a bare node: no modelled instances, no method provider
+PORT = int(sys.argv[3])
+ok(irv(call("EnumerateInstanceNames", cn("ClassName", "Win32_Process"))) ==
+   [], "model false: no processes until created")
+ok(irv(call("AssociatorNames", CS)) == [],
+   "model false: no associations either")
+rsp = call("CreateInstance", FAN)
+ok(err(rsp) is None and len(irv(call("EnumerateInstances",
+                                     cn("ClassName", "CIM_Fan")))) == 1,
+   "model false: CreateInstance fills it")
+body = (HEAD + '<METHODCALL NAME="Create"><LOCALCLASSPATH>' + NS +
+        '<CLASSNAME NAME="Win32_Process"/></LOCALCLASSPATH><PARAMVALUE '
+        'NAME="CommandLine" PARAMTYPE="string"><VALUE>x.exe</VALUE>'
+        '</PARAMVALUE></METHODCALL>' + TAIL)
+c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=10)
+c.request("POST", "/cimom", body.encode(), {
+    "Content-Type": "application/xml; charset=utf-8",
+    "CIMOperation": "MethodCall", "CIMMethod": "Create",
+    "CIMObject": "root/cimv2:Win32_Process"})
+data = c.getresponse().read()
+ok(b'<ERROR CODE="16" DESCRIPTION="CIM_ERR_METHOD_NOT_AVAILABLE: Create"/>'
+   in data, "model false: no method provider, 16 as OpenPegasus")
 print("1..%d" % n)
 sys.exit(1 if failed else 0)
