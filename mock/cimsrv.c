@@ -1034,10 +1034,12 @@ cimsrv_edit(struct mnode *node, struct cimreq *r, struct buf *out)
 	const struct cimxml_iparam *ip;
 	const struct cim_path	*p = NULL;
 	struct cim_instance	*ci = NULL;
+	struct cim_property	*np;
 	struct mock_inst	*in;
 	struct inst_list	*store;
+	const struct cim_value	*pid;
 	const char		*pn;
-	size_t			 idx;
+	size_t			 idx, k;
 	int			 del = strcmp(r->method, "DeleteInstance") == 0;
 
 	if (strcmp(r->method, "ModifyInstance") == 0) {
@@ -1059,10 +1061,10 @@ cimsrv_edit(struct mnode *node, struct cimreq *r, struct buf *out)
 			cimsrv_missing(out, r, "PropertyName");
 			goto done;
 		}
+		/* NewValue as a one-property instance for cimsrv_apply */
 		ip = cimxml_iparam(&r->call, "NewValue");
 		ci = cim_instance_new(in->cls->name);
-		struct cim_property *np = cim_instance_add(ci, pn,
-		    CIM_T_STRING, NULL);
+		np = cim_instance_add(ci, pn, CIM_T_STRING, NULL);
 		np->v.is_null = 1;
 		if (ip != NULL && ip->kind == CIMXML_IP_VALUE) {
 			np->v.is_null = 0;
@@ -1070,16 +1072,16 @@ cimsrv_edit(struct mnode *node, struct cimreq *r, struct buf *out)
 		} else if (ip != NULL && ip->kind == CIMXML_IP_ARRAY) {
 			np->v.is_null = 0;
 			np->v.is_array = 1;
-			for (size_t k = 0; ip->array[k] != NULL; k++)
+			for (k = 0; ip->array[k] != NULL; k++)
 				cim_value_add(&np->v, ip->array[k]);
 		}
 	}
 	if (store == NULL) {
 		/* the model's: only the streaming process can go (a kill) */
+		pid = inst_get(in, "ProcessId");
 		if (del && str_casecmp_ascii(in->cls->name,
-		    "Win32_Process") == 0 && inst_get(in, "ProcessId") &&
-		    !inst_get(in, "ProcessId")->is_null &&
-		    strtoul(inst_get(in, "ProcessId")->vals[0], NULL, 10) ==
+		    "Win32_Process") == 0 && pid != NULL && !pid->is_null &&
+		    pid->nvals > 0 && strtoul(pid->vals[0], NULL, 10) ==
 		    mnode_proc_pid(node) && mnode_kill(node) == 0)
 			cimsrv_raw(out, r, NULL, NULL, 0);
 		else
@@ -1445,20 +1447,25 @@ cimctx_page(struct cimctx *x, struct cimreq *r, uint32_t max, struct buf *out,
 		x->deadline = now + x->timeout_ms;
 }
 
+/* The request's EnumerationContext of this node, or 21 in out. */
 static struct cimctx *
 cimctx_find(struct mnode *node, struct cimreq *r, struct buf *out)
 {
-	const char	*id = cimsrv_ip_text(r, "EnumerationContext");
-	size_t		 i;
+	char	id[32], want[16];
+	size_t	i;
+	int	rc;
 
 	cimctx_sweep(node, mono_ms());
-	for (i = 0; id != NULL && i < nitems(cimsrv_ctx); i++)
-		if (cimsrv_ctx[i].node == node &&
-		    snprintf(NULL, 0, "%u", cimsrv_ctx[i].id) > 0 &&
-		    strtoul(id, NULL, 10) == cimsrv_ctx[i].id)
+	rc = cimsrv_ip_trimmed(r, "EnumerationContext", id, sizeof(id));
+	for (i = 0; rc == 1 && i < nitems(cimsrv_ctx); i++) {
+		if (cimsrv_ctx[i].node != node)
+			continue;
+		snprintf(want, sizeof(want), "%u", cimsrv_ctx[i].id);
+		if (strcmp(id, want) == 0)
 			return (&cimsrv_ctx[i]);
+	}
 	cimsrv_cim_error(out, r, CIM_ERR_INVALID_ENUMERATION_CONTEXT,
-	    id != NULL ? id : "");
+	    rc == 1 ? id : "");
 	return (NULL);
 }
 
