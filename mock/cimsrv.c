@@ -1464,8 +1464,9 @@ cimctx_find(struct mnode *node, struct cimreq *r, struct buf *out)
 		if (strcmp(id, want) == 0)
 			return (&cimsrv_ctx[i]);
 	}
+	/* OpenPegasus's words (its dispatcher) */
 	cimsrv_cim_error(out, r, CIM_ERR_INVALID_ENUMERATION_CONTEXT,
-	    rc == 1 ? id : "");
+	    "Context undefined");
 	return (NULL);
 }
 
@@ -1492,14 +1493,16 @@ cimsrv_pull(struct mnode *node, struct cimreq *r, struct buf *out)
 	    strcmp(r->method, "PullInstances") == 0 ? CTX_INSTANCES :
 	    CTX_WITHPATH;
 	if (want != x->kind) {
-		cimsrv_cim_error(out, r, CIM_ERR_INVALID_ENUMERATION_CONTEXT,
-		    "the context is of another kind of enumeration");
+		cimsrv_cim_error(out, r, CIM_ERR_FAILED,
+		    "Pull and Open Types do not match.");
 		return;
 	}
 	if ((rc = cimsrv_ip_u32(r, "MaxObjectCount", &max)) != 1 ||
 	    max > CIMSRV_MAX_OBJECTS) {
-		cimsrv_cim_error(out, r, CIM_ERR_INVALID_PARAMETER,
-		    "MaxObjectCount");
+		cimsrv_cim_error(out, r, CIM_ERR_INVALID_PARAMETER, rc != 1 ?
+		    "NULL maxObjectCount parameter is required" :
+		    "maxObjectCount parameter is outside OpenPegasus size "
+		    "limit");
 		return;
 	}
 	cimctx_page(x, r, max, out, mono_ms());
@@ -1526,13 +1529,16 @@ cimsrv_open(struct mnode *node, struct cimreq *r, struct buf *out)
 	    strcmp(m, "QueryInstances") == 0 ? CTX_INSTANCES : CTX_WITHPATH;
 	if ((rc = cimsrv_ip_u32(r, "MaxObjectCount", &max)) == -1 ||
 	    max > CIMSRV_MAX_OBJECTS) {
-		cimsrv_missing(out, r, "MaxObjectCount");
+		cimsrv_cim_error(out, r, CIM_ERR_INVALID_PARAMETER,
+		    "maxObjectCount parameter is outside OpenPegasus size "
+		    "limit");
 		return;
 	}
 	if ((rc = cimsrv_ip_u32(r, "OperationTimeout", &tmo)) == -1 ||
 	    (rc == 1 && (tmo == 0 || tmo > CIMSRV_MAX_TIMEOUT))) {
 		cimsrv_cim_error(out, r, CIM_ERR_INVALID_OPERATION_TIMEOUT,
-		    "OperationTimeout");
+		    rc == 1 && tmo == 0 ? "Operation Timeout value of 0 not "
+		    "allowed" : "Operation Timeout too large.");
 		return;
 	}
 	if (cimsrv_ip_bool(r, "ContinueOnError", 0)) {

@@ -318,8 +318,9 @@ ctx = out(rsp, "EnumerationContext")
 ok(irv(rsp) == [] and out(rsp, "EndOfSequence") == "FALSE",
    "Open with no MaxObjectCount: no items yet")
 ok(err(call("PullInstancesWithPath", v("EnumerationContext", ctx) +
-            v("MaxObjectCount", "1"))) == 21,
-   "PullInstancesWithPath on a paths context: refused")
+            v("MaxObjectCount", "1"))) == 1 and
+   b"Pull and Open Types do not match." in RAW[0],
+   "PullInstancesWithPath on a paths context: 1, as OpenPegasus")
 rsp = call("PullInstancePaths", v("EnumerationContext", ctx) +
            v("MaxObjectCount", "1000"))
 ok(len(irv(rsp)) == len(ei) and out(rsp, "EndOfSequence") == "TRUE",
@@ -337,8 +338,12 @@ ok(err(rsp) is None and irv(rsp) == [], "CloseEnumeration: empty reply")
 ok(err(call("PullInstancesWithPath", v("EnumerationContext", ctx) +
             v("MaxObjectCount", "1"))) == 21,
    "Pull after CloseEnumeration: CIM_ERR_INVALID_ENUMERATION_CONTEXT")
-ok(err(call("CloseEnumeration", v("EnumerationContext", "424242"))) == 21,
-   "CloseEnumeration of an unknown context: 21")
+ok(err(call("CloseEnumeration", v("EnumerationContext", "424242"))) == 21
+   and b"CIM_ERR_INVALID_ENUMERATION_CONTEXT: Context undefined" in RAW[0],
+   "CloseEnumeration of an unknown context: 21, Context undefined")
+ok(err(call("OpenEnumerateInstances", cn("ClassName", "Win32_Process") +
+            v("OperationTimeout", "0"))) == 22,
+   "OperationTimeout 0: CIM_ERR_INVALID_OPERATION_TIMEOUT")
 ok(err(call("OpenEnumerateInstances", cn("ClassName", "NoSuchClass"))) == 5,
    "OpenEnumerateInstances unknown class: CIM_ERR_INVALID_CLASS")
 ok(err(call("OpenEnumerateInstances", cn("ClassName", "Win32_Process") +
