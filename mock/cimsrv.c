@@ -1311,6 +1311,111 @@ cimsrv_objpath(struct buf *b, const struct cimreq *r,
 	cim_path_free(p);
 }
 
+/* A class's path in a class-level association result. */
+static void
+cimsrv_classpath(struct buf *b, const struct cimreq *r, const char *host,
+    const char *name)
+{
+	const char	*p, *e;
+
+	buf_puts(b, "<CLASSPATH>\n<NAMESPACEPATH>\n<HOST>");
+	buf_xml_escape(b, host);
+	buf_puts(b, "</HOST>\n<LOCALNAMESPACEPATH>\n");
+	for (p = r->ns; *p != '\0'; p = *e ? e + 1 : e) {
+		if ((e = strchr(p, '/')) == NULL)
+			e = p + strlen(p);
+		if (e > p)
+			buf_printf(b, "<NAMESPACE NAME=\"%.*s\"/>\n",
+			    (int)(e - p), p);
+	}
+	buf_printf(b, "</LOCALNAMESPACEPATH>\n</NAMESPACEPATH>\n"
+	    "<CLASSNAME NAME=\"%s\"/>\n</CLASSPATH>\n", name);
+}
+
+/*
+ * Class-level traversal from class cn: the association classes with a
+ * reference (Role) to cn or a superclass of it, or the classes their
+ * other references (ResultRole) name; AssocClass and ResultClass filter.
+ */
+static void
+cimsrv_class_assoc(struct mnode *node, struct cimreq *r, const char *cn,
+    int refs, int names, struct buf *out)
+{
+	const struct mof_schema	*s = mnode_schema(node);
+	const struct mof_class	*c, *ac, *rc, *seen[64];
+	const char		*assoc = cimsrv_ip_text(r, "AssocClass");
+	const char		*rclass = cimsrv_ip_text(r, "ResultClass");
+	const char		*role = cimsrv_ip_text(r, "Role");
+	const char		*rrole = cimsrv_ip_text(r, "ResultRole");
+	const char		*host = mnode_conf(node)->host;
+	struct buf		 irv;
+	size_t			 i, k, m, j, nseen = 0;
+
+	if ((c = mof_class_find(s, cn)) == NULL ||
+	    (assoc != NULL && mof_class_find(s, assoc) == NULL) ||
+	    (rclass != NULL && mof_class_find(s, rclass) == NULL)) {
+		cimsrv_cim_error(out, r, CIM_ERR_INVALID_PARAMETER,
+		    c == NULL ? cn : assoc != NULL &&
+		    mof_class_find(s, assoc) == NULL ? assoc : rclass);
+		return;
+	}
+	buf_init(&irv, 0);
+	for (i = 0; i < s->nclasses; i++) {
+		ac = &s->classes[i];
+		if (!mof_qual_true(ac->quals, ac->nquals, "Association") ||
+		    (assoc != NULL && !cimsrv_isa(s, ac, assoc)))
+			continue;
+		for (k = 0; k < ac->nprops; k++) {
+			if (ac->props[k].type != CIM_T_REFERENCE ||
+			    ac->props[k].refclass == NULL ||
+			    !cimsrv_isa(s, c, ac->props[k].refclass) ||
+			    (role != NULL && str_casecmp_ascii(role,
+			    ac->props[k].name) != 0))
+				continue;
+			for (m = 0; !refs && m < ac->nprops; m++) {
+				if (m == k || ac->props[m].type !=
+				    CIM_T_REFERENCE || (rrole != NULL &&
+				    str_casecmp_ascii(rrole,
+				    ac->props[m].name) != 0) ||
+				    (rc = mof_class_find(s,
+				    ac->props[m].refclass)) == NULL ||
+				    (rclass != NULL && !cimsrv_isa(s, rc,
+				    rclass)))
+					continue;
+				for (j = 0; j < nseen && seen[j] != rc; j++)
+					;
+				if (j < nseen || nseen == nitems(seen))
+					continue;
+				seen[nseen++] = rc;
+			}
+			if (refs && (rclass == NULL || cimsrv_isa(s, ac,
+			    rclass))) {
+				for (j = 0; j < nseen && seen[j] != ac; j++)
+					;
+				if (j == nseen && nseen < nitems(seen))
+					seen[nseen++] = ac;
+			}
+			break;
+		}
+	}
+	for (j = 0; j < nseen; j++) {
+		if (names) {
+			buf_puts(&irv, "<OBJECTPATH>\n");
+			cimsrv_classpath(&irv, r, host, seen[j]->name);
+			buf_puts(&irv, "</OBJECTPATH>\n");
+		} else {
+			buf_puts(&irv, "<VALUE.OBJECTWITHPATH>\n");
+			cimsrv_classpath(&irv, r, host, seen[j]->name);
+			cimsrv_class_flags(&irv, s, seen[j], r, 0,
+			    cimsrv_ip_bool(r, "IncludeQualifiers", 0),
+			    cimsrv_ip_bool(r, "IncludeClassOrigin", 0));
+			buf_puts(&irv, "</VALUE.OBJECTWITHPATH>\n");
+		}
+	}
+	cimsrv_raw(out, r, &irv, NULL, 0);
+	buf_release(&irv);
+}
+
 static void
 cimsrv_assoc(struct mnode *node, struct cimreq *r, struct buf *out)
 {
@@ -1329,12 +1434,7 @@ cimsrv_assoc(struct mnode *node, struct cimreq *r, struct buf *out)
 		return;
 	}
 	if (ip->kind == CIMXML_IP_CLASSNAME) {
-		/* class-level traversal: the schema has no such results */
-		if (mof_class_find(mnode_schema(node), ip->text) == NULL)
-			cimsrv_cim_error(out, r, CIM_ERR_INVALID_PARAMETER,
-			    ip->text);
-		else
-			cimsrv_raw(out, r, NULL, NULL, 0);
+		cimsrv_class_assoc(node, r, ip->text, refs, names, out);
 		return;
 	}
 	if (cimsrv_walk(node, r, ip->path, refs, &res, out) == -1)

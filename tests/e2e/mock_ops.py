@@ -190,6 +190,28 @@ ok(len(rn) == 1 and rn[0].find("INSTANCEPATH/INSTANCENAME")
 ok(irv(call("ReferenceNames", P + cn("x", "Win32_SystemServices",
                                       "ResultClass"))) == [],
    "ReferenceNames ResultClass filters association classes")
+# class-level: ObjectName a CLASSNAME
+CSC = cn("x", "Win32_ComputerSystem", "ObjectName")
+x = irv(call("AssociatorNames", CSC))
+ok(sorted(e.find("CLASSPATH/CLASSNAME").get("NAME") for e in x) ==
+   ["Win32_Process", "Win32_Service"] and
+   x[0].find("CLASSPATH/NAMESPACEPATH/HOST") is not None,
+   "AssociatorNames of a class: the classes at the other end (CLASSPATH)")
+x = irv(call("ReferenceNames", CSC + v("Role", "GroupComponent")))
+ok(sorted(e.find("CLASSPATH/CLASSNAME").get("NAME") for e in x) ==
+   ["CIM_SystemComponent", "Win32_SystemProcesses",
+    "Win32_SystemServices"],
+   "ReferenceNames of a class: the association classes")
+x = irv(call("Associators", cn("x", "Win32_Process", "ObjectName")))
+ok(len(x) == 1 and x[0].tag == "VALUE.OBJECTWITHPATH" and
+   x[0].find("CLASS").get("NAME") == "Win32_ComputerSystem",
+   "Associators of a class: CLASS with its CLASSPATH")
+x = irv(call("References", cn("x", "Win32_Process", "ObjectName") +
+             cn("x", "CIM_SystemComponent", "ResultClass")))
+ok([e.find("CLASS").get("NAME") for e in x] == ["Win32_SystemProcesses"],
+   "References of a class, ResultClass: subclasses included")
+ok(err(call("AssociatorNames", cn("x", "NoSuchClass", "ObjectName"))) == 4,
+   "AssociatorNames of an unknown class: CIM_ERR_INVALID_PARAMETER")
 ok(err(call("Associators", iname("NoSuchClass", "Name", "x",
                                  "ObjectName"))) == 4,
    "Associators of an unknown class: CIM_ERR_INVALID_PARAMETER")
