@@ -1672,6 +1672,11 @@ cimsrv_open(struct mnode *node, struct cimreq *r, struct buf *out)
 			cimsrv_missing(out, r, "InstanceName");
 			return;
 		}
+		if (p->nkeys == 0) {
+			cimsrv_cim_error(out, r, CIM_ERR_INVALID_PARAMETER,
+			    "Full Model Path required.");
+			return;
+		}
 		if (cimsrv_walk(node, r, p, strncmp(m, "Reference", 9) == 0,
 		    &l, out) == -1)
 			return;

@@ -434,6 +434,11 @@ rsp = call("OpenAssociatorInstancePaths",
            v("MaxObjectCount", "1000"))
 ok(irv(rsp) == [] and out(rsp, "EndOfSequence") == "TRUE",
    "OpenAssociatorInstancePaths ResultClass filters")
+rsp = call("OpenAssociatorInstances",
+           '<IPARAMVALUE NAME="InstanceName"><INSTANCENAME '
+           'CLASSNAME="Win32_ComputerSystem"/></IPARAMVALUE>')
+ok(err(rsp) == 4 and b"Full Model Path required." in RAW[0],
+   "OpenAssociatorInstances of a path without keys: 4, as OpenPegasus")
 rsp = call("OpenReferenceInstances",
            iname("Win32_Process", "Handle", handle) +
            v("MaxObjectCount", "1000"))
