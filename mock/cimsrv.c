@@ -11,6 +11,11 @@
  * replies (content-length or chunks and trailers) and applies the injected
  * faults (latency, hang, reset, garbage, truncation, oversize, 401, 500,
  * CIM error, drip).  The replay test compares the bytes with the captures.
+ * Besides the instance reads and ExecQuery it serves the class,
+ * association, instance-edit, property and qualifier operations over the
+ * schema and the node's instances, and the pull operations, whose
+ * enumeration contexts (a table shared by the nodes, bounded per node)
+ * expire after their OperationTimeout.
  */
 #include "config.h"
 
