@@ -1136,36 +1136,42 @@ cimsrv_getprop(struct mnode *node, struct cimreq *r, struct buf *out)
 	inst_free(in);
 }
 
-/* The qualifier types OpenPegasus's schema declares that ours uses. */
+/*
+ * The declarations of the qualifiers our schema uses, with the DMTF
+ * flavors: flavor is what OpenPegasus writes after TYPE (OVERRIDABLE
+ * false for DisableOverride, TOSUBCLASS false for Restricted,
+ * TRANSLATABLE true).
+ */
 static const struct {
-	const char	*name, *type, *scope, *def;
-	int		 array, tosub;
+	const char	*name, *type, *flavor, *scope, *def;
 } cimsrv_qualdecls[] = {
-	{ "Abstract", "boolean", "<SCOPE CLASS=\"true\" ASSOCIATION=\"true\" "
-	    "INDICATION=\"true\"/>", "FALSE", 0, 0 },
-	{ "Association", "boolean", "<SCOPE ASSOCIATION=\"true\"/>", "FALSE",
-	    0, 1 },
-	{ "Description", "string", "<SCOPE CLASS=\"true\" ASSOCIATION=\"true\" "
-	    "REFERENCE=\"true\" PROPERTY=\"true\" METHOD=\"true\" "
-	    "PARAMETER=\"true\" INDICATION=\"true\"/>", NULL, 0, 1 },
-	{ "EmbeddedInstance", "string", "<SCOPE PROPERTY=\"true\" "
-	    "METHOD=\"true\" PARAMETER=\"true\"/>", NULL, 0, 1 },
-	{ "In", "boolean", "<SCOPE PARAMETER=\"true\"/>", "TRUE", 0, 1 },
-	{ "Key", "boolean", "<SCOPE REFERENCE=\"true\" PROPERTY=\"true\"/>",
-	    "FALSE", 0, 1 },
-	{ "Out", "boolean", "<SCOPE PARAMETER=\"true\"/>", "FALSE", 0, 1 },
-	{ "Static", "boolean", "<SCOPE PROPERTY=\"true\" METHOD=\"true\"/>",
-	    "FALSE", 0, 1 },
+	{ "Abstract", "boolean", " TOSUBCLASS=\"false\"",
+	    "<SCOPE CLASS=\"true\" ASSOCIATION=\"true\" "
+	    "INDICATION=\"true\"/>", "FALSE" },
+	{ "Association", "boolean", " OVERRIDABLE=\"false\"",
+	    "<SCOPE ASSOCIATION=\"true\"/>", "FALSE" },
+	{ "Description", "string", " TRANSLATABLE=\"true\"",
+	    "<SCOPE CLASS=\"true\" ASSOCIATION=\"true\" REFERENCE=\"true\" "
+	    "PROPERTY=\"true\" METHOD=\"true\" PARAMETER=\"true\" "
+	    "INDICATION=\"true\"/>", NULL },
+	{ "EmbeddedInstance", "string", "", "<SCOPE PROPERTY=\"true\" "
+	    "METHOD=\"true\" PARAMETER=\"true\"/>", NULL },
+	{ "In", "boolean", " OVERRIDABLE=\"false\"",
+	    "<SCOPE PARAMETER=\"true\"/>", "TRUE" },
+	{ "Key", "boolean", " OVERRIDABLE=\"false\"",
+	    "<SCOPE REFERENCE=\"true\" PROPERTY=\"true\"/>", "FALSE" },
+	{ "Out", "boolean", " OVERRIDABLE=\"false\"",
+	    "<SCOPE PARAMETER=\"true\"/>", "FALSE" },
+	{ "Static", "boolean", " OVERRIDABLE=\"false\"",
+	    "<SCOPE PROPERTY=\"true\" METHOD=\"true\"/>", "FALSE" },
 };
 
 static void
 cimsrv_qualdecl(struct buf *b, size_t i)
 {
-	buf_printf(b, "<QUALIFIER.DECLARATION NAME=\"%s\" TYPE=\"%s\"%s%s>\n",
-	    cimsrv_qualdecls[i].name, cimsrv_qualdecls[i].type,
-	    cimsrv_qualdecls[i].array ? " ISARRAY=\"true\"" : "",
-	    cimsrv_qualdecls[i].tosub ? "" : " TOSUBCLASS=\"false\"");
-	buf_printf(b, "%s\n", cimsrv_qualdecls[i].scope);
+	buf_printf(b, "<QUALIFIER.DECLARATION NAME=\"%s\" TYPE=\"%s\"%s>\n"
+	    "%s\n", cimsrv_qualdecls[i].name, cimsrv_qualdecls[i].type,
+	    cimsrv_qualdecls[i].flavor, cimsrv_qualdecls[i].scope);
 	if (cimsrv_qualdecls[i].def != NULL)
 		buf_printf(b, "<VALUE>%s</VALUE>\n", cimsrv_qualdecls[i].def);
 	buf_puts(b, "</QUALIFIER.DECLARATION>\n");

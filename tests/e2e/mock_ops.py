@@ -299,7 +299,10 @@ ok({"Key", "Association", "Description"} <= set(names_of(q)) and
    "EnumerateQualifiers: QUALIFIER.DECLARATION elements")
 q = irv(call("GetQualifier", v("QualifierName", "Key")))
 ok(len(q) == 1 and q[0].get("TYPE") == "boolean" and
-   q[0].find("SCOPE") is not None, "GetQualifier Key")
+   q[0].get("OVERRIDABLE") == "false" and
+   q[0].find("SCOPE").get("PROPERTY") == "true" and
+   q[0].findtext("VALUE") == "FALSE",
+   "GetQualifier Key: boolean, DisableOverride, its scope and default")
 ok(err(call("GetQualifier", v("QualifierName", "NoSuch"))) == 6,
    "GetQualifier unknown: CIM_ERR_NOT_FOUND")
 
