@@ -1,7 +1,8 @@
 #!/bin/sh
 # mock_create_rc.sh: Win32_Process.Create return codes set per program by
 # a scenario's create_rc (exact path, "PREFIX*", "*"), and the defaults
-# without it (2 under C:\Windows\, 9 for an unknown program).
+# without it (2 under C:\Windows\, 9 for an unknown program); scenario
+# errors in create_rc and model.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/e2e/mock_lib.sh"
 [ -n "$PYTHON3" ] || skip_all "python3 not found"
@@ -73,4 +74,10 @@ printf '{"nodes": [{"name": "N1", "create_rc": {"x.exe": -1}}]}\n' \
 is $? 1 "create_rc with a bad code: exit 1"
 grep -q 'create_rc "x.exe"' "$TEST_TMP/err"
 ok $? "... naming the program"
+printf '{"nodes": [{"name": "N1", "model": 1}]}\n' >"$TEST_TMP/bad.json"
+"$CIMMOCKD" --schema "$MOCK_SCHEMA" --scenario "$TEST_TMP/bad.json" \
+    2>"$TEST_TMP/err"
+is $? 1 "model not a boolean: exit 1"
+grep -q 'node N1: model must be true or false' "$TEST_TMP/err"
+ok $? "... saying so"
 done_testing
