@@ -1044,6 +1044,7 @@ cimsrv_edit(struct mnode *node, struct cimreq *r, struct buf *out)
 	struct inst_list	*store;
 	const struct cim_value	*pid;
 	const char		*pn;
+	uint64_t		 pidv;
 	size_t			 idx, k;
 	int			 del = strcmp(r->method, "DeleteInstance") == 0;
 
@@ -1086,8 +1087,8 @@ cimsrv_edit(struct mnode *node, struct cimreq *r, struct buf *out)
 		pid = inst_get(in, "ProcessId");
 		if (del && str_casecmp_ascii(in->cls->name,
 		    "Win32_Process") == 0 && pid != NULL && !pid->is_null &&
-		    pid->nvals > 0 && strtoul(pid->vals[0], NULL, 10) ==
-		    mnode_proc_pid(node) && mnode_kill(node) == 0)
+		    pid->nvals > 0 && parse_u64(pid->vals[0], &pidv) == 0 &&
+		    pidv == mnode_proc_pid(node) && mnode_kill(node) == 0)
 			cimsrv_raw(out, r, NULL, NULL, 0);
 		else
 			cimsrv_cim_error(out, r, CIM_ERR_NOT_SUPPORTED,
