@@ -20,6 +20,27 @@
  * intrinsic) for cimxml_encode_error.  Either way the call must be
  * cleared.
  */
+/*
+ * One IPARAMVALUE as sent, for the operations struct wbem_request has no
+ * fields for (classes, associations, instance edits, qualifiers, pulls).
+ */
+enum cimxml_ipkind {
+	CIMXML_IP_NULL = 0,	/* no child (or VALUE.NULL) */
+	CIMXML_IP_VALUE,	/* text */
+	CIMXML_IP_ARRAY,	/* array, NULL-terminated */
+	CIMXML_IP_CLASSNAME,	/* text is the NAME */
+	CIMXML_IP_PATH,		/* INSTANCENAME: path */
+	CIMXML_IP_INSTANCE,	/* INSTANCE or VALUE.NAMEDINSTANCE: inst
+				   (inst->path from its INSTANCENAME) */
+};
+struct cimxml_iparam {
+	char		*name;
+	enum cimxml_ipkind kind;
+	char		*text;
+	char		**array;
+	struct cim_path	*path;
+	struct cim_instance *inst;
+};
 struct cimxml_call {
 	char		*msgid;
 	char		*protocol_version;
@@ -32,10 +53,15 @@ struct cimxml_call {
 	char		**proplist_store;
 	char		*ns_store, *class_store, *query_store, *lang_store;
 	char		*cimversion, *dtdversion;
+	size_t		 niparams;	/* every IPARAMVALUE, as sent */
+	struct cimxml_iparam *iparams;
 };
 int	cimxml_decode_request(const char *, size_t, struct cimxml_call *,
 	    struct wbem_error *);	/* err->name is the CIMError token */
 void	cimxml_call_clear(struct cimxml_call *);
+/* The named IPARAMVALUE (case-insensitive), NULL when not sent. */
+const struct cimxml_iparam *cimxml_iparam(const struct cimxml_call *,
+	    const char *name);
 /*
  * Checks the CIMMethod, CIMObject and CIMProtocolVersion headers (raw,
  * still %-escaped; NULL when absent) against a decoded call as OpenPegasus
@@ -58,6 +84,19 @@ int	cimxml_encode_error(const struct cimxml_call *, int code,
 	    const char *description, struct buf *);
 /* One INSTANCE element (GetInstance, embedded objects), Pegasus layout. */
 int	cimxml_encode_instance(const struct cim_instance *, struct buf *);
+/* INSTANCENAME, and INSTANCEPATH (host "localhost" and ns when p lacks them). */
+void	cimxml_encode_instancename(const struct cim_path *, struct buf *);
+void	cimxml_encode_instancepath(const struct cim_path *, const char *ns,
+	    struct buf *);
+/* A VALUE, VALUE.ARRAY or VALUE.REFERENCE for v (nothing when NULL). */
+void	cimxml_encode_value(const struct cim_value *, struct buf *);
+/*
+ * A response whose IRETURNVALUE content the caller wrote (irv NULL: no
+ * IRETURNVALUE, the empty result), then the output PARAMVALUEs (pull
+ * operations: EndOfSequence, EnumerationContext).
+ */
+int	cimxml_encode_raw(const struct cimxml_call *, const char *irv,
+	    const struct cim_property *out, size_t nout, struct buf *);
 
 /* ---- wsman_server.c: WS-Man requests in, WinRM replies out ------------- */
 /*
@@ -65,6 +104,9 @@ int	cimxml_encode_instance(const struct cim_instance *, struct buf *);
  * (WBEM_E_PROTOCOL) when it is not a WS-Man envelope (answer
  * w:SchemaValidationError).  An unknown action is msg NONE.
  */
+#define WSMAN_EPR_NONE		0	/* objects */
+#define WSMAN_EPR_ONLY		1	/* EnumerateEPR */
+#define WSMAN_EPR_AND_OBJECT	2	/* EnumerateObjectAndEPR: w:Item */
 struct wsman_call {
 	enum wsman_msg	 msg;
 	char		*action;
@@ -78,7 +120,7 @@ struct wsman_call {
 	char		*dialect;
 	int		 optimize;	/* w:OptimizeEnumeration */
 	unsigned	 max_elements;	/* 0: absent */
-	int		 epr;		/* w:EnumerationMode EnumerateEPR */
+	int		 epr;		/* w:EnumerationMode: WSMAN_EPR_* */
 	char		*context;	/* Pull / Release */
 	size_t		 nparams;	/* INVOKE: METHOD_INPUT children */
 	struct cim_property *params;	/* string values */
@@ -90,7 +132,8 @@ void	wsman_call_clear(struct wsman_call *);
  * A batch of items as WinRM writes it: EnumerateResponse (w:Items,
  * w:EndOfSequence) or PullResponse (n:Items, n:EndOfSequence); context
  * NULL means the end.  fragment: explicit SELECT list, w:XmlFragment with
- * unqualified children; else p:Class elements; epr: EndpointReferences.
+ * unqualified children; else p:Class elements; epr (WSMAN_EPR_*):
+ * EndpointReferences instead, or w:Item with the object and its EPR.
  */
 struct wsman_batch {
 	enum wsman_msg	 msg;		/* ENUMERATE or PULL */

@@ -337,6 +337,161 @@ cx_decode_params(const xmlNode *call, struct cimxml_call *c,
 	return (0);
 }
 
+/* An INSTANCE element (NewInstance, ModifiedInstance) into the value model. */
+static struct cim_instance *
+cx_read_instance(const xmlNode *n, struct wbem_error *err)
+{
+	struct cim_instance	*ci;
+	struct cim_property	*p;
+	const xmlNode		*pe;
+	const char		*name, *cls, *ts;
+	enum cim_type		 t;
+
+	if ((cls = cimxml_attr(n, "CLASSNAME")) == NULL ||
+	    !cimxml_name_ok(cls)) {
+		cx_refuse(err, 400, "request-not-valid", "Validation error: "
+		    "on line %ld: missing INSTANCE.CLASSNAME attribute",
+		    xmlGetLineNo((xmlNode *)n));
+		return (NULL);
+	}
+	ci = cim_instance_new(cls);
+	for (pe = cimxml_first(n); pe != NULL; pe = cimxml_next(pe)) {
+		if (!cimxml_is(pe, "PROPERTY") &&
+		    !cimxml_is(pe, "PROPERTY.ARRAY") &&
+		    !cimxml_is(pe, "PROPERTY.REFERENCE"))
+			continue;
+		t = CIM_T_STRING;
+		if (cimxml_is(pe, "PROPERTY.REFERENCE"))
+			t = CIM_T_REFERENCE;
+		else if ((ts = cimxml_attr(pe, "TYPE")) == NULL ||
+		    cim_type_parse(ts, &t) == -1) {
+			cx_refuse(err, 400, "request-not-valid", "Validation "
+			    "error: on line %ld: bad TYPE attribute",
+			    xmlGetLineNo((xmlNode *)pe));
+			goto fail;
+		}
+		if ((name = cimxml_attr(pe, "NAME")) == NULL) {
+			cx_refuse(err, 400, "request-not-valid", "Validation "
+			    "error: on line %ld: missing NAME attribute",
+			    xmlGetLineNo((xmlNode *)pe));
+			goto fail;
+		}
+		p = cim_instance_add(ci, name, t, NULL);
+		p->v.is_array = cimxml_is(pe, "PROPERTY.ARRAY");
+		if (cx_param_check(pe, t, err) == -1)
+			goto fail;
+		if (cimxml_value_elem(pe, &p->v, err) == -1) {
+			cx_refuse(err, 400, "request-not-valid", "Validation "
+			    "error: on line %ld: bad property value",
+			    xmlGetLineNo((xmlNode *)pe));
+			goto fail;
+		}
+		p->v.is_null = p->v.nvals == 0 && !p->v.is_array;
+	}
+	return (ci);
+fail:
+	cim_instance_free(ci);
+	return (NULL);
+}
+
+/* Keeps every IPARAMVALUE as sent (struct cimxml_iparam). */
+static int
+cx_decode_generic(const xmlNode *call, struct cimxml_call *c,
+    struct wbem_error *err)
+{
+	const xmlNode		*ip, *v, *m;
+	struct cimxml_iparam	*p;
+	struct wbem_error	 e2;
+	size_t			 n = 0;
+
+	for (ip = cimxml_first(call); ip != NULL; ip = cimxml_next(ip))
+		if (cimxml_is(ip, "IPARAMVALUE"))
+			n++;
+	c->iparams = xcalloc(n > 0 ? n : 1, sizeof(*c->iparams));
+	for (ip = cimxml_first(call); ip != NULL; ip = cimxml_next(ip)) {
+		if (!cimxml_is(ip, "IPARAMVALUE"))
+			continue;
+		p = &c->iparams[c->niparams++];
+		p->name = xstrdup(cimxml_attr(ip, "NAME"));
+		v = cimxml_first(ip);
+		if (v == NULL || cimxml_is(v, "VALUE.NULL"))
+			p->kind = CIMXML_IP_NULL;
+		else if (cimxml_is(v, "VALUE")) {
+			p->kind = CIMXML_IP_VALUE;
+			p->text = cimxml_text(v);
+		} else if (cimxml_is(v, "VALUE.ARRAY")) {
+			p->kind = CIMXML_IP_ARRAY;
+			n = 0;
+			for (m = cimxml_first(v); m != NULL; m = cimxml_next(m))
+				n++;
+			p->array = xcalloc(n + 1, sizeof(char *));
+			n = 0;
+			for (m = cimxml_first(v); m != NULL; m = cimxml_next(m))
+				if (cimxml_is(m, "VALUE"))
+					p->array[n++] = cimxml_text(m);
+		} else if (cimxml_is(v, "CLASSNAME")) {
+			p->kind = CIMXML_IP_CLASSNAME;
+			if (cimxml_attr(v, "NAME") == NULL ||
+			    !cimxml_name_ok(cimxml_attr(v, "NAME"))) {
+				cx_refuse(err, 400, "request-not-valid",
+				    "Semantic error: on line %ld: Illegal "
+				    "value for CLASSNAME.NAME attribute",
+				    xmlGetLineNo((xmlNode *)v));
+				return (-1);
+			}
+			p->text = xstrdup(cimxml_attr(v, "NAME"));
+		} else if (cimxml_is(v, "INSTANCENAME")) {
+			p->kind = CIMXML_IP_PATH;
+			if ((p->path = cimxml_instancename(v, c->ns_store,
+			    CIMXML_TRIM_ALL, &e2)) == NULL) {
+				cx_refuse(err, 400, "request-not-valid",
+				    "Validation error: %s", e2.description);
+				return (-1);
+			}
+		} else if (cimxml_is(v, "INSTANCE") ||
+		    cimxml_is(v, "VALUE.NAMEDINSTANCE")) {
+			p->kind = CIMXML_IP_INSTANCE;
+			m = cimxml_is(v, "INSTANCE") ? v :
+			    cimxml_child(v, "INSTANCE");
+			if (m == NULL || (p->inst = cx_read_instance(m,
+			    err)) == NULL) {
+				if (m == NULL)
+					cx_refuse(err, 400, "request-not-valid",
+					    "Validation error: on line %ld: "
+					    "expected INSTANCE element",
+					    xmlGetLineNo((xmlNode *)v));
+				return (-1);
+			}
+			if ((m = cimxml_child(v, "INSTANCENAME")) != NULL &&
+			    (p->inst->path = cimxml_instancename(m,
+			    c->ns_store, CIMXML_TRIM_ALL, &e2)) == NULL) {
+				cx_refuse(err, 400, "request-not-valid",
+				    "Validation error: %s", e2.description);
+				return (-1);
+			}
+		} else {
+			cx_refuse(err, 400, "request-not-valid",
+			    "Validation error: on line %ld: unexpected %s "
+			    "element", xmlGetLineNo((xmlNode *)v),
+			    (const char *)v->name);
+			return (-1);
+		}
+	}
+	return (0);
+}
+
+const struct cimxml_iparam *
+cimxml_iparam(const struct cimxml_call *c, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < c->niparams; i++)
+		if (c->iparams[i].name != NULL &&
+		    str_casecmp_ascii(c->iparams[i].name, name) == 0)
+			return (&c->iparams[i]);
+	return (NULL);
+}
+
 /*
  * Parses one request body the way OpenPegasus judges it: CIM and DTD
  * versions 2.x (else 501), a SIMPLEREQ with one IMETHODCALL or METHODCALL
@@ -416,7 +571,8 @@ cimxml_decode_request(const char *data, size_t len, struct cimxml_call *c,
 		/* DSP0200 defaults when the parameter is absent */
 		c->req.deep = 1;
 		c->req.local_only = c->req.op != WBEM_OP_QUERY;
-		if (cx_decode_iparams(call, c, err) == -1)
+		if (cx_decode_iparams(call, c, err) == -1 ||
+		    cx_decode_generic(call, c, err) == -1)
 			goto fail;
 	} else {
 		c->op_known = 1;
@@ -504,6 +660,20 @@ cimxml_call_clear(struct cimxml_call *c)
 	free(c->lang_store);
 	free(c->cimversion);
 	free(c->dtdversion);
+	for (i = 0; i < c->niparams; i++) {
+		free(c->iparams[i].name);
+		free(c->iparams[i].text);
+		if (c->iparams[i].array != NULL) {
+			char	**a;
+
+			for (a = c->iparams[i].array; *a != NULL; a++)
+				free(*a);
+			free(c->iparams[i].array);
+		}
+		cim_path_free(c->iparams[i].path);
+		cim_instance_free(c->iparams[i].inst);
+	}
+	free(c->iparams);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -922,6 +1092,51 @@ cimxml_encode_response(const struct cimxml_call *c,
 		}
 	}
 	buf_puts(b, "</IRETURNVALUE>\n");
+	return (cx_rsp_end(c, b));
+}
+
+void
+cimxml_encode_instancename(const struct cim_path *p, struct buf *b)
+{
+	cx_rsp_instancename(b, p, p->classname);
+}
+
+void
+cimxml_encode_instancepath(const struct cim_path *p, const char *ns,
+    struct buf *b)
+{
+	cx_rsp_instancepath(b, p, ns, p->classname);
+}
+
+void
+cimxml_encode_value(const struct cim_value *v, struct buf *b)
+{
+	cx_rsp_value(b, v);
+}
+
+int
+cimxml_encode_raw(const struct cimxml_call *c, const char *irv,
+    const struct cim_property *out, size_t nout, struct buf *b)
+{
+	size_t	i;
+
+	if (c->method == NULL)
+		return (-1);
+	cx_rsp_begin(c, b);
+	if (irv != NULL) {
+		buf_puts(b, "<IRETURNVALUE>\n");
+		buf_puts(b, irv);
+		buf_puts(b, "</IRETURNVALUE>\n");
+	}
+	for (i = 0; i < nout; i++) {
+		buf_puts(b, "<PARAMVALUE NAME=\"");
+		buf_xml_escape(b, out[i].name);
+		buf_puts(b, "\"");
+		cx_rsp_type(b, "PARAMTYPE", &out[i].v);
+		buf_puts(b, ">\n");
+		cx_rsp_value(b, &out[i].v);
+		buf_puts(b, "</PARAMVALUE>\n");
+	}
 	return (cx_rsp_end(c, b));
 }
 

@@ -119,7 +119,9 @@ srv_enumerate(xmlNode *en, struct wsman_call *c)
 		free(s);
 	}
 	if ((s = child_text(en, NS_W, "EnumerationMode")) != NULL) {
-		c->epr = strcmp(s, "EnumerateEPR") == 0;
+		c->epr = strcmp(s, "EnumerateEPR") == 0 ? WSMAN_EPR_ONLY :
+		    strcmp(s, "EnumerateObjectAndEPR") == 0 ?
+		    WSMAN_EPR_AND_OBJECT : WSMAN_EPR_NONE;
 		free(s);
 	}
 	if ((f = wsman_child_el(en, NS_W, "Filter")) != NULL ||
@@ -429,8 +431,11 @@ wsman_encode_batch(const struct wsman_batch *bt, struct buf *b)
 	if (bt->n > 0 || bt->msg == WSMAN_MSG_PULL) {
 		r |= buf_printf(b, "<%s:Items>", pfx);
 		for (i = 0; i < bt->n; i++) {
-			if (bt->epr)
-				r |= srv_epr_item(b, bt->items[i]);
+			/* DSP0226 8.7: the object, then its EPR, in w:Item */
+			if (bt->epr == WSMAN_EPR_AND_OBJECT)
+				r |= buf_puts(b, "<w:Item>");
+			if (bt->epr == WSMAN_EPR_ONLY)
+				;
 			else if (bt->fragment) {
 				r |= buf_puts(b, "<w:XmlFragment>");
 				r |= srv_props(b, "", bt->items[i]->props,
@@ -438,6 +443,10 @@ wsman_encode_batch(const struct wsman_batch *bt, struct buf *b)
 				r |= buf_puts(b, "</w:XmlFragment>");
 			} else
 				r |= srv_class_item(b, bt->items[i]);
+			if (bt->epr != WSMAN_EPR_NONE)
+				r |= srv_epr_item(b, bt->items[i]);
+			if (bt->epr == WSMAN_EPR_AND_OBJECT)
+				r |= buf_puts(b, "</w:Item>");
 		}
 		r |= buf_printf(b, "</%s:Items>", pfx);
 	}

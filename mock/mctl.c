@@ -176,6 +176,14 @@ mctl_fault_from_json(json_t *o, struct fault *f, char *err, size_t errlen)
 		}
 		f->jump_ms = (int64_t)json_integer_value(k);
 	}
+	if ((k = json_object_get(o, "text")) != NULL) {
+		if (!json_is_string(k) || strlcpy(f->text, json_string_value(k),
+		    sizeof(f->text)) >= sizeof(f->text)) {
+			snprintf(err, errlen, "text: expected a string of at "
+			    "most %zu bytes", sizeof(f->text) - 1);
+			return (-1);
+		}
+	}
 	/* code 0 only for createfail: Create says 0, nothing ever starts */
 	if (f->drip_bytes == 0 || f->mbytes > 1024 ||
 	    (f->code == 0 && f->kind != FAULT_CREATEFAIL)) {

@@ -56,6 +56,7 @@ struct mnode {
 	uint64_t	 requests;
 	size_t		 nextra;
 	struct proc	*extra;		/* started by Create */
+	struct inst_list created;	/* CreateInstance's, any class */
 };
 
 static void	mnode_request_cb(struct httpd_req *, void *);
@@ -155,6 +156,9 @@ mnode_conf_clear(struct mnode_conf *c)
 	free(c->stream_path);
 	mnode_procs_free(c->procs, c->nprocs);
 	inst_list_clear(&c->pinned);
+	while (c->ncreate_rc > 0)
+		free(c->create_rc[--c->ncreate_rc].program);
+	free(c->create_rc);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -184,6 +188,12 @@ mnode_conf_copy(struct mnode_conf *d, const struct mnode_conf *s)
 	memset(&d->pinned, 0, sizeof(d->pinned));
 	for (i = 0; i < s->pinned.n; i++)
 		inst_list_add(&d->pinned, inst_dup(s->pinned.v[i]));
+	d->create_rc = xcalloc(s->ncreate_rc ? s->ncreate_rc : 1,
+	    sizeof(*d->create_rc));
+	for (i = 0; i < s->ncreate_rc; i++) {
+		d->create_rc[i].program = xstrdup(s->create_rc[i].program);
+		d->create_rc[i].rc = s->create_rc[i].rc;
+	}
 }
 
 struct mnode *
@@ -244,11 +254,13 @@ mnode_free(struct mnode *n)
 		return;
 	mnode_streams_close(n);
 	wssrv_node_gone(n);
+	cimsrv_node_gone(n);
 	httpd_free(n->srv);
 	event_free(n->tick);
 	event_free(n->start_timer);
 	event_free(n->death_timer);
 	mnode_procs_free(n->extra, n->nextra);
+	inst_list_clear(&n->created);
 	mnode_conf_clear(&n->conf);
 	free(n);
 }
@@ -468,6 +480,51 @@ mnode_program(const char *cmd, char *out, size_t outlen)
 }
 
 /*
+ * The scenario's create_rc rule for a program: an exact path (ASCII
+ * case-insensitive, as Windows compares them) wins over the longest
+ * "PREFIX*"; NULL when none matches.
+ */
+static const struct create_rc *
+mnode_create_rule(const struct mnode_conf *c, const char *prog)
+{
+	const struct create_rc	*best = NULL;
+	size_t			 i, len, best_len = 0;
+
+	for (i = 0; i < c->ncreate_rc; i++) {
+		len = strlen(c->create_rc[i].program);
+		if (len > 0 && c->create_rc[i].program[len - 1] == '*') {
+			len--;
+			if (strncasecmp(prog, c->create_rc[i].program,
+			    len) == 0 && best_len != SIZE_MAX &&
+			    (best == NULL || len >= best_len)) {
+				best = &c->create_rc[i];
+				best_len = len;
+			}
+		} else if (str_casecmp_ascii(prog,
+		    c->create_rc[i].program) == 0) {
+			best = &c->create_rc[i];
+			best_len = SIZE_MAX;
+		}
+	}
+	return (best);
+}
+
+/* A new process for a program Create started (not the streaming server). */
+static uint32_t
+mnode_add_extra(struct mnode *n, const char *name, const char *cmd,
+    const char *path)
+{
+	n->extra = xreallocarray(n->extra, n->nextra + 1, sizeof(*n->extra));
+	n->extra[n->nextra].pid = n->next_pid;
+	n->extra[n->nextra].name = xstrdup(name);
+	n->extra[n->nextra].cmdline = xstrdup(cmd);
+	n->extra[n->nextra].path = xstrdup(path);
+	n->nextra++;
+	n->next_pid += 8;
+	return (n->next_pid - 8);
+}
+
+/*
  * Win32_Process.Create as the mock models it: no command line is 21
  * (invalid parameter); the streaming server's program starts it (0 and
  * the pid; when it already runs or is starting, 0 and that pid); the
@@ -476,14 +533,20 @@ mnode_program(const char *cmd, char *out, size_t outlen)
  * program under C:\Windows\ is 2 (access denied: the provider's account
  * may not start system programs); another program the node knows (the
  * ExecutablePath of a listed process) starts a copy (0); any other
- * program does not exist on the node: 9 (path not found).
+ * program does not exist on the node: 9 (path not found).  A scenario's
+ * create_rc rule for the program comes first (for the streaming server
+ * only a rule naming its program exactly): its code, and for 0 the
+ * program starts (the streaming server, or a new process).
  */
 uint32_t
 mnode_create(struct mnode *n, const char *cmd, uint32_t *pid)
 {
-	char		 prog[1024];
-	struct proc	*p;
-	size_t		 i;
+	char			 prog[1024];
+	const struct create_rc	*rule;
+	const char		*base;
+	struct proc		*p;
+	size_t			 i;
+	int			 stream;
 
 	*pid = 0;
 	if (cmd == NULL || *cmd == '\0')
@@ -497,10 +560,24 @@ mnode_create(struct mnode *n, const char *cmd, uint32_t *pid)
 		return (n->conf.fault.code);
 	}
 	mnode_program(cmd, prog, sizeof(prog));
-	if (mnode_cmd_runs(cmd, n->conf.stream_path) ||
+	rule = mnode_create_rule(&n->conf, prog);
+	stream = mnode_cmd_runs(cmd, n->conf.stream_path) ||
 	    (strchr(prog, '\\') == NULL &&
-	    str_casecmp_ascii(prog, n->conf.stream_proc) == 0)) {
+	    str_casecmp_ascii(prog, n->conf.stream_proc) == 0);
+	/* a wildcard never stops the streaming server; its own path may */
+	if (stream && rule != NULL && str_casecmp_ascii(rule->program,
+	    prog) != 0)
+		rule = NULL;
+	if (rule != NULL && rule->rc != 0)
+		return (rule->rc);
+	if (stream) {
 		*pid = mnode_start(n, n->conf.start_delay_ms);
+		return (0);
+	}
+	if (rule != NULL) {
+		base = strrchr(prog, '\\');
+		*pid = mnode_add_extra(n, base != NULL ? base + 1 : prog, cmd,
+		    prog);
 		return (0);
 	}
 	if (strncasecmp(prog, "C:\\Windows\\", 11) == 0)
@@ -509,15 +586,7 @@ mnode_create(struct mnode *n, const char *cmd, uint32_t *pid)
 		p = &n->conf.procs[i];
 		if (!mnode_cmd_runs(cmd, p->path))
 			continue;
-		n->extra = xreallocarray(n->extra, n->nextra + 1,
-		    sizeof(*n->extra));
-		n->extra[n->nextra].pid = n->next_pid;
-		n->extra[n->nextra].name = xstrdup(p->name);
-		n->extra[n->nextra].cmdline = xstrdup(cmd);
-		n->extra[n->nextra].path = xstrdup(p->path);
-		n->nextra++;
-		*pid = n->next_pid;
-		n->next_pid += 8;
+		*pid = mnode_add_extra(n, p->name, cmd, p->path);
 		return (0);
 	}
 	return (9);
@@ -971,8 +1040,80 @@ mnode_cpu_inst(const struct mof_class *c, unsigned k)
 	return (in);
 }
 
+struct inst_list *
+mnode_created(struct mnode *n)
+{
+	return (&n->created);
+}
+
+struct inst_list *
+mnode_pinned(struct mnode *n)
+{
+	return (&n->conf.pinned);
+}
+
+/*
+ * An association's instances: one per instance of the part class, its
+ * GroupComponent the node's Win32_ComputerSystem (Win32_SystemProcesses,
+ * Win32_SystemServices as Windows has them).
+ */
+static void
+mnode_assoc(struct mnode *n, const struct mof_class *c, const char *part,
+    struct inst_list *l)
+{
+	const struct mof_class	*cs, *pc;
+	struct inst_list	 groups = { 0, NULL }, parts = { 0, NULL };
+	struct mock_inst	*in;
+	struct cim_path		*p;
+	struct buf		 b;
+	size_t			 i, j;
+
+	if ((cs = mof_class_find(n->schema, "Win32_ComputerSystem")) == NULL ||
+	    (pc = mof_class_find(n->schema, part)) == NULL)
+		return;
+	mnode_instances(n, cs, &groups);
+	mnode_instances(n, pc, &parts);
+	buf_init(&b, 0);
+	for (i = 0; i < groups.n; i++) {
+		for (j = 0; j < parts.n; j++) {
+			in = inst_new(c);
+			buf_reset(&b);
+			p = inst_path(groups.v[i], "root/cimv2");
+			cim_path_format(p, &b);
+			cim_path_free(p);
+			inst_set(in, "GroupComponent", b.data);
+			buf_reset(&b);
+			p = inst_path(parts.v[j], "root/cimv2");
+			cim_path_format(p, &b);
+			cim_path_free(p);
+			inst_set(in, "PartComponent", b.data);
+			inst_list_add(l, in);
+		}
+	}
+	buf_release(&b);
+	inst_list_clear(&groups);
+	inst_list_clear(&parts);
+}
+
+static int	mnode_model(struct mnode *, const struct mof_class *,
+		    struct inst_list *);
+
 int
 mnode_instances(struct mnode *n, const struct mof_class *c,
+    struct inst_list *l)
+{
+	size_t	i;
+
+	mnode_model(n, c, l);
+	for (i = 0; i < n->created.n; i++)
+		if (n->created.v[i]->cls == c)
+			inst_list_add(l, inst_dup(n->created.v[i]));
+	return (0);
+}
+
+/* The model's instances of c (pinned ones replace them). */
+static int
+mnode_model(struct mnode *n, const struct mof_class *c,
     struct inst_list *l)
 {
 	const char		*cn = c->name;
@@ -990,7 +1131,7 @@ mnode_instances(struct mnode *n, const struct mof_class *c,
 		if (n->conf.pinned.v[i]->cls == c)
 			inst_list_add(l, inst_dup(n->conf.pinned.v[i]));
 	}
-	if (l->n > 0)
+	if (l->n > 0 || n->conf.no_model)
 		return (0);
 	avail = load_avail_bytes(lc, n->nstreams);
 	ts = mnode_stamp(n, load_sys100ns(wall_ms()));
@@ -1077,6 +1218,10 @@ mnode_instances(struct mnode *n, const struct mof_class *c,
 	else if (str_casecmp_ascii(cn,
 	    "Win32_PerfRawData_Tcpip_NetworkInterface") == 0)
 		mnode_netifs(n, c, l, 1);
+	else if (str_casecmp_ascii(cn, "Win32_SystemProcesses") == 0)
+		mnode_assoc(n, c, "Win32_Process", l);
+	else if (str_casecmp_ascii(cn, "Win32_SystemServices") == 0)
+		mnode_assoc(n, c, "Win32_Service", l);
 	return (0);
 }
 

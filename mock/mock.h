@@ -114,6 +114,10 @@ struct inst_list {
 };
 void	 inst_list_add(struct inst_list *, struct mock_inst *);	/* takes it */
 void	 inst_list_clear(struct inst_list *);
+/* The instance's path (its keys) in ns; caller frees. */
+struct cim_path *inst_path(const struct mock_inst *, const char *ns);
+/* Do two paths name the same instance (class and keys; ns/host ignored)? */
+int	 inst_path_same(const struct cim_path *, const struct cim_path *);
 /* Does hay contain needle, ASCII case-insensitively? */
 int	 str_icontains(const char *hay, const char *needle);
 
@@ -210,6 +214,7 @@ size_t	 httpd_nconns(const struct httpd *);
 struct mnode;
 /* Handles one request on the cimom port; replies through httpd. */
 void	 cimsrv_handle(struct mnode *, struct httpd_req *);
+void	 cimsrv_node_gone(struct mnode *);	/* drops its pull contexts */
 
 /* ---- wssrv.c: the WS-Management server (/wsman) as WinRM answers ------- */
 struct fault;
@@ -249,6 +254,8 @@ struct fault {
 	unsigned	 drip_ms;
 	unsigned	 lifetime_ms;	/* FLAP: run time after each start */
 	int64_t		 jump_ms;	/* CLOCKJUMP: may be negative */
+	char		 text[128];	/* CIMERROR: what follows "CIM_ERR_X: "
+					   ("" : "injected fault") */
 };
 
 enum proc_mode {
@@ -267,6 +274,12 @@ struct proc {
 	char		*name;
 	char		*cmdline;	/* NULL: NULL property */
 	char		*path;
+};
+
+/* A scenario's Win32_Process.Create answer for a program (create_rc). */
+struct create_rc {
+	char		*program;	/* a path; "PREFIX*" a prefix, "*" any */
+	uint32_t	 rc;		/* 0: the program starts */
 };
 
 struct mnode_conf {
@@ -292,6 +305,10 @@ struct mnode_conf {
 	size_t		 nprocs;
 	struct proc	*procs;		/* besides the streaming server */
 	struct inst_list pinned;	/* static instances from the scenario */
+	size_t		 ncreate_rc;
+	struct create_rc *create_rc;
+	int		 no_model;	/* "model": false: only pinned and
+					   created instances, as a bare CIMOM */
 	struct fault	 fault;
 	unsigned	 wsman_quota;	/* open enumerations per user */
 	unsigned	 wsman_ctx_ttl_ms;	/* idle enumeration lifetime */
@@ -318,6 +335,13 @@ const struct mof_schema *mnode_schema(const struct mnode *);
 int	 mnode_instances(struct mnode *, const struct mof_class *,
 	    struct inst_list *);
 struct event_base *mnode_base(const struct mnode *);
+/*
+ * What CreateInstance added and the scenario pinned: the instances the
+ * CIM-XML edits (Create/Modify/DeleteInstance, SetProperty) change.
+ * Owned by the node.
+ */
+struct inst_list *mnode_created(struct mnode *);
+struct inst_list *mnode_pinned(struct mnode *);
 int	 mnode_kill(struct mnode *);		/* -1: not running */
 /* Win32_Process.Create: the Windows return code; *pid when 0. */
 uint32_t mnode_create(struct mnode *, const char *cmdline, uint32_t *pid);

@@ -213,6 +213,38 @@ sc_instances(json_t *arr, const struct mof_schema *schema,
 	return (0);
 }
 
+
+/*
+ * "create_rc": {"PROGRAM": N, "PREFIX*": N, "*": N}: what
+ * Win32_Process.Create answers for a program (0: it starts).
+ */
+static int
+sc_create_rc(json_t *o, struct mnode_conf *c, char *err, size_t errlen)
+{
+	const char	*key;
+	json_t		*v;
+
+	if (!json_is_object(o))
+		return (sc_err(err, errlen, "node %s: create_rc must be an "
+		    "object of program paths and return codes", c->name));
+	while (c->ncreate_rc > 0)
+		free(c->create_rc[--c->ncreate_rc].program);
+	free(c->create_rc);
+	c->create_rc = xcalloc(json_object_size(o) + 1,
+	    sizeof(*c->create_rc));
+	json_object_foreach(o, key, v) {
+		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+		    json_integer_value(v) > UINT32_MAX || *key == '\0')
+			return (sc_err(err, errlen, "node %s: create_rc \"%s\": "
+			    "a return code 0..4294967295", c->name, key));
+		c->create_rc[c->ncreate_rc].program = xstrdup(key);
+		c->create_rc[c->ncreate_rc].rc =
+		    (uint32_t)json_integer_value(v);
+		c->ncreate_rc++;
+	}
+	return (0);
+}
+
 static int
 sc_node(json_t *o, const struct mof_schema *schema, struct mnode_conf *c,
     char *err, size_t errlen)
@@ -350,6 +382,15 @@ sc_node(json_t *o, const struct mof_schema *schema, struct mnode_conf *c,
 			c->nprocs++;
 		}
 	}
+	if ((v = json_object_get(o, "model")) != NULL) {
+		if (!json_is_boolean(v))
+			return (sc_err(err, errlen, "node %s: model must be "
+			    "true or false", c->name));
+		c->no_model = json_is_false(v);
+	}
+	if ((v = json_object_get(o, "create_rc")) != NULL &&
+	    sc_create_rc(v, c, err, errlen) == -1)
+		return (-1);
 	if ((v = json_object_get(o, "fault")) != NULL &&
 	    mctl_fault_from_json(v, &c->fault, msg, sizeof(msg)) == -1)
 		return (sc_err(err, errlen, "node %s: %s", c->name, msg));

@@ -180,3 +180,79 @@ inst_dup(const struct mock_inst *src)
 	}
 	return (in);
 }
+
+struct cim_path *
+inst_path(const struct mock_inst *in, const char *ns)
+{
+	const struct mof_class	*c = in->cls;
+	const struct cim_value	*v;
+	struct cim_path		*p;
+	enum cim_type		 t;
+	size_t			 i;
+
+	p = cim_path_new(ns, c->name);
+	for (i = 0; i < c->nprops; i++) {
+		if (!mof_prop_is_key(&c->props[i]))
+			continue;
+		v = &in->props[i].v;
+		t = c->props[i].type;
+		if (cim_type_is_integer(t))
+			t = cim_type_is_signed(t) ? CIM_T_SINT64 : CIM_T_UINT64;
+		else if (cim_type_is_real(t))
+			t = CIM_T_REAL64;
+		else if (t != CIM_T_BOOLEAN && t != CIM_T_REFERENCE)
+			t = CIM_T_STRING;
+		cim_path_add_key(p, c->props[i].name, t,
+		    !v->is_null && v->nvals > 0 ? v->vals[0] : "");
+	}
+	return (p);
+}
+
+/* Reference keys compare as paths, the rest as text (numbers as numbers). */
+static int
+inst_key_same(const struct cim_keybinding *a, const struct cim_keybinding *b)
+{
+	struct cim_path	*pa, *pb;
+	uint64_t	 x, y;
+	int		 same = 0;
+
+	if (a->type == CIM_T_REFERENCE || b->type == CIM_T_REFERENCE) {
+		pa = cim_path_new(NULL, NULL);
+		pb = cim_path_new(NULL, NULL);
+		if (cim_path_parse(a->value, pa) == 0 &&
+		    cim_path_parse(b->value, pb) == 0)
+			same = inst_path_same(pa, pb);
+		cim_path_free(pa);
+		cim_path_free(pb);
+		return (same);
+	}
+	if (parse_u64(a->value, &x) == 0 && parse_u64(b->value, &y) == 0)
+		return (x == y);
+	if (a->type == CIM_T_BOOLEAN || b->type == CIM_T_BOOLEAN)
+		return (str_casecmp_ascii(a->value, b->value) == 0);
+	return (strcmp(a->value, b->value) == 0);
+}
+
+int
+inst_path_same(const struct cim_path *a, const struct cim_path *b)
+{
+	size_t	i, j;
+
+	if (a->classname == NULL || b->classname == NULL ||
+	    str_casecmp_ascii(a->classname, b->classname) != 0 ||
+	    a->nkeys != b->nkeys)
+		return (0);
+	for (i = 0; i < a->nkeys; i++) {
+		for (j = 0; j < b->nkeys; j++)
+			if (a->keys[i].name != NULL && b->keys[j].name != NULL &&
+			    str_casecmp_ascii(a->keys[i].name,
+			    b->keys[j].name) == 0)
+				break;
+		if (j == b->nkeys && a->nkeys == 1 && (a->keys[0].name == NULL ||
+		    b->keys[0].name == NULL))
+			j = 0;
+		if (j == b->nkeys || !inst_key_same(&a->keys[i], &b->keys[j]))
+			return (0);
+	}
+	return (1);
+}

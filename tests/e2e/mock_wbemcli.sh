@@ -32,8 +32,10 @@ W gi "$U:Win32_Process.Handle=\"9999\"" >/dev/null
 ok $? "gi of a missing instance: CIM_ERR_NOT_FOUND"
 
 W -dx gc "$U:Win32_Process" >/dev/null
-grep -q '<METHOD NAME="Create" TYPE="uint32">' "$TEST_TMP/wbemcli.err"
-ok $? "wbemcli gc Win32_Process shows method Create"
+# wbemcli asks IncludeClassOrigin=TRUE: CLASSORIGIN after TYPE, as Pegasus
+grep -q '<METHOD NAME="Create" TYPE="uint32" CLASSORIGIN="Win32_Process">' \
+    "$TEST_TMP/wbemcli.err"
+ok $? "wbemcli gc Win32_Process shows method Create, with its class origin"
 
 out=$(W ei "$U:Win32_PerfRawData_PerfOS_Processor")
 printf "%s\n" "$out" | grep -q 'Name="_Total"'

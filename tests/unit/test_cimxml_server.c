@@ -669,6 +669,155 @@ test_round_trip(void)
 	buf_release(&b);
 }
 
+/* Every IPARAMVALUE kept as sent, and raw replies as OpenPegasus's. */
+static void
+test_iparams(void)
+{
+	struct cimxml_call		 c;
+	struct wbem_error		 err;
+	const struct cimxml_iparam	*ip;
+	struct cim_path			*p;
+	struct cim_property		 o[2];
+	struct buf			 irv, b;
+	char				*want;
+	size_t				 i;
+	int				 found;
+
+	ok(decode_capture_request("create-07-process", &c, &err) == 0,
+	    "CreateInstance request decodes");
+	ip = cimxml_iparam(&c, "newinstance");
+	ok(ip != NULL && ip->kind == CIMXML_IP_INSTANCE &&
+	    strcmp(ip->inst->classname, "Win32_Process") == 0,
+	    "NewInstance: an INSTANCE, found without case");
+	for (i = 0, found = 0; ip != NULL && i < ip->inst->nprops; i++)
+		if (strcmp(ip->inst->props[i].name, "Handle") == 0 &&
+		    ip->inst->props[i].v.nvals == 1 &&
+		    strcmp(ip->inst->props[i].v.vals[0], "4") == 0)
+			found = 1;
+	ok(found, "NewInstance: its key property and value");
+	p = cim_path_new(NULL, "Win32_Process");
+	cim_path_add_key(p, "Handle", CIM_T_STRING, "4");
+	buf_init(&irv, 0);
+	buf_init(&b, 0);
+	cimxml_encode_instancename(p, &irv);
+	cimxml_encode_raw(&c, irv.data, NULL, 0, &b);
+	want = capture_body("create-07-process");
+	is_str(b.data, want, "CreateInstance reply: byte for byte");
+	free(want);
+	cim_path_free(p);
+	cimxml_call_clear(&c);
+
+	ok(decode_capture_request("di-process-vodstream", &c, &err) == 0,
+	    "DeleteInstance request decodes");
+	ip = cimxml_iparam(&c, "InstanceName");
+	ok(ip != NULL && ip->kind == CIMXML_IP_PATH &&
+	    strcmp(ip->path->classname, "Win32_Process") == 0 &&
+	    ip->path->nkeys == 1, "InstanceName: a path");
+	buf_reset(&b);
+	cimxml_encode_raw(&c, NULL, NULL, 0, &b);
+	want = capture_body("di-process-vodstream");
+	is_str(b.data, want, "DeleteInstance reply: byte for byte");
+	free(want);
+	cimxml_call_clear(&c);
+
+	ok(decode_capture_request("ci-duplicate", &c, &err) == 0,
+	    "ci-duplicate request decodes");
+	buf_reset(&b);
+	cimxml_encode_error(&c, 11,
+	    "CIM_ERR_ALREADY_EXISTS: Win32_Process.Handle=\"2345\"", &b);
+	want = capture_body("ci-duplicate");
+	is_str(b.data, want, "ALREADY_EXISTS reply: byte for byte");
+	free(want);
+	cimxml_call_clear(&c);
+
+	/* kinds: NULL, VALUE, VALUE.ARRAY, CLASSNAME, VALUE.NAMEDINSTANCE */
+	{
+		static const char body[] =
+		    "<?xml version=\"1.0\"?><CIM CIMVERSION=\"2.0\" "
+		    "DTDVERSION=\"2.0\"><MESSAGE ID=\"9\" PROTOCOLVERSION="
+		    "\"1.0\"><SIMPLEREQ><IMETHODCALL NAME=\"ModifyInstance\">"
+		    "<LOCALNAMESPACEPATH><NAMESPACE NAME=\"root\"/><NAMESPACE "
+		    "NAME=\"cimv2\"/></LOCALNAMESPACEPATH>"
+		    "<IPARAMVALUE NAME=\"Nothing\"/>"
+		    "<IPARAMVALUE NAME=\"Text\"><VALUE> a b </VALUE>"
+		    "</IPARAMVALUE><IPARAMVALUE NAME=\"List\"><VALUE.ARRAY>"
+		    "<VALUE>x</VALUE><VALUE>y</VALUE></VALUE.ARRAY>"
+		    "</IPARAMVALUE><IPARAMVALUE NAME=\"Cls\"><CLASSNAME "
+		    "NAME=\"CIM_Fan\"/></IPARAMVALUE>"
+		    "<IPARAMVALUE NAME=\"ModifiedInstance\">"
+		    "<VALUE.NAMEDINSTANCE><INSTANCENAME CLASSNAME=\"CIM_Fan\">"
+		    "<KEYBINDING NAME=\"DeviceID\"><KEYVALUE>f</KEYVALUE>"
+		    "</KEYBINDING></INSTANCENAME><INSTANCE CLASSNAME="
+		    "\"CIM_Fan\"><PROPERTY NAME=\"DesiredSpeed\" TYPE="
+		    "\"uint64\"><VALUE>12</VALUE></PROPERTY></INSTANCE>"
+		    "</VALUE.NAMEDINSTANCE></IPARAMVALUE>"
+		    "</IMETHODCALL></SIMPLEREQ></MESSAGE></CIM>";
+
+		ok(cimxml_decode_request(body, sizeof(body) - 1, &c,
+		    &err) == 0 && c.niparams == 5, "five IPARAMVALUEs kept");
+		ok(cimxml_iparam(&c, "Nothing")->kind == CIMXML_IP_NULL,
+		    "no child: NULL");
+		is_str(cimxml_iparam(&c, "Text")->text, " a b ",
+		    "VALUE: its text as sent");
+		ip = cimxml_iparam(&c, "List");
+		ok(ip->kind == CIMXML_IP_ARRAY && strcmp(ip->array[1],
+		    "y") == 0 && ip->array[2] == NULL, "VALUE.ARRAY");
+		ip = cimxml_iparam(&c, "Cls");
+		ok(ip->kind == CIMXML_IP_CLASSNAME &&
+		    strcmp(ip->text, "CIM_Fan") == 0, "CLASSNAME: its NAME");
+		ip = cimxml_iparam(&c, "ModifiedInstance");
+		ok(ip->kind == CIMXML_IP_INSTANCE && ip->inst->path != NULL &&
+		    strcmp(ip->inst->path->keys[0].value, "f") == 0 &&
+		    ip->inst->nprops == 1 &&
+		    ip->inst->props[0].v.type == CIM_T_UINT64,
+		    "VALUE.NAMEDINSTANCE: the instance and its path");
+		ok(cimxml_iparam(&c, "Absent") == NULL, "absent: NULL");
+		cimxml_call_clear(&c);
+	}
+	{
+		static const char body[] =
+		    "<?xml version=\"1.0\"?><CIM CIMVERSION=\"2.0\" "
+		    "DTDVERSION=\"2.0\"><MESSAGE ID=\"9\" PROTOCOLVERSION="
+		    "\"1.0\"><SIMPLEREQ><IMETHODCALL NAME=\"CreateInstance\">"
+		    "<LOCALNAMESPACEPATH><NAMESPACE NAME=\"root\"/>"
+		    "</LOCALNAMESPACEPATH><IPARAMVALUE NAME=\"NewInstance\">"
+		    "<INSTANCE CLASSNAME=\"CIM_Fan\"><PROPERTY NAME=\"Speed\" "
+		    "TYPE=\"uint64\"><VALUE>fast</VALUE></PROPERTY></INSTANCE>"
+		    "</IPARAMVALUE></IMETHODCALL></SIMPLEREQ></MESSAGE></CIM>";
+
+		ok(cimxml_decode_request(body, sizeof(body) - 1, &c,
+		    &err) == -1 && err.http_status == 400 &&
+		    strcmp(err.name, "request-not-valid") == 0 &&
+		    strstr(err.description, "Invalid unsigned integer") != NULL,
+		    "an INSTANCE value that does not fit its TYPE: 400");
+		cimxml_call_clear(&c);
+	}
+
+	/* a pull reply: IRETURNVALUE, then EndOfSequence and the context */
+	ok(decode_capture_request("ei-process", &c, &err) == 0, "decodes");
+	free(c.method);
+	c.method = xstrdup("OpenEnumerateInstances");
+	memset(o, 0, sizeof(o));
+	o[0].name = "EndOfSequence";
+	cim_value_init(&o[0].v, CIM_T_NONE);
+	cim_value_add(&o[0].v, "TRUE");
+	o[1].name = "EnumerationContext";
+	cim_value_init(&o[1].v, CIM_T_NONE);
+	cim_value_add(&o[1].v, "");
+	buf_reset(&b);
+	cimxml_encode_raw(&c, NULL, o, 2, &b);
+	ok(strstr(b.data, "<IMETHODRESPONSE NAME=\"OpenEnumerateInstances\">\n"
+	    "<PARAMVALUE NAME=\"EndOfSequence\">\n<VALUE>TRUE</VALUE>\n"
+	    "</PARAMVALUE>\n<PARAMVALUE NAME=\"EnumerationContext\">\n"
+	    "<VALUE></VALUE>\n</PARAMVALUE>\n</IMETHODRESPONSE>") != NULL,
+	    "pull reply: wetest 61000's shape");
+	cim_value_clear(&o[0].v);
+	cim_value_clear(&o[1].v);
+	cimxml_call_clear(&c);
+	buf_release(&irv);
+	buf_release(&b);
+}
+
 int
 main(void)
 {
@@ -681,5 +830,6 @@ main(void)
 	test_encode();
 	test_chunked();
 	test_round_trip();
+	test_iparams();
 	return (tap_done());
 }

@@ -78,9 +78,30 @@ test_decode_requests(void)
 	req.classname = "Win32_Service";
 	wsman_encode_request(&req, &o, MSGID, &st, &b, &err);
 	wsman_decode_request(b.data, b.len, &c, &err);
-	ok(c.epr && c.filter == NULL, "names: EnumerateEPR, no filter");
+	ok(c.epr == WSMAN_EPR_ONLY && c.filter == NULL,
+	    "names: EnumerateEPR, no filter");
 	is_str(c.classname, "Win32_Service", "names: class from the URI");
 	wsman_call_clear(&c);
+
+	{
+		static const char objepr[] =
+		    "<s:Envelope xmlns:s=\"http://www.w3.org/2003/05/"
+		    "soap-envelope\" xmlns:a=\"http://schemas.xmlsoap.org/"
+		    "ws/2004/08/addressing\" xmlns:n=\"http://schemas."
+		    "xmlsoap.org/ws/2004/09/enumeration\" xmlns:w=\"http://"
+		    "schemas.dmtf.org/wbem/wsman/1/wsman.xsd\"><s:Header>"
+		    "<a:To>http://h/wsman</a:To><w:ResourceURI>" WMI
+		    "Win32_Process</w:ResourceURI><a:Action>http://schemas."
+		    "xmlsoap.org/ws/2004/09/enumeration/Enumerate</a:Action>"
+		    "<a:MessageID>uuid:1</a:MessageID></s:Header><s:Body>"
+		    "<n:Enumerate><w:EnumerationMode>EnumerateObjectAndEPR"
+		    "</w:EnumerationMode></n:Enumerate></s:Body></s:Envelope>";
+
+		ok(wsman_decode_request(objepr, sizeof(objepr) - 1, &c,
+		    &err) == 0 && c.epr == WSMAN_EPR_AND_OBJECT,
+		    "EnumerateObjectAndEPR: decoded as its own mode");
+		wsman_call_clear(&c);
+	}
 
 	buf_reset(&b);
 	path = cim_path_new("root/cimv2", "Win32_Process");
@@ -184,6 +205,24 @@ test_encode_replies(void)
 			p = &res->inst[1]->props[i];
 	is_str(p != NULL ? p->v.vals[0] : "", "svc<&>.exe",
 	    "batch: escaped text round-trips");
+
+	bt.epr = WSMAN_EPR_AND_OBJECT;
+	buf_reset(&b);
+	wsman_encode_batch(&bt, &b);
+	ok(strstr(b.data, "<w:Items><w:Item><p:Win32_Process ") != NULL &&
+	    strstr(b.data, "</p:Win32_Process><a:EndpointReference>") != NULL &&
+	    strstr(b.data, "<w:Selector Name=\"Handle\">812</w:Selector>"
+	    "</w:SelectorSet></a:ReferenceParameters></a:EndpointReference>"
+	    "</w:Item></w:Items>") != NULL,
+	    "batch ObjectAndEPR: w:Item, the object then its EPR");
+	bt.epr = WSMAN_EPR_ONLY;
+	buf_reset(&b);
+	wsman_encode_batch(&bt, &b);
+	ok(strstr(b.data, "<w:Items><a:EndpointReference>") != NULL &&
+	    strstr(b.data, "<w:Item>") == NULL &&
+	    strstr(b.data, "<p:Win32_Process") == NULL,
+	    "batch EPR: bare EndpointReferences");
+	bt.epr = WSMAN_EPR_NONE;
 
 	bt.msg = WSMAN_MSG_PULL;
 	bt.context = NULL;
