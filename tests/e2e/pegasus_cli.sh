@@ -19,6 +19,8 @@ ch() {
 	_srv=$1; _sch=$2; shift 2
 	U=$(pg_url "$_srv" "$_sch")
 	set -- --cacert "$PG_CERT" --timeout $((15000 * SLOW)) "$@"
+	# a password over plain http must be allowed by name (issue 17)
+	[ "$_srv" = auth ] && [ "$_sch" = http ] && set -- --allow-unencrypted "$@"
 	[ "$_srv" = auth ] && set -- -u "$PG_USER" --password-file "$PW" "$@"
 	"$CIMHEAD" "$@"
 }
@@ -108,10 +110,12 @@ out=$("$CIMHEAD" enum "$U" Win32_ComputerSystem); rc=$?
 is "$rc/$(printf '%s' "$out" | jq_py 'd["error"]["kind"], d["error"].get("http_status")')" \
     "3/('auth', 401)" "auth: no credentials: exit 3, kind auth, HTTP 401"
 printf 'wrong\n' >"$TEST_TMP/bad-pw"
-out=$("$CIMHEAD" -u "$PG_USER" --password-file "$TEST_TMP/bad-pw" enum "$U" Win32_ComputerSystem); rc=$?
+out=$("$CIMHEAD" --allow-unencrypted -u "$PG_USER" --password-file "$TEST_TMP/bad-pw" enum "$U" Win32_ComputerSystem); rc=$?
 is "$rc/$(printf '%s' "$out" | jq_py 'd["error"]["kind"], d["error"].get("http_status")')" \
     "3/('auth', 401)" "auth: a wrong password: exit 3, kind auth, HTTP 401"
-out=$(CIMHEAD_PASSWORD=$PG_PASSWORD "$CIMHEAD" -u "$PG_USER" enum "$U" Win32_ComputerSystem); rc=$?
+out=$(CIMHEAD_PASSWORD=$PG_PASSWORD "$CIMHEAD" --allow-unencrypted -u "$PG_USER" enum "$U" Win32_ComputerSystem); rc=$?
+is "$("$CIMHEAD" -u "$PG_USER" --password-file "$PW" enum "$U" Win32_ComputerSystem >/dev/null 2>&1; echo $?)" 2 \
+    "auth: a password over plain http without --allow-unencrypted: refused (exit 2)"
 is "$rc/$(printf '%s' "$out" | jq_py 'd[0]["path"]["Name"]')" 0/NODE01 "auth: CIMHEAD_PASSWORD works too"
 
 # TLS: the self-signed certificate is refused without --cacert, accepted
