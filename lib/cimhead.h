@@ -250,7 +250,34 @@ enum wbem_op {
 	WBEM_OP_QUERY,		/* ExecQuery (query, query_lang) */
 	WBEM_OP_INVOKE,		/* InvokeMethod on path (keys: instance; none: static) */
 	WBEM_OP_GET_CLASS,	/* GetClass (mock and wbemcli use it) */
+	/* issue 15: the rest of DSP0200; values above are kept */
+	WBEM_OP_CLASSES,	/* EnumerateClasses (classname NULL: top) */
+	WBEM_OP_CLASS_NAMES,	/* EnumerateClassNames */
+	WBEM_OP_ASSOCIATORS,	/* Associators of path */
+	WBEM_OP_ASSOCIATOR_NAMES,
+	WBEM_OP_REFERENCES,
+	WBEM_OP_REFERENCE_NAMES,
+	WBEM_OP_CREATE,		/* CreateInstance (instance) */
+	WBEM_OP_MODIFY,		/* ModifyInstance (path + instance) */
+	WBEM_OP_DELETE,		/* DeleteInstance (path) */
+	WBEM_OP_GET_PROPERTY,	/* GetProperty (path, propname) */
+	WBEM_OP_SET_PROPERTY,	/* SetProperty (path, propname, value) */
+	WBEM_OP_ENUM_QUALIFIERS,	/* EnumerateQualifiers */
+	WBEM_OP_GET_QUALIFIER,	/* GetQualifier (propname: its name) */
+	WBEM_OP_OPEN_ENUM,	/* OpenEnumerateInstances */
+	WBEM_OP_OPEN_ENUM_PATHS,	/* OpenEnumerateInstancePaths */
+	WBEM_OP_OPEN_QUERY,	/* OpenQueryInstances */
+	WBEM_OP_OPEN_ASSOCIATORS,	/* OpenAssociatorInstances */
+	WBEM_OP_OPEN_ASSOCIATOR_PATHS,
+	WBEM_OP_OPEN_REFERENCES,	/* OpenReferenceInstances */
+	WBEM_OP_OPEN_REFERENCE_PATHS,
+	WBEM_OP_PULL,		/* PullInstancesWithPath (context) */
+	WBEM_OP_PULL_PATHS,	/* PullInstancePaths */
+	WBEM_OP_PULL_INSTANCES,	/* PullInstances (after OpenQueryInstances) */
+	WBEM_OP_CLOSE,		/* CloseEnumeration (context) */
 };
+/* The pull operation that continues an Open*, or -1 for other ops. */
+int		 wbem_op_pull_of(enum wbem_op);
 const char	*wbem_op_name(enum wbem_op);	/* the CIM-XML method name */
 
 struct wbem_request {
@@ -266,6 +293,21 @@ struct wbem_request {
 	const char * const *proplist;	/* NULL-terminated PropertyList, or NULL */
 	int		 deep;		/* DeepInheritance (ENUM); default TRUE in DSP0200 */
 	int		 local_only;	/* LocalOnly; we send FALSE */
+	/* issue 15; DSP0200 names.  NULL/0: not sent */
+	const char	*assoc_class;	/* AssocClass */
+	const char	*result_class;	/* ResultClass */
+	const char	*role;		/* Role */
+	const char	*result_role;	/* ResultRole */
+	int		 qualifiers;	/* IncludeQualifiers: 1 TRUE, -1 FALSE */
+	int		 class_origin;	/* IncludeClassOrigin: 1 TRUE, -1 FALSE */
+	const struct cim_instance *instance; /* CREATE, MODIFY: properties */
+	const char	*propname;	/* GET/SET_PROPERTY, GET_QUALIFIER */
+	const struct cim_value *newvalue; /* SET_PROPERTY; NULL: NULL */
+	const char	*context;	/* PULL*, CLOSE: EnumerationContext */
+	unsigned	 max_object_count; /* Open*, Pull*: MaxObjectCount */
+	/* WS-Man: the ResourceURI to address (NULL: by class, see wsman.c) */
+	const char	*resource_uri;
+	int		 with_epr;	/* ENUM: EnumerateObjectAndEPR */
 };
 
 /* ---- xml.c: libxml2 with the safety settings every parser here uses ----- */
@@ -405,7 +447,7 @@ struct wbem_target {
 	int		 insecure;
 	unsigned	 timeout_ms;
 	size_t		 max_response;	/* one operation's replies, summed */
-	size_t		 max_items;	/* 0: WBEM_MAX_ITEMS */
+	size_t		 max_items;	/* 0: WBEM_MAX_ITEMS (pulls: stop, Close) */
 	int		 want_trailers;	/* CIM-XML: TE: trailers (default on) */
 	int		 verbose;
 	/* plain http: WS-Man at all, CIM-XML with credentials (warns) */
@@ -494,6 +536,7 @@ struct wsman_state {
 	char		*classname;	/* of fragment items; "": unknown */
 	char		*method;	/* INVOKE */
 	char		*context;	/* EnumerationContext to Pull/Release */
+	int		 dmtf;		/* resource_uri is a DMTF cim-schema one */
 	int		 done;		/* the operation has its whole answer */
 	unsigned	 nreplies;
 	unsigned	 ntimedout;	/* Pulls in a row that timed out */

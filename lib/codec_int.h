@@ -105,6 +105,7 @@ int		 cimxml_value_elem(const xmlNode *parent, struct cim_value *,
 #define NS_XS	"http://www.w3.org/2001/XMLSchema"
 
 #define WMI_URI		"http://schemas.microsoft.com/wbem/wsman/1/wmi/"
+#define DMTF_URI	"http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/"
 #define WQL_DIALECT	"http://schemas.microsoft.com/wbem/wsman/1/WQL"
 #define ANON_ADDR	NS_A "/role/anonymous"
 

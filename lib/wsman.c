@@ -512,14 +512,58 @@ wsman_class_uri(const char *ns, const char *cls)
 	return (s);
 }
 
+/*
+ * The resource URI a request addresses: the caller's, else WinRM's WMI
+ * URI for the Windows classes (Win32_*, MSFT_*, system classes __*) and
+ * the "*" of a WQL filter, else the DMTF cim-schema URI of the class,
+ * which OpenPegasus and openwsman serve (OpenPegasus answers
+ * DestinationUnreachable to the WMI one).  *dmtf says which.
+ */
+static char *
+wsman_req_uri(const struct wbem_request *req, const char *ns,
+    const char *cls, int *dmtf)
+{
+	size_t	 n;
+	char	*s;
+
+	*dmtf = 0;
+	if (req->resource_uri != NULL)
+		return (xstrdup(req->resource_uri));
+	if (strcmp(cls, "*") == 0 || strncmp(cls, "Win32_", 6) == 0 ||
+	    strncmp(cls, "MSFT_", 5) == 0 || strncmp(cls, "__", 2) == 0)
+		return (wsman_class_uri(ns, cls));
+	*dmtf = 1;
+	n = strlen(DMTF_URI) + strlen(cls) + 1;
+	s = xmalloc(n);
+	snprintf(s, n, "%s%s", DMTF_URI, cls);
+	return (s);
+}
+
+/*
+ * The selectors of a DMTF-addressed request: the path's keys, and the
+ * namespace as __cimnamespace when it is not the default root/cimv2
+ * (the WMI URIs carry it in the URI instead).  NULL: none.
+ */
+static struct cim_path *
+wsman_req_sel(const struct cim_path *p, const char *ns, int dmtf)
+{
+	struct cim_path	*sel;
+
+	sel = p != NULL ? cim_path_dup(p) : cim_path_new(NULL, NULL);
+	if (dmtf && strcmp(ns, "root/cimv2") != 0)
+		cim_path_add_key(sel, "__cimnamespace", CIM_T_STRING, ns);
+	return (sel);
+}
+
 static int
 enc_enumerate(const struct wbem_request *req, const struct wsman_opts *o,
     const char *msgid, struct wsman_state *st, struct buf *b,
     struct wbem_error *err)
 {
 	struct buf	 q;
+	struct cim_path	*sel;
 	const char	*query = NULL, *mode = NULL;
-	int		 r = 0;
+	int		 r = 0, dmtf;
 
 	buf_init(&q, 0);
 	if (req->op == WBEM_OP_QUERY) {
@@ -551,11 +595,15 @@ enc_enumerate(const struct wbem_request *req, const struct wsman_opts *o,
 		}
 		if (req->op == WBEM_OP_ENUM_NAMES)
 			mode = "EnumerateEPR";
+		else if (req->with_epr)
+			mode = "EnumerateObjectAndEPR";
 	}
 	/* a WQL filter goes to the namespace's "*" resource */
-	st->resource_uri = wsman_class_uri(st->ns, query != NULL ? "*" :
-	    st->classname);
-	r |= enc_header(b, o, ACT_ENUMERATE, st->resource_uri, msgid, NULL);
+	st->resource_uri = wsman_req_uri(req, st->ns, query != NULL ? "*" :
+	    st->classname, &dmtf);
+	sel = wsman_req_sel(NULL, st->ns, dmtf);
+	r |= enc_header(b, o, ACT_ENUMERATE, st->resource_uri, msgid, sel);
+	cim_path_free(sel);
 	r |= buf_puts(b, "<n:Enumerate><w:OptimizeEnumeration/>");
 	r |= buf_printf(b, "<w:MaxElements>%u</w:MaxElements>",
 	    opt_max_elements(o));
@@ -598,11 +646,14 @@ enc_get(const struct wbem_request *req, const struct wsman_opts *o,
     const char *msgid, struct wsman_state *st, struct buf *b,
     struct wbem_error *err)
 {
-	int	r = 0;
+	struct cim_path	*sel;
+	int		 r = 0;
 
 	if (check_keys(req->path, err) == -1)
 		return (-1);
-	r |= enc_header(b, o, ACT_GET, st->resource_uri, msgid, req->path);
+	sel = wsman_req_sel(req->path, st->ns, st->dmtf);
+	r |= enc_header(b, o, ACT_GET, st->resource_uri, msgid, sel);
+	cim_path_free(sel);
 	r |= wsman_enc_tail(b);
 	if (r != 0)
 		return (enc_fail(err, "Get"));
@@ -623,6 +674,7 @@ enc_invoke(const struct wbem_request *req, const struct wsman_opts *o,
 	const struct cim_property	*p;
 	const char			*t;
 	char				*action;
+	struct cim_path			*sel;
 	size_t				 i, j, n;
 	int				 r = 0;
 
@@ -652,7 +704,9 @@ enc_invoke(const struct wbem_request *req, const struct wsman_opts *o,
 	n = strlen(st->resource_uri) + strlen(req->method) + 2;
 	action = xmalloc(n);
 	snprintf(action, n, "%s/%s", st->resource_uri, req->method);
-	r |= enc_header(b, o, action, st->resource_uri, msgid, req->path);
+	sel = wsman_req_sel(req->path, st->ns, st->dmtf);
+	r |= enc_header(b, o, action, st->resource_uri, msgid, sel);
+	cim_path_free(sel);
 	free(action);
 	r |= buf_printf(b, "<p:%s_INPUT xmlns:p=\"", req->method);
 	r |= buf_xml_escape(b, st->resource_uri);
@@ -726,13 +780,19 @@ wsman_encode_request(const struct wbem_request *req,
 			return (-1);
 		}
 		st->classname = xstrdup(req->path->classname);
-		st->resource_uri = wsman_class_uri(st->ns, st->classname);
+		st->resource_uri = wsman_req_uri(req, st->ns, st->classname,
+		    &st->dmtf);
 		if (req->op == WBEM_OP_GET)
 			return (enc_get(req, o, msgid, st, b, err));
 		return (enc_invoke(req, o, msgid, st, b, err));
 	case WBEM_OP_GET_CLASS:
 		wbem_error_set(err, WBEM_E_USAGE, CIM_ERR_NOT_SUPPORTED,
 		    "request", "GetClass is not available over WS-Management");
+		return (-1);
+	default:
+		wbem_error_set(err, WBEM_E_USAGE, CIM_ERR_NOT_SUPPORTED,
+		    "request", "%s is not available over WS-Management",
+		    wbem_op_name(req->op));
 		return (-1);
 	}
 	wbem_error_set(err, WBEM_E_USAGE, 0, "request", "unknown operation");
@@ -2152,6 +2212,13 @@ wss_start(void *arg, const struct xml_elem *el)
 	case WS_ITEMWRAP:
 		if (up->n++ == 0)
 			wss_item_start(s, f, el);
+		else if (up->n == 2 && wss_is(name, uri, NS_A,
+		    "EndpointReference")) {
+			/* EnumerateObjectAndEPR: the object's own path */
+			wss_epr_reset(&s->item_epr);
+			f->role = WS_EPR;
+			f->tag = WT_EPR;
+		}
 		break;
 	case WS_INST:
 		f->role = WS_PROP;
@@ -2221,6 +2288,15 @@ wss_end(void *arg, const char *name, const char *uri)
 	case WS_EPR:
 		if (f->tag == WT_SEL)
 			wss_epr_selector(&s->item_epr);
+		if (parent == WS_ITEMWRAP && s->r != NULL &&
+		    s->r->ninst > 0 &&
+		    (path = wss_epr_path(&s->item_epr)) != NULL) {
+			if (path->ns == NULL)
+				path->ns = xstrdup(s->st->ns);
+			cim_path_free(s->r->inst[s->r->ninst - 1]->path);
+			s->r->inst[s->r->ninst - 1]->path = path;
+			break;
+		}
 		if (parent != WS_ITEMS)
 			break;
 		if ((path = wss_epr_path(&s->item_epr)) == NULL) {
