@@ -1076,10 +1076,14 @@ main(int argc, char *argv[])
 			usage_error("%s URL OBJECT", op);
 		path = cli_object(op, argv[0], t.ns, 0);
 		req.path = path;
-		req.op = op[0] == 'a' ? (op[11] == 'n' ?
-		    WBEM_OP_ASSOCIATOR_NAMES : WBEM_OP_ASSOCIATORS) :
-		    (op[10] == 'n' ? WBEM_OP_REFERENCE_NAMES :
-		    WBEM_OP_REFERENCES);
+		if (strcmp(op, "associators") == 0)
+			req.op = WBEM_OP_ASSOCIATORS;
+		else if (strcmp(op, "associatornames") == 0)
+			req.op = WBEM_OP_ASSOCIATOR_NAMES;
+		else if (strcmp(op, "references") == 0)
+			req.op = WBEM_OP_REFERENCES;
+		else
+			req.op = WBEM_OP_REFERENCE_NAMES;
 		if (op[0] == 'r' && (o.assoc_class != NULL ||
 		    o.result_role != NULL))
 			usage_error("%s takes no --assoc-class or "
