@@ -524,6 +524,9 @@ enum wsman_msg {
 	WSMAN_MSG_RELEASE,
 	WSMAN_MSG_GET,
 	WSMAN_MSG_INVOKE,
+	WSMAN_MSG_PUT,		/* WS-Transfer: ModifyInstance */
+	WSMAN_MSG_CREATE,	/* CreateInstance */
+	WSMAN_MSG_DELETE,	/* DeleteInstance */
 };
 const char	*wsman_msg_name(enum wsman_msg);
 
@@ -550,8 +553,10 @@ void	wsman_format_msgid(const unsigned char rnd[16], char *out,
 	    size_t outlen);
 
 /*
- * The first message of req (Enumerate, Get or Invoke) into body, and st
- * set up for the rest.  GET_CLASS and non-WQL queries are WBEM_E_USAGE.
+ * The first message of req (Enumerate, Get, Invoke, or WS-Transfer Put,
+ * Create, Delete for MODIFY, CREATE, DELETE) into body, and st set up
+ * for the rest.  The other operations and non-WQL queries are
+ * WBEM_E_USAGE.
  */
 int	wsman_encode_request(const struct wbem_request *req,
 	    const struct wsman_opts *, const char *msgid,

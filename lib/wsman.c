@@ -62,7 +62,8 @@ static const struct {
 };
 
 static const char *const wsman_msg_names[] = {
-	"none", "Enumerate", "Pull", "Release", "Get", "Invoke",
+	"none", "Enumerate", "Pull", "Release", "Get", "Invoke", "Put",
+	"Create", "Delete",
 };
 
 const char *
@@ -742,12 +743,90 @@ enc_invoke(const struct wbem_request *req, const struct wsman_opts *o,
 	return (0);
 }
 
+/*
+ * WS-Transfer Put, Create or Delete (DSP0227 7.3-7.5): the instance's
+ * selectors (Put, Delete) and, for Put and Create, the resource's element
+ * with one child per property in the resource URI's namespace (an array
+ * repeats it; NULL is xsi:nil).
+ */
+static int
+enc_transfer(const struct wbem_request *req, const struct wsman_opts *o,
+    const char *msgid, struct wsman_state *st, struct buf *b,
+    struct wbem_error *err)
+{
+	const struct cim_property	*p;
+	const struct cim_path		*path;
+	struct cim_path			*sel;
+	const char			*act, *t;
+	size_t				 i, j;
+	int				 r = 0;
+
+	path = req->op == WBEM_OP_CREATE ? NULL : req->path;
+	if (path != NULL && check_keys(path, err) == -1)
+		return (-1);
+	for (i = 0; req->op != WBEM_OP_DELETE && req->instance != NULL &&
+	    i < req->instance->nprops; i++) {
+		p = &req->instance->props[i];
+		if (!wsman_valid_name(p->name) || p->v.embedded ||
+		    p->v.type == CIM_T_OBJECT ||
+		    p->v.type == CIM_T_REFERENCE) {
+			wbem_error_set(err, WBEM_E_USAGE, 0, "request",
+			    "property %.64s cannot be sent over "
+			    "WS-Management", p->name != NULL ? p->name : "");
+			return (-1);
+		}
+	}
+	act = req->op == WBEM_OP_MODIFY ? ACT_PUT : req->op ==
+	    WBEM_OP_CREATE ? ACT_CREATE : ACT_DELETE;
+	sel = wsman_req_sel(path, st->ns, st->dmtf);
+	r |= enc_header(b, o, act, st->resource_uri, msgid, sel);
+	cim_path_free(sel);
+	if (req->op != WBEM_OP_DELETE) {
+		r |= buf_printf(b, "<p:%s xmlns:p=\"", st->classname);
+		r |= buf_xml_escape(b, st->resource_uri);
+		r |= buf_puts(b, "\">");
+		for (i = 0; req->instance != NULL &&
+		    i < req->instance->nprops; i++) {
+			p = &req->instance->props[i];
+			if (p->v.is_null || (!p->v.is_array &&
+			    p->v.nvals == 0)) {
+				r |= buf_printf(b, "<p:%s xsi:nil=\"true\"/>",
+				    p->name);
+				continue;
+			}
+			for (j = 0; j < p->v.nvals; j++) {
+				t = p->v.vals[j] != NULL ? p->v.vals[j] : "";
+				if (p->v.type == CIM_T_BOOLEAN)
+					t = str_casecmp_ascii(t, "true") == 0 ?
+					    "true" : "false";
+				r |= buf_printf(b, "<p:%s>", p->name);
+				if (p->v.type == CIM_T_DATETIME) {
+					r |= buf_puts(b, "<cim:CIM_DateTime>");
+					r |= buf_xml_escape(b, t);
+					r |= buf_puts(b, "</cim:CIM_DateTime>");
+				} else
+					r |= buf_xml_escape(b, t);
+				r |= buf_printf(b, "</p:%s>", p->name);
+			}
+		}
+		r |= buf_printf(b, "</p:%s>", st->classname);
+	}
+	r |= wsman_enc_tail(b);
+	if (r != 0)
+		return (enc_fail(err, wsman_msg_name(req->op ==
+		    WBEM_OP_MODIFY ? WSMAN_MSG_PUT : req->op == WBEM_OP_CREATE ?
+		    WSMAN_MSG_CREATE : WSMAN_MSG_DELETE)));
+	st->sent = req->op == WBEM_OP_MODIFY ? WSMAN_MSG_PUT :
+	    req->op == WBEM_OP_CREATE ? WSMAN_MSG_CREATE : WSMAN_MSG_DELETE;
+	return (0);
+}
+
 int
 wsman_encode_request(const struct wbem_request *req,
     const struct wsman_opts *o, const char *msgid, struct wsman_state *st,
     struct buf *b, struct wbem_error *err)
 {
-	const char	*ns;
+	const char	*ns, *cls;
 
 	wbem_error_clear(err);
 	wsman_state_clear(st);
@@ -789,6 +868,23 @@ wsman_encode_request(const struct wbem_request *req,
 		wbem_error_set(err, WBEM_E_USAGE, CIM_ERR_NOT_SUPPORTED,
 		    "request", "GetClass is not available over WS-Management");
 		return (-1);
+	case WBEM_OP_CREATE:
+	case WBEM_OP_MODIFY:
+	case WBEM_OP_DELETE:
+		cls = req->op == WBEM_OP_CREATE ? req->classname :
+		    req->path != NULL ? req->path->classname : NULL;
+		if (!wsman_valid_name(cls) || (req->op != WBEM_OP_CREATE &&
+		    req->path->nkeys == 0)) {
+			wbem_error_set(err, WBEM_E_USAGE, 0, "request",
+			    "%s needs %s", wbem_op_name(req->op),
+			    req->op == WBEM_OP_CREATE ? "a class" :
+			    "an instance path with keys");
+			return (-1);
+		}
+		st->classname = xstrdup(cls);
+		st->resource_uri = wsman_req_uri(req, st->ns, st->classname,
+		    &st->dmtf);
+		return (enc_transfer(req, o, msgid, st, b, err));
 	default:
 		wbem_error_set(err, WBEM_E_USAGE, CIM_ERR_NOT_SUPPORTED,
 		    "request", "%s is not available over WS-Management",
@@ -1194,6 +1290,11 @@ result_kind(enum wbem_op op)
 		return (WBEM_R_PATHS);
 	case WBEM_OP_INVOKE:
 		return (WBEM_R_METHOD);
+	case WBEM_OP_CREATE:
+		return (WBEM_R_PATHS);
+	case WBEM_OP_MODIFY:
+	case WBEM_OP_DELETE:
+		return (WBEM_R_NONE);
 	default:
 		return (WBEM_R_INSTANCES);
 	}
@@ -2154,8 +2255,18 @@ wss_start(void *arg, const struct xml_elem *el)
 			}
 			break;
 		case WSMAN_MSG_GET:
+		case WSMAN_MSG_PUT:
 			if (s->body_n == 1)
 				wss_item_start(s, f, el);
+			break;
+		case WSMAN_MSG_CREATE:
+			/* t:ResourceCreated, an EPR of the new instance */
+			if (s->body_n == 1 && wss_is(name, uri, NS_X,
+			    "ResourceCreated")) {
+				wss_epr_reset(&s->item_epr);
+				f->role = WS_EPR;
+				f->tag = WT_EPR;
+			}
 			break;
 		case WSMAN_MSG_INVOKE:
 			if (s->body_n != 1)
@@ -2295,6 +2406,13 @@ wss_end(void *arg, const char *name, const char *uri)
 				path->ns = xstrdup(s->st->ns);
 			cim_path_free(s->r->inst[s->r->ninst - 1]->path);
 			s->r->inst[s->r->ninst - 1]->path = path;
+			break;
+		}
+		if (parent == WS_BODY && s->st->sent == WSMAN_MSG_CREATE &&
+		    (path = wss_epr_path(&s->item_epr)) != NULL) {
+			if (path->ns == NULL)
+				path->ns = xstrdup(s->st->ns);
+			wbem_result_add_path(s->r, path);
 			break;
 		}
 		if (parent != WS_ITEMS)
@@ -2450,6 +2568,18 @@ wss_body(struct wss *s, struct wbem_result *res, struct wbem_error *err)
 		if (s->body_n == 0)
 			return (proto_err(err, s->status,
 			    "GetResponse has no instance"));
+		wss_merge(s, res);
+		st->done = 1;
+		return (0);
+	case WSMAN_MSG_PUT:
+	case WSMAN_MSG_DELETE:
+		/* Put may echo the instance; nothing to keep of either */
+		st->done = 1;
+		return (0);
+	case WSMAN_MSG_CREATE:
+		if (s->r->npaths != 1)
+			return (proto_err(err, s->status, "CreateResponse has "
+			    "no t:ResourceCreated reference"));
 		wss_merge(s, res);
 		st->done = 1;
 		return (0);

@@ -305,4 +305,32 @@ ok $? "wsman: Win32_ classes keep WinRM's URI"
     CIM_Process >"$OUT" 2>"$ERR"
 is "$?" 2 "wsman: getclass refused as not available"
 
+# WS-Man: WS-Transfer Create, Put, Delete
+ws_start create-dmtf.xml put-dmtf.xml delete-dmtf.xml create-dmtf.xml
+W="$CIMHEAD --protocol wsman --allow-unencrypted"
+$W create "$URL" CIM_Thing ElementName=x Flag:boolean=TRUE 'N:uint8[]=1,2' \
+    >"$OUT" 2>"$ERR"
+is "$?" 0 "wsman create: exit 0"
+is "$(json_get "$OUT" 'j')" '[{"classname": "CIM_Thing", "path": {"InstanceID": "thing:7"}}]' \
+    "wsman create: the path of t:ResourceCreated"
+req 1 '<a:Action s:mustUnderstand="true">http://schemas.xmlsoap.org/ws/2004/09/transfer/Create</a:Action>' && \
+    req 1 '<s:Body><p:CIM_Thing xmlns:p="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_Thing"><p:ElementName>x</p:ElementName><p:Flag>true</p:Flag><p:N>1</p:N><p:N>2</p:N></p:CIM_Thing></s:Body>'
+ok $? "wsman create: Create of the resource, a property per element"
+$W modify "$URL" 'CIM_Thing.InstanceID="thing:7"' ElementName=renamed \
+    >"$OUT" 2>"$ERR"
+is "$?" 0 "wsman modify: exit 0"
+req 2 'transfer/Put</a:Action>' && \
+    req 2 '<w:SelectorSet><w:Selector Name="InstanceID">thing:7</w:Selector></w:SelectorSet>' && \
+    req 2 '<p:ElementName>renamed</p:ElementName></p:CIM_Thing></s:Body>'
+ok $? "wsman modify: Put with the selectors and the properties"
+$W delete "$URL" 'CIM_Thing.InstanceID="thing:7"' >"$OUT" 2>"$ERR"
+is "$?" 0 "wsman delete: exit 0"
+req 3 'transfer/Delete</a:Action>' && req 3 '<s:Body></s:Body>'
+ok $? "wsman delete: Delete with an empty body"
+$W create --namespace root/other "$URL" CIM_Thing a=b >"$OUT" 2>"$ERR"
+req 4 '<w:Selector Name="__cimnamespace">root/other</w:Selector>'
+ok $? "wsman create: the namespace as a selector"
+$W associators "$URL" 'CIM_Thing.InstanceID="1"' >"$OUT" 2>"$ERR"
+is "$?" 2 "wsman associators: refused as not available"
+
 done_testing
