@@ -2198,7 +2198,9 @@ cx_pull_state(struct cx_dec *s)
 	else if (str_casecmp_ascii(eos, "FALSE") != 0)
 		return (cx_fail(s, "EndOfSequence \"%.32s\" is not a boolean",
 		    eos));
-	ctx = s->pv_ctx.nvals == 1 ? s->pv_ctx.vals[0] : NULL;
+	/* an opaque handle, but OpenPegasus may wrap it in white space */
+	if ((ctx = s->pv_ctx.nvals == 1 ? s->pv_ctx.vals[0] : NULL) != NULL)
+		cimxml_trim((char *)ctx);
 	if (!s->r->end_of_sequence && (ctx == NULL || *ctx == '\0'))
 		return (cx_fail(s, "%s reply: more to come but no "
 		    "EnumerationContext", s->want));

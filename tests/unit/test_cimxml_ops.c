@@ -13,6 +13,7 @@
 
 #include "cimhead.h"
 #include "tap.h"
+#include "fixture.h"
 
 static struct buf	 body;
 
@@ -453,12 +454,48 @@ test_decode(void)
 	buf_release(&b);
 }
 
+/* OpenPegasus's wetest replies to OpenEnumerateInstances (pretty-printed). */
+static void
+test_wetest(void)
+{
+	struct wbem_request	 req;
+	struct wbem_error	 err;
+	struct wbem_result	*r;
+	struct cimxml_reply	 rep;
+	char			*b;
+	size_t			 len;
+
+	req_init(&req, WBEM_OP_OPEN_ENUM);
+	req.ns = "test/static";
+	b = slurp("wetest/OpenEnumerateInstances/"
+	    "OpenEnumerateInstances61000rspgood.xml", &len);
+	memset(&rep, 0, sizeof(rep));
+	rep.status = 200;
+	rep.body = b;
+	rep.body_len = len;
+	r = cimxml_decode_response(&req, &rep, &err);
+	ok(r != NULL && r->ninst == 0 && r->end_of_sequence &&
+	    r->enum_context == NULL, "wetest 61000: no IRETURNVALUE, "
+	    "EndOfSequence TRUE in white space, a blank context");
+	wbem_result_free(r);
+	free(b);
+	b = slurp("wetest/OpenEnumerateInstances/"
+	    "OpenEnumerateInstances61005rspgood.xml", &len);
+	rep.body = b;
+	rep.body_len = len;
+	r = cimxml_decode_response(&req, &rep, &err);
+	ok(r == NULL && err.kind == WBEM_E_CIM && err.code == 7,
+	    "wetest 61005: CIM_ERR_NOT_SUPPORTED");
+	free(b);
+}
+
 int
 main(void)
 {
 	buf_init(&body, 0);
 	test_encode();
 	test_decode();
+	test_wetest();
 	buf_release(&body);
 	return (tap_done());
 }
