@@ -924,6 +924,9 @@ main(int argc, char *argv[])
 		if (o.wbem_opt[0] != '\0')
 			usage_error("%s is for the WBEM operations, not for %s",
 			    o.wbem_opt, argv[0]);
+		if (o.format == CLI_FMT_MOF)
+			usage_error("--format mof is for classes and instances, "
+			    "not for %s", argv[0]);
 		memset(&co, 0, sizeof(co));
 		co.admin = o.admin;
 		co.token_file = o.token_file;
