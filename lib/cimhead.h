@@ -454,9 +454,11 @@ struct wbem_target {
 	int		 allow_unencrypted;
 	unsigned	 max_inflight;	/* WS-Man ops per url+user; 0: 15 */
 	unsigned	 max_elements;	/* WS-Man items per Pull; 0: 32 */
-	/* WS-Man item property types; NULL: wsman_win32_ptypes */
+	/* WS-Man item property types and WMI-addressed class prefixes;
+	 * NULL: wsman_win32_ptypes, wsman_win32_wmi_prefixes */
 	const struct wsman_ptype *wsman_ptypes;
 	size_t		 wsman_nptypes;
+	const char * const *wsman_wmi_prefixes;
 };
 #define WBEM_WSMAN_MAX_INFLIGHT	15	/* what older WinRM allows per user */
 #define WBEM_MAX_ITEMS		100000	/* per operation, by default */
@@ -515,6 +517,12 @@ struct wsman_opts {
 	size_t		 max_bytes;	/* reply parse cap; 0: default */
 	const struct wsman_ptype *ptypes; /* item property types; NULL: none */
 	size_t		 nptypes;
+	/*
+	 * Class-name prefixes addressed by WinRM's WMI resource URIs, NULL-
+	 * terminated; other classes get their DMTF cim-schema URI.  NULL:
+	 * every class by the WMI URI.
+	 */
+	const char * const *wmi_prefixes;
 };
 
 enum wsman_msg {
@@ -584,5 +592,6 @@ int	wsman_decode_response(struct wsman_state *, const struct wsman_opts *,
 /* ---- win32types.c: the Win32 classes the daemon and the CLI read ------- */
 extern const struct wsman_ptype	wsman_win32_ptypes[];
 extern const size_t		wsman_win32_nptypes;
+extern const char *const	wsman_win32_wmi_prefixes[];
 
 #endif /* CIMHEAD_H */

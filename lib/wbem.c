@@ -733,6 +733,8 @@ wbem_wsman_start(struct wbem_call *c, const struct wbem_target *t,
 		c->wo.ptypes = wsman_win32_ptypes;
 		c->wo.nptypes = wsman_win32_nptypes;
 	}
+	c->wo.wmi_prefixes = t->wsman_wmi_prefixes != NULL ?
+	    t->wsman_wmi_prefixes : wsman_win32_wmi_prefixes;
 	if (t->timeout_ms != 0)
 		c->deadline = mono_ms() + t->timeout_ms;
 	wbem_wsman_optimeout(c);

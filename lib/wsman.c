@@ -515,24 +515,28 @@ wsman_class_uri(const char *ns, const char *cls)
 
 /*
  * The resource URI a request addresses: the caller's, else WinRM's WMI
- * URI for the Windows classes (Win32_*, MSFT_*, system classes __*) and
- * the "*" of a WQL filter, else the DMTF cim-schema URI of the class,
+ * URI for the classes the caller says WMI serves (o->wmi_prefixes: the
+ * Windows classes) and the "*" of a WQL filter, else the DMTF cim-schema
+ * URI of the class,
  * which OpenPegasus and openwsman serve (OpenPegasus answers
  * DestinationUnreachable to the WMI one).  *dmtf says which.
  */
 static char *
-wsman_req_uri(const struct wbem_request *req, const char *ns,
-    const char *cls, int *dmtf)
+wsman_req_uri(const struct wbem_request *req, const struct wsman_opts *o,
+    const char *ns, const char *cls, int *dmtf)
 {
-	size_t	 n;
-	char	*s;
+	const char * const	*pfx;
+	size_t			 n;
+	char			*s;
 
 	*dmtf = 0;
 	if (req->resource_uri != NULL)
 		return (xstrdup(req->resource_uri));
-	if (strcmp(cls, "*") == 0 || strncmp(cls, "Win32_", 6) == 0 ||
-	    strncmp(cls, "MSFT_", 5) == 0 || strncmp(cls, "__", 2) == 0)
+	if (o->wmi_prefixes == NULL || strcmp(cls, "*") == 0)
 		return (wsman_class_uri(ns, cls));
+	for (pfx = o->wmi_prefixes; *pfx != NULL; pfx++)
+		if (strncmp(cls, *pfx, strlen(*pfx)) == 0)
+			return (wsman_class_uri(ns, cls));
 	*dmtf = 1;
 	n = strlen(DMTF_URI) + strlen(cls) + 1;
 	s = xmalloc(n);
@@ -600,8 +604,8 @@ enc_enumerate(const struct wbem_request *req, const struct wsman_opts *o,
 			mode = "EnumerateObjectAndEPR";
 	}
 	/* a WQL filter goes to the namespace's "*" resource */
-	st->resource_uri = wsman_req_uri(req, st->ns, query != NULL ? "*" :
-	    st->classname, &dmtf);
+	st->resource_uri = wsman_req_uri(req, o, st->ns, query != NULL ?
+	    "*" : st->classname, &dmtf);
 	sel = wsman_req_sel(NULL, st->ns, dmtf);
 	r |= enc_header(b, o, ACT_ENUMERATE, st->resource_uri, msgid, sel);
 	cim_path_free(sel);
@@ -859,8 +863,8 @@ wsman_encode_request(const struct wbem_request *req,
 			return (-1);
 		}
 		st->classname = xstrdup(req->path->classname);
-		st->resource_uri = wsman_req_uri(req, st->ns, st->classname,
-		    &st->dmtf);
+		st->resource_uri = wsman_req_uri(req, o, st->ns,
+		    st->classname, &st->dmtf);
 		if (req->op == WBEM_OP_GET)
 			return (enc_get(req, o, msgid, st, b, err));
 		return (enc_invoke(req, o, msgid, st, b, err));
@@ -882,8 +886,8 @@ wsman_encode_request(const struct wbem_request *req,
 			return (-1);
 		}
 		st->classname = xstrdup(cls);
-		st->resource_uri = wsman_req_uri(req, st->ns, st->classname,
-		    &st->dmtf);
+		st->resource_uri = wsman_req_uri(req, o, st->ns,
+		    st->classname, &st->dmtf);
 		return (enc_transfer(req, o, msgid, st, b, err));
 	default:
 		wbem_error_set(err, WBEM_E_USAGE, CIM_ERR_NOT_SUPPORTED,

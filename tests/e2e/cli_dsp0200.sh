@@ -251,6 +251,9 @@ is "$?" 2 "--pull on getclass: usage error"
 "$CIMHEAD" enum --max-object-count 5 "$URL" Win32_Process >"$OUT" 2>"$ERR"
 is "$?" 2 "--max-object-count without --pull: usage error"
 
+"$CIMHEAD" --format mof status >"$OUT" 2>"$ERR"
+is "$?" 2 "--format mof on a control command: usage error"
+
 # instances as MOF
 start_replay ei-process.response
 "$CIMHEAD" enum --format mof "$URL" Win32_Process >"$OUT" 2>"$ERR"

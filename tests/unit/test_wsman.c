@@ -1160,7 +1160,8 @@ test_incomplete(void)
 static void
 test_dmtf(void)
 {
-	struct wsman_opts	 o = { .endpoint = ENDPOINT };
+	struct wsman_opts	 o = { .endpoint = ENDPOINT,
+				    .wmi_prefixes = wsman_win32_wmi_prefixes };
 	struct wsman_state	 st;
 	struct wbem_request	 req;
 	struct wbem_result	*res = NULL;
@@ -1227,6 +1228,14 @@ test_dmtf(void)
 	    req_parse(&b) == 0 && strcmp(xp("/s:Envelope/s:Header/"
 	    "w:ResourceURI"), WMI "MSFT_Thing") == 0,
 	    "MSFT_ classes keep WinRM's URI");
+	o.wmi_prefixes = NULL;
+	req.classname = "CIM_Thing";
+	buf_reset(&b);
+	ok(wsman_encode_request(&req, &o, RT("16"), &st, &b, &err) == 0 &&
+	    req_parse(&b) == 0 && strcmp(xp("/s:Envelope/s:Header/"
+	    "w:ResourceURI"), WMI "CIM_Thing") == 0,
+	    "no WMI prefixes given: every class by WinRM's URI");
+	o.wmi_prefixes = wsman_win32_wmi_prefixes;
 
 	/* Create */
 	inst = cim_instance_new("CIM_Thing");
