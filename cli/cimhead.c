@@ -1213,6 +1213,10 @@ main(int argc, char *argv[])
 	res = wbem_run(&t, &req, &err);
 	if (res != NULL && req.op == WBEM_OP_GET_PROPERTY)
 		res = cli_prop_result(res, path, req.propname);
+	/* associators/references of a class answer with classes */
+	if (res != NULL && res->kind == WBEM_R_INSTANCES && res->ninst == 0 &&
+	    res->nclasses > 0)
+		res->kind = WBEM_R_CLASSES;
 	if (res != NULL && res->truncated)
 		fprintf(stderr, "cimhead: stopped at --max-items %zu; the "
 		    "enumeration was closed\n", o.max_items);

@@ -1780,6 +1780,16 @@ cx_instance(struct cx_dec *s, struct cx_frame *f, const char *name,
 	const char	*cls;
 
 	if (strcmp(name, "CLASS") == 0) {
+		/* the association operations on a class: kept as XML */
+		if (s->req->op == WBEM_OP_ASSOCIATORS ||
+		    s->req->op == WBEM_OP_REFERENCES) {
+			f->role = CX_CAPTURE;
+			s->cap_depth = s->depth;
+			s->cap_to_class = 2;
+			buf_reset(&s->cap);
+			cx_cap_start(s, name, a, na);
+			return (0);
+		}
 		f->role = CX_SKIP;	/* ExecQuery may mix in classes */
 		return (0);
 	}

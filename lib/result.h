@@ -60,7 +60,8 @@ struct wbem_result {
 	struct cim_path	**paths;
 	struct cim_method_result method;
 	char		*class_xml;
-	size_t		 nclasses;	/* CLASS / QUALIFIER.DECLARATION XML */
+	size_t		 nclasses;	/* CLASS / QUALIFIER.DECLARATION XML;
+					   Associators/References of a class */
 	char		**classes;
 	/* pull operations: the server's answer to "is there more" */
 	int		 end_of_sequence;

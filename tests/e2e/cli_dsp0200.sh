@@ -116,6 +116,16 @@ is "$(tr -s ' ' <"$OUT")" "$(printf 'CLASS PartComponent\nWin32_SystemProcesses 
     >"$OUT" 2>"$ERR"
 is "$?" 2 "references --assoc-class: usage error"
 
+# references of a class: the association classes
+start_replay rf-class.response
+"$CIMHEAD" references --format mof "$URL" Win32_Process >"$OUT" 2>"$ERR"
+is "$?" 0 "references of a class: exit 0"
+grep -q '^\[Association\]$' "$OUT" && grep -q '^class Win32_SystemProcesses$' "$OUT" && \
+    grep -q '^   Win32_Process REF PartComponent;$' "$OUT"
+ok $? "references of a class: the association class as MOF"
+req 1 '<IPARAMVALUE NAME="ObjectName"><CLASSNAME NAME="Win32_Process"/>'
+ok $? "references of a class: ObjectName a CLASSNAME"
+
 # create, modify, delete, getprop, setprop
 start_replay ci-process.response mi-ok.response di-ok.response \
     gp-caption.response sp-ok.response

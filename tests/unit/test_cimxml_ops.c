@@ -320,6 +320,16 @@ test_decode(void)
 	ok(r != NULL && r->ninst == 1, "References: decoded");
 	wbem_result_free(r);
 
+	r = dec(&req, "References", "<IRETURNVALUE><VALUE.OBJECTWITHPATH>"
+	    "<CLASSPATH><NAMESPACEPATH><HOST>h</HOST><LOCALNAMESPACEPATH>"
+	    "<NAMESPACE NAME=\"root\"/></LOCALNAMESPACEPATH></NAMESPACEPATH>"
+	    "<CLASSNAME NAME=\"CIM_Assoc\"/></CLASSPATH><CLASS NAME=\"CIM_Assoc"
+	    "\"><PROPERTY.REFERENCE NAME=\"A\" REFERENCECLASS=\"X\"/></CLASS>"
+	    "</VALUE.OBJECTWITHPATH></IRETURNVALUE>", &err);
+	ok(r != NULL && r->ninst == 0 && r->nclasses == 1 &&
+	    strncmp(r->classes[0], "<CLASS NAME=\"CIM_Assoc\">", 23) == 0,
+	    "References of a class: the CLASS kept as XML");
+	wbem_result_free(r);
 	buf_reset(&b);
 	buf_printf(&b, "<IRETURNVALUE><OBJECTPATH>" INST_PATH "</OBJECTPATH>"
 	    "<OBJECTPATH>" INST_PATH "</OBJECTPATH></IRETURNVALUE>", "1", "2");
