@@ -5,6 +5,12 @@
  * completes exactly once and never from inside wbem_start, so callers can
  * keep simple state machines.  wbem_run is the blocking form for the CLI.
  *
+ * A CIM-XML pull enumeration (Open*, then Pull* with the context each
+ * reply gives, until EndOfSequence) is one operation too: its items are
+ * gathered here, and when it ends early -- an error, max_items -- the
+ * context is closed with CloseEnumeration before the callback fires, so
+ * the server frees it at once rather than at its timeout.
+ *
  * Every operation is bounded as a whole, not per reply: a WS-Man node that
  * answers each Pull with a full reply and never ends the sequence would
  * otherwise hold memory without bound until the deadline (issue 17, item

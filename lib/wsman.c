@@ -1,7 +1,9 @@
 /*
  * wsman.c: the WS-Management codec, as Windows WinRM speaks it (DSP0226
- * over SOAP 1.2, with the WMI plugin's resource URIs), client half:
- * requests out, replies in.  The server half (for the mock) is
+ * over SOAP 1.2, with the WMI plugin's resource URIs) and as OpenPegasus
+ * and openwsman do (DSP0227's DMTF cim-schema URIs, WS-Transfer Create,
+ * Put and Delete, EnumerateObjectAndEPR), client half: requests out,
+ * replies in.  The server half (for the mock) is
  * wsman_server.c, which shares the walkers below through codec_int.h.
  * Pure: bytes in, structs out; no I/O, no clock, no globals.  MessageIDs
  * come from the caller.  wbem.c drives one operation through a struct
