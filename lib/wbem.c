@@ -428,6 +428,15 @@ wbem_cimxml_pulled(struct wbem_call *c, struct wbem_result *res)
 	}
 	all = c->partial;
 	all->end_of_sequence = eos;
+	/* max_items bounds what is kept even when the sequence ends here */
+	n = all->ninst + all->npaths;
+	if (n > c->max_items || (n == c->max_items && !eos)) {
+		while (all->ninst > c->max_items)
+			cim_instance_free(all->inst[--all->ninst]);
+		while (all->npaths > c->max_items)
+			cim_path_free(all->paths[--all->npaths]);
+		all->truncated = 1;
+	}
 	if (c->context == NULL || eos) {
 		free(c->context);
 		c->context = NULL;
@@ -435,13 +444,7 @@ wbem_cimxml_pulled(struct wbem_call *c, struct wbem_result *res)
 		wbem_finish(c, all, &err);
 		return;
 	}
-	n = all->ninst + all->npaths;
-	if (n >= c->max_items) {
-		while (all->ninst > c->max_items)
-			cim_instance_free(all->inst[--all->ninst]);
-		while (all->npaths > c->max_items)
-			cim_path_free(all->paths[--all->npaths]);
-		all->truncated = 1;
+	if (all->truncated) {
 		c->partial = NULL;
 		wbem_cimxml_close(c, all, &err);
 		return;

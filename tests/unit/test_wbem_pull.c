@@ -193,6 +193,8 @@ main(void)
 	const char		*cut[] = { p1, p2, cl, NULL };
 	const char		*fail[] = { p1, pe, cl, NULL };
 	const char		*hang[] = { p1, HANG, NULL };
+	char			*p0 = page("OpenEnumerateInstances", 1, 2, NULL);
+	const char		*one[] = { p0, NULL };
 
 	log_init("test_wbem_pull", LOG_LVL_ERR, 0);
 	base = event_base_new();
@@ -227,6 +229,14 @@ main(void)
 	    has(&s, 2, "<VALUE>c-B</VALUE>") && !has(&s, 2, "MaxObjectCount"),
 	    "max_items: CloseEnumeration of the context held");
 
+	/* max_items passed by the last reply: cut, nothing to close */
+	srv_reset(&s, one);
+	c = start(ctx, &s, 1, &r);
+	testsrv_run_for(base, 1000);
+	ok(r.calls == 1 && r.kind == WBEM_E_NONE && r.ninst == 1 &&
+	    r.truncated && r.eos, "max_items at the end: one item, cut");
+	is_int(s.nreq, 1, "max_items at the end: no Close after the end");
+
 	/* a failed Pull: closed, its error reported */
 	srv_reset(&s, fail);
 	c = start(ctx, &s, 0, &r);
@@ -251,6 +261,7 @@ main(void)
 	srv_reset(&s, NULL);
 	http_ctx_free(ctx);
 	event_base_free(base);
+	free(p0);
 	free(p1);
 	free(p2);
 	free(p3);
