@@ -79,6 +79,7 @@ enum {
 	OPT_MAX_ELEMENTS,
 	OPT_DEEP,
 	OPT_LOCAL_ONLY,
+	OPT_NO_LOCAL_ONLY,
 	OPT_QUALIFIERS,
 	OPT_NO_QUALIFIERS,
 	OPT_CLASS_ORIGIN,
@@ -110,6 +111,7 @@ static const struct option cli_longopts[] = {
 	{ "max-elements",	required_argument, NULL, OPT_MAX_ELEMENTS },
 	{ "deep",		no_argument,	   NULL, OPT_DEEP },
 	{ "local-only",		no_argument,	   NULL, OPT_LOCAL_ONLY },
+	{ "no-local-only",	no_argument,	   NULL, OPT_NO_LOCAL_ONLY },
 	{ "qualifiers",		no_argument,	   NULL, OPT_QUALIFIERS },
 	{ "no-qualifiers",	no_argument,	   NULL, OPT_NO_QUALIFIERS },
 	{ "class-origin",	no_argument,	   NULL, OPT_CLASS_ORIGIN },
@@ -189,7 +191,7 @@ usage(FILE *fp)
 "      --epr                 WS-Man enum: EnumerateObjectAndEPR (paths)\n"
 "DSP0200 parameters of the WBEM operations:\n"
 "      --deep                DeepInheritance (classes, classnames)\n"
-"      --local-only          LocalOnly\n"
+"      --local-only          LocalOnly TRUE (--no-local-only FALSE)\n"
 "      --qualifiers          IncludeQualifiers TRUE (--no-qualifiers FALSE)\n"
 "      --class-origin        IncludeClassOrigin TRUE\n"
 "      --properties A,B      PropertyList ('' for none)\n"
@@ -843,6 +845,9 @@ main(int argc, char *argv[])
 			break;
 		case OPT_LOCAL_ONLY:
 			o.local_only = 1;
+			break;
+		case OPT_NO_LOCAL_ONLY:
+			o.local_only = -1;
 			break;
 		case OPT_QUALIFIERS:
 			o.qualifiers = 1;

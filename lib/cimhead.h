@@ -291,8 +291,11 @@ struct wbem_request {
 	size_t		 nparams;	/* INVOKE in parameters */
 	const struct cim_property *params;
 	const char * const *proplist;	/* NULL-terminated PropertyList, or NULL */
-	int		 deep;		/* DeepInheritance (ENUM); default TRUE in DSP0200 */
-	int		 local_only;	/* LocalOnly; we send FALSE */
+	int		 deep;		/* DeepInheritance (ENUM); default TRUE in DSP0200;
+					   CLASSES, CLASS_NAMES: TRUE sent when > 0;
+					   OPEN_ENUM: FALSE sent when 0 */
+	int		 local_only;	/* LocalOnly > 0 TRUE, else FALSE (ENUM, GET,
+					   GET_CLASS); CLASSES: < 0 FALSE, 0 unsent */
 	/* issue 15; DSP0200 names.  NULL/0: not sent */
 	const char	*assoc_class;	/* AssocClass */
 	const char	*result_class;	/* ResultClass */

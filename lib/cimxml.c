@@ -550,10 +550,13 @@ cx_encode_intrinsic(const struct wbem_request *req, const char *ns,
 		}
 		buf_printf(b, "<IPARAMVALUE NAME=\"ClassName\">"
 		    "<CLASSNAME NAME=\"%s\"/></IPARAMVALUE>\n", cls);
-		if (req->op == WBEM_OP_ENUM || req->op == WBEM_OP_OPEN_ENUM)
+		if (req->op == WBEM_OP_ENUM)
 			cx_put_bool_param(b, "DeepInheritance", req->deep);
+		/* Open*: DSP0200's default (TRUE) is left to the server */
+		if (req->op == WBEM_OP_OPEN_ENUM && !req->deep)
+			cx_put_bool_param(b, "DeepInheritance", 0);
 		if (req->op == WBEM_OP_ENUM || req->op == WBEM_OP_GET_CLASS)
-			cx_put_bool_param(b, "LocalOnly", req->local_only);
+			cx_put_bool_param(b, "LocalOnly", req->local_only > 0);
 		if (req->op == WBEM_OP_OPEN_ENUM && req->class_origin != 0)
 			cx_put_bool_param(b, "IncludeClassOrigin",
 			    req->class_origin > 0);
@@ -566,12 +569,16 @@ cx_encode_intrinsic(const struct wbem_request *req, const char *ns,
 		break;
 	case WBEM_OP_CLASSES:
 	case WBEM_OP_CLASS_NAMES:
+		/* only what the caller asked for, as pywbem sends them */
 		if (cls != NULL && cx_put_class_param(b, "ClassName", cls,
 		    err) == -1)
 			return (-1);
-		cx_put_bool_param(b, "DeepInheritance", req->deep);
+		if (req->deep > 0)
+			cx_put_bool_param(b, "DeepInheritance", 1);
 		if (req->op == WBEM_OP_CLASSES) {
-			cx_put_bool_param(b, "LocalOnly", req->local_only);
+			if (req->local_only != 0)
+				cx_put_bool_param(b, "LocalOnly",
+				    req->local_only > 0);
 			cx_put_flags(b, req);
 		}
 		break;
@@ -585,7 +592,7 @@ cx_encode_intrinsic(const struct wbem_request *req, const char *ns,
 		cx_put_instancename(b, req->path);
 		buf_puts(b, "</IPARAMVALUE>\n");
 		if (req->op == WBEM_OP_GET) {
-			cx_put_bool_param(b, "LocalOnly", req->local_only);
+			cx_put_bool_param(b, "LocalOnly", req->local_only > 0);
 			cx_put_flags(b, req);
 			proplist = 1;
 		}

@@ -59,14 +59,17 @@ req 1 '^CIMMethod: EnumerateClasses' && ! req 1 'NAME="ClassName"' && \
 ok $? "classes: no ClassName, --deep sent"
 "$CIMHEAD" classes --format mof "$URL" CIM_ManagedElement >"$OUT" 2>"$ERR"
 req 2 '<IPARAMVALUE NAME="ClassName"><CLASSNAME NAME="CIM_ManagedElement"/>' && \
-    req 2 'NAME="DeepInheritance"><VALUE>FALSE'
-ok $? "classes CLASS: ClassName, DeepInheritance FALSE by default"
+    ! req 2 'DeepInheritance' && ! req 2 LocalOnly && ! req 2 IncludeQualifiers
+ok $? "classes CLASS: only ClassName by default, as pywbem sends it"
 grep -q '^class CIM_Process : CIM_ManagedElement$' "$OUT" && \
     grep -q '^   string Names\[\] = {"a", "b \\"c\\""};$' "$OUT" && \
     grep -q '^   CIM_Account REF Owner;$' "$OUT" && \
     grep -q '^   uint32 Priority = 8;$' "$OUT" && \
     grep -q '^      \[MaxLen (64)\]$' "$OUT" && grep -q '^\[Abstract\]$' "$OUT"
 ok $? "classes: MOF of both, arrays, references, defaults, qualifier values"
+"$CIMHEAD" classes --no-local-only --qualifiers "$URL" >"$OUT" 2>"$ERR"
+req 3 'NAME="LocalOnly"><VALUE>FALSE' && req 3 'NAME="IncludeQualifiers"><VALUE>TRUE'
+ok $? "classes: --no-local-only, --qualifiers"
 "$CIMHEAD" classes --format table "$URL" >"$OUT" 2>"$ERR"
 is "$(tr -s ' ' <"$OUT")" "$(printf 'CLASS SUPERCLASS\nCIM_ManagedElement\nCIM_Process CIM_ManagedElement')" \
     "classes table: class and superclass"
@@ -75,8 +78,9 @@ start_replay ecn-classnames.response
 is "$?" 0 "classnames: exit 0"
 is "$(cat "$OUT")" "$(printf 'root/cimv2:CIM_ManagedElement\nroot/cimv2:CIM_Process\nroot/cimv2:Win32_Process')" \
     "classnames: the names"
-req 1 '^CIMMethod: EnumerateClassNames' && ! req 1 LocalOnly
-ok $? "classnames: EnumerateClassNames, no LocalOnly"
+req 1 '^CIMMethod: EnumerateClassNames' && ! req 1 LocalOnly && \
+    ! req 1 DeepInheritance
+ok $? "classnames: EnumerateClassNames, ClassName only"
 
 # associators, associatornames, references, referencenames
 start_replay as-process.response an-process.response rf-process.response \

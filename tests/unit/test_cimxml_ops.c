@@ -104,15 +104,26 @@ test_encode(void)
 	    "classes: IncludeClassOrigin TRUE");
 	req.classname = NULL;
 	req.qualifiers = 0;
+	req.deep = 0;
 	ok(enc(&req, &err, NULL) == 0 && !has("ClassName") &&
-	    !has("IncludeQualifiers"),
+	    !has("IncludeQualifiers") && !has("DeepInheritance") &&
+	    !has("LocalOnly"),
 	    "classes without a class: no ClassName; unset flags not sent");
+	req.local_only = -1;
+	ok(enc(&req, &err, NULL) == 0 && has("NAME=\"LocalOnly\"><VALUE>"
+	    "FALSE"), "classes: LocalOnly FALSE when asked");
+	req.local_only = 1;
+	ok(enc(&req, &err, NULL) == 0 && has("NAME=\"LocalOnly\"><VALUE>"
+	    "TRUE"), "classes: LocalOnly TRUE when asked");
 
 	req_init(&req, WBEM_OP_CLASS_NAMES);
 	req.classname = "CIM_Process";
-	ok(enc(&req, &err, NULL) == 0 && has("DeepInheritance\"><VALUE>FALSE")
-	    && !has("LocalOnly"), "EnumerateClassNames: DeepInheritance, "
-	    "no LocalOnly");
+	ok(enc(&req, &err, NULL) == 0 && !has("DeepInheritance") &&
+	    !has("LocalOnly"), "EnumerateClassNames: only ClassName by "
+	    "default");
+	req.deep = 1;
+	ok(enc(&req, &err, NULL) == 0 && has("DeepInheritance\"><VALUE>TRUE"),
+	    "EnumerateClassNames: DeepInheritance when asked");
 
 	req_init(&req, WBEM_OP_ASSOCIATORS);
 	req.path = p;
@@ -231,8 +242,12 @@ test_encode(void)
 	req.max_object_count = 100;
 	ok(enc(&req, &err, &h) == 0, "OpenEnumerateInstances encodes");
 	ok(has("NAME=\"MaxObjectCount\"><VALUE>100</VALUE>") &&
-	    !has("LocalOnly") && !has("IncludeQualifiers"),
-	    "open: MaxObjectCount, no LocalOnly/IncludeQualifiers");
+	    !has("LocalOnly") && !has("IncludeQualifiers") &&
+	    !has("DeepInheritance"), "open: MaxObjectCount; no LocalOnly, "
+	    "IncludeQualifiers, nor DeepInheritance TRUE (the default)");
+	req.deep = 0;
+	ok(enc(&req, &err, NULL) == 0 && has("NAME=\"DeepInheritance\">"
+	    "<VALUE>FALSE"), "open: DeepInheritance FALSE sent");
 	is_str(h.cimmethod, "OpenEnumerateInstances", "open: CIMMethod");
 	req.op = WBEM_OP_OPEN_ENUM_PATHS;
 	ok(enc(&req, &err, NULL) == 0 && !has("DeepInheritance"),
