@@ -424,6 +424,12 @@ test_decode(void)
 	r = dec(&req, "GetQualifier", "", &err);
 	ok(r == NULL && err.kind == WBEM_E_PROTOCOL,
 	    "GetQualifier without its declaration refused");
+	r = dec(&req, "GetQualifier", "<IRETURNVALUE><QUALIFIER.DECLARATION "
+	    "NAME=\"Key\" TYPE=\"boolean\"><VALUE>FALSE</VALUE>"
+	    "</QUALIFIER.DECLARATION></IRETURNVALUE>", &err);
+	ok(r != NULL && r->kind == WBEM_R_CLASSES && r->nclasses == 1,
+	    "GetQualifier: the one declaration");
+	wbem_result_free(r);
 
 	buf_reset(&b);
 	buf_printf(&b, "<IRETURNVALUE><VALUE.INSTANCEWITHPATH>" INST_PATH
