@@ -51,6 +51,16 @@ struct cli {
 	const char		*token_file;	/* control commands: -t */
 	char			 wbem_opt[CLI_OPTNAME_MAX]; /* a WBEM-only option */
 	char			 ctl_opt[CLI_OPTNAME_MAX]; /* a control-only one */
+	/* the DSP0200 parameters (issue 15) */
+	int			 deep, local_only, qualifiers, class_origin;
+	char			*properties;	/* --properties a,b */
+	const char		*assoc_class, *result_class;
+	const char		*role, *result_role;
+	int			 pull;
+	unsigned		 max_object_count;
+	size_t			 max_items;
+	const char		*resource_uri;
+	int			 with_epr;
 };
 
 enum {
@@ -67,6 +77,22 @@ enum {
 	OPT_PASSWORD,
 	OPT_ALLOW_UNENCRYPTED,
 	OPT_MAX_ELEMENTS,
+	OPT_DEEP,
+	OPT_LOCAL_ONLY,
+	OPT_NO_LOCAL_ONLY,
+	OPT_QUALIFIERS,
+	OPT_NO_QUALIFIERS,
+	OPT_CLASS_ORIGIN,
+	OPT_PROPERTIES,
+	OPT_ASSOC_CLASS,
+	OPT_RESULT_CLASS,
+	OPT_ROLE,
+	OPT_RESULT_ROLE,
+	OPT_PULL,
+	OPT_MAX_OBJECT_COUNT,
+	OPT_MAX_ITEMS,
+	OPT_RESOURCE_URI,
+	OPT_EPR,
 };
 
 static const struct option cli_longopts[] = {
@@ -83,6 +109,22 @@ static const struct option cli_longopts[] = {
 	{ "no-trailers",	no_argument,	   NULL, OPT_NO_TRAILERS },
 	{ "allow-unencrypted", no_argument, NULL, OPT_ALLOW_UNENCRYPTED },
 	{ "max-elements",	required_argument, NULL, OPT_MAX_ELEMENTS },
+	{ "deep",		no_argument,	   NULL, OPT_DEEP },
+	{ "local-only",		no_argument,	   NULL, OPT_LOCAL_ONLY },
+	{ "no-local-only",	no_argument,	   NULL, OPT_NO_LOCAL_ONLY },
+	{ "qualifiers",		no_argument,	   NULL, OPT_QUALIFIERS },
+	{ "no-qualifiers",	no_argument,	   NULL, OPT_NO_QUALIFIERS },
+	{ "class-origin",	no_argument,	   NULL, OPT_CLASS_ORIGIN },
+	{ "properties",		required_argument, NULL, OPT_PROPERTIES },
+	{ "assoc-class",	required_argument, NULL, OPT_ASSOC_CLASS },
+	{ "result-class",	required_argument, NULL, OPT_RESULT_CLASS },
+	{ "role",		required_argument, NULL, OPT_ROLE },
+	{ "result-role",	required_argument, NULL, OPT_RESULT_ROLE },
+	{ "pull",		no_argument,	   NULL, OPT_PULL },
+	{ "max-object-count",	required_argument, NULL, OPT_MAX_OBJECT_COUNT },
+	{ "max-items",		required_argument, NULL, OPT_MAX_ITEMS },
+	{ "resource-uri",	required_argument, NULL, OPT_RESOURCE_URI },
+	{ "epr",		no_argument,	   NULL, OPT_EPR },
 	{ "admin",		required_argument, NULL, 'a' },
 	{ "token-file",		required_argument, NULL, 't' },
 	{ "verbose",		no_argument,	   NULL, 'v' },
@@ -103,12 +145,27 @@ usage(FILE *fp)
 "  names  URL CLASS                    EnumerateInstanceNames\n"
 "  get    URL CLASS KEY=VALUE...       GetInstance\n"
 "  invoke URL CLASS[.KEY=VALUE,...] METHOD [NAME[:TYPE]=VALUE...]\n"
+"  classes     URL [CLASS]             EnumerateClasses (--deep)\n"
+"  classnames  URL [CLASS]             EnumerateClassNames (--deep)\n"
+"  getclass    URL CLASS               GetClass\n"
+"  associators URL OBJECT              Associators (OBJECT: CLASS.KEY=VALUE,...)\n"
+"  associatornames URL OBJECT          AssociatorNames\n"
+"  references  URL OBJECT              References\n"
+"  referencenames URL OBJECT           ReferenceNames\n"
+"  create      URL CLASS NAME[:TYPE]=VALUE...   CreateInstance\n"
+"  modify      URL OBJECT NAME[:TYPE]=VALUE...  ModifyInstance (those only)\n"
+"  delete      URL OBJECT              DeleteInstance\n"
+"  getprop     URL OBJECT PROPERTY     GetProperty\n"
+"  setprop     URL OBJECT NAME[:TYPE]=VALUE     SetProperty\n"
+"  qualifiers  URL [NAME]              EnumerateQualifiers (GetQualifier)\n"
+"  namespaces  URL                     the namespaces (CIM_Namespace)\n"
+"  (TYPE may end in [] for an array: NAME:uint32[]=1,2)\n"
 "control a running cimheadd (its admin API):\n"
 "  status                              the node table\n"
 "  drain|enable|probe|restart NODE     act on one node\n"
 "options for every command:\n"
-"      --format F            json, text or table; default json (a table\n"
-"                            for status)\n"
+"      --format F            json, text, table or mof (classes and\n"
+"                            instances); default json (a table for status)\n"
 "  -j                        the same as --format json\n"
 "      --timeout MS          deadline for the whole operation (10000)\n"
 "  -v, --verbose             show the HTTP exchange on stderr (twice: bodies)\n"
@@ -129,6 +186,24 @@ usage(FILE *fp)
 "      --allow-unencrypted   plain http for WS-Man, and for CIM-XML with -u\n"
 "                            (the credentials travel in the clear)\n"
 "      --max-elements N      WS-Man items per Enumerate/Pull (32)\n"
+"      --resource-uri URI    WS-Man: address URI (default: WinRM's for\n"
+"                            Win32_*, DMTF cim-schema for other classes)\n"
+"      --epr                 WS-Man enum: EnumerateObjectAndEPR (paths)\n"
+"DSP0200 parameters of the WBEM operations:\n"
+"      --deep                DeepInheritance (classes, classnames)\n"
+"      --local-only          LocalOnly TRUE (--no-local-only FALSE)\n"
+"      --qualifiers          IncludeQualifiers TRUE (--no-qualifiers FALSE)\n"
+"      --class-origin        IncludeClassOrigin TRUE\n"
+"      --properties A,B      PropertyList ('' for none)\n"
+"      --assoc-class C       AssocClass (associators, associatornames)\n"
+"      --result-class C      ResultClass\n"
+"      --role R              Role\n"
+"      --result-role R       ResultRole (associators, associatornames)\n"
+"      --pull                enum, names, query, associators, references\n"
+"                            and their names by the pull operations\n"
+"      --max-object-count N  MaxObjectCount per Open/Pull (1000)\n"
+"      --max-items N         stop after N items (with --pull: then\n"
+"                            CloseEnumeration; else an error past N)\n"
 "options for the control commands:\n"
 "  -a, --admin HOST:PORT     cimheadd's admin address ($CIMHEAD_ADMIN or\n"
 "                            127.0.0.1:8081)\n"
@@ -138,6 +213,12 @@ usage(FILE *fp)
 
 static __dead void
 usage_error(const char *fmt, ...) PRINTFLIKE(1, 2);
+static void	 cli_check_text(const char *, const char *);
+static int	 cli_exit_status(const struct wbem_error *);
+static const char *cli_hint(const struct cli *, const char *,
+		    const struct wbem_request *, const struct wbem_error *,
+		    char *, size_t);
+static void	 cli_report(const struct wbem_error *, const char *);
 
 static __dead void
 usage_error(const char *fmt, ...)
@@ -273,6 +354,35 @@ cli_add_key(struct cim_path *path, const char *arg)
 	buf_release(&b);
 }
 
+/* NAME:TYPE[]=a,b,c: an array, its members split at commas. */
+static void
+cli_param_array(struct cim_property *p, const char *arg, const char *colon,
+    const char *eq)
+{
+	enum cim_type	 t;
+	char		*tname, *vals, *v, *next;
+
+	tname = xstrndup(colon + 1, eq - colon - 3);
+	if (cim_type_parse(tname, &t) == -1 || t == CIM_T_REFERENCE ||
+	    t == CIM_T_OBJECT)
+		usage_error("unknown array type \"%s[]\" in %s", tname, arg);
+	free(tname);
+	p->name = xstrndup(arg, colon - arg);
+	cim_value_init(&p->v, t);
+	p->v.is_array = 1;
+	p->v.is_null = 0;
+	vals = xstrdup(eq + 1);
+	for (v = vals; *vals != '\0' && v != NULL; v = next) {
+		if ((next = strchr(v, ',')) != NULL)
+			*next++ = '\0';
+		if (cim_value_check(t, v) == -1)
+			usage_error("%s: \"%s\" is not a valid %s", p->name, v,
+			    cim_type_name(t));
+		cim_value_add(&p->v, v);
+	}
+	free(vals);
+}
+
 /* One NAME[:TYPE]=VALUE of `invoke`; untyped parameters are strings. */
 static void
 cli_param(struct cim_property *p, const char *arg)
@@ -287,6 +397,10 @@ cli_param(struct cim_property *p, const char *arg)
 		    "%s", arg);
 	colon = memchr(arg, ':', eq - arg);
 	memset(p, 0, sizeof(*p));
+	if (colon != NULL && eq - colon > 3 && eq[-2] == '[' && eq[-1] == ']') {
+		cli_param_array(p, arg, colon, eq);
+		return;
+	}
 	if (colon != NULL) {
 		tname = xstrndup(colon + 1, eq - colon - 1);
 		if (cim_type_parse(tname, &t) == -1 ||
@@ -302,6 +416,138 @@ cli_param(struct cim_property *p, const char *arg)
 		p->name = xstrndup(arg, eq - arg);
 	cim_value_init(&p->v, t);
 	cim_value_add(&p->v, eq + 1);
+}
+
+/* OBJECT: CLASS or CLASS.KEY=VALUE,...; keys required when need_keys. */
+static struct cim_path *
+cli_object(const char *op, const char *arg, const char *ns, int need_keys)
+{
+	struct cim_path	*path;
+
+	cli_check_text("object", arg);
+	path = cim_path_new(ns, NULL);
+	if (cim_path_parse(arg, path) == -1)
+		usage_error("%s: bad object path (quote string keys: "
+		    "Class.Key=\\\"v\\\"): %s", op, arg);
+	if (need_keys && path->nkeys == 0)
+		usage_error("%s needs an instance: CLASS.KEY=VALUE,...: %s",
+		    op, arg);
+	return (path);
+}
+
+/* "a,b" into a NULL-terminated list (allocated); "" into an empty one. */
+static char **
+cli_split(const char *s)
+{
+	char		**l;
+	const char	 *p, *e;
+	size_t		  n = 0;
+
+	l = xcalloc(strlen(s) + 2, sizeof(*l));
+	for (p = s; *p != '\0'; p = *e == ',' ? e + 1 : e) {
+		e = p + strcspn(p, ",");
+		if (e > p)
+			l[n++] = xstrndup(p, e - p);
+	}
+	return (l);
+}
+
+/*
+ * GetProperty's value as an instance of one property, with the path
+ * asked for, so every output format shows it as it shows instances.
+ */
+static struct wbem_result *
+cli_prop_result(struct wbem_result *res, const struct cim_path *path,
+    const char *name)
+{
+	struct wbem_result	*r;
+	struct cim_instance	*inst;
+
+	r = wbem_result_new(WBEM_R_INSTANCES);
+	inst = cim_instance_new(path->classname);
+	inst->path = cim_path_dup(path);
+	cim_value_copy(&cim_instance_add(inst, name, res->method.ret.type,
+	    NULL)->v, &res->method.ret);
+	wbem_result_add_instance(r, inst);
+	wbem_result_free(res);
+	return (r);
+}
+
+/*
+ * The namespaces, as pywbem finds them: the instance names of
+ * CIM_Namespace in the Interop namespace (interop, root/interop,
+ * root/PG_InterOp, or --namespace), else __Namespace under root.  A
+ * candidate that does not exist (CIM errors 3, 5, 6) is passed over.
+ */
+static int
+cli_namespaces(const struct cli *o, const struct wbem_target *t,
+    const char *url)
+{
+	static const char * const interop[] = { "interop", "root/interop",
+	    "root/PG_InterOp" };
+	struct wbem_request	 req;
+	struct wbem_result	*res = NULL;
+	struct wbem_error	 err;
+	const char		*name, *hint;
+	char			 hintbuf[1536];
+	char			**names;
+	size_t			 i, j, n = 0;
+	int			 rc, root = 0;
+
+	memset(&req, 0, sizeof(req));
+	req.op = WBEM_OP_ENUM_NAMES;
+	req.classname = "CIM_Namespace";
+	for (i = 0; i <= nitems(interop) && res == NULL; i++) {
+		if (o->ns != NULL && i == 0)
+			req.ns = o->ns;
+		else if (o->ns != NULL || i == nitems(interop)) {
+			req.ns = "root";
+			req.classname = "__Namespace";
+			root = 1;
+			i = nitems(interop);
+		} else
+			req.ns = interop[i];
+		res = wbem_run(t, &req, &err);
+		if (res == NULL && !(err.kind == WBEM_E_CIM &&
+		    (err.code == CIM_ERR_INVALID_NAMESPACE ||
+		    err.code == CIM_ERR_INVALID_CLASS ||
+		    err.code == CIM_ERR_NOT_FOUND)))
+			break;
+	}
+	if (res == NULL) {
+		rc = cli_exit_status(&err);
+		hint = cli_hint(o, url, &req, &err, hintbuf, sizeof(hintbuf));
+		print_error(stdout, o->format, &err, hint);
+		cli_report(&err, hint);
+		return (rc);
+	}
+	names = xcalloc(res->npaths + 1, sizeof(*names));
+	for (i = 0; i < res->npaths; i++) {
+		name = NULL;
+		for (j = 0; j < res->paths[i]->nkeys; j++)
+			if (str_casecmp_ascii(res->paths[i]->keys[j].name,
+			    "Name") == 0)
+				name = res->paths[i]->keys[j].value;
+		if (name == NULL)
+			continue;
+		if (root) {
+			struct buf	b;
+
+			buf_init(&b, 0);
+			buf_printf(&b, "root/%s", name);
+			names[n++] = buf_steal(&b, NULL);
+		} else
+			names[n++] = xstrdup(name);
+	}
+	rc = print_names(stdout, o->format, "NAMESPACE", names, n) == 0 ?
+	    CLI_EXIT_OK : CLI_EXIT_TRANSPORT;
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	wbem_result_free(res);
+	if (fflush(stdout) == EOF)
+		rc = CLI_EXIT_TRANSPORT;
+	return (rc);
 }
 
 /*
@@ -334,6 +580,8 @@ cli_format_parse(const char *s, enum cli_format *f)
 		*f = CLI_FMT_TEXT;
 	else if (strcmp(s, "table") == 0)
 		*f = CLI_FMT_TABLE;
+	else if (strcmp(s, "mof") == 0)
+		*f = CLI_FMT_MOF;
 	else
 		return (-1);
 	return (0);
@@ -493,8 +741,10 @@ main(int argc, char *argv[])
 	const char		*op, *url, *hint;
 	char			*password = NULL, *endpoint = NULL;
 	char			*url_ns = NULL, hintbuf[1536], *seen;
+	struct cim_instance	*inst = NULL;
+	char			**proplist = NULL;
 	long			 l;
-	int			 ch, i, nargs, status, li;
+	int			 ch, i, nargs, status, li, nparams = 0;
 
 	memset(&o, 0, sizeof(o));
 	o.timeout_ms = CLI_TIMEOUT_DEFAULT;
@@ -558,8 +808,8 @@ main(int argc, char *argv[])
 			break;
 		case OPT_FORMAT:
 			if (cli_format_parse(optarg, &o.format) == -1)
-				usage_error("--format: json, text or table: %s",
-				    optarg);
+				usage_error("--format: json, text, table or mof: "
+				    "%s", optarg);
 			o.format_set = 1;
 			break;
 		case 'j':
@@ -590,6 +840,66 @@ main(int argc, char *argv[])
 				    WSMAN_MAX_ELEMENTS_MAX, optarg);
 			o.max_elements = (unsigned)l;
 			break;
+		case OPT_DEEP:
+			o.deep = 1;
+			break;
+		case OPT_LOCAL_ONLY:
+			o.local_only = 1;
+			break;
+		case OPT_NO_LOCAL_ONLY:
+			o.local_only = -1;
+			break;
+		case OPT_QUALIFIERS:
+			o.qualifiers = 1;
+			break;
+		case OPT_NO_QUALIFIERS:
+			o.qualifiers = -1;
+			break;
+		case OPT_CLASS_ORIGIN:
+			o.class_origin = 1;
+			break;
+		case OPT_PROPERTIES:
+			cli_check_text("--properties", optarg);
+			o.properties = optarg;
+			break;
+		case OPT_ASSOC_CLASS:
+			cli_check_text("--assoc-class", optarg);
+			o.assoc_class = optarg;
+			break;
+		case OPT_RESULT_CLASS:
+			cli_check_text("--result-class", optarg);
+			o.result_class = optarg;
+			break;
+		case OPT_ROLE:
+			cli_check_text("--role", optarg);
+			o.role = optarg;
+			break;
+		case OPT_RESULT_ROLE:
+			cli_check_text("--result-role", optarg);
+			o.result_role = optarg;
+			break;
+		case OPT_PULL:
+			o.pull = 1;
+			break;
+		case OPT_MAX_OBJECT_COUNT:
+			if (parse_long_range(optarg, 1, 100000000, &l) == -1)
+				usage_error("--max-object-count: 1 to "
+				    "100000000: %s", optarg);
+			o.max_object_count = (unsigned)l;
+			break;
+		case OPT_MAX_ITEMS:
+			if (parse_long_range(optarg, 1, 100000000, &l) == -1)
+				usage_error("--max-items: 1 to 100000000: %s",
+				    optarg);
+			o.max_items = (size_t)l;
+			break;
+		case OPT_RESOURCE_URI:
+			cli_check_text("--resource-uri", optarg);
+			o.resource_uri = optarg;
+			break;
+		case OPT_EPR:
+			o.with_epr = 1;
+			break;
 		case 'v':
 			o.verbose++;
 			break;
@@ -619,6 +929,9 @@ main(int argc, char *argv[])
 		if (o.wbem_opt[0] != '\0')
 			usage_error("%s is for the WBEM operations, not for %s",
 			    o.wbem_opt, argv[0]);
+		if (o.format == CLI_FMT_MOF)
+			usage_error("--format mof is for classes and instances, "
+			    "not for %s", argv[0]);
 		memset(&co, 0, sizeof(co));
 		co.admin = o.admin;
 		co.token_file = o.token_file;
@@ -692,6 +1005,20 @@ main(int argc, char *argv[])
 	memset(&req, 0, sizeof(req));
 	req.ns = t.ns;
 	req.deep = 1;
+	req.local_only = o.local_only;
+	req.qualifiers = o.qualifiers;
+	req.class_origin = o.class_origin;
+	req.assoc_class = o.assoc_class;
+	req.result_class = o.result_class;
+	req.role = o.role;
+	req.result_role = o.result_role;
+	req.max_object_count = o.max_object_count;
+	req.resource_uri = o.resource_uri;
+	req.with_epr = o.with_epr;
+	t.max_items = o.max_items;
+	if (o.properties != NULL)
+		req.proplist = (const char * const *)(proplist =
+		    cli_split(o.properties));
 	if (strcmp(op, "query") == 0) {
 		if (nargs != 1)
 			usage_error("query URL WQL");
@@ -721,27 +1048,183 @@ main(int argc, char *argv[])
 		if (nargs < 2)
 			usage_error("invoke URL CLASS[.KEY=VALUE,...] METHOD "
 			    "[NAME[:TYPE]=VALUE...]");
-		path = cim_path_new(t.ns, NULL);
-		cli_check_text("object", argv[0]);
+		path = cli_object(op, argv[0], t.ns, 0);
 		cli_check_text("method", argv[1]);
-		if (cim_path_parse(argv[0], path) == -1)
-			usage_error("invoke: bad object path (quote string "
-			    "keys: Class.Key=\\\"v\\\"): %s", argv[0]);
 		if (nargs > 2)
 			params = xcalloc(nargs - 2, sizeof(*params));
 		for (i = 2; i < nargs; i++)
 			cli_param(&params[i - 2], argv[i]);
+		nparams = nargs > 2 ? nargs - 2 : 0;
 		req.op = WBEM_OP_INVOKE;
 		req.classname = path->classname;
 		req.path = path;
 		req.method = argv[1];
 		req.nparams = nargs > 2 ? nargs - 2 : 0;
 		req.params = params;
+	} else if (strcmp(op, "classes") == 0 ||
+	    strcmp(op, "classnames") == 0) {
+		if (nargs > 1)
+			usage_error("%s URL [CLASS]", op);
+		if (nargs == 1)
+			cli_check_text("class", argv[0]);
+		req.op = op[5] == 'n' ? WBEM_OP_CLASS_NAMES : WBEM_OP_CLASSES;
+		req.classname = nargs == 1 ? argv[0] : NULL;
+		req.deep = o.deep;
+	} else if (strcmp(op, "getclass") == 0) {
+		if (nargs != 1)
+			usage_error("getclass URL CLASS");
+		cli_check_text("class", argv[0]);
+		req.op = WBEM_OP_GET_CLASS;
+		req.classname = argv[0];
+	} else if (strcmp(op, "associators") == 0 ||
+	    strcmp(op, "associatornames") == 0 ||
+	    strcmp(op, "references") == 0 ||
+	    strcmp(op, "referencenames") == 0) {
+		if (nargs != 1)
+			usage_error("%s URL OBJECT", op);
+		path = cli_object(op, argv[0], t.ns, 0);
+		req.path = path;
+		if (strcmp(op, "associators") == 0)
+			req.op = WBEM_OP_ASSOCIATORS;
+		else if (strcmp(op, "associatornames") == 0)
+			req.op = WBEM_OP_ASSOCIATOR_NAMES;
+		else if (strcmp(op, "references") == 0)
+			req.op = WBEM_OP_REFERENCES;
+		else
+			req.op = WBEM_OP_REFERENCE_NAMES;
+		if (op[0] == 'r' && (o.assoc_class != NULL ||
+		    o.result_role != NULL))
+			usage_error("%s takes no --assoc-class or "
+			    "--result-role", op);
+	} else if (strcmp(op, "create") == 0 || strcmp(op, "modify") == 0) {
+		if (nargs < 1 || (op[0] == 'm' && nargs < 2))
+			usage_error("%s URL %s NAME[:TYPE]=VALUE...", op,
+			    op[0] == 'c' ? "CLASS" : "OBJECT");
+		if (op[0] == 'c') {
+			cli_check_text("class", argv[0]);
+			inst = cim_instance_new(argv[0]);
+			req.op = WBEM_OP_CREATE;
+			req.classname = argv[0];
+		} else {
+			path = cli_object(op, argv[0], t.ns, 1);
+			inst = cim_instance_new(path->classname);
+			req.op = WBEM_OP_MODIFY;
+			req.path = path;
+		}
+		params = xcalloc(nargs, sizeof(*params));
+		for (i = 1; i < nargs; i++) {
+			cli_param(&params[i - 1], argv[i]);
+			cim_value_copy(&cim_instance_add(inst,
+			    params[i - 1].name, params[i - 1].v.type,
+			    NULL)->v, &params[i - 1].v);
+		}
+		nparams = nargs - 1;
+		req.instance = inst;
+		/* modify: only what was given, unless --properties says */
+		if (op[0] == 'm' && req.proplist == NULL) {
+			proplist = xcalloc(nargs, sizeof(*proplist));
+			for (i = 1; i < nargs; i++)
+				proplist[i - 1] = xstrdup(params[i - 1].name);
+			req.proplist = (const char * const *)proplist;
+		}
+	} else if (strcmp(op, "delete") == 0) {
+		if (nargs != 1)
+			usage_error("delete URL OBJECT");
+		path = cli_object(op, argv[0], t.ns, 1);
+		req.op = WBEM_OP_DELETE;
+		req.path = path;
+	} else if (strcmp(op, "getprop") == 0) {
+		if (nargs != 2)
+			usage_error("getprop URL OBJECT PROPERTY");
+		path = cli_object(op, argv[0], t.ns, 1);
+		cli_check_text("property", argv[1]);
+		req.op = WBEM_OP_GET_PROPERTY;
+		req.path = path;
+		req.propname = argv[1];
+	} else if (strcmp(op, "setprop") == 0) {
+		if (nargs != 2)
+			usage_error("setprop URL OBJECT NAME[:TYPE]=VALUE");
+		path = cli_object(op, argv[0], t.ns, 1);
+		params = xcalloc(1, sizeof(*params));
+		cli_param(&params[0], argv[1]);
+		nparams = 1;
+		req.op = WBEM_OP_SET_PROPERTY;
+		req.path = path;
+		req.propname = params[0].name;
+		req.newvalue = &params[0].v;
+	} else if (strcmp(op, "qualifiers") == 0) {
+		if (nargs > 1)
+			usage_error("qualifiers URL [NAME]");
+		if (nargs == 1)
+			cli_check_text("qualifier", argv[0]);
+		req.op = nargs == 1 ? WBEM_OP_GET_QUALIFIER :
+		    WBEM_OP_ENUM_QUALIFIERS;
+		req.propname = nargs == 1 ? argv[0] : NULL;
+	} else if (strcmp(op, "namespaces") == 0) {
+		if (nargs != 0)
+			usage_error("namespaces URL");
+		status = cli_namespaces(&o, &t, url);
+		secret_free(password);
+		free(endpoint);
+		free(url_ns);
+		return (status);
 	} else
 		usage_error("unknown operation \"%s\" (query, enum, names, get, "
-		    "invoke)", op);
+		    "invoke, classes, classnames, getclass, associators, "
+		    "associatornames, references, referencenames, create, "
+		    "modify, delete, getprop, setprop, qualifiers, namespaces)",
+		    op);
+	if (o.pull) {
+		switch (req.op) {
+		case WBEM_OP_ENUM:
+			req.op = WBEM_OP_OPEN_ENUM;
+			break;
+		case WBEM_OP_ENUM_NAMES:
+			req.op = WBEM_OP_OPEN_ENUM_PATHS;
+			break;
+		case WBEM_OP_QUERY:
+			req.op = WBEM_OP_OPEN_QUERY;
+			break;
+		case WBEM_OP_ASSOCIATORS:
+			req.op = WBEM_OP_OPEN_ASSOCIATORS;
+			break;
+		case WBEM_OP_ASSOCIATOR_NAMES:
+			req.op = WBEM_OP_OPEN_ASSOCIATOR_PATHS;
+			break;
+		case WBEM_OP_REFERENCES:
+			req.op = WBEM_OP_OPEN_REFERENCES;
+			break;
+		case WBEM_OP_REFERENCE_NAMES:
+			req.op = WBEM_OP_OPEN_REFERENCE_PATHS;
+			break;
+		default:
+			usage_error("--pull is for enum, names, query, "
+			    "associators, references and their names, not %s",
+			    op);
+		}
+		if (o.proto != WBEM_PROTO_CIMXML)
+			usage_error("--pull is a CIM-XML option (WS-Man "
+			    "always pulls)");
+		if (req.path != NULL && req.path->nkeys == 0)
+			usage_error("--pull %s needs an instance (CLASS.KEY="
+			    "VALUE), not a class", op);
+	} else if (o.max_object_count != 0)
+		usage_error("--max-object-count goes with --pull");
+	if (o.deep && req.op != WBEM_OP_CLASSES &&
+	    req.op != WBEM_OP_CLASS_NAMES)
+		usage_error("--deep is for classes and classnames "
+		    "(enum is always deep)");
 
 	res = wbem_run(&t, &req, &err);
+	if (res != NULL && req.op == WBEM_OP_GET_PROPERTY)
+		res = cli_prop_result(res, path, req.propname);
+	/* associators/references of a class answer with classes */
+	if (res != NULL && res->kind == WBEM_R_INSTANCES && res->ninst == 0 &&
+	    res->nclasses > 0)
+		res->kind = WBEM_R_CLASSES;
+	if (res != NULL && res->truncated)
+		fprintf(stderr, "cimhead: stopped at --max-items %zu; the "
+		    "enumeration was closed\n", o.max_items);
 	if (res != NULL) {
 		status = print_result(stdout, o.format, res, path) == 0 ?
 		    CLI_EXIT_OK : CLI_EXIT_TRANSPORT;
@@ -758,9 +1241,13 @@ main(int argc, char *argv[])
 	if (fflush(stdout) == EOF && status == CLI_EXIT_OK)
 		status = CLI_EXIT_TRANSPORT;
 
-	for (i = 0; params != NULL && i < nargs - 2; i++)
+	for (i = 0; params != NULL && i < nparams; i++)
 		cim_property_clear(&params[i]);
 	free(params);
+	cim_instance_free(inst);
+	for (i = 0; proplist != NULL && proplist[i] != NULL; i++)
+		free(proplist[i]);
+	free(proplist);
 	cim_path_free(path);
 	secret_free(password);
 	free(endpoint);

@@ -21,6 +21,7 @@ enum cli_format {
 	CLI_FMT_JSON = 0,
 	CLI_FMT_TEXT,
 	CLI_FMT_TABLE,
+	CLI_FMT_MOF,		/* classes, qualifiers and instances */
 };
 
 /*
@@ -36,5 +37,17 @@ int	print_result(FILE *, enum cli_format, const struct wbem_result *,
  */
 int	print_error(FILE *, enum cli_format, const struct wbem_error *,
 	    const char *hint);
+
+/* A list of names (namespaces): a JSON array, lines, or a table. */
+int	print_names(FILE *, enum cli_format, const char *header,
+	    char * const *names, size_t n);
+
+/* ---- class.c: CLASS and QUALIFIER.DECLARATION XML as MOF and JSON ---- */
+struct json_t;
+int	 class_mof(struct buf *, const char *xml);	/* -1: not XML */
+void	 qualdecl_mof_node(struct buf *, const void *xmlnode);
+void	 instance_mof(struct buf *, const struct cim_instance *);
+struct json_t *class_json(const char *xml);	/* NULL: not XML */
+int	 class_names(const char *xml, char **name, char **super);
 
 #endif /* CLI_H */

@@ -265,10 +265,25 @@ print_result_json(struct numtab *nt, const struct wbem_result *r,
 		json_object_set_new(top, "out", out);
 		return (top);
 	case WBEM_R_CLASS:
-		top = json_object();
+		/* the XML as before, and what it says, parsed */
+		if ((top = class_json(r->class_xml)) == NULL)
+			top = json_object();
 		json_object_set_new(top, "class", r->class_xml != NULL ?
 		    print_string(r->class_xml) : json_null());
 		return (top);
+	case WBEM_R_CLASSES:
+		top = json_array();
+		for (i = 0; i < r->nclasses; i++) {
+			if ((o = class_json(r->classes[i])) == NULL)
+				o = json_object();
+			if (strncmp(r->classes[i], "<CLASS", 6) == 0)
+				json_object_set_new(o, "class",
+				    print_string(r->classes[i]));
+			json_array_append_new(top, o);
+		}
+		return (top);
+	case WBEM_R_NONE:
+		return (json_object());
 	}
 	return (json_null());
 }
@@ -399,9 +414,37 @@ print_result_text(struct buf *b, const struct wbem_result *r,
 			    &r->method.out[i].v);
 		break;
 	case WBEM_R_CLASS:
-		if (r->class_xml != NULL)
+		if (r->class_xml != NULL && class_mof(b, r->class_xml) == -1)
 			buf_printf(b, "%s\n", r->class_xml);
 		break;
+	case WBEM_R_CLASSES:
+		for (i = 0; i < r->nclasses; i++) {
+			if (i > 0)
+				buf_puts(b, "\n");
+			if (class_mof(b, r->classes[i]) == -1)
+				buf_printf(b, "%s\n", r->classes[i]);
+		}
+		break;
+	case WBEM_R_NONE:
+		break;
+	}
+}
+
+/* --format mof: classes and instances; anything else as text. */
+static void
+print_result_mof(struct buf *b, const struct wbem_result *r,
+    const struct cim_path *req_path)
+{
+	size_t	i;
+
+	if (r->kind != WBEM_R_INSTANCES) {
+		print_result_text(b, r, req_path);
+		return;
+	}
+	for (i = 0; i < r->ninst; i++) {
+		if (i > 0)
+			buf_puts(b, "\n");
+		instance_mof(b, r->inst[i]);
 	}
 }
 
@@ -470,6 +513,70 @@ print_table_value(struct table *t, size_t row, const char *name,
 	buf_release(&b);
 }
 
+/* One row per property of a class: NAME, TYPE, QUALIFIERS. */
+static void
+print_table_class(struct table *t, const char *xml)
+{
+	json_t		*j, *props, *p, *q;
+	const char	*name, *qn;
+	void		*it;
+	struct buf	 b;
+	size_t		 row = 0;
+
+	if ((j = class_json(xml)) == NULL)
+		return;
+	props = json_object_get(j, "properties");
+	t->nrows = json_object_size(props);
+	for (it = json_object_iter(props); it != NULL;
+	    it = json_object_iter_next(props, it), row++) {
+		name = json_object_iter_key(it);
+		p = json_object_iter_value(it);
+		print_table_set(t, row, "PROPERTY", name);
+		buf_init(&b, 0);
+		buf_puts(&b, json_string_value(json_object_get(p, "type")));
+		if (json_is_true(json_object_get(p, "array")))
+			buf_puts(&b, "[]");
+		buf_add(&b, "", 1);
+		print_table_set(t, row, "TYPE", b.data);
+		buf_reset(&b);
+		json_object_foreach(json_object_get(p, "qualifiers"), qn, q) {
+			if (b.len > 0)
+				buf_puts(&b, ", ");
+			buf_puts(&b, qn);
+		}
+		buf_add(&b, "", 1);
+		print_table_set(t, row, "QUALIFIERS", b.data);
+		buf_release(&b);
+	}
+	json_decref(j);
+}
+
+/* EnumerateClasses: CLASS, SUPERCLASS; qualifiers: NAME, TYPE. */
+static void
+print_table_classrow(struct table *t, size_t row, const char *xml)
+{
+	char	*name, *super;
+	json_t	*j;
+
+	if (strncmp(xml, "<CLASS", 6) == 0) {
+		if (class_names(xml, &name, &super) == -1)
+			return;
+		print_table_set(t, row, "CLASS", name);
+		print_table_set(t, row, "SUPERCLASS", super != NULL ?
+		    super : "");
+		free(name);
+		free(super);
+		return;
+	}
+	if ((j = class_json(xml)) == NULL)
+		return;
+	print_table_set(t, row, "QUALIFIER",
+	    json_string_value(json_object_get(j, "name")));
+	print_table_set(t, row, "TYPE",
+	    json_string_value(json_object_get(j, "type")));
+	json_decref(j);
+}
+
 static void
 print_table_fill(struct table *t, const struct wbem_result *r)
 {
@@ -506,6 +613,14 @@ print_table_fill(struct table *t, const struct wbem_result *r)
 			    &r->method.out[i].v);
 		break;
 	case WBEM_R_CLASS:
+		print_table_class(t, r->class_xml);
+		break;
+	case WBEM_R_CLASSES:
+		t->nrows = r->nclasses;
+		for (i = 0; i < r->nclasses; i++)
+			print_table_classrow(t, i, r->classes[i]);
+		break;
+	case WBEM_R_NONE:
 		break;
 	}
 }
@@ -549,11 +664,6 @@ print_result_table(struct buf *b, const struct wbem_result *r)
 	size_t		*width, i, c, w;
 	int		 rc = 0;
 
-	if (r->kind == WBEM_R_CLASS) {
-		if (r->class_xml != NULL)
-			buf_printf(b, "%s\n", r->class_xml);
-		return (0);
-	}
 	memset(&t, 0, sizeof(t));
 	print_table_fill(&t, r);
 	if (t.ncols == 0 || t.nrows == 0)
@@ -598,9 +708,12 @@ print_result(FILE *fp, enum cli_format fmt, const struct wbem_result *r,
 	json_t		*j;
 	int		 rc;
 
-	if (fmt == CLI_FMT_TEXT || fmt == CLI_FMT_TABLE) {
+	if (fmt != CLI_FMT_JSON) {
 		buf_init(&b, 0);
-		if (fmt != CLI_FMT_TABLE || print_result_table(&b, r) == -1)
+		if (fmt == CLI_FMT_MOF)
+			print_result_mof(&b, r, req_path);
+		else if (fmt != CLI_FMT_TABLE ||
+		    print_result_table(&b, r) == -1)
 			print_result_text(&b, r, req_path);
 		rc = b.len == 0 || fwrite(b.data, 1, b.len, fp) == b.len ?
 		    0 : -1;
@@ -642,5 +755,31 @@ print_error(FILE *fp, enum cli_format fmt, const struct wbem_error *err,
 	json_object_set_new(top, "error", e);
 	rc = print_json(fp, top, &nt);
 	json_decref(top);
+	return (rc);
+}
+
+int
+print_names(FILE *fp, enum cli_format fmt, const char *header,
+    char * const *names, size_t n)
+{
+	struct numtab	 nt = { NULL, 0 };
+	json_t		*a;
+	size_t		 i;
+	int		 rc;
+
+	if (fmt != CLI_FMT_JSON) {
+		if (fmt == CLI_FMT_TABLE && n > 0 &&
+		    fprintf(fp, "%s\n", header) < 0)
+			return (-1);
+		for (i = 0; i < n; i++)
+			if (fprintf(fp, "%s\n", names[i]) < 0)
+				return (-1);
+		return (0);
+	}
+	a = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(a, print_string(names[i]));
+	rc = print_json(fp, a, &nt);
+	json_decref(a);
 	return (rc);
 }

@@ -90,6 +90,30 @@ static const char *wbem_op_names[] = {
 	[WBEM_OP_QUERY] = "ExecQuery",
 	[WBEM_OP_INVOKE] = "InvokeMethod",
 	[WBEM_OP_GET_CLASS] = "GetClass",
+	[WBEM_OP_CLASSES] = "EnumerateClasses",
+	[WBEM_OP_CLASS_NAMES] = "EnumerateClassNames",
+	[WBEM_OP_ASSOCIATORS] = "Associators",
+	[WBEM_OP_ASSOCIATOR_NAMES] = "AssociatorNames",
+	[WBEM_OP_REFERENCES] = "References",
+	[WBEM_OP_REFERENCE_NAMES] = "ReferenceNames",
+	[WBEM_OP_CREATE] = "CreateInstance",
+	[WBEM_OP_MODIFY] = "ModifyInstance",
+	[WBEM_OP_DELETE] = "DeleteInstance",
+	[WBEM_OP_GET_PROPERTY] = "GetProperty",
+	[WBEM_OP_SET_PROPERTY] = "SetProperty",
+	[WBEM_OP_ENUM_QUALIFIERS] = "EnumerateQualifiers",
+	[WBEM_OP_GET_QUALIFIER] = "GetQualifier",
+	[WBEM_OP_OPEN_ENUM] = "OpenEnumerateInstances",
+	[WBEM_OP_OPEN_ENUM_PATHS] = "OpenEnumerateInstancePaths",
+	[WBEM_OP_OPEN_QUERY] = "OpenQueryInstances",
+	[WBEM_OP_OPEN_ASSOCIATORS] = "OpenAssociatorInstances",
+	[WBEM_OP_OPEN_ASSOCIATOR_PATHS] = "OpenAssociatorInstancePaths",
+	[WBEM_OP_OPEN_REFERENCES] = "OpenReferenceInstances",
+	[WBEM_OP_OPEN_REFERENCE_PATHS] = "OpenReferenceInstancePaths",
+	[WBEM_OP_PULL] = "PullInstancesWithPath",
+	[WBEM_OP_PULL_PATHS] = "PullInstancePaths",
+	[WBEM_OP_PULL_INSTANCES] = "PullInstances",
+	[WBEM_OP_CLOSE] = "CloseEnumeration",
 };
 
 static int	cim_int_parse(const char *, uint64_t *, int *);
@@ -761,4 +785,26 @@ wbem_op_name(enum wbem_op op)
 	if ((size_t)op >= nitems(wbem_op_names))
 		return ("Unknown");
 	return (wbem_op_names[op]);
+}
+
+int
+wbem_op_pull_of(enum wbem_op op)
+{
+	switch (op) {
+	case WBEM_OP_OPEN_ENUM:
+	case WBEM_OP_OPEN_ASSOCIATORS:
+	case WBEM_OP_OPEN_REFERENCES:
+	case WBEM_OP_PULL:
+		return (WBEM_OP_PULL);
+	case WBEM_OP_OPEN_ENUM_PATHS:
+	case WBEM_OP_OPEN_ASSOCIATOR_PATHS:
+	case WBEM_OP_OPEN_REFERENCE_PATHS:
+	case WBEM_OP_PULL_PATHS:
+		return (WBEM_OP_PULL_PATHS);
+	case WBEM_OP_OPEN_QUERY:
+	case WBEM_OP_PULL_INSTANCES:
+		return (WBEM_OP_PULL_INSTANCES);
+	default:
+		return (-1);
+	}
 }

@@ -250,7 +250,34 @@ enum wbem_op {
 	WBEM_OP_QUERY,		/* ExecQuery (query, query_lang) */
 	WBEM_OP_INVOKE,		/* InvokeMethod on path (keys: instance; none: static) */
 	WBEM_OP_GET_CLASS,	/* GetClass (mock and wbemcli use it) */
+	/* issue 15: the rest of DSP0200; values above are kept */
+	WBEM_OP_CLASSES,	/* EnumerateClasses (classname NULL: top) */
+	WBEM_OP_CLASS_NAMES,	/* EnumerateClassNames */
+	WBEM_OP_ASSOCIATORS,	/* Associators of path */
+	WBEM_OP_ASSOCIATOR_NAMES,
+	WBEM_OP_REFERENCES,
+	WBEM_OP_REFERENCE_NAMES,
+	WBEM_OP_CREATE,		/* CreateInstance (instance) */
+	WBEM_OP_MODIFY,		/* ModifyInstance (path + instance) */
+	WBEM_OP_DELETE,		/* DeleteInstance (path) */
+	WBEM_OP_GET_PROPERTY,	/* GetProperty (path, propname) */
+	WBEM_OP_SET_PROPERTY,	/* SetProperty (path, propname, value) */
+	WBEM_OP_ENUM_QUALIFIERS,	/* EnumerateQualifiers */
+	WBEM_OP_GET_QUALIFIER,	/* GetQualifier (propname: its name) */
+	WBEM_OP_OPEN_ENUM,	/* OpenEnumerateInstances */
+	WBEM_OP_OPEN_ENUM_PATHS,	/* OpenEnumerateInstancePaths */
+	WBEM_OP_OPEN_QUERY,	/* OpenQueryInstances */
+	WBEM_OP_OPEN_ASSOCIATORS,	/* OpenAssociatorInstances */
+	WBEM_OP_OPEN_ASSOCIATOR_PATHS,
+	WBEM_OP_OPEN_REFERENCES,	/* OpenReferenceInstances */
+	WBEM_OP_OPEN_REFERENCE_PATHS,
+	WBEM_OP_PULL,		/* PullInstancesWithPath (context) */
+	WBEM_OP_PULL_PATHS,	/* PullInstancePaths */
+	WBEM_OP_PULL_INSTANCES,	/* PullInstances (after OpenQueryInstances) */
+	WBEM_OP_CLOSE,		/* CloseEnumeration (context) */
 };
+/* The pull operation that continues an Open*, or -1 for other ops. */
+int		 wbem_op_pull_of(enum wbem_op);
 const char	*wbem_op_name(enum wbem_op);	/* the CIM-XML method name */
 
 struct wbem_request {
@@ -264,8 +291,26 @@ struct wbem_request {
 	size_t		 nparams;	/* INVOKE in parameters */
 	const struct cim_property *params;
 	const char * const *proplist;	/* NULL-terminated PropertyList, or NULL */
-	int		 deep;		/* DeepInheritance (ENUM); default TRUE in DSP0200 */
-	int		 local_only;	/* LocalOnly; we send FALSE */
+	int		 deep;		/* DeepInheritance (ENUM); default TRUE in DSP0200;
+					   CLASSES, CLASS_NAMES: TRUE sent when > 0;
+					   OPEN_ENUM: FALSE sent when 0 */
+	int		 local_only;	/* LocalOnly > 0 TRUE, else FALSE (ENUM, GET,
+					   GET_CLASS); CLASSES: < 0 FALSE, 0 unsent */
+	/* issue 15; DSP0200 names.  NULL/0: not sent */
+	const char	*assoc_class;	/* AssocClass */
+	const char	*result_class;	/* ResultClass */
+	const char	*role;		/* Role */
+	const char	*result_role;	/* ResultRole */
+	int		 qualifiers;	/* IncludeQualifiers: 1 TRUE, -1 FALSE */
+	int		 class_origin;	/* IncludeClassOrigin: 1 TRUE, -1 FALSE */
+	const struct cim_instance *instance; /* CREATE, MODIFY: properties */
+	const char	*propname;	/* GET/SET_PROPERTY, GET_QUALIFIER */
+	const struct cim_value *newvalue; /* SET_PROPERTY; NULL: NULL */
+	const char	*context;	/* PULL*, CLOSE: EnumerationContext */
+	unsigned	 max_object_count; /* Open*, Pull*: MaxObjectCount */
+	/* WS-Man: the ResourceURI to address (NULL: by class, see wsman.c) */
+	const char	*resource_uri;
+	int		 with_epr;	/* ENUM: EnumerateObjectAndEPR */
 };
 
 /* ---- xml.c: libxml2 with the safety settings every parser here uses ----- */
@@ -405,16 +450,18 @@ struct wbem_target {
 	int		 insecure;
 	unsigned	 timeout_ms;
 	size_t		 max_response;	/* one operation's replies, summed */
-	size_t		 max_items;	/* 0: WBEM_MAX_ITEMS */
+	size_t		 max_items;	/* 0: WBEM_MAX_ITEMS (pulls: stop, Close) */
 	int		 want_trailers;	/* CIM-XML: TE: trailers (default on) */
 	int		 verbose;
 	/* plain http: WS-Man at all, CIM-XML with credentials (warns) */
 	int		 allow_unencrypted;
 	unsigned	 max_inflight;	/* WS-Man ops per url+user; 0: 15 */
 	unsigned	 max_elements;	/* WS-Man items per Pull; 0: 32 */
-	/* WS-Man item property types; NULL: wsman_win32_ptypes */
+	/* WS-Man item property types and WMI-addressed class prefixes;
+	 * NULL: wsman_win32_ptypes, wsman_win32_wmi_prefixes */
 	const struct wsman_ptype *wsman_ptypes;
 	size_t		 wsman_nptypes;
+	const char * const *wsman_wmi_prefixes;
 };
 #define WBEM_WSMAN_MAX_INFLIGHT	15	/* what older WinRM allows per user */
 #define WBEM_MAX_ITEMS		100000	/* per operation, by default */
@@ -473,6 +520,12 @@ struct wsman_opts {
 	size_t		 max_bytes;	/* reply parse cap; 0: default */
 	const struct wsman_ptype *ptypes; /* item property types; NULL: none */
 	size_t		 nptypes;
+	/*
+	 * Class-name prefixes addressed by WinRM's WMI resource URIs, NULL-
+	 * terminated; other classes get their DMTF cim-schema URI.  NULL:
+	 * every class by the WMI URI.
+	 */
+	const char * const *wmi_prefixes;
 };
 
 enum wsman_msg {
@@ -482,6 +535,9 @@ enum wsman_msg {
 	WSMAN_MSG_RELEASE,
 	WSMAN_MSG_GET,
 	WSMAN_MSG_INVOKE,
+	WSMAN_MSG_PUT,		/* WS-Transfer: ModifyInstance */
+	WSMAN_MSG_CREATE,	/* CreateInstance */
+	WSMAN_MSG_DELETE,	/* DeleteInstance */
 };
 const char	*wsman_msg_name(enum wsman_msg);
 
@@ -494,6 +550,7 @@ struct wsman_state {
 	char		*classname;	/* of fragment items; "": unknown */
 	char		*method;	/* INVOKE */
 	char		*context;	/* EnumerationContext to Pull/Release */
+	int		 dmtf;		/* resource_uri is a DMTF cim-schema one */
 	int		 done;		/* the operation has its whole answer */
 	unsigned	 nreplies;
 	unsigned	 ntimedout;	/* Pulls in a row that timed out */
@@ -507,8 +564,10 @@ void	wsman_format_msgid(const unsigned char rnd[16], char *out,
 	    size_t outlen);
 
 /*
- * The first message of req (Enumerate, Get or Invoke) into body, and st
- * set up for the rest.  GET_CLASS and non-WQL queries are WBEM_E_USAGE.
+ * The first message of req (Enumerate, Get, Invoke, or WS-Transfer Put,
+ * Create, Delete for MODIFY, CREATE, DELETE) into body, and st set up
+ * for the rest.  The other operations and non-WQL queries are
+ * WBEM_E_USAGE.
  */
 int	wsman_encode_request(const struct wbem_request *req,
 	    const struct wsman_opts *, const char *msgid,
@@ -536,5 +595,6 @@ int	wsman_decode_response(struct wsman_state *, const struct wsman_opts *,
 /* ---- win32types.c: the Win32 classes the daemon and the CLI read ------- */
 extern const struct wsman_ptype	wsman_win32_ptypes[];
 extern const size_t		wsman_win32_nptypes;
+extern const char *const	wsman_win32_wmi_prefixes[];
 
 #endif /* CIMHEAD_H */

@@ -400,6 +400,131 @@ cx_request_class(const struct wbem_request *req)
 	return (NULL);
 }
 
+/* Every key name of p valid; -1 with err filled (what names it). */
+static int
+cx_check_path(const struct cim_path *p, const char *what,
+    struct wbem_error *err)
+{
+	size_t	i;
+
+	if (p == NULL || !cimxml_name_ok(p->classname)) {
+		wbem_error_set(err, WBEM_E_USAGE, 0, NULL,
+		    "%s needs an instance path", what);
+		return (-1);
+	}
+	for (i = 0; i < p->nkeys; i++) {
+		if (!cimxml_name_ok(p->keys[i].name)) {
+			wbem_error_set(err, WBEM_E_USAGE, 0, NULL,
+			    "invalid key name \"%s\"", p->keys[i].name);
+			return (-1);
+		}
+	}
+	return (0);
+}
+
+/* An optional class-name parameter (AssocClass, ResultClass ...). */
+static int
+cx_put_class_param(struct buf *b, const char *name, const char *cls,
+    struct wbem_error *err)
+{
+	if (cls == NULL)
+		return (0);
+	if (!cimxml_name_ok(cls)) {
+		wbem_error_set(err, WBEM_E_USAGE, 0, NULL,
+		    "%s: invalid class name \"%s\"", name, cls);
+		return (-1);
+	}
+	buf_printf(b, "<IPARAMVALUE NAME=\"%s\"><CLASSNAME NAME=\"%s\"/>"
+	    "</IPARAMVALUE>\n", name, cls);
+	return (0);
+}
+
+/* An optional string parameter (Role, FilterQuery ...), escaped. */
+static void
+cx_put_string_param(struct buf *b, const char *name, const char *v)
+{
+	if (v == NULL)
+		return;
+	buf_printf(b, "<IPARAMVALUE NAME=\"%s\"><VALUE>", name);
+	buf_xml_escape(b, v);
+	buf_puts(b, "</VALUE></IPARAMVALUE>\n");
+}
+
+/* IncludeQualifiers / IncludeClassOrigin when the caller set them. */
+static void
+cx_put_flags(struct buf *b, const struct wbem_request *req)
+{
+	if (req->qualifiers != 0)
+		cx_put_bool_param(b, "IncludeQualifiers", req->qualifiers > 0);
+	if (req->class_origin != 0)
+		cx_put_bool_param(b, "IncludeClassOrigin",
+		    req->class_origin > 0);
+}
+
+/* ObjectName: an INSTANCENAME when the path has keys, else a CLASSNAME. */
+static int
+cx_put_objectname(struct buf *b, const char *pname,
+    const struct wbem_request *req, struct wbem_error *err)
+{
+	if (cx_check_path(req->path, wbem_op_name(req->op), err) == -1)
+		return (-1);
+	buf_printf(b, "<IPARAMVALUE NAME=\"%s\">", pname);
+	if (req->path->nkeys > 0)
+		cx_put_instancename(b, req->path);
+	else
+		buf_printf(b, "<CLASSNAME NAME=\"%s\"/>",
+		    req->path->classname);
+	buf_puts(b, "</IPARAMVALUE>\n");
+	return (0);
+}
+
+/* An INSTANCE of req->instance's properties (CreateInstance, Modify). */
+static int
+cx_put_instance(struct buf *b, const char *cls,
+    const struct cim_instance *inst, const char *ns, struct wbem_error *err)
+{
+	const struct cim_property	*p;
+	enum cim_type			 t;
+	size_t				 i;
+
+	buf_printf(b, "<INSTANCE CLASSNAME=\"%s\">", cls);
+	for (i = 0; inst != NULL && i < inst->nprops; i++) {
+		p = &inst->props[i];
+		t = p->v.type == CIM_T_NONE ? CIM_T_STRING : p->v.type;
+		if (!cimxml_name_ok(p->name) || t == CIM_T_OBJECT) {
+			wbem_error_set(err, WBEM_E_USAGE, 0, NULL,
+			    "invalid property \"%s\"", p->name);
+			return (-1);
+		}
+		if (t == CIM_T_REFERENCE && !p->v.is_array)
+			buf_printf(b, "<PROPERTY.REFERENCE NAME=\"%s\">",
+			    p->name);
+		else
+			buf_printf(b, "<PROPERTY%s NAME=\"%s\" TYPE=\"%s\">",
+			    p->v.is_array ? ".ARRAY" : "", p->name,
+			    cim_type_name(t));
+		if (!p->v.is_null && (p->v.is_array || p->v.nvals > 0) &&
+		    cx_put_value(b, &p->v, ns) == -1) {
+			wbem_error_set(err, WBEM_E_USAGE, 0, NULL,
+			    "property %s: not a valid reference", p->name);
+			return (-1);
+		}
+		buf_printf(b, "</PROPERTY%s>", t == CIM_T_REFERENCE &&
+		    !p->v.is_array ? ".REFERENCE" : p->v.is_array ?
+		    ".ARRAY" : "");
+		if (!p->v.is_null && p->v.nvals > 0 && p->v.vals[0] != NULL &&
+		    t != CIM_T_REFERENCE && !p->v.is_array &&
+		    cim_value_check(t, p->v.vals[0]) == -1) {
+			wbem_error_set(err, WBEM_E_USAGE, 0, NULL,
+			    "property %s: \"%s\" is not a valid %s", p->name,
+			    p->v.vals[0], cim_type_name(t));
+			return (-1);
+		}
+	}
+	buf_puts(b, "</INSTANCE>");
+	return (0);
+}
+
 static int
 cx_encode_intrinsic(const struct wbem_request *req, const char *ns,
     struct buf *b, struct wbem_error *err)
@@ -407,6 +532,7 @@ cx_encode_intrinsic(const struct wbem_request *req, const char *ns,
 	const char	*cls = cx_request_class(req);
 	const char	*lang;
 	size_t		 i;
+	int		 proplist = 0;
 
 	buf_printf(b, "<IMETHODCALL NAME=\"%s\">\n", wbem_op_name(req->op));
 	cx_put_ns(b, ns);
@@ -415,6 +541,8 @@ cx_encode_intrinsic(const struct wbem_request *req, const char *ns,
 	case WBEM_OP_ENUM:
 	case WBEM_OP_ENUM_NAMES:
 	case WBEM_OP_GET_CLASS:
+	case WBEM_OP_OPEN_ENUM:
+	case WBEM_OP_OPEN_ENUM_PATHS:
 		if (!cimxml_name_ok(cls)) {
 			wbem_error_set(err, WBEM_E_USAGE, 0, NULL,
 			    "invalid class name \"%s\"", cls ? cls : "");
@@ -424,36 +552,198 @@ cx_encode_intrinsic(const struct wbem_request *req, const char *ns,
 		    "<CLASSNAME NAME=\"%s\"/></IPARAMVALUE>\n", cls);
 		if (req->op == WBEM_OP_ENUM)
 			cx_put_bool_param(b, "DeepInheritance", req->deep);
-		if (req->op != WBEM_OP_ENUM_NAMES)
-			cx_put_bool_param(b, "LocalOnly", req->local_only);
+		/* Open*: DSP0200's default (TRUE) is left to the server */
+		if (req->op == WBEM_OP_OPEN_ENUM && !req->deep)
+			cx_put_bool_param(b, "DeepInheritance", 0);
+		if (req->op == WBEM_OP_ENUM || req->op == WBEM_OP_GET_CLASS)
+			cx_put_bool_param(b, "LocalOnly", req->local_only > 0);
+		if (req->op == WBEM_OP_OPEN_ENUM && req->class_origin != 0)
+			cx_put_bool_param(b, "IncludeClassOrigin",
+			    req->class_origin > 0);
+		else if (req->op != WBEM_OP_ENUM_NAMES &&
+		    req->op != WBEM_OP_OPEN_ENUM_PATHS &&
+		    req->op != WBEM_OP_OPEN_ENUM)
+			cx_put_flags(b, req);
+		proplist = req->op != WBEM_OP_ENUM_NAMES &&
+		    req->op != WBEM_OP_OPEN_ENUM_PATHS;
+		break;
+	case WBEM_OP_CLASSES:
+	case WBEM_OP_CLASS_NAMES:
+		/* only what the caller asked for, as pywbem sends them */
+		if (cls != NULL && cx_put_class_param(b, "ClassName", cls,
+		    err) == -1)
+			return (-1);
+		if (req->deep > 0)
+			cx_put_bool_param(b, "DeepInheritance", 1);
+		if (req->op == WBEM_OP_CLASSES) {
+			if (req->local_only != 0)
+				cx_put_bool_param(b, "LocalOnly",
+				    req->local_only > 0);
+			cx_put_flags(b, req);
+		}
 		break;
 	case WBEM_OP_GET:
-		if (req->path == NULL ||
-		    !cimxml_name_ok(req->path->classname)) {
-			wbem_error_set(err, WBEM_E_USAGE, 0, NULL,
-			    "GetInstance needs an instance path");
+	case WBEM_OP_DELETE:
+	case WBEM_OP_GET_PROPERTY:
+	case WBEM_OP_SET_PROPERTY:
+		if (cx_check_path(req->path, wbem_op_name(req->op), err) == -1)
 			return (-1);
-		}
-		for (i = 0; i < req->path->nkeys; i++) {
-			if (!cimxml_name_ok(req->path->keys[i].name)) {
-				wbem_error_set(err, WBEM_E_USAGE, 0, NULL,
-				    "invalid key name \"%s\"",
-				    req->path->keys[i].name);
-				return (-1);
-			}
-		}
 		buf_puts(b, "<IPARAMVALUE NAME=\"InstanceName\">");
 		cx_put_instancename(b, req->path);
 		buf_puts(b, "</IPARAMVALUE>\n");
-		cx_put_bool_param(b, "LocalOnly", req->local_only);
+		if (req->op == WBEM_OP_GET) {
+			cx_put_bool_param(b, "LocalOnly", req->local_only > 0);
+			cx_put_flags(b, req);
+			proplist = 1;
+		}
+		if (req->op == WBEM_OP_GET_PROPERTY ||
+		    req->op == WBEM_OP_SET_PROPERTY) {
+			if (!cimxml_name_ok(req->propname)) {
+				wbem_error_set(err, WBEM_E_USAGE, 0, NULL,
+				    "%s needs a property name",
+				    wbem_op_name(req->op));
+				return (-1);
+			}
+			cx_put_string_param(b, "PropertyName", req->propname);
+		}
+		if (req->op == WBEM_OP_SET_PROPERTY && req->newvalue != NULL &&
+		    !req->newvalue->is_null && (req->newvalue->is_array ||
+		    req->newvalue->nvals > 0)) {
+			if (!req->newvalue->is_array &&
+			    req->newvalue->type != CIM_T_REFERENCE &&
+			    req->newvalue->vals[0] != NULL &&
+			    cim_value_check(req->newvalue->type,
+			    req->newvalue->vals[0]) == -1) {
+				wbem_error_set(err, WBEM_E_USAGE, 0, NULL,
+				    "\"%s\" is not a valid %s",
+				    req->newvalue->vals[0],
+				    cim_type_name(req->newvalue->type));
+				return (-1);
+			}
+			buf_puts(b, "<IPARAMVALUE NAME=\"NewValue\">");
+			if (cx_put_value(b, req->newvalue, ns) == -1) {
+				wbem_error_set(err, WBEM_E_USAGE, 0, NULL,
+				    "NewValue: not a valid reference");
+				return (-1);
+			}
+			buf_puts(b, "</IPARAMVALUE>\n");
+		}
+		break;
+	case WBEM_OP_ASSOCIATORS:
+	case WBEM_OP_ASSOCIATOR_NAMES:
+	case WBEM_OP_REFERENCES:
+	case WBEM_OP_REFERENCE_NAMES:
+	case WBEM_OP_OPEN_ASSOCIATORS:
+	case WBEM_OP_OPEN_ASSOCIATOR_PATHS:
+	case WBEM_OP_OPEN_REFERENCES:
+	case WBEM_OP_OPEN_REFERENCE_PATHS:
+		if (req->op >= WBEM_OP_OPEN_ENUM) {
+			if (req->path == NULL || req->path->nkeys == 0) {
+				wbem_error_set(err, WBEM_E_USAGE, 0, NULL,
+				    "%s needs an instance path with keys",
+				    wbem_op_name(req->op));
+				return (-1);
+			}
+			if (cx_put_objectname(b, "InstanceName", req,
+			    err) == -1)
+				return (-1);
+		} else if (cx_put_objectname(b, "ObjectName", req, err) == -1)
+			return (-1);
+		if (req->op == WBEM_OP_ASSOCIATORS ||
+		    req->op == WBEM_OP_ASSOCIATOR_NAMES ||
+		    req->op == WBEM_OP_OPEN_ASSOCIATORS ||
+		    req->op == WBEM_OP_OPEN_ASSOCIATOR_PATHS) {
+			if (cx_put_class_param(b, "AssocClass",
+			    req->assoc_class, err) == -1)
+				return (-1);
+		} else if (req->assoc_class != NULL) {
+			wbem_error_set(err, WBEM_E_USAGE, 0, NULL,
+			    "%s takes no AssocClass", wbem_op_name(req->op));
+			return (-1);
+		}
+		if (cx_put_class_param(b, "ResultClass", req->result_class,
+		    err) == -1)
+			return (-1);
+		if (req->role != NULL && !cimxml_name_ok(req->role)) {
+			wbem_error_set(err, WBEM_E_USAGE, 0, NULL,
+			    "invalid role \"%s\"", req->role);
+			return (-1);
+		}
+		cx_put_string_param(b, "Role", req->role);
+		if (req->result_role != NULL) {
+			if (req->op == WBEM_OP_REFERENCES ||
+			    req->op == WBEM_OP_REFERENCE_NAMES ||
+			    req->op == WBEM_OP_OPEN_REFERENCES ||
+			    req->op == WBEM_OP_OPEN_REFERENCE_PATHS ||
+			    !cimxml_name_ok(req->result_role)) {
+				wbem_error_set(err, WBEM_E_USAGE, 0, NULL,
+				    "%s: ResultRole not allowed or invalid",
+				    wbem_op_name(req->op));
+				return (-1);
+			}
+			cx_put_string_param(b, "ResultRole", req->result_role);
+		}
+		if (req->op == WBEM_OP_ASSOCIATORS ||
+		    req->op == WBEM_OP_REFERENCES) {
+			cx_put_flags(b, req);
+			proplist = 1;
+		} else if ((req->op == WBEM_OP_OPEN_ASSOCIATORS ||
+		    req->op == WBEM_OP_OPEN_REFERENCES)) {
+			if (req->class_origin != 0)
+				cx_put_bool_param(b, "IncludeClassOrigin",
+				    req->class_origin > 0);
+			proplist = 1;
+		}
+		break;
+	case WBEM_OP_CREATE:
+		if (!cimxml_name_ok(cls)) {
+			wbem_error_set(err, WBEM_E_USAGE, 0, NULL,
+			    "invalid class name \"%s\"", cls ? cls : "");
+			return (-1);
+		}
+		buf_puts(b, "<IPARAMVALUE NAME=\"NewInstance\">");
+		if (cx_put_instance(b, cls, req->instance, ns, err) == -1)
+			return (-1);
+		buf_puts(b, "</IPARAMVALUE>\n");
+		break;
+	case WBEM_OP_MODIFY:
+		if (cx_check_path(req->path, "ModifyInstance", err) == -1)
+			return (-1);
+		buf_puts(b, "<IPARAMVALUE NAME=\"ModifiedInstance\">"
+		    "<VALUE.NAMEDINSTANCE>");
+		cx_put_instancename(b, req->path);
+		if (cx_put_instance(b, req->path->classname, req->instance, ns,
+		    err) == -1)
+			return (-1);
+		buf_puts(b, "</VALUE.NAMEDINSTANCE></IPARAMVALUE>\n");
+		if (req->qualifiers != 0)
+			cx_put_bool_param(b, "IncludeQualifiers",
+			    req->qualifiers > 0);
+		proplist = 1;
+		break;
+	case WBEM_OP_ENUM_QUALIFIERS:
+		break;
+	case WBEM_OP_GET_QUALIFIER:
+		if (!cimxml_name_ok(req->propname)) {
+			wbem_error_set(err, WBEM_E_USAGE, 0, NULL,
+			    "GetQualifier needs a qualifier name");
+			return (-1);
+		}
+		cx_put_string_param(b, "QualifierName", req->propname);
 		break;
 	case WBEM_OP_QUERY:
+	case WBEM_OP_OPEN_QUERY:
 		if (req->query == NULL || *req->query == '\0') {
 			wbem_error_set(err, WBEM_E_USAGE, 0, NULL,
-			    "ExecQuery needs a query");
+			    "%s needs a query", wbem_op_name(req->op));
 			return (-1);
 		}
 		lang = req->query_lang != NULL ? req->query_lang : "WQL";
+		if (req->op == WBEM_OP_OPEN_QUERY) {
+			cx_put_string_param(b, "FilterQuery", req->query);
+			cx_put_string_param(b, "FilterQueryLanguage", lang);
+			break;
+		}
 		buf_puts(b, "<IPARAMVALUE NAME=\"QueryLanguage\"><VALUE>");
 		buf_xml_escape(b, lang);
 		buf_puts(b, "</VALUE></IPARAMVALUE>\n");
@@ -461,13 +751,28 @@ cx_encode_intrinsic(const struct wbem_request *req, const char *ns,
 		buf_xml_escape(b, req->query);
 		buf_puts(b, "</VALUE></IPARAMVALUE>\n");
 		break;
+	case WBEM_OP_PULL:
+	case WBEM_OP_PULL_PATHS:
+	case WBEM_OP_PULL_INSTANCES:
+	case WBEM_OP_CLOSE:
+		if (req->context == NULL || *req->context == '\0') {
+			wbem_error_set(err, WBEM_E_USAGE, 0, NULL,
+			    "%s needs an enumeration context",
+			    wbem_op_name(req->op));
+			return (-1);
+		}
+		cx_put_string_param(b, "EnumerationContext", req->context);
+		if (req->op != WBEM_OP_CLOSE)
+			buf_printf(b, "<IPARAMVALUE NAME=\"MaxObjectCount\">"
+			    "<VALUE>%u</VALUE></IPARAMVALUE>\n",
+			    req->max_object_count);
+		break;
 	default:
 		wbem_error_set(err, WBEM_E_USAGE, 0, NULL,
 		    "unknown operation %d", (int)req->op);
 		return (-1);
 	}
-	if (req->proplist != NULL && req->op != WBEM_OP_ENUM_NAMES &&
-	    req->op != WBEM_OP_QUERY) {
+	if (proplist && req->proplist != NULL) {
 		for (i = 0; req->proplist[i] != NULL; i++) {
 			if (!cimxml_name_ok(req->proplist[i])) {
 				wbem_error_set(err, WBEM_E_USAGE, 0, NULL,
@@ -478,6 +783,13 @@ cx_encode_intrinsic(const struct wbem_request *req, const char *ns,
 		}
 		cx_put_proplist(b, req->proplist);
 	}
+	/* the Open* operations: MaxObjectCount last, as pywbem sends it */
+	if (wbem_op_pull_of(req->op) != -1 && req->op != WBEM_OP_PULL &&
+	    req->op != WBEM_OP_PULL_PATHS &&
+	    req->op != WBEM_OP_PULL_INSTANCES)
+		buf_printf(b, "<IPARAMVALUE NAME=\"MaxObjectCount\">"
+		    "<VALUE>%u</VALUE></IPARAMVALUE>\n",
+		    req->max_object_count);
 	buf_puts(b, "</IMETHODCALL>\n");
 	return (0);
 }
@@ -1062,6 +1374,8 @@ struct cx_dec {
 	int		 cap_open;	/* a start tag not closed yet */
 	int		 cap_depth;	/* of the captured element */
 	int		 cap_to_class;	/* GetClass: else a value */
+	int		 seen_eos;	/* pulls: EndOfSequence given */
+	struct cim_value pv_eos, pv_ctx; /* EndOfSequence, EnumerationContext */
 	int		 npaths;
 	struct cx_path	 paths[CX_MAX_PATHS];
 };
@@ -1473,6 +1787,16 @@ cx_instance(struct cx_dec *s, struct cx_frame *f, const char *name,
 	const char	*cls;
 
 	if (strcmp(name, "CLASS") == 0) {
+		/* the association operations on a class: kept as XML */
+		if (s->req->op == WBEM_OP_ASSOCIATORS ||
+		    s->req->op == WBEM_OP_REFERENCES) {
+			f->role = CX_CAPTURE;
+			s->cap_depth = s->depth;
+			s->cap_to_class = 2;
+			buf_reset(&s->cap);
+			cx_cap_start(s, name, a, na);
+			return (0);
+		}
 		f->role = CX_SKIP;	/* ExecQuery may mix in classes */
 		return (0);
 	}
@@ -1564,6 +1888,21 @@ cx_start(void *arg, const struct xml_elem *el)
 			if (strcmp(name, "RETURNVALUE") == 0 ||
 			    strcmp(name, "PARAMVALUE") == 0)
 				return (cx_method_holder(s, f, name, a, na));
+		} else if (strcmp(name, "PARAMVALUE") == 0 &&
+		    wbem_op_pull_of(s->req->op) != -1) {
+			v = xml_attr_get(a, na, "NAME");
+			if (v != NULL && strcmp(v, "EndOfSequence") == 0) {
+				cim_value_clear(&s->pv_eos);
+				s->val = &s->pv_eos;
+				s->seen_eos = 1;
+			} else if (v != NULL &&
+			    strcmp(v, "EnumerationContext") == 0) {
+				cim_value_clear(&s->pv_ctx);
+				s->val = &s->pv_ctx;
+			} else
+				break;
+			cim_value_init(s->val, CIM_T_NONE);
+			f->role = CX_HOLDER;
 		} else if (strcmp(name, "IRETURNVALUE") == 0 &&
 		    !s->seen_irv) {
 			s->seen_irv = 1;
@@ -1573,9 +1912,39 @@ cx_start(void *arg, const struct xml_elem *el)
 	case CX_IRV:
 		switch (s->req->op) {
 		case WBEM_OP_ENUM_NAMES:
+		case WBEM_OP_CLASS_NAMES:
+		case WBEM_OP_ASSOCIATOR_NAMES:
+		case WBEM_OP_REFERENCE_NAMES:
+		case WBEM_OP_CREATE:
+		case WBEM_OP_OPEN_ENUM_PATHS:
+		case WBEM_OP_OPEN_ASSOCIATOR_PATHS:
+		case WBEM_OP_OPEN_REFERENCE_PATHS:
+		case WBEM_OP_PULL_PATHS:
 			if (cx_path_push(s, CX_TO_NAMES) == NULL)
 				return (-1);
 			return (cx_path_root(s, f, name, a, na, line));
+		case WBEM_OP_GET_PROPERTY:
+			if (up->n != 1)
+				return (cx_fail(s, "GetProperty reply with "
+				    "more than one value"));
+			s->val = &s->r->method.ret;
+			cim_value_clear(s->val);
+			cim_value_init(s->val, CIM_T_NONE);
+			s->seen_ret = 1;
+			return (cx_holder_value(s, f, name, a, na));
+		case WBEM_OP_CLASSES:
+		case WBEM_OP_ENUM_QUALIFIERS:
+		case WBEM_OP_GET_QUALIFIER:
+			if (strcmp(name, s->req->op == WBEM_OP_CLASSES ?
+			    "CLASS" : "QUALIFIER.DECLARATION") != 0)
+				return (cx_fail(s, "unexpected %s in "
+				    "IRETURNVALUE", name));
+			f->role = CX_CAPTURE;
+			s->cap_depth = s->depth;
+			s->cap_to_class = 2;
+			buf_reset(&s->cap);
+			cx_cap_start(s, name, a, na);
+			break;
 		case WBEM_OP_GET_CLASS:
 			if (strcmp(name, "CLASS") != 0 ||
 			    s->r->class_xml != NULL || s->cap.len > 0)
@@ -1745,7 +2114,9 @@ cx_end(void *arg, const char *name, const char *uri)
 			break;
 		if (s->cap.data == NULL)
 			buf_add(&s->cap, "", 0);
-		if (s->cap_to_class)
+		if (s->cap_to_class == 2)
+			wbem_result_add_class(s->r, buf_steal(&s->cap, NULL));
+		else if (s->cap_to_class)
 			s->r->class_xml = buf_steal(&s->cap, NULL);
 		else
 			cim_value_add(s->val, s->cap.data);
@@ -1826,6 +2197,35 @@ cx_chars(void *arg, const char *p, size_t len)
 
 static const struct xml_sax cx_handlers = { cx_start, cx_end, cx_chars };
 
+/*
+ * A pull reply's EndOfSequence and EnumerationContext (DSP0200 5.4.2):
+ * both are required, and a sequence that goes on needs a context.
+ */
+static int
+cx_pull_state(struct cx_dec *s)
+{
+	const char	*eos, *ctx;
+
+	eos = s->pv_eos.nvals == 1 ? s->pv_eos.vals[0] : NULL;
+	if (!s->seen_eos || eos == NULL)
+		return (cx_fail(s, "%s reply without EndOfSequence", s->want));
+	cimxml_trim((char *)eos);
+	if (str_casecmp_ascii(eos, "TRUE") == 0)
+		s->r->end_of_sequence = 1;
+	else if (str_casecmp_ascii(eos, "FALSE") != 0)
+		return (cx_fail(s, "EndOfSequence \"%.32s\" is not a boolean",
+		    eos));
+	/* an opaque handle, but OpenPegasus may wrap it in white space */
+	if ((ctx = s->pv_ctx.nvals == 1 ? s->pv_ctx.vals[0] : NULL) != NULL)
+		cimxml_trim((char *)ctx);
+	if (!s->r->end_of_sequence && (ctx == NULL || *ctx == '\0'))
+		return (cx_fail(s, "%s reply: more to come but no "
+		    "EnumerationContext", s->want));
+	if (ctx != NULL && *ctx != '\0')
+		s->r->enum_context = xstrdup(ctx);
+	return (0);
+}
+
 /* After the whole reply was read: what it lacks, or its ERROR. */
 static int
 cx_finish(struct cx_dec *s, const struct cimxml_reply *rep)
@@ -1872,9 +2272,27 @@ cx_finish(struct cx_dec *s, const struct cimxml_reply *rep)
 			return (cx_fail(s, "METHODRESPONSE %s without "
 			    "RETURNVALUE", s->want));
 		break;
+	case WBEM_OP_CREATE:
+		if (s->r->npaths != 1)
+			return (cx_fail(s, "CreateInstance reply with %zu "
+			    "INSTANCENAMEs, not one", s->r->npaths));
+		break;
+	case WBEM_OP_GET_QUALIFIER:
+		if (s->r->nclasses != 1)
+			return (cx_fail(s, "GetQualifier reply with %zu "
+			    "QUALIFIER.DECLARATIONs, not one",
+			    s->r->nclasses));
+		break;
+	case WBEM_OP_GET_PROPERTY:
+		/* no IRETURNVALUE: the property is NULL (DSP0200 5.3.2.11) */
+		if (!s->seen_ret)
+			s->r->method.ret.is_null = 1;
+		break;
 	default:
 		break;
 	}
+	if (wbem_op_pull_of(s->req->op) != -1 && s->req->op != WBEM_OP_CLOSE)
+		return (cx_pull_state(s));
 	return (0);
 }
 
@@ -1924,10 +2342,30 @@ cimxml_decode_response(const struct wbem_request *req,
 
 	switch (req->op) {
 	case WBEM_OP_ENUM_NAMES:
+	case WBEM_OP_CLASS_NAMES:
+	case WBEM_OP_ASSOCIATOR_NAMES:
+	case WBEM_OP_REFERENCE_NAMES:
+	case WBEM_OP_CREATE:
+	case WBEM_OP_OPEN_ENUM_PATHS:
+	case WBEM_OP_OPEN_ASSOCIATOR_PATHS:
+	case WBEM_OP_OPEN_REFERENCE_PATHS:
+	case WBEM_OP_PULL_PATHS:
 		kind = WBEM_R_PATHS;
 		break;
 	case WBEM_OP_INVOKE:
+	case WBEM_OP_GET_PROPERTY:
 		kind = WBEM_R_METHOD;
+		break;
+	case WBEM_OP_CLASSES:
+	case WBEM_OP_ENUM_QUALIFIERS:
+	case WBEM_OP_GET_QUALIFIER:
+		kind = WBEM_R_CLASSES;
+		break;
+	case WBEM_OP_MODIFY:
+	case WBEM_OP_DELETE:
+	case WBEM_OP_SET_PROPERTY:
+	case WBEM_OP_CLOSE:
+		kind = WBEM_R_NONE;
 		break;
 	case WBEM_OP_GET_CLASS:
 		kind = WBEM_R_CLASS;
@@ -1961,6 +2399,8 @@ cimxml_decode_response(const struct wbem_request *req,
 		cx_path_pop(&s);
 	cim_instance_free(s.inst);
 	cim_path_free(s.obj_path);
+	cim_value_clear(&s.pv_eos);
+	cim_value_clear(&s.pv_ctx);
 	free(s.err_desc);
 	buf_release(&s.text);
 	buf_release(&s.cap);

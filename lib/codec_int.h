@@ -105,6 +105,7 @@ int		 cimxml_value_elem(const xmlNode *parent, struct cim_value *,
 #define NS_XS	"http://www.w3.org/2001/XMLSchema"
 
 #define WMI_URI		"http://schemas.microsoft.com/wbem/wsman/1/wmi/"
+#define DMTF_URI	"http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/"
 #define WQL_DIALECT	"http://schemas.microsoft.com/wbem/wsman/1/WQL"
 #define ANON_ADDR	NS_A "/role/anonymous"
 
@@ -112,6 +113,9 @@ int		 cimxml_value_elem(const xmlNode *parent, struct cim_value *,
 #define ACT_PULL	NS_N "/Pull"
 #define ACT_RELEASE	NS_N "/Release"
 #define ACT_GET		NS_X "/Get"
+#define ACT_PUT		NS_X "/Put"
+#define ACT_CREATE	NS_X "/Create"
+#define ACT_DELETE	NS_X "/Delete"
 
 /* Element walkers; ns NULL matches an element in no namespace. */
 int		 wsman_is_el(const xmlNode *, const char *ns, const char *name);

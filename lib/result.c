@@ -170,6 +170,10 @@ wbem_result_free(struct wbem_result *r)
 	free(r->paths);
 	cim_method_result_clear(&r->method);
 	free(r->class_xml);
+	for (i = 0; i < r->nclasses; i++)
+		free(r->classes[i]);
+	free(r->classes);
+	free(r->enum_context);
 	free(r);
 }
 
@@ -199,4 +203,24 @@ wbem_result_add_path(struct wbem_result *r, struct cim_path *p)
 {
 	r->paths = wbem_result_grow(r->paths, r->npaths, sizeof(*r->paths));
 	r->paths[r->npaths++] = p;
+}
+
+void
+wbem_result_add_class(struct wbem_result *r, char *xml)
+{
+	r->classes = wbem_result_grow(r->classes, r->nclasses,
+	    sizeof(*r->classes));
+	r->classes[r->nclasses++] = xml;
+}
+
+void
+wbem_result_move(struct wbem_result *dst, struct wbem_result *src)
+{
+	size_t	i;
+
+	for (i = 0; i < src->ninst; i++)
+		wbem_result_add_instance(dst, src->inst[i]);
+	for (i = 0; i < src->npaths; i++)
+		wbem_result_add_path(dst, src->paths[i]);
+	src->ninst = src->npaths = 0;
 }

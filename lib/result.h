@@ -49,6 +49,8 @@ enum wbem_result_kind {
 	WBEM_R_PATHS,		/* ENUM_NAMES */
 	WBEM_R_METHOD,		/* INVOKE */
 	WBEM_R_CLASS,		/* GET_CLASS: kept as a raw XML fragment */
+	WBEM_R_CLASSES,		/* CLASSES, qualifier ops: classes[] XML */
+	WBEM_R_NONE,		/* MODIFY, DELETE, SET_PROPERTY: no value */
 };
 struct wbem_result {
 	enum wbem_result_kind kind;
@@ -58,10 +60,20 @@ struct wbem_result {
 	struct cim_path	**paths;
 	struct cim_method_result method;
 	char		*class_xml;
+	size_t		 nclasses;	/* CLASS / QUALIFIER.DECLARATION XML;
+					   Associators/References of a class */
+	char		**classes;
+	/* pull operations: the server's answer to "is there more" */
+	int		 end_of_sequence;
+	char		*enum_context;	/* EnumerationContext; NULL at end */
+	int		 truncated;	/* stopped at max_items, Closed */
 };
 struct wbem_result	*wbem_result_new(enum wbem_result_kind);
 void			 wbem_result_free(struct wbem_result *);
 void			 wbem_result_add_instance(struct wbem_result *, struct cim_instance *); /* takes it */
 void			 wbem_result_add_path(struct wbem_result *, struct cim_path *); /* takes it */
+void			 wbem_result_add_class(struct wbem_result *, char *xml); /* takes it */
+/* Moves src's instances and paths to the end of dst (src left empty). */
+void			 wbem_result_move(struct wbem_result *dst, struct wbem_result *src);
 
 #endif /* CIMHEAD_RESULT_H */

@@ -5,6 +5,12 @@
  * completes exactly once and never from inside wbem_start, so callers can
  * keep simple state machines.  wbem_run is the blocking form for the CLI.
  *
+ * A CIM-XML pull enumeration (Open*, then Pull* with the context each
+ * reply gives, until EndOfSequence) is one operation too: its items are
+ * gathered here, and when it ends early -- an error, max_items -- the
+ * context is closed with CloseEnumeration before the callback fires, so
+ * the server frees it at once rather than at its timeout.
+ *
  * Every operation is bounded as a whole, not per reply: a WS-Man node that
  * answers each Pull with a full reply and never ends the sequence would
  * otherwise hold memory without bound until the deadline (issue 17, item
@@ -56,6 +62,13 @@ struct wbem_call {
 	struct wbem_slot	*waiting;	/* queued on this slot */
 	TAILQ_ENTRY(wbem_call)	 wait_entry;	/* in waiting->waiters */
 	struct event		*wait_timer;	/* queue deadline; late errors */
+
+	/* CIM-XML pulls: Open*, Pull* until EndOfSequence, or Close */
+	int			 want_trailers;
+	char			*context;	/* EnumerationContext held */
+	unsigned		 max_objects;	/* MaxObjectCount per reply */
+	int			 closing;	/* the Close is in flight */
+	struct wbem_error	 close_err;	/* what to report after it */
 };
 
 /*
@@ -75,6 +88,8 @@ static TAILQ_HEAD(, wbem_slot) wbem_slots =
 
 /* A Release sent for a context we abandon: nobody waits for its answer. */
 #define WBEM_RELEASE_TIMEOUT_MS	5000
+/* MaxObjectCount of the pull operations when the caller gives none */
+#define WBEM_PULL_MAX_OBJECTS	1000
 
 static void	wbem_http_cb(const struct http_response *,
 		    const struct wbem_error *, void *);
@@ -144,6 +159,7 @@ wbem_call_free(struct wbem_call *c)
 	free(c->url);
 	free(c->user);
 	free(c->cacert);
+	free(c->context);
 	if (c->password != NULL) {
 		volatile char *p = c->password;
 
@@ -230,40 +246,41 @@ wbem_warn_plain(const char *url, const char *what)
 	log_warn("wbem: %s over plain http to %s: unencrypted", what, url);
 }
 
-/* CIM-XML: encode, add the DSP0200 headers, post.  -1 with err filled. */
+/*
+ * CIM-XML: encode one request of c's operation, add the DSP0200
+ * headers, post it with what is left of the deadline and of the size
+ * cap.  -1 with err filled.
+ */
 static int
-wbem_cimxml_start(struct wbem_call *c, const struct wbem_target *t,
-    const struct wbem_request *req, struct wbem_error *err)
+wbem_cimxml_post(struct wbem_call *c, const struct wbem_request *r,
+    struct wbem_error *err)
 {
-	struct wbem_request	 r = *req;
 	struct cimxml_hdrs	 ch;
 	struct http_request	 hr;
 	struct buf		 body;
 	char			 hmethod[160], hobject[1100];
 	const char		*hdrs[5];
-	int			 plain, rc = -1;
+	uint64_t		 now;
+	unsigned		 left = 0;
+	int			 rc = -1;
 
-	/*
-	 * A password over plain http is one 401 away from the wire in Basic:
-	 * refused unless the caller allows it, and then auth ANY still never
-	 * picks Basic, so a server cannot downgrade Digest or NTLM to it.
-	 */
-	plain = t->user != NULL && wbem_plain(t->url);
-	if (plain && !t->allow_unencrypted) {
-		wbem_error_set(err, WBEM_E_USAGE, 0, NULL,
-		    "CIM-XML over plain http would send the credentials in "
-		    "the clear: use https (port 5989), or allow unencrypted "
-		    "traffic explicitly");
+	if (c->deadline != 0) {
+		if ((now = mono_ms()) >= c->deadline) {
+			wbem_error_set(err, WBEM_E_TIMEOUT, 0, "timeout",
+			    "CIM-XML operation deadline passed");
+			return (-1);
+		}
+		left = (unsigned)(c->deadline - now);
+	}
+	if (c->got_bytes >= c->max_response) {
+		wbem_error_set(err, WBEM_E_TOOBIG, 0, "toobig",
+		    "CIM-XML operation on %s: replies over %zu bytes in all",
+		    c->url, c->max_response);
 		return (-1);
 	}
-	if (plain)
-		wbem_warn_plain(t->url, "CIM-XML with credentials");
-	c->url = xstrdup(t->url);	/* for messages */
-	if (r.ns == NULL)
-		r.ns = c->req.ns;
 	buf_init(&body, 0);
 	memset(&ch, 0, sizeof(ch));
-	if (cimxml_encode_request(&r, ++wbem_msgid, &body, &ch, err) == -1)
+	if (cimxml_encode_request(r, ++wbem_msgid, &body, &ch, err) == -1)
 		goto out;
 	if ((size_t)snprintf(hmethod, sizeof(hmethod), "CIMMethod: %s",
 	    ch.cimmethod) >= sizeof(hmethod) ||
@@ -280,31 +297,166 @@ wbem_cimxml_start(struct wbem_call *c, const struct wbem_target *t,
 	hdrs[4] = NULL;
 
 	memset(&hr, 0, sizeof(hr));
-	hr.url = t->url;
+	hr.url = c->url;
 	hr.content_type = "application/xml; charset=utf-8";
 	hr.headers = hdrs;
 	hr.body = body.data;
 	hr.body_len = body.len;
-	hr.user = t->user;
-	hr.password = t->password;
-	hr.auth = t->auth;
-	hr.no_basic = plain && t->auth == HTTP_AUTH_ANY;
-	hr.cacert = t->cacert;
-	hr.insecure = t->insecure;
-	hr.timeout_ms = t->timeout_ms;
-	hr.max_response = t->max_response;
-	hr.want_trailers = t->want_trailers;
-	hr.verbose = t->verbose;
-	log_debug("wbem: %s %s on %s", ch.cimmethod, ch.cimobject, t->url);
+	hr.user = c->user;
+	hr.password = c->password;
+	hr.auth = c->auth;
+	hr.no_basic = c->user != NULL && wbem_plain(c->url) &&
+	    c->auth == HTTP_AUTH_ANY;
+	hr.cacert = c->cacert;
+	hr.insecure = c->insecure;
+	hr.timeout_ms = left;
+	hr.max_response = c->max_response - c->got_bytes;
+	hr.want_trailers = c->want_trailers;
+	hr.verbose = c->verbose;
+	log_debug("wbem: %s %s on %s", ch.cimmethod, ch.cimobject, c->url);
 	if ((c->xfer = http_post(c->ctx, &hr, wbem_http_cb, c)) == NULL) {
 		wbem_error_set(err, WBEM_E_USAGE, 0, NULL,
-		    "cannot start an HTTP request to %s", t->url);
+		    "cannot start an HTTP request to %s", c->url);
 		goto out;
 	}
 	rc = 0;
 out:
 	buf_release(&body);
 	return (rc);
+}
+
+/* CIM-XML: check the URL and credentials, keep them, post.  -1: err. */
+static int
+wbem_cimxml_start(struct wbem_call *c, const struct wbem_target *t,
+    const struct wbem_request *req, struct wbem_error *err)
+{
+	struct wbem_request	 r = *req;
+	int			 plain;
+
+	/*
+	 * A password over plain http is one 401 away from the wire in Basic:
+	 * refused unless the caller allows it, and then auth ANY still never
+	 * picks Basic, so a server cannot downgrade Digest or NTLM to it.
+	 */
+	plain = t->user != NULL && wbem_plain(t->url);
+	if (plain && !t->allow_unencrypted) {
+		wbem_error_set(err, WBEM_E_USAGE, 0, NULL,
+		    "CIM-XML over plain http would send the credentials in "
+		    "the clear: use https (port 5989), or allow unencrypted "
+		    "traffic explicitly");
+		return (-1);
+	}
+	if (plain)
+		wbem_warn_plain(t->url, "CIM-XML with credentials");
+	c->url = xstrdup(t->url);
+	c->user = wbem_strdup0(t->user);
+	c->password = wbem_strdup0(t->password);
+	c->cacert = wbem_strdup0(t->cacert);
+	c->auth = t->auth;
+	c->insecure = t->insecure;
+	c->verbose = t->verbose;
+	c->want_trailers = t->want_trailers;
+	if (t->timeout_ms != 0)
+		c->deadline = mono_ms() + t->timeout_ms;
+	if (r.ns == NULL)
+		r.ns = c->req.ns;
+	if (wbem_op_pull_of(r.op) != -1) {
+		if (r.max_object_count == 0)
+			r.max_object_count = WBEM_PULL_MAX_OBJECTS;
+		c->max_objects = r.max_object_count;
+	}
+	return (wbem_cimxml_post(c, &r, err));
+}
+
+/*
+ * Sends CloseEnumeration for the context c holds, and finishes with res
+ * or err once it is answered (or fails): an early end -- an error, or
+ * max_items reached -- frees the server's context at once instead of
+ * leaving it to expire.  The Close's own failure is not reported.
+ */
+static void
+wbem_cimxml_close(struct wbem_call *c, struct wbem_result *res,
+    const struct wbem_error *err)
+{
+	struct wbem_request	 r;
+	struct wbem_error	 e;
+
+	memset(&r, 0, sizeof(r));
+	r.op = WBEM_OP_CLOSE;
+	r.ns = c->req.ns;
+	r.context = c->context;
+	c->closing = 1;
+	c->close_err = *err;
+	wbem_result_free(c->partial);
+	c->partial = res;
+	/* the Close may use what is left of the deadline, or a little */
+	if (c->deadline != 0 && c->deadline < mono_ms() +
+	    WBEM_RELEASE_TIMEOUT_MS)
+		c->deadline = mono_ms() + WBEM_RELEASE_TIMEOUT_MS;
+	c->got_bytes = 0;
+	log_debug("wbem: CloseEnumeration on %s", c->url);
+	if (wbem_cimxml_post(c, &r, &e) == -1) {
+		c->partial = NULL;
+		wbem_finish(c, res, err);
+	}
+}
+
+/*
+ * A decoded reply of a pull enumeration: keep its items, then Pull the
+ * next batch, stop at the end of the sequence, or Close when max_items
+ * is reached.
+ */
+static void
+wbem_cimxml_pulled(struct wbem_call *c, struct wbem_result *res)
+{
+	struct wbem_request	 r;
+	struct wbem_result	*all;
+	struct wbem_error	 err;
+	size_t			 n;
+	int			 eos;
+
+	wbem_error_clear(&err);
+	free(c->context);
+	c->context = res->enum_context;
+	res->enum_context = NULL;
+	eos = res->end_of_sequence;
+	if (c->partial == NULL) {
+		c->partial = res;
+	} else {
+		wbem_result_move(c->partial, res);
+		wbem_result_free(res);
+	}
+	all = c->partial;
+	all->end_of_sequence = eos;
+	/* max_items bounds what is kept even when the sequence ends here */
+	n = all->ninst + all->npaths;
+	if (n > c->max_items || (n == c->max_items && !eos)) {
+		while (all->ninst > c->max_items)
+			cim_instance_free(all->inst[--all->ninst]);
+		while (all->npaths > c->max_items)
+			cim_path_free(all->paths[--all->npaths]);
+		all->truncated = 1;
+	}
+	if (c->context == NULL || eos) {
+		free(c->context);
+		c->context = NULL;
+		c->partial = NULL;
+		wbem_finish(c, all, &err);
+		return;
+	}
+	if (all->truncated) {
+		c->partial = NULL;
+		wbem_cimxml_close(c, all, &err);
+		return;
+	}
+	memset(&r, 0, sizeof(r));
+	r.op = (enum wbem_op)wbem_op_pull_of(c->req.op);
+	r.ns = c->req.ns;
+	r.context = c->context;
+	r.max_object_count = c->max_objects;
+	c->req.op = r.op;	/* the decoder expects this reply now */
+	if (wbem_cimxml_post(c, &r, &err) == -1)
+		wbem_cimxml_close(c, NULL, &err);
 }
 
 /* ---- WS-Management --------------------------------------------------- */
@@ -590,6 +742,8 @@ wbem_wsman_start(struct wbem_call *c, const struct wbem_target *t,
 		c->wo.ptypes = wsman_win32_ptypes;
 		c->wo.nptypes = wsman_win32_nptypes;
 	}
+	c->wo.wmi_prefixes = t->wsman_wmi_prefixes != NULL ?
+	    t->wsman_wmi_prefixes : wsman_win32_wmi_prefixes;
 	if (t->timeout_ms != 0)
 		c->deadline = mono_ms() + t->timeout_ms;
 	wbem_wsman_optimeout(c);
@@ -809,13 +963,30 @@ wbem_http_cb(const struct http_response *resp, const struct wbem_error *herr,
 		wbem_wsman_reply(c, resp, herr);
 		return;
 	}
-	if (resp == NULL) {
-		wbem_finish(c, NULL, herr);
+	if (c->closing) {
+		/* the Close's own outcome is not the operation's */
+		res = c->partial;
+		c->partial = NULL;
+		err = c->close_err;
+		wbem_finish(c, res, &err);
 		return;
 	}
+	if (resp == NULL) {
+		if (c->context != NULL && herr->kind != WBEM_E_CANCELLED)
+			wbem_cimxml_close(c, NULL, herr);
+		else
+			wbem_finish(c, NULL, herr);
+		return;
+	}
+	c->got_bytes += resp->body_len;
 	wbem_error_clear(&err);
 	if (wbem_check_media(resp, c->proto, &err) == -1) {
-		wbem_finish(c, NULL, &err);
+		if (err.http_status == 0)
+			err.http_status = resp->status;
+		if (c->context != NULL)
+			wbem_cimxml_close(c, NULL, &err);
+		else
+			wbem_finish(c, NULL, &err);
 		return;
 	}
 	switch (c->proto) {
@@ -831,6 +1002,10 @@ wbem_http_cb(const struct http_response *resp, const struct wbem_error *herr,
 		rep.body_len = resp->body_len;
 		rep.max_bytes = c->max_response;
 		res = cimxml_decode_response(&c->req, &rep, &err);
+		if (res != NULL && wbem_op_pull_of(c->req.op) != -1) {
+			wbem_cimxml_pulled(c, res);
+			return;
+		}
 		if (wbem_check_items(c, res, &err) == -1) {
 			wbem_result_free(res);
 			res = NULL;
@@ -844,6 +1019,10 @@ wbem_http_cb(const struct http_response *resp, const struct wbem_error *herr,
 		    "reply could not be decoded");
 	if (err.http_status == 0)
 		err.http_status = resp->status;
+	if (res == NULL && c->context != NULL) {
+		wbem_cimxml_close(c, NULL, &err);
+		return;
+	}
 	wbem_finish(c, res, &err);
 }
 

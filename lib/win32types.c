@@ -93,3 +93,11 @@ const struct wsman_ptype wsman_win32_ptypes[] = {
 };
 
 const size_t wsman_win32_nptypes = nitems(wsman_win32_ptypes);
+
+/*
+ * The classes WinRM serves under its WMI resource URIs, by prefix; any
+ * other class is addressed by its DMTF cim-schema URI (wsman.c).
+ */
+const char *const wsman_win32_wmi_prefixes[] = {
+	"Win32_", "MSFT_", "__", NULL
+};

@@ -1,7 +1,9 @@
 /*
  * wsman.c: the WS-Management codec, as Windows WinRM speaks it (DSP0226
- * over SOAP 1.2, with the WMI plugin's resource URIs), client half:
- * requests out, replies in.  The server half (for the mock) is
+ * over SOAP 1.2, with the WMI plugin's resource URIs) and as OpenPegasus
+ * and openwsman do (DSP0227's DMTF cim-schema URIs, WS-Transfer Create,
+ * Put and Delete, EnumerateObjectAndEPR), client half: requests out,
+ * replies in.  The server half (for the mock) is
  * wsman_server.c, which shares the walkers below through codec_int.h.
  * Pure: bytes in, structs out; no I/O, no clock, no globals.  MessageIDs
  * come from the caller.  wbem.c drives one operation through a struct
@@ -62,7 +64,8 @@ static const struct {
 };
 
 static const char *const wsman_msg_names[] = {
-	"none", "Enumerate", "Pull", "Release", "Get", "Invoke",
+	"none", "Enumerate", "Pull", "Release", "Get", "Invoke", "Put",
+	"Create", "Delete",
 };
 
 const char *
@@ -512,14 +515,62 @@ wsman_class_uri(const char *ns, const char *cls)
 	return (s);
 }
 
+/*
+ * The resource URI a request addresses: the caller's, else WinRM's WMI
+ * URI for the classes the caller says WMI serves (o->wmi_prefixes: the
+ * Windows classes) and the "*" of a WQL filter, else the DMTF cim-schema
+ * URI of the class,
+ * which OpenPegasus and openwsman serve (OpenPegasus answers
+ * DestinationUnreachable to the WMI one).  *dmtf says which.
+ */
+static char *
+wsman_req_uri(const struct wbem_request *req, const struct wsman_opts *o,
+    const char *ns, const char *cls, int *dmtf)
+{
+	const char * const	*pfx;
+	size_t			 n;
+	char			*s;
+
+	*dmtf = 0;
+	if (req->resource_uri != NULL)
+		return (xstrdup(req->resource_uri));
+	if (o->wmi_prefixes == NULL || strcmp(cls, "*") == 0)
+		return (wsman_class_uri(ns, cls));
+	for (pfx = o->wmi_prefixes; *pfx != NULL; pfx++)
+		if (strncmp(cls, *pfx, strlen(*pfx)) == 0)
+			return (wsman_class_uri(ns, cls));
+	*dmtf = 1;
+	n = strlen(DMTF_URI) + strlen(cls) + 1;
+	s = xmalloc(n);
+	snprintf(s, n, "%s%s", DMTF_URI, cls);
+	return (s);
+}
+
+/*
+ * The selectors of a DMTF-addressed request: the path's keys, and the
+ * namespace as __cimnamespace when it is not the default root/cimv2
+ * (the WMI URIs carry it in the URI instead).  NULL: none.
+ */
+static struct cim_path *
+wsman_req_sel(const struct cim_path *p, const char *ns, int dmtf)
+{
+	struct cim_path	*sel;
+
+	sel = p != NULL ? cim_path_dup(p) : cim_path_new(NULL, NULL);
+	if (dmtf && strcmp(ns, "root/cimv2") != 0)
+		cim_path_add_key(sel, "__cimnamespace", CIM_T_STRING, ns);
+	return (sel);
+}
+
 static int
 enc_enumerate(const struct wbem_request *req, const struct wsman_opts *o,
     const char *msgid, struct wsman_state *st, struct buf *b,
     struct wbem_error *err)
 {
 	struct buf	 q;
+	struct cim_path	*sel;
 	const char	*query = NULL, *mode = NULL;
-	int		 r = 0;
+	int		 r = 0, dmtf;
 
 	buf_init(&q, 0);
 	if (req->op == WBEM_OP_QUERY) {
@@ -551,11 +602,15 @@ enc_enumerate(const struct wbem_request *req, const struct wsman_opts *o,
 		}
 		if (req->op == WBEM_OP_ENUM_NAMES)
 			mode = "EnumerateEPR";
+		else if (req->with_epr)
+			mode = "EnumerateObjectAndEPR";
 	}
 	/* a WQL filter goes to the namespace's "*" resource */
-	st->resource_uri = wsman_class_uri(st->ns, query != NULL ? "*" :
-	    st->classname);
-	r |= enc_header(b, o, ACT_ENUMERATE, st->resource_uri, msgid, NULL);
+	st->resource_uri = wsman_req_uri(req, o, st->ns, query != NULL ?
+	    "*" : st->classname, &dmtf);
+	sel = wsman_req_sel(NULL, st->ns, dmtf);
+	r |= enc_header(b, o, ACT_ENUMERATE, st->resource_uri, msgid, sel);
+	cim_path_free(sel);
 	r |= buf_puts(b, "<n:Enumerate><w:OptimizeEnumeration/>");
 	r |= buf_printf(b, "<w:MaxElements>%u</w:MaxElements>",
 	    opt_max_elements(o));
@@ -598,11 +653,14 @@ enc_get(const struct wbem_request *req, const struct wsman_opts *o,
     const char *msgid, struct wsman_state *st, struct buf *b,
     struct wbem_error *err)
 {
-	int	r = 0;
+	struct cim_path	*sel;
+	int		 r = 0;
 
 	if (check_keys(req->path, err) == -1)
 		return (-1);
-	r |= enc_header(b, o, ACT_GET, st->resource_uri, msgid, req->path);
+	sel = wsman_req_sel(req->path, st->ns, st->dmtf);
+	r |= enc_header(b, o, ACT_GET, st->resource_uri, msgid, sel);
+	cim_path_free(sel);
 	r |= wsman_enc_tail(b);
 	if (r != 0)
 		return (enc_fail(err, "Get"));
@@ -623,6 +681,7 @@ enc_invoke(const struct wbem_request *req, const struct wsman_opts *o,
 	const struct cim_property	*p;
 	const char			*t;
 	char				*action;
+	struct cim_path			*sel;
 	size_t				 i, j, n;
 	int				 r = 0;
 
@@ -652,7 +711,9 @@ enc_invoke(const struct wbem_request *req, const struct wsman_opts *o,
 	n = strlen(st->resource_uri) + strlen(req->method) + 2;
 	action = xmalloc(n);
 	snprintf(action, n, "%s/%s", st->resource_uri, req->method);
-	r |= enc_header(b, o, action, st->resource_uri, msgid, req->path);
+	sel = wsman_req_sel(req->path, st->ns, st->dmtf);
+	r |= enc_header(b, o, action, st->resource_uri, msgid, sel);
+	cim_path_free(sel);
 	free(action);
 	r |= buf_printf(b, "<p:%s_INPUT xmlns:p=\"", req->method);
 	r |= buf_xml_escape(b, st->resource_uri);
@@ -688,12 +749,90 @@ enc_invoke(const struct wbem_request *req, const struct wsman_opts *o,
 	return (0);
 }
 
+/*
+ * WS-Transfer Put, Create or Delete (DSP0227 7.3-7.5): the instance's
+ * selectors (Put, Delete) and, for Put and Create, the resource's element
+ * with one child per property in the resource URI's namespace (an array
+ * repeats it; NULL is xsi:nil).
+ */
+static int
+enc_transfer(const struct wbem_request *req, const struct wsman_opts *o,
+    const char *msgid, struct wsman_state *st, struct buf *b,
+    struct wbem_error *err)
+{
+	const struct cim_property	*p;
+	const struct cim_path		*path;
+	struct cim_path			*sel;
+	const char			*act, *t;
+	size_t				 i, j;
+	int				 r = 0;
+
+	path = req->op == WBEM_OP_CREATE ? NULL : req->path;
+	if (path != NULL && check_keys(path, err) == -1)
+		return (-1);
+	for (i = 0; req->op != WBEM_OP_DELETE && req->instance != NULL &&
+	    i < req->instance->nprops; i++) {
+		p = &req->instance->props[i];
+		if (!wsman_valid_name(p->name) || p->v.embedded ||
+		    p->v.type == CIM_T_OBJECT ||
+		    p->v.type == CIM_T_REFERENCE) {
+			wbem_error_set(err, WBEM_E_USAGE, 0, "request",
+			    "property %.64s cannot be sent over "
+			    "WS-Management", p->name != NULL ? p->name : "");
+			return (-1);
+		}
+	}
+	act = req->op == WBEM_OP_MODIFY ? ACT_PUT : req->op ==
+	    WBEM_OP_CREATE ? ACT_CREATE : ACT_DELETE;
+	sel = wsman_req_sel(path, st->ns, st->dmtf);
+	r |= enc_header(b, o, act, st->resource_uri, msgid, sel);
+	cim_path_free(sel);
+	if (req->op != WBEM_OP_DELETE) {
+		r |= buf_printf(b, "<p:%s xmlns:p=\"", st->classname);
+		r |= buf_xml_escape(b, st->resource_uri);
+		r |= buf_puts(b, "\">");
+		for (i = 0; req->instance != NULL &&
+		    i < req->instance->nprops; i++) {
+			p = &req->instance->props[i];
+			if (p->v.is_null || (!p->v.is_array &&
+			    p->v.nvals == 0)) {
+				r |= buf_printf(b, "<p:%s xsi:nil=\"true\"/>",
+				    p->name);
+				continue;
+			}
+			for (j = 0; j < p->v.nvals; j++) {
+				t = p->v.vals[j] != NULL ? p->v.vals[j] : "";
+				if (p->v.type == CIM_T_BOOLEAN)
+					t = str_casecmp_ascii(t, "true") == 0 ?
+					    "true" : "false";
+				r |= buf_printf(b, "<p:%s>", p->name);
+				if (p->v.type == CIM_T_DATETIME) {
+					r |= buf_puts(b, "<cim:CIM_DateTime>");
+					r |= buf_xml_escape(b, t);
+					r |= buf_puts(b, "</cim:CIM_DateTime>");
+				} else
+					r |= buf_xml_escape(b, t);
+				r |= buf_printf(b, "</p:%s>", p->name);
+			}
+		}
+		r |= buf_printf(b, "</p:%s>", st->classname);
+	}
+	r |= wsman_enc_tail(b);
+	if (r != 0)
+		return (enc_fail(err, wsman_msg_name(req->op ==
+		    WBEM_OP_MODIFY ? WSMAN_MSG_PUT : req->op == WBEM_OP_CREATE ?
+		    WSMAN_MSG_CREATE : WSMAN_MSG_DELETE)));
+	st->sent = req->op == WBEM_OP_MODIFY ? WSMAN_MSG_PUT :
+	    req->op == WBEM_OP_CREATE ? WSMAN_MSG_CREATE : WSMAN_MSG_DELETE;
+	return (0);
+}
+
 int
 wsman_encode_request(const struct wbem_request *req,
     const struct wsman_opts *o, const char *msgid, struct wsman_state *st,
     struct buf *b, struct wbem_error *err)
 {
-	const char	*ns;
+	const char	*ns, *cls;
 
 	wbem_error_clear(err);
 	wsman_state_clear(st);
@@ -726,13 +865,36 @@ wsman_encode_request(const struct wbem_request *req,
 			return (-1);
 		}
 		st->classname = xstrdup(req->path->classname);
-		st->resource_uri = wsman_class_uri(st->ns, st->classname);
+		st->resource_uri = wsman_req_uri(req, o, st->ns,
+		    st->classname, &st->dmtf);
 		if (req->op == WBEM_OP_GET)
 			return (enc_get(req, o, msgid, st, b, err));
 		return (enc_invoke(req, o, msgid, st, b, err));
 	case WBEM_OP_GET_CLASS:
 		wbem_error_set(err, WBEM_E_USAGE, CIM_ERR_NOT_SUPPORTED,
 		    "request", "GetClass is not available over WS-Management");
+		return (-1);
+	case WBEM_OP_CREATE:
+	case WBEM_OP_MODIFY:
+	case WBEM_OP_DELETE:
+		cls = req->op == WBEM_OP_CREATE ? req->classname :
+		    req->path != NULL ? req->path->classname : NULL;
+		if (!wsman_valid_name(cls) || (req->op != WBEM_OP_CREATE &&
+		    req->path->nkeys == 0)) {
+			wbem_error_set(err, WBEM_E_USAGE, 0, "request",
+			    "%s needs %s", wbem_op_name(req->op),
+			    req->op == WBEM_OP_CREATE ? "a class" :
+			    "an instance path with keys");
+			return (-1);
+		}
+		st->classname = xstrdup(cls);
+		st->resource_uri = wsman_req_uri(req, o, st->ns,
+		    st->classname, &st->dmtf);
+		return (enc_transfer(req, o, msgid, st, b, err));
+	default:
+		wbem_error_set(err, WBEM_E_USAGE, CIM_ERR_NOT_SUPPORTED,
+		    "request", "%s is not available over WS-Management",
+		    wbem_op_name(req->op));
 		return (-1);
 	}
 	wbem_error_set(err, WBEM_E_USAGE, 0, "request", "unknown operation");
@@ -1134,6 +1296,11 @@ result_kind(enum wbem_op op)
 		return (WBEM_R_PATHS);
 	case WBEM_OP_INVOKE:
 		return (WBEM_R_METHOD);
+	case WBEM_OP_CREATE:
+		return (WBEM_R_PATHS);
+	case WBEM_OP_MODIFY:
+	case WBEM_OP_DELETE:
+		return (WBEM_R_NONE);
 	default:
 		return (WBEM_R_INSTANCES);
 	}
@@ -2094,8 +2261,18 @@ wss_start(void *arg, const struct xml_elem *el)
 			}
 			break;
 		case WSMAN_MSG_GET:
+		case WSMAN_MSG_PUT:
 			if (s->body_n == 1)
 				wss_item_start(s, f, el);
+			break;
+		case WSMAN_MSG_CREATE:
+			/* t:ResourceCreated, an EPR of the new instance */
+			if (s->body_n == 1 && wss_is(name, uri, NS_X,
+			    "ResourceCreated")) {
+				wss_epr_reset(&s->item_epr);
+				f->role = WS_EPR;
+				f->tag = WT_EPR;
+			}
 			break;
 		case WSMAN_MSG_INVOKE:
 			if (s->body_n != 1)
@@ -2152,6 +2329,13 @@ wss_start(void *arg, const struct xml_elem *el)
 	case WS_ITEMWRAP:
 		if (up->n++ == 0)
 			wss_item_start(s, f, el);
+		else if (up->n == 2 && wss_is(name, uri, NS_A,
+		    "EndpointReference")) {
+			/* EnumerateObjectAndEPR: the object's own path */
+			wss_epr_reset(&s->item_epr);
+			f->role = WS_EPR;
+			f->tag = WT_EPR;
+		}
 		break;
 	case WS_INST:
 		f->role = WS_PROP;
@@ -2221,6 +2405,22 @@ wss_end(void *arg, const char *name, const char *uri)
 	case WS_EPR:
 		if (f->tag == WT_SEL)
 			wss_epr_selector(&s->item_epr);
+		if (parent == WS_ITEMWRAP && s->r != NULL &&
+		    s->r->ninst > 0 &&
+		    (path = wss_epr_path(&s->item_epr)) != NULL) {
+			if (path->ns == NULL)
+				path->ns = xstrdup(s->st->ns);
+			cim_path_free(s->r->inst[s->r->ninst - 1]->path);
+			s->r->inst[s->r->ninst - 1]->path = path;
+			break;
+		}
+		if (parent == WS_BODY && s->st->sent == WSMAN_MSG_CREATE &&
+		    (path = wss_epr_path(&s->item_epr)) != NULL) {
+			if (path->ns == NULL)
+				path->ns = xstrdup(s->st->ns);
+			wbem_result_add_path(s->r, path);
+			break;
+		}
 		if (parent != WS_ITEMS)
 			break;
 		if ((path = wss_epr_path(&s->item_epr)) == NULL) {
@@ -2374,6 +2574,18 @@ wss_body(struct wss *s, struct wbem_result *res, struct wbem_error *err)
 		if (s->body_n == 0)
 			return (proto_err(err, s->status,
 			    "GetResponse has no instance"));
+		wss_merge(s, res);
+		st->done = 1;
+		return (0);
+	case WSMAN_MSG_PUT:
+	case WSMAN_MSG_DELETE:
+		/* Put may echo the instance; nothing to keep of either */
+		st->done = 1;
+		return (0);
+	case WSMAN_MSG_CREATE:
+		if (s->r->npaths != 1)
+			return (proto_err(err, s->status, "CreateResponse has "
+			    "no t:ResourceCreated reference"));
 		wss_merge(s, res);
 		st->done = 1;
 		return (0);

@@ -22,7 +22,7 @@ printf "%s\n" "${COMPREPLY[@]}"' comp "$COMP" "$@" | sort | tr '\n' ' ' |
 }
 
 is "$(comp cimhead '')" \
-    "drain enable enum get invoke names probe query restart status" \
+    "associatornames associators classes classnames create delete drain enable enum get getclass getprop invoke modify names namespaces probe qualifiers query referencenames references restart setprop status" \
     "first word: every operation and control command"
 is "$(comp cimhead st)" "status" "st -> status"
 is "$(comp cimhead --timeout 500 -v dr)" "drain" \
@@ -31,7 +31,9 @@ is "$(comp cimhead -a 127.0.0.1 : 8081 pro)" "probe" \
     "a host:port value split at ':' is not the command"
 is "$(comp cimhead enum http : //h/root/cimv2 Win)" "" \
     "after the operation: no operation offered"
-is "$(comp cimhead --format '')" "json table text" "--format values"
+is "$(comp cimhead --format '')" "json mof table text" "--format values"
+is "$(comp cimhead --role '')" "" "--role: nothing to offer"
+is "$(comp cimhead --role x get)" "get getclass getprop" "after --role's value: the operation"
 is "$(comp cimhead status --format t)" "table text" \
     "--format after the command"
 is "$(comp cimhead --format = j)" "json" "--format=j split at '='"

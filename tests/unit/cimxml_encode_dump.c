@@ -49,7 +49,9 @@ main(int argc, char *argv[])
 {
 	static const char * const props[] = { "Caption", "ProcessId", NULL };
 	struct wbem_request	 req;
-	struct cim_path		*inst, *multi;
+	struct cim_path		*inst, *multi, *cls;
+	struct cim_instance	*newinst;
+	struct cim_property	*arr;
 	struct cim_property	 params[4];
 	int			 rc = 0;
 
@@ -59,6 +61,7 @@ main(int argc, char *argv[])
 	}
 	inst = cim_path_new("root/cimv2", NULL);
 	cim_path_parse("Win32_Process.Handle=\"2345\"", inst);
+	cls = cim_path_new("root/cimv2", "CIM_Thing");
 	multi = cim_path_new("root/cimv2", NULL);
 	cim_path_parse("CIM_Thing.Name=\"a \\\"q\\\" b,c=d\",Id=7,On=TRUE",
 	    multi);
@@ -132,6 +135,126 @@ main(int argc, char *argv[])
 	req.path = multi;
 	req.nparams = 0;
 	rc |= dump(argv[1], "invoke-multikey", &req);
+
+	/* issue 15: the rest of DSP0200 */
+	memset(&req, 0, sizeof(req));
+	req.ns = "root/cimv2";
+	req.op = WBEM_OP_CLASSES;
+	req.deep = 1;
+	rc |= dump(argv[1], "classes-all", &req);
+	req.classname = "CIM_Process";
+	req.qualifiers = 1;
+	req.class_origin = 1;
+	rc |= dump(argv[1], "classes", &req);
+	req.op = WBEM_OP_CLASS_NAMES;
+	rc |= dump(argv[1], "classnames", &req);
+	req.op = WBEM_OP_GET_CLASS;
+	req.proplist = props;
+	rc |= dump(argv[1], "get-class-flags", &req);
+
+	memset(&req, 0, sizeof(req));
+	req.ns = "root/cimv2";
+	req.path = multi;
+	req.assoc_class = "CIM_Assoc";
+	req.result_class = "CIM_Other";
+	req.role = "Antecedent";
+	req.result_role = "Dependent";
+	req.qualifiers = -1;
+	req.class_origin = 1;
+	req.proplist = props;
+	req.op = WBEM_OP_ASSOCIATORS;
+	rc |= dump(argv[1], "associators", &req);
+	req.op = WBEM_OP_ASSOCIATOR_NAMES;
+	rc |= dump(argv[1], "associator-names", &req);
+	req.max_object_count = 10;
+	req.op = WBEM_OP_OPEN_ASSOCIATORS;
+	rc |= dump(argv[1], "open-associators", &req);
+	req.op = WBEM_OP_OPEN_ASSOCIATOR_PATHS;
+	rc |= dump(argv[1], "open-associator-paths", &req);
+	req.assoc_class = NULL;
+	req.result_role = NULL;
+	req.op = WBEM_OP_REFERENCES;
+	rc |= dump(argv[1], "references", &req);
+	req.op = WBEM_OP_REFERENCE_NAMES;
+	rc |= dump(argv[1], "reference-names", &req);
+	req.op = WBEM_OP_OPEN_REFERENCES;
+	rc |= dump(argv[1], "open-references", &req);
+	req.op = WBEM_OP_OPEN_REFERENCE_PATHS;
+	rc |= dump(argv[1], "open-reference-paths", &req);
+	req.path = cls;
+	req.op = WBEM_OP_REFERENCES;
+	rc |= dump(argv[1], "references-class", &req);
+
+	newinst = cim_instance_new("Win32_Process");
+	cim_instance_add(newinst, "Handle", CIM_T_STRING, "42");
+	cim_instance_add(newinst, "Priority", CIM_T_UINT32, "8");
+	cim_instance_add(newinst, "Caption", CIM_T_STRING, NULL);
+	cim_instance_add(newinst, "Owner", CIM_T_REFERENCE,
+	    "Win32_Account.Name=\"x\"");
+	arr = cim_instance_add(newinst, "Flags", CIM_T_UINT16, NULL);
+	arr->v.is_array = 1;
+	cim_value_add(&arr->v, "1");
+	cim_value_add(&arr->v, NULL);
+	memset(&req, 0, sizeof(req));
+	req.ns = "root/cimv2";
+	req.op = WBEM_OP_CREATE;
+	req.classname = "Win32_Process";
+	req.instance = newinst;
+	rc |= dump(argv[1], "create", &req);
+	req.op = WBEM_OP_MODIFY;
+	req.path = inst;
+	req.proplist = props;
+	req.qualifiers = -1;
+	rc |= dump(argv[1], "modify", &req);
+
+	memset(&req, 0, sizeof(req));
+	req.ns = "root/cimv2";
+	req.path = multi;
+	req.op = WBEM_OP_DELETE;
+	rc |= dump(argv[1], "delete", &req);
+	req.op = WBEM_OP_GET_PROPERTY;
+	req.propname = "Caption";
+	rc |= dump(argv[1], "getprop", &req);
+	req.op = WBEM_OP_SET_PROPERTY;
+	rc |= dump(argv[1], "setprop-null", &req);
+	req.newvalue = &arr->v;
+	rc |= dump(argv[1], "setprop-array", &req);
+	req.newvalue = &newinst->props[3].v;
+	rc |= dump(argv[1], "setprop-ref", &req);
+
+	memset(&req, 0, sizeof(req));
+	req.ns = "root/cimv2";
+	req.op = WBEM_OP_ENUM_QUALIFIERS;
+	rc |= dump(argv[1], "qualifiers", &req);
+	req.op = WBEM_OP_GET_QUALIFIER;
+	req.propname = "Key";
+	rc |= dump(argv[1], "get-qualifier", &req);
+
+	memset(&req, 0, sizeof(req));
+	req.ns = "root/cimv2";
+	req.classname = "Win32_Process";
+	req.deep = 1;
+	req.class_origin = 1;
+	req.proplist = props;
+	req.max_object_count = 100;
+	req.op = WBEM_OP_OPEN_ENUM;
+	rc |= dump(argv[1], "open-enum", &req);
+	req.op = WBEM_OP_OPEN_ENUM_PATHS;
+	rc |= dump(argv[1], "open-enum-paths", &req);
+	req.op = WBEM_OP_OPEN_QUERY;
+	req.query = "SELECT * FROM Win32_Process";
+	rc |= dump(argv[1], "open-query", &req);
+	req.context = "500001:0x7f&1";
+	req.op = WBEM_OP_PULL;
+	rc |= dump(argv[1], "pull", &req);
+	req.op = WBEM_OP_PULL_PATHS;
+	rc |= dump(argv[1], "pull-paths", &req);
+	req.op = WBEM_OP_PULL_INSTANCES;
+	rc |= dump(argv[1], "pull-instances", &req);
+	req.op = WBEM_OP_CLOSE;
+	rc |= dump(argv[1], "close", &req);
+	cim_instance_free(newinst);
+	cim_path_free(cls);
 
 	for (size_t i = 0; i < nitems(params); i++)
 		cim_value_clear(&params[i].v);

@@ -1149,6 +1149,173 @@ test_incomplete(void)
 	}
 }
 
+#define DMTF	"http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/"
+#define XFER	"http://schemas.xmlsoap.org/ws/2004/09/transfer"
+
+/*
+ * Issue 15: DMTF resource URIs for the classes WinRM does not own,
+ * --resource-uri, EnumerateObjectAndEPR, and WS-Transfer Create, Put,
+ * Delete, as OpenPegasus and openwsman serve them.
+ */
+static void
+test_dmtf(void)
+{
+	struct wsman_opts	 o = { .endpoint = ENDPOINT,
+				    .wmi_prefixes = wsman_win32_wmi_prefixes };
+	struct wsman_state	 st;
+	struct wbem_request	 req;
+	struct wbem_result	*res = NULL;
+	struct wbem_error	 err;
+	struct cim_instance	*inst;
+	struct cim_path		*path;
+	struct buf		 b;
+
+	wsman_state_init(&st);
+	buf_init(&b, 0);
+	memset(&req, 0, sizeof(req));
+	req.op = WBEM_OP_ENUM;
+	req.classname = "CIM_ComputerSystem";
+	req.with_epr = 1;
+	ok(wsman_encode_request(&req, &o, RT("15"), &st, &b, &err) == 0 &&
+	    req_parse(&b) == 0, "DMTF Enumerate encodes");
+	check_header("DMTF Enumerate", "http://schemas.xmlsoap.org/ws/2004/"
+	    "09/enumeration/Enumerate", DMTF "CIM_ComputerSystem", RT("15"));
+	is_str(xp("/s:Envelope/s:Body/n:Enumerate/w:EnumerationMode"),
+	    "EnumerateObjectAndEPR", "EnumerateObjectAndEPR asked");
+	ok(xp("/s:Envelope/s:Header/w:SelectorSet") == NULL,
+	    "root/cimv2: no __cimnamespace selector");
+	ok(decode_fixture(&st, "enum-objepr-dmtf.xml", 200, RT("15"), &res,
+	    &err) == 0 && st.done && res != NULL && res->ninst == 2,
+	    "EnumerateObjectAndEPR items decode");
+	if (res != NULL && res->ninst == 2) {
+		is_str(res->inst[1]->classname, "CIM_ComputerSystem",
+		    "the object's class");
+		is_str(cim_instance_text(res->inst[1], "Name"),
+		    "node2.example", "the object's property");
+		ok(res->inst[1]->path != NULL &&
+		    res->inst[1]->path->nkeys == 2 &&
+		    strcmp(res->inst[1]->path->keys[1].value,
+		    "node2.example") == 0, "the path from the EPR's selectors");
+		ok(res->inst[1]->path != NULL && res->inst[1]->path->ns !=
+		    NULL && strcmp(res->inst[1]->path->ns, "root/cimv2") == 0,
+		    "the namespace from __cimnamespace");
+	}
+	wbem_result_free(res);
+	res = NULL;
+
+	req.with_epr = 0;
+	req.ns = "root/PG_InterOp";
+	req.classname = "CIM_Namespace";
+	buf_reset(&b);
+	ok(wsman_encode_request(&req, &o, RT("16"), &st, &b, &err) == 0 &&
+	    req_parse(&b) == 0, "DMTF Enumerate in another namespace");
+	is_str(xp("/s:Envelope/s:Header/w:SelectorSet/w:Selector"
+	    "[@Name='__cimnamespace']"), "root/PG_InterOp",
+	    "the namespace as __cimnamespace");
+	ok(xp("/s:Envelope/s:Body/n:Enumerate/w:EnumerationMode") == NULL,
+	    "plain objects by default");
+	req.resource_uri = "http://example.com/r/Thing";
+	buf_reset(&b);
+	ok(wsman_encode_request(&req, &o, RT("16"), &st, &b, &err) == 0 &&
+	    req_parse(&b) == 0 && strcmp(xp("/s:Envelope/s:Header/"
+	    "w:ResourceURI"), "http://example.com/r/Thing") == 0,
+	    "the caller's resource URI");
+	req.resource_uri = NULL;
+	req.ns = NULL;
+	req.classname = "MSFT_Thing";
+	buf_reset(&b);
+	ok(wsman_encode_request(&req, &o, RT("16"), &st, &b, &err) == 0 &&
+	    req_parse(&b) == 0 && strcmp(xp("/s:Envelope/s:Header/"
+	    "w:ResourceURI"), WMI "MSFT_Thing") == 0,
+	    "MSFT_ classes keep WinRM's URI");
+	o.wmi_prefixes = NULL;
+	req.classname = "CIM_Thing";
+	buf_reset(&b);
+	ok(wsman_encode_request(&req, &o, RT("16"), &st, &b, &err) == 0 &&
+	    req_parse(&b) == 0 && strcmp(xp("/s:Envelope/s:Header/"
+	    "w:ResourceURI"), WMI "CIM_Thing") == 0,
+	    "no WMI prefixes given: every class by WinRM's URI");
+	o.wmi_prefixes = wsman_win32_wmi_prefixes;
+
+	/* Create */
+	inst = cim_instance_new("CIM_Thing");
+	cim_instance_add(inst, "ElementName", CIM_T_STRING, "a<b");
+	cim_instance_add(inst, "On", CIM_T_BOOLEAN, "TRUE");
+	cim_instance_add(inst, "Gone", CIM_T_STRING, NULL);
+	memset(&req, 0, sizeof(req));
+	req.op = WBEM_OP_CREATE;
+	req.classname = "CIM_Thing";
+	req.instance = inst;
+	buf_reset(&b);
+	ok(wsman_encode_request(&req, &o, RT("15"), &st, &b, &err) == 0 &&
+	    req_parse(&b) == 0 && st.sent == WSMAN_MSG_CREATE,
+	    "Create encodes");
+	check_header("Create", XFER "/Create", DMTF "CIM_Thing", RT("15"));
+	xmlXPathRegisterNs(req_xp, BAD_CAST "pt", BAD_CAST DMTF "CIM_Thing");
+	is_str(xp("/s:Envelope/s:Body/pt:CIM_Thing/pt:ElementName"), "a<b",
+	    "Create: a property in the resource's namespace");
+	is_str(xp("/s:Envelope/s:Body/pt:CIM_Thing/pt:On"), "true",
+	    "Create: xs:boolean");
+	is_str(xp("string(/s:Envelope/s:Body/pt:CIM_Thing/pt:Gone/"
+	    "@*[local-name()='nil'])"), "true", "Create: NULL as xsi:nil");
+	ok(decode_fixture(&st, "create-dmtf.xml", 200, RT("15"), &res,
+	    &err) == 0 && st.done && res->kind == WBEM_R_PATHS &&
+	    res->npaths == 1, "CreateResponse decodes");
+	if (res != NULL && res->npaths == 1) {
+		is_str(res->paths[0]->classname, "CIM_Thing", "new class");
+		is_str(res->paths[0]->keys[0].value, "thing:7", "new key");
+	}
+	wbem_result_free(res);
+	res = NULL;
+	ok(decode_fixture(&st, "delete-dmtf.xml", 200, RT("15"), &res,
+	    &err) == -1 && err.kind == WBEM_E_PROTOCOL,
+	    "a Create reply without t:ResourceCreated refused");
+	wbem_result_free(res);
+	res = NULL;
+
+	/* Put, Delete */
+	path = cim_path_new(NULL, NULL);
+	cim_path_parse("CIM_Thing.InstanceID=\"thing:7\"", path);
+	req.op = WBEM_OP_MODIFY;
+	req.path = path;
+	buf_reset(&b);
+	ok(wsman_encode_request(&req, &o, RT("15"), &st, &b, &err) == 0 &&
+	    req_parse(&b) == 0 && st.sent == WSMAN_MSG_PUT, "Put encodes");
+	check_header("Put", XFER "/Put", DMTF "CIM_Thing", RT("15"));
+	is_str(xp("/s:Envelope/s:Header/w:SelectorSet/w:Selector"
+	    "[@Name='InstanceID']"), "thing:7", "Put: the selector");
+	ok(decode_fixture(&st, "put-dmtf.xml", 200, RT("15"), &res,
+	    &err) == 0 && st.done && res->kind == WBEM_R_NONE,
+	    "PutResponse decodes");
+	wbem_result_free(res);
+	res = NULL;
+	req.op = WBEM_OP_DELETE;
+	buf_reset(&b);
+	ok(wsman_encode_request(&req, &o, RT("15"), &st, &b, &err) == 0 &&
+	    req_parse(&b) == 0 && st.sent == WSMAN_MSG_DELETE,
+	    "Delete encodes");
+	check_header("Delete", XFER "/Delete", DMTF "CIM_Thing", RT("15"));
+	ok(xp("/s:Envelope/s:Body/*") == NULL, "Delete: an empty body");
+	ok(decode_fixture(&st, "delete-dmtf.xml", 200, RT("15"), &res,
+	    &err) == 0 && st.done, "DeleteResponse decodes");
+	wbem_result_free(res);
+	res = NULL;
+	cim_path_free(path);
+	path = cim_path_new(NULL, "CIM_Thing");
+	req.path = path;
+	buf_reset(&b);
+	ok(wsman_encode_request(&req, &o, RT("15"), &st, &b, &err) == -1 &&
+	    err.kind == WBEM_E_USAGE, "Delete without keys refused");
+	req.op = WBEM_OP_ASSOCIATORS;
+	ok(wsman_encode_request(&req, &o, RT("15"), &st, &b, &err) == -1 &&
+	    err.kind == WBEM_E_USAGE && err.code == CIM_ERR_NOT_SUPPORTED,
+	    "Associators over WS-Man: NOT_SUPPORTED");
+	cim_path_free(path);
+	cim_instance_free(inst);
+	wsman_state_clear(&st);
+	buf_release(&b);
+}
+
 int
 main(void)
 {
@@ -1161,6 +1328,7 @@ main(void)
 	test_faults();
 	test_markup_values();
 	test_incomplete();
+	test_dmtf();
 	xmlXPathFreeContext(req_xp);
 	xmlFreeDoc(req_doc);
 	return (tap_done());
