@@ -11,14 +11,18 @@
  *	GET  /metrics				Prometheus text format
  *	GET  /					the dashboard page
  *
- * A POST whose Origin is not this listener is refused: the API is for the
- * CLI and the dashboard's own page, not for other sites a browser has open.
+ * A request whose Host is not one of ours (an IP literal, localhost, an
+ * admin-host name) is refused with 421, against DNS rebinding; a POST
+ * whose Origin is not this listener is refused: the API is for the CLI
+ * and the dashboard's own page, not for other sites a browser has open.
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <event2/buffer.h>
 #include <event2/event.h>
@@ -278,7 +282,57 @@ admin_authorized(struct daemon *d, struct evhttp_request *req)
 	return (strlen(h) == n && CRYPTO_memcmp(h, tok, n) == 0);
 }
 
-/* No Origin (the CLI, curl), or Origin http://<Host> (the dashboard). */
+/*
+ * DNS rebinding: a page served under an attacker's name that resolves to
+ * 127.0.0.1 reaches this listener with the browser's blessing, but with
+ * "Host: attacker.example".  So the Host must be one of ours: an IP
+ * literal (rebinding needs a name), "localhost", or a name given with
+ * admin-host; its port, if any, is not checked.  No Host at all (HTTP/1.0
+ * tools) is accepted: a browser always sends one.
+ */
+int
+admin_host_allowed(const char *names, const char *host)
+{
+	char		 name[256], key[260];
+	struct in6_addr	 a6;
+	struct in_addr	 a4;
+	const char	*colon;
+	size_t		 n, i;
+
+	if (host == NULL)
+		return (1);
+	if (host[0] == '[') {
+		if ((n = strcspn(host + 1, "]")) >= sizeof(name) ||
+		    host[1 + n] != ']' || (host[2 + n] != '\0' &&
+		    host[2 + n] != ':'))
+			return (0);
+		memcpy(name, host + 1, n);
+		name[n] = '\0';
+		return (inet_pton(AF_INET6, name, &a6) == 1);
+	}
+	colon = strchr(host, ':');
+	n = colon != NULL ? (size_t)(colon - host) : strlen(host);
+	if (n == 0 || n >= sizeof(name))
+		return (0);
+	for (i = 0; i < n; i++)
+		name[i] = (char)tolower((unsigned char)host[i]);
+	name[n] = '\0';
+	/* A trailing dot names the same host. */
+	if (n > 1 && name[n - 1] == '.')
+		name[--n] = '\0';
+	if (inet_pton(AF_INET, name, &a4) == 1 ||
+	    strcmp(name, "localhost") == 0)
+		return (1);
+	if (names == NULL)
+		return (0);
+	snprintf(key, sizeof(key), " %s ", name);
+	return (strstr(names, key) != NULL);
+}
+
+/*
+ * No Origin (the CLI, curl), or Origin http://<Host> (the dashboard),
+ * the Host being one of ours (checked before).
+ */
 static int
 admin_same_origin(struct evhttp_request *req)
 {
@@ -289,7 +343,7 @@ admin_same_origin(struct evhttp_request *req)
 		return (1);
 	host = evhttp_find_header(h, "Host");
 	return (host != NULL && strncmp(origin, "http://", 7) == 0 &&
-	    strcmp(origin + 7, host) == 0);
+	    strcasecmp(origin + 7, host) == 0);
 }
 
 static void
@@ -308,6 +362,13 @@ admin_request_cb(struct evhttp_request *req, void *arg)
 	}
 	memcpy(path, uri, n);
 	path[n] = '\0';
+	if (!admin_host_allowed(d->conf->admin_hosts,
+	    evhttp_find_header(evhttp_request_get_input_headers(req),
+	    "Host"))) {
+		admin_error(req, 421, "Misdirected Request",
+		    "Host is not this admin listener's: see admin-host");
+		return;
+	}
 	if (strcmp(path, "/") == 0 || strcmp(path, "/index.html") == 0) {
 		if (m != EVHTTP_REQ_GET && m != EVHTTP_REQ_HEAD) {
 			admin_error(req, 405, "Method Not Allowed", "GET only");

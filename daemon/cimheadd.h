@@ -140,6 +140,7 @@ struct conf {
 	char		*listen;	/* host:port for viewers */
 	char		*admin_listen;	/* host:port for the admin API */
 	char		*admin_token;	/* read from admin-token-file, or NULL */
+	char		*admin_hosts;	/* admin-host names, " name " each */
 	struct policy_params policy;
 	unsigned	 query_timeout_ms;
 	unsigned	 decision_timeout_ms;
@@ -617,6 +618,7 @@ void		 frontend_free(struct daemon *);
 
 /* admin.c: JSON API, metrics, dashboard, actions */
 int		 admin_start(struct daemon *, const char *listen);
+int		 admin_host_allowed(const char *names, const char *host);
 void		 admin_free(struct daemon *);
 extern const unsigned char dashboard_html[];
 extern const size_t dashboard_html_len;

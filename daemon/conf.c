@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -207,6 +208,43 @@ set_str(char **dst, const char *v)
 	*dst = xstrdup(v);
 }
 
+/*
+ * admin-host: names (besides localhost and IP literals) the admin
+ * listener answers to, whitespace-separated, the key repeatable.  Kept
+ * lower-case as " a b ", so a check is one strstr of " name ".
+ */
+static void
+conf_admin_hosts(struct conf_ctx *cx, int line, const char *v)
+{
+	struct conf	*c = cx->conf;
+	struct buf	 b;
+	const char	*p;
+	size_t		 n, i;
+
+	buf_init(&b, 65536);
+	buf_printf(&b, "%s", c->admin_hosts != NULL ? c->admin_hosts : " ");
+	for (p = v; *p != '\0'; p += n) {
+		p += strspn(p, " \t");
+		if ((n = strcspn(p, " \t")) == 0)
+			break;
+		for (i = 0; i < n; i++)
+			if (!isalnum((unsigned char)p[i]) && p[i] != '.' &&
+			    p[i] != '-' && p[i] != '_')
+				break;
+		if (i < n || n > 253) {
+			conf_error(cx, line, "admin-host: \"%.*s\" is not a "
+			    "host name", (int)(n > 64 ? 64 : n), p);
+			continue;
+		}
+		for (i = 0; i < n; i++)
+			buf_printf(&b, "%c", tolower((unsigned char)p[i]));
+		buf_printf(&b, " ");
+	}
+	free(c->admin_hosts);
+	c->admin_hosts = xstrdup(b.data);
+	buf_release(&b);
+}
+
 static void
 conf_defaults(struct conf *c)
 {
@@ -326,6 +364,8 @@ conf_global(struct conf_ctx *cx, const char *k, const char *v, int line)
 			    k, v);
 		else
 			set_str(k[0] == 'l' ? &c->listen : &c->admin_listen, v);
+	} else if (strcmp(k, "admin-host") == 0) {
+		conf_admin_hosts(cx, line, v);
 	} else if (strcmp(k, "policy") == 0) {
 		if (policy_kind_parse(v, &c->policy.kind) == -1)
 			conf_error(cx, line, "policy: \"%s\" is not one of "
@@ -853,6 +893,7 @@ conf_free(struct conf *c)
 	free(c->path);
 	free(c->listen);
 	free(c->admin_listen);
+	free(c->admin_hosts);
 	secret_free(c->admin_token);
 	secret_wipe(c->token_secret, c->token_secret_len);
 	free(c->token_secret);
