@@ -38,6 +38,17 @@
 #define FRONTEND_SWEEP_MS	200
 #define FRONTEND_MAX_HEADERS	16384
 #define FRONTEND_MAX_BODY	65536
+/*
+ * While evhttp writes a reply it leaves reading on (to see a hang-up)
+ * with no read callback, so the bufferevent reads whatever the peer
+ * pipelines behind it into memory: two clients that sent without ever
+ * reading took the daemon to 4.4 GB in 6 s.  Past this much unparsed
+ * input the connection is not read until evhttp has taken some (a
+ * request head and body fit: evhttp refuses bigger ones first), so the
+ * peer's own sends block instead.
+ */
+#define FRONTEND_MAX_INPUT	(FRONTEND_MAX_HEADERS + FRONTEND_MAX_BODY + \
+				    16384)
 
 struct frontend_conn;
 struct frontend_park {
@@ -285,6 +296,7 @@ frontend_bev_cb(struct event_base *base, void *arg)
 	c->d = d;
 	if ((c->bev = bufferevent_socket_new(base, -1, 0)) == NULL)
 		fatal("bufferevent_socket_new");
+	bufferevent_setwatermark(c->bev, EV_READ, 0, FRONTEND_MAX_INPUT);
 	/* Ours until adopted, even if evhttp drops it at once. */
 	bufferevent_incref(c->bev);
 	c->deadline_ms = mono_ms() + d->conf->viewer_header_timeout_ms;
