@@ -147,12 +147,37 @@ admin_node_json(const struct node *n, uint64_t now)
 	return (o);
 }
 
+/*
+ * The node table and /metrics grow with the nodes (3 MB of JSON for a
+ * thousand): replies the clients do not read stay in memory, one per
+ * connection (evhttp reads the next request only once a reply is sent).
+ * Past max-admin-output bytes of them, a large reply is refused with a
+ * 503 instead of rendered.  1 if refused.
+ */
+static int
+admin_output_full(struct daemon *d, struct evhttp_request *req)
+{
+	if (d->admin_conns == NULL ||
+	    listen_conns_output(d->admin_conns) < d->conf->max_admin_output)
+		return (0);
+	log_warn("admin: %zu bytes of replies unread: refusing another "
+	    "(max-admin-output)", listen_conns_output(d->admin_conns));
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Retry-After", "1");
+	admin_error(req, 503, "Service Unavailable",
+	    "too many admin replies unread; try again");
+	return (1);
+}
+
 static void
 admin_nodes(struct daemon *d, struct evhttp_request *req)
 {
 	json_t		*root, *arr;
 	uint64_t	 now = mono_ms();
 	size_t		 i;
+
+	if (admin_output_full(d, req))
+		return;
 
 	root = json_object();
 	json_object_set_new(root, "version", json_integer(1));
@@ -233,6 +258,8 @@ admin_metrics(struct daemon *d, struct evhttp_request *req)
 	struct buf		 b;
 	size_t			 i, k;
 
+	if (admin_output_full(d, req))
+		return;
 	for (i = 0; i < NODE_NSTATES; i++)
 		states[i] = node_state_name((enum node_state)i);
 	mn = xcalloc(d->nnodes > 0 ? d->nnodes : 1, sizeof(*mn));
@@ -412,19 +439,46 @@ admin_request_cb(struct evhttp_request *req, void *arg)
 	admin_error(req, 404, "Not Found", "not found");
 }
 
+/*
+ * Connections are tracked by listen.c as the viewers' are: a cap
+ * (max-admin-connections), a head timeout (admin-header-timeout) and
+ * bounded input.  Beyond the cap the idlest is closed, so holding
+ * thousands open neither exhausts descriptors nor starves viewers.
+ */
+#define ADMIN_MAX_HEADERS	16384
+#define ADMIN_MAX_BODY		4096
+
 int
 admin_start(struct daemon *d, const char *listen)
 {
+	struct evhttp_bound_socket	*sock;
+	struct listen_conns_cf		 cf;
+
 	if ((d->admin = listen_bind(d, listen, d->admin_addr,
-	    sizeof(d->admin_addr), NULL)) == NULL)
+	    sizeof(d->admin_addr), &sock)) == NULL)
 		return (-1);
+	memset(&cf, 0, sizeof(cf));
+	cf.what = "admin";
+	cf.cap = d->conf->max_admin_conns;
+	cf.header_timeout_ms = d->conf->admin_header_timeout_ms;
+	cf.max_input = ADMIN_MAX_HEADERS + ADMIN_MAX_BODY + 16384;
+	d->admin_conns = listen_conns_new(d, d->admin, sock, &cf);
 	evhttp_set_allowed_methods(d->admin, EVHTTP_REQ_GET |
 	    EVHTTP_REQ_HEAD | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
 	    EVHTTP_REQ_DELETE);
 	evhttp_set_timeout(d->admin, 30);
-	evhttp_set_max_body_size(d->admin, 4096);
+	evhttp_set_max_headers_size(d->admin, ADMIN_MAX_HEADERS);
+	evhttp_set_max_body_size(d->admin, ADMIN_MAX_BODY);
 	evhttp_set_gencb(d->admin, admin_request_cb, d);
 	return (0);
+}
+
+/* A reload may change the cap. */
+void
+admin_reconfigure(struct daemon *d)
+{
+	if (d->admin_conns != NULL)
+		listen_conns_set_cap(d->admin_conns, d->conf->max_admin_conns);
 }
 
 void
@@ -433,4 +487,6 @@ admin_free(struct daemon *d)
 	if (d->admin != NULL)
 		evhttp_free(d->admin);
 	d->admin = NULL;
+	listen_conns_free(d->admin_conns);
+	d->admin_conns = NULL;
 }

@@ -164,6 +164,10 @@ struct conf {
 	unsigned	 viewer_header_timeout_ms; /* whole request head */
 	unsigned	 viewer_idle_timeout_ms;	/* no byte either way */
 	unsigned	 max_viewer_conns;
+	/* the admin listener */
+	unsigned	 admin_header_timeout_ms; /* whole request head */
+	unsigned	 max_admin_conns;
+	size_t		 max_admin_output; /* unread admin replies, bytes */
 	size_t		 nnodes;
 	struct conf_node *nodes;
 };
@@ -663,6 +667,7 @@ void		 frontend_free(struct daemon *);
 /* admin.c: JSON API, metrics, dashboard, actions */
 int		 admin_start(struct daemon *, const char *listen);
 int		 admin_host_allowed(const char *names, const char *host);
+void		 admin_reconfigure(struct daemon *);
 void		 admin_free(struct daemon *);
 extern const unsigned char dashboard_html[];
 extern const size_t dashboard_html_len;

@@ -278,6 +278,9 @@ conf_defaults(struct conf *c)
 	c->viewer_header_timeout_ms = 10000;
 	c->viewer_idle_timeout_ms = 30000;
 	c->max_viewer_conns = 1024;
+	c->admin_header_timeout_ms = 10000;
+	c->max_admin_conns = 64;
+	c->max_admin_output = 64u * 1024 * 1024;
 }
 
 static int
@@ -301,6 +304,7 @@ conf_global(struct conf_ctx *cx, const char *k, const char *v, int line)
 		{ "restart-grace", &c->restart_grace_ms },
 		{ "viewer-header-timeout", &c->viewer_header_timeout_ms },
 		{ "viewer-idle-timeout", &c->viewer_idle_timeout_ms },
+		{ "admin-header-timeout", &c->admin_header_timeout_ms },
 	};
 	struct {
 		const char	*key;
@@ -326,6 +330,7 @@ conf_global(struct conf_ctx *cx, const char *k, const char *v, int line)
 		{ "retry-after", &c->retry_after_s, 1, 3600 },
 		{ "token-lifetime", &c->token_lifetime_s, 1, 86400 * 7 },
 		{ "max-viewer-connections", &c->max_viewer_conns, 1, 1000000 },
+		{ "max-admin-connections", &c->max_admin_conns, 1, 100000 },
 	};
 	size_t		i;
 	unsigned	u;
@@ -379,6 +384,12 @@ conf_global(struct conf_ctx *cx, const char *k, const char *v, int line)
 		free(cx->admin_token_file);
 		cx->admin_token_file = conf_path(cx, v);
 		cx->token_line = line;
+	} else if (strcmp(k, "max-admin-output") == 0) {
+		if (parse_uint(v, 4095u * 1024 * 1024, &u) || u < 1024 * 1024)
+			conf_error(cx, line, "max-admin-output: \"%s\" is not "
+			    "a byte count in 1048576..4293918720", v);
+		else
+			c->max_admin_output = u;
 	} else if (strcmp(k, "max-response") == 0) {
 		if (parse_uint(v, 256u * 1024 * 1024, &u) || u < 4096)
 			conf_error(cx, line, "max-response: \"%s\" is not a "
@@ -789,6 +800,9 @@ conf_check(struct conf_ctx *cx)
 	if (c->viewer_header_timeout_ms <= c->decision_timeout_ms)
 		conf_error(cx, cx->rd.line, "viewer-header-timeout must be "
 		    "longer than decision-timeout");
+	if (c->admin_header_timeout_ms < 100)
+		conf_error(cx, cx->rd.line, "admin-header-timeout must be "
+		    "at least 100ms");
 }
 
 struct conf *

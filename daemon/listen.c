@@ -126,7 +126,9 @@ TAILQ_HEAD(listen_conn_list, listen_conn);
 struct listen_conns {
 	struct daemon		*d;
 	struct listen_conns_cf	 cf;
+	struct evhttp		*http;
 	struct evconnlistener	*lev;		/* NULL once not accepting */
+	struct listen_conns	*next;		/* on listen_all */
 	struct listen_conn_list	 fresh;		/* accepted, not adopted */
 	struct listen_conn_list	 live;
 	struct listen_conn_list	 hash[LISTEN_HASH];	/* by evcon */
@@ -135,6 +137,12 @@ struct listen_conns {
 	uint64_t		 accept_logged_ms;
 	unsigned long		 accept_fails;	/* since the last log line */
 };
+
+/*
+ * Every listener's connections: an accept error callback is handed the
+ * listener's argument, which is evhttp's (its evhttp), not ours.
+ */
+static struct listen_conns	*listen_all;
 
 static size_t
 listen_hash(const struct evhttp_connection *evcon)
@@ -285,11 +293,17 @@ listen_resume_cb(evutil_socket_t fd, short what, void *arg)
 static void
 listen_accept_error_cb(struct evconnlistener *lev, void *arg)
 {
-	struct listen_conns	*lc = arg;
+	struct listen_conns	*lc;
 	struct timeval		 tv;
 	uint64_t		 now = mono_ms();
 	int			 err = EVUTIL_SOCKET_ERROR();
 
+	for (lc = listen_all; lc != NULL && lc->http != arg; lc = lc->next)
+		;
+	if (lc == NULL) {
+		evconnlistener_disable(lev);	/* cannot happen */
+		return;
+	}
 	lc->accept_fails++;
 	if (lc->accept_logged_ms == 0 ||
 	    now - lc->accept_logged_ms >= LISTEN_LOG_EVERY_MS) {
@@ -317,6 +331,9 @@ listen_conns_new(struct daemon *d, struct evhttp *http,
 	lc = xcalloc(1, sizeof(*lc));
 	lc->d = d;
 	lc->cf = *cf;
+	lc->http = http;
+	lc->next = listen_all;
+	listen_all = lc;
 	TAILQ_INIT(&lc->fresh);
 	TAILQ_INIT(&lc->live);
 	for (i = 0; i < LISTEN_HASH; i++)
@@ -379,8 +396,15 @@ listen_conns_stop(struct listen_conns *lc)
 void
 listen_conns_free(struct listen_conns *lc)
 {
+	struct listen_conns	**pp;
+
 	if (lc == NULL)
 		return;
+	for (pp = &listen_all; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == lc) {
+			*pp = lc->next;
+			break;
+		}
 	listen_adopt_cb(-1, 0, lc);	/* releases any not adopted */
 	event_free(lc->adopt_ev);
 	event_free(lc->sweep_ev);

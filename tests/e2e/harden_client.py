@@ -10,6 +10,9 @@
                                the first line of the reply ("-" if none)
   hold ADDR N SECONDS          opens N connections, sends nothing, holds
                                them SECONDS; prints how many it opened
+  unread ADDR N PATH SECONDS   N connections each send one GET of PATH and
+                               never read the reply, held SECONDS; prints
+                               how many it opened
 """
 import re
 import socket
@@ -100,6 +103,24 @@ def hold(a, n, secs):
     time.sleep(secs)
 
 
+def unread(a, n, path, secs):
+    conns = []
+    for _ in range(n):
+        try:
+            c = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            c.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            c.settimeout(2)
+            c.connect(addr(a))
+            c.sendall(("GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                       % path).encode())
+            conns.append(c)
+        except OSError:
+            break
+    print(len(conns))
+    sys.stdout.flush()
+    time.sleep(secs)
+
+
 def main():
     cmd = sys.argv[1]
     if cmd == "flood":
@@ -111,6 +132,9 @@ def main():
         raw(sys.argv[2], sys.argv[3])
     elif cmd == "hold":
         hold(sys.argv[2], int(sys.argv[3]), float(sys.argv[4]))
+    elif cmd == "unread":
+        unread(sys.argv[2], int(sys.argv[3]), sys.argv[4],
+               float(sys.argv[5]))
     else:
         sys.exit("usage: see the top of this file")
 
