@@ -660,6 +660,7 @@ void		 listen_conns_free(struct listen_conns *);
 /* frontend.c: the viewer API */
 int		 frontend_start(struct daemon *, const char *listen);
 void		 frontend_stop_accepting(struct daemon *);
+void		 frontend_reconfigure(struct daemon *);	/* after a reload */
 size_t		 frontend_parked(const struct daemon *);
 size_t		 frontend_conns(const struct daemon *);	/* open, viewers' */
 void		 frontend_free(struct daemon *);

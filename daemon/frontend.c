@@ -281,6 +281,12 @@ frontend_fd_cap(struct daemon *d)
 	lim = compat_fd_limit(want);
 	if (lim >= want)
 		return (d->conf->max_viewer_conns);
+	if (lim < reserve)
+		log_err("file descriptor limit %llu (the hard limit) is below "
+		    "the %llu that %zu nodes need: probes will fail for want "
+		    "of descriptors; raise it (ulimit -n, LimitNOFILE)",
+		    (unsigned long long)lim, (unsigned long long)reserve,
+		    d->nnodes);
 	if (lim <= reserve + 16) {
 		log_warn("file descriptor limit %llu: room for only 16 "
 		    "viewer connections", (unsigned long long)lim);
@@ -324,6 +330,20 @@ frontend_start(struct daemon *d, const char *listen)
 	evhttp_set_max_body_size(fe->http, FRONTEND_MAX_BODY);
 	evhttp_set_gencb(fe->http, frontend_request_cb, d);
 	return (0);
+}
+
+/*
+ * A reload may bring many more nodes (or change the caps): the soft
+ * descriptor limit is raised again for what they need, and the viewer
+ * cap follows.  Sized at start only, a reload from 2 to 1,000 nodes left
+ * the limit where it was and hundreds of healthy nodes were marked down
+ * when their probes could not open a socket.
+ */
+void
+frontend_reconfigure(struct daemon *d)
+{
+	if (d->fe != NULL && d->fe->conns != NULL)
+		listen_conns_set_cap(d->fe->conns, frontend_fd_cap(d));
 }
 
 void
