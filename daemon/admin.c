@@ -378,10 +378,16 @@ admin_request_cb(struct evhttp_request *req, void *arg)
 {
 	struct daemon		*d = arg;
 	enum evhttp_cmd_type	 m = evhttp_request_get_command(req);
-	const char		*uri = evhttp_request_get_uri(req);
+	const char		*uri = evhttp_request_get_uri(req), *bad;
 	char			 path[512];
 	size_t			 n;
 
+	if ((bad = listen_request_bad(req)) != NULL) {
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Connection", "close");
+		admin_error(req, 400, "Bad Request", bad);
+		return;
+	}
 	n = strcspn(uri, "?#");
 	if (n >= sizeof(path)) {
 		admin_error(req, 400, "Bad Request", "URI too long");

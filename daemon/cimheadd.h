@@ -656,6 +656,11 @@ void		 listen_conns_set_cap(struct listen_conns *, size_t);
 void		 listen_conns_stop(struct listen_conns *);	/* no more accept */
 /* After evhttp_free() of its evhttp (which closes the connections). */
 void		 listen_conns_free(struct listen_conns *);
+/*
+ * NULL, or why a request evhttp parsed must get a 400 with Connection:
+ * close (not HTTP/1.x, two Content-Length or Host headers).
+ */
+const char	*listen_request_bad(struct evhttp_request *);
 
 /* frontend.c: the viewer API */
 int		 frontend_start(struct daemon *, const char *listen);

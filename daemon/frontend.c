@@ -230,7 +230,7 @@ frontend_request_cb(struct evhttp_request *req, void *arg)
 {
 	struct daemon		*d = arg;
 	struct listen_conn	*c;
-	const char		*uri, *path;
+	const char		*uri, *path, *bad;
 	char			 raw[1024];
 	size_t			 n;
 
@@ -238,6 +238,13 @@ frontend_request_cb(struct evhttp_request *req, void *arg)
 	if ((c = listen_conn_find(d->fe->conns,
 	    evhttp_request_get_connection(req))) != NULL)
 		listen_conn_request(c);
+	if ((bad = listen_request_bad(req)) != NULL) {
+		metrics_count(d, METRIC_400);
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Connection", "close");
+		frontend_reply(req, 400, "Bad Request", bad);
+		return;
+	}
 	if (frontend_refuse_method(d, req))
 		return;
 	uri = evhttp_request_get_uri(req);

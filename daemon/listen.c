@@ -29,6 +29,8 @@
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
+#include <event2/http_struct.h>
+#include <event2/keyvalq_struct.h>
 #include <event2/listener.h>
 
 #include "cimheadd.h"
@@ -410,4 +412,39 @@ listen_conns_free(struct listen_conns *lc)
 	event_free(lc->sweep_ev);
 	event_free(lc->resume_ev);
 	free(lc);
+}
+
+/* ---- requests evhttp lets through --------------------------------------- */
+
+/*
+ * What evhttp accepts but should not: a version other than HTTP/1.x
+ * (HTTP/0.9 was answered with an "HTTP/0.9 302" status line), and two
+ * Content-Length or two Host headers (evhttp takes the first, a proxy in
+ * front may take the last: a smuggling vector).  NULL if the request may
+ * go on, else why not; the version is then set to 1.0, so the 400 goes
+ * out with a status line the peer can read.  The caller replies 400 with
+ * Connection: close (whatever follows on the connection is not trusted).
+ */
+const char *
+listen_request_bad(struct evhttp_request *req)
+{
+	struct evkeyval	*kv;
+	int		 ncl = 0, nhost = 0;
+
+	if (req->major != 1) {
+		req->major = 1;
+		req->minor = 0;
+		return ("HTTP/1.0 or HTTP/1.1 only");
+	}
+	TAILQ_FOREACH(kv, evhttp_request_get_input_headers(req), next) {
+		if (evutil_ascii_strcasecmp(kv->key, "Content-Length") == 0)
+			ncl++;
+		else if (evutil_ascii_strcasecmp(kv->key, "Host") == 0)
+			nhost++;
+	}
+	if (ncl > 1)
+		return ("more than one Content-Length");
+	if (nhost > 1)
+		return ("more than one Host");
+	return (NULL);
 }

@@ -1,7 +1,8 @@
 #!/bin/sh
 # harden_viewer.sh: hostile viewers of issue 17 against a running cimheadd.
 # Two connections that pipeline requests for 5 s and never read a reply
-# leave the daemon's memory bounded (17.3).
+# leave the daemon's memory bounded (17.3).  Requests evhttp accepts but
+# should not get a 400 on both listeners (17.12).
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/e2e/mock_lib.sh"
 . "$top_srcdir/tests/e2e/daemon-lib.sh"
@@ -38,6 +39,24 @@ r=$(curl -s --max-time 5 "http://$VIEWER/healthz")
 is "$r" ok "/healthz is answered after the flood"
 r=$(watch after.mp4)
 is "${r%% *}" 302 "and viewers are still sent to the node"
+
+# 17.12: raw HEX-less requests; rawreq ADDR TEXT prints the status line.
+rawreq() {
+	$CLIENT raw "$1" "$(printf '%b' "$2" | od -An -v -tx1 | tr -d ' \n')"
+}
+is "$(rawreq "$VIEWER" 'GET /watch/x.mp4 HTTP/0.9\r\n\r\n')" \
+    "HTTP/1.0 400 Bad Request" "HTTP/0.9: a 400 with an HTTP/1.0 status line"
+is "$(rawreq "$ADMIN" 'GET /api/v1/nodes HTTP/0.9\r\n\r\n')" \
+    "HTTP/1.0 400 Bad Request" "the same on the admin listener"
+is "$(rawreq "$VIEWER" 'GET /watch/x.mp4 HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nContent-Length: 5\r\n\r\nhello')" \
+    "HTTP/1.1 400 Bad Request" "two different Content-Length: 400"
+is "$(rawreq "$ADMIN" 'POST /api/v1/nodes/a/drain HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nContent-Length: 5\r\n\r\nhello')" \
+    "HTTP/1.1 400 Bad Request" "the same on the admin listener"
+is "$(field a state)" up "and the node was not drained"
+is "$(rawreq "$VIEWER" 'GET /watch/x.mp4 HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n')" \
+    "HTTP/1.1 400 Bad Request" "two Host headers: 400"
+is "$(rawreq "$VIEWER" 'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n')" \
+    "HTTP/1.1 200 OK" "a plain request is answered"
 
 stop_daemon
 done_testing
