@@ -282,7 +282,8 @@ frontend_fd_cap(struct daemon *d)
 {
 	uint64_t	 lim, want, reserve;
 
-	reserve = 256 + (uint64_t)d->conf->max_admin_conns +
+	/* 192 for the rest, with the admin cap: 256 by default. */
+	reserve = 192 + (uint64_t)d->conf->max_admin_conns +
 	    (uint64_t)d->nnodes * (d->conf->max_inflight + 2);
 	want = (uint64_t)d->conf->max_viewer_conns + reserve;
 	lim = compat_fd_limit(want);

@@ -188,6 +188,18 @@ listen_conn_kill(struct listen_conn *c, enum metric counter, const char *why)
 	evhttp_connection_free(c->evcon);
 }
 
+/*
+ * Neither waiting for a decision nor holding a reply not yet sent: a
+ * reply decided and counted (a 302 charged to its node) is delivered
+ * before its connection may be closed to make room.
+ */
+static int
+listen_conn_idle(const struct listen_conn *c)
+{
+	return (c->busy == NULL &&
+	    evbuffer_get_length(bufferevent_get_output(c->bev)) == 0);
+}
+
 /* Over the cap: close whoever idles nearest its deadline. */
 static void
 listen_enforce_cap(struct listen_conns *lc)
@@ -197,11 +209,11 @@ listen_enforce_cap(struct listen_conns *lc)
 	while (lc->n > lc->cf.cap) {
 		victim = NULL;
 		TAILQ_FOREACH(c, &lc->live, entry)
-			if (c->busy == NULL && (victim == NULL ||
+			if (listen_conn_idle(c) && (victim == NULL ||
 			    c->deadline_ms < victim->deadline_ms))
 				victim = c;
 		if (victim == NULL)
-			break;		/* every one has a request waiting */
+			break;		/* every one has a viewer or a reply */
 		listen_conn_kill(victim, METRIC_CONN_LIMIT, "connection limit");
 	}
 }
@@ -270,7 +282,7 @@ listen_sweep_cb(evutil_socket_t fd, short what, void *arg)
 	/* Killing c frees it (its close callback): next is read first. */
 	for (c = TAILQ_FIRST(&lc->live); c != NULL; c = next) {
 		next = TAILQ_NEXT(c, entry);
-		if (c->busy == NULL && now >= c->deadline_ms)
+		if (listen_conn_idle(c) && now >= c->deadline_ms)
 			listen_conn_kill(c, METRIC_CONN_TIMEOUT,
 			    "no request head in time");
 	}

@@ -10,6 +10,9 @@
                                the first line of the reply ("-" if none)
   hold ADDR N SECONDS          opens N connections, sends nothing, holds
                                them SECONDS; prints how many it opened
+  burst ADDR N PATH            N connections at once, one GET of PATH on
+                               each, then reads them all; prints the
+                               number of replies and of 302s received
   unread ADDR N PATH SECONDS   N connections each send one GET of PATH and
                                never read the reply, held SECONDS; prints
                                how many it opened
@@ -121,6 +124,38 @@ def unread(a, n, path, secs):
     time.sleep(secs)
 
 
+def burst(a, n, path):
+    conns = []
+    for _ in range(n):
+        try:
+            conns.append(socket.create_connection(addr(a), timeout=5))
+        except OSError:
+            break
+    for c in conns:
+        try:
+            c.sendall(("GET %s HTTP/1.1\r\nHost: x\r\n\r\n"
+                       % path).encode())
+        except OSError:
+            pass
+    replies = found = 0
+    for c in conns:
+        data = b""
+        try:
+            while b"\r\n\r\n" not in data:
+                b = c.recv(65536)
+                if not b:
+                    break
+                data += b
+        except OSError:
+            pass
+        if data.startswith(b"HTTP/1."):
+            replies += 1
+            if data[9:12] == b"302":
+                found += 1
+        c.close()
+    print(replies, found)
+
+
 def main():
     cmd = sys.argv[1]
     if cmd == "flood":
@@ -132,6 +167,8 @@ def main():
         raw(sys.argv[2], sys.argv[3])
     elif cmd == "hold":
         hold(sys.argv[2], int(sys.argv[3]), float(sys.argv[4]))
+    elif cmd == "burst":
+        burst(sys.argv[2], int(sys.argv[3]), sys.argv[4])
     elif cmd == "unread":
         unread(sys.argv[2], int(sys.argv[3]), sys.argv[4],
                float(sys.argv[5]))
