@@ -11,14 +11,18 @@
  *	GET  /metrics				Prometheus text format
  *	GET  /					the dashboard page
  *
- * A POST whose Origin is not this listener is refused: the API is for the
- * CLI and the dashboard's own page, not for other sites a browser has open.
+ * A request whose Host is not one of ours (an IP literal, localhost, an
+ * admin-host name) is refused with 421, against DNS rebinding; a POST
+ * whose Origin is not this listener is refused: the API is for the CLI
+ * and the dashboard's own page, not for other sites a browser has open.
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <event2/buffer.h>
 #include <event2/event.h>
@@ -143,12 +147,37 @@ admin_node_json(const struct node *n, uint64_t now)
 	return (o);
 }
 
+/*
+ * The node table and /metrics grow with the nodes (3 MB of JSON for a
+ * thousand): replies the clients do not read stay in memory, one per
+ * connection (evhttp reads the next request only once a reply is sent).
+ * Past max-admin-output bytes of them, a large reply is refused with a
+ * 503 instead of rendered.  1 if refused.
+ */
+static int
+admin_output_full(struct daemon *d, struct evhttp_request *req)
+{
+	if (d->admin_conns == NULL ||
+	    listen_conns_output(d->admin_conns) < d->conf->max_admin_output)
+		return (0);
+	log_warn("admin: %zu bytes of replies unread: refusing another "
+	    "(max-admin-output)", listen_conns_output(d->admin_conns));
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Retry-After", "1");
+	admin_error(req, 503, "Service Unavailable",
+	    "too many admin replies unread; try again");
+	return (1);
+}
+
 static void
 admin_nodes(struct daemon *d, struct evhttp_request *req)
 {
 	json_t		*root, *arr;
 	uint64_t	 now = mono_ms();
 	size_t		 i;
+
+	if (admin_output_full(d, req))
+		return;
 
 	root = json_object();
 	json_object_set_new(root, "version", json_integer(1));
@@ -229,6 +258,8 @@ admin_metrics(struct daemon *d, struct evhttp_request *req)
 	struct buf		 b;
 	size_t			 i, k;
 
+	if (admin_output_full(d, req))
+		return;
 	for (i = 0; i < NODE_NSTATES; i++)
 		states[i] = node_state_name((enum node_state)i);
 	mn = xcalloc(d->nnodes > 0 ? d->nnodes : 1, sizeof(*mn));
@@ -278,7 +309,57 @@ admin_authorized(struct daemon *d, struct evhttp_request *req)
 	return (strlen(h) == n && CRYPTO_memcmp(h, tok, n) == 0);
 }
 
-/* No Origin (the CLI, curl), or Origin http://<Host> (the dashboard). */
+/*
+ * DNS rebinding: a page served under an attacker's name that resolves to
+ * 127.0.0.1 reaches this listener with the browser's blessing, but with
+ * "Host: attacker.example".  So the Host must be one of ours: an IP
+ * literal (rebinding needs a name), "localhost", or a name given with
+ * admin-host; its port, if any, is not checked.  No Host at all (HTTP/1.0
+ * tools) is accepted: a browser always sends one.
+ */
+int
+admin_host_allowed(const char *names, const char *host)
+{
+	char		 name[256], key[260];
+	struct in6_addr	 a6;
+	struct in_addr	 a4;
+	const char	*colon;
+	size_t		 n, i;
+
+	if (host == NULL)
+		return (1);
+	if (host[0] == '[') {
+		if ((n = strcspn(host + 1, "]")) >= sizeof(name) ||
+		    host[1 + n] != ']' || (host[2 + n] != '\0' &&
+		    host[2 + n] != ':'))
+			return (0);
+		memcpy(name, host + 1, n);
+		name[n] = '\0';
+		return (inet_pton(AF_INET6, name, &a6) == 1);
+	}
+	colon = strchr(host, ':');
+	n = colon != NULL ? (size_t)(colon - host) : strlen(host);
+	if (n == 0 || n >= sizeof(name))
+		return (0);
+	for (i = 0; i < n; i++)
+		name[i] = (char)tolower((unsigned char)host[i]);
+	name[n] = '\0';
+	/* A trailing dot names the same host. */
+	if (n > 1 && name[n - 1] == '.')
+		name[--n] = '\0';
+	if (inet_pton(AF_INET, name, &a4) == 1 ||
+	    strcmp(name, "localhost") == 0)
+		return (1);
+	if (names == NULL)
+		return (0);
+	snprintf(key, sizeof(key), " %s ", name);
+	return (strstr(names, key) != NULL);
+}
+
+/*
+ * No Origin (the CLI, curl), or Origin http://<Host> (the dashboard),
+ * the Host being one of ours (checked before).
+ */
 static int
 admin_same_origin(struct evhttp_request *req)
 {
@@ -289,7 +370,7 @@ admin_same_origin(struct evhttp_request *req)
 		return (1);
 	host = evhttp_find_header(h, "Host");
 	return (host != NULL && strncmp(origin, "http://", 7) == 0 &&
-	    strcmp(origin + 7, host) == 0);
+	    strcasecmp(origin + 7, host) == 0);
 }
 
 static void
@@ -297,10 +378,16 @@ admin_request_cb(struct evhttp_request *req, void *arg)
 {
 	struct daemon		*d = arg;
 	enum evhttp_cmd_type	 m = evhttp_request_get_command(req);
-	const char		*uri = evhttp_request_get_uri(req);
+	const char		*uri = evhttp_request_get_uri(req), *bad;
 	char			 path[512];
 	size_t			 n;
 
+	if ((bad = listen_request_bad(req)) != NULL) {
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Connection", "close");
+		admin_error(req, 400, "Bad Request", bad);
+		return;
+	}
 	n = strcspn(uri, "?#");
 	if (n >= sizeof(path)) {
 		admin_error(req, 400, "Bad Request", "URI too long");
@@ -308,6 +395,13 @@ admin_request_cb(struct evhttp_request *req, void *arg)
 	}
 	memcpy(path, uri, n);
 	path[n] = '\0';
+	if (!admin_host_allowed(d->conf->admin_hosts,
+	    evhttp_find_header(evhttp_request_get_input_headers(req),
+	    "Host"))) {
+		admin_error(req, 421, "Misdirected Request",
+		    "Host is not this admin listener's: see admin-host");
+		return;
+	}
 	if (strcmp(path, "/") == 0 || strcmp(path, "/index.html") == 0) {
 		if (m != EVHTTP_REQ_GET && m != EVHTTP_REQ_HEAD) {
 			admin_error(req, 405, "Method Not Allowed", "GET only");
@@ -351,19 +445,46 @@ admin_request_cb(struct evhttp_request *req, void *arg)
 	admin_error(req, 404, "Not Found", "not found");
 }
 
+/*
+ * Connections are tracked by listen.c as the viewers' are: a cap
+ * (max-admin-connections), a head timeout (admin-header-timeout) and
+ * bounded input.  Beyond the cap the idlest is closed, so holding
+ * thousands open neither exhausts descriptors nor starves viewers.
+ */
+#define ADMIN_MAX_HEADERS	16384
+#define ADMIN_MAX_BODY		4096
+
 int
 admin_start(struct daemon *d, const char *listen)
 {
+	struct evhttp_bound_socket	*sock;
+	struct listen_conns_cf		 cf;
+
 	if ((d->admin = listen_bind(d, listen, d->admin_addr,
-	    sizeof(d->admin_addr), NULL)) == NULL)
+	    sizeof(d->admin_addr), &sock)) == NULL)
 		return (-1);
+	memset(&cf, 0, sizeof(cf));
+	cf.what = "admin";
+	cf.cap = d->conf->max_admin_conns;
+	cf.header_timeout_ms = d->conf->admin_header_timeout_ms;
+	cf.max_input = ADMIN_MAX_HEADERS + ADMIN_MAX_BODY + 16384;
+	d->admin_conns = listen_conns_new(d, d->admin, sock, &cf);
 	evhttp_set_allowed_methods(d->admin, EVHTTP_REQ_GET |
 	    EVHTTP_REQ_HEAD | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
 	    EVHTTP_REQ_DELETE);
 	evhttp_set_timeout(d->admin, 30);
-	evhttp_set_max_body_size(d->admin, 4096);
+	evhttp_set_max_headers_size(d->admin, ADMIN_MAX_HEADERS);
+	evhttp_set_max_body_size(d->admin, ADMIN_MAX_BODY);
 	evhttp_set_gencb(d->admin, admin_request_cb, d);
 	return (0);
+}
+
+/* A reload may change the cap. */
+void
+admin_reconfigure(struct daemon *d)
+{
+	if (d->admin_conns != NULL)
+		listen_conns_set_cap(d->admin_conns, d->conf->max_admin_conns);
 }
 
 void
@@ -372,4 +493,6 @@ admin_free(struct daemon *d)
 	if (d->admin != NULL)
 		evhttp_free(d->admin);
 	d->admin = NULL;
+	listen_conns_free(d->admin_conns);
+	d->admin_conns = NULL;
 }

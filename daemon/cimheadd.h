@@ -140,6 +140,7 @@ struct conf {
 	char		*listen;	/* host:port for viewers */
 	char		*admin_listen;	/* host:port for the admin API */
 	char		*admin_token;	/* read from admin-token-file, or NULL */
+	char		*admin_hosts;	/* admin-host names, " name " each */
 	struct policy_params policy;
 	unsigned	 query_timeout_ms;
 	unsigned	 decision_timeout_ms;
@@ -163,6 +164,10 @@ struct conf {
 	unsigned	 viewer_header_timeout_ms; /* whole request head */
 	unsigned	 viewer_idle_timeout_ms;	/* no byte either way */
 	unsigned	 max_viewer_conns;
+	/* the admin listener */
+	unsigned	 admin_header_timeout_ms; /* whole request head */
+	unsigned	 max_admin_conns;
+	size_t		 max_admin_output; /* unread admin replies, bytes */
 	size_t		 nnodes;
 	struct conf_node *nodes;
 };
@@ -608,15 +613,67 @@ struct evhttp	*listen_bind(struct daemon *, const char *hostport,
 /* Writes "viewer ADDR\nadmin ADDR\n" to path, whole or not at all. */
 int		 listen_port_file(const struct daemon *, const char *path);
 
+/*
+ * A listener's connections, from accept to close (libevent 2.1 has no
+ * connection cap, its only deadline is per read, and it reads a peer's
+ * pipelined bytes into memory without bound while it writes a reply):
+ * each connection's request head is due within header_timeout_ms of its
+ * opening or of its previous request; beyond cap, the one with the
+ * nearest deadline and nothing waiting (busy NULL) is closed; its input
+ * stops being read past max_input bytes; and a failing accept() (out of
+ * descriptors) pauses the listener instead of spinning.
+ */
+struct bufferevent;
+struct evhttp_connection;
+struct listen_conns;
+struct listen_conn {
+	struct listen_conns	*lc;
+	struct bufferevent	*bev;
+	struct evhttp_connection *evcon;	/* NULL until adopted */
+	uint64_t		 deadline_ms;	/* next request head by then */
+	void			*busy;		/* the owner's: a request waits */
+	TAILQ_ENTRY(listen_conn) entry;		/* fresh, or live */
+	TAILQ_ENTRY(listen_conn) hentry;	/* by evcon, once live */
+};
+struct listen_conns_cf {
+	const char	*what;		/* "viewer", "admin": for the log */
+	size_t		 cap;
+	unsigned	 header_timeout_ms;
+	size_t		 max_input;
+	int		 metrics;	/* count closes in the viewer metrics */
+	/* The connection is being freed; may be NULL. */
+	void		(*close_cb)(struct listen_conn *, void *);
+	void		*arg;
+};
+struct listen_conns *listen_conns_new(struct daemon *, struct evhttp *,
+		    struct evhttp_bound_socket *, const struct listen_conns_cf *);
+struct listen_conn *listen_conn_find(struct listen_conns *,
+		    struct evhttp_connection *);
+void		 listen_conn_request(struct listen_conn *);	/* a request came */
+size_t		 listen_conns_n(const struct listen_conns *);
+size_t		 listen_conns_output(const struct listen_conns *);
+void		 listen_conns_set_cap(struct listen_conns *, size_t);
+void		 listen_conns_stop(struct listen_conns *);	/* no more accept */
+/* After evhttp_free() of its evhttp (which closes the connections). */
+void		 listen_conns_free(struct listen_conns *);
+/*
+ * NULL, or why a request evhttp parsed must get a 400 with Connection:
+ * close (not HTTP/1.x, two Content-Length or Host headers).
+ */
+const char	*listen_request_bad(struct evhttp_request *);
+
 /* frontend.c: the viewer API */
 int		 frontend_start(struct daemon *, const char *listen);
 void		 frontend_stop_accepting(struct daemon *);
+void		 frontend_reconfigure(struct daemon *);	/* after a reload */
 size_t		 frontend_parked(const struct daemon *);
 size_t		 frontend_conns(const struct daemon *);	/* open, viewers' */
 void		 frontend_free(struct daemon *);
 
 /* admin.c: JSON API, metrics, dashboard, actions */
 int		 admin_start(struct daemon *, const char *listen);
+int		 admin_host_allowed(const char *names, const char *host);
+void		 admin_reconfigure(struct daemon *);
 void		 admin_free(struct daemon *);
 extern const unsigned char dashboard_html[];
 extern const size_t dashboard_html_len;
@@ -642,6 +699,7 @@ struct daemon {
 	/* frontend.c, admin.c; the addresses listen_bind() bound */
 	struct frontend	*fe;
 	struct evhttp	*admin;
+	struct listen_conns *admin_conns;
 	char		 front_addr[128], admin_addr[128];
 
 	int		 draining;	/* SIGTERM: finish what is parked, exit */

@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -207,6 +208,43 @@ set_str(char **dst, const char *v)
 	*dst = xstrdup(v);
 }
 
+/*
+ * admin-host: names (besides localhost and IP literals) the admin
+ * listener answers to, whitespace-separated, the key repeatable.  Kept
+ * lower-case as " a b ", so a check is one strstr of " name ".
+ */
+static void
+conf_admin_hosts(struct conf_ctx *cx, int line, const char *v)
+{
+	struct conf	*c = cx->conf;
+	struct buf	 b;
+	const char	*p;
+	size_t		 n, i;
+
+	buf_init(&b, 65536);
+	buf_printf(&b, "%s", c->admin_hosts != NULL ? c->admin_hosts : " ");
+	for (p = v; *p != '\0'; p += n) {
+		p += strspn(p, " \t");
+		if ((n = strcspn(p, " \t")) == 0)
+			break;
+		for (i = 0; i < n; i++)
+			if (!isalnum((unsigned char)p[i]) && p[i] != '.' &&
+			    p[i] != '-' && p[i] != '_')
+				break;
+		if (i < n || n > 253) {
+			conf_error(cx, line, "admin-host: \"%.*s\" is not a "
+			    "host name", (int)(n > 64 ? 64 : n), p);
+			continue;
+		}
+		for (i = 0; i < n; i++)
+			buf_printf(&b, "%c", tolower((unsigned char)p[i]));
+		buf_printf(&b, " ");
+	}
+	free(c->admin_hosts);
+	c->admin_hosts = xstrdup(b.data);
+	buf_release(&b);
+}
+
 static void
 conf_defaults(struct conf *c)
 {
@@ -240,6 +278,9 @@ conf_defaults(struct conf *c)
 	c->viewer_header_timeout_ms = 10000;
 	c->viewer_idle_timeout_ms = 30000;
 	c->max_viewer_conns = 1024;
+	c->admin_header_timeout_ms = 10000;
+	c->max_admin_conns = 64;
+	c->max_admin_output = 64u * 1024 * 1024;
 }
 
 static int
@@ -263,6 +304,7 @@ conf_global(struct conf_ctx *cx, const char *k, const char *v, int line)
 		{ "restart-grace", &c->restart_grace_ms },
 		{ "viewer-header-timeout", &c->viewer_header_timeout_ms },
 		{ "viewer-idle-timeout", &c->viewer_idle_timeout_ms },
+		{ "admin-header-timeout", &c->admin_header_timeout_ms },
 	};
 	struct {
 		const char	*key;
@@ -288,6 +330,7 @@ conf_global(struct conf_ctx *cx, const char *k, const char *v, int line)
 		{ "retry-after", &c->retry_after_s, 1, 3600 },
 		{ "token-lifetime", &c->token_lifetime_s, 1, 86400 * 7 },
 		{ "max-viewer-connections", &c->max_viewer_conns, 1, 1000000 },
+		{ "max-admin-connections", &c->max_admin_conns, 1, 100000 },
 	};
 	size_t		i;
 	unsigned	u;
@@ -326,6 +369,8 @@ conf_global(struct conf_ctx *cx, const char *k, const char *v, int line)
 			    k, v);
 		else
 			set_str(k[0] == 'l' ? &c->listen : &c->admin_listen, v);
+	} else if (strcmp(k, "admin-host") == 0) {
+		conf_admin_hosts(cx, line, v);
 	} else if (strcmp(k, "policy") == 0) {
 		if (policy_kind_parse(v, &c->policy.kind) == -1)
 			conf_error(cx, line, "policy: \"%s\" is not one of "
@@ -339,6 +384,12 @@ conf_global(struct conf_ctx *cx, const char *k, const char *v, int line)
 		free(cx->admin_token_file);
 		cx->admin_token_file = conf_path(cx, v);
 		cx->token_line = line;
+	} else if (strcmp(k, "max-admin-output") == 0) {
+		if (parse_uint(v, 4095u * 1024 * 1024, &u) || u < 1024 * 1024)
+			conf_error(cx, line, "max-admin-output: \"%s\" is not "
+			    "a byte count in 1048576..4293918720", v);
+		else
+			c->max_admin_output = u;
 	} else if (strcmp(k, "max-response") == 0) {
 		if (parse_uint(v, 256u * 1024 * 1024, &u) || u < 4096)
 			conf_error(cx, line, "max-response: \"%s\" is not a "
@@ -749,6 +800,9 @@ conf_check(struct conf_ctx *cx)
 	if (c->viewer_header_timeout_ms <= c->decision_timeout_ms)
 		conf_error(cx, cx->rd.line, "viewer-header-timeout must be "
 		    "longer than decision-timeout");
+	if (c->admin_header_timeout_ms < 100)
+		conf_error(cx, cx->rd.line, "admin-header-timeout must be "
+		    "at least 100ms");
 }
 
 struct conf *
@@ -853,6 +907,7 @@ conf_free(struct conf *c)
 	free(c->path);
 	free(c->listen);
 	free(c->admin_listen);
+	free(c->admin_hosts);
 	secret_free(c->admin_token);
 	secret_wipe(c->token_secret, c->token_secret_len);
 	free(c->token_secret);

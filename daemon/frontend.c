@@ -11,13 +11,9 @@
  * connection whose request awaits its reply, so a viewer's hang-up shows
  * only when the reply is written; shutdown frees connections earlier.)
  *
- * libevent 2.1's only deadline is per read, so a client dribbling one byte
- * a second would hold a connection for ever, and it has no connection
- * cap.  So every connection is tracked from accept (the bufferevent
- * callback) to close (the connection's close callback): its request head
- * must be complete within viewer-header-timeout of the connection opening
- * or of its previous request, and beyond max-viewer-connections the one
- * with the nearest deadline and nothing parked is closed.
+ * Connections are tracked by listen.c (listen_conns): a head timeout,
+ * the cap, bounded input; a connection with a viewer parked is busy, so
+ * neither the cap nor the timeout closes it.
  */
 #include "config.h"
 
@@ -34,50 +30,35 @@
 #include "cimheadd.h"
 
 #define FRONTEND_MAX_PARKED	10000
-#define FRONTEND_HASH		1024	/* buckets of the evcon -> conn map */
-#define FRONTEND_SWEEP_MS	200
 #define FRONTEND_MAX_HEADERS	16384
 #define FRONTEND_MAX_BODY	65536
+/*
+ * Unparsed input read from a connection, at most (listen.c): a request
+ * head and body fit, since evhttp refuses bigger ones first.
+ */
+#define FRONTEND_MAX_INPUT	(FRONTEND_MAX_HEADERS + FRONTEND_MAX_BODY + \
+				    16384)
 
-struct frontend_conn;
 struct frontend_park {
 	struct probe_waiter	 w;	/* first: the waiter is the park */
 	struct daemon		*d;
 	struct evhttp_request	*req;
-	struct frontend_conn	*conn;
+	struct listen_conn	*conn;	/* its busy points back here */
 	char			 title[DISPATCH_TITLE_MAX + 1];
 	TAILQ_ENTRY(frontend_park) entry;	/* fe->parked */
 };
-
-/* One viewer connection, from accept to close. */
-struct frontend_conn {
-	struct daemon		*d;
-	struct bufferevent	*bev;
-	struct evhttp_connection *evcon;	/* NULL until adopted */
-	uint64_t		 deadline_ms;	/* next request head by then */
-	struct frontend_park	*park;		/* its parked request */
-	TAILQ_ENTRY(frontend_conn) entry;	/* fe->fresh, or fe->live */
-	TAILQ_ENTRY(frontend_conn) hentry;	/* fe->hash[], once live */
-};
-TAILQ_HEAD(frontend_conn_list, frontend_conn);
 
 /* The viewer side of a daemon: d->fe. */
 struct frontend {
 	struct evhttp		*http;
 	struct evhttp_bound_socket *sock;	/* NULL once not accepting */
+	struct listen_conns	*conns;
 	TAILQ_HEAD(, frontend_park) parked;	/* waiting for a round */
 	size_t			 nparked;
-	struct frontend_conn_list fresh;	/* accepted, not adopted */
-	struct frontend_conn_list live;
-	struct frontend_conn_list hash[FRONTEND_HASH];	/* by evcon */
-	size_t			 n;		/* live */
-	size_t			 fd_cap;	/* what the fd limit allows */
-	struct event		*adopt_ev, *sweep_ev;
 };
 
 static void	frontend_request_cb(struct evhttp_request *, void *);
 static void	frontend_round_done_cb(struct probe_waiter *, uint64_t);
-static void	frontend_conn_close_cb(struct evhttp_connection *, void *);
 
 static void
 frontend_reply(struct evhttp_request *req, int code, const char *reason,
@@ -149,7 +130,7 @@ frontend_unpark(struct frontend_park *p)
 
 	probe_forget(d, &p->w);
 	if (p->conn != NULL)
-		p->conn->park = NULL;
+		p->conn->busy = NULL;
 	TAILQ_REMOVE(&d->fe->parked, p, entry);
 	d->fe->nparked--;
 	free(p);
@@ -171,154 +152,26 @@ frontend_round_done_cb(struct probe_waiter *w, uint64_t min_ms)
 	frontend_decide(d, req, title, min_ms);
 }
 
-/* ---- connections -------------------------------------------------------- */
-
-static size_t
-frontend_hash(const struct evhttp_connection *evcon)
-{
-	return (((uintptr_t)evcon >> 4) % FRONTEND_HASH);
-}
-
-static struct frontend_conn *
-frontend_conn_find(struct daemon *d, struct evhttp_connection *evcon)
-{
-	struct frontend_conn	*c;
-
-	TAILQ_FOREACH(c, &d->fe->hash[frontend_hash(evcon)], hentry)
-		if (c->evcon == evcon)
-			return (c);
-	return (NULL);
-}
-
 /*
  * The connection is being freed (the viewer hung up, a timeout, a limit,
  * or shutdown): a request parked on it is about to be freed with it.
  */
 static void
-frontend_conn_close_cb(struct evhttp_connection *evcon, void *arg)
+frontend_conn_close_cb(struct listen_conn *c, void *arg)
 {
-	struct frontend_conn	*c = arg;
-	struct frontend		*fe = c->d->fe;
-
-	if (c->park != NULL)
-		frontend_unpark(c->park);
-	TAILQ_REMOVE(&fe->hash[frontend_hash(evcon)], c, hentry);
-	TAILQ_REMOVE(&fe->live, c, entry);
-	fe->n--;
-	free(c);
-}
-
-/* Closes c now, counting it; its close callback frees it. */
-static void
-frontend_conn_kill(struct frontend_conn *c, enum metric counter,
-    const char *why)
-{
-	metrics_count(c->d, counter);
-	log_debug("viewer connection closed: %s", why);
-	evhttp_connection_free(c->evcon);
-}
-
-/* Over the cap: close whoever idles nearest its deadline. */
-static void
-frontend_enforce_cap(struct daemon *d)
-{
-	struct frontend		*fe = d->fe;
-	struct frontend_conn	*c, *victim;
-
-	while (fe->n > d->conf->max_viewer_conns || fe->n > fe->fd_cap) {
-		victim = NULL;
-		TAILQ_FOREACH(c, &fe->live, entry)
-			if (c->park == NULL && (victim == NULL ||
-			    c->deadline_ms < victim->deadline_ms))
-				victim = c;
-		if (victim == NULL)
-			break;		/* every one has a viewer waiting */
-		frontend_conn_kill(victim, METRIC_CONN_LIMIT,
-		    "connection limit");
-	}
-}
-
-/*
- * Runs in the loop iteration that accepted the connections, before any
- * of their I/O: by then evhttp has set its callbacks, whose argument is
- * the evhttp_connection.  A bufferevent evhttp already let go of (its
- * callbacks cleared) is just released.
- */
-static void
-frontend_adopt_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct daemon		*d = arg;
-	struct frontend		*fe = d->fe;
-	struct frontend_conn	*c;
-	bufferevent_data_cb	 rcb;
-	void			*cbarg;
-
-	while ((c = TAILQ_FIRST(&fe->fresh)) != NULL) {
-		TAILQ_REMOVE(&fe->fresh, c, entry);
-		rcb = NULL;
-		cbarg = NULL;
-		bufferevent_getcb(c->bev, &rcb, NULL, NULL, &cbarg);
-		bufferevent_decref(c->bev);
-		if (rcb == NULL || cbarg == NULL) {
-			free(c);
-			continue;
-		}
-		c->evcon = cbarg;
-		evhttp_connection_set_closecb(c->evcon, frontend_conn_close_cb,
-		    c);
-		TAILQ_INSERT_TAIL(&fe->hash[frontend_hash(c->evcon)], c,
-		    hentry);
-		TAILQ_INSERT_TAIL(&fe->live, c, entry);
-		fe->n++;
-	}
-	frontend_enforce_cap(d);
-}
-
-/* evhttp asks for each accepted connection's bufferevent. */
-static struct bufferevent *
-frontend_bev_cb(struct event_base *base, void *arg)
-{
-	struct daemon		*d = arg;
-	struct frontend_conn	*c;
-
-	c = xcalloc(1, sizeof(*c));
-	c->d = d;
-	if ((c->bev = bufferevent_socket_new(base, -1, 0)) == NULL)
-		fatal("bufferevent_socket_new");
-	/* Ours until adopted, even if evhttp drops it at once. */
-	bufferevent_incref(c->bev);
-	c->deadline_ms = mono_ms() + d->conf->viewer_header_timeout_ms;
-	TAILQ_INSERT_TAIL(&d->fe->fresh, c, entry);
-	event_active(d->fe->adopt_ev, EV_TIMEOUT, 0);
-	return (c->bev);
-}
-
-/* Slow or idle connections past their head deadline are closed. */
-static void
-frontend_sweep_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct daemon		*d = arg;
-	struct frontend_conn	*c, *next;
-	uint64_t		 now = mono_ms();
-
-	/* Killing c frees it (its close callback): next is read first. */
-	for (c = TAILQ_FIRST(&d->fe->live); c != NULL; c = next) {
-		next = TAILQ_NEXT(c, entry);
-		if (c->park == NULL && now >= c->deadline_ms)
-			frontend_conn_kill(c, METRIC_CONN_TIMEOUT,
-			    "no request head in time");
-	}
+	if (c->busy != NULL)
+		frontend_unpark(c->busy);
 }
 
 size_t
 frontend_conns(const struct daemon *d)
 {
-	return (d->fe != NULL ? d->fe->n : 0);
+	return (d->fe != NULL ? listen_conns_n(d->fe->conns) : 0);
 }
 
 static void
 frontend_watch(struct daemon *d, struct evhttp_request *req,
-    struct frontend_conn *c, const char *raw)
+    struct listen_conn *c, const char *raw)
 {
 	struct frontend_park	*p;
 	char			 title[DISPATCH_TITLE_MAX + 1];
@@ -349,7 +202,7 @@ frontend_watch(struct daemon *d, struct evhttp_request *req,
 	}
 	strlcpy(p->title, title, sizeof(p->title));
 	p->conn = c;
-	c->park = p;
+	c->busy = p;
 	TAILQ_INSERT_TAIL(&d->fe->parked, p, entry);
 	d->fe->nparked++;
 }
@@ -376,15 +229,22 @@ static void
 frontend_request_cb(struct evhttp_request *req, void *arg)
 {
 	struct daemon		*d = arg;
-	struct frontend_conn	*c;
-	const char		*uri, *path;
+	struct listen_conn	*c;
+	const char		*uri, *path, *bad;
 	char			 raw[1024];
 	size_t			 n;
 
 	/* A whole request came: the next one has a deadline of its own. */
-	if ((c = frontend_conn_find(d,
+	if ((c = listen_conn_find(d->fe->conns,
 	    evhttp_request_get_connection(req))) != NULL)
-		c->deadline_ms = mono_ms() + d->conf->viewer_header_timeout_ms;
+		listen_conn_request(c);
+	if ((bad = listen_request_bad(req)) != NULL) {
+		metrics_count(d, METRIC_400);
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Connection", "close");
+		frontend_reply(req, 400, "Bad Request", bad);
+		return;
+	}
 	if (frontend_refuse_method(d, req))
 		return;
 	uri = evhttp_request_get_uri(req);
@@ -422,11 +282,19 @@ frontend_fd_cap(struct daemon *d)
 {
 	uint64_t	 lim, want, reserve;
 
-	reserve = 256 + (uint64_t)d->nnodes * (d->conf->max_inflight + 2);
+	/* 192 for the rest, with the admin cap: 256 by default. */
+	reserve = 192 + (uint64_t)d->conf->max_admin_conns +
+	    (uint64_t)d->nnodes * (d->conf->max_inflight + 2);
 	want = (uint64_t)d->conf->max_viewer_conns + reserve;
 	lim = compat_fd_limit(want);
 	if (lim >= want)
 		return (d->conf->max_viewer_conns);
+	if (lim < reserve)
+		log_err("file descriptor limit %llu (the hard limit) is below "
+		    "the %llu that %zu nodes need: probes will fail for want "
+		    "of descriptors; raise it (ulimit -n, LimitNOFILE)",
+		    (unsigned long long)lim, (unsigned long long)reserve,
+		    d->nnodes);
 	if (lim <= reserve + 16) {
 		log_warn("file descriptor limit %llu: room for only 16 "
 		    "viewer connections", (unsigned long long)lim);
@@ -442,27 +310,23 @@ frontend_fd_cap(struct daemon *d)
 int
 frontend_start(struct daemon *d, const char *listen)
 {
-	struct frontend	*fe;
-	struct timeval	 tv;
-	size_t		 i;
+	struct frontend		*fe;
+	struct listen_conns_cf	 cf;
+	struct timeval		 tv;
 
 	fe = d->fe = xcalloc(1, sizeof(*fe));
 	TAILQ_INIT(&fe->parked);
-	TAILQ_INIT(&fe->fresh);
-	TAILQ_INIT(&fe->live);
-	for (i = 0; i < FRONTEND_HASH; i++)
-		TAILQ_INIT(&fe->hash[i]);
-	fe->fd_cap = frontend_fd_cap(d);
-	if ((fe->adopt_ev = event_new(d->base, -1, 0, frontend_adopt_cb,
-	    d)) == NULL ||
-	    (fe->sweep_ev = event_new(d->base, -1, EV_PERSIST,
-	    frontend_sweep_cb, d)) == NULL)
-		fatal("event_new");
 	if ((fe->http = listen_bind(d, listen, d->front_addr,
 	    sizeof(d->front_addr), &fe->sock)) == NULL)
 		return (-1);
-	ms_to_tv(FRONTEND_SWEEP_MS, &tv);
-	event_add(fe->sweep_ev, &tv);
+	memset(&cf, 0, sizeof(cf));
+	cf.what = "viewer";
+	cf.cap = frontend_fd_cap(d);
+	cf.header_timeout_ms = d->conf->viewer_header_timeout_ms;
+	cf.max_input = FRONTEND_MAX_INPUT;
+	cf.metrics = 1;
+	cf.close_cb = frontend_conn_close_cb;
+	fe->conns = listen_conns_new(d, fe->http, fe->sock, &cf);
 	/* Every method libevent knows reaches us, to get a 405 with Allow. */
 	evhttp_set_allowed_methods(fe->http, EVHTTP_REQ_GET |
 	    EVHTTP_REQ_HEAD | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
@@ -472,15 +336,29 @@ frontend_start(struct daemon *d, const char *listen)
 	evhttp_set_timeout_tv(fe->http, &tv);
 	evhttp_set_max_headers_size(fe->http, FRONTEND_MAX_HEADERS);
 	evhttp_set_max_body_size(fe->http, FRONTEND_MAX_BODY);
-	evhttp_set_bevcb(fe->http, frontend_bev_cb, d);
 	evhttp_set_gencb(fe->http, frontend_request_cb, d);
 	return (0);
+}
+
+/*
+ * A reload may bring many more nodes (or change the caps): the soft
+ * descriptor limit is raised again for what they need, and the viewer
+ * cap follows.  Sized at start only, a reload from 2 to 1,000 nodes left
+ * the limit where it was and hundreds of healthy nodes were marked down
+ * when their probes could not open a socket.
+ */
+void
+frontend_reconfigure(struct daemon *d)
+{
+	if (d->fe != NULL && d->fe->conns != NULL)
+		listen_conns_set_cap(d->fe->conns, frontend_fd_cap(d));
 }
 
 void
 frontend_stop_accepting(struct daemon *d)
 {
 	if (d->fe != NULL && d->fe->http != NULL && d->fe->sock != NULL) {
+		listen_conns_stop(d->fe->conns);
 		evhttp_del_accept_socket(d->fe->http, d->fe->sock);
 		d->fe->sock = NULL;
 	}
@@ -510,9 +388,7 @@ frontend_free(struct daemon *d)
 	/* Frees every connection: their close callbacks need d->fe. */
 	if (fe->http != NULL)
 		evhttp_free(fe->http);
-	frontend_adopt_cb(-1, 0, d);	/* releases any not adopted */
-	event_free(fe->adopt_ev);
-	event_free(fe->sweep_ev);
+	listen_conns_free(fe->conns);
 	free(fe);
 	d->fe = NULL;
 }

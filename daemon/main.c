@@ -155,6 +155,9 @@ main_reload(struct daemon *d)
 		old = d->conf;
 		main_apply_conf(d, nc);
 		conf_free(old);
+		/* Before the new nodes' probes: descriptors for them. */
+		frontend_reconfigure(d);
+		admin_reconfigure(d);
 		for (i = 0; i < d->nnodes; i++)
 			if (node_probeable(d->nodes[i]))
 				probe_node(d->nodes[i]);

@@ -124,7 +124,7 @@ probe_round_end(struct daemon *d)
 		return;
 	d->round = NULL;
 	for (i = 0; i < d->nnodes; i++)
-		if (d->nodes[i]->probe != NULL)
+		if (d->nodes[i] != NULL && d->nodes[i]->probe != NULL)
 			d->nodes[i]->probe->counted = 0;
 	min_ms = r->start_ms > d->conf->freshness_ms ?
 	    r->start_ms - d->conf->freshness_ms : 0;
@@ -145,6 +145,17 @@ probe_round_deadline_cb(evutil_socket_t fd, short ev, void *arg)
 	struct daemon	*d = arg;
 
 	probe_round_end(d);
+}
+
+/* The round ends on the next loop turn. */
+static void
+probe_round_soon(struct probe_round *r)
+{
+	struct timeval	tv;
+
+	evtimer_del(r->deadline_ev);
+	ms_to_tv(0, &tv);
+	evtimer_add(r->deadline_ev, &tv);
 }
 
 static void
@@ -438,6 +449,19 @@ probe_node_cancel(struct node *n)
 		if (pc->call != NULL)
 			wbem_cancel(pc->call);
 	}
+	/*
+	 * The round forgets this probe without ending inside the cancel:
+	 * a reload cancels removed nodes while d->nodes is being rebuilt
+	 * (holes where kept nodes were taken out), and the round's end
+	 * walks the nodes and decides for its viewers.  Left with nothing
+	 * to wait for, it ends on the next loop turn, on the new nodes.
+	 */
+	if (p->counted && n->d->round != NULL) {
+		p->counted = 0;
+		if (--n->d->round->outstanding == 0)
+			probe_round_soon(n->d->round);
+	}
+	p->counted = 0;
 	probe_report(p);
 	free(p);
 }
@@ -557,12 +581,8 @@ probe_need(struct daemon *d, struct probe_waiter *w)
 			r->outstanding++;
 		}
 	}
-	if (r->outstanding == 0) {
-		/* Nothing to wait for: end on the next loop turn. */
-		evtimer_del(r->deadline_ev);
-		ms_to_tv(0, &tv);
-		evtimer_add(r->deadline_ev, &tv);
-	}
+	if (r->outstanding == 0)
+		probe_round_soon(r);	/* nothing to wait for */
 	return (0);
 }
 

@@ -160,6 +160,7 @@ fx_request(struct daemon *d, const char *addr, enum evhttp_cmd_type cmd,
 	char				 host[64];
 	unsigned			 port;
 	int				 never = 0;
+	size_t				 i;
 
 	memset(r, 0, sizeof(*r));
 	buf_init(&r->body, 1 << 20);
@@ -170,8 +171,13 @@ fx_request(struct daemon *d, const char *addr, enum evhttp_cmd_type cmd,
 	    (uint16_t)port)) == NULL ||
 	    (req = evhttp_request_new(fx_reply_cb, r)) == NULL)
 		return (0);
-	evhttp_add_header(evhttp_request_get_output_headers(req), "Host",
-	    addr);
+	/* A Host among hdrs replaces the default one. */
+	for (i = 0; hdrs != NULL && hdrs[i] != NULL; i += 2)
+		if (strcasecmp(hdrs[i], "Host") == 0)
+			break;
+	if (hdrs == NULL || hdrs[i] == NULL)
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Host", addr);
 	for (; hdrs != NULL && hdrs[0] != NULL; hdrs += 2)
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 		    hdrs[0], hdrs[1]);

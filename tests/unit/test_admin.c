@@ -14,6 +14,7 @@
 
 #define TWO_NODES_CONF							\
 	"[cimheadd]\nlisten = 127.0.0.1:0\nadmin-listen = 127.0.0.1:0\n"	\
+	"admin-host = Head.Example.net  other.example\n"			\
 	"[node a]\nurl = http://127.0.0.1:9/cimom\n"			\
 	"stream-url = http://{host}/vod/{title}\nenabled = no\n"		\
 	"[node b]\nurl = http://127.0.0.1:9/cimom\n"			\
@@ -321,6 +322,63 @@ test_actions(struct daemon *d)
 	fx_reply_free(&r);
 }
 
+/*
+ * Issue 17.9, DNS rebinding: a page under an attacker's name resolving to
+ * 127.0.0.1 sends "Host: attacker.example" (and Origin http://attacker...).
+ */
+static void
+test_rebinding(struct daemon *d)
+{
+	struct fx_reply	 r;
+	char		 state[32];
+	const char	*evil_host[] = { "Host", "rebind.attacker.example:8081",
+			    NULL };
+	const char	*evil_both[] = { "Host", "rebind.attacker.example",
+			    "Origin", "http://rebind.attacker.example", NULL };
+	const char	*local[] = { "Host", "localhost:8081", NULL };
+	const char	*named[] = { "Host", "head.example.NET:8081", "Origin",
+			    "http://head.example.net:8081", NULL };
+	const char	*v6[] = { "Host", "[::1]:8081", NULL };
+	const char	*evil_origin[] = { "Host", "localhost:8081", "Origin",
+			    "http://rebind.attacker.example", NULL };
+
+	is_int(fx_request(d, d->admin_addr, EVHTTP_REQ_GET, "/api/v1/nodes",
+	    evil_host, &r), 421, "GET with a foreign Host: 421");
+	ok(strstr(r.body.data != NULL ? r.body.data : "", "nodes") == NULL,
+	    "and no node table");
+	fx_reply_free(&r);
+	is_int(fx_request(d, d->admin_addr, EVHTTP_REQ_GET, "/metrics",
+	    evil_host, &r), 421, "/metrics with a foreign Host: 421");
+	fx_reply_free(&r);
+	d->nodes[0]->state = NODE_UP;
+	is_int(post_action(d, "/api/v1/nodes/a/drain", evil_both, state,
+	    sizeof(state)), 421, "POST drain, foreign Host and Origin: 421");
+	is_str(node_state_name(d->nodes[0]->state), "up",
+	    "and the node is untouched");
+	is_int(post_action(d, "/api/v1/nodes/a/drain", evil_origin, state,
+	    sizeof(state)), 403, "POST with Host ok, Origin foreign: 403");
+	is_int(fx_request(d, d->admin_addr, EVHTTP_REQ_GET, "/api/v1/nodes",
+	    local, &r), 200, "Host localhost: 200");
+	fx_reply_free(&r);
+	is_int(fx_request(d, d->admin_addr, EVHTTP_REQ_GET, "/api/v1/nodes",
+	    v6, &r), 200, "Host [::1] (an IP literal): 200");
+	fx_reply_free(&r);
+	is_int(fx_request(d, d->admin_addr, EVHTTP_REQ_GET, "/api/v1/nodes",
+	    NULL, &r), 200, "Host the listen address: 200");
+	fx_reply_free(&r);
+	is_int(post_action(d, "/api/v1/nodes/a/probe", named, state,
+	    sizeof(state)), 200, "an admin-host name (any case) and its "
+	    "Origin: 200");
+	ok(admin_host_allowed(" other.example ", "other.example.") &&
+	    !admin_host_allowed(" other.example ", "ther.example") &&
+	    !admin_host_allowed(NULL, "127.0.0.1.nip.io") &&
+	    !admin_host_allowed(NULL, "[::1") &&
+	    !admin_host_allowed(NULL, "") &&
+	    admin_host_allowed(NULL, "127.0.0.1"),
+	    "admin_host_allowed: names, trailing dot, near misses");
+	d->nodes[0]->state = NODE_DISABLED;
+}
+
 static void
 test_dashboard(struct daemon *d)
 {
@@ -396,6 +454,7 @@ main(void)
 	test_nodes_json(&d);
 	test_metrics(&d);
 	test_actions(&d);
+	test_rebinding(&d);
 	test_dashboard(&d);
 	test_token(&d);
 	fx_daemon_free(&d);

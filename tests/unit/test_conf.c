@@ -440,6 +440,38 @@ main(void)
 	    strstr(errs.data, "/nonexistent/cimheadd.conf:0:") != NULL,
 	    "missing file");
 
+	/* Issue 17: the admin listener's keys. */
+	c = load("[cimheadd]\n[node a]\nurl = https://h:1/cimom\n",
+	    &errs, &warns);
+	ok(c != NULL && c->max_admin_conns == 64 &&
+	    c->admin_header_timeout_ms == 10000 &&
+	    c->max_admin_output == 64u * 1024 * 1024 && c->admin_hosts == NULL,
+	    "admin listener defaults: 64 connections, 10s, 64 MiB, no names");
+	conf_free(c);
+	c = load("[cimheadd]\nadmin-host = Head.Example.net a-b\n"
+	    "admin-host = other\nmax-admin-connections = 8\n"
+	    "admin-header-timeout = 2s\nmax-admin-output = 2097152\n"
+	    "[node a]\nurl = https://h:1/cimom\n", &errs, &warns);
+	ok(c != NULL && c->admin_hosts != NULL &&
+	    strcmp(c->admin_hosts, " head.example.net a-b other ") == 0 &&
+	    c->max_admin_conns == 8 && c->admin_header_timeout_ms == 2000 &&
+	    c->max_admin_output == 2097152,
+	    "admin-host (repeated, lower-cased), the caps as given");
+	conf_free(c);
+	c = load("[cimheadd]\nadmin-host = ok evil/x\n"
+	    "max-admin-output = 1000\n"
+	    "[node a]\nurl = https://h:1/cimom\n", &errs, &warns);
+	ok(c == NULL && errs.data != NULL &&
+	    strstr(errs.data, "c.conf:2: admin-host: \"evil/x\" is not a "
+	    "host name") != NULL &&
+	    strstr(errs.data, "c.conf:3: max-admin-output") != NULL,
+	    "a bad admin-host name, a small max-admin-output: errors");
+	c = load("[cimheadd]\nadmin-header-timeout = 0\n"
+	    "[node a]\nurl = https://h:1/cimom\n", &errs, &warns);
+	ok(c == NULL && errs.data != NULL &&
+	    strstr(errs.data, "admin-header-timeout must be at least") != NULL,
+	    "admin-header-timeout 0: an error");
+
 	buf_release(&errs);
 	buf_release(&warns);
 	for (i = 0; i < nitems(files); i++) {

@@ -374,6 +374,51 @@ test_release(struct fakenode *fhang)
 	daemon_down(&d);
 }
 
+/*
+ * Issue 17.1: a reload removes a node whose probe the round waits on.
+ * main_apply_conf() cancels it while d->nodes has holes where the kept
+ * nodes were taken out; the round must forget the probe there and end
+ * later, on the new nodes, and the viewer gets its one answer.
+ */
+static void
+test_release_reload(struct fakenode *fa, struct fakenode *fhang)
+{
+	struct daemon	 d;
+	struct viewer	 v;
+	struct node	*keep, *gone;
+	char		*text;
+
+	text = conf_text("decision-timeout = 2s\nquery-timeout = 5s\n",
+	    fa->url, fhang->url, "");
+	if (daemon_up(&d, text) == -1) {
+		free(text);
+		return;
+	}
+	free(text);
+	keep = d.nodes[0];
+	gone = d.nodes[1];
+	fhang->hang = 1;
+	viewer_init(&v);
+	is_int(probe_need(&d, &v.w), 0, "the viewer parks");
+	WAIT_FOR(keep->has_sample && fhang->nreq > 0, 2000);
+	ok(keep->has_sample && gone->probe != NULL,
+	    "the round waits on the hung node only");
+	/* As main_apply_conf: the kept node taken out, the gone one freed. */
+	d.nodes[0] = NULL;
+	probe_node_release(gone);
+	is_int(v.fired, 0, "the viewer is not answered inside the cancel");
+	node_free(gone);
+	d.nodes[0] = keep;
+	d.nnodes = 1;
+	WAIT_FOR(v.fired, 1000);
+	is_int(v.fired, 1, "the viewer gets its answer on the next turn");
+	ok(d.round == NULL, "the round is over");
+	testsrv_run_for(base, 50);
+	is_int(v.fired, 1, "once");
+	fhang->hang = 0;
+	daemon_down(&d);
+}
+
 int
 main(void)
 {
@@ -398,6 +443,7 @@ main(void)
 	test_recheck(&fa, &fhang);
 	test_recovery(&fa);
 	test_release(&fhang);
+	test_release_reload(&fa, &fhang);
 
 	fakenode_stop(&fa);
 	fakenode_stop(&fb);

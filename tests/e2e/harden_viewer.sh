@@ -1,0 +1,86 @@
+#!/bin/sh
+# harden_viewer.sh: hostile viewers of issue 17 against a running cimheadd.
+# Two connections that pipeline requests for 5 s and never read a reply
+# leave the daemon's memory bounded (17.3).  Requests evhttp accepts but
+# should not get a 400 on both listeners (17.12).  At max-viewer-connections
+# every reply decided (and charged to its node) is delivered (17.7).
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/e2e/mock_lib.sh"
+. "$top_srcdir/tests/e2e/daemon-lib.sh"
+[ -r /proc/self/status ] || skip_all "needs /proc"
+CLIENT="$PYTHON3 $top_srcdir/tests/e2e/harden_client.py"
+
+start_cluster '{ "nodes": [ { "name": "a" } ] }'
+write_conf "$TEST_TMP/c.conf"
+start_daemon "$TEST_TMP/c.conf"
+rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$DAEMON_PID/status"; }
+r=$(watch warm.mp4)
+is "${r%% *}" 302 "a normal viewer is sent to the node"
+base=$(rss_kb)
+
+# 17.3: before, RSS grew by about 300 MB a second (4.4 GB in 6 s).
+$CLIENT flood "$VIEWER" 5 2 >"$TEST_TMP/flood.out" &
+fpid=$!
+TEST_PIDS="$TEST_PIDS $fpid"
+peak=$base
+i=0
+while [ $i -lt 10 ]; do
+	sleep 0.5
+	r=$(rss_kb)
+	[ "$r" -gt "$peak" ] && peak=$r
+	i=$((i + 1))
+done
+wait $fpid
+echo "# flood: $(cat "$TEST_TMP/flood.out") (bytes sent, connections" \
+    "closed); RSS ${base} kB at the start, peak ${peak} kB"
+# Sanitizer builds carry shadow memory: the bound scales with SLOW.
+[ $((peak - base)) -lt $((50000 * SLOW)) ]
+ok $? "two connections pipelining for 5 s, never reading: RSS grows < 50 MB"
+r=$(curl -s --max-time 5 "http://$VIEWER/healthz")
+is "$r" ok "/healthz is answered after the flood"
+r=$(watch after.mp4)
+is "${r%% *}" 302 "and viewers are still sent to the node"
+
+# 17.12: raw HEX-less requests; rawreq ADDR TEXT prints the status line.
+rawreq() {
+	$CLIENT raw "$1" "$(printf '%b' "$2" | od -An -v -tx1 | tr -d ' \n')"
+}
+is "$(rawreq "$VIEWER" 'GET /watch/x.mp4 HTTP/0.9\r\n\r\n')" \
+    "HTTP/1.0 400 Bad Request" "HTTP/0.9: a 400 with an HTTP/1.0 status line"
+is "$(rawreq "$ADMIN" 'GET /api/v1/nodes HTTP/0.9\r\n\r\n')" \
+    "HTTP/1.0 400 Bad Request" "the same on the admin listener"
+is "$(rawreq "$VIEWER" 'GET /watch/x.mp4 HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nContent-Length: 5\r\n\r\nhello')" \
+    "HTTP/1.1 400 Bad Request" "two different Content-Length: 400"
+is "$(rawreq "$ADMIN" 'POST /api/v1/nodes/a/drain HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nContent-Length: 5\r\n\r\nhello')" \
+    "HTTP/1.1 400 Bad Request" "the same on the admin listener"
+is "$(field a state)" up "and the node was not drained"
+is "$(rawreq "$VIEWER" 'GET /watch/x.mp4 HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n')" \
+    "HTTP/1.1 400 Bad Request" "two Host headers: 400"
+is "$(rawreq "$VIEWER" 'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n')" \
+    "HTTP/1.1 200 OK" "a plain request is answered"
+stop_daemon
+
+# 17.7: 3 x 100 connections at once against max-viewer-connections 8; the
+# cap closes idle connections, never one whose 302 is decided and counted
+# but not yet sent (before: 32 counted here, 24 received).
+write_conf "$TEST_TMP/c2.conf" "freshness = 60s
+max-viewer-connections = 8"
+start_daemon "$TEST_TMP/c2.conf"
+dispatched() {
+	curl -s "http://$ADMIN/metrics" |
+	    awk '$1 == "cimheadd_dispatch_total{node=\"a\",result=\"302\"}" {print $2}'
+}
+r=$(watch warm.mp4)
+is "${r%% *}" 302 "a viewer is sent to the node"
+d0=$(dispatched)
+got=0
+for i in 1 2 3; do
+	set -- $($CLIENT burst "$VIEWER" 100 /watch/x.mp4)
+	got=$((got + $2))
+done
+d1=$(dispatched)
+echo "# 302s counted: $((d1 - d0)), received: $got"
+is "$got" "$((d1 - d0))" "at the connection cap, every 302 counted is received"
+[ "$got" -gt 0 ]; ok $? "and some were ($got)"
+stop_daemon
+done_testing
