@@ -191,7 +191,7 @@ mnode_new(struct event_base *base, const struct mof_schema *schema,
     const struct mnode_conf *conf, char *err, size_t errlen)
 {
 	struct mnode	*n;
-	struct timeval	 tv = { 0, NODE_TICK_MS * 1000 };
+	struct timeval	 tv;
 
 	n = xcalloc(1, sizeof(*n));
 	n->base = base;
@@ -213,6 +213,7 @@ mnode_new(struct event_base *base, const struct mof_schema *schema,
 	load_init(&n->load, &conf->load, mono_ms(), wall_ms());
 	n->last_tick = mono_ms();
 	n->tick = event_new(base, -1, EV_PERSIST, mnode_tick_cb, n);
+	ms_to_tv(NODE_TICK_MS, &tv);
 	event_add(n->tick, &tv);
 	n->start_timer = evtimer_new(base, mnode_start_cb, n);
 	n->death_timer = evtimer_new(base, mnode_death_cb, n);
@@ -336,8 +337,7 @@ mnode_flap_arm(struct mnode *n)
 	evtimer_del(n->death_timer);
 	if (n->conf.fault.kind != FAULT_FLAP || n->pstate != PROC_RUNNING)
 		return;
-	tv.tv_sec = ms / 1000;
-	tv.tv_usec = (ms % 1000) * 1000;
+	ms_to_tv(ms, &tv);
 	evtimer_add(n->death_timer, &tv);
 }
 
@@ -417,8 +417,7 @@ mnode_start(struct mnode *n, unsigned delay_ms)
 	n->pid = n->next_pid;
 	n->next_pid += 8;
 	n->pstate = PROC_STARTING;
-	tv.tv_sec = delay_ms / 1000;
-	tv.tv_usec = (delay_ms % 1000) * 1000;
+	ms_to_tv(delay_ms, &tv);
 	evtimer_add(n->start_timer, &tv);
 	log_info("%s: starting %s (pid %u) in %u ms", n->conf.name,
 	    n->conf.stream_proc, n->pid, delay_ms);
