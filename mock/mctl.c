@@ -1,5 +1,5 @@
 /*
- * ctl.c: the control API of cimmockd, HTTP + JSON on its own port, shared
+ * mctl.c: the control API of cimmockd, HTTP + JSON on its own port, shared
  * by every virtual node: read a node's counters, set its load, kill and
  * start its streaming server, inject and clear faults.  The endpoints are
  * documented in cimmockd(8).  Tests and benchmarks drive the mock here.

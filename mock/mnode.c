@@ -1,5 +1,5 @@
 /*
- * node.c: one virtual cluster node of cimmockd: its CIM-XML port (which
+ * mnode.c: one virtual cluster node of cimmockd: its CIM-XML port (which
  * also serves the stream endpoint GET /vod/<title>), its process table
  * with the streaming server that can be killed and restarted (via
  * Win32_Process.Create or Win32_Service.StartService after a start

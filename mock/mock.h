@@ -369,7 +369,7 @@ void	 mnode_stats(struct mnode *, struct mnode_stats *);
 struct load_state *mnode_load(struct mnode *);
 void	 mnode_count_request(struct mnode *);
 
-/* ---- ctl.c: the control API (HTTP + JSON) -------------------------------- */
+/* ---- mctl.c: the control API (HTTP + JSON) ------------------------------ */
 struct mctl;
 struct mctl *mctl_new(struct event_base *, const char *addr, int port,
 	    struct mnode **, size_t nnodes);
