@@ -241,7 +241,7 @@ void	 wssrv_reply(struct mnode *, const struct httpd_req *, struct buf *out,
 void	 wssrv_401(struct buf *);
 void	 wssrv_node_gone(struct mnode *);	/* drops its contexts */
 
-/* ---- node.c: one virtual node ------------------------------------------- */
+/* ---- mnode.c: one virtual node ------------------------------------------ */
 enum fault_kind {
 	FAULT_NONE = 0,
 	FAULT_HANG,
