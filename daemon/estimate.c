@@ -675,6 +675,18 @@ est_sessions(const struct est_node *en, const struct est_params *p,
 	return (sum);
 }
 
+double
+est_expect(const struct est_node *en, const struct est_params *p,
+    enum est_res r, uint64_t now)
+{
+	double	u;
+
+	if ((size_t)r >= EST_NRES || en->util[r] < 0)
+		return (-1);
+	est_nowcast(en, r, &u);
+	return (u + en->fit[r].cost * est_unseen(en, p, r, now));
+}
+
 /* ---- capacity ---------------------------------------------------------- */
 
 /*

@@ -182,7 +182,7 @@ test_nodes_json(struct daemon *d)
 	is_int(json_integer_value(json_object_get(j, "version")), 1,
 	    "version 1");
 	ok(json_is_integer(json_object_get(j, "now_ms")), "now_ms");
-	is_str(jstr(j, "policy"), "least-load", "the policy by name");
+	is_str(jstr(j, "policy"), "least-predicted", "the policy by name");
 	nodes = json_object_get(j, "nodes");
 	ok(json_is_array(nodes) && json_array_size(nodes) == 2,
 	    "both nodes, in config order");
