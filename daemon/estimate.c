@@ -397,7 +397,14 @@ est_rate(struct est_node *en, const struct est_params *p, enum est_res r,
 			return (1);
 	}
 	en->xwin[r] = -1;
-	if (has_fmt) {
+	/*
+	 * The formatted figure is the second before the node's last refresh:
+	 * a windowed rate that ends later (the ring just reset by a clock
+	 * step) is the newer truth and stands while it is recent; the
+	 * formatted one would read a load change a second or two late.
+	 */
+	if (has_fmt && !(en->util[r] >= 0 &&
+	    en->util_to[r] > est_sub(now, EST_FMT_LAG_MS))) {
 		en->util[r] = est_clamp(fmt, 0, 100);
 		en->util_to[r] = est_sub(now, EST_FMT_LAG_MS);
 		en->util_from[r] = est_sub(en->util_to[r], EST_FMT_LAG_MS);

@@ -15,7 +15,7 @@ ls "$OBJDIR"/*.o >/dev/null 2>&1 || skip_all "no objects in $OBJDIR"
 # share the bottom rank: they call no runtime module.
 rank() {
 	case $1 in
-	policy|profile|conf|dispatch|dashboard|sdnotify) echo 0 ;;
+	policy|profile|estimate|conf|dispatch|dashboard|sdnotify) echo 0 ;;
 	metrics) echo 1 ;;
 	node) echo 2 ;;
 	recovery) echo 3 ;;
