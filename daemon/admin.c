@@ -261,6 +261,7 @@ admin_metrics(struct daemon *d, struct evhttp_request *req)
 	const struct node	*n;
 	struct buf		 b;
 	size_t			 i, k;
+	uint64_t		 now = mono_ms();
 
 	for (i = 0; i < NODE_NSTATES; i++)
 		states[i] = node_state_name((enum node_state)i);
@@ -279,6 +280,9 @@ admin_metrics(struct daemon *d, struct evhttp_request *req)
 		mn[i].restart_fail = n->m_restart_fail;
 		mn[i].restart_limit_reached = recovery_gave_up(n);
 		mn[i].discont = n->m_discont;
+		mn[i].sessions = n->est.has_sample ? est_sessions(&n->est,
+		    &d->conf->est, now) : -1;
+		mn[i].room = est_room(&n->est, &d->conf->est, now);
 	}
 	memset(&v, 0, sizeof(v));
 	v.nodes = mn;

@@ -600,6 +600,8 @@ struct metrics_node {
 	uint64_t	 restarts, restart_fail;
 	int		 restart_limit_reached;
 	uint64_t	 discont;
+	double		 sessions;	/* the estimator's; < 0 unknown */
+	long		 room;		/* sessions it can take; < 0 unknown */
 };
 struct metrics_view {
 	const struct metrics_node *nodes;

@@ -126,7 +126,14 @@ static const char metrics_expected[] =
 	    "readings refused as a delta (wrap, jump, clock step).\n"
 	"# TYPE cimheadd_counter_discontinuities_total counter\n"
 	"cimheadd_counter_discontinuities_total{node=\"a\"} 0\n"
-	"cimheadd_counter_discontinuities_total{node=\"b\"} 0\n";
+	"cimheadd_counter_discontinuities_total{node=\"b\"} 0\n"
+	/* issue 13: the estimator's gauges; no sample, no line */
+	"# HELP cimheadd_node_sessions Active sessions: the node's count "
+	    "plus dispatches it does not show yet.\n"
+	"# TYPE cimheadd_node_sessions gauge\n"
+	"# HELP cimheadd_node_room Sessions a node can still take under "
+	    "its thresholds.\n"
+	"# TYPE cimheadd_node_room gauge\n";
 
 /* The reply body as JSON, or NULL. */
 static json_t *
