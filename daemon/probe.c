@@ -1,9 +1,17 @@
 /*
- * probe.c: on-demand probing, as the paper asks, without letting it cost
- * more than it must.  A viewer whose nodes have no fresh-enough sample
- * parks on a probe round: the round queries the stale nodes in parallel,
- * and every viewer arriving meanwhile joins it instead of starting its
- * own.  A node is never queried twice at once: a probe still in flight
+ * probe.c: probing for viewers, without letting it cost more than it must.
+ *
+ * The probe pool (the default; Prequal's reuse, NSDI 2024): a node's sample
+ * serves decisions while estimate.c's est_usable says so (probe-max-age,
+ * probe-max-uses); every arrival refreshes up to probe-d nodes, stalest
+ * first, each within its query budget (a token bucket per node), so a node
+ * answers a bounded number of queries a second whatever the viewer rate.
+ * A viewer is decided at once on the samples there are, and parks on a
+ * probe round only when no node has a usable one.  The strict model
+ * (freshness = 0, the paper's) parks every viewer on a round of every node.
+ *
+ * A round queries its nodes in parallel, and every viewer arriving
+ * meanwhile joins it instead of starting its own.  A node is never queried twice at once: a probe still in flight
  * (from an earlier round, a re-check, an admin request) is joined, not
  * repeated.  A round ends when its nodes have answered or at the decision
  * deadline, whichever comes first; the decision then uses whoever

@@ -3,11 +3,10 @@
  * formulas corrected for how Windows counters really behave.  Pure: WQL
  * text and instance lists in, numbers out.
  *
- * The CPU and network figures come from raw counters differenced against
- * the previous reading kept per node, so one request costs one round of
- * queries, not two.  When there is no usable previous reading (first
- * contact, too old, counter wrap, timestamps going backwards) the
- * formatted class's figure is used instead: a fallback, never garbage.
+ * The readings feed estimate.c, which takes rates over a window of the
+ * node's counters; profile_cpu and profile_net are the paper's two-reading
+ * formulas with their refusals (counter wrap, timestamps going backwards,
+ * a clock step), kept as the reference the estimator's rules follow.
  * Counters are uint64 on the wire and pass 2^53, so they are parsed with
  * parse_u64 and only the final ratio is a double.
  */

@@ -16,9 +16,18 @@
 . "$top_srcdir/tests/e2e/mock_lib.sh"
 . "$top_srcdir/tests/e2e/daemon-lib.sh"
 
+# metric NAME LABELS: one sample of /metrics
+metric() {
+	curl -s --max-time 5 "http://$ADMIN/metrics" |
+	    awk -v k="$1{$2}" '$1 == k {print $2}'
+}
+
 # ---- three identical nodes --------------------------------------------------
 start_cluster '{ "nodes": [ { "name": "i1" }, { "name": "i2" },
   { "name": "i3" } ] }'
+# i3 is pointed at a session counter it does not have (a node without that
+# server): a CIM error, the count unknown, and not asked again for 60 s.
+NODECONF_i3='sessions-class = Vod_NoSuchCounter'
 write_conf "$TEST_TMP/c.conf"
 start_daemon "$TEST_TMP/c.conf"
 for n in $NODES; do wait_field "$n" state up 10 || echo "# $n not up"; done
@@ -119,7 +128,16 @@ for n in $NODES; do
 	echo "# $n answered $q WBEM queries in $el ms (budget $max)"
 	[ "$q" -le "$max" ]; ok $? "$n: $q queries for 200 viewers, within the budget ($max)"
 done
+is "$(field i3 sessions_counted)" None "i3: no such counter, its count unknown"
+is "$(field i3 state)" up "i3: still up and serving"
+e3=$(metric cimheadd_queries_total 'node="i3",outcome="error"')
+o3=$(metric cimheadd_queries_total 'node="i3",outcome="ok"')
+echo "# i3: $o3 queries ok, $e3 failed"
+[ "$e3" -eq 1 ] && [ "$o3" -ge 9 ]
+ok $? "i3: the missing counter asked once in several probes ($e3 failed, $o3 ok)"
+is "$(field i1 sessions_counted)" 0 "i1: its own count read (0: nobody pulls)"
 stop_daemon
+NODECONF_i3=
 
 # ---- three nodes of unequal bandwidth, every weight 1 ---------------------
 # 200 kbit/s streams of 2 MB titles (80 s each); the links hold 10, 20, 40.

@@ -20,7 +20,6 @@ start_cluster '{ "nodes": [ { "name": "good1" }, { "name": "good2" },
   { "name": "jump" }, { "name": "wsjump" } ] }'
 NODEWSMAN_wsjump=1
 fault_conf "$TEST_TMP/c.conf" "policy = least-load
-freshness = 0
 session-cost = 0.2"
 start_daemon "$TEST_TMP/c.conf"
 for n in $NODES; do wait_field "$n" state up 10 || echo "# $n not up"; done
