@@ -16,10 +16,12 @@
 . "$top_srcdir/tests/e2e/mock_lib.sh"
 . "$top_srcdir/tests/e2e/daemon-lib.sh"
 
-# metric NAME LABELS: one sample of /metrics
+# metric NAME [LABELS]: one sample of /metrics
 metric() {
+	_k=$1
+	[ -n "${2:-}" ] && _k="$1{$2}"
 	curl -s --max-time 5 "http://$ADMIN/metrics" |
-	    awk -v k="$1{$2}" '$1 == k {print $2}'
+	    awk -v k="$_k" '$1 == k {print $2}'
 }
 
 # ---- three identical nodes --------------------------------------------------
@@ -95,6 +97,7 @@ start_daemon "$TEST_TMP/q.conf"
 for n in $NODES; do wait_field "$n" state up 10 || echo "# $n not up"; done
 before=""
 for n in $NODES; do before="$before $(node_get "$n" requests)"; done
+r0=$(metric cimheadd_probe_rounds_total)
 t0=$(ms)
 "$PYTHON3" - "$VIEWER" >"$TEST_TMP/flood" <<'PY'
 import http.client, sys, threading, time
@@ -119,6 +122,9 @@ t1=$(ms)
 el=$((t1 - t0))
 echo "# 200 viewers in $el ms: $(cat "$TEST_TMP/flood")"
 is "$(cat "$TEST_TMP/flood")" "302 x200" "200 viewers in ${el} ms: all 302"
+r1=$(metric cimheadd_probe_rounds_total)
+[ $((r1 - r0)) -le 1 ]
+ok $? "they were decided on the pool's samples: $((r1 - r0)) probe rounds for 200"
 set -- $before
 for n in $NODES; do
 	q=$(( $(node_get "$n" requests) - $1 ))
