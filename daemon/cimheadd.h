@@ -1,9 +1,9 @@
 /*
  * cimheadd.h: the daemon's one header, sectioned by the file that owns each
- * declaration: the pure modules (policy, profile, estimate, conf, dispatch),
- * then the runtime (node table, probes, recovery, listeners, metrics).  It extends
- * lib/cimhead.h, the WBEM client library; only cimheadd's own files and its
- * tests include it.
+ * declaration: the pure modules (policy, profile, estimate, conf,
+ * dispatch), then the runtime (node table, probes, recovery, listeners,
+ * metrics).  It extends lib/cimhead.h, the WBEM client library; only
+ * cimheadd's own files and its tests include it.
  */
 #ifndef CIMHEADD_H
 #define CIMHEADD_H

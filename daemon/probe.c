@@ -11,12 +11,13 @@
  * (freshness = 0, the paper's) parks every viewer on a round of every node.
  *
  * A round queries its nodes in parallel, and every viewer arriving
- * meanwhile joins it instead of starting its own.  A node is never queried twice at once: a probe still in flight
- * (from an earlier round, a re-check, an admin request) is joined, not
- * repeated.  A round ends when its nodes have answered or at the decision
- * deadline, whichever comes first; the decision then uses whoever
- * answered, so a hung node never holds a viewer past that deadline.  Its
- * queries run on to their own deadline, off the viewer's path.
+ * meanwhile joins it instead of starting its own.  A node is never
+ * queried twice at once: a probe still in flight (from an earlier round,
+ * a re-check, an admin request) is joined, not repeated.  A round ends
+ * when its nodes have answered or at the decision deadline, whichever
+ * comes first; the decision then uses whoever answered, so a hung node
+ * never holds a viewer past that deadline.  Its queries run on to their
+ * own deadline, off the viewer's path.
  *
  * Per node, the calls in flight are bounded (WinRM allowed 15 per user);
  * the queries beyond the bound wait for a slot inside the probe.
