@@ -70,6 +70,8 @@
 #define EST_TICK_SLACK_MS	32
 /* Windows refreshes formatted counters once a second, for the second before. */
 #define EST_FMT_LAG_MS		1000
+/* A rate over more windows than this is a quiet spell's mean. */
+#define EST_LONG_SPANS		4
 
 static const char *est_res_names[] = {
 	[EST_CPU] = "cpu",
@@ -368,7 +370,15 @@ est_rate(struct est_node *en, const struct est_params *p, enum est_res r,
 		en->fit[r].has_last = 0;
 	if (fresh && g->n > 0) {
 		nw = &g->r[g->n - 1];
-		if ((a = est_ring_anchor(g, p)) != NULL) {
+		/*
+		 * After a quiet spell the only anchor may be far back: its
+		 * rate is the mean since, which blends a load changed in the
+		 * meantime; the formatted figure (the last second) is nearer.
+		 */
+		if ((a = est_ring_anchor(g, p)) != NULL && has_fmt &&
+		    nw->node_ms - a->node_ms > EST_LONG_SPANS * p->window_ms)
+			a = NULL;
+		if (a != NULL) {
 			en->util[r] = est_clamp(rate(a, nw, bandwidth), 0, 100);
 			en->util_from[r] = a->at_ms;
 			en->util_to[r] = nw->at_ms;

@@ -89,15 +89,18 @@ static void	probe_pool_cb(evutil_socket_t, short, void *);
 static void	probe_start_calls(struct node_probe *);
 
 /*
- * Will the estimator have a raw reading a window older than the next one?
- * If not, the formatted per-second figure stands in and is asked for.
+ * Will the estimator have a raw reading a window older than the next one,
+ * and not only one from before a quiet spell?  If not, the formatted
+ * per-second figure stands in and is asked for.
  */
 static int
 probe_ring_short(const struct est_ring *g, const struct conf *c,
     uint64_t now)
 {
+	/* After a quiet spell the estimator prefers the formatted figure. */
 	return (g->n == 0 || now < g->r[0].at_ms ||
-	    now - g->r[0].at_ms < c->est.window_ms);
+	    now - g->r[0].at_ms < c->est.window_ms ||
+	    now - g->r[g->n - 1].at_ms > 4 * c->est.window_ms);
 }
 
 /* The count query is configured and not resting after a failure. */

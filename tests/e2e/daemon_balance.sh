@@ -156,7 +156,7 @@ write_conf "$TEST_TMP/u.conf"
 start_daemon "$TEST_TMP/u.conf"
 for n in $NODES; do wait_field "$n" state up 10 || echo "# $n not up"; done
 
-# pull N TAG: N viewers 0.12 s apart, each following its redirect and
+# pull N TAG: N viewers 0.15 s apart, each following its redirect and
 # pulling the stream; their status lands in $TEST_TMP/TAG.<i>
 PULLERS=""
 pull() {
@@ -166,7 +166,7 @@ pull() {
 		    "http://$VIEWER/watch/$2$_k.mp4" >"$TEST_TMP/$2.$_k" &
 		PULLERS="$PULLERS $!"
 		TEST_PIDS="$TEST_PIDS $!"
-		sleep 0.12
+		sleep 0.15
 		_k=$((_k + 1))
 	done
 }
