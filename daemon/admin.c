@@ -80,6 +80,38 @@ util_json(double v)
 	return (v < 0 ? json_null() : json_real(v));
 }
 
+/*
+ * What the estimator makes of the node: its sessions (own count plus our
+ * dispatches it does not show yet; null when it cannot tell), the node's
+ * last count, its room in sessions, the decisions its sample served and
+ * the learned cost of one session per resource.
+ */
+static void
+admin_node_est_json(json_t *o, const struct node *n, uint64_t now)
+{
+	const struct est_params	*p = &n->d->conf->est;
+	json_t			*c;
+	double			 s;
+	long			 room;
+	enum est_res		 r;
+
+	s = est_sessions(&n->est, p, now);
+	json_object_set_new(o, "sessions", n->est.has_sample ? json_real(s) :
+	    json_null());
+	json_object_set_new(o, "sessions_counted", n->sessions >= 0 ?
+	    json_integer((json_int_t)n->sessions) : json_null());
+	room = est_room(&n->est, p, now);
+	json_object_set_new(o, "room", room >= 0 ?
+	    json_integer((json_int_t)room) : json_null());
+	json_object_set_new(o, "sample_uses",
+	    json_integer((json_int_t)n->est.uses));
+	c = json_object();
+	for (r = 0; r < EST_NRES; r++)
+		json_object_set_new(c, est_res_name(r),
+		    json_real(n->est.fit[r].cost));
+	json_object_set_new(o, "cost", c);
+}
+
 static json_t *
 admin_node_json(const struct node *n, uint64_t now)
 {
@@ -105,7 +137,8 @@ admin_node_json(const struct node *n, uint64_t now)
 	json_object_set_new(o, "process",
 	    json_string(node_proc_name(n->proc)));
 	json_object_set_new(o, "streams_dispatched",
-	    json_integer((json_int_t)n->streams));
+	    json_integer((json_int_t)n->m_dispatch));
+	admin_node_est_json(o, n, now);
 	json_object_set_new(o, "restarts",
 	    json_integer((json_int_t)recovery_restarts(n)));
 	json_object_set_new(o, "last_error", n->last_error[0] != '\0' ?
@@ -257,6 +290,7 @@ admin_metrics(struct daemon *d, struct evhttp_request *req)
 	const struct node	*n;
 	struct buf		 b;
 	size_t			 i, k;
+	uint64_t		 now = mono_ms();
 
 	if (admin_output_full(d, req))
 		return;
@@ -277,6 +311,9 @@ admin_metrics(struct daemon *d, struct evhttp_request *req)
 		mn[i].restart_fail = n->m_restart_fail;
 		mn[i].restart_limit_reached = recovery_gave_up(n);
 		mn[i].discont = n->m_discont;
+		mn[i].sessions = n->est.has_sample ? est_sessions(&n->est,
+		    &d->conf->est, now) : -1;
+		mn[i].room = est_room(&n->est, &d->conf->est, now);
 	}
 	memset(&v, 0, sizeof(v));
 	v.nodes = mn;

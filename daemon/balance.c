@@ -1,8 +1,10 @@
 /*
- * balance.c: the choice of a node for one viewer.  policy.c is the pure
- * rule over a list of candidates; this is where the rule meets the node
- * table: each node's view as a candidate, the round-robin cursor and the
- * random draws the daemon keeps between choices.
+ * balance.c: the choice of a node for one viewer.  estimate.c's est_pick
+ * (least-predicted, the default) and policy.c's baselines are pure rules
+ * over a list of candidates; this is where they meet the node table:
+ * which samples may serve (the probe pool's rules, or the strict model's
+ * round), the round-robin cursor and the random draws the daemon keeps
+ * between choices.
  */
 #include "config.h"
 
@@ -32,20 +34,57 @@ balance_rng(void *arg)
 	return (d->rng);
 }
 
-struct node *
-balance_pick(struct daemon *d, uint64_t min_ms)
+/* May n's sample serve this decision?  See balance_pick. */
+static int
+balance_usable(const struct daemon *d, const struct node *n, uint64_t min_ms,
+    uint64_t now)
 {
-	struct policy_cand	*c;
+	const struct conf	*c = d->conf;
+
+	if (!n->est.has_sample)
+		return (0);
+	if (min_ms == 0)
+		return (probe_sample_ok(n, now));
+	if (n->est.sample_ms >= min_ms)
+		return (1);
+	/*
+	 * two-choices probes two nodes a round, not all: the others' samples
+	 * serve while young and unspent rather than refusing every viewer.
+	 */
+	return (c->policy.kind == POLICY_TWO_CHOICES &&
+	    est_usable(&n->est, &c->est, now));
+}
+
+struct node *
+balance_pick(struct daemon *d, uint64_t min_ms, uint64_t now)
+{
+	const struct conf	*c = d->conf;
+	struct policy_cand	*pc;
+	struct est_cand		*ec;
+	struct node		*n;
 	size_t			 i;
 	int			 k;
 
 	if (d->nnodes == 0)
 		return (NULL);
-	c = xcalloc(d->nnodes, sizeof(*c));
-	for (i = 0; i < d->nnodes; i++)
-		node_cand(d->nodes[i], &c[i]);
-	k = policy_pick(&d->conf->policy, c, d->nnodes, min_ms, &d->rr,
-	    balance_rng, d);
-	free(c);
+	if (c->policy.kind == POLICY_LEAST_PREDICTED) {
+		ec = xcalloc(d->nnodes, sizeof(*ec));
+		for (i = 0; i < d->nnodes; i++) {
+			n = d->nodes[i];
+			ec[i].en = &n->est;
+			ec[i].ok = node_serving(n) &&
+			    balance_usable(d, n, min_ms, now);
+		}
+		k = est_pick(&c->est, ec, d->nnodes, now, balance_rng, d);
+		free(ec);
+	} else {
+		pc = xcalloc(d->nnodes, sizeof(*pc));
+		for (i = 0; i < d->nnodes; i++)
+			node_cand(d->nodes[i], balance_usable(d, d->nodes[i],
+			    min_ms, now), now, &pc[i]);
+		k = policy_pick(&c->policy, pc, d->nnodes, &d->rr,
+		    balance_rng, d);
+		free(pc);
+	}
 	return (k < 0 ? NULL : d->nodes[k]);
 }

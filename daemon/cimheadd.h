@@ -1,16 +1,16 @@
 /*
  * cimheadd.h: the daemon's one header, sectioned by the file that owns each
- * declaration: the pure modules (policy, profile, conf, dispatch), then the
- * runtime (node table, probes, recovery, listeners, metrics).  It extends
- * lib/cimhead.h, the WBEM client library; only cimheadd's own files and its
- * tests include it.
+ * declaration: the pure modules (policy, profile, estimate, conf,
+ * dispatch), then the runtime (node table, probes, recovery, listeners,
+ * metrics).  It extends lib/cimhead.h, the WBEM client library; only
+ * cimheadd's own files and its tests include it.
  */
 #ifndef CIMHEADD_H
 #define CIMHEADD_H
 
 #include "cimhead.h"
 
-/* ---- the pure modules: policy.c, profile.c, conf.c, dispatch.c -------- */
+/* ---- the pure modules: policy, profile, estimate, conf, dispatch ------ */
 
 /* policy.c: the choice of a node; pure, no I/O, no clock, RNG passed in */
 enum policy_kind {
@@ -18,40 +18,39 @@ enum policy_kind {
 	POLICY_TWO_CHOICES,
 	POLICY_ROUND_ROBIN,
 	POLICY_LEAST_STREAMS,
+	POLICY_LEAST_PREDICTED,	/* est_pick: the default */
 };
 const char	*policy_kind_name(enum policy_kind);
 int		 policy_kind_parse(const char *, enum policy_kind *);
 
 struct policy_params {
 	enum policy_kind kind;
-	double		 w_cpu, w_mem, w_net;	/* score weights */
-	double		 max_cpu, max_mem, max_net; /* admission thresholds, % */
-	double		 stream_cost;	/* % per stream dispatched since the sample */
+	double		 w_cpu, w_mem, w_net;	/* least-load's score weights */
 };
-/* One node as the policy sees it.  A utilisation < 0 means unknown. */
+/*
+ * One node as the baseline policies see it, from its estimator (the
+ * room thresholds are the estimator's).  A utilisation < 0 is unknown.
+ */
 struct policy_cand {
 	int		 serving;	/* up, not draining, process running */
-	int		 has_sample;
-	uint64_t	 sample_ms;	/* monotonic time the sample was taken */
-	double		 cpu, mem, net;
+	int		 usable;	/* its sample may serve this decision */
+	double		 cpu, mem, net;	/* with dispatches not yet seen */
 	double		 weight;	/* relative capacity, > 0 */
-	uint64_t	 pending;	/* streams dispatched since the sample */
-	uint64_t	 streams;	/* streams dispatched in total */
+	double		 sessions;	/* active, with dispatches not counted */
+	long		 room;		/* sessions it can still take; -1 */
 };
-/* Predicted utilisation (sample + expected load of pending streams). */
-double	 policy_predict(const struct policy_params *,
-	    const struct policy_cand *, double util);
 double	 policy_score(const struct policy_params *, const struct policy_cand *);
-/* Eligible: serving, sample taken at or after min_ms, all under threshold. */
+/* Eligible: serving, a usable sample, room for one more session. */
 int	 policy_eligible(const struct policy_params *,
-	    const struct policy_cand *, uint64_t min_ms);
+	    const struct policy_cand *);
 typedef uint32_t (*policy_rng)(void *);
 /*
  * Returns the index of the chosen node, or -1 when none is eligible.
  * rr is the round-robin cursor the caller keeps between calls.
+ * POLICY_LEAST_PREDICTED is est_pick's (balance.c); here it is least-load.
  */
 int	 policy_pick(const struct policy_params *, const struct policy_cand *,
-	    size_t n, uint64_t min_ms, uint64_t *rr, policy_rng, void *rngarg);
+	    size_t n, uint64_t *rr, policy_rng, void *rngarg);
 
 /* profile.c: the queries that make a sample and the load formulas; pure */
 struct profile_cpu_raw {		/* Win32_PerfRawData_PerfOS_Processor _Total */
@@ -81,6 +80,8 @@ struct profile_reading {
 	size_t		 net_fmt_nifs;
 	int		 process_running; /* the watched process / service */
 	char		 process_handle[32];
+	int		 has_sessions;
+	uint64_t	 sessions;	/* the node's active sessions */
 };
 /* Formulas; each returns 0 with *out in 0..100, or -1 (unknown). */
 int	 profile_cpu(const struct profile_cpu_raw *prev,
@@ -101,6 +102,7 @@ enum profile_query {
 	PQ_NET_FMT,
 	PQ_PROCESS,
 	PQ_SERVICE,
+	PQ_SESSIONS,	/* profile_sessions_wql, profile_absorb_sessions */
 	PQ_COUNT,
 };
 const char	*profile_query_name(enum profile_query);
@@ -111,99 +113,16 @@ int	 profile_absorb(enum profile_query, const struct wbem_result *,
 	    struct profile_reading *, uint64_t now_ms);
 /* WQL string literal check: what a watched name may contain. */
 int	 profile_name_ok(const char *);
-
-/* conf.c: cimheadd.conf -> a fresh struct conf; no side effects */
-#define CONF_NAME_MAX	64
-struct conf_node {
-	char		 name[CONF_NAME_MAX];
-	int		 line;		/* where [node NAME] starts */
-	char		*url;
-	enum wbem_proto	 proto;
-	char		*ns;
-	char		*credentials;	/* path of the credentials file */
-	char		*user;		/* read from it */
-	char		*password;
-	enum http_auth	 auth;
-	char		*cacert;
-	int		 insecure;
-	int		 allow_unencrypted; /* WS-Man over plain http */
-	double		 weight;
-	char		*stream_url;	/* template: {host} {title} {expires} {token} */
-	char		*process;	/* watched process Caption, or NULL */
-	char		*command;	/* restart command line */
-	char		*directory;	/* its CurrentDirectory, or NULL */
-	char		*service;	/* watched Win32_Service Name, or NULL */
-	int		 enabled;
-};
-struct conf {
-	char		*path;
-	char		*listen;	/* host:port for viewers */
-	char		*admin_listen;	/* host:port for the admin API */
-	char		*admin_token;	/* read from admin-token-file, or NULL */
-	char		*admin_hosts;	/* admin-host names, " name " each */
-	struct policy_params policy;
-	unsigned	 query_timeout_ms;
-	unsigned	 decision_timeout_ms;
-	unsigned	 freshness_ms;	/* 0: probe on every request */
-	unsigned	 cpu_window_ms;
-	unsigned	 idle_check_ms;	/* 0: off */
-	unsigned	 suspect_after;	/* failed probes before down */
-	unsigned	 recheck_ms;	/* first re-check of a down node */
-	unsigned	 recheck_max_ms;
-	unsigned	 restart_limit;
-	unsigned	 restart_window_ms;
-	unsigned	 restart_backoff_ms;
-	unsigned	 restart_backoff_max_ms;
-	unsigned	 restart_grace_ms; /* time a started process gets */
-	unsigned	 max_inflight;	/* per node */
-	unsigned	 retry_after_s;
-	unsigned char	*token_secret;	/* NULL: no token */
-	size_t		 token_secret_len;
-	unsigned	 token_lifetime_s;
-	size_t		 max_response;
-	unsigned	 viewer_header_timeout_ms; /* whole request head */
-	unsigned	 viewer_idle_timeout_ms;	/* no byte either way */
-	unsigned	 max_viewer_conns;
-	/* the admin listener */
-	unsigned	 admin_header_timeout_ms; /* whole request head */
-	unsigned	 max_admin_conns;
-	size_t		 max_admin_output; /* unread admin replies, bytes */
-	size_t		 nnodes;
-	struct conf_node *nodes;
-};
 /*
- * Reads and checks a config file.  Returns a new conf, or NULL with every
- * problem appended to errs as "file:line: message\n".  Warnings (e.g. a
- * group-readable credentials file) go to warns when it is not NULL.
+ * The session count: property prop of class cls, of the instance whose
+ * Name is inst, or summed over every instance when inst is "".
  */
-struct conf	*conf_load(const char *path, struct buf *errs, struct buf *warns);
-struct conf	*conf_parse(const char *text, const char *name,
-		    struct buf *errs, struct buf *warns);
-void		 conf_free(struct conf *);
-const struct conf_node *conf_node_find(const struct conf *, const char *);
-/* "1.5s", "200ms", "2m", "500" (ms) -> ms */
-int		 conf_parse_duration(const char *, unsigned *);
-
-/* dispatch.c: the viewer's stream URL; pure */
-#define DISPATCH_TITLE_MAX	255
-/*
- * Checks a raw (still %-escaped) title from the request path and decodes
- * it into out.  -1 (a 400) for traversal, bad characters, bad UTF-8, length.
- */
-int	 dispatch_title_check(const char *raw, char *out, size_t outlen);
-int	 dispatch_template_check(const char *tmpl, char *why, size_t whylen);
-/*
- * Expands the template for a node host and a checked title.  With a
- * secret, {token} is hex HMAC-SHA256(secret, "<expires>:<path>"), path
- * being the expanded URL's path (before any '?').
- */
-int	 dispatch_url(const char *tmpl, const char *host, const char *title,
-	    uint64_t expires, const unsigned char *secret, size_t secretlen,
-	    struct buf *out);
-int	 dispatch_token(const unsigned char *secret, size_t secretlen,
-	    uint64_t expires, const char *path, char *hex, size_t hexlen);
-/* The host part of a node URL ("h" of http://u@h:p/x; [v6] kept). */
-int	 dispatch_url_host(const char *url, char *out, size_t outlen);
+int	 profile_sessions_wql(const char *cls, const char *prop,
+	    const char *inst, char *, size_t);
+int	 profile_absorb_sessions(const struct wbem_result *, const char *prop,
+	    struct profile_reading *);
+/* A WQL class or property name: letters, digits, '_'. */
+int	 profile_ident_ok(const char *);
 
 /*
  * estimate.c: what one node can still take, from its samples; pure, `now'
@@ -327,6 +246,12 @@ void	 est_dispatched(struct est_node *, const struct est_params *,
  * figure as measured.  For the sample history, the dashboard, policy.c.
  */
 double	 est_level(const struct est_node *, enum est_res);
+/*
+ * Resource r's level plus the cost of the dispatches it does not show
+ * yet: what it reads once they arrive; < 0 unknown.  For policy.c.
+ */
+double	 est_expect(const struct est_node *, const struct est_params *,
+	    enum est_res, uint64_t now);
 /* The node's active sessions now, with dispatches it does not show yet. */
 double	 est_sessions(const struct est_node *, const struct est_params *,
 	    uint64_t now);
@@ -366,6 +291,109 @@ uint64_t est_rate_wait(const struct est_node *, const struct est_params *,
 	    uint64_t now, double nqueries);
 int	 est_rate_take(struct est_node *, const struct est_params *,
 	    uint64_t now, double nqueries);
+
+/* conf.c: cimheadd.conf -> a fresh struct conf; no side effects */
+#define CONF_NAME_MAX	64
+struct conf_node {
+	char		 name[CONF_NAME_MAX];
+	int		 line;		/* where [node NAME] starts */
+	char		*url;
+	enum wbem_proto	 proto;
+	char		*ns;
+	char		*credentials;	/* path of the credentials file */
+	char		*user;		/* read from it */
+	char		*password;
+	enum http_auth	 auth;
+	char		*cacert;
+	int		 insecure;
+	int		 allow_unencrypted; /* WS-Man over plain http */
+	double		 weight;
+	char		*stream_url;	/* template: {host} {title} {expires} {token} */
+	char		*process;	/* watched process Caption, or NULL */
+	char		*command;	/* restart command line */
+	char		*directory;	/* its CurrentDirectory, or NULL */
+	char		*service;	/* watched Win32_Service Name, or NULL */
+	int		 enabled;
+	/* The session count query; the [cimheadd] keys unless overridden. */
+	char		*sessions_class;	/* "": no count */
+	char		*sessions_property;
+	char		*sessions_instance;	/* "": every instance summed */
+};
+struct conf {
+	char		*path;
+	char		*listen;	/* host:port for viewers */
+	char		*admin_listen;	/* host:port for the admin API */
+	char		*admin_token;	/* read from admin-token-file, or NULL */
+	char		*admin_hosts;	/* admin-host names, " name " each */
+	struct policy_params policy;
+	unsigned	 query_timeout_ms;
+	unsigned	 decision_timeout_ms;
+	unsigned	 freshness_ms;	/* probe-max-age; 0: the strict model */
+	unsigned	 cpu_window_ms;	/* est.max_span_ms */
+	unsigned	 probe_d;	/* nodes refreshed per arrival */
+	unsigned	 sessions_retry_ms; /* after the count query failed */
+	char		*sessions_class;	/* the defaults of the nodes' */
+	char		*sessions_property;
+	char		*sessions_instance;
+	unsigned	 idle_check_ms;	/* 0: off */
+	unsigned	 suspect_after;	/* failed probes before down */
+	unsigned	 recheck_ms;	/* first re-check of a down node */
+	unsigned	 recheck_max_ms;
+	unsigned	 restart_limit;
+	unsigned	 restart_window_ms;
+	unsigned	 restart_backoff_ms;
+	unsigned	 restart_backoff_max_ms;
+	unsigned	 restart_grace_ms; /* time a started process gets */
+	unsigned	 max_inflight;	/* per node */
+	unsigned	 retry_after_s;
+	unsigned char	*token_secret;	/* NULL: no token */
+	size_t		 token_secret_len;
+	unsigned	 token_lifetime_s;
+	size_t		 max_response;
+	unsigned	 viewer_header_timeout_ms; /* whole request head */
+	unsigned	 viewer_idle_timeout_ms;	/* no byte either way */
+	unsigned	 max_viewer_conns;
+	/* the admin listener */
+	unsigned	 admin_header_timeout_ms; /* whole request head */
+	unsigned	 max_admin_conns;
+	size_t		 max_admin_output; /* unread admin replies, bytes */
+	size_t		 nnodes;
+	struct conf_node *nodes;
+	struct est_params est;	/* windows, thresholds, the probe pool */
+};
+/*
+ * Reads and checks a config file.  Returns a new conf, or NULL with every
+ * problem appended to errs as "file:line: message\n".  Warnings (e.g. a
+ * group-readable credentials file) go to warns when it is not NULL.
+ */
+struct conf	*conf_load(const char *path, struct buf *errs, struct buf *warns);
+struct conf	*conf_parse(const char *text, const char *name,
+		    struct buf *errs, struct buf *warns);
+void		 conf_free(struct conf *);
+const struct conf_node *conf_node_find(const struct conf *, const char *);
+/* "1.5s", "200ms", "2m", "500" (ms) -> ms */
+int		 conf_parse_duration(const char *, unsigned *);
+
+/* dispatch.c: the viewer's stream URL; pure */
+#define DISPATCH_TITLE_MAX	255
+/*
+ * Checks a raw (still %-escaped) title from the request path and decodes
+ * it into out.  -1 (a 400) for traversal, bad characters, bad UTF-8, length.
+ */
+int	 dispatch_title_check(const char *raw, char *out, size_t outlen);
+int	 dispatch_template_check(const char *tmpl, char *why, size_t whylen);
+/*
+ * Expands the template for a node host and a checked title.  With a
+ * secret, {token} is hex HMAC-SHA256(secret, "<expires>:<path>"), path
+ * being the expanded URL's path (before any '?').
+ */
+int	 dispatch_url(const char *tmpl, const char *host, const char *title,
+	    uint64_t expires, const unsigned char *secret, size_t secretlen,
+	    struct buf *out);
+int	 dispatch_token(const unsigned char *secret, size_t secretlen,
+	    uint64_t expires, const char *path, char *hex, size_t hexlen);
+/* The host part of a node URL ("h" of http://u@h:p/x; [v6] kept). */
+int	 dispatch_url_host(const char *url, char *out, size_t outlen);
 
 /* ---- the runtime: the event-loop modules; main.c calls them all ------ */
 struct event;
@@ -431,16 +459,13 @@ struct node {
 	char		 last_error[256];	/* "" when none */
 
 	int		 has_sample;
-	struct node_sample sample;
+	struct node_sample sample;	/* est_level's figures at the sample */
 	struct node_sample history[NODE_HISTORY];
 	size_t		 nhistory, history_next;
-	int		 has_prev_cpu, has_prev_net;
-	struct profile_cpu_raw prev_cpu;
-	struct profile_net_raw prev_net;
 	uint64_t	 total_mem;	/* cached per node session; 0: unknown */
-
-	uint64_t	 pending;	/* dispatched since the sample */
-	uint64_t	 streams;	/* dispatched in total */
+	struct est_node	 est;		/* signal, sessions, cost, pool */
+	int64_t		 sessions;	/* the node's last count; -1 unknown */
+	uint64_t	 sessions_retry_ms; /* probe.c: count query off until */
 
 	unsigned	 inflight;	/* wbem calls to this node */
 	/*
@@ -459,7 +484,7 @@ struct node {
 	enum wbem_errkind last_error_kind;	/* of the last failed probe */
 	int		 last_error_code;	/* its CIM or HTTP status; 0 */
 	uint64_t	 m_restart_fail;	/* restarts that failed */
-	uint64_t	 m_discont;	/* raw deltas refused (wrap, clock step) */
+	uint64_t	 m_discont;	/* counter rings reset (wrap, clock step) */
 };
 struct node	*node_new(struct daemon *, const struct conf_node *);
 void		 node_free(struct node *);
@@ -481,10 +506,11 @@ enum node_event	 node_apply(struct node *, const struct profile_reading *,
  * cancelled probe (not the node's fault).
  */
 enum node_event	 node_fail(struct node *, const struct wbem_error *);
-/* Admin / the policy view of a node. */
+/* Admin / the policy view of a node; usable: its sample may serve. */
 int		 node_serving(const struct node *);
-void		 node_cand(const struct node *, struct policy_cand *);
-void		 node_dispatched(struct node *);
+void		 node_cand(const struct node *, int usable, uint64_t now,
+		    struct policy_cand *);
+void		 node_dispatched(struct node *, uint64_t now);
 /* Nodes a viewer round should probe (not down, not disabled). */
 int		 node_probeable(const struct node *);
 
@@ -514,6 +540,8 @@ void		 probe_node_cancel(struct node *);
  * right before node_free.
  */
 void		 probe_node_release(struct node *);
+/* The pool: may n's sample serve a decision now (age, uses, refresh)? */
+int		 probe_sample_ok(const struct node *, uint64_t now);
 void		 probe_idle_arm(struct daemon *);
 void		 probe_viewer_seen(struct daemon *);
 void		 probe_shutdown(struct daemon *);
@@ -577,6 +605,8 @@ struct metrics_node {
 	uint64_t	 restarts, restart_fail;
 	int		 restart_limit_reached;
 	uint64_t	 discont;
+	double		 sessions;	/* the estimator's; < 0 unknown */
+	long		 room;		/* sessions it can take; < 0 unknown */
 };
 struct metrics_view {
 	const struct metrics_node *nodes;
@@ -597,8 +627,12 @@ void		 metrics_render(const struct daemon *,
 /* balance.c: the policy applied to the node table */
 /* Seeds the draws of the random policies (two-choices); any value. */
 void		 balance_seed(struct daemon *, uint32_t);
-/* The node for one viewer, or NULL; min_ms as for policy_pick. */
-struct node	*balance_pick(struct daemon *, uint64_t min_ms);
+/*
+ * The node for one viewer, or NULL when no node has room.  min_ms > 0
+ * (the strict model): samples taken at or after it; 0: the probe pool's
+ * reuse rules (probe_sample_ok).
+ */
+struct node	*balance_pick(struct daemon *, uint64_t min_ms, uint64_t now);
 
 /* listen.c: the HTTP listeners */
 struct evhttp_bound_socket;
@@ -690,6 +724,7 @@ struct daemon {
 	/* probe.c */
 	struct probe_round *round;	/* in flight, or NULL */
 	struct event	*idle_ev;
+	struct event	*pool_ev;	/* refreshes the budget deferred */
 	uint64_t	 last_viewer_ms;
 
 	/* balance.c; probe.c's two-choices draws from rng too */

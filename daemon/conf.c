@@ -245,23 +245,183 @@ conf_admin_hosts(struct conf_ctx *cx, int line, const char *v)
 	buf_release(&b);
 }
 
+/* ---- balancing: the estimator, the probe pool, the session count ---- */
+
+/*
+ * The shipped defaults are the best configuration measured: fill each
+ * node to its learned capacity (thresholds 100 %), least-predicted, the
+ * probe pool on.
+ */
+static void
+conf_balance_defaults(struct conf *c)
+{
+	est_params_default(&c->est);
+	c->policy.kind = POLICY_LEAST_PREDICTED;
+	c->freshness_ms = (unsigned)c->est.max_age_ms;
+	c->cpu_window_ms = (unsigned)c->est.max_span_ms;
+	c->probe_d = 2;
+	c->sessions_retry_ms = 60000;
+	c->sessions_class = xstrdup("Win32_PerfFormattedData_W3SVC_WebService");
+	c->sessions_property = xstrdup("CurrentConnections");
+	c->sessions_instance = xstrdup("_Total");
+}
+
+/*
+ * sessions-class, -property, -instance, in [cimheadd] (the defaults) or
+ * in a [node]; 1 if k was one of them.  An empty class turns the count
+ * off; an empty instance sums every instance.
+ */
+static int
+conf_sessions_key(struct conf_ctx *cx, char **cls, char **prop, char **inst,
+    const char *k, const char *v, int line)
+{
+	if (strcmp(k, "sessions-class") == 0) {
+		if (*v != '\0' && !profile_ident_ok(v))
+			conf_error(cx, line, "sessions-class: \"%s\" is not "
+			    "a class name (letters, digits, _)", v);
+		else
+			set_str(cls, v);
+	} else if (strcmp(k, "sessions-property") == 0) {
+		if (!profile_ident_ok(v))
+			conf_error(cx, line, "sessions-property: \"%s\" is "
+			    "not a property name (letters, digits, _)", v);
+		else
+			set_str(prop, v);
+	} else if (strcmp(k, "sessions-instance") == 0) {
+		if (*v != '\0' && !profile_name_ok(v))
+			conf_error(cx, line, "sessions-instance: \"%s\" may "
+			    "not contain quotes, backslashes or control "
+			    "characters", v);
+		else
+			set_str(inst, v);
+	} else
+		return (0);
+	return (1);
+}
+
+/* 1 if k is one of the balancing keys of [cimheadd] (handled here). */
+static int
+conf_balance_key(struct conf_ctx *cx, const char *k, const char *v,
+    int line)
+{
+	struct conf	*c = cx->conf;
+	struct est_params *e = &c->est;
+	enum est_res	 r;
+	unsigned	 u;
+	double		 x;
+
+	if (conf_sessions_key(cx, &c->sessions_class, &c->sessions_property,
+	    &c->sessions_instance, k, v, line))
+		return (1);
+	if (strcmp(k, "freshness") == 0 || strcmp(k, "probe-max-age") == 0 ||
+	    strcmp(k, "rate-window") == 0 || strcmp(k, "sessions-retry") == 0) {
+		if (conf_parse_duration(v, &u) == -1) {
+			conf_error(cx, line, "%s: bad duration \"%s\" "
+			    "(e.g. 500ms, 2s, 1m)", k, v);
+			return (1);
+		}
+		if (k[0] == 'f') {
+			/* The old knob: 0 is the strict model, else the age. */
+			c->freshness_ms = u;
+			if (u != 0)
+				e->max_age_ms = u;
+		} else if (strcmp(k, "probe-max-age") == 0) {
+			if (u == 0)
+				conf_error(cx, line, "probe-max-age must be > 0 "
+				    "(freshness = 0 is the strict model)");
+			else
+				e->max_age_ms = u;
+		} else if (k[0] == 'r') {
+			if (u < 100)
+				conf_error(cx, line, "rate-window must be at "
+				    "least 100ms");
+			else
+				e->window_ms = u;
+		} else
+			c->sessions_retry_ms = u;
+		return (1);
+	}
+	if (strcmp(k, "probe-max-uses") == 0 || strcmp(k, "probe-d") == 0) {
+		if (parse_uint(v, 1000000, &u) == -1 ||
+		    (k[6] == 'd' && (u < 1 || u > 64)))
+			conf_error(cx, line, "%s: \"%s\" is not an integer "
+			    "in %s", k, v, k[6] == 'd' ? "1..64" : "0..1000000");
+		else if (k[6] == 'd')
+			c->probe_d = u;
+		else
+			e->max_uses = u;
+		return (1);
+	}
+	if (strcmp(k, "probe-query-rate") == 0 ||
+	    strcmp(k, "probe-query-burst") == 0) {
+		if (parse_double(v, k[12] == 'r' ? 0 : 1, 1000, &x) == -1)
+			conf_error(cx, line, "%s: \"%s\" is not a number in "
+			    "%s..1000", k, v, k[12] == 'r' ? "0" : "1");
+		else if (k[12] == 'r')
+			e->query_rate = x;
+		else
+			e->query_burst = x;
+		return (1);
+	}
+	/* stream-cost: the old name, also points per stream at weight 1. */
+	if (strcmp(k, "session-cost") == 0 || strcmp(k, "stream-cost") == 0) {
+		if (parse_double(v, 0.01, 100, &x) == -1)
+			conf_error(cx, line, "%s: \"%s\" is not a number in "
+			    "0.01..100", k, v);
+		else
+			for (r = 0; r < EST_NRES; r++)
+				e->prior_cost[r] = x;
+		return (1);
+	}
+	if (strcmp(k, "max-cpu") == 0 || strcmp(k, "max-mem") == 0 ||
+	    strcmp(k, "max-net") == 0) {
+		r = k[4] == 'c' ? EST_CPU : k[4] == 'm' ? EST_MEM : EST_NET;
+		if (parse_double(v, 1, 100, &x) == -1)
+			conf_error(cx, line, "%s: \"%s\" is not a number in "
+			    "1..100", k, v);
+		else
+			e->max[r] = x;
+		return (1);
+	}
+	return (0);
+}
+
+/* A node without its own session keys takes [cimheadd]'s. */
+static void
+conf_sessions_inherit(const struct conf *c, struct conf_node *n)
+{
+	if (n->sessions_class == NULL)
+		n->sessions_class = xstrdup(c->sessions_class);
+	if (n->sessions_property == NULL)
+		n->sessions_property = xstrdup(c->sessions_property);
+	if (n->sessions_instance == NULL)
+		n->sessions_instance = xstrdup(c->sessions_instance);
+}
+
+/* Settings that follow from others once the whole file is read. */
+static void
+conf_balance_check(struct conf_ctx *cx)
+{
+	struct conf	*c = cx->conf;
+
+	if (c->freshness_ms != 0)
+		c->freshness_ms = (unsigned)c->est.max_age_ms;
+	if (c->cpu_window_ms < c->est.window_ms)
+		conf_error(cx, cx->rd.line, "cpu-window must be at least "
+		    "rate-window");
+	c->est.max_span_ms = c->cpu_window_ms;
+}
+
 static void
 conf_defaults(struct conf *c)
 {
 	c->listen = xstrdup("0.0.0.0:8080");
 	c->admin_listen = xstrdup("127.0.0.1:8081");
-	c->policy.kind = POLICY_LEAST_LOAD;
 	c->policy.w_cpu = 1;
 	c->policy.w_mem = 1;
 	c->policy.w_net = 2;
-	c->policy.max_cpu = 90;
-	c->policy.max_mem = 90;
-	c->policy.max_net = 90;
-	c->policy.stream_cost = 1;
 	c->query_timeout_ms = 2000;
 	c->decision_timeout_ms = 500;
-	c->freshness_ms = 0;
-	c->cpu_window_ms = 60000;
 	c->idle_check_ms = 30000;
 	c->suspect_after = 3;
 	c->recheck_ms = 1000;
@@ -281,6 +441,7 @@ conf_defaults(struct conf *c)
 	c->admin_header_timeout_ms = 10000;
 	c->max_admin_conns = 64;
 	c->max_admin_output = 64u * 1024 * 1024;
+	conf_balance_defaults(c);
 }
 
 static int
@@ -293,7 +454,6 @@ conf_global(struct conf_ctx *cx, const char *k, const char *v, int line)
 	} durs[] = {
 		{ "query-timeout", &c->query_timeout_ms },
 		{ "decision-timeout", &c->decision_timeout_ms },
-		{ "freshness", &c->freshness_ms },
 		{ "cpu-window", &c->cpu_window_ms },
 		{ "idle-check", &c->idle_check_ms },
 		{ "recheck", &c->recheck_ms },
@@ -314,10 +474,6 @@ conf_global(struct conf_ctx *cx, const char *k, const char *v, int line)
 		{ "weight-cpu", &c->policy.w_cpu, 0, 1000 },
 		{ "weight-mem", &c->policy.w_mem, 0, 1000 },
 		{ "weight-net", &c->policy.w_net, 0, 1000 },
-		{ "max-cpu", &c->policy.max_cpu, 0, 100 },
-		{ "max-mem", &c->policy.max_mem, 0, 100 },
-		{ "max-net", &c->policy.max_net, 0, 100 },
-		{ "stream-cost", &c->policy.stream_cost, 0, 100 },
 	};
 	struct {
 		const char	*key;
@@ -335,6 +491,8 @@ conf_global(struct conf_ctx *cx, const char *k, const char *v, int line)
 	size_t		i;
 	unsigned	u;
 
+	if (conf_balance_key(cx, k, v, line))
+		return (1);
 	for (i = 0; i < nitems(durs); i++) {
 		if (strcmp(k, durs[i].key) != 0)
 			continue;
@@ -374,8 +532,8 @@ conf_global(struct conf_ctx *cx, const char *k, const char *v, int line)
 	} else if (strcmp(k, "policy") == 0) {
 		if (policy_kind_parse(v, &c->policy.kind) == -1)
 			conf_error(cx, line, "policy: \"%s\" is not one of "
-			    "least-load, two-choices, round-robin, "
-			    "least-streams", v);
+			    "least-predicted, least-load, two-choices, "
+			    "round-robin, least-streams", v);
 	} else if (strcmp(k, "token-secret-file") == 0) {
 		free(cx->secret_file);
 		cx->secret_file = conf_path(cx, v);
@@ -467,7 +625,10 @@ conf_node_key(struct conf_ctx *cx, struct conf_node *n, const char *k,
 			    "quotes, backslashes or control characters", v);
 		else
 			set_str(&n->service, v);
-	} else if (strcmp(k, "command") == 0 || strcmp(k, "directory") == 0) {
+	} else if (conf_sessions_key(cx, &n->sessions_class,
+	    &n->sessions_property, &n->sessions_instance, k, v, line))
+		;
+	else if (strcmp(k, "command") == 0 || strcmp(k, "directory") == 0) {
 		/* Sent as a CIM string: control characters are not valid XML. */
 		if (has_control(v))
 			conf_error(cx, line, "%s: control characters are not "
@@ -747,7 +908,9 @@ conf_check(struct conf_ctx *cx)
 			conf_warning(cx, n->line, "node %s: TLS verification "
 			    "is off", n->name);
 		conf_check_plain(cx, n);
+		conf_sessions_inherit(c, n);
 	}
+	conf_balance_check(cx);
 	if (c->nnodes == 0)
 		conf_error(cx, cx->rd.line, "no [node NAME] section");
 	if (cx->secret_file != NULL) {
@@ -892,6 +1055,9 @@ conf_node_clear(struct conf_node *n)
 	free(n->command);
 	free(n->directory);
 	free(n->service);
+	free(n->sessions_class);
+	free(n->sessions_property);
+	free(n->sessions_instance);
 }
 
 void
@@ -908,6 +1074,9 @@ conf_free(struct conf *c)
 	free(c->listen);
 	free(c->admin_listen);
 	free(c->admin_hosts);
+	free(c->sessions_class);
+	free(c->sessions_property);
+	free(c->sessions_instance);
 	secret_free(c->admin_token);
 	secret_wipe(c->token_secret, c->token_secret_len);
 	free(c->token_secret);

@@ -70,6 +70,8 @@
 #define EST_TICK_SLACK_MS	32
 /* Windows refreshes formatted counters once a second, for the second before. */
 #define EST_FMT_LAG_MS		1000
+/* A rate over more windows than this is a quiet spell's mean. */
+#define EST_LONG_SPANS		4
 
 static const char *est_res_names[] = {
 	[EST_CPU] = "cpu",
@@ -368,7 +370,15 @@ est_rate(struct est_node *en, const struct est_params *p, enum est_res r,
 		en->fit[r].has_last = 0;
 	if (fresh && g->n > 0) {
 		nw = &g->r[g->n - 1];
-		if ((a = est_ring_anchor(g, p)) != NULL) {
+		/*
+		 * After a quiet spell the only anchor may be far back: its
+		 * rate is the mean since, which blends a load changed in the
+		 * meantime; the formatted figure (the last second) is nearer.
+		 */
+		if ((a = est_ring_anchor(g, p)) != NULL && has_fmt &&
+		    nw->node_ms - a->node_ms > EST_LONG_SPANS * p->window_ms)
+			a = NULL;
+		if (a != NULL) {
 			en->util[r] = est_clamp(rate(a, nw, bandwidth), 0, 100);
 			en->util_from[r] = a->at_ms;
 			en->util_to[r] = nw->at_ms;
@@ -397,7 +407,14 @@ est_rate(struct est_node *en, const struct est_params *p, enum est_res r,
 			return (1);
 	}
 	en->xwin[r] = -1;
-	if (has_fmt) {
+	/*
+	 * The formatted figure is the second before the node's last refresh:
+	 * a windowed rate that ends later (the ring just reset by a clock
+	 * step) is the newer truth and stands while it is recent; the
+	 * formatted one would read a load change a second or two late.
+	 */
+	if (has_fmt && !(en->util[r] >= 0 &&
+	    en->util_to[r] > est_sub(now, EST_FMT_LAG_MS))) {
 		en->util[r] = est_clamp(fmt, 0, 100);
 		en->util_to[r] = est_sub(now, EST_FMT_LAG_MS);
 		en->util_from[r] = est_sub(en->util_to[r], EST_FMT_LAG_MS);
@@ -673,6 +690,18 @@ est_sessions(const struct est_node *en, const struct est_params *p,
 		if (est_pend_live(p, &en->pend[i], now))
 			sum += en->pend[i].n;
 	return (sum);
+}
+
+double
+est_expect(const struct est_node *en, const struct est_params *p,
+    enum est_res r, uint64_t now)
+{
+	double	u;
+
+	if ((size_t)r >= EST_NRES || en->util[r] < 0)
+		return (-1);
+	est_nowcast(en, r, &u);
+	return (u + en->fit[r].cost * est_unseen(en, p, r, now));
 }
 
 /* ---- capacity ---------------------------------------------------------- */

@@ -91,7 +91,10 @@ frontend_unavailable(struct daemon *d, struct evhttp_request *req)
 	    "no node can take another viewer now");
 }
 
-/* The decision for one viewer, with samples taken at or after min_ms. */
+/*
+ * The decision for one viewer: with samples taken at or after min_ms (the
+ * strict model), or 0, by the probe pool's rules.
+ */
 static void
 frontend_decide(struct daemon *d, struct evhttp_request *req,
     const char *title, uint64_t min_ms)
@@ -99,9 +102,9 @@ frontend_decide(struct daemon *d, struct evhttp_request *req,
 	const struct conf	*c = d->conf;
 	struct node		*n;
 	struct buf		 url;
-	uint64_t		 expires;
+	uint64_t		 expires, now = mono_ms();
 
-	if ((n = balance_pick(d, min_ms)) == NULL) {
+	if ((n = balance_pick(d, min_ms, now)) == NULL) {
 		frontend_unavailable(d, req);
 		return;
 	}
@@ -114,7 +117,7 @@ frontend_decide(struct daemon *d, struct evhttp_request *req,
 		frontend_unavailable(d, req);
 		return;
 	}
-	node_dispatched(n);
+	node_dispatched(n, now);
 	metrics_count(d, METRIC_302);
 	log_debug("viewer -> node %s: %s", n->name, url.data);
 	evhttp_add_header(evhttp_request_get_output_headers(req), "Location",
@@ -193,11 +196,10 @@ frontend_watch(struct daemon *d, struct evhttp_request *req,
 	p->w.cb = frontend_round_done_cb;
 	p->w.arg = p;
 	if (probe_need(d, &p->w) == 1) {
-		/* Every candidate is fresh enough: decide now. */
+		/* A usable sample with room (the pool): decide now. */
 		free(p);
 		frontend_decide(d, req, title,
-		    now > d->conf->freshness_ms ? now - d->conf->freshness_ms :
-		    0);
+		    d->conf->freshness_ms == 0 ? now : 0);
 		return;
 	}
 	strlcpy(p->title, title, sizeof(p->title));

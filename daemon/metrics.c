@@ -132,6 +132,20 @@ metrics_render_nodes(const struct metrics_view *v, struct buf *b)
 		buf_printf(b, "cimheadd_counter_discontinuities_total"
 		    "{node=\"%s\"} %llu\n", v->nodes[i].name,
 		    (unsigned long long)v->nodes[i].discont);
+	/* What the estimator makes of each node; a node it cannot tell: none. */
+	buf_puts(b, "# HELP cimheadd_node_sessions Active sessions: the node's "
+	    "count plus dispatches it does not show yet.\n"
+	    "# TYPE cimheadd_node_sessions gauge\n");
+	for (i = 0; i < v->nnodes; i++)
+		if (v->nodes[i].sessions >= 0)
+			buf_printf(b, "cimheadd_node_sessions{node=\"%s\"} "
+			    "%.1f\n", v->nodes[i].name, v->nodes[i].sessions);
+	buf_puts(b, "# HELP cimheadd_node_room Sessions a node can still take "
+	    "under its thresholds.\n# TYPE cimheadd_node_room gauge\n");
+	for (i = 0; i < v->nnodes; i++)
+		if (v->nodes[i].room >= 0)
+			buf_printf(b, "cimheadd_node_room{node=\"%s\"} %ld\n",
+			    v->nodes[i].name, v->nodes[i].room);
 }
 
 void

@@ -6,9 +6,10 @@
  *	recovering --restart limit--> down (reported; re-checked)
  *	any --admin drain/disable--> draining/disabled --enable--> up
  *
- * A reading from a probe becomes a sample here, through the formulas in
- * profile.c; the previous raw counters are kept so the next reading can
- * be differenced.  This is a plain state machine: it calls nothing above
+ * A reading from a probe becomes a sample here, through the node's
+ * estimator (estimate.c: rates over a counter window, the node's session
+ * count, the learned cost of a session); the sample's figures are the
+ * estimator's levels.  This is a plain state machine: it calls nothing above
  * it.  node_apply and node_fail return what happened (enum node_event),
  * and their caller, probe.c, acts on it: it hands a missing process to
  * recovery.c and re-checks suspect and down nodes with backoff.
@@ -74,12 +75,19 @@ node_proc_name(enum node_proc p)
 struct node *
 node_new(struct daemon *d, const struct conf_node *cf)
 {
-	struct node	*n;
+	struct node		*n;
+	struct est_params	 dp;
 
 	n = xcalloc(1, sizeof(*n));
 	n->d = d;
 	strlcpy(n->name, cf->name, sizeof(n->name));
 	n->state = cf->enabled ? NODE_UP : NODE_DISABLED;
+	n->sessions = -1;
+	if (d->conf != NULL)
+		dp = d->conf->est;
+	else
+		est_params_default(&dp);
+	est_node_init(&n->est, &dp, cf->weight);
 	node_configure(n, cf);
 	return (n);
 }
@@ -119,6 +127,9 @@ node_configure(struct node *n, const struct conf_node *cf)
 	t->verbose = log_get_level() >= LOG_LVL_DEBUG;
 	if (dispatch_url_host(cf->url, n->host, sizeof(n->host)) == -1)
 		strlcpy(n->host, "localhost", sizeof(n->host));
+	/* The prior moves with the weight; what was learned stays. */
+	if (c != NULL)
+		est_node_weight(&n->est, &c->est, cf->weight);
 	if (!cf->enabled && n->state != NODE_DISABLED)
 		node_set_state(n, NODE_DISABLED, "disabled in the config");
 }
@@ -146,7 +157,9 @@ node_set_state(struct node *n, enum node_state s, const char *why)
 	case NODE_DOWN:
 		/* A new session starts when it comes back. */
 		n->total_mem = 0;
-		n->has_prev_cpu = n->has_prev_net = 0;
+		n->sessions = -1;
+		n->sessions_retry_ms = 0;
+		est_node_reset(&n->est);
 		break;
 	case NODE_UP:
 		n->fails = 0;
@@ -175,106 +188,35 @@ node_watched(const struct node *n)
 	return (n->cf->process != NULL || n->cf->service != NULL);
 }
 
-/*
- * A raw reading that had a recent previous one to difference against,
- * and yet gave no delta: the counter wrapped or jumped, or the node's
- * clock stepped.  Counted, so the operator sees it.
- */
-static int
-node_delta_refused(const struct node *n, const struct profile_reading *rd,
-    uint64_t now)
-{
-	const struct conf	*c = n->d->conf;
-	double			 v;
-	int			 bad = 0;
-
-	if (rd->has_cpu_raw && n->has_prev_cpu &&
-	    (c->cpu_window_ms == 0 ||
-	    now - n->prev_cpu.at_ms <= c->cpu_window_ms) &&
-	    profile_cpu(&n->prev_cpu, &rd->cpu_raw, c->cpu_window_ms, 0, 0,
-	    &v) == -1)
-		bad = 1;
-	if (rd->has_net_raw && n->has_prev_net &&
-	    n->prev_net.nifs == rd->net_raw.nifs &&
-	    rd->net_raw.bandwidth != 0 && rd->net_raw.freq != 0 &&
-	    (c->cpu_window_ms == 0 ||
-	    now - n->prev_net.at_ms <= c->cpu_window_ms) &&
-	    profile_net(&n->prev_net, &rd->net_raw, c->cpu_window_ms,
-	    &v) == -1)
-		bad = 1;
-	return (bad);
-}
-
-/*
- * No delta this time and no formatted figure asked for (the plan wanted
- * the delta): the last figure stands for one more sample if it is recent,
- * rather than "unknown", which would drop the figure from the score and
- * move viewers for no reason.  The next reading differences against this
- * one and is good again.
- */
-static double
-node_carry(const struct node *n, uint64_t now, double last)
-{
-	const struct conf	*c = n->d->conf;
-
-	if (c->cpu_window_ms != 0 && now - n->sample.mono_ms >
-	    c->cpu_window_ms)
-		return (-1);
-	return (last);
-}
-
 enum node_event
 node_apply(struct node *n, const struct profile_reading *rd, uint64_t now)
 {
 	const struct conf	*c = n->d->conf;
 	struct node_sample	 s;
-	double			 v;
 
 	n->fails = 0;
 	if (rd->has_total)
 		n->total_mem = rd->total;
 
+	n->sessions = rd->has_sessions && rd->sessions <= INT64_MAX ?
+	    (int64_t)rd->sessions : -1;
+	n->m_discont += est_apply(&n->est, &c->est, rd, n->total_mem,
+	    n->sessions, now);
 	memset(&s, 0, sizeof(s));
 	s.mono_ms = now;
 	s.wall_ms = wall_ms();
-	s.cpu = s.mem = s.net = -1;
-	if (node_delta_refused(n, rd, now))
-		n->m_discont++;
-	if (profile_cpu(n->has_prev_cpu ? &n->prev_cpu : NULL,
-	    rd->has_cpu_raw ? &rd->cpu_raw : NULL, c->cpu_window_ms,
-	    rd->has_cpu_fmt, rd->cpu_fmt, &v) == 0)
-		s.cpu = v;
-	else if (n->has_sample && rd->has_cpu_raw && n->has_prev_cpu)
-		s.cpu = node_carry(n, now, n->sample.cpu);
-	if (rd->has_cpu_raw) {
-		n->prev_cpu = rd->cpu_raw;
-		n->has_prev_cpu = 1;
-	}
-	if (rd->has_avail && n->total_mem != 0 &&
-	    profile_mem(n->total_mem, rd->avail, &v) == 0)
-		s.mem = v;
-	if (rd->has_net_raw && n->has_prev_net &&
-	    profile_net(&n->prev_net, &rd->net_raw, c->cpu_window_ms, &v) == 0)
-		s.net = v;
-	else if (rd->has_net_fmt &&
-	    profile_net_rate(rd->net_fmt_bytes, rd->net_fmt_bw, &v) == 0)
-		s.net = v;
-	else if (n->has_sample && rd->has_net_raw && n->has_prev_net)
-		s.net = node_carry(n, now, n->sample.net);
-	if (rd->has_net_raw) {
-		n->prev_net = rd->net_raw;
-		n->has_prev_net = 1;
-	}
+	s.cpu = est_level(&n->est, EST_CPU);
+	s.mem = est_level(&n->est, EST_MEM);
+	s.net = est_level(&n->est, EST_NET);
 
 	n->sample = s;
 	n->has_sample = 1;
-	n->pending = 0;
 	n->history[n->history_next] = s;
 	n->history_next = (n->history_next + 1) % NODE_HISTORY;
 	if (n->nhistory < NODE_HISTORY)
 		n->nhistory++;
-	log_debug("node %s: cpu %.1f mem %.1f net %.1f", n->name, s.cpu,
-	    s.mem, s.net);
+	log_debug("node %s: cpu %.1f mem %.1f net %.1f sessions %lld",
+	    n->name, s.cpu, s.mem, s.net, (long long)n->sessions);
 
 	if (node_watched(n) && rd->has_process && !rd->process_running) {
 		if (n->proc != PROC_RESTARTING)
@@ -345,25 +287,26 @@ node_serving(const struct node *n)
 }
 
 void
-node_cand(const struct node *n, struct policy_cand *c)
+node_cand(const struct node *n, int usable, uint64_t now,
+    struct policy_cand *c)
 {
+	const struct est_params	*p = &n->d->conf->est;
+
 	memset(c, 0, sizeof(*c));
 	c->serving = node_serving(n);
-	c->has_sample = n->has_sample;
-	c->sample_ms = n->sample.mono_ms;
-	c->cpu = n->sample.cpu;
-	c->mem = n->sample.mem;
-	c->net = n->sample.net;
+	c->usable = usable;
+	c->cpu = est_expect(&n->est, p, EST_CPU, now);
+	c->mem = est_expect(&n->est, p, EST_MEM, now);
+	c->net = est_expect(&n->est, p, EST_NET, now);
 	c->weight = n->cf->weight;
-	c->pending = n->pending;
-	c->streams = n->streams;
+	c->sessions = est_sessions(&n->est, p, now);
+	c->room = est_room(&n->est, p, now);
 }
 
 void
-node_dispatched(struct node *n)
+node_dispatched(struct node *n, uint64_t now)
 {
-	n->pending++;
-	n->streams++;
+	est_dispatched(&n->est, &n->d->conf->est, now);
 	n->m_dispatch++;
 }
 

@@ -4,10 +4,11 @@
  * passed in, nothing here reads a clock or does I/O, so every policy is
  * unit-tested with fixed inputs.
  *
- * A node is eligible when it serves, its sample is recent enough, and each
- * known utilisation, plus the expected load of the streams sent to it since
- * its sample, stays under its admission threshold.  No eligible node means
- * the caller answers 503: a saturated node never gets a viewer.
+ * These are the baselines beside estimate.c's est_pick (least-predicted,
+ * the default), fed from the same estimator: a node is eligible when it
+ * serves, its sample may serve the decision, and it has room for one
+ * more session under its thresholds.  No eligible node means the caller
+ * answers 503: a saturated node never gets a viewer.
  */
 #include "config.h"
 
@@ -20,6 +21,7 @@ static const char *policy_names[] = {
 	[POLICY_TWO_CHOICES] = "two-choices",
 	[POLICY_ROUND_ROBIN] = "round-robin",
 	[POLICY_LEAST_STREAMS] = "least-streams",
+	[POLICY_LEAST_PREDICTED] = "least-predicted",
 };
 
 const char *
@@ -45,57 +47,37 @@ policy_kind_parse(const char *s, enum policy_kind *out)
 }
 
 /*
- * A stream sent since the sample has not shown up in it yet: count it as
- * stream_cost points, less on a node with more capacity.
+ * Weighted mean of the known utilisations, each with the dispatches its
+ * sample does not show yet; unknown ones drop out.
  */
-double
-policy_predict(const struct policy_params *pp, const struct policy_cand *c,
-    double util)
-{
-	double	w = c->weight > 0 ? c->weight : 1.0;
-
-	if (util < 0)
-		return (util);
-	return (util + (double)c->pending * pp->stream_cost / w);
-}
-
-/* Weighted mean of the known utilisations; unknown ones drop out. */
 double
 policy_score(const struct policy_params *pp, const struct policy_cand *c)
 {
 	double	sum = 0, wsum = 0;
 
 	if (c->cpu >= 0 && pp->w_cpu > 0) {
-		sum += pp->w_cpu * policy_predict(pp, c, c->cpu);
+		sum += pp->w_cpu * c->cpu;
 		wsum += pp->w_cpu;
 	}
 	if (c->mem >= 0 && pp->w_mem > 0) {
-		sum += pp->w_mem * policy_predict(pp, c, c->mem);
+		sum += pp->w_mem * c->mem;
 		wsum += pp->w_mem;
 	}
 	if (c->net >= 0 && pp->w_net > 0) {
-		sum += pp->w_net * policy_predict(pp, c, c->net);
+		sum += pp->w_net * c->net;
 		wsum += pp->w_net;
 	}
-	if (wsum == 0)
-		return (policy_predict(pp, c, 0));
-	return (sum / wsum);
+	return (wsum == 0 ? 0 : sum / wsum);
 }
 
+/*
+ * Room is the estimator's: sessions under each resource's threshold at
+ * its learned cost, so one noisy reading does not shut a node.
+ */
 int
-policy_eligible(const struct policy_params *pp, const struct policy_cand *c,
-    uint64_t min_ms)
+policy_eligible(const struct policy_params *pp, const struct policy_cand *c)
 {
-	if (!c->serving || !c->has_sample || c->sample_ms < min_ms ||
-	    c->weight <= 0)
-		return (0);
-	if (c->cpu >= 0 && policy_predict(pp, c, c->cpu) >= pp->max_cpu)
-		return (0);
-	if (c->mem >= 0 && policy_predict(pp, c, c->mem) >= pp->max_mem)
-		return (0);
-	if (c->net >= 0 && policy_predict(pp, c, c->net) >= pp->max_net)
-		return (0);
-	return (1);
+	return (c->serving && c->usable && c->weight > 0 && c->room >= 1);
 }
 
 /*
@@ -105,7 +87,7 @@ policy_eligible(const struct policy_params *pp, const struct policy_cand *c,
  */
 static int
 policy_lowest(const struct policy_params *pp, const struct policy_cand *c,
-    size_t n, uint64_t min_ms, uint64_t start,
+    size_t n, uint64_t start,
     double (*key)(const struct policy_params *, const struct policy_cand *))
 {
 	size_t	i, k;
@@ -114,7 +96,7 @@ policy_lowest(const struct policy_params *pp, const struct policy_cand *c,
 
 	for (k = 0; k < n; k++) {
 		i = (size_t)((start + k) % n);
-		if (!policy_eligible(pp, &c[i], min_ms))
+		if (!policy_eligible(pp, &c[i]))
 			continue;
 		s = key(pp, &c[i]);
 		if (best == -1 || s < bs) {
@@ -125,32 +107,34 @@ policy_lowest(const struct policy_params *pp, const struct policy_cand *c,
 	return (best);
 }
 
-/* Streams per unit of weight: what the stream strategies even out. */
+/*
+ * Active sessions per unit of weight: what the stream strategies even
+ * out.  Sessions that ended count no more (the node's own count).
+ */
 static double
 policy_streams_key(const struct policy_params *pp,
     const struct policy_cand *c)
 {
-	return ((double)c->streams / c->weight);
+	return (c->sessions / c->weight);
 }
 
 /* Two distinct random eligible nodes; the less loaded one wins. */
 static int
 policy_two_choices(const struct policy_params *pp,
-    const struct policy_cand *c, size_t n, uint64_t min_ms, policy_rng rng,
-    void *rngarg)
+    const struct policy_cand *c, size_t n, policy_rng rng, void *rngarg)
 {
 	size_t	i, ne = 0, a, b;
 	int	ia = -1, ib = -1;
 
 	for (i = 0; i < n; i++)
-		if (policy_eligible(pp, &c[i], min_ms))
+		if (policy_eligible(pp, &c[i]))
 			ne++;
 	if (ne == 0)
 		return (-1);
 	a = rng(rngarg) % ne;
 	b = ne > 1 ? (a + 1 + rng(rngarg) % (ne - 1)) % ne : a;
 	for (i = 0, ne = 0; i < n; i++) {
-		if (!policy_eligible(pp, &c[i], min_ms))
+		if (!policy_eligible(pp, &c[i]))
 			continue;
 		if (ne == a)
 			ia = (int)i;
@@ -170,11 +154,11 @@ policy_two_choices(const struct policy_params *pp,
  */
 static int
 policy_round_robin(const struct policy_params *pp,
-    const struct policy_cand *c, size_t n, uint64_t min_ms, uint64_t *rr)
+    const struct policy_cand *c, size_t n, uint64_t *rr)
 {
 	int	best;
 
-	best = policy_lowest(pp, c, n, min_ms, *rr, policy_streams_key);
+	best = policy_lowest(pp, c, n, *rr, policy_streams_key);
 	if (best != -1)
 		*rr = (uint64_t)best + 1;
 	return (best);
@@ -182,17 +166,17 @@ policy_round_robin(const struct policy_params *pp,
 
 int
 policy_pick(const struct policy_params *pp, const struct policy_cand *c,
-    size_t n, uint64_t min_ms, uint64_t *rr, policy_rng rng, void *rngarg)
+    size_t n, uint64_t *rr, policy_rng rng, void *rngarg)
 {
 	switch (pp->kind) {
 	case POLICY_TWO_CHOICES:
-		return (policy_two_choices(pp, c, n, min_ms, rng, rngarg));
+		return (policy_two_choices(pp, c, n, rng, rngarg));
 	case POLICY_ROUND_ROBIN:
-		return (policy_round_robin(pp, c, n, min_ms, rr));
+		return (policy_round_robin(pp, c, n, rr));
 	case POLICY_LEAST_STREAMS:
-		return (policy_lowest(pp, c, n, min_ms, 0, policy_streams_key));
+		return (policy_lowest(pp, c, n, 0, policy_streams_key));
 	case POLICY_LEAST_LOAD:
 	default:
-		return (policy_lowest(pp, c, n, min_ms, 0, policy_score));
+		return (policy_lowest(pp, c, n, 0, policy_score));
 	}
 }

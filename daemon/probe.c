@@ -1,14 +1,23 @@
 /*
- * probe.c: on-demand probing, as the paper asks, without letting it cost
- * more than it must.  A viewer whose nodes have no fresh-enough sample
- * parks on a probe round: the round queries the stale nodes in parallel,
- * and every viewer arriving meanwhile joins it instead of starting its
- * own.  A node is never queried twice at once: a probe still in flight
- * (from an earlier round, a re-check, an admin request) is joined, not
- * repeated.  A round ends when its nodes have answered or at the decision
- * deadline, whichever comes first; the decision then uses whoever
- * answered, so a hung node never holds a viewer past that deadline.  Its
- * queries run on to their own deadline, off the viewer's path.
+ * probe.c: probing for viewers, without letting it cost more than it must.
+ *
+ * The probe pool (the default; Prequal's reuse, NSDI 2024): a node's sample
+ * serves decisions while estimate.c's est_usable says so (probe-max-age,
+ * probe-max-uses); every arrival refreshes up to probe-d nodes, stalest
+ * first, each within its query budget (a token bucket per node), so a node
+ * answers a bounded number of queries a second whatever the viewer rate.
+ * A viewer is decided at once on the samples there are, and parks on a
+ * probe round only when no node has a usable one.  The strict model
+ * (freshness = 0, the paper's) parks every viewer on a round of every node.
+ *
+ * A round queries its nodes in parallel, and every viewer arriving
+ * meanwhile joins it instead of starting its own.  A node is never
+ * queried twice at once: a probe still in flight (from an earlier round,
+ * a re-check, an admin request) is joined, not repeated.  A round ends
+ * when its nodes have answered or at the decision deadline, whichever
+ * comes first; the decision then uses whoever answered, so a hung node
+ * never holds a viewer past that deadline.  Its queries run on to their
+ * own deadline, off the viewer's path.
  *
  * Per node, the calls in flight are bounded (WinRM allowed 15 per user);
  * the queries beyond the bound wait for a slot inside the probe.
@@ -76,32 +85,66 @@ static void	probe_call_done_cb(struct wbem_result *,
 static void	probe_round_deadline_cb(evutil_socket_t, short, void *);
 static void	probe_idle_cb(evutil_socket_t, short, void *);
 static void	probe_recheck_cb(evutil_socket_t, short, void *);
+static void	probe_pool_cb(evutil_socket_t, short, void *);
 static void	probe_start_calls(struct node_probe *);
+
+/*
+ * Will the estimator have a raw reading a window older than the next one,
+ * and not only one from before a quiet spell?  If not, the formatted
+ * per-second figure stands in and is asked for.
+ */
+static int
+probe_ring_short(const struct est_ring *g, const struct conf *c,
+    uint64_t now)
+{
+	/* After a quiet spell the estimator prefers the formatted figure. */
+	return (g->n == 0 || now < g->r[0].at_ms ||
+	    now - g->r[0].at_ms < c->est.window_ms ||
+	    now - g->r[g->n - 1].at_ms > 4 * c->est.window_ms);
+}
+
+/* The count query is configured and not resting after a failure. */
+static int
+probe_wants_sessions(const struct node *n, uint64_t now)
+{
+	return (n->cf->sessions_class != NULL &&
+	    n->cf->sessions_class[0] != '\0' && now >= n->sessions_retry_ms);
+}
+
+/* The queries one probe of n needs at now; returns how many. */
+static size_t
+probe_plan_want(const struct node *n, uint64_t now, int want[PQ_COUNT])
+{
+	const struct conf	*c = n->d->conf;
+	size_t			 q, k = 0;
+
+	memset(want, 0, PQ_COUNT * sizeof(want[0]));
+	want[PQ_CPU_RAW] = 1;
+	want[PQ_MEM] = 1;
+	want[PQ_NET_RAW] = 1;
+	if (probe_ring_short(&n->est.cpu, c, now))
+		want[PQ_CPU_FMT] = 1;
+	if (probe_ring_short(&n->est.net, c, now))
+		want[PQ_NET_FMT] = 1;
+	if (n->total_mem == 0)
+		want[PQ_TOTAL] = 1;
+	if (n->cf->process != NULL)
+		want[PQ_PROCESS] = 1;
+	else if (n->cf->service != NULL)
+		want[PQ_SERVICE] = 1;
+	if (probe_wants_sessions(n, now))
+		want[PQ_SESSIONS] = 1;
+	for (q = 0; q < PQ_COUNT; q++)
+		if (want[q])
+			k++;
+	return (k);
+}
 
 /* The queries one probe of this node needs, given what it already has. */
 static void
 probe_plan(struct node_probe *p)
 {
-	struct node		*n = p->n;
-	const struct conf	*c = n->d->conf;
-	uint64_t		 now = p->start_ms;
-
-	p->want[PQ_CPU_RAW] = 1;
-	p->want[PQ_MEM] = 1;
-	p->want[PQ_NET_RAW] = 1;
-	/* No usable previous raw sample: the formatted figure instead. */
-	if (!n->has_prev_cpu || (c->cpu_window_ms != 0 &&
-	    now - n->prev_cpu.at_ms > c->cpu_window_ms))
-		p->want[PQ_CPU_FMT] = 1;
-	if (!n->has_prev_net || (c->cpu_window_ms != 0 &&
-	    now - n->prev_net.at_ms > c->cpu_window_ms))
-		p->want[PQ_NET_FMT] = 1;
-	if (n->total_mem == 0)
-		p->want[PQ_TOTAL] = 1;
-	if (n->cf->process != NULL)
-		p->want[PQ_PROCESS] = 1;
-	else if (n->cf->service != NULL)
-		p->want[PQ_SERVICE] = 1;
+	p->nwant = probe_plan_want(p->n, p->start_ms, p->want);
 }
 
 /* A query whose CIM error leaves the sample usable (figure unknown). */
@@ -109,7 +152,20 @@ static int
 probe_optional(enum profile_query q)
 {
 	return (q == PQ_CPU_FMT || q == PQ_NET_RAW || q == PQ_NET_FMT ||
-	    q == PQ_CPU_RAW);
+	    q == PQ_CPU_RAW || q == PQ_SESSIONS);
+}
+
+/*
+ * The session count could not be read (no such class on this node, a
+ * reply without the property): the count is unknown, and the node is not
+ * asked again for sessions_retry_ms.
+ */
+static void
+probe_sessions_rest(struct node *n, uint64_t now, const char *why)
+{
+	n->sessions_retry_ms = now + n->d->conf->sessions_retry_ms;
+	log_debug("node %s: no session count (%s); asked again in %u ms",
+	    n->name, why, n->d->conf->sessions_retry_ms);
 }
 
 static void
@@ -126,8 +182,8 @@ probe_round_end(struct daemon *d)
 	for (i = 0; i < d->nnodes; i++)
 		if (d->nodes[i] != NULL && d->nodes[i]->probe != NULL)
 			d->nodes[i]->probe->counted = 0;
-	min_ms = r->start_ms > d->conf->freshness_ms ?
-	    r->start_ms - d->conf->freshness_ms : 0;
+	/* The strict model wants this round's samples; the pool, its rules. */
+	min_ms = d->conf->freshness_ms == 0 ? r->start_ms : 0;
 	log_debug("probe round done after %llu ms",
 	    (unsigned long long)(mono_ms() - r->start_ms));
 	while ((w = TAILQ_FIRST(&r->waiters)) != NULL) {
@@ -147,12 +203,14 @@ probe_round_deadline_cb(evutil_socket_t fd, short ev, void *arg)
 	probe_round_end(d);
 }
 
-/* The round ends on the next loop turn. */
+/* Nothing to wait for: the round ends on the next loop turn. */
 static void
 probe_round_soon(struct probe_round *r)
 {
 	struct timeval	tv;
 
+	if (r->outstanding != 0)
+		return;
 	evtimer_del(r->deadline_ev);
 	ms_to_tv(0, &tv);
 	evtimer_add(r->deadline_ev, &tv);
@@ -307,7 +365,11 @@ probe_call_done_cb(struct wbem_result *res, const struct wbem_error *err,
 	metrics_observe_latency(d, now - pc->start_ms);
 	if (res != NULL) {
 		n->m_queries_ok++;
-		if (profile_absorb(pc->q, res, &p->rd, now) == -1 &&
+		if (pc->q == PQ_SESSIONS) {
+			if (profile_absorb_sessions(res,
+			    n->cf->sessions_property, &p->rd) == -1)
+				probe_sessions_rest(n, now, "malformed reply");
+		} else if (profile_absorb(pc->q, res, &p->rd, now) == -1 &&
 		    !p->failed) {
 			p->failed = 1;
 			wbem_error_set(&p->err, WBEM_E_PROTOCOL, 0, "",
@@ -324,6 +386,8 @@ probe_call_done_cb(struct wbem_result *res, const struct wbem_error *err,
 		 */
 		if (p->failed)
 			;
+		else if (err->kind == WBEM_E_CIM && pc->q == PQ_SESSIONS)
+			probe_sessions_rest(n, now, err->name);
 		else if (err->kind == WBEM_E_CIM && probe_optional(pc->q))
 			node_set_error(n, "%s query: %s: %s",
 			    profile_query_name(pc->q), err->name,
@@ -364,8 +428,11 @@ probe_start_calls(struct node_probe *p)
 		pc->p = p;
 		pc->q = (enum profile_query)q;
 		name = q == PQ_SERVICE ? n->cf->service : n->cf->process;
-		if (profile_query_wql(pc->q, name, pc->wql,
-		    sizeof(pc->wql)) == -1) {
+		if ((q == PQ_SESSIONS ? profile_sessions_wql(
+		    n->cf->sessions_class, n->cf->sessions_property,
+		    n->cf->sessions_instance, pc->wql, sizeof(pc->wql)) :
+		    profile_query_wql(pc->q, name, pc->wql,
+		    sizeof(pc->wql))) == -1) {
 			free(pc);
 			p->failed = 1;
 			wbem_error_set(&p->err, WBEM_E_USAGE, 0, "",
@@ -409,7 +476,6 @@ void
 probe_node(struct node *n)
 {
 	struct node_probe	*p;
-	int			 q;
 
 	if (n->probe != NULL)
 		return;
@@ -417,9 +483,6 @@ probe_node(struct node *n)
 	p->n = n;
 	p->start_ms = mono_ms();
 	probe_plan(p);
-	for (q = 0; q < PQ_COUNT; q++)
-		if (p->want[q])
-			p->nwant++;
 	n->probe = p;
 	probe_start_calls(p);
 	probe_maybe_free(p);
@@ -491,13 +554,252 @@ probe_age(const struct node_probe *p, uint64_t now)
 	return (now > p->start_ms ? now - p->start_ms : 0);
 }
 
-/* Stale: its sample is older than the freshness window. */
-static int
-probe_stale(const struct node *n, uint64_t now, unsigned fresh)
+/* ---- the probe pool ----------------------------------------------------- */
+
+/* What a probe of n costs its query budget now. */
+static double
+probe_cost(const struct node *n, uint64_t now)
 {
-	if (!n->has_sample || fresh == 0)
+	int	want[PQ_COUNT];
+
+	return ((double)probe_plan_want(n, now, want));
+}
+
+/* Probes n if its budget pays for it now; 1 if it is (now) in flight. */
+static int
+probe_budgeted(struct node *n, uint64_t now)
+{
+	const struct est_params	*p = &n->d->conf->est;
+
+	if (n->probe != NULL)
 		return (1);
-	return (now - n->sample.mono_ms > fresh);
+	if (est_rate_take(&n->est, p, now, probe_cost(n, now)) == -1)
+		return (0);
+	probe_node(n);
+	return (n->probe != NULL);
+}
+
+int
+probe_sample_ok(const struct node *n, uint64_t now)
+{
+	const struct est_params	*p = &n->d->conf->est;
+
+	if (!n->est.has_sample || now < n->est.sample_ms)
+		return (0);
+	if (est_usable(&n->est, p, now))
+		return (1);
+	/*
+	 * Spent or old: it serves on while its refresh is under way or the
+	 * budget defers it, since waiting could not bring a newer one sooner
+	 * (the dispatches it does not show are in the prediction), up to
+	 * the age at which the estimator forgets a figure.
+	 */
+	if (now - n->est.sample_ms > p->max_span_ms)
+		return (0);
+	return (n->probe != NULL || est_rate_wait(&n->est, p, now,
+	    probe_cost(n, now)) != 0);
+}
+
+/*
+ * The budget deferred the refresh of nodes whose samples are spent or
+ * old: a timer probes them when it allows, so the next viewer finds a
+ * usable sample.  Nodes whose samples are usable are left to arrivals,
+ * so an idle cluster is not probed by this (idle-check does that).
+ */
+static void
+probe_pool_arm(struct daemon *d, uint64_t now)
+{
+	const struct est_params	*p = &d->conf->est;
+	struct node		*n;
+	struct timeval		 tv;
+	uint64_t		 w, best = 0;
+	size_t			 i;
+
+	for (i = 0; i < d->nnodes; i++) {
+		n = d->nodes[i];
+		if (!node_probeable(n) || n->probe != NULL ||
+		    !n->est.has_sample || est_usable(&n->est, p, now))
+			continue;
+		w = est_rate_wait(&n->est, p, now, probe_cost(n, now));
+		if (w != 0 && (best == 0 || w < best))
+			best = w;
+	}
+	if (best == 0)
+		return;
+	if (d->pool_ev == NULL &&
+	    (d->pool_ev = evtimer_new(d->base, probe_pool_cb, d)) == NULL)
+		fatal("evtimer_new");
+	if (evtimer_pending(d->pool_ev, NULL))
+		return;
+	ms_to_tv((unsigned)(best > UINT32_MAX ? UINT32_MAX : best), &tv);
+	evtimer_add(d->pool_ev, &tv);
+}
+
+static void
+probe_pool_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct daemon	*d = arg;
+	struct node	*n;
+	uint64_t	 now = mono_ms();
+	size_t		 i;
+
+	for (i = 0; i < d->nnodes; i++) {
+		n = d->nodes[i];
+		if (node_probeable(n) && n->probe == NULL &&
+		    n->est.has_sample && !est_usable(&n->est, &d->conf->est,
+		    now))
+			probe_budgeted(n, now);
+	}
+	probe_pool_arm(d, now);
+}
+
+/*
+ * An arrival refreshes up to probe-d nodes, stalest first (no sample,
+ * then the oldest or most used), each within its query budget: the
+ * probes run off the viewer's path, which decides on the samples there
+ * are.
+ */
+static void
+probe_pool_refresh(struct daemon *d, uint64_t now)
+{
+	const struct conf	*c = d->conf;
+	struct est_cand		*ec;
+	struct node		*n;
+	size_t			*out, i, k;
+
+	ec = xcalloc(d->nnodes, sizeof(*ec));
+	out = xcalloc(c->probe_d, sizeof(*out));
+	for (i = 0; i < d->nnodes; i++) {
+		n = d->nodes[i];
+		ec[i].en = &n->est;
+		ec[i].ok = node_probeable(n) && n->probe == NULL &&
+		    est_rate_wait(&n->est, &c->est, now,
+		    probe_cost(n, now)) == 0;
+	}
+	k = est_refresh_pick(&c->est, ec, d->nnodes, now, 0, c->probe_d, out);
+	for (i = 0; i < k; i++)
+		probe_budgeted(d->nodes[out[i]], now);
+	free(out);
+	free(ec);
+	probe_pool_arm(d, now);
+}
+
+/* Can a viewer be decided now: a serving node's usable sample has room? */
+static int
+probe_pool_ready(const struct daemon *d, uint64_t now)
+{
+	const struct node	*n;
+	size_t			 i;
+
+	for (i = 0; i < d->nnodes; i++) {
+		n = d->nodes[i];
+		if (node_serving(n) && probe_sample_ok(n, now) &&
+		    est_room(&n->est, &d->conf->est, now) >= 1)
+			return (1);
+	}
+	return (0);
+}
+
+/*
+ * Are there samples, all of them full?  Then a viewer is answered now
+ * (503 unless the choice finds room): waiting for a probe would only
+ * confirm it, and the refresh this arrival started is under way.
+ */
+static int
+probe_pool_full(const struct daemon *d, uint64_t now)
+{
+	const struct node	*n;
+	size_t			 i;
+	int			 any = 0;
+
+	for (i = 0; i < d->nnodes; i++) {
+		n = d->nodes[i];
+		if (!node_serving(n))
+			continue;
+		if (!probe_sample_ok(n, now))
+			return (0);
+		any = 1;
+	}
+	return (any);
+}
+
+/* ---- viewer rounds ------------------------------------------------------- */
+
+/* Starts the round viewers park on, with its decision deadline. */
+static struct probe_round *
+probe_round_start(struct daemon *d, uint64_t now)
+{
+	struct probe_round	*r;
+	struct timeval		 tv;
+
+	r = xcalloc(1, sizeof(*r));
+	r->d = d;
+	r->start_ms = now;
+	TAILQ_INIT(&r->waiters);
+	r->deadline_ev = evtimer_new(d->base, probe_round_deadline_cb, d);
+	if (r->deadline_ev == NULL)
+		fatal("evtimer_new");
+	d->round = r;
+	metrics_count(d, METRIC_ROUNDS);
+	ms_to_tv(d->conf->decision_timeout_ms, &tv);
+	evtimer_add(r->deadline_ev, &tv);
+	return (r);
+}
+
+/* The round waits for n's probe unless it already looks dead. */
+static void
+probe_round_count(struct probe_round *r, struct node *n, uint64_t now)
+{
+	/* A suspect node, or a probe from earlier past the deadline. */
+	if (n->probe != NULL && n->state == NODE_UP && !n->probe->reported &&
+	    !n->probe->counted &&
+	    probe_age(n->probe, now) < n->d->conf->decision_timeout_ms) {
+		n->probe->counted = 1;
+		r->outstanding++;
+	}
+}
+
+/*
+ * The pool (probe-max-age > 0): every arrival refreshes up to probe-d
+ * nodes; the viewer is decided at once on a usable sample with room, and
+ * parks on a round only when no usable sample exists (first contact,
+ * everything stale), the round probing the nodes without one as their
+ * budgets allow.
+ */
+static int
+probe_need_pool(struct daemon *d, struct probe_waiter *w, uint64_t now)
+{
+	struct probe_round	*r;
+	struct node		*n;
+	size_t			 i;
+	int			 rounding = d->round != NULL;
+
+	size_t			 nwant = 0;
+
+	probe_pool_refresh(d, now);
+	if (probe_pool_ready(d, now) || probe_pool_full(d, now))
+		return (1);
+	for (i = 0; i < d->nnodes; i++)
+		if (node_probeable(d->nodes[i]) &&
+		    !probe_sample_ok(d->nodes[i], now))
+			nwant++;
+	/* No node to hear from: the answer is now (503). */
+	if (nwant == 0 && !rounding)
+		return (1);
+	r = rounding ? d->round : probe_round_start(d, now);
+	TAILQ_INSERT_TAIL(&r->waiters, w, entry);
+	w->queued = 1;
+	if (rounding)
+		return (0);
+	for (i = 0; i < d->nnodes; i++) {
+		n = d->nodes[i];
+		if (!node_probeable(n) || probe_sample_ok(n, now))
+			continue;
+		if (probe_budgeted(n, now))
+			probe_round_count(r, n, now);
+	}
+	probe_round_soon(r);
+	return (0);
 }
 
 int
@@ -506,41 +808,28 @@ probe_need(struct daemon *d, struct probe_waiter *w)
 	const struct conf	*c = d->conf;
 	struct probe_round	*r;
 	struct node		*n, *stale[2];
-	struct timeval		 tv;
 	uint64_t		 now = mono_ms();
 	size_t			 i, k, m, nstale = 0, pick;
 	int			 rounding = d->round != NULL;
 
 	probe_viewer_seen(d);
+	if (c->freshness_ms != 0)
+		return (probe_need_pool(d, w, now));
+	/* The strict model: every viewer waits for a round of every node. */
 	for (i = 0; i < d->nnodes; i++)
-		if (node_probeable(d->nodes[i]) &&
-		    probe_stale(d->nodes[i], now, c->freshness_ms))
+		if (node_probeable(d->nodes[i]))
 			nstale++;
 	if (nstale == 0 && !rounding)
 		return (1);
 
-	if (!rounding) {
-		r = xcalloc(1, sizeof(*r));
-		r->d = d;
-		r->start_ms = now;
-		TAILQ_INIT(&r->waiters);
-		r->deadline_ev = evtimer_new(d->base, probe_round_deadline_cb,
-		    d);
-		if (r->deadline_ev == NULL)
-			fatal("evtimer_new");
-		d->round = r;
-		metrics_count(d, METRIC_ROUNDS);
-		ms_to_tv(c->decision_timeout_ms, &tv);
-		evtimer_add(r->deadline_ev, &tv);
-	}
-	r = d->round;
+	r = rounding ? d->round : probe_round_start(d, now);
 	TAILQ_INSERT_TAIL(&r->waiters, w, entry);
 	w->queued = 1;
 	if (rounding || nstale == 0)
 		return (0);
 
 	/*
-	 * two-choices probes d = 2 random stale nodes: a constant cost per
+	 * two-choices probes d = 2 random nodes: a constant cost per
 	 * request however large the cluster.
 	 */
 	if (c->policy.kind == POLICY_TWO_CHOICES && nstale > 2) {
@@ -551,9 +840,7 @@ probe_need(struct daemon *d, struct probe_waiter *w)
 			pick %= nstale - i;
 			for (k = 0, m = 0; k < d->nnodes; k++) {
 				n = d->nodes[k];
-				if (!node_probeable(n) ||
-				    !probe_stale(n, now, c->freshness_ms) ||
-				    n == stale[0])
+				if (!node_probeable(n) || n == stale[0])
 					continue;
 				if (m++ == pick) {
 					stale[i] = n;
@@ -564,25 +851,15 @@ probe_need(struct daemon *d, struct probe_waiter *w)
 	}
 	for (i = 0; i < d->nnodes; i++) {
 		n = d->nodes[i];
-		if (!node_probeable(n) || !probe_stale(n, now, c->freshness_ms))
+		if (!node_probeable(n))
 			continue;
 		if (c->policy.kind == POLICY_TWO_CHOICES && nstale > 2 &&
 		    n != stale[0] && n != stale[1])
 			continue;
 		probe_node(n);
-		/*
-		 * Wait for it unless it already looks dead: a suspect node,
-		 * or a probe from earlier that is past the decision deadline.
-		 */
-		if (n->probe != NULL && n->state == NODE_UP &&
-		    !n->probe->reported && !n->probe->counted &&
-		    probe_age(n->probe, now) < c->decision_timeout_ms) {
-			n->probe->counted = 1;
-			r->outstanding++;
-		}
+		probe_round_count(r, n, now);
 	}
-	if (r->outstanding == 0)
-		probe_round_soon(r);	/* nothing to wait for */
+	probe_round_soon(r);
 	return (0);
 }
 
@@ -641,6 +918,10 @@ probe_shutdown(struct daemon *d)
 	if (d->idle_ev != NULL) {
 		event_free(d->idle_ev);
 		d->idle_ev = NULL;
+	}
+	if (d->pool_ev != NULL) {
+		event_free(d->pool_ev);
+		d->pool_ev = NULL;
 	}
 	/* Stopping: the nodes are freed next, so let go of all of them. */
 	for (i = 0; i < d->nnodes; i++)

@@ -3,11 +3,10 @@
  * formulas corrected for how Windows counters really behave.  Pure: WQL
  * text and instance lists in, numbers out.
  *
- * The CPU and network figures come from raw counters differenced against
- * the previous reading kept per node, so one request costs one round of
- * queries, not two.  When there is no usable previous reading (first
- * contact, too old, counter wrap, timestamps going backwards) the
- * formatted class's figure is used instead: a fallback, never garbage.
+ * The readings feed estimate.c, which takes rates over a window of the
+ * node's counters; profile_cpu and profile_net are the paper's two-reading
+ * formulas with their refusals (counter wrap, timestamps going backwards,
+ * a clock step), kept as the reference the estimator's rules follow.
  * Counters are uint64 on the wire and pass 2^53, so they are parsed with
  * parse_u64 and only the final ratio is a double.
  */
@@ -29,6 +28,7 @@ static const char *profile_query_names[] = {
 	[PQ_NET_FMT] = "net-formatted",
 	[PQ_PROCESS] = "process",
 	[PQ_SERVICE] = "service",
+	[PQ_SESSIONS] = "sessions",
 };
 
 const char *
@@ -420,4 +420,98 @@ profile_absorb(enum profile_query q, const struct wbem_result *r,
 	default:
 		return (-1);
 	}
+}
+
+/* ---- the session count ------------------------------------------------ */
+
+int
+profile_ident_ok(const char *s)
+{
+	size_t	n = 0;
+
+	if (s == NULL || *s == '\0')
+		return (0);
+	for (; *s != '\0'; s++, n++)
+		if (!isalnum((unsigned char)*s) && *s != '_')
+			return (0);
+	return (n <= 128);
+}
+
+int
+profile_sessions_wql(const char *cls, const char *prop, const char *inst,
+    char *out, size_t outlen)
+{
+	int	n;
+
+	if (!profile_ident_ok(cls) || !profile_ident_ok(prop) || inst == NULL)
+		return (-1);
+	if (*inst == '\0')
+		n = snprintf(out, outlen, "SELECT Name, %s FROM %s", prop, cls);
+	else if (!profile_name_ok(inst))
+		return (-1);
+	else
+		n = snprintf(out, outlen, "SELECT Name, %s FROM %s WHERE "
+		    "Name = \"%s\"", prop, cls, inst);
+	if (n < 0 || (size_t)n >= outlen)
+		return (-1);
+	return (0);
+}
+
+/*
+ * A count as a number: CIM-XML sends a uint32 as digits, WS-Management
+ * may send any counter as a string, a formatted one maybe as "12.0".
+ * Anything else (negative, a fraction, not a number) is no count.
+ */
+static int
+profile_count(const char *t, uint64_t *out)
+{
+	const char	*dot;
+	size_t		 i;
+
+	if (t == NULL)
+		return (-1);
+	while (*t == ' ')
+		t++;
+	if (parse_u64(t, out) == 0)
+		return (0);
+	if ((dot = strchr(t, '.')) == NULL || dot == t)
+		return (-1);
+	for (i = 1; dot[i] != '\0'; i++)
+		if (dot[i] != '0')
+			return (-1);
+	for (i = 0; t + i < dot; i++)
+		if (!isdigit((unsigned char)t[i]))
+			return (-1);
+	if (dot - t > 19)
+		return (-1);
+	*out = 0;
+	for (; t < dot; t++)
+		*out = *out * 10 + (uint64_t)(*t - '0');
+	return (0);
+}
+
+/*
+ * Sums prop over the reply's instances (one when the query named it).
+ * -1 when an instance lacks it or it is no count: the caller treats the
+ * count as unknown, never as 0 sessions.
+ */
+int
+profile_absorb_sessions(const struct wbem_result *r, const char *prop,
+    struct profile_reading *rd)
+{
+	uint64_t	v, sum = 0;
+	size_t		i;
+
+	if (r == NULL || r->kind != WBEM_R_INSTANCES || prop == NULL ||
+	    r->ninst == 0)
+		return (-1);
+	for (i = 0; i < r->ninst; i++) {
+		if (profile_count(cim_instance_text(r->inst[i], prop),
+		    &v) == -1 || sum + v < sum)
+			return (-1);
+		sum += v;
+	}
+	rd->sessions = sum;
+	rd->has_sessions = 1;
+	return (0);
 }

@@ -1,5 +1,5 @@
 /*
- * ctl.c: the control API of cimmockd, HTTP + JSON on its own port, shared
+ * mctl.c: the control API of cimmockd, HTTP + JSON on its own port, shared
  * by every virtual node: read a node's counters, set its load, kill and
  * start its streaming server, inject and clear faults.  The endpoints are
  * documented in cimmockd(8).  Tests and benchmarks drive the mock here.
@@ -100,13 +100,13 @@ mctl_node_json(struct mnode *n)
 	const struct mnode_conf	*nc = mnode_conf(n);
 
 	mnode_stats(n, &st);
-	return (json_pack("{s:s,s:i,s:s,s:I,s:i,s:I,s:I,s:f,s:f,s:I,s:I,"
+	return (json_pack("{s:s,s:i,s:s,s:I,s:i,s:i,s:I,s:I,s:f,s:f,s:I,s:I,"
 	    "s:I,s:I,s:I,s:I,s:o}",
 	    "name", nc->name, "port", mnode_port(n),
 	    "process", proc_state_name(mnode_proc_state(n)),
 	    "pid", (json_int_t)(mnode_proc_state(n) == PROC_STOPPED ? 0 :
 	    mnode_proc_pid(n)),
-	    "streams", (int)st.streams,
+	    "streams", (int)st.streams, "sessions", (int)st.sessions,
 	    "bytes_sent", (json_int_t)st.bytes_sent,
 	    "stream_bytes", (json_int_t)st.stream_bytes,
 	    "bytes_per_sec", st.sent_ps, "cpu_pct", st.cpu_pct,

@@ -1,5 +1,5 @@
 /*
- * node.c: one virtual cluster node of cimmockd: its CIM-XML port (which
+ * mnode.c: one virtual cluster node of cimmockd: its CIM-XML port (which
  * also serves the stream endpoint GET /vod/<title>), its process table
  * with the streaming server that can be killed and restarted (via
  * Win32_Process.Create or Win32_Service.StartService after a start
@@ -220,7 +220,7 @@ mnode_new(struct event_base *base, const struct mof_schema *schema,
 		free(n);
 		return (NULL);
 	}
-	load_init(&n->load, mono_ms());
+	load_init(&n->load, &conf->load, mono_ms(), wall_ms());
 	n->last_tick = mono_ms();
 	n->tick = event_new(base, -1, EV_PERSIST, mnode_tick_cb, n);
 	ms_to_tv(NODE_TICK_MS, &tv);
@@ -231,11 +231,19 @@ mnode_new(struct event_base *base, const struct mof_schema *schema,
 	return (n);
 }
 
+/* Brings the load model up to now, before the stream count changes. */
+static void
+mnode_load_sync(struct mnode *n)
+{
+	load_advance(&n->load, &n->conf.load, n->nstreams, mono_ms());
+}
+
 static void
 mnode_streams_close(struct mnode *n)
 {
 	struct stream	*s;
 
+	mnode_load_sync(n);
 	while ((s = TAILQ_FIRST(&n->streams)) != NULL) {
 		struct httpd_req *req = s->req;
 
@@ -362,7 +370,7 @@ mnode_set_fault(struct mnode *n, const struct fault *f)
 	if (f->kind == FAULT_WRAP) {
 		/* the counters restart from zero, as after a wrap or reboot */
 		mnode_tick_cb(-1, 0, n);
-		n->wrap_idle = n->load.idle_100ns;
+		n->wrap_idle = load_raw_idle(&n->load);
 		n->wrap_bytes = n->load.bytes_sent + n->load.bytes_recv;
 	} else
 		n->wrap_idle = n->wrap_bytes = 0;
@@ -636,6 +644,7 @@ mnode_stream_account(struct stream *s)
 static void
 mnode_stream_remove(struct stream *s)
 {
+	mnode_load_sync(s->node);
 	TAILQ_REMOVE(&s->node->streams, s, entry);
 	s->node->nstreams--;
 	free(s);
@@ -756,6 +765,7 @@ mnode_stream_start(struct mnode *n, struct httpd_req *req)
 	s->end = to;
 	s->seed = seed;
 	s->credit = (double)n->conf.bitrate / 8.0 / 10.0; /* 100 ms head start */
+	mnode_load_sync(n);
 	TAILQ_INSERT_TAIL(&n->streams, s, entry);
 	n->nstreams++;
 	httpd_on_gone(req, mnode_stream_gone_cb, s);
@@ -818,9 +828,10 @@ mnode_tick_cb(evutil_socket_t fd, short what, void *arg)
 	struct mnode	*n = arg;
 	uint64_t	 now = mono_ms();
 
+	/* the bytes paced now were sent after the time integrated so far */
+	load_advance(&n->load, &n->conf.load, n->nstreams, now);
 	mnode_streams_pace(n, now - n->last_tick);
 	n->last_tick = now;
-	load_advance(&n->load, &n->conf.load, n->nstreams, now);
 }
 
 /* ---- signed stream URLs ---------------------------------------------------- */
@@ -974,10 +985,10 @@ mnode_netifs(struct mnode *n, const struct mof_class *c, struct inst_list *l,
     int raw)
 {
 	struct mock_inst	*in;
-	double			 sent_ps, recv_ps, cpu;
 	const struct load_state	*s = &n->load;
+	const struct load_fmt	*f = load_formatted(s);
+	uint64_t		 qpc = mnode_stamp(n, load_qpc(s));
 
-	load_rates(s, mono_ms(), &sent_ps, &recv_ps, &cpu);
 	in = inst_new(c);
 	inst_set(in, "Name", n->conf.netif);
 	inst_setf(in, "CurrentBandwidth", "%llu",
@@ -991,12 +1002,13 @@ mnode_netifs(struct mnode *n, const struct mof_class *c, struct inst_list *l,
 		inst_setf(in, "BytesReceivedPersec", "%llu",
 		    (unsigned long long)s->bytes_recv);
 		inst_setf(in, "Timestamp_PerfTime", "%llu",
-		    (unsigned long long)mnode_stamp(n, s->last_ms * 10000ULL));
-		inst_set(in, "Frequency_PerfTime", "10000000");
+		    (unsigned long long)qpc);
+		inst_setf(in, "Frequency_PerfTime", "%llu", LOAD_QPC_FREQ);
 	} else {
-		inst_setf(in, "BytesTotalPersec", "%.0f", sent_ps + recv_ps);
-		inst_setf(in, "BytesSentPersec", "%.0f", sent_ps);
-		inst_setf(in, "BytesReceivedPersec", "%.0f", recv_ps);
+		inst_setf(in, "BytesTotalPersec", "%.0f",
+		    f->sent_ps + f->recv_ps);
+		inst_setf(in, "BytesSentPersec", "%.0f", f->sent_ps);
+		inst_setf(in, "BytesReceivedPersec", "%.0f", f->recv_ps);
 	}
 	inst_list_add(l, in);
 	/* the pseudo-adapter a head-end must skip */
@@ -1008,10 +1020,46 @@ mnode_netifs(struct mnode *n, const struct mof_class *c, struct inst_list *l,
 	inst_set(in, "BytesReceivedPersec", "0");
 	if (raw) {
 		inst_setf(in, "Timestamp_PerfTime", "%llu",
-		    (unsigned long long)mnode_stamp(n, s->last_ms * 10000ULL));
-		inst_set(in, "Frequency_PerfTime", "10000000");
+		    (unsigned long long)qpc);
+		inst_setf(in, "Frequency_PerfTime", "%llu", LOAD_QPC_FREQ);
 	}
 	inst_list_add(l, in);
+}
+
+/*
+ * IIS's Web Service object: CurrentConnections is a gauge of the streams
+ * served now.  IIS lists _Total and one row a site; the streams are all
+ * on one site, so both rows carry the same count.
+ */
+static void
+mnode_webservice(struct mnode *n, const struct mof_class *c,
+    struct inst_list *l, int raw)
+{
+	static const char *const sites[] = { "_Total", "Default Web Site" };
+	struct mock_inst	*in;
+	const struct load_state	*s = &n->load;
+	unsigned		 sessions;
+	size_t			 i;
+
+	/* raw: read at the query; formatted: as of the last second */
+	sessions = raw ? load_sessions(&n->conf.load, n->nstreams) :
+	    load_formatted(s)->sessions;
+	for (i = 0; i < nitems(sites); i++) {
+		in = inst_new(c);
+		inst_set(in, "Name", sites[i]);
+		inst_setf(in, "CurrentConnections", "%u", sessions);
+		if (raw) {
+			inst_setf(in, "Timestamp_PerfTime", "%llu",
+			    (unsigned long long)mnode_stamp(n, load_qpc(s)));
+			inst_setf(in, "Frequency_PerfTime", "%llu",
+			    LOAD_QPC_FREQ);
+			inst_setf(in, "Timestamp_Sys100NS", "%llu",
+			    (unsigned long long)mnode_stamp(n,
+			    load_raw_sys100ns(s)));
+			inst_set(in, "Frequency_Sys100NS", "10000000");
+		}
+		inst_list_add(l, in);
+	}
 }
 
 static void
@@ -1119,7 +1167,7 @@ mnode_model(struct mnode *n, const struct mof_class *c,
 	const char		*cn = c->name;
 	const struct load_conf	*lc = &n->conf.load;
 	struct mock_inst	*in;
-	double			 sent_ps, recv_ps, cpu;
+	const struct load_fmt	*f = load_formatted(&n->load);
 	uint64_t		 avail, ts;
 	char			 dt[64];
 	size_t			 i;
@@ -1134,7 +1182,7 @@ mnode_model(struct mnode *n, const struct mof_class *c,
 	if (l->n > 0 || n->conf.no_model)
 		return (0);
 	avail = load_avail_bytes(lc, n->nstreams);
-	ts = mnode_stamp(n, load_sys100ns(wall_ms()));
+	ts = mnode_stamp(n, load_raw_sys100ns(&n->load));
 	if (str_casecmp_ascii(cn, "Win32_Process") == 0) {
 		for (i = 0; i < n->conf.nprocs; i++)
 			mnode_add_proc(c, l, n->conf.procs[i].pid,
@@ -1167,7 +1215,7 @@ mnode_model(struct mnode *n, const struct mof_class *c,
 		for (k = 0; k <= lc->ncpu; k++) {
 			in = mnode_cpu_inst(c, k);
 			inst_setf(in, "PercentProcessorTime", "%llu",
-			    (unsigned long long)(n->load.idle_100ns -
+			    (unsigned long long)(load_raw_idle(&n->load) -
 			    n->wrap_idle));
 			inst_setf(in, "Timestamp_Sys100NS", "%llu",
 			    (unsigned long long)ts);
@@ -1176,11 +1224,12 @@ mnode_model(struct mnode *n, const struct mof_class *c,
 		}
 	} else if (str_casecmp_ascii(cn,
 	    "Win32_PerfFormattedData_PerfOS_Processor") == 0) {
-		load_rates(&n->load, mono_ms(), &sent_ps, &recv_ps, &cpu);
 		for (k = 0; k <= lc->ncpu; k++) {
 			in = mnode_cpu_inst(c, k);
-			inst_setf(in, "PercentProcessorTime", "%.0f", cpu);
-			inst_setf(in, "PercentIdleTime", "%.0f", 100 - cpu);
+			inst_setf(in, "PercentProcessorTime", "%.0f",
+			    f->cpu_pct);
+			inst_setf(in, "PercentIdleTime", "%.0f",
+			    100 - f->cpu_pct);
 			inst_list_add(l, in);
 		}
 	} else if (str_casecmp_ascii(cn,
@@ -1188,9 +1237,9 @@ mnode_model(struct mnode *n, const struct mof_class *c,
 		in = inst_new(c);
 		inst_set(in, "Name", "");
 		inst_setf(in, "AvailableBytes", "%llu",
-		    (unsigned long long)avail);
+		    (unsigned long long)f->avail);
 		inst_setf(in, "AvailableMBytes", "%llu",
-		    (unsigned long long)(avail >> 20));
+		    (unsigned long long)(f->avail >> 20));
 		inst_list_add(l, in);
 	} else if (str_casecmp_ascii(cn, "Win32_ComputerSystem") == 0) {
 		in = inst_new(c);
@@ -1222,22 +1271,31 @@ mnode_model(struct mnode *n, const struct mof_class *c,
 		mnode_assoc(n, c, "Win32_Process", l);
 	else if (str_casecmp_ascii(cn, "Win32_SystemServices") == 0)
 		mnode_assoc(n, c, "Win32_Service", l);
+	else if (str_casecmp_ascii(cn,
+	    "Win32_PerfFormattedData_W3SVC_WebService") == 0)
+		mnode_webservice(n, c, l, 0);
+	else if (str_casecmp_ascii(cn,
+	    "Win32_PerfRawData_W3SVC_WebService") == 0)
+		mnode_webservice(n, c, l, 1);
 	return (0);
 }
 
 void
 mnode_stats(struct mnode *n, struct mnode_stats *st)
 {
-	double	recv_ps;
+	const struct load_fmt	*f = load_formatted(&n->load);
 
 	mnode_tick_cb(-1, 0, n);
 	memset(st, 0, sizeof(*st));
 	st->streams = n->nstreams;
+	st->sessions = load_sessions(&n->conf.load, n->nstreams);
 	st->bytes_sent = n->load.bytes_sent;
 	st->stream_bytes = n->load.stream_bytes;
-	load_rates(&n->load, mono_ms(), &st->sent_ps, &recv_ps, &st->cpu_pct);
+	/* what the formatted classes show */
+	st->sent_ps = f->sent_ps;
+	st->cpu_pct = f->cpu_pct;
 	st->avail_bytes = load_avail_bytes(&n->conf.load, n->nstreams);
-	st->idle_100ns = n->load.idle_100ns;
-	st->sys100ns = load_sys100ns(wall_ms());
+	st->idle_100ns = load_raw_idle(&n->load);
+	st->sys100ns = load_raw_sys100ns(&n->load);
 	st->requests = n->requests;
 }

@@ -133,32 +133,54 @@ struct load_conf {
 	uint64_t	 background_bps;	/* bytes/s besides the streams */
 	unsigned	 extra_streams;	/* simulated viewers (no bytes) */
 };
-#define LOAD_RING	32
+/* the default clock interrupt, 15.625 ms, in 100 ns units */
+#define LOAD_TICK_100NS	156250ULL
+/* Formatted values as last cooked: constant between two seconds. */
+struct load_fmt {
+	double		 sent_ps, recv_ps;	/* bytes/s */
+	double		 cpu_pct;	/* busy percent */
+	unsigned	 sessions;	/* streams served (+ extra_streams) */
+	uint64_t	 avail;		/* available memory, bytes */
+};
 struct load_state {
 	uint64_t	 last_ms;	/* monotonic time of the last advance */
-	uint64_t	 idle_100ns;	/* PERF_100NSEC_TIMER_INV accumulator */
+	uint64_t	 start_ms;	/* monotonic time of load_init */
+	uint64_t	 wall_base;	/* Sys100NS at monotonic 0, whole ticks */
+	uint64_t	 idle_100ns;	/* exact idle time of one CPU */
 	uint64_t	 busy_100ns;
+	uint64_t	 tick_100ns;	/* the last clock interrupt (monotonic) */
+	uint64_t	 tick_idle;	/* the idle counter as of that tick */
 	uint64_t	 bytes_sent;	/* all bytes sent (streams + background) */
 	uint64_t	 bytes_recv;
 	uint64_t	 stream_bytes;	/* of which the streams */
 	double		 bg_frac;	/* carried fraction of a background byte */
-	double		 cpu_pct;	/* busy percent over the last interval */
-	/* snapshots 125 ms apart so formatted rates cover ~1 s */
-	struct {
-		uint64_t ms, sent, recv, idle, busy;
-	}		 ring[LOAD_RING];
-	unsigned	 ring_head, ring_n;
+	double		 cpu_pct;	/* the model's busy percent now */
+	/* raw counters at the last second boundary, for the next cooking */
+	uint64_t	 sec_ms, sec_sent, sec_recv, sec_idle;
+	struct load_fmt	 fmt;
 };
-void	 load_init(struct load_state *, uint64_t now_ms);
-/* Integrates CPU and background traffic up to now. */
+/* c gives the formatted values shown before the first whole second. */
+void	 load_init(struct load_state *, const struct load_conf *c,
+	    uint64_t now_ms, uint64_t wall_ms);
+/*
+ * Integrates CPU and background traffic up to now with `streams` active
+ * since the last advance (so advance before the count changes), and cooks
+ * the formatted values at each second crossed.
+ */
 void	 load_advance(struct load_state *, const struct load_conf *,
 	    unsigned streams, uint64_t now_ms);
 void	 load_add_sent(struct load_state *, uint64_t bytes);
 double	 load_busy_pct(const struct load_conf *, unsigned streams);
 uint64_t load_avail_bytes(const struct load_conf *, unsigned streams);
-/* Rates over the last second or so (bytes/s, percent busy). */
-void	 load_rates(const struct load_state *, uint64_t now_ms,
-	    double *sent_ps, double *recv_ps, double *cpu_pct);
+/* The session counter: the streams served plus the simulated viewers. */
+unsigned load_sessions(const struct load_conf *, unsigned streams);
+/* Raw PercentProcessorTime (each CPU) and Timestamp_Sys100NS, per tick. */
+uint64_t load_raw_idle(const struct load_state *);
+uint64_t load_raw_sys100ns(const struct load_state *);
+/* Timestamp_PerfTime: QueryPerformanceCounter at 10 MHz since boot. */
+#define LOAD_QPC_FREQ	10000000ULL
+uint64_t load_qpc(const struct load_state *);
+const struct load_fmt *load_formatted(const struct load_state *);
 /* Windows FILETIME-like 100 ns ticks since 1601 for a wall time in ms. */
 uint64_t load_sys100ns(uint64_t wall_ms);
 
@@ -224,7 +246,7 @@ void	 wssrv_reply(struct mnode *, const struct httpd_req *, struct buf *out,
 void	 wssrv_401(struct buf *);
 void	 wssrv_node_gone(struct mnode *);	/* drops its contexts */
 
-/* ---- node.c: one virtual node ------------------------------------------- */
+/* ---- mnode.c: one virtual node ------------------------------------------ */
 enum fault_kind {
 	FAULT_NONE = 0,
 	FAULT_HANG,
@@ -360,6 +382,7 @@ unsigned mnode_streams(const struct mnode *);
 /* Fills a JSON-ready snapshot of counters. */
 struct mnode_stats {
 	unsigned	 streams;
+	unsigned	 sessions;	/* the session counter, raw */
 	uint64_t	 bytes_sent, stream_bytes;
 	double		 sent_ps, cpu_pct;
 	uint64_t	 avail_bytes;
@@ -370,7 +393,7 @@ void	 mnode_stats(struct mnode *, struct mnode_stats *);
 struct load_state *mnode_load(struct mnode *);
 void	 mnode_count_request(struct mnode *);
 
-/* ---- ctl.c: the control API (HTTP + JSON) -------------------------------- */
+/* ---- mctl.c: the control API (HTTP + JSON) ------------------------------ */
 struct mctl;
 struct mctl *mctl_new(struct event_base *, const char *addr, int port,
 	    struct mnode **, size_t nnodes);

@@ -41,12 +41,13 @@ api >"$TEST_TMP/nodes.json"
 import json, sys
 d = json.load(open(sys.argv[1]))
 assert d["version"] == 1 and isinstance(d["now_ms"], int)
-assert d["policy"] == "least-load"
+assert d["policy"] == "least-predicted"
 keys = {"name", "url", "protocol", "state", "weight", "sample_age_ms", "cpu",
         "mem", "net", "process", "streams_dispatched", "restarts",
         "last_error", "history", "last_error_kind", "last_error_code",
         "consecutive_failures", "probe_errors", "restart_failures",
-        "restart_limit_reached", "counter_discontinuities"}
+        "restart_limit_reached", "counter_discontinuities", "sessions",
+        "sessions_counted", "room", "sample_uses", "cost"}
 kinds = {"transport", "timeout", "protocol", "http", "auth", "cim", "toobig",
          "usage"}
 for n in d["nodes"]:

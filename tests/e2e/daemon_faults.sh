@@ -15,7 +15,10 @@ node_ctl refusing fault '{"kind": "refuse"}' >/dev/null
 node_ctl garbage fault '{"kind": "garbage"}' >/dev/null
 # The decision deadline leaves room for a loaded test machine yet stays far
 # under the query deadline: a viewer held by the hung node would wait 3 s.
-write_conf "$TEST_TMP/c.conf" "decision-timeout = 800ms
+# The strict model (freshness = 0): every viewer probes the faulty nodes,
+# which is what takes them down here (re-checks are 5 s apart).
+write_conf "$TEST_TMP/c.conf" "freshness = 0
+decision-timeout = 800ms
 query-timeout = 3s
 suspect-after = 3
 recheck = 5s"
@@ -50,16 +53,23 @@ node_ctl garbage clear >/dev/null
 node_ctl refusing clear >/dev/null
 node_ctl hung clear >/dev/null
 
-# Everybody saturated: 503 with Retry-After, never a saturated node.
+# Everybody saturated (100 % busy: the default thresholds fill a node to
+# its capacity): 503 with Retry-After, never a saturated node.
 stop_daemon
-write_conf "$TEST_TMP/c2.conf" "retry-after = 7"
+# The strict model, and a probe of each node a second before the viewer:
+# its round then reads rates over a second (the mock cooks its formatted
+# counters from its first query on, so a first contact reads them idle).
+write_conf "$TEST_TMP/c2.conf" "retry-after = 7
+freshness = 0"
 for n in good hung refusing garbage; do
-	node_ctl $n load '{"base_cpu": 95}' >/dev/null
+	node_ctl $n load '{"base_cpu": 100}' >/dev/null
 done
 start_daemon "$TEST_TMP/c2.conf"
-# The first look at start has read every node's counters: the viewer's
-# round then measures CPU over time all spent at 95 %.
 wait_for 5 all_sampled
+# Time at the new load: a load is a rate over a second of the node's
+# counters.
+for n in good hung refusing garbage; do admin_post $n probe >/dev/null; done
+sleep 1.2
 hdr=$(curl -s -D - -o /dev/null --max-time 5 "http://$VIEWER/watch/busy.mp4")
 echo "$hdr" | head -1 | grep -q " 503 "; ok $? "all saturated: 503"
 echo "$hdr" | grep -qi "^Retry-After: 7"; ok $? "with Retry-After: 7"

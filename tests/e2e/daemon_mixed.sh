@@ -31,8 +31,11 @@ grep -q "refused.conf:$line: .*plain http (allow-unencrypted)" \
 ok $? "and warns about it"
 
 NODEWSMAN_ws2=1
+# The strict model (freshness = 0): each viewer's round sees a kill or a
+# load change at once, where the probe pool sees it at the next refresh.
 write_conf "$TEST_TMP/c.conf" "restart-limit = 3
-restart-window = 1m"
+restart-window = 1m
+freshness = 0"
 start_daemon "$TEST_TMP/c.conf"
 # The first viewer's round probes every node.
 watch first.mp4 >/dev/null
@@ -92,9 +95,9 @@ cycle() {
 	for o in cx1 cx2 ws1 ws2; do
 		[ "$o" = "$1" ] || node_ctl "$o" load '{"base_cpu": 70}' >/dev/null
 	done
-	# Time at the new load, not a wait for an event: CPU is a rate
-	# between two reads of a node's counters.
-	sleep 0.3
+	# Time at the new load, not a wait for an event: a load is a rate
+	# over a second of the node's counters.
+	sleep 1.3
 	r=$(watch "back-$1.mp4")
 	is "$(node_of "${r#* }")" "$1" "$1 takes viewers again"
 	for o in cx1 cx2 ws1 ws2; do

@@ -13,9 +13,13 @@ MARGIN_MS=${MARGIN_MS:-1500}
 
 # fault_conf FILE [EXTRA]: write_conf with the matrix's timings: round-robin
 # so every eligible node gets viewers (a node that is back must get some),
-# fast re-checks so a cleared node returns within seconds.
+# fast re-checks so a cleared node returns within seconds, and the strict
+# model (freshness = 0), where every viewer's round probes every node, so
+# the viewer after a fault sees it (the probe pool sees it at the node's
+# next refresh; daemon_balance.sh tests the pool).
 fault_conf() {
-	write_conf "$1" "decision-timeout = ${DECISION_MS}ms
+	write_conf "$1" "freshness = 0
+decision-timeout = ${DECISION_MS}ms
 query-timeout = 2s
 suspect-after = 2
 recheck = 200ms
@@ -170,7 +174,9 @@ cim_round() {
 	for _n in $_faulty; do
 		wait_field "$_n" state up 15 && _back=$((_back + 1))
 	done
-	viewers $# "cim-$1-c"
+	# a rotation: round-robin evens active sessions, not streams ever
+	# sent, so a node back from a fault is not owed the next viewers
+	viewers "$(echo $NODES | wc -w)" "cim-$1-c"
 	_served=0
 	for _n in $_faulty; do
 		[ "$(count_in "$_n" $V_TO)" -ge 1 ] && _served=$((_served + 1))

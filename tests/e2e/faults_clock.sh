@@ -6,7 +6,11 @@
 # The paper's rate formula over such a step reads 100 % busy or idle; the
 # daemon must refuse the delta (counted in the API and metrics), keep a
 # sane figure, and neither repel its viewers (the node is the least loaded
-# one) nor attract others' (it is the most loaded one).  Policy least-load.
+# one) nor attract others' (it is the most loaded one).  Policy least-load,
+# in the strict model (freshness = 0: every viewer probes every node, so a
+# step is read at the next viewer), with a small session cost so that the
+# viewers' own predicted load (which spreads a quick run of them) does not
+# mask what the step does.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/e2e/mock_lib.sh"
 . "$top_srcdir/tests/e2e/daemon-lib.sh"
@@ -15,7 +19,8 @@
 start_cluster '{ "nodes": [ { "name": "good1" }, { "name": "good2" },
   { "name": "jump" }, { "name": "wsjump" } ] }'
 NODEWSMAN_wsjump=1
-fault_conf "$TEST_TMP/c.conf" "policy = least-load"
+fault_conf "$TEST_TMP/c.conf" "policy = least-load
+session-cost = 0.2"
 start_daemon "$TEST_TMP/c.conf"
 for n in $NODES; do wait_field "$n" state up 10 || echo "# $n not up"; done
 
@@ -40,9 +45,24 @@ phase() {
 		fi
 	done
 	[ "$_how" = least ] && _busy=5 || _busy=40
-	# Time at the new loads, not a wait for an event: CPU is a rate
-	# between two reads of a node's counters (or its ~1 s average).
-	sleep 1
+	# Until the daemon reads every node at its new load (a rate over a
+	# second, a formatted figure a second late): probes, then a look.
+	_s=0
+	while [ $_s -lt $((30 * SLOW)) ]; do
+		for _x in $NODES; do admin_post "$_x" probe >/dev/null; done
+		sleep 0.2
+		_ok=1
+		for _x in $NODES; do
+			if { [ "$_x" = "$_n" ] && [ "$_how" = least ]; } ||
+			    { [ "$_x" != "$_n" ] && [ "$_how" = most ]; }; then
+				sane "$_x" 5
+			else
+				sane "$_x" 40
+			fi || _ok=0
+		done
+		[ $_ok = 1 ] && break
+		_s=$((_s + 1))
+	done
 	viewers 2 "$_n-warm"
 	_d0=$(metric cimheadd_counter_discontinuities_total "node=\"$_n\"")
 	_insane=0 _wrong=0 _slow=0

@@ -127,7 +127,14 @@ static const char metrics_expected[] =
 	    "readings refused as a delta (wrap, jump, clock step).\n"
 	"# TYPE cimheadd_counter_discontinuities_total counter\n"
 	"cimheadd_counter_discontinuities_total{node=\"a\"} 0\n"
-	"cimheadd_counter_discontinuities_total{node=\"b\"} 0\n";
+	"cimheadd_counter_discontinuities_total{node=\"b\"} 0\n"
+	/* issue 13: the estimator's gauges; no sample, no line */
+	"# HELP cimheadd_node_sessions Active sessions: the node's count "
+	    "plus dispatches it does not show yet.\n"
+	"# TYPE cimheadd_node_sessions gauge\n"
+	"# HELP cimheadd_node_room Sessions a node can still take under "
+	    "its thresholds.\n"
+	"# TYPE cimheadd_node_room gauge\n";
 
 /* The reply body as JSON, or NULL. */
 static json_t *
@@ -183,7 +190,7 @@ test_nodes_json(struct daemon *d)
 	is_int(json_integer_value(json_object_get(j, "version")), 1,
 	    "version 1");
 	ok(json_is_integer(json_object_get(j, "now_ms")), "now_ms");
-	is_str(jstr(j, "policy"), "least-load", "the policy by name");
+	is_str(jstr(j, "policy"), "least-predicted", "the policy by name");
 	nodes = json_object_get(j, "nodes");
 	ok(json_is_array(nodes) && json_array_size(nodes) == 2,
 	    "both nodes, in config order");

@@ -75,6 +75,79 @@ has_err(struct buf *errs, int line, const char *what)
 	    strstr(errs->data, what) != NULL);
 }
 
+/* The balancing keys: defaults, overrides, the strict model, errors. */
+static void
+test_balance(struct buf *errs, struct buf *warns)
+{
+	struct conf		*c;
+	const struct conf_node	*n;
+	static const char	*node = "[node a]\nurl = http://10.0.0.1:5988/\n";
+	char			 text[2048];
+
+	snprintf(text, sizeof(text), "[cimheadd]\n%s", node);
+	c = load(text, errs, warns);
+	ok(c != NULL, "a minimal config loads");
+	if (c != NULL) {
+		is_int(c->policy.kind, POLICY_LEAST_PREDICTED,
+		    "least-predicted is the default");
+		ok(c->est.max[EST_CPU] == 100 && c->est.max[EST_MEM] == 100 &&
+		    c->est.max[EST_NET] == 100, "thresholds 100 %% by default");
+		ok(c->freshness_ms == 3000 && c->est.max_age_ms == 3000,
+		    "the pool is on: probe-max-age 3s");
+		ok(c->est.max_uses == 64 && c->probe_d == 2 &&
+		    c->est.query_rate == 2 && c->est.query_burst == 8,
+		    "probe-max-uses 64, probe-d 2, 2 queries/s, burst 8");
+		ok(c->est.prior_cost[EST_NET] == 2 && c->est.window_ms == 1000,
+		    "session-cost 2, rate-window 1s");
+		is_int(c->sessions_retry_ms, 60000, "sessions-retry 60s");
+		n = conf_node_find(c, "a");
+		ok(n != NULL && strcmp(n->sessions_class,
+		    "Win32_PerfFormattedData_W3SVC_WebService") == 0 &&
+		    strcmp(n->sessions_property, "CurrentConnections") == 0 &&
+		    strcmp(n->sessions_instance, "_Total") == 0,
+		    "a node takes the session count defaults");
+		conf_free(c);
+	}
+
+	snprintf(text, sizeof(text), "[cimheadd]\nfreshness = 0\n"
+	    "probe-max-age = 5s\nprobe-max-uses = 0\nprobe-d = 3\n"
+	    "probe-query-rate = 0.5\nprobe-query-burst = 12\n"
+	    "session-cost = 4\nrate-window = 2s\nmax-net = 95\n"
+	    "sessions-class = Vod_Sessions\nsessions-property = Active\n"
+	    "sessions-instance =\n%s[node b]\nurl = http://10.0.0.2:5988/\n"
+	    "sessions-class =\n", node);
+	c = load(text, errs, warns);
+	ok(c != NULL, "every balancing key loads");
+	if (c == NULL)
+		printf("# %s", errs->data);
+	if (c != NULL) {
+		ok(c->freshness_ms == 0 && c->est.max_age_ms == 5000,
+		    "freshness = 0: the strict model (max-age kept)");
+		ok(c->est.max_uses == 0 && c->probe_d == 3 &&
+		    c->est.query_rate == 0.5 && c->est.query_burst == 12,
+		    "pool keys");
+		ok(c->est.prior_cost[EST_CPU] == 4 && c->est.window_ms == 2000 &&
+		    c->est.max[EST_NET] == 95, "session-cost, rate-window, max");
+		n = conf_node_find(c, "a");
+		ok(n != NULL && strcmp(n->sessions_class, "Vod_Sessions") == 0 &&
+		    strcmp(n->sessions_property, "Active") == 0 &&
+		    n->sessions_instance[0] == '\0',
+		    "[cimheadd]'s session keys; empty instance: summed");
+		n = conf_node_find(c, "b");
+		ok(n != NULL && n->sessions_class[0] == '\0',
+		    "a node turns the count off with an empty class");
+		conf_free(c);
+	}
+
+	c = load("[cimheadd]\nsessions-class = Bad Class\n"
+	    "probe-max-age = 0\nprobe-d = 0\nsessions-instance = a\"b\n"
+	    "[node a]\nurl = http://10.0.0.1:5988/\n", errs, warns);
+	ok(c == NULL && has_err(errs, 2, "sessions-class") &&
+	    has_err(errs, 3, "probe-max-age") && has_err(errs, 4, "probe-d") &&
+	    has_err(errs, 5, "sessions-instance"),
+	    "bad balancing keys refused with their lines");
+}
+
 int
 main(void)
 {
@@ -98,6 +171,7 @@ main(void)
 	ok(conf_parse_duration("-1s", &ms) == -1, "negative refused");
 	ok(conf_parse_duration("5 s", &ms) == -1, "junk refused");
 	ok(conf_parse_duration("99999999h", &ms) == -1, "overflow refused");
+	test_balance(&errs, &warns);
 
 	write_file("creds", "vod\ns3cret pass\n", 0600);
 	write_file("secret", "0123456789abcdef0123456789\n", 0600);
@@ -133,10 +207,11 @@ main(void)
 		is_str(c->admin_listen, "127.0.0.1:8081", "admin-listen default");
 		is_int(c->policy.kind, POLICY_TWO_CHOICES, "policy");
 		ok(c->policy.w_net == 3 && c->policy.w_cpu == 1, "weights");
-		ok(c->policy.max_cpu == 80 && c->policy.max_net == 90,
-		    "thresholds");
+		ok(c->est.max[EST_CPU] == 80 && c->est.max[EST_NET] == 100,
+		    "thresholds (of learned capacity; 100 by default)");
 		is_int(c->decision_timeout_ms, 300, "decision-timeout");
 		is_int(c->freshness_ms, 1000, "freshness");
+		is_int(c->est.max_age_ms, 1000, "freshness is probe-max-age");
 		is_int(c->query_timeout_ms, 2000, "query-timeout default");
 		is_int(c->token_secret_len, 26, "secret read, newline cut");
 		is_int(c->nnodes, 2, "two nodes");

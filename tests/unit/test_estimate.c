@@ -321,6 +321,24 @@ test_resets(void)
 	ok(fabs(en.util[EST_NET] - 20) < 2, "and 10 ms later still (%.2f)",
 	    en.util[EST_NET]);
 
+	/*
+	 * A quiet spell whose load rose near its end, the formatted figure
+	 * at hand: it is the last second, the spell's mean a blend.
+	 */
+	sim_run(&s, 8000);
+	s.net = 80;
+	sim_run(&s, 1500);
+	sim_read(&s, &rd);
+	rd.has_net_fmt = 1;
+	rd.net_fmt_bw = s.bw;
+	rd.net_fmt_bytes = (uint64_t)(0.8 * (double)s.bw / 8);
+	rd.net_fmt_nifs = 1;
+	est_apply(&en, &p, &rd, 0, -1, s.t);
+	ok(fabs(en.util[EST_NET] - 80) < 2, "a 9.5 s spell, load up at its "
+	    "end: the formatted figure (%.2f), not the spell's mean (29)",
+	    en.util[EST_NET]);
+	s.net = 20;
+
 	/* The last good figure does not outlive max_span. */
 	memset(&rd, 0, sizeof(rd));
 	est_apply(&en, &p, &rd, 0, -1, s.t + p.max_span_ms + 1);

@@ -144,6 +144,7 @@ test_dispatch(void)
 	struct daemon	 d;
 	struct fx_reply	 r;
 	struct node	*n;
+	struct profile_reading rd;
 	char		 v[256];
 
 	if (fx_daemon(&d, "[cimheadd]\nlisten = 127.0.0.1:0\n"
@@ -156,9 +157,15 @@ test_dispatch(void)
 	ok(frontend_start(&d, d.conf->listen) == 0, "frontend listens");
 	n = d.nodes[0];
 	n->state = NODE_UP;
-	n->has_sample = 1;
-	n->sample.mono_ms = mono_ms();
-	n->sample.cpu = n->sample.mem = n->sample.net = 10;
+	/* 10 % busy by its formatted counters, 10 % of memory. */
+	memset(&rd, 0, sizeof(rd));
+	rd.has_cpu_fmt = rd.has_net_fmt = rd.has_avail = rd.has_total = 1;
+	rd.cpu_fmt = 10;
+	rd.net_fmt_bytes = 1250000;
+	rd.net_fmt_bw = 100000000;
+	rd.total = 1000;
+	rd.avail = 900;
+	node_apply(n, &rd, mono_ms());
 	is_int(fx_request(&d, d.front_addr, EVHTTP_REQ_GET,
 	    "/watch/big%20movie.mp4?ignored=1", NULL, &r), 302,
 	    "a fresh node under its thresholds: 302");

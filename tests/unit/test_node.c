@@ -154,38 +154,57 @@ test_failures(struct daemon *d)
 static void
 test_sample(struct daemon *d)
 {
+	const struct est_params	*p = &d->conf->est;
+	struct profile_reading	*rd;
 	struct policy_cand	 c;
 	struct node		*n;
 
 	n = node_new(d, &d->conf->nodes[0]);
-	node_dispatched(n);
-	node_dispatched(n);
-	is_int(n->pending, 2, "two dispatches pending");
-	is_int(n->streams, 2, "two streams in total");
-	is_int(n->m_dispatch, 2, "and counted");
+	node_dispatched(n, 4000);
+	node_dispatched(n, 4000);
+	is_int(n->m_dispatch, 2, "two dispatches counted");
 
-	node_apply(n, reading(0, 0), 5000);
+	rd = reading(0, 0);
+	rd->has_sessions = 1;
+	rd->sessions = 0;
+	node_apply(n, rd, 4100);
 	ok(n->has_sample, "a reading makes a sample");
 	ok(n->sample.cpu == 40, "cpu from the formatted figure");
 	ok(n->sample.mem == 25, "memory: (1000 - 750) / 1000");
 	ok(n->sample.net == 10, "network: 10 Mbit/s of 100");
-	is_int(n->sample.mono_ms, 5000, "taken at the time given");
-	is_int(n->pending, 0, "the sample covers what was pending");
-	is_int(n->streams, 2, "the total stays");
+	is_int(n->sample.mono_ms, 4100, "taken at the time given");
+	is_int(n->sessions, 0, "the node's own count is kept");
+	/* The first version reset its dispatches to 0 at every sample. */
+	ok(est_sessions(&n->est, p, 4100) == 2,
+	    "dispatches the node does not show yet outlive the sample");
 	is_int(n->nhistory, 1, "one sample of history");
 
-	node_dispatched(n);
-	node_cand(n, &c);
-	ok(c.serving && c.has_sample && c.sample_ms == 5000 && c.cpu == 40 &&
-	    c.mem == 25 && c.net == 10 && c.pending == 1 && c.streams == 3 &&
-	    c.weight == 2, "the policy's view of the node");
+	rd = reading(0, 0);
+	rd->has_sessions = 1;
+	rd->sessions = 2;
+	node_apply(n, rd, 5000);
+	ok(est_sessions(&n->est, p, 5000) == 2,
+	    "once the node counts them they are not counted twice");
+	rd = reading(0, 0);
+	rd->has_sessions = 1;
+	rd->sessions = 0;
+	node_apply(n, rd, 8000);
+	ok(est_sessions(&n->est, p, 8000) == 0, "departures count");
+
+	node_cand(n, 1, 8000, &c);
+	ok(c.serving && c.usable && c.cpu == 40 && c.mem == 25 &&
+	    c.net == 10 && c.sessions == 0 && c.weight == 2 && c.room > 0,
+	    "the policy's view of the node (room %ld cpu %.2f mem %.2f "
+	    "net %.2f sessions %.2f)", c.room, c.cpu, c.mem, c.net,
+	    c.sessions);
 
 	node_fail(n, timeout_err());
 	node_fail(n, timeout_err());
 	node_fail(n, timeout_err());
 	is_int(n->total_mem, 0, "down: the cached total memory is dropped");
-	ok(!n->has_prev_cpu && !n->has_prev_net,
-	    "and the raw counters: a new session when it comes back");
+	ok(!n->est.has_sample && n->est.cpu.n == 0 && n->est.net.n == 0 &&
+	    n->sessions == -1,
+	    "and the raw counters and count: a new session when it is back");
 	node_free(n);
 }
 

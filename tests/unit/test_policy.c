@@ -1,7 +1,7 @@
 /*
- * test_policy.c: the node choice with fixed inputs: admission thresholds,
- * weights, the expected load of streams sent since a sample, and each
- * policy's spread over many picks.
+ * test_policy.c: the baseline policies with fixed inputs: admission by
+ * the estimator's room, weights, active sessions (not streams ever sent),
+ * and each policy's spread over many picks.
  */
 #include "config.h"
 
@@ -13,22 +13,33 @@
 static struct policy_params pp = {
 	.kind = POLICY_LEAST_LOAD,
 	.w_cpu = 1, .w_mem = 1, .w_net = 2,
-	.max_cpu = 90, .max_mem = 90, .max_net = 90,
-	.stream_cost = 1,
 };
 
 static void
 cand(struct policy_cand *c, double cpu, double mem, double net, double w)
 {
 	c->serving = 1;
-	c->has_sample = 1;
-	c->sample_ms = 1000;
+	c->usable = 1;
 	c->cpu = cpu;
 	c->mem = mem;
 	c->net = net;
 	c->weight = w;
-	c->pending = 0;
-	c->streams = 0;
+	c->sessions = 0;
+	/* 2 points a session at weight 1, as the estimator's prior */
+	c->room = (long)((100 - (cpu > net ? cpu : net)) / (2 / w));
+}
+
+/* What a dispatch does to a candidate, as the estimator would see it. */
+static void
+add_session(struct policy_cand *c)
+{
+	double	cost = 2 / c->weight;
+
+	c->cpu += cost;
+	c->mem += cost;
+	c->net += cost;
+	c->sessions++;
+	c->room--;
 }
 
 /* xorshift: deterministic, so the test is too */
@@ -43,7 +54,7 @@ rng(void *arg)
 	return (*s);
 }
 
-/* Runs n picks; each pick adds a stream that loads the node by cost/w. */
+/* Runs n picks; each pick adds a session that loads the node by 2/w. */
 static void
 simulate(struct policy_params *p, struct policy_cand *c, size_t nc,
     int picks, int *counts)
@@ -53,12 +64,11 @@ simulate(struct policy_params *p, struct policy_cand *c, size_t nc,
 	int		i, k;
 
 	for (i = 0; i < picks; i++) {
-		k = policy_pick(p, c, nc, 0, &rr, rng, &seed);
+		k = policy_pick(p, c, nc, &rr, rng, &seed);
 		if (k < 0)
 			break;
 		counts[k]++;
-		c[k].pending++;
-		c[k].streams++;
+		add_session(&c[k]);
 	}
 }
 
@@ -81,33 +91,32 @@ main(void)
 	cand(&c[0], 50, 50, 50, 1);
 	cand(&c[1], 10, 10, 10, 1);
 	cand(&c[2], 30, 30, 30, 1);
-	is_int(policy_pick(&pp, c, 3, 0, &rr, rng, &seed), 1,
+	is_int(policy_pick(&pp, c, 3, &rr, rng, &seed), 1,
 	    "least-load picks the least loaded");
 
-	c[1].net = 95;
-	is_int(policy_pick(&pp, c, 3, 0, &rr, rng, &seed), 2,
-	    "a node over one threshold is not eligible");
-	c[1].net = 10;
+	c[1].room = 0;
+	is_int(policy_pick(&pp, c, 3, &rr, rng, &seed), 2,
+	    "a node without room is not eligible");
+	c[1].room = -1;
+	is_int(policy_pick(&pp, c, 3, &rr, rng, &seed), 2,
+	    "a node whose room is unknown is not eligible");
+	c[1].room = 45;
 	c[1].serving = 0;
-	is_int(policy_pick(&pp, c, 3, 0, &rr, rng, &seed), 2,
+	is_int(policy_pick(&pp, c, 3, &rr, rng, &seed), 2,
 	    "a node not serving is not eligible");
 	c[1].serving = 1;
-	c[1].sample_ms = 500;
-	is_int(policy_pick(&pp, c, 3, 900, &rr, rng, &seed), 2,
-	    "a sample older than the cutoff is not eligible");
-	c[1].sample_ms = 1000;
-	c[1].has_sample = 0;
-	is_int(policy_pick(&pp, c, 3, 0, &rr, rng, &seed), 2,
-	    "a node without a sample is not eligible");
-	c[1].has_sample = 1;
+	c[1].usable = 0;
+	is_int(policy_pick(&pp, c, 3, &rr, rng, &seed), 2,
+	    "a node whose sample may not serve is not eligible");
+	c[1].usable = 1;
 
-	cand(&c[0], 95, 10, 10, 1);
-	cand(&c[1], 10, 95, 10, 1);
-	cand(&c[2], 10, 10, 90, 1);
-	for (k = POLICY_LEAST_LOAD; k <= POLICY_LEAST_STREAMS; k++) {
+	cand(&c[0], 99.5, 10, 10, 1);
+	cand(&c[1], 10, 10, 100, 1);
+	cand(&c[2], 10, 10, 98.5, 1);
+	for (k = POLICY_LEAST_LOAD; k <= POLICY_LEAST_PREDICTED; k++) {
 		p = pp;
 		p.kind = k;
-		is_int(policy_pick(&p, c, 3, 0, &rr, rng, &seed), -1,
+		is_int(policy_pick(&p, c, 3, &rr, rng, &seed), -1,
 		    "%s: all saturated -> none (never a saturated node)",
 		    policy_kind_name(k));
 	}
@@ -115,24 +124,27 @@ main(void)
 	/* Unknown utilisation drops out of the score and the check. */
 	cand(&c[0], -1, 20, 20, 1);
 	cand(&c[1], 30, 30, 30, 1);
-	is_int(policy_pick(&pp, c, 2, 0, &rr, rng, &seed), 0,
+	is_int(policy_pick(&pp, c, 2, &rr, rng, &seed), 0,
 	    "unknown cpu: scored on what is known");
-	ok(policy_eligible(&pp, &c[0], 0), "unknown cpu is not a refusal");
+	ok(policy_eligible(&pp, &c[0]), "unknown cpu is not a refusal");
+	ok(policy_score(&pp, &c[0]) == 20, "score: the mean of the known");
 
-	/* Expected load of streams sent since the sample. */
-	cand(&c[0], 20, 20, 20, 1);
-	cand(&c[1], 22, 22, 22, 1);
-	c[0].pending = 5;
-	is_int(policy_pick(&pp, c, 2, 0, &rr, rng, &seed), 1,
-	    "pending streams count against the emptiest node");
-	ok(policy_predict(&pp, &c[0], 20) == 25, "predict: 20 + 5*1/1");
-	c[0].weight = 5;
-	ok(policy_predict(&pp, &c[0], 20) == 21,
-	    "predict: a node of weight 5 feels a fifth of it");
-	cand(&c[0], 85, 10, 10, 1);
-	c[0].pending = 5;
-	ok(!policy_eligible(&pp, &c[0], 0),
-	    "pending streams can push a node over its threshold");
+	/*
+	 * least-streams counts active sessions: sessions that ended (the
+	 * node's count fell) free the node for the next viewer.  The first
+	 * version counted every stream ever sent.
+	 */
+	p = pp;
+	p.kind = POLICY_LEAST_STREAMS;
+	cand(&c[0], 10, 10, 10, 1);
+	cand(&c[1], 10, 10, 10, 1);
+	c[0].sessions = 3;
+	c[1].sessions = 5;
+	is_int(policy_pick(&p, c, 2, &rr, rng, &seed), 0,
+	    "least-streams: fewer active sessions wins");
+	c[0].sessions = 9;
+	is_int(policy_pick(&p, c, 2, &rr, rng, &seed), 1,
+	    "least-streams: departures on node 1 show");
 
 	/* A burst on equal nodes spreads instead of herding. */
 	for (i = 0; i < 4; i++)
@@ -181,8 +193,17 @@ main(void)
 	    "%d %d %d %d", counts[0], counts[1], counts[2], counts[3]);
 	cand(&c[0], 10, 10, 10, 1);
 	c[1].serving = c[2].serving = c[3].serving = 0;
-	is_int(policy_pick(&p, c, 4, 0, &rr, rng, &seed), 0,
+	is_int(policy_pick(&p, c, 4, &rr, rng, &seed), 0,
 	    "two-choices with one eligible node");
+
+	/* Admission: a node fills to its room, then the next one takes. */
+	p.kind = POLICY_LEAST_STREAMS;
+	cand(&c[0], 90, 10, 90, 1);	/* 5 sessions of room */
+	cand(&c[1], 80, 10, 80, 1);	/* 10 */
+	counts[0] = counts[1] = 0;
+	simulate(&p, c, 2, 40, counts);
+	ok(counts[0] == 5 && counts[1] == 10,
+	    "room bounds every node: %d %d of 15", counts[0], counts[1]);
 
 	return (tap_done());
 }

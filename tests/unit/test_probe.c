@@ -13,6 +13,9 @@
  * - A missing process goes to recovery, whose verification probe (the
  *   probe_node it was handed) brings the node up once the process runs.
  * - probe_node_release lets go of a probe in flight.
+ * - The pool: first contact parks, later viewers are decided at once, a
+ *   node answers within its query budget, a spent sample serves while
+ *   its refresh is deferred, a missing session counter rests 60 s.
  */
 #include "config.h"
 
@@ -192,6 +195,80 @@ test_round(struct fakenode *fa, struct fakenode *fb)
 	    "probing twice at once queries once (%u, %u queries)", one,
 	    fa->nquery - nq);
 	is_int(v1.fired + v2.fired, 2, "callbacks still ran once each");
+	daemon_down(&d);
+}
+
+/*
+ * The probe pool: a viewer with a usable sample is decided at once; many
+ * arrivals cost a node its query budget, no more; a spent sample serves
+ * on while the budget defers its refresh; a node without the session
+ * counter is not asked for it again (it answers no instance here).
+ */
+static void
+test_pool(struct fakenode *fa, struct fakenode *fb)
+{
+	struct daemon	 d;
+	struct viewer	 v[40];
+	struct node	*a;
+	char		*text;
+	uint64_t	 t0, el, now;
+	unsigned	 nq, q, maxq;
+	int		 i, waited = 0;
+
+	text = conf_text("probe-max-age = 10s\nprobe-max-uses = 4\n"
+	    "probe-query-rate = 4\nprobe-query-burst = 8\nprobe-d = 2\n"
+	    "decision-timeout = 3s\n", fa->url, fb->url, "");
+	if (daemon_up(&d, text) == -1) {
+		free(text);
+		return;
+	}
+	free(text);
+	a = d.nodes[0];
+	viewer_init(&v[0]);
+	is_int(probe_need(&d, &v[0].w), 0, "pool: first contact parks");
+	WAIT_FOR(v[0].fired, 3000);
+	is_int(v[0].fired, 1, "pool: the round calls it back");
+	is_int(v[0].min_ms, 0, "pool: decided by the pool's rules (cutoff 0)");
+	ok(a->sessions == -1 && a->sessions_retry_ms > mono_ms() + 50000,
+	    "no session count on this node: unknown, asked again in 60 s");
+
+	/* 39 arrivals over ~1.6 s: decided at once, within the budget. */
+	nq = fa->nquery;
+	t0 = mono_ms();
+	for (i = 1; i < 40; i++) {
+		viewer_init(&v[i]);
+		if (probe_need(&d, &v[i].w) == 0)
+			waited++;
+		else
+			node_dispatched(d.nodes[i % 2], mono_ms());
+		testsrv_run_for(base, 40);
+	}
+	WAIT_FOR(a->probe == NULL, 2000);
+	el = mono_ms() - t0;
+	q = fa->nquery - nq;
+	/* 8 at once, 4 a second; a probe started is counted whole. */
+	maxq = 8 + (unsigned)(4 * el / 1000) + 6;
+	is_int(waited, 0, "39 arrivals on usable samples: none waited");
+	ok(q <= maxq, "node a answered %u queries in %llu ms (budget %u)", q,
+	    (unsigned long long)el, maxq);
+	ok(q > 0, "and was refreshed (%u queries)", q);
+	is_int(metrics_get(&d, METRIC_ROUNDS), 1, "one round: first contact");
+
+	/* Spent (max-uses) but the budget defers its refresh: it serves. */
+	now = mono_ms();
+	for (i = 0; i < 5; i++)
+		node_dispatched(a, now);
+	ok(!est_usable(&a->est, &d.conf->est, now), "a spent sample");
+	WAIT_FOR(a->probe == NULL, 2000);
+	now = mono_ms();
+	a->est.tokens = 0;
+	a->est.tokens_ms = now;
+	ok(a->probe == NULL && est_rate_wait(&a->est, &d.conf->est, now,
+	    5) > 0 && probe_sample_ok(a, now),
+	    "serves on while the budget defers its refresh");
+	a->est.tokens = 8;
+	ok(!probe_sample_ok(a, now),
+	    "not when a refresh could be sent now (the arrival sends it)");
 	daemon_down(&d);
 }
 
@@ -439,6 +516,7 @@ main(void)
 	fakenode_start(&fhang, base);
 
 	test_round(&fa, &fb);
+	test_pool(&fa, &fb);
 	test_deadline(&fa, &fhang);
 	test_recheck(&fa, &fhang);
 	test_recovery(&fa);

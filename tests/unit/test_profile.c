@@ -272,5 +272,55 @@ main(void)
 	    "TotalPhysicalMemory", "0", NULL, NULL));
 	ok(profile_absorb(PQ_TOTAL, r, &rd, 0) == -1, "total memory 0 refused");
 	wbem_result_free(r);
+
+	/* The session count (issue 13). */
+	ok(profile_sessions_wql("Win32_PerfFormattedData_W3SVC_WebService",
+	    "CurrentConnections", "_Total", wql, sizeof(wql)) == 0, "sessions");
+	is_str(wql, "SELECT Name, CurrentConnections FROM "
+	    "Win32_PerfFormattedData_W3SVC_WebService WHERE Name = \"_Total\"",
+	    "sessions query: the _Total instance, double quotes");
+	ok(profile_sessions_wql("Vod_Sessions", "Active", "", wql,
+	    sizeof(wql)) == 0, "sessions over every instance");
+	is_str(wql, "SELECT Name, Active FROM Vod_Sessions",
+	    "no instance: no WHERE, the reply is summed");
+	ok(profile_sessions_wql("A B", "Active", "", wql, sizeof(wql)) == -1 &&
+	    profile_sessions_wql("A", "x,y", "", wql, sizeof(wql)) == -1 &&
+	    profile_sessions_wql("A", "P", "a\" OR \"1", wql,
+	    sizeof(wql)) == -1, "class, property, instance cannot inject WQL");
+	is_str(profile_query_name(PQ_SESSIONS), "sessions", "query name");
+
+	r = wbem_result_new(WBEM_R_INSTANCES);
+	wbem_result_add_instance(r, inst("W", "Name", "_Total",
+	    "CurrentConnections", "17", NULL, NULL));
+	memset(&rd, 0, sizeof(rd));
+	ok(profile_absorb_sessions(r, "CurrentConnections", &rd) == 0 &&
+	    rd.has_sessions && rd.sessions == 17, "a count of 17");
+	wbem_result_free(r);
+	r = wbem_result_new(WBEM_R_INSTANCES);
+	wbem_result_add_instance(r, inst("W", "Name", "site1",
+	    "CurrentConnections", "4", NULL, NULL));
+	wbem_result_add_instance(r, inst("W", "Name", "site2",
+	    "CurrentConnections", "12.0", NULL, NULL));
+	memset(&rd, 0, sizeof(rd));
+	ok(profile_absorb_sessions(r, "CurrentConnections", &rd) == 0 &&
+	    rd.sessions == 16, "summed; \"12.0\" as WS-Man may send it: 16");
+	wbem_result_free(r);
+	r = wbem_result_new(WBEM_R_INSTANCES);
+	wbem_result_add_instance(r, inst("W", "Name", "_Total",
+	    "CurrentConnections", "2.5", NULL, NULL));
+	memset(&rd, 0, sizeof(rd));
+	ok(profile_absorb_sessions(r, "CurrentConnections", &rd) == -1 &&
+	    !rd.has_sessions, "a fraction is no count");
+	wbem_result_free(r);
+	r = wbem_result_new(WBEM_R_INSTANCES);
+	wbem_result_add_instance(r, inst("W", "Name", "_Total", NULL, NULL,
+	    NULL, NULL));
+	ok(profile_absorb_sessions(r, "CurrentConnections", &rd) == -1 &&
+	    !rd.has_sessions, "no such property: unknown, not 0");
+	wbem_result_free(r);
+	r = wbem_result_new(WBEM_R_INSTANCES);
+	ok(profile_absorb_sessions(r, "CurrentConnections", &rd) == -1,
+	    "no instance: unknown");
+	wbem_result_free(r);
 	return (tap_done());
 }
