@@ -334,6 +334,13 @@ profile_absorb(enum profile_query q, const struct wbem_result *r,
 		rd->has_cpu_raw = 1;
 		return (0);
 	case PQ_CPU_FMT:
+		/*
+		 * A CIMOM may hold no formatted processor instance at all
+		 * (an OpenPegasus without it): the figure is unknown, which
+		 * leaves the raw counters to make it; not a malformed reply.
+		 */
+		if (r->ninst == 0)
+			return (0);
 		if ((in = find_total(r)) == NULL ||
 		    inst_u64(in, "PercentProcessorTime", &v))
 			return (-1);

@@ -214,6 +214,13 @@ main(void)
 	    "garbage counter: malformed");
 	wbem_result_free(r);
 
+	/* a CIMOM with no formatted processor instance (an OpenPegasus) */
+	r = wbem_result_new(WBEM_R_INSTANCES);
+	memset(&rd, 0, sizeof(rd));
+	ok(profile_absorb(PQ_CPU_FMT, r, &rd, 0) == 0 && !rd.has_cpu_fmt,
+	    "cpu formatted, no instance: unknown, not malformed");
+	wbem_result_free(r);
+
 	r = wbem_result_new(WBEM_R_INSTANCES);
 	wbem_result_add_instance(r, inst("X", "Name", "eth0",
 	    "BytesTotalPersec", "1000", "CurrentBandwidth", "1000000"));
