@@ -261,7 +261,7 @@ conf_balance_defaults(struct conf *c)
 	c->cpu_window_ms = (unsigned)c->est.max_span_ms;
 	c->probe_d = 2;
 	c->sessions_retry_ms = 60000;
-	c->sessions_class = xstrdup("Win32_PerfFormattedData_W3SVC_WebService");
+	c->sessions_class = xstrdup("Win32_PerfRawData_W3SVC_WebService");
 	c->sessions_property = xstrdup("CurrentConnections");
 	c->sessions_instance = xstrdup("_Total");
 }

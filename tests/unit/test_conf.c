@@ -102,7 +102,7 @@ test_balance(struct buf *errs, struct buf *warns)
 		is_int(c->sessions_retry_ms, 60000, "sessions-retry 60s");
 		n = conf_node_find(c, "a");
 		ok(n != NULL && strcmp(n->sessions_class,
-		    "Win32_PerfFormattedData_W3SVC_WebService") == 0 &&
+		    "Win32_PerfRawData_W3SVC_WebService") == 0 &&
 		    strcmp(n->sessions_property, "CurrentConnections") == 0 &&
 		    strcmp(n->sessions_instance, "_Total") == 0,
 		    "a node takes the session count defaults");
