@@ -11,8 +11,8 @@
  *       BytesTotalPersec / CurrentBandwidth) and the streaming process;
  *       nothing is kept between viewers.
  *   lbref -m poll -F PERIOD_MS -P PORTFILE READYFILE
- *   (-c STREAM_COST: the policy's % per stream dispatched since the
- *   sample, as cimheadd's stream-cost; default 1, cimheadd's default)
+ *   (-c STREAM_COST: % per stream dispatched since the sample, as the
+ *   first version's stream-cost; default 1)
  *       periodic polling: every PERIOD_MS every node gets the daemon's
  *       steady-state probe (raw CPU, memory, raw network, process); viewers
  *       are answered from the table at once.
@@ -64,6 +64,8 @@ struct lr {
 	int			 paper;
 	unsigned		 unit_ms, period_ms;
 	struct policy_params	 pp;
+	double			 stream_cost;	/* % per stream not yet seen */
+	double			 max;		/* admission threshold, % */
 	uint64_t		 rr;
 	uint32_t		 rng;
 	unsigned long		 queries;
@@ -134,17 +136,38 @@ lr_reply(struct lr *lr, struct evhttp_request *req, const char *title,
     struct policy_cand *cand)
 {
 	struct evbuffer	*b = evbuffer_new();
+	struct policy_cand *pc;
 	char		 loc[512];
+	size_t		 k;
 	int		 i;
 
-	i = policy_pick(&lr->pp, cand, lr->nnodes, 0, &lr->rr, lr_rng, lr);
+	/*
+	 * The references keep the first version's rule: a measured figure
+	 * plus stream-cost points per stream sent since it, each under
+	 * 90 %; cand[].sessions counts those streams.
+	 */
+	pc = xcalloc(lr->nnodes, sizeof(*pc));
+	for (k = 0; k < lr->nnodes; k++) {
+		pc[k] = cand[k];
+		pc[k].room = 1;
+		if (pc[k].cpu >= 0)
+			pc[k].cpu += pc[k].sessions * lr->stream_cost;
+		if (pc[k].mem >= 0)
+			pc[k].mem += pc[k].sessions * lr->stream_cost;
+		if (pc[k].net >= 0)
+			pc[k].net += pc[k].sessions * lr->stream_cost;
+		if (pc[k].cpu >= lr->max || pc[k].mem >= lr->max ||
+		    pc[k].net >= lr->max)
+			pc[k].room = 0;
+	}
+	i = policy_pick(&lr->pp, pc, lr->nnodes, &lr->rr, lr_rng, lr);
+	free(pc);
 	if (i < 0) {
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 		    "Retry-After", "2");
 		evhttp_send_reply(req, 503, "Service Unavailable", b);
 	} else {
-		cand[i].pending++;
-		cand[i].streams++;
+		cand[i].sessions++;
 		snprintf(loc, sizeof(loc), "%s%s", lr->nodes[i].stream, title);
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 		    "Location", loc);
@@ -171,8 +194,7 @@ lr_paper_decide(struct lr_job *job)
 		if (!job->ok[i] || !rd->has_process || !rd->process_running)
 			continue;
 		cand[i].serving = 1;
-		cand[i].has_sample = 1;
-		cand[i].sample_ms = mono_ms();
+		cand[i].usable = 1;
 		if (rd->has_cpu_raw && profile_cpu(&job->cpu1[i], &rd->cpu_raw,
 		    0, 0, 0, &v) == 0)
 			cand[i].cpu = v;
@@ -209,9 +231,8 @@ lr_poll_apply(struct lr_job *job)
 	if (rd->has_total)
 		n->total = rd->total;
 	n->cand.serving = rd->has_process && rd->process_running;
-	n->cand.has_sample = 1;
-	n->cand.sample_ms = mono_ms();
-	n->cand.pending = 0;
+	n->cand.usable = 1;
+	n->cand.sessions = 0;
 	n->cand.cpu = n->cand.mem = n->cand.net = -1;
 	if (profile_cpu(n->has_prev_cpu ? &n->prev_cpu : NULL,
 	    rd->has_cpu_raw ? &rd->cpu_raw : NULL, 60000, rd->has_cpu_fmt,
@@ -316,8 +337,7 @@ lr_viewer_cb(struct evhttp_request *req, void *arg)
 			cand[i] = lr->nodes[i].cand;
 		lr_reply(lr, req, uri + 7, cand);
 		for (i = 0; i < lr->nnodes; i++) {
-			lr->nodes[i].cand.pending = cand[i].pending;
-			lr->nodes[i].cand.streams = cand[i].streams;
+			lr->nodes[i].cand.sessions = cand[i].sessions;
 		}
 		free(cand);
 		return;
@@ -435,13 +455,13 @@ main(int argc, char **argv)
 	int			 ch;
 
 	lr.unit_ms = 1000;
-	lr.pp.stream_cost = 1;
+	lr.stream_cost = 1;
 	lr.period_ms = 1000;
 	while ((ch = getopt(argc, argv, "c:F:m:P:u:")) != -1) {
 		switch (ch) {
 		case 'c':
-			lr.pp.stream_cost = strtod(optarg, &end);
-			if (*end != '\0' || lr.pp.stream_cost < 0)
+			lr.stream_cost = strtod(optarg, &end);
+			if (*end != '\0' || lr.stream_cost < 0)
 				usage();
 			break;
 		case 'F':
@@ -474,11 +494,14 @@ main(int argc, char **argv)
 		fprintf(stderr, "lbref: no nodes in %s\n", argv[optind]);
 		return (1);
 	}
-	/* cimheadd's defaults (conf.c), so only the knowing differs. */
+	/*
+	 * The first version's defaults (least-load, 90 % thresholds), which
+	 * these references were built to compare the paper's method with.
+	 */
 	lr.pp.kind = POLICY_LEAST_LOAD;
 	lr.pp.w_cpu = lr.pp.w_mem = 1;
 	lr.pp.w_net = 2;
-	lr.pp.max_cpu = lr.pp.max_mem = lr.pp.max_net = 90;
+	lr.max = 90;
 	lr.rng = (uint32_t)getpid() | 1;
 
 	signal(SIGPIPE, SIG_IGN);
