@@ -54,6 +54,9 @@ is "$(handles n1)/$(handles n2)" "$p1/$p2" "Create started one on each node ($p1
 	echo "recheck = 200ms"
 	echo "suspect-after = 2"
 	echo "idle-check = 0"
+	# the very next viewer must see a kill: the paper's strict model
+	# (the probe pool sees it at the node's next refresh instead)
+	echo "freshness = 0"
 	echo "[node n1]"
 	echo "url = http://127.0.0.1:$PGHTTP_n1/cimom"
 	echo "process = vodstream.exe"
