@@ -150,8 +150,8 @@ fakenode_read_cb(struct bufferevent *bev, void *arg)
 		evbuffer_add_printf(bufferevent_get_output(bev),
 		    "HTTP/1.1 200 OK\r\n"
 		    "Content-Type: application/xml; charset=utf-8\r\n"
-		    "Content-Length: %zu\r\nCIMOperation: MethodResponse\r\n"
-		    "\r\n", body.len);
+		    "Content-Length: %lu\r\nCIMOperation: MethodResponse\r\n"
+		    "\r\n", (unsigned long)body.len);
 		evbuffer_add(bufferevent_get_output(bev), body.data, body.len);
 		buf_release(&body);
 		free(req);

@@ -260,6 +260,8 @@ main(void)
 
 	srv_reset(&s, NULL);
 	http_ctx_free(ctx);
+	/* The server's ends see the client's close and free themselves. */
+	testsrv_run_for(base, 200);
 	event_base_free(base);
 	free(p0);
 	free(p1);
