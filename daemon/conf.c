@@ -169,9 +169,10 @@ parse_double(const char *s, double min, double max, double *out)
 static int
 parse_uint(const char *s, unsigned max, unsigned *out)
 {
-	long	v;
+	uint64_t	v;
 
-	if (parse_long_range(s, 0, (long)max, &v) == -1)
+	/* Not through long: it is 32 bits on Windows, and max may not be. */
+	if (parse_u64(s, &v) == -1 || v > max)
 		return (-1);
 	*out = (unsigned)v;
 	return (0);
