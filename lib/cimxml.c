@@ -1413,8 +1413,9 @@ cx_text(struct cx_dec *s)
 
 /* ---- captured INSTANCE / CLASS: written back as xmlNodeDump writes ---- */
 
-static void
-cx_cap_escape(struct buf *b, const char *p, size_t len, int attr)
+/* Text as xmlNodeDump escapes it (attr: an attribute value). */
+void
+cimxml_cap_escape(struct buf *b, const char *p, size_t len, int attr)
 {
 	const char	*e = p + len, *run = p;
 	const char	*rep;
@@ -1450,7 +1451,7 @@ cx_cap_start(struct cx_dec *s, const char *name, const struct xml_attr *a,
 	buf_printf(&s->cap, "<%s", name);
 	for (i = 0; i < na; i++) {
 		buf_printf(&s->cap, " %s=\"", a[i].name);
-		cx_cap_escape(&s->cap, a[i].value, strlen(a[i].value), 1);
+		cimxml_cap_escape(&s->cap, a[i].value, strlen(a[i].value), 1);
 		buf_add(&s->cap, "\"", 1);
 	}
 	s->cap_open = 1;
@@ -2187,7 +2188,7 @@ cx_chars(void *arg, const char *p, size_t len)
 		if (s->cap_open)
 			buf_add(&s->cap, ">", 1);
 		s->cap_open = 0;
-		cx_cap_escape(&s->cap, p, len, 0);
+		cimxml_cap_escape(&s->cap, p, len, 0);
 		break;
 	default:
 		break;

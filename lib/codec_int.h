@@ -83,6 +83,8 @@ void		 cimxml_trim(char *);		/* XML whitespace, in place */
 /* the line the element's content ends on, where OpenPegasus reports */
 long		 cimxml_end_line(const xmlNode *);
 int		 cimxml_name_ok(const char *);	/* a CIM identifier */
+/* Text as xmlNodeDump escapes it, into a captured copy (attr: a value). */
+void		 cimxml_cap_escape(struct buf *, const char *, size_t, int attr);
 char		*cimxml_ns_of(const xmlNode *lnp);	/* NULL: no NAMESPACE */
 /* flags: CIMXML_TRIM_ALL or 0; NULL with err filled on a bad path. */
 struct cim_path	*cimxml_instancename(const xmlNode *, const char *ns,

@@ -1601,32 +1601,6 @@ wss_epr_path(struct wss_epr *e)
 
 /* ---- properties --------------------------------------------------------- */
 
-/* Text into a property's XML copy, escaped as xmlNodeDump escapes. */
-static void
-wss_cap_text(struct buf *b, const char *p, size_t len, int attr)
-{
-	const char	*e = p + len, *run = p, *rep;
-
-	for (; p < e; p++) {
-		switch (*p) {
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '&': rep = "&amp;"; break;
-		case '\r': rep = "&#13;"; break;
-		case '"': rep = attr ? "&quot;" : NULL; break;
-		case '\n': rep = attr ? "&#10;" : NULL; break;
-		case '\t': rep = attr ? "&#9;" : NULL; break;
-		default: rep = NULL; break;
-		}
-		if (rep == NULL)
-			continue;
-		buf_add(b, run, (size_t)(p - run));
-		buf_puts(b, rep);
-		run = p + 1;
-	}
-	buf_add(b, run, (size_t)(e - run));
-}
-
 static void
 wss_cap_qname(struct buf *b, const char *prefix, const char *name)
 {
@@ -1648,7 +1622,7 @@ wss_cap_start(struct wss_prop *p, const struct xml_elem *el)
 		p->capturing = 1;
 		buf_reset(b);
 		if (p->text.len > 0)
-			wss_cap_text(b, p->text.data, p->text.len, 0);
+			cimxml_cap_escape(b, p->text.data, p->text.len, 0);
 	}
 	if (p->cap_open)
 		buf_add(b, ">", 1);
@@ -1661,7 +1635,7 @@ wss_cap_start(struct wss_prop *p, const struct xml_elem *el)
 			buf_puts(b, el->nsdecl[i * 2]);
 		}
 		buf_add(b, "=\"", 2);
-		wss_cap_text(b, el->nsdecl[i * 2 + 1],
+		cimxml_cap_escape(b, el->nsdecl[i * 2 + 1],
 		    strlen(el->nsdecl[i * 2 + 1]), 1);
 		buf_add(b, "\"", 1);
 	}
@@ -1669,7 +1643,7 @@ wss_cap_start(struct wss_prop *p, const struct xml_elem *el)
 		buf_add(b, " ", 1);
 		wss_cap_qname(b, el->attrs[i].prefix, el->attrs[i].name);
 		buf_add(b, "=\"", 2);
-		wss_cap_text(b, el->attrs[i].value,
+		cimxml_cap_escape(b, el->attrs[i].value,
 		    strlen(el->attrs[i].value), 1);
 		buf_add(b, "\"", 1);
 	}
@@ -2457,7 +2431,7 @@ wss_text(void *arg, const char *t, size_t len)
 			if (p->cap_open)
 				buf_add(&p->cap, ">", 1);
 			p->cap_open = 0;
-			wss_cap_text(&p->cap, t, len, 0);
+			cimxml_cap_escape(&p->cap, t, len, 0);
 		}
 		if (f->text != NULL)
 			buf_add(f->text, t, len);
