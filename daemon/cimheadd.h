@@ -454,6 +454,8 @@ struct node {
 	char		 host[256];	/* {host} of the stream URL */
 
 	enum node_state	 state;
+	uint64_t	 state_since_ms; /* wall_ms() of the last state change */
+	char		 state_why[256]; /* why it changed; "" when not said */
 	enum node_proc	 proc;
 	unsigned	 fails;		/* consecutive failed probes */
 	char		 last_error[256];	/* "" when none */

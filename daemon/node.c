@@ -82,6 +82,7 @@ node_new(struct daemon *d, const struct conf_node *cf)
 	n->d = d;
 	strlcpy(n->name, cf->name, sizeof(n->name));
 	n->state = cf->enabled ? NODE_UP : NODE_DISABLED;
+	n->state_since_ms = wall_ms();
 	n->sessions = -1;
 	if (d->conf != NULL)
 		dp = d->conf->est;
@@ -153,6 +154,8 @@ node_set_state(struct node *n, enum node_state s, const char *why)
 	log_info("node %s: %s -> %s%s%s", n->name, node_state_name(n->state),
 	    node_state_name(s), why != NULL ? ": " : "", why != NULL ? why : "");
 	n->state = s;
+	n->state_since_ms = wall_ms();
+	strlcpy(n->state_why, why != NULL ? why : "", sizeof(n->state_why));
 	switch (s) {
 	case NODE_DOWN:
 		/* A new session starts when it comes back. */
