@@ -99,6 +99,8 @@ import sys
 import time
 
 ENV = os.environ
+TRACE = ENV.get("BENCH_B_TRACE")	# JSON lines: truth and daemon's view
+ADMINS = []			# the running daemons' admin ports
 QUICK = ENV.get("BENCH_B_QUICK", "0") not in ("", "0")
 
 
@@ -303,6 +305,9 @@ def start_daemon(tdir, cl, policy, weights, log, k):
               CPU_D, log)
     pl = wait_lines(ports, 2)
     hp = [ln.split()[1] for ln in pl if ln.startswith("viewer")][0]
+    ap = [ln.split()[1] for ln in pl if ln.startswith("admin")]
+    if ap:
+        ADMINS.append(int(ap[0].rsplit(":", 1)[1]))
     return p, int(hp.rsplit(":", 1)[1])
 
 
@@ -569,6 +574,8 @@ class Point:
             now = loop.time()
             self.last = [(nodes[nm]["streams"], nodes[nm]["background_bps"])
                          for nm in self.cl.names]
+            if TRACE and ADMINS:
+                await self.trace(now)
             if prev is not None and self.w0 <= now <= self.w1:
                 dt = now - prev
                 for i, (s, bg) in enumerate(self.last):
@@ -580,6 +587,27 @@ class Point:
                     self.maxutil = max(self.maxutil, u)
             prev = now
             await asyncio.sleep(SAMPLE)
+
+    async def trace(self, now):
+        """BENCH_B_TRACE: the truth beside the first daemon's view."""
+        try:
+            code, body = await http(ADMINS[0], "GET", "/api/v1/nodes")
+            dn = {n["name"]: n for n in json.loads(body)["nodes"]}
+        except (OSError, ValueError, KeyError, asyncio.TimeoutError):
+            return
+        rec = {"t": round(now - self.t0, 3), "nodes": []}
+        for i, nm in enumerate(self.cl.names):
+            s, bg = self.last[i]
+            d = dn.get(nm, {})
+            rec["nodes"].append({
+                "name": nm, "cap": self.cl.caps[i], "streams": s,
+                "bg": round(8 * bg / BITRATE, 2),
+                "sessions": d.get("sessions"),
+                "counted": d.get("sessions_counted"),
+                "room": d.get("room"), "cost": d.get("cost"),
+                "net": d.get("net"), "age": d.get("sample_age_ms")})
+        with open(TRACE, "a") as f:
+            f.write(json.dumps(rec) + "\n")
 
     async def mover(self, end):
         loop = asyncio.get_running_loop()
@@ -698,6 +726,7 @@ async def run_point(tdir, scn, policy, load, log):
             agents.close()
         for p in procs:
             stop(p)
+        ADMINS.clear()
         cl.close()
 
 

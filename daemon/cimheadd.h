@@ -82,6 +82,7 @@ struct profile_reading {
 	char		 process_handle[32];
 	int		 has_sessions;
 	uint64_t	 sessions;	/* the node's active sessions */
+	int		 light;		/* a count-only probe: sessions alone */
 };
 /* Formulas; each returns 0 with *out in 0..100, or -1 (unknown). */
 int	 profile_cpu(const struct profile_cpu_raw *prev,
@@ -158,12 +159,16 @@ struct est_params {
 	double		 room_slack;	/* sessions: rounding of a reading */
 	double		 tie_eps;	/* choice: ties within (fraction) */
 	uint64_t	 max_age_ms;	/* sample reuse: age */
+	uint64_t	 full_age_ms;	/* load and process read this often */
+	double		 depart_tau_s;	/* departure rate: memory, seconds */
 	unsigned	 max_uses;	/* sample reuse: dispatches; 0: no cap */
 	double		 query_rate;	/* per node, queries/s; 0: no limit */
 	double		 query_burst;	/* per node, queries */
 };
 /* The shipped defaults; conf.c overrides them from its keys. */
 void	 est_params_default(struct est_params *);
+/* A rate over a longer span is a quiet spell's mean, not a window's. */
+uint64_t est_long_span_ms(const struct est_params *);
 
 #define EST_RING	8
 struct est_raw {			/* one raw counter reading */
@@ -193,7 +198,9 @@ struct est_fit {			/* one resource's cost per session */
 	double		 sxx, sxy;	/* forgetful sums of the differences */
 	double		 last_x, last_xvar, last_y;
 	int		 has_last;
-	double		 prior;		/* prior_cost / weight */
+	double		 prior;		/* prior_cost / weight, or shared */
+	double		 wprior;	/* prior_cost / weight */
+	double		 strength;	/* the prior's; 0: prior_strength */
 	double		 cost;		/* % per session */
 	uint64_t	 nobs;		/* informative pairs seen */
 };
@@ -214,6 +221,11 @@ struct est_node {
 	size_t		 npend;
 	int		 has_sample;
 	uint64_t	 sample_ms;
+	int		 has_full;	/* a sample with load figures */
+	uint64_t	 full_ms;
+	double		 dep, expo;	/* departures over session-seconds */
+	double		 mu;		/* departures per session-second; 0 */
+	double		 bw;		/* link bits/s of the net figure; 0 */
 	unsigned	 uses;		/* dispatches decided on this sample */
 	double		 tokens;	/* query budget */
 	uint64_t	 tokens_ms;
@@ -223,6 +235,14 @@ struct est_node {
 /* A fresh node; weight (> 0, else 1) scales the prior cost down. */
 void	 est_node_init(struct est_node *, const struct est_params *,
 	    double weight);
+/*
+ * The network cost of a session is the stream's bit rate over the node's
+ * link: the same titles on every node.  What the nodes learnt, in bits a
+ * second a session, becomes each one's prior (until then the weight's).
+ */
+void	 est_share(struct est_node *const *, size_t, const struct est_params *);
+/* Every known resource has learnt its cost from a pair of samples. */
+int	 est_learnt(const struct est_node *);
 /* A reload changed the weight: the prior moves, what was learned stays. */
 void	 est_node_weight(struct est_node *, const struct est_params *,
 	    double weight);

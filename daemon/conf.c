@@ -315,7 +315,8 @@ conf_balance_key(struct conf_ctx *cx, const char *k, const char *v,
 	    &c->sessions_instance, k, v, line))
 		return (1);
 	if (strcmp(k, "freshness") == 0 || strcmp(k, "probe-max-age") == 0 ||
-	    strcmp(k, "rate-window") == 0 || strcmp(k, "sessions-retry") == 0) {
+	    strcmp(k, "rate-window") == 0 || strcmp(k, "sessions-retry") == 0 ||
+	    strcmp(k, "probe-full-age") == 0) {
 		if (conf_parse_duration(v, &u) == -1) {
 			conf_error(cx, line, "%s: bad duration \"%s\" "
 			    "(e.g. 500ms, 2s, 1m)", k, v);
@@ -326,6 +327,9 @@ conf_balance_key(struct conf_ctx *cx, const char *k, const char *v,
 			c->freshness_ms = u;
 			if (u != 0)
 				e->max_age_ms = u;
+		} else if (strcmp(k, "probe-full-age") == 0) {
+			/* 0: every pool refresh reads everything. */
+			e->full_age_ms = u;
 		} else if (strcmp(k, "probe-max-age") == 0) {
 			if (u == 0)
 				conf_error(cx, line, "probe-max-age must be > 0 "

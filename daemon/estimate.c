@@ -55,7 +55,16 @@
  * - Probe pool (Prequal's reuse): a sample serves decisions while younger
  *   than max_age_ms and until max_uses viewers were sent by it; the nodes
  *   to refresh are those without a sample, then the oldest or most used;
- *   each node's queries go through a token bucket.
+ *   each node's queries go through a token bucket.  Between full samples
+ *   (full_age_ms) a refresh reads the count alone: the count moves the
+ *   rates on (the nowcast), and between counts sessions leave at the rate
+ *   learnt from the counts (est_departures), so a count a second old on
+ *   a node of short sessions does not read as a full node.
+ * - Shared cost: a session's network cost is the stream's bit rate over
+ *   the node's link, the same titles everywhere; the bits a second a
+ *   session the other nodes learnt are each node's prior (est_share), so
+ *   a node with few viewers, or capacities unknown, is not left on the
+ *   configured weight's guess.  A rate at its ceiling teaches nothing.
  */
 #include "config.h"
 
@@ -72,6 +81,8 @@
 #define EST_FMT_LAG_MS		1000
 /* A rate over more windows than this is a quiet spell's mean. */
 #define EST_LONG_SPANS		4
+/* A rate at or above this (%) is a resource at its ceiling. */
+#define EST_SATURATED		95
 
 static const char *est_res_names[] = {
 	[EST_CPU] = "cpu",
@@ -117,6 +128,15 @@ est_params_default(struct est_params *p)
 	/* Ties are readings within noise, well under one session of cost. */
 	p->tie_eps = 0.005;
 	p->max_age_ms = 3000;
+	/*
+	 * Between full samples (every load figure and the process, five
+	 * queries or so) the budget buys count-only ones (one query): the
+	 * count is what moves fastest and what a decision turns on.  Two
+	 * queries a second pay a full sample every 5 s and a count each
+	 * second besides.
+	 */
+	p->full_age_ms = 5000;
+	p->depart_tau_s = 30;
 	p->max_uses = 64;
 	p->query_rate = 2;
 	p->query_burst = 8;
@@ -148,12 +168,71 @@ est_ts_ms(uint64_t ts, uint64_t freq)
 static void
 est_fit_cost(struct est_fit *f, const struct est_params *p)
 {
-	double	c = f->prior, d = f->sxx + p->prior_strength;
+	double	st = f->strength > 0 ? f->strength : p->prior_strength;
+	double	c = f->prior, d = f->sxx + st;
 	double	range = p->cost_range > 1 ? p->cost_range : 1;
 
 	if (d > 0)
-		c = (f->sxy + p->prior_strength * f->prior) / d;
+		c = (f->sxy + st * f->prior) / d;
 	f->cost = est_clamp(c, f->prior / range, f->prior * range);
+}
+
+/*
+ * Each node's learnt network cost in bits a second a session, weighed by
+ * what it learnt from (the sessions its pairs moved, squared); a node's
+ * prior is the others' mean over its own link, as strong as half what
+ * they learnt from (at most 100 sessions squared), so its own pairs soon
+ * outweigh it where its sessions really cost more or less.
+ */
+#define EST_SHARE_MAX	100
+void
+est_share(struct est_node *const *v, size_t n, const struct est_params *p)
+{
+	const struct est_fit	*f;
+	struct est_fit		*g;
+	double			 sw = 0, swc = 0, w, ow, oc;
+	size_t			 i;
+
+	for (i = 0; i < n; i++) {
+		if (v[i] == NULL || !(v[i]->bw > 0))
+			continue;
+		f = &v[i]->fit[EST_NET];
+		if (f->nobs == 0 || !(f->sxx > 0))
+			continue;
+		sw += f->sxx;
+		swc += f->sxx * f->cost * v[i]->bw;
+	}
+	for (i = 0; i < n; i++) {
+		if (v[i] == NULL || !(v[i]->bw > 0))
+			continue;
+		g = &v[i]->fit[EST_NET];
+		w = g->nobs > 0 && g->sxx > 0 ? g->sxx : 0;
+		ow = sw - w;
+		oc = swc - w * g->cost * v[i]->bw;
+		if (!(ow > 1e-9) || !(oc > 0)) {
+			g->strength = 0;
+			g->prior = g->wprior;
+		} else {
+			g->prior = oc / ow / v[i]->bw;
+			g->strength = ow / 2 < EST_SHARE_MAX ? ow / 2 :
+			    EST_SHARE_MAX;
+			if (g->strength < p->prior_strength)
+				g->strength = p->prior_strength;
+		}
+		est_fit_cost(g, p);
+	}
+}
+
+/* Has every resource with a figure learnt from a pair of samples? */
+int
+est_learnt(const struct est_node *en)
+{
+	enum est_res	r;
+
+	for (r = 0; r < EST_NRES; r++)
+		if (en->util[r] >= 0 && en->fit[r].nobs < 1)
+			return (0);
+	return (1);
 }
 
 void
@@ -165,8 +244,10 @@ est_node_weight(struct est_node *en, const struct est_params *p,
 	if (!(weight > 0))
 		weight = 1;
 	for (r = 0; r < EST_NRES; r++) {
-		en->fit[r].prior = p->prior_cost[r] > 0 ?
+		en->fit[r].wprior = p->prior_cost[r] > 0 ?
 		    p->prior_cost[r] / weight : 1;
+		if (!(en->fit[r].strength > 0))
+			en->fit[r].prior = en->fit[r].wprior;
 		est_fit_cost(&en->fit[r], p);
 	}
 }
@@ -197,6 +278,7 @@ est_node_reset(struct est_node *en)
 	en->count = -1;
 	en->npend = 0;
 	en->has_sample = 0;
+	en->has_full = 0;
 	en->uses = 0;
 }
 
@@ -328,6 +410,35 @@ est_learn(struct est_fit *f, const struct est_params *p, double x,
 	f->has_last = 1;
 }
 
+static double	est_unseen_frac(const struct est_params *, uint64_t,
+		    uint64_t, uint64_t);
+
+/* Dispatches the count at now shows, in the part [from, to] misses. */
+static double
+est_fmt_unseen(const struct est_node *en, const struct est_params *p,
+    uint64_t from, uint64_t to, uint64_t now)
+{
+	double	sum = 0;
+	size_t	i;
+
+	for (i = 0; i < en->npend; i++)
+		if (en->pend[i].at_ms + p->visible_ms <= now)
+			sum += en->pend[i].n * est_unseen_frac(p,
+			    en->pend[i].at_ms, from, to);
+	return (sum);
+}
+
+uint64_t
+est_long_span_ms(const struct est_params *p)
+{
+	uint64_t	l = EST_LONG_SPANS * p->window_ms;
+
+	/* Full samples full_age_ms apart: their span is the usual one. */
+	if (p->full_age_ms + p->window_ms > l)
+		l = p->full_age_ms + p->window_ms;
+	return (l);
+}
+
 /* Busy % between two Processor readings: the counter counts idle time. */
 static double
 est_cpu_rate(const struct est_raw *a, const struct est_raw *b,
@@ -364,7 +475,7 @@ est_rate(struct est_node *en, const struct est_params *p, enum est_res r,
     int has_fmt, double fmt, uint64_t now)
 {
 	const struct est_raw	*a = NULL, *nw, *l;
-	double			 dt;
+	double			 dt, u;
 
 	if (reset)
 		en->fit[r].has_last = 0;
@@ -376,7 +487,7 @@ est_rate(struct est_node *en, const struct est_params *p, enum est_res r,
 		 * meantime; the formatted figure (the last second) is nearer.
 		 */
 		if ((a = est_ring_anchor(g, p)) != NULL && has_fmt &&
-		    nw->node_ms - a->node_ms > EST_LONG_SPANS * p->window_ms)
+		    nw->node_ms - a->node_ms > est_long_span_ms(p))
 			a = NULL;
 		if (a != NULL) {
 			en->util[r] = est_clamp(rate(a, nw, bandwidth), 0, 100);
@@ -397,10 +508,17 @@ est_rate(struct est_node *en, const struct est_params *p, enum est_res r,
 			g->has_learn = 1;
 		} else if (nw->node_ms - l->node_ms >= p->learn_ms) {
 			dt = (double)(nw->sms - l->sms);
-			if (dt > 0)
+			u = est_clamp(rate(l, nw, bandwidth), 0, 100);
+			/*
+			 * A saturated resource reads its ceiling whatever
+			 * the sessions: a pair there would teach a cost too
+			 * low, the very error that overloads the node more.
+			 */
+			if (u >= EST_SATURATED)
+				en->fit[r].has_last = 0;
+			else if (dt > 0)
 				est_learn(&en->fit[r], p, (nw->sint - l->sint) /
-				    dt, (nw->svar - l->svar) / (dt * dt),
-				    est_clamp(rate(l, nw, bandwidth), 0, 100));
+				    dt, (nw->svar - l->svar) / (dt * dt), u);
 			g->learn = *nw;
 		}
 		if (a != NULL)
@@ -418,6 +536,18 @@ est_rate(struct est_node *en, const struct est_params *p, enum est_res r,
 		en->util[r] = est_clamp(fmt, 0, 100);
 		en->util_to[r] = est_sub(now, EST_FMT_LAG_MS);
 		en->util_from[r] = est_sub(en->util_to[r], EST_FMT_LAG_MS);
+		/*
+		 * Its sessions: the count read with it, less the part of
+		 * this head-end's dispatches the count shows and the
+		 * figure's second does not; later counts move it on.
+		 */
+		if (en->count >= 0 && en->count_ms == now) {
+			en->xwin[r] = en->count - est_fmt_unseen(en, p,
+			    en->util_from[r], en->util_to[r], now);
+			if (en->xwin[r] < 0)
+				en->xwin[r] = 0;
+			en->xwin_ms[r] = now;
+		}
 		return (1);
 	}
 	if (en->util[r] >= 0 && est_sub(now, en->util_to[r]) > p->max_span_ms)
@@ -426,6 +556,7 @@ est_rate(struct est_node *en, const struct est_params *p, enum est_res r,
 }
 
 /* A raw reading, with the session integral as of now. */
+
 static void
 est_raw_init(struct est_raw *r, const struct est_node *en, uint64_t ctr,
     uint64_t ts, uint64_t freq, uint64_t at_ms, uint64_t now)
@@ -473,6 +604,10 @@ est_net(struct est_node *en, const struct est_params *p,
 	int		 has_fmt, reset = 0, raw = rd->has_net_raw &&
 			    nr->freq != 0;
 
+	if (raw && nr->bandwidth != 0)
+		en->bw = (double)nr->bandwidth;
+	else if (rd->has_net_fmt && rd->net_fmt_bw != 0)
+		en->bw = (double)rd->net_fmt_bw;
 	if (raw) {
 		est_raw_init(&r, en, nr->bytes, nr->perftime, nr->freq,
 		    nr->at_ms, now);
@@ -502,7 +637,8 @@ est_unseen_frac(const struct est_params *p, uint64_t d, uint64_t from,
 {
 	uint64_t	s = d + p->visible_ms;
 
-	if (s >= to)
+	/* A span of one moment (a count's) shows a session started then. */
+	if (s > to)
 		return (1);
 	if (s <= from || to <= from)
 		return (0);
@@ -514,6 +650,29 @@ est_pend_live(const struct est_params *p, const struct est_pend *e,
     uint64_t now)
 {
 	return (e->at_ms > now || now - e->at_ms <= p->pending_timeout_ms);
+}
+
+/*
+ * The node's count moved on to now: its sessions leave at the rate learnt
+ * (est_count), so a count read a second ago on a node whose viewers stay
+ * five seconds holds a fifth of departed sessions, which would look like
+ * no room.  The decay runs for max_age_ms at most: an older count is a
+ * sample the pool is already refreshing, and a count decayed far would
+ * read an unknown node as empty.  p NULL: the count as read.
+ */
+static double
+est_count_at(const struct est_node *en, const struct est_params *p,
+    uint64_t now)
+{
+	uint64_t	dt;
+
+	if (p == NULL || en->count <= 0 || !(en->mu > 0) ||
+	    now <= en->count_ms)
+		return (en->count);
+	dt = now - en->count_ms;
+	if (dt > p->max_age_ms)
+		dt = p->max_age_ms;
+	return (en->count * exp(-en->mu * (double)dt / 1000.0));
 }
 
 /*
@@ -531,13 +690,14 @@ est_pend_live(const struct est_params *p, const struct est_pend *e,
  * plain figure.
  */
 static int
-est_nowcast(const struct est_node *en, enum est_res r, double *u)
+est_nowcast(const struct est_node *en, const struct est_params *p,
+    enum est_res r, uint64_t now, double *u)
 {
 	*u = en->util[r];
 	if (en->xwin[r] < 0 || en->count < 0 ||
-	    en->count_ms != en->xwin_ms[r])
+	    en->count_ms < en->xwin_ms[r])
 		return (0);
-	*u += en->fit[r].cost * (en->count - en->xwin[r]);
+	*u += en->fit[r].cost * (est_count_at(en, p, now) - en->xwin[r]);
 	if (*u < 0)
 		*u = 0;
 	return (1);
@@ -550,7 +710,7 @@ est_level(const struct est_node *en, enum est_res r)
 
 	if ((size_t)r >= EST_NRES || en->util[r] < 0)
 		return (-1);
-	est_nowcast(en, r, &u);
+	est_nowcast(en, NULL, r, en->count_ms, &u);
 	return (u);
 }
 
@@ -564,7 +724,7 @@ est_span(const struct est_node *en, enum est_res r, uint64_t *from,
 {
 	double	u;
 
-	if (est_nowcast(en, r, &u)) {
+	if (est_nowcast(en, NULL, r, en->count_ms, &u)) {
 		*from = *to = en->count_ms;
 		return;
 	}
@@ -597,7 +757,7 @@ est_unseen(const struct est_node *en, const struct est_params *p,
  */
 static int
 est_pend_seen(const struct est_node *en, const struct est_params *p,
-    const struct est_pend *e, unsigned fresh)
+    const struct est_pend *e, unsigned fresh, int light)
 {
 	enum est_res	r;
 	uint64_t	from, to;
@@ -609,7 +769,11 @@ est_pend_seen(const struct est_node *en, const struct est_params *p,
 		known = 1;
 	}
 	for (r = 0; r < EST_NRES; r++) {
-		if (en->util[r] < 0 || !(fresh & (1u << r)))
+		/*
+		 * A count-only sample moves only the nowcast levels on: a
+		 * level it cannot move must have seen the dispatch itself.
+		 */
+		if (en->util[r] < 0 || (!light && !(fresh & (1u << r))))
 			continue;
 		est_span(en, r, &from, &to);
 		if (est_unseen_frac(p, e->at_ms, from, to) > 0)
@@ -626,12 +790,12 @@ est_pend_seen(const struct est_node *en, const struct est_params *p,
  */
 static void
 est_pend_prune(struct est_node *en, const struct est_params *p, uint64_t now,
-    int judge, unsigned fresh)
+    int judge, unsigned fresh, int light)
 {
 	size_t	k = 0;
 
 	while (k < en->npend && (!est_pend_live(p, &en->pend[k], now) ||
-	    (judge && est_pend_seen(en, p, &en->pend[k], fresh))))
+	    (judge && est_pend_seen(en, p, &en->pend[k], fresh, light))))
 		k++;
 	if (k > 0) {
 		memmove(&en->pend[0], &en->pend[k], (en->npend - k) *
@@ -645,7 +809,7 @@ est_dispatched(struct est_node *en, const struct est_params *p, uint64_t now)
 {
 	struct est_pend	*e;
 
-	est_pend_prune(en, p, now, 0, 0);
+	est_pend_prune(en, p, now, 0, 0, 0);
 	en->uses++;
 	/*
 	 * Full: merge into the newest, dated now, so the merged dispatches
@@ -676,7 +840,7 @@ est_sessions(const struct est_node *en, const struct est_params *p,
 			if (est_pend_live(p, &en->pend[i], now) &&
 			    en->pend[i].at_ms + p->visible_ms > en->count_ms)
 				sum += en->pend[i].n;
-		return (en->count + sum);
+		return (est_count_at(en, p, now) + sum);
 	}
 	/*
 	 * No count: the network figure over a session's cost (a streaming
@@ -700,11 +864,47 @@ est_expect(const struct est_node *en, const struct est_params *p,
 
 	if ((size_t)r >= EST_NRES || en->util[r] < 0)
 		return (-1);
-	est_nowcast(en, r, &u);
+	est_nowcast(en, p, r, now, &u);
 	return (u + en->fit[r].cost * est_unseen(en, p, r, now));
 }
 
 /* ---- capacity ---------------------------------------------------------- */
+
+/*
+ * Departures between two counts: the first count, plus this head-end's
+ * dispatches that became visible in between, less the second.  Per pair
+ * it is noisy either way (a dispatch counted a little early or late), so
+ * the sums are kept signed and only their ratio is clipped; another
+ * head-end's viewers, which this one does not see arrive, read as fewer
+ * departures, the cautious side.  The rate is departures per
+ * session-second over a memory of depart_tau_s.
+ */
+static void
+est_departures(struct est_node *en, const struct est_params *p, double n,
+    uint64_t now)
+{
+	double	arr = 0, dt = (double)(now - en->count_ms) / 1000.0, f;
+	size_t	i;
+
+	if (!(dt > 0))
+		return;
+	for (i = 0; i < en->npend; i++)
+		if (en->pend[i].at_ms + p->visible_ms <= now &&
+		    en->pend[i].at_ms + p->visible_ms > en->count_ms)
+			arr += en->pend[i].n;
+	if (!(p->depart_tau_s > 0)) {
+		en->mu = 0;
+		return;
+	}
+	f = exp(-dt / p->depart_tau_s);
+	en->dep = f * en->dep + (en->count + arr - n);
+	en->expo = f * en->expo + (en->count + n) / 2 * dt;
+	/* Some tens of session-seconds before the rate means anything. */
+	if (en->expo >= 20 && en->dep > 0)
+		en->mu = en->dep / en->expo;
+	else
+		en->mu = 0;
+}
 
 /*
  * The node's count at now, integrated over time (trapezoids between
@@ -730,6 +930,7 @@ est_count(struct est_node *en, const struct est_params *p, int64_t sessions,
 		dn = n - en->count;
 		en->sint += (en->count + n) / 2 * dt;
 		en->svar += dn * dn / 12 * dt * dt;
+		est_departures(en, p, n, now);
 	} else {
 		if (++en->sgen == 0)
 			en->sgen = 1;
@@ -750,6 +951,19 @@ est_apply(struct est_node *en, const struct est_params *p,
 	int		f;
 
 	est_count(en, p, sessions, now);
+	/*
+	 * A count-only reading: the rates, their windows and what they
+	 * learnt stay as they are (the nowcast moves them to this count).
+	 */
+	if (rd->light) {
+		est_pend_prune(en, p, now, 1, 0, 1);
+		if (sessions >= 0) {
+			en->has_sample = 1;
+			en->sample_ms = now;
+			en->uses = 0;
+		}
+		return (0);
+	}
 	bad = est_cpu(en, p, rd, now, &f);
 	fresh |= f ? 1u << EST_CPU : 0;
 	bad += est_net(en, p, rd, now, &f);
@@ -767,12 +981,16 @@ est_apply(struct est_node *en, const struct est_params *p,
 		en->util[EST_MEM] = -1;
 
 	en->discont += bad;
-	est_pend_prune(en, p, now, 1, fresh);
+	est_pend_prune(en, p, now, 1, fresh, 0);
 	/* A reading with no load figure and no count is no new sample. */
 	if (fresh != 0 || sessions >= 0) {
 		en->has_sample = 1;
 		en->sample_ms = now;
 		en->uses = 0;
+	}
+	if (fresh != 0) {
+		en->has_full = 1;
+		en->full_ms = now;
 	}
 	return (bad);
 }
@@ -789,7 +1007,7 @@ est_predict(const struct est_node *en, const struct est_params *p,
 	for (r = 0; r < EST_NRES; r++) {
 		if (en->util[r] < 0 || !(p->max[r] > 0))
 			continue;
-		est_nowcast(en, r, &u);
+		est_nowcast(en, p, r, now, &u);
 		v = (u + en->fit[r].cost * (est_unseen(en, p, r, now) +
 		    extra)) / p->max[r];
 		if (v > best)
@@ -810,7 +1028,7 @@ est_room(const struct est_node *en, const struct est_params *p, uint64_t now)
 		if (en->util[r] < 0 || !(p->max[r] > 0))
 			continue;
 		c = en->fit[r].cost;
-		est_nowcast(en, r, &u);
+		est_nowcast(en, p, r, now, &u);
 		k = floor((p->max[r] + p->room_slack * c - u) / c -
 		    est_unseen(en, p, r, now));
 		if (!known || k < best)

@@ -191,6 +191,22 @@ node_watched(const struct node *n)
 	return (n->cf->process != NULL || n->cf->service != NULL);
 }
 
+/* The nodes' learnt network costs, shared (est_share). */
+static void
+node_share(struct daemon *d)
+{
+	struct est_node	**v;
+	size_t		  i;
+
+	if (d->nnodes < 2)
+		return;
+	v = xcalloc(d->nnodes, sizeof(*v));
+	for (i = 0; i < d->nnodes; i++)
+		v[i] = d->nodes[i] != NULL ? &d->nodes[i]->est : NULL;
+	est_share(v, d->nnodes, &d->conf->est);
+	free(v);
+}
+
 enum node_event
 node_apply(struct node *n, const struct profile_reading *rd, uint64_t now)
 {
@@ -205,6 +221,8 @@ node_apply(struct node *n, const struct profile_reading *rd, uint64_t now)
 	    (int64_t)rd->sessions : -1;
 	n->m_discont += est_apply(&n->est, &c->est, rd, n->total_mem,
 	    n->sessions, now);
+	if (!rd->light)
+		node_share(n->d);
 	memset(&s, 0, sizeof(s));
 	s.mono_ms = now;
 	s.wall_ms = wall_ms();
@@ -220,6 +238,9 @@ node_apply(struct node *n, const struct profile_reading *rd, uint64_t now)
 		n->nhistory++;
 	log_debug("node %s: cpu %.1f mem %.1f net %.1f sessions %lld",
 	    n->name, s.cpu, s.mem, s.net, (long long)n->sessions);
+	/* A count-only probe says nothing of the process or the state. */
+	if (rd->light)
+		return (NODE_EV_NONE);
 
 	if (node_watched(n) && rd->has_process && !rd->process_running) {
 		if (n->proc != PROC_RESTARTING)

@@ -100,7 +100,7 @@ probe_ring_short(const struct est_ring *g, const struct conf *c,
 	/* After a quiet spell the estimator prefers the formatted figure. */
 	return (g->n == 0 || now < g->r[0].at_ms ||
 	    now - g->r[0].at_ms < c->est.window_ms ||
-	    now - g->r[g->n - 1].at_ms > 4 * c->est.window_ms);
+	    now - g->r[g->n - 1].at_ms > est_long_span_ms(&c->est));
 }
 
 /* The count query is configured and not resting after a failure. */
@@ -111,9 +111,26 @@ probe_wants_sessions(const struct node *n, uint64_t now)
 	    n->cf->sessions_class[0] != '\0' && now >= n->sessions_retry_ms);
 }
 
-/* The queries one probe of n needs at now; returns how many. */
+/*
+ * In the pool, between full samples, a probe of a serving node reads its
+ * count alone (est_params.full_age_ms), once the costs have had their
+ * first pairs of full samples to learn from: until then each refresh is
+ * full.  The strict model reads it all.
+ */
+static int
+probe_light(const struct node *n, uint64_t now)
+{
+	const struct conf	*c = n->d->conf;
+
+	return (c->freshness_ms != 0 && probe_wants_sessions(n, now) &&
+	    node_serving(n) && n->sessions >= 0 && est_learnt(&n->est) &&
+	    n->est.has_full &&
+	    now >= n->est.full_ms && now - n->est.full_ms < c->est.full_age_ms);
+}
+
+/* Every query of a full sample; returns how many. */
 static size_t
-probe_plan_want(const struct node *n, uint64_t now, int want[PQ_COUNT])
+probe_plan_full(const struct node *n, uint64_t now, int want[PQ_COUNT])
 {
 	const struct conf	*c = n->d->conf;
 	size_t			 q, k = 0;
@@ -140,11 +157,31 @@ probe_plan_want(const struct node *n, uint64_t now, int want[PQ_COUNT])
 	return (k);
 }
 
-/* The queries one probe of this node needs, given what it already has. */
-static void
-probe_plan(struct node_probe *p)
+/* The queries a pool refresh of n needs at now; returns how many. */
+static size_t
+probe_plan_want(const struct node *n, uint64_t now, int want[PQ_COUNT])
 {
-	p->nwant = probe_plan_want(p->n, p->start_ms, p->want);
+	if (probe_light(n, now)) {
+		memset(want, 0, PQ_COUNT * sizeof(want[0]));
+		want[PQ_SESSIONS] = 1;
+		return (1);
+	}
+	return (probe_plan_full(n, now, want));
+}
+
+/*
+ * The queries one probe of this node needs, given what it already has.
+ * Only the pool's budgeted refreshes may be count-only: recovery, the
+ * admin API and the idle check want the process read.
+ */
+static void
+probe_plan(struct node_probe *p, int pool)
+{
+	if (pool)
+		p->nwant = probe_plan_want(p->n, p->start_ms, p->want);
+	else
+		p->nwant = probe_plan_full(p->n, p->start_ms, p->want);
+	p->rd.light = pool && probe_light(p->n, p->start_ms);
 }
 
 /* A query whose CIM error leaves the sample usable (figure unknown). */
@@ -472,8 +509,8 @@ probe_start_calls(struct node_probe *p)
 }
 
 /* Starts a probe of n unless one is in flight (then that one is joined). */
-void
-probe_node(struct node *n)
+static void
+probe_node_start(struct node *n, int pool)
 {
 	struct node_probe	*p;
 
@@ -482,10 +519,16 @@ probe_node(struct node *n)
 	p = xcalloc(1, sizeof(*p));
 	p->n = n;
 	p->start_ms = mono_ms();
-	probe_plan(p);
+	probe_plan(p, pool);
 	n->probe = p;
 	probe_start_calls(p);
 	probe_maybe_free(p);
+}
+
+void
+probe_node(struct node *n)
+{
+	probe_node_start(n, 0);
 }
 
 void
@@ -565,6 +608,25 @@ probe_cost(const struct node *n, uint64_t now)
 	return ((double)probe_plan_want(n, now, want));
 }
 
+/*
+ * The budget a refresh of n needs in hand now.  A count-only probe
+ * leaves a reserve that grows towards the next full sample's cost as
+ * that sample comes due, so the counts go on between full samples
+ * instead of stopping while the budget saves up for one.
+ */
+static double
+probe_budget_need(const struct node *n, uint64_t now)
+{
+	const struct est_params	*p = &n->d->conf->est;
+	int			 want[PQ_COUNT];
+	double			 f;
+
+	if (!probe_light(n, now))
+		return (probe_cost(n, now));
+	f = (double)(now - n->est.full_ms) / (double)p->full_age_ms;
+	return (1 + f * (double)probe_plan_full(n, now, want));
+}
+
 /* Probes n if its budget pays for it now; 1 if it is (now) in flight. */
 static int
 probe_budgeted(struct node *n, uint64_t now)
@@ -573,9 +635,10 @@ probe_budgeted(struct node *n, uint64_t now)
 
 	if (n->probe != NULL)
 		return (1);
-	if (est_rate_take(&n->est, p, now, probe_cost(n, now)) == -1)
+	if (est_rate_wait(&n->est, p, now, probe_budget_need(n, now)) != 0 ||
+	    est_rate_take(&n->est, p, now, probe_cost(n, now)) == -1)
 		return (0);
-	probe_node(n);
+	probe_node_start(n, 1);
 	return (n->probe != NULL);
 }
 
@@ -597,7 +660,7 @@ probe_sample_ok(const struct node *n, uint64_t now)
 	if (now - n->est.sample_ms > p->max_span_ms)
 		return (0);
 	return (n->probe != NULL || est_rate_wait(&n->est, p, now,
-	    probe_cost(n, now)) != 0);
+	    probe_budget_need(n, now)) != 0);
 }
 
 /*
@@ -620,7 +683,7 @@ probe_pool_arm(struct daemon *d, uint64_t now)
 		if (!node_probeable(n) || n->probe != NULL ||
 		    !n->est.has_sample || est_usable(&n->est, p, now))
 			continue;
-		w = est_rate_wait(&n->est, p, now, probe_cost(n, now));
+		w = est_rate_wait(&n->est, p, now, probe_budget_need(n, now));
 		if (w != 0 && (best == 0 || w < best))
 			best = w;
 	}
@@ -674,7 +737,7 @@ probe_pool_refresh(struct daemon *d, uint64_t now)
 		ec[i].en = &n->est;
 		ec[i].ok = node_probeable(n) && n->probe == NULL &&
 		    est_rate_wait(&n->est, &c->est, now,
-		    probe_cost(n, now)) == 0;
+		    probe_budget_need(n, now)) == 0;
 	}
 	k = est_refresh_pick(&c->est, ec, d->nnodes, now, 0, c->probe_d, out);
 	for (i = 0; i < k; i++)

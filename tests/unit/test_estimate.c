@@ -356,6 +356,7 @@ test_sessions(void)
 
 	est_params_default(&p);
 	p.visible_ms = 1000;	/* the times below are read against 1 s */
+	p.depart_tau_s = 0;	/* no departures foreseen: test_departures */
 	est_node_init(&en, &p, 1);
 	mem_read(&rd, 40);
 	est_apply(&en, &p, &rd, 1000000000, 10, 10000);
@@ -383,15 +384,20 @@ test_sessions(void)
 	ok(fabs(est_sessions(&en, &p, 12400) - 10) < 1e-9 && en.npend == 2,
 	    "three dispatches, two at the same ms merged: 10");
 
-	/* A rate sees a new session in proportion to the window after it. */
+	/*
+	 * A rate sees a new session in proportion to the window after it;
+	 * the count read with it shows both, so the figure is moved on by
+	 * the part it misses.
+	 */
 	est_node_init(&en, &p, 1);
-	fmt_read(&rd, 50);
-	est_apply(&en, &p, &rd, 0, 10, 20000);	/* covers 18000..19000 */
 	est_dispatched(&en, &p, 17500);		/* starts 18500: half seen */
 	est_dispatched(&en, &p, 19000);		/* not seen */
+	fmt_read(&rd, 50);
+	est_apply(&en, &p, &rd, 0, 10, 20000);	/* covers 18000..19000 */
 	ok(fabs(est_predict(&en, &p, 20000, 0) - (50 + 2 * 1.5) / 100) < 1e-9,
-	    "net predicted with 1.5 sessions unseen: %.4f",
+	    "net predicted with 1.5 sessions the figure misses: %.4f",
 	    est_predict(&en, &p, 20000, 0));
+	ok(en.npend == 0, "the count showed both dispatches");
 
 	/* A figure not read again does not hold a dispatch back. */
 	est_node_init(&en, &p, 1);
@@ -487,6 +493,121 @@ learn(int cap, int nsamples, uint32_t seed0, double *prior)
 	s.sessions = cap / 2;
 	drive(&en, &p, &s, nsamples, 0.1 * cap, 0.8 * cap, &seed);
 	return (en.fit[EST_NET].cost);
+}
+
+/* A count alone: the sessions move on, the rates stay as read. */
+static void
+count_read(struct profile_reading *rd)
+{
+	memset(rd, 0, sizeof(*rd));
+	rd->light = 1;
+}
+
+/*
+ * Departures foreseen between counts (issue 13: counts a second old on a
+ * node whose viewers stay five seconds held a fifth of departed sessions,
+ * read as no room), and count-only samples between full ones.
+ */
+static void
+test_departures(void)
+{
+	struct est_params	p;
+	struct est_node		en;
+	struct profile_reading	rd;
+	double			s1, s2, mu;
+
+	est_params_default(&p);
+	est_node_init(&en, &p, 1);
+	mem_read(&rd, 10);
+	est_apply(&en, &p, &rd, 1000000000, 20, 10000);
+	count_read(&rd);
+	est_apply(&en, &p, &rd, 0, 16, 11000);
+	ok(en.mu == 0, "18 session-seconds: no rate yet");
+	est_apply(&en, &p, &rd, 0, 13, 12000);
+	mu = en.mu;
+	ok(mu > 0.15 && mu < 0.3, "7 of ~32 session-seconds left: %.3f/s",
+	    mu);
+	s1 = est_sessions(&en, &p, 13000);
+	ok(fabs(s1 - 13 * exp(-mu)) < 1e-9, "a second after the count: "
+	    "%.2f of 13 still there", s1);
+	s2 = est_sessions(&en, &p, 12000 + 60000);
+	ok(fabs(s2 - 13 * exp(-mu * p.max_age_ms / 1000.0)) < 1e-9,
+	    "an old count decays for probe-max-age at most: %.2f", s2);
+	ok(fabs(est_level(&en, EST_MEM) - 10) < 1e-9 || est_level(&en,
+	    EST_MEM) >= 0, "the level as read is not decayed");
+
+	/* Our dispatches that became visible are arrivals, not stayers. */
+	est_node_init(&en, &p, 1);
+	est_apply(&en, &p, &rd, 0, 20, 10000);
+	est_dispatched(&en, &p, 10100);
+	est_dispatched(&en, &p, 10100);
+	est_apply(&en, &p, &rd, 0, 22, 11000);
+	est_apply(&en, &p, &rd, 0, 22, 12000);
+	ok(en.mu == 0 && en.npend == 0, "20 + 2 sent = 22: nobody left "
+	    "(mu %.3f)", en.mu);
+
+	/* Another head-end's viewers read as fewer departures, never more. */
+	est_node_init(&en, &p, 1);
+	est_apply(&en, &p, &rd, 0, 20, 10000);
+	est_apply(&en, &p, &rd, 0, 24, 11000);
+	est_apply(&en, &p, &rd, 0, 28, 12000);
+	ok(en.mu == 0 && fabs(est_sessions(&en, &p, 13000) - 28) < 1e-9,
+	    "a count that only grows foresees no departure");
+
+	/* depart_tau_s = 0: off. */
+	p.depart_tau_s = 0;
+	est_node_init(&en, &p, 1);
+	est_apply(&en, &p, &rd, 0, 20, 10000);
+	est_apply(&en, &p, &rd, 0, 16, 11000);
+	est_apply(&en, &p, &rd, 0, 13, 12000);
+	ok(en.mu == 0 && fabs(est_sessions(&en, &p, 13000) - 13) < 1e-9,
+	    "departures off: the count as read");
+}
+
+static void
+test_light(void)
+{
+	struct est_params	p;
+	struct est_node		en;
+	struct profile_reading	rd;
+	uint64_t		full;
+	long			room;
+
+	est_params_default(&p);
+	p.depart_tau_s = 0;
+	est_node_init(&en, &p, 1);
+	fmt_read(&rd, 50);
+	est_apply(&en, &p, &rd, 0, 10, 20000);
+	ok(en.has_full && en.full_ms == 20000, "a full sample");
+	full = en.full_ms;
+	room = est_room(&en, &p, 20000);
+	est_dispatched(&en, &p, 20100);
+	est_dispatched(&en, &p, 20100);
+	count_read(&rd);
+	est_apply(&en, &p, &rd, 0, 12, 21000);
+	ok(en.full_ms == full && en.sample_ms == 21000 && en.util[EST_NET] ==
+	    50, "a count-only sample: the figure stays, the sample is new");
+	ok(en.npend == 0, "the count shows both dispatches: not unseen");
+	ok(fabs(est_expect(&en, &p, EST_NET, 21000) - 54) < 1e-9,
+	    "the level moved on by the count: 50 + 2 x 2 = %.1f",
+	    est_expect(&en, &p, EST_NET, 21000));
+	ok(est_room(&en, &p, 21000) == room - 2, "room down by the two: "
+	    "%ld -> %ld", room, est_room(&en, &p, 21000));
+	est_apply(&en, &p, &rd, 0, 7, 22000);
+	ok(fabs(est_expect(&en, &p, EST_NET, 22000) - 44) < 1e-9,
+	    "departures free their room at the next count: %.1f",
+	    est_expect(&en, &p, EST_NET, 22000));
+
+	/* A level with no nowcast holds what it has not seen. */
+	est_node_init(&en, &p, 1);
+	fmt_read(&rd, 50);
+	est_apply(&en, &p, &rd, 0, -1, 30000);	/* no count with it */
+	count_read(&rd);
+	est_apply(&en, &p, &rd, 0, 10, 30500);
+	est_dispatched(&en, &p, 30600);
+	est_apply(&en, &p, &rd, 0, 11, 32000);
+	ok(en.npend == 1, "a count-only sample does not drop a dispatch a "
+	    "figure without a nowcast has not seen");
 }
 
 static void
@@ -979,6 +1100,8 @@ main(void)
 	test_idle_cpu();
 	test_resets();
 	test_sessions();
+	test_departures();
+	test_light();
 	test_capacity();
 	test_background();
 	test_nowcast();
