@@ -264,6 +264,12 @@ double	 est_predict(const struct est_node *, const struct est_params *,
 /* Whole sessions the node can still take; -1 when nothing is known. */
 long	 est_room(const struct est_node *, const struct est_params *,
 	    uint64_t now);
+/*
+ * Sessions the node holds at its thresholds: threshold / learned cost of
+ * the binding resource (the least of them over the resources it reports);
+ * < 0 when none is known.  For /metrics.
+ */
+double	 est_capacity(const struct est_node *, const struct est_params *);
 /* Sample reuse: young enough and not spent by max_uses dispatches. */
 int	 est_usable(const struct est_node *, const struct est_params *,
 	    uint64_t now);
