@@ -134,7 +134,8 @@ hist_sane; ok $? "histograms still sane"
 is "$(m cimheadd_decision_duration_seconds_count)" 7 "decision histogram: one per viewer"
 is "$(m cimheadd_decision_duration_seconds_bucket 'le="+Inf"')" 7 "its +Inf bucket too"
 ds=$(m cimheadd_decision_duration_seconds_sum)
-gt "$ds" 0 && le "$ds" $((7 * 2 * SLOW)); ok $? "its sum: ${ds}s, each within the decision deadline"
+# (ms resolution: a quick round may read 0)
+ge "$ds" 0 && le "$ds" $((7 * 2 * SLOW)); ok $? "its sum: ${ds}s, each within the decision deadline"
 d302=0
 for n in m1 m2 m3; do
 	d302=$((d302 + $(m cimheadd_dispatch_total "node=\"$n\",result=\"302\"")))
