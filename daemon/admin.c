@@ -280,6 +280,38 @@ admin_action(struct daemon *d, struct evhttp_request *req, const char *rest)
 	    "result", why, "state", node_state_name(n->state)));
 }
 
+/*
+ * What /metrics shows of n's sample and of the choice: utilisations as a
+ * ratio, the sample's age, and whether a decision now could pick it (a
+ * sample the policy may use: the pool's rules, or under the strict model
+ * the newest, which the viewer's round refreshes; room for one more).
+ */
+static void
+admin_metrics_node(const struct daemon *d, const struct node *n,
+    uint64_t now, struct metrics_node *mn)
+{
+	struct policy_cand	 pc;
+	const double		 u[EST_NRES] = {
+		[EST_CPU] = n->sample.cpu, [EST_MEM] = n->sample.mem,
+		[EST_NET] = n->sample.net,
+	};
+	size_t			 r;
+	int			 usable;
+
+	for (r = 0; r < EST_NRES; r++)
+		mn->util[r] = n->has_sample && u[r] >= 0 ? u[r] / 100 : -1;
+	mn->sample_age_ms = n->has_sample && now >= n->sample.mono_ms ?
+	    (int64_t)(now - n->sample.mono_ms) : -1;
+	mn->capacity = est_capacity(&n->est, &d->conf->est);
+	mn->weight = n->cf->weight;
+	mn->state_since_ms = n->state_since_ms;
+	mn->query = &n->m_query;
+	usable = n->est.has_sample && (d->conf->freshness_ms == 0 ||
+	    probe_sample_ok(n, now));
+	node_cand(n, usable, now, &pc);
+	mn->eligible = policy_eligible(&d->conf->policy, &pc);
+}
+
 /* /metrics: the node table read into the view metrics.c renders. */
 static void
 admin_metrics(struct daemon *d, struct evhttp_request *req)
@@ -314,6 +346,7 @@ admin_metrics(struct daemon *d, struct evhttp_request *req)
 		mn[i].sessions = n->est.has_sample ? est_sessions(&n->est,
 		    &d->conf->est, now) : -1;
 		mn[i].room = est_room(&n->est, &d->conf->est, now);
+		admin_metrics_node(d, n, now, &mn[i]);
 	}
 	memset(&v, 0, sizeof(v));
 	v.nodes = mn;

@@ -284,6 +284,12 @@ double	 est_predict(const struct est_node *, const struct est_params *,
 /* Whole sessions the node can still take; -1 when nothing is known. */
 long	 est_room(const struct est_node *, const struct est_params *,
 	    uint64_t now);
+/*
+ * Sessions the node holds at its thresholds: threshold / learned cost of
+ * the binding resource (the least of them over the resources it reports);
+ * < 0 when none is known.  For /metrics.
+ */
+double	 est_capacity(const struct est_node *, const struct est_params *);
 /* Sample reuse: young enough and not spent by max_uses dispatches. */
 int	 est_usable(const struct est_node *, const struct est_params *,
 	    uint64_t now);
@@ -420,6 +426,18 @@ struct event;
 struct evhttp;
 struct evhttp_request;
 
+/*
+ * metrics.c's latency histogram, here because a node keeps one (its
+ * queries' latency); the rest of metrics.c's part is below.  The bounds
+ * are metrics.c's: 1 ms .. 10 s, and +Inf.
+ */
+#define METRICS_HIST_BUCKETS	13
+struct metrics_hist {
+	uint64_t	 bucket[METRICS_HIST_BUCKETS];	/* each on its own */
+	uint64_t	 count;
+	uint64_t	 sum_ms;
+};
+
 /* node.c: the node table, each node's state machine and samples */
 enum node_state {
 	NODE_UP = 0,
@@ -507,6 +525,7 @@ struct node {
 	int		 last_error_code;	/* its CIM or HTTP status; 0 */
 	uint64_t	 m_restart_fail;	/* restarts that failed */
 	uint64_t	 m_discont;	/* counter rings reset (wrap, clock step) */
+	struct metrics_hist m_query;	/* query latency */
 };
 struct node	*node_new(struct daemon *, const struct conf_node *);
 void		 node_free(struct node *);
@@ -607,12 +626,12 @@ enum metric {
 	METRIC_CONN_LIMIT,	/* viewer connections closed: over the cap */
 	METRIC_COUNT,
 };
-#define METRICS_LAT_BUCKETS	11	/* ten bounds, 5 ms .. 5 s, and +Inf */
 struct metrics {
 	uint64_t	 count[METRIC_COUNT];
-	uint64_t	 lat[METRICS_LAT_BUCKETS];	/* query latency */
-	uint64_t	 lat_count;
-	double		 lat_sum;	/* ms */
+	struct metrics_hist decision;	/* a viewer's arrival to its reply */
+	struct metrics_hist round;	/* a probe round, start to end */
+	int		 reload_ok;	/* the last config load succeeded */
+	uint64_t	 reload_ok_ms;	/* wall_ms() of the last that did */
 };
 /* The probe error kinds /metrics and the JSON API show, in their order. */
 #define METRICS_NERRKINDS	8
@@ -629,6 +648,13 @@ struct metrics_node {
 	uint64_t	 discont;
 	double		 sessions;	/* the estimator's; < 0 unknown */
 	long		 room;		/* sessions it can take; < 0 unknown */
+	double		 capacity;	/* est_capacity(); < 0 unknown */
+	double		 util[EST_NRES]; /* last sample, 0..1; < 0 unknown */
+	int64_t		 sample_age_ms;	/* < 0: no sample */
+	int		 eligible;	/* may take a viewer now */
+	double		 weight;
+	uint64_t	 state_since_ms; /* wall clock */
+	const struct metrics_hist *query;	/* its query latency; NULL */
 };
 struct metrics_view {
 	const struct metrics_node *nodes;
@@ -640,8 +666,10 @@ struct metrics_view {
 /* Something happened once: metrics_count(d, METRIC_503). */
 void		 metrics_count(struct daemon *, enum metric);
 uint64_t	 metrics_get(const struct daemon *, enum metric);
-/* One WBEM query ended after ms: the latency histogram. */
-void		 metrics_observe_latency(struct daemon *, uint64_t ms);
+/* Something took ms: one observation in a latency histogram. */
+void		 metrics_observe(struct metrics_hist *, uint64_t ms);
+/* The config was loaded (start, SIGHUP): ok or not, at wall time. */
+void		 metrics_config_loaded(struct daemon *, int ok, uint64_t wall);
 /* Appends the whole /metrics page to b. */
 void		 metrics_render(const struct daemon *,
 		    const struct metrics_view *, struct buf *b);

@@ -1042,6 +1042,22 @@ est_room(const struct est_node *en, const struct est_params *p, uint64_t now)
 	return (best > EST_ROOM_MAX ? EST_ROOM_MAX : (long)best);
 }
 
+double
+est_capacity(const struct est_node *en, const struct est_params *p)
+{
+	enum est_res	r;
+	double		c, best = -1;
+
+	for (r = 0; r < EST_NRES; r++) {
+		if (en->util[r] < 0 || !(p->max[r] > 0) ||
+		    !((c = en->fit[r].cost) > 0))
+			continue;
+		if (best < 0 || p->max[r] / c < best)
+			best = p->max[r] / c;
+	}
+	return (best);
+}
+
 int
 est_usable(const struct est_node *en, const struct est_params *p,
     uint64_t now)

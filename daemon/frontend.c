@@ -45,6 +45,7 @@ struct frontend_park {
 	struct evhttp_request	*req;
 	struct listen_conn	*conn;	/* its busy points back here */
 	char			 title[DISPATCH_TITLE_MAX + 1];
+	uint64_t		 arrived_ms;	/* decision latency from */
 	TAILQ_ENTRY(frontend_park) entry;	/* fe->parked */
 };
 
@@ -92,18 +93,20 @@ frontend_unavailable(struct daemon *d, struct evhttp_request *req)
 }
 
 /*
- * The decision for one viewer: with samples taken at or after min_ms (the
- * strict model), or 0, by the probe pool's rules.
+ * The decision for one viewer that arrived at arrived_ms: with samples
+ * taken at or after min_ms (the strict model), or 0, by the probe pool's
+ * rules.
  */
 static void
 frontend_decide(struct daemon *d, struct evhttp_request *req,
-    const char *title, uint64_t min_ms)
+    const char *title, uint64_t min_ms, uint64_t arrived_ms)
 {
 	const struct conf	*c = d->conf;
 	struct node		*n;
 	struct buf		 url;
 	uint64_t		 expires, now = mono_ms();
 
+	metrics_observe(&d->metrics.decision, now - arrived_ms);
 	if ((n = balance_pick(d, min_ms, now)) == NULL) {
 		frontend_unavailable(d, req);
 		return;
@@ -148,11 +151,12 @@ frontend_round_done_cb(struct probe_waiter *w, uint64_t min_ms)
 	struct evhttp_request	*req = p->req;
 	struct daemon		*d = p->d;
 	char			 title[DISPATCH_TITLE_MAX + 1];
+	uint64_t		 arrived = p->arrived_ms;
 
 	/* Unparked before the reply: sending may end the connection. */
 	strlcpy(title, p->title, sizeof(title));
 	frontend_unpark(p);
-	frontend_decide(d, req, title, min_ms);
+	frontend_decide(d, req, title, min_ms, arrived);
 }
 
 /*
@@ -187,6 +191,7 @@ frontend_watch(struct daemon *d, struct evhttp_request *req,
 	}
 	/* c is NULL only if evhttp made a connection we never saw. */
 	if (d->fe->nparked >= FRONTEND_MAX_PARKED || c == NULL) {
+		metrics_observe(&d->metrics.decision, mono_ms() - now);
 		frontend_unavailable(d, req);
 		return;
 	}
@@ -199,10 +204,11 @@ frontend_watch(struct daemon *d, struct evhttp_request *req,
 		/* A usable sample with room (the pool): decide now. */
 		free(p);
 		frontend_decide(d, req, title,
-		    d->conf->freshness_ms == 0 ? now : 0);
+		    d->conf->freshness_ms == 0 ? now : 0, now);
 		return;
 	}
 	strlcpy(p->title, title, sizeof(p->title));
+	p->arrived_ms = now;
 	p->conn = c;
 	c->busy = p;
 	TAILQ_INSERT_TAIL(&d->fe->parked, p, entry);

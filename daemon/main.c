@@ -140,6 +140,7 @@ main_reload(struct daemon *d)
 	if (nc == NULL) {
 		main_log_lines(LOG_LVL_ERR, errs.data);
 		log_err("reload failed: keeping the running config");
+		metrics_config_loaded(d, 0, 0);
 	} else {
 		if (strcmp(nc->listen, d->conf->listen) != 0 ||
 		    strcmp(nc->admin_listen, d->conf->admin_listen) != 0)
@@ -162,6 +163,7 @@ main_reload(struct daemon *d)
 			if (node_probeable(d->nodes[i]))
 				probe_node(d->nodes[i]);
 		probe_idle_arm(d);
+		metrics_config_loaded(d, 1, wall_ms());
 		log_info("reloaded %s: %zu nodes, policy %s", nc->path,
 		    nc->nnodes, policy_kind_name(nc->policy.kind));
 	}
@@ -267,6 +269,7 @@ main_run(const char *file)
 	buf_release(&warns);
 	if (d.conf == NULL)
 		return (1);
+	metrics_config_loaded(&d, 1, wall_ms());
 
 	if (compat_init(1) == -1)
 		fatal("compat_init");

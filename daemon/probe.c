@@ -221,6 +221,7 @@ probe_round_end(struct daemon *d)
 			d->nodes[i]->probe->counted = 0;
 	/* The strict model wants this round's samples; the pool, its rules. */
 	min_ms = d->conf->freshness_ms == 0 ? r->start_ms : 0;
+	metrics_observe(&d->metrics.round, mono_ms() - r->start_ms);
 	log_debug("probe round done after %llu ms",
 	    (unsigned long long)(mono_ms() - r->start_ms));
 	while ((w = TAILQ_FIRST(&r->waiters)) != NULL) {
@@ -399,7 +400,7 @@ probe_call_done_cb(struct wbem_result *res, const struct wbem_error *err,
 	p->active--;
 	n->inflight--;
 	metrics_count(d, METRIC_QUERIES);
-	metrics_observe_latency(d, now - pc->start_ms);
+	metrics_observe(&n->m_query, now - pc->start_ms);
 	if (res != NULL) {
 		n->m_queries_ok++;
 		if (pc->q == PQ_SESSIONS) {

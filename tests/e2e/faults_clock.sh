@@ -64,7 +64,7 @@ phase() {
 		_s=$((_s + 1))
 	done
 	viewers 2 "$_n-warm"
-	_d0=$(metric cimheadd_counter_discontinuities_total "node=\"$_n\"")
+	_d0=$(metric cimheadd_reading_discontinuities_total "node=\"$_n\"")
 	_insane=0 _wrong=0 _slow=0
 	for _step in fault clear; do
 		if [ $_step = fault ]; then
@@ -84,7 +84,7 @@ phase() {
 			fi || _wrong=$((_wrong + 1))
 		done
 	done
-	_d1=$(metric cimheadd_counter_discontinuities_total "node=\"$_n\"")
+	_d1=$(metric cimheadd_reading_discontinuities_total "node=\"$_n\"")
 	_dj=$(jnode "$_n" 'n["counter_discontinuities"]')
 	is "$_insane" 0 "$_l on $_n: its cpu stays known and near the true $_busy % after the step and after the step back"
 	if [ "$_how" = least ]; then
@@ -94,7 +94,7 @@ phase() {
 	fi
 	is "$_slow" 0 "$_l on $_n: every viewer 302 within ${DECISION_MS}+${MARGIN_MS} ms"
 	[ "$_d1" -ge $((_d0 + 2)) ] && [ "$_dj" -ge "$_d1" ]
-	ok $? "$_l on $_n: both steps counted: cimheadd_counter_discontinuities_total $_d0 -> $_d1 (API $_dj)"
+	ok $? "$_l on $_n: both steps counted: cimheadd_reading_discontinuities_total $_d0 -> $_d1 (API $_dj)"
 	is "$(field "$_n" state)" up "$_l on $_n: the node stays up"
 }
 

@@ -782,6 +782,51 @@ test_room(void)
 	ok(est_room(&en, &p, 10000) == 0, "net idle but memory full: no room");
 }
 
+/* est_capacity: threshold over the learned cost of the binding resource. */
+static void
+test_capacity_gauge(void)
+{
+	struct est_params	p;
+	struct est_node		en;
+	struct profile_reading	rd;
+
+	est_params_default(&p);
+	p.prior_cost[EST_NET] = 5;
+	p.prior_cost[EST_MEM] = 4;
+	est_node_init(&en, &p, 1);
+	ok(est_capacity(&en, &p) < 0, "capacity: nothing read, unknown");
+	fmt_read(&rd, 50);
+	est_apply(&en, &p, &rd, 0, 10, 10000);
+	ok(fabs(est_capacity(&en, &p) - 100.0 / en.fit[EST_NET].cost) < 1e-9 &&
+	    en.fit[EST_NET].cost > 0, "net read only: 100 %% / net cost (%g)",
+	    est_capacity(&en, &p));
+	/* Memory read too, at a dearer cost per session: memory binds. */
+	mem_read(&rd, 40);
+	rd.has_net_fmt = 1;
+	rd.net_fmt_bw = 20000000;
+	rd.net_fmt_bytes = 1250000;
+	rd.net_fmt_nifs = 1;
+	est_node_init(&en, &p, 1);
+	p.prior_cost[EST_MEM] = 8;
+	est_node_weight(&en, &p, 1);
+	est_apply(&en, &p, &rd, 1000000000, 5, 10000);
+	ok(fabs(est_capacity(&en, &p) - 100.0 / en.fit[EST_MEM].cost) < 1e-9 &&
+	    en.fit[EST_MEM].cost > en.fit[EST_NET].cost,
+	    "net and memory read: the dearer (memory) binds (%g)",
+	    est_capacity(&en, &p));
+	p.max[EST_MEM] = 0;
+	ok(fabs(est_capacity(&en, &p) - 100.0 / en.fit[EST_NET].cost) < 1e-9,
+	    "a resource without a threshold does not bind (%g)",
+	    est_capacity(&en, &p));
+	/* Weight 2 halves the prior cost: twice the capacity. */
+	est_params_default(&p);
+	est_node_init(&en, &p, 2);
+	fmt_read(&rd, 10);
+	est_apply(&en, &p, &rd, 0, -1, 10000);
+	ok(fabs(est_capacity(&en, &p) - 100.0) < 1e-9,
+	    "weight 2, prior 2 %%: 100 sessions (%g)", est_capacity(&en, &p));
+}
+
 static void
 test_spread(void)
 {
@@ -1106,6 +1151,7 @@ main(void)
 	test_background();
 	test_nowcast();
 	test_room();
+	test_capacity_gauge();
 	test_spread();
 	test_pool();
 	test_cluster();
