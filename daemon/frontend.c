@@ -44,6 +44,7 @@ struct frontend_park {
 	struct daemon		*d;
 	struct evhttp_request	*req;
 	struct listen_conn	*conn;	/* its busy points back here */
+	uint64_t		 arrived_ms;	/* for the decision latency */
 	char			 title[DISPATCH_TITLE_MAX + 1];
 	TAILQ_ENTRY(frontend_park) entry;	/* fe->parked */
 };
@@ -97,14 +98,16 @@ frontend_unavailable(struct daemon *d, struct evhttp_request *req)
  */
 static void
 frontend_decide(struct daemon *d, struct evhttp_request *req,
-    const char *title, uint64_t min_ms)
+    const char *title, uint64_t min_ms, uint64_t arrived_ms)
 {
 	const struct conf	*c = d->conf;
 	struct node		*n;
 	struct buf		 url;
 	uint64_t		 expires, now = mono_ms();
 
-	if ((n = balance_pick(d, min_ms, now)) == NULL) {
+	n = balance_pick(d, min_ms, now);
+	decisions_add(d->decisions, now, n == NULL, now - arrived_ms);
+	if (n == NULL) {
 		frontend_unavailable(d, req);
 		return;
 	}
@@ -148,11 +151,13 @@ frontend_round_done_cb(struct probe_waiter *w, uint64_t min_ms)
 	struct evhttp_request	*req = p->req;
 	struct daemon		*d = p->d;
 	char			 title[DISPATCH_TITLE_MAX + 1];
+	uint64_t		 arrived;
 
 	/* Unparked before the reply: sending may end the connection. */
 	strlcpy(title, p->title, sizeof(title));
+	arrived = p->arrived_ms;
 	frontend_unpark(p);
-	frontend_decide(d, req, title, min_ms);
+	frontend_decide(d, req, title, min_ms, arrived);
 }
 
 /*
@@ -187,19 +192,21 @@ frontend_watch(struct daemon *d, struct evhttp_request *req,
 	}
 	/* c is NULL only if evhttp made a connection we never saw. */
 	if (d->fe->nparked >= FRONTEND_MAX_PARKED || c == NULL) {
+		decisions_add(d->decisions, now, 1, 0);
 		frontend_unavailable(d, req);
 		return;
 	}
 	p = xcalloc(1, sizeof(*p));
 	p->d = d;
 	p->req = req;
+	p->arrived_ms = now;
 	p->w.cb = frontend_round_done_cb;
 	p->w.arg = p;
 	if (probe_need(d, &p->w) == 1) {
 		/* A usable sample with room (the pool): decide now. */
 		free(p);
 		frontend_decide(d, req, title,
-		    d->conf->freshness_ms == 0 ? now : 0);
+		    d->conf->freshness_ms == 0 ? now : 0, now);
 		return;
 	}
 	strlcpy(p->title, title, sizeof(p->title));

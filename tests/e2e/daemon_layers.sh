@@ -16,6 +16,7 @@ ls "$OBJDIR"/*.o >/dev/null 2>&1 || skip_all "no objects in $OBJDIR"
 rank() {
 	case $1 in
 	policy|profile|conf|dispatch|estimate|dashboard|sdnotify) echo 0 ;;
+	events|decisions) echo 0 ;;
 	metrics) echo 1 ;;
 	node) echo 2 ;;
 	recovery) echo 3 ;;
