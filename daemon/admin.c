@@ -331,6 +331,8 @@ admin_events(struct daemon *d, struct evhttp_request *req, const char *query)
 	char			 num[32];
 	size_t			 n;
 
+	if (admin_output_full(d, req))
+		return;
 	if (query != NULL && (v = strstr(query, "since=")) != NULL &&
 	    (v == query || v[-1] == '&')) {
 		v += 6;
