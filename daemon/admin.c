@@ -78,6 +78,29 @@ admin_error(struct evhttp_request *req, int code, const char *reason,
 	admin_json(req, code, reason, json_pack("{s:s}", "error", msg));
 }
 
+/*
+ * A text of ours for the JSON: bounded copies of node errors may end
+ * inside a UTF-8 sequence, which jansson refuses (the key would vanish);
+ * then every non-ASCII byte becomes '?'.
+ */
+static json_t *
+admin_text(const char *s)
+{
+	json_t	*j;
+	char	*c;
+	size_t	 i;
+
+	if ((j = json_string(s)) != NULL)
+		return (j);
+	c = xstrdup(s);
+	for (i = 0; c[i] != '\0'; i++)
+		if ((unsigned char)c[i] >= 0x80)
+			c[i] = '?';
+	j = json_string(c);
+	free(c);
+	return (j);
+}
+
 static json_t *
 util_json(double v)
 {
@@ -136,10 +159,10 @@ admin_node_json(const struct node *n, uint64_t now)
 	json_object_set_new(o, "state", json_string(node_state_name(n->state)));
 	json_object_set_new(o, "state_since",
 	    json_integer((json_int_t)n->state_since_ms));
-	json_object_set_new(o, "state_why", json_string(n->state_why));
+	json_object_set_new(o, "state_why", admin_text(n->state_why));
 	json_object_set_new(o, "eligible",
 	    json_boolean(node_why(n, now, why, sizeof(why))));
-	json_object_set_new(o, "why", json_string(why));
+	json_object_set_new(o, "why", admin_text(why));
 	json_object_set_new(o, "weight", json_real(n->cf->weight));
 	json_object_set_new(o, "sample_age_ms", n->has_sample ?
 	    json_integer((json_int_t)(now - n->sample.mono_ms)) : json_null());
@@ -157,7 +180,7 @@ admin_node_json(const struct node *n, uint64_t now)
 	json_object_set_new(o, "restarts",
 	    json_integer((json_int_t)recovery_restarts(n)));
 	json_object_set_new(o, "last_error", n->last_error[0] != '\0' ?
-	    json_string(n->last_error) : json_null());
+	    admin_text(n->last_error) : json_null());
 	json_object_set_new(o, "last_error_kind",
 	    n->last_error_kind != WBEM_E_NONE ?
 	    json_string(wbem_errkind_name(n->last_error_kind)) : json_null());
@@ -354,12 +377,12 @@ admin_events(struct daemon *d, struct evhttp_request *req, const char *query)
 		o = json_object();
 		json_object_set_new(o, "seq", json_integer((json_int_t)e->seq));
 		json_object_set_new(o, "t", json_integer((json_int_t)e->wall_ms));
-		json_object_set_new(o, "node", json_string(e->node));
+		json_object_set_new(o, "node", admin_text(e->node));
 		json_object_set_new(o, "kind",
 		    json_string(events_kind_name(e->kind)));
 		json_object_set_new(o, "level", json_string(e->warn ? "warn" :
 		    "info"));
-		json_object_set_new(o, "text", json_string(e->text));
+		json_object_set_new(o, "text", admin_text(e->text));
 		json_array_append_new(arr, o);
 	}
 	root = json_object();

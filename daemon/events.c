@@ -43,6 +43,26 @@ events_kind_name(enum events_kind k)
 	return (events_kind_names[k]);
 }
 
+/*
+ * A text cut to its buffer may end inside a UTF-8 sequence, which a JSON
+ * encoder refuses: the incomplete tail goes.
+ */
+static void
+events_trim(char *s)
+{
+	size_t	n = strlen(s), k = n, need;
+
+	while (k > 0 && ((unsigned char)s[k - 1] & 0xc0) == 0x80 && n - k < 3)
+		k--;
+	if (k == 0 || ((unsigned char)s[k - 1] & 0x80) == 0)
+		return;
+	/* s[k - 1] leads a sequence of need bytes; n - k + 1 are there. */
+	need = ((unsigned char)s[k - 1] & 0xe0) == 0xc0 ? 2 :
+	    ((unsigned char)s[k - 1] & 0xf0) == 0xe0 ? 3 : 4;
+	if (n - k + 1 < need)
+		s[k - 1] = '\0';
+}
+
 struct events *
 events_new(size_t cap)
 {
@@ -83,8 +103,11 @@ events_add(struct events *ev, uint64_t wall, enum events_kind kind, int warn,
 	strlcpy(e->node, node != NULL ? node : "", sizeof(e->node));
 	va_start(ap, fmt);
 	/* Truncation is fine: the text is bounded, the entry still says it. */
-	(void)vsnprintf(e->text, sizeof(e->text), fmt, ap);
+	if (vsnprintf(e->text, sizeof(e->text), fmt, ap) >= (int)sizeof(e->text))
+		events_trim(e->text);
 	va_end(ap);
+	if (node != NULL && strlen(node) >= sizeof(e->node))
+		events_trim(e->node);
 	if (ev != NULL) {
 		e->seq = ++ev->seq;
 		ev->n++;

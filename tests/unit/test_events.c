@@ -100,6 +100,19 @@ test_ring(void)
 	    "a long text is cut to EVENTS_TEXT_MAX - 1");
 	ok(e != NULL && strlen(e->node) == CONF_NAME_MAX - 1,
 	    "a long node name is cut too");
+	/* Cut inside a UTF-8 sequence: the incomplete tail goes. */
+	memset(big, 'x', sizeof(big) - 1);
+	memcpy(big + EVENTS_TEXT_MAX - 2, "\xc3\xa9\xc3\xa9", 4);
+	events_add(ev, 2001, EVENTS_STATE, 0, "n", "%s", big);
+	e = events_next(ev, 11);
+	ok(e != NULL && strlen(e->text) == EVENTS_TEXT_MAX - 2,
+	    "a text cut inside a two-byte character loses its first byte");
+	memcpy(big + EVENTS_TEXT_MAX - 3, "\xc3\xa9", 2);
+	events_add(ev, 2002, EVENTS_STATE, 0, "n", "%s", big);
+	e = events_next(ev, 12);
+	ok(e != NULL && strlen(e->text) == EVENTS_TEXT_MAX - 1 &&
+	    (unsigned char)e->text[EVENTS_TEXT_MAX - 2] == 0xa9,
+	    "a whole character at the end stays");
 	is_str(events_kind_name(EVENTS_NKINDS), "unknown",
 	    "a kind out of range is unknown");
 	events_free(ev);
