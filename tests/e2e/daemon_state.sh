@@ -13,6 +13,14 @@
 . "$top_srcdir/tests/e2e/mock_lib.sh"
 . "$top_srcdir/tests/e2e/daemon-lib.sh"
 
+# probed_is NODE KEY VALUE: probes the node, then checks the API's field
+# (a load shows as a rate over the node's counters: a few probes may pass
+# before it does, and nothing else probes with no viewer around).
+probed_is() {
+	admin_post "$1" probe >/dev/null
+	sleep 0.3
+	field_is "$1" "$2" "$3"
+}
 # events [SINCE]: the admin API's event ring
 events() { curl -s --max-time 5 "http://$ADMIN/api/v1/events${1:+?since=$1}"; }
 # jq-less: py EXPR-PROGRAM reads the JSON on stdin as d, exits with its status
@@ -35,9 +43,8 @@ wait_field n2 state up 5; ok $? "n2 up"
 
 # ---- a full node, and why -------------------------------------------------
 node_ctl n2 load '{"base_cpu": 80}' >/dev/null
-sleep 1.2	# a load is a rate over a second of the node's counters
-watch full1.mp4 >/dev/null
-wait_field n2 eligible False 5; ok $? "n2 at 80% cpu over max-cpu 50: eligible false"
+wait_for 10 probed_is n2 eligible False
+ok $? "n2 at 80% cpu over max-cpu 50: eligible false"
 why=$(field n2 why)
 echo "$why" | grep -Eq '^cpu [0-9.]+% >= 50% after one more$'
 ok $? "its why names the limit: $why"
@@ -65,13 +72,17 @@ ok $? "every node has state_since, state_why, sessions, capacity; thresholds fro
 i=0
 while [ $i -lt 6 ]; do watch "h$i.mp4" >/dev/null; i=$((i + 1)); done
 node_ctl n1 load '{"base_cpu": 80}' >/dev/null
-sleep 1.2
+wait_for 10 probed_is n1 eligible False
+ok $? "n1 full too"
+wait_for 10 probed_is n2 eligible False
 r=$(watch refused.mp4)
 is "${r%% *}" 503 "both nodes full: a 503"
 curl -s --max-time 5 "http://$ADMIN/api/v1/cluster" | py '
 c = d
-ok = c["viewers"] >= 8 and c["viewers_per_s"] > 0
-ok = ok and c["refused"] >= 1 and 0 < c["refused_ratio"] < 1
+# (the six before may have left the 10 s window on a slow machine)
+ok = c["viewers"] >= 1 and c["viewers_per_s"] > 0
+ok = ok and c["refused"] >= 1 and 0 < c["refused_ratio"] <= 1
+ok = ok and abs(c["refused_ratio"] - c["refused"] / c["viewers"]) < 1e-9
 ok = ok and isinstance(c["decision_ms"]["p50"], int)
 ok = ok and c["decision_ms"]["p95"] >= c["decision_ms"]["p50"]
 ok = ok and c["nodes"] == 2 and c["eligible"] == 0
@@ -83,9 +94,9 @@ api | py 'sys.exit(0 if d["cluster"]["nodes"] == 2 else 1)'
 ok $? "the node table carries the same header"
 node_ctl n1 load '{"base_cpu": 5}' >/dev/null
 node_ctl n2 load '{"base_cpu": 5}' >/dev/null
-sleep 1.2
-watch again.mp4 >/dev/null
-wait_field n2 eligible True 5; ok $? "n2 eligible again once its load is gone"
+wait_for 10 probed_is n2 eligible True
+ok $? "n2 eligible again once its load is gone"
+wait_for 10 probed_is n1 eligible True
 
 # ---- a kill and a restart ---------------------------------------------------
 since=$(events | py 'print(d["last"])')

@@ -268,9 +268,13 @@ if [ -x "$top_builddir/cimheadd" ] && [ -x "$top_builddir/cimmockd" ]; then
 	start_daemon "$TEST_TMP/c50.conf"
 	wait_for 20 all_sampled; ok $? "cimheadd sampled its 50 nodes"
 	node_ctl vod07 load '{"base_cpu": 90}' >/dev/null
-	sleep 1.2	# a load is a rate over a second of the node's counters
-	admin_post vod07 probe >/dev/null
-	wait_field vod07 eligible False 10; ok $? "vod07 is full"
+	# A load is a rate over the node's counters: probe until it shows.
+	probed_full() {
+		admin_post vod07 probe >/dev/null
+		sleep 0.3
+		field_is vod07 eligible False
+	}
+	wait_for 10 probed_full; ok $? "vod07 is full"
 	is "$(admin_post vod03 drain)" 200 "vod03 drained"
 	watch one.mp4 >/dev/null
 	PORT=${ADMIN##*:}
