@@ -4,6 +4,9 @@
  * "Authorization: Bearer <token>").
  *
  *	GET  /api/v1/nodes			node table as JSON (version 1)
+ *	GET  /api/v1/nodes/<name>		one node, as in the table
+ *	GET  /api/v1/cluster			the cluster header alone
+ *	GET  /api/v1/events[?since=SEQ]		the event ring, newest last
  *	POST /api/v1/nodes/<name>/drain		no new viewers
  *	POST /api/v1/nodes/<name>/enable	back in service
  *	POST /api/v1/nodes/<name>/probe		probe now
@@ -19,6 +22,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,6 +78,29 @@ admin_error(struct evhttp_request *req, int code, const char *reason,
 	admin_json(req, code, reason, json_pack("{s:s}", "error", msg));
 }
 
+/*
+ * A text of ours for the JSON: bounded copies of node errors may end
+ * inside a UTF-8 sequence, which jansson refuses (the key would vanish);
+ * then every non-ASCII byte becomes '?'.
+ */
+static json_t *
+admin_text(const char *s)
+{
+	json_t	*j;
+	char	*c;
+	size_t	 i;
+
+	if ((j = json_string(s)) != NULL)
+		return (j);
+	c = xstrdup(s);
+	for (i = 0; c[i] != '\0'; i++)
+		if ((unsigned char)c[i] >= 0x80)
+			c[i] = '?';
+	j = json_string(c);
+	free(c);
+	return (j);
+}
+
 static json_t *
 util_json(double v)
 {
@@ -103,6 +130,10 @@ admin_node_est_json(json_t *o, const struct node *n, uint64_t now)
 	room = est_room(&n->est, p, now);
 	json_object_set_new(o, "room", room >= 0 ?
 	    json_integer((json_int_t)room) : json_null());
+	/* What it streams now plus what it can still take, while serving. */
+	json_object_set_new(o, "capacity", n->est.has_sample && room >= 0 &&
+	    node_serving(n) ? json_integer((json_int_t)floor(s) +
+	    (json_int_t)room) : json_null());
 	json_object_set_new(o, "sample_uses",
 	    json_integer((json_int_t)n->est.uses));
 	c = json_object();
@@ -117,6 +148,7 @@ admin_node_json(const struct node *n, uint64_t now)
 {
 	json_t			*o, *h, *e;
 	const struct node_sample *s;
+	char			 why[320];
 	size_t			 i, k;
 
 	o = json_object();
@@ -125,6 +157,12 @@ admin_node_json(const struct node *n, uint64_t now)
 	json_object_set_new(o, "protocol",
 	    json_string(n->cf->proto == WBEM_PROTO_WSMAN ? "wsman" : "cimxml"));
 	json_object_set_new(o, "state", json_string(node_state_name(n->state)));
+	json_object_set_new(o, "state_since",
+	    json_integer((json_int_t)n->state_since_ms));
+	json_object_set_new(o, "state_why", admin_text(n->state_why));
+	json_object_set_new(o, "eligible",
+	    json_boolean(node_why(n, now, why, sizeof(why))));
+	json_object_set_new(o, "why", admin_text(why));
 	json_object_set_new(o, "weight", json_real(n->cf->weight));
 	json_object_set_new(o, "sample_age_ms", n->has_sample ?
 	    json_integer((json_int_t)(now - n->sample.mono_ms)) : json_null());
@@ -142,7 +180,7 @@ admin_node_json(const struct node *n, uint64_t now)
 	json_object_set_new(o, "restarts",
 	    json_integer((json_int_t)recovery_restarts(n)));
 	json_object_set_new(o, "last_error", n->last_error[0] != '\0' ?
-	    json_string(n->last_error) : json_null());
+	    admin_text(n->last_error) : json_null());
 	json_object_set_new(o, "last_error_kind",
 	    n->last_error_kind != WBEM_E_NONE ?
 	    json_string(wbem_errkind_name(n->last_error_kind)) : json_null());
@@ -202,6 +240,162 @@ admin_output_full(struct daemon *d, struct evhttp_request *req)
 	return (1);
 }
 
+/* The room thresholds the estimator applies (%), for the page's colours. */
+static json_t *
+admin_thresholds_json(const struct daemon *d)
+{
+	json_t		*o = json_object();
+	enum est_res	 r;
+
+	for (r = 0; r < EST_NRES; r++)
+		json_object_set_new(o, est_res_name(r),
+		    json_real(d->conf->est.max[r]));
+	return (o);
+}
+
+#define ADMIN_CLUSTER_WINDOW_MS	10000
+
+/*
+ * The cluster header: viewers per second and the share refused over the
+ * last ten seconds, the decision latency, and the sessions streaming
+ * against the capacity of the nodes serving.
+ */
+static json_t *
+admin_cluster_json(const struct daemon *d, uint64_t now)
+{
+	const struct est_params	*p = &d->conf->est;
+	struct decisions_view	 v;
+	const struct node	*n;
+	json_t			*o, *lat;
+	double			 sess = 0, s;
+	json_int_t		 cap = 0;
+	size_t			 i, neligible = 0, nserving = 0;
+	long			 room;
+	char			 why[320];
+
+	decisions_view(d->decisions, now, ADMIN_CLUSTER_WINDOW_MS, &v);
+	for (i = 0; i < d->nnodes; i++) {
+		n = d->nodes[i];
+		neligible += node_why(n, now, why, sizeof(why));
+		if (!n->est.has_sample)
+			continue;
+		s = est_sessions(&n->est, p, now);
+		sess += s;
+		room = est_room(&n->est, p, now);
+		if (node_serving(n) && room >= 0) {
+			nserving++;
+			cap += (json_int_t)floor(s) + (json_int_t)room;
+		}
+	}
+	o = json_object();
+	json_object_set_new(o, "window_ms", json_integer(
+	    (json_int_t)v.window_ms));
+	json_object_set_new(o, "viewers", json_integer((json_int_t)v.viewers));
+	json_object_set_new(o, "viewers_per_s", json_real(v.per_s));
+	json_object_set_new(o, "refused", json_integer((json_int_t)v.refused));
+	json_object_set_new(o, "refused_ratio", json_real(v.refused_ratio));
+	lat = json_object();
+	json_object_set_new(lat, "p50", v.p50_ms >= 0 ?
+	    json_integer((json_int_t)v.p50_ms) : json_null());
+	json_object_set_new(lat, "p95", v.p95_ms >= 0 ?
+	    json_integer((json_int_t)v.p95_ms) : json_null());
+	json_object_set_new(lat, "count", json_integer((json_int_t)v.decisions));
+	json_object_set_new(o, "decision_ms", lat);
+	json_object_set_new(o, "sessions", json_real(sess));
+	json_object_set_new(o, "capacity", nserving > 0 ? json_integer(cap) :
+	    json_null());
+	json_object_set_new(o, "nodes", json_integer((json_int_t)d->nnodes));
+	json_object_set_new(o, "eligible", json_integer((json_int_t)neligible));
+	return (o);
+}
+
+static void
+admin_cluster(struct daemon *d, struct evhttp_request *req)
+{
+	json_t	*root;
+
+	root = admin_cluster_json(d, mono_ms());
+	json_object_set_new(root, "version", json_integer(1));
+	json_object_set_new(root, "now_ms", json_integer((json_int_t)wall_ms()));
+	json_object_set_new(root, "thresholds", admin_thresholds_json(d));
+	admin_json(req, 200, "OK", root);
+}
+
+/* GET /api/v1/nodes/<name>: the node's object of the table, and version. */
+static void
+admin_node_one(struct daemon *d, struct evhttp_request *req, const char *name)
+{
+	struct node	*n;
+	json_t		*o;
+
+	if ((n = node_find(d, name)) == NULL) {
+		admin_error(req, 404, "Not Found", "no such node");
+		return;
+	}
+	o = admin_node_json(n, mono_ms());
+	json_object_set_new(o, "version", json_integer(1));
+	json_object_set_new(o, "now_ms", json_integer((json_int_t)wall_ms()));
+	admin_json(req, 200, "OK", o);
+}
+
+/*
+ * GET /api/v1/events?since=SEQ: the entries after SEQ (all held when
+ * absent), oldest first.  first says the oldest still held: a reader whose
+ * since is below first - 1 missed some.  At most EVENTS_CAP entries, each
+ * text bounded: the reply is small whatever the ring holds.
+ */
+static void
+admin_events(struct daemon *d, struct evhttp_request *req, const char *query)
+{
+	const struct events_entry *e;
+	json_t			*root, *arr, *o;
+	uint64_t		 since = 0;
+	const char		*v;
+	char			 num[32];
+	size_t			 n;
+
+	if (admin_output_full(d, req))
+		return;
+	if (query != NULL && (v = strstr(query, "since=")) != NULL &&
+	    (v == query || v[-1] == '&')) {
+		v += 6;
+		n = strcspn(v, "&#");
+		if (n == 0 || n >= sizeof(num)) {
+			admin_error(req, 400, "Bad Request", "bad since");
+			return;
+		}
+		memcpy(num, v, n);
+		num[n] = '\0';
+		if (parse_u64(num, &since) == -1) {
+			admin_error(req, 400, "Bad Request", "bad since");
+			return;
+		}
+	}
+	arr = json_array();
+	for (e = events_next(d->events, since); e != NULL;
+	    e = events_next(d->events, e->seq)) {
+		o = json_object();
+		json_object_set_new(o, "seq", json_integer((json_int_t)e->seq));
+		json_object_set_new(o, "t", json_integer((json_int_t)e->wall_ms));
+		json_object_set_new(o, "node", admin_text(e->node));
+		json_object_set_new(o, "kind",
+		    json_string(events_kind_name(e->kind)));
+		json_object_set_new(o, "level", json_string(e->warn ? "warn" :
+		    "info"));
+		json_object_set_new(o, "text", admin_text(e->text));
+		json_array_append_new(arr, o);
+	}
+	root = json_object();
+	json_object_set_new(root, "version", json_integer(1));
+	json_object_set_new(root, "now_ms", json_integer((json_int_t)wall_ms()));
+	json_object_set_new(root, "first",
+	    json_integer((json_int_t)events_first(d->events)));
+	json_object_set_new(root, "last",
+	    json_integer((json_int_t)events_last(d->events)));
+	json_object_set_new(root, "events", arr);
+	admin_json(req, 200, "OK", root);
+}
+
 static void
 admin_nodes(struct daemon *d, struct evhttp_request *req)
 {
@@ -217,6 +411,10 @@ admin_nodes(struct daemon *d, struct evhttp_request *req)
 	json_object_set_new(root, "now_ms", json_integer((json_int_t)wall_ms()));
 	json_object_set_new(root, "policy",
 	    json_string(policy_kind_name(d->conf->policy.kind)));
+	json_object_set_new(root, "thresholds", admin_thresholds_json(d));
+	json_object_set_new(root, "cluster", admin_cluster_json(d, now));
+	json_object_set_new(root, "events_last",
+	    json_integer((json_int_t)events_last(d->events)));
 	arr = json_array();
 	for (i = 0; i < d->nnodes; i++)
 		json_array_append_new(arr, admin_node_json(d->nodes[i], now));
@@ -275,7 +473,8 @@ admin_action(struct daemon *d, struct evhttp_request *req, const char *rest)
 		admin_error(req, 404, "Not Found", "no such action");
 		return;
 	}
-	log_info("admin: node %s: %s", n->name, action);
+	events_add(d->events, wall_ms(), EVENTS_ADMIN, 0, n->name,
+	    "admin %s: %s", action, why);
 	admin_json(req, 200, "OK", json_pack("{s:s,s:s,s:s}", "node", n->name,
 	    "result", why, "state", node_state_name(n->state)));
 }
@@ -497,6 +696,25 @@ admin_request_cb(struct evhttp_request *req, void *arg)
 	}
 	if (strcmp(path, "/metrics") == 0) {
 		admin_metrics(d, req);
+		return;
+	}
+	if (strcmp(path, "/api/v1/events") == 0 ||
+	    strcmp(path, "/api/v1/cluster") == 0) {
+		if (m != EVHTTP_REQ_GET && m != EVHTTP_REQ_HEAD) {
+			admin_error(req, 405, "Method Not Allowed", "GET only");
+			return;
+		}
+		if (path[8] == 'e')
+			admin_events(d, req, uri[n] == '?' ? uri + n + 1 :
+			    NULL);
+		else
+			admin_cluster(d, req);
+		return;
+	}
+	if (strncmp(path, "/api/v1/nodes/", 14) == 0 &&
+	    strchr(path + 14, '/') == NULL && path[14] != '\0' &&
+	    (m == EVHTTP_REQ_GET || m == EVHTTP_REQ_HEAD)) {
+		admin_node_one(d, req, path + 14);
 		return;
 	}
 	if (strncmp(path, "/api/v1/nodes/", 14) == 0) {

@@ -290,6 +290,12 @@ long	 est_room(const struct est_node *, const struct est_params *,
  * < 0 when none is known.  For /metrics.
  */
 double	 est_capacity(const struct est_node *, const struct est_params *);
+/*
+ * The resource limiting the room (fewest sessions left), its level (%)
+ * after `extra' more sessions in *after; -1 when none is known.
+ */
+int	 est_limit(const struct est_node *, const struct est_params *,
+	    uint64_t now, unsigned extra, double *after);
 /* Sample reuse: young enough and not spent by max_uses dispatches. */
 int	 est_usable(const struct est_node *, const struct est_params *,
 	    uint64_t now);
@@ -421,6 +427,65 @@ int	 dispatch_token(const unsigned char *secret, size_t secretlen,
 /* The host part of a node URL ("h" of http://u@h:p/x; [v6] kept). */
 int	 dispatch_url_host(const char *url, char *out, size_t outlen);
 
+/*
+ * events.c: the operator's record, a bounded ring of the newest entries
+ * (state changes, restarts and their results, reloads, admin actions);
+ * each also goes to the log as one line.  Calls no daemon module; the
+ * wall time is handed in.  A NULL ring is allowed: the log still gets it.
+ */
+#define EVENTS_CAP	256
+#define EVENTS_TEXT_MAX	256
+enum events_kind {
+	EVENTS_STATE = 0,	/* a node's state changed; text says why */
+	EVENTS_RESTART,		/* a restart of its process was tried */
+	EVENTS_RESTART_RESULT,	/* and what came of it */
+	EVENTS_RELOAD,		/* the config was reloaded, or not */
+	EVENTS_ADMIN,		/* an operator acted through the API */
+	EVENTS_NKINDS,
+};
+struct events_entry {
+	uint64_t	 seq;		/* 1, 2, ...: never repeats */
+	uint64_t	 wall_ms;
+	enum events_kind kind;
+	int		 warn;		/* something failed */
+	char		 node[CONF_NAME_MAX];	/* "" when not a node's */
+	char		 text[EVENTS_TEXT_MAX];	/* truncated to fit */
+};
+struct events;
+const char	*events_kind_name(enum events_kind);
+struct events	*events_new(size_t cap);
+void		 events_free(struct events *);
+void		 events_add(struct events *, uint64_t wall_ms,
+		    enum events_kind, int warn, const char *node,
+		    const char *fmt, ...) PRINTFLIKE(6, 7);
+/* The oldest entry with a sequence above after, or NULL: newest last. */
+const struct events_entry *events_next(const struct events *, uint64_t after);
+/* The oldest sequence still held (last + 1 when none), and the newest. */
+uint64_t	 events_first(const struct events *);
+uint64_t	 events_last(const struct events *);
+
+/*
+ * decisions.c: the viewers' recent record (rates, the share refused, the
+ * decision latency) for the cluster header; pure, `now' handed in.
+ */
+struct decisions;
+struct decisions_view {
+	uint64_t	 window_ms;	/* what the figures cover */
+	uint64_t	 viewers;	/* decided in it: 302 or 503 */
+	uint64_t	 refused;	/* of them, 503 */
+	double		 per_s;		/* viewers per second */
+	double		 refused_ratio;	/* refused / viewers; 0 when none */
+	uint64_t	 decisions;	/* latencies held in the window */
+	int64_t		 p50_ms, p95_ms;	/* -1: none */
+};
+struct decisions *decisions_new(void);
+void		 decisions_free(struct decisions *);
+/* A viewer's reply was decided at now, latency_ms after its request. */
+void		 decisions_add(struct decisions *, uint64_t now, int refused,
+		    uint64_t latency_ms);
+void		 decisions_view(const struct decisions *, uint64_t now,
+		    uint64_t window_ms, struct decisions_view *);
+
 /* ---- the runtime: the event-loop modules; main.c calls them all ------ */
 struct event;
 struct evhttp;
@@ -497,6 +562,8 @@ struct node {
 	enum node_proc	 proc;
 	unsigned	 fails;		/* consecutive failed probes */
 	char		 last_error[256];	/* "" when none */
+	int		 error_restart;	/* last_error is recovery's verdict:
+					   a reading keeps it till running */
 
 	int		 has_sample;
 	struct node_sample sample;	/* est_level's figures at the sample */
@@ -552,6 +619,12 @@ int		 node_serving(const struct node *);
 void		 node_cand(const struct node *, int usable, uint64_t now,
 		    struct policy_cand *);
 void		 node_dispatched(struct node *, uint64_t now);
+/*
+ * 1 if the node would take a viewer now (serving, a sample, room); why
+ * says why not (the state, the process, the limit) or its room.
+ */
+int		 node_why(const struct node *, uint64_t now, char *why,
+		    size_t);
 /* Nodes a viewer round should probe (not down, not disabled). */
 int		 node_probeable(const struct node *);
 
@@ -791,6 +864,8 @@ struct daemon {
 	void		 (*drained_cb)(struct daemon *);
 
 	struct metrics	 metrics;
+	struct events	*events;	/* events.c; NULL: the log only */
+	struct decisions *decisions;	/* decisions.c; NULL: not kept */
 };
 
 /* sdnotify.c (only with libsystemd) */

@@ -1196,3 +1196,35 @@ est_rate_take(struct est_node *en, const struct est_params *p, uint64_t now,
 	en->tokens_init = 1;
 	return (0);
 }
+
+/* ---- the operator's why (admin API) ------------------------------------ */
+
+/*
+ * The resource that limits the node's room (the one with the fewest
+ * sessions left, as est_room counts them) and its predicted level (%)
+ * after `extra' more sessions; -1 when no resource is known.  Says which
+ * limit makes a node full.
+ */
+int
+est_limit(const struct est_node *en, const struct est_params *p,
+    uint64_t now, unsigned extra, double *after)
+{
+	enum est_res	r;
+	double		c, k, u, best = 0;
+	int		which = -1;
+
+	for (r = 0; r < EST_NRES; r++) {
+		if (en->util[r] < 0 || !(p->max[r] > 0))
+			continue;
+		c = en->fit[r].cost;
+		est_nowcast(en, p, r, now, &u);
+		k = (p->max[r] + p->room_slack * c - u) / c -
+		    est_unseen(en, p, r, now);
+		if (which == -1 || k < best) {
+			best = k;
+			which = (int)r;
+			*after = u + c * (est_unseen(en, p, r, now) + extra);
+		}
+	}
+	return (which);
+}

@@ -44,8 +44,8 @@ struct frontend_park {
 	struct daemon		*d;
 	struct evhttp_request	*req;
 	struct listen_conn	*conn;	/* its busy points back here */
+	uint64_t		 arrived_ms;	/* for the decision latency */
 	char			 title[DISPATCH_TITLE_MAX + 1];
-	uint64_t		 arrived_ms;	/* decision latency from */
 	TAILQ_ENTRY(frontend_park) entry;	/* fe->parked */
 };
 
@@ -106,8 +106,10 @@ frontend_decide(struct daemon *d, struct evhttp_request *req,
 	struct buf		 url;
 	uint64_t		 expires, now = mono_ms();
 
+	n = balance_pick(d, min_ms, now);
 	metrics_observe(&d->metrics.decision, now - arrived_ms);
-	if ((n = balance_pick(d, min_ms, now)) == NULL) {
+	decisions_add(d->decisions, now, n == NULL, now - arrived_ms);
+	if (n == NULL) {
 		frontend_unavailable(d, req);
 		return;
 	}
@@ -192,12 +194,14 @@ frontend_watch(struct daemon *d, struct evhttp_request *req,
 	/* c is NULL only if evhttp made a connection we never saw. */
 	if (d->fe->nparked >= FRONTEND_MAX_PARKED || c == NULL) {
 		metrics_observe(&d->metrics.decision, mono_ms() - now);
+		decisions_add(d->decisions, now, 1, 0);
 		frontend_unavailable(d, req);
 		return;
 	}
 	p = xcalloc(1, sizeof(*p));
 	p->d = d;
 	p->req = req;
+	p->arrived_ms = now;
 	p->w.cb = frontend_round_done_cb;
 	p->w.arg = p;
 	if (probe_need(d, &p->w) == 1) {
@@ -208,7 +212,6 @@ frontend_watch(struct daemon *d, struct evhttp_request *req,
 		return;
 	}
 	strlcpy(p->title, title, sizeof(p->title));
-	p->arrived_ms = now;
 	p->conn = c;
 	c->busy = p;
 	TAILQ_INSERT_TAIL(&d->fe->parked, p, entry);

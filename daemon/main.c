@@ -89,7 +89,8 @@ main_apply_conf(struct daemon *d, struct conf *nc)
 	for (k = 0; k < d->nnodes; k++) {
 		if ((n = d->nodes[k]) == NULL)
 			continue;
-		log_info("node %s: removed from the config", n->name);
+		events_add(d->events, wall_ms(), EVENTS_RELOAD, 0, n->name,
+		    "removed from the config");
 		probe_node_release(n);
 		node_free(n);
 	}
@@ -106,7 +107,8 @@ main_apply_conf(struct daemon *d, struct conf *nc)
 				    "enabled in the config");
 		} else {
 			nn[i] = node_new(d, &nc->nodes[i]);
-			log_info("node %s: added", nn[i]->name);
+			events_add(d->events, wall_ms(), EVENTS_RELOAD, 0,
+			    nn[i]->name, "added");
 		}
 	}
 }
@@ -139,8 +141,9 @@ main_reload(struct daemon *d)
 	main_log_lines(LOG_LVL_WARN, warns.data);
 	if (nc == NULL) {
 		main_log_lines(LOG_LVL_ERR, errs.data);
-		log_err("reload failed: keeping the running config");
 		metrics_config_loaded(d, 0, 0);
+		events_add(d->events, wall_ms(), EVENTS_RELOAD, 1, "",
+		    "reload failed: keeping the running config");
 	} else {
 		if (strcmp(nc->listen, d->conf->listen) != 0 ||
 		    strcmp(nc->admin_listen, d->conf->admin_listen) != 0)
@@ -164,7 +167,8 @@ main_reload(struct daemon *d)
 				probe_node(d->nodes[i]);
 		probe_idle_arm(d);
 		metrics_config_loaded(d, 1, wall_ms());
-		log_info("reloaded %s: %zu nodes, policy %s", nc->path,
+		events_add(d->events, wall_ms(), EVENTS_RELOAD, 0, "",
+		    "reloaded %s: %zu nodes, policy %s", nc->path,
 		    nc->nnodes, policy_kind_name(nc->policy.kind));
 	}
 	buf_release(&errs);
@@ -279,6 +283,8 @@ main_run(const char *file)
 	if ((d.http = http_ctx_new(d.base)) == NULL)
 		fatal("http_ctx_new");
 	balance_seed(&d, (uint32_t)(mono_ms() ^ (uint64_t)getpid() << 16));
+	d.events = events_new(EVENTS_CAP);
+	d.decisions = decisions_new();
 	d.last_viewer_ms = mono_ms();
 	d.nodes = xcalloc(d.conf->nnodes, sizeof(*d.nodes));
 	d.nnodes = d.conf->nnodes;
@@ -323,6 +329,8 @@ main_run(const char *file)
 	if (wd != NULL)
 		event_free(wd);
 	event_base_free(d.base);
+	events_free(d.events);
+	decisions_free(d.decisions);
 	conf_free(d.conf);
 	return (0);
 }

@@ -151,10 +151,11 @@ node_set_state(struct node *n, enum node_state s, const char *why)
 {
 	if (n->state == s)
 		return;
-	log_info("node %s: %s -> %s%s%s", n->name, node_state_name(n->state),
+	n->state_since_ms = wall_ms();
+	events_add(n->d->events, n->state_since_ms, EVENTS_STATE,
+	    s == NODE_DOWN, n->name, "%s -> %s%s%s", node_state_name(n->state),
 	    node_state_name(s), why != NULL ? ": " : "", why != NULL ? why : "");
 	n->state = s;
-	n->state_since_ms = wall_ms();
 	strlcpy(n->state_why, why != NULL ? why : "", sizeof(n->state_why));
 	switch (s) {
 	case NODE_DOWN:
@@ -180,6 +181,7 @@ node_set_error(struct node *n, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(n->last_error, sizeof(n->last_error), fmt, ap);
 	va_end(ap);
+	n->error_restart = 0;
 	/* node_fail sets them again when a failed probe is the error */
 	n->last_error_kind = WBEM_E_NONE;
 	n->last_error_code = 0;
@@ -245,6 +247,15 @@ node_apply(struct node *n, const struct profile_reading *rd, uint64_t now)
 	if (node_watched(n) && rd->has_process && !rd->process_running) {
 		if (n->proc != PROC_RESTARTING)
 			n->proc = PROC_MISSING;
+		/*
+		 * The error to show is this one, not an optional query's that
+		 * the probe ignored; recovery's own verdict (a failed restart,
+		 * the limit) stays until the process is back.
+		 */
+		if (!n->error_restart)
+			node_set_error(n, "process %s missing",
+			    n->cf->service != NULL ? n->cf->service :
+			    n->cf->process);
 		/* Drained or disabled by choice: nothing to restart for. */
 		if (n->state == NODE_DRAINING || n->state == NODE_DISABLED)
 			return (NODE_EV_NONE);
@@ -255,6 +266,7 @@ node_apply(struct node *n, const struct profile_reading *rd, uint64_t now)
 	n->last_error[0] = '\0';
 	n->last_error_kind = WBEM_E_NONE;
 	n->last_error_code = 0;
+	n->error_restart = 0;
 	if (n->state == NODE_SUSPECT || n->state == NODE_DOWN ||
 	    n->state == NODE_RECOVERING) {
 		node_set_state(n, NODE_UP, n->state == NODE_RECOVERING ?
@@ -338,4 +350,58 @@ int
 node_probeable(const struct node *n)
 {
 	return (n->state == NODE_UP || n->state == NODE_SUSPECT);
+}
+
+/*
+ * Would the node take a viewer now, and why not: the state, the process,
+ * no sample, or the limit that leaves no room ("net 98.0% >= 95% after
+ * one more"); when it would, its room.  What the operator reads beside
+ * the state, which alone says "up" for a full node.
+ */
+int
+node_why(const struct node *n, uint64_t now, char *why, size_t len)
+{
+	const struct est_params	*p = &n->d->conf->est;
+	double			 after = 0;
+	long			 room;
+	int			 r;
+
+	switch (n->state) {
+	case NODE_UP:
+		break;
+	case NODE_DRAINING:
+	case NODE_DISABLED:
+		snprintf(why, len, "%s", node_state_name(n->state));
+		return (0);
+	default:
+		snprintf(why, len, "%s%s%s", node_state_name(n->state),
+		    n->state_why[0] != '\0' ? ": " : "", n->state_why);
+		return (0);
+	}
+	if (!node_serving(n)) {
+		snprintf(why, len, "process %s", node_proc_name(n->proc));
+		return (0);
+	}
+	if (!n->est.has_sample) {
+		snprintf(why, len, "no sample yet");
+		return (0);
+	}
+	room = est_room(&n->est, p, now);
+	r = est_limit(&n->est, p, now, 1, &after);
+	if (room < 0 || r < 0) {
+		snprintf(why, len, "load unknown");
+		return (0);
+	}
+	if (n->cf->weight <= 0) {
+		snprintf(why, len, "weight 0");
+		return (0);
+	}
+	if (room < 1) {
+		snprintf(why, len, "%s %.1f%% >= %g%% after one more",
+		    est_res_name((enum est_res)r), after, p->max[r]);
+		return (0);
+	}
+	snprintf(why, len, "room for %ld more (%s limits)", room,
+	    est_res_name((enum est_res)r));
+	return (1);
 }

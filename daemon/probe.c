@@ -426,11 +426,13 @@ probe_call_done_cb(struct wbem_result *res, const struct wbem_error *err,
 			;
 		else if (err->kind == WBEM_E_CIM && pc->q == PQ_SESSIONS)
 			probe_sessions_rest(n, now, err->name);
-		else if (err->kind == WBEM_E_CIM && probe_optional(pc->q))
-			node_set_error(n, "%s query: %s: %s",
-			    profile_query_name(pc->q), err->name,
-			    err->description);
-		else {
+		else if (err->kind == WBEM_E_CIM && probe_optional(pc->q)) {
+			/* Recovery's verdict says more than an ignored query. */
+			if (!n->error_restart)
+				node_set_error(n, "%s query: %s: %s",
+				    profile_query_name(pc->q), err->name,
+				    err->description);
+		} else {
 			p->failed = 1;
 			p->err = *err;
 		}

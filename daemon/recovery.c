@@ -241,9 +241,9 @@ recovery_invoke(struct recovery_op *op)
 		op->req.nparams = op->nparams;
 	}
 	op->req.path = op->path;
-	log_info("node %s: restarting %s (attempt %u)", n->name,
-	    n->cf->service != NULL ? n->cf->service : n->cf->process,
-	    n->rec->attempt + 1);
+	events_add(n->d->events, wall_ms(), EVENTS_RESTART, 0, n->name,
+	    "restarting %s (attempt %u)", n->cf->service != NULL ?
+	    n->cf->service : n->cf->process, n->rec->attempt + 1);
 	recovery_attempted(n->rec, mono_ms());
 	return (recovery_start_call(op));
 }
@@ -255,7 +255,9 @@ recovery_failed(struct node *n, const char *why)
 	uint64_t	 now = mono_ms();
 
 	node_set_error(n, "restart failed: %s", why);
-	log_warn("node %s: restart failed: %s", n->name, why);
+	n->error_restart = 1;
+	events_add(n->d->events, wall_ms(), EVENTS_RESTART_RESULT, 1, n->name,
+	    "restart failed: %s", why);
 	n->m_restart_fail++;
 	n->proc = PROC_MISSING;
 	recovery_arm(r, r->next_ms > now ? r->next_ms - now : 0);
@@ -300,8 +302,9 @@ recovery_call_done_cb(struct wbem_result *res, const struct wbem_error *err,
 		}
 		wbem_result_free(res);
 		if (rdp->process_running) {
-			log_info("node %s: process is back before a restart",
-			    n->name);
+			events_add(n->d->events, wall_ms(),
+			    EVENTS_RESTART_RESULT, 0, n->name,
+			    "process is back before a restart");
 			recovery_op_free(op);
 			n->proc = PROC_RUNNING;
 			if (r->look != NULL)
@@ -335,7 +338,8 @@ recovery_call_done_cb(struct wbem_result *res, const struct wbem_error *err,
 	wbem_result_free(res);
 	recovery_op_free(op);
 	n->proc = PROC_RESTARTING;
-	log_info("node %s: restart accepted; verifying in %u ms", n->name,
+	events_add(n->d->events, wall_ms(), EVENTS_RESTART_RESULT, 0, n->name,
+	    "restart accepted; verifying in %u ms",
 	    n->d->conf->restart_grace_ms);
 	recovery_arm(r, n->d->conf->restart_grace_ms);
 }
@@ -377,6 +381,7 @@ recovery_process_missing(struct node *n, uint64_t now, recovery_look_cb look)
 		n->proc = PROC_MISSING;
 		node_set_error(n, "process %s missing; no restart command",
 		    n->cf->process);
+		n->error_restart = 1;
 		node_set_state(n, NODE_DOWN, n->last_error);
 		return;
 	}
@@ -407,7 +412,9 @@ recovery_process_missing(struct node *n, uint64_t now, recovery_look_cb look)
 		node_set_error(n, "restart failed: %s not running %u ms after "
 		    "the restart", n->cf->service != NULL ? n->cf->service :
 		    n->cf->process, c->restart_grace_ms);
-		log_warn("node %s: %s", n->name, n->last_error);
+		n->error_restart = 1;
+		events_add(n->d->events, wall_ms(), EVENTS_RESTART_RESULT, 1,
+		    n->name, "%s", n->last_error);
 	}
 	n->proc = PROC_MISSING;
 	if (r->gave_up) {
@@ -421,7 +428,9 @@ recovery_process_missing(struct node *n, uint64_t now, recovery_look_cb look)
 		    "staying down", c->restart_limit,
 		    c->restart_window_ms / 1000);
 		node_set_error(n, "%s", why);
-		log_warn("node %s: %s", n->name, why);
+		n->error_restart = 1;
+		events_add(n->d->events, wall_ms(), EVENTS_RESTART_RESULT, 1,
+		    n->name, "%s", why);
 		node_set_state(n, NODE_DOWN, why);
 		return;
 	}
@@ -441,8 +450,8 @@ recovery_process_running(struct node *n, uint64_t now)
 	if (r == NULL)
 		return;
 	if (r->attempt > 0)
-		log_info("node %s: restart verified, process running",
-		    n->name);
+		events_add(n->d->events, wall_ms(), EVENTS_RESTART_RESULT, 0,
+		    n->name, "restart verified, process running");
 	r->attempt = 0;
 	r->next_ms = 0;
 	r->gave_up = 0;

@@ -47,13 +47,16 @@ keys = {"name", "url", "protocol", "state", "weight", "sample_age_ms", "cpu",
         "last_error", "history", "last_error_kind", "last_error_code",
         "consecutive_failures", "probe_errors", "restart_failures",
         "restart_limit_reached", "counter_discontinuities", "sessions",
-        "sessions_counted", "room", "sample_uses", "cost"}
+        "sessions_counted", "room", "sample_uses", "cost",
+        "state_since", "state_why", "eligible", "why", "capacity"}
 kinds = {"transport", "timeout", "protocol", "http", "auth", "cim", "toobig",
          "usage"}
 for n in d["nodes"]:
     assert set(n) == keys, set(n) ^ keys
     assert set(n["probe_errors"]) == kinds, set(n["probe_errors"]) ^ kinds
     assert isinstance(n["restart_limit_reached"], bool)
+    assert isinstance(n["eligible"], bool) and isinstance(n["why"], str)
+    assert isinstance(n["state_since"], int) and isinstance(n["state_why"], str)
     assert n["state"] in ("up", "suspect", "down", "recovering", "draining", "disabled")
     assert n["process"] in ("running", "missing", "restarting", "unknown")
     for k in ("cpu", "mem", "net"):

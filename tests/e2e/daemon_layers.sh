@@ -11,11 +11,13 @@ OBJDIR=$top_builddir/daemon
 command -v "$NM" >/dev/null 2>&1 || skip_all "no nm"
 ls "$OBJDIR"/*.o >/dev/null 2>&1 || skip_all "no objects in $OBJDIR"
 
-# Low to high.  The pure modules, the generated page and the systemd glue
-# share the bottom rank: they call no runtime module.
+# Low to high.  The pure modules, the generated page, the systemd glue and
+# the operator's record (the event ring, the recent decisions) share the
+# bottom rank: they call no runtime module.
 rank() {
 	case $1 in
 	policy|profile|conf|dispatch|estimate|dashboard|sdnotify) echo 0 ;;
+	events|decisions) echo 0 ;;
 	metrics) echo 1 ;;
 	node) echo 2 ;;
 	recovery) echo 3 ;;

@@ -1,13 +1,17 @@
 #!/usr/bin/env python3
 """Helpers for tests/e2e/dashboard.sh (Python 3 stdlib only).
 
-  serve PAGE FIXTURE MODE PORTFILE   stand in for cimheadd's admin listener
+  serve PAGE FIXTURE MODE PORTFILE [EVENTS]
+                                     stand in for cimheadd's admin listener
   csp PAGE [--fix]                   check (or rewrite) the page's CSP hashes
   png FILE [RRGGBB ...]              print "W H COLOURS" and which colours occur
 
 serve modes: ok (fixture every time), fail (HTTP 500 every time),
 fail-after (fixture once, then 500), auth:TOKEN (401 unless the request
-carries "Authorization: Bearer TOKEN").  The server writes its port to
+carries "Authorization: Bearer TOKEN").  GET /api/v1/events[?since=N]
+answers the EVENTS fixture whatever N is (the page must drop what it has
+already), or an empty list without one, and records the since values
+asked in PORTFILE.since.  The server writes its port to
 PORTFILE, the number of API requests so far to PORTFILE.hits, and exits on
 its own after 60 s so a lost test cannot leak it.
 """
@@ -23,11 +27,15 @@ import threading
 import zlib
 
 
-def serve(page, fixture, mode, portfile):
+def serve(page, fixture, mode, portfile, events=None):
     with open(page, "rb") as f:
         html = f.read()
     with open(fixture, "rb") as f:
         body = f.read()
+    evbody = b'{"version":1,"first":1,"last":0,"events":[]}'
+    if events:
+        with open(events, "rb") as f:
+            evbody = f.read()
     hits = {"api": 0}
 
     class Handler(http.server.BaseHTTPRequestHandler):
@@ -45,6 +53,15 @@ def serve(page, fixture, mode, portfile):
         def do_GET(self):
             if self.path == "/" or self.path.startswith("/?"):
                 return self.reply(200, "text/html; charset=utf-8", html)
+            if self.path.startswith("/api/v1/events"):
+                since = self.path.partition("since=")[2]
+                with open(portfile + ".since", "a") as f:
+                    f.write(since + "\n")
+                if mode.startswith("auth:") and self.headers.get(
+                        "Authorization") != "Bearer " + mode[5:]:
+                    return self.reply(401, "application/json",
+                                      b'{"error":"unauthorized"}')
+                return self.reply(200, "application/json", evbody)
             if self.path != "/api/v1/nodes":
                 return self.reply(404, "text/plain", b"not found\n")
             hits["api"] += 1
@@ -162,7 +179,7 @@ def png(path, want):
 
 def main(argv):
     if len(argv) >= 5 and argv[0] == "serve":
-        return serve(*argv[1:5])
+        return serve(*argv[1:6])
     if len(argv) >= 2 and argv[0] == "csp":
         return csp(argv[1], "--fix" in argv[2:])
     if len(argv) >= 2 and argv[0] == "png":

@@ -221,17 +221,26 @@ test_process(struct daemon *d)
 	is_str(node_proc_name(n->proc), "running", "process running");
 	ok(node_serving(n), "and it serves");
 
+	/* An ignored optional query's error is not what the node shows. */
+	node_set_error(n, "cpu-fmt query: CIM_ERR_INVALID_CLASS: no class");
 	is_str(node_event_name(node_apply(n, reading(1, 0), 2000)),
 	    "process-missing", "process gone: the event is process-missing");
 	is_str(node_proc_name(n->proc), "missing", "process missing");
+	is_str(n->last_error, "process vodstream.exe missing",
+	    "last_error says the process is missing, not the optional query");
 	ok(!node_serving(n), "no viewers for a missing process");
 	is_str(node_state_name(n->state), "up",
 	    "the state is recovery's call, not node's");
 
 	n->proc = PROC_RESTARTING;
+	/* Recovery's verdict stays while the process is still missing. */
+	node_set_error(n, "restart failed: Create returned 8");
+	n->error_restart = 1;
 	node_apply(n, reading(1, 0), 3000);
 	is_str(node_proc_name(n->proc), "restarting",
 	    "a restart under way stays restarting");
+	is_str(n->last_error, "restart failed: Create returned 8",
+	    "a failed restart's error is kept by a reading");
 
 	node_set_state(n, NODE_RECOVERING, "test");
 	is_str(node_event_name(node_apply(n, reading(1, 1), 4000)), "up",
