@@ -321,6 +321,9 @@ size_t	 est_refresh_pick(const struct est_params *, const struct est_cand *,
 /* Query budget: ms until nqueries may be sent (0: now), and taking them. */
 uint64_t est_rate_wait(const struct est_node *, const struct est_params *,
 	    uint64_t now, double nqueries);
+/* Charges queries even past the budget (a full sample due): a debt. */
+void	 est_rate_charge(struct est_node *, const struct est_params *,
+	    uint64_t now, double nqueries);
 int	 est_rate_take(struct est_node *, const struct est_params *,
 	    uint64_t now, double nqueries);
 

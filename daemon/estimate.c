@@ -946,28 +946,24 @@ est_apply(struct est_node *en, const struct est_params *p,
     const struct profile_reading *rd, uint64_t total_mem, int64_t sessions,
     uint64_t now)
 {
-	unsigned	bad, fresh = 0;
+	unsigned	bad = 0, fresh = 0;
 	double		v;
 	int		f;
 
 	est_count(en, p, sessions, now);
 	/*
-	 * A count-only reading: the rates, their windows and what they
-	 * learnt stay as they are (the nowcast moves them to this count).
+	 * A light reading (the count and perhaps one figure): what it did
+	 * not read stays as it was, its window and what it learnt (the
+	 * nowcast moves it to this count).
 	 */
-	if (rd->light) {
-		est_pend_prune(en, p, now, 1, 0, 1);
-		if (sessions >= 0) {
-			en->has_sample = 1;
-			en->sample_ms = now;
-			en->uses = 0;
-		}
-		return (0);
+	if (!rd->light || rd->has_cpu_raw) {
+		bad += est_cpu(en, p, rd, now, &f);
+		fresh |= f ? 1u << EST_CPU : 0;
 	}
-	bad = est_cpu(en, p, rd, now, &f);
-	fresh |= f ? 1u << EST_CPU : 0;
-	bad += est_net(en, p, rd, now, &f);
-	fresh |= f ? 1u << EST_NET : 0;
+	if (!rd->light || rd->has_net_raw) {
+		bad += est_net(en, p, rd, now, &f);
+		fresh |= f ? 1u << EST_NET : 0;
+	}
 	/* Memory is a level: read as it is, learnt against the count now. */
 	if (rd->has_avail && total_mem != 0 &&
 	    profile_mem(total_mem, rd->avail, &v) == 0) {
@@ -981,14 +977,14 @@ est_apply(struct est_node *en, const struct est_params *p,
 		en->util[EST_MEM] = -1;
 
 	en->discont += bad;
-	est_pend_prune(en, p, now, 1, fresh, 0);
+	est_pend_prune(en, p, now, 1, fresh, rd->light);
 	/* A reading with no load figure and no count is no new sample. */
 	if (fresh != 0 || sessions >= 0) {
 		en->has_sample = 1;
 		en->sample_ms = now;
 		en->uses = 0;
 	}
-	if (fresh != 0) {
+	if (fresh != 0 && !rd->light) {
 		en->has_full = 1;
 		en->full_ms = now;
 	}
@@ -1181,6 +1177,21 @@ est_rate_wait(const struct est_node *en, const struct est_params *p,
 	if (t >= need)
 		return (0);
 	return ((uint64_t)ceil((need - t) * 1000.0 / p->query_rate));
+}
+
+void
+est_rate_charge(struct est_node *en, const struct est_params *p,
+    uint64_t now, double nqueries)
+{
+	double	t;
+
+	if (!(p->query_rate > 0))
+		return;
+	/* Into debt, down to one burst: the next probes wait it out. */
+	t = est_tokens(en, p, now) - nqueries;
+	en->tokens = t < -p->query_burst ? -p->query_burst : t;
+	en->tokens_ms = now;
+	en->tokens_init = 1;
 }
 
 int

@@ -128,6 +128,9 @@ probe_light(const struct node *n, uint64_t now)
 	    now >= n->est.full_ms && now - n->est.full_ms < c->est.full_age_ms);
 }
 
+/* A light probe reads the limiting figure too once it is this old. */
+#define PROBE_LIGHT_FIGURE_MS	2000
+
 /* Every query of a full sample; returns how many. */
 static size_t
 probe_plan_full(const struct node *n, uint64_t now, int want[PQ_COUNT])
@@ -161,10 +164,24 @@ probe_plan_full(const struct node *n, uint64_t now, int want[PQ_COUNT])
 static size_t
 probe_plan_want(const struct node *n, uint64_t now, int want[PQ_COUNT])
 {
+	double	after;
+	int	r;
+
 	if (probe_light(n, now)) {
 		memset(want, 0, PQ_COUNT * sizeof(want[0]));
 		want[PQ_SESSIONS] = 1;
-		return (1);
+		/*
+		 * And, every other time or so, the figure that limits the
+		 * node, so a base load that moves is followed between full
+		 * samples.
+		 */
+		r = est_limit(&n->est, &n->d->conf->est, now, 0, &after);
+		if (r < 0 || (r != EST_MEM && now < n->est.util_to[r] +
+		    PROBE_LIGHT_FIGURE_MS))
+			return (1);
+		want[r == EST_CPU ? PQ_CPU_RAW : r == EST_NET ? PQ_NET_RAW :
+		    PQ_MEM] = 1;
+		return (2);
 	}
 	return (probe_plan_full(n, now, want));
 }
@@ -612,22 +629,28 @@ probe_cost(const struct node *n, uint64_t now)
 }
 
 /*
- * The budget a refresh of n needs in hand now.  A count-only probe
- * leaves a reserve that grows towards the next full sample's cost as
- * that sample comes due, so the counts go on between full samples
- * instead of stopping while the budget saves up for one.
+ * A full sample that its age makes due (the pool, with light probes
+ * between): it goes at once and overdraws the budget by its cost, which
+ * the light probes after it then wait out, so over full_age_ms the node
+ * gets its query_rate and the counts keep their pace instead of stopping
+ * while the budget saves up.
  */
+static int
+probe_full_due(const struct node *n, uint64_t now)
+{
+	const struct conf	*c = n->d->conf;
+
+	return (c->freshness_ms != 0 && c->est.full_age_ms != 0 &&
+	    n->est.has_full && est_learnt(&n->est) && !probe_light(n, now));
+}
+
+/* The budget a refresh of n needs in hand now (0: a full sample due). */
 static double
 probe_budget_need(const struct node *n, uint64_t now)
 {
-	const struct est_params	*p = &n->d->conf->est;
-	int			 want[PQ_COUNT];
-	double			 f;
-
-	if (!probe_light(n, now))
-		return (probe_cost(n, now));
-	f = (double)(now - n->est.full_ms) / (double)p->full_age_ms;
-	return (1 + f * (double)probe_plan_full(n, now, want));
+	if (probe_full_due(n, now))
+		return (0);
+	return (probe_cost(n, now));
 }
 
 /* Probes n if its budget pays for it now; 1 if it is (now) in flight. */
@@ -638,8 +661,9 @@ probe_budgeted(struct node *n, uint64_t now)
 
 	if (n->probe != NULL)
 		return (1);
-	if (est_rate_wait(&n->est, p, now, probe_budget_need(n, now)) != 0 ||
-	    est_rate_take(&n->est, p, now, probe_cost(n, now)) == -1)
+	if (probe_full_due(n, now))
+		est_rate_charge(&n->est, p, now, probe_cost(n, now));
+	else if (est_rate_take(&n->est, p, now, probe_cost(n, now)) == -1)
 		return (0);
 	probe_node_start(n, 1);
 	return (n->probe != NULL);
