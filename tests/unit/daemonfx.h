@@ -192,7 +192,7 @@ fx_request(struct daemon *d, const char *addr, enum evhttp_cmd_type cmd,
 }
 
 /* The value of a reply header (the first of that name), or NULL. */
-static const char * __attribute__((unused))
+static __attribute__((unused)) const char *
 fx_header(const struct fx_reply *r, const char *name, char *out,
     size_t outlen)
 {
