@@ -638,7 +638,7 @@ void		 balance_seed(struct daemon *, uint32_t);
  */
 struct node	*balance_pick(struct daemon *, uint64_t min_ms, uint64_t now);
 
-/* listen.c: the HTTP listeners */
+/* listen.c: the listeners' sockets, the admin side's connections */
 struct evhttp_bound_socket;
 /*
  * A new evhttp on d->base bound to host:port (port 0 picks one), the
@@ -652,7 +652,8 @@ struct evhttp	*listen_bind(struct daemon *, const char *hostport,
 int		 listen_port_file(const struct daemon *, const char *path);
 
 /*
- * A listener's connections, from accept to close (libevent 2.1 has no
+ * An evhttp listener's connections (the admin side's; vhttp.c tracks the
+ * viewers'), from accept to close (libevent 2.1 has no
  * connection cap, its only deadline is per read, and it reads a peer's
  * pipelined bytes into memory without bound while it writes a reply):
  * each connection's request head is due within header_timeout_ms of its

@@ -5,10 +5,10 @@
  * really bound is read back, for the log and for the port file that tests
  * and supervisors read.
  *
- * The admin side tracks its connections here (listen_conns; vhttp.c
- * does the same for viewers): libevent 2.1's only
- * deadline is per read, so a client dribbling one byte a second would
- * hold a connection for ever, and it has no connection cap.  So every
+ * The admin side tracks its connections here (listen_conns; vhttp.c does
+ * the same for viewers): libevent 2.1's only deadline is per read, so a
+ * client dribbling one byte a second would hold a connection for ever,
+ * and it has no connection cap.  So every
  * connection is tracked from accept (the bufferevent callback) to close
  * (the connection's close callback): its request head must be complete
  * within the header timeout of the connection opening or of its previous

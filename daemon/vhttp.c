@@ -681,7 +681,8 @@ vhttp_read_head(struct vhttp_conn *c, struct evbuffer *in)
 	if (n == 0)
 		return (0);
 	c->scan = c->fields = 0;
-	buf = (const char *)evbuffer_pullup(in, n);
+	if ((buf = (const char *)evbuffer_pullup(in, n)) == NULL)
+		fatal("evbuffer_pullup");
 	r = vhttp_req_new(c);
 	code = vhttp_parse_head(buf, (size_t)n, &h);
 	r->minor = h.minor;
