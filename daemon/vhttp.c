@@ -516,11 +516,15 @@ vhttp_conn_kill(struct vhttp_conn *c, enum metric counter, const char *why)
 	vhttp_conn_free(c);
 }
 
-/* Nothing queued, nothing unsent: it may be closed to make room. */
+/*
+ * Nothing queued but a request still coming in, nothing unsent: it may be
+ * closed to make room, or at its deadline (a body dribbled a byte at a
+ * time holds a connection no longer than a head does).
+ */
 static int
 vhttp_conn_idle(const struct vhttp_conn *c)
 {
-	return (c->nreqs == 0 &&
+	return ((c->nreqs == 0 || (c->nreqs == 1 && c->cur != NULL)) &&
 	    evbuffer_get_length(bufferevent_get_output(c->bev)) == 0);
 }
 

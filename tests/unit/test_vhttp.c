@@ -245,7 +245,7 @@ conns_none(struct daemon *d)
 }
 
 static int
-server(struct daemon *d, char *addr, size_t addrlen)
+server_timed(struct daemon *d, char *addr, size_t addrlen, unsigned head_ms)
 {
 	struct vhttp_cf	cf;
 	evutil_socket_t	fd;
@@ -259,7 +259,7 @@ server(struct daemon *d, char *addr, size_t addrlen)
 	memset(&cf, 0, sizeof(cf));
 	cf.what = "test";
 	cf.cap = 16;
-	cf.header_timeout_ms = 5000;
+	cf.header_timeout_ms = head_ms;
 	cf.idle_timeout_ms = 10000;
 	cf.max_body = 1000;
 	cf.max_output = 65536;
@@ -269,6 +269,12 @@ server(struct daemon *d, char *addr, size_t addrlen)
 	nheld = nseen = nabandoned = 0;
 	memset(held, 0, sizeof(held));
 	return (0);
+}
+
+static int
+server(struct daemon *d, char *addr, size_t addrlen)
+{
+	return (server_timed(d, addr, addrlen, 5000));
 }
 
 /* The bodies "[uri]" in the order they came, space-separated. */
@@ -514,6 +520,46 @@ test_bodies(void)
 	fx_daemon_free(&d);
 }
 
+/*
+ * A body dribbled in holds its connection no longer than a head would:
+ * closed at the head deadline, without a reply; a parked request is not.
+ */
+static void
+test_slow_body(void)
+{
+	struct daemon	 d;
+	struct fx_raw	 a, b;
+	char		 addr[128];
+	uint64_t	 t0;
+	int		 never = 0;
+
+	if (server_timed(&d, addr, sizeof(addr), 300) == -1) {
+		ok(0, "a server");
+		return;
+	}
+	t0 = mono_ms();
+	ok(fx_raw_open(&d, addr, "POST /p HTTP/1.1\r\nHost: x\r\n"
+	    "Content-Length: 10\r\n\r\nhello", &a) == 0 &&
+	    fx_raw_open(&d, addr, "GET /hold/1 HTTP/1.1\r\nHost: x\r\n\r\n",
+	    &b) == 0, "connected");
+	ok(fx_run(&d, &a.closed, FX_WAIT_MS), "half a body: closed");
+	t0 = mono_ms() - t0;
+	ok(t0 >= 250 && t0 < 3000, "at the head deadline (%llu ms)",
+	    (unsigned long long)t0);
+	is_int((int)a.in.len, 0, "without a reply");
+	is_int(nseen, 1, "the cut request never came");
+	fx_run(&d, &never, 300);
+	ok(!b.closed, "a connection with a request held stays open");
+	release(0);
+	fx_run(&d, &never, 100);
+	ok(b.in.len > 0 && strncmp(b.in.data, "HTTP/1.1 200 ", 13) == 0,
+	    "and gets its reply");
+	fx_raw_close(&a);
+	fx_raw_close(&b);
+	vhttp_free(srv);
+	fx_daemon_free(&d);
+}
+
 int
 main(void)
 {
@@ -526,5 +572,6 @@ main(void)
 	test_reset();
 	test_pipeline_bound();
 	test_bodies();
+	test_slow_body();
 	return (tap_done());
 }
