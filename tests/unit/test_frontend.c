@@ -305,7 +305,6 @@ test_parked_reset(void)
 {
 	struct daemon		 d;
 	struct fx_raw		 raw;
-	struct linger		 l;
 	evutil_socket_t		 fd;
 
 	if ((fd = silent_node_daemon(&d)) == -1) {
@@ -317,19 +316,21 @@ test_parked_reset(void)
 	    "viewer connected");
 	ok(fx_until(&d, parked_one, FX_WAIT_MS),
 	    "the viewer waits on a probe round");
-	l.l_onoff = 1;
-	l.l_linger = 0;
-	setsockopt(bufferevent_getfd(raw.bev), SOL_SOCKET, SO_LINGER,
-	    (void *)&l, sizeof(l));
-	fx_raw_close(&raw);
-	ok(fx_until(&d, parked_none, FX_WAIT_MS),
-	    "a reset: nobody is left parked");
-	ok(d.round != NULL, "... before the round ends");
-	ok(fx_until(&d, conns_none, FX_WAIT_MS),
-	    "the viewer's connection is gone");
-	ok(fx_until(&d, round_none, FX_WAIT_MS), "the round ends");
-	is_int(metrics_get(&d, METRIC_503) + metrics_get(&d, METRIC_302), 0,
-	    "no decision made for the viewer who left");
+	if (!fx_reset_works()) {
+		fx_raw_close(&raw);
+		FX_SKIP(5, "no reset from a close here (wine)");
+	} else {
+		fx_raw_reset(&raw);
+		ok(fx_until(&d, parked_none, FX_WAIT_MS),
+		    "a reset: nobody is left parked");
+		ok(d.round != NULL, "... before the round ends");
+		ok(fx_until(&d, conns_none, FX_WAIT_MS),
+		    "the viewer's connection is gone");
+		ok(fx_until(&d, round_none, FX_WAIT_MS), "the round ends");
+		is_int(metrics_get(&d, METRIC_503) +
+		    metrics_get(&d, METRIC_302), 0,
+		    "no decision made for the viewer who left");
+	}
 	fx_daemon_free(&d);
 	evutil_closesocket(fd);
 }

@@ -296,7 +296,7 @@ bodies(const struct fx_raw *c, char *out, size_t outlen)
 	}
 }
 
-/* An evbuffer-free way to half-close the raw client. */
+/* Half-closes the raw client: shutdown(2) of its sending side. */
 static void
 half_close(struct fx_raw *c)
 {
@@ -374,26 +374,30 @@ test_reset(void)
 {
 	struct daemon	 d;
 	struct fx_raw	 c;
-	struct linger	 l;
 	char		 addr[128];
 
 	if (server(&d, addr, sizeof(addr)) == -1) {
 		ok(0, "a server");
 		return;
 	}
-	ok(fx_raw_open(&d, addr, "GET /hold/1 HTTP/1.1\r\nHost: x\r\n\r\n"
-	    "GET /a HTTP/1.1\r\nHost: x\r\n\r\n", &c) == 0, "connected");
-	want_seen = 2;
+	ok(fx_raw_open(&d, addr, "GET /a HTTP/1.1\r\nHost: x\r\n\r\n"
+	    "GET /hold/1 HTTP/1.1\r\nHost: x\r\n\r\n"
+	    "GET /b HTTP/1.1\r\nHost: x\r\n\r\n", &c) == 0, "connected");
+	want_seen = 3;
 	ok(fx_until(&d, seen_enough, FX_WAIT_MS), "held");
-	l.l_onoff = 1;
-	l.l_linger = 0;
-	setsockopt(bufferevent_getfd(c.bev), SOL_SOCKET, SO_LINGER,
-	    (void *)&l, sizeof(l));
-	fx_raw_close(&c);	/* a reset */
-	ok(fx_until(&d, abandoned_one, FX_WAIT_MS), "the held one abandoned");
-	ok(held[0] == NULL, "through its owner pointer");
-	ok(fx_until(&d, conns_none, FX_WAIT_MS), "the connection is gone");
-	is_int(nabandoned, 1, "abandoned once; the answered one was not");
+	if (!fx_reset_works()) {
+		fx_raw_close(&c);
+		FX_SKIP(4, "no reset from a close here (wine)");
+	} else {
+		fx_raw_reset(&c);
+		ok(fx_until(&d, abandoned_one, FX_WAIT_MS),
+		    "the held one abandoned");
+		ok(held[0] == NULL, "through its owner pointer");
+		ok(fx_until(&d, conns_none, FX_WAIT_MS),
+		    "the connection is gone");
+		is_int(nabandoned, 1,
+		    "abandoned once; the answered ones were not");
+	}
 	vhttp_free(srv);
 	fx_daemon_free(&d);
 }
