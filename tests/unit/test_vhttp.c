@@ -564,6 +564,57 @@ test_slow_body(void)
 	fx_daemon_free(&d);
 }
 
+/* Keep-alive by version and Connection; 100 Continue when asked. */
+static void
+test_keepalive(void)
+{
+	struct daemon	 d;
+	struct fx_raw	 c;
+	char		 addr[128], got[512], codes[64];
+	int		 never = 0;
+
+	if (server(&d, addr, sizeof(addr)) == -1) {
+		ok(0, "a server");
+		return;
+	}
+	ok(fx_raw_open(&d, addr, "GET /a HTTP/1.1\r\nHost: x\r\n"
+	    "Connection: close\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n",
+	    &c) == 0, "connected");
+	ok(fx_run(&d, &c.closed, FX_WAIT_MS), "Connection: close: closed");
+	bodies(&c, got, sizeof(got));
+	is_str(got, "/a ", "after its reply; what followed is not read");
+	ok(strstr(c.in.data, "\r\nConnection: close\r\n") != NULL,
+	    "the reply says Connection: close");
+	fx_raw_close(&c);
+
+	ok(fx_raw_open(&d, addr, "GET /a HTTP/1.0\r\n"
+	    "Connection: keep-alive\r\n\r\nGET /b HTTP/1.0\r\n\r\n",
+	    &c) == 0, "connected");
+	ok(fx_run(&d, &c.closed, FX_WAIT_MS), "HTTP/1.0: closed after /b");
+	bodies(&c, got, sizeof(got));
+	is_str(got, "/a /b ", "1.0 keep-alive kept the connection for /b");
+	ok(strncmp(c.in.data, "HTTP/1.0 200 OK\r\n", 17) == 0 &&
+	    strstr(c.in.data, "\r\nConnection: keep-alive\r\n") != NULL,
+	    "an HTTP/1.0 status line, Connection: keep-alive");
+	fx_raw_close(&c);
+
+	ok(fx_raw_open(&d, addr, "POST /p HTTP/1.1\r\nHost: x\r\n"
+	    "Expect: 100-continue\r\nContent-Length: 5\r\n\r\n", &c) == 0,
+	    "connected");
+	fx_run(&d, &never, 200);
+	ok(c.in.data != NULL && strcmp(c.in.data,
+	    "HTTP/1.1 100 Continue\r\n\r\n") == 0,
+	    "Expect: 100-continue: 100 Continue, and nothing more yet");
+	bufferevent_write(c.bev, "hello", 5);
+	fx_run(&d, &never, 200);
+	is_int(fx_raw_responses(&c, codes, sizeof(codes)), 2,
+	    "then the reply when the body came");
+	is_str(codes, "100 200 ", "100, then 200");
+	fx_raw_close(&c);
+	vhttp_free(srv);
+	fx_daemon_free(&d);
+}
+
 int
 main(void)
 {
@@ -577,5 +628,6 @@ main(void)
 	test_pipeline_bound();
 	test_bodies();
 	test_slow_body();
+	test_keepalive();
 	return (tap_done());
 }
