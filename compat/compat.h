@@ -47,6 +47,11 @@
 #define gmtime_r(t, tm)	(gmtime_s((tm), (t)) == 0 ? (tm) : NULL)
 #define explicit_bzero(p, n)	SecureZeroMemory((p), (n))
 
+/* shutdown(2)'s write side, as winsock spells it. */
+#ifndef SHUT_WR
+#define SHUT_WR		SD_SEND
+#endif
+
 char	*strsep(char **, const char *);
 char	*strndup(const char *, size_t);
 char	*mkdtemp(char *);

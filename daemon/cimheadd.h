@@ -8,6 +8,8 @@
 #ifndef CIMHEADD_H
 #define CIMHEADD_H
 
+#include <event2/util.h>
+
 #include "cimhead.h"
 
 /* ---- the pure modules: policy, profile, estimate, conf, dispatch ------ */
@@ -760,7 +762,7 @@ void		 balance_seed(struct daemon *, uint32_t);
  */
 struct node	*balance_pick(struct daemon *, uint64_t min_ms, uint64_t now);
 
-/* listen.c: the HTTP listeners */
+/* listen.c: the listeners' sockets, the admin side's connections */
 struct evhttp_bound_socket;
 /*
  * A new evhttp on d->base bound to host:port (port 0 picks one), the
@@ -774,7 +776,8 @@ struct evhttp	*listen_bind(struct daemon *, const char *hostport,
 int		 listen_port_file(const struct daemon *, const char *path);
 
 /*
- * A listener's connections, from accept to close (libevent 2.1 has no
+ * An evhttp listener's connections (the admin side's; vhttp.c tracks the
+ * viewers'), from accept to close (libevent 2.1 has no
  * connection cap, its only deadline is per read, and it reads a peer's
  * pipelined bytes into memory without bound while it writes a reply):
  * each connection's request head is due within header_timeout_ms of its
@@ -821,6 +824,89 @@ void		 listen_conns_free(struct listen_conns *);
  * close (not HTTP/1.x, two Content-Length or Host headers).
  */
 const char	*listen_request_bad(struct evhttp_request *);
+
+/*
+ * A socket bound to host:port (port 0 picks one) and listening, the
+ * address really bound written to addr; -1 (logged) if it cannot listen.
+ * For a listener that is not an evhttp (vhttp.c's).
+ */
+evutil_socket_t	 listen_socket(const char *hostport, char *addr,
+		    size_t addrlen);
+
+/*
+ * vhttp.c: the viewer listener's HTTP/1.1 server, on bufferevents
+ * (libevent 2.1's evhttp drops the requests a client pipelined before a
+ * half-close, and lets smuggling-prone framing through).  Requests are
+ * parsed with hard bounds and handed to request_cb in order; replies go
+ * out strictly in request order (a queue per connection), whatever order
+ * they are made in.  Every request handed to request_cb gets exactly one
+ * vhttp_reply(), or abandon_cb if its connection is freed first (a reset,
+ * a timeout, shutdown): after abandon_cb it must not be touched.  After a
+ * half-close every request already received is answered, then the
+ * connection closes.  Bad framing is answered by vhttp itself (400, 413,
+ * 414, 501, 505, with Connection: close) and never reaches request_cb.
+ */
+#define VHTTP_MAX_URI		8192	/* request target, bytes: else 414 */
+#define VHTTP_MAX_FIELDS	16384	/* header section, bytes: else 400 */
+#define VHTTP_MAX_NFIELDS	100	/* header lines: else 400 */
+#define VHTTP_MAX_PIPELINE	32	/* requests queued per connection */
+enum vhttp_method {
+	VHTTP_GET = 0, VHTTP_HEAD, VHTTP_POST, VHTTP_PUT, VHTTP_DELETE,
+	VHTTP_OPTIONS, VHTTP_TRACE, VHTTP_CONNECT, VHTTP_PATCH,
+};
+/* One request head, as vhttp_parse_head() reads it: the pure core. */
+struct vhttp_head {
+	enum vhttp_method method;
+	int		 minor;		/* HTTP/1.minor: 0 or 1 */
+	size_t		 uri_off, uri_len;	/* in the head's bytes */
+	int		 keep_alive;	/* by version and Connection */
+	int		 chunked;	/* Transfer-Encoding: chunked */
+	int		 expect_continue;	/* Expect: 100-continue */
+	uint64_t	 content_length;	/* 0 if none */
+	const char	*why;		/* the refusal, for the reply body */
+};
+/*
+ * Parses a whole request head (request line, header lines, the blank
+ * line: len bytes, leading blank lines already skipped).  0, or the
+ * status to refuse it with (400, 414, 501, 505) and h->why.
+ */
+int		 vhttp_parse_head(const char *, size_t len, struct vhttp_head *h);
+/* A chunk-size line without its line end: 0 and *size, or -1 (400). */
+int		 vhttp_parse_chunk_size(const char *, size_t len, uint64_t *size);
+
+struct vhttp;
+struct vhttp_req;
+struct vhttp_cf {
+	const char	*what;		/* "viewer": for the log */
+	size_t		 cap;		/* connections; past it the idlest go */
+	unsigned	 header_timeout_ms;	/* a request head within it */
+	unsigned	 idle_timeout_ms;	/* nothing moves: closed */
+	uint64_t	 max_body;	/* request body bytes: else 413 */
+	size_t		 max_output;	/* unsent reply bytes: stop reading */
+	int		 metrics;	/* count closes and refusals */
+	void		(*request_cb)(struct vhttp_req *, void *);
+	void		(*abandon_cb)(struct vhttp_req *, void *);
+	void		*arg;
+};
+/* Serves the listening socket fd (vhttp closes it); never NULL. */
+struct vhttp	*vhttp_new(struct daemon *, evutil_socket_t fd,
+		    const struct vhttp_cf *);
+void		 vhttp_set_cap(struct vhttp *, size_t);
+void		 vhttp_stop_accepting(struct vhttp *);
+size_t		 vhttp_conns(const struct vhttp *);	/* open */
+/* Closes every connection: requests not answered get abandon_cb. */
+void		 vhttp_free(struct vhttp *);
+enum vhttp_method vhttp_req_method(const struct vhttp_req *);
+const char	*vhttp_req_uri(const struct vhttp_req *);
+/* The caller's pointer for a request it holds (a parked viewer). */
+void		 vhttp_req_set_owner(struct vhttp_req *, void *);
+void		*vhttp_req_owner(const struct vhttp_req *);
+/* A reply header; Content-Length, Date and Connection are vhttp's. */
+void		 vhttp_add_header(struct vhttp_req *, const char *name,
+		    const char *value);
+/* The one reply; the body (may be NULL) is left out for HEAD. */
+void		 vhttp_reply(struct vhttp_req *, int code, const char *reason,
+		    const char *body);
 
 /* frontend.c: the viewer API */
 int		 frontend_start(struct daemon *, const char *listen);

@@ -6,14 +6,17 @@
  *
  * A request that needs fresh samples is parked on a probe round and
  * answered when the round ends (at the latest at the decision deadline).
- * A parked viewer whose connection is freed is forgotten, so a reply
- * never goes to a freed request.  (libevent 2.1 reads nothing from a
- * connection whose request awaits its reply, so a viewer's hang-up shows
- * only when the reply is written; shutdown frees connections earlier.)
+ * A parked viewer whose connection is freed (a reset, a write error,
+ * shutdown: vhttp's abandon callback) is forgotten, so a reply never
+ * goes to a freed request.  A viewer who half-closes, or hangs up, while
+ * parked is still answered: vhttp cannot tell one from the other, and
+ * requests already received are answered after a half-close.
  *
- * Connections are tracked by listen.c (listen_conns): a head timeout,
- * the cap, bounded input; a connection with a viewer parked is busy, so
- * neither the cap nor the timeout closes it.
+ * The HTTP server is vhttp.c: it parses and frames, holds the replies of
+ * pipelined requests in request order, and tracks the connections (head
+ * timeout, the cap, bounded input and output); a connection with a
+ * viewer parked or a reply unsent is busy, so neither the cap nor the
+ * timeout closes it.
  */
 #include "config.h"
 
@@ -21,29 +24,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <event2/buffer.h>
-#include <event2/bufferevent.h>
 #include <event2/event.h>
-#include <event2/http.h>
-#include <event2/keyvalq_struct.h>
 
 #include "cimheadd.h"
 
 #define FRONTEND_MAX_PARKED	10000
-#define FRONTEND_MAX_HEADERS	16384
 #define FRONTEND_MAX_BODY	65536
-/*
- * Unparsed input read from a connection, at most (listen.c): a request
- * head and body fit, since evhttp refuses bigger ones first.
- */
-#define FRONTEND_MAX_INPUT	(FRONTEND_MAX_HEADERS + FRONTEND_MAX_BODY + \
-				    16384)
+/* Unsent replies on one connection, at most, before it is read again. */
+#define FRONTEND_MAX_OUTPUT	65536
 
 struct frontend_park {
 	struct probe_waiter	 w;	/* first: the waiter is the park */
 	struct daemon		*d;
-	struct evhttp_request	*req;
-	struct listen_conn	*conn;	/* its busy points back here */
+	struct vhttp_req	*req;	/* its owner points back here */
 	uint64_t		 arrived_ms;	/* for the decision latency */
 	char			 title[DISPATCH_TITLE_MAX + 1];
 	TAILQ_ENTRY(frontend_park) entry;	/* fe->parked */
@@ -51,43 +44,38 @@ struct frontend_park {
 
 /* The viewer side of a daemon: d->fe. */
 struct frontend {
-	struct evhttp		*http;
-	struct evhttp_bound_socket *sock;	/* NULL once not accepting */
-	struct listen_conns	*conns;
+	struct vhttp		*http;
 	TAILQ_HEAD(, frontend_park) parked;	/* waiting for a round */
 	size_t			 nparked;
 };
 
-static void	frontend_request_cb(struct evhttp_request *, void *);
+static void	frontend_request_cb(struct vhttp_req *, void *);
+static void	frontend_abandon_cb(struct vhttp_req *, void *);
 static void	frontend_round_done_cb(struct probe_waiter *, uint64_t);
 
 static void
-frontend_reply(struct evhttp_request *req, int code, const char *reason,
+frontend_reply(struct vhttp_req *req, int code, const char *reason,
     const char *body)
 {
-	struct evbuffer	*b;
+	struct buf	b;
 
-	evhttp_add_header(evhttp_request_get_output_headers(req),
-	    "Content-Type", "text/plain; charset=utf-8");
-	evhttp_add_header(evhttp_request_get_output_headers(req),
-	    "Cache-Control", "no-store");
-	if ((b = evbuffer_new()) == NULL)
-		fatal("evbuffer_new");
+	vhttp_add_header(req, "Content-Type", "text/plain; charset=utf-8");
+	vhttp_add_header(req, "Cache-Control", "no-store");
+	buf_init(&b, 16384);
 	if (body != NULL)
-		evbuffer_add_printf(b, "%s\n", body);
-	evhttp_send_reply(req, code, reason, b);
-	evbuffer_free(b);
+		buf_printf(&b, "%s\n", body);
+	vhttp_reply(req, code, reason, b.data);
+	buf_release(&b);
 }
 
 static void
-frontend_unavailable(struct daemon *d, struct evhttp_request *req)
+frontend_unavailable(struct daemon *d, struct vhttp_req *req)
 {
 	char	ra[16];
 
 	metrics_count(d, METRIC_503);
 	snprintf(ra, sizeof(ra), "%u", d->conf->retry_after_s);
-	evhttp_add_header(evhttp_request_get_output_headers(req),
-	    "Retry-After", ra);
+	vhttp_add_header(req, "Retry-After", ra);
 	frontend_reply(req, 503, "Service Unavailable",
 	    "no node can take another viewer now");
 }
@@ -98,7 +86,7 @@ frontend_unavailable(struct daemon *d, struct evhttp_request *req)
  * rules.
  */
 static void
-frontend_decide(struct daemon *d, struct evhttp_request *req,
+frontend_decide(struct daemon *d, struct vhttp_req *req,
     const char *title, uint64_t min_ms, uint64_t arrived_ms)
 {
 	const struct conf	*c = d->conf;
@@ -125,8 +113,7 @@ frontend_decide(struct daemon *d, struct evhttp_request *req,
 	node_dispatched(n, now);
 	metrics_count(d, METRIC_302);
 	log_debug("viewer -> node %s: %s", n->name, url.data);
-	evhttp_add_header(evhttp_request_get_output_headers(req), "Location",
-	    url.data);
+	vhttp_add_header(req, "Location", url.data);
 	frontend_reply(req, 302, "Found", url.data);
 	buf_release(&url);
 }
@@ -137,8 +124,7 @@ frontend_unpark(struct frontend_park *p)
 	struct daemon	*d = p->d;
 
 	probe_forget(d, &p->w);
-	if (p->conn != NULL)
-		p->conn->busy = NULL;
+	vhttp_req_set_owner(p->req, NULL);
 	TAILQ_REMOVE(&d->fe->parked, p, entry);
 	d->fe->nparked--;
 	free(p);
@@ -150,7 +136,7 @@ static void
 frontend_round_done_cb(struct probe_waiter *w, uint64_t min_ms)
 {
 	struct frontend_park	*p = (struct frontend_park *)w;
-	struct evhttp_request	*req = p->req;
+	struct vhttp_req	*req = p->req;
 	struct daemon		*d = p->d;
 	char			 title[DISPATCH_TITLE_MAX + 1];
 	uint64_t		 arrived = p->arrived_ms;
@@ -162,25 +148,26 @@ frontend_round_done_cb(struct probe_waiter *w, uint64_t min_ms)
 }
 
 /*
- * The connection is being freed (the viewer hung up, a timeout, a limit,
- * or shutdown): a request parked on it is about to be freed with it.
+ * The connection is being freed (a reset, a write error, a timeout, or
+ * shutdown): a request parked on it is about to be freed with it.
  */
 static void
-frontend_conn_close_cb(struct listen_conn *c, void *arg)
+frontend_abandon_cb(struct vhttp_req *req, void *arg)
 {
-	if (c->busy != NULL)
-		frontend_unpark(c->busy);
+	struct frontend_park	*p;
+
+	if ((p = vhttp_req_owner(req)) != NULL)
+		frontend_unpark(p);
 }
 
 size_t
 frontend_conns(const struct daemon *d)
 {
-	return (d->fe != NULL ? listen_conns_n(d->fe->conns) : 0);
+	return (d->fe != NULL ? vhttp_conns(d->fe->http) : 0);
 }
 
 static void
-frontend_watch(struct daemon *d, struct evhttp_request *req,
-    struct listen_conn *c, const char *raw)
+frontend_watch(struct daemon *d, struct vhttp_req *req, const char *raw)
 {
 	struct frontend_park	*p;
 	char			 title[DISPATCH_TITLE_MAX + 1];
@@ -191,8 +178,7 @@ frontend_watch(struct daemon *d, struct evhttp_request *req,
 		frontend_reply(req, 400, "Bad Request", "bad title");
 		return;
 	}
-	/* c is NULL only if evhttp made a connection we never saw. */
-	if (d->fe->nparked >= FRONTEND_MAX_PARKED || c == NULL) {
+	if (d->fe->nparked >= FRONTEND_MAX_PARKED) {
 		metrics_observe(&d->metrics.decision, mono_ms() - now);
 		decisions_add(d->decisions, now, 1, 0);
 		frontend_unavailable(d, req);
@@ -212,8 +198,7 @@ frontend_watch(struct daemon *d, struct evhttp_request *req,
 		return;
 	}
 	strlcpy(p->title, title, sizeof(p->title));
-	p->conn = c;
-	c->busy = p;
+	vhttp_req_set_owner(req, p);
 	TAILQ_INSERT_TAIL(&d->fe->parked, p, entry);
 	d->fe->nparked++;
 }
@@ -223,42 +208,30 @@ frontend_watch(struct daemon *d, struct evhttp_request *req,
  * names what is allowed (RFC 9110 requires Allow).  1 if it was refused.
  */
 static int
-frontend_refuse_method(struct daemon *d, struct evhttp_request *req)
+frontend_refuse_method(struct daemon *d, struct vhttp_req *req)
 {
-	enum evhttp_cmd_type	 m = evhttp_request_get_command(req);
+	enum vhttp_method	 m = vhttp_req_method(req);
 
-	if (m == EVHTTP_REQ_GET || m == EVHTTP_REQ_HEAD)
+	if (m == VHTTP_GET || m == VHTTP_HEAD)
 		return (0);
 	metrics_count(d, METRIC_405);
-	evhttp_add_header(evhttp_request_get_output_headers(req), "Allow",
-	    "GET, HEAD");
+	vhttp_add_header(req, "Allow", "GET, HEAD");
 	frontend_reply(req, 405, "Method Not Allowed", NULL);
 	return (1);
 }
 
 static void
-frontend_request_cb(struct evhttp_request *req, void *arg)
+frontend_request_cb(struct vhttp_req *req, void *arg)
 {
 	struct daemon		*d = arg;
-	struct listen_conn	*c;
-	const char		*uri, *path, *bad;
+	const char		*uri, *path;
 	char			 raw[1024];
 	size_t			 n;
 
-	/* A whole request came: the next one has a deadline of its own. */
-	if ((c = listen_conn_find(d->fe->conns,
-	    evhttp_request_get_connection(req))) != NULL)
-		listen_conn_request(c);
-	if ((bad = listen_request_bad(req)) != NULL) {
-		metrics_count(d, METRIC_400);
-		evhttp_add_header(evhttp_request_get_output_headers(req),
-		    "Connection", "close");
-		frontend_reply(req, 400, "Bad Request", bad);
-		return;
-	}
+	/* Bad framing and versions never come here: vhttp refused them. */
 	if (frontend_refuse_method(d, req))
 		return;
-	uri = evhttp_request_get_uri(req);
+	uri = vhttp_req_uri(req);
 	/* Path only: the query string plays no part in the choice. */
 	n = strcspn(uri, "?#");
 	if (n >= sizeof(raw)) {
@@ -270,7 +243,7 @@ frontend_request_cb(struct evhttp_request *req, void *arg)
 	raw[n] = '\0';
 	path = raw;
 	if (strncmp(path, "/watch/", 7) == 0) {
-		frontend_watch(d, req, c, path + 7);
+		frontend_watch(d, req, path + 7);
 		return;
 	}
 	if (strcmp(path, "/healthz") == 0) {
@@ -322,32 +295,26 @@ int
 frontend_start(struct daemon *d, const char *listen)
 {
 	struct frontend		*fe;
-	struct listen_conns_cf	 cf;
-	struct timeval		 tv;
+	struct vhttp_cf		 cf;
+	evutil_socket_t		 fd;
 
 	fe = d->fe = xcalloc(1, sizeof(*fe));
 	TAILQ_INIT(&fe->parked);
-	if ((fe->http = listen_bind(d, listen, d->front_addr,
-	    sizeof(d->front_addr), &fe->sock)) == NULL)
+	if ((fd = listen_socket(listen, d->front_addr,
+	    sizeof(d->front_addr))) == -1)
 		return (-1);
 	memset(&cf, 0, sizeof(cf));
 	cf.what = "viewer";
 	cf.cap = frontend_fd_cap(d);
 	cf.header_timeout_ms = d->conf->viewer_header_timeout_ms;
-	cf.max_input = FRONTEND_MAX_INPUT;
+	cf.idle_timeout_ms = d->conf->viewer_idle_timeout_ms;
+	cf.max_body = FRONTEND_MAX_BODY;
+	cf.max_output = FRONTEND_MAX_OUTPUT;
 	cf.metrics = 1;
-	cf.close_cb = frontend_conn_close_cb;
-	fe->conns = listen_conns_new(d, fe->http, fe->sock, &cf);
-	/* Every method libevent knows reaches us, to get a 405 with Allow. */
-	evhttp_set_allowed_methods(fe->http, EVHTTP_REQ_GET |
-	    EVHTTP_REQ_HEAD | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
-	    EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE |
-	    EVHTTP_REQ_CONNECT | EVHTTP_REQ_PATCH);
-	ms_to_tv(d->conf->viewer_idle_timeout_ms, &tv);
-	evhttp_set_timeout_tv(fe->http, &tv);
-	evhttp_set_max_headers_size(fe->http, FRONTEND_MAX_HEADERS);
-	evhttp_set_max_body_size(fe->http, FRONTEND_MAX_BODY);
-	evhttp_set_gencb(fe->http, frontend_request_cb, d);
+	cf.request_cb = frontend_request_cb;
+	cf.abandon_cb = frontend_abandon_cb;
+	cf.arg = d;
+	fe->http = vhttp_new(d, fd, &cf);
 	return (0);
 }
 
@@ -361,18 +328,15 @@ frontend_start(struct daemon *d, const char *listen)
 void
 frontend_reconfigure(struct daemon *d)
 {
-	if (d->fe != NULL && d->fe->conns != NULL)
-		listen_conns_set_cap(d->fe->conns, frontend_fd_cap(d));
+	if (d->fe != NULL && d->fe->http != NULL)
+		vhttp_set_cap(d->fe->http, frontend_fd_cap(d));
 }
 
 void
 frontend_stop_accepting(struct daemon *d)
 {
-	if (d->fe != NULL && d->fe->http != NULL && d->fe->sock != NULL) {
-		listen_conns_stop(d->fe->conns);
-		evhttp_del_accept_socket(d->fe->http, d->fe->sock);
-		d->fe->sock = NULL;
-	}
+	if (d->fe != NULL && d->fe->http != NULL)
+		vhttp_stop_accepting(d->fe->http);
 }
 
 size_t
@@ -386,7 +350,7 @@ frontend_free(struct daemon *d)
 {
 	struct frontend		*fe = d->fe;
 	struct frontend_park	*p;
-	struct evhttp_request	*req;
+	struct vhttp_req	*req;
 
 	if (fe == NULL)
 		return;
@@ -396,10 +360,8 @@ frontend_free(struct daemon *d)
 		frontend_unpark(p);
 		frontend_unavailable(d, req);
 	}
-	/* Frees every connection: their close callbacks need d->fe. */
-	if (fe->http != NULL)
-		evhttp_free(fe->http);
-	listen_conns_free(fe->conns);
+	/* Frees every connection: their abandon callbacks need d->fe. */
+	vhttp_free(fe->http);
 	free(fe);
 	d->fe = NULL;
 }

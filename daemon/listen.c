@@ -1,12 +1,14 @@
 /*
- * listen.c: the daemon's HTTP listeners.  The viewer side (frontend.c)
- * and the operator side (admin.c) each get an evhttp bound here, port 0
- * picking a free port; the address really bound is read back, for the
- * log and for the port file that tests and supervisors read.
+ * listen.c: the daemon's HTTP listeners.  The operator side (admin.c)
+ * gets an evhttp bound here, the viewer side (frontend.c) a socket for
+ * its own server (vhttp.c); port 0 picks a free port, and the address
+ * really bound is read back, for the log and for the port file that tests
+ * and supervisors read.
  *
- * Both track their connections here (listen_conns): libevent 2.1's only
- * deadline is per read, so a client dribbling one byte a second would
- * hold a connection for ever, and it has no connection cap.  So every
+ * The admin side tracks its connections here (listen_conns; vhttp.c does
+ * the same for viewers): libevent 2.1's only deadline is per read, so a
+ * client dribbling one byte a second would hold a connection for ever,
+ * and it has no connection cap.  So every
  * connection is tracked from accept (the bufferevent callback) to close
  * (the connection's close callback): its request head must be complete
  * within the header timeout of the connection opening or of its previous
@@ -93,6 +95,50 @@ listen_bind(struct daemon *d, const char *hostport, char *addr,
 	if (sockp != NULL)
 		*sockp = bs;
 	return (http);
+}
+
+evutil_socket_t
+listen_socket(const char *hostport, char *addr, size_t addrlen)
+{
+	struct evutil_addrinfo	 hints, *ai = NULL;
+	evutil_socket_t		 fd = -1;
+	char			 host[128], port[16];
+	unsigned		 p;
+	int			 on = 1, r;
+
+	if (hostport_split(hostport, host, sizeof(host), 0, &p) == -1) {
+		log_err("cannot listen on %s: not host:port", hostport);
+		return (-1);
+	}
+	snprintf(port, sizeof(port), "%u", p);
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = EVUTIL_AI_PASSIVE | EVUTIL_AI_ADDRCONFIG;
+	if ((r = evutil_getaddrinfo(host[0] != '\0' ? host : NULL, port,
+	    &hints, &ai)) != 0 ||
+	    ai == NULL) {
+		log_err("cannot listen on %s: %s", hostport,
+		    r != 0 ? evutil_gai_strerror(r) : "no address");
+		return (-1);
+	}
+	if ((fd = socket(ai->ai_family, SOCK_STREAM, 0)) == -1 ||
+	    evutil_make_socket_nonblocking(fd) == -1 ||
+	    evutil_make_socket_closeonexec(fd) == -1 ||
+	    evutil_make_listen_socket_reuseable(fd) == -1 ||
+	    setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, (void *)&on,
+	    sizeof(on)) == -1 ||
+	    bind(fd, ai->ai_addr, (socklen_t)ai->ai_addrlen) == -1 ||
+	    listen(fd, 128) == -1 ||
+	    listen_addr(fd, addr, addrlen) == -1) {
+		log_err("cannot listen on %s: %s", hostport,
+		    evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
+		if (fd != -1)
+			evutil_closesocket(fd);
+		fd = -1;
+	}
+	evutil_freeaddrinfo(ai);
+	return (fd);
 }
 
 int

@@ -23,7 +23,7 @@ rank() {
 	recovery) echo 3 ;;
 	probe) echo 4 ;;
 	balance) echo 5 ;;
-	listen) echo 6 ;;
+	listen|vhttp) echo 6 ;;
 	frontend) echo 7 ;;
 	admin) echo 8 ;;
 	main) echo 9 ;;

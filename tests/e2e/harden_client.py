@@ -6,6 +6,10 @@
                                "SENT-BYTES CLOSED-CONNS"
   halfclose ADDR N PATH        N pipelined GETs of PATH, then shutdown(WR);
                                prints the status codes received, one line
+  pipeclose ADDR PATH...       one pipelined GET of each PATH, sent at
+                               once, then shutdown(WR); prints the status
+                               codes received in order, then "closed" or
+                               "open" (did the daemon close after them)
   raw ADDR HEX                 sends the bytes (hex), half-closes, prints
                                the first line of the reply ("-" if none)
   hold ADDR N SECONDS          opens N connections, sends nothing, holds
@@ -80,6 +84,31 @@ def halfclose(a, n, path):
     data = read_all(c, 10.0)
     codes = re.findall(rb"HTTP/1\.[01] (\d\d\d)", data)
     print(" ".join(x.decode() for x in codes) or "-")
+
+
+def pipeclose(a, paths):
+    c = socket.create_connection(addr(a))
+    c.sendall(b"".join(("GET %s HTTP/1.1\r\nHost: x\r\n\r\n" % p).encode()
+                       for p in paths))
+    c.shutdown(socket.SHUT_WR)
+    c.settimeout(10.0)
+    data = b""
+    closed = "open"
+    end = time.monotonic() + 10.0
+    while time.monotonic() < end:
+        try:
+            b = c.recv(65536)
+        except socket.timeout:
+            break
+        except OSError:
+            closed = "reset"
+            break
+        if not b:
+            closed = "closed"
+            break
+        data += b
+    codes = re.findall(rb"(?:^|\n)HTTP/1\.[01] (\d\d\d) ", data)
+    print(" ".join(x.decode() for x in codes) or "-", closed)
 
 
 def raw(a, hexdata):
@@ -163,6 +192,8 @@ def main():
               int(sys.argv[4]) if len(sys.argv) > 4 else 2)
     elif cmd == "halfclose":
         halfclose(sys.argv[2], int(sys.argv[3]), sys.argv[4])
+    elif cmd == "pipeclose":
+        pipeclose(sys.argv[2], sys.argv[3:])
     elif cmd == "raw":
         raw(sys.argv[2], sys.argv[3])
     elif cmd == "hold":

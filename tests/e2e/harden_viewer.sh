@@ -4,6 +4,11 @@
 # leave the daemon's memory bounded (17.3).  Requests evhttp accepts but
 # should not get a 400 on both listeners (17.12).  At max-viewer-connections
 # every reply decided (and charged to its node) is delivered (17.7).
+# The viewer listener is vhttp.c, not evhttp: requests pipelined before a
+# half-close are all answered, in order, even when the first is parked on
+# a probe round (17.7); a bad chunk size, two Content-Length or a
+# Transfer-Encoding with one get a 400, an HTTP/0.9 request never an
+# HTTP/0.9 status line (17.12).
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/e2e/mock_lib.sh"
 . "$top_srcdir/tests/e2e/daemon-lib.sh"
@@ -58,6 +63,36 @@ is "$(rawreq "$VIEWER" 'GET /watch/x.mp4 HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n'
     "HTTP/1.1 400 Bad Request" "two Host headers: 400"
 is "$(rawreq "$VIEWER" 'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n')" \
     "HTTP/1.1 200 OK" "a plain request is answered"
+# Before: 413 for a chunk size that is not one.
+is "$(rawreq "$VIEWER" 'GET /watch/x.mp4 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n')" \
+    "HTTP/1.1 400 Bad Request" "a bad chunk size: 400"
+is "$(rawreq "$VIEWER" 'GET /watch/x.mp4 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhelloXX0\r\n\r\n')" \
+    "HTTP/1.1 400 Bad Request" "chunk data not ended by CRLF: 400"
+is "$(rawreq "$VIEWER" 'GET /watch/x.mp4 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n')" \
+    "HTTP/1.1 302 Found" "a well-formed chunked body: the request is served"
+is "$(rawreq "$VIEWER" 'GET /watch/x.mp4 HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 0\r\n\r\nhello')" \
+    "HTTP/1.1 400 Bad Request" "two Content-Length, the longer first: 400"
+is "$(rawreq "$VIEWER" 'GET /watch/x.mp4 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n0\r\n\r\n')" \
+    "HTTP/1.1 400 Bad Request" "Transfer-Encoding with Content-Length: 400"
+r=$(rawreq "$VIEWER" 'GET /watch/x.mp4\r\n\r\n')
+is "$r" "HTTP/1.0 400 Bad Request" "an HTTP/0.9 request line (no version): 400 with an HTTP/1.0 status line"
+is "$(rawreq "$VIEWER" 'GET /watch/x.mp4 HTTP/2.0\r\nHost: x\r\n\r\n')" \
+    "HTTP/1.0 505 HTTP Version Not Supported" "HTTP/2.0: 505 with an HTTP/1.x status line"
+stop_daemon
+
+# 17.7: five requests pipelined, then a half-close (shutdown(SHUT_WR)):
+# five replies, in order, then the daemon closes.  The first waits on a
+# probe round (freshness 0, a node slow to answer) while the next ones
+# could be answered at once: their replies wait for its.  Before: one.
+node_ctl a fault '{"kind": "latency", "latency_ms": 300}' >/dev/null
+write_conf "$TEST_TMP/c1.conf" "freshness = 0"
+start_daemon "$TEST_TMP/c1.conf"
+is "$($CLIENT pipeclose "$VIEWER" /watch/p1.mp4 /healthz /nope \
+    /watch/..%2Fx /watch/p2.mp4)" "302 200 404 400 302 closed" \
+    "five pipelined requests, then a half-close: five replies in order"
+is "$($CLIENT halfclose "$VIEWER" 5 /healthz)" "200 200 200 200 200" \
+    "five at once answered at once, then a half-close: five replies"
+node_ctl a clear >/dev/null
 stop_daemon
 
 # 17.7: 3 x 100 connections at once against max-viewer-connections 8; the

@@ -3,8 +3,9 @@
  * the real frontend on 127.0.0.1:0, spoken to over loopback.  Every
  * request gets exactly one reply (302, 400, 404, 405, 414 or 503, with
  * Retry-After on 503); a parked viewer is answered when its round ends,
- * or forgotten when it hangs up; the connection cap and the request-head
- * deadline close connections and count them.
+ * even after a half-close, or forgotten when it resets the connection;
+ * the connection cap and the request-head deadline close connections and
+ * count them.
  */
 #include "config.h"
 
@@ -262,9 +263,10 @@ test_parked_answered(void)
 }
 
 /*
- * A viewer who hangs up while parked: libevent does not read a connection
- * whose request awaits its reply, so the hang-up shows when the round ends
- * and the reply finds the connection gone.  Then nothing of it is left.
+ * A viewer who hangs up (close) while parked: to vhttp its FIN is a
+ * half-close, after which every request received is still answered, so
+ * the decision is made when the round ends and its reply is written to a
+ * connection the peer has closed.  Then nothing of it is left.
  */
 static void
 test_parked_hangup(void)
@@ -290,6 +292,45 @@ test_parked_hangup(void)
 	    "the viewer's connection is gone");
 	is_int(metrics_get(&d, METRIC_503), 1,
 	    "the decision was made, its reply dropped with the connection");
+	fx_daemon_free(&d);
+	evutil_closesocket(fd);
+}
+
+/*
+ * A viewer who resets the connection while parked is forgotten at once
+ * (vhttp's abandon callback): no decision is made for it, no reply sent.
+ */
+static void
+test_parked_reset(void)
+{
+	struct daemon		 d;
+	struct fx_raw		 raw;
+	evutil_socket_t		 fd;
+
+	if ((fd = silent_node_daemon(&d)) == -1) {
+		ok(0, "a daemon with a silent node");
+		return;
+	}
+	ok(fx_raw_open(&d, d.front_addr,
+	    "GET /watch/movie HTTP/1.1\r\nHost: x\r\n\r\n", &raw) == 0,
+	    "viewer connected");
+	ok(fx_until(&d, parked_one, FX_WAIT_MS),
+	    "the viewer waits on a probe round");
+	if (!fx_reset_works()) {
+		fx_raw_close(&raw);
+		FX_SKIP(5, "no reset from a close here (wine)");
+	} else {
+		fx_raw_reset(&raw);
+		ok(fx_until(&d, parked_none, FX_WAIT_MS),
+		    "a reset: nobody is left parked");
+		ok(d.round != NULL, "... before the round ends");
+		ok(fx_until(&d, conns_none, FX_WAIT_MS),
+		    "the viewer's connection is gone");
+		ok(fx_until(&d, round_none, FX_WAIT_MS), "the round ends");
+		is_int(metrics_get(&d, METRIC_503) +
+		    metrics_get(&d, METRIC_302), 0,
+		    "no decision made for the viewer who left");
+	}
 	fx_daemon_free(&d);
 	evutil_closesocket(fd);
 }
@@ -341,6 +382,7 @@ main(void)
 	test_dispatch();
 	test_parked_answered();
 	test_parked_hangup();
+	test_parked_reset();
 	test_conn_limits();
 	return (tap_done());
 }
