@@ -364,8 +364,11 @@ struct conf {
 /*
  * Reads and checks a config file.  Returns a new conf, or NULL with every
  * problem appended to errs as "file:line: message\n".  Warnings (e.g. a
- * group-readable credentials file) go to warns when it is not NULL.
+ * group-readable credentials file) go to warns when it is not NULL, as
+ * "file:line: warning: message\n".  Each takes up to CONF_REPORT_MAX
+ * bytes (give it a buf of that cap, or 0), then a count of the rest.
  */
+#define CONF_REPORT_MAX	(16u * 1024 * 1024)
 struct conf	*conf_load(const char *path, struct buf *errs, struct buf *warns);
 struct conf	*conf_parse(const char *text, const char *name,
 		    struct buf *errs, struct buf *warns);

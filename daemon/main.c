@@ -111,18 +111,34 @@ main_apply_conf(struct daemon *d, struct conf *nc)
 	}
 }
 
+/* conf_load's report, a line a message; a warning's label is the level's. */
 static void
 main_log_lines(enum log_level lvl, const char *text)
 {
-	const char	*p, *e;
+	const char	*p, *e, *w;
 
 	for (p = text; p != NULL && *p != '\0'; p = *e ? e + 1 : e) {
 		e = p + strcspn(p, "\n");
+		w = strstr(p, ": warning: ");
 		if (lvl == LOG_LVL_ERR)
 			log_err("%.*s", (int)(e - p), p);
+		else if (w != NULL && w < e)
+			log_warn("%.*s: %.*s", (int)(w - p), p,
+			    (int)(e - w - 11), w + 11);
 		else
 			log_warn("%.*s", (int)(e - p), p);
 	}
+}
+
+/* Messages in a report: its lines. */
+static size_t
+main_count_lines(const char *text)
+{
+	size_t	n = 0;
+
+	for (; text != NULL && *text != '\0'; text++)
+		n += *text == '\n';
+	return (n);
 }
 
 static void
@@ -133,8 +149,8 @@ main_reload(struct daemon *d)
 	size_t		 i;
 
 	sdnotify_reloading();
-	buf_init(&errs, 65536);
-	buf_init(&warns, 65536);
+	buf_init(&errs, CONF_REPORT_MAX);
+	buf_init(&warns, CONF_REPORT_MAX);
 	nc = conf_load(d->conf->path, &errs, &warns);
 	main_log_lines(LOG_LVL_WARN, warns.data);
 	if (nc == NULL) {
@@ -257,8 +273,8 @@ main_run(const char *file)
 		log_init("cimheadd", verbose ? LOG_LVL_DEBUG : LOG_LVL_INFO, 1);
 
 	memset(&d, 0, sizeof(d));
-	buf_init(&errs, 65536);
-	buf_init(&warns, 65536);
+	buf_init(&errs, CONF_REPORT_MAX);
+	buf_init(&warns, CONF_REPORT_MAX);
 	d.conf = conf_load(file, &errs, &warns);
 	main_log_lines(LOG_LVL_WARN, warns.data);
 	if (d.conf == NULL)
@@ -371,14 +387,17 @@ main(int argc, char *argv[])
 		log_set_level(LOG_LVL_DEBUG);
 
 	if (check) {
-		buf_init(&errs, 65536);
-		buf_init(&warns, 65536);
+		buf_init(&errs, CONF_REPORT_MAX);
+		buf_init(&warns, CONF_REPORT_MAX);
 		conf = conf_load(file, &errs, &warns);
 		if (warns.data != NULL)
 			fputs(warns.data, stderr);
-		if (conf == NULL)
+		if (conf == NULL) {
 			fputs(errs.data != NULL ? errs.data : "", stderr);
-		else {
+			fprintf(stderr, "%s: not loaded: %zu errors, %zu "
+			    "warnings\n", file, main_count_lines(errs.data),
+			    main_count_lines(warns.data));
+		} else {
 			printf("%s: ok (%zu nodes)\n", file, conf->nnodes);
 			conf_free(conf);
 		}
