@@ -357,6 +357,8 @@ struct conf {
 	unsigned	 admin_header_timeout_ms; /* whole request head */
 	unsigned	 max_admin_conns;
 	size_t		 max_admin_output; /* unread admin replies, bytes */
+	char		*access_log;	/* NULL: none; "-": stderr */
+	enum log_stamp	 log_stamp;	/* log-timestamps */
 	size_t		 nnodes;
 	struct conf_node *nodes;
 	struct est_params est;	/* windows, thresholds, the probe pool */
@@ -638,6 +640,9 @@ void		 balance_seed(struct daemon *, uint32_t);
  * reuse rules (probe_sample_ok).
  */
 struct node	*balance_pick(struct daemon *, uint64_t min_ms, uint64_t now);
+/* Why it found none: no node up, no sample in time, or every node full. */
+const char	*balance_why_none(const struct daemon *, uint64_t min_ms,
+		    uint64_t now);
 
 /* listen.c: the HTTP listeners */
 struct evhttp_bound_socket;
@@ -701,6 +706,19 @@ void		 listen_conns_free(struct listen_conns *);
  */
 const char	*listen_request_bad(struct evhttp_request *);
 
+/*
+ * accesslog.c: access-log, one line per viewer reply (see cimheadd(8)):
+ * TIME CLIENT METHOD "TITLE" NODE STATUS LATENCYms "WHY".  Opened (and
+ * reopened, for logrotate) by accesslog_open from d->conf->access_log;
+ * -1 (errno) leaves the one open before in use.  Lines are buffered and
+ * flushed once a loop turn.  Any argument may be NULL ("-").
+ */
+int		 accesslog_open(struct daemon *);
+void		 accesslog_write(struct daemon *, const char *client,
+		    const char *method, const char *title, const char *node,
+		    int status, uint64_t latency_ms, const char *why);
+void		 accesslog_free(struct daemon *);
+
 /* frontend.c: the viewer API */
 int		 frontend_start(struct daemon *, const char *listen);
 void		 frontend_stop_accepting(struct daemon *);
@@ -741,6 +759,8 @@ struct daemon {
 	struct evhttp	*admin;
 	struct listen_conns *admin_conns;
 	char		 front_addr[128], admin_addr[128];
+
+	struct accesslog *alog;		/* accesslog.c; NULL: none */
 
 	int		 draining;	/* SIGTERM: finish what is parked, exit */
 	void		 (*drained_cb)(struct daemon *);

@@ -710,6 +710,14 @@ conf_global(struct conf_ctx *cx, const char *k, const char *v, int line)
 			    "a byte count in 1048576..4293918720", v);
 		else
 			c->max_admin_output = u;
+	} else if (strcmp(k, "access-log") == 0) {
+		free(c->access_log);
+		c->access_log = *v == '\0' ? NULL : strcmp(v, "-") == 0 ?
+		    xstrdup(v) : conf_path(cx, v);
+	} else if (strcmp(k, "log-timestamps") == 0) {
+		if (log_stamp_parse(v, &c->log_stamp) == -1)
+			conf_error(cx, line, "log-timestamps: \"%s\" is not "
+			    "auto, on or off", v);
 	} else if (strcmp(k, "max-response") == 0) {
 		if (parse_uint(v, 256u * 1024 * 1024, &u) || u < 4096)
 			conf_error(cx, line, "max-response: \"%s\" is not a "
@@ -1272,6 +1280,7 @@ conf_free(struct conf *c)
 	free(c->listen);
 	free(c->admin_listen);
 	free(c->admin_hosts);
+	free(c->access_log);
 	free(c->sessions_class);
 	free(c->sessions_property);
 	free(c->sessions_instance);

@@ -178,9 +178,14 @@ main_reload(struct daemon *d)
 			if (node_probeable(d->nodes[i]))
 				probe_node(d->nodes[i]);
 		probe_idle_arm(d);
+		log_set_stamp(nc->log_stamp);
 		log_info("reloaded %s: %zu nodes, policy %s", nc->path,
 		    nc->nnodes, policy_kind_name(nc->policy.kind));
 	}
+	/* Reopened whether or not the config loaded: logrotate's HUP. */
+	if (accesslog_open(d) == -1)
+		log_err("access-log %s: %s (still writing where it was)",
+		    d->conf->access_log, strerror(errno));
 	buf_release(&errs);
 	buf_release(&warns);
 	sdnotify_ready();
@@ -289,6 +294,12 @@ main_run(const char *file)
 	xml_global_init();
 	if ((d.base = event_base_new()) == NULL)
 		fatal("event_base_new");
+	log_set_stamp(d.conf->log_stamp);
+	if (accesslog_open(&d) == -1) {
+		log_err("access-log %s: %s", d.conf->access_log,
+		    strerror(errno));
+		return (1);
+	}
 	if ((d.http = http_ctx_new(d.base)) == NULL)
 		fatal("http_ctx_new");
 	balance_seed(&d, (uint32_t)(mono_ms() ^ (uint64_t)getpid() << 16));
@@ -326,6 +337,7 @@ main_run(const char *file)
 
 	log_info("stopping");
 	frontend_free(&d);
+	accesslog_free(&d);
 	admin_free(&d);
 	probe_shutdown(&d);
 	for (i = 0; i < d.nnodes; i++)

@@ -16,7 +16,7 @@ ls "$OBJDIR"/*.o >/dev/null 2>&1 || skip_all "no objects in $OBJDIR"
 rank() {
 	case $1 in
 	policy|profile|conf|dispatch|estimate|dashboard|sdnotify) echo 0 ;;
-	metrics) echo 1 ;;
+	metrics|accesslog) echo 1 ;;
 	node) echo 2 ;;
 	recovery) echo 3 ;;
 	probe) echo 4 ;;
