@@ -590,6 +590,7 @@ enum metric {
 	METRIC_503,
 	METRIC_CONN_TIMEOUT,	/* viewer connections closed: no head in time */
 	METRIC_CONN_LIMIT,	/* viewer connections closed: over the cap */
+	METRIC_PROBE_NOFD,	/* probes not sent: no descriptor (ours) */
 	METRIC_COUNT,
 };
 #define METRICS_LAT_BUCKETS	11	/* ten bounds, 5 ms .. 5 s, and +Inf */
@@ -749,6 +750,8 @@ struct daemon {
 	struct event	*idle_ev;
 	struct event	*pool_ev;	/* refreshes the budget deferred */
 	uint64_t	 last_viewer_ms;
+	uint64_t	 nofd_log_ms;	/* last "out of descriptors" line */
+	uint64_t	 nofd_unlogged;	/* probes it has not told of yet */
 
 	/* balance.c; probe.c's two-choices draws from rng too */
 	uint32_t	 rng;		/* policy_rng state, balance_seed() */

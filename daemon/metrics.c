@@ -197,4 +197,10 @@ metrics_render(const struct daemon *d, const struct metrics_view *v,
 	}
 	metrics_render_latency(&d->metrics, b);
 	metrics_render_nodes(v, b);
+	buf_printf(b, "# HELP cimheadd_probe_no_descriptors_total Probes "
+	    "that could not open a socket for want of file descriptors (this "
+	    "head-end's limit; the node is not blamed).\n"
+	    "# TYPE cimheadd_probe_no_descriptors_total counter\n"
+	    "cimheadd_probe_no_descriptors_total %llu\n",
+	    metrics_ull(d, METRIC_PROBE_NOFD));
 }
