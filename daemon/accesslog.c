@@ -17,7 +17,6 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +31,6 @@
 
 struct accesslog {
 	FILE		*f;		/* stderr for "-" */
-	char		*path;
 	struct event	*flush_ev;
 };
 
@@ -83,8 +81,6 @@ accesslog_open(struct daemon *d)
 	}
 	accesslog_close(al);
 	al->f = f;
-	free(al->path);
-	al->path = xstrdup(path);
 	return (0);
 }
 
@@ -97,7 +93,6 @@ accesslog_free(struct daemon *d)
 		return;
 	accesslog_close(al);
 	event_free(al->flush_ev);
-	free(al->path);
 	free(al);
 	d->alog = NULL;
 }

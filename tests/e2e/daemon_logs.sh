@@ -29,14 +29,23 @@ node=$(node_of "${r#* }")
 watch 'caf%C3%A9%20%C2%85x.mp4' >/dev/null
 watch 'bad%22title' >/dev/null
 curl -s -o /dev/null --max-time 5 "http://$VIEWER/nowhere"
+# A path with a quote and a backslash, as no client library would send it.
+"$PYTHON3" - "$VIEWER" <<'PY'
+import socket, sys
+h, p = sys.argv[1].rsplit(":", 1)
+s = socket.create_connection((h, int(p)), timeout=5)
+s.sendall(b'GET /q"x\\y HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n')
+while s.recv(4096):
+    pass
+PY
 curl -s -o /dev/null --max-time 5 -X POST "http://$VIEWER/watch/p.mp4"
 admin_post n1 drain >/dev/null
 admin_post n2 drain >/dev/null
 r=$(watch none.mp4)
 is "${r%% *}" 503 "every node drained: 503"
-wait_for 5 eval '[ "$(wc -l <"$AL")" -ge 6 ]'
+wait_for 5 eval '[ "$(wc -l <"$AL")" -ge 7 ]'
 sed 's/^/# access: /' "$AL"
-is "$(wc -l <"$AL" | tr -d ' ')" 6 "six replies, six lines"
+is "$(wc -l <"$AL" | tr -d ' ')" 7 "seven replies, seven lines"
 
 ALSTAMP='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z'
 grep -Eq "^$ALSTAMP 127\.0\.0\.1 GET \"ok\.mp4\" $node 302 [0-9]+ms \"least-predicted\"$" "$AL"
@@ -49,6 +58,8 @@ grep -Eq " GET \"bad%22title\" - 400 [0-9]+ms \"bad title\"$" "$AL"
 ok $? "a bad title: 400, no node, why"
 grep -Eq " GET \"/nowhere\" - 404 [0-9]+ms \"not found\"$" "$AL"
 ok $? "a 404"
+grep -qF ' GET "/q\"x\\y" - 404 ' "$AL"
+ok $? "a quote and a backslash escaped: the field cannot be closed early"
 grep -Eq " POST \"/watch/p\.mp4\" - 405 [0-9]+ms \"method not allowed\"$" "$AL"
 ok $? "a 405 names the method"
 grep -Eq " GET \"none\.mp4\" - 503 [0-9]+ms \"no node up\"$" "$AL"
@@ -64,7 +75,7 @@ wait_field n1 state up 5
 r=$(watch after.mp4)
 wait_for 5 test -s "$AL"
 grep -q '"after.mp4" n1 302' "$AL"; ok $? "the next reply goes to the new file"
-is "$(wc -l <"$AL.1" | tr -d ' ')" 6 "the rotated file keeps its six lines"
+is "$(wc -l <"$AL.1" | tr -d ' ')" 7 "the rotated file keeps its seven lines"
 stop_daemon
 
 # No access-log: no file appears (off by default).
