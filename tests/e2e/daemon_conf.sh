@@ -102,4 +102,15 @@ grep -q "many.conf:3001: syntax error" "$TEST_TMP/err"; ok $? "the last one too"
 grep -q "nodes.conf:2049: too many nodes: at most 1024" "$TEST_TMP/err"
 ok $? "node 1,025: an error naming the limit"
 
+# In the daemon's log a warning is labelled once, by its level.
+printf '[cimheadd]\nlisten = 127.0.0.1:0\nadmin-listen = 127.0.0.1:0\nidle-check = 0\n[node w]\nurl = https://127.0.0.1:1/cimom\ninsecure = yes\n' \
+    >"$TEST_TMP/warn.conf"
+: >"$TEST_TMP/daemon.log"
+start_daemon "$TEST_TMP/warn.conf"
+stop_daemon
+grep -q "cimheadd: warning: $TEST_TMP/warn.conf:5: node w: TLS verification is off" \
+    "$TEST_TMP/daemon.log"
+ok $? "the daemon logs a config warning at warning level, file:line first"
+is "$(grep -c 'warning: .*warning:' "$TEST_TMP/daemon.log")" 0 "labelled once"
+
 done_testing
