@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include <event2/event.h>
+#include <event2/http.h>
 
 #include "cimheadd.h"
 
@@ -177,4 +178,40 @@ accesslog_write(struct daemon *d, const char *client, const char *method,
 		ms_to_tv(0, &tv);
 		evtimer_add(al->flush_ev, &tv);
 	}
+}
+
+/* The HTTP side of one line: who asked (its address) and how. */
+void
+accesslog_reply(struct daemon *d, struct evhttp_request *req,
+    const char *title, const struct node *n, int status, uint64_t start_ms,
+    const char *why)
+{
+	static const struct {
+		enum evhttp_cmd_type	 cmd;
+		const char		*name;
+	} methods[] = {
+		{ EVHTTP_REQ_GET, "GET" }, { EVHTTP_REQ_HEAD, "HEAD" },
+		{ EVHTTP_REQ_POST, "POST" }, { EVHTTP_REQ_PUT, "PUT" },
+		{ EVHTTP_REQ_DELETE, "DELETE" },
+		{ EVHTTP_REQ_OPTIONS, "OPTIONS" },
+		{ EVHTTP_REQ_TRACE, "TRACE" },
+		{ EVHTTP_REQ_CONNECT, "CONNECT" },
+		{ EVHTTP_REQ_PATCH, "PATCH" },
+	};
+	struct evhttp_connection	*evcon;
+	const char			*method = NULL;
+	char				*addr = NULL;
+	ev_uint16_t			 port = 0;
+	uint64_t			 now = mono_ms();
+	size_t				 i;
+
+	if (d->alog == NULL)
+		return;
+	for (i = 0; i < nitems(methods); i++)
+		if (methods[i].cmd == evhttp_request_get_command(req))
+			method = methods[i].name;
+	if ((evcon = evhttp_request_get_connection(req)) != NULL)
+		evhttp_connection_get_peer(evcon, &addr, &port);
+	accesslog_write(d, addr, method, title, n != NULL ? n->name : NULL,
+	    status, start_ms != 0 && now > start_ms ? now - start_ms : 0, why);
 }

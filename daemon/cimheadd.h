@@ -719,6 +719,13 @@ void		 accesslog_write(struct daemon *, const char *client,
 		    const char *method, const char *title, const char *node,
 		    int status, uint64_t latency_ms, const char *why);
 void		 accesslog_free(struct daemon *);
+/*
+ * The line for the reply to req: its client and method read from it;
+ * the title (or path), the node or NULL, since when (mono_ms; 0: now).
+ */
+void		 accesslog_reply(struct daemon *, struct evhttp_request *,
+		    const char *title, const struct node *, int status,
+		    uint64_t start_ms, const char *why);
 
 /* frontend.c: the viewer API */
 int		 frontend_start(struct daemon *, const char *listen);

@@ -61,44 +61,6 @@ struct frontend {
 static void	frontend_request_cb(struct evhttp_request *, void *);
 static void	frontend_round_done_cb(struct probe_waiter *, uint64_t);
 
-/*
- * The access log's line for one reply (accesslog.c): who asked, how, the
- * title, the node or NULL, the status, since when (0: now), and why.
- */
-static void
-frontend_log(struct daemon *d, struct evhttp_request *req, const char *title,
-    const struct node *n, int status, uint64_t start_ms, const char *why)
-{
-	static const struct {
-		enum evhttp_cmd_type	 cmd;
-		const char		*name;
-	} methods[] = {
-		{ EVHTTP_REQ_GET, "GET" }, { EVHTTP_REQ_HEAD, "HEAD" },
-		{ EVHTTP_REQ_POST, "POST" }, { EVHTTP_REQ_PUT, "PUT" },
-		{ EVHTTP_REQ_DELETE, "DELETE" },
-		{ EVHTTP_REQ_OPTIONS, "OPTIONS" },
-		{ EVHTTP_REQ_TRACE, "TRACE" },
-		{ EVHTTP_REQ_CONNECT, "CONNECT" },
-		{ EVHTTP_REQ_PATCH, "PATCH" },
-	};
-	struct evhttp_connection	*evcon;
-	const char			*method = NULL;
-	char				*addr = NULL;
-	ev_uint16_t			 port = 0;
-	uint64_t			 now = mono_ms();
-	size_t				 i;
-
-	if (d->alog == NULL)
-		return;
-	for (i = 0; i < nitems(methods); i++)
-		if (methods[i].cmd == evhttp_request_get_command(req))
-			method = methods[i].name;
-	if ((evcon = evhttp_request_get_connection(req)) != NULL)
-		evhttp_connection_get_peer(evcon, &addr, &port);
-	accesslog_write(d, addr, method, title, n != NULL ? n->name : NULL,
-	    status, start_ms != 0 && now > start_ms ? now - start_ms : 0, why);
-}
-
 static void
 frontend_reply(struct evhttp_request *req, int code, const char *reason,
     const char *body)
@@ -144,7 +106,7 @@ frontend_decide(struct daemon *d, struct evhttp_request *req,
 	uint64_t		 expires, now = mono_ms();
 
 	if ((n = balance_pick(d, min_ms, now)) == NULL) {
-		frontend_log(d, req, title, NULL, 503, start_ms,
+		accesslog_reply(d, req, title, NULL, 503, start_ms,
 		    balance_why_none(d, min_ms, now));
 		frontend_unavailable(d, req);
 		return;
@@ -155,7 +117,7 @@ frontend_decide(struct daemon *d, struct evhttp_request *req,
 	    c->token_secret, c->token_secret_len, &url) == -1) {
 		buf_release(&url);
 		log_warn("node %s: stream URL too long", n->name);
-		frontend_log(d, req, title, n, 503, start_ms,
+		accesslog_reply(d, req, title, n, 503, start_ms,
 		    "stream URL too long");
 		frontend_unavailable(d, req);
 		return;
@@ -165,7 +127,7 @@ frontend_decide(struct daemon *d, struct evhttp_request *req,
 	log_debug("viewer -> node %s: %s", n->name, url.data);
 	evhttp_add_header(evhttp_request_get_output_headers(req), "Location",
 	    url.data);
-	frontend_log(d, req, title, n, 302, start_ms,
+	accesslog_reply(d, req, title, n, 302, start_ms,
 	    policy_kind_name(c->policy.kind));
 	frontend_reply(req, 302, "Found", url.data);
 	buf_release(&url);
@@ -227,14 +189,14 @@ frontend_watch(struct daemon *d, struct evhttp_request *req,
 	uint64_t		 now = mono_ms();
 
 	if (dispatch_title_check(raw, title, sizeof(title)) == -1) {
-		frontend_log(d, req, raw, NULL, 400, now, "bad title");
+		accesslog_reply(d, req, raw, NULL, 400, now, "bad title");
 		metrics_count(d, METRIC_400);
 		frontend_reply(req, 400, "Bad Request", "bad title");
 		return;
 	}
 	/* c is NULL only if evhttp made a connection we never saw. */
 	if (d->fe->nparked >= FRONTEND_MAX_PARKED || c == NULL) {
-		frontend_log(d, req, title, NULL, 503, now,
+		accesslog_reply(d, req, title, NULL, 503, now,
 		    "too many viewers waiting");
 		frontend_unavailable(d, req);
 		return;
@@ -270,7 +232,7 @@ frontend_refuse_method(struct daemon *d, struct evhttp_request *req)
 
 	if (m == EVHTTP_REQ_GET || m == EVHTTP_REQ_HEAD)
 		return (0);
-	frontend_log(d, req, evhttp_request_get_uri(req), NULL, 405, 0,
+	accesslog_reply(d, req, evhttp_request_get_uri(req), NULL, 405, 0,
 	    "method not allowed");
 	metrics_count(d, METRIC_405);
 	evhttp_add_header(evhttp_request_get_output_headers(req), "Allow",
@@ -293,8 +255,8 @@ frontend_request_cb(struct evhttp_request *req, void *arg)
 	    evhttp_request_get_connection(req))) != NULL)
 		listen_conn_request(c);
 	if ((bad = listen_request_bad(req)) != NULL) {
-		frontend_log(d, req, evhttp_request_get_uri(req), NULL, 400, 0,
-		    bad);
+		accesslog_reply(d, req, evhttp_request_get_uri(req), NULL,
+		    400, 0, bad);
 		metrics_count(d, METRIC_400);
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 		    "Connection", "close");
@@ -307,7 +269,7 @@ frontend_request_cb(struct evhttp_request *req, void *arg)
 	/* Path only: the query string plays no part in the choice. */
 	n = strcspn(uri, "?#");
 	if (n >= sizeof(raw)) {
-		frontend_log(d, req, uri, NULL, 414, 0, "URI too long");
+		accesslog_reply(d, req, uri, NULL, 414, 0, "URI too long");
 		metrics_count(d, METRIC_400);
 		frontend_reply(req, 414, "URI Too Long", "URI too long");
 		return;
@@ -323,7 +285,7 @@ frontend_request_cb(struct evhttp_request *req, void *arg)
 		frontend_reply(req, 200, "OK", d->draining ? "draining" : "ok");
 		return;
 	}
-	frontend_log(d, req, path, NULL, 404, 0, "not found");
+	accesslog_reply(d, req, path, NULL, 404, 0, "not found");
 	metrics_count(d, METRIC_404);
 	frontend_reply(req, 404, "Not Found", "not found");
 }
@@ -440,7 +402,7 @@ frontend_free(struct daemon *d)
 	/* Whatever is still parked gets its answer before the end. */
 	while ((p = TAILQ_FIRST(&fe->parked)) != NULL) {
 		req = p->req;
-		frontend_log(d, req, p->title, NULL, 503, p->start_ms,
+		accesslog_reply(d, req, p->title, NULL, 503, p->start_ms,
 		    "shutting down");
 		frontend_unpark(p);
 		frontend_unavailable(d, req);
