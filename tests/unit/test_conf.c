@@ -692,6 +692,31 @@ main(void)
 	test_long_lines(&errs, &warns);
 	test_every_error(&errs, &warns);
 
+	/* Issue 16.4: the log keys. */
+	c = load("[cimheadd]\n[node a]\nurl = https://h:1/cimom\n", &errs,
+	    &warns);
+	ok(c != NULL && c->access_log == NULL &&
+	    c->log_stamp == LOG_STAMP_AUTO,
+	    "no access log, log-timestamps auto: the defaults");
+	conf_free(c);
+	c = load("[cimheadd]\naccess-log = logs/access.log\n"
+	    "log-timestamps = off\n[node a]\nurl = https://h:1/cimom\n",
+	    &errs, &warns);
+	snprintf(cmd, sizeof(cmd), "%s/logs/access.log", dir);
+	ok(c != NULL && c->access_log != NULL &&
+	    strcmp(c->access_log, cmd) == 0 && c->log_stamp == LOG_STAMP_OFF,
+	    "access-log relative to the config's directory; off");
+	conf_free(c);
+	c = load("[cimheadd]\naccess-log = -\nlog-timestamps = on\n"
+	    "[node a]\nurl = https://h:1/cimom\n", &errs, &warns);
+	ok(c != NULL && strcmp(c->access_log, "-") == 0 &&
+	    c->log_stamp == LOG_STAMP_ON, "access-log = - (stderr); on");
+	conf_free(c);
+	c = load("[cimheadd]\nlog-timestamps = sometimes\n"
+	    "[node a]\nurl = https://h:1/cimom\n", &errs, &warns);
+	ok(c == NULL && has_err(&errs, 2, "log-timestamps"),
+	    "log-timestamps: auto, on or off only");
+
 	buf_reset(&errs);
 	ok(conf_load("/nonexistent/cimheadd.conf", &errs, &warns) == NULL &&
 	    strstr(errs.data, "/nonexistent/cimheadd.conf:0:") != NULL,
