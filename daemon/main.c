@@ -119,10 +119,15 @@ main_log_lines(enum log_level lvl, const char *text)
 
 	for (p = text; p != NULL && *p != '\0'; p = *e ? e + 1 : e) {
 		e = p + strcspn(p, "\n");
-		w = strstr(p, ": warning: ");
-		if (lvl == LOG_LVL_ERR)
+		if (lvl == LOG_LVL_ERR) {
 			log_err("%.*s", (int)(e - p), p);
-		else if (w != NULL && w < e)
+			continue;
+		}
+		/* Within this line only: a report may hold thousands. */
+		for (w = p; w + 11 <= e && strncmp(w, ": warning: ", 11) != 0;
+		    w++)
+			;
+		if (w + 11 <= e)
 			log_warn("%.*s: %.*s", (int)(w - p), p,
 			    (int)(e - w - 11), w + 11);
 		else
