@@ -957,6 +957,7 @@ main(int argc, char *argv[])
 	}
 	log_init("cimhead", o.verbose >= 2 ? LOG_LVL_DEBUG :
 	    o.verbose == 1 ? LOG_LVL_INFO : LOG_LVL_WARN, 0);
+	log_set_stamp(LOG_STAMP_OFF);	/* a command's messages, not a log */
 	xml_global_init();
 
 	memset(&t, 0, sizeof(t));

@@ -130,6 +130,13 @@ int	 compat_file_mode(int fd, unsigned *mode);
  * limit now in force (UINT64_MAX: none, as for Windows sockets).
  */
 uint64_t compat_fd_limit(uint64_t want);
+/*
+ * 1 if fd is the stream systemd connected to journald: JOURNAL_STREAM
+ * names its device:inode (sd_journal_stream_fd(3)), so a stream the
+ * program was given anew, or a variable inherited past it, does not
+ * count.  Always 0 on Windows.
+ */
+int	 compat_fd_is_journal(int fd);
 int	 compat_chmod(const char *path, unsigned mode);
 
 /*

@@ -141,6 +141,27 @@ compat_fd_limit(uint64_t want)
 }
 
 int
+compat_fd_is_journal(int fd)
+{
+	const char		*s = getenv("JOURNAL_STREAM");
+	char			*end;
+	unsigned long long	 dev, ino;
+	struct stat		 st;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		return (0);
+	errno = 0;
+	dev = strtoull(s, &end, 10);
+	if (errno != 0 || *end != ':' || end[1] < '0' || end[1] > '9')
+		return (0);
+	ino = strtoull(end + 1, &end, 10);
+	if (errno != 0 || *end != '\0' || fstat(fd, &st) == -1)
+		return (0);
+	return ((unsigned long long)st.st_dev == dev &&
+	    (unsigned long long)st.st_ino == ino);
+}
+
+int
 compat_chmod(const char *path, unsigned mode)
 {
 	return (chmod(path, (mode_t)mode));

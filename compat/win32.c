@@ -330,6 +330,14 @@ compat_fd_limit(uint64_t want)
 	return (UINT64_MAX);
 }
 
+/* No journald on Windows. */
+int
+compat_fd_is_journal(int fd)
+{
+	(void)fd;
+	return (0);
+}
+
 int
 compat_chmod(const char *path, unsigned mode)
 {

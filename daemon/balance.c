@@ -88,3 +88,20 @@ balance_pick(struct daemon *d, uint64_t min_ms, uint64_t now)
 	}
 	return (k < 0 ? NULL : d->nodes[k]);
 }
+
+/* Why balance_pick found no node, for the access log. */
+const char *
+balance_why_none(const struct daemon *d, uint64_t min_ms, uint64_t now)
+{
+	size_t	i;
+	int	serving = 0;
+
+	for (i = 0; i < d->nnodes; i++) {
+		if (!node_serving(d->nodes[i]))
+			continue;
+		serving = 1;
+		if (balance_usable(d, d->nodes[i], min_ms, now))
+			return ("no room: every node full");
+	}
+	return (serving ? "no fresh sample in time" : "no node up");
+}

@@ -394,6 +394,8 @@ struct conf {
 	unsigned	 admin_header_timeout_ms; /* whole request head */
 	unsigned	 max_admin_conns;
 	size_t		 max_admin_output; /* unread admin replies, bytes */
+	char		*access_log;	/* NULL: none; "-": stderr */
+	enum log_stamp	 log_stamp;	/* log-timestamps */
 	size_t		 nnodes;
 	struct conf_node *nodes;
 	struct est_params est;	/* windows, thresholds, the probe pool */
@@ -401,8 +403,11 @@ struct conf {
 /*
  * Reads and checks a config file.  Returns a new conf, or NULL with every
  * problem appended to errs as "file:line: message\n".  Warnings (e.g. a
- * group-readable credentials file) go to warns when it is not NULL.
+ * group-readable credentials file) go to warns when it is not NULL, as
+ * "file:line: warning: message\n".  Each takes up to CONF_REPORT_MAX
+ * bytes (give it a buf of that cap, or 0), then a count of the rest.
  */
+#define CONF_REPORT_MAX	(16u * 1024 * 1024)
 struct conf	*conf_load(const char *path, struct buf *errs, struct buf *warns);
 struct conf	*conf_parse(const char *text, const char *name,
 		    struct buf *errs, struct buf *warns);
@@ -702,6 +707,7 @@ enum metric {
 	METRIC_503,
 	METRIC_CONN_TIMEOUT,	/* viewer connections closed: no head in time */
 	METRIC_CONN_LIMIT,	/* viewer connections closed: over the cap */
+	METRIC_PROBE_NOFD,	/* probes not sent: no descriptor (ours) */
 	METRIC_COUNT,
 };
 struct metrics {
@@ -761,6 +767,9 @@ void		 balance_seed(struct daemon *, uint32_t);
  * reuse rules (probe_sample_ok).
  */
 struct node	*balance_pick(struct daemon *, uint64_t min_ms, uint64_t now);
+/* Why it found none: no node up, no sample in time, or every node full. */
+const char	*balance_why_none(const struct daemon *, uint64_t min_ms,
+		    uint64_t now);
 
 /* listen.c: the listeners' sockets, the admin side's connections */
 struct evhttp_bound_socket;
@@ -898,6 +907,9 @@ size_t		 vhttp_conns(const struct vhttp *);	/* open */
 void		 vhttp_free(struct vhttp *);
 enum vhttp_method vhttp_req_method(const struct vhttp_req *);
 const char	*vhttp_req_uri(const struct vhttp_req *);
+/* The client's address, or NULL; a method's name, or NULL. */
+const char	*vhttp_req_peer(const struct vhttp_req *);
+const char	*vhttp_method_name(enum vhttp_method);
 /* The caller's pointer for a request it holds (a parked viewer). */
 void		 vhttp_req_set_owner(struct vhttp_req *, void *);
 void		*vhttp_req_owner(const struct vhttp_req *);
@@ -907,6 +919,19 @@ void		 vhttp_add_header(struct vhttp_req *, const char *name,
 /* The one reply; the body (may be NULL) is left out for HEAD. */
 void		 vhttp_reply(struct vhttp_req *, int code, const char *reason,
 		    const char *body);
+
+/*
+ * accesslog.c: access-log, one line per viewer reply (see cimheadd(8)):
+ * TIME CLIENT METHOD "TITLE" NODE STATUS LATENCYms "WHY".  Opened (and
+ * reopened, for logrotate) by accesslog_open from d->conf->access_log;
+ * -1 (errno) leaves the one open before in use.  Lines are buffered and
+ * flushed once a loop turn.  Any argument may be NULL ("-").
+ */
+int		 accesslog_open(struct daemon *);
+void		 accesslog_write(struct daemon *, const char *client,
+		    const char *method, const char *title, const char *node,
+		    int status, uint64_t latency_ms, const char *why);
+void		 accesslog_free(struct daemon *);
 
 /* frontend.c: the viewer API */
 int		 frontend_start(struct daemon *, const char *listen);
@@ -938,6 +963,8 @@ struct daemon {
 	struct event	*idle_ev;
 	struct event	*pool_ev;	/* refreshes the budget deferred */
 	uint64_t	 last_viewer_ms;
+	uint64_t	 nofd_log_ms;	/* last "out of descriptors" line */
+	uint64_t	 nofd_unlogged;	/* probes it has not told of yet */
 
 	/* balance.c; probe.c's two-choices draws from rng too */
 	uint32_t	 rng;		/* policy_rng state, balance_seed() */
@@ -948,6 +975,8 @@ struct daemon {
 	struct evhttp	*admin;
 	struct listen_conns *admin_conns;
 	char		 front_addr[128], admin_addr[128];
+
+	struct accesslog *alog;		/* accesslog.c; NULL: none */
 
 	int		 draining;	/* SIGTERM: finish what is parked, exit */
 	void		 (*drained_cb)(struct daemon *);

@@ -23,10 +23,18 @@
 
 #define CONF_MAX_BYTES		(1024 * 1024)
 #define CONF_MAX_NODES		1024
+/*
+ * One line, its end not counted.  Windows takes a command line of 32,767
+ * characters at most (CreateProcess); twice that leaves room for any key.
+ */
+#define CONF_MAX_LINE		65536
+#define CONF_MAX_COMMAND	32767
 
 struct conf_reader {
 	const char	*p;
 	int		 line;
+	int		 has_prev;	/* a key since the last section */
+	char		*long_value;	/* this line's value, too long for inih */
 };
 
 struct conf_ctx {
@@ -38,7 +46,11 @@ struct conf_ctx {
 	struct buf	*warns;
 	int		 nerr;
 	int		 err_line;	/* last line an error was reported on */
-	int		 cur_node;	/* conf->nodes index; -1 global, -2 bad */
+	int		 cur_node;	/* conf->nodes index; -1 global, -2 bad,
+					   -3 a refused node: its keys checked
+					   on scratch */
+	struct conf_node scratch;
+	size_t		 ndropped;	/* messages past CONF_REPORT_MAX */
 	char		*secret_file;
 	char		*admin_token_file;
 	int		 secret_line, token_line;
@@ -47,6 +59,35 @@ struct conf_ctx {
 
 static int	conf_handler(void *, const char *, const char *, const char *);
 static void	conf_section(struct conf_ctx *, const char *);
+static void	conf_node_clear(struct conf_node *);
+
+/*
+ * One message, "file:line: [label]message".  Every one is kept up to
+ * CONF_REPORT_MAX bytes, a bound a real config does not reach (a 1 MiB
+ * file of bad lines would); past it they are counted and the count is
+ * reported last.
+ */
+static void
+conf_report(struct conf_ctx *cx, struct buf *b, int line, const char *label,
+    const char *msg)
+{
+	size_t	len, max = CONF_REPORT_MAX;
+
+	if (b == NULL)
+		return;
+	/* Room kept for the count's line. */
+	if (b->cap != 0 && b->cap < max)
+		max = b->cap;
+	max = max > 256 ? max - 256 : 0;
+	len = b->len;
+	if (len >= max || buf_printf(b, "%s:%d: %s%s\n", cx->name, line,
+	    label, msg) == -1 || b->len > max) {
+		b->len = len;
+		if (b->data != NULL)
+			b->data[len] = '\0';
+		cx->ndropped++;
+	}
+}
 
 static void PRINTFLIKE(3, 4)
 conf_error(struct conf_ctx *cx, int line, const char *fmt, ...)
@@ -59,8 +100,7 @@ conf_error(struct conf_ctx *cx, int line, const char *fmt, ...)
 	va_end(ap);
 	cx->nerr++;
 	cx->err_line = line;
-	if (cx->errs != NULL)
-		buf_printf(cx->errs, "%s:%d: %s\n", cx->name, line, msg);
+	conf_report(cx, cx->errs, line, "", msg);
 }
 
 static void PRINTFLIKE(3, 4)
@@ -72,39 +112,160 @@ conf_warning(struct conf_ctx *cx, int line, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (cx->warns != NULL)
-		buf_printf(cx->warns, "%s:%d: %s\n", cx->name, line, msg);
+	conf_report(cx, cx->warns, line, "warning: ", msg);
 }
 
-/* fgets over a string, counting lines as inih asks for them. */
+/*
+ * What inih will make of one line (its rules, as of version 55), so the
+ * reader can report a syntax error on every line, not only the first,
+ * and stand in for a line longer than inih's buffer.  v..v+vlen is the
+ * value of a key or a continuation, k..k+klen the key.
+ */
+enum conf_line_kind {
+	CONF_LINE_COMMENT,	/* blank too */
+	CONF_LINE_SECTION,
+	CONF_LINE_KEY,
+	CONF_LINE_CONT,		/* an indented line after a key */
+	CONF_LINE_BAD,		/* neither: inih's syntax error */
+};
+
+/* Past s, the first of chars, or an inline ';' after white space. */
+static const char *
+conf_find(const char *s, const char *e, const char *chars)
+{
+	int	was_space = 0;
+
+	for (; s < e; s++) {
+		if (chars != NULL && strchr(chars, *s) != NULL)
+			break;
+		if (was_space && *s == ';')
+			break;
+		was_space = isspace((unsigned char)*s);
+	}
+	return (s);
+}
+
+static enum conf_line_kind
+conf_line_kind(const char *s, size_t len, int first, int has_prev,
+    const char **k, size_t *klen, const char **v, size_t *vlen)
+{
+	const char	*e = s + len, *start, *sep, *ve;
+
+	if (first && len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
+		s += 3;
+	while (e > s && isspace((unsigned char)e[-1]))
+		e--;
+	for (start = s; start < e && isspace((unsigned char)*start); start++)
+		;
+	if (start == e || *start == ';' || *start == '#')
+		return (CONF_LINE_COMMENT);
+	if (has_prev && start > s && *start != '[') {
+		ve = conf_find(start, e, NULL);
+		while (ve > start && isspace((unsigned char)ve[-1]))
+			ve--;
+		*v = start;
+		*vlen = (size_t)(ve - start);
+		return (CONF_LINE_CONT);
+	}
+	if (*start == '[') {
+		sep = conf_find(start + 1, e, "]");
+		return (sep < e && *sep == ']' ? CONF_LINE_SECTION :
+		    CONF_LINE_BAD);
+	}
+	sep = conf_find(start, e, "=:");
+	if (sep == e || (*sep != '=' && *sep != ':'))
+		return (CONF_LINE_BAD);
+	*k = start;
+	for (ve = sep; ve > start && isspace((unsigned char)ve[-1]); ve--)
+		;
+	*klen = (size_t)(ve - start);
+	ve = conf_find(sep + 1, e, NULL);
+	for (sep++; sep < ve && isspace((unsigned char)*sep); sep++)
+		;
+	while (ve > sep && isspace((unsigned char)ve[-1]))
+		ve--;
+	*v = sep;
+	*vlen = (size_t)(ve - sep);
+	return (CONF_LINE_KEY);
+}
+
+/*
+ * fgets over a string for inih, counting lines as it asks for them.
+ * inih's line buffer is small (INI_MAX_LINE: 200 bytes as Debian builds
+ * it, which a Windows command line passes), so a longer line is handed
+ * over as a short one saying the same, "key=-", and the handler takes
+ * the real value from rd->long_value.  A line inih would refuse is
+ * reported here and handed over as a comment, so every one is reported.
+ * An indented section header is one (inih would read it as the previous
+ * key's continuation).
+ */
 static char *
 conf_read_line(char *str, int num, void *stream)
 {
 	struct conf_reader	*rd = stream;
-	size_t			 n;
+	struct conf_ctx		*cx = (struct conf_ctx *)rd;
+	enum conf_line_kind	 kind;
+	const char		*line = rd->p, *k = NULL, *v = NULL;
+	size_t			 n, len, klen = 0, vlen = 0;
+	char			*copy;
 
-	if (*rd->p == '\0' || num < 2)
+	free(rd->long_value);
+	rd->long_value = NULL;
+	if (*rd->p == '\0' || num < 16)
 		return (NULL);
-	n = strcspn(rd->p, "\n");
-	if (rd->p[n] == '\n')
-		n++;
-	if (n > (size_t)num - 1) {
-		/* inih would read the rest as a line of its own. */
-		rd->line++;
-		rd->p += n;
-		conf_error((struct conf_ctx *)rd, rd->line, "line longer "
-		    "than %d bytes", num - 2);
-		strlcpy(str, "\n", (size_t)num);
+	len = strcspn(rd->p, "\n");
+	n = len + (rd->p[len] == '\n');
+	rd->p += n;
+	rd->line++;
+	kind = conf_line_kind(line, len, rd->line == 1, rd->has_prev, &k,
+	    &klen, &v, &vlen);
+	if (len > CONF_MAX_LINE) {
+		conf_error(cx, rd->line, "line of %zu bytes: longer than %d",
+		    len, CONF_MAX_LINE);
+		kind = CONF_LINE_COMMENT;
+	} else if (kind == CONF_LINE_BAD) {
+		conf_error(cx, rd->line, "syntax error (want key = value or "
+		    "[section])");
+		kind = CONF_LINE_COMMENT;
+	}
+	switch (kind) {
+	case CONF_LINE_SECTION:
+		rd->has_prev = 0;
+		copy = xstrndup(line, len);
+		conf_section(cx, copy);
+		free(copy);
+		/* inih needs only to see a section: ours is cx->cur_node. */
+		strlcpy(str, "[s]\n", (size_t)num);
+		return (str);
+	case CONF_LINE_KEY:
+		rd->has_prev = 1;
+		if (n < (size_t)num - 1)
+			break;
+		if (klen + 4 > (size_t)num - 1) {
+			conf_error(cx, rd->line, "key of %zu bytes: longer "
+			    "than %d", klen, num - 5);
+			rd->has_prev = 0;
+			break;
+		}
+		rd->long_value = xstrndup(v, vlen);
+		memcpy(str, k, klen);
+		memcpy(str + klen, "=-\n", 4);
+		return (str);
+	case CONF_LINE_CONT:
+		if (n < (size_t)num - 1)
+			break;
+		rd->long_value = xstrndup(v, vlen);
+		strlcpy(str, " -\n", (size_t)num);
+		return (str);
+	default:
+		break;
+	}
+	if (kind == CONF_LINE_COMMENT || n >= (size_t)num - 1) {
+		strlcpy(str, ";\n", (size_t)num);
 		return (str);
 	}
-	memcpy(str, rd->p, n);
+	memcpy(str, line, n);
 	str[n] = '\0';
-	rd->p += n;
-	if (n > 0 && str[n - 1] == '\n')
-		rd->line++;
-	else if (*rd->p == '\0')
-		rd->line++;
-	conf_section((struct conf_ctx *)rd, str);
 	return (str);
 }
 
@@ -553,6 +714,14 @@ conf_global(struct conf_ctx *cx, const char *k, const char *v, int line)
 			    "a byte count in 1048576..4293918720", v);
 		else
 			c->max_admin_output = u;
+	} else if (strcmp(k, "access-log") == 0) {
+		free(c->access_log);
+		c->access_log = *v == '\0' ? NULL : strcmp(v, "-") == 0 ?
+		    xstrdup(v) : conf_path(cx, v);
+	} else if (strcmp(k, "log-timestamps") == 0) {
+		if (log_stamp_parse(v, &c->log_stamp) == -1)
+			conf_error(cx, line, "log-timestamps: \"%s\" is not "
+			    "auto, on or off", v);
 	} else if (strcmp(k, "max-response") == 0) {
 		if (parse_uint(v, 256u * 1024 * 1024, &u) || u < 4096)
 			conf_error(cx, line, "max-response: \"%s\" is not a "
@@ -638,6 +807,10 @@ conf_node_key(struct conf_ctx *cx, struct conf_node *n, const char *k,
 		if (has_control(v))
 			conf_error(cx, line, "%s: control characters are not "
 			    "allowed", k);
+		else if (strlen(v) > CONF_MAX_COMMAND)
+			conf_error(cx, line, "%s: %zu bytes, longer than the "
+			    "%d characters Windows takes", k, strlen(v),
+			    CONF_MAX_COMMAND);
 		else
 			set_str(k[0] == 'c' ? &n->command : &n->directory, v);
 	} else
@@ -689,6 +862,28 @@ conf_show(const char *s, char *out, size_t outlen)
 }
 
 /*
+ * A node's defaults.  A refused section (bad name, defined twice, one too
+ * many) still gets one, the scratch node, so its keys are checked and
+ * their errors reported with the section's (cur_node -3).
+ */
+static void
+conf_node_init(struct conf_ctx *cx, struct conf_node *n, const char *nm)
+{
+	if (n == &cx->scratch) {
+		conf_node_clear(n);
+		cx->cur_node = -3;
+	}
+	memset(n, 0, sizeof(*n));
+	strlcpy(n->name, nm, sizeof(n->name));
+	n->line = cx->rd.line;
+	n->weight = 1;
+	n->enabled = 1;
+	n->proto = WBEM_PROTO_CIMXML;
+	n->ns = xstrdup("root/cimv2");
+	n->stream_url = xstrdup("http://{host}:8554/vod/{title}");
+}
+
+/*
  * Section headers are seen here, in the reader, because packaged inih does
  * not call the handler for a section without keys: this is where a node
  * starts, gets its defaults and its line number, and where a duplicate is
@@ -729,29 +924,26 @@ conf_section(struct conf_ctx *cx, const char *line)
 		conf_error(cx, cx->rd.line, "bad node name \"%s\": want 1 to "
 		    "%d letters, digits, '.', '_' or '-', starting with a "
 		    "letter or digit", shown, CONF_NAME_MAX - 1);
+		conf_node_init(cx, &cx->scratch, shown);
 		return;
 	}
 	for (i = 0; i < c->nnodes; i++) {
 		if (strcmp(c->nodes[i].name, nm) == 0) {
 			conf_error(cx, cx->rd.line, "node \"%s\" defined twice "
 			    "(first at line %d)", nm, c->nodes[i].line);
+			conf_node_init(cx, &cx->scratch, nm);
 			return;
 		}
 	}
 	if (c->nnodes >= CONF_MAX_NODES) {
-		conf_error(cx, cx->rd.line, "too many nodes");
+		conf_error(cx, cx->rd.line, "too many nodes: at most %d",
+		    CONF_MAX_NODES);
+		conf_node_init(cx, &cx->scratch, nm);
 		return;
 	}
 	c->nodes = xreallocarray(c->nodes, c->nnodes + 1, sizeof(*c->nodes));
 	n = &c->nodes[c->nnodes];
-	memset(n, 0, sizeof(*n));
-	strlcpy(n->name, nm, sizeof(n->name));
-	n->line = cx->rd.line;
-	n->weight = 1;
-	n->enabled = 1;
-	n->proto = WBEM_PROTO_CIMXML;
-	n->ns = xstrdup("root/cimv2");
-	n->stream_url = xstrdup("http://{host}:8554/vod/{title}");
+	conf_node_init(cx, n, nm);
 	cx->cur_node = (int)c->nnodes++;
 }
 
@@ -760,18 +952,25 @@ conf_handler(void *arg, const char *section, const char *key,
     const char *value)
 {
 	struct conf_ctx	*cx = arg;
+	struct conf_node *n;
 	int		 line = cx->rd.line;
 
 	if (key == NULL || cx->cur_node == -2)
 		return (1);	/* a bad section was reported at its header */
+	/* inih was handed "key=-" for a line too long for its buffer. */
+	if (cx->rd.long_value != NULL)
+		value = cx->rd.long_value;
 	if (cx->cur_node == -1) {
 		if (!conf_global(cx, key, value, line))
 			conf_error(cx, line, "unknown key \"%s\" in "
 			    "[cimheadd]", key);
-	} else if (!conf_node_key(cx, &cx->conf->nodes[cx->cur_node], key,
-	    value, line))
+		return (1);
+	}
+	n = cx->cur_node == -3 ? &cx->scratch :
+	    &cx->conf->nodes[cx->cur_node];
+	if (!conf_node_key(cx, n, key, value, line))
 		conf_error(cx, line, "unknown key \"%s\" in [node %s]", key,
-		    cx->conf->nodes[cx->cur_node].name);
+		    n->name);
 	return (1);
 }
 
@@ -996,13 +1195,19 @@ conf_parse(const char *text, const char *name, struct buf *errs,
 	cx.rd.p = text;
 	cx.rd.line = 0;
 	r = ini_parse_stream(conf_read_line, &cx.rd, conf_handler, &cx);
+	/* The reader reports every line inih refuses: this is a backstop. */
 	if (r > 0 && cx.err_line != r)
 		conf_error(&cx, r, "syntax error (want key = value or "
 		    "[section])");
 	else if (r < 0)
 		conf_error(&cx, 0, "cannot parse");
-	if (cx.nerr == 0)
-		conf_check(&cx);
+	/* After errors too: one bad line must not hide the rest. */
+	conf_check(&cx);
+	if (cx.ndropped != 0 && errs != NULL)
+		buf_printf(errs, "%s:0: %zu more messages not shown\n", name,
+		    cx.ndropped);
+	free(cx.rd.long_value);
+	conf_node_clear(&cx.scratch);
 	free(cx.secret_file);
 	free(cx.admin_token_file);
 	if (cx.nerr != 0) {
@@ -1079,6 +1284,7 @@ conf_free(struct conf *c)
 	free(c->listen);
 	free(c->admin_listen);
 	free(c->admin_hosts);
+	free(c->access_log);
 	free(c->sessions_class);
 	free(c->sessions_property);
 	free(c->sessions_instance);

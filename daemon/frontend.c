@@ -80,6 +80,22 @@ frontend_unavailable(struct daemon *d, struct vhttp_req *req)
 	    "no node can take another viewer now");
 }
 
+/* The HTTP side of one line: who asked (its address) and how. */
+static void
+frontend_log(struct daemon *d, struct vhttp_req *req,
+    const char *title, const struct node *n, int status, uint64_t start_ms,
+    const char *why)
+{
+	uint64_t	now = mono_ms();
+
+	if (d->alog == NULL)
+		return;
+	accesslog_write(d, vhttp_req_peer(req),
+	    vhttp_method_name(vhttp_req_method(req)), title,
+	    n != NULL ? n->name : NULL, status,
+	    start_ms != 0 && now > start_ms ? now - start_ms : 0, why);
+}
+
 /*
  * The decision for one viewer that arrived at arrived_ms: with samples
  * taken at or after min_ms (the strict model), or 0, by the probe pool's
@@ -98,6 +114,8 @@ frontend_decide(struct daemon *d, struct vhttp_req *req,
 	metrics_observe(&d->metrics.decision, now - arrived_ms);
 	decisions_add(d->decisions, now, n == NULL, now - arrived_ms);
 	if (n == NULL) {
+		frontend_log(d, req, title, NULL, 503, arrived_ms,
+		    balance_why_none(d, min_ms, now));
 		frontend_unavailable(d, req);
 		return;
 	}
@@ -107,6 +125,8 @@ frontend_decide(struct daemon *d, struct vhttp_req *req,
 	    c->token_secret, c->token_secret_len, &url) == -1) {
 		buf_release(&url);
 		log_warn("node %s: stream URL too long", n->name);
+		frontend_log(d, req, title, n, 503, arrived_ms,
+		    "stream URL too long");
 		frontend_unavailable(d, req);
 		return;
 	}
@@ -114,6 +134,8 @@ frontend_decide(struct daemon *d, struct vhttp_req *req,
 	metrics_count(d, METRIC_302);
 	log_debug("viewer -> node %s: %s", n->name, url.data);
 	vhttp_add_header(req, "Location", url.data);
+	frontend_log(d, req, title, n, 302, arrived_ms,
+	    policy_kind_name(c->policy.kind));
 	frontend_reply(req, 302, "Found", url.data);
 	buf_release(&url);
 }
@@ -174,6 +196,7 @@ frontend_watch(struct daemon *d, struct vhttp_req *req, const char *raw)
 	uint64_t		 now = mono_ms();
 
 	if (dispatch_title_check(raw, title, sizeof(title)) == -1) {
+		frontend_log(d, req, raw, NULL, 400, now, "bad title");
 		metrics_count(d, METRIC_400);
 		frontend_reply(req, 400, "Bad Request", "bad title");
 		return;
@@ -181,6 +204,8 @@ frontend_watch(struct daemon *d, struct vhttp_req *req, const char *raw)
 	if (d->fe->nparked >= FRONTEND_MAX_PARKED) {
 		metrics_observe(&d->metrics.decision, mono_ms() - now);
 		decisions_add(d->decisions, now, 1, 0);
+		frontend_log(d, req, title, NULL, 503, now,
+		    "too many viewers waiting");
 		frontend_unavailable(d, req);
 		return;
 	}
@@ -214,6 +239,8 @@ frontend_refuse_method(struct daemon *d, struct vhttp_req *req)
 
 	if (m == VHTTP_GET || m == VHTTP_HEAD)
 		return (0);
+	frontend_log(d, req, vhttp_req_uri(req), NULL, 405, 0,
+	    "method not allowed");
 	metrics_count(d, METRIC_405);
 	vhttp_add_header(req, "Allow", "GET, HEAD");
 	frontend_reply(req, 405, "Method Not Allowed", NULL);
@@ -235,6 +262,7 @@ frontend_request_cb(struct vhttp_req *req, void *arg)
 	/* Path only: the query string plays no part in the choice. */
 	n = strcspn(uri, "?#");
 	if (n >= sizeof(raw)) {
+		frontend_log(d, req, uri, NULL, 414, 0, "URI too long");
 		metrics_count(d, METRIC_400);
 		frontend_reply(req, 414, "URI Too Long", "URI too long");
 		return;
@@ -250,6 +278,7 @@ frontend_request_cb(struct vhttp_req *req, void *arg)
 		frontend_reply(req, 200, "OK", d->draining ? "draining" : "ok");
 		return;
 	}
+	frontend_log(d, req, path, NULL, 404, 0, "not found");
 	metrics_count(d, METRIC_404);
 	frontend_reply(req, 404, "Not Found", "not found");
 }
@@ -357,6 +386,8 @@ frontend_free(struct daemon *d)
 	/* Whatever is still parked gets its answer before the end. */
 	while ((p = TAILQ_FIRST(&fe->parked)) != NULL) {
 		req = p->req;
+		frontend_log(d, req, p->title, NULL, 503, p->arrived_ms,
+		    "shutting down");
 		frontend_unpark(p);
 		frontend_unavailable(d, req);
 	}

@@ -113,18 +113,39 @@ main_apply_conf(struct daemon *d, struct conf *nc)
 	}
 }
 
+/* conf_load's report, a line a message; a warning's label is the level's. */
 static void
 main_log_lines(enum log_level lvl, const char *text)
 {
-	const char	*p, *e;
+	const char	*p, *e, *w;
 
 	for (p = text; p != NULL && *p != '\0'; p = *e ? e + 1 : e) {
 		e = p + strcspn(p, "\n");
-		if (lvl == LOG_LVL_ERR)
+		if (lvl == LOG_LVL_ERR) {
 			log_err("%.*s", (int)(e - p), p);
+			continue;
+		}
+		/* Within this line only: a report may hold thousands. */
+		for (w = p; w + 11 <= e && strncmp(w, ": warning: ", 11) != 0;
+		    w++)
+			;
+		if (w + 11 <= e)
+			log_warn("%.*s: %.*s", (int)(w - p), p,
+			    (int)(e - w - 11), w + 11);
 		else
 			log_warn("%.*s", (int)(e - p), p);
 	}
+}
+
+/* Messages in a report: its lines. */
+static size_t
+main_count_lines(const char *text)
+{
+	size_t	n = 0;
+
+	for (; text != NULL && *text != '\0'; text++)
+		n += *text == '\n';
+	return (n);
 }
 
 static void
@@ -135,8 +156,8 @@ main_reload(struct daemon *d)
 	size_t		 i;
 
 	sdnotify_reloading();
-	buf_init(&errs, 65536);
-	buf_init(&warns, 65536);
+	buf_init(&errs, CONF_REPORT_MAX);
+	buf_init(&warns, CONF_REPORT_MAX);
 	nc = conf_load(d->conf->path, &errs, &warns);
 	main_log_lines(LOG_LVL_WARN, warns.data);
 	if (nc == NULL) {
@@ -167,10 +188,15 @@ main_reload(struct daemon *d)
 				probe_node(d->nodes[i]);
 		probe_idle_arm(d);
 		metrics_config_loaded(d, 1, wall_ms());
+		log_set_stamp(nc->log_stamp);
 		events_add(d->events, wall_ms(), EVENTS_RELOAD, 0, "",
 		    "reloaded %s: %zu nodes, policy %s", nc->path,
 		    nc->nnodes, policy_kind_name(nc->policy.kind));
 	}
+	/* Reopened whether or not the config loaded: logrotate's HUP. */
+	if (accesslog_open(d) == -1)
+		log_err("access-log %s: %s (still writing where it was)",
+		    d->conf->access_log, strerror(errno));
 	buf_release(&errs);
 	buf_release(&warns);
 	sdnotify_ready();
@@ -263,8 +289,8 @@ main_run(const char *file)
 		log_init("cimheadd", verbose ? LOG_LVL_DEBUG : LOG_LVL_INFO, 1);
 
 	memset(&d, 0, sizeof(d));
-	buf_init(&errs, 65536);
-	buf_init(&warns, 65536);
+	buf_init(&errs, CONF_REPORT_MAX);
+	buf_init(&warns, CONF_REPORT_MAX);
 	d.conf = conf_load(file, &errs, &warns);
 	main_log_lines(LOG_LVL_WARN, warns.data);
 	if (d.conf == NULL)
@@ -280,6 +306,12 @@ main_run(const char *file)
 	xml_global_init();
 	if ((d.base = event_base_new()) == NULL)
 		fatal("event_base_new");
+	log_set_stamp(d.conf->log_stamp);
+	if (accesslog_open(&d) == -1) {
+		log_err("access-log %s: %s", d.conf->access_log,
+		    strerror(errno));
+		return (1);
+	}
 	if ((d.http = http_ctx_new(d.base)) == NULL)
 		fatal("http_ctx_new");
 	balance_seed(&d, (uint32_t)(mono_ms() ^ (uint64_t)getpid() << 16));
@@ -319,6 +351,7 @@ main_run(const char *file)
 
 	log_info("stopping");
 	frontend_free(&d);
+	accesslog_free(&d);
 	admin_free(&d);
 	probe_shutdown(&d);
 	for (i = 0; i < d.nnodes; i++)
@@ -382,14 +415,17 @@ main(int argc, char *argv[])
 		log_set_level(LOG_LVL_DEBUG);
 
 	if (check) {
-		buf_init(&errs, 65536);
-		buf_init(&warns, 65536);
+		buf_init(&errs, CONF_REPORT_MAX);
+		buf_init(&warns, CONF_REPORT_MAX);
 		conf = conf_load(file, &errs, &warns);
 		if (warns.data != NULL)
 			fputs(warns.data, stderr);
-		if (conf == NULL)
+		if (conf == NULL) {
 			fputs(errs.data != NULL ? errs.data : "", stderr);
-		else {
+			fprintf(stderr, "%s: not loaded: %zu errors, %zu "
+			    "warnings\n", file, main_count_lines(errs.data),
+			    main_count_lines(warns.data));
+		} else {
 			printf("%s: ok (%zu nodes)\n", file, conf->nnodes);
 			conf_free(conf);
 		}

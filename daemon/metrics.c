@@ -349,6 +349,11 @@ metrics_render(const struct daemon *d, const struct metrics_view *v,
 			metrics_hist(b, "cimheadd_query_duration_seconds",
 			    lab[i], v->nodes[i].query);
 	metrics_render_nodes(v, lab, b);
+	metrics_family(b, "cimheadd_probe_no_descriptors_total", "counter",
+	    "Probes that could not open a socket for want of file descriptors "
+	    "(this head-end's limit; the node is not blamed).");
+	buf_printf(b, "cimheadd_probe_no_descriptors_total %llu\n",
+	    metrics_ull(d, METRIC_PROBE_NOFD));
 	for (i = 0; i < v->nnodes; i++)
 		free(lab[i]);
 	free(lab);

@@ -22,6 +22,12 @@
  * Per node, the calls in flight are bounded (WinRM allowed 15 per user);
  * the queries beyond the bound wait for a slot inside the probe.
  *
+ * A probe that could not open a socket for want of descriptors failed
+ * here, not at the node: the node keeps its state (a reload from 2 to
+ * 1,000 nodes past the hard limit once marked hundreds of healthy nodes
+ * down), the failure is counted and logged, and a suspect or down node
+ * is re-checked later.
+ *
  * A probe's outcome goes to node.c, whose returned event says what to do
  * next: a missing process goes to recovery.c, a suspect or down node is
  * re-checked here by a timer with exponential backoff, off every viewer's
@@ -348,6 +354,38 @@ probe_recheck_follow(struct node *n, enum node_state was, enum node_event ev)
 	}
 }
 
+#define PROBE_NOFD_LOG_MS	10000	/* one line at most this often */
+
+/*
+ * n's probe found no descriptor for a socket: ours to fix, not n's.
+ * Logged when it starts, then at most every PROBE_NOFD_LOG_MS with the
+ * count meanwhile, so a burst of a thousand probes is two lines.
+ */
+static void
+probe_no_fd(struct node *n, const struct wbem_error *err, uint64_t now)
+{
+	struct daemon	*d = n->d;
+	uint64_t	 lim;
+
+	metrics_count(d, METRIC_PROBE_NOFD);
+	node_set_error(n, "probe not sent: %s", err->description);
+	d->nofd_unlogged++;
+	if (d->nofd_log_ms == 0 || now - d->nofd_log_ms >= PROBE_NOFD_LOG_MS) {
+		lim = compat_fd_limit(0);
+		log_warn("out of file descriptors (limit %llu): %llu probes "
+		    "could not open a socket; their nodes keep their state; "
+		    "raise the limit (ulimit -n, LimitNOFILE) or lower "
+		    "max-inflight", (unsigned long long)lim,
+		    (unsigned long long)d->nofd_unlogged);
+		d->nofd_log_ms = now;
+		d->nofd_unlogged = 0;
+	}
+	/* A node waiting for a re-check still gets one. */
+	if ((n->state == NODE_SUSPECT || n->state == NODE_DOWN) &&
+	    !probe_recheck_pending(n))
+		probe_recheck_arm(n);
+}
+
 /*
  * The probe has its answer (or has failed): tell the node, act on what
  * that did, and tell the round.
@@ -364,7 +402,10 @@ probe_report(struct node_probe *p)
 	if (p->reported)
 		return;
 	p->reported = 1;
-	if (p->failed)
+	if (p->failed && p->err.kind == WBEM_E_RESOURCE) {
+		probe_no_fd(n, &p->err, now);
+		ev = NODE_EV_NONE;
+	} else if (p->failed)
 		ev = node_fail(n, &p->err);
 	else
 		ev = node_apply(n, &p->rd, now);

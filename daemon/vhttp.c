@@ -95,6 +95,7 @@ struct vhttp_conn {
 	uint64_t		 body;		/* chunked body so far */
 	size_t			 trailer;	/* trailer bytes so far */
 	int			 eof;		/* the peer half-closed */
+	char			 peer[INET6_ADDRSTRLEN]; /* "" unknown */
 	int			 paused;	/* reading stopped: queue, output */
 	uint64_t		 deadline_ms;	/* next request head by then */
 	TAILQ_ENTRY(vhttp_conn)	 entry;
@@ -114,6 +115,7 @@ struct vhttp {
 static void	vhttp_accept_cb(struct evconnlistener *, evutil_socket_t,
 		    struct sockaddr *, int, void *);
 static void	vhttp_accept_error_cb(struct evconnlistener *, void *);
+static void	vhttp_peer(const struct sockaddr *, int, char *, size_t);
 static void	vhttp_read_cb(struct bufferevent *, void *);
 static void	vhttp_write_cb(struct bufferevent *, void *);
 static void	vhttp_event_cb(struct bufferevent *, short, void *);
@@ -370,6 +372,23 @@ const char *
 vhttp_req_uri(const struct vhttp_req *r)
 {
 	return (r->uri != NULL ? r->uri : "");
+}
+
+const char *
+vhttp_req_peer(const struct vhttp_req *r)
+{
+	return (r->c != NULL && r->c->peer[0] != '\0' ? r->c->peer : NULL);
+}
+
+const char *
+vhttp_method_name(enum vhttp_method m)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(vhttp_methods); i++)
+		if (vhttp_methods[i].m == m)
+			return (vhttp_methods[i].name);
+	return (NULL);
 }
 
 void
@@ -942,6 +961,7 @@ vhttp_accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
 	c = xcalloc(1, sizeof(*c));
 	c->v = v;
 	TAILQ_INIT(&c->reqs);
+	vhttp_peer(sa, salen, c->peer, sizeof(c->peer));
 	if ((c->bev = bufferevent_socket_new(v->d->base, fd,
 	    BEV_OPT_CLOSE_ON_FREE)) == NULL)
 		fatal("bufferevent_socket_new");
@@ -958,6 +978,23 @@ vhttp_accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
 	TAILQ_INSERT_TAIL(&v->conns, c, entry);
 	v->n++;
 	vhttp_enforce_cap(v);
+}
+
+/* The client's address as text, for the access log. */
+static void
+vhttp_peer(const struct sockaddr *sa, int salen, char *out, size_t len)
+{
+	out[0] = '\0';
+	if (sa == NULL)
+		return;
+	if (sa->sa_family == AF_INET && salen >= (int)sizeof(struct
+	    sockaddr_in))
+		evutil_inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->
+		    sin_addr, out, len);
+	else if (sa->sa_family == AF_INET6 && salen >= (int)sizeof(struct
+	    sockaddr_in6))
+		evutil_inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->
+		    sin6_addr, out, len);
 }
 
 /* Slow or idle connections past their head deadline are closed. */

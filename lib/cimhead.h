@@ -97,7 +97,21 @@ enum log_level {
 	LOG_LVL_INFO,
 	LOG_LVL_DEBUG,
 };
+/*
+ * Time stamps on stderr: auto puts them on unless stderr is journald's
+ * stream (which stamps each line itself); a log file always has them,
+ * the system log never.
+ */
+enum log_stamp {
+	LOG_STAMP_AUTO = 0,
+	LOG_STAMP_ON,
+	LOG_STAMP_OFF,
+};
 void	 log_init(const char *progname, enum log_level, int use_syslog);
+void	 log_set_stamp(enum log_stamp);
+int	 log_stamp_parse(const char *, enum log_stamp *);	/* auto|on|off */
+/* "2026-12-07T04:17:13.123Z" (UTC, ms) into out; its length, or 0. */
+size_t	 log_time(uint64_t wall_ms, char *out, size_t outlen);
 int	 log_open_file(const char *);	/* -1: errno; then all goes there */
 void	 log_set_level(enum log_level);
 enum log_level log_get_level(void);

@@ -18,6 +18,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,6 +79,7 @@ struct http_xfer {
 	struct buf		 body;
 	int			 cut_short;
 	int			 toobig;
+	int			 sock_errno;	/* socket() failed with it */
 	char			 errbuf[CURL_ERROR_SIZE];
 };
 
@@ -89,6 +91,8 @@ static void	http_defer_cb(evutil_socket_t, short, void *);
 static size_t	http_header_cb(char *, size_t, size_t, void *);
 static size_t	http_write_cb(char *, size_t, size_t, void *);
 static int	http_debug_cb(CURL *, curl_infotype, char *, size_t, void *);
+static curl_socket_t http_opensocket_cb(void *, curlsocktype,
+		    struct curl_sockaddr *);
 static void	http_check_done(struct http_ctx *);
 static void	http_finish(struct http_xfer *, CURLcode);
 static void	http_complete(struct http_xfer *, const struct http_response *,
@@ -401,6 +405,31 @@ http_complete(struct http_xfer *x, const struct http_response *resp,
 	http_xfer_free(x);
 }
 
+/*
+ * CURLOPT_OPENSOCKETFUNCTION: socket() as curl would call it, keeping
+ * its errno, which curl reports only as "couldn't connect": out of
+ * descriptors is this host's trouble, not the server's (WBEM_E_RESOURCE).
+ */
+static curl_socket_t
+http_opensocket_cb(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	struct http_xfer	*x = arg;
+	curl_socket_t		 fd;
+
+	(void)purpose;
+	fd = socket(a->family, a->socktype, a->protocol);
+	if (fd == CURL_SOCKET_BAD)
+		x->sock_errno = EVUTIL_SOCKET_ERROR();
+	return (fd);
+}
+
+/* Out of descriptors: the process's (EMFILE) or the system's (ENFILE). */
+static int
+http_errno_nofd(int e)
+{
+	return (e == EMFILE || e == ENFILE);
+}
+
 /* Turns curl's verdict into a response or an error. */
 static void
 http_finish(struct http_xfer *x, CURLcode rc)
@@ -417,7 +446,13 @@ http_finish(struct http_xfer *x, CURLcode rc)
 		return;
 	}
 	if (rc != CURLE_OK && !x->cut_short) {
-		if (rc == CURLE_OPERATION_TIMEDOUT)
+		if (http_errno_nofd(x->sock_errno))
+			wbem_error_set(&err, WBEM_E_RESOURCE, rc,
+			    x->sock_errno == EMFILE ? "EMFILE" : "ENFILE",
+			    "no file descriptor for a socket: %s (this host's "
+			    "limit, not the server's fault)",
+			    strerror(x->sock_errno));
+		else if (rc == CURLE_OPERATION_TIMEDOUT)
 			wbem_error_set(&err, WBEM_E_TIMEOUT, rc, "timeout",
 			    "%s", x->errbuf[0] ? x->errbuf :
 			    curl_easy_strerror(rc));
@@ -747,6 +782,8 @@ http_setup(struct http_xfer *x, const struct http_request *req,
 	SET(CURLOPT_HEADERDATA, (void *)x);
 	SET(CURLOPT_WRITEFUNCTION, http_write_cb);
 	SET(CURLOPT_WRITEDATA, (void *)x);
+	SET(CURLOPT_OPENSOCKETFUNCTION, http_opensocket_cb);
+	SET(CURLOPT_OPENSOCKETDATA, (void *)x);
 	/* verification is explicit, never left to a build default */
 	SET(CURLOPT_SSL_VERIFYPEER, req->insecure ? 0L : 1L);
 	SET(CURLOPT_SSL_VERIFYHOST, req->insecure ? 0L : 2L);

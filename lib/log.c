@@ -2,6 +2,10 @@
  * log.c: one logging path for every program.  Messages go to stderr (which
  * journald captures with the level prefix it understands), to the system
  * log (syslog, or the Windows event log, through compat/) or to a file.
+ * A line on stderr starts with its time (UTC, to the millisecond) unless
+ * stderr is journald's own stream, which stamps lines itself: a
+ * JOURNAL_STREAM variable alone is not enough (a child of the service,
+ * or stderr sent elsewhere, inherits it).
  * Callers log state changes at info and per-query detail at debug; nothing
  * here ever sees a credential, by rule of the callers.
  *
@@ -23,6 +27,8 @@ static const char	*log_progname = "cimhead";
 static enum log_level	 log_level = LOG_LVL_INFO;
 static int		 log_syslog;
 static FILE		*log_file;
+static int		 log_journal;	/* stderr is journald's stream */
+static enum log_stamp	 log_stamp = LOG_STAMP_AUTO;
 
 /* Room for a message whose every byte became a four-byte escape. */
 #define LOG_MSG_MAX	2048
@@ -112,8 +118,51 @@ log_init(const char *progname, enum log_level lvl, int use_syslog)
 	log_progname = progname;
 	log_level = lvl;
 	log_syslog = use_syslog;
+	log_journal = compat_fd_is_journal(2);
 	if (use_syslog)
 		compat_syslog_open(progname);
+}
+
+void
+log_set_stamp(enum log_stamp st)
+{
+	log_stamp = st;
+}
+
+int
+log_stamp_parse(const char *s, enum log_stamp *out)
+{
+	if (strcmp(s, "auto") == 0)
+		*out = LOG_STAMP_AUTO;
+	else if (strcmp(s, "on") == 0 || strcmp(s, "yes") == 0)
+		*out = LOG_STAMP_ON;
+	else if (strcmp(s, "off") == 0 || strcmp(s, "no") == 0)
+		*out = LOG_STAMP_OFF;
+	else
+		return (-1);
+	return (0);
+}
+
+size_t
+log_time(uint64_t ms, char *out, size_t outlen)
+{
+	time_t		secs = (time_t)(ms / 1000);
+	struct tm	tm;
+	size_t		n;
+	int		k;
+
+	if (outlen == 0)
+		return (0);
+	out[0] = '\0';
+	if (gmtime_r(&secs, &tm) == NULL ||
+	    (n = strftime(out, outlen, "%Y-%m-%dT%H:%M:%S", &tm)) == 0)
+		return (0);
+	k = snprintf(out + n, outlen - n, ".%03uZ", (unsigned)(ms % 1000));
+	if (k < 0 || (size_t)k >= outlen - n) {
+		out[0] = '\0';
+		return (0);
+	}
+	return (n + (size_t)k);
 }
 
 int
@@ -147,9 +196,8 @@ log_vmsg(enum log_level lvl, const char *fmt, va_list ap)
 	/* syslog(3) levels: err, warning, info, debug */
 	static const int	 prio[] = { 3, 4, 6, 7 };
 	static const char	*name[] = { "error", "warning", "info", "debug" };
-	char			 raw[LOG_MSG_MAX], msg[LOG_OUT_MAX], when[32];
-	time_t			 now;
-	struct tm		 tm;
+	char			 raw[LOG_MSG_MAX], msg[LOG_OUT_MAX], when[40];
+	int			 stamp;
 
 	if (lvl > log_level)
 		return;
@@ -157,10 +205,7 @@ log_vmsg(enum log_level lvl, const char *fmt, va_list ap)
 	log_escape(raw, msg);
 	if (log_file != NULL) {
 		/* A file has no journald to stamp it; flushed per line. */
-		now = time(NULL);
-		if (gmtime_r(&now, &tm) == NULL ||
-		    strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-			when[0] = '\0';
+		log_time(wall_ms(), when, sizeof(when));
 		fprintf(log_file, "%s %s: %s: %s\n", when, log_progname,
 		    name[lvl], msg);
 		fflush(log_file);
@@ -170,11 +215,17 @@ log_vmsg(enum log_level lvl, const char *fmt, va_list ap)
 		compat_syslog(prio[lvl], msg);
 		return;
 	}
+	stamp = log_stamp == LOG_STAMP_ON ||
+	    (log_stamp == LOG_STAMP_AUTO && !log_journal);
+	when[0] = '\0';
+	if (stamp && log_time(wall_ms(), when, sizeof(when) - 1) != 0)
+		strlcat(when, " ", sizeof(when));
 	/* <N> is the sd-daemon(3) level prefix; journald strips it. */
-	if (getenv("JOURNAL_STREAM") != NULL)
-		fprintf(stderr, "<%d>%s\n", prio[lvl], msg);
+	if (log_journal)
+		fprintf(stderr, "<%d>%s%s\n", prio[lvl], when, msg);
 	else
-		fprintf(stderr, "%s: %s: %s\n", log_progname, name[lvl], msg);
+		fprintf(stderr, "%s%s: %s: %s\n", when, log_progname,
+		    name[lvl], msg);
 }
 
 #define LOG_FN(fn, lvl)					\

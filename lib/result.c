@@ -24,6 +24,7 @@ static const char *wbem_errkind_names[] = {
 	[WBEM_E_TOOBIG] = "toobig",
 	[WBEM_E_CANCELLED] = "cancelled",
 	[WBEM_E_USAGE] = "usage",
+	[WBEM_E_RESOURCE] = "resource",
 };
 
 const char *

@@ -24,6 +24,12 @@ enum wbem_errkind {
 	WBEM_E_TOOBIG,		/* response over the size cap */
 	WBEM_E_CANCELLED,
 	WBEM_E_USAGE,		/* caller error (bad request struct) */
+	/*
+	 * This host ran out of something (no descriptor for a socket:
+	 * EMFILE, ENFILE): the request never left, and says nothing of
+	 * the server.  Last, so arrays up to WBEM_E_USAGE stay as they are.
+	 */
+	WBEM_E_RESOURCE,
 };
 struct wbem_error {
 	enum wbem_errkind kind;

@@ -18,7 +18,7 @@ rank() {
 	case $1 in
 	policy|profile|conf|dispatch|estimate|dashboard|sdnotify) echo 0 ;;
 	events|decisions) echo 0 ;;
-	metrics) echo 1 ;;
+	metrics|accesslog) echo 1 ;;
 	node) echo 2 ;;
 	recovery) echo 3 ;;
 	probe) echo 4 ;;

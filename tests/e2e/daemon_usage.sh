@@ -44,7 +44,7 @@ ok $? "--log-file: the daemon starts"
 kill -TERM "$pid"
 wait "$pid"
 is "$?" 0 "--log-file: SIGTERM, exit 0"
-grep -Eq '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z cimheadd: info: listening for viewers on 127' \
+grep -Eq '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\.[0-9]{3}Z cimheadd: info: listening for viewers on 127' \
     "$TEST_TMP/log"
 ok $? "--log-file: time-stamped lines in the file"
 grep -q 'info: SIGTERM: drain, then stop' "$TEST_TMP/log"

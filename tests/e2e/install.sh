@@ -66,8 +66,8 @@ ok $((! $?)) "the example names its files under $sysconfdir/cimhead"
 is "$(grep -o "$sysconfdir/cimhead/[a-z0-9]*\.cred" "$TEST_TMP/n.out" | tr '\n' ' ')" \
     "$sysconfdir/cimhead/vod1.cred $sysconfdir/cimhead/vod2.cred $sysconfdir/cimhead/vod3.cred $sysconfdir/cimhead/vod4.cred " \
     "cimheadd -n on the example: only its credential files are missing"
-is "$(grep -vc '\.cred' "$TEST_TMP/n.out")" 0 \
-    "cimheadd -n on the example: nothing else is wrong"
+is "$(grep -v -e '\.cred' -e ': not loaded: 4 errors, 0 warnings$' "$TEST_TMP/n.out" | wc -l | tr -d ' ')" 0 \
+    "cimheadd -n on the example: nothing else is wrong (then its count)"
 is "$(sed -n 's/^d \([^ ]*\) .*/\1/p' "$R$tmpfilesdir/cimhead.conf")" \
     "$sysconfdir/cimhead" "the tmpfiles entry makes the configuration directory"
 

@@ -42,12 +42,14 @@ start_cluster '{ "nodes": [ { "name": "a" }, { "name": "b" },
 NODES="a b c"
 write_conf "$TEST_TMP/c.conf" "decision-timeout = $((10 * SLOW))s
 query-timeout = $((10 * SLOW))s
-restart-grace = 1s"
+restart-grace = 1s
+access-log = $TEST_TMP/access.log"
 NODES="a b d"
 write_conf "$TEST_TMP/reload.conf" "decision-timeout = $((10 * SLOW))s
 query-timeout = $((10 * SLOW))s
 restart-grace = 1s
-policy = round-robin"
+policy = round-robin
+access-log = $TEST_TMP/access2.log"
 
 rm -f "$TEST_TMP/ports"
 "$VALGRIND" $VG_OPTS --log-file="$TEST_TMP/vg-daemon.log" \
@@ -102,6 +104,10 @@ wait_field d state up 30; ok $? "after SIGHUP the new node d is up"
 is "$(field c state)" "" "node c removed"
 [ "$(watch "after-reload.mp4" | cut -d' ' -f1)" = 302 ]
 ok $? "a viewer after the reload: 302"
+# the access log, reopened elsewhere by the reload
+wait_for 30 grep -q '"after-reload.mp4"' "$TEST_TMP/access2.log"
+ok $? "the access log moved with the reload"
+grep -q '"t1.mp4" [a-d] 302' "$TEST_TMP/access.log"; ok $? "the first one kept its lines"
 
 kill -TERM "$DAEMON_PID"
 wait "$DAEMON_PID"

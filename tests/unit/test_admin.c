@@ -223,7 +223,13 @@ static const char metrics_expected[] =
 	"# TYPE cimheadd_node_capacity_sessions gauge\n"
 	"# HELP cimheadd_node_room Sessions a node can still take under its "
 	    "thresholds.\n"
-	"# TYPE cimheadd_node_room gauge\n";
+	"# TYPE cimheadd_node_room gauge\n"
+	/* issue 17.11: probes the head-end could not send */
+	"# HELP cimheadd_probe_no_descriptors_total Probes that could not "
+	    "open a socket for want of file descriptors (this head-end's "
+	    "limit; the node is not blamed).\n"
+	"# TYPE cimheadd_probe_no_descriptors_total counter\n"
+	"cimheadd_probe_no_descriptors_total 0\n";
 
 /* The reply body as JSON, or NULL. */
 static json_t *

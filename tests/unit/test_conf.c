@@ -148,6 +148,192 @@ test_balance(struct buf *errs, struct buf *warns)
 	    "bad balancing keys refused with their lines");
 }
 
+/* A config with one command line of len bytes (then a tail), in a buffer. */
+static char *
+cmd_conf(size_t len, const char *tail)
+{
+	struct buf	b;
+	size_t		i;
+
+	buf_init(&b, 0);
+	buf_puts(&b, "[cimheadd]\n[node a]\nurl = http://h:1/cimom\n"
+	    "process = vod.exe\ncommand = C:\\vod\\vod.exe");
+	for (i = 14; i < len; i++)
+		buf_add(&b, i % 10 == 0 ? " " : "x", 1);
+	buf_puts(&b, tail);
+	return (b.data);
+}
+
+/*
+ * Issue 16.6: no line limit a real command line reaches (inih's buffer is
+ * 200 bytes as Debian builds it); a line past CONF_MAX_LINE is an error,
+ * and so is a command Windows would not take.
+ */
+static void
+test_long_lines(struct buf *errs, struct buf *warns)
+{
+	struct conf		*c;
+	const struct conf_node	*n;
+	struct buf		 b;
+	char			*text, *want;
+	size_t			 len;
+
+	text = cmd_conf(300, "\n");
+	c = load(text, errs, warns);
+	n = c != NULL ? conf_node_find(c, "a") : NULL;
+	ok(n != NULL && n->command != NULL && strlen(n->command) == 300,
+	    "a 300-byte command line loads whole");
+	conf_free(c);
+	free(text);
+
+	/* 8 KiB, an inline comment, then more keys that must still count. */
+	text = cmd_conf(8192, "   ; the real one\nweight = 3\n"
+	    "directory = C:\\vod\n");
+	c = load(text, errs, warns);
+	if (c == NULL)
+		printf("# %s", errs->data);
+	n = c != NULL ? conf_node_find(c, "a") : NULL;
+	want = cmd_conf(8192, "");
+	len = strlen(want) - strlen(strstr(want, "C:\\vod\\vod.exe"));
+	ok(n != NULL && n->command != NULL &&
+	    strcmp(n->command, want + len) == 0,
+	    "an 8 KiB command line loads whole, its inline comment cut");
+	ok(n != NULL && n->weight == 3 && n->directory != NULL &&
+	    strcmp(n->directory, "C:\\vod") == 0,
+	    "the keys after it are read (and counted: line numbers hold)");
+	conf_free(c);
+	free(want);
+	free(text);
+
+	/* The line number of what follows a long line is right. */
+	text = cmd_conf(8192, "\nweight = x\n");
+	c = load(text, errs, warns);
+	ok(c == NULL && has_err(errs, 6, "weight: \"x\""),
+	    "an error after an 8 KiB line: its own line number");
+	free(text);
+
+	/* A long continuation line, an indented section header after it. */
+	text = cmd_conf(5000, "");
+	buf_init(&b, 0);
+	buf_printf(&b, "[cimheadd]\n[node a]\nurl = http://h:1/cimom\n"
+	    "process = vod.exe\ncommand = first\n    %s\n"
+	    "  [node b]\nurl = http://h:2/cimom\n", strstr(text, "C:"));
+	c = load(b.data, errs, warns);
+	buf_release(&b);
+	n = c != NULL ? conf_node_find(c, "a") : NULL;
+	ok(n != NULL && n->command != NULL && strlen(n->command) == 5000 &&
+	    strncmp(n->command, "C:\\vod", 6) == 0,
+	    "a 5,000-byte continuation line: its value whole");
+	ok(c != NULL && conf_node_find(c, "b") != NULL,
+	    "an indented section header starts its section");
+	conf_free(c);
+	free(text);
+
+	/* Past the line bound: an error, the lines after it still read. */
+	text = cmd_conf(100 * 1024, "\nbogus\nweight = -1\n");
+	c = load(text, errs, warns);
+	ok(c == NULL && has_err(errs, 5, "longer than 65536"),
+	    "a 100 KiB line: an error naming the bound");
+	ok(has_err(errs, 6, "syntax error") && has_err(errs, 7, "weight"),
+	    "the lines after it: their errors too");
+	free(text);
+
+	/* Under the line bound, over Windows' command line. */
+	text = cmd_conf(40000, "\n");
+	c = load(text, errs, warns);
+	ok(c == NULL && has_err(errs, 5, "longer than the 32767 characters"),
+	    "a 40,000-byte command: refused (CreateProcess takes 32,767)");
+	free(text);
+	text = cmd_conf(32767, "\n");
+	c = load(text, errs, warns);
+	ok(c != NULL, "a 32,767-byte command loads");
+	conf_free(c);
+	free(text);
+}
+
+/*
+ * Issue 16.6: every error in one run.  A refused section (bad name,
+ * twice, one node too many) used to hide the checks of the whole file;
+ * its keys are checked too.  Warnings are labelled.
+ */
+static void
+test_every_error(struct buf *errs, struct buf *warns)
+{
+	struct conf	*c;
+	struct buf	 b, e;
+	size_t		 i, nl;
+	char		 p[512];
+
+	c = load("[cimheadd]\n"
+	    "policy = nope\n"
+	    "junk line\n"
+	    "[node -bad]\n"
+	    "url = ftp://x\n"
+	    "nokey = 1\n"
+	    "[node a]\n"
+	    "process = vod.exe\n"
+	    "[node a]\n"
+	    "weight = heavy\n"
+	    "[node b]\n"
+	    "url = https://h:1/cimom\n"
+	    "insecure = yes\n"
+	    "more junk\n", errs, warns);
+	ok(c == NULL, "a file with errors: no config");
+	ok(has_err(errs, 2, "policy") && has_err(errs, 3, "syntax error") &&
+	    has_err(errs, 14, "syntax error"),
+	    "every syntax error, not the first only");
+	ok(has_err(errs, 4, "bad node name") &&
+	    has_err(errs, 5, "url: \"ftp://x\"") &&
+	    has_err(errs, 6, "unknown key \"nokey\""),
+	    "a bad node name, and its section's keys still checked");
+	ok(has_err(errs, 9, "defined twice") && has_err(errs, 10, "weight"),
+	    "a node defined twice, and its keys still checked");
+	ok(has_err(errs, 7, "node a: no url"),
+	    "the checks of the whole file run after a bad node name");
+	snprintf(p, sizeof(p), "%s/c.conf:11: warning: node b: TLS "
+	    "verification is off", dir);
+	ok(warns->data != NULL && strstr(warns->data, p) != NULL,
+	    "warnings say so: file:line: warning: ...");
+	snprintf(p, sizeof(p), "%s/c.conf:7: warning: node a: no command",
+	    dir);
+	ok(warns->data != NULL && strstr(warns->data, p) != NULL,
+	    "... those of a file with errors too");
+
+	/* The node limit: one too many is an error naming it. */
+	buf_init(&b, 0);
+	for (i = 0; i <= 1024; i++)
+		buf_printf(&b, "[node n%zu]\nurl = https://h:1/cimom\n", i);
+	buf_puts(&b, "weight = x\n");
+	c = load(b.data, errs, warns);
+	ok(c == NULL && has_err(errs, 2049, "too many nodes: at most 1024") &&
+	    has_err(errs, 2051, "weight"),
+	    "node 1,025: an error naming the limit; its keys still checked");
+	buf_release(&b);
+
+	/* More than 64 KiB of messages: all of them, in a report-sized buf. */
+	buf_init(&b, 0);
+	buf_puts(&b, "[cimheadd]\n");
+	for (i = 0; i < 3000; i++)
+		buf_printf(&b, "junk %zu\n", i);
+	buf_init(&e, CONF_REPORT_MAX);
+	c = conf_parse(b.data, "a-rather-long-name-for-the-config-file.conf",
+	    &e, NULL);
+	for (nl = 0, i = 0; e.data != NULL && i < e.len; i++)
+		nl += e.data[i] == '\n';
+	ok(c == NULL && e.len > 65536 && nl == 3001 &&
+	    strstr(e.data, ".conf:3001: syntax") != NULL,
+	    "3,000 bad lines: %zu messages, %zu bytes, none lost", nl, e.len);
+	buf_release(&e);
+	/* Past the bound, a count of what is not shown. */
+	buf_init(&e, 4096);
+	c = conf_parse(b.data, "x.conf", &e, NULL);
+	ok(c == NULL && e.data != NULL && e.len < 4096 &&
+	    strstr(e.data, "more messages not shown") != NULL,
+	    "a report past its buffer: the rest counted, not cut mid-line");
+	buf_release(&e);
+	buf_release(&b);
+}
+
 int
 main(void)
 {
@@ -156,7 +342,7 @@ main(void)
 	const struct conf_node	*n;
 	unsigned		 ms;
 	static const char	*files[] = { "c.conf", "creds", "secret", "tok" };
-	char			 cmd[600], big[300], huge[SECRET_MAX + 2];
+	char			 cmd[600], huge[SECRET_MAX + 2];
 	size_t			 i;
 
 	if (mkdtemp(dir) == NULL)
@@ -503,12 +689,33 @@ main(void)
 	    strstr(errs.data, "viewer-header-timeout must be longer") != NULL,
 	    "viewer-header-timeout set below decision-timeout: an error");
 
-	memset(big, 'x', sizeof(big) - 1);
-	big[sizeof(big) - 1] = '\0';
-	snprintf(cmd, sizeof(cmd), "[node a]\nurl = http://h:1/cimom\n"
-	    "process = p\ncommand = %s\n", big);
-	c = load(cmd, &errs, &warns);
-	ok(c == NULL && has_err(&errs, 4, "longer"), "over-long line");
+	test_long_lines(&errs, &warns);
+	test_every_error(&errs, &warns);
+
+	/* Issue 16.4: the log keys. */
+	c = load("[cimheadd]\n[node a]\nurl = https://h:1/cimom\n", &errs,
+	    &warns);
+	ok(c != NULL && c->access_log == NULL &&
+	    c->log_stamp == LOG_STAMP_AUTO,
+	    "no access log, log-timestamps auto: the defaults");
+	conf_free(c);
+	c = load("[cimheadd]\naccess-log = logs/access.log\n"
+	    "log-timestamps = off\n[node a]\nurl = https://h:1/cimom\n",
+	    &errs, &warns);
+	snprintf(cmd, sizeof(cmd), "%s/logs/access.log", dir);
+	ok(c != NULL && c->access_log != NULL &&
+	    strcmp(c->access_log, cmd) == 0 && c->log_stamp == LOG_STAMP_OFF,
+	    "access-log relative to the config's directory; off");
+	conf_free(c);
+	c = load("[cimheadd]\naccess-log = -\nlog-timestamps = on\n"
+	    "[node a]\nurl = https://h:1/cimom\n", &errs, &warns);
+	ok(c != NULL && strcmp(c->access_log, "-") == 0 &&
+	    c->log_stamp == LOG_STAMP_ON, "access-log = - (stderr); on");
+	conf_free(c);
+	c = load("[cimheadd]\nlog-timestamps = sometimes\n"
+	    "[node a]\nurl = https://h:1/cimom\n", &errs, &warns);
+	ok(c == NULL && has_err(&errs, 2, "log-timestamps"),
+	    "log-timestamps: auto, on or off only");
 
 	buf_reset(&errs);
 	ok(conf_load("/nonexistent/cimheadd.conf", &errs, &warns) == NULL &&

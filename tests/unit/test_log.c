@@ -7,6 +7,8 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -149,6 +151,33 @@ check_hostile(const char *where, size_t want_lines, int journald)
 	    "C:\\Temp") != NULL, "%s: valid UTF-8 and backslashes kept", where);
 }
 
+/* JOURNAL_STREAM naming fd's device:inode, as systemd sets it. */
+static void
+journal_stream_of(int fd)
+{
+	struct stat	st;
+	char		v[64];
+
+	if (fstat(fd, &st) == -1)
+		return;
+	snprintf(v, sizeof(v), "%llu:%llu", (unsigned long long)st.st_dev,
+	    (unsigned long long)st.st_ino);
+	setenv("JOURNAL_STREAM", v, 1);
+}
+
+/* s is "YYYY-MM-DDTHH:MM:SS.mmmZ " then rest. */
+static int
+stamped(const char *s, const char *rest)
+{
+	static const char	pat[] = "dddd-dd-ddTdd:dd:dd.dddZ ";
+	size_t			i;
+
+	for (i = 0; pat[i] != '\0'; i++)
+		if (pat[i] == 'd' ? s[i] < '0' || s[i] > '9' : s[i] != pat[i])
+			return (0);
+	return (strncmp(s + i, rest, strlen(rest)) == 0);
+}
+
 /* stderr into path; -1 if it cannot be. */
 static int
 stderr_to(const char *path)
@@ -184,7 +213,7 @@ main(void)
 		diag("cannot redirect stderr");
 		return (1);
 	}
-	setenv("JOURNAL_STREAM", "8:1234", 1);
+	journal_stream_of(2);
 	log_init("test_log", LOG_LVL_DEBUG, 0);
 	log_hostile();
 	fflush(stderr);
@@ -193,6 +222,40 @@ main(void)
 	unsetenv("JOURNAL_STREAM");
 	slurp(path);
 	check_hostile("journald stderr", 5, 1);
+	ok(strncmp(text, "<3>node a:", 10) == 0,
+	    "journald's stream: the level prefix, no time (journald's own)");
+
+	/*
+	 * Issue 16.4: JOURNAL_STREAM inherited, naming another stream:
+	 * stderr is not journald's, so lines have their time, no <N>.
+	 */
+	snprintf(path, sizeof(path), "%s/stderr2", dir);
+	fflush(stderr);
+	saved = dup(2);
+	if (saved == -1 || stderr_to(path) == -1) {
+		diag("cannot redirect stderr");
+		return (1);
+	}
+	setenv("JOURNAL_STREAM", "8:1234", 1);
+	log_init("test_log", LOG_LVL_DEBUG, 0);
+	log_info("plain");
+	log_set_stamp(LOG_STAMP_OFF);
+	log_info("unstamped");
+	log_set_stamp(LOG_STAMP_AUTO);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	unsetenv("JOURNAL_STREAM");
+	slurp(path);
+	unlink(path);
+	is_int(count_prefixes(), 0, "another stream's JOURNAL_STREAM: no <N>");
+	ok(stamped(text, "test_log: info: plain\n"),
+	    "... the time first, UTC to the millisecond: %.40s", text);
+	ok(strstr(text, "\ntest_log: info: unstamped\n") != NULL,
+	    "log-timestamps = off: none");
+	ok(log_time(1765081033123ull, path, sizeof(path)) == 24 &&
+	    strcmp(path, "2025-12-07T04:17:13.123Z") == 0,
+	    "log_time: %s", path);
 
 	/* a log file: "time prog: level: message" */
 	snprintf(path, sizeof(path), "%s/file.log", dir);
