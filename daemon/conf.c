@@ -411,6 +411,11 @@ conf_balance_check(struct conf_ctx *cx)
 		conf_error(cx, cx->rd.line, "cpu-window must be at least "
 		    "rate-window");
 	c->est.max_span_ms = c->cpu_window_ms;
+	/* The readiness keeper probes every quarter window, each to query-timeout. */
+	if (c->ready_window_ms < 1000 ||
+	    c->ready_window_ms < 2 * c->query_timeout_ms)
+		conf_error(cx, cx->rd.line, "ready-window must be at least 1s "
+		    "and twice query-timeout");
 }
 
 static void
@@ -432,6 +437,8 @@ conf_defaults(struct conf *c)
 	c->restart_backoff_ms = 2000;
 	c->restart_backoff_max_ms = 60000;
 	c->restart_grace_ms = 5000;
+	c->recovery = 1;
+	c->ready_window_ms = 10000;
 	c->max_inflight = 4;
 	c->retry_after_s = 2;
 	c->token_lifetime_s = 300;
@@ -463,6 +470,7 @@ conf_global(struct conf_ctx *cx, const char *k, const char *v, int line)
 		{ "restart-backoff", &c->restart_backoff_ms },
 		{ "restart-backoff-max", &c->restart_backoff_max_ms },
 		{ "restart-grace", &c->restart_grace_ms },
+		{ "ready-window", &c->ready_window_ms },
 		{ "viewer-header-timeout", &c->viewer_header_timeout_ms },
 		{ "viewer-idle-timeout", &c->viewer_idle_timeout_ms },
 		{ "admin-header-timeout", &c->admin_header_timeout_ms },
@@ -528,6 +536,10 @@ conf_global(struct conf_ctx *cx, const char *k, const char *v, int line)
 			    k, v);
 		else
 			set_str(k[0] == 'l' ? &c->listen : &c->admin_listen, v);
+	} else if (strcmp(k, "recovery") == 0) {
+		if (parse_bool(v, &c->recovery) == -1)
+			conf_error(cx, line, "recovery: \"%s\" is not on or off",
+			    v);
 	} else if (strcmp(k, "admin-host") == 0) {
 		conf_admin_hosts(cx, line, v);
 	} else if (strcmp(k, "policy") == 0) {

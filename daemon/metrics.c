@@ -185,6 +185,12 @@ metrics_render(const struct daemon *d, const struct metrics_view *v,
 	    "started for viewers.\n"
 	    "# TYPE cimheadd_probe_rounds_total counter\n"
 	    "cimheadd_probe_rounds_total %llu\n", metrics_ull(d, METRIC_ROUNDS));
+	buf_printf(b, "# HELP cimheadd_restarts_skipped_total Restarts not "
+	    "made: the process list showed the command started within "
+	    "restart-grace (another head-end's restart).\n"
+	    "# TYPE cimheadd_restarts_skipped_total counter\n"
+	    "cimheadd_restarts_skipped_total %llu\n",
+	    metrics_ull(d, METRIC_RESTART_SKIPPED));
 	buf_puts(b, "# HELP cimheadd_queries_total WBEM queries by node and "
 	    "outcome.\n# TYPE cimheadd_queries_total counter\n");
 	for (i = 0; i < v->nnodes; i++) {
