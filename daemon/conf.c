@@ -43,6 +43,7 @@ struct conf_ctx {
 	char		*admin_token_file;
 	int		 secret_line, token_line;
 	int		 header_timeout_set;	/* viewer-header-timeout given */
+	int		 ready_window_set;	/* ready-window given */
 };
 
 static int	conf_handler(void *, const char *, const char *, const char *);
@@ -411,11 +412,21 @@ conf_balance_check(struct conf_ctx *cx)
 		conf_error(cx, cx->rd.line, "cpu-window must be at least "
 		    "rate-window");
 	c->est.max_span_ms = c->cpu_window_ms;
-	/* The readiness keeper probes every quarter window, each to query-timeout. */
-	if (c->ready_window_ms < 1000 ||
-	    c->ready_window_ms < 2 * c->query_timeout_ms)
-		conf_error(cx, cx->rd.line, "ready-window must be at least 1s "
-		    "and twice query-timeout");
+	/*
+	 * The readiness keeper probes each quarter window once half of it
+	 * passed without an answer, each probe up to query-timeout: a
+	 * window under twice that goes not-ready between answers.  Unset,
+	 * it follows query-timeout.
+	 */
+	if (!cx->ready_window_set) {
+		if (c->ready_window_ms < 3 * (uint64_t)c->query_timeout_ms)
+			c->ready_window_ms = c->query_timeout_ms > UINT_MAX / 3 ?
+			    UINT_MAX : 3 * c->query_timeout_ms;
+	} else if (c->ready_window_ms < 1000)
+		conf_error(cx, cx->rd.line, "ready-window must be at least 1s");
+	else if (c->ready_window_ms < 2 * c->query_timeout_ms)
+		conf_warning(cx, cx->rd.line, "ready-window %u ms is less than "
+		    "twice query-timeout: /readyz may flap", c->ready_window_ms);
 }
 
 static void
@@ -510,6 +521,8 @@ conf_global(struct conf_ctx *cx, const char *k, const char *v, int line)
 			    "(e.g. 500ms, 2s, 1m)", k, v);
 		if (durs[i].ms == &c->viewer_header_timeout_ms)
 			cx->header_timeout_set = 1;
+		if (durs[i].ms == &c->ready_window_ms)
+			cx->ready_window_set = 1;
 		return (1);
 	}
 	for (i = 0; i < nitems(dbls); i++) {
