@@ -285,6 +285,28 @@ admin_action(struct daemon *d, struct evhttp_request *req, const char *rest)
 }
 
 /*
+ * Switched on (this head-end became the master): the nodes it left down
+ * with a dead process are looked at now, not at their next re-check
+ * (up to recheck-max away), so their restart is not late.
+ */
+static void
+admin_recovery_switch(struct daemon *d, int on)
+{
+	struct node	*n;
+	size_t		 i;
+	int		 was = recovery_enabled(d);
+
+	recovery_set(d, on);
+	if (!on || was)
+		return;
+	for (i = 0; i < d->nnodes; i++) {
+		n = d->nodes[i];
+		if (n->state == NODE_DOWN && n->proc == PROC_MISSING)
+			probe_node(n);
+	}
+}
+
+/*
  * The recovery owner: GET says, POST .../on or .../off switches (until a
  * reload that changes the recovery key).
  */
@@ -311,7 +333,7 @@ admin_recovery(struct daemon *d, struct evhttp_request *req,
 			return;
 		}
 		result = rest[2] == 'n' ? "on" : "off";
-		recovery_set(d, rest[2] == 'n');
+		admin_recovery_switch(d, rest[2] == 'n');
 	} else {
 		admin_error(req, 404, "Not Found", "no such action");
 		return;
