@@ -163,6 +163,8 @@ usage(FILE *fp)
 "control a running cimheadd (its admin API):\n"
 "  status                              the node table\n"
 "  drain|enable|probe|restart NODE     act on one node\n"
+"  recovery on|off|status              this head-end restarts dead\n"
+"                                      processes, or not (a HA pair)\n"
 "options for every command:\n"
 "      --format F            json, text, table or mof (classes and\n"
 "                            instances); default json (a table for status)\n"

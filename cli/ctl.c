@@ -1,7 +1,7 @@
 /*
- * ctl.c: "cimhead status|drain|enable|probe|restart" talk to a running
- * cimheadd through its admin API (GET /api/v1/nodes, POST
- * /api/v1/nodes/<name>/<action>).  libevent's HTTP client, so the CLI
+ * ctl.c: "cimhead status|drain|enable|probe|restart|recovery" talk to a
+ * running cimheadd through its admin API (GET /api/v1/nodes, POST
+ * /api/v1/nodes/<name>/<action>, GET or POST /api/v1/recovery[/on|/off]).  libevent's HTTP client, so the CLI
  * needs nothing the daemon does not already link.  cimhead.c parses the
  * options, the same ones as for the WBEM operations (struct ctl_opts).
  *
@@ -44,7 +44,7 @@ static void	ctl_done_cb(struct evhttp_request *, void *);
 static void	ctl_error_cb(enum evhttp_request_error, void *);
 
 static const char *ctl_commands[] = { "status", "drain", "enable", "probe",
-    "restart" };
+    "restart", "recovery" };
 
 int
 ctl_is_command(const char *s)
@@ -62,6 +62,7 @@ ctl_usage(void)
 {
 	fprintf(stderr, "usage: cimhead [options] status\n"
 	    "       cimhead [options] drain|enable|probe|restart NODE\n"
+	    "       cimhead [options] recovery on|off|status\n"
 	    "  (-a HOST:PORT, -t TOKENFILE, --format json|text|table, "
 	    "--timeout MS, -v)\n"
 	    "Try 'cimhead --help'.\n");
@@ -332,6 +333,37 @@ ctl_action_print(const struct ctl_opts *o, const char *body)
 	return (CLI_EXIT_OK);
 }
 
+/* recovery's reply {"recovery", "source", "config", "result"}. */
+static int
+ctl_recovery_print(const struct ctl_opts *o, const char *body)
+{
+	json_t		*root;
+	json_error_t	 e;
+	const char	*rec, *src, *cf;
+
+	if (o->format == CLI_FMT_JSON) {
+		printf("%s\n", body);
+		return (CLI_EXIT_OK);
+	}
+	if ((root = json_loads(body, 0, &e)) == NULL ||
+	    (rec = json_string_value(json_object_get(root,
+	    "recovery"))) == NULL ||
+	    (src = json_string_value(json_object_get(root, "source"))) == NULL ||
+	    (cf = json_string_value(json_object_get(root, "config"))) == NULL) {
+		fprintf(stderr, "cimhead: bad reply from cimheadd\n");
+		json_decref(root);
+		return (CLI_EXIT_TRANSPORT);
+	}
+	if (o->format == CLI_FMT_TABLE)
+		printf("%-9s %-7s %s\n%-9s %-7s %s\n", "RECOVERY", "SOURCE",
+		    "CONFIG", rec, src, cf);
+	else
+		printf("recovery %s (set by the %s; the config says %s)\n", rec,
+		    src, cf);
+	json_decref(root);
+	return (CLI_EXIT_OK);
+}
+
 /*
  * The daemon said no: its {"error": ...} on stderr, with the fix when
  * there is one; in JSON the body also goes to stdout, as the WBEM
@@ -367,7 +399,7 @@ ctl_main(const struct ctl_opts *opts, int argc, char *argv[])
 	const char		*cmd = argv[0], *addr = o->admin, *node;
 	char			*token = NULL, path[256], host[256];
 	unsigned		 port;
-	int			 status = CLI_EXIT_USAGE;
+	int			 status = CLI_EXIT_USAGE, get;
 
 	/* unasked, status prints its table and the actions their JSON */
 	if (!o->format_set)
@@ -385,12 +417,23 @@ ctl_main(const struct ctl_opts *opts, int argc, char *argv[])
 		    "or [v6]:port)\n", addr);
 		goto out;
 	}
+	get = strcmp(cmd, "status") == 0;
 	if (strcmp(cmd, "status") == 0) {
 		if (argc != 1) {
 			status = ctl_usage();
 			goto out;
 		}
 		snprintf(path, sizeof(path), "/api/v1/nodes");
+	} else if (strcmp(cmd, "recovery") == 0) {
+		if (argc != 2 || (strcmp(argv[1], "on") != 0 &&
+		    strcmp(argv[1], "off") != 0 &&
+		    strcmp(argv[1], "status") != 0)) {
+			status = ctl_usage();
+			goto out;
+		}
+		get = strcmp(argv[1], "status") == 0;
+		snprintf(path, sizeof(path), "/api/v1/recovery%s%s",
+		    get ? "" : "/", get ? "" : argv[1]);
 	} else {
 		if (argc != 2 || *(node = argv[1]) == '\0' ||
 		    strcspn(node, "/?#% ") != strlen(node) ||
@@ -400,11 +443,14 @@ ctl_main(const struct ctl_opts *opts, int argc, char *argv[])
 			goto out;
 		}
 	}
-	if (ctl_call(o, host, port, token, strcmp(cmd, "status") == 0 ?
-	    EVHTTP_REQ_GET : EVHTTP_REQ_POST, path, &r) == -1)
+	if (ctl_call(o, host, port, token, get ? EVHTTP_REQ_GET :
+	    EVHTTP_REQ_POST, path, &r) == -1)
 		status = CLI_EXIT_TRANSPORT;
 	else if (r.status != 200)
 		status = ctl_refused(o, &r);
+	else if (strcmp(cmd, "recovery") == 0)
+		status = ctl_recovery_print(o, r.body.data != NULL ?
+		    r.body.data : "");
 	else if (strcmp(cmd, "status") == 0)
 		status = ctl_status_print(o, r.body.data != NULL ?
 		    r.body.data : "");

@@ -11,6 +11,9 @@
  *	POST /api/v1/nodes/<name>/enable	back in service
  *	POST /api/v1/nodes/<name>/probe		probe now
  *	POST /api/v1/nodes/<name>/restart	clear the limit, restart now
+ *	GET  /api/v1/recovery			does this head-end restart?
+ *	POST /api/v1/recovery/{on,off}		switch it (keepalived notify)
+ *	GET  /readyz				can it dispatch (no token)
  *	GET  /metrics				Prometheus text format
  *	GET  /					the dashboard page
  *
@@ -38,6 +41,7 @@
 #include "cimheadd.h"
 
 static void	admin_request_cb(struct evhttp_request *, void *);
+static int	admin_same_origin(struct evhttp_request *);
 
 static void
 admin_send(struct evhttp_request *req, int code, const char *reason,
@@ -511,6 +515,86 @@ admin_metrics_node(const struct daemon *d, const struct node *n,
 	mn->eligible = policy_eligible(&d->conf->policy, &pc);
 }
 
+/*
+ * Switched on (this head-end became the master): the nodes it left down
+ * with a dead process are looked at now, not at their next re-check
+ * (up to recheck-max away), so their restart is not late.
+ */
+static void
+admin_recovery_switch(struct daemon *d, int on)
+{
+	struct node	*n;
+	size_t		 i;
+	int		 was = recovery_enabled(d);
+
+	recovery_set(d, on);
+	if (!on || was)
+		return;
+	for (i = 0; i < d->nnodes; i++) {
+		n = d->nodes[i];
+		if (n->state == NODE_DOWN && n->proc == PROC_MISSING)
+			probe_node(n);
+	}
+}
+
+/*
+ * The recovery owner: GET says, POST .../on or .../off switches (until a
+ * reload that changes the recovery key).
+ */
+static void
+admin_recovery(struct daemon *d, struct evhttp_request *req,
+    enum evhttp_cmd_type m, const char *rest)
+{
+	const char	*result = "unchanged";
+
+	if (*rest == '\0') {
+		if (m != EVHTTP_REQ_GET && m != EVHTTP_REQ_HEAD) {
+			admin_error(req, 405, "Method Not Allowed", "GET only");
+			return;
+		}
+	} else if (strcmp(rest, "/on") == 0 || strcmp(rest, "/off") == 0) {
+		if (m != EVHTTP_REQ_POST) {
+			admin_error(req, 405, "Method Not Allowed",
+			    "POST only");
+			return;
+		}
+		if (!admin_same_origin(req)) {
+			admin_error(req, 403, "Forbidden",
+			    "cross-origin POST refused");
+			return;
+		}
+		result = rest[2] == 'n' ? "on" : "off";
+		admin_recovery_switch(d, rest[2] == 'n');
+	} else {
+		admin_error(req, 404, "Not Found", "no such action");
+		return;
+	}
+	admin_json(req, 200, "OK", json_pack("{s:s,s:s,s:s,s:s}", "recovery",
+	    recovery_enabled(d) ? "on" : "off", "source",
+	    d->recovery_mode == RECOVERY_CONF ? "config" : "admin", "config",
+	    d->conf->recovery ? "on" : "off", "result", result));
+}
+
+/* GET /readyz, as the viewer listener has it: for keepalived, no token. */
+static void
+admin_readyz(struct daemon *d, struct evhttp_request *req,
+    enum evhttp_cmd_type m)
+{
+	char	why[256], body[300];
+	int	ready;
+
+	if (m != EVHTTP_REQ_GET && m != EVHTTP_REQ_HEAD) {
+		admin_error(req, 405, "Method Not Allowed", "GET only");
+		return;
+	}
+	ready = probe_ready(d, mono_ms(), why, sizeof(why));
+	snprintf(body, sizeof(body), "%s%s\n", ready ? "" : "not ready: ",
+	    why);
+	admin_send(req, ready ? 200 : 503, ready ? "OK" :
+	    "Service Unavailable", "text/plain; charset=utf-8", body,
+	    strlen(body));
+}
+
 /* /metrics: the node table read into the view metrics.c renders. */
 static void
 admin_metrics(struct daemon *d, struct evhttp_request *req)
@@ -680,6 +764,10 @@ admin_request_cb(struct evhttp_request *req, void *arg)
 		    dashboard_html, dashboard_html_len);
 		return;
 	}
+	if (strcmp(path, "/readyz") == 0) {
+		admin_readyz(d, req, m);
+		return;
+	}
 	if (!admin_authorized(d, req)) {
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 		    "WWW-Authenticate", "Bearer");
@@ -715,6 +803,10 @@ admin_request_cb(struct evhttp_request *req, void *arg)
 	    strchr(path + 14, '/') == NULL && path[14] != '\0' &&
 	    (m == EVHTTP_REQ_GET || m == EVHTTP_REQ_HEAD)) {
 		admin_node_one(d, req, path + 14);
+		return;
+	}
+	if (strncmp(path, "/api/v1/recovery", 16) == 0) {
+		admin_recovery(d, req, m, path + 16);
 		return;
 	}
 	if (strncmp(path, "/api/v1/nodes/", 14) == 0) {

@@ -381,6 +381,8 @@ struct conf {
 	unsigned	 restart_backoff_ms;
 	unsigned	 restart_backoff_max_ms;
 	unsigned	 restart_grace_ms; /* time a started process gets */
+	int		 recovery;	/* this head-end restarts processes */
+	unsigned	 ready_window_ms; /* /readyz: a node answered within */
 	unsigned	 max_inflight;	/* per node */
 	unsigned	 retry_after_s;
 	unsigned char	*token_secret;	/* NULL: no token */
@@ -666,7 +668,14 @@ void		 probe_node_cancel(struct node *);
 void		 probe_node_release(struct node *);
 /* The pool: may n's sample serve a decision now (age, uses, refresh)? */
 int		 probe_sample_ok(const struct node *, uint64_t now);
+/* The idle check and the readiness keeper (after start and reload). */
 void		 probe_idle_arm(struct daemon *);
+/*
+ * /readyz: 1 when this head-end can dispatch (a config, not stopping, a
+ * node answered within ready-window); else 0, why says what is wrong.
+ */
+int		 probe_ready(const struct daemon *, uint64_t now, char *why,
+		    size_t);
 void		 probe_viewer_seen(struct daemon *);
 void		 probe_shutdown(struct daemon *);
 
@@ -690,6 +699,29 @@ int		 recovery_gave_up(const struct node *);	/* limit reached */
 uint64_t	 recovery_restarts(const struct node *);	/* attempts */
 /* Cancels a restart in flight and frees the node's recovery state. */
 void		 recovery_release(struct node *);
+/*
+ * The recovery owner (recovery = on|off, switched at run time through
+ * the admin API): off, a dead process is reported but never restarted.
+ */
+enum recovery_mode {
+	RECOVERY_CONF = 0,	/* as the config says */
+	RECOVERY_ON,		/* the admin API said on */
+	RECOVERY_OFF,		/* the admin API said off */
+};
+int		 recovery_enabled(const struct daemon *);
+void		 recovery_set(struct daemon *, int on);
+/* A reload: a changed recovery key wins over the admin API's word. */
+void		 recovery_reconfigure(struct daemon *, const struct conf *old);
+/*
+ * Pure: does the reply to the re-check (Win32_Process instances) show
+ * the command started within grace_ms of node_now_ms (the node's clock,
+ * Unix ms), slack_ms allowing for clock error?  1 yes, 0 no.
+ */
+int		 recovery_recent_start(const struct wbem_result *,
+		    const char *command, uint64_t node_now_ms,
+		    uint64_t grace_ms, uint64_t slack_ms);
+/* CIM datetime "yyyymmddhhmmss.mmmmmmsutc" -> Unix ms; -1 if it is not. */
+int		 recovery_datetime_ms(const char *, uint64_t *);
 
 /*
  * metrics.c: the cluster's counters, reported to by every module, and the
@@ -700,6 +732,7 @@ enum metric {
 	METRIC_ROUNDS = 0,	/* probe rounds started for viewers */
 	METRIC_QUERIES,		/* WBEM queries ended, either way */
 	METRIC_RESTARTS,	/* restart attempts, every node */
+	METRIC_RESTART_SKIPPED,	/* another head-end had just started it */
 	METRIC_302,		/* viewer replies, by status */
 	METRIC_400,		/* bad title, URI too long (414) */
 	METRIC_404,
@@ -965,6 +998,11 @@ struct daemon {
 	uint64_t	 last_viewer_ms;
 	uint64_t	 nofd_log_ms;	/* last "out of descriptors" line */
 	uint64_t	 nofd_unlogged;	/* probes it has not told of yet */
+	uint64_t	 answer_ms;	/* a node's last reading; 0: none yet */
+	struct event	*ready_ev;	/* keeps answer_ms fresh when idle */
+
+	/* recovery.c */
+	enum recovery_mode recovery_mode;
 
 	/* balance.c; probe.c's two-choices draws from rng too */
 	uint32_t	 rng;		/* policy_rng state, balance_seed() */

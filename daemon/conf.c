@@ -55,6 +55,7 @@ struct conf_ctx {
 	char		*admin_token_file;
 	int		 secret_line, token_line;
 	int		 header_timeout_set;	/* viewer-header-timeout given */
+	int		 ready_window_set;	/* ready-window given */
 };
 
 static int	conf_handler(void *, const char *, const char *, const char *);
@@ -576,6 +577,21 @@ conf_balance_check(struct conf_ctx *cx)
 		conf_error(cx, cx->rd.line, "cpu-window must be at least "
 		    "rate-window");
 	c->est.max_span_ms = c->cpu_window_ms;
+	/*
+	 * The readiness keeper probes each quarter window once half of it
+	 * passed without an answer, each probe up to query-timeout: a
+	 * window under twice that goes not-ready between answers.  Unset,
+	 * it follows query-timeout.
+	 */
+	if (!cx->ready_window_set) {
+		if (c->ready_window_ms < 3 * (uint64_t)c->query_timeout_ms)
+			c->ready_window_ms = c->query_timeout_ms > UINT_MAX / 3 ?
+			    UINT_MAX : 3 * c->query_timeout_ms;
+	} else if (c->ready_window_ms < 1000)
+		conf_error(cx, cx->rd.line, "ready-window must be at least 1s");
+	else if (c->ready_window_ms < 2 * c->query_timeout_ms)
+		conf_warning(cx, cx->rd.line, "ready-window %u ms is less than "
+		    "twice query-timeout: /readyz may flap", c->ready_window_ms);
 }
 
 static void
@@ -597,6 +613,8 @@ conf_defaults(struct conf *c)
 	c->restart_backoff_ms = 2000;
 	c->restart_backoff_max_ms = 60000;
 	c->restart_grace_ms = 5000;
+	c->recovery = 1;
+	c->ready_window_ms = 10000;
 	c->max_inflight = 4;
 	c->retry_after_s = 2;
 	c->token_lifetime_s = 300;
@@ -628,6 +646,7 @@ conf_global(struct conf_ctx *cx, const char *k, const char *v, int line)
 		{ "restart-backoff", &c->restart_backoff_ms },
 		{ "restart-backoff-max", &c->restart_backoff_max_ms },
 		{ "restart-grace", &c->restart_grace_ms },
+		{ "ready-window", &c->ready_window_ms },
 		{ "viewer-header-timeout", &c->viewer_header_timeout_ms },
 		{ "viewer-idle-timeout", &c->viewer_idle_timeout_ms },
 		{ "admin-header-timeout", &c->admin_header_timeout_ms },
@@ -667,6 +686,8 @@ conf_global(struct conf_ctx *cx, const char *k, const char *v, int line)
 			    "(e.g. 500ms, 2s, 1m)", k, v);
 		if (durs[i].ms == &c->viewer_header_timeout_ms)
 			cx->header_timeout_set = 1;
+		if (durs[i].ms == &c->ready_window_ms)
+			cx->ready_window_set = 1;
 		return (1);
 	}
 	for (i = 0; i < nitems(dbls); i++) {
@@ -693,6 +714,10 @@ conf_global(struct conf_ctx *cx, const char *k, const char *v, int line)
 			    k, v);
 		else
 			set_str(k[0] == 'l' ? &c->listen : &c->admin_listen, v);
+	} else if (strcmp(k, "recovery") == 0) {
+		if (parse_bool(v, &c->recovery) == -1)
+			conf_error(cx, line, "recovery: \"%s\" is not on or off",
+			    v);
 	} else if (strcmp(k, "admin-host") == 0) {
 		conf_admin_hosts(cx, line, v);
 	} else if (strcmp(k, "policy") == 0) {

@@ -1,7 +1,8 @@
 /*
  * frontend.c: the viewer's side.  GET|HEAD /watch/<title> is answered with
  * a 302 to the chosen node's stream URL, or 503 with Retry-After when no
- * node may take another viewer; GET /healthz says the daemon is alive.
+ * node may take another viewer; GET /healthz says the daemon is alive,
+ * GET /readyz whether it can dispatch (keepalived's track script).
  * Every request gets exactly one reply: 302, 400, 404, 405, 414 or 503.
  *
  * A request that needs fresh samples is parked on a probe round and
@@ -229,6 +230,24 @@ frontend_watch(struct daemon *d, struct vhttp_req *req, const char *raw)
 }
 
 /*
+ * GET /readyz: 200 "ready" when this head-end can dispatch, 503 with the
+ * reason when it cannot for reasons of its own (probe_ready); a full or
+ * drained cluster is still ready.  /healthz is liveness only.
+ */
+static void
+frontend_readyz(struct daemon *d, struct vhttp_req *req)
+{
+	char	why[256], body[300];
+
+	if (probe_ready(d, mono_ms(), why, sizeof(why))) {
+		frontend_reply(req, 200, "OK", "ready");
+		return;
+	}
+	snprintf(body, sizeof(body), "not ready: %s", why);
+	frontend_reply(req, 503, "Service Unavailable", body);
+}
+
+/*
  * Both our paths are read-only: anything but GET and HEAD gets a 405 that
  * names what is allowed (RFC 9110 requires Allow).  1 if it was refused.
  */
@@ -276,6 +295,10 @@ frontend_request_cb(struct vhttp_req *req, void *arg)
 	}
 	if (strcmp(path, "/healthz") == 0) {
 		frontend_reply(req, 200, "OK", d->draining ? "draining" : "ok");
+		return;
+	}
+	if (strcmp(path, "/readyz") == 0) {
+		frontend_readyz(d, req);
 		return;
 	}
 	frontend_log(d, req, path, NULL, 404, 0, "not found");

@@ -179,6 +179,7 @@ main_reload(struct daemon *d)
 		 */
 		old = d->conf;
 		main_apply_conf(d, nc);
+		recovery_reconfigure(d, old);
 		conf_free(old);
 		/* Before the new nodes' probes: descriptors for them. */
 		frontend_reconfigure(d);

@@ -335,6 +335,11 @@ metrics_render(const struct daemon *d, const struct metrics_view *v,
 	    "decision deadline).");
 	metrics_hist(b, "cimheadd_probe_round_duration_seconds", "",
 	    &d->metrics.round);
+	metrics_family(b, "cimheadd_restarts_skipped_total", "counter",
+	    "Restarts not made: the process list showed the command started "
+	    "within restart-grace (another head-end's restart).");
+	buf_printf(b, "cimheadd_restarts_skipped_total %llu\n",
+	    metrics_ull(d, METRIC_RESTART_SKIPPED));
 	metrics_family(b, "cimheadd_queries_total", "counter",
 	    "WBEM queries by node and outcome.");
 	for (i = 0; i < v->nnodes; i++)

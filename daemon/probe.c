@@ -33,9 +33,18 @@
  * re-checked here by a timer with exponential backoff, off every viewer's
  * path.  Recovery asks for its verification probes through the
  * recovery_look_cb it is given (probe_node).
+ *
+ * Readiness (/readyz, for keepalived): this head-end can dispatch when a
+ * node answered a probe within ready-window.  With no viewers nothing
+ * would probe, so a keeper probes the nodes that are up, suspect or
+ * drained each quarter window once no answer came for half of one: an
+ * idle head-end stays ready, one cut off from its nodes goes not-ready
+ * within the window, and a drained or full cluster (the cluster's state,
+ * not this head-end's) is still ready.
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -92,6 +101,7 @@ static void	probe_round_deadline_cb(evutil_socket_t, short, void *);
 static void	probe_idle_cb(evutil_socket_t, short, void *);
 static void	probe_recheck_cb(evutil_socket_t, short, void *);
 static void	probe_pool_cb(evutil_socket_t, short, void *);
+static void	probe_ready_cb(evutil_socket_t, short, void *);
 static void	probe_start_calls(struct node_probe *);
 
 /*
@@ -407,8 +417,10 @@ probe_report(struct node_probe *p)
 		ev = NODE_EV_NONE;
 	} else if (p->failed)
 		ev = node_fail(n, &p->err);
-	else
+	else {
+		d->answer_ms = now;
 		ev = node_apply(n, &p->rd, now);
+	}
 	if (ev == NODE_EV_PROC_MISSING)
 		recovery_process_missing(n, now, probe_node);
 	else if (ev == NODE_EV_RUNNING || ev == NODE_EV_UP)
@@ -1025,11 +1037,81 @@ probe_idle_cb(evutil_socket_t fd, short ev, void *arg)
 	probe_idle_arm(d);
 }
 
+/* The readiness keeper's period: a quarter of the window. */
+static void
+probe_ready_arm(struct daemon *d)
+{
+	struct timeval	tv;
+
+	if (d->ready_ev == NULL &&
+	    (d->ready_ev = evtimer_new(d->base, probe_ready_cb, d)) == NULL)
+		fatal("evtimer_new");
+	evtimer_del(d->ready_ev);
+	ms_to_tv(d->conf->ready_window_ms / 4, &tv);
+	evtimer_add(d->ready_ev, &tv);
+}
+
+/*
+ * No answer for half the window: a probe of every node that may answer
+ * (drained ones too; down ones have their re-checks), so readiness stays
+ * known without viewers.
+ */
+static void
+probe_ready_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct daemon	*d = arg;
+	struct node	*n;
+	uint64_t	 now = mono_ms();
+	size_t		 i;
+
+	if (d->answer_ms == 0 || now - d->answer_ms >=
+	    d->conf->ready_window_ms / 2) {
+		for (i = 0; i < d->nnodes; i++) {
+			n = d->nodes[i];
+			if (node_probeable(n) || n->state == NODE_DRAINING)
+				probe_node(n);
+		}
+	}
+	probe_ready_arm(d);
+}
+
+int
+probe_ready(const struct daemon *d, uint64_t now, char *why, size_t whylen)
+{
+	if (d->conf == NULL) {
+		snprintf(why, whylen, "no configuration loaded");
+		return (0);
+	}
+	if (d->draining) {
+		snprintf(why, whylen, "stopping");
+		return (0);
+	}
+	if (d->nnodes == 0) {
+		snprintf(why, whylen, "no node configured");
+		return (0);
+	}
+	if (d->answer_ms == 0) {
+		snprintf(why, whylen, "no node has answered a probe yet");
+		return (0);
+	}
+	if (now > d->answer_ms && now - d->answer_ms > d->conf->ready_window_ms) {
+		snprintf(why, whylen, "no node answered a probe in the last "
+		    "%llu ms (ready-window %u ms)",
+		    (unsigned long long)(now - d->answer_ms),
+		    d->conf->ready_window_ms);
+		return (0);
+	}
+	snprintf(why, whylen, "ready");
+	return (1);
+}
+
 void
 probe_idle_arm(struct daemon *d)
 {
 	struct timeval	tv;
 	unsigned	ms = d->conf->idle_check_ms;
+
+	probe_ready_arm(d);
 
 	if (d->idle_ev == NULL &&
 	    (d->idle_ev = evtimer_new(d->base, probe_idle_cb, d)) == NULL)
@@ -1053,6 +1135,10 @@ probe_shutdown(struct daemon *d)
 	if (d->pool_ev != NULL) {
 		event_free(d->pool_ev);
 		d->pool_ev = NULL;
+	}
+	if (d->ready_ev != NULL) {
+		event_free(d->ready_ev);
+		d->ready_ev = NULL;
 	}
 	/* Stopping: the nodes are freed next, so let go of all of them. */
 	for (i = 0; i < d->nnodes; i++)

@@ -5,7 +5,15 @@
  *
  * The command line comes from the config only, never from a request.
  * Only one restart is in flight per node; before each Create the process
- * is looked up once more (another head-end may have restarted it).  A
+ * is looked up once more (another head-end may have restarted it): found
+ * running, the node is back in service at once (a look at once instead
+ * let a process query that alternates missing/running re-query the node
+ * in a loop with no pause, hundreds of queries a second, the node never
+ * back); found with the command's CreationDate inside restart-grace, the
+ * skip is logged and counted as another head-end's restart.  Recovery
+ * has one owner in a pair of head-ends: with recovery off (the config,
+ * or the admin API that keepalived's notify scripts call) a dead
+ * process is reported, the node down, and nothing restarted.  A
  * started process gets restart-grace to come up; the probe after that
  * verifies it.  Failures back off exponentially, and after restart-limit
  * attempts inside restart-window the node stays down and is reported,
@@ -55,9 +63,16 @@ struct recovery {
 	recovery_look_cb	 look;	/* probes the node again */
 };
 
+/* Win32 FILETIME (100 ns since 1601) epoch, in Unix ms. */
+#define RECOVERY_FILETIME_UNIX_MS	11644473600000ULL
+/* Unix ms of 2001-01-01: a node clock before it is not a wall clock. */
+#define RECOVERY_PLAUSIBLE_MS		978307200000ULL
+
 static void	recovery_verify_cb(evutil_socket_t, short, void *);
 static void	recovery_call_done_cb(struct wbem_result *,
 		    const struct wbem_error *, void *);
+static void	recovery_found_running(struct node *,
+		    const struct wbem_result *);
 
 /*
  * Sizes the ring to the configured limit (a reload may change it),
@@ -263,6 +278,134 @@ recovery_failed(struct node *n, const char *why)
 	recovery_arm(r, r->next_ms > now ? r->next_ms - now : 0);
 }
 
+int
+recovery_datetime_ms(const char *s, uint64_t *out)
+{
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+	unsigned	 f[6], us, off, i;
+	int64_t		 days, y, m, ms;
+	size_t		 k;
+
+	/* yyyymmddhhmmss.mmmmmmsutc: 25 characters, sign at 21. */
+	if (s == NULL || strlen(s) != 25 || s[14] != '.' ||
+	    (s[21] != '+' && s[21] != '-'))
+		return (-1);
+	for (k = 0; k < 25; k++)
+		if (k != 14 && k != 21 && (s[k] < '0' || s[k] > '9'))
+			return (-1);
+	f[0] = 0;
+	for (k = 0; k < 4; k++)
+		f[0] = f[0] * 10 + (unsigned)(s[k] - '0');
+	for (i = 1; i < 6; i++)
+		f[i] = (unsigned)(s[2 * i + 2] - '0') * 10 +
+		    (unsigned)(s[2 * i + 3] - '0');
+	us = 0;
+	for (k = 15; k < 21; k++)
+		us = us * 10 + (unsigned)(s[k] - '0');
+	off = (unsigned)(s[22] - '0') * 100 + (unsigned)(s[23] - '0') * 10 +
+	    (unsigned)(s[24] - '0');
+	if (f[0] < 1970 || f[1] < 1 || f[1] > 12 || f[2] < 1 || f[2] > 31 ||
+	    f[3] > 23 || f[4] > 59 || f[5] > 60)
+		return (-1);
+	/* Days since 1970-01-01 of the date, the civil calendar. */
+	days = 0;
+	for (y = 1970; y < (int64_t)f[0]; y++)
+		days += (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)) ? 366 :
+		    365;
+	for (m = 1; m < (int64_t)f[1]; m++)
+		days += mdays[m - 1] + (m == 2 && f[0] % 4 == 0 &&
+		    (f[0] % 100 != 0 || f[0] % 400 == 0));
+	days += f[2] - 1;
+	ms = ((days * 24 + f[3]) * 60 + f[4]) * 60000 + f[5] * 1000 +
+	    us / 1000;
+	/* The UTC offset in minutes: local = UTC + offset. */
+	ms -= (s[21] == '-' ? -1 : 1) * (int64_t)off * 60000;
+	if (ms < 0)
+		return (-1);
+	*out = (uint64_t)ms;
+	return (0);
+}
+
+int
+recovery_recent_start(const struct wbem_result *res, const char *command,
+    uint64_t node_now_ms, uint64_t grace_ms, uint64_t slack_ms)
+{
+	const char	*cl, *cd;
+	uint64_t	 at;
+	size_t		 i;
+
+	if (res == NULL || command == NULL)
+		return (0);
+	for (i = 0; i < res->ninst; i++) {
+		cl = cim_instance_text(res->inst[i], "CommandLine");
+		cd = cim_instance_text(res->inst[i], "CreationDate");
+		if (cl == NULL || strcmp(cl, command) != 0 ||
+		    recovery_datetime_ms(cd, &at) == -1)
+			continue;
+		if (at <= node_now_ms + slack_ms &&
+		    at + grace_ms + slack_ms >= node_now_ms)
+			return (1);
+	}
+	return (0);
+}
+
+/*
+ * The node's clock now, Unix ms: its last Timestamp_Sys100NS (a FILETIME)
+ * moved on by the time since it was read; the local clock when there is
+ * none that looks like a wall clock.  *slack is the error to allow.
+ */
+static uint64_t
+recovery_node_now(const struct node *n, uint64_t *slack)
+{
+	const struct est_ring	*g = &n->est.cpu;
+	const struct est_raw	*r;
+	uint64_t		 now = mono_ms(), t;
+
+	*slack = n->d->conf->est.clock_slack_ms;
+	if (g->n > 0 && g->freq == 10000000) {
+		r = &g->r[g->n - 1];
+		if (r->node_ms > RECOVERY_FILETIME_UNIX_MS) {
+			t = r->node_ms - RECOVERY_FILETIME_UNIX_MS;
+			if (t > RECOVERY_PLAUSIBLE_MS)
+				return (t + (now > r->at_ms ? now - r->at_ms :
+				    0));
+		}
+	}
+	/* Two clocks: the node's and ours may differ by more. */
+	*slack *= 2;
+	return (wall_ms());
+}
+
+/*
+ * The re-check found the process running: no restart.  Started by the
+ * configured command within restart-grace, another head-end restarted it
+ * (logged and counted); else it came back by itself.  Either way the
+ * reading is fresh, so a recovering node is back in service now.
+ */
+static void
+recovery_found_running(struct node *n, const struct wbem_result *res)
+{
+	struct recovery	*r = n->rec;
+	uint64_t	 slack, now;
+
+	now = recovery_node_now(n, &slack);
+	if (n->cf->service == NULL && recovery_recent_start(res,
+	    n->cf->command, now, n->d->conf->restart_grace_ms, slack)) {
+		log_info("node %s: %s was started within restart-grace by "
+		    "another head-end: no restart", n->name, n->cf->process);
+		metrics_count(n->d, METRIC_RESTART_SKIPPED);
+	} else
+		log_info("node %s: process is back before a restart",
+		    n->name);
+	n->proc = PROC_RUNNING;
+	if (n->state == NODE_RECOVERING) {
+		node_set_state(n, NODE_UP, "process running");
+		recovery_process_running(n, mono_ms());
+	} else if (r->look != NULL)
+		r->look(n);
+}
+
 static void
 recovery_call_done_cb(struct wbem_result *res, const struct wbem_error *err,
     void *arg)
@@ -300,17 +443,16 @@ recovery_call_done_cb(struct wbem_result *res, const struct wbem_error *err,
 			recovery_arm(r, n->d->conf->restart_backoff_ms);
 			return;
 		}
-		wbem_result_free(res);
 		if (rdp->process_running) {
 			events_add(n->d->events, wall_ms(),
 			    EVENTS_RESTART_RESULT, 0, n->name,
 			    "process is back before a restart");
+			recovery_found_running(n, res);
+			wbem_result_free(res);
 			recovery_op_free(op);
-			n->proc = PROC_RUNNING;
-			if (r->look != NULL)
-				r->look(n);
 			return;
 		}
+		wbem_result_free(res);
 		if (recovery_invoke(op) == -1) {
 			recovery_op_free(op);
 			recovery_failed(n, "cannot start the method call");
@@ -344,6 +486,18 @@ recovery_call_done_cb(struct wbem_result *res, const struct wbem_error *err,
 	recovery_arm(r, n->d->conf->restart_grace_ms);
 }
 
+static int
+recovery_recheck_wql(const char *process, char *out, size_t outlen)
+{
+	int	k;
+
+	if (!profile_name_ok(process))
+		return (-1);
+	k = snprintf(out, outlen, "SELECT * FROM Win32_Process WHERE "
+	    "Caption = \"%s\"", process);
+	return (k < 0 || (size_t)k >= outlen ? -1 : 0);
+}
+
 /* Re-checks the process, then restarts it if still missing. */
 static void
 recovery_begin(struct node *n)
@@ -352,9 +506,15 @@ recovery_begin(struct node *n)
 
 	op = xcalloc(1, sizeof(*op));
 	op->n = n;
-	if (profile_query_wql(n->cf->service != NULL ? PQ_SERVICE :
-	    PQ_PROCESS, n->cf->service != NULL ? n->cf->service :
-	    n->cf->process, op->wql, sizeof(op->wql)) == -1) {
+	/*
+	 * Every property of the process: its CommandLine and CreationDate
+	 * tell another head-end's restart (a class without them still
+	 * answers; naming them would be an invalid query there).
+	 */
+	if ((n->cf->service != NULL ? profile_query_wql(PQ_SERVICE,
+	    n->cf->service, op->wql, sizeof(op->wql)) :
+	    recovery_recheck_wql(n->cf->process, op->wql,
+	    sizeof(op->wql))) == -1) {
 		free(op);
 		recovery_failed(n, "bad process name");
 		return;
@@ -389,6 +549,15 @@ recovery_process_missing(struct node *n, uint64_t now, recovery_look_cb look)
 	r->look = look;
 	if (r->op != NULL) {
 		node_set_state(n, NODE_RECOVERING, "restart in flight");
+		return;
+	}
+	if (!recovery_enabled(n->d)) {
+		/* Another head-end owns recovery; re-checks see it back. */
+		n->proc = PROC_MISSING;
+		node_set_error(n, "process %s missing; recovery is off on "
+		    "this head-end", n->cf->service != NULL ? n->cf->service :
+		    n->cf->process);
+		node_set_state(n, NODE_DOWN, n->last_error);
 		return;
 	}
 	/*
@@ -529,4 +698,45 @@ recovery_release(struct node *n)
 	}
 	free(r->at);
 	free(r);
+}
+
+int
+recovery_enabled(const struct daemon *d)
+{
+	switch (d->recovery_mode) {
+	case RECOVERY_ON:
+		return (1);
+	case RECOVERY_OFF:
+		return (0);
+	default:
+		return (d->conf != NULL && d->conf->recovery);
+	}
+}
+
+/* Admin: on or off until a reload changes the recovery key. */
+void
+recovery_set(struct daemon *d, int on)
+{
+	if (recovery_enabled(d) != on)
+		log_info("recovery %s on this head-end (admin)",
+		    on ? "on" : "off");
+	d->recovery_mode = on ? RECOVERY_ON : RECOVERY_OFF;
+}
+
+/*
+ * The admin API's word stands over a reload unless the recovery key
+ * itself changed in the file: a notify script's last switch survives an
+ * unrelated SIGHUP, and an edited key is still obeyed.
+ */
+void
+recovery_reconfigure(struct daemon *d, const struct conf *old)
+{
+	int	was = recovery_enabled(d);
+
+	if (old != NULL && old->recovery == d->conf->recovery)
+		return;
+	d->recovery_mode = RECOVERY_CONF;
+	if (recovery_enabled(d) != was)
+		log_info("recovery %s on this head-end (config)",
+		    recovery_enabled(d) ? "on" : "off");
 }

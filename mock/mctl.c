@@ -101,7 +101,7 @@ mctl_node_json(struct mnode *n)
 
 	mnode_stats(n, &st);
 	return (json_pack("{s:s,s:i,s:s,s:I,s:i,s:i,s:I,s:I,s:f,s:f,s:I,s:I,"
-	    "s:I,s:I,s:I,s:I,s:o}",
+	    "s:I,s:I,s:I,s:I,s:I,s:o}",
 	    "name", nc->name, "port", mnode_port(n),
 	    "process", proc_state_name(mnode_proc_state(n)),
 	    "pid", (json_int_t)(mnode_proc_state(n) == PROC_STOPPED ? 0 :
@@ -116,6 +116,7 @@ mctl_node_json(struct mnode *n)
 	    "requests", (json_int_t)st.requests,
 	    "bandwidth", (json_int_t)nc->load.bandwidth,
 	    "background_bps", (json_int_t)nc->load.background_bps,
+	    "creates", (json_int_t)mnode_creates(n),
 	    "fault", mctl_fault_json(mnode_fault(n))));
 }
 

@@ -53,6 +53,7 @@ struct mnode {
 	uint32_t	 pid;		/* of the streaming server */
 	uint32_t	 next_pid;
 	uint64_t	 boot_wall;
+	uint64_t	 creates;	/* Win32_Process.Create calls */
 	uint64_t	 requests;
 	size_t		 nextra;
 	struct proc	*extra;		/* started by Create */
@@ -557,6 +558,7 @@ mnode_create(struct mnode *n, const char *cmd, uint32_t *pid)
 	int			 stream;
 
 	*pid = 0;
+	n->creates++;
 	if (cmd == NULL || *cmd == '\0')
 		return (21);
 	if (n->conf.fault.kind == FAULT_CREATEFAIL) {
@@ -1088,6 +1090,12 @@ mnode_cpu_inst(const struct mof_class *c, unsigned k)
 	return (in);
 }
 
+uint64_t
+mnode_creates(const struct mnode *n)
+{
+	return (n->creates);
+}
+
 struct inst_list *
 mnode_created(struct mnode *n)
 {
@@ -1191,7 +1199,9 @@ mnode_model(struct mnode *n, const struct mof_class *c,
 		for (i = 0; i < n->nextra; i++)
 			mnode_add_proc(c, l, n->extra[i].pid, n->extra[i].name,
 			    n->extra[i].cmdline, n->extra[i].path);
-		if (n->pstate == PROC_RUNNING)
+		/* Windows lists a process once Create returns, up or not. */
+		if (n->pstate == PROC_RUNNING || (n->pstate == PROC_STARTING &&
+		    n->conf.list_starting))
 			mnode_add_proc(c, l, n->pid, n->conf.stream_proc,
 			    n->conf.stream_cmdline, n->conf.stream_path);
 		qsort(l->v, l->n, sizeof(*l->v), mnode_pid_cmp);

@@ -324,6 +324,9 @@ struct mnode_conf {
 	char		 service[64];		/* Win32_Service name */
 	uint32_t	 stream_pid;
 	unsigned	 start_delay_ms;
+	int		 list_starting; /* Win32_Process lists the server from
+					   the moment Create starts it, as
+					   Windows does (default: once up) */
 	size_t		 nprocs;
 	struct proc	*procs;		/* besides the streaming server */
 	struct inst_list pinned;	/* static instances from the scenario */
@@ -373,6 +376,7 @@ int	 mnode_start_service(struct mnode *, const char *name);
 uint32_t mnode_start(struct mnode *, unsigned delay_ms);
 enum proc_state mnode_proc_state(const struct mnode *);
 uint32_t mnode_proc_pid(const struct mnode *);
+uint64_t mnode_creates(const struct mnode *);	/* Win32_Process.Create calls */
 void	 mnode_set_fault(struct mnode *, const struct fault *);
 void	 mnode_clear_fault(struct mnode *);
 const struct fault *mnode_fault(const struct mnode *);

@@ -382,6 +382,12 @@ sc_node(json_t *o, const struct mof_schema *schema, struct mnode_conf *c,
 			c->nprocs++;
 		}
 	}
+	if ((v = json_object_get(o, "list_starting")) != NULL) {
+		if (!json_is_boolean(v))
+			return (sc_err(err, errlen, "node %s: list_starting "
+			    "must be true or false", c->name));
+		c->list_starting = json_is_true(v);
+	}
 	if ((v = json_object_get(o, "model")) != NULL) {
 		if (!json_is_boolean(v))
 			return (sc_err(err, errlen, "node %s: model must be "

@@ -22,13 +22,15 @@ printf "%s\n" "${COMPREPLY[@]}"' comp "$COMP" "$@" | sort | tr '\n' ' ' |
 }
 
 is "$(comp cimhead '')" \
-    "associatornames associators classes classnames create delete drain enable enum get getclass getprop invoke modify names namespaces probe qualifiers query referencenames references restart setprop status" \
+    "associatornames associators classes classnames create delete drain enable enum get getclass getprop invoke modify names namespaces probe qualifiers query recovery referencenames references restart setprop status" \
     "first word: every operation and control command"
 is "$(comp cimhead st)" "status" "st -> status"
 is "$(comp cimhead --timeout 500 -v dr)" "drain" \
     "after options and a value: the command"
 is "$(comp cimhead -a 127.0.0.1 : 8081 pro)" "probe" \
     "a host:port value split at ':' is not the command"
+is "$(comp cimhead recovery o)" "off on" "recovery: its arguments"
+is "$(comp cimhead recovery on '')" "" "recovery on: nothing more"
 is "$(comp cimhead enum http : //h/root/cimv2 Win)" "" \
     "after the operation: no operation offered"
 is "$(comp cimhead --format '')" "json mof table text" "--format values"

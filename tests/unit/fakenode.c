@@ -100,11 +100,22 @@ fakenode_instances(struct fakenode *fn, const char *req, struct buf *b)
 		prop(b, "CurrentBandwidth", "uint64", "%llu",
 		    (unsigned long long)fn->net_bw);
 		buf_puts(b, "</INSTANCE>");
-	} else if (strstr(req, "FROM Win32_Process") != NULL && fn->running) {
-		buf_puts(b, "<INSTANCE CLASSNAME=\"Win32_Process\">");
-		prop(b, "Handle", "string", "4242");
-		prop(b, "Caption", "string", "vodstream.exe");
-		buf_puts(b, "</INSTANCE>");
+	} else if (strstr(req, "FROM Win32_Process") != NULL) {
+		if (fn->running) {
+			buf_puts(b, "<INSTANCE CLASSNAME=\"Win32_Process\">");
+			prop(b, "Handle", "string", "4242");
+			prop(b, "Caption", "string", "vodstream.exe");
+			if (fn->proc_cmdline != NULL)
+				buf_printf(b, "<PROPERTY NAME=\"CommandLine\" "
+				    "TYPE=\"string\"><VALUE>%s</VALUE>"
+				    "</PROPERTY>", fn->proc_cmdline);
+			if (fn->proc_created[0] != '\0')
+				prop(b, "CreationDate", "datetime", "%s",
+				    fn->proc_created);
+			buf_puts(b, "</INSTANCE>");
+		}
+		if (fn->alternate)
+			fn->running = !fn->running;
 	}
 }
 

@@ -15,6 +15,9 @@ struct fakenode {
 	char		 url[64];	/* http://127.0.0.1:PORT/cimom */
 	int		 hang;		/* read requests, never answer */
 	int		 running;	/* the Win32_Process query finds it */
+	int		 alternate;	/* each process query flips running */
+	const char	*proc_cmdline;	/* its CommandLine; NULL: none */
+	char		 proc_created[32]; /* its CreationDate; "": none */
 	unsigned	 create_rv;	/* Create's ReturnValue */
 	uint64_t	 cpu_fmt;	/* formatted PercentProcessorTime */
 	uint64_t	 avail, total;	/* memory, bytes */

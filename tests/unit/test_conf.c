@@ -334,6 +334,59 @@ test_every_error(struct buf *errs, struct buf *warns)
 	buf_release(&b);
 }
 
+/* The pair keys: recovery = on|off, ready-window and its default. */
+static void
+test_ha(struct buf *errs, struct buf *warns)
+{
+	struct conf		*c;
+	static const char	*node = "[node a]\nurl = http://10.0.0.1:5988/\n";
+	char			 text[1024];
+
+	snprintf(text, sizeof(text), "[cimheadd]\n%s", node);
+	if ((c = load(text, errs, warns)) != NULL) {
+		ok(c->recovery == 1 && c->ready_window_ms == 10000,
+		    "recovery on, ready-window 10s by default");
+		conf_free(c);
+	} else
+		ok(0, "a minimal config loads");
+	snprintf(text, sizeof(text), "[cimheadd]\nquery-timeout = 5s\n%s",
+	    node);
+	if ((c = load(text, errs, warns)) != NULL) {
+		is_int(c->ready_window_ms, 15000, "ready-window unset follows "
+		    "query-timeout (three of them)");
+		conf_free(c);
+	} else
+		ok(0, "query-timeout 5s loads");
+	snprintf(text, sizeof(text), "[cimheadd]\nrecovery = off\n"
+	    "ready-window = 4s\n%s", node);
+	if ((c = load(text, errs, warns)) != NULL) {
+		ok(c->recovery == 0 && c->ready_window_ms == 4000,
+		    "recovery = off, ready-window = 4s");
+		ok(warns->data == NULL || strstr(warns->data, "ready-window") ==
+		    NULL, "no warning: 4s is twice query-timeout (2s)");
+		conf_free(c);
+	} else
+		ok(0, "recovery = off loads");
+	snprintf(text, sizeof(text), "[cimheadd]\nready-window = 3s\n%s",
+	    node);
+	c = load(text, errs, warns);
+	ok(c != NULL && warns->data != NULL &&
+	    strstr(warns->data, "may flap") != NULL,
+	    "ready-window under twice query-timeout: a warning");
+	conf_free(c);
+	c = load("[cimheadd]\nrecovery = maybe\n"
+	    "[node a]\nurl = http://10.0.0.1:5988/\n", errs, warns);
+	ok(c == NULL && has_err(errs, 2, "recovery"), "recovery = maybe "
+	    "refused with its line");
+	conf_free(c);
+	c = load("[cimheadd]\nready-window = 500ms\n"
+	    "[node a]\nurl = http://10.0.0.1:5988/\n", errs, warns);
+	ok(c == NULL && errs->data != NULL && strstr(errs->data,
+	    "ready-window must be at least 1s") != NULL,
+	    "ready-window 500ms refused");
+	conf_free(c);
+}
+
 int
 main(void)
 {
@@ -358,6 +411,7 @@ main(void)
 	ok(conf_parse_duration("5 s", &ms) == -1, "junk refused");
 	ok(conf_parse_duration("99999999h", &ms) == -1, "overflow refused");
 	test_balance(&errs, &warns);
+	test_ha(&errs, &warns);
 
 	write_file("creds", "vod\ns3cret pass\n", 0600);
 	write_file("secret", "0123456789abcdef0123456789\n", 0600);

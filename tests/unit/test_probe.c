@@ -16,6 +16,14 @@
  * - The pool: first contact parks, later viewers are decided at once, a
  *   node answers within its query budget, a spent sample serves while
  *   its refresh is deferred, a missing session counter rests 60 s.
+ * - A process query alternating missing/running does not make a loop:
+ *   the re-check that finds it running puts the node up (it used to ask
+ *   for a probe at once, and the node was queried hundreds of times a
+ *   second, never back in service).
+ * - Readiness: not ready before any node answered; the keeper keeps an
+ *   idle head-end ready; not ready within ready-window once the node
+ *   stops answering, ready again when it answers; a drained node still
+ *   answers the keeper; stopping is not ready.
  */
 #include "config.h"
 
@@ -419,6 +427,105 @@ test_recovery(struct fakenode *fa)
 }
 
 static void
+test_flap(struct fakenode *fa)
+{
+	struct daemon	 d;
+	struct node	*n;
+	char		*text;
+	unsigned	 q0;
+
+	text = conf_text("idle-check = 0\nrestart-grace = 300ms\n", fa->url,
+	    NULL, "process = vodstream.exe\ncommand = vodstream.exe\n");
+	if (daemon_up(&d, text) == -1) {
+		free(text);
+		return;
+	}
+	free(text);
+	n = d.nodes[0];
+	fa->running = 0;
+	fa->alternate = 1;
+	fa->ncreate = 0;
+	q0 = fa->nquery;
+	probe_node(n);
+	testsrv_run_for(base, (int)tap_slow(1000));
+	ok(fa->nquery - q0 < 40, "alternating process query: %u queries in "
+	    "1 s, not a loop", fa->nquery - q0);
+	is_str(node_state_name(n->state), "up",
+	    "the re-check found it running: the node is up");
+	is_int(fa->ncreate, 0, "and nothing was restarted");
+	fa->alternate = 0;
+	fa->running = 1;
+	daemon_down(&d);
+}
+
+static int
+ready(struct daemon *d, char *why, size_t len)
+{
+	return (probe_ready(d, mono_ms(), why, len));
+}
+
+static void
+test_ready(struct fakenode *fa)
+{
+	struct daemon	 d;
+	struct node	*n;
+	char		*text, why[256];
+	uint64_t	 t0;
+
+	text = conf_text("idle-check = 0\nready-window = 1s\n"
+	    "query-timeout = 300ms\nrecheck = 200ms\nrecheck-max = 400ms\n"
+	    "suspect-after = 1\n", fa->url, NULL, "");
+	if (daemon_up(&d, text) == -1) {
+		free(text);
+		return;
+	}
+	free(text);
+	n = d.nodes[0];
+	fa->hang = 0;
+	ok(!ready(&d, why, sizeof(why)) && strstr(why, "no node has "
+	    "answered") != NULL, "not ready before any node answered: %s",
+	    why);
+	/* The keeper (armed with the idle check) probes on its own. */
+	probe_idle_arm(&d);
+	WAIT_FOR(ready(&d, why, sizeof(why)), 2000);
+	ok(ready(&d, why, sizeof(why)), "ready once the node answered the "
+	    "keeper's probe: %s", why);
+	/* Idle, no viewers, three windows: the keeper keeps it ready. */
+	t0 = mono_ms();
+	while (mono_ms() - t0 < 3000 && ready(&d, why, sizeof(why)))
+		testsrv_run_for(base, 20);
+	ok(ready(&d, why, sizeof(why)), "idle for 3 s (ready-window 1 s): "
+	    "still ready");
+	/* Drained: not a reason of this head-end's, still probed. */
+	node_set_state(n, NODE_DRAINING, "test");
+	t0 = mono_ms();
+	while (mono_ms() - t0 < 2500 && ready(&d, why, sizeof(why)))
+		testsrv_run_for(base, 20);
+	ok(ready(&d, why, sizeof(why)), "every node drained, 2.5 s: still "
+	    "ready");
+	node_set_state(n, NODE_UP, "test");
+	/* The node stops answering: not ready within the window. */
+	fa->hang = 1;
+	t0 = mono_ms();
+	WAIT_FOR(!ready(&d, why, sizeof(why)), 3000);
+	ok(!ready(&d, why, sizeof(why)) && strstr(why, "no node answered") !=
+	    NULL, "node silent: not ready after %llu ms: %s",
+	    (unsigned long long)(mono_ms() - t0), why);
+	ok(mono_ms() - t0 <= tap_slow(1000 + 2 * 300 + 500),
+	    "within ready-window and the probe's query-timeout");
+	/* It answers again: ready (the re-check or the keeper). */
+	fa->hang = 0;
+	WAIT_FOR(ready(&d, why, sizeof(why)), 3000);
+	ok(ready(&d, why, sizeof(why)), "it answers again: ready (%s, node "
+	    "%s)", why, node_state_name(n->state));
+	d.draining = 1;
+	ok(!ready(&d, why, sizeof(why)) && strcmp(why, "stopping") == 0,
+	    "stopping: not ready (%s)", why);
+	d.draining = 0;
+	daemon_down(&d);
+}
+
+static void
 test_release(struct fakenode *fhang)
 {
 	struct daemon	 d;
@@ -522,6 +629,8 @@ main(void)
 	test_recovery(&fa);
 	test_release(&fhang);
 	test_release_reload(&fa, &fhang);
+	test_flap(&fa);
+	test_ready(&fa);
 
 	fakenode_stop(&fa);
 	fakenode_stop(&fb);

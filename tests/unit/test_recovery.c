@@ -12,11 +12,22 @@
  * - restart-limit above 64 is reached: the record of restarts once held
  *   64 entries, so a limit of 65 or more never was and the node was
  *   restarted for ever.  The record follows the limit on reload.
+ * - recovery = off (or the admin API's off): a dead process takes the
+ *   node down and nothing is called; on again, it is restarted.  A reload
+ *   keeps the API's word unless the recovery key changed.
+ * - The re-check before Create finds the process running: the node is up
+ *   at once and no probe is asked for.  It used to ask for one at once,
+ *   and a process query alternating missing/running re-queried the node
+ *   in a loop with no pause (564 queries in 10 s), the node never back.
+ * - Found running with the configured command line and a CreationDate
+ *   inside restart-grace: another head-end's restart, counted as such.
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <event2/event.h>
 
@@ -281,6 +292,173 @@ test_no_command(struct daemon *d, struct fakenode *fn)
 	d->conf = NULL;
 }
 
+static void
+test_owner(struct daemon *d, struct fakenode *fn)
+{
+	struct conf	*off, *off2, *on, *on2;
+	struct node	*n;
+	unsigned	 creates;
+
+	off = conf_for("recovery = off\n", fn->url, "vodstream.exe");
+	off2 = conf_for("recovery = off\n", fn->url, "vodstream.exe");
+	on = conf_for("recovery = on\n", fn->url, "vodstream.exe");
+	on2 = conf_for("", fn->url, "vodstream.exe");
+	if (off == NULL || off2 == NULL || on == NULL || on2 == NULL)
+		return;
+	d->conf = off;
+	d->recovery_mode = RECOVERY_CONF;
+	n = node_new(d, &d->conf->nodes[0]);
+	fn->running = 0;
+	fn->create_rv = 0;
+	creates = fn->ncreate;
+	ok(!recovery_enabled(d), "recovery = off: not enabled");
+	missing(n, mono_ms());
+	is_str(node_state_name(n->state), "down",
+	    "recovery off: a dead process takes the node down");
+	is_str(node_proc_name(n->proc), "missing", "process: missing");
+	is_int(n->inflight, 0, "recovery off: nothing is called");
+	ok(strstr(n->last_error, "recovery is off") != NULL,
+	    "the error says why: %s", n->last_error);
+	settle(n, 200);
+	is_int(fn->ncreate, creates, "recovery off: no Create");
+
+	recovery_set(d, 1);
+	ok(recovery_enabled(d), "the admin API switches it on");
+	missing(n, mono_ms());
+	ok(settle(n, 2000), "the re-check and Create ran");
+	is_int(fn->ncreate, creates + 1, "recovery on: one Create");
+
+	/* A reload with the key unchanged keeps the API's word. */
+	d->conf = off2;
+	node_configure(n, &off2->nodes[0]);
+	recovery_reconfigure(d, off);
+	ok(recovery_enabled(d), "reload, key unchanged (off): still on");
+	/* Changed in the file: the file wins. */
+	d->conf = on;
+	node_configure(n, &on->nodes[0]);
+	recovery_reconfigure(d, off2);
+	ok(recovery_enabled(d) && d->recovery_mode == RECOVERY_CONF,
+	    "reload, key changed to on: on, as the config says");
+	recovery_set(d, 0);
+	d->conf = on2;
+	node_configure(n, &on2->nodes[0]);
+	recovery_reconfigure(d, on);
+	ok(!recovery_enabled(d), "admin off, reload with on unchanged "
+	    "(the default): still off");
+	d->conf = off;
+	node_configure(n, &off->nodes[0]);
+	recovery_reconfigure(d, on2);
+	ok(!recovery_enabled(d) && d->recovery_mode == RECOVERY_CONF,
+	    "reload, key changed to off: off, as the config says");
+	d->recovery_mode = RECOVERY_CONF;
+
+	recovery_release(n);
+	node_free(n);
+	conf_free(off);
+	conf_free(off2);
+	conf_free(on);
+	conf_free(on2);
+	d->conf = NULL;
+}
+
+/* CIM datetime of Unix ms t. */
+static void
+cim_dt(uint64_t t, char *out, size_t outlen)
+{
+	time_t		s = (time_t)(t / 1000);
+	struct tm	tm;
+
+	gmtime_r(&s, &tm);
+	strftime(out, outlen, "%Y%m%d%H%M%S.000000+000", &tm);
+}
+
+static void
+test_recheck_running(struct daemon *d, struct fakenode *fn)
+{
+	struct node	*n;
+	unsigned	 creates, looks;
+	uint64_t	 skipped;
+
+	d->conf = conf_for("restart-grace = 5s\n", fn->url, "vodstream.exe");
+	if (d->conf == NULL)
+		return;
+	n = node_new(d, &d->conf->nodes[0]);
+	fn->create_rv = 0;
+
+	/* A reading said missing; the re-check finds it running. */
+	fn->running = 1;
+	fn->proc_cmdline = NULL;
+	fn->proc_created[0] = '\0';
+	creates = fn->ncreate;
+	looks = nlook;
+	skipped = metrics_get(d, METRIC_RESTART_SKIPPED);
+	missing(n, mono_ms());
+	ok(settle(n, 2000), "the re-check ran");
+	is_str(node_state_name(n->state), "up",
+	    "re-check finds the process: the node is up at once");
+	is_str(node_proc_name(n->proc), "running", "process: running");
+	is_int(nlook, looks, "and no probe is asked for (no loop)");
+	is_int(fn->ncreate, creates, "no Create");
+	is_int(metrics_get(d, METRIC_RESTART_SKIPPED), skipped,
+	    "no CommandLine, no CreationDate: not another head-end's");
+
+	/* The command started a second ago: another head-end did it. */
+	fn->proc_cmdline = "vodstream.exe";
+	cim_dt(wall_ms() - 1000, fn->proc_created, sizeof(fn->proc_created));
+	missing(n, mono_ms());
+	settle(n, 2000);
+	is_int(fn->ncreate, creates, "started by another head-end: no Create");
+	is_int(metrics_get(d, METRIC_RESTART_SKIPPED), skipped + 1,
+	    "counted as a skip (%s)", fn->proc_created);
+	is_str(node_state_name(n->state), "up", "and the node is up");
+
+	/* Started a minute ago (past the grace): it came back by itself. */
+	cim_dt(wall_ms() - 60000, fn->proc_created, sizeof(fn->proc_created));
+	missing(n, mono_ms());
+	settle(n, 2000);
+	is_int(metrics_get(d, METRIC_RESTART_SKIPPED), skipped + 1,
+	    "CreationDate past restart-grace: not counted");
+	/* Recent, but another command line. */
+	fn->proc_cmdline = "vodstream.exe --other";
+	cim_dt(wall_ms() - 1000, fn->proc_created, sizeof(fn->proc_created));
+	missing(n, mono_ms());
+	settle(n, 2000);
+	is_int(metrics_get(d, METRIC_RESTART_SKIPPED), skipped + 1,
+	    "another command line: not counted");
+	is_int(fn->ncreate, creates, "and no Create in any case");
+	fn->proc_cmdline = NULL;
+	fn->proc_created[0] = '\0';
+
+	recovery_release(n);
+	node_free(n);
+	conf_free(d->conf);
+	d->conf = NULL;
+}
+
+static void
+test_datetime(void)
+{
+	uint64_t	ms = 1;
+
+	ok(recovery_datetime_ms("19700101000000.000000+000", &ms) == 0 &&
+	    ms == 0, "datetime: the epoch");
+	ok(recovery_datetime_ms("20261123192357.000000+000", &ms) == 0 &&
+	    ms == 1795461837000ULL, "datetime: UTC");
+	ok(recovery_datetime_ms("20261123202357.000000+060", &ms) == 0 &&
+	    ms == 1795461837000ULL, "datetime: +060 is an hour ahead of UTC");
+	ok(recovery_datetime_ms("20240229120000.500000-120", &ms) == 0 &&
+	    ms == 1709215200500ULL, "datetime: leap day, -120, microseconds");
+	ok(recovery_datetime_ms("20000301000000.000000+000", &ms) == 0 &&
+	    ms == 951868800000ULL, "datetime: 2000 is a leap year");
+	ok(recovery_datetime_ms("2026112319235.000000+000", &ms) == -1,
+	    "datetime: too short");
+	ok(recovery_datetime_ms("20261323192357.000000+000", &ms) == -1,
+	    "datetime: month 13");
+	ok(recovery_datetime_ms("00000001000000.000000:000", &ms) == -1,
+	    "datetime: an interval is not a date");
+	ok(recovery_datetime_ms(NULL, &ms) == -1, "datetime: NULL");
+}
+
 int
 main(void)
 {
@@ -300,6 +478,9 @@ main(void)
 	test_grace(&d, &fn);
 	test_limit(&d, &fn);
 	test_no_command(&d, &fn);
+	test_owner(&d, &fn);
+	test_recheck_running(&d, &fn);
+	test_datetime();
 
 	fakenode_stop(&fn);
 	http_ctx_free(d.http);
