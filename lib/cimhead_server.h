@@ -84,6 +84,13 @@ int	cimxml_encode_error(const struct cimxml_call *, int code,
 	    const char *description, struct buf *);
 /* One INSTANCE element (GetInstance, embedded objects), Pegasus layout. */
 int	cimxml_encode_instance(const struct cim_instance *, struct buf *);
+/*
+ * One PROPERTY (.ARRAY, .REFERENCE) element, with CLASSORIGIN when
+ * classorigin is not NULL and PROPAGATED="true" when propagated (a class
+ * property the instance does not set, as OpenPegasus's repository adds it).
+ */
+int	cimxml_encode_property(const struct cim_property *,
+	    const char *classorigin, int propagated, struct buf *);
 /* INSTANCENAME, and INSTANCEPATH (host "localhost" and ns when p lacks them). */
 void	cimxml_encode_instancename(const struct cim_path *, struct buf *);
 void	cimxml_encode_instancepath(const struct cim_path *, const char *ns,
