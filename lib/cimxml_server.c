@@ -989,8 +989,8 @@ cx_rsp_type(struct buf *b, const char *attr, const struct cim_value *v)
 }
 
 int
-cimxml_encode_property(const struct cim_property *p, const char *classorigin,
-    int propagated, struct buf *b)
+cimxml_encode_property(const struct cim_property *p, const char *refclass,
+    const char *classorigin, int propagated, struct buf *b)
 {
 	const char	*el;
 
@@ -1001,6 +1001,11 @@ cimxml_encode_property(const struct cim_property *p, const char *classorigin,
 	buf_printf(b, "<%s NAME=\"", el);
 	buf_xml_escape(b, p->name);
 	buf_puts(b, "\" ");
+	if (refclass != NULL && strcmp(el, "PROPERTY.REFERENCE") == 0) {
+		buf_puts(b, " REFERENCECLASS=\"");
+		buf_xml_escape(b, refclass);
+		buf_puts(b, "\"");
+	}
 	if (classorigin != NULL) {
 		buf_puts(b, " CLASSORIGIN=\"");
 		buf_xml_escape(b, classorigin);
@@ -1024,7 +1029,8 @@ cimxml_encode_instance(const struct cim_instance *inst, struct buf *b)
 	buf_xml_escape(b, inst->classname);
 	buf_puts(b, "\" >\n");
 	for (i = 0; i < inst->nprops; i++)
-		if (cimxml_encode_property(&inst->props[i], NULL, 0, b) == -1)
+		if (cimxml_encode_property(&inst->props[i], NULL, NULL, 0,
+		    b) == -1)
 			return (-1);
 	return (buf_puts(b, "</INSTANCE>\n"));
 }

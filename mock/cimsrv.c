@@ -227,12 +227,15 @@ cimsrv_cim_error(struct buf *out, const struct cimreq *r, int code,
 	buf_release(&desc);
 }
 
-/* Key types as the codec writes VALUETYPE: string, boolean, numeric. */
+/*
+ * Key types as the codec writes VALUETYPE: string, boolean, numeric; a
+ * reference key (an association's) is a VALUE.REFERENCE.
+ */
 static enum cim_type
 cimsrv_key_type(enum cim_type t)
 {
-	if (t == CIM_T_BOOLEAN)
-		return (CIM_T_BOOLEAN);
+	if (t == CIM_T_BOOLEAN || t == CIM_T_REFERENCE)
+		return (t);
 	if (cim_type_is_integer(t))
 		return (cim_type_is_signed(t) ? CIM_T_SINT64 : CIM_T_UINT64);
 	if (cim_type_is_real(t))
@@ -749,11 +752,12 @@ cimsrv_instance(struct buf *b, const struct mof_schema *s,
 				np.v.is_array = in->props[i].v.is_array;
 				np.v.embedded = in->props[i].v.embedded;
 				np.v.is_null = 1;
-				cimxml_encode_property(&np, origin ?
-				    cimsrv_origin(s, c, np.name)->name : NULL,
-				    1, b);
+				cimxml_encode_property(&np, c->props[i].refclass,
+				    origin ? cimsrv_origin(s, c, np.name)->name :
+				    NULL, 1, b);
 			} else
-				cimxml_encode_property(&in->props[i], origin ?
+				cimxml_encode_property(&in->props[i],
+				    c->props[i].refclass, origin ?
 				    cimsrv_origin(s, c, in->props[i].name)->name :
 				    NULL, 0, b);
 		}
@@ -780,17 +784,19 @@ cimsrv_class_flags(struct buf *b, const struct mof_schema *s,
 		oc = cimsrv_origin(s, c, p->name);
 		if ((local_only && oc != c) || !cimsrv_in_list(r, p->name))
 			continue;
+		/* OpenPegasus's order: CLASSORIGIN, PROPAGATED, then TYPE */
 		if (p->type == CIM_T_REFERENCE)
 			buf_printf(b, "<PROPERTY.REFERENCE NAME=\"%s\" "
 			    "REFERENCECLASS=\"%s\"", p->name, p->refclass);
 		else
-			buf_printf(b, "<PROPERTY%s NAME=\"%s\"  TYPE=\"%s\"",
-			    p->is_array ? ".ARRAY" : "", p->name,
-			    cim_type_name(p->type));
+			buf_printf(b, "<PROPERTY%s NAME=\"%s\" ",
+			    p->is_array ? ".ARRAY" : "", p->name);
 		if (origin)
 			buf_printf(b, " CLASSORIGIN=\"%s\"", oc->name);
 		if (oc != c)
 			buf_puts(b, " PROPAGATED=\"true\"");
+		if (p->type != CIM_T_REFERENCE)
+			buf_printf(b, " TYPE=\"%s\"", cim_type_name(p->type));
 		buf_puts(b, ">\n");
 		if (quals)
 			cimsrv_quals(b, p->quals, p->nquals);
@@ -1012,8 +1018,20 @@ cimsrv_apply(struct cimreq *r, struct mock_inst *in,
 
 	for (i = 0; i < ci->nprops; i++) {
 		if ((mp = mof_prop_find(in->cls, ci->props[i].name)) == NULL) {
-			cimsrv_cim_error(out, r, CIM_ERR_NO_SUCH_PROPERTY,
+			struct buf	 t;
+
+			/* OpenPegasus: 1, not 12, in Create/ModifyInstance */
+			if (strcmp(r->method, "SetProperty") == 0) {
+				cimsrv_cim_error(out, r,
+				    CIM_ERR_NO_SUCH_PROPERTY,
+				    ci->props[i].name);
+				return (-1);
+			}
+			buf_init(&t, 0);
+			buf_printf(&t, "no such property: %s",
 			    ci->props[i].name);
+			cimsrv_cim_error(out, r, CIM_ERR_FAILED, t.data);
+			buf_release(&t);
 			return (-1);
 		}
 		if ((!keys_too && mof_prop_is_key(mp)) ||

@@ -4,10 +4,12 @@
 # doing otherwise, checked here without OpenPegasus: a class property an
 # instance was created without comes back NULL and PROPAGATED="true" (the
 # scenario's and CreateInstance's alike), IncludeQualifiers and
-# IncludeClassOrigin on instances, a SELECT list naming an unknown
-# property (OpenPegasus: the instances without it; the windows dialect:
-# 15), and the interop namespace root/PG_InterOp with its CIM_Namespace
-# instances (cimhead namespaces).
+# IncludeClassOrigin on instances, reference keys and REFERENCECLASS, the
+# attribute order of GetClass's CLASSORIGIN, the codes for an unknown
+# property in the instance edits, a SELECT list naming an unknown property
+# (OpenPegasus: the instances without it; the windows dialect: 15), and
+# the interop namespace root/PG_InterOp with its CIM_Namespace instances
+# (cimhead namespaces).
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/e2e/mock_lib.sh"
 CIMHEAD=$top_builddir/cimhead
@@ -64,6 +66,25 @@ is "$("$CIMHEAD" query "$U" 'SELECT NoSuch, Name FROM Win32_ComputerSystem' --fo
 is $? 1 "... the windows dialect (WMI) refuses the query"
 "$CIMHEAD" query "$W" 'SELECT NoSuch FROM Win32_Process' 2>&1 | grep -q '"code": 15'
 ok $? "... with 15"
+
+# an association's instances: reference keys, REFERENCECLASS
+"$CIMHEAD" -vv enum "$U" Win32_SystemProcesses >/dev/null 2>"$TEST_TMP/as"
+grep -A1 '< <KEYBINDING NAME="GroupComponent">' "$TEST_TMP/as" | grep -q '< <VALUE.REFERENCE>'
+ok $? "a reference key: VALUE.REFERENCE in its KEYBINDING, not a string KEYVALUE"
+grep -q '< <PROPERTY.REFERENCE NAME="PartComponent"  REFERENCECLASS="Win32_Process">' "$TEST_TMP/as"
+ok $? "a PROPERTY.REFERENCE carries its REFERENCECLASS"
+"$CIMHEAD" -vv getclass "$U" Win32_Process --class-origin >/dev/null 2>"$TEST_TMP/gc"
+grep -q '< <PROPERTY NAME="Handle"  CLASSORIGIN="Win32_Process" TYPE="string">' "$TEST_TMP/gc"
+ok $? "GetClass IncludeClassOrigin: CLASSORIGIN before TYPE, OpenPegasus's order"
+
+# a property the class lacks: 1 in Create/ModifyInstance, 12 in SetProperty
+"$CIMHEAD" create "$U" Win32_Service Name=s2 NoSuch=1 2>/dev/null | grep -q '"code": 1,'
+ok $? "CreateInstance with an unknown property: 1, as OpenPegasus"
+"$CIMHEAD" modify "$U" 'Win32_Service.Name="s1"' NoSuch=1 2>/dev/null |
+    grep -q '"description": "no such property: NoSuch"'
+ok $? "ModifyInstance: the same, OpenPegasus's words"
+"$CIMHEAD" setprop "$U" 'Win32_Service.Name="s1"' NoSuch=1 2>/dev/null | grep -q '"code": 12,'
+ok $? "SetProperty with an unknown property: 12, as OpenPegasus"
 
 is "$("$CIMHEAD" namespaces "$U" --format text | tr '\n' ' ')" "root/PG_InterOp root/cimv2 " \
     "namespaces: root/PG_InterOp's CIM_Namespace instances"
