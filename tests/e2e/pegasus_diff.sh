@@ -2,8 +2,9 @@
 # pegasus_diff.sh: the differential test of the "pegasus" suite
 # (tests/PEGASUS.md).  A real OpenPegasus 2.14.4 and cimmockd hold the same
 # data (tests/fixtures/openpegasus-dataset.json, node NODE01: cimmockd reads
-# it as its scenario, OpenPegasus gets it as MOF instances through
-# tests/pegasus/scenario2mof.py); the same cimhead requests go to both and
+# it as its scenario, OpenPegasus gets it by CreateInstance through
+# tests/pegasus/createinstances.py); the same cimhead requests (every
+# cimhead operation and DSP0200 parameter) go to both and
 # the replies (cimhead --format json, and cimhead's exit status) are
 # compared structurally by tests/pegasus/jsondiff.py.  Every difference must
 # be listed, with its reason, in the table of tests/PEGASUS.md; one that is
@@ -94,7 +95,67 @@ req q-single-quotes query "SELECT * FROM Win32_Process WHERE Caption = 'vodstrea
 req q-bad-wql query 'SELECT FROM WHERE'
 req q-unknown-class query 'SELECT * FROM NoSuchClass'
 req q-unknown-prop query 'SELECT NoSuchProperty FROM Win32_Process'
-# Win32_Process.Create: the return codes for what cannot start.
+# The DSP0200 operations beyond those five (issue 15), each with its
+# parameters, on the classes and associations both servers hold.
+req classnames classnames Win32_Process --deep
+req classes classes Win32_ComputerSystem --deep
+req classnames-unknown classnames NoSuchClass
+req getclass getclass Win32_Process
+req getclass-origin getclass Win32_Process --no-qualifiers --class-origin
+req getclass-local getclass Win32_SystemProcesses --local-only
+req getclass-props getclass Win32_Process --properties Caption
+req getclass-unknown getclass NoSuchClass
+req associators associators 'Win32_Process.Handle="2345"'
+req associators-system associators 'Win32_ComputerSystem.Name="NODE01"' --properties Handle,Name
+req associators-filters associatornames 'Win32_ComputerSystem.Name="NODE01"' \
+    --assoc-class Win32_SystemProcesses --result-class Win32_Process \
+    --role GroupComponent --result-role PartComponent
+req associators-wrong-role associatornames 'Win32_Process.Handle="2345"' --role GroupComponent
+req associatornames associatornames 'Win32_Process.Handle="4711"'
+req references references 'Win32_Process.Handle="2345"'
+req references-system referencenames 'Win32_ComputerSystem.Name="NODE01"' \
+    --result-class Win32_SystemProcesses --role GroupComponent
+req referencenames referencenames 'Win32_Process.Handle="2345"'
+req associators-unknown associators 'Win32_Process.Handle="9999"'
+req getprop getprop 'Win32_Process.Handle="4711"' Caption
+req getprop-uint64 getprop 'Win32_ComputerSystem.Name="NODE01"' TotalPhysicalMemory
+req getprop-unset getprop 'Win32_ComputerSystem.Name="NODE01"' Model
+req getprop-unknown getprop 'Win32_Process.Handle="2345"' NoSuchProperty
+req getprop-not-found getprop 'Win32_Process.Handle="9999"' Caption
+req qualifier-key qualifiers Key
+req qualifier-description qualifiers Description
+req qualifier-unknown qualifiers NoSuchQualifier
+req namespaces namespaces
+req enum-props enum Win32_Process --properties Caption,ProcessId
+req enum-no-props enum Win32_Process --properties ''
+req enum-origin enum Win32_ComputerSystem --qualifiers --class-origin
+req get-props get Win32_Process 'Handle="2345"' --properties Caption
+req pull-enum enum Win32_Process --pull --max-object-count 1
+req pull-names names Win32_Process --pull --max-object-count 2
+req pull-query query 'SELECT Handle, Caption FROM Win32_Process' --pull
+req pull-associators associators 'Win32_ComputerSystem.Name="NODE01"' --pull --max-object-count 1
+req pull-referencenames referencenames 'Win32_ComputerSystem.Name="NODE01"' --pull
+req pull-early-close enum Win32_Process --pull --max-object-count 1 --max-items 2
+req pull-unknown-class enum NoSuchClass --pull
+# Instance edits, in the same order on both servers.
+req create create Win32_Service Name=diffsvc State=Stopped Started:boolean=false
+req create-again create Win32_Service Name=diffsvc State=Stopped
+req create-unknown-class create NoSuchClass Name=x
+req create-unknown-prop create Win32_Service Name=other NoSuchProperty=1
+req get-created get Win32_Service 'Name="diffsvc"'
+req modify modify 'Win32_Service.Name="diffsvc"' State=Running Caption=c
+req modify-missing modify 'Win32_Service.Name="nosuch"' State=Running
+req setprop setprop 'Win32_Service.Name="diffsvc"' Started:boolean=true
+req setprop-unknown setprop 'Win32_Service.Name="diffsvc"' NoSuchProperty=1
+req get-edited get Win32_Service 'Name="diffsvc"'
+req enum-edited enum Win32_Service
+req delete delete 'Win32_Service.Name="diffsvc"'
+req delete-again delete 'Win32_Service.Name="diffsvc"'
+req get-deleted get Win32_Service 'Name="diffsvc"'
+
+# Win32_Process.Create: the return codes for what cannot start (last: the
+# test provider really starts create-unix-path's program, a Win32_Process
+# more on OpenPegasus while it runs).
 req create-no-cmdline invoke Win32_Process Create 'CurrentDirectory=/'
 req create-missing invoke Win32_Process Create 'CommandLine=C:\nowhere\vodstream.exe'
 req create-windows invoke Win32_Process Create 'CommandLine=C:\Windows\system32\cmd.exe /c exit'
@@ -104,5 +165,16 @@ req invoke-unknown-class invoke NoSuchClass Create 'CommandLine=x'
 req startservice invoke 'Win32_Service.Name="vodstream"' StartService
 
 is "$(ls "$TEST_TMP/d"/*.diff | wc -l)" "$NREQ" "every request ($NREQ) was compared"
+# tests/PEGASUS.md's summary: the rows of each kind its tables hold.
+"$PYTHON3" -c 'import re, sys
+s = open(sys.argv[1], encoding="utf-8").read()
+rows = re.findall(r"^\|\s*`[^`]+`\s*\|\s*`[^`]+`\s*\|\s*(allowed|mock-bug|fixed)\s*\|", s, re.M)
+said = dict(re.findall(r"^\|\s*(allowed|mock-bug|fixed)\s*\|\s*(\d+)\s*\|\s*$", s, re.M))
+bad = [(k, said.get(k), rows.count(k)) for k in ("allowed", "mock-bug", "fixed")
+       if said.get(k) != str(rows.count(k))]
+for k, a, b in bad:
+    print("# summary says %s rows %s, the tables hold %d" % (k, a, b))
+sys.exit(1 if bad else 0)' "$ALLOWED"
+ok $? "tests/PEGASUS.md: its summary counts the rows of each kind"
 echo "# $NDIFF differences in all (each listed above, allowed ones marked)"
 done_testing
