@@ -176,38 +176,49 @@ wsman_enum "$PGHTTPS_auth" https Win32_ComputerSystem "$PG_USER:$PG_PASSWORD" >"
 grep -q '17179332608' "$TEST_TMP/ws.xml"
 ok $? "... and the instances with Basic credentials"
 
-# Then cimhead --protocol wsman.  It addresses WinRM's resource URIs
-# (schemas.microsoft.com/wbem/wsman/1/wmi/...), which OpenPegasus does
-# not serve: known gap (issue 15, deliverable 2), a TODO until cimhead
-# can address DMTF URIs, when these turn into passes.
+# Then cimhead --protocol wsman.  By default it addresses WinRM's resource
+# URIs for Win32_* classes (schemas.microsoft.com/wbem/wsman/1/wmi/...),
+# which OpenPegasus does not serve, and DMTF ones for the others;
+# --resource-uri names the DMTF URI OpenPegasus serves the Win32 classes at.
+D=http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2
 for sch in https http; do
 	eval "port=\$PGHTTPS_open"
 	[ $sch = http ] && eval "port=\$PGHTTP_open"
 	W="$sch://127.0.0.1:$port/wsman"
 	out=$("$CIMHEAD" --protocol wsman --allow-unencrypted --cacert "$PG_CERT" \
-	    enum "$W" Win32_ComputerSystem 2>"$TEST_TMP/ws.err"); rc=$?
+	    enum "$W" Win32_ComputerSystem --resource-uri "$D/Win32_ComputerSystem" \
+	    2>"$TEST_TMP/ws.err"); rc=$?
 	echo "# cimhead --protocol wsman enum ($sch): exit $rc: $(printf '%s' "$out" | tr -d '\n' | cut -c1-200)"
 	[ $rc -eq 0 ] && [ "$(printf '%s' "$out" | jq_py 'd[0]["properties"]["TotalPhysicalMemory"]["value"]')" = 17179332608 ]
-	todo_ok $? "wsman/$sch: cimhead enum Win32_ComputerSystem" "cimhead addresses WinRM resource URIs only"
+	ok $? "wsman/$sch: cimhead enum Win32_ComputerSystem --resource-uri (DMTF)"
 	out=$("$CIMHEAD" --protocol wsman --allow-unencrypted --cacert "$PG_CERT" \
-	    query "$W" 'SELECT Handle, Caption FROM Win32_Process WHERE Caption = "vodstream.exe"' 2>>"$TEST_TMP/ws.err"); rc=$?
-	[ $rc -eq 0 ] && [ "$(printf '%s' "$out" | jq_py '[i["properties"]["Handle"]["value"] for i in d]')" = '["2345"]' ]
-	todo_ok $? "wsman/$sch: cimhead query Win32_Process" "cimhead addresses WinRM resource URIs only; OpenPegasus's WS-Man filter dialects"
+	    query "$W" 'SELECT Handle, Caption FROM Win32_Process WHERE Caption = "System"' \
+	    --resource-uri "$D/Win32_Process" 2>>"$TEST_TMP/ws.err"); rc=$?
+	[ $rc -eq 0 ] && [ "$(printf '%s' "$out" | jq_py '[i["properties"]["Handle"]["value"] for i in d]')" = '["4"]' ]
+	ok $? "wsman/$sch: cimhead query Win32_Process --resource-uri (a WQL filter)"
 	out=$("$CIMHEAD" --protocol wsman --allow-unencrypted --cacert "$PG_CERT" \
-	    get "$W" Win32_Process 'Handle="2345"' 2>>"$TEST_TMP/ws.err"); rc=$?
+	    get "$W" Win32_Process 'Handle="2345"' --resource-uri "$D/Win32_Process" \
+	    2>>"$TEST_TMP/ws.err"); rc=$?
 	[ $rc -eq 0 ] && [ "$(printf '%s' "$out" | jq_py 'd[0]["properties"]["Caption"]["value"]')" = vodstream.exe ]
-	todo_ok $? "wsman/$sch: cimhead get Win32_Process" "cimhead addresses WinRM resource URIs only"
+	ok $? "wsman/$sch: cimhead get Win32_Process --resource-uri"
+	out=$("$CIMHEAD" --protocol wsman --allow-unencrypted --cacert "$PG_CERT" \
+	    enum "$W" Win32_Process --epr --resource-uri "$D/Win32_Process" \
+	    2>>"$TEST_TMP/ws.err"); rc=$?
+	[ $rc -eq 0 ] && [ "$(printf '%s' "$out" | jq_py 'all(h in [i["path"]["Handle"] for i in d] for h in ("4", "2345", "4711"))')" = True ]
+	ok $? "wsman/$sch: cimhead enum --epr (EnumerateObjectAndEPR): objects with their paths"
+	out=$("$CIMHEAD" --protocol wsman --allow-unencrypted --cacert "$PG_CERT" \
+	    enum "$W" CIM_Fan 2>>"$TEST_TMP/ws.err"); rc=$?
+	is "$rc/$out" "0/[]" "wsman/$sch: a class not Win32_*: the DMTF URI by default (no instances)"
 done
 out=$("$CIMHEAD" --protocol wsman -u "$PG_USER" --password-file "$PW" --cacert "$PG_CERT" \
-    enum "https://127.0.0.1:$PGHTTPS_auth/wsman" Win32_ComputerSystem 2>/dev/null); rc=$?
+    enum "https://127.0.0.1:$PGHTTPS_auth/wsman" Win32_ComputerSystem \
+    --resource-uri "$D/Win32_ComputerSystem" 2>/dev/null); rc=$?
 [ $rc -eq 0 ] && [ "$(printf '%s' "$out" | jq_py 'd[0]["properties"]["TotalPhysicalMemory"]["value"]')" = 17179332608 ]
-todo_ok $? "wsman/https + Basic: cimhead enum Win32_ComputerSystem" "cimhead addresses WinRM resource URIs only"
-r=$(printf '%s' "$out" | jq_py '"ok" if isinstance(d, list) else d["error"]["name"]')
-case $rc/$r in 0/ok|1/a:DestinationUnreachable) r=0 ;; *) r=1 ;; esac
-ok $r "wsman/https + Basic: cimhead is let in (a result, or the resource URI's refusal; not a 401) (exit $rc)"
-# What cimhead reports meanwhile must be a clean WS-Man fault, not a crash.
+ok $? "wsman/https + Basic: cimhead enum Win32_ComputerSystem --resource-uri"
+# Without --resource-uri a Win32 class goes to WinRM's URI: OpenPegasus's
+# clean fault, which cimhead reports as such (exit 1), not a crash.
 out=$("$CIMHEAD" --protocol wsman --cacert "$PG_CERT" enum "https://127.0.0.1:$PGHTTPS_open/wsman" Win32_ComputerSystem 2>/dev/null); rc=$?
-case $rc in 0|1) r=0 ;; *) r=1 ;; esac
-ok $r "wsman: cimhead ends with 0 or a server refusal (exit $rc: $(printf '%s' "$out" | jq_py 'd.get("error", {}).get("name") if isinstance(d, dict) else "ok"' 2>/dev/null))"
+is "$rc $(printf '%s' "$out" | jq_py 'd["error"]["name"]')" "1 a:DestinationUnreachable" \
+    "wsman: a Win32 class at WinRM's URI: OpenPegasus's a:DestinationUnreachable, exit 1"
 
 done_testing
