@@ -3,7 +3,7 @@
 # (pegasus_replay.sh, pegasus_diff.sh; tests/PEGASUS.md) found cimmockd
 # doing otherwise, checked here without OpenPegasus: a class property an
 # instance was created without comes back NULL and PROPAGATED="true" (the
-# scenario's and CreateInstance's alike), IncludeQualifiers and
+# scenario's and CreateInstance's alike; nil over WS-Management), IncludeQualifiers and
 # IncludeClassOrigin on instances, reference keys and REFERENCECLASS, the
 # attribute order of GetClass's CLASSORIGIN, the codes for an unknown
 # property in the instance edits, a SELECT list naming an unknown property
@@ -38,6 +38,12 @@ is "$(grep -o '< <PROPERTY NAME="[A-Za-z]*"' "$TEST_TMP/ei" | tr -d '<"' | sed '
 "$CIMHEAD" enum "$U" Win32_ComputerSystem --format text >"$TEST_TMP/t"
 grep -q 'Model (string) = NULL' "$TEST_TMP/t"
 ok $? "... NULL to a client"
+
+"$CIMHEAD" -vv --protocol wsman --allow-unencrypted enum "${U%/root/cimv2}/wsman" \
+    Win32_ComputerSystem >/dev/null 2>"$TEST_TMP/ws"
+grep -q '<p:Model xsi:nil="true"/>' "$TEST_TMP/ws" &&
+    grep -q '<p:NumberOfLogicalProcessors xsi:nil="true"/>' "$TEST_TMP/ws"
+ok $? "WS-Management: the same properties, xsi:nil, as WinRM lists every property"
 
 "$CIMHEAD" -vv enum "$U" Win32_ComputerSystem --qualifiers --class-origin \
     >/dev/null 2>"$TEST_TMP/eq"

@@ -25,14 +25,24 @@ mkdir -p "$TEST_TMP/d"
 NDIFF=0
 NREQ=0
 
-# req NAME OP [ARG...]: the operation (URL inserted) against both servers.
+# req NAME OP [ARG...]: the operation (URL inserted) against both servers;
+# wsreq the same over WS-Management (their /wsman, plain http).
 req() {
 	_name=$1; _op=$2; shift 2
+	_requrl "$_op" "$MOCKURL" "$PGURL" "$@"
+}
+wsreq() {
+	_name=$1; _op=$2; shift 2
+	_requrl "$_op" "${MOCKURL%/root/cimv2}/wsman" "${PGURL%/root/cimv2}/wsman" \
+	    --protocol wsman --allow-unencrypted "$@"
+}
+_requrl() {
+	_op=$1; _mu=$2; _pu=$3; shift 3
 	NREQ=$((NREQ + 1))
-	"$CIMHEAD" --timeout $((15000 * SLOW)) "$_op" "$MOCKURL" "$@" \
+	"$CIMHEAD" --timeout $((15000 * SLOW)) "$_op" "$_mu" "$@" \
 	    >"$TEST_TMP/d/$_name.mock" 2>/dev/null
 	_rm=$?
-	"$CIMHEAD" --timeout $((15000 * SLOW)) "$_op" "$PGURL" "$@" \
+	"$CIMHEAD" --timeout $((15000 * SLOW)) "$_op" "$_pu" "$@" \
 	    >"$TEST_TMP/d/$_name.pegasus" 2>/dev/null
 	_rp=$?
 	# The exit status is part of the reply.
@@ -152,6 +162,20 @@ req enum-edited enum Win32_Service
 req delete delete 'Win32_Service.Name="diffsvc"'
 req delete-again delete 'Win32_Service.Name="diffsvc"'
 req get-deleted get Win32_Service 'Name="diffsvc"'
+# WS-Management: OpenPegasus's and cimmockd's /wsman, the Win32 classes at
+# their DMTF resource URIs (cimmockd, like WinRM, serves those too).
+D=http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2
+wsreq ws-enum-computersystem enum Win32_ComputerSystem --resource-uri "$D/Win32_ComputerSystem"
+wsreq ws-enum-process enum Win32_Process --resource-uri "$D/Win32_Process"
+wsreq ws-enum-batches enum Win32_Process --max-elements 1 --resource-uri "$D/Win32_Process"
+wsreq ws-enum-epr enum Win32_Process --epr --resource-uri "$D/Win32_Process"
+wsreq ws-names names Win32_Process --resource-uri "$D/Win32_Process"
+wsreq ws-enum-processor enum Win32_PerfRawData_PerfOS_Processor --resource-uri "$D/Win32_PerfRawData_PerfOS_Processor"
+wsreq ws-get get Win32_Process 'Handle="4711"' --resource-uri "$D/Win32_Process"
+wsreq ws-get-not-found get Win32_Process 'Handle="9999"' --resource-uri "$D/Win32_Process"
+wsreq ws-query query 'SELECT Handle, Caption FROM Win32_Process WHERE ProcessId > 1000' --resource-uri "$D/Win32_Process"
+wsreq ws-enum-cim enum CIM_Fan
+wsreq ws-enum-unknown-class enum NoSuchClass --resource-uri "$D/NoSuchClass"
 
 # Win32_Process.Create: the return codes for what cannot start (last: the
 # test provider really starts create-unix-path's program, a Win32_Process
