@@ -1,6 +1,7 @@
 #!/bin/sh
 # pegasus_cli.sh: cimhead against a real OpenPegasus 2.14.4 (the "pegasus"
-# suite; tests/PEGASUS.md): every operation of cimhead(1) over HTTP and
+# suite; tests/PEGASUS.md): every operation of cimhead(1) (the DSP0200 ones
+# with a check each; pegasus_diff.sh compares them with cimmockd) over HTTP and
 # HTTPS (a fresh self-signed certificate, --cacert), without and with Basic
 # authentication, over CIM-XML and over OpenPegasus's WS-Management; and
 # Win32_Process.Create through the test provider really starting a process
@@ -89,6 +90,55 @@ for sch in http https; do
 
 	out=$(op $srv $sch invoke Win32_Process Create 'CommandLine=C:\nowhere\vodstream.exe')
 	is "$(printf '%s' "$out" | jq_py 'd["returnvalue"]["value"]')" 9 "$t: Create of a missing program returns 9"
+
+	# The DSP0200 operations beyond those five (compared with cimmockd
+	# in pegasus_diff.sh), each over this server and scheme.
+	out=$(op $srv $sch classnames Win32_ComputerSystem --deep); rc=$?
+	is "$rc/$out" "0/[]" "$t: classnames --deep: no subclass"
+	out=$(op $srv $sch getclass Win32_Process --class-origin); rc=$?
+	is "$rc/$(printf '%s' "$out" | jq_py 'sorted(d["methods"])')" '0/["Create"]' \
+	    "$t: getclass: Win32_Process and its method"
+	out=$(op $srv $sch getclass Win32_ComputerSystem --format mof); rc=$?
+	printf '%s\n' "$out" | grep -q '^class Win32_ComputerSystem'
+	is "$rc/$?" 0/0 "$t: getclass --format mof"
+	# OpenPegasus 2.14.4 with authentication on dies on any pull
+	# operation (tested last, below): pulls on the open server only.
+	pull=; [ $srv = open ] && pull="--pull --max-object-count 1"
+	# shellcheck disable=SC2086
+	out=$(op $srv $sch associators 'Win32_Process.Handle="2345"' $pull); rc=$?
+	is "$rc/$(printf '%s' "$out" | jq_py '[i["path"]["Name"] for i in d]')" '0/["NODE01"]' \
+	    "$t: associators${pull:+ --pull}: the process's computer system"
+	out=$(op $srv $sch referencenames 'Win32_ComputerSystem.Name="NODE01"' \
+	    --result-class Win32_SystemProcesses --role GroupComponent); rc=$?
+	is "$rc/$(printf '%s' "$out" | jq_py 'len(d)')" 0/4 "$t: referencenames: one per process"
+	out=$(op $srv $sch getprop 'Win32_ComputerSystem.Name="NODE01"' TotalPhysicalMemory); rc=$?
+	is "$rc/$(printf '%s' "$out" | jq_py 'd[0]["properties"]["TotalPhysicalMemory"]["value"]')" \
+	    0/17179332608 "$t: getprop: a uint64's VALUE, exact"
+	out=$(op $srv $sch qualifiers Key); rc=$?
+	is "$rc/$(printf '%s' "$out" | jq_py 'd[0]["name"]')" 0/Key "$t: qualifiers Key"
+	out=$(op $srv $sch namespaces); rc=$?
+	is "$rc/$(printf '%s' "$out" | jq_py '"root/cimv2" in d')" 0/True "$t: namespaces lists root/cimv2"
+	if [ $srv = open ]; then
+		out=$(op $srv $sch names Win32_Process --pull --max-object-count 1 --max-items 2); rc=$?
+		is "$rc/$(printf '%s' "$out" | jq_py 'len(d)')" 0/2 "$t: names --pull --max-items: two, then CloseEnumeration"
+		out=$(op $srv $sch query 'SELECT Handle FROM Win32_Process WHERE ProcessId < 4000' --pull); rc=$?
+		is "$rc/$(printf '%s' "$out" | jq_py 'sorted(i["properties"]["Handle"]["value"] for i in d)')" \
+		    '0/["2345", "3120", "4"]' "$t: query --pull (OpenQueryInstances)"
+	fi
+	svc="pgcli-$srv-$sch"
+	out=$(op $srv $sch create Win32_Service "Name=$svc" State=Stopped); rc=$?
+	is "$rc" 0 "$t: create exits 0"
+	out=$(op $srv $sch modify "Win32_Service.Name=\"$svc\"" State=Running); rc=$?
+	is "$rc" 0 "$t: modify exits 0"
+	out=$(op $srv $sch setprop "Win32_Service.Name=\"$svc\"" Started:boolean=true); rc=$?
+	is "$rc" 0 "$t: setprop exits 0"
+	out=$(op $srv $sch get Win32_Service "Name=\"$svc\""); rc=$?
+	is "$rc/$(printf '%s' "$out" | jq_py 'd[0]["properties"]["State"]["value"], d[0]["properties"]["Started"]["value"]')" \
+	    "0/('Running', True)" "$t: get: what modify and setprop set"
+	out=$(op $srv $sch delete "Win32_Service.Name=\"$svc\""); rc=$?
+	is "$rc" 0 "$t: delete exits 0"
+	out=$(op $srv $sch get Win32_Service "Name=\"$svc\""); rc=$?
+	is "$rc/$(printf '%s' "$out" | jq_py 'd["error"]["code"]')" 1/6 "$t: deleted: 6"
 done
 done
 
@@ -220,5 +270,17 @@ ok $? "wsman/https + Basic: cimhead enum Win32_ComputerSystem --resource-uri"
 out=$("$CIMHEAD" --protocol wsman --cacert "$PG_CERT" enum "https://127.0.0.1:$PGHTTPS_open/wsman" Win32_ComputerSystem 2>/dev/null); rc=$?
 is "$rc $(printf '%s' "$out" | jq_py 'd["error"]["name"]')" "1 a:DestinationUnreachable" \
     "wsman: a Win32 class at WinRM's URI: OpenPegasus's a:DestinationUnreachable, exit 1"
+
+# Last, as it ends that server: OpenPegasus 2.14.4 with authentication on
+# (enableAuthentication=true) dies on any pull operation, here
+# OpenEnumerateInstances; cimhead reports the empty reply as a transport
+# error (exit 3).  An OpenPegasus bug, listed in tests/PEGASUS.md.
+out=$(ch auth https enum "$(pg_url auth https)" Win32_Process --pull 2>/dev/null); rc=$?
+is "$rc/$(printf '%s' "$out" | jq_py 'd["error"]["kind"]')" 3/transport \
+    "auth: OpenPegasus dies on a pull operation: cimhead says so, exit 3 (transport)"
+n=0
+while kill -0 "$PGPID_auth" 2>/dev/null && [ $n -lt $((50 * SLOW)) ]; do sleep 0.1; n=$((n + 1)); done
+! kill -0 "$PGPID_auth" 2>/dev/null
+ok $? "auth: ... the server is gone (OpenPegasus 2.14.4's bug, not cimhead's)"
 
 done_testing
