@@ -84,6 +84,15 @@ int	cimxml_encode_error(const struct cimxml_call *, int code,
 	    const char *description, struct buf *);
 /* One INSTANCE element (GetInstance, embedded objects), Pegasus layout. */
 int	cimxml_encode_instance(const struct cim_instance *, struct buf *);
+/*
+ * One PROPERTY (.ARRAY, .REFERENCE) element; each attribute when given:
+ * REFERENCECLASS (a PROPERTY.REFERENCE's class), CLASSORIGIN, and
+ * PROPAGATED="true" (a class property the instance does not set, as
+ * OpenPegasus's repository adds it).
+ */
+int	cimxml_encode_property(const struct cim_property *,
+	    const char *refclass, const char *classorigin, int propagated,
+	    struct buf *);
 /* INSTANCENAME, and INSTANCEPATH (host "localhost" and ns when p lacks them). */
 void	cimxml_encode_instancename(const struct cim_path *, struct buf *);
 void	cimxml_encode_instancepath(const struct cim_path *, const char *ns,

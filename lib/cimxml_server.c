@@ -989,31 +989,49 @@ cx_rsp_type(struct buf *b, const char *attr, const struct cim_value *v)
 }
 
 int
+cimxml_encode_property(const struct cim_property *p, const char *refclass,
+    const char *classorigin, int propagated, struct buf *b)
+{
+	const char	*el;
+
+	if (p->v.type == CIM_T_REFERENCE && !p->v.is_array)
+		el = "PROPERTY.REFERENCE";
+	else
+		el = p->v.is_array ? "PROPERTY.ARRAY" : "PROPERTY";
+	buf_printf(b, "<%s NAME=\"", el);
+	buf_xml_escape(b, p->name);
+	buf_puts(b, "\" ");
+	if (refclass != NULL && strcmp(el, "PROPERTY.REFERENCE") == 0) {
+		buf_puts(b, " REFERENCECLASS=\"");
+		buf_xml_escape(b, refclass);
+		buf_puts(b, "\"");
+	}
+	if (classorigin != NULL) {
+		buf_puts(b, " CLASSORIGIN=\"");
+		buf_xml_escape(b, classorigin);
+		buf_puts(b, "\"");
+	}
+	if (propagated)
+		buf_puts(b, " PROPAGATED=\"true\"");
+	if (p->v.type != CIM_T_REFERENCE || p->v.is_array)
+		cx_rsp_type(b, "TYPE", &p->v);
+	buf_puts(b, ">\n");
+	cx_rsp_value(b, &p->v);
+	return (buf_printf(b, "</%s>\n", el));
+}
+
+int
 cimxml_encode_instance(const struct cim_instance *inst, struct buf *b)
 {
-	const struct cim_property	*p;
-	const char			*el;
-	size_t				 i;
+	size_t	i;
 
 	buf_puts(b, "<INSTANCE CLASSNAME=\"");
 	buf_xml_escape(b, inst->classname);
 	buf_puts(b, "\" >\n");
-	for (i = 0; i < inst->nprops; i++) {
-		p = &inst->props[i];
-		if (p->v.type == CIM_T_REFERENCE && !p->v.is_array)
-			el = "PROPERTY.REFERENCE";
-		else
-			el = p->v.is_array ? "PROPERTY.ARRAY" : "PROPERTY";
-		buf_printf(b, "<%s NAME=\"", el);
-		buf_xml_escape(b, p->name);
-		buf_puts(b, "\" ");
-		if (p->v.type != CIM_T_REFERENCE || p->v.is_array)
-			cx_rsp_type(b, "TYPE", &p->v);
-		buf_puts(b, ">\n");
-		cx_rsp_value(b, &p->v);
-		if (buf_printf(b, "</%s>\n", el) == -1)
+	for (i = 0; i < inst->nprops; i++)
+		if (cimxml_encode_property(&inst->props[i], NULL, NULL, 0,
+		    b) == -1)
 			return (-1);
-	}
 	return (buf_puts(b, "</INSTANCE>\n"));
 }
 

@@ -31,6 +31,7 @@
 #include "mock.h"
 
 #define CIMSRV_NS	"root/cimv2"
+#define CIMSRV_INTEROP	"root/PG_InterOp"	/* OpenPegasus's interop ns */
 
 /* What the request asked for, after the HTTP and XML checks. */
 struct cimreq {
@@ -66,6 +67,12 @@ struct cimsrv_out {
 
 static void	cimsrv_timer_cb(evutil_socket_t, short, void *);
 static void	cimsrv_gone_cb(struct httpd_req *, void *);
+static void	cimsrv_interop(struct mnode *, struct cimreq *, struct buf *);
+static void	cimsrv_raw(struct buf *, const struct cimreq *,
+		    const struct buf *, const struct cim_property *, size_t);
+static void	cimsrv_objwithpath(struct buf *, const struct mof_schema *,
+		    const struct cimreq *, const struct mock_inst *,
+		    const char *, const char *, const char *);
 
 /* PGErrorDetail and CIMStatusCodeDescription: RFC 2396 escaping. */
 static void
@@ -220,12 +227,15 @@ cimsrv_cim_error(struct buf *out, const struct cimreq *r, int code,
 	buf_release(&desc);
 }
 
-/* Key types as the codec writes VALUETYPE: string, boolean, numeric. */
+/*
+ * Key types as the codec writes VALUETYPE: string, boolean, numeric; a
+ * reference key (an association's) is a VALUE.REFERENCE.
+ */
 static enum cim_type
 cimsrv_key_type(enum cim_type t)
 {
-	if (t == CIM_T_BOOLEAN)
-		return (CIM_T_BOOLEAN);
+	if (t == CIM_T_BOOLEAN || t == CIM_T_REFERENCE)
+		return (t);
 	if (cim_type_is_integer(t))
 		return (cim_type_is_signed(t) ? CIM_T_SINT64 : CIM_T_UINT64);
 	if (cim_type_is_real(t))
@@ -246,43 +256,28 @@ cimsrv_in_list(const struct cimreq *r, const char *name)
 	return (0);
 }
 
-/*
- * A mock instance in the codec's value model: the properties the request
- * keeps (PropertyList or SELECT list) and the instance path, with host
- * when one is given (ExecQuery).
- */
-static struct cim_instance *
-cimsrv_to_cim(const struct cimreq *r, const struct mock_inst *in,
+/* The instance's path as replies carry it, with host when one is given. */
+static struct cim_path *
+cimsrv_inst_path(const struct cimreq *r, const struct mock_inst *in,
     const char *host)
 {
 	const struct mof_class	*c = in->cls;
-	struct cim_instance	*ci;
 	const struct cim_value	*v;
+	struct cim_path		*p;
 	size_t			 i;
 
-	ci = cim_instance_new(c->name);
-	ci->path = cim_path_new(r->ns[0] ? r->ns : CIMSRV_NS, c->name);
+	p = cim_path_new(r->ns[0] ? r->ns : CIMSRV_NS, c->name);
 	if (host != NULL)
-		ci->path->host = xstrdup(host);
+		p->host = xstrdup(host);
 	for (i = 0; i < c->nprops; i++) {
 		if (!mof_prop_is_key(&c->props[i]))
 			continue;
 		v = &in->props[i].v;
-		cim_path_add_key(ci->path, c->props[i].name,
+		cim_path_add_key(p, c->props[i].name,
 		    cimsrv_key_type(c->props[i].type),
 		    !v->is_null && v->nvals > 0 ? v->vals[0] : "");
 	}
-	for (i = 0; i < in->nprops; i++) {
-		struct cim_property	*p;
-
-		if ((in->absent != NULL && in->absent[i]) ||
-		    !cimsrv_in_list(r, in->props[i].name))
-			continue;
-		p = cim_instance_add(ci, in->props[i].name,
-		    in->props[i].v.type, NULL);
-		cim_value_copy(&p->v, &in->props[i].v);
-	}
-	return (ci);
+	return (p);
 }
 
 /* Encodes a result with the codec and frames it as a 200. */
@@ -298,23 +293,32 @@ cimsrv_result(struct buf *out, const struct cimreq *r,
 	buf_release(&body);
 }
 
+/* QUALIFIER elements; propagated: a class's, carried by its instance. */
 static void
-cimsrv_quals(struct buf *b, const struct mof_qual *q, size_t n)
+cimsrv_quals_as(struct buf *b, const struct mof_qual *q, size_t n,
+    int propagated)
 {
-	size_t	i;
+	const char	*pg = propagated ? " PROPAGATED=\"true\"" : "";
+	size_t		 i;
 
 	for (i = 0; i < n; i++) {
 		if (q[i].type == CIM_T_BOOLEAN)
-			buf_printf(b, "<QUALIFIER NAME=\"%s\" TYPE=\"boolean\" "
-			    "OVERRIDABLE=\"false\">\n", q[i].name);
+			buf_printf(b, "<QUALIFIER NAME=\"%s\" TYPE=\"boolean\"%s "
+			    "OVERRIDABLE=\"false\">\n", q[i].name, pg);
 		else
-			buf_printf(b, "<QUALIFIER NAME=\"%s\" TYPE=\"string\"%s>\n",
-			    q[i].name, str_casecmp_ascii(q[i].name,
+			buf_printf(b, "<QUALIFIER NAME=\"%s\" TYPE=\"string\"%s%s>"
+			    "\n", q[i].name, pg, str_casecmp_ascii(q[i].name,
 			    "Description") == 0 ? " TRANSLATABLE=\"true\"" : "");
 		buf_puts(b, "<VALUE>");
 		buf_xml_escape(b, q[i].value);
 		buf_puts(b, "</VALUE>\n</QUALIFIER>\n");
 	}
+}
+
+static void
+cimsrv_quals(struct buf *b, const struct mof_qual *q, size_t n)
+{
+	cimsrv_quals_as(b, q, n, 0);
 }
 
 /* ---- request decoding (the codec's server side) ------------------------- */
@@ -563,7 +567,12 @@ cimsrv_query_run(struct mnode *node, struct cimreq *r, const char *query,
 		wql_free(q);
 		return (-1);
 	}
-	for (i = 0; i < wql_nselect(q); i++)
+	/*
+	 * OpenPegasus answers a SELECT list naming a property the class
+	 * lacks with the instances, that property left out; WMI (the
+	 * windows dialect) refuses the query.
+	 */
+	for (i = 0; nc->dialect == WQL_WINDOWS && i < wql_nselect(q); i++)
 		if (mof_prop_find(c, wql_select(q, i)) == NULL) {
 			cimsrv_cim_error(out, r, CIM_ERR_INVALID_QUERY, query);
 			wql_free(q);
@@ -594,17 +603,17 @@ cimsrv_query(struct mnode *node, struct cimreq *r, struct buf *out)
 {
 	const struct mnode_conf	*nc = mnode_conf(node);
 	struct inst_list	 l = { 0, NULL };
-	struct wbem_result	*res;
+	struct buf		 irv;
 	size_t			 i;
 
 	if (cimsrv_query_run(node, r, r->query, r->lang, &l, out) == -1)
 		return;
-	res = wbem_result_new(WBEM_R_INSTANCES);
+	buf_init(&irv, 0);
 	for (i = 0; i < l.n; i++)
-		wbem_result_add_instance(res, cimsrv_to_cim(r, l.v[i],
-		    nc->host));
-	cimsrv_result(out, r, res);
-	wbem_result_free(res);
+		cimsrv_objwithpath(&irv, mnode_schema(node), r, l.v[i],
+		    nc->host, "VALUE.OBJECTWITHPATH", r->call.ns_store);
+	cimsrv_raw(out, r, &irv, NULL, 0);
+	buf_release(&irv);
 	inst_list_clear(&l);
 }
 
@@ -703,6 +712,58 @@ cimsrv_origin(const struct mof_schema *s, const struct mof_class *c,
 	return (c);
 }
 
+/*
+ * One INSTANCE as OpenPegasus's repository keeps it: a class property the
+ * instance was created without is there all the same, NULL and
+ * PROPAGATED="true", ahead of the instance's own properties (in class
+ * order, as its CreateInstance resolves the instance against the class);
+ * IncludeQualifiers (deprecated, still honoured) adds the class's
+ * qualifiers, PROPAGATED; IncludeClassOrigin a CLASSORIGIN on each
+ * property.  The PropertyList or SELECT list keeps what it names.
+ */
+static void
+cimsrv_instance(struct buf *b, const struct mof_schema *s,
+    const struct cimreq *r, const struct mock_inst *in)
+{
+	const struct mof_class	*c = in->cls;
+	int			 quals = cimsrv_ip_bool(r, "IncludeQualifiers", 0);
+	int			 origin = cimsrv_ip_bool(r, "IncludeClassOrigin",
+				    0);
+	int			 pass, absent;
+	size_t			 i;
+
+	buf_puts(b, "<INSTANCE CLASSNAME=\"");
+	buf_xml_escape(b, c->name);
+	buf_puts(b, "\" >\n");
+	if (quals)
+		cimsrv_quals_as(b, c->quals, c->nquals, 1);
+	for (pass = 1; pass >= 0; pass--)
+		for (i = 0; i < in->nprops; i++) {
+			absent = in->absent != NULL && in->absent[i];
+			if (absent != pass ||
+			    !cimsrv_in_list(r, in->props[i].name))
+				continue;
+			if (absent) {
+				struct cim_property	np;
+
+				memset(&np, 0, sizeof(np));
+				np.name = in->props[i].name;
+				np.v.type = in->props[i].v.type;
+				np.v.is_array = in->props[i].v.is_array;
+				np.v.embedded = in->props[i].v.embedded;
+				np.v.is_null = 1;
+				cimxml_encode_property(&np, c->props[i].refclass,
+				    origin ? cimsrv_origin(s, c, np.name)->name :
+				    NULL, 1, b);
+			} else
+				cimxml_encode_property(&in->props[i],
+				    c->props[i].refclass, origin ?
+				    cimsrv_origin(s, c, in->props[i].name)->name :
+				    NULL, 0, b);
+		}
+	buf_puts(b, "</INSTANCE>\n");
+}
+
 static void
 cimsrv_class_flags(struct buf *b, const struct mof_schema *s,
     const struct mof_class *c, const struct cimreq *r, int local_only,
@@ -723,17 +784,19 @@ cimsrv_class_flags(struct buf *b, const struct mof_schema *s,
 		oc = cimsrv_origin(s, c, p->name);
 		if ((local_only && oc != c) || !cimsrv_in_list(r, p->name))
 			continue;
+		/* OpenPegasus's order: CLASSORIGIN, PROPAGATED, then TYPE */
 		if (p->type == CIM_T_REFERENCE)
 			buf_printf(b, "<PROPERTY.REFERENCE NAME=\"%s\" "
 			    "REFERENCECLASS=\"%s\"", p->name, p->refclass);
 		else
-			buf_printf(b, "<PROPERTY%s NAME=\"%s\"  TYPE=\"%s\"",
-			    p->is_array ? ".ARRAY" : "", p->name,
-			    cim_type_name(p->type));
+			buf_printf(b, "<PROPERTY%s NAME=\"%s\" ",
+			    p->is_array ? ".ARRAY" : "", p->name);
 		if (origin)
 			buf_printf(b, " CLASSORIGIN=\"%s\"", oc->name);
 		if (oc != c)
 			buf_puts(b, " PROPAGATED=\"true\"");
+		if (p->type != CIM_T_REFERENCE)
+			buf_printf(b, " TYPE=\"%s\"", cim_type_name(p->type));
 		buf_puts(b, ">\n");
 		if (quals)
 			cimsrv_quals(b, p->quals, p->nquals);
@@ -955,8 +1018,20 @@ cimsrv_apply(struct cimreq *r, struct mock_inst *in,
 
 	for (i = 0; i < ci->nprops; i++) {
 		if ((mp = mof_prop_find(in->cls, ci->props[i].name)) == NULL) {
-			cimsrv_cim_error(out, r, CIM_ERR_NO_SUCH_PROPERTY,
+			struct buf	 t;
+
+			/* OpenPegasus: 1, not 12, in Create/ModifyInstance */
+			if (strcmp(r->method, "SetProperty") == 0) {
+				cimsrv_cim_error(out, r,
+				    CIM_ERR_NO_SUCH_PROPERTY,
+				    ci->props[i].name);
+				return (-1);
+			}
+			buf_init(&t, 0);
+			buf_printf(&t, "no such property: %s",
 			    ci->props[i].name);
+			cimsrv_cim_error(out, r, CIM_ERR_FAILED, t.data);
+			buf_release(&t);
 			return (-1);
 		}
 		if ((!keys_too && mof_prop_is_key(mp)) ||
@@ -996,6 +1071,9 @@ cimsrv_create(struct mnode *node, struct cimreq *r, struct buf *out)
 		return;
 	}
 	in = inst_new(c);
+	/* what NewInstance leaves out is the class's (PROPAGATED, NULL) */
+	in->absent = xcalloc(in->nprops ? in->nprops : 1, 1);
+	memset(in->absent, 1, in->nprops);
 	if (cimsrv_apply(r, in, ip->inst, 1, out) == -1) {
 		inst_free(in);
 		return;
@@ -1296,16 +1374,17 @@ cimsrv_walk(struct mnode *node, struct cimreq *r, const struct cim_path *p,
 
 /* An instance with its path, as the association and pull results carry it. */
 static void
-cimsrv_objwithpath(struct buf *b, const struct cimreq *r,
-    const struct mock_inst *in, const char *host, const char *wrap)
+cimsrv_objwithpath(struct buf *b, const struct mof_schema *s,
+    const struct cimreq *r, const struct mock_inst *in, const char *host,
+    const char *wrap, const char *ns)
 {
-	struct cim_instance	*ci = cimsrv_to_cim(r, in, host);
+	struct cim_path	*p = cimsrv_inst_path(r, in, host);
 
 	buf_printf(b, "<%s>\n", wrap);
-	cimxml_encode_instancepath(ci->path, r->ns, b);
-	cimxml_encode_instance(ci, b);
+	cimxml_encode_instancepath(p, ns, b);
+	cimsrv_instance(b, s, r, in);
 	buf_printf(b, "</%s>\n", wrap);
-	cim_instance_free(ci);
+	cim_path_free(p);
 }
 
 static void
@@ -1456,8 +1535,8 @@ cimsrv_assoc(struct mnode *node, struct cimreq *r, struct buf *out)
 		if (names)
 			cimsrv_objpath(&irv, r, res.v[i], host, 1);
 		else
-			cimsrv_objwithpath(&irv, r, res.v[i], host,
-			    "VALUE.OBJECTWITHPATH");
+			cimsrv_objwithpath(&irv, mnode_schema(node), r,
+			    res.v[i], host, "VALUE.OBJECTWITHPATH", r->ns);
 	}
 	cimsrv_raw(out, r, &irv, NULL, 0);
 	buf_release(&irv);
@@ -1718,15 +1797,10 @@ cimsrv_open(struct mnode *node, struct cimreq *r, struct buf *out)
 		if (kind == CTX_PATHS)
 			cimsrv_objpath(&item, r, l.v[i], nc->host, 0);
 		else if (kind == CTX_WITHPATH)
-			cimsrv_objwithpath(&item, r, l.v[i], nc->host,
-			    "VALUE.INSTANCEWITHPATH");
-		else {
-			struct cim_instance *ci = cimsrv_to_cim(r, l.v[i],
-			    NULL);
-
-			cimxml_encode_instance(ci, &item);
-			cim_instance_free(ci);
-		}
+			cimsrv_objwithpath(&item, mnode_schema(node), r,
+			    l.v[i], nc->host, "VALUE.INSTANCEWITHPATH", r->ns);
+		else
+			cimsrv_instance(&item, mnode_schema(node), r, l.v[i]);
 		x->items[x->n++] = buf_steal(&item, NULL);
 	}
 	inst_list_clear(&l);
@@ -1781,8 +1855,7 @@ cimsrv_intrinsic(struct mnode *node, struct cimreq *r, struct buf *out)
 {
 	const struct mof_class	*c;
 	struct inst_list	 l = { 0, NULL };
-	struct wbem_result	*res;
-	struct buf		 path;
+	struct buf		 path, irv;
 	size_t			 i;
 	enum { OP_EI, OP_EIN, OP_GI } op;
 
@@ -1813,30 +1886,34 @@ cimsrv_intrinsic(struct mnode *node, struct cimreq *r, struct buf *out)
 		return;
 	}
 	mnode_instances(node, c, &l);
-	res = wbem_result_new(op == OP_EIN ? WBEM_R_PATHS : WBEM_R_INSTANCES);
+	buf_init(&irv, 0);
 	for (i = 0; i < l.n; i++) {
-		struct cim_instance	*ci;
+		struct cim_path	*p;
 
 		if (op == OP_GI && !cimsrv_key_match(r, l.v[i]))
 			continue;
-		ci = cimsrv_to_cim(r, l.v[i], NULL);
-		if (op == OP_EIN) {
-			wbem_result_add_path(res, ci->path);
-			ci->path = NULL;
-			cim_instance_free(ci);
+		p = cimsrv_inst_path(r, l.v[i], NULL);
+		if (op == OP_EIN)
+			cimxml_encode_instancename(p, &irv);
+		else if (op == OP_EI) {
+			buf_puts(&irv, "<VALUE.NAMEDINSTANCE>\n");
+			cimxml_encode_instancename(p, &irv);
+			cimsrv_instance(&irv, mnode_schema(node), r, l.v[i]);
+			buf_puts(&irv, "</VALUE.NAMEDINSTANCE>\n");
 		} else
-			wbem_result_add_instance(res, ci);
+			cimsrv_instance(&irv, mnode_schema(node), r, l.v[i]);
+		cim_path_free(p);
 		if (op == OP_GI)
 			break;
 	}
-	if (op == OP_GI && res->ninst == 0) {
+	if (op == OP_GI && i == l.n) {
 		buf_init(&path, 0);
 		cimsrv_path_text(&path, r);
 		cimsrv_cim_error(out, r, CIM_ERR_NOT_FOUND, path.data);
 		buf_release(&path);
 	} else
-		cimsrv_result(out, r, res);
-	wbem_result_free(res);
+		cimsrv_raw(out, r, &irv, NULL, 0);
+	buf_release(&irv);
 	inst_list_clear(&l);
 }
 
@@ -2063,6 +2140,10 @@ cimsrv_reply(struct mnode *node, const struct httpd_req *hr, struct buf *out,
 		    f->text : "injected fault");
 		goto done;
 	}
+	if (str_casecmp_ascii(r.ns, CIMSRV_INTEROP) == 0) {
+		cimsrv_interop(node, &r, out);
+		goto done;
+	}
 	if (str_casecmp_ascii(r.ns, CIMSRV_NS) != 0) {
 		cimsrv_cim_error(out, &r, CIM_ERR_INVALID_NAMESPACE, r.ns);
 		goto done;
@@ -2075,6 +2156,71 @@ cimsrv_reply(struct mnode *node, const struct httpd_req *hr, struct buf *out,
 		cimsrv_extrinsic(node, &r, out);
 done:
 	cimreq_clear(&r);
+}
+
+/*
+ * The interop namespace, as far as a client looks for the namespaces:
+ * EnumerateInstanceNames and EnumerateInstances of CIM_Namespace (or
+ * OpenPegasus's PG_Namespace) give one PG_NameSpace per namespace the node
+ * serves, with OpenPegasus's keys (and only them as properties); any other
+ * class there is 5, any other operation 7.
+ */
+static void
+cimsrv_interop(struct mnode *node, struct cimreq *r, struct buf *out)
+{
+	static const char *const nss[] = { CIMSRV_INTEROP, CIMSRV_NS };
+	const struct mnode_conf	*nc = mnode_conf(node);
+	int			 names;
+	struct buf		 irv, om;
+	struct cim_path		*p;
+	struct cim_instance	*ci;
+	size_t			 i, k;
+
+	if (!r->intrinsic || (!(names = strcmp(r->method,
+	    "EnumerateInstanceNames") == 0) &&
+	    strcmp(r->method, "EnumerateInstances") != 0)) {
+		cimsrv_cim_error(out, r, CIM_ERR_NOT_SUPPORTED, r->method);
+		return;
+	}
+	if (r->classname == NULL ||
+	    (str_casecmp_ascii(r->classname, "CIM_Namespace") != 0 &&
+	    str_casecmp_ascii(r->classname, "PG_Namespace") != 0)) {
+		cimsrv_cim_error(out, r, CIM_ERR_INVALID_CLASS,
+		    r->classname ? r->classname : "");
+		return;
+	}
+	buf_init(&irv, 0);
+	buf_init(&om, 0);
+	buf_printf(&om, "PG:%s", nc->host);
+	for (i = 0; i < nitems(nss); i++) {
+		p = cim_path_new(CIMSRV_INTEROP, "PG_NameSpace");
+		cim_path_add_key(p, "CreationClassName", CIM_T_STRING,
+		    "PG_Namespace");
+		cim_path_add_key(p, "Name", CIM_T_STRING, nss[i]);
+		cim_path_add_key(p, "ObjectManagerCreationClassName",
+		    CIM_T_STRING, "PG_ObjectManager");
+		cim_path_add_key(p, "ObjectManagerName", CIM_T_STRING, om.data);
+		cim_path_add_key(p, "SystemCreationClassName", CIM_T_STRING,
+		    "PG_ComputerSystem");
+		cim_path_add_key(p, "SystemName", CIM_T_STRING, nc->host);
+		if (names)
+			cimxml_encode_instancename(p, &irv);
+		else {
+			ci = cim_instance_new("PG_NameSpace");
+			for (k = 0; k < p->nkeys; k++)
+				cim_instance_add(ci, p->keys[k].name,
+				    CIM_T_STRING, p->keys[k].value);
+			buf_puts(&irv, "<VALUE.NAMEDINSTANCE>\n");
+			cimxml_encode_instancename(p, &irv);
+			cimxml_encode_instance(ci, &irv);
+			buf_puts(&irv, "</VALUE.NAMEDINSTANCE>\n");
+			cim_instance_free(ci);
+		}
+		cim_path_free(p);
+	}
+	cimsrv_raw(out, r, &irv, NULL, 0);
+	buf_release(&om);
+	buf_release(&irv);
 }
 
 /* ---- faults and sending ---------------------------------------------------- */

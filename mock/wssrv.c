@@ -275,8 +275,6 @@ wssrv_to_cim(const struct mock_inst *in, struct wql_query *q)
 		    !v->is_null && v->nvals > 0 ? v->vals[0] : "");
 	}
 	for (i = 0; i < in->nprops; i++) {
-		if (in->absent != NULL && in->absent[i])
-			continue;
 		keep = q == NULL || wql_nselect(q) == 0;
 		for (j = 0; !keep && j < wql_nselect(q); j++)
 			keep = str_casecmp_ascii(wql_select(q, j),
@@ -285,7 +283,15 @@ wssrv_to_cim(const struct mock_inst *in, struct wql_query *q)
 			continue;
 		p = cim_instance_add(ci, in->props[i].name,
 		    in->props[i].v.type, NULL);
-		cim_value_copy(&p->v, &in->props[i].v);
+		/*
+		 * A class property the instance was created without is
+		 * there all the same, nil, as WinRM and OpenPegasus's
+		 * WS-Man list every property of the class.
+		 */
+		if (in->absent != NULL && in->absent[i])
+			p->v.is_array = in->props[i].v.is_array;
+		else
+			cim_value_copy(&p->v, &in->props[i].v);
 	}
 	return (ci);
 }

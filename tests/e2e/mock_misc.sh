@@ -63,8 +63,8 @@ CIM="$PYTHON3 $top_srcdir/tests/e2e/mock_cim.py $P"
 is "$($CIM query "SELECT Caption FROM Win32_Process WHERE Caption = 'vodstream.exe'")" \
     "Caption=vodstream.exe" "windows dialect: single quotes accepted"
 is "$($CIM ei Win32_ComputerSystem)" \
-    "Name=PINNED;TotalPhysicalMemory=99;Model=<null>" \
-    "pinned instance: exactly the properties given (null is NULL)"
+    "NumberOfLogicalProcessors=<null>;Name=PINNED;TotalPhysicalMemory=99;Model=<null>" \
+    "pinned instance: the properties given (null is NULL), the class's others first, NULL"
 $CIM query 'SELECT Name FROM Win32_OperatingSystem WHERE FreePhysicalMemory > 0' |
     grep -q '^Name=Microsoft Windows Server 2019'
 ok $? "Win32_OperatingSystem"

@@ -190,6 +190,24 @@ def exchange(port, reqs, want_n, check_after):
     return out, state
 
 
+# A class property an instance was created without: OpenPegasus's
+# repository adds it, NULL and PROPAGATED, and so does cimmockd
+# (pegasus_replay.sh compares that with a live OpenPegasus).
+PROPAGATED_NULL = re.compile(rb'<PROPERTY NAME="[^"]*"  PROPAGATED="true" '
+                             rb'TYPE="[^"]*">\n</PROPERTY>\n')
+
+
+def unpropagated(want, got):
+    """got without its NULL PROPAGATED properties when the capture has
+    none: the ei-computersystem and ei-netif captures (and the others of
+    that data) were taken with narrower classes than today's
+    schemas/win32.mof, so their instances lack the properties since
+    added."""
+    if b'PROPAGATED="true"' in want:
+        return got
+    return PROPAGATED_NULL.sub(b"", got)
+
+
 def control(url, action, body=b"{}"):
     req = urllib.request.Request(url + "/" + action, data=body,
                                  method="POST")
@@ -252,7 +270,7 @@ def main():
                                                             len(want)))
         if not name.startswith(NOT_EXACT):
             for w, g in zip(want, got):
-                if w["body"] != g["body"]:
+                if w["body"] != unpropagated(w["body"], g["body"]):
                     diffs.append("body differs: pegasus %d bytes, mock %d"
                                  % (len(w["body"]), len(g["body"])))
         if name in AFTER and AFTER[name] != state:

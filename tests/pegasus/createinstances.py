@@ -4,7 +4,11 @@ running CIMOM with CIM-XML CreateInstance requests, one per instance, as
 the OpenPegasus captures were loaded (tests/fixtures/openpegasus/create-*):
 only the properties the scenario gives are sent, so the server stores
 exactly those (cimmofl, by contrast, adds every other class property as
-NULL).  The instances are those of tests/pegasus/scenario2mof.py.
+NULL).  The instances are those of tests/pegasus/scenario2mof.py, then
+the association instances cimmockd's model derives from them (each
+Win32_Process and Win32_Service a part of the Win32_ComputerSystem:
+Win32_SystemProcesses, Win32_SystemServices), so that both servers hold
+the same associations.
 
 usage: createinstances.py URL SCENARIO.json NODE SCHEMA.mof
            [--no-processes] [--user NAME --password-file FILE] [--cacert FILE]
@@ -45,6 +49,44 @@ def instance_xml(cls, props, types):
     return "\n".join(out)
 
 
+# The key of each class an association of the mock's model joins.
+ASSOC_KEYS = {"Win32_ComputerSystem": "Name", "Win32_Process": "Handle",
+              "Win32_Service": "Name"}
+# cimmockd's model: every process and service belongs to the node's
+# computer system (mock/mnode.c, mnode_assoc), as on Windows.
+ASSOCS = (("Win32_SystemProcesses", "Win32_Process"),
+          ("Win32_SystemServices", "Win32_Service"))
+
+
+def reference_xml(name, cls, key, value):
+    return ('<PROPERTY.REFERENCE NAME="%s" REFERENCECLASS="%s"><VALUE.REFERENCE>'
+            '<LOCALINSTANCEPATH><LOCALNAMESPACEPATH><NAMESPACE NAME="root"/>'
+            '<NAMESPACE NAME="cimv2"/></LOCALNAMESPACEPATH>'
+            '<INSTANCENAME CLASSNAME="%s"><KEYBINDING NAME="%s">'
+            '<KEYVALUE VALUETYPE="string">%s</KEYVALUE></KEYBINDING>'
+            '</INSTANCENAME></LOCALINSTANCEPATH></VALUE.REFERENCE>'
+            '</PROPERTY.REFERENCE>' % (name, cls, cls, key, escape(str(value))))
+
+
+def associations(insts):
+    """The association instances cimmockd's model derives from insts, as
+    CreateInstance bodies (INSTANCE elements)."""
+    out = []
+    systems = [p for c, p in insts if c == "Win32_ComputerSystem"]
+    for assoc, part in ASSOCS:
+        for cs in systems:
+            for c, p in insts:
+                if c != part:
+                    continue
+                out.append('<INSTANCE CLASSNAME="%s">%s%s</INSTANCE>' % (
+                    assoc,
+                    reference_xml("GroupComponent", "Win32_ComputerSystem",
+                                  "Name", cs["Name"]),
+                    reference_xml("PartComponent", part, ASSOC_KEYS[part],
+                                  p[ASSOC_KEYS[part]])))
+    return out
+
+
 def main():
     argv = sys.argv[1:]
     opts = {}
@@ -78,8 +120,9 @@ def main():
         tok = base64.b64encode(("%s:%s" % (opts["--user"], pw)).encode()).decode()
         headers["Authorization"] = "Basic " + tok
     failed = 0
-    for n, (cls, props) in enumerate(scenario_instances(
-            scen, node, "--no-processes" in flags)):
+    insts = scenario_instances(scen, node, "--no-processes" in flags)
+    bodies = [instance_xml(c, p, types) for c, p in insts] + associations(insts)
+    for n, inst in enumerate(bodies):
         body = ('<?xml version="1.0" encoding="utf-8" ?>\n'
                 '<CIM CIMVERSION="2.0" DTDVERSION="2.0">\n'
                 '<MESSAGE ID="%d" PROTOCOLVERSION="1.0">\n<SIMPLEREQ>\n'
@@ -88,7 +131,7 @@ def main():
                 '<NAMESPACE NAME="cimv2"/></LOCALNAMESPACEPATH>\n'
                 '<IPARAMVALUE NAME="NewInstance">%s</IPARAMVALUE>\n'
                 '</IMETHODCALL>\n</SIMPLEREQ>\n</MESSAGE>\n</CIM>\n'
-                % (2000 + n, instance_xml(cls, props, types)))
+                % (2000 + n, inst))
         req = urllib.request.Request(url, data=body.encode("utf-8"),
                                      headers=headers, method="POST")
         try:
@@ -98,8 +141,8 @@ def main():
         except Exception as e:  # noqa: BLE001
             reply, status = str(e), 0
         if status != 200 or "<ERROR" in reply or "IRETURNVALUE" not in reply:
-            sys.stderr.write("createinstances: %s %r: %s %s\n"
-                             % (cls, props, status, reply[-400:]))
+            sys.stderr.write("createinstances: %s: %s %s\n"
+                             % (inst[:200], status, reply[-400:]))
             failed += 1
     sys.exit(1 if failed else 0)
 

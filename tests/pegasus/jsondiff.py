@@ -5,7 +5,7 @@
 usage: jsondiff.py NAME A.json B.json [ALLOWED-FILE]
 
 Normalisation: instances and names are compared as a set (sorted by their
-path and class); property order does not matter; an error's "description"
+class and path, or properties when they have no path); property order does not matter; an error's "description"
 (free text) is dropped.  Everything else must be equal: class names, keys,
 property names, types and values, return values, out parameters, error
 code, name, kind and HTTP status.
@@ -35,16 +35,21 @@ def norm(v):
         items = [norm(x) for x in v]
         if all(isinstance(x, dict) and "classname" in x for x in items):
             items.sort(key=lambda x: json.dumps(
-                [x.get("classname", ""), x.get("path")], sort_keys=True))
+                [x.get("classname", ""), x.get("path"), x.get("properties")],
+                sort_keys=True))
         return items
     return v
 
 
 def label(x):
+    """An item's name in a set: class and path; an instance without a path
+    (a pull query's) by its properties."""
     if isinstance(x, dict) and "classname" in x:
-        return "%s%s" % (x["classname"], json.dumps(x.get("path"),
-                                                      sort_keys=True,
-                                                      ensure_ascii=False))
+        key = x.get("path")
+        if key is None:
+            key = x.get("properties")
+        return "%s%s" % (x["classname"], json.dumps(key, sort_keys=True,
+                                                    ensure_ascii=False))
     return None
 
 
@@ -62,7 +67,8 @@ def diff(a, b, path, out):
     if isinstance(a, list) and isinstance(b, list):
         la = [label(x) for x in a]
         lb = [label(x) for x in b]
-        if None not in la and None not in lb:
+        if None not in la and None not in lb and \
+                len(set(la)) == len(la) and len(set(lb)) == len(lb):
             ma = dict(zip(la, a))
             mb = dict(zip(lb, b))
             for k in sorted(set(ma) | set(mb)):

@@ -75,6 +75,27 @@ REQUESTS = {
         ipv("MaxObjectCount", val("100"))]),
     "x-enum-qualifiers": ("EnumerateQualifiers", []),
     "x-get-qualifier": ("GetQualifier", [ipv("QualifierName", val("Key"))]),
+    # each qualifier cimmockd declares, as OpenPegasus declares it
+    "x-get-qualifier-abstract": ("GetQualifier", [ipv("QualifierName", val("Abstract"))]),
+    "x-get-qualifier-association": ("GetQualifier", [
+        ipv("QualifierName", val("Association"))]),
+    "x-get-qualifier-description": ("GetQualifier", [
+        ipv("QualifierName", val("Description"))]),
+    "x-get-qualifier-embeddedinstance": ("GetQualifier", [
+        ipv("QualifierName", val("EmbeddedInstance"))]),
+    "x-get-qualifier-in": ("GetQualifier", [ipv("QualifierName", val("In"))]),
+    "x-get-qualifier-out": ("GetQualifier", [ipv("QualifierName", val("Out"))]),
+    "x-get-qualifier-static": ("GetQualifier", [ipv("QualifierName", val("Static"))]),
+    "x-gi-qualifiers-origin": ("GetInstance", [
+        ipv("InstanceName", IN), ipv("IncludeQualifiers", val("TRUE")),
+        ipv("IncludeClassOrigin", val("TRUE"))]),
+    "x-references": ("References", [ipv("ObjectName", IN)]),
+    "x-associatornames-system": ("AssociatorNames", [
+        ipv("ObjectName", '<INSTANCENAME CLASSNAME="Win32_ComputerSystem">'
+            '<KEYBINDING NAME="Name"><KEYVALUE VALUETYPE="string">NODE01'
+            '</KEYVALUE></KEYBINDING></INSTANCENAME>')]),
+    "x-ei-association": ("EnumerateInstances", [
+        ipv("ClassName", cls("Win32_SystemProcesses"))]),
 }
 
 
