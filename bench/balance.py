@@ -605,7 +605,8 @@ class Point:
                 "sessions": d.get("sessions"),
                 "counted": d.get("sessions_counted"),
                 "room": d.get("room"), "cost": d.get("cost"),
-                "net": d.get("net"), "age": d.get("sample_age_ms")})
+                "net": d.get("net"), "age": d.get("sample_age_ms"),
+                "uses": d.get("sample_uses")})
         with open(TRACE, "a") as f:
             f.write(json.dumps(rec) + "\n")
 

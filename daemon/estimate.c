@@ -1074,29 +1074,125 @@ est_pickable(const struct est_params *p, const struct est_cand *c,
 	return (*score >= 0);
 }
 
+/*
+ * Old information herds: while samples serve several decisions each, the
+ * node that looked emptiest takes every viewer until the next count, and
+ * another head-end, which sees the same counts, sends its viewers there
+ * too.  Then two nodes drawn at random (in proportion to their room) and
+ * the one with the lower prediction (Mitzenmacher: two choices stay good
+ * with old information where the least-loaded choice collapses).  -1:
+ * samples are fresh enough, or fewer than three candidates.
+ */
+static int
+est_pick_two(const struct est_params *p, const struct est_cand *c, size_t n,
+    uint64_t now, policy_rng rng, void *rngarg)
+{
+	double		s, sa, sb, rooms = 0, x;
+	unsigned	uses = 0, k = 0;
+	long		room;
+	size_t		i;
+	int		a = -1, b = -1, j;
+
+	if (rng == NULL)
+		return (-1);
+	for (i = 0; i < n; i++)
+		if (est_pickable(p, &c[i], now, &s)) {
+			k++;
+			uses += c[i].en->uses;
+			rooms += (double)est_room(c[i].en, p, now);
+		}
+	if (k < 3 || uses < 4 * k || !(rooms > 0))
+		return (-1);
+	for (j = 0; j < 2; j++) {
+		x = (double)(rng(rngarg) % 1000000) / 1000000.0 * rooms;
+		for (i = 0; i < n; i++) {
+			if (!est_pickable(p, &c[i], now, &s))
+				continue;
+			room = est_room(c[i].en, p, now);
+			if (x < (double)room || i + 1 == n)
+				break;
+			x -= (double)room;
+		}
+		if (i >= n || !est_pickable(p, &c[i], now, &s))
+			return (-1);
+		if (j == 0)
+			a = (int)i;
+		else
+			b = (int)i;
+	}
+	est_pickable(p, &c[a], now, &sa);
+	est_pickable(p, &c[b], now, &sb);
+	return (sb < sa ? b : a);
+}
+
+/* One session's step in the prediction (the largest over resources). */
+static double
+est_step(const struct est_node *en, const struct est_params *p)
+{
+	enum est_res	r;
+	double		v, best = 0;
+
+	for (r = 0; r < EST_NRES; r++)
+		if (en->util[r] >= 0 && p->max[r] > 0 &&
+		    (v = en->fit[r].cost / p->max[r]) > best)
+			best = v;
+	return (best);
+}
+
+/* Sessions with this viewer over the capacity: how full, by the count. */
+static double
+est_fill(const struct est_node *en, const struct est_params *p, uint64_t now)
+{
+	double	cap = est_capacity(en, p);
+
+	if (!(cap > 0))
+		return (HUGE_VAL);
+	return ((est_sessions(en, p, now) + 1) / cap);
+}
+
 int
 est_pick(const struct est_params *p, const struct est_cand *c, size_t n,
     uint64_t now, policy_rng rng, void *rngarg)
 {
-	double		best = 0, s;
+	double		best = 0, s, band, f, fbest = 0;
 	size_t		i, nties = 0, k;
-	int		found = 0;
+	int		found = 0, two, bi = -1;
 
+	if ((two = est_pick_two(p, c, n, now, rng, rngarg)) >= 0)
+		return (two);
 	for (i = 0; i < n; i++)
 		if (est_pickable(p, &c[i], now, &s) && (!found || s < best)) {
 			best = s;
+			bi = (int)i;
 			found = 1;
 		}
 	if (!found)
 		return (-1);
-	/* Identical nodes tie: a draw among them, so they share viewers. */
+	/*
+	 * Predictions within one session of the best are the same within
+	 * the noise of a rate: among them the node least full by its
+	 * sessions (count and dispatches over capacity) takes the viewer,
+	 * so identical nodes take sequential viewers in turn.  Ties on that
+	 * are drawn at random.
+	 */
+	band = est_step(c[bi].en, p);
+	if (band < p->tie_eps)
+		band = p->tie_eps;
+	found = 0;
 	for (i = 0; i < n; i++)
-		if (est_pickable(p, &c[i], now, &s) && s <= best + p->tie_eps)
+		if (est_pickable(p, &c[i], now, &s) && s <= best + band &&
+		    ((f = est_fill(c[i].en, p, now)), !found || f < fbest)) {
+			fbest = f;
+			found = 1;
+		}
+	for (i = 0; i < n; i++)
+		if (est_pickable(p, &c[i], now, &s) && s <= best + band &&
+		    est_fill(c[i].en, p, now) <= fbest + 1e-9)
 			nties++;
 	k = nties > 1 && rng != NULL ? rng(rngarg) % nties : 0;
 	for (i = 0; i < n; i++)
-		if (est_pickable(p, &c[i], now, &s) &&
-		    s <= best + p->tie_eps && k-- == 0)
+		if (est_pickable(p, &c[i], now, &s) && s <= best + band &&
+		    est_fill(c[i].en, p, now) <= fbest + 1e-9 && k-- == 0)
 			return ((int)i);
 	return (-1);
 }

@@ -92,10 +92,15 @@ echo "# burst with session-cost 1: $got"
 top=$(echo "$got" | tr ' ' '\n' | cut -d= -f2 | sort -n | tail -1)
 [ "$top" -le 20 ]; ok $? "no node took more than half of a 40-viewer burst"
 is "$(echo "$got" | tr ' ' '\n' | grep -c =)" 4 "every node took part in the burst"
+# Without the expected load (a cost of 0.01 % a session) the predictions
+# barely move; the node's sessions (count and dispatches over capacity)
+# then decide among predictions within a session of each other, and
+# samples spent by many decisions go to two choices: no herd either.
+# (Before those two rules this burst went a=40.)
 burst "session-cost = 0.01"
 echo "# burst with session-cost 0.01: $got"
-case "$got" in *"a=40 "*) r=0 ;; *) r=1 ;; esac
-ok $r "control: without the expected load the burst herds onto a"
+top=$(echo "$got" | tr ' ' '\n' | cut -d= -f2 | sort -n | tail -1)
+[ "$top" -lt 40 ]; ok $? "without the expected load, sessions still keep the burst off one node ($got)"
 
 # round-robin: even spread whatever the load.  It evens out active
 # sessions (the nodes' counts), so the burst's background streams go first,
