@@ -32,6 +32,8 @@ static const char	*port_file;
 static const char	*log_file;
 static int		 verbose;
 
+#define MAIN_DISPATCH_SLICE_MS	5	/* probe replies, then a look around */
+
 static void	main_ctl_cb(enum compat_ctl_op, const char *, void *);
 static void	main_exit_cb(evutil_socket_t, short, void *);
 static void	main_watchdog_cb(evutil_socket_t, short, void *);
@@ -146,6 +148,35 @@ main_count_lines(const char *text)
 	for (; text != NULL && *text != '\0'; text++)
 		n += *text == '\n';
 	return (n);
+}
+
+/*
+ * Three priorities: viewers, the admin side and every timer at the
+ * default (1); http.c puts the probe replies at the lowest (2), and they
+ * yield every MAIN_DISPATCH_SLICE_MS, so under a flood of replies (a
+ * round over a thousand nodes) a viewer's request and the round's
+ * decision deadline still run on time instead of after every reply
+ * already read.
+ */
+static struct event_base *
+main_base_new(void)
+{
+	struct event_config	*cfg;
+	struct event_base	*base;
+	struct timeval		 tv;
+
+	if ((cfg = event_config_new()) == NULL)
+		return (NULL);
+	ms_to_tv(MAIN_DISPATCH_SLICE_MS, &tv);
+	if (event_config_set_max_dispatch_interval(cfg, &tv, -1, 2) == -1)
+		log_warn("libevent: no dispatch interval; probe replies "
+		    "may delay viewers under load");
+	base = event_base_new_with_config(cfg);
+	event_config_free(cfg);
+	if (base != NULL && event_base_priority_init(base, 3) == -1)
+		log_warn("libevent: no priorities; probe replies may delay "
+		    "viewers under load");
+	return (base);
 }
 
 /*
@@ -317,7 +348,7 @@ main_run(const char *file)
 	if (compat_init(1) == -1)
 		fatal("compat_init");
 	xml_global_init();
-	if ((d.base = event_base_new()) == NULL)
+	if ((d.base = main_base_new()) == NULL)
 		fatal("event_base_new");
 	log_set_stamp(d.conf->log_stamp);
 	if (accesslog_open(&d) == -1) {

@@ -109,6 +109,7 @@ static void	http_complete(struct http_xfer *, const struct http_response *,
 		    const struct wbem_error *);
 static void	http_ctx_destroy(struct http_ctx *);
 static void	http_sock_free(struct http_ctx *, struct http_sock *);
+static void	http_ev_lowest(struct http_ctx *, struct event *);
 static void	http_log(enum log_level, const char *, ...) PRINTFLIKE(2, 3);
 
 int
@@ -192,6 +193,7 @@ http_ctx_new(struct event_base *base)
 		goto fail;
 	if ((ctx->timer = evtimer_new(base, http_timeout_cb, ctx)) == NULL)
 		goto fail;
+	http_ev_lowest(ctx, ctx->timer);
 	if (curl_multi_setopt(ctx->multi, CURLMOPT_SOCKETFUNCTION,
 	    http_socket_cb) != CURLM_OK ||
 	    curl_multi_setopt(ctx->multi, CURLMOPT_SOCKETDATA, ctx) != CURLM_OK ||
@@ -306,6 +308,20 @@ http_sock_free(struct http_ctx *ctx, struct http_sock *s)
 	free(s);
 }
 
+/*
+ * Transfers run at the base's lowest priority: on a base with several
+ * (the daemon's), whatever the program put above them (viewers, its
+ * timers) is never queued behind a burst of replies.
+ */
+static void
+http_ev_lowest(struct http_ctx *ctx, struct event *ev)
+{
+	int	n = event_base_get_npriorities(ctx->base);
+
+	if (n > 1)
+		(void)event_priority_set(ev, n - 1);
+}
+
 /* CURLMOPT_SOCKETFUNCTION: curl says what to watch on one socket. */
 static int
 http_socket_cb(CURL *easy, curl_socket_t fd, int what, void *cbp, void *sockp)
@@ -340,6 +356,7 @@ http_socket_cb(CURL *easy, curl_socket_t fd, int what, void *cbp, void *sockp)
 		event_del(s->ev);
 		event_assign(s->ev, ctx->base, fd, events, http_event_cb, s);
 	}
+	http_ev_lowest(ctx, s->ev);
 	if (event_add(s->ev, NULL) == -1)
 		fatal("http: cannot watch socket %d", (int)fd);
 	return (0);
@@ -912,6 +929,7 @@ http_post(struct http_ctx *ctx, const struct http_request *req,
 		http_xfer_free(x);
 		return (NULL);
 	}
+	http_ev_lowest(ctx, x->defer);
 	event_active(x->defer, EV_TIMEOUT, 1);
 	return (x);
 }

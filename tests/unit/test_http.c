@@ -4,7 +4,8 @@
  * callbacks (success, timeout, cancel, context free, refusal), never from
  * inside http_post; trailers; the bodiless 400 on an open connection;
  * size caps; the last response's headers after a 401; keep-alive; easy
- * handles reused with nothing carried over; the connection cache's size.
+ * handles reused with nothing carried over; the connection cache's size;
+ * transfers at the lowest priority of a base that has several.
  */
 #include "config.h"
 
@@ -593,6 +594,55 @@ t_max_conns(void)
 	srv_stop(&s);
 }
 
+static int
+count_lowest_cb(const struct event_base *b, const struct event *ev, void *arg)
+{
+	int	*n = arg;
+
+	(void)b;
+	if (event_get_priority(ev) == 2)	/* of three */
+		(*n)++;
+	return (0);
+}
+
+/*
+ * On a base with priorities (the daemon's), transfers run at the lowest:
+ * while one is in flight some event sits there, none of the test
+ * server's; once it is cancelled, nothing does.
+ */
+static void
+t_priority(void)
+{
+	const char		*script[] = { HANG, NULL };
+	struct event_base	*saved = base;
+	struct http_ctx		*ctx;
+	struct srv		 s;
+	struct res		 r = { 0 };
+	struct http_request	 rq = { 0 };
+	struct http_xfer	*x;
+	int			 low = 0, after = 0;
+
+	base = event_base_new();
+	ok(event_base_priority_init(base, 3) == 0, "priority: three");
+	ctx = http_ctx_new(base);
+	srv_start(&s, script);
+	x = post(ctx, &s, &r, &rq);
+	r.stop = 0;
+	run_for(300);			/* connected, request sent */
+	event_base_foreach_event(base, count_lowest_cb, &low);
+	ok(low >= 1 && s.nreq == 1,
+	    "priority: the transfer in flight at the lowest (%d)", low);
+	http_cancel(x);
+	is_int(r.calls, 1, "priority: cancelled once");
+	http_ctx_free(ctx);
+	srv_stop(&s);
+	run_for(100);
+	event_base_foreach_event(base, count_lowest_cb, &after);
+	is_int(after, 0, "priority: nothing left at the lowest");
+	event_base_free(base);
+	base = saved;
+}
+
 static void
 t_bad_url(struct http_ctx *ctx)
 {
@@ -641,6 +691,7 @@ main(void)
 	t_chain(ctx);
 	t_reuse(ctx);
 	t_max_conns();
+	t_priority();
 	t_bad_url(ctx);
 
 	http_ctx_free(ctx);
