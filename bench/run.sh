@@ -449,11 +449,14 @@ bench_profile() {
 			    k, c, r, c / r, 100 * x / c, 100 * fd / c,
 			    pt == "" ? "-" : sprintf("%.0f%%", 100 * pt / c)) }')"
 	done
-	# cimheadd: instructions per dispatch and per WBEM query, 16 nodes
+	# cimheadd: instructions per dispatch and per WBEM reply, 16 nodes, the
+	# strict model (freshness 0); replies counted as calls of xml_sax_parse
 	mock_start 16
 	{
 		echo "[cimheadd]"; echo "listen = 127.0.0.1:0"
 		echo "admin-listen = 127.0.0.1:0"; echo "idle-check = 0"
+		# the strict model: every dispatch a round of every node
+		echo "freshness = 0"; echo "policy = least-load"
 		awk '/^node/ {print "[node " $2 "]"; print "url = " $4
 		    print "process = vodstream.exe"
 		    print "stream-url = " $8 "{title}"}' "$T/ready"
@@ -471,6 +474,8 @@ bench_profile() {
 	disp_stop
 	mock_stop
 	callgrind_annotate --inclusive=yes --tree=calling "$T/cg.d" 2>/dev/null >"$T/cg.d.txt"
+	# BENCH_PROF_KEEP=FILE: keep the daemon's profile for callgrind_annotate
+	[ -n "${BENCH_PROF_KEEP:-}" ] && cp "$T/cg.d" "$BENCH_PROF_KEEP"
 	row ""
 	row "| cimheadd, 16 nodes, freshness 0, start + 40 sequential dispatches | value |"
 	row "|---|---|"
@@ -479,7 +484,10 @@ bench_profile() {
 	    -v prs="$(cg_incl "$T/cg.d" "xml.c:xml_sax_parse ")" \
 	    -v crl="$(cg_incl "$T/cg.d" "curl_multi_socket_action")" \
 	    -v fe="$(cg_incl "$T/cg.d" "frontend.c:frontend_request_cb ")" \
-	    -v nq="$(grep -m1 -E '> +.*xmlParseDocument \(' "$T/cg.d.txt" | sed 's/.*(\([0-9,]*\)x).*/\1/' | tr -d ,)" '
+	    -v nq="$(grep -m1 -E '> +.*xml\.c:xml_sax_parse \(' "$T/cg.d.txt" | sed 's/.*(\([0-9,]*\)x).*/\1/' | tr -d ,)" \
+	    -v ns="$(awk '/fd = socket\(a->family/ {p = 1; next}
+		p && /=>.*socket \(/ {s = $0; sub(/.*\(/, "", s); sub(/x\).*/, "", s)
+		gsub(",", "", s); print s; exit}' "$T/cg.d.txt")" '
 	    BEGIN {
 		printf("| Ir in total | %d |\n", tot)
 		printf("| WBEM replies decoded | %d |\n", nq)
@@ -488,6 +496,7 @@ bench_profile() {
 		printf("| of which the libxml2 parse (xml_sax_parse) | %.0f |\n", prs / nq)
 		printf("| Ir in curl_multi_socket_action | %.0f%% of all |\n", 100 * crl / tot)
 		printf("| Ir in frontend_request_cb (viewer parse, round start) | %.0f%% of all |\n", 100 * fe / tot)
+		printf("| connections opened to the nodes (socket() in http_opensocket_cb) | %d |\n", ns)
 	    }' | tee -a "$OUT/$ITEM.md"
 }
 

@@ -32,6 +32,8 @@ static const char	*port_file;
 static const char	*log_file;
 static int		 verbose;
 
+#define MAIN_DISPATCH_SLICE_MS	5	/* probe replies, then a look around */
+
 static void	main_ctl_cb(enum compat_ctl_op, const char *, void *);
 static void	main_exit_cb(evutil_socket_t, short, void *);
 static void	main_watchdog_cb(evutil_socket_t, short, void *);
@@ -148,6 +150,57 @@ main_count_lines(const char *text)
 	return (n);
 }
 
+/*
+ * Three priorities: viewers, the admin side and every timer at the
+ * default (1); http.c puts the probe replies at the lowest (2), and they
+ * yield every MAIN_DISPATCH_SLICE_MS, so under a flood of replies (a
+ * round over a thousand nodes) a viewer's request and the round's
+ * decision deadline still run on time instead of after every reply
+ * already read.
+ */
+static struct event_base *
+main_base_new(void)
+{
+	struct event_config	*cfg;
+	struct event_base	*base;
+	struct timeval		 tv;
+
+	if ((cfg = event_config_new()) == NULL)
+		return (NULL);
+	ms_to_tv(MAIN_DISPATCH_SLICE_MS, &tv);
+	if (event_config_set_max_dispatch_interval(cfg, &tv, -1, 2) == -1)
+		log_warn("libevent: no dispatch interval; probe replies "
+		    "may delay viewers under load");
+	base = event_base_new_with_config(cfg);
+	event_config_free(cfg);
+	if (base != NULL && event_base_priority_init(base, 3) == -1)
+		log_warn("libevent: no priorities; probe replies may delay "
+		    "viewers under load");
+	return (base);
+}
+
+/*
+ * Every node keeps its connections between probes: a round over all nodes
+ * reuses them instead of reconnecting (frontend_fd_cap reserves their
+ * descriptors).  Under a limit too low for that reserve, idle connections
+ * would hold the descriptors the admin side, the viewers and the next
+ * probes need: then half of what is left above their share is kept.
+ */
+static void
+main_http_conns(struct daemon *d)
+{
+	uint64_t	keep, lim, others;
+
+	keep = (uint64_t)d->nnodes * d->conf->max_inflight;
+	others = 192 + (uint64_t)d->conf->max_admin_conns +
+	    d->conf->max_viewer_conns;
+	lim = compat_fd_limit(0);
+	if (lim < others + keep)
+		keep = lim > others ? (lim - others) / 2 : 0;
+	http_ctx_set_max_conns(d->http, keep > SIZE_MAX ? SIZE_MAX :
+	    (size_t)keep);
+}
+
 static void
 main_reload(struct daemon *d)
 {
@@ -183,6 +236,7 @@ main_reload(struct daemon *d)
 		conf_free(old);
 		/* Before the new nodes' probes: descriptors for them. */
 		frontend_reconfigure(d);
+		main_http_conns(d);
 		admin_reconfigure(d);
 		for (i = 0; i < d->nnodes; i++)
 			if (node_probeable(d->nodes[i]))
@@ -305,7 +359,7 @@ main_run(const char *file)
 	if (compat_init(1) == -1)
 		fatal("compat_init");
 	xml_global_init();
-	if ((d.base = event_base_new()) == NULL)
+	if ((d.base = main_base_new()) == NULL)
 		fatal("event_base_new");
 	log_set_stamp(d.conf->log_stamp);
 	if (accesslog_open(&d) == -1) {
@@ -329,6 +383,8 @@ main_run(const char *file)
 		log_err("cannot start the listeners");
 		return (1);
 	}
+	/* After frontend_start: it raised the descriptor limit. */
+	main_http_conns(&d);
 	if ((ctl = compat_ctl_new(d.base, main_ctl_cb, &d)) == NULL)
 		fatal("compat_ctl_new");
 	if ((wd_ms = sdnotify_watchdog_ms()) != 0) {

@@ -83,12 +83,18 @@ int
 buf_printf(struct buf *b, const char *fmt, ...)
 {
 	va_list	ap;
+	char	tmp[256];
 	int	n;
 
+	/* one formatting pass when the result is short, as most are */
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
 	va_end(ap);
-	if (n < 0 || buf_reserve(b, (size_t)n) == -1)
+	if (n < 0)
+		return (-1);
+	if ((size_t)n < sizeof(tmp))
+		return (buf_add(b, tmp, (size_t)n));
+	if (buf_reserve(b, (size_t)n) == -1)
 		return (-1);
 	va_start(ap, fmt);
 	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
@@ -100,24 +106,27 @@ buf_printf(struct buf *b, const char *fmt, ...)
 int
 buf_xml_escape(struct buf *b, const char *s)
 {
-	const char	*p, *rep;
+	const char	*p = s, *rep;
+	size_t		 n;
 
-	for (p = s; *p != '\0'; p++) {
+	for (;;) {
+		/* the run that needs no escaping, in one piece */
+		n = strcspn(p, "&<>\"'");
+		if (n > 0 && buf_add(b, p, n) == -1)
+			return (-1);
+		p += n;
 		switch (*p) {
 		case '&': rep = "&amp;"; break;
 		case '<': rep = "&lt;"; break;
 		case '>': rep = "&gt;"; break;
 		case '"': rep = "&quot;"; break;
 		case '\'': rep = "&apos;"; break;
-		default: rep = NULL; break;
+		default: return (0);	/* the end of s */
 		}
-		if (rep != NULL) {
-			if (buf_puts(b, rep) == -1)
-				return (-1);
-		} else if (buf_add(b, p, 1) == -1)
+		if (buf_puts(b, rep) == -1)
 			return (-1);
+		p++;
 	}
-	return (0);
 }
 
 char *

@@ -407,8 +407,14 @@ xml_sax_parse(const char *data, size_t len, size_t max_bytes, int max_depth,
 
 	if (xml_precheck(data, len, &max_bytes, &max_depth, err) == -1)
 		return (-1);
-	if ((ctxt = xmlCreateMemoryParserCtxt(data, (int)len)) == NULL)
-		fatal("xmlCreateMemoryParserCtxt: out of memory");
+	/*
+	 * A push parser given the whole document at once: the same parser
+	 * and the same rules, but its input needs no refill check at every
+	 * token, which in a memory context (libxml2 2.9) cost a fifth of a
+	 * small reply's parse (issue 14's profile).
+	 */
+	if ((ctxt = xmlCreatePushParserCtxt(NULL, NULL, NULL, 0, NULL)) == NULL)
+		fatal("xmlCreatePushParserCtxt: out of memory");
 	memset(&g, 0, sizeof(g));
 	xml_setup(ctxt, &g, max_depth);
 	g.ctxt = ctxt;
@@ -433,7 +439,7 @@ xml_sax_parse(const char *data, size_t len, size_t max_bytes, int max_depth,
 	 * is reported as that (as the tree parse reported it), whatever the
 	 * handler found first.
 	 */
-	(void)xmlParseDocument(ctxt);
+	(void)xmlParseChunk(ctxt, data, (int)len, 1);
 
 	if ((rc = xml_outcome(ctxt, &g, err)) == 0 && g.depth != 0) {
 		wbem_error_set(err, WBEM_E_PROTOCOL, 0, NULL,

@@ -34,6 +34,26 @@ main(void)
 	buf_reset(&b);
 	buf_printf(&b, "%s=%d", "x", 42);
 	is_str(b.data, "x=42", "printf");
+	buf_reset(&b);
+	buf_xml_escape(&b, "plain run, then <tail> & 'end'");
+	is_str(b.data, "plain run, then &lt;tail&gt; &amp; &apos;end&apos;",
+	    "xml escape: runs between escapes kept whole");
+	buf_reset(&b);
+	buf_xml_escape(&b, "");
+	ok(b.len == 0, "xml escape of nothing adds nothing");
+	buf_reset(&b);
+	memset(out, 'y', sizeof(out) - 1);
+	out[sizeof(out) - 1] = '\0';
+	for (i = 0; i < 6; i++)		/* 378 bytes: past the one-pass buffer */
+		buf_printf(&b, "%s", out);
+	ok(b.len == 6 * (sizeof(out) - 1) && strspn(b.data, "y") == b.len,
+	    "printf longer than its stack buffer, appended whole");
+	buf_release(&b);
+	buf_init(&b, 8);
+	ok(buf_printf(&b, "%s", "123456789") == -1 && b.len == 0,
+	    "printf past the cap fails and adds nothing");
+	ok(buf_xml_escape(&b, "1234&") == -1,
+	    "xml escape past the cap fails");
 	buf_release(&b);
 
 	ok(parse_u64("18446744073709551615", &u) == 0 &&
