@@ -29,6 +29,7 @@
 static char	*cx_dump(const xmlNode *);
 static int	 cx_ns_ok(const char *);
 static void	 cx_put_ns(struct buf *, const char *);
+static void	 cx_ns_join(const char *, struct buf *);
 static void	 cx_put_keyvalue(struct buf *,
 		    const struct cim_keybinding *);
 static void	 cx_put_instancename(struct buf *, const struct cim_path *);
@@ -247,6 +248,30 @@ cx_put_ns(struct buf *b, const char *ns)
 		buf_puts(b, "\"/>");
 	}
 	buf_puts(b, "</LOCALNAMESPACEPATH>");
+}
+
+/*
+ * The namespace as CIMObject names it: the components cx_put_ns writes,
+ * joined by single slashes ("//root/mycim//" is root/mycim, as pywbem
+ * sends it), so that the header and LOCALNAMESPACEPATH agree.
+ */
+static void
+cx_ns_join(const char *ns, struct buf *out)
+{
+	const char	*p, *e;
+
+	for (p = ns; *p != '\0'; p = e) {
+		while (*p == '/')
+			p++;
+		if (*p == '\0')
+			break;
+		e = strchr(p, '/');
+		if (e == NULL)
+			e = p + strlen(p);
+		if (out->len > 0)
+			buf_puts(out, "/");
+		buf_add(out, p, (size_t)(e - p));
+	}
 }
 
 static void
@@ -550,10 +575,12 @@ cx_encode_intrinsic(const struct wbem_request *req, const char *ns,
 		}
 		buf_printf(b, "<IPARAMVALUE NAME=\"ClassName\">"
 		    "<CLASSNAME NAME=\"%s\"/></IPARAMVALUE>\n", cls);
-		if (req->op == WBEM_OP_ENUM)
-			cx_put_bool_param(b, "DeepInheritance", req->deep);
-		/* Open*: DSP0200's default (TRUE) is left to the server */
-		if (req->op == WBEM_OP_OPEN_ENUM && !req->deep)
+		/*
+		 * DeepInheritance TRUE is DSP0200's default: left to the
+		 * server, as pywbem leaves it; only FALSE is sent.
+		 */
+		if ((req->op == WBEM_OP_ENUM || req->op == WBEM_OP_OPEN_ENUM) &&
+		    !req->deep)
 			cx_put_bool_param(b, "DeepInheritance", 0);
 		if (req->op == WBEM_OP_ENUM || req->op == WBEM_OP_GET_CLASS)
 			cx_put_bool_param(b, "LocalOnly", req->local_only > 0);
@@ -872,7 +899,7 @@ cimxml_encode_request(const struct wbem_request *req, unsigned msgid,
 	const struct cim_property	*p;
 	const char			*ns = cx_request_ns(req);
 	struct cim_path			*mp;
-	struct buf			 obj, model;
+	struct buf			 obj, model, nsj;
 	size_t				 i, len0 = body->len;
 	int				 rc;
 
@@ -917,10 +944,12 @@ cimxml_encode_request(const struct wbem_request *req, unsigned msgid,
 	if (hdrs == NULL)
 		return (0);
 	buf_init(&obj, 0);
+	buf_init(&nsj, 0);
+	cx_ns_join(ns, &nsj);
 	if (req->op != WBEM_OP_INVOKE)
-		cimxml_uri_escape(ns, &obj);
+		cimxml_uri_escape(nsj.data, &obj);
 	else {
-		mp = cim_path_new(ns, cx_request_class(req));
+		mp = cim_path_new(nsj.data, cx_request_class(req));
 		if (req->path != NULL)
 			for (i = 0; i < req->path->nkeys; i++)
 				cim_path_add_key(mp, req->path->keys[i].name,
@@ -932,6 +961,7 @@ cimxml_encode_request(const struct wbem_request *req, unsigned msgid,
 		cimxml_uri_escape(model.data, &obj);
 		buf_release(&model);
 	}
+	buf_release(&nsj);
 	if (obj.len >= sizeof(hdrs->cimobject)) {
 		buf_release(&obj);
 		wbem_error_set(err, WBEM_E_USAGE, 0, NULL,

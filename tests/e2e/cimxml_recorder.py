@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """cimxml_recorder.py DIR GETCLASS_REPLY: a CIM-XML endpoint on 127.0.0.1:0
 that records every request (headers, blank line, body) as DIR/reqNNN.txt,
-answers GetClass with the body of the recorded reply GETCLASS_REPLY and
-everything else with a bodiless 400 CIMError, as OpenPegasus refuses.  The
-port is written to DIR/port once it listens."""
+answers GetClass with the body of the recorded reply GETCLASS_REPLY, an
+Open* pull operation with two instances, more to come and the context
+"500001", a Pull* with the end of the sequence, CloseEnumeration with an
+empty reply, and everything else with a bodiless 400 CIMError, as
+OpenPegasus refuses.  The port is written to DIR/port once it listens."""
 import http.server
 import os
 import sys
@@ -11,6 +13,43 @@ import sys
 OUT = sys.argv[1]
 with open(sys.argv[2], 'rb') as f:
     GETCLASS = f.read().split(b'\r\n\r\n', 1)[1]
+
+
+INST = ('<VALUE.INSTANCEWITHPATH><INSTANCEPATH><NAMESPACEPATH>'
+        '<HOST>h</HOST><LOCALNAMESPACEPATH><NAMESPACE NAME="root"/>'
+        '<NAMESPACE NAME="cimv2"/></LOCALNAMESPACEPATH></NAMESPACEPATH>'
+        '<INSTANCENAME CLASSNAME="C"><KEYBINDING NAME="K">'
+        '<KEYVALUE VALUETYPE="string">%s</KEYVALUE></KEYBINDING>'
+        '</INSTANCENAME></INSTANCEPATH><INSTANCE CLASSNAME="C">'
+        '<PROPERTY NAME="K" TYPE="string"><VALUE>%s</VALUE></PROPERTY>'
+        '</INSTANCE></VALUE.INSTANCEWITHPATH>')
+
+
+def pull_reply(method):
+    """A reply of a pull operation, or None for other methods."""
+    if method.startswith('Open'):
+        items = INST % ('a', 'a') + INST % ('b', 'b')
+        if 'Paths' in method:
+            items = ''
+        tail = ('<PARAMVALUE NAME="EndOfSequence"><VALUE>FALSE</VALUE>'
+                '</PARAMVALUE><PARAMVALUE NAME="EnumerationContext">'
+                '<VALUE>500001</VALUE></PARAMVALUE>')
+    elif method.startswith('Pull'):
+        items = ''
+        tail = ('<PARAMVALUE NAME="EndOfSequence"><VALUE>TRUE</VALUE>'
+                '</PARAMVALUE><PARAMVALUE NAME="EnumerationContext">'
+                '<VALUE></VALUE></PARAMVALUE>')
+    elif method == 'CloseEnumeration':
+        items = tail = ''
+    else:
+        return None
+    if items:
+        items = '<IRETURNVALUE>%s</IRETURNVALUE>' % items
+    return ('<?xml version="1.0" encoding="utf-8" ?>\n'
+            '<CIM CIMVERSION="2.0" DTDVERSION="2.0">'
+            '<MESSAGE ID="1" PROTOCOLVERSION="1.0"><SIMPLERSP>'
+            '<IMETHODRESPONSE NAME="%s">%s%s</IMETHODRESPONSE>'
+            '</SIMPLERSP></MESSAGE></CIM>\n' % (method, items, tail)).encode()
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -25,13 +64,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 f.write(('%s: %s\n' % (k, v)).encode())
             f.write(b'\n')
             f.write(body)
-        if self.headers.get('CIMMethod') == 'GetClass':
+        method = self.headers.get('CIMMethod', '')
+        reply = GETCLASS if method == 'GetClass' else pull_reply(method)
+        if reply is not None:
             self.send_response(200)
             self.send_header('Content-Type', 'application/xml; charset=utf-8')
-            self.send_header('Content-Length', str(len(GETCLASS)))
+            self.send_header('Content-Length', str(len(reply)))
             self.send_header('CIMOperation', 'MethodResponse')
             self.end_headers()
-            self.wfile.write(GETCLASS)
+            self.wfile.write(reply)
             return
         self.send_response(400)
         self.send_header('CIMError', 'request-not-valid')

@@ -236,6 +236,26 @@ test_encode(void)
 	ok(enc(&req, &err, NULL) == 0 && has("<IPARAMVALUE NAME=\"Qualifier"
 	    "Name\"><VALUE>Key</VALUE>"), "GetQualifier: QualifierName");
 
+	/* pywbem's ModifyInstanceNS1: outer slashes not in CIMObject */
+	req_init(&req, WBEM_OP_ENUM_NAMES);
+	req.classname = "Win32_Process";
+	req.ns = "//root/mycim//";
+	ok(enc(&req, &err, &h) == 0 && strcmp(h.cimobject,
+	    "root%2Fmycim") == 0 && has("<LOCALNAMESPACEPATH><NAMESPACE "
+	    "NAME=\"root\"/><NAMESPACE NAME=\"mycim\"/></LOCALNAMESPACEPATH>"),
+	    "CIMObject: the namespace without its outer slashes");
+
+	/* pywbem's recorded EnumerateInstances: ClassName and LocalOnly only */
+	req_init(&req, WBEM_OP_ENUM);
+	req.classname = "Win32_Process";
+	req.deep = 1;
+	ok(enc(&req, &err, NULL) == 0 && !has("DeepInheritance") &&
+	    has("<IPARAMVALUE NAME=\"LocalOnly\"><VALUE>FALSE</VALUE>"),
+	    "EnumerateInstances: DeepInheritance TRUE (the default) not sent");
+	req.deep = 0;
+	ok(enc(&req, &err, NULL) == 0 && has("NAME=\"DeepInheritance\">"
+	    "<VALUE>FALSE"), "EnumerateInstances: DeepInheritance FALSE sent");
+
 	req_init(&req, WBEM_OP_OPEN_ENUM);
 	req.classname = "Win32_Process";
 	req.deep = 1;
