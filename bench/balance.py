@@ -84,6 +84,10 @@ Environment:
   BENCH_B_OUT           markdown output (default BUILDDIR/bench-out/
                         balance.md; appended)
   BENCH_B_SEED          trace seed (default 13)
+  BENCH_B_TRACE         file: every sample, JSON lines of the truth (each
+                        node's streams, background) beside the first
+                        cimheadd's view (sessions, count, room, learned
+                        cost, sample age and uses), for debugging a policy
   BENCH_CPU_D, BENCH_CPU_L  cores of the front ends and of the mock
 """
 import asyncio
