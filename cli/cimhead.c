@@ -391,12 +391,15 @@ cli_param_array(struct cim_property *p, const char *arg, const char *colon,
 	free(vals);
 }
 
-/* NAME[:TYPE[[]]] without "=": a NULL value of that type. */
+/*
+ * NAME[:TYPE[[]]] without "=": a NULL value of that type; untyped, no
+ * type at all (a PARAMVALUE without PARAMTYPE, as pywbem sends a None).
+ */
 static void
 cli_param_null(struct cim_property *p, const char *arg)
 {
 	const char	*colon = strchr(arg, ':');
-	enum cim_type	 t = CIM_T_STRING;
+	enum cim_type	 t = CIM_T_NONE;	/* untyped: no PARAMTYPE */
 	char		*tname;
 	size_t		 len;
 	int		 array = 0;

@@ -595,7 +595,8 @@ cx_put_props(struct buf *b, const struct cim_instance *inst, const char *ns,
  * SetQualifier's QualifierDeclaration: req->propname of newvalue's type,
  * newvalue its default (none when NULL).  The CLI gives no scope, so the
  * qualifier may go anywhere (every SCOPE attribute TRUE); the flavors
- * are DSP0004's defaults, so none is sent.
+ * are DSP0004's defaults, so none is sent.  ISARRAY always, as pywbem
+ * sends it.
  */
 static int
 cx_put_qualdecl(struct buf *b, const struct wbem_request *req,
@@ -618,11 +619,11 @@ cx_put_qualdecl(struct buf *b, const struct wbem_request *req,
 		return (-1);
 	}
 	buf_printf(b, "<IPARAMVALUE NAME=\"QualifierDeclaration\">"
-	    "<QUALIFIER.DECLARATION NAME=\"%s\" TYPE=\"%s\"%s>"
+	    "<QUALIFIER.DECLARATION NAME=\"%s\" TYPE=\"%s\" ISARRAY=\"%s\">"
 	    "<SCOPE CLASS=\"true\" ASSOCIATION=\"true\" "
 	    "REFERENCE=\"true\" PROPERTY=\"true\" METHOD=\"true\" "
 	    "PARAMETER=\"true\" INDICATION=\"true\"/>", req->propname,
-	    cim_type_name(v->type), v->is_array ? " ISARRAY=\"true\"" : "");
+	    cim_type_name(v->type), v->is_array ? "true" : "false");
 	if (!v->is_null && (v->is_array || v->nvals > 0))
 		(void)cx_put_value(b, v, NULL);
 	buf_puts(b, "</QUALIFIER.DECLARATION></IPARAMVALUE>\n");

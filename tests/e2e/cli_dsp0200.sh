@@ -196,7 +196,7 @@ ok $? "deleteclass: ClassName"
 "$CIMHEAD" setqualifier "$URL" 'Rated:string=PG' >"$OUT" 2>"$ERR"
 is "$?" 0 "setqualifier: exit 0"
 req 4 '^CIMMethod: SetQualifier' && \
-    req 4 '<IPARAMVALUE NAME="QualifierDeclaration"><QUALIFIER.DECLARATION NAME="Rated" TYPE="string"><SCOPE CLASS="true" ASSOCIATION="true" REFERENCE="true" PROPERTY="true" METHOD="true" PARAMETER="true" INDICATION="true"/><VALUE>PG</VALUE></QUALIFIER.DECLARATION></IPARAMVALUE>'
+    req 4 '<IPARAMVALUE NAME="QualifierDeclaration"><QUALIFIER.DECLARATION NAME="Rated" TYPE="string" ISARRAY="false"><SCOPE CLASS="true" ASSOCIATION="true" REFERENCE="true" PROPERTY="true" METHOD="true" PARAMETER="true" INDICATION="true"/><VALUE>PG</VALUE></QUALIFIER.DECLARATION></IPARAMVALUE>'
 ok $? "setqualifier: QualifierDeclaration of any scope with its default"
 "$CIMHEAD" deletequalifier "$URL" Rated >"$OUT" 2>"$ERR"
 is "$?" 0 "deletequalifier: exit 0"
@@ -209,7 +209,7 @@ is "$(json_get "$OUT" 'j["error"]["code"]')" 8 "deleteclass: CIM_ERR_CLASS_HAS_C
 "$CIMHEAD" invoke "$URL" Win32_Process Create CommandLine=x \
     CurrentDirectory 'ProcessStartupInformation:uint32' >"$OUT" 2>"$ERR"
 is "$?" 0 "invoke with NULL parameters: exit 0"
-req 7 '<PARAMVALUE NAME="CurrentDirectory" PARAMTYPE="string"/>' && \
+req 7 '<PARAMVALUE NAME="CurrentDirectory"/>' && \
     req 7 '<PARAMVALUE NAME="ProcessStartupInformation" PARAMTYPE="uint32"/>' && \
     req 7 '<PARAMVALUE NAME="CommandLine" PARAMTYPE="string"><VALUE>x</VALUE>'
 ok $? "invoke: NAME[:TYPE] without = is a NULL PARAMVALUE"

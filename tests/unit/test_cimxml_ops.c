@@ -603,7 +603,8 @@ test_class_ops(void)
 	ok(enc(&req, &err, &h) == 0 &&
 	    strcmp(h.cimmethod, "SetQualifier") == 0 &&
 	    has("<IPARAMVALUE NAME=\"QualifierDeclaration\">"
-	    "<QUALIFIER.DECLARATION NAME=\"Rated\" TYPE=\"string\">"
+	    "<QUALIFIER.DECLARATION NAME=\"Rated\" TYPE=\"string\" "
+	    "ISARRAY=\"false\">"
 	    "<SCOPE CLASS=\"true\" ASSOCIATION=\"true\" "
 	    "REFERENCE=\"true\" PROPERTY=\"true\" METHOD=\"true\" "
 	    "PARAMETER=\"true\" INDICATION=\"true\"/>"
