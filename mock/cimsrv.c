@@ -851,6 +851,30 @@ cimsrv_raw(struct buf *out, const struct cimreq *r, const struct buf *irv,
 	buf_release(&body);
 }
 
+/* Does a class a client created derive from base (not being it)? */
+static int
+cimsrv_user_isa(struct mnode *node, const struct mock_obj *o,
+    const char *base)
+{
+	const struct mof_class	*sc;
+	const char		*name = o->super;
+	size_t			 hops;
+
+	/* a cycle cannot be made (a superclass must exist first): bounded */
+	for (hops = 0; name != NULL && hops <= mnode_classes(node)->n;
+	    hops++) {
+		if (str_casecmp_ascii(name, base) == 0)
+			return (1);
+		if ((o = objs_find(mnode_classes(node), name)) == NULL) {
+			sc = mof_class_find(mnode_schema(node), name);
+			return (sc != NULL &&
+			    cimsrv_isa(mnode_schema(node), sc, base));
+		}
+		name = o->super;
+	}
+	return (0);
+}
+
 /* GetClass, EnumerateClasses, EnumerateClassNames. */
 static void
 cimsrv_classes(struct mnode *node, struct cimreq *r, struct buf *out,
@@ -859,6 +883,7 @@ cimsrv_classes(struct mnode *node, struct cimreq *r, struct buf *out,
 	const struct mof_schema	*s = mnode_schema(node);
 	const struct mof_class	*base = NULL, *c;
 	const char		*cn = cimsrv_ip_text(r, "ClassName");
+	const struct mock_objs	*ucs = mnode_classes(node);
 	const struct mock_obj	*uc;
 	struct buf		 irv;
 	int			 deep, lo, iq, ico;
@@ -888,7 +913,8 @@ cimsrv_classes(struct mnode *node, struct cimreq *r, struct buf *out,
 		buf_release(&irv);
 		return;
 	}
-	if (cn != NULL && (base = mof_class_find(s, cn)) == NULL) {
+	if (cn != NULL && (base = mof_class_find(s, cn)) == NULL &&
+	    objs_find(mnode_classes(node), cn) == NULL) {
 		cimsrv_cim_error(out, r, CIM_ERR_INVALID_CLASS, cn);
 		return;
 	}
@@ -897,7 +923,7 @@ cimsrv_classes(struct mnode *node, struct cimreq *r, struct buf *out,
 	iq = cimsrv_ip_bool(r, "IncludeQualifiers", 1);
 	ico = cimsrv_ip_bool(r, "IncludeClassOrigin", 0);
 	buf_init(&irv, 0);
-	for (i = 0; i < s->nclasses; i++) {
+	for (i = 0; base != NULL || cn == NULL ? i < s->nclasses : 0; i++) {
 		c = &s->classes[i];
 		if (deep ? (base != NULL ? c == base ||
 		    !cimsrv_isa(s, c, base->name) : 0) :
@@ -909,6 +935,19 @@ cimsrv_classes(struct mnode *node, struct cimreq *r, struct buf *out,
 			buf_printf(&irv, "<CLASSNAME NAME=\"%s\"/>\n", c->name);
 		else
 			cimsrv_class_flags(&irv, s, c, r, lo, iq, ico);
+	}
+	/* then the classes clients created, as they were sent */
+	for (i = 0; i < ucs->n; i++) {
+		uc = &ucs->v[i];
+		if (deep ? (cn != NULL && !cimsrv_user_isa(node, uc, cn)) :
+		    (cn != NULL ? uc->super == NULL ||
+		    str_casecmp_ascii(uc->super, cn) != 0 : uc->super != NULL))
+			continue;
+		if (names)
+			buf_printf(&irv, "<CLASSNAME NAME=\"%s\"/>\n",
+			    uc->name);
+		else
+			buf_printf(&irv, "%s\n", uc->xml);
 	}
 	cimsrv_raw(out, r, &irv, NULL, 0);
 	buf_release(&irv);

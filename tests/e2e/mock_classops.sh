@@ -33,6 +33,17 @@ ch getclass VOD_PgTitle
 is "$?/$(json_get "$OUT" '[j["superclass"], sorted(j["properties"]), j["properties"]["Bitrate"]["default"], j["properties"]["Tags"]["type"]]')" \
     '0/["VOD_PgBase", ["Bitrate", "Tags"], "4000", "string"]' \
     "getclass: the class as created (as sent: no inherited property)"
+ch classnames VOD_PgBase
+is "$?/$(json_get "$OUT" '[c["classname"] for c in j]')" '0/["VOD_PgTitle"]' \
+    "classnames of a created class: its subclass"
+ch classnames
+N=$(json_get "$OUT" '[c["classname"] for c in j]')
+case $N in *'"VOD_PgBase"'*) ! echo "$N" | grep -q VOD_PgTitle && \
+    echo "$N" | grep -q '"Win32_Process"';; *) false;; esac
+ok $? "classnames: the created top class beside the schema's, not its subclass"
+ch classes --deep VOD_PgBase
+is "$?/$(json_get "$OUT" '[c["name"] for c in j]')" '0/["VOD_PgTitle"]' \
+    "classes --deep of a created class: the subclass as sent"
 ch createclass VOD_PgTitle Name:string
 is "$?/$(code)" 1/11 "createclass of an existing class: CIM_ERR_ALREADY_EXISTS"
 ch createclass Win32_Process Name:string
