@@ -158,8 +158,14 @@ usage(FILE *fp)
 "  getprop     URL OBJECT PROPERTY     GetProperty\n"
 "  setprop     URL OBJECT NAME[:TYPE]=VALUE     SetProperty\n"
 "  qualifiers  URL [NAME]              EnumerateQualifiers (GetQualifier)\n"
+"  createclass URL CLASS[:SUPER] NAME:TYPE[=DEFAULT]...  CreateClass\n"
+"  modifyclass URL CLASS[:SUPER] NAME:TYPE[=DEFAULT]...  ModifyClass\n"
+"  deleteclass URL CLASS               DeleteClass\n"
+"  setqualifier URL NAME:TYPE[=DEFAULT]  SetQualifier (any scope)\n"
+"  deletequalifier URL NAME            DeleteQualifier\n"
 "  namespaces  URL                     the namespaces (CIM_Namespace)\n"
-"  (TYPE may end in [] for an array: NAME:uint32[]=1,2)\n"
+"  (TYPE may end in [] for an array: NAME:uint32[]=1,2; NAME[:TYPE]\n"
+"   without =VALUE is NULL: invoke sends <PARAMVALUE NAME=\"NAME\"/>)\n"
 "control a running cimheadd (its admin API):\n"
 "  status                              the node table\n"
 "  drain|enable|probe|restart NODE     act on one node\n"
@@ -385,7 +391,46 @@ cli_param_array(struct cim_property *p, const char *arg, const char *colon,
 	free(vals);
 }
 
-/* One NAME[:TYPE]=VALUE of `invoke`; untyped parameters are strings. */
+/*
+ * NAME[:TYPE[[]]] without "=": a NULL value of that type; untyped, no
+ * type at all (a PARAMVALUE without PARAMTYPE, as pywbem sends a None).
+ */
+static void
+cli_param_null(struct cim_property *p, const char *arg)
+{
+	const char	*colon = strchr(arg, ':');
+	enum cim_type	 t = CIM_T_NONE;	/* untyped: no PARAMTYPE */
+	char		*tname;
+	size_t		 len;
+	int		 array = 0;
+
+	if (colon != NULL) {
+		len = strlen(colon + 1);
+		if (len > 2 && strcmp(colon + 1 + len - 2, "[]") == 0) {
+			array = 1;
+			len -= 2;
+		}
+		tname = xstrndup(colon + 1, len);
+		if (cim_type_parse(tname, &t) == -1 ||
+		    t == CIM_T_REFERENCE || t == CIM_T_OBJECT)
+			usage_error("unknown parameter type \"%s\" in %s",
+			    tname, arg);
+		free(tname);
+		p->name = xstrndup(arg, colon - arg);
+	} else
+		p->name = xstrdup(arg);
+	if (*p->name == '\0')
+		usage_error("parameter must be NAME[:TYPE]=VALUE or "
+		    "NAME[:TYPE] (NULL): %s", arg);
+	cim_value_init(&p->v, t);
+	p->v.is_array = array;
+	p->v.is_null = 1;
+}
+
+/*
+ * One NAME[:TYPE]=VALUE of `invoke`; untyped parameters are strings.
+ * NAME[:TYPE] alone, without "=", is NULL ("NAME=" is the empty string).
+ */
 static void
 cli_param(struct cim_property *p, const char *arg)
 {
@@ -394,11 +439,15 @@ cli_param(struct cim_property *p, const char *arg)
 	char		*tname;
 
 	cli_check_text("parameter", arg);
-	if ((eq = strchr(arg, '=')) == NULL || eq == arg)
+	memset(p, 0, sizeof(*p));
+	if ((eq = strchr(arg, '=')) == NULL) {
+		cli_param_null(p, arg);
+		return;
+	}
+	if (eq == arg)
 		usage_error("parameter must be NAME=VALUE or NAME:TYPE=VALUE: "
 		    "%s", arg);
 	colon = memchr(arg, ':', eq - arg);
-	memset(p, 0, sizeof(*p));
 	if (colon != NULL && eq - colon > 3 && eq[-2] == '[' && eq[-1] == ']') {
 		cli_param_array(p, arg, colon, eq);
 		return;
@@ -744,6 +793,8 @@ main(int argc, char *argv[])
 	char			*password = NULL, *endpoint = NULL;
 	char			*url_ns = NULL, hintbuf[1536], *seen;
 	struct cim_instance	*inst = NULL;
+	const char		*superclass;
+	char			*clsname = NULL;
 	char			**proplist = NULL;
 	long			 l;
 	int			 ch, i, nargs, status, li, nparams = 0;
@@ -1130,6 +1181,58 @@ main(int argc, char *argv[])
 				proplist[i - 1] = xstrdup(params[i - 1].name);
 			req.proplist = (const char * const *)proplist;
 		}
+	} else if (strcmp(op, "createclass") == 0 ||
+	    strcmp(op, "modifyclass") == 0) {
+		if (nargs < 1)
+			usage_error("%s URL CLASS[:SUPERCLASS] NAME:TYPE[=DEFAULT]"
+			    "...", op);
+		cli_check_text("class", argv[0]);
+		superclass = strchr(argv[0], ':');
+		clsname = superclass == NULL ? xstrdup(argv[0]) :
+		    xstrndup(argv[0], superclass - argv[0]);
+		inst = cim_instance_new(clsname);
+		if (superclass != NULL)
+			req.superclass = ++superclass;
+		params = xcalloc(nargs, sizeof(*params));
+		for (i = 1; i < nargs; i++) {
+			if (strchr(argv[i], ':') == NULL ||
+			    (strchr(argv[i], '=') != NULL &&
+			    strchr(argv[i], ':') > strchr(argv[i], '=')))
+				usage_error("%s: a property is NAME:TYPE or "
+				    "NAME:TYPE=DEFAULT: %s", op, argv[i]);
+			cli_param(&params[i - 1], argv[i]);
+			cim_value_copy(&cim_instance_add(inst,
+			    params[i - 1].name, params[i - 1].v.type,
+			    NULL)->v, &params[i - 1].v);
+		}
+		nparams = nargs - 1;
+		req.op = op[0] == 'c' ? WBEM_OP_CREATE_CLASS :
+		    WBEM_OP_MODIFY_CLASS;
+		req.classname = inst->classname;
+		req.instance = inst;
+	} else if (strcmp(op, "deleteclass") == 0) {
+		if (nargs != 1)
+			usage_error("deleteclass URL CLASS");
+		cli_check_text("class", argv[0]);
+		req.op = WBEM_OP_DELETE_CLASS;
+		req.classname = argv[0];
+	} else if (strcmp(op, "setqualifier") == 0) {
+		if (nargs != 1 || strchr(argv[0], ':') == NULL ||
+		    (strchr(argv[0], '=') != NULL &&
+		    strchr(argv[0], ':') > strchr(argv[0], '=')))
+			usage_error("setqualifier URL NAME:TYPE[=DEFAULT]");
+		params = xcalloc(1, sizeof(*params));
+		cli_param(&params[0], argv[0]);
+		nparams = 1;
+		req.op = WBEM_OP_SET_QUALIFIER;
+		req.propname = params[0].name;
+		req.newvalue = &params[0].v;
+	} else if (strcmp(op, "deletequalifier") == 0) {
+		if (nargs != 1)
+			usage_error("deletequalifier URL NAME");
+		cli_check_text("qualifier", argv[0]);
+		req.op = WBEM_OP_DELETE_QUALIFIER;
+		req.propname = argv[0];
 	} else if (strcmp(op, "delete") == 0) {
 		if (nargs != 1)
 			usage_error("delete URL OBJECT");
@@ -1175,7 +1278,9 @@ main(int argc, char *argv[])
 		usage_error("unknown operation \"%s\" (query, enum, names, get, "
 		    "invoke, classes, classnames, getclass, associators, "
 		    "associatornames, references, referencenames, create, "
-		    "modify, delete, getprop, setprop, qualifiers, namespaces)",
+		    "modify, delete, getprop, setprop, qualifiers, "
+		    "createclass, modifyclass, deleteclass, setqualifier, "
+		    "deletequalifier, namespaces)",
 		    op);
 	if (o.pull) {
 		switch (req.op) {
@@ -1248,6 +1353,7 @@ main(int argc, char *argv[])
 		cim_property_clear(&params[i]);
 	free(params);
 	cim_instance_free(inst);
+	free(clsname);
 	for (i = 0; proplist != NULL && proplist[i] != NULL; i++)
 		free(proplist[i]);
 	free(proplist);

@@ -114,6 +114,11 @@ static const char *wbem_op_names[] = {
 	[WBEM_OP_PULL_PATHS] = "PullInstancePaths",
 	[WBEM_OP_PULL_INSTANCES] = "PullInstances",
 	[WBEM_OP_CLOSE] = "CloseEnumeration",
+	[WBEM_OP_CREATE_CLASS] = "CreateClass",
+	[WBEM_OP_MODIFY_CLASS] = "ModifyClass",
+	[WBEM_OP_DELETE_CLASS] = "DeleteClass",
+	[WBEM_OP_SET_QUALIFIER] = "SetQualifier",
+	[WBEM_OP_DELETE_QUALIFIER] = "DeleteQualifier",
 };
 
 static int	cim_int_parse(const char *, uint64_t *, int *);

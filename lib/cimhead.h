@@ -289,6 +289,11 @@ enum wbem_op {
 	WBEM_OP_PULL_PATHS,	/* PullInstancePaths */
 	WBEM_OP_PULL_INSTANCES,	/* PullInstances (after OpenQueryInstances) */
 	WBEM_OP_CLOSE,		/* CloseEnumeration (context) */
+	WBEM_OP_CREATE_CLASS,	/* CreateClass (instance: the class) */
+	WBEM_OP_MODIFY_CLASS,	/* ModifyClass (instance: the class) */
+	WBEM_OP_DELETE_CLASS,	/* DeleteClass (classname) */
+	WBEM_OP_SET_QUALIFIER,	/* SetQualifier (propname, newvalue) */
+	WBEM_OP_DELETE_QUALIFIER,	/* DeleteQualifier (propname) */
 };
 /* The pull operation that continues an Open*, or -1 for other ops. */
 int		 wbem_op_pull_of(enum wbem_op);
@@ -317,9 +322,15 @@ struct wbem_request {
 	const char	*result_role;	/* ResultRole */
 	int		 qualifiers;	/* IncludeQualifiers: 1 TRUE, -1 FALSE */
 	int		 class_origin;	/* IncludeClassOrigin: 1 TRUE, -1 FALSE */
-	const struct cim_instance *instance; /* CREATE, MODIFY: properties */
-	const char	*propname;	/* GET/SET_PROPERTY, GET_QUALIFIER */
-	const struct cim_value *newvalue; /* SET_PROPERTY; NULL: NULL */
+	const struct cim_instance *instance; /* CREATE, MODIFY: properties;
+					   CREATE/MODIFY_CLASS: the class's
+					   name and property declarations
+					   (type, default; NULL: none) */
+	const char	*superclass;	/* CREATE/MODIFY_CLASS; NULL: none */
+	const char	*propname;	/* GET/SET_PROPERTY, GET/SET/DELETE_
+					   QUALIFIER */
+	const struct cim_value *newvalue; /* SET_PROPERTY; SET_QUALIFIER:
+					   type and default; NULL: NULL */
 	const char	*context;	/* PULL*, CLOSE: EnumerationContext */
 	unsigned	 max_object_count; /* Open*, Pull*: MaxObjectCount */
 	/* WS-Man: the ResourceURI to address (NULL: by class, see wsman.c) */

@@ -32,6 +32,9 @@ enum cimxml_ipkind {
 	CIMXML_IP_PATH,		/* INSTANCENAME: path */
 	CIMXML_IP_INSTANCE,	/* INSTANCE or VALUE.NAMEDINSTANCE: inst
 				   (inst->path from its INSTANCENAME) */
+	CIMXML_IP_OBJECT,	/* CLASS or QUALIFIER.DECLARATION: text its
+				   NAME, super its SUPERCLASS (or NULL),
+				   xml the element as sent */
 };
 struct cimxml_iparam {
 	char		*name;
@@ -40,6 +43,9 @@ struct cimxml_iparam {
 	char		**array;
 	struct cim_path	*path;
 	struct cim_instance *inst;
+	char		*super;
+	char		*xml;
+	int		 is_class;	/* OBJECT: CLASS, else the declaration */
 };
 struct cimxml_call {
 	char		*msgid;

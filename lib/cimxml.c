@@ -34,6 +34,8 @@ static void	 cx_put_keyvalue(struct buf *,
 		    const struct cim_keybinding *);
 static void	 cx_put_instancename(struct buf *, const struct cim_path *);
 static int	 cx_put_reference(struct buf *, const char *, const char *);
+static int	 cx_put_props(struct buf *, const struct cim_instance *,
+		    const char *, struct wbem_error *);
 static int	 cx_put_value(struct buf *, const struct cim_value *,
 		    const char *);
 static void	 cx_put_proplist(struct buf *, const char * const *);
@@ -508,11 +510,51 @@ static int
 cx_put_instance(struct buf *b, const char *cls,
     const struct cim_instance *inst, const char *ns, struct wbem_error *err)
 {
+	buf_printf(b, "<INSTANCE CLASSNAME=\"%s\">", cls);
+	if (cx_put_props(b, inst, ns, err) == -1)
+		return (-1);
+	buf_puts(b, "</INSTANCE>");
+	return (0);
+}
+
+/*
+ * A CLASS declaring req->instance's properties, their values the
+ * defaults (CreateClass, ModifyClass); no qualifiers, as the CLI has
+ * no way to give them.
+ */
+static int
+cx_put_class(struct buf *b, const struct wbem_request *req, const char *ns,
+    struct wbem_error *err)
+{
+	const char	*cls = req->instance != NULL ?
+			    req->instance->classname : NULL;
+
+	if (!cimxml_name_ok(cls) || (req->superclass != NULL &&
+	    !cimxml_name_ok(req->superclass))) {
+		wbem_error_set(err, WBEM_E_USAGE, 0, NULL,
+		    "%s needs a valid class (and superclass) name",
+		    wbem_op_name(req->op));
+		return (-1);
+	}
+	buf_printf(b, "<CLASS NAME=\"%s\"", cls);
+	if (req->superclass != NULL)
+		buf_printf(b, " SUPERCLASS=\"%s\"", req->superclass);
+	buf_puts(b, ">");
+	if (cx_put_props(b, req->instance, ns, err) == -1)
+		return (-1);
+	buf_puts(b, "</CLASS>");
+	return (0);
+}
+
+/* The PROPERTY elements of inst (an instance's values, a class's defaults). */
+static int
+cx_put_props(struct buf *b, const struct cim_instance *inst, const char *ns,
+    struct wbem_error *err)
+{
 	const struct cim_property	*p;
 	enum cim_type			 t;
 	size_t				 i;
 
-	buf_printf(b, "<INSTANCE CLASSNAME=\"%s\">", cls);
 	for (i = 0; inst != NULL && i < inst->nprops; i++) {
 		p = &inst->props[i];
 		t = p->v.type == CIM_T_NONE ? CIM_T_STRING : p->v.type;
@@ -546,7 +588,45 @@ cx_put_instance(struct buf *b, const char *cls,
 			return (-1);
 		}
 	}
-	buf_puts(b, "</INSTANCE>");
+	return (0);
+}
+
+/*
+ * SetQualifier's QualifierDeclaration: req->propname of newvalue's type,
+ * newvalue its default (none when NULL).  The CLI gives no scope, so the
+ * qualifier may go anywhere (every SCOPE attribute TRUE); the flavors
+ * are DSP0004's defaults, so none is sent.  ISARRAY always, as pywbem
+ * sends it.
+ */
+static int
+cx_put_qualdecl(struct buf *b, const struct wbem_request *req,
+    struct wbem_error *err)
+{
+	const struct cim_value	*v = req->newvalue;
+
+	if (!cimxml_name_ok(req->propname) || v == NULL ||
+	    v->type == CIM_T_NONE || v->type == CIM_T_REFERENCE ||
+	    v->type == CIM_T_OBJECT) {
+		wbem_error_set(err, WBEM_E_USAGE, 0, NULL,
+		    "SetQualifier needs a qualifier name and a type");
+		return (-1);
+	}
+	if (!v->is_null && !v->is_array && v->nvals > 0 &&
+	    v->vals[0] != NULL && cim_value_check(v->type, v->vals[0]) == -1) {
+		wbem_error_set(err, WBEM_E_USAGE, 0, NULL,
+		    "\"%s\" is not a valid %s", v->vals[0],
+		    cim_type_name(v->type));
+		return (-1);
+	}
+	buf_printf(b, "<IPARAMVALUE NAME=\"QualifierDeclaration\">"
+	    "<QUALIFIER.DECLARATION NAME=\"%s\" TYPE=\"%s\" ISARRAY=\"%s\">"
+	    "<SCOPE CLASS=\"true\" ASSOCIATION=\"true\" "
+	    "REFERENCE=\"true\" PROPERTY=\"true\" METHOD=\"true\" "
+	    "PARAMETER=\"true\" INDICATION=\"true\"/>", req->propname,
+	    cim_type_name(v->type), v->is_array ? "true" : "false");
+	if (!v->is_null && (v->is_array || v->nvals > 0))
+		(void)cx_put_value(b, v, NULL);
+	buf_puts(b, "</QUALIFIER.DECLARATION></IPARAMVALUE>\n");
 	return (0);
 }
 
@@ -751,12 +831,36 @@ cx_encode_intrinsic(const struct wbem_request *req, const char *ns,
 	case WBEM_OP_ENUM_QUALIFIERS:
 		break;
 	case WBEM_OP_GET_QUALIFIER:
+	case WBEM_OP_DELETE_QUALIFIER:
 		if (!cimxml_name_ok(req->propname)) {
 			wbem_error_set(err, WBEM_E_USAGE, 0, NULL,
-			    "GetQualifier needs a qualifier name");
+			    "%s needs a qualifier name",
+			    wbem_op_name(req->op));
 			return (-1);
 		}
 		cx_put_string_param(b, "QualifierName", req->propname);
+		break;
+	case WBEM_OP_SET_QUALIFIER:
+		if (cx_put_qualdecl(b, req, err) == -1)
+			return (-1);
+		break;
+	case WBEM_OP_CREATE_CLASS:
+	case WBEM_OP_MODIFY_CLASS:
+		buf_printf(b, "<IPARAMVALUE NAME=\"%s\">",
+		    req->op == WBEM_OP_CREATE_CLASS ? "NewClass" :
+		    "ModifiedClass");
+		if (cx_put_class(b, req, ns, err) == -1)
+			return (-1);
+		buf_puts(b, "</IPARAMVALUE>\n");
+		break;
+	case WBEM_OP_DELETE_CLASS:
+		if (!cimxml_name_ok(cls)) {
+			wbem_error_set(err, WBEM_E_USAGE, 0, NULL,
+			    "invalid class name \"%s\"", cls ? cls : "");
+			return (-1);
+		}
+		buf_printf(b, "<IPARAMVALUE NAME=\"ClassName\">"
+		    "<CLASSNAME NAME=\"%s\"/></IPARAMVALUE>\n", cls);
 		break;
 	case WBEM_OP_QUERY:
 	case WBEM_OP_OPEN_QUERY:
@@ -2396,6 +2500,11 @@ cimxml_decode_response(const struct wbem_request *req,
 	case WBEM_OP_DELETE:
 	case WBEM_OP_SET_PROPERTY:
 	case WBEM_OP_CLOSE:
+	case WBEM_OP_CREATE_CLASS:
+	case WBEM_OP_MODIFY_CLASS:
+	case WBEM_OP_DELETE_CLASS:
+	case WBEM_OP_SET_QUALIFIER:
+	case WBEM_OP_DELETE_QUALIFIER:
 		kind = WBEM_R_NONE;
 		break;
 	case WBEM_OP_GET_CLASS:

@@ -394,6 +394,41 @@ fail:
 	return (NULL);
 }
 
+/*
+ * A CLASS or QUALIFIER.DECLARATION (CreateClass, ModifyClass,
+ * SetQualifier): its names, and the element as sent, for a repository
+ * that keeps what it is given.
+ */
+static int
+cx_read_object(const xmlNode *v, struct cimxml_iparam *p,
+    struct wbem_error *err)
+{
+	xmlBufferPtr	 xb;
+	const char	*name = cimxml_attr(v, "NAME");
+	const char	*super = cimxml_attr(v, "SUPERCLASS");
+
+	if (!cimxml_name_ok(name) || (super != NULL &&
+	    !cimxml_name_ok(super))) {
+		cx_refuse(err, 400, "request-not-valid", "Semantic error: "
+		    "on line %ld: Illegal value for %s.NAME attribute",
+		    xmlGetLineNo((xmlNode *)v), (const char *)v->name);
+		return (-1);
+	}
+	p->kind = CIMXML_IP_OBJECT;
+	p->is_class = cimxml_is(v, "CLASS");
+	p->text = xstrdup(name);
+	p->super = super != NULL ? xstrdup(super) : NULL;
+	if ((xb = xmlBufferCreate()) == NULL)
+		fatal("xmlBufferCreate: out of memory");
+	if (xmlNodeDump(xb, v->doc, (xmlNode *)v, 0, 0) == -1) {
+		xmlBufferFree(xb);
+		fatal("xmlNodeDump: out of memory");
+	}
+	p->xml = xstrdup((const char *)xmlBufferContent(xb));
+	xmlBufferFree(xb);
+	return (0);
+}
+
 /* Keeps every IPARAMVALUE as sent (struct cimxml_iparam). */
 static int
 cx_decode_generic(const xmlNode *call, struct cimxml_call *c,
@@ -469,6 +504,10 @@ cx_decode_generic(const xmlNode *call, struct cimxml_call *c,
 				    "Validation error: %s", e2.description);
 				return (-1);
 			}
+		} else if (cimxml_is(v, "CLASS") ||
+		    cimxml_is(v, "QUALIFIER.DECLARATION")) {
+			if (cx_read_object(v, p, err) == -1)
+				return (-1);
 		} else {
 			cx_refuse(err, 400, "request-not-valid",
 			    "Validation error: on line %ld: unexpected %s "
@@ -672,6 +711,8 @@ cimxml_call_clear(struct cimxml_call *c)
 		}
 		cim_path_free(c->iparams[i].path);
 		cim_instance_free(c->iparams[i].inst);
+		free(c->iparams[i].super);
+		free(c->iparams[i].xml);
 	}
 	free(c->iparams);
 	memset(c, 0, sizeof(*c));

@@ -851,6 +851,30 @@ cimsrv_raw(struct buf *out, const struct cimreq *r, const struct buf *irv,
 	buf_release(&body);
 }
 
+/* Does a class a client created derive from base (not being it)? */
+static int
+cimsrv_user_isa(struct mnode *node, const struct mock_obj *o,
+    const char *base)
+{
+	const struct mof_class	*sc;
+	const char		*name = o->super;
+	size_t			 hops;
+
+	/* a cycle cannot be made (a superclass must exist first): bounded */
+	for (hops = 0; name != NULL && hops <= mnode_classes(node)->n;
+	    hops++) {
+		if (str_casecmp_ascii(name, base) == 0)
+			return (1);
+		if ((o = objs_find(mnode_classes(node), name)) == NULL) {
+			sc = mof_class_find(mnode_schema(node), name);
+			return (sc != NULL &&
+			    cimsrv_isa(mnode_schema(node), sc, base));
+		}
+		name = o->super;
+	}
+	return (0);
+}
+
 /* GetClass, EnumerateClasses, EnumerateClassNames. */
 static void
 cimsrv_classes(struct mnode *node, struct cimreq *r, struct buf *out,
@@ -859,11 +883,22 @@ cimsrv_classes(struct mnode *node, struct cimreq *r, struct buf *out,
 	const struct mof_schema	*s = mnode_schema(node);
 	const struct mof_class	*base = NULL, *c;
 	const char		*cn = cimsrv_ip_text(r, "ClassName");
+	const struct mock_objs	*ucs = mnode_classes(node);
+	const struct mock_obj	*uc;
 	struct buf		 irv;
 	int			 deep, lo, iq, ico;
 	size_t			 i;
 
 	if (strcmp(r->method, "GetClass") == 0) {
+		/* a class a client created: as it was sent, whatever flags */
+		if (cn != NULL && mof_class_find(s, cn) == NULL &&
+		    (uc = objs_find(mnode_classes(node), cn)) != NULL) {
+			buf_init(&irv, 0);
+			buf_puts(&irv, uc->xml);
+			cimsrv_raw(out, r, &irv, NULL, 0);
+			buf_release(&irv);
+			return;
+		}
 		if (cn == NULL || (base = mof_class_find(s, cn)) == NULL) {
 			cimsrv_cim_error(out, r, CIM_ERR_NOT_FOUND,
 			    cn ? cn : "");
@@ -878,7 +913,8 @@ cimsrv_classes(struct mnode *node, struct cimreq *r, struct buf *out,
 		buf_release(&irv);
 		return;
 	}
-	if (cn != NULL && (base = mof_class_find(s, cn)) == NULL) {
+	if (cn != NULL && (base = mof_class_find(s, cn)) == NULL &&
+	    objs_find(mnode_classes(node), cn) == NULL) {
 		cimsrv_cim_error(out, r, CIM_ERR_INVALID_CLASS, cn);
 		return;
 	}
@@ -887,7 +923,7 @@ cimsrv_classes(struct mnode *node, struct cimreq *r, struct buf *out,
 	iq = cimsrv_ip_bool(r, "IncludeQualifiers", 1);
 	ico = cimsrv_ip_bool(r, "IncludeClassOrigin", 0);
 	buf_init(&irv, 0);
-	for (i = 0; i < s->nclasses; i++) {
+	for (i = 0; base != NULL || cn == NULL ? i < s->nclasses : 0; i++) {
 		c = &s->classes[i];
 		if (deep ? (base != NULL ? c == base ||
 		    !cimsrv_isa(s, c, base->name) : 0) :
@@ -899,6 +935,19 @@ cimsrv_classes(struct mnode *node, struct cimreq *r, struct buf *out,
 			buf_printf(&irv, "<CLASSNAME NAME=\"%s\"/>\n", c->name);
 		else
 			cimsrv_class_flags(&irv, s, c, r, lo, iq, ico);
+	}
+	/* then the classes clients created, as they were sent */
+	for (i = 0; i < ucs->n; i++) {
+		uc = &ucs->v[i];
+		if (deep ? (cn != NULL && !cimsrv_user_isa(node, uc, cn)) :
+		    (cn != NULL ? uc->super == NULL ||
+		    str_casecmp_ascii(uc->super, cn) != 0 : uc->super != NULL))
+			continue;
+		if (names)
+			buf_printf(&irv, "<CLASSNAME NAME=\"%s\"/>\n",
+			    uc->name);
+		else
+			buf_printf(&irv, "%s\n", uc->xml);
 	}
 	cimsrv_raw(out, r, &irv, NULL, 0);
 	buf_release(&irv);
@@ -1257,11 +1306,12 @@ cimsrv_qualdecl(struct buf *b, size_t i)
 }
 
 static void
-cimsrv_qualifiers(struct cimreq *r, struct buf *out)
+cimsrv_qualifiers(struct mnode *node, struct cimreq *r, struct buf *out)
 {
-	const char	*qn = NULL;
-	struct buf	 irv;
-	size_t		 i;
+	const struct mock_objs	*uq = mnode_qualdecls(node);
+	const char		*qn = NULL;
+	struct buf		 irv;
+	size_t			 i;
 
 	if (strcmp(r->method, "GetQualifier") == 0 &&
 	    (qn = cimsrv_ip_text(r, "QualifierName")) == NULL) {
@@ -1273,11 +1323,155 @@ cimsrv_qualifiers(struct cimreq *r, struct buf *out)
 		if (qn == NULL || str_casecmp_ascii(qn,
 		    cimsrv_qualdecls[i].name) == 0)
 			cimsrv_qualdecl(&irv, i);
+	for (i = 0; i < uq->n; i++)
+		if (qn == NULL || str_casecmp_ascii(qn, uq->v[i].name) == 0)
+			buf_printf(&irv, "%s\n", uq->v[i].xml);
 	if (qn != NULL && irv.len == 0)
 		cimsrv_cim_error(out, r, CIM_ERR_NOT_FOUND, qn);
 	else
 		cimsrv_raw(out, r, &irv, NULL, 0);
 	buf_release(&irv);
+}
+
+/* Is there a class named so, in the schema or added by a client? */
+static int
+cimsrv_class_exists(struct mnode *node, const char *name)
+{
+	return (mof_class_find(mnode_schema(node), name) != NULL ||
+	    objs_find(mnode_classes(node), name) != NULL);
+}
+
+/* Has the class a subclass, in the schema or added by a client? */
+static int
+cimsrv_class_has_children(struct mnode *node, const char *name)
+{
+	const struct mof_schema	*s = mnode_schema(node);
+	const struct mock_objs	*uc = mnode_classes(node);
+	size_t			 i;
+
+	for (i = 0; i < s->nclasses; i++)
+		if (s->classes[i].super != NULL &&
+		    str_casecmp_ascii(s->classes[i].super, name) == 0)
+			return (1);
+	for (i = 0; i < uc->n; i++)
+		if (uc->v[i].super != NULL &&
+		    str_casecmp_ascii(uc->v[i].super, name) == 0)
+			return (1);
+	return (0);
+}
+
+/*
+ * CreateClass, ModifyClass, DeleteClass with OpenPegasus's codes.  The
+ * schema's classes are read-only here (CIM_ERR_NOT_SUPPORTED, after the
+ * checks OpenPegasus makes first); a client's classes are kept as sent
+ * and have no instances (CreateInstance needs a schema class).
+ */
+static void
+cimsrv_class_edit(struct mnode *node, struct cimreq *r, struct buf *out)
+{
+	const struct cimxml_iparam	*ip;
+	const struct mof_class		*sc;
+	struct mock_objs		*uc = mnode_classes(node);
+	struct inst_list		 l = { 0, NULL };
+	const char			*cn;
+	int				 has;
+
+	if (strcmp(r->method, "DeleteClass") == 0) {
+		if ((cn = cimsrv_ip_text(r, "ClassName")) == NULL) {
+			cimsrv_missing(out, r, "ClassName");
+			return;
+		}
+		if (!cimsrv_class_exists(node, cn)) {
+			cimsrv_cim_error(out, r, CIM_ERR_NOT_FOUND, cn);
+			return;
+		}
+		if (cimsrv_class_has_children(node, cn)) {
+			cimsrv_cim_error(out, r, CIM_ERR_CLASS_HAS_CHILDREN,
+			    cn);
+			return;
+		}
+		if ((sc = mof_class_find(mnode_schema(node), cn)) != NULL) {
+			has = mnode_instances(node, sc, &l) == 0 && l.n > 0;
+			inst_list_clear(&l);
+			cimsrv_cim_error(out, r, has ?
+			    CIM_ERR_CLASS_HAS_INSTANCES :
+			    CIM_ERR_NOT_SUPPORTED, cn);
+			return;
+		}
+		(void)objs_del(uc, cn);
+		cimsrv_raw(out, r, NULL, NULL, 0);
+		return;
+	}
+	ip = cimxml_iparam(&r->call, strcmp(r->method, "CreateClass") == 0 ?
+	    "NewClass" : "ModifiedClass");
+	if (ip == NULL || ip->kind != CIMXML_IP_OBJECT || !ip->is_class) {
+		cimsrv_missing(out, r, strcmp(r->method, "CreateClass") == 0 ?
+		    "NewClass" : "ModifiedClass");
+		return;
+	}
+	if (strcmp(r->method, "CreateClass") == 0 &&
+	    cimsrv_class_exists(node, ip->text)) {
+		cimsrv_cim_error(out, r, CIM_ERR_ALREADY_EXISTS, ip->text);
+		return;
+	}
+	if (strcmp(r->method, "ModifyClass") == 0 &&
+	    !cimsrv_class_exists(node, ip->text)) {
+		cimsrv_cim_error(out, r, CIM_ERR_NOT_FOUND, ip->text);
+		return;
+	}
+	if (ip->super != NULL && !cimsrv_class_exists(node, ip->super)) {
+		cimsrv_cim_error(out, r, CIM_ERR_INVALID_SUPERCLASS, ip->super);
+		return;
+	}
+	if (mof_class_find(mnode_schema(node), ip->text) != NULL) {
+		cimsrv_cim_error(out, r, CIM_ERR_NOT_SUPPORTED, ip->text);
+		return;
+	}
+	objs_put(uc, ip->text, ip->super, ip->xml);
+	cimsrv_raw(out, r, NULL, NULL, 0);
+}
+
+/*
+ * SetQualifier, DeleteQualifier.  As OpenPegasus, a declared qualifier is
+ * not changed (CIM_ERR_NOT_SUPPORTED); the built-in declarations cannot
+ * be deleted here.
+ */
+static void
+cimsrv_qual_edit(struct mnode *node, struct cimreq *r, struct buf *out)
+{
+	const struct cimxml_iparam	*ip = NULL;
+	struct mock_objs		*uq = mnode_qualdecls(node);
+	const char			*qn;
+	size_t				 i;
+	int				 builtin = 0;
+
+	if (strcmp(r->method, "SetQualifier") == 0) {
+		ip = cimxml_iparam(&r->call, "QualifierDeclaration");
+		if (ip == NULL || ip->kind != CIMXML_IP_OBJECT ||
+		    ip->is_class) {
+			cimsrv_missing(out, r, "QualifierDeclaration");
+			return;
+		}
+		qn = ip->text;
+	} else if ((qn = cimsrv_ip_text(r, "QualifierName")) == NULL) {
+		cimsrv_missing(out, r, "QualifierName");
+		return;
+	}
+	for (i = 0; i < nitems(cimsrv_qualdecls); i++)
+		if (str_casecmp_ascii(qn, cimsrv_qualdecls[i].name) == 0)
+			builtin = 1;
+	if (strcmp(r->method, "SetQualifier") == 0) {
+		if (ip == NULL || builtin || objs_find(uq, qn) != NULL) {
+			cimsrv_cim_error(out, r, CIM_ERR_NOT_SUPPORTED, qn);
+			return;
+		}
+		objs_put(uq, qn, NULL, ip->xml);
+	} else if (objs_del(uq, qn) == -1) {
+		cimsrv_cim_error(out, r, builtin ? CIM_ERR_NOT_SUPPORTED :
+		    CIM_ERR_NOT_FOUND, qn);
+		return;
+	}
+	cimsrv_raw(out, r, NULL, NULL, 0);
 }
 
 /*
@@ -1830,7 +2024,13 @@ cimsrv_more(struct mnode *node, struct cimreq *r, struct buf *out)
 		cimsrv_getprop(node, r, out);
 	else if (strcmp(m, "EnumerateQualifiers") == 0 ||
 	    strcmp(m, "GetQualifier") == 0)
-		cimsrv_qualifiers(r, out);
+		cimsrv_qualifiers(node, r, out);
+	else if (strcmp(m, "CreateClass") == 0 ||
+	    strcmp(m, "ModifyClass") == 0 || strcmp(m, "DeleteClass") == 0)
+		cimsrv_class_edit(node, r, out);
+	else if (strcmp(m, "SetQualifier") == 0 ||
+	    strcmp(m, "DeleteQualifier") == 0)
+		cimsrv_qual_edit(node, r, out);
 	else if (strcmp(m, "OpenEnumerateInstances") == 0 ||
 	    strcmp(m, "OpenEnumerateInstancePaths") == 0 ||
 	    strcmp(m, "OpenQueryInstances") == 0 ||

@@ -58,6 +58,8 @@ struct mnode {
 	size_t		 nextra;
 	struct proc	*extra;		/* started by Create */
 	struct inst_list created;	/* CreateInstance's, any class */
+	struct mock_objs classes;	/* CreateClass's */
+	struct mock_objs qualdecls;	/* SetQualifier's */
 };
 
 static void	mnode_request_cb(struct httpd_req *, void *);
@@ -270,6 +272,8 @@ mnode_free(struct mnode *n)
 	event_free(n->death_timer);
 	mnode_procs_free(n->extra, n->nextra);
 	inst_list_clear(&n->created);
+	objs_clear(&n->classes);
+	objs_clear(&n->qualdecls);
 	mnode_conf_clear(&n->conf);
 	free(n);
 }
@@ -1100,6 +1104,18 @@ struct inst_list *
 mnode_created(struct mnode *n)
 {
 	return (&n->created);
+}
+
+struct mock_objs *
+mnode_classes(struct mnode *n)
+{
+	return (&n->classes);
+}
+
+struct mock_objs *
+mnode_qualdecls(struct mnode *n)
+{
+	return (&n->qualdecls);
 }
 
 struct inst_list *

@@ -121,6 +121,28 @@ int	 inst_path_same(const struct cim_path *, const struct cim_path *);
 /* Does hay contain needle, ASCII case-insensitively? */
 int	 str_icontains(const char *hay, const char *needle);
 
+/*
+ * The repository's changes over the schema (CreateClass, ModifyClass,
+ * SetQualifier), kept in memory: each class or qualifier declaration as
+ * the client sent it.
+ */
+struct mock_obj {
+	char		*name;
+	char		*super;		/* classes: NULL at the top */
+	char		*xml;		/* the CLASS or QUALIFIER.DECLARATION */
+};
+struct mock_objs {
+	size_t		 n;
+	struct mock_obj	*v;
+};
+/* The one named so (case-insensitive), or NULL. */
+struct mock_obj *objs_find(const struct mock_objs *, const char *name);
+/* Adds, or replaces the one of that name (copies its arguments). */
+void	 objs_put(struct mock_objs *, const char *name, const char *super,
+	    const char *xml);
+int	 objs_del(struct mock_objs *, const char *name);	/* -1: none */
+void	 objs_clear(struct mock_objs *);
+
 /* ---- load.c: the load model; pure (now is a parameter) ------------------- */
 struct load_conf {
 	unsigned	 ncpu;
@@ -367,6 +389,9 @@ struct event_base *mnode_base(const struct mnode *);
  */
 struct inst_list *mnode_created(struct mnode *);
 struct inst_list *mnode_pinned(struct mnode *);
+/* The classes and qualifier declarations clients added; owned by the node. */
+struct mock_objs *mnode_classes(struct mnode *);
+struct mock_objs *mnode_qualdecls(struct mnode *);
 int	 mnode_kill(struct mnode *);		/* -1: not running */
 /* Win32_Process.Create: the Windows return code; *pid when 0. */
 uint32_t mnode_create(struct mnode *, const char *cmdline, uint32_t *pid);

@@ -256,3 +256,65 @@ inst_path_same(const struct cim_path *a, const struct cim_path *b)
 	}
 	return (1);
 }
+
+struct mock_obj *
+objs_find(const struct mock_objs *l, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; name != NULL && i < l->n; i++)
+		if (str_casecmp_ascii(l->v[i].name, name) == 0)
+			return (&l->v[i]);
+	return (NULL);
+}
+
+void
+objs_put(struct mock_objs *l, const char *name, const char *super,
+    const char *xml)
+{
+	struct mock_obj	*o;
+
+	if ((o = objs_find(l, name)) == NULL) {
+		l->v = xreallocarray(l->v, l->n + 1, sizeof(*l->v));
+		o = &l->v[l->n++];
+	} else {
+		free(o->name);
+		free(o->super);
+		free(o->xml);
+	}
+	o->name = xstrdup(name);
+	o->super = super != NULL ? xstrdup(super) : NULL;
+	o->xml = xstrdup(xml);
+}
+
+int
+objs_del(struct mock_objs *l, const char *name)
+{
+	struct mock_obj	*o;
+	size_t		 i;
+
+	if ((o = objs_find(l, name)) == NULL)
+		return (-1);
+	i = (size_t)(o - l->v);
+	free(o->name);
+	free(o->super);
+	free(o->xml);
+	memmove(&l->v[i], &l->v[i + 1], (l->n - i - 1) * sizeof(*l->v));
+	l->n--;
+	return (0);
+}
+
+void
+objs_clear(struct mock_objs *l)
+{
+	size_t	i;
+
+	for (i = 0; i < l->n; i++) {
+		free(l->v[i].name);
+		free(l->v[i].super);
+		free(l->v[i].xml);
+	}
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}

@@ -22,9 +22,11 @@ printf "%s\n" "${COMPREPLY[@]}"' comp "$COMP" "$@" | sort | tr '\n' ' ' |
 }
 
 is "$(comp cimhead '')" \
-    "associatornames associators classes classnames create delete drain enable enum get getclass getprop invoke modify names namespaces probe qualifiers query recovery referencenames references restart setprop status" \
+    "associatornames associators classes classnames create createclass delete deleteclass deletequalifier drain enable enum get getclass getprop invoke modify modifyclass names namespaces probe qualifiers query recovery referencenames references restart setprop setqualifier status" \
     "first word: every operation and control command"
 is "$(comp cimhead st)" "status" "st -> status"
+is "$(comp cimhead --timeout 5 delete)" "delete deleteclass deletequalifier" \
+    "delete: the instance, class and qualifier deletes"
 is "$(comp cimhead --timeout 500 -v dr)" "drain" \
     "after options and a value: the command"
 is "$(comp cimhead -a 127.0.0.1 : 8081 pro)" "probe" \

@@ -172,6 +172,56 @@ is "$?" 2 "delete of a class: usage error"
 "$CIMHEAD" setprop "$URL" 'Win32_Process.Handle="1"' P:uint8=300 >"$OUT" 2>"$ERR"
 is "$?" 2 "setprop: a value out of its type refused"
 
+# createclass, modifyclass, deleteclass, setqualifier, deletequalifier
+start_replay cc-ok.response mc-ok.response dc-ok.response sq-ok.response \
+    dq-ok.response dc-children.response im-create-ok.response
+"$CIMHEAD" createclass "$URL" VOD_Title:CIM_ManagedElement Name:string \
+    'Bitrate:uint32=4000' 'Tags:string[]=a,b' >"$OUT" 2>"$ERR"
+is "$?" 0 "createclass: exit 0"
+is "$(cat "$OUT")" '{}' "createclass: nothing to print"
+req 1 '^CIMMethod: CreateClass' && req 1 '^CIMObject: root%2Fcimv2' && \
+    req 1 '<IPARAMVALUE NAME="NewClass"><CLASS NAME="VOD_Title" SUPERCLASS="CIM_ManagedElement"><PROPERTY NAME="Name" TYPE="string"></PROPERTY><PROPERTY NAME="Bitrate" TYPE="uint32"><VALUE>4000</VALUE></PROPERTY><PROPERTY.ARRAY NAME="Tags" TYPE="string"><VALUE.ARRAY><VALUE>a</VALUE><VALUE>b</VALUE></VALUE.ARRAY></PROPERTY.ARRAY></CLASS></IPARAMVALUE>'
+ok $? "createclass: NewClass, superclass, property without and with defaults"
+"$CIMHEAD" modifyclass "$URL" VOD_Title Name:string Rating:uint8=3 \
+    >"$OUT" 2>"$ERR"
+is "$?" 0 "modifyclass: exit 0"
+req 2 '^CIMMethod: ModifyClass' && \
+    req 2 '<IPARAMVALUE NAME="ModifiedClass"><CLASS NAME="VOD_Title"><PROPERTY NAME="Name" TYPE="string"></PROPERTY><PROPERTY NAME="Rating" TYPE="uint8"><VALUE>3</VALUE></PROPERTY></CLASS></IPARAMVALUE>'
+ok $? "modifyclass: ModifiedClass without a superclass"
+"$CIMHEAD" deleteclass --format text "$URL" VOD_Title >"$OUT" 2>"$ERR"
+is "$?" 0 "deleteclass: exit 0"
+req 3 '^CIMMethod: DeleteClass' && \
+    req 3 '<IPARAMVALUE NAME="ClassName"><CLASSNAME NAME="VOD_Title"/></IPARAMVALUE>'
+ok $? "deleteclass: ClassName"
+"$CIMHEAD" setqualifier "$URL" 'Rated:string=PG' >"$OUT" 2>"$ERR"
+is "$?" 0 "setqualifier: exit 0"
+req 4 '^CIMMethod: SetQualifier' && \
+    req 4 '<IPARAMVALUE NAME="QualifierDeclaration"><QUALIFIER.DECLARATION NAME="Rated" TYPE="string" ISARRAY="false"><SCOPE CLASS="true" ASSOCIATION="true" REFERENCE="true" PROPERTY="true" METHOD="true" PARAMETER="true" INDICATION="true"/><VALUE>PG</VALUE></QUALIFIER.DECLARATION></IPARAMVALUE>'
+ok $? "setqualifier: QualifierDeclaration of any scope with its default"
+"$CIMHEAD" deletequalifier "$URL" Rated >"$OUT" 2>"$ERR"
+is "$?" 0 "deletequalifier: exit 0"
+req 5 '^CIMMethod: DeleteQualifier' && \
+    req 5 '<IPARAMVALUE NAME="QualifierName"><VALUE>Rated</VALUE></IPARAMVALUE>'
+ok $? "deletequalifier: QualifierName"
+"$CIMHEAD" deleteclass "$URL" VOD_Base >"$OUT" 2>"$ERR"
+is "$?" 1 "deleteclass with subclasses: exit 1"
+is "$(json_get "$OUT" 'j["error"]["code"]')" 8 "deleteclass: CIM_ERR_CLASS_HAS_CHILDREN"
+"$CIMHEAD" invoke "$URL" Win32_Process Create CommandLine=x \
+    CurrentDirectory 'ProcessStartupInformation:uint32' >"$OUT" 2>"$ERR"
+is "$?" 0 "invoke with NULL parameters: exit 0"
+req 7 '<PARAMVALUE NAME="CurrentDirectory"/>' && \
+    req 7 '<PARAMVALUE NAME="ProcessStartupInformation" PARAMTYPE="uint32"/>' && \
+    req 7 '<PARAMVALUE NAME="CommandLine" PARAMTYPE="string"><VALUE>x</VALUE>'
+ok $? "invoke: NAME[:TYPE] without = is a NULL PARAMVALUE"
+"$CIMHEAD" createclass "$URL" VOD_X Name=x >"$OUT" 2>"$ERR"
+is "$?" 2 "createclass: a property without a type refused"
+"$CIMHEAD" setqualifier "$URL" Rated >"$OUT" 2>"$ERR"
+is "$?" 2 "setqualifier: a qualifier without a type refused"
+"$CIMHEAD" setqualifier "$URL" Max:uint8=300 >"$OUT" 2>"$ERR"
+is "$?" 2 "setqualifier: a default out of its type refused"
+"$CIMHEAD" deleteclass "$URL" >"$OUT" 2>"$ERR"
+is "$?" 2 "deleteclass: the class is needed"
+
 # qualifiers
 start_replay eqd-qualifiers.response
 "$CIMHEAD" qualifiers "$URL" >"$OUT" 2>"$ERR"

@@ -128,6 +128,39 @@ run qualifiers "$U" Abstract
 expect "GetQualifier as pywbem: QualifierName a VALUE" GetQualifier root/cimv2 \
     "$(call GetQualifier "$(ip QualifierName "$(v Abstract)")")"
 
+# createclass.yaml (CreateClass1): NewClass a CLASS, a property without a
+# default an empty PROPERTY; modifyclass.yaml: ModifiedClass; deleteclass
+# .yaml: ClassName a CLASSNAME.  cimhead gives no class qualifiers or
+# methods (the CLI declares properties only).
+run createclass "$U" PyWbem_Run_CIM_Operations0 InstanceID:string MyUint8:uint8=99
+expect "CreateClass as pywbem: NewClass, NULL and set defaults" CreateClass root/cimv2 \
+    "$(call CreateClass "$(ip NewClass "CLASS{NAME=PyWbem_Run_CIM_Operations0}(PROPERTY{NAME=InstanceID,TYPE=string} PROPERTY{NAME=MyUint8,TYPE=uint8}($(v 99)))")")"
+run createclass "$U" PyWbem_Sub:PyWbem_Run_CIM_Operations0 'Uint32Array:uint32[]'
+expect "CreateClass: SUPERCLASS, a NULL array an empty PROPERTY.ARRAY" CreateClass root/cimv2 \
+    "$(call CreateClass "$(ip NewClass "CLASS{NAME=PyWbem_Sub,SUPERCLASS=PyWbem_Run_CIM_Operations0}(PROPERTY.ARRAY{NAME=Uint32Array,TYPE=uint32})")")"
+run modifyclass "$U" PyWbem_Run_CIM_Operations0 InstanceID:string 'MyStr:string=a <b>'
+expect "ModifyClass as pywbem: ModifiedClass a CLASS" ModifyClass root/cimv2 \
+    "$(call ModifyClass "$(ip ModifiedClass "CLASS{NAME=PyWbem_Run_CIM_Operations0}(PROPERTY{NAME=InstanceID,TYPE=string} PROPERTY{NAME=MyStr,TYPE=string}($(v 'a <b>')))")")"
+run deleteclass "$U" PyWbem_Run_CIM_Operations1
+expect "DeleteClass as pywbem: ClassName a CLASSNAME" DeleteClass root/cimv2 \
+    "$(call DeleteClass "$(ip ClassName 'CLASSNAME{NAME=PyWbem_Run_CIM_Operations1}')")"
+
+# setqualifier.yaml (SetQualifier1): QualifierDeclaration a
+# QUALIFIER.DECLARATION with ISARRAY, its default a VALUE; cimhead's SCOPE
+# is every element and it sends no flavor (DSP0004's defaults), where
+# pywbem sends the scopes and flavors its caller gave (tests/PEGASUS.md);
+# deletequalifier.yaml: QualifierName a VALUE
+ANY='SCOPE{ASSOCIATION=true,CLASS=true,INDICATION=true,METHOD=true,PARAMETER=true,PROPERTY=true,REFERENCE=true}'
+run setqualifier "$U" 'FooQualDecl:string=Some string'
+expect "SetQualifier as pywbem: QUALIFIER.DECLARATION, ISARRAY, VALUE" SetQualifier root/cimv2 \
+    "$(call SetQualifier "$(ip QualifierDeclaration "QUALIFIER.DECLARATION{ISARRAY=false,NAME=FooQualDecl,TYPE=string}($ANY $(v 'Some string'))")")"
+run setqualifier "$U" 'Abstract:boolean'
+expect "SetQualifier: no default, no VALUE" SetQualifier root/cimv2 \
+    "$(call SetQualifier "$(ip QualifierDeclaration "QUALIFIER.DECLARATION{ISARRAY=false,NAME=Abstract,TYPE=boolean}($ANY)")")"
+run deletequalifier "$U" FooQualDecl
+expect "DeleteQualifier as pywbem: QualifierName a VALUE" DeleteQualifier root/cimv2 \
+    "$(call DeleteQualifier "$(ip QualifierName "$(v FooQualDecl)")")"
+
 # execquery.yaml: QueryLanguage, Query; markup in the query escaped
 run query "$U" 'Select * from CIM_ComputerSystem where Name <> "a&b"'
 expect "ExecQuery as pywbem: QueryLanguage, Query" ExecQuery root/cimv2 \
@@ -145,6 +178,15 @@ run invoke "$U" "$O" UpdateExpiredPassword UserPassword=foo
 expect "InvokeMethod (instance): LOCALINSTANCEPATH, CIMObject the model path" UpdateExpiredPassword \
     'root/cimv2:PyWBEM_Person.Name="Fritz"' \
     "METHODCALL{NAME=UpdateExpiredPassword}(LOCALINSTANCEPATH($NS $FRITZ) PARAMVALUE{NAME=UserPassword,PARAMTYPE=string}($(v foo)))"
+
+# a NULL parameter (NAME, or NAME:TYPE, without '='): a PARAMVALUE with no
+# value, with PARAMTYPE when typed (invokemethod.yaml InvokeMethod2's
+# optionalP1) and without when not (InvokeMethod1's)
+run invoke "$U" Test_IndicationProviderClass SendTestIndicationsCount \
+    indicationSendCount:uint32 indicationDropCount
+expect "InvokeMethod: NULL parameters, typed and untyped" SendTestIndicationsCount \
+    root/cimv2:Test_IndicationProviderClass \
+    "METHODCALL{NAME=SendTestIndicationsCount}(LOCALCLASSPATH($NS CLASSNAME{NAME=Test_IndicationProviderClass}) PARAMVALUE{NAME=indicationSendCount,PARAMTYPE=uint32} PARAMVALUE{NAME=indicationDropCount})"
 
 # openenumerateinstances.yaml, pullinstanceswithpath.yaml: ClassName and
 # (cimhead's allowed difference) MaxObjectCount; the Pull: the context and

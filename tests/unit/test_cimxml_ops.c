@@ -540,6 +540,148 @@ test_wetest(void)
 	free(b);
 }
 
+/* CreateClass, ModifyClass, DeleteClass, SetQualifier, DeleteQualifier. */
+static void
+test_class_ops(void)
+{
+	struct wbem_request	 req;
+	struct wbem_error	 err;
+	struct cimxml_hdrs	 h;
+	struct cim_instance	*cls;
+	struct cim_value	 v;
+	struct wbem_result	*r;
+
+	cls = cim_instance_new("VOD_Title");
+	cim_instance_add(cls, "Name", CIM_T_STRING, NULL);
+	cim_instance_add(cls, "Bitrate", CIM_T_UINT32, "4000");
+	req_init(&req, WBEM_OP_CREATE_CLASS);
+	req.instance = cls;
+	req.superclass = "CIM_ManagedElement";
+	ok(enc(&req, &err, &h) == 0 &&
+	    strcmp(h.cimmethod, "CreateClass") == 0 &&
+	    strcmp(h.cimobject, "root%2Fcimv2") == 0 &&
+	    has("<IMETHODCALL NAME=\"CreateClass\">") &&
+	    has("<IPARAMVALUE NAME=\"NewClass\"><CLASS NAME=\"VOD_Title\" "
+	    "SUPERCLASS=\"CIM_ManagedElement\"><PROPERTY NAME=\"Name\" "
+	    "TYPE=\"string\"></PROPERTY><PROPERTY NAME=\"Bitrate\" "
+	    "TYPE=\"uint32\"><VALUE>4000</VALUE></PROPERTY></CLASS>"
+	    "</IPARAMVALUE>"), "CreateClass: NewClass, a NULL default and "
+	    "a default");
+	req.op = WBEM_OP_MODIFY_CLASS;
+	req.superclass = NULL;
+	ok(enc(&req, &err, &h) == 0 &&
+	    strcmp(h.cimmethod, "ModifyClass") == 0 &&
+	    has("<IPARAMVALUE NAME=\"ModifiedClass\"><CLASS "
+	    "NAME=\"VOD_Title\"><PROPERTY") && !has("SUPERCLASS"),
+	    "ModifyClass: ModifiedClass, no superclass");
+	req.superclass = "bad name";
+	ok(enc(&req, &err, &h) == -1 && err.kind == WBEM_E_USAGE,
+	    "ModifyClass: a bad superclass name refused");
+	req.superclass = NULL;
+	cim_instance_add(cls, "Rating", CIM_T_UINT8, "300");
+	ok(enc(&req, &err, &h) == -1 && err.kind == WBEM_E_USAGE,
+	    "ModifyClass: a default out of its type refused");
+	req.instance = NULL;
+	ok(enc(&req, &err, &h) == -1 && err.kind == WBEM_E_USAGE,
+	    "ModifyClass: no class refused");
+	cim_instance_free(cls);
+
+	req_init(&req, WBEM_OP_DELETE_CLASS);
+	req.classname = "VOD_Title";
+	ok(enc(&req, &err, &h) == 0 &&
+	    strcmp(h.cimmethod, "DeleteClass") == 0 &&
+	    has("<IPARAMVALUE NAME=\"ClassName\"><CLASSNAME "
+	    "NAME=\"VOD_Title\"/></IPARAMVALUE>"), "DeleteClass: ClassName");
+	req.classname = "a<b";
+	ok(enc(&req, &err, &h) == -1, "DeleteClass: a bad name refused");
+
+	req_init(&req, WBEM_OP_SET_QUALIFIER);
+	req.propname = "Rated";
+	cim_value_init(&v, CIM_T_STRING);
+	cim_value_add(&v, "P&G");
+	req.newvalue = &v;
+	ok(enc(&req, &err, &h) == 0 &&
+	    strcmp(h.cimmethod, "SetQualifier") == 0 &&
+	    has("<IPARAMVALUE NAME=\"QualifierDeclaration\">"
+	    "<QUALIFIER.DECLARATION NAME=\"Rated\" TYPE=\"string\" "
+	    "ISARRAY=\"false\">"
+	    "<SCOPE CLASS=\"true\" ASSOCIATION=\"true\" "
+	    "REFERENCE=\"true\" PROPERTY=\"true\" METHOD=\"true\" "
+	    "PARAMETER=\"true\" INDICATION=\"true\"/>"
+	    "<VALUE>P&amp;G</VALUE></QUALIFIER.DECLARATION></IPARAMVALUE>"),
+	    "SetQualifier: the declaration, any scope, its default escaped");
+	cim_value_clear(&v);
+	cim_value_init(&v, CIM_T_UINT16);
+	v.is_array = 1;
+	v.is_null = 1;
+	ok(enc(&req, &err, &h) == 0 &&
+	    has("<QUALIFIER.DECLARATION NAME=\"Rated\" TYPE=\"uint16\" "
+	    "ISARRAY=\"true\"><SCOPE") && !has("<VALUE"),
+	    "SetQualifier: an array without a default");
+	cim_value_clear(&v);
+	cim_value_init(&v, CIM_T_UINT8);
+	cim_value_add(&v, "300");
+	ok(enc(&req, &err, &h) == -1 && err.kind == WBEM_E_USAGE,
+	    "SetQualifier: a default out of its type refused");
+	cim_value_clear(&v);
+	req.newvalue = NULL;
+	ok(enc(&req, &err, &h) == -1, "SetQualifier: a type is needed");
+
+	req_init(&req, WBEM_OP_DELETE_QUALIFIER);
+	req.propname = "Rated";
+	ok(enc(&req, &err, &h) == 0 &&
+	    strcmp(h.cimmethod, "DeleteQualifier") == 0 &&
+	    has("<IPARAMVALUE NAME=\"QualifierName\"><VALUE>Rated</VALUE>"
+	    "</IPARAMVALUE>"), "DeleteQualifier: QualifierName");
+	req.propname = NULL;
+	ok(enc(&req, &err, &h) == -1, "DeleteQualifier: a name is needed");
+
+	/* replies: an empty IMETHODRESPONSE, or an ERROR */
+	req_init(&req, WBEM_OP_DELETE_CLASS);
+	req.classname = "VOD_Title";
+	r = dec(&req, "DeleteClass", "", &err);
+	ok(r != NULL && r->kind == WBEM_R_NONE, "DeleteClass: empty reply");
+	wbem_result_free(r);
+	r = dec(&req, "DeleteClass", "<ERROR CODE=\"9\" "
+	    "DESCRIPTION=\"has instances\"/>", &err);
+	ok(r == NULL && err.kind == WBEM_E_CIM &&
+	    err.code == CIM_ERR_CLASS_HAS_INSTANCES,
+	    "DeleteClass: CIM_ERR_CLASS_HAS_INSTANCES");
+	req_init(&req, WBEM_OP_SET_QUALIFIER);
+	r = dec(&req, "SetQualifier", "<IRETURNVALUE/>", &err);
+	ok(r != NULL && r->kind == WBEM_R_NONE,
+	    "SetQualifier: an empty IRETURNVALUE");
+	wbem_result_free(r);
+}
+
+/* InvokeMethod: a NULL parameter is a PARAMVALUE without a value. */
+static void
+test_null_param(void)
+{
+	struct wbem_request	 req;
+	struct wbem_error	 err;
+	struct cim_property	 p[2];
+
+	memset(p, 0, sizeof(p));
+	p[0].name = "CurrentDirectory";
+	cim_value_init(&p[0].v, CIM_T_STRING);
+	p[0].v.is_null = 1;
+	p[1].name = "Flags";
+	cim_value_init(&p[1].v, CIM_T_UINT32);
+	p[1].v.is_array = 1;
+	p[1].v.is_null = 1;
+	req_init(&req, WBEM_OP_INVOKE);
+	req.classname = "Win32_Process";
+	req.method = "Create";
+	req.params = p;
+	req.nparams = 2;
+	ok(enc(&req, &err, NULL) == 0 &&
+	    has("<PARAMVALUE NAME=\"CurrentDirectory\" "
+	    "PARAMTYPE=\"string\"/>") &&
+	    has("<PARAMVALUE NAME=\"Flags\" PARAMTYPE=\"uint32\"/>"),
+	    "InvokeMethod: NULL scalar and array parameters");
+}
+
 int
 main(void)
 {
@@ -547,6 +689,8 @@ main(void)
 	test_encode();
 	test_decode();
 	test_wetest();
+	test_class_ops();
+	test_null_param();
 	buf_release(&body);
 	return (tap_done());
 }
