@@ -182,23 +182,12 @@ main_base_new(void)
 /*
  * Every node keeps its connections between probes: a round over all nodes
  * reuses them instead of reconnecting (frontend_fd_cap reserves their
- * descriptors).  Under a limit too low for that reserve, idle connections
- * would hold the descriptors the admin side, the viewers and the next
- * probes need: then half of what is left above their share is kept.
+ * descriptors).
  */
 static void
 main_http_conns(struct daemon *d)
 {
-	uint64_t	keep, lim, others;
-
-	keep = (uint64_t)d->nnodes * d->conf->max_inflight;
-	others = 192 + (uint64_t)d->conf->max_admin_conns +
-	    d->conf->max_viewer_conns;
-	lim = compat_fd_limit(0);
-	if (lim < others + keep)
-		keep = lim > others ? (lim - others) / 2 : 0;
-	http_ctx_set_max_conns(d->http, keep > SIZE_MAX ? SIZE_MAX :
-	    (size_t)keep);
+	http_ctx_set_max_conns(d->http, d->nnodes * d->conf->max_inflight);
 }
 
 static void
@@ -377,14 +366,13 @@ main_run(const char *file)
 	d.nnodes = d.conf->nnodes;
 	for (i = 0; i < d.nnodes; i++)
 		d.nodes[i] = node_new(&d, &d.conf->nodes[i]);
+	main_http_conns(&d);
 
 	if (frontend_start(&d, d.conf->listen) == -1 ||
 	    admin_start(&d, d.conf->admin_listen) == -1) {
 		log_err("cannot start the listeners");
 		return (1);
 	}
-	/* After frontend_start: it raised the descriptor limit. */
-	main_http_conns(&d);
 	if ((ctl = compat_ctl_new(d.base, main_ctl_cb, &d)) == NULL)
 		fatal("compat_ctl_new");
 	if ((wd_ms = sdnotify_watchdog_ms()) != 0) {

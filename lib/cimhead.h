@@ -456,10 +456,9 @@ void		 http_cancel(struct http_xfer *);	/* cb fires with WBEM_E_CANCELLED */
 size_t		 http_inflight(const struct http_ctx *);
 struct event_base *http_ctx_base(const struct http_ctx *);	/* for deferrals */
 /*
- * Idle connections kept for reuse, at least one (0 counts as 1); unset,
- * libcurl keeps four per transfer in flight, which closes most of them
- * when a burst ends.  Each is a descriptor: the caller sizes it within
- * its descriptor budget.
+ * Idle connections kept for reuse (0: libcurl's default, four per transfer
+ * in flight, which closes most of them when a burst ends).  Each is a
+ * descriptor: the caller sizes it within its descriptor budget.
  */
 void		 http_ctx_set_max_conns(struct http_ctx *, size_t);
 size_t		 http_ctx_idle_handles(const struct http_ctx *);	/* for tests */

@@ -258,7 +258,7 @@ http_inflight(const struct http_ctx *ctx)
 void
 http_ctx_set_max_conns(struct http_ctx *ctx, size_t n)
 {
-	long	v = n > (size_t)LONG_MAX ? LONG_MAX : n == 0 ? 1 : (long)n;
+	long	v = n > (size_t)LONG_MAX ? LONG_MAX : (long)n;
 
 	/* a bad value leaves curl's default: slower, never wrong */
 	if (curl_multi_setopt(ctx->multi, CURLMOPT_MAXCONNECTS, v) != CURLM_OK)
