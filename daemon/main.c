@@ -179,17 +179,6 @@ main_base_new(void)
 	return (base);
 }
 
-/*
- * Every node keeps its connections between probes: a round over all nodes
- * reuses them instead of reconnecting (frontend_fd_cap reserves their
- * descriptors).
- */
-static void
-main_http_conns(struct daemon *d)
-{
-	http_ctx_set_max_conns(d->http, d->nnodes * d->conf->max_inflight);
-}
-
 static void
 main_reload(struct daemon *d)
 {
@@ -225,7 +214,6 @@ main_reload(struct daemon *d)
 		conf_free(old);
 		/* Before the new nodes' probes: descriptors for them. */
 		frontend_reconfigure(d);
-		main_http_conns(d);
 		admin_reconfigure(d);
 		for (i = 0; i < d->nnodes; i++)
 			if (node_probeable(d->nodes[i]))
@@ -366,7 +354,6 @@ main_run(const char *file)
 	d.nnodes = d.conf->nnodes;
 	for (i = 0; i < d.nnodes; i++)
 		d.nodes[i] = node_new(&d, &d.conf->nodes[i]);
-	main_http_conns(&d);
 
 	if (frontend_start(&d, d.conf->listen) == -1 ||
 	    admin_start(&d, d.conf->admin_listen) == -1) {

@@ -455,13 +455,6 @@ struct http_xfer *http_post(struct http_ctx *, const struct http_request *,
 void		 http_cancel(struct http_xfer *);	/* cb fires with WBEM_E_CANCELLED */
 size_t		 http_inflight(const struct http_ctx *);
 struct event_base *http_ctx_base(const struct http_ctx *);	/* for deferrals */
-/*
- * Idle connections kept for reuse (0: libcurl's default, four per transfer
- * in flight, which closes most of them when a burst ends).  Each is a
- * descriptor: the caller sizes it within its descriptor budget.
- */
-void		 http_ctx_set_max_conns(struct http_ctx *, size_t);
-size_t		 http_ctx_idle_handles(const struct http_ctx *);	/* for tests */
 
 /* ---- wbem.c: protocol-neutral operations on a node ---------------------- */
 enum wbem_proto {

@@ -3,9 +3,7 @@
  * driven by the program's libevent base (curl's hiperfifo pattern: curl
  * tells us which sockets to watch and when to wake it; one event per
  * socket, one timer per context).  Connections stay in the multi's cache,
- * so a node is reached over a kept-alive connection, and finished easy
- * handles are kept, reset, for the next post: creating and destroying one
- * per request cost more than the request itself (issue 14's profile).
+ * so a node is reached over a kept-alive connection.
  *
  * This is the only file that includes curl.  What it guarantees its callers:
  * - every http_post completes exactly once, never from inside http_post;
@@ -21,7 +19,6 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,11 +32,6 @@
 
 #define HTTP_MAX_HEADERS	256	/* per response, trailers included */
 #define HTTP_TIMEOUT_FALLBACK_MS 10000	/* when the caller gave 0 */
-/*
- * Finished easy handles kept for reuse (each about 20 KB, mostly curl's
- * receive buffer): enough for a probe round over hundreds of nodes.
- */
-#define HTTP_IDLE_HANDLES_MAX	1024
 
 struct http_sock;
 
@@ -50,8 +42,6 @@ struct http_ctx {
 	TAILQ_HEAD(, http_sock) socks;		/* watched sockets */
 	TAILQ_HEAD(, http_xfer) xfers;		/* in flight, newest first */
 	size_t			 ninflight;
-	CURL			**idle;		/* reset handles, for reuse */
-	size_t			 nidle;
 	int			 dispatching;	/* inside our completion loop */
 	int			 dying;		/* http_ctx_free called meanwhile */
 };
@@ -232,9 +222,6 @@ http_ctx_destroy(struct http_ctx *ctx)
 {
 	struct http_sock	*s;
 
-	while (ctx->nidle > 0)
-		curl_easy_cleanup(ctx->idle[--ctx->nidle]);
-	free(ctx->idle);
 	curl_multi_cleanup(ctx->multi);
 	/* whatever curl did not hand back while closing its cache */
 	while ((s = TAILQ_FIRST(&ctx->socks)) != NULL)
@@ -253,50 +240,6 @@ size_t
 http_inflight(const struct http_ctx *ctx)
 {
 	return (ctx->ninflight);
-}
-
-void
-http_ctx_set_max_conns(struct http_ctx *ctx, size_t n)
-{
-	long	v = n > (size_t)LONG_MAX ? LONG_MAX : (long)n;
-
-	/* a bad value leaves curl's default: slower, never wrong */
-	if (curl_multi_setopt(ctx->multi, CURLMOPT_MAXCONNECTS, v) != CURLM_OK)
-		log_debug("http: cannot set CURLMOPT_MAXCONNECTS to %ld", v);
-}
-
-size_t
-http_ctx_idle_handles(const struct http_ctx *ctx)
-{
-	return (ctx->nidle);
-}
-
-/* A handle for a new transfer: a kept one, reset on its return, or new. */
-static CURL *
-http_easy_get(struct http_ctx *ctx)
-{
-	if (ctx->nidle > 0)
-		return (ctx->idle[--ctx->nidle]);
-	return (curl_easy_init());
-}
-
-/*
- * Takes back a handle detached from the multi.  curl_easy_reset drops
- * every option (URL, credentials, callbacks, their pointers into the
- * transfer); the connections stay in the multi's cache, not here.
- */
-static void
-http_easy_put(struct http_ctx *ctx, CURL *e)
-{
-	if (ctx->dying || ctx->nidle >= HTTP_IDLE_HANDLES_MAX) {
-		curl_easy_cleanup(e);
-		return;
-	}
-	curl_easy_reset(e);
-	if (ctx->idle == NULL)
-		ctx->idle = xreallocarray(NULL, HTTP_IDLE_HANDLES_MAX,
-		    sizeof(*ctx->idle));
-	ctx->idle[ctx->nidle++] = e;
 }
 
 static void
@@ -450,7 +393,7 @@ http_xfer_free(struct http_xfer *x)
 	if (x->easy != NULL) {
 		if (x->added)
 			curl_multi_remove_handle(x->ctx->multi, x->easy);
-		http_easy_put(x->ctx, x->easy);
+		curl_easy_cleanup(x->easy);
 	}
 	if (x->defer != NULL)
 		event_free(x->defer);
@@ -910,7 +853,7 @@ http_post(struct http_ctx *ctx, const struct http_request *req,
 	TAILQ_INSERT_HEAD(&ctx->xfers, x, entry);
 	ctx->ninflight++;
 
-	if ((x->easy = http_easy_get(ctx)) == NULL)
+	if ((x->easy = curl_easy_init()) == NULL)
 		wbem_error_set(&err, WBEM_E_TRANSPORT, 0, "init",
 		    "http: cannot create a transfer");
 	else if (http_setup(x, req, &err) == 0) {

@@ -48,7 +48,10 @@ wait_for 10 eval '[ "$(total)" -ge 60 ]'
 sa=$(node_get a streams); sb=$(node_get b streams)
 sc=$(node_get c streams); sd=$(node_get d streams)
 echo "# streams a=$sa b=$sb c=$sc d=$sd (capacity 1:2:2:4, expect ~7:13:13:27)"
-[ "$sa" -ge 4 ] && [ "$sa" -le 10 ]; ok $? "small node: $sa of 60"
+# Bounds, not the exact share: on a slow machine (the sanitizers) samples
+# serve several viewers each, and the choice then draws two nodes by room
+# (estimate.c, est_pick_two), which spreads a little wider than ~7.
+[ "$sa" -ge 4 ] && [ "$sa" -le 12 ]; ok $? "small node: $sa of 60"
 [ "$sd" -ge 21 ] && [ "$sd" -le 33 ]; ok $? "big node: $sd of 60"
 [ "$sb" -ge 9 ] && [ "$sb" -le 18 ] && [ "$sc" -ge 9 ] && [ "$sc" -le 18 ]
 ok $? "middle nodes: $sb and $sc"

@@ -3,8 +3,7 @@
  * each request with the next canned reply of a script: exactly-once
  * callbacks (success, timeout, cancel, context free, refusal), never from
  * inside http_post; trailers; the bodiless 400 on an open connection;
- * size caps; the last response's headers after a 401; keep-alive; easy
- * handles reused with nothing carried over; the connection cache's size;
+ * size caps; the last response's headers after a 401; keep-alive;
  * transfers at the lowest priority of a base that has several.
  */
 #include "config.h"
@@ -517,83 +516,6 @@ t_chain(struct http_ctx *ctx)
 	srv_stop(&s);
 }
 
-/* A kept handle starts clean: no credentials, no headers of the last use. */
-static void
-t_reuse(struct http_ctx *ctx)
-{
-	const char		*script[] = {
-	    "HTTP/1.1 200 OK\r\ncontent-length: 1\r\n\r\na",
-	    "HTTP/1.1 200 OK\r\ncontent-length: 1\r\n\r\nb", NULL };
-	const char		*hdrs[] = { "X-Only-Once: 1", NULL };
-	struct srv		 s;
-	struct res		 r1 = { 0 }, r2 = { 0 };
-	struct http_request	 rq1 = { 0 }, rq2 = { 0 };
-	size_t			 idle;
-
-	srv_start(&s, script);
-	rq1.user = "root";
-	rq1.password = "pw";
-	rq1.auth = HTTP_AUTH_BASIC;
-	rq1.headers = hdrs;
-	post(ctx, &s, &r1, &rq1);
-	run_for(5000);
-	idle = http_ctx_idle_handles(ctx);
-	ok(idle >= 1, "reuse: a finished handle is kept (%zu)", idle);
-	post(ctx, &s, &r2, &rq2);
-	is_int(http_ctx_idle_handles(ctx), idle - 1,
-	    "reuse: the next post takes a kept handle");
-	run_for(5000);
-	is_int(http_ctx_idle_handles(ctx), idle, "reuse: and gives it back");
-	ok(r1.calls == 1 && r2.calls == 1, "reuse: both answered");
-	is_str(r2.body, "b", "reuse: the second reply");
-	ok(strstr(s.firstreq, "\r\nAuthorization: Basic ") != NULL &&
-	    strstr(s.firstreq, "\r\nX-Only-Once: 1") != NULL,
-	    "reuse: the first request had credentials and its header");
-	ok(strstr(s.lastreq, "Authorization") == NULL &&
-	    strstr(s.lastreq, "X-Only-Once") == NULL,
-	    "reuse: the second request, on a reused handle, has neither");
-	srv_stop(&s);
-}
-
-/*
- * Six transfers at once, then six more: with the cache sized for six,
- * the second burst reuses every connection (curl's default would keep
- * four once the burst drained).
- */
-static void
-t_max_conns(void)
-{
-	const char		*script[13];
-	struct http_ctx		*ctx;
-	struct srv		 s;
-	struct res		 r[12];
-	struct http_request	 rq[12];
-	int			 i, k, calls;
-
-	for (i = 0; i < 12; i++)
-		script[i] = "HTTP/1.1 200 OK\r\ncontent-length: 1\r\n\r\nz";
-	script[12] = NULL;
-	ctx = http_ctx_new(base);
-	http_ctx_set_max_conns(ctx, 6);
-	srv_start(&s, script);
-	memset(r, 0, sizeof(r));
-	memset(rq, 0, sizeof(rq));
-	for (k = 0; k < 12; k += 6) {
-		for (i = k; i < k + 6; i++) {
-			post(ctx, &s, &r[i], &rq[i]);
-			r[i].stop = 0;
-		}
-		run_for(1500);
-	}
-	for (i = 0, calls = 0; i < 12; i++)
-		calls += r[i].calls == 1 && r[i].kind == WBEM_E_NONE;
-	is_int(calls, 12, "max conns: twelve answered");
-	is_int(s.ls.nconn, 6, "max conns: the second burst on the first's "
-	    "six connections");
-	http_ctx_free(ctx);
-	srv_stop(&s);
-}
-
 static int
 count_lowest_cb(const struct event_base *b, const struct event *ev, void *arg)
 {
@@ -689,8 +611,6 @@ main(void)
 	t_keepalive(ctx);
 	t_server_close(ctx);
 	t_chain(ctx);
-	t_reuse(ctx);
-	t_max_conns();
 	t_priority();
 	t_bad_url(ctx);
 
