@@ -578,6 +578,7 @@ class Point:
             now = loop.time()
             self.last = [(nodes[nm]["streams"], nodes[nm]["background_bps"])
                          for nm in self.cl.names]
+            self.sent = [nodes[nm].get("stream_bytes") for nm in self.cl.names]
             if TRACE and ADMINS:
                 await self.trace(now)
             if prev is not None and self.w0 <= now <= self.w1:
@@ -605,6 +606,7 @@ class Point:
             d = dn.get(nm, {})
             rec["nodes"].append({
                 "name": nm, "cap": self.cl.caps[i], "streams": s,
+                "sent": self.sent[i],
                 "bg": round(8 * bg / BITRATE, 2),
                 "sessions": d.get("sessions"),
                 "counted": d.get("sessions_counted"),

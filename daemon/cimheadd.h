@@ -62,6 +62,8 @@ struct profile_cpu_raw {		/* Win32_PerfRawData_PerfOS_Processor _Total */
 };
 struct profile_net_raw {		/* summed over the real interfaces */
 	uint64_t	 bytes;		/* BytesTotalPersec (raw: a byte count) */
+	uint64_t	 sent, recv;	/* BytesSentPersec, BytesReceivedPersec */
+	int		 duplex;	/* sent and recv read on every one */
 	uint64_t	 perftime;	/* Timestamp_PerfTime */
 	uint64_t	 freq;		/* Frequency_PerfTime */
 	uint64_t	 bandwidth;	/* CurrentBandwidth, bits/s */
@@ -77,7 +79,8 @@ struct profile_reading {
 	uint64_t	 avail;		/* AvailableBytes */
 	uint64_t	 total;		/* TotalPhysicalMemory */
 	struct profile_net_raw net_raw;
-	uint64_t	 net_fmt_bytes;	/* formatted: bytes/s, summed */
+	uint64_t	 net_fmt_bytes;	/* formatted: bytes/s, summed; the
+					   busier direction when both read */
 	uint64_t	 net_fmt_bw;	/* bits/s, summed */
 	size_t		 net_fmt_nifs;
 	int		 process_running; /* the watched process / service */
@@ -175,6 +178,8 @@ uint64_t est_long_span_ms(const struct est_params *);
 #define EST_RING	8
 struct est_raw {			/* one raw counter reading */
 	uint64_t	 ctr;		/* idle 100 ns ticks, or bytes */
+	uint64_t	 ctr2;		/* bytes received, ctr sent, if duplex */
+	int		 duplex;
 	uint64_t	 ts;		/* the node's timestamp */
 	uint64_t	 node_ms;	/* ts in ms */
 	uint64_t	 freq;		/* ts per second */
@@ -232,6 +237,8 @@ struct est_node {
 	double		 tokens;	/* query budget */
 	uint64_t	 tokens_ms;
 	int		 tokens_init;
+	uint64_t	 paced_ms;	/* the last pool probe's start */
+	int		 paced;
 	uint64_t	 discont;	/* counter rings reset (wrap, clock step) */
 };
 /* A fresh node; weight (> 0, else 1) scales the prior cost down. */
@@ -328,6 +335,14 @@ void	 est_rate_charge(struct est_node *, const struct est_params *,
 	    uint64_t now, double nqueries);
 int	 est_rate_take(struct est_node *, const struct est_params *,
 	    uint64_t now, double nqueries);
+/*
+ * Count-only probes evenly spaced in what full samples (full_cost queries
+ * every full_age_ms) leave of the budget: ms until the next may go.
+ * est_paced notes a pool probe's start.
+ */
+uint64_t est_pace_wait(const struct est_node *, const struct est_params *,
+	    uint64_t now, double full_cost);
+void	 est_paced(struct est_node *, uint64_t now);
 
 /* conf.c: cimheadd.conf -> a fresh struct conf; no side effects */
 #define CONF_NAME_MAX	64

@@ -56,7 +56,8 @@
  *   than max_age_ms and until max_uses viewers were sent by it; the nodes
  *   to refresh are those without a sample, then the oldest or most used;
  *   each node's queries go through a token bucket.  Between full samples
- *   (full_age_ms) a refresh reads the count alone: the count moves the
+ *   (full_age_ms) a refresh reads the count alone, the counts evenly
+ *   spaced (est_pace_wait): the count moves the
  *   rates on (the nowcast), and between counts sessions leave at the rate
  *   learnt from the counts (est_departures), so a count a second old on
  *   a node of short sessions does not read as a full node.
@@ -298,7 +299,8 @@ est_step_ok(const struct est_raw *o, const struct est_raw *r,
 {
 	uint64_t	dn, dh;
 
-	if (r->ts <= o->ts || r->ctr < o->ctr || r->at_ms < o->at_ms)
+	if (r->ts <= o->ts || r->ctr < o->ctr || r->at_ms < o->at_ms ||
+	    (r->duplex && r->ctr2 < o->ctr2))
 		return (0);
 	dn = r->node_ms - o->node_ms;
 	dh = r->at_ms - o->at_ms;
@@ -448,12 +450,19 @@ est_cpu_rate(const struct est_raw *a, const struct est_raw *b,
 	    (double)(b->ts - a->ts)));
 }
 
-/* Load % between two interface readings: bytes over the link's speed. */
+/*
+ * Load % between two interface readings: bytes over the link's speed, of
+ * the busier direction when both were read (a full-duplex link).
+ */
 static double
 est_net_rate(const struct est_raw *a, const struct est_raw *b,
     uint64_t bandwidth)
 {
-	return (100.0 * 8.0 * (double)(b->ctr - a->ctr) * (double)b->freq /
+	uint64_t	d = b->ctr - a->ctr;
+
+	if (a->duplex && b->duplex && b->ctr2 - a->ctr2 > d)
+		d = b->ctr2 - a->ctr2;
+	return (100.0 * 8.0 * (double)d * (double)b->freq /
 	    (double)(b->ts - a->ts) / (double)bandwidth);
 }
 
@@ -609,11 +618,18 @@ est_net(struct est_node *en, const struct est_params *p,
 	else if (rd->has_net_fmt && rd->net_fmt_bw != 0)
 		en->bw = (double)rd->net_fmt_bw;
 	if (raw) {
-		est_raw_init(&r, en, nr->bytes, nr->perftime, nr->freq,
-		    nr->at_ms, now);
-		/* Half again the link's speed is a counter that jumped. */
-		reset = est_ring_push(&en->net, p, &r, nr->nifs,
-		    nr->bandwidth != 0 ? 1.5 * (double)nr->bandwidth / 8 : 0);
+		est_raw_init(&r, en, nr->duplex ? nr->sent : nr->bytes,
+		    nr->perftime, nr->freq, nr->at_ms, now);
+		r.ctr2 = nr->recv;
+		r.duplex = nr->duplex;
+		/*
+		 * Half again the link's speed is a counter that jumped; a
+		 * change of interfaces, or of the counters they give, starts
+		 * the ring anew.
+		 */
+		reset = est_ring_push(&en->net, p, &r, 2 * nr->nifs +
+		    (nr->duplex ? 1 : 0), nr->bandwidth != 0 ?
+		    1.5 * (double)nr->bandwidth / 8 : 0);
 	}
 	has_fmt = rd->has_net_fmt &&
 	    profile_net_rate(rd->net_fmt_bytes, rd->net_fmt_bw, &fmt) == 0;
@@ -1302,6 +1318,40 @@ est_rate_take(struct est_node *en, const struct est_params *p, uint64_t now,
 	en->tokens_ms = now;
 	en->tokens_init = 1;
 	return (0);
+}
+
+/*
+ * Taken whenever the bucket allows, count-only probes spent the budget at
+ * its full rate, the full sample that came due then overdrew it, and the
+ * counts stopped for the 2.5-3 s of debt: every 5 s a node's count went
+ * 3 s old (the bench trace: nodes refused with free slots while their
+ * dispatches waited for a count).  Saving up for the full sample instead
+ * moves the same silence before it.  Spaced at the rate the full samples
+ * leave over (at least a quarter of the budget), a count is at most one
+ * interval old: 1 s with the defaults (2 queries a second, five-query
+ * full samples every 5 s).
+ */
+uint64_t
+est_pace_wait(const struct est_node *en, const struct est_params *p,
+    uint64_t now, double full_cost)
+{
+	double		spare;
+	uint64_t	iv;
+
+	if (!en->paced || !(p->query_rate > 0) || p->full_age_ms == 0)
+		return (0);
+	spare = p->query_rate - full_cost * 1000.0 / (double)p->full_age_ms;
+	if (spare < p->query_rate / 4)
+		spare = p->query_rate / 4;
+	iv = (uint64_t)(1000.0 / spare);
+	return (en->paced_ms + iv > now ? en->paced_ms + iv - now : 0);
+}
+
+void
+est_paced(struct est_node *en, uint64_t now)
+{
+	en->paced_ms = now;
+	en->paced = 1;
 }
 
 /* ---- the operator's why (admin API) ------------------------------------ */

@@ -145,7 +145,7 @@ probe_light(const struct node *n, uint64_t now)
 }
 
 /* A light probe reads the limiting figure too once it is this old. */
-#define PROBE_LIGHT_FIGURE_MS	2000
+#define PROBE_LIGHT_FIGURE_MS	2500
 
 /* Every query of a full sample; returns how many. */
 static size_t
@@ -697,13 +697,25 @@ probe_full_due(const struct node *n, uint64_t now)
 	    n->est.has_full && est_learnt(&n->est) && !probe_light(n, now));
 }
 
-/* The budget a refresh of n needs in hand now (0: a full sample due). */
-static double
-probe_budget_need(const struct node *n, uint64_t now)
+/*
+ * ms until the budget lets a pool refresh of n go (0: now).  A full sample
+ * due goes at once (into debt); a count-only one waits for the bucket and
+ * its place in the even spacing (est_pace_wait).
+ */
+static uint64_t
+probe_wait(const struct node *n, uint64_t now)
 {
+	const struct est_params	*p = &n->d->conf->est;
+	int			 want[PQ_COUNT];
+	uint64_t		 w, v;
+
 	if (probe_full_due(n, now))
 		return (0);
-	return (probe_cost(n, now));
+	w = est_rate_wait(&n->est, p, now, probe_cost(n, now));
+	if (probe_light(n, now) && (v = est_pace_wait(&n->est, p, now,
+	    (double)probe_plan_full(n, now, want))) > w)
+		w = v;
+	return (w);
 }
 
 /* Probes n if its budget pays for it now; 1 if it is (now) in flight. */
@@ -716,8 +728,10 @@ probe_budgeted(struct node *n, uint64_t now)
 		return (1);
 	if (probe_full_due(n, now))
 		est_rate_charge(&n->est, p, now, probe_cost(n, now));
-	else if (est_rate_take(&n->est, p, now, probe_cost(n, now)) == -1)
+	else if (probe_wait(n, now) != 0 ||
+	    est_rate_take(&n->est, p, now, probe_cost(n, now)) == -1)
 		return (0);
+	est_paced(&n->est, now);
 	probe_node_start(n, 1);
 	return (n->probe != NULL);
 }
@@ -739,8 +753,7 @@ probe_sample_ok(const struct node *n, uint64_t now)
 	 */
 	if (now - n->est.sample_ms > p->max_span_ms)
 		return (0);
-	return (n->probe != NULL || est_rate_wait(&n->est, p, now,
-	    probe_budget_need(n, now)) != 0);
+	return (n->probe != NULL || probe_wait(n, now) != 0);
 }
 
 /*
@@ -763,7 +776,7 @@ probe_pool_arm(struct daemon *d, uint64_t now)
 		if (!node_probeable(n) || n->probe != NULL ||
 		    !n->est.has_sample || est_usable(&n->est, p, now))
 			continue;
-		w = est_rate_wait(&n->est, p, now, probe_budget_need(n, now));
+		w = probe_wait(n, now);
 		if (w != 0 && (best == 0 || w < best))
 			best = w;
 	}
@@ -816,8 +829,7 @@ probe_pool_refresh(struct daemon *d, uint64_t now)
 		n = d->nodes[i];
 		ec[i].en = &n->est;
 		ec[i].ok = node_probeable(n) && n->probe == NULL &&
-		    est_rate_wait(&n->est, &c->est, now,
-		    probe_budget_need(n, now)) == 0;
+		    probe_wait(n, now) == 0;
 	}
 	k = est_refresh_pick(&c->est, ec, d->nnodes, now, 0, c->probe_d, out);
 	for (i = 0; i < k; i++)

@@ -125,6 +125,67 @@ mem_read(struct profile_reading *rd, double mem)
 	rd->avail = (uint64_t)((100 - mem) / 100 * 1e9);
 }
 
+/*
+ * A full-duplex link reads its busier direction: 2.4 MB/s sent on a
+ * 20 Mbit/s link is 96 %, whatever the ACKs received (2 % more on the
+ * total, which read 102 % at 20 streams of 1 Mbit/s and cost a 20-stream
+ * node its last stream).
+ */
+static void
+test_duplex(void)
+{
+	struct est_params	p;
+	struct est_node		en;
+	struct profile_reading	rd;
+	uint64_t		t;
+	int			duplex;
+
+	est_params_default(&p);
+	for (duplex = 0; duplex < 2; duplex++) {
+		est_node_init(&en, &p, 1);
+		for (t = 1000; t <= 4000; t += 250) {
+			memset(&rd, 0, sizeof(rd));
+			rd.has_net_raw = 1;
+			rd.net_raw.sent = 2400 * t;
+			rd.net_raw.recv = 48 * t;
+			rd.net_raw.bytes = rd.net_raw.sent + rd.net_raw.recv;
+			rd.net_raw.duplex = duplex;
+			rd.net_raw.perftime = 7000000000ull + t * 10000;
+			rd.net_raw.freq = 10000000;
+			rd.net_raw.bandwidth = 20000000;
+			rd.net_raw.nifs = 1;
+			rd.net_raw.at_ms = t;
+			est_apply(&en, &p, &rd, 0, -1, t);
+		}
+		if (duplex)
+			ok(fabs(en.util[EST_NET] - 96) < 0.01, "duplex: the "
+			    "sent direction, 96%% (%.2f)", en.util[EST_NET]);
+		else
+			ok(fabs(en.util[EST_NET] - 97.92) < 0.01, "the total "
+			    "alone: sent and received, 97.92%% (%.2f)",
+			    en.util[EST_NET]);
+	}
+	/* the received direction when it is the busier */
+	est_node_init(&en, &p, 1);
+	for (t = 1000; t <= 4000; t += 250) {
+		memset(&rd, 0, sizeof(rd));
+		rd.has_net_raw = 1;
+		rd.net_raw.sent = 100 * t;
+		rd.net_raw.recv = 1250 * t;
+		rd.net_raw.bytes = rd.net_raw.sent + rd.net_raw.recv;
+		rd.net_raw.duplex = 1;
+		rd.net_raw.perftime = 7000000000ull + t * 10000;
+		rd.net_raw.freq = 10000000;
+		rd.net_raw.bandwidth = 20000000;
+		rd.net_raw.nifs = 1;
+		rd.net_raw.at_ms = t;
+		est_apply(&en, &p, &rd, 0, -1, t);
+	}
+	ok(fabs(en.util[EST_NET] - 50) < 0.01 && en.discont == 0,
+	    "duplex, receiving more: the received direction, 50%% (%.2f)",
+	    en.util[EST_NET]);
+}
+
 static void
 test_window(void)
 {
@@ -971,6 +1032,55 @@ test_fill_two(void)
 	ok(nok, "the only node with room takes every viewer");
 }
 
+/*
+ * probe.c's plan over a minute, a refresh asked for every 10 ms: a full
+ * sample (5 queries) goes into debt when 5 s old, a count (1 query) when
+ * the bucket and the spacing allow.  Taken as the bucket allowed, the
+ * counts spent the budget and the full sample's debt stopped them for
+ * 3 s in every 5; spaced, no count is more than about a second old.
+ */
+static void
+test_pace(void)
+{
+	struct est_params	p;
+	struct est_node		en;
+	uint64_t		t, last = 0, gap = 0, full = 0, q = 0;
+	int			spaced;
+
+	for (spaced = 0; spaced < 2; spaced++) {
+		est_params_default(&p);
+		est_node_init(&en, &p, 1);
+		last = full = 100000;
+		gap = q = 0;
+		est_rate_charge(&en, &p, full, 5);
+		est_paced(&en, full);
+		for (t = full; t < 160000; t += 10) {
+			if (t - full >= p.full_age_ms) {
+				est_rate_charge(&en, &p, t, 5);
+				q += 5;
+			} else if ((spaced && est_pace_wait(&en, &p, t, 5) != 0) ||
+			    est_rate_take(&en, &p, t, 1) == -1)
+				continue;
+			else
+				q++;
+			if (t - full >= p.full_age_ms)
+				full = t;
+			est_paced(&en, t);
+			if (t - last > gap)
+				gap = t - last;
+			last = t;
+		}
+		if (spaced)
+			ok(gap <= 1100 && q <= 2 * 60 + 8, "spaced counts: the "
+			    "longest gap %llu ms, %llu queries in 60 s",
+			    (unsigned long long)gap, (unsigned long long)q);
+		else
+			ok(gap >= 2000, "unspaced: a %llu ms gap after each "
+			    "full sample (what the spacing is for)",
+			    (unsigned long long)gap);
+	}
+}
+
 static void
 test_pool(void)
 {
@@ -1041,6 +1151,7 @@ test_pool(void)
 	    (unsigned long long)w);
 	p.query_rate = 0;
 	ok(est_rate_take(&en[0], &p, 160000, 5) == 0, "rate 0: no limit");
+	test_pace();
 }
 
 /*
@@ -1222,6 +1333,7 @@ main(void)
 	    "window, fill to 100%% of the learned capacity");
 	is_str(est_res_name(EST_NET), "net", "name table");
 	test_window();
+	test_duplex();
 	test_idle_cpu();
 	test_resets();
 	test_sessions();

@@ -233,6 +233,45 @@ main(void)
 	    rd.net_fmt_nifs == 2, "net: summed over real interfaces only");
 	wbem_result_free(r);
 
+	/* full duplex: the busier direction, not the sum of both */
+	r = wbem_result_new(WBEM_R_INSTANCES);
+	in = inst("X", "Name", "eth0", "BytesTotalPersec", "1020",
+	    "CurrentBandwidth", "1000000");
+	cim_instance_add(in, "BytesSentPersec", CIM_T_UINT64, "1000");
+	cim_instance_add(in, "BytesReceivedPersec", CIM_T_UINT64, "20");
+	wbem_result_add_instance(r, in);
+	in = inst("X", "Name", "eth1", "BytesTotalPersec", "300",
+	    "CurrentBandwidth", "1000000");
+	cim_instance_add(in, "BytesSentPersec", CIM_T_UINT64, "100");
+	cim_instance_add(in, "BytesReceivedPersec", CIM_T_UINT64, "200");
+	wbem_result_add_instance(r, in);
+	memset(&rd, 0, sizeof(rd));
+	v = profile_absorb(PQ_NET_FMT, r, &rd, 0);
+	ok(v == 0 && rd.net_fmt_bytes == 1100, "net, both directions read: the busier "
+	    "one over the interfaces (1100 sent, 220 received), not the total "
+	    "(%llu)", (unsigned long long)rd.net_fmt_bytes);
+	in = r->inst[0];
+	cim_instance_add(in, "Timestamp_PerfTime", CIM_T_UINT64, "5");
+	cim_instance_add(in, "Frequency_PerfTime", CIM_T_UINT64, "1");
+	ok(profile_absorb(PQ_NET_RAW, r, &rd, 9) == 0 && rd.net_raw.duplex &&
+	    rd.net_raw.sent == 1100 && rd.net_raw.recv == 220 &&
+	    rd.net_raw.bytes == 1320, "net raw: both directions' counters "
+	    "kept beside the total");
+	wbem_result_free(r);
+	r = wbem_result_new(WBEM_R_INSTANCES);
+	in = inst("X", "Name", "eth0", "BytesTotalPersec", "1020",
+	    "CurrentBandwidth", "1000000");
+	cim_instance_add(in, "BytesSentPersec", CIM_T_UINT64, "1000");
+	cim_instance_add(in, "BytesReceivedPersec", CIM_T_UINT64, "20");
+	wbem_result_add_instance(r, in);
+	wbem_result_add_instance(r, inst("X", "Name", "eth1",
+	    "BytesTotalPersec", "300", "CurrentBandwidth", "1000000"));
+	memset(&rd, 0, sizeof(rd));
+	v = profile_absorb(PQ_NET_FMT, r, &rd, 0);
+	ok(v == 0 && rd.net_fmt_bytes == 1320, "an interface without the directions: "
+	    "the total of all (%llu)", (unsigned long long)rd.net_fmt_bytes);
+	wbem_result_free(r);
+
 	r = wbem_result_new(WBEM_R_INSTANCES);
 	ok(profile_absorb(PQ_PROCESS, r, &rd, 0) == 0 && rd.has_process &&
 	    !rd.process_running, "no Win32_Process instance: missing");
