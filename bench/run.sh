@@ -98,7 +98,7 @@ daemon_start() {
 		echo "[cimheadd]"
 		echo "listen = 127.0.0.1:0"
 		echo "admin-listen = 127.0.0.1:0"
-		echo "policy = $1"
+		[ "$1" != default ] && echo "policy = $1"
 		[ "$2" != default ] && echo "freshness = $2"
 		# no idle checks during load points, unless asked (idle item)
 		[ "${IDLE_CHECK:-0}" != default ] && echo "idle-check = ${IDLE_CHECK:-0}"
@@ -154,6 +154,7 @@ lgf() { echo "$LG" | awk -v k="$1" '{for (i = 1; i < NF; i++) if ($i == k) print
 # start_method NAME: the dispatcher a table row names.
 start_method() {
 	case $1 in
+	default)	daemon_start default default ;;
 	ondemand-f0)	daemon_start least-load 0 ;;
 	ondemand-default) daemon_start least-load default ;;
 	ondemand-f1s)	daemon_start least-load 1s ;;
@@ -264,7 +265,7 @@ bench_overhead() {
 	row "| method | offered req/s | answered/s | 503 | failed or unsent | WBEM req/dispatch | WBEM bytes/dispatch | WBEM req/node/s | WBEM bytes/node/s |"
 	row "|---|---|---|---|---|---|---|---|---|"
 	mock_start "$n"
-	for m in ${BENCH_OVH_METHODS:-paper ondemand-f0 two-choices-f0 ondemand-f1s two-choices-f1s poll-1s}; do
+	for m in ${BENCH_OVH_METHODS:-default paper ondemand-f0 two-choices-f0 ondemand-f1s two-choices-f1s poll-1s}; do
 		for rate in ${BENCH_RATES:-10 100 1000}; do
 			start_method "$m" || return 1
 			r0=$(mock_requests); b0=$(mock_io)
@@ -364,7 +365,7 @@ EOF
 	# predicted load of the streams it was sent to shuts every node
 	# (503) within a freshness window; 0 measures the dispatch path.
 	STREAM_COST=${BENCH_TP_STREAM_COST:-0}
-	for m in ${BENCH_TP_METHODS:-ondemand-default ondemand-f1s two-choices-f1s poll-1s}; do
+	for m in ${BENCH_TP_METHODS:-default ondemand-default ondemand-f1s two-choices-f1s poll-1s}; do
 		start_method "$m" || return 1
 		onL wrk -t1 -c32 -d1s "${URL}x" >/dev/null
 		res=$(onL wrk -t1 -c32 -d"${DUR}s" "${URL}title001")

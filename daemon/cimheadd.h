@@ -166,6 +166,7 @@ struct est_params {
 	uint64_t	 max_age_ms;	/* sample reuse: age */
 	uint64_t	 full_age_ms;	/* load and process read this often */
 	double		 depart_tau_s;	/* departure rate: memory, seconds */
+	double		 trend_s;	/* choice: seconds of base trend */
 	unsigned	 max_uses;	/* sample reuse: dispatches; 0: no cap */
 	double		 query_rate;	/* per node, queries/s; 0: no limit */
 	double		 query_burst;	/* per node, queries */
@@ -217,6 +218,9 @@ struct est_node {
 	uint64_t	 util_from[EST_NRES];	/* the span it covers */
 	uint64_t	 util_to[EST_NRES];
 	double		 xwin[EST_NRES];	/* mean sessions then; < 0 none */
+	double		 base[EST_NRES];	/* util less the sessions' part */
+	uint64_t	 base_ms[EST_NRES];	/* 0: none yet */
+	double		 slope[EST_NRES];	/* of base, %/s */
 	uint64_t	 xwin_ms[EST_NRES];	/* the count's time it runs to */
 	double		 count;		/* the node's sessions; < 0 unknown */
 	uint64_t	 count_ms;

@@ -138,6 +138,11 @@ est_params_default(struct est_params *p)
 	 */
 	p->full_age_ms = 5000;
 	p->depart_tau_s = 30;
+	/*
+	 * A choice looks this far ahead on a rising base load (a node
+	 * that takes no viewer sheds its sessions as fast as that).
+	 */
+	p->trend_s = 15;
 	p->max_uses = 64;
 	p->query_rate = 2;
 	p->query_burst = 8;
@@ -275,6 +280,8 @@ est_node_reset(struct est_node *en)
 		en->xwin[r] = -1;
 		en->util_from[r] = en->util_to[r] = 0;
 		en->fit[r].has_last = 0;
+		en->base_ms[r] = 0;
+		en->slope[r] = 0;
 	}
 	en->count = -1;
 	en->npend = 0;
@@ -467,6 +474,39 @@ est_net_rate(const struct est_raw *a, const struct est_raw *b,
 }
 
 /*
+ * The base load (the figure less its sessions' part: background traffic,
+ * other programs) and how fast it moves, over spans of EST_TREND_MS at
+ * least, smoothed.  A choice between nodes weighs a rising base: a node
+ * whose antagonist ramps up is full a few seconds after a figure says
+ * it has room, and the streams sent there on that figure go over.
+ */
+#define EST_TREND_MS	2000
+#define EST_TREND_MAX_MS 15000
+static void
+est_trend(struct est_node *en, enum est_res r, uint64_t at)
+{
+	double	b, s, dt;
+
+	if (en->xwin[r] < 0)
+		return;
+	b = en->util[r] - en->fit[r].cost * en->xwin[r];
+	if (en->base_ms[r] == 0 || at < en->base_ms[r] ||
+	    at - en->base_ms[r] > EST_TREND_MAX_MS) {
+		en->base[r] = b;
+		en->base_ms[r] = at != 0 ? at : 1;
+		en->slope[r] = 0;
+		return;
+	}
+	dt = (double)(at - en->base_ms[r]) / 1000.0;
+	if (at - en->base_ms[r] < EST_TREND_MS)
+		return;
+	s = (b - en->base[r]) / dt;
+	en->slope[r] = 0.5 * s + 0.5 * en->slope[r];
+	en->base[r] = b;
+	en->base_ms[r] = at;
+}
+
+/*
  * A rate-based resource after a reading went into its ring: the windowed
  * figure, else the formatted one, else the last good one while recent.
  *
@@ -486,8 +526,10 @@ est_rate(struct est_node *en, const struct est_params *p, enum est_res r,
 	const struct est_raw	*a = NULL, *nw, *l;
 	double			 dt, u;
 
-	if (reset)
+	if (reset) {
 		en->fit[r].has_last = 0;
+		en->base_ms[r] = 0;
+	}
 	if (fresh && g->n > 0) {
 		nw = &g->r[g->n - 1];
 		/*
@@ -508,6 +550,7 @@ est_rate(struct est_node *en, const struct est_params *p, enum est_res r,
 				en->xwin[r] = (nw->sint - a->sint) /
 				    (double)(nw->sms - a->sms);
 				en->xwin_ms[r] = nw->sms;
+				est_trend(en, r, nw->at_ms);
 			}
 		}
 		l = &g->learn;
@@ -1009,9 +1052,14 @@ est_apply(struct est_node *en, const struct est_params *p,
 
 /* ---- room and choice --------------------------------------------------- */
 
-double
-est_predict(const struct est_node *en, const struct est_params *p,
-    uint64_t now, unsigned extra)
+/*
+ * The largest over resources of the level after `extra' more sessions, as
+ * a fraction of its threshold; with a horizon, a base rising now is taken
+ * on that many seconds (a falling one is not counted on).
+ */
+static double
+est_predict_h(const struct est_node *en, const struct est_params *p,
+    uint64_t now, unsigned extra, double horizon)
 {
 	enum est_res	r;
 	double		best = -1, u, v;
@@ -1020,12 +1068,21 @@ est_predict(const struct est_node *en, const struct est_params *p,
 		if (en->util[r] < 0 || !(p->max[r] > 0))
 			continue;
 		est_nowcast(en, p, r, now, &u);
-		v = (u + en->fit[r].cost * (est_unseen(en, p, r, now) +
-		    extra)) / p->max[r];
+		v = u + en->fit[r].cost * (est_unseen(en, p, r, now) + extra);
+		if (horizon > 0 && en->base_ms[r] != 0 && en->slope[r] > 0)
+			v += en->slope[r] * horizon;
+		v /= p->max[r];
 		if (v > best)
 			best = v;
 	}
 	return (best);
+}
+
+double
+est_predict(const struct est_node *en, const struct est_params *p,
+    uint64_t now, unsigned extra)
+{
+	return (est_predict_h(en, p, now, extra, 0));
 }
 
 #define EST_ROOM_MAX	1000000L
@@ -1086,7 +1143,7 @@ est_pickable(const struct est_params *p, const struct est_cand *c,
 {
 	if (!c->ok || c->en == NULL || est_room(c->en, p, now) < 1)
 		return (0);
-	*score = est_predict(c->en, p, now, 1);
+	*score = est_predict_h(c->en, p, now, 1, p->trend_s);
 	return (*score >= 0);
 }
 

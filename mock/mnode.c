@@ -44,7 +44,7 @@ struct mnode {
 	struct event	*tick;
 	struct event	*start_timer;
 	struct event	*death_timer;	/* FAULT_FLAP */
-	uint64_t	 wrap_idle, wrap_bytes;	/* FAULT_WRAP: zero points */
+	uint64_t	 wrap_idle, wrap_sent, wrap_recv;	/* FAULT_WRAP: zeros */
 	struct load_state load;
 	uint64_t	 last_tick;
 	TAILQ_HEAD(, stream) streams;
@@ -376,9 +376,10 @@ mnode_set_fault(struct mnode *n, const struct fault *f)
 		/* the counters restart from zero, as after a wrap or reboot */
 		mnode_tick_cb(-1, 0, n);
 		n->wrap_idle = load_raw_idle(&n->load);
-		n->wrap_bytes = n->load.bytes_sent + n->load.bytes_recv;
+		n->wrap_sent = n->load.bytes_sent;
+		n->wrap_recv = n->load.bytes_recv;
 	} else
-		n->wrap_idle = n->wrap_bytes = 0;
+		n->wrap_idle = n->wrap_sent = n->wrap_recv = 0;
 	mnode_flap_arm(n);
 	if (f->kind != FAULT_NONE || f->latency_ms != 0)
 		log_info("%s: fault %s (latency %u ms)", n->conf.name,
@@ -1000,13 +1001,14 @@ mnode_netifs(struct mnode *n, const struct mof_class *c, struct inst_list *l,
 	inst_setf(in, "CurrentBandwidth", "%llu",
 	    (unsigned long long)n->conf.load.bandwidth);
 	if (raw) {
+		/* all three restart together, as after a wrap or reboot */
 		inst_setf(in, "BytesTotalPersec", "%llu",
-		    (unsigned long long)(s->bytes_sent + s->bytes_recv -
-		    n->wrap_bytes));
+		    (unsigned long long)(s->bytes_sent - n->wrap_sent +
+		    s->bytes_recv - n->wrap_recv));
 		inst_setf(in, "BytesSentPersec", "%llu",
-		    (unsigned long long)s->bytes_sent);
+		    (unsigned long long)(s->bytes_sent - n->wrap_sent));
 		inst_setf(in, "BytesReceivedPersec", "%llu",
-		    (unsigned long long)s->bytes_recv);
+		    (unsigned long long)(s->bytes_recv - n->wrap_recv));
 		inst_setf(in, "Timestamp_PerfTime", "%llu",
 		    (unsigned long long)qpc);
 		inst_setf(in, "Frequency_PerfTime", "%llu", LOAD_QPC_FREQ);

@@ -744,6 +744,54 @@ test_background(void)
 }
 
 /*
+ * Two nodes at the same level, one whose background ramps up 2 % a
+ * second (an antagonist moving in), the other steady a little higher: the
+ * choice weighs the ramp (trend_s ahead) and takes the steady one; with
+ * no horizon it took the rising one, which is over a few seconds later.
+ */
+static void
+test_trend(void)
+{
+	struct est_params	p;
+	struct est_node		en[2];
+	struct est_cand		c[2];
+	struct sim		s[2];
+	uint32_t		seed = 5;
+	int			i, j, pick;
+
+	est_params_default(&p);
+	for (j = 0; j < 2; j++) {
+		est_node_init(&en[j], &p, 1);
+		sim_init(&s[j], 20000000);
+		s[j].cost = 2.5;
+		s[j].sessions = 10;
+		s[j].base = j == 0 ? 2 : 22;
+		drive(&en[j], &p, &s[j], 30, 4, 20, &seed);
+		s[j].sessions = 10;
+		c[j].en = &en[j];
+		c[j].ok = 1;
+	}
+	/* 8 s more: the first's base rises 16 points, the second's stays */
+	for (i = 0; i < 8; i++)
+		for (j = 0; j < 2; j++) {
+			if (j == 0)
+				s[j].base += 2;
+			drive(&en[j], &p, &s[j], 1, 10, 10, &seed);
+		}
+	ok(en[0].slope[EST_NET] > 1 && fabs(en[1].slope[EST_NET]) < 1,
+	    "base trends: rising %.2f %%/s, steady %.2f %%/s",
+	    en[0].slope[EST_NET], en[1].slope[EST_NET]);
+	pick = est_pick(&p, c, 2, s[0].t, NULL, NULL);
+	ok(pick == 1, "a rising base: the steady node takes the viewer "
+	    "(%d; predictions %.3f and %.3f now)", pick,
+	    est_predict(&en[0], &p, s[0].t, 1), est_predict(&en[1], &p,
+	    s[0].t, 1));
+	p.trend_s = 0;
+	pick = est_pick(&p, c, 2, s[0].t, NULL, NULL);
+	ok(pick == 0, "no horizon: the lower level now (%d)", pick);
+}
+
+/*
  * Viewers who left show in the count at once but in a rate only as the
  * window slides past them: the rate is moved to the count's moment.
  */
@@ -1342,6 +1390,7 @@ main(void)
 	test_capacity();
 	test_background();
 	test_nowcast();
+	test_trend();
 	test_room();
 	test_capacity_gauge();
 	test_spread();
