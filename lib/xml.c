@@ -403,7 +403,7 @@ xml_sax_parse(const char *data, size_t len, size_t max_bytes, int max_depth,
 {
 	xmlParserCtxtPtr	 ctxt;
 	struct xml_guard	 g;
-	int			 rc;
+	int			 rc, push;
 
 	if (xml_precheck(data, len, &max_bytes, &max_depth, err) == -1)
 		return (-1);
@@ -411,10 +411,19 @@ xml_sax_parse(const char *data, size_t len, size_t max_bytes, int max_depth,
 	 * A push parser given the whole document at once: the same parser
 	 * and the same rules, but its input needs no refill check at every
 	 * token, which in a memory context (libxml2 2.9) cost a fifth of a
-	 * small reply's parse (issue 14's profile).
+	 * small reply's parse (issue 14's profile).  Not past libxml2's
+	 * lookup limit (10 MB) though: a push parser holding more than that
+	 * ahead of its cursor stops with "Huge input lookup" unless
+	 * XML_PARSE_HUGE, which we refuse; a memory context is exempt, and
+	 * its per-token check is nothing next to a document that size.
 	 */
-	if ((ctxt = xmlCreatePushParserCtxt(NULL, NULL, NULL, 0, NULL)) == NULL)
-		fatal("xmlCreatePushParserCtxt: out of memory");
+	push = len <= XML_MAX_LOOKUP_LIMIT;
+	if (push)
+		ctxt = xmlCreatePushParserCtxt(NULL, NULL, NULL, 0, NULL);
+	else
+		ctxt = xmlCreateMemoryParserCtxt(data, (int)len);
+	if (ctxt == NULL)
+		fatal("xml_sax_parse: out of memory");
 	memset(&g, 0, sizeof(g));
 	xml_setup(ctxt, &g, max_depth);
 	g.ctxt = ctxt;
@@ -439,7 +448,10 @@ xml_sax_parse(const char *data, size_t len, size_t max_bytes, int max_depth,
 	 * is reported as that (as the tree parse reported it), whatever the
 	 * handler found first.
 	 */
-	(void)xmlParseChunk(ctxt, data, (int)len, 1);
+	if (push)
+		(void)xmlParseChunk(ctxt, data, (int)len, 1);
+	else
+		(void)xmlParseDocument(ctxt);
 
 	if ((rc = xml_outcome(ctxt, &g, err)) == 0 && g.depth != 0) {
 		wbem_error_set(err, WBEM_E_PROTOCOL, 0, NULL,

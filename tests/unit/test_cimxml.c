@@ -586,6 +586,58 @@ test_safety(void)
 	    "first parse error with its line: %s", err.description);
 }
 
+/*
+ * A reply past libxml2's 10 MB lookup limit (a big EnumerateInstances)
+ * decodes whole: the push parser stops there with "Huge input lookup",
+ * so the codec must not hand it such a document.
+ */
+static void
+test_big(void)
+{
+	struct wbem_request	 req;
+	struct wbem_error	 err;
+	struct wbem_result	*r;
+	struct buf		 b;
+	size_t			 i, n = 0;
+	char			 want[32];
+
+	req_init(&req, WBEM_OP_ENUM);
+	buf_init(&b, 0);
+	buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\" ?>\n"
+	    "<CIM CIMVERSION=\"2.0\" DTDVERSION=\"2.0\">"
+	    "<MESSAGE ID=\"1\" PROTOCOLVERSION=\"1.0\"><SIMPLERSP>"
+	    "<IMETHODRESPONSE NAME=\"EnumerateInstances\"><IRETURNVALUE>\n");
+	while (b.len <= 11 * 1000 * 1000) {
+		buf_printf(&b, "<VALUE.NAMEDINSTANCE>"
+		    "<INSTANCENAME CLASSNAME=\"Win32_Process\">"
+		    "<KEYBINDING NAME=\"Handle\">"
+		    "<KEYVALUE VALUETYPE=\"string\">%zu</KEYVALUE>"
+		    "</KEYBINDING></INSTANCENAME>"
+		    "<INSTANCE CLASSNAME=\"Win32_Process\">"
+		    "<PROPERTY NAME=\"Handle\" TYPE=\"string\">"
+		    "<VALUE>%zu</VALUE></PROPERTY>\n", n, n);
+		for (i = 0; i < 8; i++)
+			buf_printf(&b, "<PROPERTY NAME=\"P%zu\" "
+			    "TYPE=\"string\"><VALUE>%0100zu</VALUE>"
+			    "</PROPERTY>\n", i, n);
+		buf_puts(&b, "</INSTANCE></VALUE.NAMEDINSTANCE>\n");
+		n++;
+	}
+	buf_puts(&b, "</IRETURNVALUE></IMETHODRESPONSE></SIMPLERSP>"
+	    "</MESSAGE></CIM>\n");
+	r = decode_body(&req, b.data, b.len, &err);
+	ok(r != NULL && r->kind == WBEM_R_INSTANCES && r->ninst == n,
+	    "%zu-byte reply (past the 10 MB lookup limit): %zu instances "
+	    "of %zu: %s", b.len, r != NULL ? r->ninst : 0, n,
+	    r == NULL ? err.description : "");
+	snprintf(want, sizeof(want), "%zu", n - 1);
+	ok(r != NULL && r->ninst == n &&
+	    strcmp(ptext(r, n - 1, "Handle"), want) == 0,
+	    "the last instance whole");
+	wbem_result_free(r);
+	buf_release(&b);
+}
+
 static void
 test_encode(void)
 {
@@ -785,6 +837,7 @@ main(void)
 	test_incomplete();
 	test_error_text();
 	test_safety();
+	test_big();
 	test_encode();
 	return (tap_done());
 }
