@@ -269,6 +269,56 @@ fail:
 /* ---- streaming -------------------------------------------------------- */
 
 /*
+ * The push parser of the last document, kept for the next one: creating
+ * one and freeing it (its dictionary, its tables) was 11,000 instructions
+ * of a probe reply, an eighth of its parse (issue 14's profile).  Kept only
+ * after a document read whole and well-formed, so nothing of a broken or
+ * hostile one (namespaces in scope, a halted input) reaches the next, and
+ * not once its dictionary of names has grown past XML_KEPT_NAMES, which a
+ * node could otherwise grow without bound.  Taken out while in use: a
+ * parse nested in a handler makes its own.
+ */
+#define XML_KEPT_NAMES	1024
+static xmlParserCtxtPtr	xml_kept;
+
+static xmlParserCtxtPtr
+xml_push_ctxt(void)
+{
+	xmlParserCtxtPtr	ctxt;
+
+	if ((ctxt = xml_kept) != NULL) {
+		xml_kept = NULL;
+		if (xmlCtxtResetPush(ctxt, NULL, 0, NULL, NULL) == 0) {
+			/*
+			 * As a new push context without a first chunk has it:
+			 * the encoding is detected from the document's first
+			 * bytes (a reset context would assume UTF-8).
+			 */
+			ctxt->charset = XML_CHAR_ENCODING_NONE;
+			return (ctxt);
+		}
+		xmlFreeParserCtxt(ctxt);
+	}
+	return (xmlCreatePushParserCtxt(NULL, NULL, NULL, 0, NULL));
+}
+
+/* After a parse: keep the context for the next one, or free it. */
+static void
+xml_push_done(xmlParserCtxtPtr ctxt, int clean)
+{
+	if (clean && xml_kept == NULL && ctxt->wellFormed &&
+	    ctxt->instate == XML_PARSER_EOF && ctxt->nsNr == 0 &&
+	    ctxt->nameNr == 0 && ctxt->inputNr == 1 &&
+	    xmlDictSize(ctxt->dict) <= XML_KEPT_NAMES) {
+		/* the document's copy goes now, not at the next parse */
+		xmlCtxtReset(ctxt);
+		xml_kept = ctxt;
+		return;
+	}
+	xmlFreeParserCtxt(ctxt);
+}
+
+/*
  * libxml2 hands attributes as (localname, prefix, URI, value, end)
  * quintuples, values not terminated and, without XML_PARSE_NOENT, with
  * every '&' written as the character reference "&#38;" (the tree builder
@@ -419,7 +469,7 @@ xml_sax_parse(const char *data, size_t len, size_t max_bytes, int max_depth,
 	 */
 	push = len <= XML_MAX_LOOKUP_LIMIT;
 	if (push)
-		ctxt = xmlCreatePushParserCtxt(NULL, NULL, NULL, 0, NULL);
+		ctxt = xml_push_ctxt();
 	else
 		ctxt = xmlCreateMemoryParserCtxt(data, (int)len);
 	if (ctxt == NULL)
@@ -466,7 +516,10 @@ xml_sax_parse(const char *data, size_t len, size_t max_bytes, int max_depth,
 	xmlFreeDoc(ctxt->myDoc);
 	ctxt->myDoc = NULL;
 	ctxt->_private = NULL;
-	xmlFreeParserCtxt(ctxt);
+	if (push)
+		xml_push_done(ctxt, rc != -1);
+	else
+		xmlFreeParserCtxt(ctxt);
 	free(g.attrs);
 	buf_release(&g.vals);
 	return (rc);
