@@ -477,6 +477,79 @@ t_caps(struct http_ctx *ctx)
 	srv_stop(&s);
 }
 
+struct many {
+	int	calls;
+	int	bad;		/* headers not as sent */
+	size_t	n;
+};
+
+static void
+many_cb(const struct http_response *resp, const struct wbem_error *err,
+    void *arg)
+{
+	struct many	*m = arg;
+	const char	*v;
+	char		 name[16], want[16];
+	int		 i;
+
+	m->calls++;
+	event_base_loopbreak(base);
+	if (resp == NULL) {
+		m->bad = -1;
+		return;
+	}
+	m->n = resp->nheaders;
+	for (i = 0; i < 20; i++) {
+		snprintf(name, sizeof(name), "x-h%d", i);
+		snprintf(want, sizeof(want), "v %d", i);
+		if ((v = http_response_header(resp, name)) == NULL ||
+		    strcmp(v, want) != 0)
+			m->bad++;
+	}
+	if ((v = http_response_header(resp, "X-Rep")) == NULL ||
+	    strcmp(v, "2") != 0)
+		m->bad++;
+	if ((v = http_response_header(resp, "X-Empty")) == NULL || *v != '\0')
+		m->bad++;
+	if (http_response_header(resp, "X-None") != NULL)
+		m->bad++;
+}
+
+/* Headers past the first allocation's 8 and 16, repeated, empty. */
+static void
+t_many_headers(struct http_ctx *ctx)
+{
+	const char		*script[2];
+	struct srv		 s;
+	struct many		 m = { 0 };
+	struct http_request	 rq = { 0 };
+	struct buf		 b;
+	char			 url[128];
+	int			 i;
+
+	buf_init(&b, 0);
+	buf_puts(&b, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n"
+	    "X-Rep: 1\r\n");
+	for (i = 0; i < 20; i++)
+		buf_printf(&b, "X-H%d: \t v %d \t\r\n", i, i);
+	buf_puts(&b, "X-Empty:\r\nX-Rep: 2\r\n\r\nok");
+	script[0] = b.data;
+	script[1] = NULL;
+	srv_start(&s, script);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/cimom", s.ls.port);
+	rq.url = url;
+	rq.body = "<x/>";
+	rq.body_len = 4;
+	rq.timeout_ms = 5000;
+	http_post(ctx, &rq, many_cb, &m);
+	run_for(5000);
+	ok(m.calls == 1 && m.n == 24 && m.bad == 0,
+	    "24 headers kept, trimmed, the last repeat wins (%zu, %d wrong)",
+	    m.n, m.bad);
+	srv_stop(&s);
+	buf_release(&b);
+}
+
 static void
 t_auth_retry(struct http_ctx *ctx)
 {
@@ -692,6 +765,7 @@ main(void)
 	t_cancel(ctx);
 	t_ctx_free();
 	t_caps(ctx);
+	t_many_headers(ctx);
 	t_auth_retry(ctx);
 	t_keepalive(ctx);
 	t_server_close(ctx);
