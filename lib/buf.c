@@ -41,7 +41,7 @@ buf_release(struct buf *b)
 }
 
 /* Makes room for n more bytes plus the NUL; -1 when the cap forbids it. */
-static int
+int
 buf_reserve(struct buf *b, size_t n)
 {
 	size_t	need, nsize;

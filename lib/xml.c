@@ -333,37 +333,49 @@ xml_sax_start_cb(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	struct xml_guard	*g = ctxt->_private;
 	struct xml_elem		 el;
 	const char		*v, *e, *amp;
-	size_t			 i, n = (size_t)nb_attributes, *offs;
+	char			*d;
+	size_t			 i, n = (size_t)nb_attributes, need, len;
 
 	if (g->stopped)
 		return;
 	if (n > g->attrs_size) {
-		g->attrs = xreallocarray(g->attrs, n, sizeof(*g->attrs) +
-		    sizeof(size_t));
+		g->attrs = xreallocarray(g->attrs, n, sizeof(*g->attrs));
 		g->attrs_size = n;
 	}
-	/* offsets first: the values' buffer may move while it fills */
-	offs = n > 0 ? (size_t *)(void *)(g->attrs + g->attrs_size) : NULL;
+	/*
+	 * The values, each NUL-terminated, in one reservation (decoding
+	 * only shortens them), so they never move once written: a buf_add
+	 * per piece was most of this function's cost.
+	 */
+	for (i = 0, need = 0; i < n; i++)
+		need += (size_t)(attributes[i * 5 + 4] -
+		    attributes[i * 5 + 3]) + 1;
 	buf_reset(&g->vals);
+	if (n > 0 && buf_reserve(&g->vals, need) == -1)
+		fatal("xml_sax_start_cb: attribute values too large");
+	d = g->vals.data;
 	for (i = 0; i < n; i++) {
 		v = (const char *)attributes[i * 5 + 3];
 		e = (const char *)attributes[i * 5 + 4];
-		offs[i] = g->vals.len;
-		while ((amp = memchr(v, '&', (size_t)(e - v))) != NULL &&
-		    e - amp >= 5 && memcmp(amp, "&#38;", 5) == 0) {
-			buf_add(&g->vals, v, (size_t)(amp - v));
-			buf_add(&g->vals, "&", 1);
-			v = amp + 5;
-		}
-		buf_add(&g->vals, v, (size_t)(e - v));
-		buf_add(&g->vals, "", 1);
-	}
-	for (i = 0; i < n; i++) {
 		g->attrs[i].name = (const char *)attributes[i * 5];
 		g->attrs[i].prefix = (const char *)attributes[i * 5 + 1];
 		g->attrs[i].uri = (const char *)attributes[i * 5 + 2];
-		g->attrs[i].value = g->vals.data + offs[i];
+		g->attrs[i].value = d;
+		while ((amp = memchr(v, '&', (size_t)(e - v))) != NULL &&
+		    e - amp >= 5 && memcmp(amp, "&#38;", 5) == 0) {
+			len = (size_t)(amp - v);
+			memcpy(d, v, len);
+			d += len;
+			*d++ = '&';
+			v = amp + 5;
+		}
+		len = (size_t)(e - v);
+		memcpy(d, v, len);
+		d += len;
+		*d++ = '\0';
 	}
+	if (n > 0)
+		g->vals.len = (size_t)(d - g->vals.data) - 1;
 	el.name = (const char *)localname;
 	el.prefix = (const char *)prefix;
 	el.uri = (const char *)uri;
