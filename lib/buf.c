@@ -41,7 +41,7 @@ buf_release(struct buf *b)
 }
 
 /* Makes room for n more bytes plus the NUL; -1 when the cap forbids it. */
-static int
+int
 buf_reserve(struct buf *b, size_t n)
 {
 	size_t	need, nsize;
@@ -240,16 +240,28 @@ parse_long_range(const char *s, long min, long max, long *out)
 	return (0);
 }
 
+/*
+ * ASCII letters only, whatever the locale, and no call per byte: header
+ * names, CIM type names and media types go through here on every reply.
+ */
+#define ASCII_LOWER(c)	((c) >= 'A' && (c) <= 'Z' ? (c) - 'A' + 'a' : (c))
+
 int
 str_casecmp_ascii(const char *a, const char *b)
 {
 	int	ca, cb;
 
 	for (;; a++, b++) {
-		ca = tolower((unsigned char)*a);
-		cb = tolower((unsigned char)*b);
-		if (ca != cb || ca == '\0')
-			return (ca - cb);
+		ca = (unsigned char)*a;
+		cb = (unsigned char)*b;
+		if (ca != cb) {
+			ca = ASCII_LOWER(ca);
+			cb = ASCII_LOWER(cb);
+			if (ca != cb)
+				return (ca - cb);
+		}
+		if (ca == '\0')
+			return (0);
 	}
 }
 

@@ -139,11 +139,15 @@ int
 cim_type_parse(const char *s, enum cim_type *t)
 {
 	size_t	i;
+	int	c;
 
 	if (s == NULL)
 		return (-1);
+	/* the first letter, lowered, rules out all but one or two names */
+	c = s[0] >= 'A' && s[0] <= 'Z' ? s[0] - 'A' + 'a' : s[0];
 	for (i = 1; i < nitems(cim_type_names); i++) {
-		if (str_casecmp_ascii(s, cim_type_names[i]) == 0) {
+		if (cim_type_names[i] != NULL && cim_type_names[i][0] == c &&
+		    str_casecmp_ascii(s, cim_type_names[i]) == 0) {
 			*t = (enum cim_type)i;
 			return (0);
 		}

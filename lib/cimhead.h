@@ -47,6 +47,7 @@ void	 buf_init(struct buf *, size_t cap);
 void	 buf_reset(struct buf *);		/* len = 0, keeps memory */
 void	 buf_release(struct buf *);		/* frees data */
 int	 buf_add(struct buf *, const void *, size_t);	/* -1: over cap */
+int	 buf_reserve(struct buf *, size_t);	/* room for n more; -1: cap */
 int	 buf_puts(struct buf *, const char *);
 int	 buf_printf(struct buf *, const char *, ...) PRINTFLIKE(2, 3);
 int	 buf_xml_escape(struct buf *, const char *);	/* &<>"' escaped */

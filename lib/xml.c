@@ -269,6 +269,56 @@ fail:
 /* ---- streaming -------------------------------------------------------- */
 
 /*
+ * The push parser of the last document, kept for the next one: creating
+ * one and freeing it (its dictionary, its tables) was 11,000 instructions
+ * of a probe reply, an eighth of its parse (issue 14's profile).  Kept only
+ * after a document read whole and well-formed, so nothing of a broken or
+ * hostile one (namespaces in scope, a halted input) reaches the next, and
+ * not once its dictionary of names has grown past XML_KEPT_NAMES, which a
+ * node could otherwise grow without bound.  Taken out while in use: a
+ * parse nested in a handler makes its own.
+ */
+#define XML_KEPT_NAMES	1024
+static xmlParserCtxtPtr	xml_kept;
+
+static xmlParserCtxtPtr
+xml_push_ctxt(void)
+{
+	xmlParserCtxtPtr	ctxt;
+
+	if ((ctxt = xml_kept) != NULL) {
+		xml_kept = NULL;
+		if (xmlCtxtResetPush(ctxt, NULL, 0, NULL, NULL) == 0) {
+			/*
+			 * As a new push context without a first chunk has it:
+			 * the encoding is detected from the document's first
+			 * bytes (a reset context would assume UTF-8).
+			 */
+			ctxt->charset = XML_CHAR_ENCODING_NONE;
+			return (ctxt);
+		}
+		xmlFreeParserCtxt(ctxt);
+	}
+	return (xmlCreatePushParserCtxt(NULL, NULL, NULL, 0, NULL));
+}
+
+/* After a parse: keep the context for the next one, or free it. */
+static void
+xml_push_done(xmlParserCtxtPtr ctxt, int clean)
+{
+	if (clean && xml_kept == NULL && ctxt->wellFormed &&
+	    ctxt->instate == XML_PARSER_EOF && ctxt->nsNr == 0 &&
+	    ctxt->nameNr == 0 && ctxt->inputNr == 1 &&
+	    xmlDictSize(ctxt->dict) <= XML_KEPT_NAMES) {
+		/* the document's copy goes now, not at the next parse */
+		xmlCtxtReset(ctxt);
+		xml_kept = ctxt;
+		return;
+	}
+	xmlFreeParserCtxt(ctxt);
+}
+
+/*
  * libxml2 hands attributes as (localname, prefix, URI, value, end)
  * quintuples, values not terminated and, without XML_PARSE_NOENT, with
  * every '&' written as the character reference "&#38;" (the tree builder
@@ -283,37 +333,49 @@ xml_sax_start_cb(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	struct xml_guard	*g = ctxt->_private;
 	struct xml_elem		 el;
 	const char		*v, *e, *amp;
-	size_t			 i, n = (size_t)nb_attributes, *offs;
+	char			*d;
+	size_t			 i, n = (size_t)nb_attributes, need, len;
 
 	if (g->stopped)
 		return;
 	if (n > g->attrs_size) {
-		g->attrs = xreallocarray(g->attrs, n, sizeof(*g->attrs) +
-		    sizeof(size_t));
+		g->attrs = xreallocarray(g->attrs, n, sizeof(*g->attrs));
 		g->attrs_size = n;
 	}
-	/* offsets first: the values' buffer may move while it fills */
-	offs = n > 0 ? (size_t *)(void *)(g->attrs + g->attrs_size) : NULL;
+	/*
+	 * The values, each NUL-terminated, in one reservation (decoding
+	 * only shortens them), so they never move once written: a buf_add
+	 * per piece was most of this function's cost.
+	 */
+	for (i = 0, need = 0; i < n; i++)
+		need += (size_t)(attributes[i * 5 + 4] -
+		    attributes[i * 5 + 3]) + 1;
 	buf_reset(&g->vals);
+	if (n > 0 && buf_reserve(&g->vals, need) == -1)
+		fatal("xml_sax_start_cb: attribute values too large");
+	d = g->vals.data;
 	for (i = 0; i < n; i++) {
 		v = (const char *)attributes[i * 5 + 3];
 		e = (const char *)attributes[i * 5 + 4];
-		offs[i] = g->vals.len;
-		while ((amp = memchr(v, '&', (size_t)(e - v))) != NULL &&
-		    e - amp >= 5 && memcmp(amp, "&#38;", 5) == 0) {
-			buf_add(&g->vals, v, (size_t)(amp - v));
-			buf_add(&g->vals, "&", 1);
-			v = amp + 5;
-		}
-		buf_add(&g->vals, v, (size_t)(e - v));
-		buf_add(&g->vals, "", 1);
-	}
-	for (i = 0; i < n; i++) {
 		g->attrs[i].name = (const char *)attributes[i * 5];
 		g->attrs[i].prefix = (const char *)attributes[i * 5 + 1];
 		g->attrs[i].uri = (const char *)attributes[i * 5 + 2];
-		g->attrs[i].value = g->vals.data + offs[i];
+		g->attrs[i].value = d;
+		while ((amp = memchr(v, '&', (size_t)(e - v))) != NULL &&
+		    e - amp >= 5 && memcmp(amp, "&#38;", 5) == 0) {
+			len = (size_t)(amp - v);
+			memcpy(d, v, len);
+			d += len;
+			*d++ = '&';
+			v = amp + 5;
+		}
+		len = (size_t)(e - v);
+		memcpy(d, v, len);
+		d += len;
+		*d++ = '\0';
 	}
+	if (n > 0)
+		g->vals.len = (size_t)(d - g->vals.data) - 1;
 	el.name = (const char *)localname;
 	el.prefix = (const char *)prefix;
 	el.uri = (const char *)uri;
@@ -403,7 +465,7 @@ xml_sax_parse(const char *data, size_t len, size_t max_bytes, int max_depth,
 {
 	xmlParserCtxtPtr	 ctxt;
 	struct xml_guard	 g;
-	int			 rc;
+	int			 rc, push;
 
 	if (xml_precheck(data, len, &max_bytes, &max_depth, err) == -1)
 		return (-1);
@@ -411,10 +473,19 @@ xml_sax_parse(const char *data, size_t len, size_t max_bytes, int max_depth,
 	 * A push parser given the whole document at once: the same parser
 	 * and the same rules, but its input needs no refill check at every
 	 * token, which in a memory context (libxml2 2.9) cost a fifth of a
-	 * small reply's parse (issue 14's profile).
+	 * small reply's parse (issue 14's profile).  Not past libxml2's
+	 * lookup limit (10 MB) though: a push parser holding more than that
+	 * ahead of its cursor stops with "Huge input lookup" unless
+	 * XML_PARSE_HUGE, which we refuse; a memory context is exempt, and
+	 * its per-token check is nothing next to a document that size.
 	 */
-	if ((ctxt = xmlCreatePushParserCtxt(NULL, NULL, NULL, 0, NULL)) == NULL)
-		fatal("xmlCreatePushParserCtxt: out of memory");
+	push = len <= XML_MAX_LOOKUP_LIMIT;
+	if (push)
+		ctxt = xml_push_ctxt();
+	else
+		ctxt = xmlCreateMemoryParserCtxt(data, (int)len);
+	if (ctxt == NULL)
+		fatal("xml_sax_parse: out of memory");
 	memset(&g, 0, sizeof(g));
 	xml_setup(ctxt, &g, max_depth);
 	g.ctxt = ctxt;
@@ -439,7 +510,10 @@ xml_sax_parse(const char *data, size_t len, size_t max_bytes, int max_depth,
 	 * is reported as that (as the tree parse reported it), whatever the
 	 * handler found first.
 	 */
-	(void)xmlParseChunk(ctxt, data, (int)len, 1);
+	if (push)
+		(void)xmlParseChunk(ctxt, data, (int)len, 1);
+	else
+		(void)xmlParseDocument(ctxt);
 
 	if ((rc = xml_outcome(ctxt, &g, err)) == 0 && g.depth != 0) {
 		wbem_error_set(err, WBEM_E_PROTOCOL, 0, NULL,
@@ -454,7 +528,10 @@ xml_sax_parse(const char *data, size_t len, size_t max_bytes, int max_depth,
 	xmlFreeDoc(ctxt->myDoc);
 	ctxt->myDoc = NULL;
 	ctxt->_private = NULL;
-	xmlFreeParserCtxt(ctxt);
+	if (push)
+		xml_push_done(ctxt, rc != -1);
+	else
+		xmlFreeParserCtxt(ctxt);
 	free(g.attrs);
 	buf_release(&g.vals);
 	return (rc);

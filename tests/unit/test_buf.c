@@ -70,6 +70,17 @@ main(void)
 	ok(uri_unescape("abcdef", out, 4) == -1, "uri unescape bounded");
 	ok(str_casecmp_ascii("BytesTotalPerSec", "bytestotalpersec") == 0,
 	    "ascii case-insensitive compare");
+	ok(str_casecmp_ascii("Content-Type", "content-typE") == 0 &&
+	    str_casecmp_ascii("", "") == 0, "ascii compare: equal");
+	ok(str_casecmp_ascii("uint8", "UINT16") > 0 &&
+	    str_casecmp_ascii("Uint16", "uint8") < 0 &&
+	    str_casecmp_ascii("uint", "UINT8") < 0 &&
+	    str_casecmp_ascii("UINT8", "uint") > 0,
+	    "ascii compare: order of the lowered bytes, shorter first");
+	ok(str_casecmp_ascii("[", "a") < 0 && str_casecmp_ascii("@", "A") < 0,
+	    "ascii compare: only letters fold");
+	ok(str_casecmp_ascii("\xc4", "\xe4") != 0,
+	    "ascii compare: bytes over 0x7f never fold");
 
 	port = 1;
 	ok(hostport_split("h:80", host, sizeof(host), 0, &port) == 0 &&

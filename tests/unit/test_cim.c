@@ -1,6 +1,7 @@
 /* test_cim.c: the value model, literal checks, paths and status names. */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,8 @@ static void
 test_types(void)
 {
 	enum cim_type	t;
+	int		i, bad;
+	char		up[32], *p;
 
 	is_str(cim_type_name(CIM_T_UINT64), "uint64", "type name uint64");
 	is_str(cim_type_name(CIM_T_DATETIME), "datetime", "type name datetime");
@@ -20,6 +23,19 @@ test_types(void)
 	ok(cim_type_parse("instance", &t) == 0 && t == CIM_T_OBJECT,
 	    "PARAMTYPE instance is an embedded object");
 	ok(cim_type_parse("uint128", &t) == -1, "unknown type refused");
+	for (i = CIM_T_STRING, bad = 0; i <= CIM_T_OBJECT; i++) {
+		strlcpy(up, cim_type_name((enum cim_type)i), sizeof(up));
+		for (p = up; *p != '\0'; p++)
+			*p = toupper((unsigned char)*p);
+		if (cim_type_parse(cim_type_name((enum cim_type)i), &t) != 0 ||
+		    t != (enum cim_type)i || cim_type_parse(up, &t) != 0 ||
+		    t != (enum cim_type)i)
+			bad++;
+	}
+	is_int(bad, 0, "every type name parses, in either case");
+	ok(cim_type_parse("", &t) == -1 && cim_type_parse("u", &t) == -1 &&
+	    cim_type_parse("none", &t) == -1 && cim_type_parse("Uint32x", &t) ==
+	    -1, "empty, a prefix, none, a longer name refused");
 	ok(cim_type_is_integer(CIM_T_SINT8) && !cim_type_is_integer(CIM_T_REAL32),
 	    "integer types");
 	ok(cim_type_is_real(CIM_T_REAL64), "real types");

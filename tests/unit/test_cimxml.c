@@ -586,6 +586,144 @@ test_safety(void)
 	    "first parse error with its line: %s", err.description);
 }
 
+/* An EnumerateInstances reply of n instances: Handle and eight more. */
+static void
+enum_reply(struct buf *b, const char *decl, size_t n)
+{
+	size_t	i, k;
+
+	buf_puts(b, decl);
+	buf_puts(b, "<CIM CIMVERSION=\"2.0\" DTDVERSION=\"2.0\">"
+	    "<MESSAGE ID=\"1\" PROTOCOLVERSION=\"1.0\"><SIMPLERSP>"
+	    "<IMETHODRESPONSE NAME=\"EnumerateInstances\"><IRETURNVALUE>\n");
+	for (k = 0; k < n; k++) {
+		buf_printf(b, "<VALUE.NAMEDINSTANCE>"
+		    "<INSTANCENAME CLASSNAME=\"Win32_Process\">"
+		    "<KEYBINDING NAME=\"Handle\">"
+		    "<KEYVALUE VALUETYPE=\"string\">%zu</KEYVALUE>"
+		    "</KEYBINDING></INSTANCENAME>"
+		    "<INSTANCE CLASSNAME=\"Win32_Process\">"
+		    "<PROPERTY NAME=\"Handle\" TYPE=\"string\">"
+		    "<VALUE>%zu</VALUE></PROPERTY>\n", k, k);
+		for (i = 0; i < 8; i++)
+			buf_printf(b, "<PROPERTY NAME=\"P%zu\" "
+			    "TYPE=\"string\"><VALUE>%0100zu</VALUE>"
+			    "</PROPERTY>\n", i, k);
+		buf_puts(b, "</INSTANCE></VALUE.NAMEDINSTANCE>\n");
+	}
+	buf_puts(b, "</IRETURNVALUE></IMETHODRESPONSE></SIMPLERSP>"
+	    "</MESSAGE></CIM>\n");
+}
+
+/*
+ * The parser is kept from one reply to the next (xml.c): nothing of one
+ * document reaches the next, whatever it was, and each is read in its own
+ * encoding.
+ */
+static void
+test_kept_parser(void)
+{
+	static const char	*broken[] = {
+	    "<CIM xmlns:p=\"urn:x\"><p:MESSAGE><SIMPLERSP>",
+	    "<CIM><MESSAGE ID=\"1\"><SIMPLERSP><IMETHODRESPONSE NAME=\"",
+	    "<?xml version=\"1.0\"?><!DOCTYPE CIM [<!ENTITY e \"x\">]>"
+	    "<CIM>&e;</CIM>",
+	    "\xff\xfe<\0C\0",
+	};
+	struct wbem_request	 req;
+	struct wbem_error	 err;
+	struct wbem_result	*r;
+	struct buf		 b, w;
+	size_t			 i, k;
+
+	req_init(&req, WBEM_OP_ENUM);
+	buf_init(&b, 0);
+	enum_reply(&b, "<?xml version=\"1.0\" encoding=\"utf-8\" ?>\n", 3);
+	/* the same reply in UTF-16LE, with its byte order mark */
+	buf_init(&w, 0);
+	buf_add(&w, "\xff\xfe", 2);
+	for (i = 0; i < b.len; i++) {
+		buf_add(&w, b.data + i, 1);
+		buf_add(&w, "", 1);
+	}
+	for (k = 0; k < 3; k++) {
+		for (i = 0; i < sizeof(broken) / sizeof(broken[0]); i++) {
+			r = decode_body(&req, broken[i], strlen(broken[i]) +
+			    (broken[i][0] == '\xff' ? 1 : 0), &err);
+			ok(r == NULL && err.kind == WBEM_E_PROTOCOL,
+			    "kept parser, round %zu: broken document %zu "
+			    "refused", k, i);
+			wbem_result_free(r);
+		}
+		r = decode_body(&req, b.data, b.len, &err);
+		ok(r != NULL && r->ninst == 3 &&
+		    strcmp(ptext(r, 2, "Handle"), "2") == 0,
+		    "kept parser, round %zu: UTF-8 reply after them: %s", k,
+		    r == NULL ? err.description : "whole");
+		wbem_result_free(r);
+		r = decode_body(&req, w.data, w.len, &err);
+		ok(r != NULL && r->ninst == 3 &&
+		    strcmp(ptext(r, 2, "Handle"), "2") == 0,
+		    "kept parser, round %zu: UTF-16LE reply: %s", k,
+		    r == NULL ? err.description : "whole");
+		wbem_result_free(r);
+	}
+	buf_release(&w);
+	buf_release(&b);
+}
+
+/*
+ * A reply past libxml2's 10 MB lookup limit (a big EnumerateInstances)
+ * decodes whole: the push parser stops there with "Huge input lookup",
+ * so the codec must not hand it such a document.
+ */
+static void
+test_big(void)
+{
+	struct wbem_request	 req;
+	struct wbem_error	 err;
+	struct wbem_result	*r;
+	struct buf		 b;
+	size_t			 i, n = 0;
+	char			 want[32];
+
+	req_init(&req, WBEM_OP_ENUM);
+	buf_init(&b, 0);
+	buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\" ?>\n"
+	    "<CIM CIMVERSION=\"2.0\" DTDVERSION=\"2.0\">"
+	    "<MESSAGE ID=\"1\" PROTOCOLVERSION=\"1.0\"><SIMPLERSP>"
+	    "<IMETHODRESPONSE NAME=\"EnumerateInstances\"><IRETURNVALUE>\n");
+	while (b.len <= 11 * 1000 * 1000) {
+		buf_printf(&b, "<VALUE.NAMEDINSTANCE>"
+		    "<INSTANCENAME CLASSNAME=\"Win32_Process\">"
+		    "<KEYBINDING NAME=\"Handle\">"
+		    "<KEYVALUE VALUETYPE=\"string\">%zu</KEYVALUE>"
+		    "</KEYBINDING></INSTANCENAME>"
+		    "<INSTANCE CLASSNAME=\"Win32_Process\">"
+		    "<PROPERTY NAME=\"Handle\" TYPE=\"string\">"
+		    "<VALUE>%zu</VALUE></PROPERTY>\n", n, n);
+		for (i = 0; i < 8; i++)
+			buf_printf(&b, "<PROPERTY NAME=\"P%zu\" "
+			    "TYPE=\"string\"><VALUE>%0100zu</VALUE>"
+			    "</PROPERTY>\n", i, n);
+		buf_puts(&b, "</INSTANCE></VALUE.NAMEDINSTANCE>\n");
+		n++;
+	}
+	buf_puts(&b, "</IRETURNVALUE></IMETHODRESPONSE></SIMPLERSP>"
+	    "</MESSAGE></CIM>\n");
+	r = decode_body(&req, b.data, b.len, &err);
+	ok(r != NULL && r->kind == WBEM_R_INSTANCES && r->ninst == n,
+	    "%zu-byte reply (past the 10 MB lookup limit): %zu instances "
+	    "of %zu: %s", b.len, r != NULL ? r->ninst : 0, n,
+	    r == NULL ? err.description : "");
+	snprintf(want, sizeof(want), "%zu", n - 1);
+	ok(r != NULL && r->ninst == n &&
+	    strcmp(ptext(r, n - 1, "Handle"), want) == 0,
+	    "the last instance whole");
+	wbem_result_free(r);
+	buf_release(&b);
+}
+
 static void
 test_encode(void)
 {
@@ -785,6 +923,8 @@ main(void)
 	test_incomplete();
 	test_error_text();
 	test_safety();
+	test_big();
+	test_kept_parser();
 	test_encode();
 	return (tap_done());
 }

@@ -203,6 +203,90 @@ t_ok(struct http_ctx *ctx)
 	srv_stop(&s);
 }
 
+/*
+ * Header lists are kept per context and shared (http.c): each request
+ * still goes with its own headers, and a list pushed out of the cache
+ * while transfers use it stays theirs until they end.
+ */
+static void
+t_header_lists(struct http_ctx *ctx)
+{
+	static const char	 ok200[] =
+	    "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok";
+	const char		*script[40];
+	const char		*h1[] = { "X-A: 1", NULL };
+	const char		*h2[] = { "X-A: 2", NULL };
+	const char		*hn[24][2];
+	char			 lines[24][16];
+	struct srv		 s;
+	struct res		 r, rn[24];
+	struct http_request	 rq;
+	uint64_t		 end;
+	int			 i, n;
+
+	for (i = 0; i < 39; i++)
+		script[i] = ok200;
+	script[39] = NULL;
+	srv_start(&s, script);
+
+	memset(&r, 0, sizeof(r));
+	memset(&rq, 0, sizeof(rq));
+	rq.headers = h1;
+	rq.want_trailers = 1;
+	post(ctx, &s, &r, &rq);
+	run_for(5000);
+	memset(&r, 0, sizeof(r));
+	memset(&rq, 0, sizeof(rq));
+	rq.headers = h1;
+	rq.want_trailers = 1;
+	post(ctx, &s, &r, &rq);
+	run_for(5000);
+	ok(r.status == 200 && strstr(s.lastreq, "\r\nX-A: 1\r\n") != NULL &&
+	    strstr(s.lastreq, "\r\nTE: trailers\r\n") != NULL,
+	    "header lists: the same headers again");
+
+	memset(&r, 0, sizeof(r));
+	memset(&rq, 0, sizeof(rq));
+	rq.headers = h2;
+	post(ctx, &s, &r, &rq);
+	run_for(5000);
+	ok(r.status == 200 && strstr(s.lastreq, "\r\nX-A: 2\r\n") != NULL &&
+	    strstr(s.lastreq, "X-A: 1") == NULL &&
+	    strstr(s.lastreq, "TE: trailers") == NULL,
+	    "header lists: another header, no TE");
+
+	memset(&r, 0, sizeof(r));
+	memset(&rq, 0, sizeof(rq));
+	rq.headers = h1;
+	rq.content_type = "text/plain";
+	post(ctx, &s, &r, &rq);
+	run_for(5000);
+	ok(r.status == 200 && strstr(s.lastreq, "\r\nX-A: 1\r\n") != NULL &&
+	    strstr(s.lastreq, "\r\nContent-Type: text/plain\r\n") != NULL &&
+	    strstr(s.lastreq, "TE: trailers") == NULL,
+	    "header lists: the first header, its own content type, no TE");
+
+	/* 24 lists at once: the first ones leave the cache in flight */
+	for (i = 0; i < 24; i++) {
+		snprintf(lines[i], sizeof(lines[i]), "X-N: %d", i);
+		hn[i][0] = lines[i];
+		hn[i][1] = NULL;
+		memset(&rn[i], 0, sizeof(rn[i]));
+		memset(&rq, 0, sizeof(rq));
+		rq.headers = hn[i];
+		post(ctx, &s, &rn[i], &rq);
+		rn[i].stop = 0;
+	}
+	end = mono_ms() + 10000;
+	do {
+		run_for(50);
+		for (i = n = 0; i < 24; i++)
+			n += rn[i].calls == 1 && rn[i].status == 200;
+	} while (n < 24 && mono_ms() < end);
+	is_int(n, 24, "header lists: 24 in flight at once, all answered");
+	srv_stop(&s);
+}
+
 static void
 t_zero_length(struct http_ctx *ctx)
 {
@@ -391,6 +475,79 @@ t_caps(struct http_ctx *ctx)
 	is_int(r2.calls, 1, "cap: chunked callback once");
 	is_int(r2.kind, WBEM_E_TOOBIG, "cap: chunked body over the cap");
 	srv_stop(&s);
+}
+
+struct many {
+	int	calls;
+	int	bad;		/* headers not as sent */
+	size_t	n;
+};
+
+static void
+many_cb(const struct http_response *resp, const struct wbem_error *err,
+    void *arg)
+{
+	struct many	*m = arg;
+	const char	*v;
+	char		 name[16], want[16];
+	int		 i;
+
+	m->calls++;
+	event_base_loopbreak(base);
+	if (resp == NULL) {
+		m->bad = -1;
+		return;
+	}
+	m->n = resp->nheaders;
+	for (i = 0; i < 20; i++) {
+		snprintf(name, sizeof(name), "x-h%d", i);
+		snprintf(want, sizeof(want), "v %d", i);
+		if ((v = http_response_header(resp, name)) == NULL ||
+		    strcmp(v, want) != 0)
+			m->bad++;
+	}
+	if ((v = http_response_header(resp, "X-Rep")) == NULL ||
+	    strcmp(v, "2") != 0)
+		m->bad++;
+	if ((v = http_response_header(resp, "X-Empty")) == NULL || *v != '\0')
+		m->bad++;
+	if (http_response_header(resp, "X-None") != NULL)
+		m->bad++;
+}
+
+/* Headers past the first allocation's 8 and 16, repeated, empty. */
+static void
+t_many_headers(struct http_ctx *ctx)
+{
+	const char		*script[2];
+	struct srv		 s;
+	struct many		 m = { 0 };
+	struct http_request	 rq = { 0 };
+	struct buf		 b;
+	char			 url[128];
+	int			 i;
+
+	buf_init(&b, 0);
+	buf_puts(&b, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n"
+	    "X-Rep: 1\r\n");
+	for (i = 0; i < 20; i++)
+		buf_printf(&b, "X-H%d: \t v %d \t\r\n", i, i);
+	buf_puts(&b, "X-Empty:\r\nX-Rep: 2\r\n\r\nok");
+	script[0] = b.data;
+	script[1] = NULL;
+	srv_start(&s, script);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/cimom", s.ls.port);
+	rq.url = url;
+	rq.body = "<x/>";
+	rq.body_len = 4;
+	rq.timeout_ms = 5000;
+	http_post(ctx, &rq, many_cb, &m);
+	run_for(5000);
+	ok(m.calls == 1 && m.n == 24 && m.bad == 0,
+	    "24 headers kept, trimmed, the last repeat wins (%zu, %d wrong)",
+	    m.n, m.bad);
+	srv_stop(&s);
+	buf_release(&b);
 }
 
 static void
@@ -599,6 +756,7 @@ main(void)
 	ok(http_auth_parse("kerberos", &a) == -1, "unknown auth refused");
 
 	t_ok(ctx);
+	t_header_lists(ctx);
 	t_zero_length(ctx);
 	t_trailers(ctx);
 	t_bodiless_400(ctx);
@@ -607,6 +765,7 @@ main(void)
 	t_cancel(ctx);
 	t_ctx_free();
 	t_caps(ctx);
+	t_many_headers(ctx);
 	t_auth_retry(ctx);
 	t_keepalive(ctx);
 	t_server_close(ctx);

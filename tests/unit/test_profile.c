@@ -43,6 +43,7 @@ main(void)
 	struct wbem_result	*r;
 	struct cim_instance	*in;
 	char			 wql[512];
+	char			 longname[1024];
 	double			 v = -1;
 
 	/* CPU: 100 * (1 - didle / dtime) */
@@ -180,6 +181,21 @@ main(void)
 	    "loopback is pseudo");
 	ok(!profile_iface_is_pseudo("Intel[R] PRO_1000 MT Network Connection"),
 	    "a NIC is real");
+	ok(profile_iface_is_pseudo("Microsoft KERNEL Debug Network Adapter") &&
+	    profile_iface_is_pseudo("Microsoft IP-HTTPS Platform Interface") &&
+	    profile_iface_is_pseudo("Microsoft 6to4 Adapter"),
+	    "kernel debug, ip-https, 6to4 are pseudo, any case");
+	ok(!profile_iface_is_pseudo("Intel[R] Ethernet I219-V #2"),
+	    "a NIC whose name has a '#' is real");
+	/* the words at the end of a name longer than the lowered copy */
+	memset(longname, 'x', sizeof(longname));
+	memcpy(longname + sizeof(longname) - 16, "Teredo Tunnel", 14);
+	ok(profile_iface_is_pseudo(longname), "teredo after 1000 bytes found");
+	longname[sizeof(longname) - 16] = '\0';
+	ok(!profile_iface_is_pseudo(longname), "a name of 1008 x's is real");
+	memcpy(longname + 250, "LoopBack", 8);
+	ok(profile_iface_is_pseudo(longname),
+	    "loopback across the lowered copy's end found");
 
 	ok(profile_query_wql(PQ_CPU_RAW, NULL, wql, sizeof(wql)) == 0 &&
 	    strstr(wql, "Win32_PerfRawData_PerfOS_Processor WHERE Name = "

@@ -51,6 +51,7 @@ struct srv {
 	int			 next;
 	int			 nreq;
 	char			 msgids[4][16];
+	char			*reqs[4];	/* headers and body */
 };
 
 struct res {
@@ -83,6 +84,8 @@ srv_read_cb(struct bufferevent *bev, void *arg)
 		    s->nreq < 4)
 			snprintf(s->msgids[s->nreq], sizeof(s->msgids[0]),
 			    "%.*s", (int)strcspn(id + 12, "\""), id + 12);
+		if (s->nreq < 4)
+			s->reqs[s->nreq] = xstrdup(req);
 		s->nreq++;
 		free(req);
 		if ((step = s->script[s->next]) == NULL)
@@ -176,6 +179,95 @@ reply(const char *body)
 	return (buf_steal(&b, NULL));
 }
 
+/* ExecQuery QUERY with the given MESSAGE ID, as cimxml.c encodes it. */
+static char *
+query_body(const char *query, unsigned msgid)
+{
+	struct wbem_request	 req;
+	struct wbem_error	 err;
+	struct buf		 b;
+
+	memset(&req, 0, sizeof(req));
+	req.op = WBEM_OP_QUERY;
+	req.ns = "root/cimv2";
+	req.query = query;
+	buf_init(&b, 0);
+	if (cimxml_encode_request(&req, msgid, &b, NULL, &err) == -1)
+		fatal("query_body: %s", err.description);
+	return (buf_steal(&b, NULL));
+}
+
+static void
+start_query(struct http_ctx *ctx, int port, const char *query,
+    struct res *r)
+{
+	struct wbem_target	 t;
+	struct wbem_request	 req;
+	char			 url[128];
+
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/cimom", port);
+	memset(&t, 0, sizeof(t));
+	t.proto = WBEM_PROTO_CIMXML;
+	t.url = url;
+	t.timeout_ms = 5000;
+	memset(&req, 0, sizeof(req));
+	req.op = WBEM_OP_QUERY;
+	req.ns = "root/cimv2";
+	req.query = query;
+	memset(r, 0, sizeof(*r));
+	r->stop = 1;
+	(void)wbem_start(ctx, &t, &req, done_cb, r);
+	run_for(5000);
+}
+
+/*
+ * ExecQuery is encoded once and kept (wbem.c): the same query again goes
+ * out byte for byte as the encoder writes it, with a MESSAGE ID of its
+ * own and its headers; another query is not taken for it.
+ */
+static void
+test_query_cache(struct http_ctx *ctx)
+{
+	struct srv	 s;
+	struct res	 r;
+	const char	*script[] = { bad400, bad400, bad400, bad400, NULL };
+	const char	*q1 = "SELECT Handle FROM Win32_Process WHERE "
+			    "Name = \"vod<&>.exe\"";
+	const char	*q2 = "SELECT Handle FROM Win32_Process WHERE "
+			    "Name = \"other.exe\"";
+	char		*want, *body;
+	int		 i;
+
+	srv_start(&s, script);
+	start_query(ctx, s.ls.port, q1, &r);
+	start_query(ctx, s.ls.port, q1, &r);
+	start_query(ctx, s.ls.port, q2, &r);
+	start_query(ctx, s.ls.port, q1, &r);
+	is_int(s.nreq, 4, "query cache: four requests sent");
+	for (i = 0; i < 4; i++) {
+		body = s.reqs[i] != NULL ? strstr(s.reqs[i], "\r\n\r\n") :
+		    NULL;
+		want = query_body(i == 2 ? q2 : q1,
+		    (unsigned)strtoul(s.msgids[i], NULL, 10));
+		ok(body != NULL && strcmp(body + 4, want) == 0,
+		    "query cache: request %d is the encoder's, MESSAGE ID %s",
+		    i + 1, s.msgids[i]);
+		ok(s.reqs[i] != NULL &&
+		    strstr(s.reqs[i], "\r\nCIMMethod: ExecQuery\r\n") &&
+		    strstr(s.reqs[i], "\r\nCIMObject: root%2Fcimv2\r\n") &&
+		    strstr(s.reqs[i], "\r\nCIMOperation: MethodCall\r\n"),
+		    "query cache: request %d headers", i + 1);
+		free(want);
+	}
+	ok(strcmp(s.msgids[0], s.msgids[1]) != 0 &&
+	    strcmp(s.msgids[1], s.msgids[3]) != 0,
+	    "query cache: MESSAGE IDs differ (%s, %s, %s)", s.msgids[0],
+	    s.msgids[1], s.msgids[3]);
+	for (i = 0; i < 4; i++)
+		free(s.reqs[i]);
+	testsrv_close(&s.ls);
+}
+
 int
 main(void)
 {
@@ -209,6 +301,7 @@ main(void)
 	ok(wbem_proto_parse("soap", &p) == -1, "unknown protocol refused");
 	is_str(wbem_proto_name(WBEM_PROTO_CIMXML), "cimxml", "protocol name");
 
+	test_query_cache(ctx);
 	srv_start(&s, script);
 
 	memset(&r, 0, sizeof(r));
