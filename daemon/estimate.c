@@ -50,8 +50,12 @@
  *   whole number of sessions plus noise: 19 sessions of 5.1 % read 96.9 %
  *   and the 20th still fits a node built for 20).
  * - Choice.  Among nodes with room, the least predicted utilisation after
- *   the viewer (a fraction of each threshold, the largest); ties within
- *   tie_eps drawn at random, so identical nodes share sequential viewers.
+ *   the viewer (a fraction of each threshold, the largest), with a base
+ *   load rising now taken trend_s ahead (est_trend); ties within tie_eps
+ *   drawn at random, so identical nodes share sequential viewers.
+ * - Network.  The busier direction of a full-duplex link when the node
+ *   gives both (BytesTotalPersec counts the ACKs a streaming node receives
+ *   on top of what it sends, 102 % at the link's limit on cimmockd).
  * - Probe pool (Prequal's reuse): a sample serves decisions while younger
  *   than max_age_ms and until max_uses viewers were sent by it; the nodes
  *   to refresh are those without a sample, then the oldest or most used;
