@@ -102,9 +102,12 @@ daemon_start() {
 		[ "$2" != default ] && echo "freshness = $2"
 		# no idle checks during load points, unless asked (idle item)
 		[ "${IDLE_CHECK:-0}" != default ] && echo "idle-check = ${IDLE_CHECK:-0}"
-		[ -n "${STREAM_COST:-}" ] && echo "stream-cost = $STREAM_COST"
-		awk '/^node/ {
+		# stream-cost is the old policies' knob; the estimator learns
+		[ -n "${STREAM_COST:-}" ] && [ "$1" != default ] &&
+		    echo "stream-cost = $STREAM_COST"
+		awk -v w="${NODE_WEIGHT:-}" '/^node/ {
 			print "[node " $2 "]"; print "url = " $4
+			if (w != "") print "weight = " w
 			print "process = vodstream.exe"
 			print "stream-url = " $8 "{title}"
 		}' "$T/ready"
@@ -363,8 +366,13 @@ EOF
 	mock_start 16
 	# wrk never pulls the streams: with the default stream-cost the
 	# predicted load of the streams it was sent to shuts every node
-	# (503) within a freshness window; 0 measures the dispatch path.
-	STREAM_COST=${BENCH_TP_STREAM_COST:-0}
+	# (503) within a freshness window; 0.01 (the least the key takes)
+	# measures the dispatch path.
+	STREAM_COST=${BENCH_TP_STREAM_COST:-0.01}
+	# and for the estimator (the default), whose dispatches stay pending
+	# until the node's count shows them, a prior of 50,000 sessions a
+	# node (weight 1000, the largest): the 302 path, not 503s
+	NODE_WEIGHT=${BENCH_TP_WEIGHT:-1000}
 	for m in ${BENCH_TP_METHODS:-default ondemand-default ondemand-f1s two-choices-f1s poll-1s}; do
 		start_method "$m" || return 1
 		onL wrk -t1 -c32 -d1s "${URL}x" >/dev/null
@@ -378,6 +386,7 @@ EOF
 		    END {printf "| %s | %s | %s | %.0f%% | %d |", m, r, l, 100 * r / ng, x}')"
 	done
 	STREAM_COST=
+	NODE_WEIGHT=
 	mock_stop
 }
 

@@ -102,12 +102,16 @@ url_escape(struct buf *b, const char *s)
 	static const char	 hex[] = "0123456789ABCDEF";
 	const unsigned char	*p;
 	char			 e[3];
+	size_t			 n;
 
 	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || strchr("-_.~/", *p) != NULL) {
-			if (buf_add(b, p, 1) == -1)
+		n = strspn((const char *)p, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.~/");
+		if (n > 0) {
+			/* A run of unreserved bytes at once. */
+			if (buf_add(b, p, n) == -1)
 				return (-1);
+			p += n - 1;
 			continue;
 		}
 		e[0] = '%';
@@ -232,8 +236,13 @@ expand(const char *tmpl, const char *host, const char *title,
 		} else if (strncmp(p, "{token}", 7) == 0) {
 			r = buf_puts(out, tok != NULL ? tok : "");
 			p += 7;
-		} else
-			r = buf_add(out, p++, 1);
+		} else {
+			/* The literal run up to the next brace, at once. */
+			size_t	n = strcspn(p + 1, "{") + 1;
+
+			r = buf_add(out, p, n);
+			p += n;
+		}
 	}
 	return (r);
 }

@@ -74,6 +74,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cimheadd.h"
@@ -795,21 +796,64 @@ est_span(const struct est_node *en, enum est_res r, uint64_t *from,
 	*to = en->util_to[r];
 }
 
+/* Sessions dispatched that a level spanning [from, to] does not show. */
+static double
+est_unseen_span(const struct est_node *en, const struct est_params *p,
+    uint64_t from, uint64_t to, uint64_t now)
+{
+	double		sum = 0, f;
+	size_t		i;
+
+	/*
+	 * Newest first: the list is in time order, so once one dispatch is
+	 * shown whole (or has timed out) every older one is too, and a walk
+	 * costs the unseen ones only, not the whole list.
+	 */
+	for (i = en->npend; i-- > 0; ) {
+		if (!est_pend_live(p, &en->pend[i], now))
+			break;
+		if ((f = est_unseen_frac(p, en->pend[i].at_ms, from, to)) <= 0)
+			break;
+		sum += en->pend[i].n * f;
+	}
+	return (sum);
+}
+
 /* Sessions dispatched that resource r's level does not show. */
 static double
 est_unseen(const struct est_node *en, const struct est_params *p,
     enum est_res r, uint64_t now)
 {
 	uint64_t	from, to;
-	double		sum = 0;
-	size_t		i;
 
 	est_span(en, r, &from, &to);
-	for (i = 0; i < en->npend; i++)
-		if (est_pend_live(p, &en->pend[i], now))
-			sum += en->pend[i].n * est_unseen_frac(p,
-			    en->pend[i].at_ms, from, to);
-	return (sum);
+	return (est_unseen_span(en, p, from, to, now));
+}
+
+/*
+ * est_unseen of every resource with a figure; the resources nowcast to
+ * the count share its span, and one walk of the pending list serves them
+ * (with thousands of dispatches a second the list is always full).
+ */
+static void
+est_unseen_all(const struct est_node *en, const struct est_params *p,
+    uint64_t now, double un[EST_NRES])
+{
+	enum est_res	r, q;
+	uint64_t	from[EST_NRES], to[EST_NRES];
+
+	for (r = 0; r < EST_NRES; r++) {
+		un[r] = 0;
+		if (en->util[r] < 0)
+			continue;
+		est_span(en, r, &from[r], &to[r]);
+		for (q = 0; q < r; q++)
+			if (en->util[q] >= 0 && from[q] == from[r] &&
+			    to[q] == to[r])
+				break;
+		un[r] = q < r ? un[q] : est_unseen_span(en, p, from[r], to[r],
+		    now);
+	}
 }
 
 /*
@@ -1094,16 +1138,16 @@ long
 est_room(const struct est_node *en, const struct est_params *p, uint64_t now)
 {
 	enum est_res	r;
-	double		c, k, u, best = 0;
+	double		c, k, u, best = 0, un[EST_NRES];
 	int		known = 0;
 
+	est_unseen_all(en, p, now, un);
 	for (r = 0; r < EST_NRES; r++) {
 		if (en->util[r] < 0 || !(p->max[r] > 0))
 			continue;
 		c = en->fit[r].cost;
 		est_nowcast(en, p, r, now, &u);
-		k = floor((p->max[r] + p->room_slack * c - u) / c -
-		    est_unseen(en, p, r, now));
+		k = floor((p->max[r] + p->room_slack * c - u) / c - un[r]);
 		if (!known || k < best)
 			best = k;
 		known = 1;
@@ -1141,79 +1185,62 @@ est_usable(const struct est_node *en, const struct est_params *p,
 	return (p->max_uses == 0 || en->uses < p->max_uses);
 }
 
-static int
-est_pickable(const struct est_params *p, const struct est_cand *c,
-    uint64_t now, double *score)
-{
-	if (!c->ok || c->en == NULL || est_room(c->en, p, now) < 1)
-		return (0);
-	*score = est_predict_h(c->en, p, now, 1, p->trend_s);
-	return (*score >= 0);
-}
-
 /*
- * Old information herds: while samples serve several decisions each, the
- * node that looked emptiest takes every viewer until the next count, and
- * another head-end, which sees the same counts, sends its viewers there
- * too.  Then two nodes drawn at random (in proportion to their room) and
- * the one with the lower prediction (Mitzenmacher: two choices stay good
- * with old information where the least-loaded choice collapses).  -1:
- * samples are fresh enough, or fewer than three candidates.
+ * One node as a decision sees it, evaluated once per decision: its room
+ * and its score (est_room and est_predict_h with the trend in one pass
+ * over the resources, each nowcast and unseen part computed once), and
+ * its fill by the count.  With thousands of dispatches a second every
+ * node's pending list is full, and walking it for each of the several
+ * looks a choice takes at a node was half the daemon's time.
  */
-static int
-est_pick_two(const struct est_params *p, const struct est_cand *c, size_t n,
-    uint64_t now, policy_rng rng, void *rngarg)
-{
-	double		s, sa, sb, rooms = 0, x;
-	unsigned	uses = 0, k = 0;
-	long		room;
-	size_t		i;
-	int		a = -1, b = -1, j;
+struct est_view {
+	int	ok;		/* pickable: ok, room >= 1, a score */
+	long	room;
+	double	score;
+	double	fill;		/* < 0: not computed yet */
+	double	step;
+};
 
-	if (rng == NULL)
-		return (-1);
-	for (i = 0; i < n; i++)
-		if (est_pickable(p, &c[i], now, &s)) {
-			k++;
-			uses += c[i].en->uses;
-			rooms += (double)est_room(c[i].en, p, now);
-		}
-	if (k < 3 || uses < 4 * k || !(rooms > 0))
-		return (-1);
-	for (j = 0; j < 2; j++) {
-		x = (double)(rng(rngarg) % 1000000) / 1000000.0 * rooms;
-		for (i = 0; i < n; i++) {
-			if (!est_pickable(p, &c[i], now, &s))
-				continue;
-			room = est_room(c[i].en, p, now);
-			if (x < (double)room || i + 1 == n)
-				break;
-			x -= (double)room;
-		}
-		if (i >= n || !est_pickable(p, &c[i], now, &s))
-			return (-1);
-		if (j == 0)
-			a = (int)i;
-		else
-			b = (int)i;
+static void
+est_view_eval(const struct est_params *p, const struct est_cand *c,
+    uint64_t now, struct est_view *v)
+{
+	const struct est_node	*en = c->en;
+	enum est_res		 r;
+	double			 cst, u, un[EST_NRES], k, sc, rk = 0, best = -1;
+	double			 st = 0;
+	int			 known = 0;
+
+	memset(v, 0, sizeof(*v));
+	v->fill = -1;
+	if (!c->ok || en == NULL)
+		return;
+	est_unseen_all(en, p, now, un);
+	for (r = 0; r < EST_NRES; r++) {
+		if (en->util[r] < 0 || !(p->max[r] > 0))
+			continue;
+		cst = en->fit[r].cost;
+		est_nowcast(en, p, r, now, &u);
+		k = floor((p->max[r] + p->room_slack * cst - u) / cst - un[r]);
+		if (!known || k < rk)
+			rk = k;
+		known = 1;
+		sc = u + cst * (un[r] + 1);
+		if (p->trend_s > 0 && en->base_ms[r] != 0 &&
+		    en->slope[r] > 0)
+			sc += en->slope[r] * p->trend_s;
+		sc /= p->max[r];
+		if (sc > best)
+			best = sc;
+		if (cst / p->max[r] > st)
+			st = cst / p->max[r];
 	}
-	est_pickable(p, &c[a], now, &sa);
-	est_pickable(p, &c[b], now, &sb);
-	return (sb < sa ? b : a);
-}
-
-/* One session's step in the prediction (the largest over resources). */
-static double
-est_step(const struct est_node *en, const struct est_params *p)
-{
-	enum est_res	r;
-	double		v, best = 0;
-
-	for (r = 0; r < EST_NRES; r++)
-		if (en->util[r] >= 0 && p->max[r] > 0 &&
-		    (v = en->fit[r].cost / p->max[r]) > best)
-			best = v;
-	return (best);
+	if (!known)
+		return;
+	v->room = rk < 0 ? 0 : rk > EST_ROOM_MAX ? EST_ROOM_MAX : (long)rk;
+	v->score = best;
+	v->step = st;
+	v->ok = v->room >= 1 && best >= 0;
 }
 
 /* Sessions with this viewer over the capacity: how full, by the count. */
@@ -1227,24 +1254,86 @@ est_fill(const struct est_node *en, const struct est_params *p, uint64_t now)
 	return ((est_sessions(en, p, now) + 1) / cap);
 }
 
+static double
+est_view_fill(const struct est_params *p, const struct est_cand *c,
+    uint64_t now, struct est_view *v)
+{
+	if (v->fill < 0)
+		v->fill = est_fill(c->en, p, now);
+	return (v->fill);
+}
+
+/*
+ * Old information herds: while samples serve several decisions each, the
+ * node that looked emptiest takes every viewer until the next count, and
+ * another head-end, which sees the same counts, sends its viewers there
+ * too.  Then two nodes drawn at random (in proportion to their room) and
+ * the one with the lower prediction (Mitzenmacher: two choices stay good
+ * with old information where the least-loaded choice collapses).  -1:
+ * samples are fresh enough, or fewer than three candidates.
+ */
+static int
+est_pick_two(const struct est_params *p, const struct est_cand *c, size_t n,
+    const struct est_view *v, policy_rng rng, void *rngarg)
+{
+	double		rooms = 0, x;
+	unsigned	uses = 0, k = 0;
+	size_t		i;
+	int		a = -1, b = -1, j;
+
+	if (rng == NULL)
+		return (-1);
+	for (i = 0; i < n; i++)
+		if (v[i].ok) {
+			k++;
+			uses += c[i].en->uses;
+			rooms += (double)v[i].room;
+		}
+	if (k < 3 || uses < 4 * k || !(rooms > 0))
+		return (-1);
+	for (j = 0; j < 2; j++) {
+		x = (double)(rng(rngarg) % 1000000) / 1000000.0 * rooms;
+		for (i = 0; i < n; i++) {
+			if (!v[i].ok)
+				continue;
+			if (x < (double)v[i].room || i + 1 == n)
+				break;
+			x -= (double)v[i].room;
+		}
+		if (i >= n || !v[i].ok)
+			return (-1);
+		if (j == 0)
+			a = (int)i;
+		else
+			b = (int)i;
+	}
+	return (v[b].score < v[a].score ? b : a);
+}
+
+#define EST_VIEW_STACK	64
 int
 est_pick(const struct est_params *p, const struct est_cand *c, size_t n,
     uint64_t now, policy_rng rng, void *rngarg)
 {
-	double		best = 0, s, band, f, fbest = 0;
-	size_t		i, nties = 0, k;
-	int		found = 0, two, bi = -1;
+	struct est_view	 stack[EST_VIEW_STACK], *v = stack;
+	double		 best = 0, band, f, fbest = 0;
+	size_t		 i, nties = 0, k;
+	int		 found = 0, bi = -1, pick = -1;
 
-	if ((two = est_pick_two(p, c, n, now, rng, rngarg)) >= 0)
-		return (two);
+	if (n > EST_VIEW_STACK)
+		v = xcalloc(n, sizeof(*v));
 	for (i = 0; i < n; i++)
-		if (est_pickable(p, &c[i], now, &s) && (!found || s < best)) {
-			best = s;
+		est_view_eval(p, &c[i], now, &v[i]);
+	if ((pick = est_pick_two(p, c, n, v, rng, rngarg)) >= 0)
+		goto done;
+	for (i = 0; i < n; i++)
+		if (v[i].ok && (!found || v[i].score < best)) {
+			best = v[i].score;
 			bi = (int)i;
 			found = 1;
 		}
 	if (!found)
-		return (-1);
+		goto done;
 	/*
 	 * Predictions within one session of the best are the same within
 	 * the noise of a rate: among them the node least full by its
@@ -1252,26 +1341,32 @@ est_pick(const struct est_params *p, const struct est_cand *c, size_t n,
 	 * so identical nodes take sequential viewers in turn.  Ties on that
 	 * are drawn at random.
 	 */
-	band = est_step(c[bi].en, p);
+	band = v[bi].step;
 	if (band < p->tie_eps)
 		band = p->tie_eps;
 	found = 0;
 	for (i = 0; i < n; i++)
-		if (est_pickable(p, &c[i], now, &s) && s <= best + band &&
-		    ((f = est_fill(c[i].en, p, now)), !found || f < fbest)) {
+		if (v[i].ok && v[i].score <= best + band &&
+		    ((f = est_view_fill(p, &c[i], now, &v[i])), !found ||
+		    f < fbest)) {
 			fbest = f;
 			found = 1;
 		}
 	for (i = 0; i < n; i++)
-		if (est_pickable(p, &c[i], now, &s) && s <= best + band &&
-		    est_fill(c[i].en, p, now) <= fbest + 1e-9)
+		if (v[i].ok && v[i].score <= best + band &&
+		    v[i].fill <= fbest + 1e-9)
 			nties++;
 	k = nties > 1 && rng != NULL ? rng(rngarg) % nties : 0;
 	for (i = 0; i < n; i++)
-		if (est_pickable(p, &c[i], now, &s) && s <= best + band &&
-		    est_fill(c[i].en, p, now) <= fbest + 1e-9 && k-- == 0)
-			return ((int)i);
-	return (-1);
+		if (v[i].ok && v[i].score <= best + band &&
+		    v[i].fill <= fbest + 1e-9 && k-- == 0) {
+			pick = (int)i;
+			break;
+		}
+done:
+	if (v != stack)
+		free(v);
+	return (pick);
 }
 
 /* ---- the probe pool's rules ------------------------------------------- */
@@ -1428,20 +1523,20 @@ est_limit(const struct est_node *en, const struct est_params *p,
     uint64_t now, unsigned extra, double *after)
 {
 	enum est_res	r;
-	double		c, k, u, best = 0;
+	double		c, k, u, best = 0, un[EST_NRES];
 	int		which = -1;
 
+	est_unseen_all(en, p, now, un);
 	for (r = 0; r < EST_NRES; r++) {
 		if (en->util[r] < 0 || !(p->max[r] > 0))
 			continue;
 		c = en->fit[r].cost;
 		est_nowcast(en, p, r, now, &u);
-		k = (p->max[r] + p->room_slack * c - u) / c -
-		    est_unseen(en, p, r, now);
+		k = (p->max[r] + p->room_slack * c - u) / c - un[r];
 		if (which == -1 || k < best) {
 			best = k;
 			which = (int)r;
-			*after = u + c * (est_unseen(en, p, r, now) + extra);
+			*after = u + c * (un[r] + extra);
 		}
 	}
 	return (which);

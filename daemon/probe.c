@@ -672,6 +672,8 @@ probe_age(const struct node_probe *p, uint64_t now)
 
 /* ---- the probe pool ----------------------------------------------------- */
 
+#define PROBE_STACK_NODES	64
+
 /* What a probe of n costs its query budget now. */
 static double
 probe_cost(const struct node *n, uint64_t now)
@@ -711,11 +713,17 @@ probe_wait(const struct node *n, uint64_t now)
 
 	if (probe_full_due(n, now))
 		return (0);
-	w = est_rate_wait(&n->est, p, now, probe_cost(n, now));
+	/*
+	 * At thousands of arrivals a second most find the bucket short of
+	 * one query, or the count not due: that wait, a lower bound, does
+	 * without planning the probe (the timers it arms look again).
+	 */
+	if ((w = est_rate_wait(&n->est, p, now, 1)) != 0)
+		return (w);
 	if (probe_light(n, now) && (v = est_pace_wait(&n->est, p, now,
-	    (double)probe_plan_full(n, now, want))) > w)
-		w = v;
-	return (w);
+	    (double)probe_plan_full(n, now, want))) != 0)
+		return (v);
+	return (est_rate_wait(&n->est, p, now, probe_cost(n, now)));
 }
 
 /* Probes n if its budget pays for it now; 1 if it is (now) in flight. */
@@ -819,12 +827,19 @@ static void
 probe_pool_refresh(struct daemon *d, uint64_t now)
 {
 	const struct conf	*c = d->conf;
-	struct est_cand		*ec;
+	struct est_cand		 ecs[PROBE_STACK_NODES], *ec;
 	struct node		*n;
-	size_t			*out, i, k;
+	size_t			 outs[PROBE_STACK_NODES], *out, i, k;
 
-	ec = xcalloc(d->nnodes, sizeof(*ec));
-	out = xcalloc(c->probe_d, sizeof(*out));
+	/* Per arrival: on the stack for a cluster of usual size. */
+	if (d->nnodes <= PROBE_STACK_NODES && c->probe_d <= PROBE_STACK_NODES) {
+		memset(ecs, 0, sizeof(ecs));
+		ec = ecs;
+		out = outs;
+	} else {
+		ec = xcalloc(d->nnodes, sizeof(*ec));
+		out = xcalloc(c->probe_d, sizeof(*out));
+	}
 	for (i = 0; i < d->nnodes; i++) {
 		n = d->nodes[i];
 		ec[i].en = &n->est;
@@ -834,8 +849,10 @@ probe_pool_refresh(struct daemon *d, uint64_t now)
 	k = est_refresh_pick(&c->est, ec, d->nnodes, now, 0, c->probe_d, out);
 	for (i = 0; i < k; i++)
 		probe_budgeted(d->nodes[out[i]], now);
-	free(out);
-	free(ec);
+	if (ec != ecs) {
+		free(out);
+		free(ec);
+	}
 	probe_pool_arm(d, now);
 }
 
