@@ -236,6 +236,7 @@ struct est_node {
 	uint64_t	 full_ms;
 	double		 dep, expo;	/* departures over session-seconds */
 	double		 mu;		/* departures per session-second; 0 */
+	double		 carry;		/* dispatches owed to the next count */
 	double		 bw;		/* link bits/s of the net figure; 0 */
 	unsigned	 uses;		/* dispatches decided on this sample */
 	double		 tokens;	/* query budget */

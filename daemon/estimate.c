@@ -289,6 +289,7 @@ est_node_reset(struct est_node *en)
 		en->slope[r] = 0;
 	}
 	en->count = -1;
+	en->carry = 0;
 	en->npend = 0;
 	en->has_sample = 0;
 	en->has_full = 0;
@@ -990,15 +991,30 @@ static void
 est_departures(struct est_node *en, const struct est_params *p, double n,
     uint64_t now)
 {
-	double	arr = 0, dt = (double)(now - en->count_ms) / 1000.0, f;
+	double	arr = 0, late = 0, dt = (double)(now - en->count_ms) / 1000.0;
+	double	f;
 	size_t	i;
 
 	if (!(dt > 0))
 		return;
+	/*
+	 * A viewer slower than visible_ms to reach its node (a loaded
+	 * client) is missing from this count and shows in the next: read as
+	 * a departure now and an arrival then, the rate would forecast that
+	 * departure before the arrival cancels it, and let the node fill
+	 * past its capacity meanwhile.  The dispatches of the last
+	 * visible_ms of the span are carried to the next count instead, so
+	 * the error goes the cautious way first.
+	 */
 	for (i = 0; i < en->npend; i++)
 		if (en->pend[i].at_ms + p->visible_ms <= now &&
-		    en->pend[i].at_ms + p->visible_ms > en->count_ms)
+		    en->pend[i].at_ms + p->visible_ms > en->count_ms) {
 			arr += en->pend[i].n;
+			if (en->pend[i].at_ms + 2 * p->visible_ms > now)
+				late += en->pend[i].n;
+		}
+	arr += en->carry - late;
+	en->carry = late;
 	if (!(p->depart_tau_s > 0)) {
 		en->mu = 0;
 		return;
@@ -1006,8 +1022,12 @@ est_departures(struct est_node *en, const struct est_params *p, double n,
 	f = exp(-dt / p->depart_tau_s);
 	en->dep = f * en->dep + (en->count + arr - n);
 	en->expo = f * en->expo + (en->count + n) / 2 * dt;
-	/* Some tens of session-seconds before the rate means anything. */
-	if (en->expo >= 20 && en->dep > 0)
+	/*
+	 * Some tens of session-seconds, and one departure at least (less
+	 * is the carried dispatches' rounding), before the rate means
+	 * anything.
+	 */
+	if (en->expo >= 20 && en->dep >= 1)
 		en->mu = en->dep / en->expo;
 	else
 		en->mu = 0;
@@ -1043,6 +1063,7 @@ est_count(struct est_node *en, const struct est_params *p, int64_t sessions,
 			en->sgen = 1;
 		en->sint = en->svar = 0;
 		en->scont = 1;
+		en->carry = 0;
 	}
 	en->count = n;
 	en->count_ms = now;

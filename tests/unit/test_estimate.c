@@ -607,6 +607,25 @@ test_departures(void)
 	ok(en.mu == 0 && en.npend == 0, "20 + 2 sent = 22: nobody left "
 	    "(mu %.3f)", en.mu);
 
+	/*
+	 * A viewer slower than visible_ms to reach its node (a loaded
+	 * client): missing from the first count after, there in the next.
+	 * Read as a departure then an arrival, the forecast would have let
+	 * the node take one more than it can meanwhile.
+	 */
+	est_node_init(&en, &p, 1);
+	est_apply(&en, &p, &rd, 0, 30, 10000);
+	est_apply(&en, &p, &rd, 0, 30, 11000);
+	est_dispatched(&en, &p, 11300);
+	est_apply(&en, &p, &rd, 0, 30, 12000);	/* not there yet */
+	s1 = est_sessions(&en, &p, 12900);
+	ok(en.mu == 0 && s1 >= 30, "a late viewer: no departure foreseen "
+	    "(mu %.3f, %.2f sessions)", en.mu, s1);
+	est_apply(&en, &p, &rd, 0, 31, 13000);	/* there now */
+	est_apply(&en, &p, &rd, 0, 31, 14000);
+	ok(en.mu == 0 && fabs(est_sessions(&en, &p, 14500) - 31) < 1e-9,
+	    "and once it shows, none either (mu %.3f)", en.mu);
+
 	/* Another head-end's viewers read as fewer departures, never more. */
 	est_node_init(&en, &p, 1);
 	est_apply(&en, &p, &rd, 0, 20, 10000);
