@@ -52,6 +52,7 @@ struct srv {
 	int			 nreq;
 	char			 msgids[4][16];
 	char			*reqs[4];	/* headers and body */
+	int			 keep_reqs;	/* reqs[] kept (then freed) */
 };
 
 struct res {
@@ -84,7 +85,7 @@ srv_read_cb(struct bufferevent *bev, void *arg)
 		    s->nreq < 4)
 			snprintf(s->msgids[s->nreq], sizeof(s->msgids[0]),
 			    "%.*s", (int)strcspn(id + 12, "\""), id + 12);
-		if (s->nreq < 4)
+		if (s->keep_reqs && s->nreq < 4)
 			s->reqs[s->nreq] = xstrdup(req);
 		s->nreq++;
 		free(req);
@@ -239,6 +240,7 @@ test_query_cache(struct http_ctx *ctx)
 	int		 i;
 
 	srv_start(&s, script);
+	s.keep_reqs = 1;
 	start_query(ctx, s.ls.port, q1, &r);
 	start_query(ctx, s.ls.port, q1, &r);
 	start_query(ctx, s.ls.port, q2, &r);
