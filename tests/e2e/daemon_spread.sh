@@ -51,8 +51,15 @@ echo "# streams a=$sa b=$sb c=$sc d=$sd (capacity 1:2:2:4, expect ~7:13:13:27)"
 # Bounds, not the exact share: on a slow machine (the sanitizers) samples
 # serve several viewers each, and the choice then draws two nodes by room
 # (estimate.c, est_pick_two), which spreads a little wider than ~7.
+# Since the counts are spaced a second apart (session 5) the first costs
+# are learnt from fewer pairs while this burst fills the empty nodes: the
+# big node took 20-23 in six runs (the shares 10:15:15:20 at the worst),
+# still the most, twice the small node's.
 [ "$sa" -ge 4 ] && [ "$sa" -le 12 ]; ok $? "small node: $sa of 60"
-[ "$sd" -ge 21 ] && [ "$sd" -le 33 ]; ok $? "big node: $sd of 60"
+[ "$sd" -ge 19 ] && [ "$sd" -le 33 ] && [ "$sd" -gt "$sb" ] &&
+    [ "$sd" -gt "$sc" ] && [ "$sd" -ge $((2 * sa - 4)) ]
+ok $? "big node: $sd of 60, the most"
+
 [ "$sb" -ge 9 ] && [ "$sb" -le 18 ] && [ "$sc" -ge 9 ] && [ "$sc" -le 18 ]
 ok $? "middle nodes: $sb and $sc"
 is "$((sa + sb + sc + sd))" 60 "every viewer is streaming from a node"
