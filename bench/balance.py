@@ -612,7 +612,8 @@ class Point:
                 "counted": d.get("sessions_counted"),
                 "room": d.get("room"), "cost": d.get("cost"),
                 "net": d.get("net"), "age": d.get("sample_age_ms"),
-                "uses": d.get("sample_uses")})
+                "uses": d.get("sample_uses"),
+                "dep": d.get("departure_rate")})
         with open(TRACE, "a") as f:
             f.write(json.dumps(rec) + "\n")
 

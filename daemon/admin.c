@@ -140,6 +140,10 @@ admin_node_est_json(json_t *o, const struct node *n, uint64_t now)
 	    (json_int_t)room) : json_null());
 	json_object_set_new(o, "sample_uses",
 	    json_integer((json_int_t)n->est.uses));
+	json_object_set_new(o, "departure_rate", n->est.count >= 0 ?
+	    json_real(est_departing(&n->est, p, now)) : json_null());
+	json_object_set_new(o, "session_length_ms", n->est.hist.len_ms > 0 ?
+	    json_integer((json_int_t)n->est.hist.len_ms) : json_null());
 	c = json_object();
 	for (r = 0; r < EST_NRES; r++)
 		json_object_set_new(c, est_res_name(r),

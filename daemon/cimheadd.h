@@ -202,6 +202,24 @@ struct est_pend {			/* dispatches at (merged: up to) at_ms */
 	uint64_t	 at_ms;
 	uint32_t	 n;
 };
+/*
+ * This head-end's dispatches to a node over the last minute, in buckets,
+ * and how well each session length from 0.5 s to 60 s (in 0.5 s steps)
+ * would have foretold the departures the counts showed.
+ */
+#define EST_HIST	256
+#define EST_HIST_MS	250
+#define EST_NLEN	120
+#define EST_LEN_STEP_MS	500
+struct est_hist {
+	uint16_t	 n[EST_HIST];	/* ring; head the newest */
+	size_t		 head;
+	uint64_t	 ms;		/* the newest bucket's start; 0: none */
+	float		 err[EST_NLEN];	/* squared errors, forgetful */
+	double		 rate_err;	/* the rate's, likewise */
+	double		 dep;		/* departures seen, likewise */
+	uint64_t	 len_ms;	/* the fitted length; 0: the rate */
+};
 struct est_fit {			/* one resource's cost per session */
 	double		 sxx, sxy;	/* forgetful sums of the differences */
 	double		 last_x, last_xvar, last_y;
@@ -210,6 +228,7 @@ struct est_fit {			/* one resource's cost per session */
 	double		 wprior;	/* prior_cost / weight */
 	double		 strength;	/* the prior's; 0: prior_strength */
 	double		 cost;		/* % per session */
+	double		 fitted;	/* cost before the shared floor */
 	uint64_t	 nobs;		/* informative pairs seen */
 };
 struct est_node {
@@ -237,6 +256,7 @@ struct est_node {
 	double		 dep, expo;	/* departures over session-seconds */
 	double		 mu;		/* departures per session-second; 0 */
 	double		 carry;		/* dispatches owed to the next count */
+	struct est_hist	 hist;		/* departures of sessions of a length */
 	double		 bw;		/* link bits/s of the net figure; 0 */
 	unsigned	 uses;		/* dispatches decided on this sample */
 	double		 tokens;	/* query budget */
@@ -255,6 +275,9 @@ void	 est_node_init(struct est_node *, const struct est_params *,
  * second a session, becomes each one's prior (until then the weight's).
  */
 void	 est_share(struct est_node *const *, size_t, const struct est_params *);
+/* Sessions a second expected to leave the node now; -1: unknown. */
+double	 est_departing(const struct est_node *, const struct est_params *,
+	    uint64_t now);
 /* Every known resource has learnt its cost from a pair of samples. */
 int	 est_learnt(const struct est_node *);
 /* A reload changed the weight: the prior moves, what was learned stays. */

@@ -478,7 +478,8 @@ conf_balance_key(struct conf_ctx *cx, const char *k, const char *v,
 		return (1);
 	if (strcmp(k, "freshness") == 0 || strcmp(k, "probe-max-age") == 0 ||
 	    strcmp(k, "rate-window") == 0 || strcmp(k, "sessions-retry") == 0 ||
-	    strcmp(k, "probe-full-age") == 0) {
+	    strcmp(k, "probe-full-age") == 0 ||
+	    strcmp(k, "session-visible") == 0) {
 		if (conf_parse_duration(v, &u) == -1) {
 			conf_error(cx, line, "%s: bad duration \"%s\" "
 			    "(e.g. 500ms, 2s, 1m)", k, v);
@@ -492,6 +493,12 @@ conf_balance_key(struct conf_ctx *cx, const char *k, const char *v,
 		} else if (strcmp(k, "probe-full-age") == 0) {
 			/* 0: every pool refresh reads everything. */
 			e->full_age_ms = u;
+		} else if (strcmp(k, "session-visible") == 0) {
+			if (u > 10000)
+				conf_error(cx, line, "session-visible must be "
+				    "at most 10s");
+			else
+				e->visible_ms = u;
 		} else if (strcmp(k, "probe-max-age") == 0) {
 			if (u == 0)
 				conf_error(cx, line, "probe-max-age must be > 0 "

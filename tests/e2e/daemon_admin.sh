@@ -48,7 +48,8 @@ keys = {"name", "url", "protocol", "state", "weight", "sample_age_ms", "cpu",
         "consecutive_failures", "probe_errors", "restart_failures",
         "restart_limit_reached", "counter_discontinuities", "sessions",
         "sessions_counted", "room", "sample_uses", "cost",
-        "state_since", "state_why", "eligible", "why", "capacity"}
+        "state_since", "state_why", "eligible", "why", "capacity",
+        "departure_rate", "session_length_ms"}
 kinds = {"transport", "timeout", "protocol", "http", "auth", "cim", "toobig",
          "usage"}
 for n in d["nodes"]:
@@ -61,6 +62,9 @@ for n in d["nodes"]:
     assert n["process"] in ("running", "missing", "restarting", "unknown")
     for k in ("cpu", "mem", "net"):
         assert n[k] is None or 0 <= n[k] <= 100
+    assert n["departure_rate"] is None or n["departure_rate"] >= 0
+    assert n["session_length_ms"] is None or \
+        500 <= n["session_length_ms"] <= 60000
     assert len(n["history"]) <= 60
     for h in n["history"]:
         assert set(h) == {"t", "cpu", "mem", "net"}

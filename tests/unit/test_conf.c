@@ -99,6 +99,7 @@ test_balance(struct buf *errs, struct buf *warns)
 		    "probe-max-uses 64, probe-d 2, 2 queries/s, burst 8");
 		ok(c->est.prior_cost[EST_NET] == 2 && c->est.window_ms == 1000,
 		    "session-cost 2, rate-window 1s");
+		is_int(c->est.visible_ms, 500, "session-visible 500ms");
 		is_int(c->sessions_retry_ms, 60000, "sessions-retry 60s");
 		n = conf_node_find(c, "a");
 		ok(n != NULL && strcmp(n->sessions_class,
@@ -113,6 +114,7 @@ test_balance(struct buf *errs, struct buf *warns)
 	    "probe-max-age = 5s\nprobe-max-uses = 0\nprobe-d = 3\n"
 	    "probe-query-rate = 0.5\nprobe-query-burst = 12\n"
 	    "session-cost = 4\nrate-window = 2s\nmax-net = 95\n"
+	    "session-visible = 600ms\n"
 	    "sessions-class = Vod_Sessions\nsessions-property = Active\n"
 	    "sessions-instance =\n%s[node b]\nurl = http://10.0.0.2:5988/\n"
 	    "sessions-class =\n", node);
@@ -127,7 +129,8 @@ test_balance(struct buf *errs, struct buf *warns)
 		    c->est.query_rate == 0.5 && c->est.query_burst == 12,
 		    "pool keys");
 		ok(c->est.prior_cost[EST_CPU] == 4 && c->est.window_ms == 2000 &&
-		    c->est.max[EST_NET] == 95, "session-cost, rate-window, max");
+		    c->est.max[EST_NET] == 95 && c->est.visible_ms == 600,
+		    "session-cost, rate-window, max, session-visible");
 		n = conf_node_find(c, "a");
 		ok(n != NULL && strcmp(n->sessions_class, "Vod_Sessions") == 0 &&
 		    strcmp(n->sessions_property, "Active") == 0 &&
@@ -141,10 +144,12 @@ test_balance(struct buf *errs, struct buf *warns)
 
 	c = load("[cimheadd]\nsessions-class = Bad Class\n"
 	    "probe-max-age = 0\nprobe-d = 0\nsessions-instance = a\"b\n"
+	    "session-visible = 11s\n"
 	    "[node a]\nurl = http://10.0.0.1:5988/\n", errs, warns);
 	ok(c == NULL && has_err(errs, 2, "sessions-class") &&
 	    has_err(errs, 3, "probe-max-age") && has_err(errs, 4, "probe-d") &&
-	    has_err(errs, 5, "sessions-instance"),
+	    has_err(errs, 5, "sessions-instance") &&
+	    has_err(errs, 6, "session-visible"),
 	    "bad balancing keys refused with their lines");
 }
 

@@ -569,6 +569,14 @@ count_read(struct profile_reading *rd)
  * node whose viewers stay five seconds held a fifth of departed sessions,
  * read as no room), and count-only samples between full ones.
  */
+/* Dispatches every 100 ms from 0, each shown visible_ms after: by t. */
+static int64_t
+fixed_shown(const struct est_params *p, int64_t t)
+{
+	return (t < (int64_t)p->visible_ms ? 0 :
+	    (t - (int64_t)p->visible_ms) / 100 + 1);
+}
+
 static void
 test_departures(void)
 {
@@ -576,8 +584,10 @@ test_departures(void)
 	struct est_node		en;
 	struct profile_reading	rd;
 	double			s1, s2, mu;
+	int64_t			t;
 
 	est_params_default(&p);
+	p.visible_ms = 500;	/* the times below are set around it */
 	est_node_init(&en, &p, 1);
 	mem_read(&rd, 10);
 	est_apply(&en, &p, &rd, 1000000000, 20, 10000);
@@ -634,6 +644,86 @@ test_departures(void)
 	ok(en.mu == 0 && fabs(est_sessions(&en, &p, 13000) - 28) < 1e-9,
 	    "a count that only grows foresees no departure");
 
+	/*
+	 * Titles of one length (5 s): a node fills at 10 viewers a second,
+	 * none leaving, then holds about 50 while 10 a second come and go.
+	 * A rate per session-second remembering the filling foretold 6.2
+	 * a second here, and a count a second old read 4 sessions high:
+	 * the length fitted to the counts foretells the 10.
+	 */
+	est_node_init(&en, &p, 1);
+	for (t = 0; t <= 10000; t += 100) {
+		if (t % 1000 == 0)
+			est_apply(&en, &p, &rd, 0, fixed_shown(&p, t) -
+			    fixed_shown(&p, t - 5000), 10000 + t);
+		est_dispatched(&en, &p, 10000 + t);
+	}
+	s1 = est_departing(&en, &p, 20000);
+	ok(s1 > 9 && s1 < 11 && en.hist.len_ms == 5000, "sessions of one "
+	    "length: %.2f a second leave (10), length %llu ms", s1,
+	    (unsigned long long)en.hist.len_ms);
+	for (t = 10100; t <= 10900; t += 100)
+		est_dispatched(&en, &p, 10000 + t);
+	s2 = est_sessions(&en, &p, 20900);
+	ok(fabs(s2 - (50 - 9 + 14)) < 1, "a count 900 ms old: %.2f sessions "
+	    "(%.0f counted, 9 left, 14 sent it does not show)", s2,
+	    en.count);
+
+	/*
+	 * Sessions that end at random (a fifth of them each second) after
+	 * arrivals in bursts: no length foretells that, the rate stays.
+	 * While the node fills, no departure is foretold.
+	 */
+	{
+		static const int	burst[] = { 0, 20, 5, 15, 10, 30, 0, 10 };
+		double			c = 0;
+		int			k, j, d;
+
+		est_node_init(&en, &p, 1);
+		for (k = 0; k < 40; k++) {
+			est_apply(&en, &p, &rd, 0, (int64_t)c, 10000 +
+			    (uint64_t)k * 1000);
+			if (k == 2)
+				ok(est_departing(&en, &p, 12500) == 0,
+				    "filling: no departure foretold (%.2f)",
+				    est_departing(&en, &p, 12500));
+			for (j = 0; j < burst[k % 8]; j++)
+				est_dispatched(&en, &p, 10100 +
+				    (uint64_t)k * 1000);
+			d = (int)floor(c * 0.2 + 0.5);
+			c += burst[k % 8] - d;
+		}
+		ok(en.hist.len_ms == 0 && en.mu > 0.15 && en.mu < 0.25,
+		    "sessions ending at random: the rate (%.3f/s), no length "
+		    "(%llu ms)", en.mu, (unsigned long long)en.hist.len_ms);
+	}
+
+	/*
+	 * Nobody leaves (sessions of 80 s), and every third second a viewer
+	 * reaches its node a count late: one of 120 lengths fits those
+	 * pairs by chance, and once foretold departures nobody made (a test
+	 * node took 7 over).  No length without departures really seen.
+	 */
+	{
+		int	k, c = 0, late = 0;
+
+		est_node_init(&en, &p, 1);
+		for (k = 0; k < 30; k++) {
+			est_apply(&en, &p, &rd, 0, c, 10000 +
+			    (uint64_t)k * 1000);
+			est_dispatched(&en, &p, 10000 + (uint64_t)k * 1000 +
+			    300);
+			est_dispatched(&en, &p, 10000 + (uint64_t)k * 1000 +
+			    310);
+			c += 2 - (k % 3 == 0) + late;
+			late = k % 3 == 0;
+		}
+		ok(en.hist.len_ms == 0 && est_sessions(&en, &p, 39900) >=
+		    c - 1, "late viewers, nobody leaving: no length "
+		    "(%llu ms), %.2f sessions for %d", (unsigned long long)
+		    en.hist.len_ms, est_sessions(&en, &p, 39900), c);
+	}
+
 	/* depart_tau_s = 0: off. */
 	p.depart_tau_s = 0;
 	est_node_init(&en, &p, 1);
@@ -642,6 +732,44 @@ test_departures(void)
 	est_apply(&en, &p, &rd, 0, 13, 12000);
 	ok(en.mu == 0 && fabs(est_sessions(&en, &p, 13000) - 13) < 1e-9,
 	    "departures off: the count as read");
+}
+
+/*
+ * The network cost is the stream's bits over the link, the same titles on
+ * every node: a node whose own pairs read less than the others learnt (a
+ * 10-stream node's count noise flattens its slope) takes the others'
+ * figure, and its own fit, not the floored cost, is what the others'
+ * priors are made of.
+ */
+static void
+test_share(void)
+{
+	struct est_params	 p;
+	struct est_node		 a, b, *v[2] = { &a, &b };
+	int			 k;
+
+	est_params_default(&p);
+	est_node_init(&a, &p, 1);
+	est_node_init(&b, &p, 1);
+	a.bw = 8e6;			/* 2.5 % a 200 kbit/s stream */
+	a.fit[EST_NET].sxx = 400;
+	a.fit[EST_NET].sxy = 1000;
+	a.fit[EST_NET].nobs = 20;
+	b.bw = 2e6;			/* 10 %, read as 7 */
+	b.fit[EST_NET].sxx = 4;
+	b.fit[EST_NET].sxy = 28;
+	b.fit[EST_NET].nobs = 4;
+	for (k = 0; k < 5; k++)
+		est_share(v, 2, &p);
+	ok(fabs(b.fit[EST_NET].prior - 10) < 0.01 &&
+	    b.fit[EST_NET].fitted < 9.9 &&
+	    b.fit[EST_NET].cost == b.fit[EST_NET].prior,
+	    "the small node takes the others' 10 %% (its own fit %.2f)",
+	    b.fit[EST_NET].fitted);
+	ok(a.fit[EST_NET].cost < 2.5 && fabs(a.fit[EST_NET].cost -
+	    a.fit[EST_NET].fitted) < 1e-9, "the big node's prior is the "
+	    "small one's fit, not its floor: %.3f after five shares",
+	    a.fit[EST_NET].cost);
 }
 
 static void
@@ -1405,6 +1533,7 @@ main(void)
 	test_resets();
 	test_sessions();
 	test_departures();
+	test_share();
 	test_light();
 	test_capacity();
 	test_background();
