@@ -1283,62 +1283,75 @@ est_apply(struct est_node *en, const struct est_params *p,
 /* ---- room and choice --------------------------------------------------- */
 
 /*
- * The largest over resources of the level after `extra' more sessions, as
- * a fraction of its threshold; with a horizon, a base rising now is taken
- * on that many seconds (a falling one is not counted on).
+ * One node, one pass over its resources (each nowcast and unseen part
+ * computed once): its room in whole sessions; the largest over resources
+ * of the level after `extra' more sessions as a fraction of the threshold
+ * (with a horizon, a base rising now is taken on that many seconds; a
+ * falling one is not counted on); the largest cost of one session as such
+ * a fraction; and the resource that limits the room (the fewest sessions
+ * left) with its level (%) after `extra' more.  est_room, est_predict,
+ * est_limit and a decision's view all read it.
  */
-static double
-est_predict_h(const struct est_node *en, const struct est_params *p,
-    uint64_t now, unsigned extra, double horizon)
-{
-	enum est_res	r;
-	double		best = -1, u, v;
-
-	for (r = 0; r < EST_NRES; r++) {
-		if (en->util[r] < 0 || !(p->max[r] > 0))
-			continue;
-		est_nowcast(en, p, r, now, &u);
-		v = u + en->fit[r].cost * (est_unseen(en, p, r, now) + extra);
-		if (horizon > 0 && en->base_ms[r] != 0 && en->slope[r] > 0)
-			v += en->slope[r] * horizon;
-		v /= p->max[r];
-		if (v > best)
-			best = v;
-	}
-	return (best);
-}
-
-double
-est_predict(const struct est_node *en, const struct est_params *p,
-    uint64_t now, unsigned extra)
-{
-	return (est_predict_h(en, p, now, extra, 0));
-}
-
 #define EST_ROOM_MAX	1000000L
-long
-est_room(const struct est_node *en, const struct est_params *p, uint64_t now)
+struct est_look {
+	long	room;
+	double	level;		/* < 0: no resource known */
+	double	step;
+	int	limit;		/* enum est_res; -1: none known */
+	double	limit_after;
+};
+
+static void
+est_eval(const struct est_node *en, const struct est_params *p, uint64_t now,
+    unsigned extra, double horizon, struct est_look *lk)
 {
 	enum est_res	r;
-	double		c, k, u, best = 0, un[EST_NRES];
-	int		known = 0;
+	double		c, k, u, v, least = 0, un[EST_NRES];
 
+	lk->level = -1;
+	lk->step = 0;
+	lk->limit = -1;
 	est_unseen_all(en, p, now, un);
 	for (r = 0; r < EST_NRES; r++) {
 		if (en->util[r] < 0 || !(p->max[r] > 0))
 			continue;
 		c = en->fit[r].cost;
 		est_nowcast(en, p, r, now, &u);
-		k = floor((p->max[r] + p->room_slack * c - u) / c - un[r]);
-		if (!known || k < best)
-			best = k;
-		known = 1;
+		k = (p->max[r] + p->room_slack * c - u) / c - un[r];
+		v = u + c * (un[r] + extra);
+		if (lk->limit == -1 || k < least) {
+			least = k;
+			lk->limit = (int)r;
+			lk->limit_after = v;
+		}
+		if (horizon > 0 && en->base_ms[r] != 0 && en->slope[r] > 0)
+			v += en->slope[r] * horizon;
+		if (v / p->max[r] > lk->level)
+			lk->level = v / p->max[r];
+		if (c / p->max[r] > lk->step)
+			lk->step = c / p->max[r];
 	}
-	if (!known)
-		return (-1);
-	if (best < 0)
-		return (0);
-	return (best > EST_ROOM_MAX ? EST_ROOM_MAX : (long)best);
+	k = floor(least);
+	lk->room = k < 0 ? 0 : k > EST_ROOM_MAX ? EST_ROOM_MAX : (long)k;
+}
+
+double
+est_predict(const struct est_node *en, const struct est_params *p,
+    uint64_t now, unsigned extra)
+{
+	struct est_look	lk;
+
+	est_eval(en, p, now, extra, 0, &lk);
+	return (lk.level);
+}
+
+long
+est_room(const struct est_node *en, const struct est_params *p, uint64_t now)
+{
+	struct est_look	lk;
+
+	est_eval(en, p, now, 0, 0, &lk);
+	return (lk.limit == -1 ? -1 : lk.room);
 }
 
 double
@@ -1369,9 +1382,8 @@ est_usable(const struct est_node *en, const struct est_params *p,
 
 /*
  * One node as a decision sees it, evaluated once per decision: its room
- * and its score (est_room and est_predict_h with the trend in one pass
- * over the resources, each nowcast and unseen part computed once), and
- * its fill by the count.  With thousands of dispatches a second every
+ * and its score (est_eval with one more session and the trend), and its
+ * fill by the count.  With thousands of dispatches a second every
  * node's pending list is full, and walking it for each of the several
  * looks a choice takes at a node was half the daemon's time.
  */
@@ -1387,42 +1399,19 @@ static void
 est_view_eval(const struct est_params *p, const struct est_cand *c,
     uint64_t now, struct est_view *v)
 {
-	const struct est_node	*en = c->en;
-	enum est_res		 r;
-	double			 cst, u, un[EST_NRES], k, sc, rk = 0, best = -1;
-	double			 st = 0;
-	int			 known = 0;
+	struct est_look	lk;
 
 	memset(v, 0, sizeof(*v));
 	v->fill = -1;
-	if (!c->ok || en == NULL)
+	if (!c->ok || c->en == NULL)
 		return;
-	est_unseen_all(en, p, now, un);
-	for (r = 0; r < EST_NRES; r++) {
-		if (en->util[r] < 0 || !(p->max[r] > 0))
-			continue;
-		cst = en->fit[r].cost;
-		est_nowcast(en, p, r, now, &u);
-		k = floor((p->max[r] + p->room_slack * cst - u) / cst - un[r]);
-		if (!known || k < rk)
-			rk = k;
-		known = 1;
-		sc = u + cst * (un[r] + 1);
-		if (p->trend_s > 0 && en->base_ms[r] != 0 &&
-		    en->slope[r] > 0)
-			sc += en->slope[r] * p->trend_s;
-		sc /= p->max[r];
-		if (sc > best)
-			best = sc;
-		if (cst / p->max[r] > st)
-			st = cst / p->max[r];
-	}
-	if (!known)
+	est_eval(c->en, p, now, 1, p->trend_s, &lk);
+	if (lk.limit == -1)
 		return;
-	v->room = rk < 0 ? 0 : rk > EST_ROOM_MAX ? EST_ROOM_MAX : (long)rk;
-	v->score = best;
-	v->step = st;
-	v->ok = v->room >= 1 && best >= 0;
+	v->room = lk.room;
+	v->score = lk.level;
+	v->step = lk.step;
+	v->ok = v->room >= 1 && v->score >= 0;
 }
 
 /* Sessions with this viewer over the capacity: how full, by the count. */
@@ -1704,22 +1693,10 @@ int
 est_limit(const struct est_node *en, const struct est_params *p,
     uint64_t now, unsigned extra, double *after)
 {
-	enum est_res	r;
-	double		c, k, u, best = 0, un[EST_NRES];
-	int		which = -1;
+	struct est_look	lk;
 
-	est_unseen_all(en, p, now, un);
-	for (r = 0; r < EST_NRES; r++) {
-		if (en->util[r] < 0 || !(p->max[r] > 0))
-			continue;
-		c = en->fit[r].cost;
-		est_nowcast(en, p, r, now, &u);
-		k = (p->max[r] + p->room_slack * c - u) / c - un[r];
-		if (which == -1 || k < best) {
-			best = k;
-			which = (int)r;
-			*after = u + c * (un[r] + extra);
-		}
-	}
-	return (which);
+	est_eval(en, p, now, extra, 0, &lk);
+	if (lk.limit != -1)
+		*after = lk.limit_after;
+	return (lk.limit);
 }
