@@ -87,7 +87,9 @@ Environment:
   BENCH_B_TRACE         file: every sample, JSON lines of the truth (each
                         node's streams, background) beside the first
                         cimheadd's view (sessions, count, room, learned
-                        cost, sample age and uses), for debugging a policy
+                        cost, sample age and uses, departure rate, base
+                        trend), for debugging a policy; the truth alone
+                        for HAProxy
   BENCH_CPU_D, BENCH_CPU_L  cores of the front ends and of the mock
 """
 import asyncio
@@ -579,7 +581,7 @@ class Point:
             self.last = [(nodes[nm]["streams"], nodes[nm]["background_bps"])
                          for nm in self.cl.names]
             self.sent = [nodes[nm].get("stream_bytes") for nm in self.cl.names]
-            if TRACE and ADMINS:
+            if TRACE:
                 await self.trace(now)
             if prev is not None and self.w0 <= now <= self.w1:
                 dt = now - prev
@@ -595,9 +597,11 @@ class Point:
 
     async def trace(self, now):
         """BENCH_B_TRACE: the truth beside the first daemon's view."""
+        dn = {}
         try:
-            code, body = await http(ADMINS[0], "GET", "/api/v1/nodes")
-            dn = {n["name"]: n for n in json.loads(body)["nodes"]}
+            if ADMINS:
+                code, body = await http(ADMINS[0], "GET", "/api/v1/nodes")
+                dn = {n["name"]: n for n in json.loads(body)["nodes"]}
         except (OSError, ValueError, KeyError, asyncio.TimeoutError):
             return
         rec = {"t": round(now - self.t0, 3), "nodes": []}
@@ -613,7 +617,8 @@ class Point:
                 "room": d.get("room"), "cost": d.get("cost"),
                 "net": d.get("net"), "age": d.get("sample_age_ms"),
                 "uses": d.get("sample_uses"),
-                "dep": d.get("departure_rate")})
+                "dep": d.get("departure_rate"),
+                "trend": d.get("trend")})
         with open(TRACE, "a") as f:
             f.write(json.dumps(rec) + "\n")
 

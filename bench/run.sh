@@ -8,7 +8,8 @@
 # source tree and its build/), BENCH_OUT (default $top_builddir/bench-out),
 # BENCH_DUR (seconds per load point, default 10), BENCH_CPU_D and
 # BENCH_CPU_L (cores for the dispatcher and for the load generator and
-# mock nodes; default 0 and 1), BENCH_NODES (latency: node counts).
+# mock nodes; default 0 and 1), BENCH_NODES (latency: node counts),
+# BENCH_OVH_WARM (overhead: seconds of load run first, not counted).
 #
 # Needs: cimheadd, cimmockd, cimhead and bench/{codecbench,loadgen,lbref}
 # built (`make bench-progs`), python3, xmllint, hyperfine, wbemcli, wrk,
@@ -261,9 +262,11 @@ bench_codec() {
 # ---- item 3: WBEM traffic per dispatch -------------------------------------
 bench_overhead() {
 	ITEM=overhead
-	local n=${BENCH_OVH_NODES:-16} m rate r0 r1 b0 b1 q bytes done
+	local n=${BENCH_OVH_NODES:-16} m rate r0 r1 b0 b1 q bytes done _w
 	row ""
-	row "### WBEM traffic, $n nodes, ${DUR}s per point ($(date -u +%FT%TZ))"
+	_w=""
+	[ "${BENCH_OVH_WARM:-0}" -gt 0 ] && _w=" after ${BENCH_OVH_WARM}s not counted"
+	row "### WBEM traffic, $n nodes, ${DUR}s per point$_w ($(date -u +%FT%TZ))"
 	row ""
 	row "| method | offered req/s | answered/s | 503 | failed or unsent | WBEM req/dispatch | WBEM bytes/dispatch | WBEM req/node/s | WBEM bytes/node/s |"
 	row "|---|---|---|---|---|---|---|---|---|"
@@ -271,6 +274,10 @@ bench_overhead() {
 	for m in ${BENCH_OVH_METHODS:-default paper ondemand-f0 two-choices-f0 ondemand-f1s two-choices-f1s poll-1s}; do
 		for rate in ${BENCH_RATES:-10 100 1000}; do
 			start_method "$m" || return 1
+			# BENCH_OVH_WARM s of the same load first, not counted:
+			# the steady rate, without the first probes' burst
+			[ "${BENCH_OVH_WARM:-0}" -gt 0 ] &&
+			    load "$rate" "$BENCH_OVH_WARM"
 			r0=$(mock_requests); b0=$(mock_io)
 			load "$rate" "$DUR"
 			b1=$(mock_io); r1=$(mock_requests)

@@ -149,6 +149,13 @@ admin_node_est_json(json_t *o, const struct node *n, uint64_t now)
 		json_object_set_new(c, est_res_name(r),
 		    json_real(n->est.fit[r].cost));
 	json_object_set_new(o, "cost", c);
+	/* The base load's trend (%/s) where one is read: an antagonist. */
+	c = json_object();
+	for (r = 0; r < EST_NRES; r++)
+		json_object_set_new(c, est_res_name(r),
+		    n->est.base_ms[r] != 0 ? json_real(n->est.slope[r]) :
+		    json_null());
+	json_object_set_new(o, "trend", c);
 }
 
 static json_t *
