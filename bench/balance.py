@@ -618,6 +618,8 @@ class Point:
                 "net": d.get("net"), "age": d.get("sample_age_ms"),
                 "uses": d.get("sample_uses"),
                 "dep": d.get("departure_rate"),
+                "len": d.get("session_length_ms"),
+                "disp": d.get("streams_dispatched"),
                 "trend": d.get("trend")})
         with open(TRACE, "a") as f:
             f.write(json.dumps(rec) + "\n")
