@@ -1878,6 +1878,32 @@ cx_embedded_check(struct cx_dec *s, const char *text)
 	return (rc);
 }
 
+/*
+ * A datetime has a form, as numbers have (DSP0004): one that does
+ * not fit is a value pywbem refuses too.  It is checked without the white
+ * space around it, which servers indent it with (the wetest recordings),
+ * and kept as sent.
+ */
+static int
+cx_datetime_check(struct cx_dec *s, const char *text)
+{
+	char	dt[32];
+	size_t	n;
+
+	text += strspn(text, " \t\r\n");
+	n = strlen(text);
+	while (n > 0 && strchr(" \t\r\n", text[n - 1]) != NULL)
+		n--;
+	if (n < sizeof(dt)) {
+		memcpy(dt, text, n);
+		dt[n] = '\0';
+		if (cim_value_check(CIM_T_DATETIME, dt) == 0)
+			return (0);
+	}
+	return (cx_fail(s, "value \"%.*s\" is not a valid datetime",
+	    (int)(n < 64 ? n : 64), text));
+}
+
 static int
 cx_value_done(struct cx_dec *s, enum cx_role parent)
 {
@@ -1885,6 +1911,9 @@ cx_value_done(struct cx_dec *s, enum cx_role parent)
 	char			*text = cx_text(s);
 
 	if (v->embedded && cx_embedded_check(s, text) == -1)
+		return (-1);
+	if (!v->embedded && v->type == CIM_T_DATETIME &&
+	    cx_datetime_check(s, text) == -1)
 		return (-1);
 
 	if (parent == CX_HOLDER) {

@@ -434,6 +434,12 @@ test_errors(void)
 	ok(r == NULL && err.kind == WBEM_E_PROTOCOL &&
 	    strstr(err.description, "uint32") != NULL,
 	    "value not fitting its TYPE refused");
+	r = decode_fixture(&req, "cimxml/bad-datetime.xml", &err);
+	ok(r == NULL && err.kind == WBEM_E_PROTOCOL &&
+	    strstr(err.description, "\"2026-11-23T19:23:57Z\" is not a "
+	    "valid datetime") != NULL,
+	    "an ISO 8601 datetime refused, the indented CIM one before it "
+	    "taken (%s)", err.description);
 	{
 		static const char padded[] = "<CIM CIMVERSION=\"2.0\" "
 		    "DTDVERSION=\"2.0\"><MESSAGE ID=\"1\" PROTOCOLVERSION=\"1.0\">"
