@@ -116,18 +116,33 @@ cimxml_attr(const xmlNode *n, const char *name)
 	return (NULL);
 }
 
-/* All text and CDATA of an element, byte-exact; "" for an empty one. */
+static int
+cx_buf_put(void *arg, const char *p, size_t len)
+{
+	return (buf_add(arg, p, len));
+}
+
+/*
+ * All text and CDATA of an element, byte-exact but for a CDATA section's
+ * line ends, read as in character data (xml_eol_runs); "" for an empty
+ * one.
+ */
 char *
 cimxml_text(const xmlNode *n)
 {
 	const xmlNode	*c;
 	struct buf	 b;
+	const char	*t;
 
 	buf_init(&b, 0);
 	for (c = n->children; c != NULL; c = c->next) {
-		if ((c->type == XML_TEXT_NODE ||
-		    c->type == XML_CDATA_SECTION_NODE) && c->content != NULL)
-			buf_puts(&b, (const char *)c->content);
+		if (c->content == NULL)
+			continue;
+		t = (const char *)c->content;
+		if (c->type == XML_TEXT_NODE)
+			buf_puts(&b, t);
+		else if (c->type == XML_CDATA_SECTION_NODE)
+			(void)xml_eol_runs(t, strlen(t), cx_buf_put, &b);
 	}
 	return (buf_steal(&b, NULL));
 }
@@ -1719,6 +1734,11 @@ cx_path_done(struct cx_dec *s)
 	if (pf->kind != NULL && (pf->p == NULL || !pf->has_lnp))
 		return (cx_fail(s, "%s without namespace or name",
 		    pf->kind));
+	/* NAMESPACEPATH is (HOST, LOCALNAMESPACEPATH): HOST may be empty */
+	if (pf->kind != NULL && strncmp(pf->kind, "LOCAL", 5) != 0 &&
+	    !pf->has_host)
+		return (cx_fail(s, "NAMESPACEPATH without HOST in %s",
+		    pf->kind));
 	/* the DTD wants NAMESPACE+: an empty one is a cut path */
 	if (pf->has_lnp && pf->ns.len == 0)
 		return (cx_fail(s, "LOCALNAMESPACEPATH without NAMESPACE in "
@@ -1765,12 +1785,39 @@ cx_path_done(struct cx_dec *s)
 	return (0);
 }
 
+/*
+ * An INSTANCE, CLASS or QUALIFIER.DECLARATION kept as XML text (to: 0 a
+ * value, 1 GetClass's class, 2 one more class or declaration).  What it
+ * is cannot be told without its name: pywbem refuses one without it too.
+ */
+static int
+cx_capture(struct cx_dec *s, struct cx_frame *f, const char *name,
+    const struct xml_attr *a, size_t na, long line, int to)
+{
+	const char	*attr, *v;
+
+	attr = strcmp(name, "INSTANCE") == 0 ? "CLASSNAME" : "NAME";
+	if ((v = xml_attr_get(a, na, attr)) == NULL || *v == '\0')
+		return (cx_fail(s, "on line %ld: missing %s.%s attribute",
+		    line, name, attr));
+	if (strcmp(name, "QUALIFIER.DECLARATION") == 0 &&
+	    xml_attr_get(a, na, "TYPE") == NULL)
+		return (cx_fail(s, "on line %ld: missing %s.TYPE attribute",
+		    line, name));
+	f->role = CX_CAPTURE;
+	s->cap_depth = s->depth;
+	s->cap_to_class = to;
+	buf_reset(&s->cap);
+	cx_cap_start(s, name, a, na);
+	return (0);
+}
+
 /* ---- values ------------------------------------------------------------ */
 
 /* The element holding a value: PROPERTY*, RETURNVALUE or PARAMVALUE. */
 static int
 cx_holder_value(struct cx_dec *s, struct cx_frame *f, const char *name,
-    const struct xml_attr *a, size_t na)
+    const struct xml_attr *a, size_t na, long line)
 {
 	struct cim_value	*v = s->val;
 
@@ -1792,14 +1839,69 @@ cx_holder_value(struct cx_dec *s, struct cx_frame *f, const char *name,
 	    strcmp(name, "CLASS") == 0) {
 		v->type = CIM_T_OBJECT;
 		v->embedded = 1;
-		f->role = CX_CAPTURE;
-		s->cap_depth = s->depth;
-		s->cap_to_class = 0;
-		buf_reset(&s->cap);
-		cx_cap_start(s, name, a, na);
+		return (cx_capture(s, f, name, a, na, line, 0));
 	} else
 		return (cx_fail(s, "unexpected %s as a value", name));
 	return (0);
+}
+
+/*
+ * An embedded object given as text (DSP0201: the escaped XML of one
+ * INSTANCE or CLASS) is kept as that text, but read once to see that it
+ * is one: a cut or nameless one is a cut reply, as pywbem, which parses
+ * it, finds too.  White space alone is no object and passes.
+ */
+static int
+cx_embedded_check(struct cx_dec *s, const char *text)
+{
+	struct wbem_error	 e;
+	xmlDocPtr		 doc;
+	const xmlNode		*root;
+	const char		*attr, *v;
+	int			 rc = 0;
+
+	text += strspn(text, " \t\r\n");
+	if (*text == '\0')
+		return (0);
+	if ((doc = xml_parse_safe(text, strlen(text), 0, 0, &e)) == NULL)
+		return (cx_fail(s, "embedded object: %s", e.description));
+	root = xmlDocGetRootElement(doc);
+	attr = cimxml_is(root, "INSTANCE") ? "CLASSNAME" :
+	    cimxml_is(root, "CLASS") ? "NAME" : NULL;
+	if (attr == NULL)
+		rc = cx_fail(s, "embedded object is %.32s, not INSTANCE or "
+		    "CLASS", (const char *)root->name);
+	else if ((v = cimxml_attr(root, attr)) == NULL || *v == '\0')
+		rc = cx_fail(s, "embedded object: missing %s.%s attribute",
+		    (const char *)root->name, attr);
+	xmlFreeDoc(doc);
+	return (rc);
+}
+
+/*
+ * A datetime has a form, as numbers have (DSP0004): one that does
+ * not fit is a value pywbem refuses too.  It is checked without the white
+ * space around it, which servers indent it with (the wetest recordings),
+ * and kept as sent.
+ */
+static int
+cx_datetime_check(struct cx_dec *s, const char *text)
+{
+	char	dt[32];
+	size_t	n;
+
+	text += strspn(text, " \t\r\n");
+	n = strlen(text);
+	while (n > 0 && strchr(" \t\r\n", text[n - 1]) != NULL)
+		n--;
+	if (n < sizeof(dt)) {
+		memcpy(dt, text, n);
+		dt[n] = '\0';
+		if (cim_value_check(CIM_T_DATETIME, dt) == 0)
+			return (0);
+	}
+	return (cx_fail(s, "value \"%.*s\" is not a valid datetime",
+	    (int)(n < 64 ? n : 64), text));
 }
 
 static int
@@ -1807,6 +1909,12 @@ cx_value_done(struct cx_dec *s, enum cx_role parent)
 {
 	struct cim_value	*v = s->val;
 	char			*text = cx_text(s);
+
+	if (v->embedded && cx_embedded_check(s, text) == -1)
+		return (-1);
+	if (!v->embedded && v->type == CIM_T_DATETIME &&
+	    cx_datetime_check(s, text) == -1)
+		return (-1);
 
 	if (parent == CX_HOLDER) {
 		if (!v->embedded && cx_numeric(v->type)) {
@@ -1827,6 +1935,35 @@ cx_value_done(struct cx_dec *s, enum cx_role parent)
 			    "valid %s", text, cim_type_name(v->type)));
 	}
 	cim_value_add(v, text);
+	return (0);
+}
+
+/*
+ * Each PROPERTY form has its one value form (DSP0201): a scalar given as
+ * an array, or an array as one VALUE, says the reply is not what its
+ * TYPE says, and reading it either way would be a guess.  RETURNVALUE
+ * and PARAMVALUE are free: their value says what they hold.
+ */
+static int
+cx_property_form(struct cx_dec *s, const char *holder, const char *name)
+{
+	const char	*want;
+
+	if (strcmp(holder, "PROPERTY.ARRAY") == 0)
+		want = "VALUE.ARRAY";
+	else if (strcmp(holder, "PROPERTY.REFERENCE") == 0)
+		want = "VALUE.REFERENCE";
+	else if (strcmp(holder, "PROPERTY") == 0 &&
+	    (strcmp(name, "VALUE.ARRAY") == 0 ||
+	    strcmp(name, "VALUE.REFARRAY") == 0 ||
+	    strcmp(name, "VALUE.REFERENCE") == 0))
+		want = "VALUE";
+	else
+		return (0);
+	if (strcmp(name, want) != 0)
+		return (cx_fail(s, "%s with %s, not %s, in INSTANCE %s",
+		    holder, name, want, s->inst != NULL ?
+		    s->inst->classname : ""));
 	return (0);
 }
 
@@ -1917,21 +2054,15 @@ cx_is_obj(const char *name)
 
 static int
 cx_instance(struct cx_dec *s, struct cx_frame *f, const char *name,
-    const struct xml_attr *a, size_t na)
+    const struct xml_attr *a, size_t na, long line)
 {
 	const char	*cls;
 
 	if (strcmp(name, "CLASS") == 0) {
 		/* the association operations on a class: kept as XML */
 		if (s->req->op == WBEM_OP_ASSOCIATORS ||
-		    s->req->op == WBEM_OP_REFERENCES) {
-			f->role = CX_CAPTURE;
-			s->cap_depth = s->depth;
-			s->cap_to_class = 2;
-			buf_reset(&s->cap);
-			cx_cap_start(s, name, a, na);
-			return (0);
-		}
+		    s->req->op == WBEM_OP_REFERENCES)
+			return (cx_capture(s, f, name, a, na, line, 2));
 		f->role = CX_SKIP;	/* ExecQuery may mix in classes */
 		return (0);
 	}
@@ -2066,7 +2197,7 @@ cx_start(void *arg, const struct xml_elem *el)
 			cim_value_clear(s->val);
 			cim_value_init(s->val, CIM_T_NONE);
 			s->seen_ret = 1;
-			return (cx_holder_value(s, f, name, a, na));
+			return (cx_holder_value(s, f, name, a, na, line));
 		case WBEM_OP_CLASSES:
 		case WBEM_OP_ENUM_QUALIFIERS:
 		case WBEM_OP_GET_QUALIFIER:
@@ -2074,25 +2205,15 @@ cx_start(void *arg, const struct xml_elem *el)
 			    "CLASS" : "QUALIFIER.DECLARATION") != 0)
 				return (cx_fail(s, "unexpected %s in "
 				    "IRETURNVALUE", name));
-			f->role = CX_CAPTURE;
-			s->cap_depth = s->depth;
-			s->cap_to_class = 2;
-			buf_reset(&s->cap);
-			cx_cap_start(s, name, a, na);
-			break;
+			return (cx_capture(s, f, name, a, na, line, 2));
 		case WBEM_OP_GET_CLASS:
 			if (strcmp(name, "CLASS") != 0 ||
 			    s->r->class_xml != NULL || s->cap.len > 0)
 				break;
-			f->role = CX_CAPTURE;
-			s->cap_depth = s->depth;
-			s->cap_to_class = 1;
-			buf_reset(&s->cap);
-			cx_cap_start(s, name, a, na);
-			break;
+			return (cx_capture(s, f, name, a, na, line, 1));
 		default:
 			if (strcmp(name, "INSTANCE") == 0)
-				return (cx_instance(s, f, name, a, na));
+				return (cx_instance(s, f, name, a, na, line));
 			if (cx_is_obj(name))
 				f->role = CX_OBJ;
 			else if (strcmp(name, "VALUE.OBJECT") == 0)
@@ -2113,11 +2234,11 @@ cx_start(void *arg, const struct xml_elem *el)
 			return (cx_path_root(s, f, name, a, na, line));
 		}
 		if (up->n == 2)
-			return (cx_instance(s, f, name, a, na));
+			return (cx_instance(s, f, name, a, na, line));
 		break;
 	case CX_OBJ1:
 		if (up->n == 1)
-			return (cx_instance(s, f, name, a, na));
+			return (cx_instance(s, f, name, a, na, line));
 		break;
 	case CX_INSTANCE:
 		if (strcmp(name, "PROPERTY") == 0 ||
@@ -2135,7 +2256,9 @@ cx_start(void *arg, const struct xml_elem *el)
 		if (name[0] == 'V' && (strcmp(name, "VALUE.ARRAY") == 0 ||
 		    strcmp(name, "VALUE.REFARRAY") == 0))
 			up->flag = 0;	/* not a NULL array */
-		return (cx_holder_value(s, f, name, a, na));
+		if (cx_property_form(s, up->name, name) == -1)
+			return (-1);
+		return (cx_holder_value(s, f, name, a, na, line));
 	case CX_ARRAY:
 		if (strcmp(name, "VALUE.NULL") == 0)
 			cim_value_add(s->val, NULL);

@@ -61,6 +61,9 @@ const char	*xml_sax_ns_uri(const struct xml_sax_ctx *, const char *prefix);
 const char	*xml_attr_get(const struct xml_attr *, size_t, const char *);
 const char	*xml_attr_get_ns(const struct xml_attr *, size_t,
 		    const char *uri, const char *name);
+/* text with CR and CR LF read as LF, to fn in runs (a CDATA section's) */
+int		 xml_eol_runs(const char *, size_t,
+		    int (*fn)(void *, const char *, size_t), void *arg);
 
 /* ---- cim.c: what the decoders build with ------------------------------ */
 /* A scalar property in one allocation (cim.c says how); text not NULL. */

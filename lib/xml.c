@@ -69,6 +69,7 @@ static void	xml_sax_start_cb(void *, const xmlChar *, const xmlChar *,
 static void	xml_sax_end_cb(void *, const xmlChar *, const xmlChar *,
 		    const xmlChar *);
 static void	xml_sax_text_cb(void *, const xmlChar *, int);
+static void	xml_sax_cdata_cb(void *, const xmlChar *, int);
 
 void
 xml_global_init(void)
@@ -404,18 +405,69 @@ xml_sax_end_cb(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	}
 }
 
-/* Character data and CDATA alike: both are the element's text. */
+/*
+ * Character data and CDATA alike are the element's text; a CDATA
+ * section's line ends are read as character data has them (cdata).
+ */
 static void
-xml_sax_text_cb(void *ctx, const xmlChar *s, int len)
+xml_sax_text(void *ctx, const xmlChar *s, int len, int cdata)
 {
 	xmlParserCtxtPtr	 ctxt = ctx;
 	struct xml_guard	*g = ctxt->_private;
+	int			 rc;
 
 	if (g->stopped || len <= 0)
 		return;
-	if (g->h->text(g->arg, (const char *)s, (size_t)len) == -1) {
+	/*
+	 * A section comes in one call: the push parser has the whole
+	 * document (xml_sax_parse), so no CR LF is split between two.
+	 */
+	if (cdata)
+		rc = xml_eol_runs((const char *)s, (size_t)len, g->h->text,
+		    g->arg);
+	else
+		rc = g->h->text(g->arg, (const char *)s, (size_t)len);
+	if (rc == -1)
 		g->stopped = 1;
+}
+
+static void
+xml_sax_text_cb(void *ctx, const xmlChar *s, int len)
+{
+	xml_sax_text(ctx, s, len, 0);
+}
+
+static void
+xml_sax_cdata_cb(void *ctx, const xmlChar *s, int len)
+{
+	xml_sax_text(ctx, s, len, 1);
+}
+
+/*
+ * XML 1.0 2.11: a CR, alone or before an LF, is read as one LF.  libxml2
+ * 2.9 does that in character data but not inside a CDATA section, where
+ * pywbem and expat see an LF.  A CR written &#13; is not a line end and
+ * stays: it never comes here.  fn gets the text in runs, in order.
+ */
+int
+xml_eol_runs(const char *s, size_t len,
+    int (*fn)(void *, const char *, size_t), void *arg)
+{
+	const char	*e = s + len, *run = s, *cr;
+
+	while ((cr = memchr(run, '\r', (size_t)(e - run))) != NULL) {
+		if (cr > run && fn(arg, run, (size_t)(cr - run)) == -1)
+			return (-1);
+		run = cr + 1;
+		/* CR LF: the LF that follows stands for both */
+		if (run < e && *run == '\n')
+			continue;
+		if (fn(arg, "\n", 1) == -1)
+			return (-1);
 	}
+	if (run < e && fn(arg, run, (size_t)(e - run)) == -1)
+		return (-1);
+	return (0);
 }
 
 const char *
@@ -497,7 +549,7 @@ xml_sax_parse(const char *data, size_t len, size_t max_bytes, int max_depth,
 	g.end = xml_sax_end_cb;
 	ctxt->sax->characters = xml_sax_text_cb;
 	ctxt->sax->ignorableWhitespace = xml_sax_text_cb;
-	ctxt->sax->cdataBlock = xml_sax_text_cb;
+	ctxt->sax->cdataBlock = xml_sax_cdata_cb;
 	ctxt->sax->reference = NULL;
 	ctxt->sax->comment = NULL;
 	ctxt->sax->processingInstruction = NULL;

@@ -434,6 +434,12 @@ test_errors(void)
 	ok(r == NULL && err.kind == WBEM_E_PROTOCOL &&
 	    strstr(err.description, "uint32") != NULL,
 	    "value not fitting its TYPE refused");
+	r = decode_fixture(&req, "cimxml/bad-datetime.xml", &err);
+	ok(r == NULL && err.kind == WBEM_E_PROTOCOL &&
+	    strstr(err.description, "\"2026-11-23T19:23:57Z\" is not a "
+	    "valid datetime") != NULL,
+	    "an ISO 8601 datetime refused, the indented CIM one before it "
+	    "taken (%s)", err.description);
 	{
 		static const char padded[] = "<CIM CIMVERSION=\"2.0\" "
 		    "DTDVERSION=\"2.0\"><MESSAGE ID=\"1\" PROTOCOLVERSION=\"1.0\">"
@@ -850,6 +856,18 @@ test_incomplete(void)
 		    "VALUE.REFERENCE without its path" },
 		{ "cimxml/incomplete-valueobject-empty.xml", WBEM_OP_QUERY,
 		    "VALUE.OBJECT without its INSTANCE" },
+		{ "cimxml/incomplete-namespacepath-nohost.xml", WBEM_OP_QUERY,
+		    "NAMESPACEPATH without HOST" },
+		{ "cimxml/incomplete-class-noname.xml", WBEM_OP_GET_CLASS,
+		    "CLASS.NAME" },
+		{ "cimxml/incomplete-qualifier-noname.xml",
+		    WBEM_OP_ENUM_QUALIFIERS, "QUALIFIER.DECLARATION.NAME" },
+		{ "cimxml/incomplete-embedded-noclass.xml", WBEM_OP_INVOKE,
+		    "INSTANCE.CLASSNAME" },
+		{ "cimxml/incomplete-embedded-cut.xml", WBEM_OP_GET,
+		    "embedded object: XML error" },
+		{ "cimxml/mismatch-propertyarray-value.xml", WBEM_OP_GET,
+		    "PROPERTY.ARRAY with VALUE, not VALUE.ARRAY" },
 	};
 	struct wbem_request	 req;
 	struct wbem_result	*r;
@@ -865,6 +883,63 @@ test_incomplete(void)
 		    cases[i].named, err.description);
 		wbem_result_free(r);
 	}
+}
+
+/*
+ * A CR in a CDATA section is a line end, read as LF as in character data
+ * (XML 1.0 2.11; libxml2 2.9 leaves it); a CR written &#13; stays.
+ */
+static void
+test_cdata_eol(void)
+{
+	static const char	 body[] = "<CIM CIMVERSION=\"2.0\" "
+	    "DTDVERSION=\"2.0\"><MESSAGE ID=\"1\" PROTOCOLVERSION=\"1.0\">"
+	    "<SIMPLERSP><IMETHODRESPONSE NAME=\"GetInstance\"><IRETURNVALUE>"
+	    "<INSTANCE CLASSNAME=\"Win32_Process\">"
+	    "<PROPERTY NAME=\"A\" TYPE=\"string\">"
+	    "<VALUE><![CDATA[a\rb\r\nc\r]]></VALUE></PROPERTY>"
+	    "<PROPERTY NAME=\"B\" TYPE=\"string\">"
+	    "<VALUE>a&#13;b<![CDATA[\r]]>c</VALUE></PROPERTY>"
+	    "</INSTANCE></IRETURNVALUE></IMETHODRESPONSE></SIMPLERSP>"
+	    "</MESSAGE></CIM>";
+	struct wbem_request		 req;
+	struct wbem_result		*r;
+	struct wbem_error		 err;
+	const struct cim_property	*p;
+	struct buf			 b, want;
+	int				 i;
+
+	req_init(&req, WBEM_OP_GET);
+	r = decode_body(&req, body, sizeof(body) - 1, &err);
+	p = prop(r, 0, "A");
+	is_str(p != NULL && p->v.nvals == 1 ? p->v.vals[0] : NULL,
+	    "a\nb\nc\n", "CDATA: CR and CR LF read as LF");
+	p = prop(r, 0, "B");
+	is_str(p != NULL && p->v.nvals == 1 ? p->v.vals[0] : NULL,
+	    "a\rb\nc", "&#13; stays CR beside a CDATA CR read as LF");
+	wbem_result_free(r);
+
+	/* a long section, whole to the push parser: every CR LF one LF */
+	buf_init(&b, 0);
+	buf_init(&want, 0);
+	buf_puts(&b, "<CIM CIMVERSION=\"2.0\" DTDVERSION=\"2.0\"><MESSAGE "
+	    "ID=\"1\" PROTOCOLVERSION=\"1.0\"><SIMPLERSP><IMETHODRESPONSE "
+	    "NAME=\"GetInstance\"><IRETURNVALUE><INSTANCE CLASSNAME=\"X\">"
+	    "<PROPERTY NAME=\"A\" TYPE=\"string\"><VALUE><![CDATA[");
+	for (i = 0; i < 500; i++) {
+		buf_puts(&b, i % 2 ? "y\r\n" : "x\r\n");
+		buf_puts(&want, i % 2 ? "y\n" : "x\n");
+	}
+	buf_puts(&b, "]]></VALUE></PROPERTY></INSTANCE></IRETURNVALUE>"
+	    "</IMETHODRESPONSE></SIMPLERSP></MESSAGE></CIM>");
+	r = decode_body(&req, b.data, b.len, &err);
+	p = prop(r, 0, "A");
+	ok(p != NULL && p->v.nvals == 1 &&
+	    strcmp(p->v.vals[0], want.data) == 0,
+	    "1,500 bytes of CDATA: 500 CR LF, 500 LF");
+	wbem_result_free(r);
+	buf_release(&b);
+	buf_release(&want);
 }
 
 /* What a server writes never reaches a log line or JSON raw. */
@@ -921,6 +996,7 @@ main(void)
 	test_values();
 	test_errors();
 	test_incomplete();
+	test_cdata_eol();
 	test_error_text();
 	test_safety();
 	test_big();
