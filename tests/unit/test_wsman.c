@@ -643,8 +643,8 @@ test_shapes(void)
 		    "interval is a datetime");
 		is_str(ptype(in, "Counter"), "uint64",
 		    "xsi:type cimUnsignedLong");
-		is_str(cim_instance_text(in, "Installed"), "2026-11-23",
-		    "cim:Date kept as text");
+		is_str(cim_instance_text(in, "Installed"),
+		    "20261123******.******+000", "cim:Date as CIM datetime");
 		is_str(ptype(in, "Index"), "string",
 		    "unknown class: string, text kept");
 		ok(in->path == NULL, "unknown class: no path invented");
@@ -1016,10 +1016,12 @@ test_markup_values(void)
 		    "Datetime in a default namespace");
 		is_str(cim_instance_text(in, "UpTime"),
 		    "00000003040506.000000:000", "cim:Interval as an interval");
-		is_str(cim_instance_text(in, "FirstSeen"), "2013-03-11",
-		    "cim:Date is its text");
-		is_str(cim_instance_text(in, "DailyAt"), "21:28:04Z",
-		    "cim:Time is its text");
+		is_str(cim_instance_text(in, "FirstSeen"),
+		    "20130311******.******+000",
+		    "cim:Date as CIM datetime, the time unknown");
+		is_str(cim_instance_text(in, "DailyAt"),
+		    "********212804.000000+000",
+		    "cim:Time as CIM datetime, the date unknown");
 		is_str(cim_instance_text(in, "Computer"),
 		    "Win32_ComputerSystem.Name=\"NODE7\"",
 		    "a:EndpointReference inside a property is a reference");
@@ -1090,6 +1092,62 @@ test_markup_values(void)
 		    res->inst[1]->path->nkeys == 1 &&
 		    strcmp(res->inst[1]->path->keys[0].value, "88") == 0,
 		    "fragment path from its Handle");
+	}
+	wbem_result_free(res);
+	wsman_state_clear(&st);
+}
+
+/*
+ * xs:date and xs:time (cim:Date, cim:Time: WinRM's form of a datetime
+ * known only in part) as DSP0004 datetimes with '*' for the part left
+ * out, not as their markup's text; what is not one stays text.
+ */
+static void
+test_date_time(void)
+{
+	struct wsman_state	 st;
+	struct wbem_result	*res = NULL;
+	struct wbem_error	 err;
+	const struct cim_instance *in;
+	const struct cim_property *p;
+
+	wsman_state_init(&st);
+	st.op = WBEM_OP_QUERY;
+	st.sent = WSMAN_MSG_ENUMERATE;
+	st.ns = xstrdup("root/cimv2");
+	st.classname = xstrdup("Win32_OperatingSystem");
+	ok(decode_fixture(&st, "enum-os-date-time.xml", 200, RT("B3"), &res,
+	    &err) == 0 && res != NULL && res->ninst == 1 && st.done,
+	    "SELECT * item with cim:Date and cim:Time decodes");
+	if (res != NULL && res->ninst == 1) {
+		in = res->inst[0];
+		is_str(cim_instance_text(in, "InstallDate"),
+		    "20140602081530.000000+000", "cim:Datetime");
+		is_str(cim_instance_text(in, "PatchedOn"),
+		    "20140603******.******+000", "cim:Date, Z");
+		is_str(ptype(in, "PatchedOn"), "datetime", "typed datetime");
+		is_str(cim_instance_text(in, "ReviewedOn"),
+		    "20140604******.******-300", "cim:Date, negative offset");
+		is_str(cim_instance_text(in, "MaintenanceDay"),
+		    "20140605******.******+000", "cim:Date, no zone");
+		is_str(cim_instance_text(in, "BackupAt"),
+		    "********234510.250000+090", "cim:Time, fraction, offset");
+		is_str(ptype(in, "BackupAt"), "datetime", "cim:Time typed");
+		is_str(cim_instance_text(in, "ScanAt"),
+		    "********060000.000000+000", "cim:Time, no zone");
+		p = prop(in, "Holidays");
+		ok(p != NULL && p->v.is_array && p->v.nvals == 2 &&
+		    p->v.type == CIM_T_DATETIME &&
+		    strcmp(p->v.vals[0], "20141225******.******+000") == 0 &&
+		    strcmp(p->v.vals[1], "20141226******.******+000") == 0,
+		    "repeated cim:Date, a datetime array");
+		is_str(cim_instance_text(in, "Broken"), "2014-06-31x",
+		    "not a date: its text");
+		is_str(ptype(in, "Broken"), "string", "typed string");
+		is_str(cim_instance_text(in, "Late"), "25:00:00Z",
+		    "not a time: its text");
+		ok(in->path != NULL && in->path->nkeys == 1,
+		    "path from Name");
 	}
 	wbem_result_free(res);
 	wsman_state_clear(&st);
@@ -1327,6 +1385,7 @@ main(void)
 	test_invoke();
 	test_faults();
 	test_markup_values();
+	test_date_time();
 	test_incomplete();
 	test_dmtf();
 	xmlXPathFreeContext(req_xp);
