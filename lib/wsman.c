@@ -981,7 +981,7 @@ put_digits(char *out, unsigned v, int n)
 struct xs_dt {
 	const char	*date;		/* "yyyymmdd" */
 	const char	*hms;		/* "hhmmss" */
-	char		 frac[7];	/* microseconds, "000000" when absent */
+	char		 frac[7];	/* microseconds; "******" for a Date */
 	char		 sign;
 	unsigned	 off;		/* minutes east of UTC */
 };

@@ -1098,6 +1098,35 @@ test_markup_values(void)
 }
 
 /*
+ * A fixture decoded as the reply to the Enumerate of SELECT * FROM
+ * Win32_OperatingSystem, checked to end the enumeration with one item;
+ * NULL when it does not.
+ */
+static struct wbem_result *
+decode_os_query(const char *name, const char *msgid, const char *what)
+{
+	struct wsman_state	 st;
+	struct wbem_result	*res = NULL;
+	struct wbem_error	 err;
+	int			 good;
+
+	wsman_state_init(&st);
+	st.op = WBEM_OP_QUERY;
+	st.sent = WSMAN_MSG_ENUMERATE;
+	st.ns = xstrdup("root/cimv2");
+	st.classname = xstrdup("Win32_OperatingSystem");
+	good = decode_fixture(&st, name, 200, msgid, &res, &err) == 0 &&
+	    res != NULL && res->ninst == 1 && st.done;
+	ok(good, "%s", what);
+	wsman_state_clear(&st);
+	if (!good) {
+		wbem_result_free(res);
+		res = NULL;
+	}
+	return (res);
+}
+
+/*
  * xs:date and xs:time (cim:Date, cim:Time: WinRM's form of a datetime
  * known only in part) as DSP0004 datetimes with '*' for the part left
  * out, not as their markup's text; what is not one stays text.
@@ -1105,21 +1134,13 @@ test_markup_values(void)
 static void
 test_date_time(void)
 {
-	struct wsman_state	 st;
-	struct wbem_result	*res = NULL;
-	struct wbem_error	 err;
+	struct wbem_result	*res;
 	const struct cim_instance *in;
 	const struct cim_property *p;
 
-	wsman_state_init(&st);
-	st.op = WBEM_OP_QUERY;
-	st.sent = WSMAN_MSG_ENUMERATE;
-	st.ns = xstrdup("root/cimv2");
-	st.classname = xstrdup("Win32_OperatingSystem");
-	ok(decode_fixture(&st, "enum-os-date-time.xml", 200, RT("B3"), &res,
-	    &err) == 0 && res != NULL && res->ninst == 1 && st.done,
+	res = decode_os_query("enum-os-date-time.xml", RT("B3"),
 	    "SELECT * item with cim:Date and cim:Time decodes");
-	if (res != NULL && res->ninst == 1) {
+	if (res != NULL) {
 		in = res->inst[0];
 		is_str(cim_instance_text(in, "InstallDate"),
 		    "20140602081530.000000+000", "cim:Datetime");
@@ -1150,7 +1171,47 @@ test_date_time(void)
 		    "path from Name");
 	}
 	wbem_result_free(res);
-	wsman_state_clear(&st);
+}
+
+/*
+ * A SELECT * item of Win32_OperatingSystem typed from the Win32 table as
+ * WMI declares its properties; what the table lacks stays a string.
+ */
+static void
+test_win32_types(void)
+{
+	struct wbem_result	*res;
+	const struct cim_instance *in;
+	const struct cim_property *p;
+
+	res = decode_os_query("enum-os-types.xml", RT("B4"),
+	    "Win32_OperatingSystem item decodes");
+	if (res != NULL) {
+		in = res->inst[0];
+		is_str(ptype(in, "CurrentTimeZone"), "sint16",
+		    "CurrentTimeZone sint16");
+		is_str(cim_instance_text(in, "CurrentTimeZone"), "-300",
+		    "negative minutes kept");
+		is_str(ptype(in, "Primary"), "boolean", "Primary boolean");
+		is_str(ptype(in, "Debug"), "boolean", "Debug boolean");
+		is_str(ptype(in, "DataExecutionPrevention_SupportPolicy"),
+		    "uint8", "uint8");
+		is_str(ptype(in, "OSType"), "uint16", "OSType uint16");
+		is_str(ptype(in, "MaxNumberOfProcesses"), "uint32",
+		    "uint32 at its maximum");
+		is_str(ptype(in, "FreeSpaceInPagingFiles"), "uint64",
+		    "FreeSpaceInPagingFiles uint64");
+		is_str(ptype(in, "InstallDate"), "datetime", "datetime");
+		p = prop(in, "TotalSwapSpaceSize");
+		ok(p != NULL && p->v.is_null && p->v.type == CIM_T_UINT64,
+		    "nil uint64: a typed NULL");
+		p = prop(in, "PAEEnabled");
+		ok(p != NULL && p->v.is_null && p->v.type == CIM_T_BOOLEAN,
+		    "nil boolean: a typed NULL");
+		is_str(ptype(in, "BuildNumber"), "string",
+		    "BuildNumber is a string in WMI too");
+	}
+	wbem_result_free(res);
 }
 
 /* A reply missing what its message promises is refused, naming it. */
@@ -1386,6 +1447,7 @@ main(void)
 	test_faults();
 	test_markup_values();
 	test_date_time();
+	test_win32_types();
 	test_incomplete();
 	test_dmtf();
 	xmlXPathFreeContext(req_xp);
