@@ -6,7 +6,9 @@
  * the target names another, so uint64 counters print and compare as
  * numbers and Win32 instances get their key paths.  Data only.
  *
- * The classes are those of PROTOCOL-NOTES, typed as WMI declares them.  A
+ * The classes are those of PROTOCOL-NOTES, typed as WMI declares them
+ * (the counters and, for the classes replayed from real WinRM replies,
+ * every property that is not a string).  A
  * class with a '*' matches by prefix and suffix (the Win32_Perf counter
  * bookkeeping every perf class shares).  key marks the properties that
  * form the instance's path.
@@ -27,8 +29,13 @@
 #define SVC	"Win32_Service"
 #define T_STRING	CIM_T_STRING
 #define T_BOOLEAN	CIM_T_BOOLEAN
+#define T_UINT8		CIM_T_UINT8
+#define T_UINT16	CIM_T_UINT16
+#define T_SINT16	CIM_T_SINT16
 #define T_UINT32	CIM_T_UINT32
 #define T_UINT64	CIM_T_UINT64
+#define T_SINT64	CIM_T_SINT64
+#define T_DATETIME	CIM_T_DATETIME
 
 const struct wsman_ptype wsman_win32_ptypes[] = {
 	{ PERF, "Name", T_STRING, 1 },
@@ -59,12 +66,77 @@ const struct wsman_ptype wsman_win32_ptypes[] = {
 	{ CS, "TotalPhysicalMemory", T_UINT64, 0 },
 	{ CS, "NumberOfProcessors", T_UINT32, 0 },
 	{ CS, "NumberOfLogicalProcessors", T_UINT32, 0 },
+	{ CS, "AdminPasswordStatus", T_UINT16, 0 },
+	{ CS, "AutomaticManagedPagefile", T_BOOLEAN, 0 },
+	{ CS, "AutomaticResetBootOption", T_BOOLEAN, 0 },
+	{ CS, "AutomaticResetCapability", T_BOOLEAN, 0 },
+	{ CS, "BootOptionOnLimit", T_UINT16, 0 },
+	{ CS, "BootOptionOnWatchDog", T_UINT16, 0 },
+	{ CS, "BootROMSupported", T_BOOLEAN, 0 },
+	{ CS, "ChassisBootupState", T_UINT16, 0 },
+	{ CS, "CurrentTimeZone", T_SINT16, 0 },
+	{ CS, "DaylightInEffect", T_BOOLEAN, 0 },
+	{ CS, "DomainRole", T_UINT16, 0 },
+	{ CS, "EnableDaylightSavingsTime", T_BOOLEAN, 0 },
+	{ CS, "FrontPanelResetStatus", T_UINT16, 0 },
+	{ CS, "HypervisorPresent", T_BOOLEAN, 0 },
+	{ CS, "InfraredSupported", T_BOOLEAN, 0 },
+	{ CS, "InstallDate", T_DATETIME, 0 },
+	{ CS, "KeyboardPasswordStatus", T_UINT16, 0 },
+	{ CS, "NetworkServerModeEnabled", T_BOOLEAN, 0 },
+	{ CS, "PartOfDomain", T_BOOLEAN, 0 },
+	{ CS, "PauseAfterReset", T_SINT64, 0 },
+	{ CS, "PCSystemType", T_UINT16, 0 },
+	{ CS, "PowerManagementSupported", T_BOOLEAN, 0 },
+	{ CS, "PowerOnPasswordStatus", T_UINT16, 0 },
+	{ CS, "PowerState", T_UINT16, 0 },
+	{ CS, "PowerSupplyState", T_UINT16, 0 },
+	{ CS, "ResetCapability", T_UINT16, 0 },
+	{ CS, "ResetCount", T_SINT16, 0 },
+	{ CS, "ResetLimit", T_SINT16, 0 },
+	{ CS, "SystemStartupDelay", T_UINT16, 0 },
+	{ CS, "SystemStartupSetting", T_UINT8, 0 },
+	{ CS, "ThermalState", T_UINT16, 0 },
+	{ CS, "WakeUpType", T_UINT16, 0 },
 	{ OS, "Name", T_STRING, 1 },
 	{ OS, "TotalVisibleMemorySize", T_UINT64, 0 },
 	{ OS, "FreePhysicalMemory", T_UINT64, 0 },
 	{ OS, "TotalVirtualMemorySize", T_UINT64, 0 },
 	{ OS, "FreeVirtualMemory", T_UINT64, 0 },
 	{ OS, "NumberOfProcesses", T_UINT32, 0 },
+	{ OS, "CurrentTimeZone", T_SINT16, 0 },
+	{ OS, "DataExecutionPrevention_32BitApplications", T_BOOLEAN, 0 },
+	{ OS, "DataExecutionPrevention_Available", T_BOOLEAN, 0 },
+	{ OS, "DataExecutionPrevention_Drivers", T_BOOLEAN, 0 },
+	{ OS, "DataExecutionPrevention_SupportPolicy", T_UINT8, 0 },
+	{ OS, "Debug", T_BOOLEAN, 0 },
+	{ OS, "Distributed", T_BOOLEAN, 0 },
+	{ OS, "EncryptionLevel", T_UINT32, 0 },
+	{ OS, "ForegroundApplicationBoost", T_UINT8, 0 },
+	{ OS, "FreeSpaceInPagingFiles", T_UINT64, 0 },
+	{ OS, "InstallDate", T_DATETIME, 0 },
+	{ OS, "LargeSystemCache", T_UINT32, 0 },
+	{ OS, "LastBootUpTime", T_DATETIME, 0 },
+	{ OS, "LocalDateTime", T_DATETIME, 0 },
+	{ OS, "MaxNumberOfProcesses", T_UINT32, 0 },
+	{ OS, "MaxProcessMemorySize", T_UINT64, 0 },
+	{ OS, "NumberOfLicensedUsers", T_UINT32, 0 },
+	{ OS, "NumberOfUsers", T_UINT32, 0 },
+	{ OS, "OperatingSystemSKU", T_UINT32, 0 },
+	{ OS, "OSLanguage", T_UINT32, 0 },
+	{ OS, "OSProductSuite", T_UINT32, 0 },
+	{ OS, "OSType", T_UINT16, 0 },
+	{ OS, "PAEEnabled", T_BOOLEAN, 0 },
+	{ OS, "PortableOperatingSystem", T_BOOLEAN, 0 },
+	{ OS, "Primary", T_BOOLEAN, 0 },
+	{ OS, "ProductType", T_UINT32, 0 },
+	{ OS, "QuantumLength", T_UINT8, 0 },
+	{ OS, "QuantumType", T_UINT8, 0 },
+	{ OS, "ServicePackMajorVersion", T_UINT16, 0 },
+	{ OS, "ServicePackMinorVersion", T_UINT16, 0 },
+	{ OS, "SizeStoredInPagingFiles", T_UINT64, 0 },
+	{ OS, "SuiteMask", T_UINT32, 0 },
+	{ OS, "TotalSwapSpaceSize", T_UINT64, 0 },
 	{ PROC, "Handle", T_STRING, 1 },
 	{ PROC, "ProcessId", T_UINT32, 0 },
 	{ PROC, "ParentProcessId", T_UINT32, 0 },
@@ -78,6 +150,26 @@ const struct wsman_ptype wsman_win32_ptypes[] = {
 	{ PROC, "KernelModeTime", T_UINT64, 0 },
 	{ PROC, "UserModeTime", T_UINT64, 0 },
 	{ PROC, "PrivatePageCount", T_UINT64, 0 },
+	{ PROC, "CreationDate", T_DATETIME, 0 },
+	{ PROC, "ExecutionState", T_UINT16, 0 },
+	{ PROC, "InstallDate", T_DATETIME, 0 },
+	{ PROC, "MaximumWorkingSetSize", T_UINT32, 0 },
+	{ PROC, "MinimumWorkingSetSize", T_UINT32, 0 },
+	{ PROC, "OtherOperationCount", T_UINT64, 0 },
+	{ PROC, "OtherTransferCount", T_UINT64, 0 },
+	{ PROC, "PageFaults", T_UINT32, 0 },
+	{ PROC, "PageFileUsage", T_UINT32, 0 },
+	{ PROC, "PeakPageFileUsage", T_UINT32, 0 },
+	{ PROC, "PeakVirtualSize", T_UINT64, 0 },
+	{ PROC, "QuotaNonPagedPoolUsage", T_UINT32, 0 },
+	{ PROC, "QuotaPagedPoolUsage", T_UINT32, 0 },
+	{ PROC, "QuotaPeakNonPagedPoolUsage", T_UINT32, 0 },
+	{ PROC, "QuotaPeakPagedPoolUsage", T_UINT32, 0 },
+	{ PROC, "ReadOperationCount", T_UINT64, 0 },
+	{ PROC, "ReadTransferCount", T_UINT64, 0 },
+	{ PROC, "TerminationDate", T_DATETIME, 0 },
+	{ PROC, "WriteOperationCount", T_UINT64, 0 },
+	{ PROC, "WriteTransferCount", T_UINT64, 0 },
 	{ SVC, "Name", T_STRING, 1 },
 	{ SVC, "Started", T_BOOLEAN, 0 },
 	{ SVC, "AcceptStop", T_BOOLEAN, 0 },
@@ -90,6 +182,7 @@ const struct wsman_ptype wsman_win32_ptypes[] = {
 	{ SVC, "CheckPoint", T_UINT32, 0 },
 	{ SVC, "WaitHint", T_UINT32, 0 },
 	{ SVC, "TagId", T_UINT32, 0 },
+	{ SVC, "InstallDate", T_DATETIME, 0 },
 };
 
 const size_t wsman_win32_nptypes = nitems(wsman_win32_ptypes);

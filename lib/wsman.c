@@ -975,60 +975,124 @@ put_digits(char *out, unsigned v, int n)
 }
 
 /*
- * xs:dateTime "2013-04-15T16:28:47.73517Z" -> CIM "20130415162847.735170+000".
- * -1 when it is not one (the caller keeps the raw text).
+ * The parts of a DSP0004 datetime an xs: date/time form gives: date and
+ * time of day as digits, or NULL where the form has none ("*" there).
  */
-static int
-xs_datetime_to_cim(const char *s, char *out, size_t outlen)
-{
-	unsigned	 y, mo, d, h, mi, sec, oh = 0, om = 0;
-	char		 frac[7] = "000000", sign = '+';
-	const char	*p;
-	size_t		 k;
+struct xs_dt {
+	const char	*date;		/* "yyyymmdd" */
+	const char	*hms;		/* "hhmmss" */
+	char		 frac[7];	/* microseconds; "******" for a Date */
+	char		 sign;
+	unsigned	 off;		/* minutes east of UTC */
+};
 
-	if (strlen(s) < 19 || wsman_digits(s, 4, &y) || s[4] != '-' ||
-	    wsman_digits(s + 5, 2, &mo) || s[7] != '-' ||
-	    wsman_digits(s + 8, 2, &d) || s[10] != 'T' ||
-	    wsman_digits(s + 11, 2, &h) || s[13] != ':' ||
-	    wsman_digits(s + 14, 2, &mi) || s[16] != ':' ||
-	    wsman_digits(s + 17, 2, &sec))
-		return (-1);
-	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 24 || mi > 59 ||
-	    sec > 60)
-		return (-1);
-	p = s + 19;
-	if (*p == '.') {
-		for (p++, k = 0; isdigit((unsigned char)*p); p++, k++)
-			if (k < 6)
-				frac[k] = *p;
-		if (k == 0)
-			return (-1);
-	}
+/* An xs: time zone, "Z", "+hh:mm", "-hh:mm" or none, ending the text. */
+static int
+xs_tz(const char *p, struct xs_dt *t)
+{
+	unsigned	oh, om;
+
+	t->sign = '+';
+	t->off = 0;
 	if (*p == 'Z')
 		p++;
 	else if (*p == '+' || *p == '-') {
-		sign = *p;
 		if (strlen(p) < 6 || wsman_digits(p + 1, 2, &oh) ||
 		    p[3] != ':' || wsman_digits(p + 4, 2, &om) || oh > 14 ||
 		    om > 59)
 			return (-1);
+		t->sign = *p;
+		t->off = oh * 60 + om;
 		p += 6;
 	}
-	if (*p != '\0')
-		return (-1);
-	/* by hand: snprintf was a third of a datetime's cost, per property */
-	if (outlen < 26)
-		return (-1);
+	return (*p == '\0' ? 0 : -1);
+}
+
+/* "yyyy-mm-dd" into out ("yyyymmdd"); the text after it, NULL if none. */
+static const char *
+xs_date(const char *s, char out[9])
+{
+	unsigned	y, mo, d;
+
+	if (strlen(s) < 10 || wsman_digits(s, 4, &y) || s[4] != '-' ||
+	    wsman_digits(s + 5, 2, &mo) || s[7] != '-' ||
+	    wsman_digits(s + 8, 2, &d) || mo < 1 || mo > 12 || d < 1 ||
+	    d > 31)
+		return (NULL);
 	put_digits(out, y, 4);
 	put_digits(out + 4, mo, 2);
 	put_digits(out + 6, d, 2);
-	put_digits(out + 8, h, 2);
-	put_digits(out + 10, mi, 2);
-	put_digits(out + 12, sec, 2);
+	out[8] = '\0';
+	return (s + 10);
+}
+
+/* "hh:mm:ss[.f...]" into out ("hhmmss") and frac; the text after it. */
+static const char *
+xs_time(const char *s, char out[7], char frac[7])
+{
+	unsigned	h, mi, sec;
+	size_t		k;
+
+	if (strlen(s) < 8 || wsman_digits(s, 2, &h) || s[2] != ':' ||
+	    wsman_digits(s + 3, 2, &mi) || s[5] != ':' ||
+	    wsman_digits(s + 6, 2, &sec) || h > 24 || mi > 59 || sec > 60)
+		return (NULL);
+	put_digits(out, h, 2);
+	put_digits(out + 2, mi, 2);
+	put_digits(out + 4, sec, 2);
+	out[6] = '\0';
+	memcpy(frac, "000000", 7);
+	s += 8;
+	if (*s == '.') {
+		for (s++, k = 0; isdigit((unsigned char)*s); s++, k++)
+			if (k < 6)
+				frac[k] = *s;
+		if (k == 0)
+			return (NULL);
+	}
+	return (s);
+}
+
+/*
+ * DSP0230's datetime element name (Datetime, Date or Time) and its xs:
+ * text -> CIM "yyyymmddhhmmss.mmmmmmsutc", '*' for the part a Date or a
+ * Time leaves out, as DSP0004 writes a datetime known only in part:
+ * "2013-04-15T16:28:47.73517Z" -> "20130415162847.735170+000",
+ * "2013-03-11Z" -> "20130311******.******+000",
+ * "21:28:04-07:00" -> "********212804.000000-420".
+ * -1 when it is not one (the caller keeps the raw text).
+ */
+static int
+xs_datetime_to_cim(const char *name, const char *s, char *out,
+    size_t outlen)
+{
+	struct xs_dt	 t;
+	char		 date[9], hms[7];
+	const char	*p = s;
+
+	memset(&t, 0, sizeof(t));
+	memcpy(t.frac, "******", 7);
+	if (strcmp(name, "Time") != 0) {
+		if ((p = xs_date(p, date)) == NULL)
+			return (-1);
+		t.date = date;
+		if (strcmp(name, "Datetime") == 0 && *p++ != 'T')
+			return (-1);
+	}
+	if (strcmp(name, "Date") != 0) {
+		if ((p = xs_time(p, hms, t.frac)) == NULL)
+			return (-1);
+		t.hms = hms;
+	}
+	if (xs_tz(p, &t) != 0 || outlen < 26)
+		return (-1);
+	/* by hand: snprintf was a third of a datetime's cost, per property */
+	memcpy(out, t.date != NULL ? t.date : "********", 8);
+	memcpy(out + 8, t.hms != NULL ? t.hms : "******", 6);
 	out[14] = '.';
-	memcpy(out + 15, frac, 6);
-	out[21] = sign;
-	put_digits(out + 22, oh * 60 + om, 3);
+	memcpy(out + 15, t.frac, 6);
+	out[21] = t.sign;
+	put_digits(out + 22, t.off, 3);
 	out[25] = '\0';
 	return (0);
 }
@@ -1118,15 +1182,14 @@ datetime_text(const char *name, char *raw, char *out, size_t outlen,
 {
 	wsman_trim(raw);
 	*type = CIM_T_DATETIME;
-	if (strcmp(name, "Datetime") == 0) {
-		if (xs_datetime_to_cim(raw, out, outlen) == 0)
-			return (out);
-	} else if (strcmp(name, "Interval") == 0) {
+	if (strcmp(name, "Interval") == 0) {
 		if (xs_duration_to_cim(raw, out, outlen) == 0)
 			return (out);
 	} else if (strcmp(name, "CIM_DateTime") == 0)
 		return (raw);
-	/* cim:Date, cim:Time, or a form we cannot rewrite: keep it as text */
+	else if (xs_datetime_to_cim(name, raw, out, outlen) == 0)
+		return (out);
+	/* a form we cannot rewrite: keep it as text */
 	*type = CIM_T_STRING;
 	return (raw);
 }

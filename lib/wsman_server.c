@@ -267,13 +267,40 @@ srv_head(struct buf *b, const char *action, const char *msgid,
 	return (r != 0 ? -1 : 0);
 }
 
-/* CIM "yyyymmddhhmmss.mmmmmmsutc" as xs:dateTime; interval as duration. */
+/* An xs: time zone: "Z" for UTC, else the offset as +hh:mm or -hh:mm. */
+static int
+srv_zone(struct buf *b, char sign, unsigned off)
+{
+	if (off == 0)
+		return (buf_puts(b, "Z"));
+	return (buf_printf(b, "%c%02u:%02u", sign, off / 60, off % 60));
+}
+
+/* xs: seconds, the fraction trimmed as WinRM trims it, and the zone. */
+static int
+srv_seconds_zone(struct buf *b, unsigned s, unsigned us, char sign,
+    unsigned off)
+{
+	char	frac[8];
+	int	i;
+
+	snprintf(frac, sizeof(frac), "%06u", us);
+	for (i = 5; i >= 0 && frac[i] == '0'; i--)
+		frac[i] = '\0';
+	return (buf_printf(b, "%02u%s%s", s, frac[0] ? "." : "", frac) |
+	    srv_zone(b, sign, off));
+}
+
+/*
+ * CIM "yyyymmddhhmmss.mmmmmmsutc" as xs:dateTime, or as WinRM writes one
+ * known only in part: xs:date (cim:Date) when the time is all '*', xs:time
+ * (cim:Time) when the date is; an interval as xs:duration.
+ */
 static int
 srv_datetime(const char *t, struct buf *b)
 {
 	unsigned	 y, mo, d, h, mi, s, us, off, days;
-	char		 frac[8];
-	int		 i;
+	int		 nodate, notime;
 
 	if (strlen(t) != 25 || t[14] != '.')
 		return (buf_xml_escape(b, t));
@@ -287,26 +314,30 @@ srv_datetime(const char *t, struct buf *b)
 		return (buf_printf(b, "<cim:Interval>P%uDT%uH%uM%u.%06uS"
 		    "</cim:Interval>", days, h, mi, s, us));
 	}
-	if (wsman_digits(t, 4, &y) == -1 ||
+	nodate = strncmp(t, "********", 8) == 0;
+	notime = strncmp(t + 8, "******.******", 13) == 0;
+	if ((!nodate && (wsman_digits(t, 4, &y) == -1 ||
 	    wsman_digits(t + 4, 2, &mo) == -1 ||
-	    wsman_digits(t + 6, 2, &d) == -1 ||
-	    wsman_digits(t + 8, 2, &h) == -1 ||
+	    wsman_digits(t + 6, 2, &d) == -1)) ||
+	    (!notime && (wsman_digits(t + 8, 2, &h) == -1 ||
 	    wsman_digits(t + 10, 2, &mi) == -1 ||
 	    wsman_digits(t + 12, 2, &s) == -1 ||
-	    wsman_digits(t + 15, 6, &us) == -1 ||
-	    wsman_digits(t + 22, 3, &off) == -1 ||
+	    wsman_digits(t + 15, 6, &us) == -1)) ||
+	    (nodate && notime) || wsman_digits(t + 22, 3, &off) == -1 ||
 	    (t[21] != '+' && t[21] != '-'))
 		return (buf_xml_escape(b, t));
-	snprintf(frac, sizeof(frac), "%06u", us);
-	for (i = 5; i >= 0 && frac[i] == '0'; i--)
-		frac[i] = '\0';		/* WinRM trims the fraction */
-	buf_printf(b, "<cim:Datetime>%04u-%02u-%02uT%02u:%02u:%02u%s%s",
-	    y, mo, d, h, mi, s, frac[0] ? "." : "", frac);
-	if (off == 0)
-		buf_puts(b, "Z");
+	if (notime) {
+		buf_printf(b, "<cim:Date>%04u-%02u-%02u", y, mo, d);
+		srv_zone(b, t[21], off);
+		return (buf_puts(b, "</cim:Date>"));
+	}
+	if (nodate)
+		buf_printf(b, "<cim:Time>%02u:%02u:", h, mi);
 	else
-		buf_printf(b, "%c%02u:%02u", t[21], off / 60, off % 60);
-	return (buf_puts(b, "</cim:Datetime>"));
+		buf_printf(b, "<cim:Datetime>%04u-%02u-%02uT%02u:%02u:", y, mo,
+		    d, h, mi);
+	srv_seconds_zone(b, s, us, t[21], off);
+	return (buf_puts(b, nodate ? "</cim:Time>" : "</cim:Datetime>"));
 }
 
 static int

@@ -76,6 +76,16 @@ is "$(j 'str(j[0]["properties"]["BytesTotalPersec"]["value"])')" \
     18446744073709551615 "fragments: uint64 max exact"
 is "$(ls "$REQ" | grep -c '^req-[0-9]*$')" 1 "fragments: no Pull after the end"
 
+# cim:Date and cim:Time: CIM datetimes with '*' for the part left out
+start enum-os-date-time.xml
+ws query "$URL" "SELECT * FROM Win32_OperatingSystem"
+is "$?" 0 "date/time: exit 0"
+is "$(j 'j[0]["properties"]["ReviewedOn"]')" \
+    '{"type": "datetime", "value": "20140604******.******-300"}' \
+    "date/time: cim:Date as a datetime"
+is "$(j 'j[0]["properties"]["BackupAt"]["value"]')" \
+    '********234510.250000+090' "date/time: cim:Time as a datetime"
+
 # get and invoke
 start get-service.xml invoke-create-0.xml invoke-create-9.xml \
     invoke-startservice.xml

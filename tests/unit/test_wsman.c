@@ -643,8 +643,8 @@ test_shapes(void)
 		    "interval is a datetime");
 		is_str(ptype(in, "Counter"), "uint64",
 		    "xsi:type cimUnsignedLong");
-		is_str(cim_instance_text(in, "Installed"), "2026-11-23",
-		    "cim:Date kept as text");
+		is_str(cim_instance_text(in, "Installed"),
+		    "20261123******.******+000", "cim:Date as CIM datetime");
 		is_str(ptype(in, "Index"), "string",
 		    "unknown class: string, text kept");
 		ok(in->path == NULL, "unknown class: no path invented");
@@ -1016,10 +1016,12 @@ test_markup_values(void)
 		    "Datetime in a default namespace");
 		is_str(cim_instance_text(in, "UpTime"),
 		    "00000003040506.000000:000", "cim:Interval as an interval");
-		is_str(cim_instance_text(in, "FirstSeen"), "2013-03-11",
-		    "cim:Date is its text");
-		is_str(cim_instance_text(in, "DailyAt"), "21:28:04Z",
-		    "cim:Time is its text");
+		is_str(cim_instance_text(in, "FirstSeen"),
+		    "20130311******.******+000",
+		    "cim:Date as CIM datetime, the time unknown");
+		is_str(cim_instance_text(in, "DailyAt"),
+		    "********212804.000000+000",
+		    "cim:Time as CIM datetime, the date unknown");
 		is_str(cim_instance_text(in, "Computer"),
 		    "Win32_ComputerSystem.Name=\"NODE7\"",
 		    "a:EndpointReference inside a property is a reference");
@@ -1093,6 +1095,123 @@ test_markup_values(void)
 	}
 	wbem_result_free(res);
 	wsman_state_clear(&st);
+}
+
+/*
+ * A fixture decoded as the reply to the Enumerate of SELECT * FROM
+ * Win32_OperatingSystem, checked to end the enumeration with one item;
+ * NULL when it does not.
+ */
+static struct wbem_result *
+decode_os_query(const char *name, const char *msgid, const char *what)
+{
+	struct wsman_state	 st;
+	struct wbem_result	*res = NULL;
+	struct wbem_error	 err;
+	int			 good;
+
+	wsman_state_init(&st);
+	st.op = WBEM_OP_QUERY;
+	st.sent = WSMAN_MSG_ENUMERATE;
+	st.ns = xstrdup("root/cimv2");
+	st.classname = xstrdup("Win32_OperatingSystem");
+	good = decode_fixture(&st, name, 200, msgid, &res, &err) == 0 &&
+	    res != NULL && res->ninst == 1 && st.done;
+	ok(good, "%s", what);
+	wsman_state_clear(&st);
+	if (!good) {
+		wbem_result_free(res);
+		res = NULL;
+	}
+	return (res);
+}
+
+/*
+ * xs:date and xs:time (cim:Date, cim:Time: WinRM's form of a datetime
+ * known only in part) as DSP0004 datetimes with '*' for the part left
+ * out, not as their markup's text; what is not one stays text.
+ */
+static void
+test_date_time(void)
+{
+	struct wbem_result	*res;
+	const struct cim_instance *in;
+	const struct cim_property *p;
+
+	res = decode_os_query("enum-os-date-time.xml", RT("B3"),
+	    "SELECT * item with cim:Date and cim:Time decodes");
+	if (res != NULL) {
+		in = res->inst[0];
+		is_str(cim_instance_text(in, "InstallDate"),
+		    "20140602081530.000000+000", "cim:Datetime");
+		is_str(cim_instance_text(in, "PatchedOn"),
+		    "20140603******.******+000", "cim:Date, Z");
+		is_str(ptype(in, "PatchedOn"), "datetime", "typed datetime");
+		is_str(cim_instance_text(in, "ReviewedOn"),
+		    "20140604******.******-300", "cim:Date, negative offset");
+		is_str(cim_instance_text(in, "MaintenanceDay"),
+		    "20140605******.******+000", "cim:Date, no zone");
+		is_str(cim_instance_text(in, "BackupAt"),
+		    "********234510.250000+090", "cim:Time, fraction, offset");
+		is_str(ptype(in, "BackupAt"), "datetime", "cim:Time typed");
+		is_str(cim_instance_text(in, "ScanAt"),
+		    "********060000.000000+000", "cim:Time, no zone");
+		p = prop(in, "Holidays");
+		ok(p != NULL && p->v.is_array && p->v.nvals == 2 &&
+		    p->v.type == CIM_T_DATETIME &&
+		    strcmp(p->v.vals[0], "20141225******.******+000") == 0 &&
+		    strcmp(p->v.vals[1], "20141226******.******+000") == 0,
+		    "repeated cim:Date, a datetime array");
+		is_str(cim_instance_text(in, "Broken"), "2014-06-31x",
+		    "not a date: its text");
+		is_str(ptype(in, "Broken"), "string", "typed string");
+		is_str(cim_instance_text(in, "Late"), "25:00:00Z",
+		    "not a time: its text");
+		ok(in->path != NULL && in->path->nkeys == 1,
+		    "path from Name");
+	}
+	wbem_result_free(res);
+}
+
+/*
+ * A SELECT * item of Win32_OperatingSystem typed from the Win32 table as
+ * WMI declares its properties; what the table lacks stays a string.
+ */
+static void
+test_win32_types(void)
+{
+	struct wbem_result	*res;
+	const struct cim_instance *in;
+	const struct cim_property *p;
+
+	res = decode_os_query("enum-os-types.xml", RT("B4"),
+	    "Win32_OperatingSystem item decodes");
+	if (res != NULL) {
+		in = res->inst[0];
+		is_str(ptype(in, "CurrentTimeZone"), "sint16",
+		    "CurrentTimeZone sint16");
+		is_str(cim_instance_text(in, "CurrentTimeZone"), "-300",
+		    "negative minutes kept");
+		is_str(ptype(in, "Primary"), "boolean", "Primary boolean");
+		is_str(ptype(in, "Debug"), "boolean", "Debug boolean");
+		is_str(ptype(in, "DataExecutionPrevention_SupportPolicy"),
+		    "uint8", "uint8");
+		is_str(ptype(in, "OSType"), "uint16", "OSType uint16");
+		is_str(ptype(in, "MaxNumberOfProcesses"), "uint32",
+		    "uint32 at its maximum");
+		is_str(ptype(in, "FreeSpaceInPagingFiles"), "uint64",
+		    "FreeSpaceInPagingFiles uint64");
+		is_str(ptype(in, "InstallDate"), "datetime", "datetime");
+		p = prop(in, "TotalSwapSpaceSize");
+		ok(p != NULL && p->v.is_null && p->v.type == CIM_T_UINT64,
+		    "nil uint64: a typed NULL");
+		p = prop(in, "PAEEnabled");
+		ok(p != NULL && p->v.is_null && p->v.type == CIM_T_BOOLEAN,
+		    "nil boolean: a typed NULL");
+		is_str(ptype(in, "BuildNumber"), "string",
+		    "BuildNumber is a string in WMI too");
+	}
+	wbem_result_free(res);
 }
 
 /* A reply missing what its message promises is refused, naming it. */
@@ -1327,6 +1446,8 @@ main(void)
 	test_invoke();
 	test_faults();
 	test_markup_values();
+	test_date_time();
+	test_win32_types();
 	test_incomplete();
 	test_dmtf();
 	xmlXPathFreeContext(req_xp);

@@ -149,10 +149,35 @@ test_decode_requests(void)
 	wsman_state_clear(&st);
 }
 
+/* The client's state once an Enumerate of cls is sent; the request in b. */
+static void
+enum_sent(const struct wsman_opts *o, struct wsman_state *st, struct buf *b,
+    const char *cls)
+{
+	struct wbem_request	req;
+	struct wbem_error	err;
+
+	memset(&req, 0, sizeof(req));
+	req.op = WBEM_OP_ENUM;
+	req.classname = cls;
+	wsman_encode_request(&req, o, MSGID, st, b, &err);
+}
+
+/* A client, options, state and buffer new, that has sent that Enumerate. */
+static void
+enum_start(struct wsman_opts *o, struct wsman_state *st, struct buf *b,
+    const char *cls)
+{
+	memset(o, 0, sizeof(*o));
+	o->endpoint = "http://127.0.0.1:5985/wsman";
+	wsman_state_init(st);
+	buf_init(b, 0);
+	enum_sent(o, st, b, cls);
+}
+
 static void
 test_encode_replies(void)
 {
-	struct wbem_request	 req;
 	struct wsman_opts	 o;
 	struct wsman_state	 st;
 	struct wsman_batch	 bt;
@@ -165,14 +190,7 @@ test_encode_replies(void)
 	const struct cim_property *p;
 	size_t			 i;
 
-	memset(&o, 0, sizeof(o));
-	o.endpoint = "http://127.0.0.1:5985/wsman";
-	wsman_state_init(&st);
-	memset(&req, 0, sizeof(req));
-	req.op = WBEM_OP_ENUM;
-	req.classname = "Win32_Process";
-	buf_init(&b, 0);
-	wsman_encode_request(&req, &o, MSGID, &st, &b, &err);
+	enum_start(&o, &st, &b, "Win32_Process");
 
 	items[0] = proc("4", "System", 1);
 	items[1] = proc("812", "svc<&>.exe", 0);
@@ -263,11 +281,8 @@ test_encode_replies(void)
 	wf.wsman_code = 2150859173UL;
 	wf.machine = "node1";
 	wf.cim_status = 27;
-	memset(&req, 0, sizeof(req));
-	req.op = WBEM_OP_ENUM;
-	req.classname = "Win32_Process";
 	buf_reset(&b);
-	wsman_encode_request(&req, &o, MSGID, &st, &b, &err);
+	enum_sent(&o, &st, &b, "Win32_Process");
 	buf_reset(&b);
 	wsman_encode_fault(REPLY, MSGID, &wf, &b);
 	ok(wsman_decode_response(&st, &o, 500, b.data, b.len, MSGID, &res,
@@ -295,11 +310,66 @@ test_encode_replies(void)
 	wsman_state_clear(&st);
 }
 
+/*
+ * A datetime known only in part goes out as WinRM writes it, cim:Date or
+ * cim:Time, and the client half reads the same CIM text back.
+ */
+static void
+test_partial_datetimes(void)
+{
+	static const char *const dt[] = {
+		"20130311******.******-300", "********212804.500000+000",
+		"20130311212804.000000+000",
+	};
+	static const char *const names[] = { "Day", "At", "Full" };
+	struct wsman_opts	 o;
+	struct wsman_state	 st;
+	struct wsman_batch	 bt;
+	struct wbem_result	*res = NULL;
+	struct wbem_error	 err;
+	struct cim_instance	*ci;
+	struct cim_property	*p;
+	struct buf		 b;
+	size_t			 i;
+
+	enum_start(&o, &st, &b, "Win32_OperatingSystem");
+	ci = cim_instance_new("Win32_OperatingSystem");
+	for (i = 0; i < nitems(dt); i++) {
+		p = cim_instance_add(ci, names[i], CIM_T_DATETIME, NULL);
+		cim_value_add(&p->v, dt[i]);
+	}
+	memset(&bt, 0, sizeof(bt));
+	bt.msg = WSMAN_MSG_ENUMERATE;
+	bt.msgid = REPLY;
+	bt.relates_to = MSGID;
+	bt.n = 1;
+	bt.items = &ci;
+	buf_reset(&b);
+	ok(wsman_encode_batch(&bt, &b) == 0, "partial datetimes: encode");
+	ok(strstr(b.data, "<p:Day><cim:Date>2013-03-11-05:00</cim:Date>"
+	    "</p:Day>") != NULL, "the date alone as cim:Date");
+	ok(strstr(b.data, "<p:At><cim:Time>21:28:04.5Z</cim:Time>"
+	    "</p:At>") != NULL, "the time alone as cim:Time");
+	ok(strstr(b.data, "<cim:Datetime>2013-03-11T21:28:04Z"
+	    "</cim:Datetime>") != NULL, "a whole one as cim:Datetime");
+	ok(wsman_decode_response(&st, &o, 200, b.data, b.len, MSGID, &res,
+	    &err) == 0 && res != NULL && res->ninst == 1,
+	    "partial datetimes: the client decodes them");
+	for (i = 0; res != NULL && res->ninst == 1 && i < nitems(dt); i++)
+		is_str(cim_instance_text(res->inst[0], names[i]), dt[i],
+		    "%s: the same CIM text back", names[i]);
+	cim_instance_free(ci);
+	wbem_result_free(res);
+	buf_release(&b);
+	wsman_state_clear(&st);
+}
+
 int
 main(void)
 {
 	xml_global_init();
 	test_decode_requests();
 	test_encode_replies();
+	test_partial_datetimes();
 	return (tap_done());
 }
