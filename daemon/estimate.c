@@ -951,6 +951,23 @@ est_count_at(const struct est_node *en, const struct est_params *p,
 	return (en->count * exp(-en->mu * (double)dt / 1000.0));
 }
 
+/* Was the node's count read with resource r's figure or after it? */
+static int
+est_nowcasts(const struct est_node *en, enum est_res r)
+{
+	return (en->xwin[r] >= 0 && en->count >= 0 &&
+	    en->count_ms >= en->xwin_ms[r]);
+}
+
+/* Resource r's level moved to n sessions (est_count_at's) by est_nowcast. */
+static double
+est_moved(const struct est_node *en, enum est_res r, double n)
+{
+	double	u = en->util[r] + en->fit[r].cost * (n - en->xwin[r]);
+
+	return (u < 0 ? 0 : u);
+}
+
 /*
  * A rate is a mean over its window, so it lags: a viewer who left half a
  * window ago still counts half.  When the node's count was read with the
@@ -969,13 +986,11 @@ static int
 est_nowcast(const struct est_node *en, const struct est_params *p,
     enum est_res r, uint64_t now, double *u)
 {
-	*u = en->util[r];
-	if (en->xwin[r] < 0 || en->count < 0 ||
-	    en->count_ms < en->xwin_ms[r])
+	if (!est_nowcasts(en, r)) {
+		*u = en->util[r];
 		return (0);
-	*u += en->fit[r].cost * (est_count_at(en, p, now) - en->xwin[r]);
-	if (*u < 0)
-		*u = 0;
+	}
+	*u = est_moved(en, r, est_count_at(en, p, now));
 	return (1);
 }
 
@@ -998,9 +1013,7 @@ static void
 est_span(const struct est_node *en, enum est_res r, uint64_t *from,
     uint64_t *to)
 {
-	double	u;
-
-	if (est_nowcast(en, NULL, r, en->count_ms, &u)) {
+	if (est_nowcasts(en, r)) {
 		*from = *to = en->count_ms;
 		return;
 	}
@@ -1362,7 +1375,8 @@ est_eval(const struct est_node *en, const struct est_params *p, uint64_t now,
     unsigned extra, double horizon, struct est_look *lk)
 {
 	enum est_res	r;
-	double		c, k, u, v, least = 0, un[EST_NRES];
+	double		c, k, u, v, least = 0, un[EST_NRES], n = 0;
+	int		moved = 0;
 
 	lk->level = -1;
 	lk->step = 0;
@@ -1372,7 +1386,19 @@ est_eval(const struct est_node *en, const struct est_params *p, uint64_t now,
 		if (en->util[r] < 0 || !(p->max[r] > 0))
 			continue;
 		c = en->fit[r].cost;
-		est_nowcast(en, p, r, now, &u);
+		/*
+		 * The count moved to now once for every resource: with a
+		 * fitted session length that sums the dispatch histogram.
+		 */
+		if (!est_nowcasts(en, r))
+			u = en->util[r];
+		else {
+			if (!moved) {
+				n = est_count_at(en, p, now);
+				moved = 1;
+			}
+			u = est_moved(en, r, n);
+		}
 		k = (p->max[r] + p->room_slack * c - u) / c - un[r];
 		v = u + c * (un[r] + extra);
 		if (lk->limit == -1 || k < least) {
