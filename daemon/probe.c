@@ -781,9 +781,11 @@ probe_sample_ok(const struct node *n, uint64_t now)
  * old: a timer probes them when it allows, so the next viewer finds a
  * usable sample.  Nodes whose samples are usable are left to arrivals,
  * so an idle cluster is not probed by this (idle-check does that).
+ * waits: each probeable node's probe_wait at now when no probe is in
+ * flight, as the caller just found them; NULL: asked here.
  */
 static void
-probe_pool_arm(struct daemon *d, uint64_t now)
+probe_pool_arm(struct daemon *d, uint64_t now, const uint64_t *waits)
 {
 	const struct est_params	*p = &d->conf->est;
 	struct node		*n;
@@ -796,7 +798,7 @@ probe_pool_arm(struct daemon *d, uint64_t now)
 		if (!node_probeable(n) || n->probe != NULL ||
 		    !n->est.has_sample || est_usable(&n->est, p, now))
 			continue;
-		w = probe_wait(n, now);
+		w = waits != NULL ? waits[i] : probe_wait(n, now);
 		if (w != 0 && (best == 0 || w < best))
 			best = w;
 	}
@@ -826,7 +828,7 @@ probe_pool_cb(evutil_socket_t fd, short ev, void *arg)
 		    now))
 			probe_budgeted(n, now);
 	}
-	probe_pool_arm(d, now);
+	probe_pool_arm(d, now, NULL);
 }
 
 /*
@@ -841,6 +843,7 @@ probe_pool_refresh(struct daemon *d, uint64_t now)
 	const struct conf	*c = d->conf;
 	struct est_cand		 ecs[PROBE_STACK_NODES], *ec;
 	struct node		*n;
+	uint64_t		 wstack[PROBE_STACK_NODES], *waits;
 	size_t			 outs[PROBE_STACK_NODES], *out, i, k;
 
 	/* Per arrival: on the stack for a cluster of usual size. */
@@ -848,24 +851,31 @@ probe_pool_refresh(struct daemon *d, uint64_t now)
 		memset(ecs, 0, sizeof(ecs));
 		ec = ecs;
 		out = outs;
+		waits = wstack;
 	} else {
 		ec = xcalloc(d->nnodes, sizeof(*ec));
 		out = xcalloc(c->probe_d, sizeof(*out));
+		waits = xcalloc(d->nnodes, sizeof(*waits));
 	}
 	for (i = 0; i < d->nnodes; i++) {
 		n = d->nodes[i];
 		ec[i].en = &n->est;
 		ec[i].ok = node_probeable(n) && n->probe == NULL &&
-		    probe_wait(n, now) == 0;
+		    (waits[i] = probe_wait(n, now)) == 0;
 	}
 	k = est_refresh_pick(&c->est, ec, d->nnodes, now, 0, c->probe_d, out);
 	for (i = 0; i < k; i++)
 		probe_budgeted(d->nodes[out[i]], now);
+	/*
+	 * The timer wants the same waits again: unchanged unless a probe
+	 * went (the budget can pay for none at most arrivals).
+	 */
+	probe_pool_arm(d, now, k == 0 ? waits : NULL);
 	if (ec != ecs) {
+		free(waits);
 		free(out);
 		free(ec);
 	}
-	probe_pool_arm(d, now);
 }
 
 /* Can a viewer be decided now: a serving node's usable sample has room? */
