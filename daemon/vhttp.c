@@ -661,15 +661,37 @@ vhttp_conn_full(const struct vhttp_conn *c)
 static void
 vhttp_flush(struct vhttp_conn *c)
 {
+	struct evbuffer		*out = bufferevent_get_output(c->bev);
 	struct vhttp_req	*r;
+	int			 direct = 0;
 
 	while ((r = TAILQ_FIRST(&c->reqs)) != NULL && r->reply != NULL) {
-		bufferevent_write_buffer(c->bev, r->reply);
+		/*
+		 * With nothing unsent before it a reply is written at once:
+		 * through the bufferevent its write event cost two epoll_ctl
+		 * calls a reply (added, then removed once sent), as many
+		 * system calls as the request's read and the reply's write.
+		 * What the socket does not take goes the usual way, as does
+		 * an error, which the bufferevent's own write then reports.
+		 */
+		if (evbuffer_get_length(out) == 0) {
+			(void)evbuffer_write(r->reply,
+			    bufferevent_getfd(c->bev));
+			direct = 1;
+		}
+		if (evbuffer_get_length(r->reply) > 0)
+			bufferevent_write_buffer(c->bev, r->reply);
 		vhttp_req_free(r);
 	}
-	if (c->rd == VR_STOPPED && c->nreqs == 0)
+	if (c->rd == VR_STOPPED && c->nreqs == 0) {
 		/* The last reply: the write callback closes when it is out. */
 		bufferevent_setwatermark(c->bev, EV_WRITE, 0, 0);
+		/* Out already: no write comes to call it, so it is called. */
+		if (direct && evbuffer_get_length(out) == 0)
+			bufferevent_trigger(c->bev, EV_WRITE,
+			    BEV_TRIG_IGNORE_WATERMARKS |
+			    BEV_TRIG_DEFER_CALLBACKS);
+	}
 	if (c->paused && !vhttp_conn_full(c)) {
 		c->paused = 0;
 		/* Parse what waits, later: never from inside a reply. */
