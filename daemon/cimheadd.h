@@ -201,6 +201,7 @@ struct est_ring {
 struct est_pend {			/* dispatches at (merged: up to) at_ms */
 	uint64_t	 at_ms;
 	uint32_t	 n;
+	uint64_t	 upto;		/* est_node.sent when it took the last */
 };
 /*
  * This head-end's dispatches to a node over the last minute, in buckets,
@@ -249,6 +250,7 @@ struct est_node {
 	struct est_fit	 fit[EST_NRES];
 	struct est_pend	 pend[EST_PENDING];	/* oldest first */
 	size_t		 npend;
+	uint64_t	 sent;		/* dispatches ever pending: upto's */
 	int		 has_sample;
 	uint64_t	 sample_ms;
 	int		 has_full;	/* a sample with load figures */

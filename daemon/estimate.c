@@ -738,6 +738,66 @@ est_pend_live(const struct est_params *p, const struct est_pend *e,
 }
 
 /*
+ * The list is in time order, so the dispatches still live, those a level
+ * does not show and those a count shows are each a suffix of it, found
+ * by bisection, and a run's dispatches are a difference of the running
+ * count (upto): at thousands of dispatches a second every node's list is
+ * full and none shown, and walking it whole at each look was 30 % of
+ * the daemon's instructions.  The sums are of whole dispatches, exact in a
+ * double, so a sum added up from here is the one a walk made.
+ */
+
+/* The first pending entry dated t or later. */
+static size_t
+est_pend_lb(const struct est_node *en, uint64_t t)
+{
+	size_t	lo = 0, hi = en->npend, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (en->pend[mid].at_ms < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (lo);
+}
+
+/* The first pending entry at with at + off > t. */
+static size_t
+est_pend_past(const struct est_node *en, uint64_t t, uint64_t off)
+{
+	if (t < off)
+		return (0);
+	if (t - off == UINT64_MAX)
+		return (en->npend);
+	return (est_pend_lb(en, t - off + 1));
+}
+
+/* The first entry est_pend_live at now, or i if that is later. */
+static size_t
+est_pend_live_from(const struct est_node *en, const struct est_params *p,
+    uint64_t now, size_t i)
+{
+	size_t	k;
+
+	/* One live, every later one is too (the usual case). */
+	if (i >= en->npend || est_pend_live(p, &en->pend[i], now))
+		return (i);
+	k = est_pend_lb(en, now - p->pending_timeout_ms);
+	return (k > i ? k : i);
+}
+
+/* Dispatches in entries i .. j - 1. */
+static uint64_t
+est_pend_sum(const struct est_node *en, size_t i, size_t j)
+{
+	if (i >= j)
+		return (0);
+	return (en->pend[j - 1].upto - en->pend[i].upto + en->pend[i].n);
+}
+
+/*
  * Sessions of one length (a title watched to its end) leave exactly that
  * long after they came: a node that took a burst of viewers sheds a burst
  * one length later, and a steady rate foretells neither.  The dispatches
@@ -891,6 +951,23 @@ est_count_at(const struct est_node *en, const struct est_params *p,
 	return (en->count * exp(-en->mu * (double)dt / 1000.0));
 }
 
+/* Was the node's count read with resource r's figure or after it? */
+static int
+est_nowcasts(const struct est_node *en, enum est_res r)
+{
+	return (en->xwin[r] >= 0 && en->count >= 0 &&
+	    en->count_ms >= en->xwin_ms[r]);
+}
+
+/* Resource r's level moved to n sessions (est_count_at's) by est_nowcast. */
+static double
+est_moved(const struct est_node *en, enum est_res r, double n)
+{
+	double	u = en->util[r] + en->fit[r].cost * (n - en->xwin[r]);
+
+	return (u < 0 ? 0 : u);
+}
+
 /*
  * A rate is a mean over its window, so it lags: a viewer who left half a
  * window ago still counts half.  When the node's count was read with the
@@ -909,13 +986,11 @@ static int
 est_nowcast(const struct est_node *en, const struct est_params *p,
     enum est_res r, uint64_t now, double *u)
 {
-	*u = en->util[r];
-	if (en->xwin[r] < 0 || en->count < 0 ||
-	    en->count_ms < en->xwin_ms[r])
+	if (!est_nowcasts(en, r)) {
+		*u = en->util[r];
 		return (0);
-	*u += en->fit[r].cost * (est_count_at(en, p, now) - en->xwin[r]);
-	if (*u < 0)
-		*u = 0;
+	}
+	*u = est_moved(en, r, est_count_at(en, p, now));
 	return (1);
 }
 
@@ -938,9 +1013,7 @@ static void
 est_span(const struct est_node *en, enum est_res r, uint64_t *from,
     uint64_t *to)
 {
-	double	u;
-
-	if (est_nowcast(en, NULL, r, en->count_ms, &u)) {
+	if (est_nowcasts(en, r)) {
 		*from = *to = en->count_ms;
 		return;
 	}
@@ -953,21 +1026,24 @@ static double
 est_unseen_span(const struct est_node *en, const struct est_params *p,
     uint64_t from, uint64_t to, uint64_t now)
 {
-	double		sum = 0, f;
-	size_t		i;
+	double		sum;
+	size_t		i, lo, whole;
 
 	/*
-	 * Newest first: the list is in time order, so once one dispatch is
-	 * shown whole (or has timed out) every older one is too, and a walk
-	 * costs the unseen ones only, not the whole list.
+	 * Unseen in part from a dispatch after min(from, to) less
+	 * visible_ms (est_unseen_frac), whole after to less visible_ms;
+	 * the whole ones first, then the others newest first, as a walk
+	 * from the newest added them.
 	 */
-	for (i = en->npend; i-- > 0; ) {
-		if (!est_pend_live(p, &en->pend[i], now))
-			break;
-		if ((f = est_unseen_frac(p, en->pend[i].at_ms, from, to)) <= 0)
-			break;
-		sum += en->pend[i].n * f;
-	}
+	whole = est_pend_past(en, to, p->visible_ms);
+	lo = est_pend_live_from(en, p, now, to <= from ? whole :
+	    est_pend_past(en, from, p->visible_ms));
+	if (whole < lo)
+		whole = lo;
+	sum = (double)est_pend_sum(en, whole, en->npend);
+	for (i = whole; i-- > lo; )
+		sum += en->pend[i].n * est_unseen_frac(p, en->pend[i].at_ms,
+		    from, to);
 	return (sum);
 }
 
@@ -1079,29 +1155,26 @@ est_dispatched(struct est_node *en, const struct est_params *p, uint64_t now)
 	    en->npend == EST_PENDING)) {
 		e = &en->pend[en->npend - 1];
 		e->at_ms = now;
-		if (e->n < UINT32_MAX)
+		if (e->n < UINT32_MAX) {
 			e->n++;
+			e->upto = ++en->sent;
+		}
 		return;
 	}
-	en->pend[en->npend].at_ms = now;
-	en->pend[en->npend].n = 1;
-	en->npend++;
+	e = &en->pend[en->npend++];
+	e->at_ms = now;
+	e->n = 1;
+	e->upto = ++en->sent;
 }
 
 double
 est_sessions(const struct est_node *en, const struct est_params *p,
     uint64_t now)
 {
-	double		sum = 0;
-	size_t		i;
-
-	if (en->count >= 0) {
-		for (i = 0; i < en->npend; i++)
-			if (est_pend_live(p, &en->pend[i], now) &&
-			    en->pend[i].at_ms + p->visible_ms > en->count_ms)
-				sum += en->pend[i].n;
-		return (est_count_at(en, p, now) + sum);
-	}
+	if (en->count >= 0)
+		return (est_count_at(en, p, now) + (double)est_pend_sum(en,
+		    est_pend_live_from(en, p, now, est_pend_past(en,
+		    en->count_ms, p->visible_ms)), en->npend));
 	/*
 	 * No count: the network figure over a session's cost (a streaming
 	 * node's link is near idle without viewers, where memory and CPU
@@ -1110,10 +1183,8 @@ est_sessions(const struct est_node *en, const struct est_params *p,
 	if (en->util[EST_NET] >= 0)
 		return (en->util[EST_NET] / en->fit[EST_NET].cost +
 		    est_unseen(en, p, EST_NET, now));
-	for (i = 0; i < en->npend; i++)
-		if (est_pend_live(p, &en->pend[i], now))
-			sum += en->pend[i].n;
-	return (sum);
+	return ((double)est_pend_sum(en, est_pend_live_from(en, p, now, 0),
+	    en->npend));
 }
 
 double
@@ -1143,9 +1214,9 @@ static void
 est_departures(struct est_node *en, const struct est_params *p, double n,
     uint64_t now)
 {
-	double	arr = 0, late = 0, dt = (double)(now - en->count_ms) / 1000.0;
+	double	arr, late, dt = (double)(now - en->count_ms) / 1000.0;
 	double	f;
-	size_t	i;
+	size_t	a, b, l;
 
 	if (!(dt > 0))
 		return;
@@ -1158,13 +1229,11 @@ est_departures(struct est_node *en, const struct est_params *p, double n,
 	 * visible_ms of the span are carried to the next count instead, so
 	 * the error goes the cautious way first.
 	 */
-	for (i = 0; i < en->npend; i++)
-		if (en->pend[i].at_ms + p->visible_ms <= now &&
-		    en->pend[i].at_ms + p->visible_ms > en->count_ms) {
-			arr += en->pend[i].n;
-			if (en->pend[i].at_ms + 2 * p->visible_ms > now)
-				late += en->pend[i].n;
-		}
+	a = est_pend_past(en, en->count_ms, p->visible_ms);
+	b = est_pend_past(en, now, p->visible_ms);
+	l = est_pend_past(en, now, 2 * p->visible_ms);
+	arr = (double)est_pend_sum(en, a, b);
+	late = (double)est_pend_sum(en, l > a ? l : a, b);
 	if (!(p->depart_tau_s > 0)) {
 		en->carry = 0;
 		en->mu = 0;
@@ -1306,7 +1375,8 @@ est_eval(const struct est_node *en, const struct est_params *p, uint64_t now,
     unsigned extra, double horizon, struct est_look *lk)
 {
 	enum est_res	r;
-	double		c, k, u, v, least = 0, un[EST_NRES];
+	double		c, k, u, v, least = 0, un[EST_NRES], n = 0;
+	int		moved = 0;
 
 	lk->level = -1;
 	lk->step = 0;
@@ -1316,7 +1386,19 @@ est_eval(const struct est_node *en, const struct est_params *p, uint64_t now,
 		if (en->util[r] < 0 || !(p->max[r] > 0))
 			continue;
 		c = en->fit[r].cost;
-		est_nowcast(en, p, r, now, &u);
+		/*
+		 * The count moved to now once for every resource: with a
+		 * fitted session length that sums the dispatch histogram.
+		 */
+		if (!est_nowcasts(en, r))
+			u = en->util[r];
+		else {
+			if (!moved) {
+				n = est_count_at(en, p, now);
+				moved = 1;
+			}
+			u = est_moved(en, r, n);
+		}
 		k = (p->max[r] + p->room_slack * c - u) / c - un[r];
 		v = u + c * (un[r] + extra);
 		if (lk->limit == -1 || k < least) {

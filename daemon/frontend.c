@@ -63,8 +63,11 @@ frontend_reply(struct vhttp_req *req, int code, const char *reason,
 	vhttp_add_header(req, "Content-Type", "text/plain; charset=utf-8");
 	vhttp_add_header(req, "Cache-Control", "no-store");
 	buf_init(&b, 16384);
-	if (body != NULL)
-		buf_printf(&b, "%s\n", body);
+	/* Whole or not at all (past the cap), as a printf of it was. */
+	if (body != NULL && buf_reserve(&b, strlen(body) + 1) == 0) {
+		buf_puts(&b, body);
+		buf_add(&b, "\n", 1);
+	}
 	vhttp_reply(req, code, reason, b.data);
 	buf_release(&b);
 }

@@ -176,14 +176,18 @@ probe_plan_full(const struct node *n, uint64_t now, int want[PQ_COUNT])
 	return (k);
 }
 
-/* The queries a pool refresh of n needs at now; returns how many. */
+/*
+ * The queries a pool refresh of n needs at now, light its probe_light
+ * (asked once by callers that need it again); returns how many.
+ */
 static size_t
-probe_plan_want(const struct node *n, uint64_t now, int want[PQ_COUNT])
+probe_plan_want(const struct node *n, uint64_t now, int light,
+    int want[PQ_COUNT])
 {
 	double	after;
 	int	r;
 
-	if (probe_light(n, now)) {
+	if (light) {
 		memset(want, 0, PQ_COUNT * sizeof(want[0]));
 		want[PQ_SESSIONS] = 1;
 		/*
@@ -210,11 +214,12 @@ probe_plan_want(const struct node *n, uint64_t now, int want[PQ_COUNT])
 static void
 probe_plan(struct node_probe *p, int pool)
 {
+	p->rd.light = pool && probe_light(p->n, p->start_ms);
 	if (pool)
-		p->nwant = probe_plan_want(p->n, p->start_ms, p->want);
+		p->nwant = probe_plan_want(p->n, p->start_ms, p->rd.light,
+		    p->want);
 	else
 		p->nwant = probe_plan_full(p->n, p->start_ms, p->want);
-	p->rd.light = pool && probe_light(p->n, p->start_ms);
 }
 
 /* A query whose CIM error leaves the sample usable (figure unknown). */
@@ -674,13 +679,13 @@ probe_age(const struct node_probe *p, uint64_t now)
 
 #define PROBE_STACK_NODES	64
 
-/* What a probe of n costs its query budget now. */
+/* What a probe of n costs its query budget now; light: probe_light's. */
 static double
-probe_cost(const struct node *n, uint64_t now)
+probe_cost(const struct node *n, uint64_t now, int light)
 {
 	int	want[PQ_COUNT];
 
-	return ((double)probe_plan_want(n, now, want));
+	return ((double)probe_plan_want(n, now, light, want));
 }
 
 /*
@@ -688,15 +693,15 @@ probe_cost(const struct node *n, uint64_t now)
  * between): it goes at once and overdraws the budget by its cost, which
  * the light probes after it then wait out, so over full_age_ms the node
  * gets its query_rate and the counts keep their pace instead of stopping
- * while the budget saves up.
+ * while the budget saves up.  light: probe_light now.
  */
 static int
-probe_full_due(const struct node *n, uint64_t now)
+probe_full_due(const struct node *n, int light)
 {
 	const struct conf	*c = n->d->conf;
 
 	return (c->freshness_ms != 0 && c->est.full_age_ms != 0 &&
-	    n->est.has_full && est_learnt(&n->est) && !probe_light(n, now));
+	    n->est.has_full && !light && est_learnt(&n->est));
 }
 
 /*
@@ -708,10 +713,15 @@ static uint64_t
 probe_wait(const struct node *n, uint64_t now)
 {
 	const struct est_params	*p = &n->d->conf->est;
-	int			 want[PQ_COUNT];
+	int			 want[PQ_COUNT], light = probe_light(n, now);
 	uint64_t		 w, v;
 
-	if (probe_full_due(n, now))
+	/*
+	 * Asked some thirty times a viewer (every node, by the pool's
+	 * refresh and timer and by the choice's look at spent samples):
+	 * whether the probe would be light is worked out once.
+	 */
+	if (probe_full_due(n, light))
 		return (0);
 	/*
 	 * At thousands of arrivals a second most find the bucket short of
@@ -720,10 +730,10 @@ probe_wait(const struct node *n, uint64_t now)
 	 */
 	if ((w = est_rate_wait(&n->est, p, now, 1)) != 0)
 		return (w);
-	if (probe_light(n, now) && (v = est_pace_wait(&n->est, p, now,
+	if (light && (v = est_pace_wait(&n->est, p, now,
 	    (double)probe_plan_full(n, now, want))) != 0)
 		return (v);
-	return (est_rate_wait(&n->est, p, now, probe_cost(n, now)));
+	return (est_rate_wait(&n->est, p, now, probe_cost(n, now, light)));
 }
 
 /* Probes n if its budget pays for it now; 1 if it is (now) in flight. */
@@ -731,13 +741,15 @@ static int
 probe_budgeted(struct node *n, uint64_t now)
 {
 	const struct est_params	*p = &n->d->conf->est;
+	int			 light;
 
 	if (n->probe != NULL)
 		return (1);
-	if (probe_full_due(n, now))
-		est_rate_charge(&n->est, p, now, probe_cost(n, now));
+	light = probe_light(n, now);
+	if (probe_full_due(n, light))
+		est_rate_charge(&n->est, p, now, probe_cost(n, now, light));
 	else if (probe_wait(n, now) != 0 ||
-	    est_rate_take(&n->est, p, now, probe_cost(n, now)) == -1)
+	    est_rate_take(&n->est, p, now, probe_cost(n, now, light)) == -1)
 		return (0);
 	est_paced(&n->est, now);
 	probe_node_start(n, 1);
@@ -769,9 +781,11 @@ probe_sample_ok(const struct node *n, uint64_t now)
  * old: a timer probes them when it allows, so the next viewer finds a
  * usable sample.  Nodes whose samples are usable are left to arrivals,
  * so an idle cluster is not probed by this (idle-check does that).
+ * waits: each probeable node's probe_wait at now when no probe is in
+ * flight, as the caller just found them; NULL: asked here.
  */
 static void
-probe_pool_arm(struct daemon *d, uint64_t now)
+probe_pool_arm(struct daemon *d, uint64_t now, const uint64_t *waits)
 {
 	const struct est_params	*p = &d->conf->est;
 	struct node		*n;
@@ -784,7 +798,7 @@ probe_pool_arm(struct daemon *d, uint64_t now)
 		if (!node_probeable(n) || n->probe != NULL ||
 		    !n->est.has_sample || est_usable(&n->est, p, now))
 			continue;
-		w = probe_wait(n, now);
+		w = waits != NULL ? waits[i] : probe_wait(n, now);
 		if (w != 0 && (best == 0 || w < best))
 			best = w;
 	}
@@ -814,7 +828,7 @@ probe_pool_cb(evutil_socket_t fd, short ev, void *arg)
 		    now))
 			probe_budgeted(n, now);
 	}
-	probe_pool_arm(d, now);
+	probe_pool_arm(d, now, NULL);
 }
 
 /*
@@ -829,6 +843,7 @@ probe_pool_refresh(struct daemon *d, uint64_t now)
 	const struct conf	*c = d->conf;
 	struct est_cand		 ecs[PROBE_STACK_NODES], *ec;
 	struct node		*n;
+	uint64_t		 wstack[PROBE_STACK_NODES], *waits;
 	size_t			 outs[PROBE_STACK_NODES], *out, i, k;
 
 	/* Per arrival: on the stack for a cluster of usual size. */
@@ -836,24 +851,31 @@ probe_pool_refresh(struct daemon *d, uint64_t now)
 		memset(ecs, 0, sizeof(ecs));
 		ec = ecs;
 		out = outs;
+		waits = wstack;
 	} else {
 		ec = xcalloc(d->nnodes, sizeof(*ec));
 		out = xcalloc(c->probe_d, sizeof(*out));
+		waits = xcalloc(d->nnodes, sizeof(*waits));
 	}
 	for (i = 0; i < d->nnodes; i++) {
 		n = d->nodes[i];
 		ec[i].en = &n->est;
 		ec[i].ok = node_probeable(n) && n->probe == NULL &&
-		    probe_wait(n, now) == 0;
+		    (waits[i] = probe_wait(n, now)) == 0;
 	}
 	k = est_refresh_pick(&c->est, ec, d->nnodes, now, 0, c->probe_d, out);
 	for (i = 0; i < k; i++)
 		probe_budgeted(d->nodes[out[i]], now);
+	/*
+	 * The timer wants the same waits again: unchanged unless a probe
+	 * went (the budget can pay for none at most arrivals).
+	 */
+	probe_pool_arm(d, now, k == 0 ? waits : NULL);
 	if (ec != ecs) {
+		free(waits);
 		free(out);
 		free(ec);
 	}
-	probe_pool_arm(d, now);
 }
 
 /* Can a viewer be decided now: a serving node's usable sample has room? */

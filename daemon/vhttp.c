@@ -37,6 +37,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -407,10 +408,18 @@ vhttp_req_owner(const struct vhttp_req *r)
 void
 vhttp_add_header(struct vhttp_req *r, const char *name, const char *value)
 {
+	size_t	nl = strlen(name), vl = strlen(value);
+
 	/* A value with a line break would split the reply: dropped. */
 	if (strpbrk(name, "\r\n:") != NULL || strpbrk(value, "\r\n") != NULL)
 		return;
-	buf_printf(&r->hdrs, "%s: %s\r\n", name, value);
+	/* Whole or not at all, past the cap; copied, not printed. */
+	if (buf_reserve(&r->hdrs, nl + vl + 4) == -1)
+		return;
+	buf_add(&r->hdrs, name, nl);
+	buf_add(&r->hdrs, ": ", 2);
+	buf_add(&r->hdrs, value, vl);
+	buf_add(&r->hdrs, "\r\n", 2);
 }
 
 static struct vhttp_req *
@@ -461,35 +470,81 @@ vhttp_date(void)
 	return (date);
 }
 
+/*
+ * The strings up to a NULL appended to head (size bytes, *len used); -1
+ * when they would not fit with a NUL.  A reply's head is put together
+ * from its parts: two snprintf calls were a tenth of a dispatch's
+ * instructions.
+ */
+static int
+vhttp_cat(char *head, size_t size, size_t *len, ...)
+{
+	va_list		 ap;
+	const char	*s;
+	size_t		 n;
+	int		 rv = 0;
+
+	va_start(ap, len);
+	while ((s = va_arg(ap, const char *)) != NULL) {
+		n = strlen(s);
+		if (n >= size - *len) {
+			rv = -1;
+			break;
+		}
+		memcpy(head + *len, s, n);
+		*len += n;
+	}
+	va_end(ap);
+	head[*len] = '\0';
+	return (rv);
+}
+
+/* u in decimal (minus: negative), as printf writes it, ending out. */
+#define VHTTP_NUM	24
+static const char *
+vhttp_num(unsigned long long u, int minus, char out[VHTTP_NUM])
+{
+	char	*p = out + VHTTP_NUM - 1;
+
+	*p = '\0';
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (minus)
+		*--p = '-';
+	return (p);
+}
+
 void
 vhttp_reply(struct vhttp_req *r, int code, const char *reason,
     const char *body)
 {
-	char		 head[256];
+	char		 head[256], num[VHTTP_NUM];
 	const char	*date = vhttp_date();
-	size_t		 blen = body != NULL ? strlen(body) : 0;
-	int		 n;
+	size_t		 blen = body != NULL ? strlen(body) : 0, n = 0;
 
 	if (r->reply != NULL)
 		fatal("vhttp_reply: a second reply");
 	r->held = 0;
 	if ((r->reply = evbuffer_new()) == NULL)
 		fatal("evbuffer_new");
-	n = snprintf(head, sizeof(head), "%s %d %s\r\n%s%s%s",
-	    vhttp_status_line_version(r), code, reason,
-	    date[0] != '\0' ? "Date: " : "", date, date[0] != '\0' ? "\r\n" : "");
-	if (n < 0 || (size_t)n >= sizeof(head))
+	if (vhttp_cat(head, sizeof(head), &n, vhttp_status_line_version(r),
+	    " ", vhttp_num(code < 0 ? 0 - (unsigned long long)code :
+	    (unsigned long long)code, code < 0, num), " ", reason, "\r\n",
+	    date[0] != '\0' ? "Date: " : "", date, date[0] != '\0' ? "\r\n" : "",
+	    (const char *)NULL) == -1)
 		fatal("vhttp_reply: status line");
-	evbuffer_add(r->reply, head, (size_t)n);
+	evbuffer_add(r->reply, head, n);
 	if (r->hdrs.len > 0)
 		evbuffer_add(r->reply, r->hdrs.data, r->hdrs.len);
-	/* %llu, not %zu: mingw's printf. */
-	n = snprintf(head, sizeof(head), "Content-Length: %llu\r\n%s\r\n",
-	    (unsigned long long)blen, !r->keep_alive ? "Connection: close\r\n" :
-	    r->minor == 0 ? "Connection: keep-alive\r\n" : "");
-	if (n < 0 || (size_t)n >= sizeof(head))
+	n = 0;
+	if (vhttp_cat(head, sizeof(head), &n, "Content-Length: ",
+	    vhttp_num(blen, 0, num), "\r\n",
+	    !r->keep_alive ? "Connection: close\r\n" : r->minor == 0 ?
+	    "Connection: keep-alive\r\n" : "", "\r\n", (const char *)NULL) == -1)
 		fatal("vhttp_reply: head");
-	evbuffer_add(r->reply, head, (size_t)n);
+	evbuffer_add(r->reply, head, n);
 	if (blen > 0 && r->method != VHTTP_HEAD)
 		evbuffer_add(r->reply, body, blen);
 	vhttp_flush(r->c);
@@ -606,15 +661,37 @@ vhttp_conn_full(const struct vhttp_conn *c)
 static void
 vhttp_flush(struct vhttp_conn *c)
 {
+	struct evbuffer		*out = bufferevent_get_output(c->bev);
 	struct vhttp_req	*r;
+	int			 direct = 0;
 
 	while ((r = TAILQ_FIRST(&c->reqs)) != NULL && r->reply != NULL) {
-		bufferevent_write_buffer(c->bev, r->reply);
+		/*
+		 * With nothing unsent before it a reply is written at once:
+		 * through the bufferevent its write event cost two epoll_ctl
+		 * calls a reply (added, then removed once sent), as many
+		 * system calls as the request's read and the reply's write.
+		 * What the socket does not take goes the usual way, as does
+		 * an error, which the bufferevent's own write then reports.
+		 */
+		if (evbuffer_get_length(out) == 0) {
+			(void)evbuffer_write(r->reply,
+			    bufferevent_getfd(c->bev));
+			direct = 1;
+		}
+		if (evbuffer_get_length(r->reply) > 0)
+			bufferevent_write_buffer(c->bev, r->reply);
 		vhttp_req_free(r);
 	}
-	if (c->rd == VR_STOPPED && c->nreqs == 0)
+	if (c->rd == VR_STOPPED && c->nreqs == 0) {
 		/* The last reply: the write callback closes when it is out. */
 		bufferevent_setwatermark(c->bev, EV_WRITE, 0, 0);
+		/* Out already: no write comes to call it, so it is called. */
+		if (direct && evbuffer_get_length(out) == 0)
+			bufferevent_trigger(c->bev, EV_WRITE,
+			    BEV_TRIG_IGNORE_WATERMARKS |
+			    BEV_TRIG_DEFER_CALLBACKS);
+	}
 	if (c->paused && !vhttp_conn_full(c)) {
 		c->paused = 0;
 		/* Parse what waits, later: never from inside a reply. */

@@ -407,13 +407,30 @@ test_resets(void)
 	    "longer than max_span: unknown");
 }
 
+/* The dispatches live at now and dated after `after' less visible_ms. */
+static double
+pend_walk(const struct est_node *en, const struct est_params *p,
+    uint64_t now, uint64_t after)
+{
+	double	sum = 0;
+	size_t	i;
+
+	for (i = 0; i < en->npend; i++)
+		if ((en->pend[i].at_ms > now || now - en->pend[i].at_ms <=
+		    p->pending_timeout_ms) &&
+		    en->pend[i].at_ms + p->visible_ms > after)
+			sum += en->pend[i].n;
+	return (sum);
+}
+
 static void
 test_sessions(void)
 {
 	struct est_params	p;
 	struct est_node		en;
 	struct profile_reading	rd;
-	int			i;
+	uint64_t		now;
+	int			i, k;
 
 	est_params_default(&p);
 	p.visible_ms = 1000;	/* the times below are read against 1 s */
@@ -498,6 +515,33 @@ test_sessions(void)
 	ok(fabs(est_sessions(&en, &p, 40001) - 1) < 1e-9 &&
 	    est_sessions(&en, &p, 40000 + p.pending_timeout_ms + 1) == 0,
 	    "a pending dispatch times out");
+
+	/*
+	 * A full list, merged into, partly timed out, partly shown by the
+	 * count: the sums taken by bisection and the running count are
+	 * those of a walk of the list.
+	 */
+	est_node_init(&en, &p, 1);
+	mem_read(&rd, 10);
+	est_apply(&en, &p, &rd, 1000000000, 5, 100000);
+	for (i = 0; i < 4 * EST_PENDING; i++)
+		est_dispatched(&en, &p, 99000 + 250 * (uint64_t)(i / 3));
+	k = 0;
+	for (i = 0; i < 40; i++) {
+		now = 100000 + 1000 * (uint64_t)i;
+		if (est_sessions(&en, &p, now) == 5 + pend_walk(&en, &p, now,
+		    en.count_ms))
+			k++;
+	}
+	ok(k == 40 && en.npend == EST_PENDING, "%d of 40 moments: the "
+	    "count and the dispatches it does not show, live ones", k);
+	est_node_init(&en, &p, 1);
+	for (i = 0; i < 4 * EST_PENDING; i++)
+		est_dispatched(&en, &p, 99000 + 250 * (uint64_t)(i / 3));
+	now = 99000 + p.pending_timeout_ms + 2000;
+	ok(est_sessions(&en, &p, now) == pend_walk(&en, &p, now, 0) &&
+	    pend_walk(&en, &p, now, 0) < 4 * EST_PENDING, "no count: the "
+	    "live dispatches, %.0f", est_sessions(&en, &p, now));
 }
 
 /*
