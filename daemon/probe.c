@@ -707,13 +707,14 @@ probe_full_due(const struct node *n, int light)
 /*
  * ms until the budget lets a pool refresh of n go (0: now).  A full sample
  * due goes at once (into debt); a count-only one waits for the bucket and
- * its place in the even spacing (est_pace_wait).
+ * its place in the even spacing (est_pace_wait).  light: probe_light at
+ * now, which a caller that needs it too works out once.
  */
 static uint64_t
-probe_wait(const struct node *n, uint64_t now)
+probe_wait_as(const struct node *n, uint64_t now, int light)
 {
 	const struct est_params	*p = &n->d->conf->est;
-	int			 want[PQ_COUNT], light = probe_light(n, now);
+	int			 want[PQ_COUNT];
 	uint64_t		 w, v;
 
 	/*
@@ -736,6 +737,12 @@ probe_wait(const struct node *n, uint64_t now)
 	return (est_rate_wait(&n->est, p, now, probe_cost(n, now, light)));
 }
 
+static uint64_t
+probe_wait(const struct node *n, uint64_t now)
+{
+	return (probe_wait_as(n, now, probe_light(n, now)));
+}
+
 /* Probes n if its budget pays for it now; 1 if it is (now) in flight. */
 static int
 probe_budgeted(struct node *n, uint64_t now)
@@ -748,7 +755,7 @@ probe_budgeted(struct node *n, uint64_t now)
 	light = probe_light(n, now);
 	if (probe_full_due(n, light))
 		est_rate_charge(&n->est, p, now, probe_cost(n, now, light));
-	else if (probe_wait(n, now) != 0 ||
+	else if (probe_wait_as(n, now, light) != 0 ||
 	    est_rate_take(&n->est, p, now, probe_cost(n, now, light)) == -1)
 		return (0);
 	est_paced(&n->est, now);
