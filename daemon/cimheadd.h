@@ -257,6 +257,10 @@ struct est_node {
 	uint64_t	 full_ms;
 	double		 dep, expo;	/* departures over session-seconds */
 	double		 mu;		/* departures per session-second; 0 */
+	double		 left;		/* departures proven (est_leave_proof) */
+	double		 lv_count;	/* the count est_leave_proof looks */
+	uint64_t	 lv_ms;		/* back to; 0: none */
+	double		 lv_fell;	/* the falls proved since */
 	double		 carry;		/* dispatches owed to the next count */
 	struct est_hist	 hist;		/* departures of sessions of a length */
 	double		 bw;		/* link bits/s of the net figure; 0 */

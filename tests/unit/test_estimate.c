@@ -768,6 +768,53 @@ test_departures(void)
 		    en.hist.len_ms, est_sessions(&en, &p, 39900), c);
 	}
 
+	/*
+	 * A node that only fills (sessions of 80 s), its viewers slower to
+	 * reach it than twice visible_ms (a loaded client): each reads as a
+	 * departure at the count after its dispatch, an arrival later.  A
+	 * sanitizer run's node counting 38 with 2 more sent foresaw 39.9
+	 * and took a 41st on 40 slots.  Without a count that fell, no
+	 * departure is foretold.
+	 */
+	{
+		int	k, j, c = 30;
+		int64_t	shown[64], late;
+
+		/*
+		 * Two viewers a second; the first ten seconds' reach their
+		 * node within 100 ms, the rest 1.8 s late.
+		 */
+		est_node_init(&en, &p, 1);
+		for (j = 0; j < 40; j++) {
+			late = j < 20 ? 100 : 1800;
+			shown[j] = 10000 + (int64_t)j * 500 + 50 + late;
+		}
+		for (k = 0; k < 20; k++) {
+			uint64_t	at = 10000 + (uint64_t)k * 1000;
+
+			for (j = 0, c = 30; j < 40; j++)
+				if (shown[j] <= (int64_t)at)
+					c++;
+			est_apply(&en, &p, &rd, 0, c, at);
+			est_dispatched(&en, &p, at + 50);
+			est_dispatched(&en, &p, at + 550);
+		}
+		ok(en.left == 0 && est_departing(&en, &p, 29500) == 0,
+		    "slow viewers, a count that never falls: no departure "
+		    "foretold (%.2f a second, mu %.3f)", est_departing(&en,
+		    &p, 29500), en.mu);
+		ok(est_sessions(&en, &p, 29900) >= en.count + 3 - 1e-9,
+		    "and the count is not decayed: %.2f sessions, %.0f "
+		    "counted and 3 sent since visible_ms before it",
+		    est_sessions(&en, &p, 29900), en.count);
+		/* once the count falls, sessions are seen to leave */
+		for (k = 20; k < 24; k++)
+			est_apply(&en, &p, &rd, 0, c - 5 - (k - 20), 10000 +
+			    (uint64_t)k * 1000);
+		ok(en.left > 4 && en.mu > 0, "a count that falls: departures "
+		    "foretold again (mu %.3f)", en.mu);
+	}
+
 	/* depart_tau_s = 0: off. */
 	p.depart_tau_s = 0;
 	est_node_init(&en, &p, 1);
