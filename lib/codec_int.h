@@ -36,8 +36,10 @@ struct xml_sax_ctx;			/* the parse, for namespace look-ups */
 /*
  * Handlers of xml_sax_parse; each returns 0 to go on, -1 to give up
  * (having filled its own error).  Names, prefixes and URIs live as long as
- * the parse (libxml2's dictionary), attribute values during the call only;
- * text comes in pieces (and CDATA as text).
+ * the parse, one pointer for one name (libxml2's dictionary, or the
+ * scanner's table: a handler may compare them by pointer), attribute
+ * values during the call only; text comes in pieces (and CDATA as text,
+ * its CR and CR LF read as LF).
  */
 struct xml_sax {
 	int	(*start)(void *arg, const struct xml_elem *);
@@ -55,6 +57,18 @@ struct xml_sax {
 int		 xml_sax_parse(const char *, size_t, size_t max_bytes,
 		    int max_depth, const struct xml_sax *h, void *arg,
 		    struct xml_sax_ctx **scp, struct wbem_error *);
+/*
+ * Which reader reads: xml_sax_parse is XML_SAX_ANY (xmlscan.c's when it
+ * is certain, else libxml2); the other two are for the tests that compare
+ * them.  XML_SAX_SCAN returns 1, having called no handler and filled no
+ * error, for a document the scanner leaves to libxml2.
+ */
+#define XML_SAX_ANY	0
+#define XML_SAX_SCAN	1
+#define XML_SAX_LIBXML2	2
+int		 xml_sax_parse_by(int how, const char *, size_t,
+		    size_t max_bytes, int max_depth, const struct xml_sax *h,
+		    void *arg, struct xml_sax_ctx **scp, struct wbem_error *);
 /* the URI a prefix (NULL: the default) is bound to in the open element */
 const char	*xml_sax_ns_uri(const struct xml_sax_ctx *, const char *prefix);
 /* an unqualified attribute's value; NULL when absent */
@@ -64,6 +78,18 @@ const char	*xml_attr_get_ns(const struct xml_attr *, size_t,
 /* text with CR and CR LF read as LF, to fn in runs (a CDATA section's) */
 int		 xml_eol_runs(const char *, size_t,
 		    int (*fn)(void *, const char *, size_t), void *arg);
+
+/* ---- xmlscan.c: xml_sax_parse's own reader ---------------------------- */
+struct xmlscan;
+/*
+ * The document read whole into events, then handed to h as xml_sax_parse
+ * does (0, or -2 when a handler gave up); 1, with no handler called, when
+ * the scanner is not certain of it and libxml2 is to read it.  *sp is the
+ * parse while the handlers run (xmlscan_ns_uri).  max_depth as the guard's.
+ */
+int		 xmlscan_parse(const char *, size_t, int max_depth,
+		    const struct xml_sax *h, void *arg, struct xmlscan **sp);
+const char	*xmlscan_ns_uri(const struct xmlscan *, const char *prefix);
 
 /* ---- cim.c: what the decoders build with ------------------------------ */
 /* A scalar property in one allocation (cim.c says how); text not NULL. */

@@ -9,7 +9,10 @@
  * Two ways in, one set of rules: xml_parse_safe builds a tree (the server
  * halves read requests from it), xml_sax_parse hands the elements and text
  * to the caller's handlers as they are read and builds nothing (the client
- * halves decode replies straight into the value model).
+ * halves decode replies straight into the value model).  xml_sax_parse
+ * tries xmlscan.c's own reader first, which reads a plain well-formed
+ * document in a fraction of libxml2's time and leaves anything else, with
+ * no handler called, to libxml2 under the rules above.
  */
 #include "config.h"
 
@@ -269,6 +272,12 @@ fail:
 
 /* ---- streaming -------------------------------------------------------- */
 
+/* The parse the handlers run in: the scanner's, or libxml2's. */
+struct xml_sax_ctx {
+	struct xmlscan		*scan;	/* NULL: libxml2's */
+	xmlParserCtxtPtr	 ctxt;
+};
+
 /*
  * The push parser of the last document, kept for the next one: creating
  * one and freeing it (its dictionary, its tables) was 11,000 instructions
@@ -497,8 +506,11 @@ xml_attr_get_ns(const struct xml_attr *a, size_t n, const char *uri,
 const char *
 xml_sax_ns_uri(const struct xml_sax_ctx *sc, const char *prefix)
 {
-	const xmlParserCtxt	*ctxt = (const xmlParserCtxt *)sc;
+	const xmlParserCtxt	*ctxt = sc->ctxt;
 	int			 i;
+
+	if (sc->scan != NULL)
+		return (xmlscan_ns_uri(sc->scan, prefix));
 
 	/* nsTab: (prefix, URI) pairs, innermost declaration last */
 	for (i = ctxt->nsNr - 2; i >= 0; i -= 2) {
@@ -515,12 +527,33 @@ xml_sax_parse(const char *data, size_t len, size_t max_bytes, int max_depth,
     const struct xml_sax *h, void *arg, struct xml_sax_ctx **scp,
     struct wbem_error *err)
 {
+	return (xml_sax_parse_by(XML_SAX_ANY, data, len, max_bytes, max_depth,
+	    h, arg, scp, err));
+}
+
+int
+xml_sax_parse_by(int how, const char *data, size_t len, size_t max_bytes,
+    int max_depth, const struct xml_sax *h, void *arg,
+    struct xml_sax_ctx **scp, struct wbem_error *err)
+{
 	xmlParserCtxtPtr	 ctxt;
 	struct xml_guard	 g;
+	struct xml_sax_ctx	 sc;
 	int			 rc, push;
 
 	if (xml_precheck(data, len, &max_bytes, &max_depth, err) == -1)
 		return (-1);
+	memset(&sc, 0, sizeof(sc));
+	if (how != XML_SAX_LIBXML2) {
+		if (scp != NULL)
+			*scp = &sc;
+		rc = xmlscan_parse(data, len, max_depth, h, arg, &sc.scan);
+		if (scp != NULL)
+			*scp = NULL;
+		/* not certain: libxml2 reads it, from the first byte */
+		if (rc != 1 || how == XML_SAX_SCAN)
+			return (rc);
+	}
 	/*
 	 * A push parser given the whole document at once: the same parser
 	 * and the same rules, but its input needs no refill check at every
@@ -553,8 +586,9 @@ xml_sax_parse(const char *data, size_t len, size_t max_bytes, int max_depth,
 	ctxt->sax->reference = NULL;
 	ctxt->sax->comment = NULL;
 	ctxt->sax->processingInstruction = NULL;
+	sc.ctxt = ctxt;
 	if (scp != NULL)
-		*scp = (struct xml_sax_ctx *)ctxt;
+		*scp = &sc;
 
 	/*
 	 * A handler that gives up does not stop the parser: the rest is

@@ -177,3 +177,19 @@ PATHS = ['Win32_Process.Handle="4"', 'root/cimv2:Win32_Process.Handle="4"',
          'root/cimv2:CIM_Fan.Id="a",Name="b"']
 for i, s in enumerate(PATHS):
     add('cim_path', s.encode(), 'p%02d' % i)
+
+# xmlscan: caps byte (as xml's; 0: defaults, never giving up), then a
+# document: every seed of xml, and the XML in every fixture under
+# tests/fixtures (HTTP messages' bodies, de-chunked; other files whole).
+# Names cut to 40 characters: the tarball's format keeps paths of 99.
+for p in sorted(glob.glob('tests/fuzz/corpus/xml/*')):
+    data = open(p, 'rb').read()
+    add('xmlscan', data, os.path.basename(p).rsplit('-', 1)[0][:40])
+for p in sorted(glob.glob('tests/fixtures/**/*', recursive=True)):
+    if os.path.isdir(p) or p.endswith(('.md', '.json')) or 'README' in p:
+        continue
+    raw = open(p, 'rb').read()
+    if raw.startswith((b'HTTP/', b'POST ', b'M-POST ')):
+        raw = http_split(raw)[2]
+    if raw:
+        add('xmlscan', bytes([0]) + raw, stem(p)[:40])

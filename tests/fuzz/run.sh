@@ -34,6 +34,7 @@ for t in "$@"; do
 	case $t in
 	cimxml_*|xml) dict=-dict=$top/tests/fuzz/cimxml.dict ;;
 	wsman) dict=-dict=$top/tests/fuzz/wsman.dict ;;
+	xmlscan) dict=-dict=$top/tests/fuzz/xmlscan.dict ;;
 	esac
 	log=fuzz-work/$t.log
 	echo "fuzz: $t for ${secs}s"
