@@ -2233,6 +2233,17 @@ cx_start(void *arg, const struct xml_elem *el)
 				return (-1);
 			return (cx_path_root(s, f, name, a, na, line));
 		}
+		/*
+		 * VALUE.NAMEDINSTANCE and VALUE.INSTANCEWITHPATH hold an
+		 * INSTANCE (DSP0201); a CLASS there is no object to skip, as
+		 * an ExecQuery's VALUE.OBJECTWITHPATH may hold one, but a
+		 * broken reply (pywbem refuses it too).
+		 */
+		if (up->n == 2 && strcmp(name, "CLASS") == 0 &&
+		    (strcmp(up->name, "VALUE.NAMEDINSTANCE") == 0 ||
+		    strcmp(up->name, "VALUE.INSTANCEWITHPATH") == 0))
+			return (cx_fail(s, "%s holding a CLASS, not an INSTANCE",
+			    up->name));
 		if (up->n == 2)
 			return (cx_instance(s, f, name, a, na, line));
 		break;

@@ -866,6 +866,8 @@ test_incomplete(void)
 		    "embedded object: XML error" },
 		{ "cimxml/mismatch-propertyarray-value.xml", WBEM_OP_GET,
 		    "PROPERTY.ARRAY with VALUE, not VALUE.ARRAY" },
+		{ "cimxml/mismatch-namedinstance-class.xml", WBEM_OP_ENUM,
+		    "VALUE.NAMEDINSTANCE holding a CLASS, not an INSTANCE" },
 	};
 	struct wbem_request	 req;
 	struct wbem_result	*r;
