@@ -8,8 +8,8 @@ operation, the shape of the server's reply, and pywbem's verdict (a result
 with its object count and keys, a CIMError with its status, or a parse
 error).  Each case is served on 127.0.0.1:0; cimhead runs against it with
 the case's arguments; its exit status, error kind, CIM status, object count
-and key values (and, when it says, the requests sent) are compared with
-the case's "expect".  Output is TAP.
+and key values (and, when it says, the requests sent and a text on
+standard error) are compared with the case's "expect".  Output is TAP.
 
 A case's "reply" is one reply or a list (a pull run gets one a request):
   {"ret": XML}              IMETHODRESPONSE with IRETURNVALUE(XML) (and
@@ -196,6 +196,10 @@ def check(cimhead, case):
     got = outcome(proc)
     got["requests"] = seen[0]
     want = case["expect"]
+    # "stderr": a text the one line on standard error must hold
+    if "stderr" in want:
+        got["stderr"] = want["stderr"] if want["stderr"] in proc.stderr \
+            else proc.stderr.strip()
     bad = [k for k in want if got.get(k) != want[k]]
     return bad, got, proc.stderr
 
@@ -212,8 +216,8 @@ def main(argv):
         if bad:
             failed += 1
             print("not ok %d - %s" % (n, desc))
-            got = dict((k, got[k]) for k in got if k != "requests" or
-                       k in case["expect"])
+            got = dict((k, got[k]) for k in got if k not in
+                       ("requests", "stderr") or k in case["expect"])
             print("#   got:  %s" % json.dumps(got, sort_keys=True))
             print("#   want: %s" % json.dumps(case["expect"],
                                             sort_keys=True))
