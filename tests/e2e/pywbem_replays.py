@@ -103,49 +103,63 @@ def message_id(req):
     return req[i + 12:j].decode()
 
 
-def serve(srv, replies, op, seen):
+def serve(srv, replies, op, seen, stop):
     """Answers requests in order with the case's replies, the last reused;
-    seen[0] counts them."""
+    seen[0] counts them.  The thread owns srv and closes it once stop is
+    set: a socket closed under a thread in accept() may have its number
+    taken by the next case's, which the old thread would then answer."""
     n = 0
-    while True:
-        try:
-            conn, _ = srv.accept()
-        except OSError:
-            return
-        pending = [b""]
-        try:
-            while True:
-                req = read_request(conn, pending)
-                if req is None:
-                    break
-                req = req.split(b"\r\n\r\n", 1)[1]
-                reply = replies[min(n, len(replies) - 1)]
-                n += 1
-                seen[0] = n
-                if reply.get("drop") == "close":
-                    break
-                if reply.get("drop") == "hang":
-                    hold(conn)
-                    break
-                # a lone surrogate goes out as its three bytes, as a
-                # server that writes UTF-16 halves one by one sends it
-                body = body_of(reply, op).replace(
-                    "{ID}", reply.get("id", message_id(req))).encode(
-                        "utf-8", "surrogatepass")
-                head = ["HTTP/1.1 %d %s" % (reply.get("status", 200),
-                                            reply.get("reason", "OK")),
-                        "Content-Type: %s" % reply.get(
-                            "ctype", "application/xml; charset=\"utf-8\""),
-                        "Content-Length: %d" % len(body)]
-                hdrs = reply.get("headers",
-                                 {"CIMOperation": "MethodResponse"})
-                head += ["%s: %s" % kv for kv in hdrs.items()]
-                conn.sendall(("\r\n".join(head) + "\r\n\r\n").encode() +
-                             body)
-        except OSError:
-            pass
-        finally:
-            conn.close()
+    srv.settimeout(0.1)
+    try:
+        while not stop.is_set():
+            try:
+                conn, _ = srv.accept()
+            except socket.timeout:
+                continue
+            conn.settimeout(None)
+            n = answer(conn, replies, op, seen, n)
+    except OSError:
+        pass
+    finally:
+        srv.close()
+
+
+def answer(conn, replies, op, seen, n):
+    """One connection's requests answered from reply n on; the next n."""
+    pending = [b""]
+    try:
+        while True:
+            req = read_request(conn, pending)
+            if req is None:
+                break
+            req = req.split(b"\r\n\r\n", 1)[1]
+            reply = replies[min(n, len(replies) - 1)]
+            n += 1
+            seen[0] = n
+            if reply.get("drop") == "close":
+                break
+            if reply.get("drop") == "hang":
+                hold(conn)
+                break
+            # a lone surrogate goes out as its three bytes, as a
+            # server that writes UTF-16 halves one by one sends it
+            body = body_of(reply, op).replace(
+                "{ID}", reply.get("id", message_id(req))).encode(
+                    "utf-8", "surrogatepass")
+            head = ["HTTP/1.1 %d %s" % (reply.get("status", 200),
+                                        reply.get("reason", "OK")),
+                    "Content-Type: %s" % reply.get(
+                        "ctype", "application/xml; charset=\"utf-8\""),
+                    "Content-Length: %d" % len(body)]
+            hdrs = reply.get("headers", {"CIMOperation": "MethodResponse"})
+            head += ["%s: %s" % kv for kv in hdrs.items()]
+            conn.sendall(("\r\n".join(head) + "\r\n\r\n").encode() +
+                         body)
+    except OSError:
+        pass
+    finally:
+        conn.close()
+    return n
 
 
 def outcome(proc):
@@ -182,7 +196,8 @@ def check(cimhead, case):
         replies = [replies]
     op = case.get("op", OPS.get(case["run"][0], case["run"][0]))
     seen = [0]
-    t = threading.Thread(target=serve, args=(srv, replies, op, seen),
+    stop = threading.Event()
+    t = threading.Thread(target=serve, args=(srv, replies, op, seen, stop),
                          daemon=True)
     t.start()
     args = [cimhead] + case.get("options", []) + [case["run"][0], url] + \
@@ -192,7 +207,8 @@ def check(cimhead, case):
                               stderr=subprocess.PIPE, timeout=20,
                               universal_newlines=True)
     finally:
-        srv.close()
+        stop.set()
+        t.join(10)
     got = outcome(proc)
     got["requests"] = seen[0]
     want = case["expect"]
