@@ -1330,12 +1330,27 @@ main(int argc, char *argv[])
 	if (res != NULL && res->kind == WBEM_R_INSTANCES && res->ninst == 0 &&
 	    res->nclasses > 0)
 		res->kind = WBEM_R_CLASSES;
-	if (res != NULL && res->truncated)
+	if (res != NULL && res->truncated &&
+	    res->close_err.kind == WBEM_E_NONE)
 		fprintf(stderr, "cimhead: stopped at --max-items %zu; the "
 		    "enumeration was closed\n", o.max_items);
+	/*
+	 * The items are printed; the server's refusal to close keeps its
+	 * status (as a CloseEnumeration of one's own would) on stderr and
+	 * in the exit status.
+	 */
+	if (res != NULL && res->truncated &&
+	    res->close_err.kind != WBEM_E_NONE)
+		fprintf(stderr, "cimhead: stopped at --max-items %zu; "
+		    "CloseEnumeration failed: %s%s%s\n", o.max_items,
+		    res->close_err.name, res->close_err.name[0] != '\0' ?
+		    ": " : "", res->close_err.description);
 	if (res != NULL) {
 		status = print_result(stdout, o.format, res, path) == 0 ?
 		    CLI_EXIT_OK : CLI_EXIT_TRANSPORT;
+		if (status == CLI_EXIT_OK && res->truncated &&
+		    res->close_err.kind != WBEM_E_NONE)
+			status = cli_exit_status(&res->close_err);
 		wbem_result_free(res);
 	} else {
 		if (err.kind == WBEM_E_NONE)

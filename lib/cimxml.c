@@ -2233,6 +2233,17 @@ cx_start(void *arg, const struct xml_elem *el)
 				return (-1);
 			return (cx_path_root(s, f, name, a, na, line));
 		}
+		/*
+		 * VALUE.NAMEDINSTANCE and VALUE.INSTANCEWITHPATH hold an
+		 * INSTANCE (DSP0201); a CLASS there is no object to skip, as
+		 * an ExecQuery's VALUE.OBJECTWITHPATH may hold one, but a
+		 * broken reply (pywbem refuses it too).
+		 */
+		if (up->n == 2 && strcmp(name, "CLASS") == 0 &&
+		    (strcmp(up->name, "VALUE.NAMEDINSTANCE") == 0 ||
+		    strcmp(up->name, "VALUE.INSTANCEWITHPATH") == 0))
+			return (cx_fail(s, "%s holding a CLASS, not an INSTANCE",
+			    up->name));
 		if (up->n == 2)
 			return (cx_instance(s, f, name, a, na, line));
 		break;
@@ -2502,10 +2513,10 @@ cx_finish(struct cx_dec *s, const struct cimxml_reply *rep)
 	/*
 	 * GetInstance and GetClass return one object: without IRETURNVALUE
 	 * the reply is cut.  An enumeration without one is empty, as pywbem
-	 * reads it (DSP0200 lets an empty array be omitted).  No CIM method
-	 * is void (WMI and OpenPegasus always return a value), so a
-	 * METHODRESPONSE without RETURNVALUE is cut too, though the DTD
-	 * allows it.
+	 * reads it (DSP0200 lets an empty array be omitted).  A
+	 * METHODRESPONSE without RETURNVALUE, which the DTD allows, returns
+	 * NULL, as pywbem reads it (its recorded SetAddress and GetAddress
+	 * replies have none): a reply cut inside is already not XML.
 	 */
 	switch (s->req->op) {
 	case WBEM_OP_GET:
@@ -2526,9 +2537,10 @@ cx_finish(struct cx_dec *s, const struct cimxml_reply *rep)
 			    "IRETURNVALUE"));
 		break;
 	case WBEM_OP_INVOKE:
+	case WBEM_OP_GET_PROPERTY:
+		/* GetProperty: no IRETURNVALUE is NULL (DSP0200 5.3.2.11) */
 		if (!s->seen_ret)
-			return (cx_fail(s, "METHODRESPONSE %s without "
-			    "RETURNVALUE", s->want));
+			s->r->method.ret.is_null = 1;
 		break;
 	case WBEM_OP_CREATE:
 		if (s->r->npaths != 1)
@@ -2540,11 +2552,6 @@ cx_finish(struct cx_dec *s, const struct cimxml_reply *rep)
 			return (cx_fail(s, "GetQualifier reply with %zu "
 			    "QUALIFIER.DECLARATIONs, not one",
 			    s->r->nclasses));
-		break;
-	case WBEM_OP_GET_PROPERTY:
-		/* no IRETURNVALUE: the property is NULL (DSP0200 5.3.2.11) */
-		if (!s->seen_ret)
-			s->r->method.ret.is_null = 1;
 		break;
 	default:
 		break;

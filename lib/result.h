@@ -73,6 +73,8 @@ struct wbem_result {
 	int		 end_of_sequence;
 	char		*enum_context;	/* EnumerationContext; NULL at end */
 	int		 truncated;	/* stopped at max_items, Closed */
+	struct wbem_error close_err;	/* the Close's refusal; kind NONE
+					   when it closed */
 };
 struct wbem_result	*wbem_result_new(enum wbem_result_kind);
 void			 wbem_result_free(struct wbem_result *);

@@ -1050,6 +1050,54 @@ wbem_check_media(const struct http_response *resp, enum wbem_proto proto,
 	return (0);
 }
 
+/* What the CIM-XML decoder reads of an HTTP reply. */
+static void
+wbem_cimxml_rep(const struct wbem_call *c, const struct http_response *resp,
+    struct cimxml_reply *rep)
+{
+	memset(rep, 0, sizeof(*rep));
+	rep->status = resp->status;
+	rep->cimerror = http_response_header(resp, "CIMError");
+	rep->pgdetail = http_response_header(resp, "PGErrorDetail");
+	rep->trailer_code = http_response_trailer(resp, "CIMStatusCode");
+	rep->trailer_desc = http_response_trailer(resp,
+	    "CIMStatusCodeDescription");
+	rep->body = resp->body;
+	rep->body_len = resp->body_len;
+	rep->max_bytes = c->max_response;
+}
+
+/*
+ * The CloseEnumeration's answer into out: kind NONE when the server closed
+ * the context, else why not (its CIM status, a bad reply, no reply).
+ */
+static void
+wbem_close_outcome(const struct wbem_call *c,
+    const struct http_response *resp, const struct wbem_error *herr,
+    struct wbem_error *out)
+{
+	struct wbem_request	 r;
+	struct cimxml_reply	 rep;
+	struct wbem_result	*res;
+
+	wbem_error_clear(out);
+	if (resp == NULL) {
+		*out = *herr;
+		return;
+	}
+	if (wbem_check_media(resp, c->proto, out) == -1)
+		return;
+	memset(&r, 0, sizeof(r));
+	r.op = WBEM_OP_CLOSE;
+	r.ns = c->req.ns;
+	wbem_cimxml_rep(c, resp, &rep);
+	res = cimxml_decode_response(&r, &rep, out);
+	if (res == NULL && out->kind == WBEM_E_NONE)
+		wbem_error_set(out, WBEM_E_PROTOCOL, 0, NULL,
+		    "reply could not be decoded");
+	wbem_result_free(res);
+}
+
 /* http_post's completion: decode the reply with the call's codec. */
 static void
 wbem_http_cb(const struct http_response *resp, const struct wbem_error *herr,
@@ -1066,9 +1114,15 @@ wbem_http_cb(const struct http_response *resp, const struct wbem_error *herr,
 		return;
 	}
 	if (c->closing) {
-		/* the Close's own outcome is not the operation's */
+		/*
+		 * The Close's own outcome is not the operation's, but the
+		 * items gathered before it carry its refusal, so that "closed"
+		 * is not said of a context the server would not close.
+		 */
 		res = c->partial;
 		c->partial = NULL;
+		if (res != NULL)
+			wbem_close_outcome(c, resp, herr, &res->close_err);
 		err = c->close_err;
 		wbem_finish(c, res, &err);
 		return;
@@ -1093,16 +1147,7 @@ wbem_http_cb(const struct http_response *resp, const struct wbem_error *herr,
 	}
 	switch (c->proto) {
 	case WBEM_PROTO_CIMXML:
-		memset(&rep, 0, sizeof(rep));
-		rep.status = resp->status;
-		rep.cimerror = http_response_header(resp, "CIMError");
-		rep.pgdetail = http_response_header(resp, "PGErrorDetail");
-		rep.trailer_code = http_response_trailer(resp, "CIMStatusCode");
-		rep.trailer_desc = http_response_trailer(resp,
-		    "CIMStatusCodeDescription");
-		rep.body = resp->body;
-		rep.body_len = resp->body_len;
-		rep.max_bytes = c->max_response;
+		wbem_cimxml_rep(c, resp, &rep);
 		res = cimxml_decode_response(&c->req, &rep, &err);
 		if (res != NULL && wbem_op_pull_of(c->req.op) != -1) {
 			wbem_cimxml_pulled(c, res);

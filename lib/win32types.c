@@ -6,9 +6,12 @@
  * the target names another, so uint64 counters print and compare as
  * numbers and Win32 instances get their key paths.  Data only.
  *
- * The classes are those of PROTOCOL-NOTES, typed as WMI declares them
- * (the counters and, for the classes replayed from real WinRM replies,
- * every property that is not a string).  A
+ * The classes are those of PROTOCOL-NOTES and of the real WinRM replies
+ * replayed (Server 2003 to 2012), typed as Microsoft's class pages
+ * (learn.microsoft.com, cimwin32prov and the PerfProc_Process page of
+ * previous-versions) declare them: every property that is not a string,
+ * for the classes whose whole declaration we read; only the counters
+ * read there for the rest.  A
  * class with a '*' matches by prefix and suffix (the Win32_Perf counter
  * bookkeeping every perf class shares).  key marks the properties that
  * form the instance's path.
@@ -27,6 +30,9 @@
 #define OS	"Win32_OperatingSystem"
 #define PROC	"Win32_Process"
 #define SVC	"Win32_Service"
+#define DISK	"Win32_LogicalDisk"
+#define NIC	"Win32_NetworkAdapter"
+#define RAW_PROC "Win32_PerfRawData_PerfProc_Process"
 #define T_STRING	CIM_T_STRING
 #define T_BOOLEAN	CIM_T_BOOLEAN
 #define T_UINT8		CIM_T_UINT8
@@ -183,6 +189,61 @@ const struct wsman_ptype wsman_win32_ptypes[] = {
 	{ SVC, "WaitHint", T_UINT32, 0 },
 	{ SVC, "TagId", T_UINT32, 0 },
 	{ SVC, "InstallDate", T_DATETIME, 0 },
+	{ DISK, "DeviceID", T_STRING, 1 },
+	{ DISK, "Access", T_UINT16, 0 },
+	{ DISK, "Availability", T_UINT16, 0 },
+	{ DISK, "BlockSize", T_UINT64, 0 },
+	{ DISK, "Compressed", T_BOOLEAN, 0 },
+	{ DISK, "ConfigManagerErrorCode", T_UINT32, 0 },
+	{ DISK, "ConfigManagerUserConfig", T_BOOLEAN, 0 },
+	{ DISK, "DriveType", T_UINT32, 0 },
+	{ DISK, "ErrorCleared", T_BOOLEAN, 0 },
+	{ DISK, "FreeSpace", T_UINT64, 0 },
+	{ DISK, "InstallDate", T_DATETIME, 0 },
+	{ DISK, "LastErrorCode", T_UINT32, 0 },
+	{ DISK, "MaximumComponentLength", T_UINT32, 0 },
+	{ DISK, "MediaType", T_UINT32, 0 },
+	{ DISK, "NumberOfBlocks", T_UINT64, 0 },
+	{ DISK, "PowerManagementCapabilities", T_UINT16, 0 },
+	{ DISK, "PowerManagementSupported", T_BOOLEAN, 0 },
+	{ DISK, "QuotasDisabled", T_BOOLEAN, 0 },
+	{ DISK, "QuotasIncomplete", T_BOOLEAN, 0 },
+	{ DISK, "QuotasRebuilding", T_BOOLEAN, 0 },
+	{ DISK, "Size", T_UINT64, 0 },
+	{ DISK, "StatusInfo", T_UINT16, 0 },
+	{ DISK, "SupportsDiskQuotas", T_BOOLEAN, 0 },
+	{ DISK, "SupportsFileBasedCompression", T_BOOLEAN, 0 },
+	{ DISK, "VolumeDirty", T_BOOLEAN, 0 },
+	{ NIC, "DeviceID", T_STRING, 1 },
+	{ NIC, "AdapterTypeID", T_UINT16, 0 },
+	{ NIC, "AutoSense", T_BOOLEAN, 0 },
+	{ NIC, "Availability", T_UINT16, 0 },
+	{ NIC, "ConfigManagerErrorCode", T_UINT32, 0 },
+	{ NIC, "ConfigManagerUserConfig", T_BOOLEAN, 0 },
+	{ NIC, "ErrorCleared", T_BOOLEAN, 0 },
+	{ NIC, "Index", T_UINT32, 0 },
+	{ NIC, "InstallDate", T_DATETIME, 0 },
+	{ NIC, "Installed", T_BOOLEAN, 0 },
+	{ NIC, "InterfaceIndex", T_UINT32, 0 },
+	{ NIC, "LastErrorCode", T_UINT32, 0 },
+	{ NIC, "MaxNumberControlled", T_UINT32, 0 },
+	{ NIC, "MaxSpeed", T_UINT64, 0 },
+	{ NIC, "NetConnectionStatus", T_UINT16, 0 },
+	{ NIC, "NetEnabled", T_BOOLEAN, 0 },
+	{ NIC, "PhysicalAdapter", T_BOOLEAN, 0 },
+	{ NIC, "PowerManagementCapabilities", T_UINT16, 0 },
+	{ NIC, "PowerManagementSupported", T_BOOLEAN, 0 },
+	{ NIC, "Speed", T_UINT64, 0 },
+	{ NIC, "StatusInfo", T_UINT16, 0 },
+	{ NIC, "TimeOfLastReset", T_DATETIME, 0 },
+	{ RAW_PROC, "CreatingProcessID", T_UINT32, 0 },
+	{ RAW_PROC, "ElapsedTime", T_UINT64, 0 },
+	{ RAW_PROC, "HandleCount", T_UINT32, 0 },
+	{ RAW_PROC, "IDProcess", T_UINT32, 0 },
+	{ RAW_PROC, "IODataOperationsPerSec", T_UINT64, 0 },
+	{ RAW_PROC, "IOOtherOperationsPerSec", T_UINT64, 0 },
+	{ RAW_PROC, "IOReadBytesPerSec", T_UINT64, 0 },
+	{ RAW_PROC, "IOReadOperationsPerSec", T_UINT64, 0 },
 };
 
 const size_t wsman_win32_nptypes = nitems(wsman_win32_ptypes);

@@ -1174,7 +1174,8 @@ xs_duration_to_cim(const char *s, char *out, size_t outlen)
 
 /*
  * A cim:Datetime family element's value (raw, trimmed in place) as CIM
- * datetime text if it can be; the text to use, raw itself or out.
+ * datetime text if it can be; the text to use, raw itself or out, typed
+ * string when it is not one (the caller refuses it).
  */
 static const char *
 datetime_text(const char *name, char *raw, char *out, size_t outlen,
@@ -1189,7 +1190,6 @@ datetime_text(const char *name, char *raw, char *out, size_t outlen,
 		return (raw);
 	else if (xs_datetime_to_cim(name, raw, out, outlen) == 0)
 		return (out);
-	/* a form we cannot rewrite: keep it as text */
 	*type = CIM_T_STRING;
 	return (raw);
 }
@@ -1216,25 +1216,6 @@ xsitype_lookup(const char *v, enum cim_type *type)
 			return (0);
 		}
 	return (-1);
-}
-
-/* Class.k="v",k2="w": the form cim_path_parse reads back. */
-static void
-path_text(const struct cim_path *p, struct buf *b)
-{
-	const char	*v;
-	size_t		 i;
-
-	buf_puts(b, p->classname != NULL ? p->classname : "");
-	for (i = 0; i < p->nkeys; i++) {
-		buf_printf(b, "%s%s=\"", i ? "," : ".", p->keys[i].name);
-		for (v = p->keys[i].value; v != NULL && *v != '\0'; v++) {
-			if (*v == '"' || *v == '\\')
-				buf_add(b, "\\", 1);
-			buf_add(b, v, 1);
-		}
-		buf_puts(b, "\"");
-	}
 }
 
 /* Surrounding space removed and inner runs collapsed, in place. */
@@ -1519,10 +1500,11 @@ struct wss {
 	struct wss_frame f[XML_MAX_DEPTH_DEFAULT + 2];
 	int		 root_bad;	/* the root is no s:Envelope */
 	int		 seen_header, seen_body, seen_relto, seen_fault;
+	int		 seen_action;
 	int		 body_n;	/* element children of s:Body */
 	int		 seen_resp, seen_items, seen_ctx, eos;
 	int		 fault_depth;
-	struct buf	 relto, ctx;
+	struct buf	 relto, ctx, action;
 	/* the first thing wrong with the body's shape, kept till the end */
 	int		 bad;
 	char		 bad_msg[256];
@@ -1789,16 +1771,28 @@ wss_prop_value(struct wss *s, enum cim_type *type)
 	    (p->child_uri == NULL || strcmp(p->child_uri, NS_CIM) == 0)) {
 		text = (char *)datetime_text(p->child, text, p->dt,
 		    sizeof(p->dt), type);
-		if (*type == CIM_T_DATETIME &&
+		/*
+		 * DSP0230 gives these elements one form each: one that is
+		 * not it is a broken reply, refused as CIM-XML refuses a
+		 * datetime VALUE that is not one, not a string to print.
+		 */
+		if (*type != CIM_T_DATETIME ||
 		    cim_value_check(CIM_T_DATETIME, text) != 0)
-			*type = CIM_T_STRING;
+			wss_bad(s, "%s.%s: cim:%s value \"%.64s\" is not a "
+			    "valid datetime", s->inst_cls != NULL ?
+			    s->inst_cls : "item", p->name, p->child, text);
 		return (text);
 	}
 	if (((p->addr_child && !p->epr_child) ||
 	    (p->epr_child && p->nchild == 1 && p->epr.addr)) &&
 	    (path = wss_epr_path(&p->epr)) != NULL) {
+		/*
+		 * cim_path_format, as CIM-XML writes a VALUE.REFERENCE: with
+		 * its namespace (__cimnamespace, or WinRM's resource URI),
+		 * which a reference to another namespace needs to be found
+		 */
 		buf_reset(&p->cap);
-		path_text(path, &p->cap);
+		(void)cim_path_format(path, &p->cap);
 		cim_path_free(path);
 		*type = CIM_T_REFERENCE;
 		if (p->cap.data == NULL)
@@ -2273,6 +2267,11 @@ wss_start(void *arg, const struct xml_elem *el)
 			s->seen_relto = 1;
 			f->role = WS_TEXT;
 			f->text = &s->relto;
+		} else if (wss_is(name, uri, NS_A, "Action") &&
+		    !s->seen_action) {
+			s->seen_action = 1;
+			f->role = WS_TEXT;
+			f->text = &s->action;
 		}
 		break;
 	case WS_BODY:
@@ -2563,6 +2562,57 @@ wss_merge(struct wss *s, struct wbem_result *res)
 }
 
 /* The body of a reply that is no fault, read whole: its shape judged. */
+/*
+ * The a:Action of a reply that is not a fault, checked against what we
+ * sent.  WinRM (Server 2003 to 2012, as recorded) answers each request
+ * with its action plus "Response", an Invoke with the resource URI, the
+ * method and "Response"; an answer to another message (a Pull answered as
+ * an Enumerate) is not this operation's, whatever its body holds.  A reply
+ * without a:Action is let through: the body's element is checked anyway,
+ * and test servers leave the header out.
+ */
+static int
+wss_action_check(struct wss *s, struct wbem_error *err)
+{
+	static const struct {
+		enum wsman_msg	 msg;
+		const char	*act;
+	} acts[] = {
+		{ WSMAN_MSG_ENUMERATE, ACT_ENUMERATE "Response" },
+		{ WSMAN_MSG_PULL, ACT_PULL "Response" },
+		{ WSMAN_MSG_RELEASE, ACT_RELEASE "Response" },
+		{ WSMAN_MSG_GET, ACT_GET "Response" },
+		{ WSMAN_MSG_PUT, ACT_PUT "Response" },
+		{ WSMAN_MSG_CREATE, ACT_CREATE "Response" },
+		{ WSMAN_MSG_DELETE, ACT_DELETE "Response" },
+	};
+	const struct wsman_state *st = s->st;
+	char		*got, want[512];
+	size_t		 i;
+	int		 rc = 0;
+
+	if (!s->seen_action)
+		return (0);
+	want[0] = '\0';
+	if (st->sent == WSMAN_MSG_INVOKE)
+		(void)snprintf(want, sizeof(want), "%s/%sResponse",
+		    st->resource_uri != NULL ? st->resource_uri : "",
+		    st->method != NULL ? st->method : "");
+	for (i = 0; i < nitems(acts); i++)
+		if (acts[i].msg == st->sent)
+			(void)strlcpy(want, acts[i].act, sizeof(want));
+	got = xstrdup(s->action.data != NULL ? s->action.data : "");
+	wsman_trim(got);
+	/* WinRM spells the method as its class declares it */
+	if (want[0] != '\0' && (st->sent == WSMAN_MSG_INVOKE ?
+	    str_casecmp_ascii(got, want) : strcmp(got, want)) != 0)
+		rc = proto_err(err, s->status, "reply's a:Action %.128s does "
+		    "not answer the %s sent (%.128s)", got,
+		    wsman_msg_name(st->sent), want);
+	free(got);
+	return (rc);
+}
+
 static int
 wss_body(struct wss *s, struct wbem_result *res, struct wbem_error *err)
 {
@@ -2611,6 +2661,8 @@ wss_body(struct wss *s, struct wbem_result *res, struct wbem_error *err)
 		if (s->body_n == 0)
 			return (proto_err(err, s->status,
 			    "GetResponse has no instance"));
+		if (s->bad)
+			return (proto_err(err, s->status, "%s", s->bad_msg));
 		wss_merge(s, res);
 		st->done = 1;
 		return (0);
@@ -2751,6 +2803,8 @@ wsman_decode_response(struct wsman_state *st, const struct wsman_opts *o,
 		proto_err(err, status, "reply without s:Body");
 		goto done;
 	}
+	if (wss_action_check(s, err) != 0)
+		goto done;
 	if (*resp == NULL)
 		*resp = wbem_result_new(result_kind(st->op));
 	st->nreplies++;
@@ -2768,6 +2822,7 @@ done:
 	wss_fault_free(&s->flt);
 	buf_release(&s->relto);
 	buf_release(&s->ctx);
+	buf_release(&s->action);
 	wbem_result_free(s->r);
 	free(s->pnames);
 	free(s);

@@ -115,6 +115,27 @@ ok $? "startservice: instance action"
 grep -q '<w:Selector Name="Name">vodstream</w:Selector>' "$REQ/req-4"
 ok $? "startservice: the selector"
 
+# a reply answering another message than the one sent, or holding a broken
+# datetime, is a protocol error naming it (exit 3); a reference prints with
+# its namespace, as over CIM-XML
+start enum-process-star.xml pull-action-enumerate.xml
+ws --max-elements 2 query "$URL" "SELECT * FROM Win32_Process"
+is "$?" 3 "Pull answered as an Enumerate: exit 3"
+is "$(j 'j["error"]["kind"]')" protocol "Pull answered as an Enumerate: protocol"
+grep -q 'EnumerateResponse does not answer the Pull sent' "$ERR"
+ok $? "Pull answered as an Enumerate: stderr names both"
+start enum-os-bad-date.xml
+ws query "$URL" "SELECT * FROM Win32_OperatingSystem"
+is "$?" 3 "broken cim:Date: exit 3, not a string"
+grep -q 'Win32_OperatingSystem.PatchedOn: cim:Date value "2014-06-31x"' "$ERR"
+ok $? "broken cim:Date: stderr names the property and the value"
+start get-os-datetime.xml
+ws get "$URL" Win32_OperatingSystem Name=x
+is "$?" 0 "references: exit 0"
+is "$(j '[j[0]["properties"][p]["value"] for p in ("Computer", "Profile")]')" \
+    '["root/cimv2:Win32_ComputerSystem.Name=\"NODE7\"", "root/interop:CIM_RegisteredProfile.InstanceID=\"DMTF+Base+1.0\""]' \
+    "references: with their namespace"
+
 # faults and statuses
 start faults/soap_fault_v1.xml status=401 status=413 faults/wmi_error_v2.xml
 ws query "$URL" "SELECT * FROM Win32_Processa"

@@ -776,11 +776,30 @@ test_invoke(void)
 	wbem_result_free(res);
 	res = NULL;
 
-	/* an Invoke reply without _OUTPUT is a protocol error */
+	/*
+	 * An Invoke's action is the resource URI, the method, "Response":
+	 * another method's is refused; the method's case is WinRM's.
+	 */
+	ok(decode_fixture(&st, "invoke-action-other.xml", 200, RT("D2"),
+	    &res, &err) == -1 && err.kind == WBEM_E_PROTOCOL &&
+	    strstr(err.description, "StopServiceResponse does not answer "
+	    "the Invoke sent") != NULL,
+	    "StartService answered with StopService's action is refused");
+	wbem_result_free(res);
+	res = NULL;
+	req.method = "startservice";
+	wsman_encode_request(&req, &o, RT("09"), &st, &b, &err);
+	ok(decode_fixture(&st, "invoke-startservice.xml", 200, RT("09"), &res,
+	    &err) == 0, "the method's case in the action is WinRM's");
+	wbem_result_free(res);
+	res = NULL;
+
+	/* an Invoke answered with a Get's reply: its a:Action says so */
 	st.sent = WSMAN_MSG_INVOKE;
 	ok(decode_fixture(&st, "get-service.xml", 200, RT("06"), &res,
-	    &err) == -1 && err.kind == WBEM_E_PROTOCOL,
-	    "Invoke reply must be an _OUTPUT");
+	    &err) == -1 && err.kind == WBEM_E_PROTOCOL &&
+	    strstr(err.description, "GetResponse does not answer the "
+	    "Invoke") != NULL, "Invoke reply must answer the Invoke");
 	wbem_result_free(res);
 	cim_path_free(path);
 	buf_release(&b);
@@ -1023,13 +1042,20 @@ test_markup_values(void)
 		    "********212804.000000+000",
 		    "cim:Time as CIM datetime, the date unknown");
 		is_str(cim_instance_text(in, "Computer"),
-		    "Win32_ComputerSystem.Name=\"NODE7\"",
-		    "a:EndpointReference inside a property is a reference");
+		    "root/cimv2:Win32_ComputerSystem.Name=\"NODE7\"",
+		    "a:EndpointReference inside a property is a reference, "
+		    "its namespace from the resource URI");
 		is_str(ptype(in, "Computer"), "reference",
 		    "EndpointReference typed reference");
 		is_str(cim_instance_text(in, "BootDevice"),
-		    "Win32_DiskPartition.DeviceID=\"Disk #0, Partition #1\"",
-		    "EPR parts right in the property are a reference");
+		    "root/cimv2:Win32_DiskPartition.DeviceID="
+		    "\"Disk #0, Partition #1\"",
+		    "EPR parts right in the property are a reference, "
+		    "with its namespace");
+		is_str(cim_instance_text(in, "Profile"),
+		    "root/interop:CIM_RegisteredProfile.InstanceID="
+		    "\"DMTF+Base+1.0\"",
+		    "a reference's __cimnamespace is its namespace");
 		is_str(cim_instance_text(in, "Extra"),
 		    "<p:Thing Kind=\"a&amp;b\">x &lt; y</p:Thing><p:Other/>",
 		    "other markup is an embedded object, written back");
@@ -1102,6 +1128,16 @@ test_markup_values(void)
  * Win32_OperatingSystem, checked to end the enumeration with one item;
  * NULL when it does not.
  */
+static void
+os_query_state(struct wsman_state *st)
+{
+	wsman_state_init(st);
+	st->op = WBEM_OP_QUERY;
+	st->sent = WSMAN_MSG_ENUMERATE;
+	st->ns = xstrdup("root/cimv2");
+	st->classname = xstrdup("Win32_OperatingSystem");
+}
+
 static struct wbem_result *
 decode_os_query(const char *name, const char *msgid, const char *what)
 {
@@ -1110,11 +1146,7 @@ decode_os_query(const char *name, const char *msgid, const char *what)
 	struct wbem_error	 err;
 	int			 good;
 
-	wsman_state_init(&st);
-	st.op = WBEM_OP_QUERY;
-	st.sent = WSMAN_MSG_ENUMERATE;
-	st.ns = xstrdup("root/cimv2");
-	st.classname = xstrdup("Win32_OperatingSystem");
+	os_query_state(&st);
 	good = decode_fixture(&st, name, 200, msgid, &res, &err) == 0 &&
 	    res != NULL && res->ninst == 1 && st.done;
 	ok(good, "%s", what);
@@ -1162,11 +1194,6 @@ test_date_time(void)
 		    strcmp(p->v.vals[0], "20141225******.******+000") == 0 &&
 		    strcmp(p->v.vals[1], "20141226******.******+000") == 0,
 		    "repeated cim:Date, a datetime array");
-		is_str(cim_instance_text(in, "Broken"), "2014-06-31x",
-		    "not a date: its text");
-		is_str(ptype(in, "Broken"), "string", "typed string");
-		is_str(cim_instance_text(in, "Late"), "25:00:00Z",
-		    "not a time: its text");
 		ok(in->path != NULL && in->path->nkeys == 1,
 		    "path from Name");
 	}
@@ -1174,8 +1201,80 @@ test_date_time(void)
 }
 
 /*
- * A SELECT * item of Win32_OperatingSystem typed from the Win32 table as
- * WMI declares its properties; what the table lacks stays a string.
+ * A cim:Date, cim:Time or cim:Datetime that is not one is a broken reply,
+ * refused naming the property, as CIM-XML refuses such a datetime VALUE;
+ * it was printed as a string, exit 0.
+ */
+static void
+test_date_time_bad(void)
+{
+	static const struct {
+		const char	*file, *msgid, *want;
+	} bad[] = {
+		{ "enum-os-bad-date.xml", RT("C1"),
+		    "Win32_OperatingSystem.PatchedOn: cim:Date value "
+		    "\"2014-06-31x\" is not a valid datetime" },
+		{ "enum-os-bad-time.xml", RT("C2"),
+		    "Win32_OperatingSystem.BackupAt: cim:Time value "
+		    "\"25:00:00Z\" is not a valid datetime" },
+		{ "enum-os-bad-datetime.xml", RT("C3"),
+		    "Win32_OperatingSystem.InstallDate: cim:Datetime value "
+		    "\"2014-06-02 08:15:30\" is not a valid datetime" },
+	};
+	struct wsman_state	 st;
+	struct wbem_result	*res;
+	struct wbem_error	 err;
+	size_t			 i;
+
+	for (i = 0; i < nitems(bad); i++) {
+		os_query_state(&st);
+		res = NULL;
+		memset(&err, 0, sizeof(err));
+		ok(decode_fixture(&st, bad[i].file, 200, bad[i].msgid, &res,
+		    &err) == -1 && err.kind == WBEM_E_PROTOCOL,
+		    "%s: a protocol error", bad[i].file);
+		ok(strstr(err.description, bad[i].want) != NULL,
+		    "%s: it names the property and the value", bad[i].file);
+		if (strstr(err.description, bad[i].want) == NULL)
+			diag(err.description);
+		wbem_result_free(res);
+		wsman_state_clear(&st);
+	}
+}
+
+/*
+ * WinRM answers each message with its action plus "Response"; a reply
+ * whose a:Action answers another message is refused though its body has
+ * the right shape (an Invoke's: test_invoke).
+ */
+static void
+test_action(void)
+{
+	struct wsman_state	 st;
+	struct wbem_result	*res = NULL;
+	struct wbem_error	 err;
+
+	wsman_state_init(&st);
+	st.op = WBEM_OP_QUERY;
+	st.sent = WSMAN_MSG_PULL;
+	st.ns = xstrdup("root/cimv2");
+	st.classname = xstrdup("Win32_Process");
+	st.context = xstrdup("uuid:6F4D2B8A-3C11-4E5F-9A0B-C1D2E3F40001");
+	ok(decode_fixture(&st, "pull-action-enumerate.xml", 200, RT("D1"),
+	    &res, &err) == -1 && err.kind == WBEM_E_PROTOCOL &&
+	    strstr(err.description, "EnumerateResponse does not answer "
+	    "the Pull sent") != NULL,
+	    "a Pull answered with EnumerateResponse's action is refused");
+	ok(res == NULL && st.context != NULL && !st.done,
+	    "nothing taken from it, the context kept");
+	wbem_result_free(res);
+	wsman_state_clear(&st);
+}
+
+/*
+ * SELECT * items of Win32_OperatingSystem, Win32_LogicalDisk and
+ * Win32_NetworkAdapter typed from the Win32 table as WMI declares their
+ * properties; what the table lacks stays a string.
  */
 static void
 test_win32_types(void)
@@ -1210,6 +1309,61 @@ test_win32_types(void)
 		    "nil boolean: a typed NULL");
 		is_str(ptype(in, "BuildNumber"), "string",
 		    "BuildNumber is a string in WMI too");
+	}
+	wbem_result_free(res);
+
+	/*
+	 * Win32_LogicalDisk and Win32_NetworkAdapter items (the shapes of
+	 * the real Server 2003 and 2008 replies) typed as Microsoft's class
+	 * pages declare them, keyed by DeviceID.
+	 */
+	res = decode_os_query("enum-logicaldisk.xml", RT("E1"),
+	    "Win32_LogicalDisk item decodes");
+	if (res != NULL) {
+		in = res->inst[0];
+		is_str(ptype(in, "FreeSpace"), "uint64", "FreeSpace uint64");
+		is_str(cim_instance_text(in, "Size"), "21474836480",
+		    "Size past 2^32 kept");
+		is_str(ptype(in, "DriveType"), "uint32", "DriveType uint32");
+		is_str(ptype(in, "Access"), "uint16", "Access uint16");
+		is_str(ptype(in, "Compressed"), "boolean",
+		    "Compressed boolean");
+		is_str(ptype(in, "QuotasDisabled"), "boolean",
+		    "QuotasDisabled boolean");
+		p = prop(in, "BlockSize");
+		ok(p != NULL && p->v.is_null && p->v.type == CIM_T_UINT64,
+		    "nil BlockSize: a typed NULL");
+		p = prop(in, "InstallDate");
+		ok(p != NULL && p->v.is_null && p->v.type == CIM_T_DATETIME,
+		    "nil InstallDate: a typed NULL");
+		is_str(ptype(in, "VolumeSerialNumber"), "string",
+		    "VolumeSerialNumber is a string in WMI too");
+		ok(in->path != NULL && in->path->nkeys == 1 &&
+		    strcmp(in->path->keys[0].name, "DeviceID") == 0 &&
+		    strcmp(in->path->keys[0].value, "E:") == 0,
+		    "LogicalDisk path from DeviceID");
+	}
+	wbem_result_free(res);
+
+	res = decode_os_query("enum-networkadapter.xml", RT("E2"),
+	    "Win32_NetworkAdapter item decodes");
+	if (res != NULL) {
+		in = res->inst[0];
+		is_str(ptype(in, "Speed"), "uint64", "Speed uint64");
+		is_str(ptype(in, "NetConnectionStatus"), "uint16",
+		    "NetConnectionStatus uint16");
+		is_str(ptype(in, "InterfaceIndex"), "uint32",
+		    "InterfaceIndex uint32");
+		is_str(ptype(in, "NetEnabled"), "boolean", "NetEnabled boolean");
+		is_str(ptype(in, "TimeOfLastReset"), "datetime",
+		    "TimeOfLastReset datetime");
+		p = prop(in, "MaxSpeed");
+		ok(p != NULL && p->v.is_null && p->v.type == CIM_T_UINT64,
+		    "nil MaxSpeed: a typed NULL");
+		is_str(ptype(in, "MACAddress"), "string", "MACAddress string");
+		ok(in->path != NULL && in->path->nkeys == 1 &&
+		    strcmp(in->path->keys[0].value, "7") == 0,
+		    "NetworkAdapter path from DeviceID");
 	}
 	wbem_result_free(res);
 }
@@ -1447,6 +1601,8 @@ main(void)
 	test_faults();
 	test_markup_values();
 	test_date_time();
+	test_date_time_bad();
+	test_action();
 	test_win32_types();
 	test_incomplete();
 	test_dmtf();
