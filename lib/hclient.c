@@ -20,6 +20,8 @@
  */
 #include "config.h"
 
+#include <sys/resource.h>
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -35,6 +37,7 @@
 #define HC_MAX_HEADERS		256	/* per response, trailers included */
 #define HC_MAX_LINE		(64 * 1024)	/* one header or chunk line */
 #define HC_IDLE_MAX		1024	/* idle connections kept, all nodes */
+#define HC_IDLE_FD_SHARE	4	/* ... and at most 1/4 of the fd limit */
 #define HC_IDLE_BUCKETS		256
 #define HC_IDLE_MAXAGE_MS	118000	/* libcurl's CURLOPT_MAXAGE_CONN */
 #define HC_TIMEOUT_FALLBACK_MS	10000	/* when the caller gave 0 */
@@ -76,6 +79,8 @@ struct hc_pool {
 	struct hc_conns		 idle;		/* most recent first */
 	struct hc_conns		 buckets[HC_IDLE_BUCKETS];
 	size_t			 nidle;
+	size_t			 idle_cap;	/* from the fd limit, */
+	uint64_t		 cap_at;	/* read at most once a second */
 };
 
 struct hc_op {
@@ -230,15 +235,43 @@ hc_idle_cb(evutil_socket_t fd, short events, void *arg)
 	hc_conn_close(c);
 }
 
+/*
+ * How many idle connections the pool may hold: idle ones keep descriptors
+ * the program needs for other things (cimheadd's viewers and admin
+ * clients; its budget counts a node's queries in flight, not what is
+ * kept), so a quarter of the soft limit at most.  The limit can change
+ * (cimheadd raises it on reload): read again after a second.
+ */
+static size_t
+hc_idle_cap(struct hc_pool *pool, uint64_t now)
+{
+	struct rlimit	rl;
+
+	if (pool->cap_at != 0 && now - pool->cap_at < 1000)
+		return (pool->idle_cap);
+	pool->cap_at = now;
+	pool->idle_cap = HC_IDLE_MAX;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur !=
+	    RLIM_INFINITY && rl.rlim_cur / HC_IDLE_FD_SHARE < HC_IDLE_MAX)
+		pool->idle_cap = rl.rlim_cur / HC_IDLE_FD_SHARE;
+	return (pool->idle_cap);
+}
+
 /* Keeps a connection whose exchange ended cleanly, within the bound. */
 static void
 hc_idle_put(struct hc_pool *pool, struct hc_conn *c)
 {
 	struct hc_conn	*old;
+	size_t		 cap;
 
 	c->op = NULL;
 	c->idle_since = mono_ms();
-	if (pool->nidle >= HC_IDLE_MAX) {
+	cap = hc_idle_cap(pool, c->idle_since);
+	if (cap == 0) {
+		hc_conn_close(c);
+		return;
+	}
+	while (pool->nidle >= cap) {
 		old = TAILQ_LAST(&pool->idle, hc_conns);
 		hc_idle_remove(pool, old);
 		hc_conn_close(old);

@@ -13,6 +13,7 @@
 
 #include <sys/resource.h>
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1149,6 +1150,77 @@ t_nofd_idle(struct http_ctx *ctx)
 	srv_stop(&s2);
 }
 
+static void
+hc_count_cb(const struct http_response *resp, enum hc_fail f, int e,
+    const char *msg, void *arg)
+{
+	int	*n = arg;
+
+	(*n) += resp != NULL && f == HC_OK;
+}
+
+/*
+ * Idle connections hold descriptors the program needs for other things:
+ * hclient.c keeps a quarter of the soft limit at most.  n requests at once
+ * to one server, n over that cap: the cap stay idle.
+ */
+static void
+t_idle_cap(void)
+{
+	const char		*script[200];
+	struct srv		 s;
+	struct hc_pool		*pool;
+	struct http_request	 rq = { 0 };
+	struct rlimit		 saved, rl;
+	char			 url[128];
+	int			 fd, i, n, cap, done = 0;
+	uint64_t		 end;
+
+	if (getrlimit(RLIMIT_NOFILE, &saved) == -1) {
+		ok(0, "idle cap: cannot read the descriptor limit");
+		return;
+	}
+	/*
+	 * fd: the descriptors open (new ones fill the free numbers below the
+	 * limit, whatever is open above it); room for fd + 40 more under a
+	 * limit of 2 fd + 40, and 2n + 1 needed, n being under room / 2.
+	 */
+	for (i = fd = 0; i < 4096; i++)
+		if (fcntl(i, F_GETFD) != -1)
+			fd++;
+	rl = saved;
+	rl.rlim_cur = (rlim_t)fd * 2 + 40;
+	cap = (int)(rl.rlim_cur / 4);
+	n = cap + 3;
+	if (n >= (int)nitems(script)) {
+		ok(0, "idle cap: %d descriptors open, too many to test", fd);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		script[i] = "HTTP/1.1 200 OK\r\ncontent-length: 1\r\n\r\na";
+	script[n] = NULL;
+	srv_start(&s, script);
+	ok(setrlimit(RLIMIT_NOFILE, &rl) == 0, "idle cap: soft limit %d",
+	    (int)rl.rlim_cur);
+	pool = hc_pool_new(base);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/cimom", s.ls.port);
+	rq.url = url;
+	rq.body = "<x/>";
+	rq.body_len = 4;
+	rq.timeout_ms = 5000;
+	for (i = 0; i < n; i++)
+		hc_start(pool, &rq, hc_count_cb, &done);
+	end = mono_ms() + tap_slow(5000);
+	while (done < n && mono_ms() < end)
+		run_for(20);
+	is_int(done, n, "idle cap: %d requests at once answered", n);
+	is_int((int)hc_pool_idle(pool), cap, "idle cap: %d kept, not %d",
+	    cap, n);
+	hc_pool_free(pool);
+	(void)setrlimit(RLIMIT_NOFILE, &saved);
+	srv_stop(&s);
+}
+
 int
 main(void)
 {
@@ -1163,6 +1235,7 @@ main(void)
 	ok(http_auth_parse("NTLM", &a) == 0 && a == HTTP_AUTH_NTLM,
 	    "auth names parse");
 	ok(http_auth_parse("kerberos", &a) == -1, "unknown auth refused");
+	t_idle_cap();		/* first: it counts on few descriptors open */
 
 	/* hclient.c, as the daemon runs, then libcurl forced */
 	diag("engine: default (hclient.c for plain http to an address)");
