@@ -502,9 +502,13 @@ bench_profile() {
 	    -v crl="$(cg_incl "$T/cg.d" "curl_multi_socket_action")" \
 	    -v fe="$(cg_incl "$T/cg.d" "frontend.c:frontend_request_cb ")" \
 	    -v nq="$(grep -m1 -E '> +.*xml\.c:xml_sax_parse \(' "$T/cg.d.txt" | sed 's/.*(\([0-9,]*\)x).*/\1/' | tr -d ,)" \
-	    -v ns="$(awk '/fd = socket\(a->family/ {p = 1; next}
+	    -v hs="$(cg_incl "$T/cg.d" "hclient.c:hc_start ")" \
+	    -v hcc="$(cg_incl "$T/cg.d" "hclient.c:hc_conn_cb ")" \
+	    -v hdn="$(cg_incl "$T/cg.d" "http.c:http_hc_done_cb ")" \
+	    -v ns="$(awk '/fd = socket\((a->family|op->sa\.ss_family)/ {p = 1; next}
 		p && /=>.*socket \(/ {s = $0; sub(/.*\(/, "", s); sub(/x\).*/, "", s)
-		gsub(",", "", s); print s; exit}' "$T/cg.d.txt")" '
+		gsub(",", "", s); n += s; p = 0}
+		END {print n + 0}' "$T/cg.d.txt")" '
 	    BEGIN {
 		printf("| Ir in total | %d |\n", tot)
 		printf("| WBEM replies decoded | %d |\n", nq)
@@ -513,7 +517,9 @@ bench_profile() {
 		printf("| of which the libxml2 parse (xml_sax_parse) | %.0f |\n", prs / nq)
 		printf("| Ir in curl_multi_socket_action | %.0f%% of all |\n", 100 * crl / tot)
 		printf("| Ir in frontend_request_cb (viewer parse, round start) | %.0f%% of all |\n", 100 * fe / tot)
-		printf("| connections opened to the nodes (socket() in http_opensocket_cb) | %d |\n", ns)
+		# hc_conn_cb holds the completion (http_hc_done_cb: the decode)
+		printf("| Ir in hclient.c (hc_start, hc_conn_cb less the completion) | %.0f%% of all |\n", 100 * (hs + hcc - hdn) / tot)
+		printf("| connections opened to the nodes (socket() in http_opensocket_cb or hc_conn_open) | %d |\n", ns)
 	    }' | tee -a "$OUT/$ITEM.md"
 }
 

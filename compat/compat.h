@@ -44,6 +44,9 @@
  */
 #define COMPAT_CURL_NATIVE_CA	1
 
+/* lib/hclient.c speaks POSIX sockets: libcurl does every transfer here. */
+#define COMPAT_HCLIENT	0
+
 #define gmtime_r(t, tm)	(gmtime_s((tm), (t)) == 0 ? (tm) : NULL)
 #define explicit_bzero(p, n)	SecureZeroMemory((p), (n))
 
@@ -80,6 +83,7 @@ void	 compat_ctl_post(enum compat_post);
 #define FOPEN_RE	"re"
 #define COMPAT_PRINTF	__printf__
 #define COMPAT_CURL_NATIVE_CA	0	/* the distribution's CA bundle */
+#define COMPAT_HCLIENT	1	/* lib/hclient.c under http.c */
 #endif
 
 struct event_base;

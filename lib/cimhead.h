@@ -421,6 +421,9 @@ struct http_response {
 /* case-insensitive; NULL when absent */
 const char	*http_response_header(const struct http_response *, const char *);
 const char	*http_response_trailer(const struct http_response *, const char *);
+/* one header line, name up to the colon, into a response's list */
+void		 http_header_push(struct http_header **, size_t *, const char *line,
+		    const char *colon, const char *end);
 
 struct http_request {
 	const char	*url;
@@ -456,6 +459,40 @@ struct http_xfer *http_post(struct http_ctx *, const struct http_request *,
 void		 http_cancel(struct http_xfer *);	/* cb fires with WBEM_E_CANCELLED */
 size_t		 http_inflight(const struct http_ctx *);
 struct event_base *http_ctx_base(const struct http_ctx *);	/* for deferrals */
+
+/*
+ * ---- hclient.c: the lean HTTP/1.1 client under http.c --------------------
+ * Plain http to a numeric address, no credentials; http.c falls back to
+ * libcurl when hc_start returns NULL.  POSIX only (COMPAT_HCLIENT).
+ */
+enum hc_fail {
+	HC_OK = 0,
+	HC_CONNECT,		/* refused, unreachable, connect failed */
+	HC_NOFD,		/* socket() found no descriptor */
+	HC_SEND,
+	HC_RECV,
+	HC_NOTHING,		/* closed before a byte of the reply */
+	HC_PARTIAL,		/* closed inside the reply */
+	HC_BADREPLY,		/* not HTTP/1.x as we accept it */
+	HC_TIMEOUT,
+	HC_TOOBIG,
+};
+struct hc_pool;
+struct hc_op;
+/*
+ * Once per hc_start, from the loop: resp non-NULL with HC_OK, else NULL,
+ * the kind, the errno behind it (0: none) and a libcurl-like text.  resp
+ * and msg are freed after the callback returns.
+ */
+typedef void (*hc_done_cb)(const struct http_response *resp, enum hc_fail,
+		    int sys_errno, const char *msg, void *arg);
+struct hc_pool	*hc_pool_new(struct event_base *);
+void		 hc_pool_free(struct hc_pool *);	/* closes idle connections */
+size_t		 hc_pool_idle(const struct hc_pool *);
+/* NULL: not a request this client does the way libcurl would (no callback) */
+struct hc_op	*hc_start(struct hc_pool *, const struct http_request *,
+		    hc_done_cb, void *);
+void		 hc_cancel(struct hc_op *);		/* no callback */
 
 /* ---- wbem.c: protocol-neutral operations on a node ---------------------- */
 enum wbem_proto {

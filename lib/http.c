@@ -5,6 +5,11 @@
  * socket, one timer per context).  Connections stay in the multi's cache,
  * so a node is reached over a kept-alive connection.
  *
+ * Plain http to a numeric address without credentials or the verbose log
+ * (the daemon's probes) goes through hclient.c instead, which does the
+ * same exchange at a fraction of libcurl's instructions (issue 14);
+ * CIMHEAD_HTTP_ENGINE=curl in the environment keeps everything on curl.
+ *
  * This is the only file that includes curl.  What it guarantees its callers:
  * - every http_post completes exactly once, never from inside http_post;
  * - every transfer has a deadline fixed when it starts, and a size cap;
@@ -63,6 +68,7 @@ struct http_ctx {
 	struct http_hdrs	*hcache[HTTP_HDRS_CACHE];
 	unsigned		 hnext;		/* replaced next, round robin */
 	struct buf		 hkey;		/* a request's key, reused */
+	struct hc_pool		*hc;		/* NULL: libcurl only */
 };
 
 struct http_sock {
@@ -77,6 +83,7 @@ struct http_xfer {
 	TAILQ_ENTRY(http_xfer)	 entry;
 	CURL			*easy;
 	int			 added;		/* handed to the multi */
+	struct hc_op		*hc;		/* on hclient.c instead */
 	struct http_hdrs	*hdrs;
 	http_done_cb		 cb;
 	void			*arg;
@@ -114,6 +121,7 @@ static curl_socket_t http_opensocket_cb(void *, curlsocktype,
 		    struct curl_sockaddr *);
 static void	http_check_done(struct http_ctx *);
 static void	http_finish(struct http_xfer *, CURLcode);
+static void	http_fail(struct http_xfer *, CURLcode, int, int, const char *);
 static void	http_complete(struct http_xfer *, const struct http_response *,
 		    const struct wbem_error *);
 static void	http_ctx_destroy(struct http_ctx *);
@@ -121,6 +129,10 @@ static void	http_sock_free(struct http_ctx *, struct http_sock *);
 static void	http_ev_lowest(struct http_ctx *, struct event *);
 static void	http_log(enum log_level, const char *, ...) PRINTFLIKE(2, 3);
 static void	http_hdrs_drop(struct http_hdrs *);
+#if COMPAT_HCLIENT
+static void	http_hc_done_cb(const struct http_response *, enum hc_fail,
+		    int, const char *, void *);
+#endif
 
 int
 http_auth_parse(const char *s, enum http_auth *out)
@@ -183,6 +195,30 @@ http_headers_clear(struct http_header **h, size_t *n)
 	*n = 0;
 }
 
+#if COMPAT_HCLIENT
+/*
+ * Whether every transfer goes to libcurl: when asked
+ * (CIMHEAD_HTTP_ENGINE=curl), and when a proxy is set that libcurl would
+ * take for plain http (hclient.c speaks to nodes directly).
+ */
+static int
+http_curl_only(void)
+{
+	static const char * const vars[] = { "http_proxy", "all_proxy",
+	    "ALL_PROXY" };
+	const char	*v;
+	size_t		 i;
+
+	if ((v = getenv("CIMHEAD_HTTP_ENGINE")) != NULL &&
+	    strcmp(v, "curl") == 0)
+		return (1);
+	for (i = 0; i < nitems(vars); i++)
+		if ((v = getenv(vars[i])) != NULL && *v != '\0')
+			return (1);
+	return (0);
+}
+#endif
+
 struct http_ctx *
 http_ctx_new(struct event_base *base)
 {
@@ -204,6 +240,10 @@ http_ctx_new(struct event_base *base)
 	if ((ctx->timer = evtimer_new(base, http_timeout_cb, ctx)) == NULL)
 		goto fail;
 	http_ev_lowest(ctx, ctx->timer);
+#if COMPAT_HCLIENT
+	if (!http_curl_only())
+		ctx->hc = hc_pool_new(base);
+#endif
 	if (curl_multi_setopt(ctx->multi, CURLMOPT_SOCKETFUNCTION,
 	    http_socket_cb) != CURLM_OK ||
 	    curl_multi_setopt(ctx->multi, CURLMOPT_SOCKETDATA, ctx) != CURLM_OK ||
@@ -217,6 +257,9 @@ fail:
 		event_free(ctx->timer);
 	if (ctx->multi != NULL)
 		curl_multi_cleanup(ctx->multi);
+#if COMPAT_HCLIENT
+	hc_pool_free(ctx->hc);
+#endif
 	free(ctx);
 	return (NULL);
 }
@@ -248,6 +291,9 @@ http_ctx_destroy(struct http_ctx *ctx)
 	while ((s = TAILQ_FIRST(&ctx->socks)) != NULL)
 		http_sock_free(ctx, s);
 	event_free(ctx->timer);
+#if COMPAT_HCLIENT
+	hc_pool_free(ctx->hc);
+#endif
 	for (i = 0; i < HTTP_HDRS_CACHE; i++)
 		http_hdrs_drop(ctx->hcache[i]);
 	buf_release(&ctx->hkey);
@@ -421,6 +467,9 @@ http_xfer_free(struct http_xfer *x)
 	}
 	if (x->defer != NULL)
 		event_free(x->defer);
+#if COMPAT_HCLIENT
+	hc_cancel(x->hc);
+#endif
 	http_hdrs_drop(x->hdrs);
 	http_headers_clear(&x->headers, &x->nheaders);
 	http_headers_clear(&x->trailers, &x->ntrailers);
@@ -471,6 +520,74 @@ http_errno_nofd(int e)
 	return (e == EMFILE || e == ENFILE);
 }
 
+/*
+ * Completes x with the error rc stands for, as the caller sees it from
+ * either engine: toobig for the size cap, sock_errno socket()'s when it
+ * failed, text the engine's own (libcurl's error buffer), "" for none.
+ */
+static void
+http_fail(struct http_xfer *x, CURLcode rc, int toobig, int sock_errno,
+    const char *text)
+{
+	struct wbem_error	err;
+
+	if (toobig)
+		wbem_error_set(&err, WBEM_E_TOOBIG, rc, "toobig",
+		    "response larger than %zu bytes", x->max_response);
+	else if (http_errno_nofd(sock_errno))
+		wbem_error_set(&err, WBEM_E_RESOURCE, rc,
+		    sock_errno == EMFILE ? "EMFILE" : "ENFILE",
+		    "no file descriptor for a socket: %s (this host's "
+		    "limit, not the server's fault)", strerror(sock_errno));
+	else if (rc == CURLE_OPERATION_TIMEDOUT)
+		wbem_error_set(&err, WBEM_E_TIMEOUT, rc, "timeout", "%s",
+		    text[0] ? text : curl_easy_strerror(rc));
+	else
+		wbem_error_set(&err, WBEM_E_TRANSPORT, rc,
+		    curl_easy_strerror(rc), "%s", text[0] ? text :
+		    curl_easy_strerror(rc));
+	http_complete(x, NULL, &err);
+}
+
+#if COMPAT_HCLIENT
+/* hclient.c's verdict: the kinds map to the CURLcode libcurl would give. */
+static void
+http_hc_done_cb(const struct http_response *resp, enum hc_fail f, int e,
+    const char *msg, void *arg)
+{
+	static const CURLcode	 codes[] = {
+		[HC_OK] = CURLE_OK,
+		[HC_CONNECT] = CURLE_COULDNT_CONNECT,
+		[HC_NOFD] = CURLE_COULDNT_CONNECT,
+		[HC_SEND] = CURLE_SEND_ERROR,
+		[HC_RECV] = CURLE_RECV_ERROR,
+		[HC_NOTHING] = CURLE_GOT_NOTHING,
+		[HC_PARTIAL] = CURLE_PARTIAL_FILE,
+		[HC_BADREPLY] = CURLE_WEIRD_SERVER_REPLY,
+		[HC_TIMEOUT] = CURLE_OPERATION_TIMEDOUT,
+		[HC_TOOBIG] = CURLE_FILESIZE_EXCEEDED,
+	};
+	struct http_xfer	*x = arg;
+	struct http_ctx		*ctx = x->ctx;
+	struct wbem_error	 err;
+
+	/* hclient.c frees its operation once this returns */
+	x->hc = NULL;
+	/* a callback that frees the context: destroyed as this unwinds */
+	ctx->dispatching++;
+	if (f != HC_OK)
+		http_fail(x, codes[f], f == HC_TOOBIG, f == HC_NOFD ? e : 0,
+		    msg);
+	else {
+		wbem_error_clear(&err);
+		http_complete(x, resp, &err);
+	}
+	ctx->dispatching--;
+	if (ctx->dying && ctx->dispatching == 0)
+		http_ctx_destroy(ctx);
+}
+#endif
+
 /* Turns curl's verdict into a response or an error. */
 static void
 http_finish(struct http_xfer *x, CURLcode rc)
@@ -478,30 +595,12 @@ http_finish(struct http_xfer *x, CURLcode rc)
 	struct http_response	 resp;
 	struct wbem_error	 err;
 	long			 status = 0;
+	int			 toobig;
 
 	wbem_error_clear(&err);
-	if (x->toobig || rc == CURLE_FILESIZE_EXCEEDED) {
-		wbem_error_set(&err, WBEM_E_TOOBIG, rc, "toobig",
-		    "response larger than %zu bytes", x->max_response);
-		http_complete(x, NULL, &err);
-		return;
-	}
-	if (rc != CURLE_OK && !x->cut_short) {
-		if (http_errno_nofd(x->sock_errno))
-			wbem_error_set(&err, WBEM_E_RESOURCE, rc,
-			    x->sock_errno == EMFILE ? "EMFILE" : "ENFILE",
-			    "no file descriptor for a socket: %s (this host's "
-			    "limit, not the server's fault)",
-			    strerror(x->sock_errno));
-		else if (rc == CURLE_OPERATION_TIMEDOUT)
-			wbem_error_set(&err, WBEM_E_TIMEOUT, rc, "timeout",
-			    "%s", x->errbuf[0] ? x->errbuf :
-			    curl_easy_strerror(rc));
-		else
-			wbem_error_set(&err, WBEM_E_TRANSPORT, rc,
-			    curl_easy_strerror(rc), "%s", x->errbuf[0] ?
-			    x->errbuf : curl_easy_strerror(rc));
-		http_complete(x, NULL, &err);
+	toobig = x->toobig || rc == CURLE_FILESIZE_EXCEEDED;
+	if (toobig || (rc != CURLE_OK && !x->cut_short)) {
+		http_fail(x, rc, toobig, x->sock_errno, x->errbuf);
 		return;
 	}
 	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
@@ -544,22 +643,19 @@ http_cancel(struct http_xfer *x)
 	http_complete(x, NULL, &err);
 }
 
-/* Adds one "Name: value" line to a header list, within the caps. */
-static int
-http_header_add(struct http_xfer *x, struct http_header **h, size_t *n,
-    const char *line, size_t len)
+/*
+ * Appends line's header, the name up to colon and the value after it up
+ * to end, without the white space around it; no cap (callers count).
+ * Shared with hclient.c, which reads the same lists.
+ */
+void
+http_header_push(struct http_header **h, size_t *n, const char *line,
+    const char *colon, const char *end)
 {
-	const char	*colon, *v, *end;
+	const char	*v;
 	char		*p;
 	size_t		 nlen, vlen;
 
-	if (x->nheaders + x->ntrailers >= HTTP_MAX_HEADERS)
-		return (-1);
-	end = line + len;
-	while (end > line && (end[-1] == '\r' || end[-1] == '\n'))
-		end--;
-	if ((colon = memchr(line, ':', end - line)) == NULL || colon == line)
-		return (0);	/* not a header line: ignore it */
 	v = colon + 1;
 	while (v < end && (*v == ' ' || *v == '\t'))
 		v++;
@@ -582,6 +678,23 @@ http_header_add(struct http_xfer *x, struct http_header **h, size_t *n,
 	(*h)[*n].name = p;
 	(*h)[*n].value = p + nlen + 1;
 	(*n)++;
+}
+
+/* Adds one "Name: value" line to a header list, within the caps. */
+static int
+http_header_add(struct http_xfer *x, struct http_header **h, size_t *n,
+    const char *line, size_t len)
+{
+	const char	*colon, *end;
+
+	if (x->nheaders + x->ntrailers >= HTTP_MAX_HEADERS)
+		return (-1);
+	end = line + len;
+	while (end > line && (end[-1] == '\r' || end[-1] == '\n'))
+		end--;
+	if ((colon = memchr(line, ':', end - line)) == NULL || colon == line)
+		return (0);	/* not a header line: ignore it */
+	http_header_push(h, n, line, colon, end);
 	return (0);
 }
 
@@ -938,6 +1051,12 @@ http_post(struct http_ctx *ctx, const struct http_request *req,
 	TAILQ_INSERT_HEAD(&ctx->xfers, x, entry);
 	ctx->ninflight++;
 
+#if COMPAT_HCLIENT
+	/* credentials and the verbose log stay with libcurl */
+	if (ctx->hc != NULL && req->user == NULL && !req->verbose &&
+	    (x->hc = hc_start(ctx->hc, req, http_hc_done_cb, x)) != NULL)
+		return (x);
+#endif
 	if ((x->easy = curl_easy_init()) == NULL)
 		wbem_error_set(&err, WBEM_E_TRANSPORT, 0, "init",
 		    "http: cannot create a transfer");

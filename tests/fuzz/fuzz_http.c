@@ -2,13 +2,18 @@
  * fuzz_http.c: the HTTP reply framing as the client sees it.  Each input
  * is one server reply: http_post sends a CIM-XML-sized request to a
  * listener on 127.0.0.1 on the same event base, which reads the whole
- * request, writes the input bytes and closes.  libcurl does the framing;
- * what is fuzzed is http.c around it (status lines, header and trailer
- * collection, the size cap, the cut-short rule) and the promise that the
- * callback fires exactly once with either a response or an error.
+ * request, writes the input bytes and closes.  Two engines do the
+ * framing: hclient.c (http.c's own, for plain http to an address) and
+ * libcurl (CIMHEAD_HTTP_ENGINE=curl); what is fuzzed is hclient.c's parser
+ * and http.c around both (status lines, header and trailer collection, the
+ * size cap, the cut-short rule) and the promise that the callback fires
+ * exactly once with either a response or an error.
  *
  * Input: one control byte (bit 0: 256-byte response cap, bit 1: ask for
- * trailers), then the reply bytes.
+ * trailers, bit 2: libcurl instead of hclient.c, bit 3: no "Connection:
+ * close", so a reply the client takes as complete leaves the connection
+ * kept, and the next input may find it closed: the retry), then the reply
+ * bytes.
  */
 #include "config.h"
 
@@ -28,7 +33,8 @@
 #include "fuzz.h"
 
 static struct event_base	*base;
-static struct http_ctx		*ctx;
+static struct http_ctx		*ctx;		/* hclient.c */
+static struct http_ctx		*ctx_curl;
 static struct evconnlistener	*lst;
 static char			 url[64];
 
@@ -136,7 +142,10 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	/* The server side writes to sockets the client may have closed. */
 	signal(SIGPIPE, SIG_IGN);
 	if ((base = event_base_new()) == NULL ||
-	    (ctx = http_ctx_new(base)) == NULL)
+	    (ctx = http_ctx_new(base)) == NULL ||
+	    setenv("CIMHEAD_HTTP_ENGINE", "curl", 1) == -1 ||
+	    (ctx_curl = http_ctx_new(base)) == NULL ||
+	    unsetenv("CIMHEAD_HTTP_ENGINE") == -1)
 		abort();
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
@@ -157,8 +166,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char * const hdrs[] = { "CIMOperation: MethodCall",
 	    "Connection: close", NULL };
+	static const char * const hdrs_kept[] = { "CIMOperation: MethodCall",
+	    NULL };
 	static const char body[] = "<?xml version=\"1.0\"?><CIM/>";
 	struct http_request	 req;
+	struct http_ctx		*c;
 	uint64_t		 start;
 
 	if (size < 1)
@@ -169,16 +181,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&req, 0, sizeof(req));
 	req.url = url;
 	req.content_type = "application/xml; charset=utf-8";
-	req.headers = hdrs;
+	req.headers = (data[0] & 8) ? hdrs_kept : hdrs;
 	req.body = body;
 	req.body_len = sizeof(body) - 1;
 	req.timeout_ms = 5000;
 	req.max_response = (data[0] & 1) ? 256 : 0;
 	req.want_trailers = (data[0] >> 1) & 1;
-	if (http_post(ctx, &req, done_cb, NULL) == NULL)
+	c = (data[0] & 4) ? ctx_curl : ctx;
+	if (http_post(c, &req, done_cb, NULL) == NULL)
 		abort();
 	start = mono_ms();
-	while (calls == 0 || conns > 0 || http_inflight(ctx) != 0) {
+	while (calls == 0 || conns > 0 || http_inflight(c) != 0) {
 		event_base_loop(base, EVLOOP_ONCE);
 		if (mono_ms() - start > 10000)
 			abort();	/* the deadline did not hold */

@@ -4,10 +4,16 @@
  * callbacks (success, timeout, cancel, context free, refusal), never from
  * inside http_post; trailers; the bodiless 400 on an open connection;
  * size caps; the last response's headers after a 401; keep-alive;
- * transfers at the lowest priority of a base that has several.
+ * transfers at the lowest priority of a base that has several.  The
+ * shared cases run twice, on hclient.c (the default for plain http to an
+ * address) and on libcurl (CIMHEAD_HTTP_ENGINE=curl), and the two must
+ * send the same bytes; hclient.c's strict parsing has cases of its own.
  */
 #include "config.h"
 
+#include <sys/resource.h>
+
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +26,7 @@
 #include "testsrv.h"
 
 #define HANG	((const char *)1)	/* read the request, never answer */
+#define CLOSE	((const char *)2)	/* read the request, close at once */
 
 struct srv {
 	struct testsrv		 ls;
@@ -37,6 +44,8 @@ struct res {
 	long			 status;
 	int			 cut_short;
 	enum wbem_errkind	 kind;
+	int			 code;
+	char			 desc[256];
 	char			 body[256];
 	char			 cimerror[64];
 	char			 trailer_code[16];
@@ -79,6 +88,10 @@ srv_read_cb(struct bufferevent *bev, void *arg)
 		s->next++;
 		if (step == HANG)
 			continue;
+		if (step == CLOSE) {
+			bufferevent_free(bev);
+			return;
+		}
 		if (step[0] == '!') {
 			bufferevent_write(bev, step + 1, strlen(step + 1));
 			bufferevent_setcb(bev, NULL, srv_write_cb,
@@ -115,6 +128,8 @@ done_cb(const struct http_response *resp, const struct wbem_error *err,
 		r->called_in_post = 1;
 	r->at = mono_ms();
 	r->kind = err->kind;
+	r->code = err->code;
+	strlcpy(r->desc, err->description, sizeof(r->desc));
 	if (resp != NULL) {
 		r->status = resp->status;
 		r->cut_short = resp->cut_short;
@@ -160,6 +175,15 @@ post(struct http_ctx *ctx, struct srv *s, struct res *r,
 	x = http_post(ctx, rq, done_cb, r);
 	r->in_post = 0;
 	return (x);
+}
+
+/* Posts one request with rq as given and waits for its callback. */
+static void
+post_wait(struct http_ctx *ctx, struct srv *s, struct res *r,
+    struct http_request *rq)
+{
+	post(ctx, s, r, rq);
+	run_for(5000);
 }
 
 static void
@@ -578,8 +602,9 @@ t_auth_retry(struct http_ctx *ctx)
 	srv_stop(&s);
 }
 
+/* A second request goes on the same connection, with Basic or without. */
 static void
-t_keepalive(struct http_ctx *ctx)
+t_keepalive(struct http_ctx *ctx, int basic)
 {
 	const char		*script[] = {
 	    "HTTP/1.1 200 OK\r\ncontent-length: 1\r\n\r\na",
@@ -589,19 +614,23 @@ t_keepalive(struct http_ctx *ctx)
 	struct http_request	 rq1 = { 0 }, rq2 = { 0 };
 
 	srv_start(&s, script);
-	rq1.user = rq2.user = "root";
-	rq1.password = rq2.password = "pw";
-	rq1.auth = rq2.auth = HTTP_AUTH_BASIC;
-	post(ctx, &s, &r1, &rq1);
-	run_for(5000);
-	post(ctx, &s, &r2, &rq2);
-	run_for(5000);
+	if (basic) {
+		rq1.user = rq2.user = "root";
+		rq1.password = rq2.password = "pw";
+		rq1.auth = rq2.auth = HTTP_AUTH_BASIC;
+	}
+	post_wait(ctx, &s, &r1, &rq1);
+	post_wait(ctx, &s, &r2, &rq2);
 	ok(r1.calls == 1 && r2.calls == 1, "keepalive: both answered");
 	is_str(r2.body, "b", "keepalive: second reply");
 	is_int(s.ls.nconn, 1, "keepalive: one connection for two requests");
-	ok(strstr(s.firstreq, "\r\nAuthorization: Basic ") != NULL &&
-	    strstr(s.lastreq, "\r\nAuthorization: Basic ") != NULL,
-	    "basic: credentials on every request");
+	if (basic)
+		ok(strstr(s.firstreq, "\r\nAuthorization: Basic ") != NULL &&
+		    strstr(s.lastreq, "\r\nAuthorization: Basic ") != NULL,
+		    "basic: credentials on every request");
+	else
+		ok(strstr(s.lastreq, "Authorization") == NULL,
+		    "keepalive: no credentials");
 	srv_stop(&s);
 }
 
@@ -740,21 +769,293 @@ t_bad_url(struct http_ctx *ctx)
 	is_int(r.kind, WBEM_E_TRANSPORT, "bad scheme: refused");
 }
 
-int
-main(void)
+
+/*
+ * Both engines send the same request bytes: hclient.c writes what libcurl
+ * 7.88 was captured sending (request line, Host, User-Agent, Accept, the
+ * caller's headers in order, TE, Content-Length), "Expect:" dropped.
+ */
+static void
+t_same_bytes(struct http_ctx *hc, struct http_ctx *curl)
 {
-	struct http_ctx	*ctx;
-	enum http_auth	 a;
+	const char		*script[] = {
+	    "HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n",
+	    "HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n", NULL };
+	const char		*h[] = { "CIMOperation: MethodCall",
+	    "CIMMethod: ExecQuery", "Expect:", "CIMObject: root%2Fcimv2",
+	    NULL };
+	struct srv		 s;
+	struct res		 r1 = { 0 }, r2 = { 0 };
+	struct http_request	 rq1 = { 0 }, rq2 = { 0 };
+	char			 first[8192];
 
-	log_init("test_http", LOG_LVL_WARN, 0);
-	compat_init(0);
-	base = event_base_new();
-	ctx = http_ctx_new(base);
-	ok(ctx != NULL, "context");
-	ok(http_auth_parse("NTLM", &a) == 0 && a == HTTP_AUTH_NTLM,
-	    "auth names parse");
-	ok(http_auth_parse("kerberos", &a) == -1, "unknown auth refused");
+	srv_start(&s, script);
+	rq1.headers = rq2.headers = h;
+	rq1.want_trailers = rq2.want_trailers = 1;
+	rq1.content_type = rq2.content_type = "application/xml; charset=utf-8";
+	post_wait(hc, &s, &r1, &rq1);
+	strlcpy(first, s.lastreq, sizeof(first));
+	post_wait(curl, &s, &r2, &rq2);
+	ok(r1.status == 200 && r2.status == 200, "same bytes: both answered");
+	is_str(first, s.lastreq, "same bytes: hclient.c's head is libcurl's");
+	ok(strncmp(first, "POST /cimom HTTP/1.1\r\nHost: 127.0.0.1:", 38) == 0 &&
+	    strstr(first, "\r\nUser-Agent: " PACKAGE_NAME "/") != NULL &&
+	    strstr(first, "\r\nAccept: */*\r\nContent-Type: application/xml; "
+	    "charset=utf-8\r\nCIMOperation: MethodCall\r\nCIMMethod: "
+	    "ExecQuery\r\nCIMObject: root%2Fcimv2\r\nTE: trailers\r\n"
+	    "Content-Length: 4\r\n\r\n") != NULL,
+	    "same bytes: the captured order");
+	srv_stop(&s);
+}
 
+/*
+ * A kept connection the server closes on reading the next request (as a
+ * CIMOM does at its idle limit): the request goes again on a new one,
+ * once.
+ */
+static void
+t_stale_retry(struct http_ctx *ctx)
+{
+	const char		*script[] = {
+	    "HTTP/1.1 200 OK\r\ncontent-length: 1\r\n\r\na", CLOSE,
+	    "HTTP/1.1 200 OK\r\ncontent-length: 1\r\n\r\nb", NULL };
+	struct srv		 s;
+	struct res		 r1 = { 0 }, r2 = { 0 };
+	struct http_request	 rq1 = { 0 }, rq2 = { 0 };
+
+	srv_start(&s, script);
+	post_wait(ctx, &s, &r1, &rq1);
+	post_wait(ctx, &s, &r2, &rq2);
+	is_int(r2.kind, WBEM_E_NONE, "stale: the retry succeeds");
+	is_str(r2.body, "b", "stale: its reply");
+	ok(s.nreq == 3 && s.ls.nconn == 2,
+	    "stale: sent again on a second connection (%d requests, %d "
+	    "connections)", s.nreq, s.ls.nconn);
+	srv_stop(&s);
+}
+
+/* On a fresh connection there is no retry: nothing back is an error. */
+static void
+t_empty_reply(struct http_ctx *ctx)
+{
+	const char		*script[] = { CLOSE, CLOSE, NULL };
+	struct srv		 s;
+	struct res		 r = { 0 };
+	struct http_request	 rq = { 0 };
+
+	srv_start(&s, script);
+	post_wait(ctx, &s, &r, &rq);
+	is_int(r.kind, WBEM_E_TRANSPORT, "empty reply: TRANSPORT");
+	is_int(r.code, 52, "empty reply: CURLE_GOT_NOTHING");
+	is_int(s.nreq, 1, "empty reply: sent once");
+	srv_stop(&s);
+}
+
+/* Replies either engine reads the same way. */
+static void
+t_framing(struct http_ctx *ctx)
+{
+	static const struct {
+		const char	*reply;
+		const char	*next;		/* NULL: the server closed */
+		int		 kind;
+		int		 code;
+		long		 status;
+		const char	*body;
+		int		 nconn;		/* after a second request */
+		const char	*what;
+	} cases[] = {
+	    { "!HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\nabc", NULL,
+	      WBEM_E_TRANSPORT, 18, 0, "", 0, "body cut short" },
+	    { "!HTTP/1.1 200 OK\r\n\r\nuntil close", NULL, WBEM_E_NONE, 0,
+	      200, "until close", 0, "body until close" },
+	    { "!HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n"
+	      "3\r\nabc\r\n", NULL, WBEM_E_TRANSPORT, 18, 0, "", 0,
+	      "chunked cut short" },
+	    { "HTTP/1.0 200 OK\r\ncontent-length: 1\r\n\r\na",
+	      "HTTP/1.1 200 OK\r\ncontent-length: 1\r\n\r\nb", WBEM_E_NONE, 0,
+	      200, "a", 2, "HTTP/1.0: not kept" },
+	    { "HTTP/1.1 200 OK\r\nConnection: close\r\ncontent-length: 1"
+	      "\r\n\r\na", "HTTP/1.1 200 OK\r\ncontent-length: 1\r\n\r\nb",
+	      WBEM_E_NONE, 0, 200, "a", 2, "Connection: close: not kept" },
+	    { "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\n"
+	      "content-length: 1\r\n\r\na", NULL, WBEM_E_NONE, 0, 201, "a",
+	      0, "100 Continue skipped" },
+	    { "HTTP/1.1 204 No Content\r\n\r\n", NULL, WBEM_E_NONE, 0, 204,
+	      "", 0, "204: no body" },
+	    { "HTTP/1.1 200 OK\r\ncontent-length: 2\r\ncontent-length: 2\r\n"
+	      "\r\nab", NULL, WBEM_E_NONE, 0, 200, "ab", 0,
+	      "the same Content-Length twice" },
+	};
+	const char		*script[3];
+	struct srv		 s;
+	struct res		 r, r2;
+	struct http_request	 rq;
+	size_t			 i;
+
+	for (i = 0; i < nitems(cases); i++) {
+		script[0] = cases[i].reply;
+		script[1] = cases[i].next;
+		script[2] = NULL;
+		srv_start(&s, script);
+		memset(&r, 0, sizeof(r));
+		memset(&rq, 0, sizeof(rq));
+		post_wait(ctx, &s, &r, &rq);
+		ok(r.calls == 1 && (int)r.kind == cases[i].kind &&
+		    r.code == cases[i].code && r.status == cases[i].status &&
+		    strcmp(r.body, cases[i].body) == 0,
+		    "framing: %s (kind %d, code %d, status %ld, body \"%s\")",
+		    cases[i].what, r.kind, r.code, r.status, r.body);
+		if (cases[i].nconn != 0) {
+			memset(&r2, 0, sizeof(r2));
+			memset(&rq, 0, sizeof(rq));
+			post_wait(ctx, &s, &r2, &rq);
+			ok(strcmp(r2.body, "b") == 0 &&
+			    s.ls.nconn == cases[i].nconn,
+			    "framing: %s, then a new connection", cases[i].what);
+		}
+		srv_stop(&s);
+	}
+}
+
+/* One request answered by reply, under max_response (0: the default). */
+static void
+post_reply(struct http_ctx *ctx, const char *reply, size_t max_response,
+    struct res *r)
+{
+	const char		*script[] = { reply, NULL };
+	struct srv		 s;
+	struct http_request	 rq;
+
+	srv_start(&s, script);
+	memset(r, 0, sizeof(*r));
+	memset(&rq, 0, sizeof(rq));
+	rq.max_response = max_response;
+	post_wait(ctx, &s, r, &rq);
+	srv_stop(&s);
+}
+
+/* A reply of a status line, n copies of line, and an empty body. */
+static void
+post_lines(struct http_ctx *ctx, const char *line, int n,
+    size_t max_response, struct res *r)
+{
+	struct buf	b;
+	int		i;
+
+	buf_init(&b, 0);
+	buf_puts(&b, "!HTTP/1.1 200 OK\r\n");
+	for (i = 0; i < n; i++)
+		buf_puts(&b, line);
+	buf_puts(&b, "content-length: 0\r\n\r\n");
+	post_reply(ctx, b.data, max_response, r);
+	buf_release(&b);
+}
+
+/*
+ * hclient.c refuses what a lenient parser would guess at: each is a
+ * TRANSPORT error (CURLE_WEIRD_SERVER_REPLY) saying what was wrong.
+ */
+static void
+t_malformed(struct http_ctx *ctx, struct http_ctx *curl)
+{
+	static const struct {
+		const char	*reply;
+		const char	*says;
+	} cases[] = {
+	    { "!HTTP/1.1 200 OK\ncontent-length: 1\n\na", "CRLF" },
+	    { "!HTTP/1.1 200 OK\r\nX-A: a\r\n b\r\ncontent-length: 1\r\n\r\na",
+	      "obs-fold" },
+	    { "!HTTP/1.1 200 OK\r\ncontent-length: 1\r\ncontent-length: 2\r\n"
+	      "\r\nab", "Content-Length" },
+	    { "!HTTP/1.1 200 OK\r\ncontent-length: -1\r\n\r\n",
+	      "Content-Length" },
+	    { "!HTTP/1.1 200 OK\r\ntransfer-encoding: gzip, chunked\r\n\r\n"
+	      "0\r\n\r\n", "Transfer-Encoding" },
+	    { "!HTTP/1.1 200 OK\r\ntransfer-encoding: gzip\r\n"
+	      "transfer-encoding: chunked\r\n\r\n0\r\n\r\n",
+	      "Transfer-Encoding" },
+	    { "!ICY 200 OK\r\n\r\n", "status line" },
+	    { "!HTTP/1.1 2x0 OK\r\ncontent-length: 0\r\n\r\n", "status line" },
+	    { "!HTTP/2 200\r\ncontent-length: 0\r\n\r\n", "status line" },
+	    { "!HTTP/1.1 200 OK\r\nno colon here\r\n\r\n", "name" },
+	    { "!HTTP/1.1 200 OK\r\nBad Name: x\r\ncontent-length: 0\r\n\r\n",
+	      "header name" },
+	    { "!HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\nzz\r\n",
+	      "chunk size" },
+	    { "!HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n"
+	      "3\r\nhello\r\n0\r\n\r\n", "longer than its size" },
+	    { "!HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n"
+	      "fffffffffffffffff\r\n", "chunk size" },
+	    { "!HTTP/1.1 101 Switching Protocols\r\n\r\n", "101" },
+	};
+	struct res		 r;
+	size_t			 i;
+
+	for (i = 0; i < nitems(cases); i++) {
+		post_reply(ctx, cases[i].reply, 0, &r);
+		ok(r.calls == 1 && r.kind == WBEM_E_TRANSPORT && r.code == 8 &&
+		    strstr(r.desc, cases[i].says) != NULL,
+		    "malformed %zu: refused, \"%s\"", i, r.desc);
+	}
+	/* the knob: libcurl, forced, says none of this */
+	post_reply(curl, cases[1].reply, 0, &r);
+	ok(r.calls == 1 && strstr(r.desc, "obs-fold") == NULL,
+	    "CIMHEAD_HTTP_ENGINE=curl: libcurl read it (kind %d)", r.kind);
+}
+
+/* Every buffer hclient.c fills has a cap: a line, the head, the headers. */
+static void
+t_head_caps(struct http_ctx *ctx)
+{
+	struct res	r;
+	char		long_line[70 * 1024 + 16];
+
+	memset(long_line, 'x', sizeof(long_line));
+	memcpy(long_line, "X-Long: ", 8);
+	memcpy(long_line + sizeof(long_line) - 3, "\r\n", 3);	/* and NUL */
+	post_lines(ctx, long_line, 1, 0, &r);
+	ok(r.kind == WBEM_E_TRANSPORT && strstr(r.desc, "line over") != NULL,
+	    "a header line over 64 KB refused (%s)", r.desc);
+	post_lines(ctx, "X-Pad: 0123456789\r\n", 40, 300, &r);
+	is_int(r.kind, WBEM_E_TOOBIG, "a head over max_response: TOOBIG");
+	post_lines(ctx, "X-N: 1\r\n", 300, 0, &r);
+	is_int(r.kind, WBEM_E_TOOBIG, "300 headers: TOOBIG");
+}
+
+/*
+ * What hclient.c leaves to libcurl (a name to resolve, credentials) still
+ * works on a context that has both.
+ */
+static void
+t_fallback(struct http_ctx *ctx)
+{
+	const char		*script[] = {
+	    "HTTP/1.1 200 OK\r\ncontent-length: 1\r\n\r\na", NULL };
+	struct srv		 s;
+	struct res		 r = { 0 };
+	struct http_request	 rq = { 0 };
+	char			 url[128];
+
+	srv_start(&s, script);
+	snprintf(url, sizeof(url), "http://localhost:%d/cimom", s.ls.port);
+	rq.url = url;
+	rq.body = "<x/>";
+	rq.body_len = 4;
+	rq.timeout_ms = 5000;
+	r.stop = 1;
+	http_post(ctx, &rq, done_cb, &r);
+	run_for(5000);
+	ok(r.calls == 1 && r.status == 200 && strcmp(r.body, "a") == 0,
+	    "a host name goes to libcurl (status %ld, kind %d)", r.status,
+	    r.kind);
+	srv_stop(&s);
+}
+
+/* The cases both engines must pass alike. */
+static void
+t_both(struct http_ctx *ctx)
+{
 	t_ok(ctx);
 	t_header_lists(ctx);
 	t_zero_length(ctx);
@@ -767,12 +1068,197 @@ main(void)
 	t_caps(ctx);
 	t_many_headers(ctx);
 	t_auth_retry(ctx);
-	t_keepalive(ctx);
+	t_keepalive(ctx, 1);
+	t_keepalive(ctx, 0);
 	t_server_close(ctx);
 	t_chain(ctx);
 	t_priority();
 	t_bad_url(ctx);
+	t_stale_retry(ctx);
+	t_empty_reply(ctx);
+	t_framing(ctx);
+}
 
+/*
+ * libcurl takes a proxy from http_proxy for plain http, and hclient.c
+ * speaks to nodes directly: a context made with one set leaves every
+ * transfer to libcurl, which here meets a closed proxy port.
+ */
+static void
+t_proxy(void)
+{
+	const char		*script[] = {
+	    "HTTP/1.1 200 OK\r\ncontent-length: 1\r\n\r\na", NULL };
+	struct srv		 s, closed;
+	struct res		 r = { 0 };
+	struct http_request	 rq = { 0 };
+	struct http_ctx		*ctx;
+	char			 proxy[64];
+
+	srv_start(&s, script);
+	srv_start(&closed, script);	/* while s holds its port */
+	srv_stop(&closed);
+	snprintf(proxy, sizeof(proxy), "http://127.0.0.1:%d", closed.ls.port);
+	setenv("http_proxy", proxy, 1);
+	unsetenv("no_proxy");
+	unsetenv("NO_PROXY");
+	ctx = http_ctx_new(base);
+	post_wait(ctx, &s, &r, &rq);	/* libcurl reads it per transfer */
+	unsetenv("http_proxy");
+	ok(r.calls == 1 && r.kind == WBEM_E_TRANSPORT && s.nreq == 0,
+	    "http_proxy set: through the proxy, as libcurl does (kind %d, "
+	    "%d requests at the node, %s)", r.kind, s.nreq, r.desc);
+	http_ctx_free(ctx);
+	srv_stop(&s);
+}
+
+/*
+ * Out of descriptors with a connection kept idle: the idle one is closed
+ * for the new one, the request goes out (POSIX: setrlimit).
+ */
+static void
+t_nofd_idle(void)
+{
+	const char		*script[] = {
+	    "HTTP/1.1 200 OK\r\ncontent-length: 1\r\n\r\na", NULL };
+	const char		*script2[] = {
+	    "HTTP/1.1 200 OK\r\ncontent-length: 1\r\n\r\nb", NULL };
+	struct srv		 s1, s2;
+	struct res		 r1 = { 0 }, r2 = { 0 };
+	struct http_request	 rq1 = { 0 }, rq2 = { 0 };
+	struct rlimit		 saved, rl;
+	struct http_ctx		*ctx;
+	int			 fd;
+
+	/* its own context: the kept connection is the one to s1 */
+	ctx = http_ctx_new(base);
+	srv_start(&s1, script);
+	srv_start(&s2, script2);
+	post_wait(ctx, &s1, &r1, &rq1);		/* leaves one kept */
+	if (getrlimit(RLIMIT_NOFILE, &saved) == -1 || (fd = dup(0)) == -1) {
+		ok(0, "nofd: cannot read the descriptor limit");
+		return;
+	}
+	close(fd);
+	rl = saved;
+	rl.rlim_cur = (rlim_t)fd;
+	ok(setrlimit(RLIMIT_NOFILE, &rl) == 0, "nofd: no descriptor left");
+	post(ctx, &s2, &r2, &rq2);
+	/* the listener takes the connection once the kept one's end goes */
+	run_for(5000);
+	(void)setrlimit(RLIMIT_NOFILE, &saved);
+	is_int(r2.kind, WBEM_E_NONE, "nofd: the kept connection gave way");
+	is_str(r2.body, "b", "nofd: the new request answered");
+	http_ctx_free(ctx);
+	srv_stop(&s1);
+	srv_stop(&s2);
+}
+
+static void
+hc_count_cb(const struct http_response *resp, enum hc_fail f, int e,
+    const char *msg, void *arg)
+{
+	int	*n = arg;
+
+	(*n) += resp != NULL && f == HC_OK;
+}
+
+/*
+ * Idle connections hold descriptors the program needs for other things:
+ * hclient.c keeps a quarter of the soft limit at most.  n requests at once
+ * to one server, n over that cap: the cap stay idle.
+ */
+static void
+t_idle_cap(void)
+{
+	const char		*script[200];
+	struct srv		 s;
+	struct hc_pool		*pool;
+	struct http_request	 rq = { 0 };
+	struct rlimit		 saved, rl;
+	char			 url[128];
+	int			 fd, i, n, cap, done = 0;
+	uint64_t		 end;
+
+	if (getrlimit(RLIMIT_NOFILE, &saved) == -1) {
+		ok(0, "idle cap: cannot read the descriptor limit");
+		return;
+	}
+	/*
+	 * fd: the descriptors open (new ones fill the free numbers below the
+	 * limit, whatever is open above it); room for fd + 40 more under a
+	 * limit of 2 fd + 40, and 2n + 1 needed, n being under room / 2.
+	 */
+	for (i = fd = 0; i < 4096; i++)
+		if (fcntl(i, F_GETFD) != -1)
+			fd++;
+	rl = saved;
+	rl.rlim_cur = (rlim_t)fd * 2 + 40;
+	cap = (int)(rl.rlim_cur / 4);
+	n = cap + 3;
+	if (n >= (int)nitems(script)) {
+		ok(0, "idle cap: %d descriptors open, too many to test", fd);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		script[i] = "HTTP/1.1 200 OK\r\ncontent-length: 1\r\n\r\na";
+	script[n] = NULL;
+	srv_start(&s, script);
+	ok(setrlimit(RLIMIT_NOFILE, &rl) == 0, "idle cap: soft limit %d",
+	    (int)rl.rlim_cur);
+	pool = hc_pool_new(base);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/cimom", s.ls.port);
+	rq.url = url;
+	rq.body = "<x/>";
+	rq.body_len = 4;
+	rq.timeout_ms = 5000;
+	for (i = 0; i < n; i++)
+		hc_start(pool, &rq, hc_count_cb, &done);
+	end = mono_ms() + tap_slow(5000);
+	while (done < n && mono_ms() < end)
+		run_for(20);
+	is_int(done, n, "idle cap: %d requests at once answered", n);
+	is_int((int)hc_pool_idle(pool), cap, "idle cap: %d kept, not %d",
+	    cap, n);
+	hc_pool_free(pool);
+	ok(setrlimit(RLIMIT_NOFILE, &saved) == 0, "idle cap: limit restored");
+	srv_stop(&s);
+}
+
+int
+main(void)
+{
+	struct http_ctx	*ctx, *curl;
+	enum http_auth	 a;
+
+	log_init("test_http", LOG_LVL_WARN, 0);
+	compat_init(0);
+	base = event_base_new();
+	ctx = http_ctx_new(base);
+	ok(ctx != NULL, "context");
+	ok(http_auth_parse("NTLM", &a) == 0 && a == HTTP_AUTH_NTLM,
+	    "auth names parse");
+	ok(http_auth_parse("kerberos", &a) == -1, "unknown auth refused");
+	t_idle_cap();		/* first: it counts on few descriptors open */
+
+	/* hclient.c, as the daemon runs, then libcurl forced */
+	diag("engine: default (hclient.c for plain http to an address)");
+	unsetenv("CIMHEAD_HTTP_ENGINE");
+	t_both(ctx);
+	setenv("CIMHEAD_HTTP_ENGINE", "curl", 1);
+	curl = http_ctx_new(base);
+	diag("engine: CIMHEAD_HTTP_ENGINE=curl");
+	t_both(curl);
+	unsetenv("CIMHEAD_HTTP_ENGINE");
+
+	t_same_bytes(ctx, curl);
+	t_malformed(ctx, curl);
+	t_head_caps(ctx);
+	t_fallback(ctx);
+	t_nofd_idle();
+	t_proxy();
+
+	http_ctx_free(curl);
 	http_ctx_free(ctx);
 	run_for(200);	/* lets the server see every close */
 	event_base_free(base);
