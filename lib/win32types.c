@@ -11,7 +11,12 @@
  * (learn.microsoft.com, cimwin32prov and the PerfProc_Process page of
  * previous-versions) declare them: every property that is not a string,
  * for the classes whose whole declaration we read; only the counters
- * read there for the rest.  A
+ * read there for the rest.  Of Win32_Processor, Win32_Volume and
+ * Win32_NetworkAdapterConfiguration the declaration was read (in its
+ * alphabetical order) up to UpgradeMethod, PowerManagementCapabilities
+ * and IPXMediaType: the properties after those stay strings, and no key
+ * is marked for them or for Win32_SystemEnclosure (their pages' Key
+ * qualifiers were not read), so their instances have no path.  A
  * class with a '*' matches by prefix and suffix (the Win32_Perf counter
  * bookkeeping every perf class shares).  key marks the properties that
  * form the instance's path.
@@ -33,6 +38,10 @@
 #define DISK	"Win32_LogicalDisk"
 #define NIC	"Win32_NetworkAdapter"
 #define RAW_PROC "Win32_PerfRawData_PerfProc_Process"
+#define CPU	"Win32_Processor"
+#define VOL	"Win32_Volume"
+#define NICCFG	"Win32_NetworkAdapterConfiguration"
+#define ENCL	"Win32_SystemEnclosure"
 #define T_STRING	CIM_T_STRING
 #define T_BOOLEAN	CIM_T_BOOLEAN
 #define T_UINT8		CIM_T_UINT8
@@ -41,6 +50,7 @@
 #define T_UINT32	CIM_T_UINT32
 #define T_UINT64	CIM_T_UINT64
 #define T_SINT64	CIM_T_SINT64
+#define T_REAL32	CIM_T_REAL32
 #define T_DATETIME	CIM_T_DATETIME
 
 const struct wsman_ptype wsman_win32_ptypes[] = {
@@ -236,6 +246,100 @@ const struct wsman_ptype wsman_win32_ptypes[] = {
 	{ NIC, "Speed", T_UINT64, 0 },
 	{ NIC, "StatusInfo", T_UINT16, 0 },
 	{ NIC, "TimeOfLastReset", T_DATETIME, 0 },
+	{ CPU, "AddressWidth", T_UINT16, 0 },
+	{ CPU, "Architecture", T_UINT16, 0 },
+	{ CPU, "Availability", T_UINT16, 0 },
+	{ CPU, "Characteristics", T_UINT32, 0 },
+	{ CPU, "ConfigManagerErrorCode", T_UINT32, 0 },
+	{ CPU, "ConfigManagerUserConfig", T_BOOLEAN, 0 },
+	{ CPU, "CpuStatus", T_UINT16, 0 },
+	{ CPU, "CurrentClockSpeed", T_UINT32, 0 },
+	{ CPU, "CurrentVoltage", T_UINT16, 0 },
+	{ CPU, "DataWidth", T_UINT16, 0 },
+	{ CPU, "ErrorCleared", T_BOOLEAN, 0 },
+	{ CPU, "ExtClock", T_UINT32, 0 },
+	{ CPU, "Family", T_UINT16, 0 },
+	{ CPU, "InstallDate", T_DATETIME, 0 },
+	{ CPU, "L2CacheSize", T_UINT32, 0 },
+	{ CPU, "L2CacheSpeed", T_UINT32, 0 },
+	{ CPU, "L3CacheSize", T_UINT32, 0 },
+	{ CPU, "L3CacheSpeed", T_UINT32, 0 },
+	{ CPU, "LastErrorCode", T_UINT32, 0 },
+	{ CPU, "Level", T_UINT16, 0 },
+	{ CPU, "LoadPercentage", T_UINT16, 0 },
+	{ CPU, "MaxClockSpeed", T_UINT32, 0 },
+	{ CPU, "NumberOfCores", T_UINT32, 0 },
+	{ CPU, "NumberOfEnabledCore", T_UINT32, 0 },
+	{ CPU, "NumberOfLogicalProcessors", T_UINT32, 0 },
+	{ CPU, "PowerManagementCapabilities", T_UINT16, 0 },
+	{ CPU, "PowerManagementSupported", T_BOOLEAN, 0 },
+	{ CPU, "ProcessorType", T_UINT16, 0 },
+	{ CPU, "Revision", T_UINT16, 0 },
+	{ CPU, "SecondLevelAddressTranslationExtensions", T_BOOLEAN, 0 },
+	{ CPU, "StatusInfo", T_UINT16, 0 },
+	{ CPU, "ThreadCount", T_UINT32, 0 },
+	{ CPU, "UpgradeMethod", T_UINT16, 0 },
+	{ VOL, "Access", T_UINT16, 0 },
+	{ VOL, "Automount", T_BOOLEAN, 0 },
+	{ VOL, "Availability", T_UINT16, 0 },
+	{ VOL, "BlockSize", T_UINT64, 0 },
+	{ VOL, "Capacity", T_UINT64, 0 },
+	{ VOL, "Compressed", T_BOOLEAN, 0 },
+	{ VOL, "ConfigManagerErrorCode", T_UINT32, 0 },
+	{ VOL, "ConfigManagerUserConfig", T_BOOLEAN, 0 },
+	{ VOL, "DirtyBitSet", T_BOOLEAN, 0 },
+	{ VOL, "DriveType", T_UINT32, 0 },
+	{ VOL, "ErrorCleared", T_BOOLEAN, 0 },
+	{ VOL, "FreeSpace", T_UINT64, 0 },
+	{ VOL, "IndexingEnabled", T_BOOLEAN, 0 },
+	{ VOL, "InstallDate", T_DATETIME, 0 },
+	{ VOL, "LastErrorCode", T_UINT32, 0 },
+	{ VOL, "MaximumFileNameLength", T_UINT32, 0 },
+	{ VOL, "NumberOfBlocks", T_UINT64, 0 },
+	{ VOL, "PowerManagementCapabilities", T_UINT16, 0 },
+	{ NICCFG, "ArpAlwaysSourceRoute", T_BOOLEAN, 0 },
+	{ NICCFG, "ArpUseEtherSNAP", T_BOOLEAN, 0 },
+	{ NICCFG, "DeadGWDetectEnabled", T_BOOLEAN, 0 },
+	{ NICCFG, "DefaultTOS", T_UINT8, 0 },
+	{ NICCFG, "DefaultTTL", T_UINT8, 0 },
+	{ NICCFG, "DHCPEnabled", T_BOOLEAN, 0 },
+	{ NICCFG, "DHCPLeaseExpires", T_DATETIME, 0 },
+	{ NICCFG, "DHCPLeaseObtained", T_DATETIME, 0 },
+	{ NICCFG, "DNSEnabledForWINSResolution", T_BOOLEAN, 0 },
+	{ NICCFG, "DomainDNSRegistrationEnabled", T_BOOLEAN, 0 },
+	{ NICCFG, "ForwardBufferMemory", T_UINT32, 0 },
+	{ NICCFG, "FullDNSRegistrationEnabled", T_BOOLEAN, 0 },
+	{ NICCFG, "GatewayCostMetric", T_UINT16, 0 },
+	{ NICCFG, "IGMPLevel", T_UINT8, 0 },
+	{ NICCFG, "Index", T_UINT32, 0 },
+	{ NICCFG, "InterfaceIndex", T_UINT32, 0 },
+	{ NICCFG, "IPConnectionMetric", T_UINT32, 0 },
+	{ NICCFG, "IPEnabled", T_BOOLEAN, 0 },
+	{ NICCFG, "IPFilterSecurityEnabled", T_BOOLEAN, 0 },
+	{ NICCFG, "IPPortSecurityEnabled", T_BOOLEAN, 0 },
+	{ NICCFG, "IPUseZeroBroadcast", T_BOOLEAN, 0 },
+	{ NICCFG, "IPXEnabled", T_BOOLEAN, 0 },
+	{ NICCFG, "IPXFrameType", T_UINT32, 0 },
+	{ NICCFG, "IPXMediaType", T_UINT32, 0 },
+	{ ENCL, "AudibleAlarm", T_BOOLEAN, 0 },
+	{ ENCL, "ChassisTypes", T_UINT16, 0 },
+	{ ENCL, "CurrentRequiredOrProduced", T_SINT16, 0 },
+	{ ENCL, "Depth", T_REAL32, 0 },
+	{ ENCL, "HeatGeneration", T_UINT16, 0 },
+	{ ENCL, "Height", T_REAL32, 0 },
+	{ ENCL, "HotSwappable", T_BOOLEAN, 0 },
+	{ ENCL, "InstallDate", T_DATETIME, 0 },
+	{ ENCL, "LockPresent", T_BOOLEAN, 0 },
+	{ ENCL, "NumberOfPowerCords", T_UINT16, 0 },
+	{ ENCL, "PoweredOn", T_BOOLEAN, 0 },
+	{ ENCL, "Removable", T_BOOLEAN, 0 },
+	{ ENCL, "Replaceable", T_BOOLEAN, 0 },
+	{ ENCL, "SecurityBreach", T_UINT16, 0 },
+	{ ENCL, "SecurityStatus", T_UINT16, 0 },
+	{ ENCL, "ServicePhilosophy", T_UINT16, 0 },
+	{ ENCL, "VisibleAlarm", T_BOOLEAN, 0 },
+	{ ENCL, "Weight", T_REAL32, 0 },
+	{ ENCL, "Width", T_REAL32, 0 },
 	{ RAW_PROC, "CreatingProcessID", T_UINT32, 0 },
 	{ RAW_PROC, "ElapsedTime", T_UINT64, 0 },
 	{ RAW_PROC, "HandleCount", T_UINT32, 0 },

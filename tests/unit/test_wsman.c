@@ -645,9 +645,10 @@ test_shapes(void)
 		    "xsi:type cimUnsignedLong");
 		is_str(cim_instance_text(in, "Installed"),
 		    "20261123******.******+000", "cim:Date as CIM datetime");
-		is_str(ptype(in, "Index"), "string",
-		    "unknown class: string, text kept");
-		ok(in->path == NULL, "unknown class: no path invented");
+		is_str(ptype(in, "Index"), "uint32",
+		    "Index typed from the class's page");
+		is_str(cim_instance_text(in, "Index"), "7", "its text kept");
+		ok(in->path == NULL, "no key marked: no path invented");
 		is_str(ptype(in, "Bogus"), "string",
 		    "a value that does not fit its xsi:type stays a string");
 		p = prop(in, "DefaultIPGateway");
@@ -1272,6 +1273,40 @@ test_action(void)
 }
 
 /*
+ * Decodes a one-item SELECT * fixture and checks its properties: want
+ * holds name, expectation pairs up to a NULL; an expectation is a type,
+ * "nil TYPE" (a typed NULL) or "=TEXT" (the value's text).
+ */
+static void
+check_win32_types(const char *name, const char *msgid,
+    const char *const *want)
+{
+	struct wbem_result	*res;
+	const struct cim_property *p;
+	const char		*w;
+	size_t			 i;
+
+	res = decode_os_query(name, msgid, name);
+	if (res == NULL)
+		return;
+	for (i = 0; want[i] != NULL; i += 2) {
+		p = prop(res->inst[0], want[i]);
+		w = want[i + 1];
+		if (w[0] == '=')
+			is_str(cim_instance_text(res->inst[0], want[i]), w + 1,
+			    "%s: %s", name, want[i]);
+		else if (strncmp(w, "nil ", 4) == 0)
+			ok(p != NULL && p->v.is_null &&
+			    strcmp(cim_type_name(p->v.type), w + 4) == 0,
+			    "%s: %s a typed NULL, %s", name, want[i], w + 4);
+		else
+			is_str(ptype(res->inst[0], want[i]), w, "%s: %s %s",
+			    name, want[i], w);
+	}
+	wbem_result_free(res);
+}
+
+/*
  * SELECT * items of Win32_OperatingSystem, Win32_LogicalDisk and
  * Win32_NetworkAdapter typed from the Win32 table as WMI declares their
  * properties; what the table lacks stays a string.
@@ -1366,6 +1401,32 @@ test_win32_types(void)
 		    "NetworkAdapter path from DeviceID");
 	}
 	wbem_result_free(res);
+
+	/*
+	 * Win32_Processor, Win32_Volume, Win32_NetworkAdapterConfiguration
+	 * and Win32_SystemEnclosure items typed as far as their class pages'
+	 * declarations were read; the rest stays a string.
+	 */
+	check_win32_types("enum-processor.xml", RT("E3"), (const char *[]){
+	    "CurrentClockSpeed", "uint32", "LoadPercentage", "uint16",
+	    "NumberOfLogicalProcessors", "uint32",
+	    "SecondLevelAddressTranslationExtensions", "boolean",
+	    "UpgradeMethod", "uint16", "ThreadCount", "nil uint32",
+	    "ProcessorId", "string", NULL });
+	check_win32_types("enum-volume.xml", RT("E4"), (const char *[]){
+	    "Capacity", "uint64", "FreeSpace", "=16339480576",
+	    "Automount", "boolean", "MaximumFileNameLength", "uint32",
+	    "Access", "nil uint16", "NumberOfBlocks", "nil uint64",
+	    "DriveLetter", "string", NULL });
+	check_win32_types("enum-nicconfig.xml", RT("E5"), (const char *[]){
+	    "DHCPEnabled", "boolean", "DHCPLeaseExpires", "datetime",
+	    "Index", "uint32", "IPConnectionMetric", "uint32",
+	    "GatewayCostMetric", "uint16", "IGMPLevel", "nil uint8",
+	    "IPAddress", "string", NULL });
+	check_win32_types("enum-enclosure.xml", RT("E6"), (const char *[]){
+	    "ChassisTypes", "uint16", "AudibleAlarm", "boolean",
+	    "SecurityStatus", "uint16", "Weight", "nil real32",
+	    "HotSwappable", "nil boolean", "Tag", "string", NULL });
 }
 
 /* A reply missing what its message promises is refused, naming it. */
