@@ -1322,7 +1322,7 @@ est_departures(struct est_node *en, const struct est_params *p, double n,
 	 * is the carried dispatches' rounding), before the rate means
 	 * anything.
 	 */
-	if (en->expo >= 20 && en->dep >= 1 && est_leaving(en))
+	if (en->expo >= 20 && en->dep >= 1)
 		en->mu = en->dep / en->expo;
 	else
 		en->mu = 0;
