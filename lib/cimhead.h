@@ -489,6 +489,7 @@ typedef void (*hc_done_cb)(const struct http_response *resp, enum hc_fail,
 struct hc_pool	*hc_pool_new(struct event_base *);
 void		 hc_pool_free(struct hc_pool *);	/* closes idle connections */
 size_t		 hc_pool_idle(const struct hc_pool *);
+size_t		 hc_pool_idle_bytes(const struct hc_pool *);	/* buffers kept */
 /* NULL: not a request this client does the way libcurl would (no callback) */
 struct hc_op	*hc_start(struct hc_pool *, const struct http_request *,
 		    hc_done_cb, void *);

@@ -41,7 +41,8 @@
 #define HC_IDLE_BUCKETS		256
 #define HC_IDLE_MAXAGE_MS	118000	/* libcurl's CURLOPT_MAXAGE_CONN */
 #define HC_TIMEOUT_FALLBACK_MS	10000	/* when the caller gave 0 */
-#define HC_READ_CHUNK		16384
+#define HC_READ_MIN		4096	/* free room before each recv */
+#define HC_RBUF_KEEP		8192	/* a parked connection's buffer, at most */
 
 enum hc_state {
 	HC_CONNECTING,
@@ -223,6 +224,17 @@ size_t
 hc_pool_idle(const struct hc_pool *pool)
 {
 	return (pool->nidle);
+}
+
+size_t
+hc_pool_idle_bytes(const struct hc_pool *pool)
+{
+	const struct hc_conn	*c;
+	size_t			 n = 0;
+
+	TAILQ_FOREACH(c, &pool->idle, lru)
+		n += c->rbuf.size;
+	return (n);
 }
 
 /* An idle connection that becomes readable was closed or misbehaves. */
@@ -740,10 +752,17 @@ hc_finish(struct hc_op *op, enum hc_fail f, int e)
 		 */
 		if (f == HC_OK && op->keepalive && !op->close_after &&
 		    op->pos == op->in.len) {
+			/*
+			 * The buffer goes with it unless a long head grew
+			 * it: every parked connection holding its largest
+			 * reply's buffer was RSS that grew through a soak.
+			 */
 			c->nused++;
-			buf_reset(&op->in);
-			c->rbuf = op->in;
-			buf_init(&op->in, 0);
+			if (op->in.size <= HC_RBUF_KEEP) {
+				buf_reset(&op->in);
+				c->rbuf = op->in;
+				buf_init(&op->in, 0);
+			}
 			hc_idle_put(op->pool, c);
 		} else
 			hc_conn_close(c);
@@ -1231,13 +1250,14 @@ hc_read(struct hc_op *op)
 	if (op->pos > 0 && op->pos == op->in.len) {
 		buf_reset(&op->in);
 		op->pos = 0;
-	} else if (op->pos > HC_READ_CHUNK) {
+	} else if (op->pos > HC_READ_MIN) {
 		memmove(op->in.data, op->in.data + op->pos,
 		    op->in.len - op->pos);
 		op->in.len -= op->pos;
 		op->pos = 0;
 	}
-	buf_reserve(&op->in, HC_READ_CHUNK);
+	if (op->in.size - op->in.len <= HC_READ_MIN)
+		buf_reserve(&op->in, HC_READ_MIN);
 	n = recv(c->fd, op->in.data + op->in.len, op->in.size - op->in.len -
 	    1, 0);
 	if (n == -1) {
