@@ -14,6 +14,7 @@
 
 #include <ctype.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1510,7 +1511,6 @@ struct cx_dec {
 	struct wbem_result *r;
 	const char	*want, *rname, *ns;
 	int		 depth;
-	struct cx_frame st[XML_MAX_DEPTH_DEFAULT + 2];
 	int		 seen_simplersp, seen_resp, seen_irv, seen_ret;
 	int		 seen_error;
 	long		 err_code;
@@ -1526,6 +1526,11 @@ struct cx_dec {
 	int		 seen_eos;	/* pulls: EndOfSequence given */
 	struct cim_value pv_eos, pv_ctx; /* EndOfSequence, EnumerationContext */
 	int		 npaths;
+	/*
+	 * Not cleared as the rest is (6 KB): a frame or path is set whole
+	 * as it is pushed; st[0], the root's parent, is cleared alone.
+	 */
+	struct cx_frame st[XML_MAX_DEPTH_DEFAULT + 2];
 	struct cx_path	 paths[CX_MAX_PATHS];
 };
 
@@ -2644,7 +2649,8 @@ cimxml_decode_response(const struct wbem_request *req,
 		kind = WBEM_R_INSTANCES;
 		break;
 	}
-	memset(&s, 0, sizeof(s));
+	memset(&s, 0, offsetof(struct cx_dec, st));
+	memset(&s.st[0], 0, sizeof(s.st[0]));
 	s.req = req;
 	s.err = err;
 	s.r = wbem_result_new(kind);

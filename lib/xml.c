@@ -484,8 +484,10 @@ xml_attr_get(const struct xml_attr *a, size_t n, const char *name)
 {
 	size_t	i;
 
+	/* the first byte first: most names asked for are not there */
 	for (i = 0; i < n; i++)
-		if (a[i].uri == NULL && strcmp(a[i].name, name) == 0)
+		if (a[i].uri == NULL && a[i].name[0] == name[0] &&
+		    strcmp(a[i].name, name) == 0)
 			return (a[i].value);
 	return (NULL);
 }

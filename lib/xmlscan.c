@@ -149,15 +149,24 @@ xs_room(void *p, size_t *size, size_t n, size_t elsize)
 	return (xreallocarray(p, *size, elsize));
 }
 
+/* The array grown out of line: xs_event is inlined at each of its calls. */
 static void
+xs_event_grow(struct xmlscan *s)
+{
+	s->ev = xs_room(s->ev, &s->evsize, s->nev, sizeof(*s->ev));
+}
+
+static inline void
 xs_event(struct xmlscan *s, enum xs_kind kind, size_t i, size_t len)
 {
+	struct xs_ev	*ev;
+
 	if (s->nev == s->evsize)
-		s->ev = xs_room(s->ev, &s->evsize, s->nev, sizeof(*s->ev));
-	s->ev[s->nev].kind = kind;
-	s->ev[s->nev].i = i;
-	s->ev[s->nev].len = len;
-	s->nev++;
+		xs_event_grow(s);
+	ev = &s->ev[s->nev++];
+	ev->kind = kind;
+	ev->i = i;
+	ev->len = len;
 }
 
 static void
