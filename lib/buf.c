@@ -154,12 +154,29 @@ xmalloc(size_t n)
 	return (p);
 }
 
+/*
+ * Small blocks as malloc and memset: glibc's calloc skips its per-thread
+ * cache and took 200 to 1,100 instructions a call where a cached malloc
+ * and the memset take under 100 (issue 14).  Large ones stay calloc's,
+ * which need not clear fresh pages.
+ */
+#define XCALLOC_SMALL	4096
+
 void *
 xcalloc(size_t n, size_t sz)
 {
 	void	*p;
 
-	if ((p = calloc(n ? n : 1, sz ? sz : 1)) == NULL)
+	if (n == 0)
+		n = 1;
+	if (sz == 0)
+		sz = 1;
+	if (n <= XCALLOC_SMALL / sz) {
+		p = xmalloc(n * sz);
+		memset(p, 0, n * sz);
+		return (p);
+	}
+	if ((p = calloc(n, sz)) == NULL)
 		fatal("out of memory");
 	return (p);
 }
