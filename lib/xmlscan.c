@@ -193,7 +193,7 @@ xs_names_grow(struct xmlscan *s)
  * handlers may compare names by pointer, as libxml2's dictionary lets
  * them (wsman.c gathers an array's members so).
  */
-static const char *
+static inline const char *
 xs_intern(struct xmlscan *s, const char *p, size_t len, unsigned h)
 {
 	struct xs_name	*n;
