@@ -79,6 +79,20 @@ buf_puts(struct buf *b, const char *s)
 	return (buf_add(b, s, strlen(s)));
 }
 
+/* Decimal without printf: requests are built per probe (issue 14). */
+int
+buf_add_u64(struct buf *b, uint64_t v)
+{
+	char	tmp[24];
+	size_t	i = sizeof(tmp);
+
+	do {
+		tmp[--i] = '0' + v % 10;
+		v /= 10;
+	} while (v != 0);
+	return (buf_add(b, tmp + i, sizeof(tmp) - i));
+}
+
 int
 buf_printf(struct buf *b, const char *fmt, ...)
 {

@@ -49,6 +49,7 @@ void	 buf_release(struct buf *);		/* frees data */
 int	 buf_add(struct buf *, const void *, size_t);	/* -1: over cap */
 int	 buf_reserve(struct buf *, size_t);	/* room for n more; -1: cap */
 int	 buf_puts(struct buf *, const char *);
+int	 buf_add_u64(struct buf *, uint64_t);	/* decimal, no printf */
 int	 buf_printf(struct buf *, const char *, ...) PRINTFLIKE(2, 3);
 int	 buf_xml_escape(struct buf *, const char *);	/* &<>"' escaped */
 char	*buf_steal(struct buf *, size_t *lenp);	/* caller frees */

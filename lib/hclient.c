@@ -416,20 +416,6 @@ hc_attach(struct hc_op *op, int fresh)
 	hc_write(op, 0);
 }
 
-/* Decimal without printf: the point of this file is a cheap request. */
-static void
-hc_add_u64(struct buf *b, uint64_t v)
-{
-	char	tmp[24];
-	size_t	i = sizeof(tmp);
-
-	do {
-		tmp[--i] = '0' + v % 10;
-		v /= 10;
-	} while (v != 0);
-	buf_add(b, tmp + i, sizeof(tmp) - i);
-}
-
 /* RFC 9110 tchar: what a header name may hold; a table, read per byte. */
 static const unsigned char hc_tchars[256] = {
 	['!'] = 1, ['#' ... '\''] = 1, ['*'] = 1, ['+'] = 1, ['-'] = 1,
@@ -665,7 +651,7 @@ hc_request(struct hc_op *op, const struct http_request *req)
 	if (req->want_trailers)
 		buf_add(b, "TE: trailers\r\n", 14);
 	buf_add(b, "Content-Length: ", 16);
-	hc_add_u64(b, req->body_len);
+	buf_add_u64(b, req->body_len);
 	buf_add(b, "\r\n\r\n", 4);
 	if (req->body_len > 0)
 		buf_add(b, req->body, req->body_len);

@@ -342,10 +342,9 @@ wbem_cimxml_post(struct wbem_call *c, const struct wbem_request *r,
 	struct cimxml_hdrs	 ch;
 	struct http_request	 hr;
 	struct buf		 body;
-	char			 hmethod[160], hobject[1100], id[16];
+	char			 hmethod[160], hobject[1100];
 	const char		*hdrs[5], *m, *o;
 	struct wbem_qcache	*q;
-	int			 n;
 	uint64_t		 now;
 	unsigned		 left = 0;
 	int			 rc = -1;
@@ -366,10 +365,13 @@ wbem_cimxml_post(struct wbem_call *c, const struct wbem_request *r,
 	}
 	buf_init(&body, 0);
 	if ((q = wbem_qcache_get(r)) != NULL) {
-		/* the cached body with this request's own MESSAGE ID */
-		n = snprintf(id, sizeof(id), "%u", ++wbem_msgid);
+		/*
+		 * The cached body with this request's own MESSAGE ID, in
+		 * room taken once (10 digits at most).
+		 */
+		buf_reserve(&body, q->len + 10);
 		buf_add(&body, q->body, q->idpos);
-		buf_add(&body, id, n);
+		buf_add_u64(&body, ++wbem_msgid);
 		buf_add(&body, q->body + q->idpos + 1,
 		    q->len - q->idpos - 1);
 		m = q->hmethod;
