@@ -367,25 +367,53 @@ cim_value_init(struct cim_value *v, enum cim_type t)
 #define CIM_PACKED	1
 #define CIM_PACKED_NAME	2
 
+/* p's name and one member, text, in one block; p->name is not freed. */
+static void
+cim_pack(struct cim_property *p, const char *name, const char *text)
+{
+	size_t	 nl = strlen(name) + 1, tl = strlen(text) + 1;
+	char	**blk;
+
+	blk = xmalloc(sizeof(*blk) + nl + tl);
+	memcpy(blk + 1, name, nl);
+	blk[0] = (char *)(blk + 1) + nl;
+	memcpy(blk[0], text, tl);
+	p->name = (char *)(blk + 1);
+	p->v.vals = blk;
+	p->v.nvals = 1;
+	p->v.is_null = 0;
+	p->v.packed = CIM_PACKED;
+}
+
 struct cim_property *
 cim_instance_add_packed(struct cim_instance *inst, const char *name,
     enum cim_type t, const char *text)
 {
 	struct cim_property	*p;
-	size_t			 nl = strlen(name) + 1, tl = strlen(text) + 1;
-	char			**blk;
 
 	p = cim_instance_add(inst, NULL, t, NULL);
-	blk = xmalloc(sizeof(*blk) + nl + tl);
-	p->name = (char *)(blk + 1);
-	memcpy(p->name, name, nl);
-	blk[0] = p->name + nl;
-	memcpy(blk[0], text, tl);
-	p->v.vals = blk;
-	p->v.nvals = 1;
-	p->v.is_null = 0;
-	p->v.packed = CIM_PACKED;
+	cim_pack(p, name, text);
 	return (p);
+}
+
+/*
+ * The first member of a scalar property added by name alone, packed with
+ * the name (the CIM-XML decoder reads the text after the name); any other
+ * member is cim_value_add's.
+ */
+void
+cim_property_add_packed(struct cim_property *p, const char *text)
+{
+	char	*name = p->name;
+
+	if (p->v.packed != 0 || p->v.nvals != 0 || p->v.is_array ||
+	    name == NULL || text == NULL) {
+		cim_value_add(&p->v, text);
+		return;
+	}
+	free(p->v.vals);
+	cim_pack(p, name, text);
+	free(name);
 }
 
 /* Name and members in allocations of their own again. */

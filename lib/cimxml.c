@@ -1939,7 +1939,13 @@ cx_value_done(struct cx_dec *s, enum cx_role parent)
 			return (cx_fail(s, "array member \"%.64s\" is not a "
 			    "valid %s", text, cim_type_name(v->type)));
 	}
-	cim_value_add(v, text);
+	/* a PROPERTY's value: one allocation with the name (cim.c) */
+	if (parent == CX_HOLDER && s->inst != NULL && s->inst->nprops > 0 &&
+	    v == &s->inst->props[s->inst->nprops - 1].v)
+		cim_property_add_packed(&s->inst->props[s->inst->nprops - 1],
+		    text);
+	else
+		cim_value_add(v, text);
 	return (0);
 }
 
