@@ -119,7 +119,8 @@ struct xmlscan {
 	char		*doc;		/* the copy, decoded in place */
 	size_t		 docsize;
 	const char	*data;		/* the caller's, for the line count */
-	size_t		 lpos;		/* ... counted up to here */
+	const char	*dend;		/* ... its end */
+	const char	*nl;		/* its first LF not counted, or dend */
 	long		 line;
 	int		 max_depth;
 	struct xs_ev	*ev;
@@ -231,18 +232,21 @@ xs_hash(const char *p, size_t len)
 	return (h);
 }
 
-/* libxml2's line at p: one more than the LF bytes before it. */
+/*
+ * libxml2's line at p: one more than the LF bytes before it.  The next LF
+ * is known ahead, so a tag with no LF since the last costs no search.
+ */
 static long
 xs_line(struct xmlscan *s, const char *p)
 {
-	size_t		 off = (size_t)(p - s->doc);
-	const char	*q = s->data + s->lpos, *e = s->data + off;
+	const char	*e = s->data + (p - s->doc);
 
-	while ((q = memchr(q, '\n', (size_t)(e - q))) != NULL) {
+	while (s->nl < e) {
 		s->line++;
-		q++;
+		if ((s->nl = memchr(s->nl + 1, '\n',
+		    (size_t)(s->dend - s->nl - 1))) == NULL)
+			s->nl = s->dend;
 	}
-	s->lpos = off;
 	return (s->line);
 }
 
@@ -970,7 +974,9 @@ xmlscan_parse(const char *data, size_t len, int max_depth,
 	memcpy(s->doc, data, len);
 	s->doc[len] = '\0';
 	s->data = data;
-	s->lpos = 0;
+	s->dend = data + len;
+	if (len == 0 || (s->nl = memchr(data, '\n', len)) == NULL)
+		s->nl = s->dend;
 	s->line = 1;
 	s->max_depth = max_depth;
 	s->nev = s->nel = s->nat = s->nns = s->nopen = s->nnames = 0;
