@@ -1960,15 +1960,18 @@ cx_property_form(struct cx_dec *s, const char *holder, const char *name)
 {
 	const char	*want;
 
-	if (strcmp(holder, "PROPERTY.ARRAY") == 0)
+	/* a PROPERTY's VALUE first: the form of nearly every value read */
+	if (strcmp(holder, "PROPERTY") == 0) {
+		if (strncmp(name, "VALUE.", 6) != 0 ||
+		    (strcmp(name, "VALUE.ARRAY") != 0 &&
+		    strcmp(name, "VALUE.REFARRAY") != 0 &&
+		    strcmp(name, "VALUE.REFERENCE") != 0))
+			return (0);
+		want = "VALUE";
+	} else if (strcmp(holder, "PROPERTY.ARRAY") == 0)
 		want = "VALUE.ARRAY";
 	else if (strcmp(holder, "PROPERTY.REFERENCE") == 0)
 		want = "VALUE.REFERENCE";
-	else if (strcmp(holder, "PROPERTY") == 0 &&
-	    (strcmp(name, "VALUE.ARRAY") == 0 ||
-	    strcmp(name, "VALUE.REFARRAY") == 0 ||
-	    strcmp(name, "VALUE.REFERENCE") == 0))
-		want = "VALUE";
 	else
 		return (0);
 	if (strcmp(name, want) != 0)
@@ -1976,6 +1979,37 @@ cx_property_form(struct cx_dec *s, const char *holder, const char *name)
 		    holder, name, want, s->inst != NULL ?
 		    s->inst->classname : ""));
 	return (0);
+}
+
+/*
+ * A holder's NAME, its type attribute (TYPE or PARAMTYPE) and whether it
+ * says its value is embedded, in one pass: each as xml_attr_get finds it
+ * (the first unqualified attribute of the name), a look per attribute.
+ */
+static int
+cx_holder_attrs(const struct xml_attr *a, size_t na, const char *type,
+    const char **name, const char **tp)
+{
+	const char	*n;
+	size_t		 i;
+	int		 embedded = 0;
+
+	*name = *tp = NULL;
+	for (i = 0; i < na; i++) {
+		if (a[i].uri != NULL)
+			continue;
+		n = a[i].name;
+		if (*name == NULL && n[0] == 'N' && strcmp(n, "NAME") == 0)
+			*name = a[i].value;
+		else if (*tp == NULL && n[0] == type[0] &&
+		    strcmp(n, type) == 0)
+			*tp = a[i].value;
+		else if (n[0] == 'E' && (strcmp(n, "EmbeddedObject") == 0 ||
+		    strcmp(n, "EMBEDDEDOBJECT") == 0 ||
+		    strcmp(n, "EmbeddedInstance") == 0))
+			embedded = 1;
+	}
+	return (embedded);
 }
 
 /* PROPERTY, PROPERTY.ARRAY, PROPERTY.REFERENCE of the open INSTANCE. */
@@ -1986,25 +2020,25 @@ cx_property(struct cx_dec *s, struct cx_frame *f, const char *name,
 	struct cim_property	*p;
 	const char		*pname, *ts;
 	enum cim_type		 t = CIM_T_STRING;
+	int			 embedded;
 
-	if ((pname = xml_attr_get(a, na, "NAME")) == NULL || *pname == '\0')
+	embedded = cx_holder_attrs(a, na, "TYPE", &pname, &ts);
+	if (pname == NULL || *pname == '\0')
 		return (cx_fail(s, "%s without NAME in INSTANCE %s", name,
 		    s->inst->classname));
-	if (strcmp(name, "PROPERTY.REFERENCE") == 0)
+	/* name is one of the three: past "PROPERTY", '.' and the form */
+	if (name[8] == '.' && name[9] == 'R')
 		t = CIM_T_REFERENCE;
-	else if ((ts = xml_attr_get(a, na, "TYPE")) == NULL ||
-	    cim_type_parse(ts, &t) == -1)
+	else if (ts == NULL || cim_type_parse(ts, &t) == -1)
 		return (cx_fail(s, "property %s: missing or unknown TYPE "
 		    "\"%s\"", pname, ts != NULL ? ts : ""));
 	p = cim_instance_add(s->inst, pname, t, NULL);
-	if (xml_attr_get(a, na, "EmbeddedObject") != NULL ||
-	    xml_attr_get(a, na, "EMBEDDEDOBJECT") != NULL ||
-	    xml_attr_get(a, na, "EmbeddedInstance") != NULL) {
+	if (embedded) {
 		p->v.embedded = 1;
 		p->v.type = CIM_T_OBJECT;
 	}
 	/* flag: an array property, until its VALUE.ARRAY is seen */
-	if (strcmp(name, "PROPERTY.ARRAY") == 0) {
+	if (name[8] == '.' && name[9] == 'A') {
 		p->v.is_array = 1;
 		f->flag = 1;
 	}
@@ -2021,18 +2055,19 @@ cx_method_holder(struct cx_dec *s, struct cx_frame *f, const char *name,
 	struct cim_method_result	*m = &s->r->method;
 	struct cim_value		*v;
 	struct cim_property		*p;
-	const char			*ts, *pname = NULL;
+	const char			*ts, *pname;
 	enum cim_type			 t = CIM_T_NONE;
+	int				 embedded;
 
-	if ((ts = xml_attr_get(a, na, "PARAMTYPE")) != NULL &&
-	    cim_type_parse(ts, &t) == -1)
+	embedded = cx_holder_attrs(a, na, "PARAMTYPE", &pname, &ts);
+	if (ts != NULL && cim_type_parse(ts, &t) == -1)
 		return (cx_fail(s, "unknown PARAMTYPE \"%s\"", ts));
 	if (name[0] == 'R') {
 		cim_value_clear(&m->ret);
 		v = &m->ret;
 		s->seen_ret = 1;
 	} else {
-		if ((pname = xml_attr_get(a, na, "NAME")) == NULL)
+		if (pname == NULL)
 			return (cx_fail(s, "PARAMVALUE without NAME"));
 		m->out = xreallocarray(m->out, m->nout + 1, sizeof(*m->out));
 		p = &m->out[m->nout++];
@@ -2040,9 +2075,7 @@ cx_method_holder(struct cx_dec *s, struct cx_frame *f, const char *name,
 		v = &p->v;
 	}
 	cim_value_init(v, t);
-	if (xml_attr_get(a, na, "EmbeddedObject") != NULL ||
-	    xml_attr_get(a, na, "EMBEDDEDOBJECT") != NULL ||
-	    xml_attr_get(a, na, "EmbeddedInstance") != NULL) {
+	if (embedded) {
 		v->embedded = 1;
 		v->type = CIM_T_OBJECT;
 	}
@@ -2269,13 +2302,14 @@ cx_start(void *arg, const struct xml_elem *el)
 			return (cx_property(s, f, name, a, na));
 		break;
 	case CX_HOLDER:
-		if (strcmp(name, "QUALIFIER") == 0) {
+		if (name[0] == 'Q' && strcmp(name, "QUALIFIER") == 0) {
 			up->n--;
 			break;
 		}
 		if (up->n != 1)
 			break;
-		if (name[0] == 'V' && (strcmp(name, "VALUE.ARRAY") == 0 ||
+		if (strncmp(name, "VALUE.", 6) == 0 &&
+		    (strcmp(name, "VALUE.ARRAY") == 0 ||
 		    strcmp(name, "VALUE.REFARRAY") == 0))
 			up->flag = 0;	/* not a NULL array */
 		if (cx_property_form(s, up->name, name) == -1)
