@@ -650,7 +650,7 @@ xs_stag(struct xmlscan *s, char *p)
 {
 	struct xs_el	*el;
 	struct xml_attr	*a;
-	char		*name, *colon, *q, *an, *ne, *v, c, quote;
+	char		*name, *colon, *q, *nend, *an, *ne, *v, c, quote;
 	unsigned	 eh[2], ah[2];
 	size_t		 e, at0 = s->nat, ns0 = s->nns;
 	int		 refs, empty;
@@ -658,6 +658,7 @@ xs_stag(struct xmlscan *s, char *p)
 	name = p + 1;
 	if ((q = xs_qname(name, &colon, eh)) == NULL)
 		return (NULL);
+	nend = q;
 	c = *q;
 	*q = '\0';
 	if (colon != NULL)
@@ -692,12 +693,13 @@ xs_stag(struct xmlscan *s, char *p)
 		if ((p = xs_attval(q, quote, &refs)) == NULL)
 			return (NULL);
 		c = *p;
-		if (v == NULL && strcmp(an, "xmlns") == 0) {
+		/* the first byte first: CIM-XML declares no namespace */
+		if (*an == 'x' && v == NULL && strcmp(an, "xmlns") == 0) {
 			if (xs_nsdecl(s, ns0, NULL, q, refs) == -1)
 				return (NULL);
 			continue;
 		}
-		if (v != NULL && strcmp(an, "xmlns") == 0) {
+		if (*an == 'x' && v != NULL && strcmp(an, "xmlns") == 0) {
 			if (xs_nsdecl(s, ns0, v + 1, q, refs) == -1)
 				return (NULL);
 			continue;
@@ -725,7 +727,7 @@ xs_stag(struct xmlscan *s, char *p)
 	s->el = xs_room(s->el, &s->elsize, s->nel, sizeof(*s->el));
 	e = s->nel++;
 	el = &s->el[e];
-	el->nlen = strlen(colon != NULL ? colon + 1 : name);
+	el->nlen = (size_t)(nend - (colon != NULL ? colon + 1 : name));
 	el->plen = colon != NULL ? (size_t)(colon - name) : 0;
 	el->name = xs_intern(s, colon != NULL ? colon + 1 : name, el->nlen,
 	    eh[1]);
