@@ -625,12 +625,11 @@ xs_resolve(struct xmlscan *s, struct xs_el *el)
 			a[i].uri = XS_NS_XML;
 		} else if ((a[i].uri = xs_lookup(s, a[i].prefix)) == NULL)
 			return (-1);
+		/* names and prefixes are the parse's own: one pointer each */
 		for (j = 0; j < i; j++) {
-			if (strcmp(a[i].name, a[j].name) != 0)
+			if (a[i].name != a[j].name)
 				continue;
-			if (a[i].prefix == NULL ? a[j].prefix == NULL :
-			    a[j].prefix != NULL &&
-			    strcmp(a[i].prefix, a[j].prefix) == 0)
+			if (a[i].prefix == a[j].prefix)
 				return (-1);
 			if (a[i].uri != NULL && a[j].uri != NULL &&
 			    strcmp(a[i].uri, a[j].uri) == 0)
