@@ -1652,6 +1652,16 @@ cx_path_pop(struct cx_dec *s)
 	buf_release(&pf->ns);
 }
 
+/*
+ * Whether an element's name is lit: the first byte inline, as most names
+ * a handler asks about differ there, and strcmp only when it agrees.
+ */
+static inline int
+cx_is(const char *name, const char *lit)
+{
+	return (name[0] == lit[0] && strcmp(name, lit) == 0);
+}
+
 /* INSTANCENAME or CLASSNAME: the class, and the path's keys to come. */
 static int
 cx_path_name(struct cx_dec *s, struct cx_frame *f, const char *name,
@@ -1659,7 +1669,7 @@ cx_path_name(struct cx_dec *s, struct cx_frame *f, const char *name,
 {
 	struct cx_path	*pf = &s->paths[s->npaths - 1];
 	const char	*attr, *cls;
-	int		 classname = strcmp(name, "CLASSNAME") == 0;
+	int		 classname = cx_is(name, "CLASSNAME");
 
 	attr = classname ? "NAME" : "CLASSNAME";
 	if ((cls = xml_attr_get(a, na, attr)) == NULL || *cls == '\0')
@@ -1677,21 +1687,21 @@ cx_path_root(struct cx_dec *s, struct cx_frame *f, const char *name,
 {
 	struct cx_path	*pf = &s->paths[s->npaths - 1];
 
-	if (strcmp(name, "OBJECTPATH") == 0 && pf->depth == s->depth) {
+	if (cx_is(name, "OBJECTPATH") && pf->depth == s->depth) {
 		f->role = CX_P_OBJPATH;
 		return (0);
 	}
-	if (strcmp(name, "INSTANCENAME") == 0 ||
-	    strcmp(name, "CLASSNAME") == 0)
+	if (cx_is(name, "INSTANCENAME") ||
+	    cx_is(name, "CLASSNAME"))
 		return (cx_path_name(s, f, name, a, na, line));
-	if (strcmp(name, "INSTANCEPATH") == 0 ||
-	    strcmp(name, "CLASSPATH") == 0) {
+	if (cx_is(name, "INSTANCEPATH") ||
+	    cx_is(name, "CLASSPATH")) {
 		f->role = CX_P_FULL;
 		pf->kind = name[0] == 'I' ? "INSTANCEPATH" : "CLASSPATH";
 		return (0);
 	}
-	if (strcmp(name, "LOCALINSTANCEPATH") == 0 ||
-	    strcmp(name, "LOCALCLASSPATH") == 0) {
+	if (cx_is(name, "LOCALINSTANCEPATH") ||
+	    cx_is(name, "LOCALCLASSPATH")) {
 		f->role = CX_P_LOCAL;
 		pf->kind = name[5] == 'I' ? "LOCALINSTANCEPATH" :
 		    "LOCALCLASSPATH";
@@ -1801,11 +1811,11 @@ cx_capture(struct cx_dec *s, struct cx_frame *f, const char *name,
 {
 	const char	*attr, *v;
 
-	attr = strcmp(name, "INSTANCE") == 0 ? "CLASSNAME" : "NAME";
+	attr = cx_is(name, "INSTANCE") ? "CLASSNAME" : "NAME";
 	if ((v = xml_attr_get(a, na, attr)) == NULL || *v == '\0')
 		return (cx_fail(s, "on line %ld: missing %s.%s attribute",
 		    line, name, attr));
-	if (strcmp(name, "QUALIFIER.DECLARATION") == 0 &&
+	if (cx_is(name, "QUALIFIER.DECLARATION") &&
 	    xml_attr_get(a, na, "TYPE") == NULL)
 		return (cx_fail(s, "on line %ld: missing %s.TYPE attribute",
 		    line, name));
@@ -1826,22 +1836,22 @@ cx_holder_value(struct cx_dec *s, struct cx_frame *f, const char *name,
 {
 	struct cim_value	*v = s->val;
 
-	if (strcmp(name, "VALUE") == 0) {
+	if (cx_is(name, "VALUE")) {
 		f->role = CX_VALUE;
 		buf_reset(&s->text);
-	} else if (strcmp(name, "VALUE.NULL") == 0)
+	} else if (cx_is(name, "VALUE.NULL"))
 		f->role = CX_SKIP;
-	else if (strcmp(name, "VALUE.REFERENCE") == 0)
+	else if (cx_is(name, "VALUE.REFERENCE"))
 		f->role = CX_REF;
-	else if (strcmp(name, "VALUE.ARRAY") == 0 ||
-	    strcmp(name, "VALUE.REFARRAY") == 0) {
+	else if (cx_is(name, "VALUE.ARRAY") ||
+	    cx_is(name, "VALUE.REFARRAY")) {
 		f->role = CX_ARRAY;
 		v->is_array = 1;
 		v->is_null = 0;
 		if (name[6] == 'R')
 			v->type = CIM_T_REFERENCE;
-	} else if (strcmp(name, "INSTANCE") == 0 ||
-	    strcmp(name, "CLASS") == 0) {
+	} else if (cx_is(name, "INSTANCE") ||
+	    cx_is(name, "CLASS")) {
 		v->type = CIM_T_OBJECT;
 		v->embedded = 1;
 		return (cx_capture(s, f, name, a, na, line, 0));
@@ -1961,16 +1971,16 @@ cx_property_form(struct cx_dec *s, const char *holder, const char *name)
 	const char	*want;
 
 	/* a PROPERTY's VALUE first: the form of nearly every value read */
-	if (strcmp(holder, "PROPERTY") == 0) {
+	if (cx_is(holder, "PROPERTY")) {
 		if (strncmp(name, "VALUE.", 6) != 0 ||
-		    (strcmp(name, "VALUE.ARRAY") != 0 &&
-		    strcmp(name, "VALUE.REFARRAY") != 0 &&
-		    strcmp(name, "VALUE.REFERENCE") != 0))
+		    (!cx_is(name, "VALUE.ARRAY") &&
+		    !cx_is(name, "VALUE.REFARRAY") &&
+		    !cx_is(name, "VALUE.REFERENCE")))
 			return (0);
 		want = "VALUE";
-	} else if (strcmp(holder, "PROPERTY.ARRAY") == 0)
+	} else if (cx_is(holder, "PROPERTY.ARRAY"))
 		want = "VALUE.ARRAY";
-	else if (strcmp(holder, "PROPERTY.REFERENCE") == 0)
+	else if (cx_is(holder, "PROPERTY.REFERENCE"))
 		want = "VALUE.REFERENCE";
 	else
 		return (0);
@@ -2089,11 +2099,11 @@ cx_method_holder(struct cx_dec *s, struct cx_frame *f, const char *name,
 static int
 cx_is_obj(const char *name)
 {
-	return (strcmp(name, "VALUE.NAMEDINSTANCE") == 0 ||
-	    strcmp(name, "VALUE.OBJECTWITHPATH") == 0 ||
-	    strcmp(name, "VALUE.INSTANCEWITHPATH") == 0 ||
-	    strcmp(name, "VALUE.OBJECTWITHLOCALPATH") == 0 ||
-	    strcmp(name, "VALUE.NAMEDOBJECT") == 0);
+	return (cx_is(name, "VALUE.NAMEDINSTANCE") ||
+	    cx_is(name, "VALUE.OBJECTWITHPATH") ||
+	    cx_is(name, "VALUE.INSTANCEWITHPATH") ||
+	    cx_is(name, "VALUE.OBJECTWITHLOCALPATH") ||
+	    cx_is(name, "VALUE.NAMEDOBJECT"));
 }
 
 static int
@@ -2102,7 +2112,7 @@ cx_instance(struct cx_dec *s, struct cx_frame *f, const char *name,
 {
 	const char	*cls;
 
-	if (strcmp(name, "CLASS") == 0) {
+	if (cx_is(name, "CLASS")) {
 		/* the association operations on a class: kept as XML */
 		if (s->req->op == WBEM_OP_ASSOCIATORS ||
 		    s->req->op == WBEM_OP_REFERENCES)
@@ -2110,7 +2120,7 @@ cx_instance(struct cx_dec *s, struct cx_frame *f, const char *name,
 		f->role = CX_SKIP;	/* ExecQuery may mix in classes */
 		return (0);
 	}
-	if (strcmp(name, "INSTANCE") != 0 ||
+	if (!cx_is(name, "INSTANCE") ||
 	    (cls = xml_attr_get(a, na, "CLASSNAME")) == NULL)
 		return (cx_fail(s, "expected INSTANCE with CLASSNAME, got %s",
 		    name));
@@ -2142,7 +2152,7 @@ cx_start(void *arg, const struct xml_elem *el)
 	f->flag = 0;
 	if (up == NULL) {
 		/* CIM-XML names carry no namespace */
-		if (uri != NULL || strcmp(name, "CIM") != 0)
+		if (uri != NULL || !cx_is(name, "CIM"))
 			return (cx_fail(s, "reply is not a CIM-XML SIMPLERSP "
 			    "message"));
 		f->role = CX_CIM;
@@ -2159,13 +2169,13 @@ cx_start(void *arg, const struct xml_elem *el)
 	pf = s->npaths > 0 ? &s->paths[s->npaths - 1] : NULL;
 	switch (up->role) {
 	case CX_CIM:
-		if (strcmp(name, "MESSAGE") == 0 && up->n == 1)
+		if (cx_is(name, "MESSAGE") && up->n == 1)
 			f->role = CX_MESSAGE;
 		else
 			up->n--;
 		break;
 	case CX_MESSAGE:
-		if (strcmp(name, "SIMPLERSP") == 0 && !s->seen_simplersp) {
+		if (cx_is(name, "SIMPLERSP") && !s->seen_simplersp) {
 			s->seen_simplersp = 1;
 			f->role = CX_SIMPLERSP;
 		}
@@ -2182,7 +2192,7 @@ cx_start(void *arg, const struct xml_elem *el)
 		f->role = CX_RESP;
 		break;
 	case CX_RESP:
-		if (strcmp(name, "ERROR") == 0) {
+		if (cx_is(name, "ERROR")) {
 			if (s->seen_error)
 				break;
 			v = xml_attr_get(a, na, "CODE");
@@ -2195,10 +2205,10 @@ cx_start(void *arg, const struct xml_elem *el)
 			v = xml_attr_get(a, na, "DESCRIPTION");
 			s->err_desc = v != NULL ? xstrdup(v) : NULL;
 		} else if (s->req->op == WBEM_OP_INVOKE) {
-			if (strcmp(name, "RETURNVALUE") == 0 ||
-			    strcmp(name, "PARAMVALUE") == 0)
+			if (cx_is(name, "RETURNVALUE") ||
+			    cx_is(name, "PARAMVALUE"))
 				return (cx_method_holder(s, f, name, a, na));
-		} else if (strcmp(name, "PARAMVALUE") == 0 &&
+		} else if (cx_is(name, "PARAMVALUE") &&
 		    wbem_op_pull_of(s->req->op) != -1) {
 			v = xml_attr_get(a, na, "NAME");
 			if (v != NULL && strcmp(v, "EndOfSequence") == 0) {
@@ -2213,7 +2223,7 @@ cx_start(void *arg, const struct xml_elem *el)
 				break;
 			cim_value_init(s->val, CIM_T_NONE);
 			f->role = CX_HOLDER;
-		} else if (strcmp(name, "IRETURNVALUE") == 0 &&
+		} else if (cx_is(name, "IRETURNVALUE") &&
 		    !s->seen_irv) {
 			s->seen_irv = 1;
 			f->role = CX_IRV;
@@ -2251,16 +2261,16 @@ cx_start(void *arg, const struct xml_elem *el)
 				    "IRETURNVALUE", name));
 			return (cx_capture(s, f, name, a, na, line, 2));
 		case WBEM_OP_GET_CLASS:
-			if (strcmp(name, "CLASS") != 0 ||
+			if (!cx_is(name, "CLASS") ||
 			    s->r->class_xml != NULL || s->cap.len > 0)
 				break;
 			return (cx_capture(s, f, name, a, na, line, 1));
 		default:
-			if (strcmp(name, "INSTANCE") == 0)
+			if (cx_is(name, "INSTANCE"))
 				return (cx_instance(s, f, name, a, na, line));
 			if (cx_is_obj(name))
 				f->role = CX_OBJ;
-			else if (strcmp(name, "VALUE.OBJECT") == 0)
+			else if (cx_is(name, "VALUE.OBJECT"))
 				f->role = CX_OBJ1;
 			else
 				return (cx_fail(s, "unexpected %s in "
@@ -2270,7 +2280,7 @@ cx_start(void *arg, const struct xml_elem *el)
 		break;
 	case CX_OBJ:
 		if (up->n == 1) {
-			if (strcmp(name, "INSTANCE") == 0)
+			if (cx_is(name, "INSTANCE"))
 				return (cx_fail(s, "%s without its path "
 				    "before INSTANCE", up->name));
 			if (cx_path_push(s, CX_TO_OBJ) == NULL)
@@ -2283,9 +2293,9 @@ cx_start(void *arg, const struct xml_elem *el)
 		 * an ExecQuery's VALUE.OBJECTWITHPATH may hold one, but a
 		 * broken reply (pywbem refuses it too).
 		 */
-		if (up->n == 2 && strcmp(name, "CLASS") == 0 &&
-		    (strcmp(up->name, "VALUE.NAMEDINSTANCE") == 0 ||
-		    strcmp(up->name, "VALUE.INSTANCEWITHPATH") == 0))
+		if (up->n == 2 && cx_is(name, "CLASS") &&
+		    (cx_is(up->name, "VALUE.NAMEDINSTANCE") ||
+		    cx_is(up->name, "VALUE.INSTANCEWITHPATH")))
 			return (cx_fail(s, "%s holding a CLASS, not an INSTANCE",
 			    up->name));
 		if (up->n == 2)
@@ -2296,32 +2306,32 @@ cx_start(void *arg, const struct xml_elem *el)
 			return (cx_instance(s, f, name, a, na, line));
 		break;
 	case CX_INSTANCE:
-		if (strcmp(name, "PROPERTY") == 0 ||
-		    strcmp(name, "PROPERTY.ARRAY") == 0 ||
-		    strcmp(name, "PROPERTY.REFERENCE") == 0)
+		if (cx_is(name, "PROPERTY") ||
+		    cx_is(name, "PROPERTY.ARRAY") ||
+		    cx_is(name, "PROPERTY.REFERENCE"))
 			return (cx_property(s, f, name, a, na));
 		break;
 	case CX_HOLDER:
-		if (name[0] == 'Q' && strcmp(name, "QUALIFIER") == 0) {
+		if (cx_is(name, "QUALIFIER")) {
 			up->n--;
 			break;
 		}
 		if (up->n != 1)
 			break;
 		if (strncmp(name, "VALUE.", 6) == 0 &&
-		    (strcmp(name, "VALUE.ARRAY") == 0 ||
-		    strcmp(name, "VALUE.REFARRAY") == 0))
+		    (cx_is(name, "VALUE.ARRAY") ||
+		    cx_is(name, "VALUE.REFARRAY")))
 			up->flag = 0;	/* not a NULL array */
 		if (cx_property_form(s, up->name, name) == -1)
 			return (-1);
 		return (cx_holder_value(s, f, name, a, na, line));
 	case CX_ARRAY:
-		if (strcmp(name, "VALUE.NULL") == 0)
+		if (cx_is(name, "VALUE.NULL"))
 			cim_value_add(s->val, NULL);
-		else if (strcmp(name, "VALUE") == 0) {
+		else if (cx_is(name, "VALUE")) {
 			f->role = CX_VALUE;
 			buf_reset(&s->text);
-		} else if (strcmp(name, "VALUE.REFERENCE") == 0)
+		} else if (cx_is(name, "VALUE.REFERENCE"))
 			f->role = CX_REF;
 		break;
 	case CX_REF:
@@ -2338,32 +2348,32 @@ cx_start(void *arg, const struct xml_elem *el)
 		break;
 	case CX_P_FULL:
 	case CX_P_LOCAL:
-		if ((strcmp(name, "INSTANCENAME") == 0 ||
-		    strcmp(name, "CLASSNAME") == 0) && pf->p == NULL)
+		if ((cx_is(name, "INSTANCENAME") ||
+		    cx_is(name, "CLASSNAME")) && pf->p == NULL)
 			return (cx_path_name(s, f, name, a, na, line));
 		if (up->role == CX_P_FULL &&
-		    strcmp(name, "NAMESPACEPATH") == 0 && !pf->has_nsp) {
+		    cx_is(name, "NAMESPACEPATH") && !pf->has_nsp) {
 			pf->has_nsp = 1;
 			f->role = CX_P_NSP;
 		} else if (up->role == CX_P_LOCAL &&
-		    strcmp(name, "LOCALNAMESPACEPATH") == 0 && !pf->has_lnp) {
+		    cx_is(name, "LOCALNAMESPACEPATH") && !pf->has_lnp) {
 			pf->has_lnp = 1;
 			f->role = CX_P_LNP;
 		}
 		break;
 	case CX_P_NSP:
-		if (strcmp(name, "HOST") == 0 && !pf->has_host) {
+		if (cx_is(name, "HOST") && !pf->has_host) {
 			pf->has_host = 1;
 			f->role = CX_P_HOST;
 			buf_reset(&s->text);
-		} else if (strcmp(name, "LOCALNAMESPACEPATH") == 0 &&
+		} else if (cx_is(name, "LOCALNAMESPACEPATH") &&
 		    !pf->has_lnp) {
 			pf->has_lnp = 1;
 			f->role = CX_P_LNP;
 		}
 		break;
 	case CX_P_LNP:
-		if (strcmp(name, "NAMESPACE") != 0)
+		if (!cx_is(name, "NAMESPACE"))
 			break;
 		if ((v = xml_attr_get(a, na, "NAME")) == NULL || *v == '\0')
 			return (cx_fail(s, "NAMESPACE without NAME"));
@@ -2372,7 +2382,7 @@ cx_start(void *arg, const struct xml_elem *el)
 		buf_puts(&pf->ns, v);
 		break;
 	case CX_P_NAME:
-		if (strcmp(name, "KEYBINDING") != 0)
+		if (!cx_is(name, "KEYBINDING"))
 			break;
 		if (pf->p->nkeys == CX_MAX_KEYS)
 			return (cx_fail(s, "on line %ld: More than %d "
@@ -2388,12 +2398,12 @@ cx_start(void *arg, const struct xml_elem *el)
 	case CX_P_KB:
 		if (up->n != 1)
 			break;
-		if (strcmp(name, "VALUE.REFERENCE") == 0) {
+		if (cx_is(name, "VALUE.REFERENCE")) {
 			f->role = CX_REF;
 			f->flag = 1;
 			break;
 		}
-		if (strcmp(name, "KEYVALUE") != 0)
+		if (!cx_is(name, "KEYVALUE"))
 			return (cx_fail(s, "unexpected %s in KEYBINDING",
 			    name));
 		f->role = CX_P_KV;
