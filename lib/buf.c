@@ -64,7 +64,9 @@ buf_reserve(struct buf *b, size_t n)
 int
 buf_add(struct buf *b, const void *p, size_t n)
 {
-	if (buf_reserve(b, n) == -1)
+	/* room already there, under any cap: buf_reserve's answer, no call */
+	if ((n >= b->size - b->len || (b->cap != 0 && b->len + n > b->cap)) &&
+	    buf_reserve(b, n) == -1)
 		return (-1);
 	if (n != 0)
 		memcpy(b->data + b->len, p, n);
