@@ -229,20 +229,27 @@ xstrndup(const char *s, size_t n)
 	return (p);
 }
 
-/* Whole string, decimal, no sign, no spaces: what a uint64 on the wire is. */
+/*
+ * Whole string, decimal, no sign, no spaces: what a uint64 on the wire is.
+ * By hand, as strtoull reads it (ASCII digits to the end, -1 past
+ * UINT64_MAX): every reading's figures and numeric values come here, and
+ * strtoull's call was most of the cost.
+ */
 int
 parse_u64(const char *s, uint64_t *out)
 {
-	unsigned long long	v;
-	char			*end;
+	uint64_t	v;
 
-	if (s == NULL || !isdigit((unsigned char)*s))
+	if (s == NULL || *s < '0' || *s > '9')
 		return (-1);
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0 || *end != '\0')
+	for (v = 0; *s >= '0' && *s <= '9'; s++) {
+		if (v > (UINT64_MAX - (uint64_t)(*s - '0')) / 10)
+			return (-1);
+		v = v * 10 + (uint64_t)(*s - '0');
+	}
+	if (*s != '\0')
 		return (-1);
-	*out = (uint64_t)v;
+	*out = v;
 	return (0);
 }
 

@@ -196,38 +196,20 @@ cim_int_parse(const char *s, uint64_t *mag, int *neg)
 {
 	unsigned long long	 v;
 	char			*end;
-	int			 base = 10;
 
 	*neg = 0;
 	if (*s == '+' || *s == '-') {
 		*neg = (*s == '-');
 		s++;
 	}
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		base = 16;
-		s += 2;
-		if (!isxdigit((unsigned char)*s))
-			return (-1);
-	} else if (!isdigit((unsigned char)*s))
+	/* decimal, by hand: every numeric property of a reply comes here */
+	if (s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
+		return (parse_u64(s, mag));
+	s += 2;
+	if (!isxdigit((unsigned char)*s))
 		return (-1);
-	else {
-		/*
-		 * Decimal by hand, as strtoull reads it (digits to the end,
-		 * no overflow): every numeric property of a reply comes
-		 * here, and strtoull was most of the check's cost.
-		 */
-		for (v = 0; isdigit((unsigned char)*s); s++) {
-			if (v > (UINT64_MAX - (unsigned)(*s - '0')) / 10)
-				return (-1);
-			v = v * 10 + (unsigned)(*s - '0');
-		}
-		if (*s != '\0')
-			return (-1);
-		*mag = (uint64_t)v;
-		return (0);
-	}
 	errno = 0;
-	v = strtoull(s, &end, base);
+	v = strtoull(s, &end, 16);
 	if (errno != 0 || *end != '\0')
 		return (-1);
 	*mag = (uint64_t)v;
