@@ -529,13 +529,12 @@ static int
 hc_url(struct hc_op *op, const char *url, const char **host,
     size_t *hostlen, const char **path)
 {
-	const char		*p = url + 7, *hend, *q;
+	const char		*p = url + 7, *hend, *q, *end;
 	char			 h[INET6_ADDRSTRLEN + 1], back[INET6_ADDRSTRLEN];
 	struct sockaddr_in	*sin = (struct sockaddr_in *)&op->sa;
 	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)&op->sa;
 	unsigned long		 port = 80;
 	size_t			 n;
-	char			*end;
 
 	if (strncmp(url, "http://", 7) != 0)
 		return (-1);
@@ -564,10 +563,13 @@ hc_url(struct hc_op *op, const char *url, const char **host,
 	if (*q == ':') {
 		if (q[1] < '1' || q[1] > '9')
 			return (-1);
-		errno = 0;
-		port = strtoul(q + 1, &end, 10);
-		if (errno != 0 || port > 65535 || (*end != '\0' &&
-		    *end != '/'))
+		/* by hand: strtoul's call was a tenth of starting a request */
+		for (port = 0, end = q + 1; *end >= '0' && *end <= '9';
+		    end++)
+			if ((port = port * 10 + (unsigned long)(*end - '0')) >
+			    65535)
+				return (-1);
+		if (*end != '\0' && *end != '/')
 			return (-1);
 		q = end;
 	}
