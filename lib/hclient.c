@@ -889,8 +889,10 @@ hc_find(const struct http_header *h, size_t n, const char *name)
 {
 	size_t	i;
 
+	/* first bytes with the case bit set, as http_header_find */
 	for (i = n; i > 0; i--)
-		if (str_casecmp_ascii(h[i - 1].name, name) == 0)
+		if ((h[i - 1].name[0] | 0x20) == (name[0] | 0x20) &&
+		    str_casecmp_ascii(h[i - 1].name, name) == 0)
 			return (h[i - 1].value);
 	return (NULL);
 }
@@ -926,7 +928,8 @@ hc_content_length(struct hc_op *op, uint64_t *len, int *has)
 
 	*has = 0;
 	for (i = 0; i < op->nheaders; i++) {
-		if (str_casecmp_ascii(op->headers[i].name,
+		if ((op->headers[i].name[0] | 0x20) != 'c' ||
+		    str_casecmp_ascii(op->headers[i].name,
 		    "Content-Length") != 0)
 			continue;
 		if (parse_u64(op->headers[i].value, &v) == -1 ||
@@ -968,7 +971,8 @@ hc_head_end(struct hc_op *op, enum hc_fail *f)
 	/* two Transfer-Encoding lines are one list: "gzip" then "chunked" */
 	te = NULL;
 	for (i = 0; i < op->nheaders; i++) {
-		if (str_casecmp_ascii(op->headers[i].name,
+		if ((op->headers[i].name[0] | 0x20) != 't' ||
+		    str_casecmp_ascii(op->headers[i].name,
 		    "Transfer-Encoding") != 0)
 			continue;
 		te = te == NULL ? op->headers[i].value : "(repeated)";

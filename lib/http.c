@@ -163,9 +163,14 @@ http_header_find(const struct http_header *h, size_t n, const char *name)
 {
 	size_t	i;
 
-	/* the last one wins, as a repeated header overrides */
+	/*
+	 * The last one wins, as a repeated header overrides.  The first
+	 * bytes with the case bit set agree whenever the names do: most
+	 * names are passed over without a call.
+	 */
 	for (i = n; i > 0; i--)
-		if (str_casecmp_ascii(h[i - 1].name, name) == 0)
+		if ((h[i - 1].name[0] | 0x20) == (name[0] | 0x20) &&
+		    str_casecmp_ascii(h[i - 1].name, name) == 0)
 			return (h[i - 1].value);
 	return (NULL);
 }
