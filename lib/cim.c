@@ -556,8 +556,10 @@ cim_instance_get(const struct cim_instance *inst, const char *name)
 
 	if (inst == NULL || name == NULL)
 		return (NULL);
+	/* first bytes with the case bit set agree whenever the names do */
 	for (i = 0; i < inst->nprops; i++)
-		if (str_casecmp_ascii(inst->props[i].name, name) == 0)
+		if ((inst->props[i].name[0] | 0x20) == (name[0] | 0x20) &&
+		    str_casecmp_ascii(inst->props[i].name, name) == 0)
 			return (&inst->props[i]);
 	return (NULL);
 }
