@@ -379,23 +379,24 @@ cim_instance_add_packed(struct cim_instance *inst, const char *name,
 }
 
 /*
- * The first member of a scalar property added by name alone, packed with
- * the name (the CIM-XML decoder reads the text after the name); any other
- * member is cim_value_add's.
+ * A property added without its name (the CIM-XML decoder reads the text
+ * after the name) gets it with its first member: packed together when
+ * that is a scalar's one text, else a copy of the name and a member as
+ * cim_value_add adds it.
  */
 void
-cim_property_add_packed(struct cim_property *p, const char *text)
+cim_property_add_packed(struct cim_property *p, const char *name,
+    const char *text)
 {
-	char	*name = p->name;
-
-	if (p->v.packed != 0 || p->v.nvals != 0 || p->v.is_array ||
-	    name == NULL || text == NULL) {
+	if (p->name != NULL || p->v.packed != 0 || p->v.nvals != 0 ||
+	    p->v.is_array || text == NULL) {
+		if (p->name == NULL)
+			p->name = xstrdup(name);
 		cim_value_add(&p->v, text);
 		return;
 	}
 	free(p->v.vals);
 	cim_pack(p, name, text);
-	free(name);
 }
 
 /* Name and members in allocations of their own again. */

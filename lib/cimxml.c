@@ -1523,6 +1523,7 @@ struct cx_dec {
 	struct cim_path	*obj_path;
 	struct cim_value *val;		/* the open holder's */
 	struct buf	 text;
+	struct buf	 pname;		/* the open PROPERTY's NAME */
 	struct buf	 cap;
 	int		 cap_open;	/* a start tag not closed yet */
 	int		 cap_depth;	/* of the captured element */
@@ -1957,7 +1958,7 @@ cx_value_done(struct cx_dec *s, enum cx_role parent)
 	if (parent == CX_HOLDER && s->inst != NULL && s->inst->nprops > 0 &&
 	    v == &s->inst->props[s->inst->nprops - 1].v)
 		cim_property_add_packed(&s->inst->props[s->inst->nprops - 1],
-		    text);
+		    s->pname.data, text);
 	else
 		cim_value_add(v, text);
 	return (0);
@@ -2046,7 +2047,10 @@ cx_property(struct cx_dec *s, struct cx_frame *f, const char *name,
 	else if (ts == NULL || cim_type_parse(ts, &t) == -1)
 		return (cx_fail(s, "property %s: missing or unknown TYPE "
 		    "\"%s\"", pname, ts != NULL ? ts : ""));
-	p = cim_instance_add(s->inst, pname, t, NULL);
+	/* named with its value, or at its end (cx_end): one allocation */
+	p = cim_instance_add(s->inst, NULL, t, NULL);
+	buf_reset(&s->pname);
+	buf_puts(&s->pname, pname);
 	if (embedded) {
 		p->v.embedded = 1;
 		p->v.type = CIM_T_OBJECT;
@@ -2457,6 +2461,12 @@ cx_end(void *arg, const char *name, const char *uri)
 		/* an array property without VALUE.ARRAY is NULL, not empty */
 		if (f->flag && s->val->nvals == 0)
 			s->val->is_null = 1;
+		/* a PROPERTY that took no text (NULL, an array) named now */
+		if (s->inst != NULL && s->inst->nprops > 0 &&
+		    s->val == &s->inst->props[s->inst->nprops - 1].v &&
+		    s->inst->props[s->inst->nprops - 1].name == NULL)
+			s->inst->props[s->inst->nprops - 1].name =
+			    xstrdup(s->pname.data);
 		s->val = NULL;
 		break;
 	case CX_INSTANCE:
@@ -2714,6 +2724,7 @@ cimxml_decode_response(const struct wbem_request *req,
 	    "IMETHODRESPONSE";
 	s.ns = cx_request_ns(req);
 	buf_init(&s.text, 0);
+	buf_init(&s.pname, 0);
 	buf_init(&s.cap, 0);
 
 	rc = xml_sax_parse(rep->body, rep->body_len, rep->max_bytes,
@@ -2733,6 +2744,7 @@ cimxml_decode_response(const struct wbem_request *req,
 	cim_value_clear(&s.pv_ctx);
 	free(s.err_desc);
 	buf_release(&s.text);
+	buf_release(&s.pname);
 	buf_release(&s.cap);
 	if (rc != 0) {
 		err->http_status = rep->status;

@@ -96,8 +96,9 @@ const char	*xmlscan_ns_uri(const struct xmlscan *, const char *prefix);
 struct cim_property *cim_instance_add_packed(struct cim_instance *,
 		    const char *name, enum cim_type, const char *text);
 void		 cim_property_unpack(struct cim_property *);
-/* a member as cim_value_add adds it, packed with the name when first */
-void		 cim_property_add_packed(struct cim_property *, const char *);
+/* a nameless property's name and first member, packed when it can be */
+void		 cim_property_add_packed(struct cim_property *,
+		    const char *name, const char *text);
 
 /* ---- cimxml.c: shared with cimxml_server.c ----------------------------- */
 #define CIMXML_TRIM_ALL	1	/* server: trim string keys too (Pegasus) */
