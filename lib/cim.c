@@ -503,9 +503,16 @@ struct cim_instance *
 cim_instance_new(const char *classname)
 {
 	struct cim_instance	*inst;
+	size_t			 n;
 
-	inst = xcalloc(1, sizeof(*inst));
-	inst->classname = xstrdup(classname != NULL ? classname : "");
+	/* the class name in the instance's own allocation: one per item */
+	if (classname == NULL)
+		classname = "";
+	n = strlen(classname) + 1;
+	inst = xmalloc(sizeof(*inst) + n);
+	memset(inst, 0, sizeof(*inst));
+	inst->classname = (char *)(inst + 1);
+	memcpy(inst->classname, classname, n);
 	return (inst);
 }
 
@@ -520,8 +527,7 @@ cim_instance_free(struct cim_instance *inst)
 		cim_property_clear(&inst->props[i]);
 	free(inst->props);
 	cim_path_free(inst->path);
-	free(inst->classname);
-	free(inst);
+	free(inst);		/* and the class name in it */
 }
 
 /* The pointer stays valid until the next add to the same instance. */

@@ -192,7 +192,7 @@ struct cim_path {
 };
 
 struct cim_instance {
-	char		*classname;
+	char		*classname;	/* in the instance's allocation */
 	struct cim_path	*path;		/* NULL when the reply has none */
 	size_t		 nprops;
 	struct cim_property *props;
