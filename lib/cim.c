@@ -612,8 +612,7 @@ cim_path_dup(const struct cim_path *src)
 static void
 cim_keybinding_clear(struct cim_keybinding *k)
 {
-	free(k->name);
-	free(k->value);
+	free(k->name);		/* and the value with it */
 	k->name = k->value = NULL;
 }
 
@@ -638,12 +637,20 @@ cim_path_add_key(struct cim_path *p, const char *name, enum cim_type t,
     const char *value)
 {
 	struct cim_keybinding	*k;
+	size_t			 nl, vl;
 
 	p->keys = xreallocarray(p->keys, p->nkeys + 1, sizeof(*p->keys));
 	k = &p->keys[p->nkeys++];
-	k->name = xstrdup(name);
+	/* name and value in one allocation, the name's */
+	if (value == NULL)
+		value = "";
+	nl = strlen(name) + 1;
+	vl = strlen(value) + 1;
+	k->name = xmalloc(nl + vl);
+	memcpy(k->name, name, nl);
+	k->value = k->name + nl;
+	memcpy(k->value, value, vl);
 	k->type = t == CIM_T_NONE ? CIM_T_STRING : t;
-	k->value = xstrdup(value != NULL ? value : "");
 }
 
 /* What type an unquoted key value has: boolean, numeric or (else) string. */

@@ -180,7 +180,7 @@ struct cim_property {
 struct cim_keybinding {
 	char		*name;
 	enum cim_type	 type;		/* STRING, BOOLEAN, numeric: UINT64/SINT64/REAL64 */
-	char		*value;
+	char		*value;		/* in name's allocation */
 };
 
 struct cim_path {
