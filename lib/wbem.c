@@ -1038,8 +1038,10 @@ wbem_check_media(const struct http_response *resp, enum wbem_proto proto,
 	for (i = 0; i < resp->nheaders && op == NULL; i++) {
 		n = resp->headers[i].name;
 		len = strlen(n);
-		if (len >= 12 && str_casecmp_ascii(n + len - 12,
-		    "CIMOperation") == 0 && (len == 12 || n[len - 13] == '-'))
+		/* the last byte first (case bit set): most names end else */
+		if (len >= 12 && (n[len - 1] | 0x20) == 'n' &&
+		    str_casecmp_ascii(n + len - 12, "CIMOperation") == 0 &&
+		    (len == 12 || n[len - 13] == '-'))
 			op = resp->headers[i].value;
 	}
 	if (op == NULL || str_casecmp_ascii(op, "MethodResponse") != 0) {
