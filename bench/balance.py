@@ -619,6 +619,7 @@ class Point:
                 "uses": d.get("sample_uses"),
                 "dep": d.get("departure_rate"),
                 "len": d.get("session_length_ms"),
+                "lag": d.get("session_lag_ms"),
                 "disp": d.get("streams_dispatched"),
                 "trend": d.get("trend")})
         with open(TRACE, "a") as f:

@@ -144,6 +144,8 @@ admin_node_est_json(json_t *o, const struct node *n, uint64_t now)
 	    json_real(est_departing(&n->est, p, now)) : json_null());
 	json_object_set_new(o, "session_length_ms", n->est.hist.len_ms > 0 ?
 	    json_integer((json_int_t)n->est.hist.len_ms) : json_null());
+	json_object_set_new(o, "session_lag_ms",
+	    json_integer((json_int_t)est_visible(&n->est, p)));
 	c = json_object();
 	for (r = 0; r < EST_NRES; r++)
 		json_object_set_new(c, est_res_name(r),

@@ -221,6 +221,11 @@ struct est_hist {
 	double		 dep;		/* departures seen, likewise */
 	uint64_t	 len_ms;	/* the fitted length; 0: the rate */
 };
+/*
+ * How long after its redirect a viewer shows in the node's count, fitted
+ * from count pairs among fractions of visible_ms (est_lag_score).
+ */
+#define EST_NLAG	7
 struct est_fit {			/* one resource's cost per session */
 	double		 sxx, sxy;	/* forgetful sums of the differences */
 	double		 last_x, last_xvar, last_y;
@@ -263,6 +268,10 @@ struct est_node {
 	double		 lv_fell;	/* the falls proved since */
 	double		 carry;		/* dispatches owed to the next count */
 	struct est_hist	 hist;		/* departures of sessions of a length */
+	float		 lag_err[EST_NLAG];	/* squared errors, forgetful */
+	double		 lag_pairs;	/* informative pairs, likewise */
+	uint64_t	 lag_ms;	/* the fitted lag; used once lag_set */
+	int		 lag_set;
 	double		 bw;		/* link bits/s of the net figure; 0 */
 	unsigned	 uses;		/* dispatches decided on this sample */
 	double		 tokens;	/* query budget */
@@ -284,6 +293,8 @@ void	 est_share(struct est_node *const *, size_t, const struct est_params *);
 /* Sessions a second expected to leave the node now; -1: unknown. */
 double	 est_departing(const struct est_node *, const struct est_params *,
 	    uint64_t now);
+/* How long a dispatch takes to show in the count: fitted, or visible_ms. */
+uint64_t est_visible(const struct est_node *, const struct est_params *);
 /* Every known resource has learnt its cost from a pair of samples. */
 int	 est_learnt(const struct est_node *);
 /* A reload changed the weight: the prior moves, what was learned stays. */

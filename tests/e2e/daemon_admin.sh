@@ -49,7 +49,7 @@ keys = {"name", "url", "protocol", "state", "weight", "sample_age_ms", "cpu",
         "restart_limit_reached", "counter_discontinuities", "sessions",
         "sessions_counted", "room", "sample_uses", "cost",
         "state_since", "state_why", "eligible", "why", "capacity",
-        "departure_rate", "session_length_ms", "trend"}
+        "departure_rate", "session_length_ms", "session_lag_ms", "trend"}
 kinds = {"transport", "timeout", "protocol", "http", "auth", "cim", "toobig",
          "usage"}
 for n in d["nodes"]:
@@ -65,6 +65,9 @@ for n in d["nodes"]:
     assert n["departure_rate"] is None or n["departure_rate"] >= 0
     assert n["session_length_ms"] is None or \
         500 <= n["session_length_ms"] <= 60000
+    # fitted from the counts, session-visible (default 500 ms) at most
+    assert isinstance(n["session_lag_ms"], int) and \
+        0 <= n["session_lag_ms"] <= 500
     assert set(n["trend"]) == {"cpu", "mem", "net"}
     for v in n["trend"].values():
         assert v is None or isinstance(v, float)
