@@ -5,8 +5,12 @@
  * Input: two control bytes, then NUL-separated fields
  *	body \0 CIMError \0 PGErrorDetail \0 CIMStatusCode \0 CIMStatusCodeDescription
  * byte 0 picks the operation (% 6) and the HTTP status (/ 6 % 8); byte 1
- * says which of the four header/trailer fields are present (bits 0-3) and
- * bit 4 lowers the size cap to 512 bytes.
+ * says which of the four header/trailer fields are present (bits 0-3),
+ * bit 4 lowers the size cap to 512 bytes, and bits 5-7, when not 0, pick
+ * an operation of the second table instead of byte 0's: the associations,
+ * the pulls and their open forms, EnumerateClasses (their replies hold
+ * paths beside instances, an EnumerationContext and EndOfSequence, or
+ * captured CLASSes, which the first six never reach).
  */
 #include "config.h"
 
@@ -79,6 +83,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const enum wbem_op ops[6] = { WBEM_OP_ENUM, WBEM_OP_ENUM_NAMES,
 	    WBEM_OP_GET, WBEM_OP_QUERY, WBEM_OP_INVOKE, WBEM_OP_GET_CLASS };
+	static const enum wbem_op ops2[7] = { WBEM_OP_ASSOCIATORS,
+	    WBEM_OP_REFERENCES, WBEM_OP_OPEN_ENUM, WBEM_OP_OPEN_QUERY,
+	    WBEM_OP_PULL, WBEM_OP_PULL_PATHS, WBEM_OP_CLASSES };
 	struct fuzz_fields	 ff;
 	struct wbem_request	 req;
 	struct cimxml_reply	 rep;
@@ -96,7 +103,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	path = cim_path_new("root/cimv2", "Win32_Process");
 	cim_path_add_key(path, "Handle", CIM_T_STRING, "4");
 	memset(&req, 0, sizeof(req));
-	req.op = ops[c0 % 6];
+	req.op = (c1 >> 5) != 0 ? ops2[(c1 >> 5) - 1] : ops[c0 % 6];
 	req.ns = "root/cimv2";
 	req.classname = "Win32_Process";
 	req.path = path;

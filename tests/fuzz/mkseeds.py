@@ -12,6 +12,8 @@ import re
 TOP = os.getcwd()
 OUT = os.path.join(TOP, 'tests/fuzz/corpus')
 OPS = {'ei': 0, 'ein': 1, 'gi': 2, 'eq': 3, 'im': 4, 'gc': 5}
+# cimxml_response's second table, byte 1's bits 5-7
+OPS2 = {'as': 1, 'rf': 2, 'oei': 3, 'oqi': 4, 'pi': 5, 'pip': 6, 'ec': 7}
 STATUS = {200: 0, 400: 2, 401: 3, 403: 4, 413: 5, 500: 6, 501: 7}
 seeds = {}
 
@@ -59,6 +61,10 @@ def op_of(name):
     return OPS.get(os.path.basename(name).split('-')[0], 0)
 
 
+def op2_of(name):
+    return OPS2.get(os.path.basename(name).split('-')[0], 0) << 5
+
+
 def stem(p):
     return os.path.splitext(os.path.basename(p))[0]
 
@@ -71,7 +77,7 @@ for p in responses:
     raw = open(p, 'rb').read()
     status, hdrs, body, tr = http_split(raw)
     c0 = op_of(p) + 6 * STATUS.get(status, 6)
-    c1, fields = 0, [b'', b'', b'', b'']
+    c1, fields = op2_of(p), [b'', b'', b'', b'']
     for i, (src, key) in enumerate(((hdrs, b'cimerror'),
                                     (hdrs, b'pgerrordetail'),
                                     (tr, b'cimstatuscode'),
@@ -80,14 +86,14 @@ for p in responses:
             c1 |= 1 << i
             fields[i] = src[key]
     data = bytes([c0, c1]) + body.replace(b'\0', b'')
-    if c1:
+    if c1 & 0x0f:
         data += b'\0' + b'\0'.join(fields)
     add('cimxml_response', data, stem(p))
     add('http', bytes([2]) + raw, stem(p))
     add('xml', bytes([0]) + body, stem(p))
 for p in sorted(glob.glob('tests/fixtures/cimxml/*.xml')):
     body = open(p, 'rb').read()
-    add('cimxml_response', bytes([op_of(p), 0]) + body, stem(p))
+    add('cimxml_response', bytes([op_of(p), op2_of(p)]) + body, stem(p))
     add('xml', bytes([1]) + body, stem(p))
 
 # cimxml_request: body \0 CIMMethod \0 CIMObject \0 CIMProtocolVersion
