@@ -1169,6 +1169,28 @@ hc_count_cb(const struct http_response *resp, enum hc_fail f, int e,
 	(*n) += resp != NULL && f == HC_OK;
 }
 
+/* n requests at once to s on pool; how many were answered within 5 s. */
+static int
+hc_burst(struct hc_pool *pool, const struct srv *s, int n)
+{
+	struct http_request	 rq = { 0 };
+	char			 url[128];
+	int			 i, done = 0;
+	uint64_t		 end;
+
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/cimom", s->ls.port);
+	rq.url = url;
+	rq.body = "<x/>";
+	rq.body_len = 4;
+	rq.timeout_ms = 5000;
+	for (i = 0; i < n; i++)
+		hc_start(pool, &rq, hc_count_cb, &done);
+	end = mono_ms() + tap_slow(5000);
+	while (done < n && mono_ms() < end)
+		run_for(20);
+	return (done);
+}
+
 /*
  * Idle connections hold descriptors the program needs for other things:
  * hclient.c keeps a quarter of the soft limit at most.  n requests at once
@@ -1180,11 +1202,8 @@ t_idle_cap(void)
 	const char		*script[200];
 	struct srv		 s;
 	struct hc_pool		*pool;
-	struct http_request	 rq = { 0 };
 	struct rlimit		 saved, rl;
-	char			 url[128];
 	int			 fd, i, n, cap, done = 0;
-	uint64_t		 end;
 
 	if (getrlimit(RLIMIT_NOFILE, &saved) == -1) {
 		ok(0, "idle cap: cannot read the descriptor limit");
@@ -1213,16 +1232,7 @@ t_idle_cap(void)
 	ok(setrlimit(RLIMIT_NOFILE, &rl) == 0, "idle cap: soft limit %d",
 	    (int)rl.rlim_cur);
 	pool = hc_pool_new(base);
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d/cimom", s.ls.port);
-	rq.url = url;
-	rq.body = "<x/>";
-	rq.body_len = 4;
-	rq.timeout_ms = 5000;
-	for (i = 0; i < n; i++)
-		hc_start(pool, &rq, hc_count_cb, &done);
-	end = mono_ms() + tap_slow(5000);
-	while (done < n && mono_ms() < end)
-		run_for(20);
+	done = hc_burst(pool, &s, n);
 	is_int(done, n, "idle cap: %d requests at once answered", n);
 	is_int((int)hc_pool_idle(pool), cap, "idle cap: %d kept, not %d",
 	    cap, n);
@@ -1244,10 +1254,7 @@ t_idle_bytes(void)
 	const char		*script[17];
 	struct srv		 s;
 	struct hc_pool		*pool;
-	struct http_request	 rq = { 0 };
-	char			 url[128];
 	int			 i, round, done;
-	uint64_t		 end;
 
 	for (i = 0; i < 8; i++) {
 		snprintf(big[i], sizeof(big[i]), "HTTP/1.1 200 OK\r\n"
@@ -1260,18 +1267,8 @@ t_idle_bytes(void)
 	script[16] = NULL;
 	srv_start(&s, script);
 	pool = hc_pool_new(base);
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d/cimom", s.ls.port);
-	rq.url = url;
-	rq.body = "<x/>";
-	rq.body_len = 4;
-	rq.timeout_ms = 5000;
 	for (round = 0; round < 2; round++) {
-		done = 0;
-		for (i = 0; i < 8; i++)
-			hc_start(pool, &rq, hc_count_cb, &done);
-		end = mono_ms() + tap_slow(5000);
-		while (done < 8 && mono_ms() < end)
-			run_for(20);
+		done = hc_burst(pool, &s, 8);
 		is_int(done, 8, "idle bytes: %s: 8 requests at once answered",
 		    round == 0 ? "20 KB bodies" : "40 KB heads");
 		ok(hc_pool_idle(pool) == 8 &&
